@@ -1,0 +1,158 @@
+using CustomerHealth.Domain.Accounts;
+using CustomerHealth.Domain.Common;
+using CustomerHealth.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerHealth.Infrastructure.Accounts;
+
+/// <summary>Filters of an account listing; null means "any".</summary>
+public sealed record AccountFilter(CsTier? Tier, string? Owner, string? Segment);
+
+/// <summary>A page of results, plus whether more follow.</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, bool HasMore, int? TotalSize = null);
+
+/// <summary>Where the previous page of an account's contracts ended.</summary>
+public sealed record ContractCursor(DateOnly StartDate, string ContractId);
+
+/// <summary>Reads and writes accounts and contracts. Every write is one transaction; a rejected request writes nothing.</summary>
+public sealed class AccountStore(CustomerHealthDbContext db, TimeProvider clock, TierThresholds thresholds)
+{
+    private const int MaxAttempts = 3;
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+    private DateOnly Today => DateOnly.FromDateTime(Now);
+
+    public DateOnly CurrentDay => Today;
+
+    public async Task<(Account Account, bool Created)> UpsertAccountAsync(AccountDetails details, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var now = Now;
+            var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == details.AccountId, ct);
+            var created = account is null;
+            if (account is null)
+            {
+                account = Account.Create(details, now);
+                db.Accounts.Add(account);
+            }
+            else
+            {
+                account.Update(details, now);
+            }
+            var contracts = created ? [] : await db.Contracts.Where(c => c.AccountId == account.Id).ToListAsync(ct);
+            account.RefreshEffectiveTier(Contract.CurrentOf(contracts, DateOnly.FromDateTime(now)), thresholds, now);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return (account, created);
+            }
+            catch (DbUpdateException) when (created && attempt < MaxAttempts)
+            {
+                // Another caller created the same account between our read and our insert: read it again and update it.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    public async Task<Account> GetAccountAsync(string accountId, CancellationToken ct) =>
+        await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId, ct)
+        ?? throw new NotFoundException("Account", accountId);
+
+    public async Task<Page<Account>> ListAccountsAsync(AccountFilter filter, int pageSize, string? afterAccountId, CancellationToken ct)
+    {
+        var query = db.Accounts.AsNoTracking();
+        if (filter.Tier is { } tier) query = query.Where(a => a.EffectiveTier == tier);
+        if (filter.Owner is { } owner) query = query.Where(a => a.Owner == owner);
+        if (filter.Segment is { } segment) query = query.Where(a => a.Segment == segment);
+        var total = await query.CountAsync(ct);
+        if (afterAccountId is not null) query = query.Where(a => string.Compare(a.Id, afterAccountId) > 0);
+        var rows = await query.OrderBy(a => a.Id).Take(pageSize + 1).ToListAsync(ct);
+        return new Page<Account>(rows.Take(pageSize).ToArray(), rows.Count > pageSize, total);
+    }
+
+    /// <summary>Deletes the account and, through the database's cascades, everything that belongs to it.</summary>
+    public async Task<(bool Deleted, int DeletedContracts)> DeleteAccountAsync(string accountId, CancellationToken ct)
+    {
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var contracts = await db.Contracts.CountAsync(c => c.AccountId == accountId, ct);
+            var deleted = await db.Accounts.Where(a => a.Id == accountId).ExecuteDeleteAsync(ct);
+            await transaction.CommitAsync(ct);
+            return (deleted > 0, deleted > 0 ? contracts : 0);
+        });
+    }
+
+    public async Task<(Contract Contract, bool Created)> UpsertContractAsync(ContractTerms terms, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var now = Now;
+            var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == terms.AccountId, ct)
+                ?? throw new NotFoundException("Account", terms.AccountId);
+            var contracts = await db.Contracts.Where(c => c.AccountId == terms.AccountId).ToListAsync(ct);
+            var contract = contracts.SingleOrDefault(c => c.Id == terms.ContractId)
+                ?? await db.Contracts.SingleOrDefaultAsync(c => c.Id == terms.ContractId, ct);
+            var created = contract is null;
+            if (contract is null)
+            {
+                contract = Contract.Create(terms, now);
+                db.Contracts.Add(contract);
+                contracts.Add(contract);
+            }
+            else
+            {
+                contract.UpdateTerms(terms, now);
+            }
+            account.RefreshEffectiveTier(Contract.CurrentOf(contracts, DateOnly.FromDateTime(now)), thresholds, now);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return (contract, created);
+            }
+            catch (DbUpdateException) when (created && attempt < MaxAttempts)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    public async Task<Contract> GetContractAsync(string contractId, CancellationToken ct) =>
+        await db.Contracts.AsNoTracking().SingleOrDefaultAsync(c => c.Id == contractId, ct)
+        ?? throw new NotFoundException("Contract", contractId);
+
+    public async Task<Page<Contract>> ListContractsAsync(string accountId, int pageSize, ContractCursor? after, CancellationToken ct)
+    {
+        if (!await db.Accounts.AnyAsync(a => a.Id == accountId, ct)) throw new NotFoundException("Account", accountId);
+        var query = db.Contracts.AsNoTracking().Where(c => c.AccountId == accountId);
+        if (after is not null)
+        {
+            query = query.Where(c => c.StartDate > after.StartDate || (c.StartDate == after.StartDate && string.Compare(c.Id, after.ContractId) > 0));
+        }
+        var rows = await query.OrderBy(c => c.StartDate).ThenBy(c => c.Id).Take(pageSize + 1).ToListAsync(ct);
+        return new Page<Contract>(rows.Take(pageSize).ToArray(), rows.Count > pageSize);
+    }
+
+    public async Task<Contract> RecordRenewalOutcomeAsync(string contractId, RenewalOutcomeInput input, CancellationToken ct)
+    {
+        var now = Now;
+        var contract = await db.Contracts.SingleOrDefaultAsync(c => c.Id == contractId, ct)
+            ?? throw new NotFoundException("Contract", contractId);
+        if (input.RenewalContractId is { Length: > 0 } successorId)
+        {
+            var successor = await db.Contracts.AsNoTracking().Where(c => c.Id == successorId).Select(c => new { c.AccountId }).SingleOrDefaultAsync(ct);
+            if (successor is not null && successor.AccountId != contract.AccountId)
+            {
+                throw new ValidationException("renewal_contract_id", $"names a contract of another account ('{successor.AccountId}')");
+            }
+        }
+        contract.RecordOutcome(input, now);
+        var account = await db.Accounts.SingleAsync(a => a.Id == contract.AccountId, ct);
+        var contracts = await db.Contracts.Where(c => c.AccountId == contract.AccountId).ToListAsync(ct);
+        account.RefreshEffectiveTier(Contract.CurrentOf(contracts, DateOnly.FromDateTime(now)), thresholds, now);
+        await db.SaveChangesAsync(ct);
+        return contract;
+    }
+}

@@ -1,0 +1,35 @@
+using CustomerHealth.Domain.Accounts;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerHealth.Infrastructure.Persistence;
+
+/// <summary>The one DbContext of the service. Mapping lives in <c>Configurations/</c>, one class per entity.</summary>
+public sealed class CustomerHealthDbContext(DbContextOptions<CustomerHealthDbContext> options) : DbContext(options)
+{
+    public DbSet<Account> Accounts => Set<Account>();
+    public DbSet<Contract> Contracts => Set<Contract>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(CustomerHealthDbContext).Assembly);
+        if (Database.IsSqlServer())
+        {
+            // SQL Server compares strings case-insensitively by default; CRM ids are case-sensitive everywhere else.
+            foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(t => t.GetProperties()))
+            {
+                if (property.ClrType == typeof(string) && (property.IsKey() || property.IsForeignKey() || property.IsIndex()))
+                    property.SetCollation(SqlServerIdCollation);
+            }
+        }
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every instant is UTC: stored without offset, read back with DateTimeKind.Utc.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    /// <summary>A binary (case- and accent-sensitive) collation for ids on SQL Server.</summary>
+    public const string SqlServerIdCollation = "Latin1_General_100_BIN2_UTF8";
+}

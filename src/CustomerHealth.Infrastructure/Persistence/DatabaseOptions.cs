@@ -1,0 +1,39 @@
+namespace CustomerHealth.Infrastructure.Persistence;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    PostgreSql,
+    SqlServer,
+}
+
+/// <summary>The <c>Database</c> configuration section (the connection string itself is <c>ConnectionStrings:CustomerHealth</c>).</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+    public const string ConnectionStringName = "CustomerHealth";
+    public const string DefaultSqliteConnectionString = "Data Source=data/customerhealth.db";
+
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>
+    /// Apply pending migrations when the service starts. Null means: yes for SQLite (an embedded file owned by this process),
+    /// no for server databases, which are migrated by the explicit <c>migrate</c> command or the Helm hook job.
+    /// </summary>
+    public bool? MigrateOnStartup { get; set; }
+
+    /// <summary>SQLite's <c>synchronous</c> pragma under WAL: FULL (default) makes every acknowledged commit survive power loss; NORMAL only a process crash.</summary>
+    public string SqliteSynchronous { get; set; } = "FULL";
+
+    /// <summary>How long a SQLite writer waits for another to finish before failing, in milliseconds.</summary>
+    public int SqliteBusyTimeoutMs { get; set; } = 10_000;
+
+    public bool ShouldMigrateOnStartup => MigrateOnStartup ?? Provider == DatabaseProvider.Sqlite;
+
+    /// <summary>Why the options are unusable, or null.</summary>
+    public string? Explain() =>
+        !Enum.IsDefined(Provider) ? $"Database:Provider must be one of {string.Join(", ", Enum.GetNames<DatabaseProvider>())}"
+        : SqliteSynchronous.ToUpperInvariant() is not ("OFF" or "NORMAL" or "FULL" or "EXTRA") ? "Database:SqliteSynchronous must be OFF, NORMAL, FULL or EXTRA"
+        : SqliteBusyTimeoutMs < 0 ? "Database:SqliteBusyTimeoutMs must not be negative"
+        : null;
+}

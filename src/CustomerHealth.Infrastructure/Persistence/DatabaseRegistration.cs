@@ -1,0 +1,68 @@
+using CustomerHealth.Domain.Accounts;
+using CustomerHealth.Infrastructure.Accounts;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CustomerHealth.Infrastructure.Persistence;
+
+public static class DatabaseRegistration
+{
+    /// <summary>Registers the DbContext for the configured provider, its migration set, and the stores built on it.</summary>
+    public static IServiceCollection AddCustomerHealthPersistence(this IServiceCollection services, DatabaseOptions options, string? connectionString)
+    {
+        if (options.Explain() is { } problem) throw new InvalidOperationException($"Invalid configuration: {problem}.");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            connectionString = options.Provider == DatabaseProvider.Sqlite
+                ? DatabaseOptions.DefaultSqliteConnectionString
+                : throw new InvalidOperationException(
+                    $"Database:Provider is {options.Provider} but ConnectionStrings:{DatabaseOptions.ConnectionStringName} is empty.");
+        }
+
+        services.AddSingleton(options);
+        services.AddDbContext<CustomerHealthDbContext>(builder => Configure(builder, options, connectionString));
+        services.AddSingleton(TierThresholds.Default);
+        services.AddScoped<AccountStore>();
+        services.AddScoped<DatabaseMigrator>();
+        return services;
+    }
+
+    /// <summary>Points <paramref name="builder"/> at the provider and its migrations assembly. Also used by the design-time factories.</summary>
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, DatabaseOptions options, string connectionString)
+    {
+        switch (options.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                EnsureSqliteDirectory(connectionString);
+                builder.UseSqlite(connectionString, o => o.MigrationsAssembly(MigrationsAssemblies.Sqlite))
+                    .AddInterceptors(new SqlitePragmas(options));
+                break;
+            case DatabaseProvider.PostgreSql:
+                builder.UseNpgsql(connectionString, o => o.MigrationsAssembly(MigrationsAssemblies.PostgreSql).EnableRetryOnFailure());
+                break;
+            case DatabaseProvider.SqlServer:
+                builder.UseSqlServer(connectionString, o => o.MigrationsAssembly(MigrationsAssemblies.SqlServer).EnableRetryOnFailure());
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown database provider {options.Provider}.");
+        }
+        return builder;
+    }
+
+    private static void EnsureSqliteDirectory(string connectionString)
+    {
+        var dataSource = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        if (string.IsNullOrEmpty(dataSource) || dataSource == ":memory:" || dataSource.StartsWith("file:", StringComparison.Ordinal)) return;
+        var directory = Path.GetDirectoryName(Path.GetFullPath(dataSource));
+        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+    }
+}
+
+/// <summary>The assembly that holds each provider's migration set.</summary>
+public static class MigrationsAssemblies
+{
+    public const string Sqlite = "CustomerHealth.Migrations.Sqlite";
+    public const string PostgreSql = "CustomerHealth.Migrations.PostgreSql";
+    public const string SqlServer = "CustomerHealth.Migrations.SqlServer";
+}

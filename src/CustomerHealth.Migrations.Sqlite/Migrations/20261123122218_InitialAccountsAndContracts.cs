@@ -1,0 +1,99 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace CustomerHealth.Migrations.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class InitialAccountsAndContracts : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "accounts",
+                columns: table => new
+                {
+                    account_id = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    display_name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    segment = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    assigned_tier = table.Column<int>(type: "INTEGER", nullable: false),
+                    effective_tier = table.Column<int>(type: "INTEGER", nullable: false),
+                    owner = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_accounts", x => x.account_id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "contracts",
+                columns: table => new
+                {
+                    contract_id = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    account_id = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    arr_micros = table.Column<long>(type: "INTEGER", nullable: false),
+                    currency = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 3, nullable: false),
+                    seats = table.Column<int>(type: "INTEGER", nullable: false),
+                    start_date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    end_date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    outcome_kind = table.Column<int>(type: "INTEGER", nullable: true),
+                    outcome_new_arr_micros = table.Column<long>(type: "INTEGER", nullable: true),
+                    outcome_decision_date = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    outcome_renewal_contract_id = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    outcome_note = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    outcome_recorded_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_contracts", x => x.contract_id);
+                    table.ForeignKey(
+                        name: "FK_contracts_accounts_account_id",
+                        column: x => x.account_id,
+                        principalTable: "accounts",
+                        principalColumn: "account_id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_accounts_effective_tier",
+                table: "accounts",
+                columns: new[] { "effective_tier", "account_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_accounts_owner",
+                table: "accounts",
+                columns: new[] { "owner", "account_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_accounts_segment",
+                table: "accounts",
+                columns: new[] { "segment", "account_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_contracts_account_start",
+                table: "contracts",
+                columns: new[] { "account_id", "start_date", "contract_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_contracts_end_date",
+                table: "contracts",
+                column: "end_date");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "contracts");
+
+            migrationBuilder.DropTable(
+                name: "accounts");
+        }
+    }
+}

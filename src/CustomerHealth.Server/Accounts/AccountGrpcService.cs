@@ -1,0 +1,76 @@
+using CustomerHealth.Infrastructure.Accounts;
+using CustomerHealth.Server.Grpc;
+using CustomerHealth.V1;
+using Grpc.Core;
+
+namespace CustomerHealth.Server.Accounts;
+
+/// <summary>customerhealth.v1.AccountService: read the request, call the store, map the result.</summary>
+public sealed class AccountGrpcService(AccountStore store) : AccountService.AccountServiceBase
+{
+    public static readonly string ServiceName = AccountService.Descriptor.FullName;
+
+    public override async Task<UpsertAccountResponse> UpsertAccount(UpsertAccountRequest request, ServerCallContext context)
+    {
+        var (account, created) = await store.UpsertAccountAsync(AccountRequests.Read(request), context.CancellationToken);
+        return new UpsertAccountResponse { Account = account.ToProto(), Created = created };
+    }
+
+    public override async Task<GetAccountResponse> GetAccount(GetAccountRequest request, ServerCallContext context)
+    {
+        var account = await store.GetAccountAsync(AccountRequests.ReadAccountId(request.AccountId), context.CancellationToken);
+        return new GetAccountResponse { Account = account.ToProto() };
+    }
+
+    public override async Task<ListAccountsResponse> ListAccounts(ListAccountsRequest request, ServerCallContext context)
+    {
+        var (filter, pageSize, after, fingerprint) = AccountRequests.Read(request);
+        var page = await store.ListAccountsAsync(filter, pageSize, after, context.CancellationToken);
+        var response = new ListAccountsResponse { TotalSize = page.TotalSize ?? 0 };
+        response.Accounts.AddRange(page.Items.Select(a => a.ToProto()));
+        if (page.HasMore) response.NextPageToken = PageToken.Encode(fingerprint, page.Items[^1].Id);
+        return response;
+    }
+
+    public override async Task<DeleteAccountResponse> DeleteAccount(DeleteAccountRequest request, ServerCallContext context)
+    {
+        var accountId = AccountRequests.ReadAccountId(request.AccountId);
+        var (deleted, contracts) = await store.DeleteAccountAsync(accountId, context.CancellationToken);
+        if (!deleted && !request.AllowMissing) throw new Domain.Common.NotFoundException("Account", accountId);
+        return new DeleteAccountResponse { Deleted = deleted, DeletedContracts = contracts };
+    }
+
+    public override async Task<UpsertContractResponse> UpsertContract(UpsertContractRequest request, ServerCallContext context)
+    {
+        var (contract, created) = await store.UpsertContractAsync(AccountRequests.Read(request), context.CancellationToken);
+        return new UpsertContractResponse { Contract = contract.ToProto(store.CurrentDay), Created = created };
+    }
+
+    public override async Task<GetContractResponse> GetContract(GetContractRequest request, ServerCallContext context)
+    {
+        var contract = await store.GetContractAsync(AccountRequests.ReadContractId(request.ContractId), context.CancellationToken);
+        return new GetContractResponse { Contract = contract.ToProto(store.CurrentDay) };
+    }
+
+    public override async Task<ListContractsResponse> ListContracts(ListContractsRequest request, ServerCallContext context)
+    {
+        var (accountId, pageSize, after, fingerprint) = AccountRequests.Read(request);
+        var page = await store.ListContractsAsync(accountId, pageSize, after, context.CancellationToken);
+        var today = store.CurrentDay;
+        var response = new ListContractsResponse();
+        response.Contracts.AddRange(page.Items.Select(c => c.ToProto(today)));
+        if (page.HasMore)
+        {
+            var last = page.Items[^1];
+            response.NextPageToken = AccountRequests.NextToken(fingerprint, new ContractCursor(last.StartDate, last.Id));
+        }
+        return response;
+    }
+
+    public override async Task<RecordRenewalOutcomeResponse> RecordRenewalOutcome(RecordRenewalOutcomeRequest request, ServerCallContext context)
+    {
+        var (contractId, input) = AccountRequests.Read(request);
+        var contract = await store.RecordRenewalOutcomeAsync(contractId, input, context.CancellationToken);
+        return new RecordRenewalOutcomeResponse { Contract = contract.ToProto(store.CurrentDay) };
+    }
+}

@@ -1,0 +1,128 @@
+using System.Data.Common;
+using CustomerHealth.Domain.Common;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.EntityFrameworkCore;
+using Status = Google.Rpc.Status;
+
+namespace CustomerHealth.Server.Grpc;
+
+/// <summary>
+/// Turns the domain's exceptions into <c>google.rpc.Status</c> errors with details, so callers get INVALID_ARGUMENT with
+/// field violations, NOT_FOUND with the resource, FAILED_PRECONDITION with a reason code, UNAVAILABLE for transient database
+/// trouble, and never UNKNOWN. Anything unexpected is logged and answered INTERNAL without internals.
+/// </summary>
+public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
+{
+    public const string ErrorDomain = "customerhealth.v1";
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Map(ex, context);
+        }
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(requestStream, context);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Map(ex, context);
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Map(ex, context);
+        }
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(requestStream, responseStream, context);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Map(ex, context);
+        }
+    }
+
+    private RpcException Map(Exception exception, ServerCallContext context)
+    {
+        switch (exception)
+        {
+            case ValidationException validation:
+                var badRequest = new BadRequest();
+                badRequest.FieldViolations.AddRange(validation.Violations.Select(v => new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
+                return Build(Code.InvalidArgument, validation.Message, badRequest);
+
+            case NotFoundException notFound:
+                return Build(Code.NotFound, notFound.Message,
+                    new ResourceInfo { ResourceType = $"{ErrorDomain}.{notFound.ResourceType}", ResourceName = notFound.ResourceId, Description = notFound.Message },
+                    Info("RESOURCE_NOT_FOUND", new Dictionary<string, string> { ["resource_type"] = notFound.ResourceType, ["resource_id"] = notFound.ResourceId }));
+
+            case RuleViolationException rule:
+                var precondition = new PreconditionFailure();
+                precondition.Violations.Add(new PreconditionFailure.Types.Violation { Type = rule.Reason, Subject = string.Join(",", rule.Metadata.Values), Description = rule.Message });
+                return Build(Code.FailedPrecondition, rule.Message, Info(rule.Reason, rule.Metadata), precondition);
+
+            case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
+                return Build(Code.Cancelled, "The call was cancelled by the client or timed out.");
+
+            case DbUpdateConcurrencyException:
+                return Build(Code.Aborted, "A concurrent change to the same data won; retry the request.", Info("CONCURRENT_MODIFICATION"));
+
+            case DbException { IsTransient: true }:
+            case TimeoutException:
+                logger.LogWarning(exception, "Transient database failure in {Method}", context.Method);
+                return Build(Code.Unavailable, "The database is temporarily unavailable; retry with backoff.", Info("DATABASE_UNAVAILABLE"));
+
+            case DbUpdateException { InnerException: DbException { IsTransient: true } }:
+                logger.LogWarning(exception, "Transient database failure in {Method}", context.Method);
+                return Build(Code.Unavailable, "The database is temporarily unavailable; retry with backoff.", Info("DATABASE_UNAVAILABLE"));
+
+            default:
+                var traceId = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.GetHttpContext().TraceIdentifier;
+                logger.LogError(exception, "Unhandled error in {Method} (trace {TraceId})", context.Method, traceId);
+                return Build(Code.Internal, $"An internal error occurred (trace {traceId}); it has been logged.", Info("INTERNAL", new Dictionary<string, string> { ["trace_id"] = traceId }));
+        }
+    }
+
+    private static ErrorInfo Info(string reason, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        var info = new ErrorInfo { Reason = reason, Domain = ErrorDomain };
+        if (metadata is not null) foreach (var (key, value) in metadata) info.Metadata[key] = value;
+        return info;
+    }
+
+    private static RpcException Build(Code code, string message, params Google.Protobuf.IMessage[] details)
+    {
+        var status = new Status { Code = (int)code, Message = message };
+        status.Details.AddRange(details.Select(Any.Pack));
+        return status.ToRpcException();
+    }
+}

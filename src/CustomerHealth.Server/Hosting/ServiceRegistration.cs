@@ -1,0 +1,47 @@
+using CustomerHealth.Infrastructure.Persistence;
+using CustomerHealth.Server.Accounts;
+using CustomerHealth.Server.Grpc;
+
+namespace CustomerHealth.Server.Hosting;
+
+/// <summary>The service's building blocks, each registered by one call from Program.cs.</summary>
+public static class ServiceRegistration
+{
+    /// <summary>The database provider and connection from configuration (<c>Database:*</c>, <c>ConnectionStrings:CustomerHealth</c>).</summary>
+    public static WebApplicationBuilder AddCustomerHealthPersistence(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var connectionString = builder.Configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddCustomerHealthPersistence(options, connectionString);
+        return builder;
+    }
+
+    /// <summary>gRPC with the error-mapping interceptor, the grpc.health.v1 service backed by a database check, and reflection.</summary>
+    public static WebApplicationBuilder AddCustomerHealthGrpc(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddGrpc(options =>
+        {
+            options.Interceptors.Add<ErrorMappingInterceptor>();
+            options.EnableDetailedErrors = false;
+        });
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddHealthChecks().AddDbContextCheck<CustomerHealthDbContext>("database");
+        builder.Services.AddGrpcHealthChecks(options =>
+        {
+            // Every service depends on the database, so each one's status is the database's.
+            options.Services.Map(AccountGrpcService.ServiceName, _ => true);
+        });
+        return builder;
+    }
+
+    public static WebApplication MapCustomerHealthGrpc(this WebApplication app)
+    {
+        app.MapGrpcService<AccountGrpcService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        app.MapGet("/", () => Results.Text(
+            "CustomerHealth speaks gRPC (HTTP/2) on this address. Services: customerhealth.v1.AccountService, grpc.health.v1.Health; server reflection is on.\n"));
+        return app;
+    }
+}
