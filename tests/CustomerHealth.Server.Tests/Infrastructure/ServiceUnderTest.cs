@@ -1,0 +1,56 @@
+using CustomerHealth.Infrastructure.Persistence;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CustomerHealth.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The real server (Program, its DI and its gRPC pipeline) on an in-process test server, pointed at a test database,
+/// with a manual clock. Clients talk to it through a <see cref="GrpcChannel"/> over the test server's handler.
+/// </summary>
+public sealed class ServiceUnderTest : WebApplicationFactory<Program>
+{
+    private readonly TestDatabase _database;
+    private GrpcChannel? _channel;
+
+    public ServiceUnderTest(TestDatabase database, ManualClock clock)
+    {
+        _database = database;
+        Clock = clock;
+    }
+
+    public ManualClock Clock { get; }
+
+    public GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
+    {
+        HttpHandler = Server.CreateHandler(),
+        MaxReceiveMessageSize = 16 * 1024 * 1024,
+    });
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting($"{DatabaseOptions.Section}:{nameof(DatabaseOptions.Provider)}", _database.Provider.ToString());
+        builder.UseSetting($"ConnectionStrings:{DatabaseOptions.ConnectionStringName}", _database.ConnectionString);
+        builder.UseSetting($"{DatabaseOptions.Section}:{nameof(DatabaseOptions.MigrateOnStartup)}", "true");
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    /// <summary>A scope of the server's own services, to look at what the database holds.</summary>
+    public async Task<T> InDatabaseAsync<T>(Func<CustomerHealthDbContext, Task<T>> query)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<CustomerHealthDbContext>());
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        _channel?.Dispose();
+        await base.DisposeAsync();
+    }
+}
