@@ -26,7 +26,7 @@ public static class ServiceRegistration
             options.EnableDetailedErrors = false;
         });
         builder.Services.AddGrpcReflection();
-        builder.Services.AddHealthChecks().AddDbContextCheck<CustomerHealthDbContext>("database");
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", timeout: TimeSpan.FromSeconds(5));
         builder.Services.AddGrpcHealthChecks(options =>
         {
             // Every service depends on the database, so each one's status is the database's.

@@ -15,11 +15,13 @@ namespace CustomerHealth.Server.Tests.Infrastructure;
 public sealed class ServiceUnderTest : WebApplicationFactory<Program>
 {
     private readonly TestDatabase _database;
+    private readonly bool _migrateOnStartup;
     private GrpcChannel? _channel;
 
-    public ServiceUnderTest(TestDatabase database, ManualClock clock)
+    public ServiceUnderTest(TestDatabase database, ManualClock clock, bool migrateOnStartup = true)
     {
         _database = database;
+        _migrateOnStartup = migrateOnStartup;
         Clock = clock;
     }
 
@@ -36,7 +38,7 @@ public sealed class ServiceUnderTest : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting($"{DatabaseOptions.Section}:{nameof(DatabaseOptions.Provider)}", _database.Provider.ToString());
         builder.UseSetting($"ConnectionStrings:{DatabaseOptions.ConnectionStringName}", _database.ConnectionString);
-        builder.UseSetting($"{DatabaseOptions.Section}:{nameof(DatabaseOptions.MigrateOnStartup)}", "true");
+        builder.UseSetting($"{DatabaseOptions.Section}:{nameof(DatabaseOptions.MigrateOnStartup)}", _migrateOnStartup ? "true" : "false");
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }

@@ -1,0 +1,42 @@
+using CustomerHealth.V1;
+using Grpc.Core;
+using Grpc.Net.Client.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CustomerHealth.Client;
+
+/// <summary>Registers the CustomerHealth v1 clients with gRPC client factory.</summary>
+public static class CustomerHealthClientExtensions
+{
+    /// <summary>
+    /// Adds typed clients for every v1 service at <paramref name="address"/> (for example <c>http://127.0.0.1:5080</c>),
+    /// retrying UNAVAILABLE (the server's answer to transient database trouble) with exponential backoff.
+    /// Writes are idempotent, so retrying them is safe.
+    /// </summary>
+    public static IServiceCollection AddCustomerHealthClient(this IServiceCollection services, Uri address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        services.AddGrpcClient<AccountService.AccountServiceClient>(options => options.Address = address)
+            .ConfigureChannel(channel => channel.ServiceConfig = RetryingServiceConfig());
+        return services;
+    }
+
+    private static ServiceConfig RetryingServiceConfig() => new()
+    {
+        MethodConfigs =
+        {
+            new MethodConfig
+            {
+                Names = { MethodName.Default },
+                RetryPolicy = new RetryPolicy
+                {
+                    MaxAttempts = 4,
+                    InitialBackoff = TimeSpan.FromMilliseconds(200),
+                    MaxBackoff = TimeSpan.FromSeconds(3),
+                    BackoffMultiplier = 2,
+                    RetryableStatusCodes = { StatusCode.Unavailable },
+                },
+            },
+        },
+    };
+}

@@ -1,0 +1,85 @@
+using CustomerHealth.Infrastructure.Persistence;
+using CustomerHealth.Server.Tests.Infrastructure;
+using Grpc.Health.V1;
+using Grpc.Reflection.V1Alpha;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CustomerHealth.Server.Tests.Hosting;
+
+public sealed class HostingOnSqlite(SqliteTestDatabase database) : HostingTests<SqliteTestDatabase>(database);
+
+public sealed class HostingOnPostgreSql(PostgreSqlTestDatabase database) : HostingTests<PostgreSqlTestDatabase>(database);
+
+public sealed class HostingOnSqlServer(SqlServerTestDatabase database) : HostingTests<SqlServerTestDatabase>(database);
+
+/// <summary>What operators and generic tools rely on: grpc.health.v1 following the database, reflection, migrations.</summary>
+public abstract class HostingTests<TDatabase>(TDatabase database) : IntegrationTest<TDatabase>(database)
+    where TDatabase : TestDatabase
+{
+    private CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task TheHealthServiceReportsServingForTheServerAndEachService()
+    {
+        var health = new Health.HealthClient(Service.Channel);
+
+        var overall = await health.CheckAsync(new HealthCheckRequest(), cancellationToken: Ct);
+        var accounts = await health.CheckAsync(new HealthCheckRequest { Service = "customerhealth.v1.AccountService" }, cancellationToken: Ct);
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, overall.Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, accounts.Status);
+    }
+
+    [Fact]
+    public async Task ReflectionListsTheServices()
+    {
+        var reflection = new ServerReflection.ServerReflectionClient(Service.Channel);
+        using var call = reflection.ServerReflectionInfo(cancellationToken: Ct);
+
+        await call.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "" }, Ct);
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext(Ct));
+
+        var names = call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name).ToArray();
+        Assert.Contains("customerhealth.v1.AccountService", names);
+        Assert.Contains("grpc.health.v1.Health", names);
+    }
+
+    [Fact]
+    public async Task MigratingAnUpToDateDatabaseAppliesNothing()
+    {
+        await using var scope = Service.Services.CreateAsyncScope();
+
+        var applied = await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(Ct);
+
+        Assert.Empty(applied);
+    }
+}
+
+/// <summary>The health service follows the database: a server whose database cannot be reached is NOT_SERVING.</summary>
+public sealed class HealthFollowsTheDatabase
+{
+    [Fact]
+    public async Task AnUnreachableDatabaseMakesTheServerNotServing()
+    {
+        var unreachable = new UnreachableDatabase();
+        await using var service = new ServiceUnderTest(unreachable, new ManualClock(DateTimeOffset.UtcNow), migrateOnStartup: false);
+        var health = new Health.HealthClient(service.Channel);
+
+        var response = await health.CheckAsync(new HealthCheckRequest(), cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, response.Status);
+    }
+
+    /// <summary>A PostgreSQL address where nothing listens.</summary>
+    private sealed class UnreachableDatabase : TestDatabase
+    {
+        public override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
+
+        public override ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+        public UnreachableDatabase() => ConnectionString = "Host=127.0.0.1;Port=1;Username=nobody;Database=none;Timeout=2";
+    }
+}
