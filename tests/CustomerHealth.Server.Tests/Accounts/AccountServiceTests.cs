@@ -17,7 +17,6 @@ public abstract class AccountServiceTests<TDatabase>(TDatabase database) : Integ
     where TDatabase : TestDatabase
 {
     private AccountService.AccountServiceClient Client => new(Service.Channel);
-    private CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task UpsertCreatesAnAccountAndReturnsItAsStored()

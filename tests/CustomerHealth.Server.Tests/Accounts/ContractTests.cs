@@ -17,7 +17,6 @@ public abstract class ContractTests<TDatabase>(TDatabase database) : Integration
     where TDatabase : TestDatabase
 {
     private AccountService.AccountServiceClient Client => new(Service.Channel);
-    private CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private async Task<Account> GivenAccount(string id, CsTier tier = CsTier.Unspecified) =>
         (await Client.UpsertAccountAsync(new() { Account = Build.Account(id, tier: tier) }, cancellationToken: Ct)).Account;

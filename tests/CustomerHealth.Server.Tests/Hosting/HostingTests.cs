@@ -16,7 +16,6 @@ public sealed class HostingOnSqlServer(SqlServerTestDatabase database) : Hosting
 public abstract class HostingTests<TDatabase>(TDatabase database) : IntegrationTest<TDatabase>(database)
     where TDatabase : TestDatabase
 {
-    private CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task TheHealthServiceReportsServingForTheServerAndEachService()

@@ -20,6 +20,9 @@ public abstract class IntegrationTest<TDatabase> : IClassFixture<TDatabase>, IAs
 
     protected ManualClock Clock => Service.Clock;
 
+    /// <summary>The running test's cancellation token, for every call a test makes.</summary>
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
     public virtual ValueTask InitializeAsync()
     {
         Assert.SkipWhen(_database.SkipReason is not null, _database.SkipReason ?? "");
