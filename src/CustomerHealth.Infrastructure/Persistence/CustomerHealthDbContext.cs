@@ -1,4 +1,6 @@
 using CustomerHealth.Domain.Accounts;
+using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Infrastructure.Engagement;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerHealth.Infrastructure.Persistence;
@@ -8,6 +10,14 @@ public sealed class CustomerHealthDbContext(DbContextOptions<CustomerHealthDbCon
 {
     public DbSet<Account> Accounts => Set<Account>();
     public DbSet<Contract> Contracts => Set<Contract>();
+    public DbSet<UsageEventRow> UsageEvents => Set<UsageEventRow>();
+    public DbSet<UserDailyActivity> UserDailyActivity => Set<UserDailyActivity>();
+    public DbSet<AccountDailyUsage> AccountDailyUsage => Set<AccountDailyUsage>();
+    public DbSet<AccountFeatureDailyUsage> AccountFeatureDailyUsage => Set<AccountFeatureDailyUsage>();
+    public DbSet<EventCatalogueRow> EventCatalogue => Set<EventCatalogueRow>();
+    public DbSet<NpsResponse> NpsResponses => Set<NpsResponse>();
+    public DbSet<SupportTicket> SupportTickets => Set<SupportTicket>();
+    public DbSet<Touchpoint> Touchpoints => Set<Touchpoint>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

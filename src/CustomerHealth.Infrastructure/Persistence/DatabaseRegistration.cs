@@ -1,5 +1,6 @@
 using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Infrastructure.Accounts;
+using CustomerHealth.Infrastructure.Engagement;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +25,7 @@ public static class DatabaseRegistration
         services.AddDbContext<CustomerHealthDbContext>(builder => Configure(builder, options, connectionString));
         services.AddSingleton(TierThresholds.Default);
         services.AddScoped<AccountStore>();
+        services.AddScoped<SignalStore>();
         services.AddScoped<DatabaseMigrator>();
         return services;
     }

@@ -1,5 +1,6 @@
 using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Server.Accounts;
+using CustomerHealth.Server.Engagement;
 using CustomerHealth.Server.Grpc;
 
 namespace CustomerHealth.Server.Hosting;
@@ -31,6 +32,7 @@ public static class ServiceRegistration
         {
             // Every service depends on the database, so each one's status is the database's.
             options.Services.Map(AccountGrpcService.ServiceName, _ => true);
+            options.Services.Map(EngagementGrpcService.ServiceName, _ => true);
         });
         return builder;
     }
@@ -38,10 +40,11 @@ public static class ServiceRegistration
     public static WebApplication MapCustomerHealthGrpc(this WebApplication app)
     {
         app.MapGrpcService<AccountGrpcService>();
+        app.MapGrpcService<EngagementGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapGet("/", () => Results.Text(
-            "CustomerHealth speaks gRPC (HTTP/2) on this address. Services: customerhealth.v1.AccountService, grpc.health.v1.Health; server reflection is on.\n"));
+            "CustomerHealth speaks gRPC (HTTP/2) on this address. Services: customerhealth.v1.AccountService, customerhealth.v1.EngagementService, grpc.health.v1.Health; server reflection is on.\n"));
         return app;
     }
 }

@@ -1,0 +1,150 @@
+using CustomerHealth.Domain.Accounts;
+using CustomerHealth.Domain.Common;
+using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Infrastructure.Engagement;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CustomerHealth.Infrastructure.Persistence.Configurations;
+
+internal sealed class UsageEventConfiguration : IEntityTypeConfiguration<UsageEventRow>
+{
+    public void Configure(EntityTypeBuilder<UsageEventRow> builder)
+    {
+        builder.ToTable("usage_events");
+        builder.HasKey(e => new { e.Source, e.EventId });
+        builder.Property(e => e.Source).HasColumnName("source").HasMaxLength(EventRules.MaxSourceLength);
+        builder.Property(e => e.EventId).HasColumnName("event_id").HasMaxLength(Identifiers.MaxLength);
+        builder.Property(e => e.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
+        builder.Property(e => e.UserId).HasColumnName("user_id").HasMaxLength(Identifiers.MaxLength);
+        builder.Property(e => e.EventName).HasColumnName("event_name").HasMaxLength(EventRules.MaxEventNameLength);
+        builder.Property(e => e.OccurredAt).HasColumnName("occurred_at");
+        builder.Property(e => e.Day).HasColumnName("day");
+        builder.Property(e => e.Quantity).HasColumnName("quantity");
+        builder.Property(e => e.PropertiesJson).HasColumnName("properties");
+        builder.Property(e => e.ReceivedAt).HasColumnName("received_at");
+        builder.HasOne<Account>().WithMany().HasForeignKey(e => e.AccountId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(e => new { e.AccountId, e.Day }).HasDatabaseName("ix_usage_events_account_day");
+        builder.HasIndex(e => new { e.AccountId, e.UserId }).HasDatabaseName("ix_usage_events_account_user");
+        builder.HasIndex(e => e.Day).HasDatabaseName("ix_usage_events_day");
+    }
+}
+
+internal sealed class UserDailyActivityConfiguration : IEntityTypeConfiguration<UserDailyActivity>
+{
+    public void Configure(EntityTypeBuilder<UserDailyActivity> builder)
+    {
+        builder.ToTable("user_daily_activity");
+        builder.HasKey(u => new { u.AccountId, u.Day, u.UserId });
+        builder.Property(u => u.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
+        builder.Property(u => u.Day).HasColumnName("day");
+        builder.Property(u => u.UserId).HasColumnName("user_id").HasMaxLength(Identifiers.MaxLength);
+        builder.Property(u => u.Events).HasColumnName("events");
+        builder.Property(u => u.ActiveEvents).HasColumnName("active_events");
+        builder.HasOne<Account>().WithMany().HasForeignKey(u => u.AccountId).OnDelete(DeleteBehavior.Cascade);
+        // Per-user questions (login streaks, person deletion) scan one user's days.
+        builder.HasIndex(u => new { u.AccountId, u.UserId, u.Day }).HasDatabaseName("ix_user_daily_activity_user");
+    }
+}
+
+internal sealed class AccountDailyUsageConfiguration : IEntityTypeConfiguration<AccountDailyUsage>
+{
+    public void Configure(EntityTypeBuilder<AccountDailyUsage> builder)
+    {
+        builder.ToTable("account_daily_usage");
+        builder.HasKey(a => new { a.AccountId, a.Day });
+        builder.Property(a => a.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
+        builder.Property(a => a.Day).HasColumnName("day");
+        builder.Property(a => a.Events).HasColumnName("events");
+        builder.Property(a => a.Users).HasColumnName("users");
+        builder.Property(a => a.ActiveUsers).HasColumnName("active_users");
+        builder.HasOne<Account>().WithMany().HasForeignKey(a => a.AccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AccountFeatureDailyUsageConfiguration : IEntityTypeConfiguration<AccountFeatureDailyUsage>
+{
+    public void Configure(EntityTypeBuilder<AccountFeatureDailyUsage> builder)
+    {
+        builder.ToTable("account_feature_daily_usage");
+        builder.HasKey(f => new { f.AccountId, f.Day, f.Feature });
+        builder.Property(f => f.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
+        builder.Property(f => f.Day).HasColumnName("day");
+        builder.Property(f => f.Feature).HasColumnName("feature").HasMaxLength(EventRules.MaxEventNameLength);
+        builder.Property(f => f.Events).HasColumnName("events");
+        builder.HasOne<Account>().WithMany().HasForeignKey(f => f.AccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class EventCatalogueConfiguration : IEntityTypeConfiguration<EventCatalogueRow>
+{
+    public void Configure(EntityTypeBuilder<EventCatalogueRow> builder)
+    {
+        builder.ToTable("event_catalogue");
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.Id).HasColumnName("id").ValueGeneratedNever();
+        builder.Property(c => c.Version).HasColumnName("version").IsConcurrencyToken();
+        builder.Property(c => c.EntriesJson).HasColumnName("entries").IsRequired();
+        builder.Property(c => c.UpdatedAt).HasColumnName("updated_at");
+        builder.Property(c => c.UpdatedBy).HasColumnName("updated_by").HasMaxLength(254);
+    }
+}
+
+internal sealed class NpsResponseConfiguration : IEntityTypeConfiguration<NpsResponse>
+{
+    public void Configure(EntityTypeBuilder<NpsResponse> builder)
+    {
+        builder.ToTable("nps_responses");
+        builder.HasKey(n => n.Id);
+        builder.Property(n => n.Id).HasColumnName("response_id").HasMaxLength(Identifiers.MaxLength);
+        builder.Property(n => n.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
+        builder.Property(n => n.RespondentId).HasColumnName("respondent_id").HasMaxLength(Identifiers.MaxLength);
+        builder.Property(n => n.Score).HasColumnName("score");
+        builder.Property(n => n.Comment).HasColumnName("comment").HasMaxLength(NpsResponse.MaxCommentLength);
+        builder.Property(n => n.AnsweredAt).HasColumnName("answered_at");
+        builder.Property(n => n.CreatedAt).HasColumnName("created_at");
+        builder.Property(n => n.UpdatedAt).HasColumnName("updated_at");
+        builder.Ignore(n => n.Category);
+        builder.HasOne<Account>().WithMany().HasForeignKey(n => n.AccountId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(n => new { n.AccountId, n.AnsweredAt }).HasDatabaseName("ix_nps_responses_account_answered");
+        builder.HasIndex(n => n.RespondentId).HasDatabaseName("ix_nps_responses_respondent");
+    }
+}
+
+internal sealed class SupportTicketConfiguration : IEntityTypeConfiguration<SupportTicket>
+{
+    public void Configure(EntityTypeBuilder<SupportTicket> builder)
+    {
+        builder.ToTable("support_tickets");
+        builder.HasKey(t => t.Id);
+        builder.Property(t => t.Id).HasColumnName("ticket_id").HasMaxLength(Identifiers.MaxLength);
+        builder.Property(t => t.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
+        builder.Property(t => t.Severity).HasColumnName("severity");
+        builder.Property(t => t.Subject).HasColumnName("subject").HasMaxLength(SupportTicket.MaxSubjectLength);
+        builder.Property(t => t.OpenedAt).HasColumnName("opened_at");
+        builder.Property(t => t.ClosedAt).HasColumnName("closed_at");
+        builder.Property(t => t.CreatedAt).HasColumnName("created_at");
+        builder.Property(t => t.UpdatedAt).HasColumnName("updated_at");
+        builder.HasOne<Account>().WithMany().HasForeignKey(t => t.AccountId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(t => new { t.AccountId, t.OpenedAt }).HasDatabaseName("ix_support_tickets_account_opened");
+    }
+}
+
+internal sealed class TouchpointConfiguration : IEntityTypeConfiguration<Touchpoint>
+{
+    public void Configure(EntityTypeBuilder<Touchpoint> builder)
+    {
+        builder.ToTable("touchpoints");
+        builder.HasKey(t => t.Id);
+        builder.Property(t => t.Id).HasColumnName("touchpoint_id").HasMaxLength(Identifiers.MaxLength);
+        builder.Property(t => t.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
+        builder.Property(t => t.Kind).HasColumnName("kind");
+        builder.Property(t => t.OccurredAt).HasColumnName("occurred_at");
+        builder.Property(t => t.Csm).HasColumnName("csm").HasMaxLength(Touchpoint.MaxCsmLength);
+        builder.Property(t => t.Note).HasColumnName("note").HasMaxLength(Touchpoint.MaxNoteLength);
+        builder.Property(t => t.CreatedAt).HasColumnName("created_at");
+        builder.Property(t => t.UpdatedAt).HasColumnName("updated_at");
+        builder.HasOne<Account>().WithMany().HasForeignKey(t => t.AccountId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(t => new { t.AccountId, t.OccurredAt }).HasDatabaseName("ix_touchpoints_account_occurred");
+    }
+}
