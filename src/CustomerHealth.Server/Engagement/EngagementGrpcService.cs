@@ -10,4 +10,6 @@ namespace CustomerHealth.Server.Engagement;
 public sealed partial class EngagementGrpcService(SignalStore signals) : EngagementService.EngagementServiceBase
 {
     public static readonly string ServiceName = EngagementService.Descriptor.FullName;
+
+    private readonly SignalStore _signals = signals;
 }
