@@ -3,6 +3,7 @@ using CustomerHealth.Server.Hosting;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddCustomerHealthPersistence();
+builder.AddCustomerHealthEngagement();
 builder.AddCustomerHealthGrpc();
 
 var app = builder.Build();

@@ -16,6 +16,9 @@ public sealed record EventRules(int RetentionDays = EventRules.DefaultRetentionD
     /// <summary>How far ahead of the server's clock an event may be (clients' clocks drift).</summary>
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
 
+    /// <summary>What a caller's unreadable timestamp is mapped to, so that the event is rejected as invalid rather than missing.</summary>
+    public static readonly DateTime InvalidTime = DateTime.MinValue;
+
     /// <summary>The first UTC day whose raw events are kept on <paramref name="today"/>.</summary>
     public DateOnly FirstRetainedDay(DateOnly today) => today.AddDays(-RetentionDays);
 
@@ -31,6 +34,7 @@ public sealed record EventRules(int RetentionDays = EventRules.DefaultRetentionD
         if (string.IsNullOrWhiteSpace(e.EventName)) return Missing("event_name");
         if (ExplainEventName(e.EventName) is { } nameProblem) return Problem("event_name", nameProblem);
         if (e.OccurredAt is not { } occurredAt) return Missing("occur_time");
+        if (occurredAt == InvalidTime) return (EventRejectionReason.InvalidField, "occur_time is not a valid timestamp (seconds or nanos out of range)");
         if (occurredAt > now + MaxClockSkew)
             return (EventRejectionReason.InFuture, $"occur_time {occurredAt:O} is more than {MaxClockSkew.TotalMinutes:0} minutes ahead of the server's clock");
         if (DateOnly.FromDateTime(occurredAt) < FirstRetainedDay(DateOnly.FromDateTime(now)))

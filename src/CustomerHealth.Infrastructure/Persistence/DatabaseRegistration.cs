@@ -26,6 +26,9 @@ public static class DatabaseRegistration
         services.AddSingleton(TierThresholds.Default);
         services.AddScoped<AccountStore>();
         services.AddScoped<SignalStore>();
+        services.AddScoped<EventIngestor>();
+        services.AddScoped<EventCatalogueStore>();
+        services.AddScoped<UsageStore>();
         services.AddScoped<DatabaseMigrator>();
         return services;
     }

@@ -371,6 +371,15 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("event_catalogue", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            EntriesJson = "[]",
+                            UpdatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Version = 0L
+                        });
                 });
 
             modelBuilder.Entity("CustomerHealth.Infrastructure.Engagement.UsageEventRow", b =>

@@ -1,3 +1,5 @@
+using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Infrastructure.Engagement;
 using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Server.Accounts;
 using CustomerHealth.Server.Engagement;
@@ -15,6 +17,17 @@ public static class ServiceRegistration
         var connectionString = builder.Configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddCustomerHealthPersistence(options, connectionString);
+        return builder;
+    }
+
+    /// <summary>Engagement settings (<c>Engagement:*</c>): raw-event retention and its purge job.</summary>
+    public static WebApplicationBuilder AddCustomerHealthEngagement(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(EngagementOptions.Section).Get<EngagementOptions>() ?? new EngagementOptions();
+        if (options.Explain() is { } problem) throw new InvalidOperationException($"Invalid configuration: {problem}.");
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(new EventRules(options.RawEventRetentionDays));
+        builder.Services.AddHostedService<RetentionPurgeService>();
         return builder;
     }
 

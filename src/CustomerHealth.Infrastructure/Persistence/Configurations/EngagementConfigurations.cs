@@ -87,6 +87,14 @@ internal sealed class EventCatalogueConfiguration : IEntityTypeConfiguration<Eve
         builder.Property(c => c.EntriesJson).HasColumnName("entries").IsRequired();
         builder.Property(c => c.UpdatedAt).HasColumnName("updated_at");
         builder.Property(c => c.UpdatedBy).HasColumnName("updated_by").HasMaxLength(254);
+        // The row always exists, so that ingestion can share-lock it while a catalogue change rebuilds the rollups.
+        builder.HasData(new EventCatalogueRow
+        {
+            Id = EventCatalogueRow.SingletonId,
+            Version = 0,
+            EntriesJson = "[]",
+            UpdatedAt = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+        });
     }
 }
 

@@ -1,0 +1,57 @@
+using System.Data.Common;
+using CustomerHealth.Domain.Engagement;
+
+namespace CustomerHealth.Infrastructure.Engagement;
+
+/// <summary>
+/// Recomputes the daily rollups of a range of days from the raw events, set-based (three DELETEs and three
+/// INSERT ... SELECT ... GROUP BY), inside the caller's transaction. The same SQL runs on all three providers.
+/// </summary>
+internal static class RollupRebuilder
+{
+    /// <summary>Rebuilds [<paramref name="from"/>, <paramref name="to"/>] for one account or all; returns the account-days produced.</summary>
+    public static async Task<long> RebuildAsync(DbConnection connection, DbTransaction transaction, EventCatalogue catalogue, string? accountId, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        var scope = accountId is null ? "day >= @from AND day <= @to" : "day >= @from AND day <= @to AND account_id = @account_id";
+
+        foreach (var table in new[] { "account_feature_daily_usage", "account_daily_usage", "user_daily_activity" })
+            await RunAsync($"DELETE FROM {table} WHERE {scope}");
+
+        await RunAsync($"""
+            INSERT INTO user_daily_activity (account_id, day, user_id, events, active_events)
+            SELECT account_id, day, user_id, COUNT(*), SUM(CASE WHEN __ACTIVE__ THEN 1 ELSE 0 END)
+            FROM usage_events WHERE {scope}
+            GROUP BY account_id, day, user_id
+            """, activeNames: catalogue.EveryEventIsActive ? null : catalogue.ActiveEvents);
+
+        var accountDays = await RunAsync($"""
+            INSERT INTO account_daily_usage (account_id, day, events, users, active_users)
+            SELECT account_id, day, SUM(events), COUNT(*), SUM(CASE WHEN active_events > 0 THEN 1 ELSE 0 END)
+            FROM user_daily_activity WHERE {scope}
+            GROUP BY account_id, day
+            """);
+
+        if (catalogue.KeyFeatures.Count > 0)
+        {
+            await RunAsync($"""
+                INSERT INTO account_feature_daily_usage (account_id, day, feature, events)
+                SELECT account_id, day, event_name, COUNT(*)
+                FROM usage_events WHERE {scope} AND event_name IN (__FEATURES__)
+                GROUP BY account_id, day, event_name
+                """, features: catalogue.KeyFeatures);
+        }
+        return accountDays;
+
+        async Task<int> RunAsync(string sql, IReadOnlyCollection<string>? activeNames = null, IReadOnlyCollection<string>? features = null)
+        {
+            await using var command = SqlCommands.Create(connection, transaction, "");
+            command.Add("@from", from);
+            command.Add("@to", to);
+            if (accountId is not null) command.Add("@account_id", accountId);
+            var active = activeNames is null ? "1 = 1" : $"event_name IN ({command.AddList("active", activeNames)})";
+            var featureList = features is null ? "" : command.AddList("feature", features);
+            command.CommandText = sql.Replace("__ACTIVE__", active, StringComparison.Ordinal).Replace("__FEATURES__", featureList, StringComparison.Ordinal);
+            return await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+}

@@ -1,0 +1,207 @@
+using System.Data.Common;
+using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Infrastructure.Persistence;
+
+namespace CustomerHealth.Infrastructure.Engagement;
+
+/// <summary>An event ready to be written: validated, with its source and the JSON of its properties.</summary>
+internal sealed record EventToWrite(UsageEvent Event, string? PropertiesJson);
+
+/// <summary>
+/// The provider-specific bulk writes of ingestion, all inside the caller's transaction: insert events skipping those
+/// already stored, and add deltas to the rollups. Never row by row through the change tracker.
+/// </summary>
+internal abstract class RollupWriter
+{
+    public static RollupWriter For(DatabaseProvider provider) => provider switch
+    {
+        DatabaseProvider.Sqlite => new SqliteRollupWriter(),
+        DatabaseProvider.PostgreSql => new PostgreSqlRollupWriter(),
+        DatabaseProvider.SqlServer => new SqlServerRollupWriter(),
+        _ => throw new ArgumentOutOfRangeException(nameof(provider)),
+    };
+
+    /// <summary>
+    /// SQL that reads the catalogue row and holds a shared lock on it until the transaction ends, so that a catalogue
+    /// change (which rebuilds the rollups under an exclusive lock) never interleaves with a batch.
+    /// </summary>
+    public abstract string ReadCatalogueSql { get; }
+
+    /// <summary>Reads the catalogue under <see cref="ReadCatalogueSql"/>'s share lock.</summary>
+    public async Task<EventCatalogue> ReadCatalogueAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
+    {
+        await using var command = SqlCommands.Create(connection, transaction, ReadCatalogueSql);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return EventCatalogue.Empty;
+        return CatalogueJson.Deserialize(reader.GetString(1), reader.GetInt64(0), null, null);
+    }
+
+    /// <summary>Inserts the events that are not stored yet; returns the positions (in <paramref name="events"/>) of those inserted.</summary>
+    public abstract Task<IReadOnlyList<int>> InsertEventsAsync(DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<EventToWrite> events, DateTime receivedAt, CancellationToken ct);
+
+    /// <summary>Adds each delta to its user-day row; returns, per delta, the row's totals after the addition.</summary>
+    public abstract Task<IReadOnlyList<(int EventsAfter, int ActiveEventsAfter)>> AddUserDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct);
+
+    public abstract Task AddAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountDayDelta> deltas, CancellationToken ct);
+
+    public abstract Task AddFeatureDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<FeatureDayDelta> deltas, CancellationToken ct);
+}
+
+/// <summary>
+/// Row-at-a-time writes with one prepared command per statement, reused for every row of the batch: the fast path on an
+/// embedded database, where a statement costs microseconds and there is no network round trip.
+/// </summary>
+internal abstract class PreparedRowWriter : RollupWriter
+{
+    protected abstract string InsertEventSql { get; }
+    protected abstract string AddUserDaySql { get; }
+    protected abstract string AddAccountDaySql { get; }
+    protected abstract string AddFeatureDaySql { get; }
+
+    public override async Task<IReadOnlyList<int>> InsertEventsAsync(DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<EventToWrite> events, DateTime receivedAt, CancellationToken ct)
+    {
+        await using var command = SqlCommands.Create(connection, transaction, InsertEventSql);
+        command.Add("@source", source);
+        command.Add("@received_at", receivedAt);
+        var eventId = command.Add("@event_id", "");
+        var accountId = command.Add("@account_id", "");
+        var userId = command.Add("@user_id", "");
+        var name = command.Add("@event_name", "");
+        var occurredAt = command.Add("@occurred_at", DateTime.UnixEpoch);
+        var day = command.Add("@day", DateOnly.MinValue);
+        var quantity = command.Add("@quantity", 0d);
+        var properties = command.Add("@properties", "");
+        await command.PrepareAsync(ct);
+        var inserted = new List<int>(events.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i].Event;
+            eventId.Value = e.EventId;
+            accountId.Value = e.AccountId;
+            userId.Value = e.UserId;
+            name.Value = e.EventName;
+            occurredAt.Value = e.OccurredAt!.Value;
+            day.Value = e.Day;
+            quantity.Value = e.Quantity is { } q ? q : DBNull.Value;
+            properties.Value = (object?)events[i].PropertiesJson ?? DBNull.Value;
+            if (await command.ExecuteNonQueryAsync(ct) == 1) inserted.Add(i);
+        }
+        return inserted;
+    }
+
+    public override async Task<IReadOnlyList<(int EventsAfter, int ActiveEventsAfter)>> AddUserDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
+    {
+        await using var command = SqlCommands.Create(connection, transaction, AddUserDaySql);
+        var (account, day, user) = (command.Add("@account_id", ""), command.Add("@day", DateOnly.MinValue), command.Add("@user_id", ""));
+        var (events, active) = (command.Add("@events", 0), command.Add("@active_events", 0));
+        await command.PrepareAsync(ct);
+        var after = new List<(int, int)>(deltas.Count);
+        foreach (var d in deltas)
+        {
+            (account.Value, day.Value, user.Value, events.Value, active.Value) = (d.AccountId, d.Day, d.UserId, d.Events, d.ActiveEvents);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct)) throw new InvalidOperationException("The user-day upsert returned no row.");
+            after.Add((Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture), Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        return after;
+    }
+
+    public override async Task AddAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountDayDelta> deltas, CancellationToken ct)
+    {
+        await using var command = SqlCommands.Create(connection, transaction, AddAccountDaySql);
+        var (account, day) = (command.Add("@account_id", ""), command.Add("@day", DateOnly.MinValue));
+        var (events, users, active) = (command.Add("@events", 0L), command.Add("@users", 0), command.Add("@active_users", 0));
+        await command.PrepareAsync(ct);
+        foreach (var d in deltas)
+        {
+            (account.Value, day.Value, events.Value, users.Value, active.Value) = (d.AccountId, d.Day, d.Events, d.Users, d.ActiveUsers);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    public override async Task AddFeatureDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<FeatureDayDelta> deltas, CancellationToken ct)
+    {
+        if (deltas.Count == 0) return;
+        await using var command = SqlCommands.Create(connection, transaction, AddFeatureDaySql);
+        var (account, day, feature, events) = (command.Add("@account_id", ""), command.Add("@day", DateOnly.MinValue), command.Add("@feature", ""), command.Add("@events", 0L));
+        await command.PrepareAsync(ct);
+        foreach (var d in deltas)
+        {
+            (account.Value, day.Value, feature.Value, events.Value) = (d.AccountId, d.Day, d.Feature, (long)d.Events);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+}
+
+/// <summary>SQLite: upserts with ON CONFLICT, one writer at a time (transactions begin IMMEDIATE).</summary>
+internal sealed class SqliteRollupWriter : PreparedRowWriter
+{
+    public override string ReadCatalogueSql => "SELECT version, entries FROM event_catalogue WHERE id = 1";
+
+    protected override string InsertEventSql => """
+        INSERT INTO usage_events (source, event_id, account_id, user_id, event_name, occurred_at, day, quantity, properties, received_at)
+        VALUES (@source, @event_id, @account_id, @user_id, @event_name, @occurred_at, @day, @quantity, @properties, @received_at)
+        ON CONFLICT (source, event_id) DO NOTHING
+        """;
+
+    protected override string AddUserDaySql => """
+        INSERT INTO user_daily_activity (account_id, day, user_id, events, active_events)
+        VALUES (@account_id, @day, @user_id, @events, @active_events)
+        ON CONFLICT (account_id, day, user_id) DO UPDATE SET
+            events = user_daily_activity.events + excluded.events,
+            active_events = user_daily_activity.active_events + excluded.active_events
+        RETURNING events, active_events
+        """;
+
+    protected override string AddAccountDaySql => """
+        INSERT INTO account_daily_usage (account_id, day, events, users, active_users)
+        VALUES (@account_id, @day, @events, @users, @active_users)
+        ON CONFLICT (account_id, day) DO UPDATE SET
+            events = account_daily_usage.events + excluded.events,
+            users = account_daily_usage.users + excluded.users,
+            active_users = account_daily_usage.active_users + excluded.active_users
+        """;
+
+    protected override string AddFeatureDaySql => """
+        INSERT INTO account_feature_daily_usage (account_id, day, feature, events)
+        VALUES (@account_id, @day, @feature, @events)
+        ON CONFLICT (account_id, day, feature) DO UPDATE SET events = account_feature_daily_usage.events + excluded.events
+        """;
+}
+
+/// <summary>SQL Server: MERGE under HOLDLOCK (an upsert that is safe under concurrency), one prepared statement per row.</summary>
+internal sealed class SqlServerRollupWriter : PreparedRowWriter
+{
+    public override string ReadCatalogueSql => "SELECT version, entries FROM event_catalogue WITH (HOLDLOCK, ROWLOCK) WHERE id = 1";
+
+    protected override string InsertEventSql => """
+        INSERT INTO usage_events (source, event_id, account_id, user_id, event_name, occurred_at, day, quantity, properties, received_at)
+        SELECT @source, @event_id, @account_id, @user_id, @event_name, @occurred_at, @day, @quantity, @properties, @received_at
+        WHERE NOT EXISTS (SELECT 1 FROM usage_events WITH (UPDLOCK, HOLDLOCK) WHERE source = @source AND event_id = @event_id)
+        """;
+
+    protected override string AddUserDaySql => """
+        MERGE user_daily_activity WITH (HOLDLOCK) AS t
+        USING (SELECT @account_id AS account_id, @day AS day, @user_id AS user_id) AS s
+        ON t.account_id = s.account_id AND t.day = s.day AND t.user_id = s.user_id
+        WHEN MATCHED THEN UPDATE SET events = t.events + @events, active_events = t.active_events + @active_events
+        WHEN NOT MATCHED THEN INSERT (account_id, day, user_id, events, active_events) VALUES (@account_id, @day, @user_id, @events, @active_events)
+        OUTPUT inserted.events, inserted.active_events;
+        """;
+
+    protected override string AddAccountDaySql => """
+        MERGE account_daily_usage WITH (HOLDLOCK) AS t
+        USING (SELECT @account_id AS account_id, @day AS day) AS s
+        ON t.account_id = s.account_id AND t.day = s.day
+        WHEN MATCHED THEN UPDATE SET events = t.events + @events, users = t.users + @users, active_users = t.active_users + @active_users
+        WHEN NOT MATCHED THEN INSERT (account_id, day, events, users, active_users) VALUES (@account_id, @day, @events, @users, @active_users);
+        """;
+
+    protected override string AddFeatureDaySql => """
+        MERGE account_feature_daily_usage WITH (HOLDLOCK) AS t
+        USING (SELECT @account_id AS account_id, @day AS day, @feature AS feature) AS s
+        ON t.account_id = s.account_id AND t.day = s.day AND t.feature = s.feature
+        WHEN MATCHED THEN UPDATE SET events = t.events + @events
+        WHEN NOT MATCHED THEN INSERT (account_id, day, feature, events) VALUES (@account_id, @day, @feature, @events);
+        """;
+}

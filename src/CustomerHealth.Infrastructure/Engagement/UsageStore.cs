@@ -1,0 +1,113 @@
+using CustomerHealth.Domain.Common;
+using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace CustomerHealth.Infrastructure.Engagement;
+
+/// <summary>One account's usage on one day, read from the rollups.</summary>
+public sealed record DailyUsageRow(DateOnly Day, long Events, int Users, int ActiveUsers, IReadOnlyDictionary<string, long> KeyFeatureEvents);
+
+/// <summary>What a person-data deletion removed.</summary>
+public sealed record PersonDeletion(long DeletedEvents, int DeletedNpsResponses, int CorrectedAccountDays);
+
+/// <summary>Reads the rollups, and repairs them: rebuild from raw events, person deletion, retention purge.</summary>
+public sealed class UsageStore(CustomerHealthDbContext db, DatabaseOptions options, EventRules rules, TimeProvider clock)
+{
+    public const int MaxRangeDays = 400;
+
+    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    public async Task<IReadOnlyList<DailyUsageRow>> GetDailyUsageAsync(string accountId, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        if (!await db.Accounts.AnyAsync(a => a.Id == accountId, ct)) throw new NotFoundException("Account", accountId);
+        var days = await db.AccountDailyUsage.AsNoTracking()
+            .Where(u => u.AccountId == accountId && u.Day >= from && u.Day <= to)
+            .OrderBy(u => u.Day).ToListAsync(ct);
+        var features = (await db.AccountFeatureDailyUsage.AsNoTracking()
+                .Where(f => f.AccountId == accountId && f.Day >= from && f.Day <= to).ToListAsync(ct))
+            .ToLookup(f => f.Day);
+        return days.Select(d => new DailyUsageRow(d.Day, d.Events, d.Users, d.ActiveUsers,
+            features[d.Day].ToDictionary(f => f.Feature, f => f.Events, StringComparer.Ordinal))).ToArray();
+    }
+
+    /// <summary>Rebuilds the rollups of [from, to] from the raw events. Days before the retention window keep their rollups.</summary>
+    public async Task<long> RebuildAsync(string? accountId, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        if (accountId is not null && !await db.Accounts.AnyAsync(a => a.Id == accountId, ct)) throw new NotFoundException("Account", accountId);
+        var firstRetained = rules.FirstRetainedDay(Today);
+        if (from < firstRetained) from = firstRetained;
+        if (to < from) return 0;
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var catalogue = await CatalogueForUpdateAsync(ct);
+            var rebuilt = await RollupRebuilder.RebuildAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), catalogue, accountId, from, to, ct);
+            await transaction.CommitAsync(ct);
+            return rebuilt;
+        });
+    }
+
+    /// <summary>
+    /// Deletes a person's events and NPS answers (in one account or all) and takes their contribution out of the
+    /// rollups: their user-day rows go, and the account-day and key-feature counts drop by what those rows and events held.
+    /// Days whose raw events were already purged lose the person's user-day rows; their anonymous account totals stay.
+    /// </summary>
+    public async Task<PersonDeletion> DeletePersonAsync(string userId, string? accountId, CancellationToken ct)
+    {
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var catalogue = await CatalogueForUpdateAsync(ct);
+            var userDays = await db.UserDailyActivity.Where(u => u.UserId == userId && (accountId == null || u.AccountId == accountId)).ToListAsync(ct);
+            var featureUse = catalogue.KeyFeatures.Count == 0 ? [] : await db.UsageEvents
+                .Where(e => e.UserId == userId && (accountId == null || e.AccountId == accountId) && catalogue.KeyFeatures.Contains(e.EventName))
+                .GroupBy(e => new { e.AccountId, e.Day, e.EventName })
+                .Select(g => new { g.Key.AccountId, g.Key.Day, g.Key.EventName, Events = g.LongCount() })
+                .ToListAsync(ct);
+
+            var deletedEvents = await db.UsageEvents.Where(e => e.UserId == userId && (accountId == null || e.AccountId == accountId)).ExecuteDeleteAsync(ct);
+            var deletedNps = await db.NpsResponses.Where(n => n.RespondentId == userId && (accountId == null || n.AccountId == accountId)).ExecuteDeleteAsync(ct);
+            await db.UserDailyActivity.Where(u => u.UserId == userId && (accountId == null || u.AccountId == accountId)).ExecuteDeleteAsync(ct);
+
+            foreach (var u in userDays)
+            {
+                var wasActive = u.ActiveEvents > 0 ? 1 : 0;
+                await db.AccountDailyUsage.Where(a => a.AccountId == u.AccountId && a.Day == u.Day)
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(a => a.Events, a => a.Events - u.Events)
+                        .SetProperty(a => a.Users, a => a.Users - 1)
+                        .SetProperty(a => a.ActiveUsers, a => a.ActiveUsers - wasActive), ct);
+            }
+            foreach (var f in featureUse)
+            {
+                await db.AccountFeatureDailyUsage.Where(r => r.AccountId == f.AccountId && r.Day == f.Day && r.Feature == f.EventName)
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.Events, r => r.Events - f.Events), ct);
+            }
+            await db.AccountDailyUsage.Where(a => a.Users <= 0).ExecuteDeleteAsync(ct);
+            await db.AccountFeatureDailyUsage.Where(r => r.Events <= 0).ExecuteDeleteAsync(ct);
+            await transaction.CommitAsync(ct);
+            return new PersonDeletion(deletedEvents, deletedNps, userDays.Count);
+        });
+    }
+
+    /// <summary>Deletes raw events of the days before the retention window, one day per statement; returns how many.</summary>
+    public async Task<long> PurgeExpiredEventsAsync(CancellationToken ct)
+    {
+        var cutoff = rules.FirstRetainedDay(Today);
+        long purged = 0;
+        while (await db.UsageEvents.Where(e => e.Day < cutoff).OrderBy(e => e.Day).Select(e => (DateOnly?)e.Day).FirstOrDefaultAsync(ct) is { } oldest)
+        {
+            purged += await db.UsageEvents.Where(e => e.Day == oldest).ExecuteDeleteAsync(ct);
+        }
+        return purged;
+    }
+
+    /// <summary>Reads the catalogue with the same share lock ingestion takes, so a catalogue change cannot interleave.</summary>
+    private Task<EventCatalogue> CatalogueForUpdateAsync(CancellationToken ct) =>
+        RollupWriter.For(options.Provider).ReadCatalogueAsync(db.Database.GetDbConnection(), db.Database.CurrentTransaction!.GetDbTransaction(), ct);
+}
