@@ -39,6 +39,16 @@ public sealed class ValidationTests
     }
 
     [Fact]
+    public void TokensAllowWhatIdsDoNotButNoWhiteSpace()
+    {
+        Assert.False(new Violations().Token("respondent_id", "jane+nps@example.com").Any);
+        Assert.True(new Violations().Token("respondent_id", "jane doe").Any);
+        Assert.True(new Violations().Token("respondent_id", "").Any);
+        Assert.False(new Violations().Token("respondent_id", "", optional: true).Any);
+        Assert.True(new Violations().Token("respondent_id", new string('x', Identifiers.MaxLength + 1)).Any);
+    }
+
+    [Fact]
     public void AnEmptyViolationListIsNotAnError() =>
         Assert.Null(Record.Exception(new Violations().Identifier("id", "fine").ThrowIfAny));
 }

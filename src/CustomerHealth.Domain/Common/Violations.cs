@@ -29,6 +29,20 @@ public sealed class Violations
         return this;
     }
 
+    /// <summary>Checks an opaque token such as a user id (see <see cref="Identifiers.ExplainToken"/>); empty is an error unless optional.</summary>
+    public Violations Token(string field, string? value, bool optional = false)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            if (!optional) Add(field, "is required");
+        }
+        else if (Identifiers.ExplainToken(value) is { } problem)
+        {
+            Add(field, problem);
+        }
+        return this;
+    }
+
     /// <summary>
     /// Checks a free-text field: its length, no control characters (line breaks and tabs allowed when
     /// <paramref name="multiline"/>); <paramref name="required"/> also rejects blank text.
