@@ -157,6 +157,24 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
     }
 
     [Fact]
+    public async Task ABatchOverTheMessageSizeLimitIsResourceExhaustedAndStoresNothing()
+    {
+        await GivenAccounts("huge");
+        var events = Enumerable.Range(0, 400).Select(i =>
+        {
+            var e = Event($"huge-{i}", "huge");
+            for (var k = 0; k < 20; k++) e.Properties[$"k{k}"] = new string('x', 512);
+            return e;
+        }).ToArray();
+
+        // grpc-dotnet rejects the message before any service code runs (4 MB by default).
+        var ex = await Assert.ThrowsAsync<RpcException>(() => Engagement.IngestEventsAsync(Batch(events), cancellationToken: Ct).ResponseAsync);
+        Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
+
+        Assert.Equal(0, await Service.RawEventCount("huge"));
+    }
+
+    [Fact]
     public async Task LateAndOutOfOrderEventsLandOnTheirOwnDay()
     {
         await GivenAccounts("late");
@@ -236,10 +254,15 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
         await Ingest(Batch(
             Event("g1", "gdpr", "leaver@example.com", "export"), Event("g2", "gdpr", "leaver@example.com", "login", at: "2026-03-12T10:00:00Z"),
             Event("g3", "gdpr", "stayer", "export"), Event("g4", "gdpr", "stayer", "login")));
+        await Engagement.RecordNpsResponseAsync(new() { Response = BuildSignal.Nps("gdpr-nps-1", "gdpr", respondent: "leaver@example.com") }, cancellationToken: Ct);
+        await Engagement.RecordNpsResponseAsync(new() { Response = BuildSignal.Nps("gdpr-nps-2", "gdpr", respondent: "stayer") }, cancellationToken: Ct);
 
         var deletion = await Engagement.DeletePersonDataAsync(new() { UserId = "leaver@example.com" }, cancellationToken: Ct);
 
         Assert.Equal(2, deletion.DeletedEvents);
+        Assert.Equal(1, deletion.DeletedNpsResponses);
+        var answers = await Engagement.ListNpsResponsesAsync(new() { AccountId = "gdpr" }, cancellationToken: Ct);
+        Assert.Equal(["gdpr-nps-2"], answers.Responses.Select(r => r.ResponseId));
         Assert.Equal(2, deletion.CorrectedAccountDays);
         var day = (await Usage("gdpr")).Single();
         Assert.Equal((2L, 1, 1, 1L), (day.Events, day.Users, day.ActiveUsers, day.KeyFeatureEvents["export"]));
@@ -272,6 +295,23 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
         Assert.Equal(500L, (await Usage("busy")).Sum(d => d.Events));
         Assert.Equal(500, await Service.RawEventCount("busy"));
         await AssertRollupsEqualARebuild("busy");
+    }
+
+    [Fact]
+    public async Task ABadBatchEndsTheStreamWithInvalidArgumentAndKeepsTheEarlierBatches()
+    {
+        await GivenAccounts("halt");
+        using var call = Engagement.StreamEvents(cancellationToken: Ct);
+        var good = new StreamEventsRequest { Source = "product", BatchSequence = 1, Events = { Event("halt-1", "halt") } };
+        await call.RequestStream.WriteAsync(good, Ct);
+        Assert.True(await call.ResponseStream.MoveNext(Ct));
+
+        await call.RequestStream.WriteAsync(new StreamEventsRequest { Source = "", BatchSequence = 2, Events = { Event("halt-2", "halt") } }, Ct);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(Ct));
+
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.Contains(ex.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations, v => v.Field == "source");
+        Assert.Equal(1, await Service.RawEventCount("halt"));
     }
 
     [Fact]

@@ -1,0 +1,129 @@
+using CustomerHealth.Domain.Common;
+using CustomerHealth.Domain.Engagement;
+
+namespace CustomerHealth.Domain.Tests;
+
+public sealed class EventRulesTests
+{
+    private static readonly DateTime Now = new(2026, 3, 15, 10, 0, 0, DateTimeKind.Utc);
+    private static readonly EventRules Rules = new();
+
+    private static UsageEvent Event(string id = "e1", string account = "acme", string user = "u1", string name = "login", DateTime? at = null, double? quantity = null,
+        Dictionary<string, string>? properties = null) =>
+        new(id, account, user, name, at ?? Now.AddHours(-1), quantity, properties ?? []);
+
+    [Fact]
+    public void AWellFormedEventPasses() => Assert.Null(Rules.Check(Event(), Now));
+
+    [Fact]
+    public void EventsUpToFiveMinutesAheadAreAcceptedBeyondThatRejected()
+    {
+        Assert.Null(Rules.Check(Event(at: Now.AddMinutes(5)), Now));
+        Assert.Equal(EventRejectionReason.InFuture, Rules.Check(Event(at: Now.AddMinutes(5).AddSeconds(1)), Now)?.Reason);
+    }
+
+    [Fact]
+    public void EventsOlderThanTheRetentionAreRejected()
+    {
+        var firstKept = Rules.FirstRetainedDay(DateOnly.FromDateTime(Now)).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+
+        Assert.Null(Rules.Check(Event(at: firstKept), Now));
+        Assert.Equal(EventRejectionReason.TooOld, Rules.Check(Event(at: firstKept.AddTicks(-1)), Now)?.Reason);
+        Assert.Equal(new DateOnly(2025, 2, 8), Rules.FirstRetainedDay(new DateOnly(2026, 3, 15)));
+    }
+
+    [Theory]
+    [InlineData("", "u1", "login", EventRejectionReason.MissingField)]
+    [InlineData("e 1", "u1", "login", EventRejectionReason.InvalidField)]
+    [InlineData("e1", "", "login", EventRejectionReason.MissingField)]
+    [InlineData("e1", "jane+test@example.com", "login", null)]
+    [InlineData("e1", "u1", " login", EventRejectionReason.InvalidField)]
+    [InlineData("e1", "u1", "Report Exported", null)]
+    public void FieldsAreCheckedInOrder(string id, string user, string name, EventRejectionReason? expected) =>
+        Assert.Equal(expected, Rules.Check(Event(id, user: user, name: name), Now)?.Reason);
+
+    [Fact]
+    public void QuantitiesMustBeFiniteAndNonNegative()
+    {
+        Assert.Null(Rules.Check(Event(quantity: 0), Now));
+        Assert.Equal(EventRejectionReason.InvalidField, Rules.Check(Event(quantity: double.PositiveInfinity), Now)?.Reason);
+        Assert.Equal(EventRejectionReason.InvalidField, Rules.Check(Event(quantity: -0.5), Now)?.Reason);
+    }
+
+    [Fact]
+    public void PropertiesAreBounded()
+    {
+        var many = Enumerable.Range(0, 33).ToDictionary(i => $"k{i}", _ => "v");
+        Assert.Equal(EventRejectionReason.TooLong, Rules.Check(Event(properties: many), Now)?.Reason);
+        Assert.Equal(EventRejectionReason.TooLong, Rules.Check(Event(properties: new() { ["k"] = new string('v', 513) }), Now)?.Reason);
+        Assert.Null(Rules.Check(Event(properties: new() { ["plan"] = "pro" }), Now));
+    }
+}
+
+public sealed class EventCatalogueTests
+{
+    [Fact]
+    public void WithoutActiveNamesEveryEventIsActivity()
+    {
+        var catalogue = new EventCatalogue([new CatalogueEntry("export", Active: false, KeyFeature: true, FirstValue: false, null)]);
+
+        Assert.True(catalogue.EveryEventIsActive);
+        Assert.True(catalogue.IsActive("anything"));
+        Assert.True(catalogue.IsKeyFeature("export"));
+        Assert.False(catalogue.IsKeyFeature("login"));
+    }
+
+    [Fact]
+    public void WithActiveNamesOnlyThoseCount()
+    {
+        var catalogue = new EventCatalogue([new CatalogueEntry("login", true, false, false, null), new CatalogueEntry("first_report", false, false, true, null)]);
+
+        Assert.True(catalogue.IsActive("login"));
+        Assert.False(catalogue.IsActive("first_report"));
+        Assert.Equal(["first_report"], catalogue.FirstValueEvents);
+    }
+
+    [Fact]
+    public void DuplicateOrBadNamesAreRejectedWithTheirPosition()
+    {
+        var ex = Assert.Throws<ValidationException>(() => EventCatalogue.Validate(
+            [new CatalogueEntry("login", true, false, false, null), new CatalogueEntry("login", false, false, false, null), new CatalogueEntry("", false, false, false, null)]));
+
+        Assert.Equal(["catalogue.events[1].event_name", "catalogue.events[2].event_name"], ex.Violations.Select(v => v.Field));
+    }
+}
+
+public sealed class RollupDeltasTests
+{
+    private static UsageEvent At(string user, string name, int day, int hour = 10, string account = "acme") =>
+        new($"{user}-{name}-{day}-{hour}", account, user, name, new DateTime(2026, 3, day, hour, 0, 0, DateTimeKind.Utc), null, new Dictionary<string, string>());
+
+    [Fact]
+    public void EventsAreGroupedPerUserDayAndPerKeyFeatureDay()
+    {
+        var catalogue = new EventCatalogue([new CatalogueEntry("login", true, false, false, null), new CatalogueEntry("export", false, true, false, null)]);
+
+        var (users, features) = RollupDeltas.From([At("ann", "login", 2), At("ann", "export", 2), At("ann", "login", 3), At("bob", "export", 2, 23)], catalogue);
+
+        Assert.Equal(
+            [new UserDayDelta("acme", new DateOnly(2026, 3, 2), "ann", 2, 1), new UserDayDelta("acme", new DateOnly(2026, 3, 2), "bob", 1, 0), new UserDayDelta("acme", new DateOnly(2026, 3, 3), "ann", 1, 1)],
+            users);
+        Assert.Equal([new FeatureDayDelta("acme", new DateOnly(2026, 3, 2), "export", 2)], features);
+    }
+
+    [Fact]
+    public void AccountDaysCountUsersOnlyWhenTheirDayRowIsNewOrNewlyActive()
+    {
+        var day = new DateOnly(2026, 3, 2);
+        var applied = new[]
+        {
+            (new UserDayDelta("acme", day, "ann", 2, 1), EventsAfter: 2, ActiveAfter: 1),   // new row, newly active
+            (new UserDayDelta("acme", day, "bob", 1, 0), EventsAfter: 4, ActiveAfter: 2),   // existing row, already active
+            (new UserDayDelta("acme", day, "cy", 1, 1), EventsAfter: 3, ActiveAfter: 1),    // existing row, first active event
+        };
+
+        var account = Assert.Single(RollupDeltas.ForAccounts(applied));
+
+        Assert.Equal(new AccountDayDelta("acme", day, 4, 1, 2), account);
+    }
+}
