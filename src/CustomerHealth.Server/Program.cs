@@ -4,6 +4,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddCustomerHealthPersistence();
 builder.AddCustomerHealthEngagement();
+builder.AddCustomerHealthOnboarding();
 builder.AddCustomerHealthGrpc();
 
 var app = builder.Build();

@@ -43,3 +43,11 @@ public sealed class RuleViolationException(string reason, string message, IReadO
     public string Reason { get; } = reason;
     public IReadOnlyDictionary<string, string> Metadata { get; } = metadata ?? new Dictionary<string, string>();
 }
+
+/// <summary>The request would create something that already exists.</summary>
+public sealed class AlreadyExistsException(string resourceType, string resourceId, string hint)
+    : DomainException($"{resourceType} '{resourceId}' already exists. {hint}")
+{
+    public string ResourceType { get; } = resourceType;
+    public string ResourceId { get; } = resourceId;
+}

@@ -1,5 +1,6 @@
 using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Common;
+using CustomerHealth.Infrastructure.Onboarding;
 using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,7 +16,7 @@ public sealed record Page<T>(IReadOnlyList<T> Items, bool HasMore, int? TotalSiz
 public sealed record ContractCursor(DateOnly StartDate, string ContractId);
 
 /// <summary>Reads and writes accounts and contracts. Every write is one transaction; a rejected request writes nothing.</summary>
-public sealed class AccountStore(CustomerHealthDbContext db, TimeProvider clock, TierThresholds thresholds)
+public sealed class AccountStore(CustomerHealthDbContext db, TimeProvider clock, TierThresholds thresholds, OnboardingStore onboarding)
 {
     private const int MaxAttempts = 3;
 
@@ -107,12 +108,14 @@ public sealed class AccountStore(CustomerHealthDbContext db, TimeProvider clock,
                 contract.UpdateTerms(terms, now);
             }
             account.RefreshEffectiveTier(Contract.CurrentOf(contracts, DateOnly.FromDateTime(now)), thresholds, now);
+            // The first contract starts the account's 90-day onboarding plan.
+            var planAdded = await onboarding.AddInitialPlanIfMissingAsync(account, contracts.Min(c => c.StartDate), ct);
             try
             {
                 await db.SaveChangesAsync(ct);
                 return (contract, created);
             }
-            catch (DbUpdateException) when (created && attempt < MaxAttempts)
+            catch (DbUpdateException) when ((created || planAdded) && attempt < MaxAttempts)
             {
                 db.ChangeTracker.Clear();
             }

@@ -103,4 +103,18 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
         command.Parameters.AddWithValue("events", deltas.Select(d => (long)d.Events).ToArray());
         await command.ExecuteNonQueryAsync(ct);
     }
+
+    public override async Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct)
+    {
+        const string sql = """
+            INSERT INTO onboarding_evaluation_queue (account_id, marked_at)
+            SELECT DISTINCT m.account_id, @marked_at FROM onboarding_milestones m
+            WHERE m.account_id = ANY(@account_ids) AND m.completed_at IS NULL AND m.rule_kind <> 1
+            ON CONFLICT (account_id) DO UPDATE SET marked_at = excluded.marked_at
+            """;
+        await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+        command.Parameters.AddWithValue("marked_at", now);
+        command.Parameters.AddWithValue("account_ids", accountIds.ToArray());
+        await command.ExecuteNonQueryAsync(ct);
+    }
 }

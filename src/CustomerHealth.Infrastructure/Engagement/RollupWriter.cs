@@ -45,6 +45,16 @@ internal abstract class RollupWriter
     public abstract Task AddAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountDayDelta> deltas, CancellationToken ct);
 
     public abstract Task AddFeatureDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<FeatureDayDelta> deltas, CancellationToken ct);
+
+    /// <summary>
+    /// Queues the accounts that still have open automatic onboarding milestones for evaluation by the onboarding worker
+    /// (accounts without such milestones cost one index probe and are not queued).
+    /// </summary>
+    public abstract Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct);
+
+    /// <summary>The SQL condition "the account @account_id has an open automatic milestone" (rule kind 1 is manual).</summary>
+    protected const string HasOpenAutomaticMilestone =
+        "EXISTS (SELECT 1 FROM onboarding_milestones m WHERE m.account_id = @account_id AND m.completed_at IS NULL AND m.rule_kind <> 1)";
 }
 
 /// <summary>
@@ -119,6 +129,21 @@ internal abstract class PreparedRowWriter : RollupWriter
         }
     }
 
+    public override async Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct)
+    {
+        await using var command = SqlCommands.Create(connection, transaction, QueueOnboardingSql);
+        command.Add("@marked_at", now);
+        var account = command.Add("@account_id", "");
+        await command.PrepareAsync(ct);
+        foreach (var id in accountIds)
+        {
+            account.Value = id;
+            await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    protected abstract string QueueOnboardingSql { get; }
+
     public override async Task AddFeatureDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<FeatureDayDelta> deltas, CancellationToken ct)
     {
         if (deltas.Count == 0) return;
@@ -167,6 +192,12 @@ internal sealed class SqliteRollupWriter : PreparedRowWriter
         VALUES (@account_id, @day, @feature, @events)
         ON CONFLICT (account_id, day, feature) DO UPDATE SET events = account_feature_daily_usage.events + excluded.events
         """;
+
+    protected override string QueueOnboardingSql => $"""
+        INSERT INTO onboarding_evaluation_queue (account_id, marked_at)
+        SELECT @account_id, @marked_at WHERE {HasOpenAutomaticMilestone}
+        ON CONFLICT (account_id) DO UPDATE SET marked_at = excluded.marked_at
+        """;
 }
 
 /// <summary>SQL Server: MERGE under HOLDLOCK (an upsert that is safe under concurrency), one prepared statement per row.</summary>
@@ -203,5 +234,13 @@ internal sealed class SqlServerRollupWriter : PreparedRowWriter
         ON t.account_id = s.account_id AND t.day = s.day AND t.feature = s.feature
         WHEN MATCHED THEN UPDATE SET events = t.events + @events
         WHEN NOT MATCHED THEN INSERT (account_id, day, feature, events) VALUES (@account_id, @day, @feature, @events);
+        """;
+
+    protected override string QueueOnboardingSql => $"""
+        MERGE onboarding_evaluation_queue WITH (HOLDLOCK) AS t
+        USING (SELECT @account_id AS account_id WHERE {HasOpenAutomaticMilestone}) AS s
+        ON t.account_id = s.account_id
+        WHEN MATCHED THEN UPDATE SET marked_at = @marked_at
+        WHEN NOT MATCHED THEN INSERT (account_id, marked_at) VALUES (@account_id, @marked_at);
         """;
 }

@@ -1,6 +1,8 @@
 using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Domain.Onboarding;
 using CustomerHealth.Infrastructure.Engagement;
+using CustomerHealth.Infrastructure.Onboarding;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerHealth.Infrastructure.Persistence;
@@ -18,6 +20,10 @@ public sealed class CustomerHealthDbContext(DbContextOptions<CustomerHealthDbCon
     public DbSet<NpsResponse> NpsResponses => Set<NpsResponse>();
     public DbSet<SupportTicket> SupportTickets => Set<SupportTicket>();
     public DbSet<Touchpoint> Touchpoints => Set<Touchpoint>();
+    public DbSet<OnboardingPlan> OnboardingPlans => Set<OnboardingPlan>();
+    public DbSet<Milestone> OnboardingMilestones => Set<Milestone>();
+    public DbSet<PlanTemplateRow> PlanTemplates => Set<PlanTemplateRow>();
+    public DbSet<OnboardingEvaluationRow> OnboardingEvaluationQueue => Set<OnboardingEvaluationRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

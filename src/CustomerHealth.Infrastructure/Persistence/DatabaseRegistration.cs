@@ -1,6 +1,7 @@
 using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Infrastructure.Accounts;
 using CustomerHealth.Infrastructure.Engagement;
+using CustomerHealth.Infrastructure.Onboarding;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +30,7 @@ public static class DatabaseRegistration
         services.AddScoped<EventIngestor>();
         services.AddScoped<EventCatalogueStore>();
         services.AddScoped<UsageStore>();
+        services.AddScoped<OnboardingStore>();
         services.AddScoped<DatabaseMigrator>();
         return services;
     }

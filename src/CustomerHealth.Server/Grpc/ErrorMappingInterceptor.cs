@@ -85,6 +85,11 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
                     new ResourceInfo { ResourceType = $"{ErrorDomain}.{notFound.ResourceType}", ResourceName = notFound.ResourceId, Description = notFound.Message },
                     Info("RESOURCE_NOT_FOUND", new Dictionary<string, string> { ["resource_type"] = notFound.ResourceType, ["resource_id"] = notFound.ResourceId }));
 
+            case AlreadyExistsException exists:
+                return Build(Code.AlreadyExists, exists.Message,
+                    new ResourceInfo { ResourceType = $"{ErrorDomain}.{exists.ResourceType}", ResourceName = exists.ResourceId, Description = exists.Message },
+                    Info("RESOURCE_EXISTS", new Dictionary<string, string> { ["resource_type"] = exists.ResourceType, ["resource_id"] = exists.ResourceId }));
+
             case RuleViolationException rule:
                 var precondition = new PreconditionFailure();
                 precondition.Violations.Add(new PreconditionFailure.Types.Violation { Type = rule.Reason, Subject = string.Join(",", rule.Metadata.Values), Description = rule.Message });

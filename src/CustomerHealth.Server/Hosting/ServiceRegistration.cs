@@ -3,6 +3,7 @@ using CustomerHealth.Infrastructure.Engagement;
 using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Server.Accounts;
 using CustomerHealth.Server.Engagement;
+using CustomerHealth.Server.Onboarding;
 using CustomerHealth.Server.Grpc;
 
 namespace CustomerHealth.Server.Hosting;
@@ -31,6 +32,17 @@ public static class ServiceRegistration
         return builder;
     }
 
+    /// <summary>Onboarding settings (<c>Onboarding:*</c>) and the worker that completes automatic milestones.</summary>
+    public static WebApplicationBuilder AddCustomerHealthOnboarding(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(OnboardingOptions.Section).Get<OnboardingOptions>() ?? new OnboardingOptions();
+        if (options.EvaluationInterval < TimeSpan.FromMilliseconds(10) || options.BatchSize < 1)
+            throw new InvalidOperationException("Invalid configuration: Onboarding:EvaluationInterval must be at least 10 ms and Onboarding:BatchSize at least 1.");
+        builder.Services.AddSingleton(options);
+        builder.Services.AddHostedService<OnboardingWorker>();
+        return builder;
+    }
+
     /// <summary>gRPC with the error-mapping interceptor, the grpc.health.v1 service backed by a database check, and reflection.</summary>
     public static WebApplicationBuilder AddCustomerHealthGrpc(this WebApplicationBuilder builder)
     {
@@ -46,6 +58,7 @@ public static class ServiceRegistration
             // Every service depends on the database, so each one's status is the database's.
             options.Services.Map(AccountGrpcService.ServiceName, _ => true);
             options.Services.Map(EngagementGrpcService.ServiceName, _ => true);
+            options.Services.Map(OnboardingGrpcService.ServiceName, _ => true);
         });
         return builder;
     }
@@ -54,10 +67,11 @@ public static class ServiceRegistration
     {
         app.MapGrpcService<AccountGrpcService>();
         app.MapGrpcService<EngagementGrpcService>();
+        app.MapGrpcService<OnboardingGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapGet("/", () => Results.Text(
-            "CustomerHealth speaks gRPC (HTTP/2) on this address. Services: customerhealth.v1.AccountService, customerhealth.v1.EngagementService, grpc.health.v1.Health; server reflection is on.\n"));
+            "CustomerHealth speaks gRPC (HTTP/2) on this address. Services: customerhealth.v1.AccountService, customerhealth.v1.EngagementService, customerhealth.v1.OnboardingService, grpc.health.v1.Health; server reflection is on.\n"));
         return app;
     }
 }

@@ -1,0 +1,164 @@
+using CustomerHealth.Domain.Accounts;
+using CustomerHealth.Domain.Common;
+using CustomerHealth.Domain.Onboarding;
+using CustomerHealth.Infrastructure.Accounts;
+using CustomerHealth.Infrastructure.Engagement;
+using CustomerHealth.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerHealth.Infrastructure.Onboarding;
+
+/// <summary>An overdue milestone with its account, for CSM work queues.</summary>
+public sealed record OverdueItem(string AccountId, string DisplayName, string? Owner, CsTier Tier, string Key, string Title, DateOnly DueDate);
+
+/// <summary>Where the previous page of overdue milestones ended.</summary>
+public sealed record OverdueCursor(DateOnly DueDate, string AccountId, string Key);
+
+/// <summary>Templates, plans, manual and automatic completion, and the overdue work queue.</summary>
+public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueStore catalogues, TimeProvider clock)
+{
+    private const int MaxAttempts = 3;
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    public DateOnly Today => DateOnly.FromDateTime(Now);
+
+    /// <summary>The template in force for a tier: its newest stored version, or the built-in version 1.</summary>
+    public async Task<PlanTemplate> GetTemplateAsync(CsTier tier, CancellationToken ct)
+    {
+        var row = await db.PlanTemplates.AsNoTracking().Where(t => t.Tier == (int)tier).OrderByDescending(t => t.Version).FirstOrDefaultAsync(ct);
+        return row is null ? DefaultPlanTemplates.For(tier) : new PlanTemplate(tier, row.Version, TemplateJson.Deserialize(row.MilestonesJson), row.CreatedAt, row.CreatedBy);
+    }
+
+    /// <summary>Stores a new version of a tier's template. Plans already created keep the version they have.</summary>
+    public async Task<PlanTemplate> ReplaceTemplateAsync(CsTier tier, IReadOnlyList<MilestoneTemplate> milestones, string updatedBy, CancellationToken ct)
+    {
+        PlanTemplate.Validate(milestones);
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await GetTemplateAsync(tier, ct);
+            var row = new PlanTemplateRow { Tier = (int)tier, Version = current.Version + 1, MilestonesJson = TemplateJson.Serialize(milestones), CreatedAt = Now, CreatedBy = updatedBy };
+            db.PlanTemplates.Add(row);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return new PlanTemplate(tier, row.Version, milestones, row.CreatedAt, row.CreatedBy);
+            }
+            catch (DbUpdateException) when (attempt < MaxAttempts)
+            {
+                db.ChangeTracker.Clear(); // another replacement took this version number: take the next
+            }
+        }
+    }
+
+    public async Task<OnboardingPlan> GetPlanAsync(string accountId, CancellationToken ct)
+    {
+        var plan = await db.OnboardingPlans.AsNoTracking().Include(p => p.Milestones).SingleOrDefaultAsync(p => p.AccountId == accountId, ct);
+        if (plan is not null) return Ordered(plan);
+        if (!await db.Accounts.AnyAsync(a => a.Id == accountId, ct)) throw new NotFoundException("Account", accountId);
+        throw new NotFoundException("OnboardingPlan", accountId);
+    }
+
+    /// <summary>Creates a plan on demand (or replaces one), completing at once what the account's data already meets.</summary>
+    public async Task<OnboardingPlan> CreatePlanAsync(string accountId, DateOnly start, bool replaceExisting, CancellationToken ct)
+    {
+        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId, ct) ?? throw new NotFoundException("Account", accountId);
+        var existing = await db.OnboardingPlans.Include(p => p.Milestones).SingleOrDefaultAsync(p => p.AccountId == accountId, ct);
+        if (existing is not null)
+        {
+            if (!replaceExisting) throw new AlreadyExistsException("OnboardingPlan", accountId, "Set replace_existing to start it again.");
+            db.OnboardingPlans.Remove(existing);
+            await db.SaveChangesAsync(ct);
+        }
+        var plan = OnboardingPlan.Create(accountId, start, await GetTemplateAsync(TemplateTier(account.EffectiveTier), ct), Now);
+        db.OnboardingPlans.Add(plan);
+        await ApplyEvidenceAsync(plan, ct);
+        await db.SaveChangesAsync(ct);
+        return Ordered(plan);
+    }
+
+    /// <summary>
+    /// Adds the account's first plan to the unit of work when it has none, counting from <paramref name="start"/> (its first
+    /// contract's start). The caller saves. Returns true when a plan was added.
+    /// </summary>
+    public async Task<bool> AddInitialPlanIfMissingAsync(Account account, DateOnly start, CancellationToken ct)
+    {
+        if (await db.OnboardingPlans.AnyAsync(p => p.AccountId == account.Id, ct)) return false;
+        var plan = OnboardingPlan.Create(account.Id, start, await GetTemplateAsync(TemplateTier(account.EffectiveTier), ct), Now);
+        db.OnboardingPlans.Add(plan);
+        await ApplyEvidenceAsync(plan, ct);
+        return true;
+    }
+
+    public async Task<(OnboardingPlan Plan, bool Changed)> CompleteMilestoneAsync(string accountId, string key, string by, string? note, DateTime? at, CancellationToken ct)
+    {
+        var plan = await db.OnboardingPlans.Include(p => p.Milestones).SingleOrDefaultAsync(p => p.AccountId == accountId, ct);
+        if (plan is null)
+        {
+            if (!await db.Accounts.AnyAsync(a => a.Id == accountId, ct)) throw new NotFoundException("Account", accountId);
+            throw new NotFoundException("OnboardingPlan", accountId);
+        }
+        var now = Now;
+        var changed = plan.CompleteManually(key, by, note, at ?? now, now);
+        if (changed) await db.SaveChangesAsync(ct);
+        return (Ordered(plan), changed);
+    }
+
+    public async Task<Page<OverdueItem>> ListOverdueAsync(string? owner, CsTier? tier, int pageSize, OverdueCursor? after, CancellationToken ct)
+    {
+        var today = Today;
+        var query =
+            from m in db.OnboardingMilestones.AsNoTracking()
+            join a in db.Accounts.AsNoTracking() on m.AccountId equals a.Id
+            where m.CompletedAt == null && m.DueDate < today
+            select new { m, a };
+        if (owner is not null) query = query.Where(x => x.a.Owner == owner);
+        if (tier is { } t) query = query.Where(x => x.a.EffectiveTier == t);
+        if (after is not null)
+        {
+            query = query.Where(x => x.m.DueDate > after.DueDate
+                || (x.m.DueDate == after.DueDate && (string.Compare(x.m.AccountId, after.AccountId) > 0
+                    || (x.m.AccountId == after.AccountId && string.Compare(x.m.Key, after.Key) > 0))));
+        }
+        var rows = await query.OrderBy(x => x.m.DueDate).ThenBy(x => x.m.AccountId).ThenBy(x => x.m.Key)
+            .Take(pageSize + 1)
+            .Select(x => new OverdueItem(x.a.Id, x.a.DisplayName, x.a.Owner, x.a.EffectiveTier, x.m.Key, x.m.Title, x.m.DueDate))
+            .ToListAsync(ct);
+        return new Page<OverdueItem>(rows.Take(pageSize).ToArray(), rows.Count > pageSize);
+    }
+
+    /// <summary>
+    /// Evaluates the automatic milestones of up to <paramref name="maxAccounts"/> accounts that ingestion queued, oldest
+    /// first; returns how many accounts were evaluated. A queue entry is removed only if it was not marked again meanwhile.
+    /// </summary>
+    public async Task<int> EvaluateQueuedAsync(int maxAccounts, CancellationToken ct)
+    {
+        var queued = await db.OnboardingEvaluationQueue.AsNoTracking().OrderBy(q => q.MarkedAt).Take(maxAccounts).ToListAsync(ct);
+        foreach (var entry in queued)
+        {
+            db.ChangeTracker.Clear();
+            var plan = await db.OnboardingPlans.Include(p => p.Milestones).SingleOrDefaultAsync(p => p.AccountId == entry.AccountId, ct);
+            if (plan is not null && await ApplyEvidenceAsync(plan, ct)) await db.SaveChangesAsync(ct);
+            var markedAt = entry.MarkedAt;
+            await db.OnboardingEvaluationQueue.Where(q => q.AccountId == entry.AccountId && q.MarkedAt <= markedAt).ExecuteDeleteAsync(ct);
+        }
+        return queued.Count;
+    }
+
+    private async Task<bool> ApplyEvidenceAsync(OnboardingPlan plan, CancellationToken ct)
+    {
+        if (!plan.Milestones.Any(m => !m.IsDone && m.Rule.IsAutomatic)) return false;
+        var catalogue = await catalogues.GetAsync(ct);
+        var evidence = await OnboardingEvidence.LoadAsync(db, plan, catalogue, Today, ct);
+        return plan.ApplyEvidence(evidence, Now).Count > 0;
+    }
+
+    /// <summary>Accounts without a tier yet follow the tech-touch template.</summary>
+    private static CsTier TemplateTier(CsTier tier) => tier == CsTier.Unspecified ? CsTier.TechTouch : tier;
+
+    private static OnboardingPlan Ordered(OnboardingPlan plan)
+    {
+        plan.SortMilestones();
+        return plan;
+    }
+}

@@ -1,0 +1,91 @@
+using CustomerHealth.Domain.Common;
+using CustomerHealth.Domain.Onboarding;
+using CustomerHealth.Infrastructure.Onboarding;
+using CustomerHealth.Server.Accounts;
+using CustomerHealth.Server.Grpc;
+using V1 = CustomerHealth.V1;
+
+namespace CustomerHealth.Server.Onboarding;
+
+/// <summary>Onboarding requests read into domain input (all field rules at once), and domain results mapped to v1.</summary>
+public static class OnboardingMapping
+{
+    public static V1.OnboardingPlan ToProto(this OnboardingPlan plan, DateOnly today)
+    {
+        var message = new V1.OnboardingPlan
+        {
+            AccountId = plan.AccountId,
+            StartDate = ProtoConvert.ToDate(plan.StartDate),
+            CsTier = AccountMapping.ToProto(plan.Tier),
+            TemplateVersion = plan.TemplateVersion,
+            Status = (V1.PlanStatus)plan.StatusOn(today),
+            DaysSinceStart = today.DayNumber - plan.StartDate.DayNumber,
+            CreateTime = ProtoConvert.ToTimestamp(plan.CreatedAt),
+            UpdateTime = ProtoConvert.ToTimestamp(plan.UpdatedAt),
+        };
+        if (plan.TimeToValueDays is { } ttv) message.TimeToValueDays = ttv;
+        message.Milestones.AddRange(plan.Milestones.Select(m => new V1.PlanMilestone
+        {
+            Key = m.Key,
+            Title = m.Title,
+            DueDay = m.DueDay,
+            DueDate = ProtoConvert.ToDate(m.DueDate),
+            Rule = m.Rule.ToProto(),
+            Status = (V1.MilestoneStatus)m.StatusOn(today),
+            CompleteTime = m.CompletedAt is { } at ? ProtoConvert.ToTimestamp(at) : null,
+            CompletionMethod = (V1.CompletionMethod)m.CompletedHow,
+            CompletedBy = m.CompletedBy ?? "",
+            Note = m.Note ?? "",
+        }));
+        return message;
+    }
+
+    public static V1.PlanTemplate ToProto(this PlanTemplate template)
+    {
+        var message = new V1.PlanTemplate
+        {
+            CsTier = AccountMapping.ToProto(template.Tier),
+            Version = template.Version,
+            CreateTime = ProtoConvert.ToTimestamp(template.CreatedAt),
+            CreatedBy = template.CreatedBy,
+        };
+        message.Milestones.AddRange(template.Milestones.Select(m => new V1.MilestoneTemplate { Key = m.Key, Title = m.Title, DueDay = m.DueDay, Rule = m.Rule.ToProto() }));
+        return message;
+    }
+
+    public static V1.OverdueMilestone ToProto(this OverdueItem item, DateOnly today) => new()
+    {
+        AccountId = item.AccountId,
+        AccountDisplayName = item.DisplayName,
+        Owner = item.Owner ?? "",
+        CsTier = AccountMapping.ToProto(item.Tier),
+        MilestoneKey = item.Key,
+        Title = item.Title,
+        DueDate = ProtoConvert.ToDate(item.DueDate),
+        DaysOverdue = today.DayNumber - item.DueDate.DayNumber,
+    };
+
+    private static V1.MilestoneRule ToProto(this MilestoneRule rule) =>
+        new() { Kind = (V1.MilestoneRuleKind)rule.Kind, EventName = rule.EventName ?? "", Count = rule.Count, Share = rule.Share };
+
+    public static Domain.Accounts.CsTier ReadTier(Violations v, string field, V1.CsTier tier)
+    {
+        if (!ProtoConvert.IsDefined(v, field, tier)) return Domain.Accounts.CsTier.Unspecified;
+        if (tier == V1.CsTier.Unspecified) v.Add(field, "is required");
+        return AccountMapping.ToDomain(tier);
+    }
+
+    public static IReadOnlyList<MilestoneTemplate> ReadMilestones(Violations v, IReadOnlyList<V1.MilestoneTemplate> milestones)
+    {
+        var result = new List<MilestoneTemplate>(milestones.Count);
+        for (var i = 0; i < milestones.Count; i++)
+        {
+            var m = milestones[i];
+            var rule = m.Rule ?? new V1.MilestoneRule();
+            ProtoConvert.IsDefined(v, $"milestones[{i}].rule.kind", rule.Kind);
+            result.Add(new MilestoneTemplate(m.Key, m.Title, m.DueDay,
+                new MilestoneRule((MilestoneRuleKind)rule.Kind, string.IsNullOrEmpty(rule.EventName) ? null : rule.EventName, rule.Count, rule.Share)));
+        }
+        return result;
+    }
+}

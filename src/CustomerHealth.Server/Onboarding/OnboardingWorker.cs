@@ -1,0 +1,45 @@
+using CustomerHealth.Infrastructure.Onboarding;
+
+namespace CustomerHealth.Server.Onboarding;
+
+/// <summary>The <c>Onboarding</c> configuration section.</summary>
+public sealed class OnboardingOptions
+{
+    public const string Section = "Onboarding";
+
+    /// <summary>How often queued accounts are evaluated: automatic milestones complete within about this long of their events.</summary>
+    public TimeSpan EvaluationInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>At most this many accounts per pass.</summary>
+    public int BatchSize { get; set; } = 500;
+}
+
+/// <summary>
+/// Completes automatic onboarding milestones as events arrive: ingestion queues the accounts that have open automatic
+/// milestones, and this worker evaluates them, without anyone calling anything.
+/// </summary>
+public sealed class OnboardingWorker(IServiceScopeFactory scopes, OnboardingOptions options, ILogger<OnboardingWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.EvaluationInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                int evaluated;
+                do
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    evaluated = await scope.ServiceProvider.GetRequiredService<OnboardingStore>().EvaluateQueuedAsync(options.BatchSize, stoppingToken);
+                }
+                while (evaluated == options.BatchSize && !stoppingToken.IsCancellationRequested);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The queue entries stay, so the next pass evaluates them again.
+                logger.LogWarning(ex, "Onboarding evaluation failed; retrying in {Interval}.", options.EvaluationInterval);
+            }
+        }
+    }
+}
