@@ -39,6 +39,7 @@ public sealed class ServiceUnderTest : WebApplicationFactory<Program>
         builder.UseSetting($"{DatabaseOptions.Section}:{nameof(DatabaseOptions.Provider)}", _database.Provider.ToString());
         builder.UseSetting($"ConnectionStrings:{DatabaseOptions.ConnectionStringName}", _database.ConnectionString);
         builder.UseSetting($"{DatabaseOptions.Section}:{nameof(DatabaseOptions.MigrateOnStartup)}", _migrateOnStartup ? "true" : "false");
+        builder.UseSetting("Onboarding:EvaluationInterval", "00:00:00.100");
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
