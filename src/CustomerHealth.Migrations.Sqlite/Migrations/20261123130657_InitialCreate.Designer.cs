@@ -12,8 +12,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CustomerHealth.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(CustomerHealthDbContext))]
-    [Migration("20261123125916_Onboarding")]
-    partial class Onboarding
+    [Migration("20261123130657_InitialCreate")]
+    partial class InitialCreate
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

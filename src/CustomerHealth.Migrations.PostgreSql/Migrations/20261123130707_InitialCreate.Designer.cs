@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CustomerHealth.Migrations.PostgreSql.Migrations
 {
     [DbContext(typeof(CustomerHealthDbContext))]
-    [Migration("20261123125934_Onboarding")]
-    partial class Onboarding
+    [Migration("20261123130707_InitialCreate")]
+    partial class InitialCreate
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

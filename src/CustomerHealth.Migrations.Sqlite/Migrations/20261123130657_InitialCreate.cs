@@ -6,11 +6,59 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace CustomerHealth.Migrations.Sqlite.Migrations
 {
     /// <inheritdoc />
-    public partial class Engagement : Migration
+    public partial class InitialCreate : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "accounts",
+                columns: table => new
+                {
+                    account_id = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    display_name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    segment = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    assigned_tier = table.Column<int>(type: "INTEGER", nullable: false),
+                    effective_tier = table.Column<int>(type: "INTEGER", nullable: false),
+                    owner = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_accounts", x => x.account_id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "event_catalogue",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "INTEGER", nullable: false),
+                    version = table.Column<long>(type: "INTEGER", nullable: false),
+                    entries = table.Column<string>(type: "TEXT", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    updated_by = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_event_catalogue", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "onboarding_templates",
+                columns: table => new
+                {
+                    tier = table.Column<int>(type: "INTEGER", nullable: false),
+                    version = table.Column<int>(type: "INTEGER", nullable: false),
+                    milestones = table.Column<string>(type: "TEXT", nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    created_by = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_onboarding_templates", x => new { x.tier, x.version });
+                });
+
             migrationBuilder.CreateTable(
                 name: "account_daily_usage",
                 columns: table => new
@@ -53,18 +101,34 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "event_catalogue",
+                name: "contracts",
                 columns: table => new
                 {
-                    id = table.Column<int>(type: "INTEGER", nullable: false),
-                    version = table.Column<long>(type: "INTEGER", nullable: false),
-                    entries = table.Column<string>(type: "TEXT", nullable: false),
-                    updated_at = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    updated_by = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true)
+                    contract_id = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    account_id = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    arr_micros = table.Column<long>(type: "INTEGER", nullable: false),
+                    currency = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 3, nullable: false),
+                    seats = table.Column<int>(type: "INTEGER", nullable: false),
+                    start_date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    end_date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    outcome_kind = table.Column<int>(type: "INTEGER", nullable: true),
+                    outcome_new_arr_micros = table.Column<long>(type: "INTEGER", nullable: true),
+                    outcome_decision_date = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    outcome_renewal_contract_id = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    outcome_note = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    outcome_recorded_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_event_catalogue", x => x.id);
+                    table.PrimaryKey("PK_contracts", x => x.contract_id);
+                    table.ForeignKey(
+                        name: "FK_contracts_accounts_account_id",
+                        column: x => x.account_id,
+                        principalTable: "accounts",
+                        principalColumn: "account_id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -85,6 +149,46 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                     table.PrimaryKey("PK_nps_responses", x => x.response_id);
                     table.ForeignKey(
                         name: "FK_nps_responses_accounts_account_id",
+                        column: x => x.account_id,
+                        principalTable: "accounts",
+                        principalColumn: "account_id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "onboarding_evaluation_queue",
+                columns: table => new
+                {
+                    account_id = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    marked_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_onboarding_evaluation_queue", x => x.account_id);
+                    table.ForeignKey(
+                        name: "FK_onboarding_evaluation_queue_accounts_account_id",
+                        column: x => x.account_id,
+                        principalTable: "accounts",
+                        principalColumn: "account_id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "onboarding_plans",
+                columns: table => new
+                {
+                    account_id = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    start_date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    tier = table.Column<int>(type: "INTEGER", nullable: false),
+                    template_version = table.Column<int>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_onboarding_plans", x => x.account_id);
+                    table.ForeignKey(
+                        name: "FK_onboarding_plans_accounts_account_id",
                         column: x => x.account_id,
                         principalTable: "accounts",
                         principalColumn: "account_id",
@@ -186,6 +290,66 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "onboarding_milestones",
+                columns: table => new
+                {
+                    account_id = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    milestone_key = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    due_day = table.Column<int>(type: "INTEGER", nullable: false),
+                    due_date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    position = table.Column<int>(type: "INTEGER", nullable: false),
+                    completed_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    completed_how = table.Column<int>(type: "INTEGER", nullable: false),
+                    completed_by = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true),
+                    note = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    rule_count = table.Column<int>(type: "INTEGER", nullable: false),
+                    rule_event_name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    rule_kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    rule_share = table.Column<double>(type: "REAL", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_onboarding_milestones", x => new { x.account_id, x.milestone_key });
+                    table.ForeignKey(
+                        name: "FK_onboarding_milestones_onboarding_plans_account_id",
+                        column: x => x.account_id,
+                        principalTable: "onboarding_plans",
+                        principalColumn: "account_id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.InsertData(
+                table: "event_catalogue",
+                columns: new[] { "id", "entries", "updated_at", "updated_by", "version" },
+                values: new object[] { 1, "[]", new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc), null, 0L });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_accounts_effective_tier",
+                table: "accounts",
+                columns: new[] { "effective_tier", "account_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_accounts_owner",
+                table: "accounts",
+                columns: new[] { "owner", "account_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_accounts_segment",
+                table: "accounts",
+                columns: new[] { "segment", "account_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_contracts_account_start",
+                table: "contracts",
+                columns: new[] { "account_id", "start_date", "contract_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_contracts_end_date",
+                table: "contracts",
+                column: "end_date");
+
             migrationBuilder.CreateIndex(
                 name: "ix_nps_responses_account_answered",
                 table: "nps_responses",
@@ -195,6 +359,16 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                 name: "ix_nps_responses_respondent",
                 table: "nps_responses",
                 column: "respondent_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_onboarding_evaluation_queue_marked",
+                table: "onboarding_evaluation_queue",
+                column: "marked_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_onboarding_milestones_due",
+                table: "onboarding_milestones",
+                columns: new[] { "due_date", "account_id", "milestone_key" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_support_tickets_account_opened",
@@ -237,10 +411,22 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                 name: "account_feature_daily_usage");
 
             migrationBuilder.DropTable(
+                name: "contracts");
+
+            migrationBuilder.DropTable(
                 name: "event_catalogue");
 
             migrationBuilder.DropTable(
                 name: "nps_responses");
+
+            migrationBuilder.DropTable(
+                name: "onboarding_evaluation_queue");
+
+            migrationBuilder.DropTable(
+                name: "onboarding_milestones");
+
+            migrationBuilder.DropTable(
+                name: "onboarding_templates");
 
             migrationBuilder.DropTable(
                 name: "support_tickets");
@@ -253,6 +439,12 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "user_daily_activity");
+
+            migrationBuilder.DropTable(
+                name: "onboarding_plans");
+
+            migrationBuilder.DropTable(
+                name: "accounts");
         }
     }
 }
