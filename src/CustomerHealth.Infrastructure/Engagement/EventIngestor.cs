@@ -7,10 +7,13 @@ using Microsoft.EntityFrameworkCore.Storage;
 
 namespace CustomerHealth.Infrastructure.Engagement;
 
+/// <summary>One batch of usage events as a caller sent it: the source (half of the deduplication key) and the events.</summary>
+public sealed record EventBatch(string Source, IReadOnlyList<UsageEvent> Events);
+
 /// <summary>
-/// Stores batches of usage events and maintains the daily rollups, one transaction per batch: either the batch's events
-/// and their rollup increments are committed together, or nothing is. Deduplicates by (source, event id), so a retried
-/// batch stores nothing twice.
+/// Stores batches of usage events and maintains the daily rollups, one transaction per batch (or per group of batches):
+/// either a batch's events and their rollup increments are committed together, or nothing of the batch is. Deduplicates
+/// by (source, event id), so a retried batch stores nothing twice.
 /// </summary>
 public sealed class EventIngestor(CustomerHealthDbContext db, DatabaseOptions options, EventRules rules, TimeProvider clock)
 {
@@ -18,7 +21,13 @@ public sealed class EventIngestor(CustomerHealthDbContext db, DatabaseOptions op
     private readonly RollupWriter _writer = RollupWriter.For(options.Provider);
 
     /// <summary>Checks the batch as a whole (source, size); the per-event rules are reported per event instead.</summary>
-    public static void ValidateBatch(string source, int eventCount, string sourceField = "source", string eventsField = "events")
+    public static void ValidateBatch(string source, int eventCount, string sourceField = "source", string eventsField = "events") =>
+        BatchViolations(source, eventCount, sourceField, eventsField).ThrowIfAny();
+
+    /// <summary>True when <see cref="ValidateBatch"/> would accept the batch.</summary>
+    public static bool IsValidBatch(string source, int eventCount) => !BatchViolations(source, eventCount, "source", "events").Any;
+
+    private static Violations BatchViolations(string source, int eventCount, string sourceField, string eventsField)
     {
         var v = new Violations();
         if (string.IsNullOrEmpty(source)) v.Add(sourceField, "is required");
@@ -26,38 +35,41 @@ public sealed class EventIngestor(CustomerHealthDbContext db, DatabaseOptions op
         else if (Identifiers.Explain(source) is { } problem) v.Add(sourceField, problem);
         if (eventCount == 0) v.Add(eventsField, "must hold at least one event");
         else if (eventCount > EventRules.MaxEventsPerBatch) v.Add(eventsField, $"must hold at most {EventRules.MaxEventsPerBatch} events per batch (got {eventCount}); split the batch");
-        v.ThrowIfAny();
+        return v;
     }
 
-    public async Task<EventBatchOutcome> IngestAsync(string source, IReadOnlyList<UsageEvent> events, CancellationToken ct)
+    public async Task<EventBatchOutcome> IngestAsync(string source, IReadOnlyList<UsageEvent> events, CancellationToken ct) =>
+        (await IngestAsync([new EventBatch(source, events)], ct))[0];
+
+    /// <summary>
+    /// Stores several batches in one transaction, each with its own outcome (in order). Every batch still goes in whole or
+    /// not at all, and later batches see the events of earlier ones (a repeat across batches is a duplicate), exactly as if
+    /// they had been stored one after the other; only the commit is shared, which is what makes durable commits affordable
+    /// when a stream has several batches waiting.
+    /// </summary>
+    public async Task<IReadOnlyList<EventBatchOutcome>> IngestAsync(IReadOnlyList<EventBatch> batches, CancellationToken ct)
     {
-        ValidateBatch(source, events.Count);
+        foreach (var batch in batches) ValidateBatch(batch.Source, batch.Events.Count);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await IngestOnceAsync(source, events, ct);
+                return await IngestOnceAsync(batches, ct);
             }
             catch (DbException ex) when (attempt < MaxAttempts && !ct.IsCancellationRequested && ex is not { IsTransient: true })
             {
                 // A concurrent change between our checks and our writes (an account deleted, a row inserted by a parallel
-                // stream on a provider without upsert): the transaction rolled back, so the batch is simply checked and
+                // stream on a provider without upsert): the transaction rolled back, so the batches are simply checked and
                 // written again.
                 db.ChangeTracker.Clear();
             }
         }
     }
 
-    private async Task<EventBatchOutcome> IngestOnceAsync(string source, IReadOnlyList<UsageEvent> events, CancellationToken ct)
+    private async Task<IReadOnlyList<EventBatchOutcome>> IngestOnceAsync(IReadOnlyList<EventBatch> batches, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var rejections = new List<EventRejection>();
-        var candidates = new List<(int Index, UsageEvent Event)>(events.Count);
-        for (var i = 0; i < events.Count; i++)
-        {
-            if (rules.Check(events[i], now) is { } problem) rejections.Add(new EventRejection(i, events[i].EventId, problem.Reason, problem.Message));
-            else candidates.Add((i, events[i]));
-        }
+        var checkedBatches = batches.Select(b => Check(b, now)).ToArray();
 
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
@@ -66,34 +78,58 @@ public sealed class EventIngestor(CustomerHealthDbContext db, DatabaseOptions op
             var connection = db.Database.GetDbConnection();
             var dbTransaction = transaction.GetDbTransaction();
             var catalogue = await _writer.ReadCatalogueAsync(connection, dbTransaction, ct);
+            var known = await KnownAccountsAsync(checkedBatches.SelectMany(b => b.Candidates).Select(c => c.Event.AccountId), ct);
 
-            var batchRejections = new List<EventRejection>(rejections);
-            var known = await KnownAccountsAsync(candidates.Select(c => c.Event.AccountId), ct);
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            var toWrite = new List<EventToWrite>(candidates.Count);
-            var duplicates = 0;
-            foreach (var (index, e) in candidates)
+            var outcomes = new EventBatchOutcome[batches.Count];
+            var inserted = new List<UsageEvent>();
+            for (var b = 0; b < batches.Count; b++)
             {
-                if (!known.Contains(e.AccountId))
-                    batchRejections.Add(new EventRejection(index, e.EventId, EventRejectionReason.UnknownAccount, $"account_id '{e.AccountId}' names no stored account"));
-                else if (!seen.Add(e.EventId))
-                    duplicates++;
-                else
-                    toWrite.Add(new EventToWrite(e, CatalogueJson.SerializeProperties(e.Properties)));
+                var (rejections, candidates) = checkedBatches[b];
+                var batchRejections = new List<EventRejection>(rejections);
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                var toWrite = new List<EventToWrite>(candidates.Count);
+                var duplicates = 0;
+                foreach (var (index, e) in candidates)
+                {
+                    if (!known.Contains(e.AccountId))
+                        batchRejections.Add(new EventRejection(index, e.EventId, EventRejectionReason.UnknownAccount, $"account_id '{e.AccountId}' names no stored account"));
+                    else if (!seen.Add(e.EventId))
+                        duplicates++;
+                    else
+                        toWrite.Add(new EventToWrite(e, CatalogueJson.SerializeProperties(e.Properties)));
+                }
+
+                var accepted = 0;
+                if (toWrite.Count > 0)
+                {
+                    var positions = await _writer.InsertEventsAsync(connection, dbTransaction, batches[b].Source, toWrite, now, ct);
+                    accepted = positions.Count;
+                    duplicates += toWrite.Count - positions.Count;
+                    inserted.AddRange(positions.Select(i => toWrite[i].Event));
+                }
+                batchRejections.Sort((x, y) => x.Index.CompareTo(y.Index));
+                outcomes[b] = new EventBatchOutcome(accepted, duplicates, batchRejections);
             }
 
-            var accepted = 0;
-            if (toWrite.Count > 0)
-            {
-                var inserted = await _writer.InsertEventsAsync(connection, dbTransaction, source, toWrite, now, ct);
-                accepted = inserted.Count;
-                duplicates += toWrite.Count - inserted.Count;
-                await AddToRollupsAsync(connection, dbTransaction, inserted.Select(i => toWrite[i].Event), catalogue, ct);
-            }
+            // Rollups are sums, so the increments of all the batches are added at once.
+            await AddToRollupsAsync(connection, dbTransaction, inserted, catalogue, ct);
             await transaction.CommitAsync(ct);
-            batchRejections.Sort((a, b) => a.Index.CompareTo(b.Index));
-            return new EventBatchOutcome(accepted, duplicates, batchRejections);
+            return outcomes;
         });
+    }
+
+    /// <summary>The per-event rules: the rejections, and the candidates (with their positions) that may be stored.</summary>
+    private (List<EventRejection> Rejections, List<(int Index, UsageEvent Event)> Candidates) Check(EventBatch batch, DateTime now)
+    {
+        var rejections = new List<EventRejection>();
+        var candidates = new List<(int Index, UsageEvent Event)>(batch.Events.Count);
+        for (var i = 0; i < batch.Events.Count; i++)
+        {
+            var e = batch.Events[i];
+            if (rules.Check(e, now) is { } problem) rejections.Add(new EventRejection(i, e.EventId, problem.Reason, problem.Message));
+            else candidates.Add((i, e));
+        }
+        return (rejections, candidates);
     }
 
     private async Task AddToRollupsAsync(DbConnection connection, DbTransaction transaction, IEnumerable<UsageEvent> inserted, EventCatalogue catalogue, CancellationToken ct)

@@ -1,3 +1,4 @@
+using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Infrastructure.Engagement;
 using CustomerHealth.V1;
 using Grpc.Core;
@@ -6,16 +7,48 @@ namespace CustomerHealth.Server.Engagement;
 
 public sealed partial class EngagementGrpcService
 {
+    /// <summary>At most this many events are committed together when a stream has several batches waiting: no more than one batch may hold.</summary>
+    private const int MaxEventsPerCommit = EventRules.MaxEventsPerBatch;
+
     public override async Task StreamEvents(IAsyncStreamReader<StreamEventsRequest> requestStream, IServerStreamWriter<StreamEventsResponse> responseStream, ServerCallContext context)
     {
         var ct = context.CancellationToken;
-        await foreach (var batch in requestStream.ReadAllAsync(ct))
+        var group = new List<StreamEventsRequest>();
+        var next = requestStream.MoveNext(ct);
+        try
         {
-            var outcome = await ingestor.IngestAsync(batch.Source, EventRequests.ReadEvents(batch.Events), ct);
-            // Answered only after the batch's transaction committed: an acknowledged batch is durable.
-            await responseStream.WriteAsync(new StreamEventsResponse { BatchSequence = batch.BatchSequence, Result = outcome.ToProto() }, ct);
+            while (await next)
+            {
+                // The batches the client has already sent (it may send ahead of the answers) are stored in one transaction,
+                // as long as they are well-formed and fit in one batch's size: one durable commit instead of several.
+                group.Clear();
+                group.Add(requestStream.Current);
+                var events = requestStream.Current.Events.Count;
+                next = requestStream.MoveNext(ct);
+                while (next.IsCompletedSuccessfully && next.Result && CanJoin(requestStream.Current, events))
+                {
+                    group.Add(requestStream.Current);
+                    events += requestStream.Current.Events.Count;
+                    next = requestStream.MoveNext(ct);
+                }
+
+                var batches = group.Select(b => new EventBatch(b.Source, EventRequests.ReadEvents(b.Events))).ToArray();
+                var outcomes = await ingestor.IngestAsync(batches, ct);
+                // Answered only after the transaction committed: an acknowledged batch is durable.
+                for (var i = 0; i < group.Count; i++)
+                    await responseStream.WriteAsync(new StreamEventsResponse { BatchSequence = group[i].BatchSequence, Result = outcomes[i].ToProto() }, ct);
+            }
+        }
+        finally
+        {
+            // When the call ends with an error, the read started ahead is never awaited: observe its failure, if any.
+            _ = next.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
+
+    /// <summary>A batch joins the group when it is well-formed (a malformed one fails on its own, after the group is stored) and fits.</summary>
+    private static bool CanJoin(StreamEventsRequest batch, int eventsSoFar) =>
+        EventIngestor.IsValidBatch(batch.Source, batch.Events.Count) && eventsSoFar + batch.Events.Count <= MaxEventsPerCommit;
 
     public override async Task<IngestEventsResponse> IngestEvents(IngestEventsRequest request, ServerCallContext context)
     {

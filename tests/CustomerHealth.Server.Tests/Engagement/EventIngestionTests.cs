@@ -297,6 +297,52 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
         await AssertRollupsEqualARebuild("busy");
     }
 
+    private static StreamEventsRequest StreamBatch(long sequence, params UsageEvent[] events)
+    {
+        var request = new StreamEventsRequest { Source = "product", BatchSequence = sequence };
+        request.Events.AddRange(events);
+        return request;
+    }
+
+    [Fact]
+    public async Task BatchesSentAheadOfTheAnswersAreAnsweredOneByOneInOrder()
+    {
+        await GivenAccounts("ahead");
+        using var call = Engagement.StreamEvents(cancellationToken: Ct);
+        // All sent before reading any answer, so the server finds several batches waiting (and may commit them together).
+        await call.RequestStream.WriteAsync(StreamBatch(1, Event("ah-1", "ahead"), Event("ah-2", "ahead", "u2", "report_exported")), Ct);
+        await call.RequestStream.WriteAsync(StreamBatch(2, Event("ah-2", "ahead", "u2"), Event("ah-3", "ahead", "u3"), Event("ah-3", "ahead", "u3")), Ct);
+        await call.RequestStream.WriteAsync(StreamBatch(3, Event("ah-4", "nobody"), Event("ah-5", "ahead", at: "2026-03-13T08:00:00Z")), Ct);
+        await call.RequestStream.CompleteAsync();
+
+        var answers = new List<StreamEventsResponse>();
+        await foreach (var answer in call.ResponseStream.ReadAllAsync(Ct)) answers.Add(answer);
+
+        Assert.Equal([1L, 2L, 3L], answers.Select(a => a.BatchSequence));
+        Assert.Equal([(2, 0, 0), (1, 2, 0), (1, 0, 1)], answers.Select(a => (a.Result.Accepted, a.Result.Duplicates, a.Result.Rejected)));
+        Assert.Equal((0, EventRejectionReason.UnknownAccount), (answers[2].Result.Rejections[0].Index, answers[2].Result.Rejections[0].Reason));
+        Assert.Equal(4, await Service.RawEventCount("ahead"));
+        var days = await Usage("ahead");
+        Assert.Equal([(1L, 1), (3L, 3)], days.Select(d => (d.Events, d.Users)));
+        await AssertRollupsEqualARebuild("ahead");
+    }
+
+    [Fact]
+    public async Task AMalformedBatchSentAheadEndsTheStreamAfterStoringTheBatchesBeforeIt()
+    {
+        await GivenAccounts("ahead-bad");
+        using var call = Engagement.StreamEvents(cancellationToken: Ct);
+        await call.RequestStream.WriteAsync(StreamBatch(1, Event("ab-1", "ahead-bad"), Event("ab-2", "ahead-bad")), Ct);
+        await call.RequestStream.WriteAsync(StreamBatch(2), Ct); // no events: INVALID_ARGUMENT
+        await call.RequestStream.WriteAsync(StreamBatch(3, Event("ab-3", "ahead-bad")), Ct);
+        await call.RequestStream.CompleteAsync();
+
+        Assert.True(await call.ResponseStream.MoveNext(Ct));
+        Assert.Equal((1L, 2), (call.ResponseStream.Current.BatchSequence, call.ResponseStream.Current.Result.Accepted));
+        await RejectsField("events", () => call.ResponseStream.MoveNext(Ct));
+        Assert.Equal(2, await Service.RawEventCount("ahead-bad"));
+    }
+
     [Fact]
     public async Task ABadBatchEndsTheStreamWithInvalidArgumentAndKeepsTheEarlierBatches()
     {

@@ -1,0 +1,41 @@
+namespace CustomerHealth.Benchmarks;
+
+/// <summary>The figures of one database engine: the service through the stream, the baseline, and whether the run was clean.</summary>
+internal sealed record ProviderResult(string Provider, string Engine, IngestionResult Service, BaselineResult Baseline, StoredCounts Stored, IReadOnlyList<string> Failures)
+{
+    public double Ratio => Service.EventsPerSecond / Baseline.RowsPerSecond;
+}
+
+/// <summary>
+/// Runs the benchmark on one fresh database: start the server, prepare accounts and catalogue, stream the workload
+/// (measured), stop the server, check what was stored, then insert the same rows by the plain method (measured).
+/// </summary>
+internal sealed class BenchmarkRunner(BenchmarkOptions options, Workload workload, TextWriter log)
+{
+    public async Task<ProviderResult> RunAsync(BenchmarkDatabase database, CancellationToken ct)
+    {
+        log.WriteLine($"[{database.Name}] starting the server and creating {workload.Accounts.Count:N0} accounts…");
+        IngestionResult service;
+        await using (var server = await InProcessServer.StartAsync(database.ServerSettings, ct))
+        {
+            await StreamIngestion.PrepareAsync(server.Channel, workload, ct);
+            log.WriteLine($"[{database.Name}] streaming {workload.EventCount:N0} events in {workload.BatchCount:N0} batches over {options.Streams} stream(s) to {server.Address}…");
+            service = await StreamIngestion.RunAsync(server.Channel, workload, ct);
+            log.WriteLine($"[{database.Name}] service: {service.EventsPerSecond:N0} events/s ({service.Wall.TotalSeconds:N2} s; {service.Totals}); {service.Usage.Describe(service.Events)}");
+        }
+
+        var stored = await database.CountStoredAsync(ct);
+        var failures = service.Failures.ToList();
+        if (stored.RawEvents != workload.EventCount) failures.Add($"usage_events holds {stored.RawEvents:N0} rows, {workload.EventCount:N0} were sent");
+        if (stored.RolledUpEvents != workload.EventCount) failures.Add($"account_daily_usage counts {stored.RolledUpEvents:N0} events, {workload.EventCount:N0} were sent");
+
+        log.WriteLine($"[{database.Name}] baseline: inserting the same {workload.EventCount:N0} rows…");
+        var rows = EventRow.From(workload, DateTime.UtcNow);
+        var baseline = await database.InsertBaselineAsync(rows, options.BatchSize, ct);
+        log.WriteLine($"[{database.Name}] baseline: {baseline.RowsPerSecond:N0} rows/s ({baseline.Method})");
+        foreach (var note in baseline.Notes) log.WriteLine($"[{database.Name}]   {note}");
+
+        return new ProviderResult(database.Name, await database.DescribeAsync(ct), service, baseline, stored, failures);
+    }
+}
+

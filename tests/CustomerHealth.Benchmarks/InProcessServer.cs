@@ -1,0 +1,76 @@
+using System.Net;
+using CustomerHealth.Server.Hosting;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CustomerHealth.Benchmarks;
+
+/// <summary>
+/// The real server, built like Program.cs builds it (the same <c>Add…</c>/<c>Map…</c> calls), listening on Kestrel with
+/// HTTP/2 cleartext on a free port of 127.0.0.1. Its configuration is only what the caller passes (no appsettings.json,
+/// no environment variables), and clients reach it over TCP like any external client.
+/// </summary>
+internal sealed class InProcessServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private InProcessServer(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+        Channel = GrpcChannel.ForAddress(address);
+    }
+
+    public Uri Address { get; }
+
+    /// <summary>One channel (one HTTP/2 connection) shared by every call, as a typical client holds it.</summary>
+    public GrpcChannel Channel { get; }
+
+    public static async Task<InProcessServer> StartAsync(IReadOnlyDictionary<string, string?> settings, CancellationToken ct)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings)
+        {
+            ["Logging:LogLevel:Default"] = "Warning",
+            // Migrating a new PostgreSQL database logs its probe of the missing history table as a failed command.
+            ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "None",
+        });
+        builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+
+        builder.AddCustomerHealthPersistence();
+        builder.AddCustomerHealthEngagement();
+        builder.AddCustomerHealthGrpc();
+
+        var app = builder.Build();
+        try
+        {
+            await app.MigrateOnStartupIfConfiguredAsync();
+            app.MapCustomerHealthGrpc();
+            await app.StartAsync(ct);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        return new InProcessServer(app, new Uri(address));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Channel.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,56 @@
+using CustomerHealth.Benchmarks;
+
+// Usage-event ingestion throughput through EngagementService.StreamEvents, against the fastest plain insert on the same
+// database. Exit code: 0 when every event went in, 1 when any batch failed, 2 for bad options or a missing database.
+if (BenchmarkOptions.IsHelp(args))
+{
+    Console.WriteLine(BenchmarkOptions.Usage);
+    return 0;
+}
+
+BenchmarkOptions options;
+try
+{
+    options = BenchmarkOptions.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine($"{ex.Message}\n\n{BenchmarkOptions.Usage}");
+    return 2;
+}
+
+var postgres = PostgreSqlBenchmarkDatabase.AdminConnectionString();
+if (options.Provider == ProviderChoice.PostgreSql && postgres is null)
+{
+    Console.Error.WriteLine($"--provider postgresql needs {string.Join(" or ", PostgreSqlBenchmarkDatabase.EnvironmentVariables)} to hold an admin connection string.");
+    return 2;
+}
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+
+Console.WriteLine($"Generating {options.Events:N0} events (seed {options.Seed})…");
+var workload = Workload.Generate(options, DateTime.UtcNow);
+var runner = new BenchmarkRunner(options, workload, Console.Out);
+var results = new List<ProviderResult>();
+
+if (options.Provider is ProviderChoice.All or ProviderChoice.Sqlite)
+{
+    await using var sqlite = new SqliteBenchmarkDatabase(options.SqliteSynchronous);
+    results.Add(await runner.RunAsync(sqlite, cancel.Token));
+}
+if (options.Provider is ProviderChoice.All or ProviderChoice.PostgreSql)
+{
+    if (postgres is null)
+    {
+        Console.WriteLine($"PostgreSQL skipped: {string.Join(" and ", PostgreSqlBenchmarkDatabase.EnvironmentVariables)} are not set.");
+    }
+    else
+    {
+        await using var database = await PostgreSqlBenchmarkDatabase.CreateAsync(postgres, cancel.Token);
+        results.Add(await runner.RunAsync(database, cancel.Token));
+    }
+}
+
+BenchmarkReport.Write(Console.Out, options, results);
+return results.Any(r => r.Failures.Count > 0) ? 1 : 0;
