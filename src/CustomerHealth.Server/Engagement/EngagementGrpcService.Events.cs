@@ -22,6 +22,9 @@ public sealed partial class EngagementGrpcService
                 // The batches the client has already sent (it may send ahead of the answers) are stored in one transaction,
                 // as long as they are well-formed and fit in one batch's size: one durable commit instead of several.
                 group.Clear();
+                // A malformed batch fails the call before any read ahead is started: the handler must not end with a read
+                // in progress, or the client sees the stream reset instead of INVALID_ARGUMENT.
+                EventIngestor.ValidateBatch(requestStream.Current.Source, requestStream.Current.Events.Count);
                 group.Add(requestStream.Current);
                 var events = requestStream.Current.Events.Count;
                 next = requestStream.MoveNext(ct);
