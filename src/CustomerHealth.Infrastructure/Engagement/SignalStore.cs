@@ -29,8 +29,6 @@ public sealed class SignalStore(CustomerHealthDbContext db, TimeProvider clock)
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    internal CustomerHealthDbContext Db => db;
-
     /// <summary>The server's clock, for the "not in the future" rules of requests.</summary>
     public DateTime CurrentTime => Now;
 

@@ -54,9 +54,7 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
     public async Task<OnboardingPlan> GetPlanAsync(string accountId, CancellationToken ct)
     {
         var plan = await db.OnboardingPlans.AsNoTracking().Include(p => p.Milestones).SingleOrDefaultAsync(p => p.AccountId == accountId, ct);
-        if (plan is not null) return Ordered(plan);
-        if (!await db.Accounts.AnyAsync(a => a.Id == accountId, ct)) throw new NotFoundException("Account", accountId);
-        throw new NotFoundException("OnboardingPlan", accountId);
+        return plan is not null ? Ordered(plan) : throw await MissingPlanAsync(accountId, ct);
     }
 
     /// <summary>Creates a plan on demand (or replaces one), completing at once what the account's data already meets.</summary>
@@ -93,11 +91,7 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
     public async Task<(OnboardingPlan Plan, bool Changed)> CompleteMilestoneAsync(string accountId, string key, string by, string? note, DateTime? at, CancellationToken ct)
     {
         var plan = await db.OnboardingPlans.Include(p => p.Milestones).SingleOrDefaultAsync(p => p.AccountId == accountId, ct);
-        if (plan is null)
-        {
-            if (!await db.Accounts.AnyAsync(a => a.Id == accountId, ct)) throw new NotFoundException("Account", accountId);
-            throw new NotFoundException("OnboardingPlan", accountId);
-        }
+        if (plan is null) throw await MissingPlanAsync(accountId, ct);
         var now = Now;
         var changed = plan.CompleteManually(key, by, note, at ?? now, now);
         if (changed) await db.SaveChangesAsync(ct);
@@ -152,6 +146,12 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
         var evidence = await OnboardingEvidence.LoadAsync(db, plan, catalogue, Today, ct);
         return plan.ApplyEvidence(evidence, Now).Count > 0;
     }
+
+    /// <summary>NOT_FOUND for the account when it does not exist, else for its plan.</summary>
+    private async Task<NotFoundException> MissingPlanAsync(string accountId, CancellationToken ct) =>
+        await db.Accounts.AnyAsync(a => a.Id == accountId, ct)
+            ? new NotFoundException("OnboardingPlan", accountId)
+            : new NotFoundException("Account", accountId);
 
     /// <summary>Accounts without a tier yet follow the tech-touch template.</summary>
     private static CsTier TemplateTier(CsTier tier) => tier == CsTier.Unspecified ? CsTier.TechTouch : tier;
