@@ -1,17 +1,23 @@
+using CustomerHealth.Server.Demo;
 using CustomerHealth.Server.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(DemoMode.Strip(args, out var demo));
 
 builder.AddCustomerHealthPersistence();
 builder.AddCustomerHealthEngagement();
 builder.AddCustomerHealthOnboarding();
 builder.AddCustomerHealthGrpc();
+builder.AddCustomerHealthDemo(demo);
 
 var app = builder.Build();
 
 if (ServerCommands.IsMigrateCommand(args))
 {
     return await app.RunMigrateCommandAsync();
+}
+if (GenerateCommand.IsGenerateCommand(args))
+{
+    return await app.RunGenerateCommandAsync(args);
 }
 
 await app.MigrateOnStartupIfConfiguredAsync();

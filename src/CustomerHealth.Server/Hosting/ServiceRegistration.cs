@@ -2,6 +2,7 @@ using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Infrastructure.Engagement;
 using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Server.Accounts;
+using CustomerHealth.Server.Demo;
 using CustomerHealth.Server.Engagement;
 using CustomerHealth.Server.Onboarding;
 using CustomerHealth.Server.Grpc;
@@ -60,6 +61,22 @@ public static class ServiceRegistration
             options.Services.Map(EngagementGrpcService.ServiceName, _ => true);
             options.Services.Map(OnboardingGrpcService.ServiceName, _ => true);
         });
+        return builder;
+    }
+
+    /// <summary>
+    /// The loopback channel (the demo and the generate command write through the server's own API) and, with <c>--demo</c> or
+    /// <c>Demo:Enabled</c>, the service that fills an empty database with a demo portfolio (<c>Demo:*</c>).
+    /// </summary>
+    public static WebApplicationBuilder AddCustomerHealthDemo(this WebApplicationBuilder builder, bool demoSwitch)
+    {
+        var options = builder.Configuration.GetSection(DemoOptions.Section).Get<DemoOptions>() ?? new DemoOptions();
+        options.Enabled |= demoSwitch;
+        if (options.Accounts is < 1 or > 100_000 || options.ActivityDays is < 1 or > Synthetic.PortfolioOptions.MaxActivityDays)
+            throw new InvalidOperationException($"Invalid configuration: Demo:Accounts must be 1 to 100,000 and Demo:ActivityDays 1 to {Synthetic.PortfolioOptions.MaxActivityDays}.");
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(sp => new LoopbackChannel(sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()));
+        if (options.Enabled) builder.Services.AddHostedService<DemoPortfolioService>();
         return builder;
     }
 

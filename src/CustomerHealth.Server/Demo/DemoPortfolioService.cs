@@ -1,0 +1,74 @@
+using CustomerHealth.Infrastructure.Persistence;
+using CustomerHealth.Synthetic;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerHealth.Server.Demo;
+
+/// <summary>
+/// In demo mode, once the server listens: if the database holds no account, fills it with a synthetic portfolio through the
+/// server's own gRPC endpoint; a database that holds accounts is left alone. The service answers calls meanwhile.
+/// </summary>
+public sealed partial class DemoPortfolioService(
+    DemoOptions options, LoopbackChannel loopback, IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, TimeProvider clock,
+    ILogger<DemoPortfolioService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!await StartedAsync(stoppingToken)) return;
+        try
+        {
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                if (await scope.ServiceProvider.GetRequiredService<CustomerHealthDbContext>().Accounts.AnyAsync(stoppingToken))
+                {
+                    LogLeftAlone(logger);
+                    return;
+                }
+            }
+            var portfolio = new PortfolioOptions
+            {
+                Accounts = options.Accounts,
+                Seed = options.Seed,
+                ActivityDays = options.ActivityDays,
+                Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime),
+                AccountPrefix = "demo-",
+                Source = "demo",
+            };
+            using var channel = loopback.Create();
+            await PortfolioSeeding.RunAsync(channel.CreateCallInvoker(), portfolio, options.TruthFolder, logger, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            LogStopped(logger);
+        }
+        catch (Exception ex)
+        {
+            LogFailed(logger, ex);
+        }
+    }
+
+    private async Task<bool> StartedAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource();
+        await using var onStart = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        await using var onStop = stoppingToken.Register(() => started.TrySetCanceled(stoppingToken));
+        try
+        {
+            await started.Task;
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo mode: the database already holds accounts, so no demo portfolio is written.")]
+    private static partial void LogLeftAlone(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo mode: stopped before the demo portfolio was complete; run the generate command to finish it (every write is idempotent).")]
+    private static partial void LogStopped(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Demo mode: writing the demo portfolio failed.")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}

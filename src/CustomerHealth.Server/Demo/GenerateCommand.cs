@@ -1,0 +1,118 @@
+using System.Globalization;
+using CustomerHealth.Server.Hosting;
+using CustomerHealth.Synthetic;
+using Grpc.Net.Client;
+
+namespace CustomerHealth.Server.Demo;
+
+/// <summary>
+/// <c>generate</c>: writes a synthetic portfolio through the gRPC API, to the service at <c>--target</c> or, without it, to
+/// this server started in-process on its configured database and address; and its ground truth to <c>--truth</c>.
+/// </summary>
+public static class GenerateCommand
+{
+    public const string Usage = """
+        usage: dotnet run --project src/CustomerHealth.Server -c Release -- generate [options]
+          --accounts N        accounts to make (default 1000)
+          --seed N            random seed (default 1); the same seed on the same day gives the same portfolio
+          --history-days N    first contracts start up to N days ago (default 730)
+          --activity-days N   days of usage, NPS, tickets and touchpoints before today (default 90, at most 400)
+          --prefix TEXT       account id prefix (default acct-)
+          --truth FOLDER      where to write the ground truth CSV files (default data/truth)
+          --target URL        a running service (for example http://127.0.0.1:5080); default: start this server in-process
+          --streams N         event streams at once (default 2)
+          --concurrency N     accounts written at once with unary calls (default 8)
+        """;
+
+    public static bool IsGenerateCommand(string[] args) => args.Length > 0 && args[0] == "generate";
+
+    public static async Task<int> RunGenerateCommandAsync(this WebApplication app, string[] args)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CustomerHealth.Generate");
+        var clock = app.Services.GetRequiredService<TimeProvider>();
+        if (Parse(args[1..], DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)) is not { } command)
+        {
+            await Console.Error.WriteLineAsync(Usage);
+            return 2;
+        }
+        var (options, truth, target, streams, concurrency) = command;
+        var ct = app.Lifetime.ApplicationStopping;
+        try
+        {
+            GrpcChannel channel;
+            if (target is null)
+            {
+                await app.MigrateOnStartupIfConfiguredAsync();
+                app.MapCustomerHealthGrpc();
+                await app.StartAsync(ct);
+                channel = app.Services.GetRequiredService<LoopbackChannel>().Create();
+            }
+            else
+            {
+                channel = GrpcChannel.ForAddress(target, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
+            }
+            using (channel)
+            {
+                using var written = new GroundTruthWriter(truth, options);
+                var loader = new PortfolioLoader(channel.CreateCallInvoker(), logger) { Streams = streams, AccountConcurrency = concurrency };
+                var report = await loader.LoadAsync(PortfolioGenerator.Generate(options), options.Source, written, ct);
+                logger.LogInformation(
+                    "Generated {Accounts} accounts in {Seconds:0.0} s: {Contracts} contracts, {Outcomes} outcomes, {Events} events ({Rate:0}/s), {Nps} NPS answers, {Tickets} tickets, {Touchpoints} touchpoints, {Milestones} milestones. Ground truth: {Truth}",
+                    report.Accounts, report.Elapsed.TotalSeconds, report.Contracts, report.Outcomes, report.EventsAccepted + report.EventsDuplicate, report.EventsPerSecond,
+                    report.NpsResponses, report.Tickets, report.Touchpoints, report.Milestones, Path.GetFullPath(truth));
+            }
+            return 0;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Generating the portfolio failed.");
+            return 1;
+        }
+        finally
+        {
+            if (target is null) await app.StopAsync(CancellationToken.None);
+        }
+    }
+
+    internal static (PortfolioOptions Options, string Truth, Uri? Target, int Streams, int Concurrency)? Parse(string[] args, DateOnly today)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i += 2)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length) return null;
+            values[args[i][2..]] = args[i + 1];
+        }
+        string[] known = ["accounts", "seed", "history-days", "activity-days", "prefix", "truth", "target", "streams", "concurrency"];
+        if (values.Keys.Any(k => !known.Contains(k))) return null;
+        int Int(string key, int fallback) => values.TryGetValue(key, out var text) ? int.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture) : fallback;
+        try
+        {
+            var options = new PortfolioOptions
+            {
+                Today = today,
+                Accounts = Int("accounts", 1000),
+                Seed = Int("seed", 1),
+                HistoryDays = Int("history-days", 730),
+                ActivityDays = Int("activity-days", 90),
+                AccountPrefix = values.GetValueOrDefault("prefix", "acct-"),
+            };
+            Uri? target = values.TryGetValue("target", out var url) ? new Uri(url, UriKind.Absolute) : null;
+            var streams = Int("streams", 2);
+            var concurrency = Int("concurrency", 8);
+            if (options.Explain() is { } problem || streams is < 1 or > 16 || concurrency is < 1 or > 64)
+            {
+                Console.Error.WriteLine(options.Explain() ?? "streams must be 1 to 16 and concurrency 1 to 64");
+                return null;
+            }
+            return (options, values.GetValueOrDefault("truth", "data/truth"), target, streams, concurrency);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
+    }
+}
