@@ -16,6 +16,9 @@ public abstract class IntegrationTest<TDatabase> : IClassFixture<TDatabase>, IAs
 
     protected IntegrationTest(TDatabase database) => _database = database;
 
+    /// <summary>The class's database, for tests that start more servers on it.</summary>
+    protected TDatabase Database => _database;
+
     protected ServiceUnderTest Service => _service ?? throw new InvalidOperationException("The service starts in InitializeAsync.");
 
     protected ManualClock Clock => Service.Clock;

@@ -1,6 +1,8 @@
 using CustomerHealth.Infrastructure.Persistence;
 using Grpc.Net.Client;
+using CustomerHealth.Server.Demo;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,12 +18,15 @@ public sealed class ServiceUnderTest : WebApplicationFactory<Program>
 {
     private readonly TestDatabase _database;
     private readonly bool _migrateOnStartup;
+    private readonly IReadOnlyDictionary<string, string> _settings;
     private GrpcChannel? _channel;
 
-    public ServiceUnderTest(TestDatabase database, ManualClock clock, bool migrateOnStartup = true)
+    /// <param name="settings">Extra configuration (for example <c>Demo:Enabled</c>).</param>
+    public ServiceUnderTest(TestDatabase database, ManualClock clock, bool migrateOnStartup = true, IReadOnlyDictionary<string, string>? settings = null)
     {
         _database = database;
         _migrateOnStartup = migrateOnStartup;
+        _settings = settings ?? new Dictionary<string, string>();
         Clock = clock;
     }
 
@@ -40,8 +45,14 @@ public sealed class ServiceUnderTest : WebApplicationFactory<Program>
         builder.UseSetting($"ConnectionStrings:{DatabaseOptions.ConnectionStringName}", _database.ConnectionString);
         builder.UseSetting($"{DatabaseOptions.Section}:{nameof(DatabaseOptions.MigrateOnStartup)}", _migrateOnStartup ? "true" : "false");
         builder.UseSetting("Onboarding:EvaluationInterval", "00:00:00.100");
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            // The server's calls to itself (demo mode) go through the test server's in-memory handler.
+            services.AddSingleton(sp => new LoopbackChannel(sp.GetRequiredService<IServer>(), () => Server.CreateHandler()));
+        });
     }
 
     /// <summary>A scope of the server's own services, to look at what the database holds.</summary>
