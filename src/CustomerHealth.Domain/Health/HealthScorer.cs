@@ -12,10 +12,10 @@ namespace CustomerHealth.Domain.Health;
 /// </summary>
 public static class HealthScorer
 {
-    /// <summary>Usage components need this many days since the start; fewer say more about the calendar than about the account.</summary>
+    /// <summary>Usage components need this many days of history, the start day included; fewer say more about the calendar than about the account.</summary>
     public const int MinimumUsageDays = 7;
 
-    /// <summary>Momentum compares two full 30-day windows, so it needs this many days since the start.</summary>
+    /// <summary>Momentum compares two full 30-day windows, so it needs this many days of history, the start day included.</summary>
     public const int MomentumHistoryDays = 60;
 
     public const int OnboardingPlanDays = 90;
@@ -94,7 +94,8 @@ public static class HealthScorer
     /// <summary>
     /// <b>Engagement</b> = 100 × (active-day share + DAU/MAU) / 2 over the usage window (the last 30 days, or the days
     /// since the start when fewer): active-day share = days with an active user / days in the window; DAU/MAU = average
-    /// daily active users / distinct active users of the last 30 days (0 when there were none). No data before day 7.
+    /// daily active users / distinct active users of the last 30 days (0 when there were none). No use is a score of 0, not
+    /// missing data; there is no data only while the usage window is shorter than 7 days (days 0–5 of the account).
     /// </summary>
     private static Measured Engagement(UsageFacts u)
     {
@@ -108,7 +109,7 @@ public static class HealthScorer
     /// <b>Adoption</b> = 100 × the mean of seat utilisation = min(1, distinct active users in the last 30 days / seats) and
     /// feature breadth = key features used in the last 30 days / key features in the catalogue. Without seats (none
     /// purchased) it is feature breadth alone; without catalogued key features, seat utilisation alone; with neither, no
-    /// data. No data before day 7.
+    /// data. No data on days 0–5 of the account, as for engagement.
     /// </summary>
     private static Measured Adoption(AccountSignals s, UsageFacts u)
     {
@@ -142,8 +143,9 @@ public static class HealthScorer
     /// <summary>
     /// <b>Momentum</b> = the mean of two change scores, last 30 days against the 30 before: distinct active users, and
     /// events. A change p = now / before − 1 maps to 0 at −50% or worse, 60 when flat, 100 at +25% or better, linear in
-    /// between; growth from nothing scores 100; a measure that was zero in both windows is left out. No data before day 60
-    /// (no full previous window) or when there was no use in either window.
+    /// between; growth from nothing scores 100; a measure that was zero in both windows is left out. No data until the
+    /// previous window lies wholly after the start (60 days, the start included: from day 59 on), nor without any use in
+    /// either window.
     /// </summary>
     private static Measured Momentum(AccountSignals s, UsageFacts u)
     {
@@ -229,7 +231,7 @@ public static class HealthScorer
         var detractors = answers.Count(a => a.Score <= 6);
         var nps = 100.0 * (promoters - detractors) / answers.Length;
         return new(NeutralSentiment + (weighted / weights - NeutralSentiment) * newest,
-            $"{answers.Length} NPS answer{(answers.Length == 1 ? "" : "s")} in the last {NpsWindowDays} days (NPS {nps:+0;-0;0}); the newest, {latest.Score}, {(s.AsOf - latest.AnsweredAt).TotalDays:0} days ago");
+            $"{answers.Length} NPS answer{(answers.Length == 1 ? "" : "s")} in the last {NpsWindowDays} days (NPS {nps:+0;-0;0}); newest answer {latest.Score}, {(s.AsOf - latest.AnsweredAt).TotalDays:0} days ago");
 
         static double WorthOf(int score) => score >= 9 ? 100 : score >= 7 ? 70 : 5.0 * Math.Max(0, score);
     }
@@ -254,13 +256,13 @@ public static class HealthScorer
                 ? Measured.Missing($"no ticket yet, and only {u.HistoryDays} days since the start (needs {MinimumUsageDays})")
                 : new(100, $"No support tickets in the last {SupportWindowDays} days");
         }
-        var open = tickets.Where(t => t.ClosedAt is null || t.ClosedAt > s.AsOf).ToArray();
-        var load = tickets.Sum(t => PointsOf(t.Severity) * (open.Contains(t) ? 1 : 0.5));
+        bool IsOpen(TicketSummary t) => t.ClosedAt is null || t.ClosedAt > s.AsOf;
+        var load = tickets.Sum(t => PointsOf(t.Severity) * (IsOpen(t) ? 1 : 0.5));
         var seats = Math.Max(s.Seats, SupportSeatFloor);
         var perTenSeats = 10 * load / seats;
         var severities = string.Join(", ", tickets.GroupBy(t => Severity(t.Severity)).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"));
         return new(100 * Math.Pow(2, -perTenSeats / SupportHalvingPoints),
-            $"{tickets.Length} ticket{(tickets.Length == 1 ? "" : "s")} in the last {SupportWindowDays} days ({severities}; {open.Length} still open): {perTenSeats:0.#} severity points per 10 seats");
+            $"{tickets.Length} ticket{(tickets.Length == 1 ? "" : "s")} in the last {SupportWindowDays} days ({severities}; {tickets.Count(IsOpen)} still open): {perTenSeats:0.#} severity points per 10 seats");
 
         static double PointsOf(TicketSeverity severity) => severity switch
         {

@@ -219,7 +219,7 @@ public sealed class ComponentTests
         var sentiment = Component(Steady() with { NpsAnswers = [Answer(10, daysAgo: 90), Answer(0, daysAgo: 0)] }, Sentiment);
 
         Assert.Equal(33.3, sentiment.Score); // (0.5 × 100 + 1 × 0) / 1.5, the newest fully fresh
-        Assert.Equal("2 NPS answers in the last 180 days (NPS 0); the newest, 0, 0 days ago", sentiment.Explanation);
+        Assert.Equal("2 NPS answers in the last 180 days (NPS 0); newest answer 0, 0 days ago", sentiment.Explanation);
     }
 
     [Fact]
