@@ -31,6 +31,7 @@ public static class DatabaseRegistration
         services.AddScoped<EventCatalogueStore>();
         services.AddScoped<UsageStore>();
         services.AddScoped<OnboardingStore>();
+        services.AddScoped<BulkLoad.BulkAccountLoader>();
         services.AddScoped<DatabaseMigrator>();
         return services;
     }

@@ -22,6 +22,9 @@ public static class GenerateCommand
           --target URL        a running service (for example http://127.0.0.1:5080); default: start this server in-process
           --streams N         event streams at once (default 2)
           --concurrency N     accounts written at once with unary calls (default 8)
+          --write api|direct|none
+                              api (default): through gRPC; direct: the bulk path into the configured database (new accounts
+                              only, rollups without raw events: for benchmark sets); none: generate only, to size a set
         """;
 
     public static bool IsGenerateCommand(string[] args) => args.Length > 0 && args[0] == "generate";
@@ -35,8 +38,14 @@ public static class GenerateCommand
             await Console.Error.WriteLineAsync(Usage);
             return 2;
         }
-        var (options, truth, target, streams, concurrency) = command;
+        var (options, truth, target, streams, concurrency, write) = command;
         var ct = app.Lifetime.ApplicationStopping;
+        if (write == "none")
+        {
+            SizeOnly(options, truth, logger);
+            return 0;
+        }
+        if (write == "direct") return await DirectAsync(app, options, truth, logger, ct);
         try
         {
             GrpcChannel channel;
@@ -74,7 +83,54 @@ public static class GenerateCommand
         }
     }
 
-    internal static (PortfolioOptions Options, string Truth, Uri? Target, int Streams, int Concurrency)? Parse(string[] args, DateOnly today)
+    private static async Task<int> DirectAsync(WebApplication app, PortfolioOptions options, string truth, ILogger logger, CancellationToken ct)
+    {
+        try
+        {
+            await app.MigrateOnStartupIfConfiguredAsync();
+            using var written = new GroundTruthWriter(truth, options);
+            var writer = new DirectPortfolioWriter(app.Services.GetRequiredService<IServiceScopeFactory>(), app.Services.GetRequiredService<Domain.Engagement.EventRules>(), app.Services.GetRequiredService<TimeProvider>(), logger);
+            var report = await writer.WriteAsync(PortfolioGenerator.Generate(options), written, ct);
+            logger.LogInformation(
+                "Direct load of {Accounts} accounts in {Seconds:0.0} s: {Events} events summed into {Rows} rollup rows (no raw events); peak working set {PeakMiB} MiB. Ground truth: {Truth}",
+                report.Accounts, report.Elapsed.TotalSeconds, report.Events, report.RollupRows, Environment.WorkingSet / (1 << 20), Path.GetFullPath(truth));
+            return 0;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "The direct load failed.");
+            return 1;
+        }
+    }
+
+    /// <summary>Generates without writing, counting what a load would write: events, user-days and account-days (the rollup rows).</summary>
+    private static void SizeOnly(PortfolioOptions options, string truth, ILogger logger)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long events = 0, userDays = 0, accountDays = 0, requests = 0;
+        using var written = new GroundTruthWriter(truth, options);
+        var users = new HashSet<(int, string)>();
+        var days = new HashSet<int>();
+        foreach (var account in PortfolioGenerator.Generate(options))
+        {
+            users.Clear();
+            days.Clear();
+            foreach (var e in account.Events())
+            {
+                var day = (int)(e.OccurTime.Seconds / 86_400);
+                events++;
+                if (users.Add((day, e.UserId))) userDays++;
+                if (days.Add(day)) accountDays++;
+            }
+            requests += 1 + account.Contracts.Count + account.Outcomes.Count + account.NpsResponses.Count + account.Tickets.Count + account.Touchpoints.Count + account.MilestoneCompletions.Count;
+            written.Add(account);
+        }
+        logger.LogInformation(
+            "Generated {Accounts} accounts without writing in {Seconds:0.0} s: {Events} events, {UserDays} user-days, {AccountDays} account-days, {Requests} other requests; peak working set {PeakMiB} MiB. Ground truth: {Truth}",
+            options.Accounts, clock.Elapsed.TotalSeconds, events, userDays, accountDays, requests, Environment.WorkingSet / (1 << 20), Path.GetFullPath(truth));
+    }
+
+    internal static (PortfolioOptions Options, string Truth, Uri? Target, int Streams, int Concurrency, string Write)? Parse(string[] args, DateOnly today)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i += 2)
@@ -82,7 +138,7 @@ public static class GenerateCommand
             if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length) return null;
             values[args[i][2..]] = args[i + 1];
         }
-        string[] known = ["accounts", "seed", "history-days", "activity-days", "prefix", "truth", "target", "streams", "concurrency"];
+        string[] known = ["accounts", "seed", "history-days", "activity-days", "prefix", "truth", "target", "streams", "concurrency", "write"];
         if (values.Keys.Any(k => !known.Contains(k))) return null;
         int Int(string key, int fallback) => values.TryGetValue(key, out var text) ? int.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture) : fallback;
         try
@@ -99,12 +155,13 @@ public static class GenerateCommand
             Uri? target = values.TryGetValue("target", out var url) ? new Uri(url, UriKind.Absolute) : null;
             var streams = Int("streams", 2);
             var concurrency = Int("concurrency", 8);
-            if (options.Explain() is { } problem || streams is < 1 or > 16 || concurrency is < 1 or > 64)
+            var write = values.GetValueOrDefault("write", "api");
+            if (options.Explain() is { } problem || streams is < 1 or > 16 || concurrency is < 1 or > 64 || write is not ("api" or "direct" or "none"))
             {
-                Console.Error.WriteLine(options.Explain() ?? "streams must be 1 to 16 and concurrency 1 to 64");
+                Console.Error.WriteLine(options.Explain() ?? "streams must be 1 to 16, concurrency 1 to 64, write api, direct or none");
                 return null;
             }
-            return (options, values.GetValueOrDefault("truth", "data/truth"), target, streams, concurrency);
+            return (options, values.GetValueOrDefault("truth", "data/truth"), target, streams, concurrency, write);
         }
         catch (FormatException)
         {

@@ -1,7 +1,12 @@
+using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Server.Demo;
+using CustomerHealth.Server.Tests.Accounts;
 using CustomerHealth.Server.Tests.Infrastructure;
 using CustomerHealth.Synthetic;
 using CustomerHealth.V1;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CustomerHealth.Server.Tests.Synthetic;
 
@@ -48,16 +53,59 @@ public abstract class PortfolioLoadTests<TDatabase>(TDatabase database) : Integr
         Assert.Equal(events, again.EventsDuplicate);
 
         var stored = await Service.InDatabaseAsync(async db => (
-            Accounts: await db.Accounts.CountAsync(Ct),
-            Contracts: await db.Contracts.CountAsync(Ct),
-            Tickets: await db.SupportTickets.CountAsync(Ct),
-            Nps: await db.NpsResponses.CountAsync(Ct),
-            Touchpoints: await db.Touchpoints.CountAsync(Ct)));
+            Accounts: await db.Accounts.CountAsync(a => a.Id.StartsWith("load-"), Ct),
+            Contracts: await db.Contracts.CountAsync(c => c.AccountId.StartsWith("load-"), Ct),
+            Tickets: await db.SupportTickets.CountAsync(t => t.AccountId.StartsWith("load-"), Ct),
+            Nps: await db.NpsResponses.CountAsync(n => n.AccountId.StartsWith("load-"), Ct),
+            Touchpoints: await db.Touchpoints.CountAsync(t => t.AccountId.StartsWith("load-"), Ct)));
         Assert.Equal((24, first.Contracts, first.Tickets, first.NpsResponses, first.Touchpoints), stored);
 
         var churned = expected.First(a => a.ChurnDate is not null || a.Outcomes.Count > 0);
         var contracts = (await new AccountService.AccountServiceClient(Service.Channel).ListContractsAsync(new() { AccountId = churned.AccountId }, cancellationToken: Ct)).Contracts;
         Assert.Equal(churned.Contracts.Select(c => c.ContractId).Order(), contracts.Select(c => c.ContractId).Order());
         Assert.Equal(churned.Outcomes.Count, contracts.Count(c => c.RenewalOutcome is not null));
+    }
+
+    [Fact]
+    public async Task TheDirectPathStoresWhatTheApiPathStoresExceptRawEvents()
+    {
+        var viaApi = Portfolio("api-", accounts: 16);
+        var direct = viaApi with { AccountPrefix = "direct-" }; // same seed: the same accounts under other ids
+        await new PortfolioLoader(Service.Channel.CreateCallInvoker()) { BatchSize = 500 }.LoadAsync(PortfolioGenerator.Generate(viaApi), viaApi.Source, truth: null, Ct);
+        var writer = new DirectPortfolioWriter(
+            Service.Services.GetRequiredService<IServiceScopeFactory>(), Service.Services.GetRequiredService<EventRules>(), Clock, NullLogger.Instance) { ChunkSize = 5 };
+
+        var report = await writer.WriteAsync(PortfolioGenerator.Generate(direct), truth: null, Ct);
+
+        Assert.Equal(16, report.Accounts);
+        Assert.True(report.RollupRows > 0);
+        await WaitForOnboardingWorker();
+        var engagement = new EngagementService.EngagementServiceClient(Service.Channel);
+        var onboarding = new OnboardingService.OnboardingServiceClient(Service.Channel);
+        var accounts = new AccountService.AccountServiceClient(Service.Channel);
+        var from = Build.Date(DateOnly.FromDateTime(DefaultNow.UtcDateTime).AddDays(-30).ToString("yyyy-MM-dd"));
+        var to = Build.Date(DateOnly.FromDateTime(DefaultNow.UtcDateTime).ToString("yyyy-MM-dd"));
+        for (var i = 1; i <= 16; i++)
+        {
+            string Api(string text) => text.Replace("direct-", "api-", StringComparison.Ordinal);
+            var (a, d) = ($"api-{i:D6}", $"direct-{i:D6}");
+            var usageA = await engagement.GetDailyUsageAsync(new() { AccountId = a, StartDate = from, EndDate = to }, cancellationToken: Ct);
+            var usageD = await engagement.GetDailyUsageAsync(new() { AccountId = d, StartDate = from, EndDate = to }, cancellationToken: Ct);
+            Assert.Equal(usageA.Days.ToString(), Api(usageD.Days.ToString()));
+            var planA = (await onboarding.GetOnboardingPlanAsync(new() { AccountId = a }, cancellationToken: Ct)).Plan;
+            var planD = (await onboarding.GetOnboardingPlanAsync(new() { AccountId = d }, cancellationToken: Ct)).Plan;
+            Assert.Equal(planA.Milestones.Select(m => (m.Key, m.Status, m.CompleteTime)), planD.Milestones.Select(m => (m.Key, m.Status, m.CompleteTime)));
+            Assert.Equal(planA.TimeToValueDays, planD.TimeToValueDays);
+            var contractsA = (await accounts.ListContractsAsync(new() { AccountId = a }, cancellationToken: Ct)).Contracts.Select(c => (c.Status, c.Arr.Units, c.RenewalOutcome?.Kind));
+            var contractsD = (await accounts.ListContractsAsync(new() { AccountId = d }, cancellationToken: Ct)).Contracts.Select(c => (c.Status, c.Arr.Units, c.RenewalOutcome?.Kind));
+            Assert.Equal(contractsA, contractsD);
+        }
+        Assert.Equal(0, await Service.InDatabaseAsync(db => db.UsageEvents.CountAsync(e => e.AccountId.StartsWith("direct-"), Ct)));
+    }
+
+    /// <summary>Lets the onboarding worker finish what the API path queued (automatic milestones complete in the background).</summary>
+    private async Task WaitForOnboardingWorker()
+    {
+        for (var i = 0; i < 100 && await Service.InDatabaseAsync(db => db.OnboardingEvaluationQueue.AnyAsync(Ct)); i++) await Task.Delay(100, Ct);
     }
 }

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using CustomerHealth.Domain.Engagement;
+using EventCatalogue = CustomerHealth.Domain.Engagement.EventCatalogue;
+using CustomerHealth.Infrastructure.BulkLoad;
+using CustomerHealth.Infrastructure.Engagement;
+using CustomerHealth.Server.Accounts;
+using CustomerHealth.Server.Engagement;
+using CustomerHealth.Synthetic;
+using CustomerHealth.V1;
+
+namespace CustomerHealth.Server.Demo;
+
+/// <summary>What a direct load wrote.</summary>
+public sealed record DirectLoadReport(int Accounts, long Events, long RollupRows, TimeSpan Elapsed);
+
+/// <summary>
+/// <c>generate --write direct</c>: the synthetic portfolio's requests are read by the API's own request readers (the same
+/// validation) and written in chunks of accounts by <see cref="BulkAccountLoader"/>, without HTTP and without storing raw
+/// events (their rollups are). Generation runs ahead of the writes, one chunk at a time, so memory stays bounded.
+/// </summary>
+public sealed class DirectPortfolioWriter(IServiceScopeFactory scopes, EventRules rules, TimeProvider clock, ILogger logger)
+{
+    public int ChunkSize { get; init; } = 250;
+
+    public async Task<DirectLoadReport> WriteAsync(IEnumerable<SyntheticAccount> accounts, GroundTruthWriter? truth, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        var catalogue = await EnsureCatalogueAsync(ct);
+        var chunks = Channel.CreateBounded<List<NewAccount>>(2);
+        long events = 0, rows = 0;
+        var written = 0;
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                var chunk = new List<NewAccount>(ChunkSize);
+                foreach (var account in accounts)
+                {
+                    var input = Read(account, catalogue, clock.GetUtcNow().UtcDateTime);
+                    events += input.Activity.Events;
+                    chunk.Add(input);
+                    truth?.Add(account);
+                    if (chunk.Count < ChunkSize) continue;
+                    await chunks.Writer.WriteAsync(chunk, ct);
+                    chunk = new List<NewAccount>(ChunkSize);
+                }
+                if (chunk.Count > 0) await chunks.Writer.WriteAsync(chunk, ct);
+                chunks.Writer.Complete();
+            }
+            catch (Exception ex)
+            {
+                chunks.Writer.TryComplete(ex);
+            }
+        }, ct);
+        await foreach (var chunk in chunks.Reader.ReadAllAsync(ct))
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            rows += await scope.ServiceProvider.GetRequiredService<BulkAccountLoader>().WriteAsync(chunk, catalogue, ct);
+            written += chunk.Count;
+            if (written % 5000 < ChunkSize)
+                logger.LogInformation("Direct load: {Accounts} accounts written ({Seconds:0} s).", written, watch.Elapsed.TotalSeconds);
+        }
+        await producer;
+        return new DirectLoadReport(written, events, rows, watch.Elapsed);
+    }
+
+    /// <summary>Adds the synthetic product's events to the catalogue (before any rollup is written).</summary>
+    private async Task<EventCatalogue> EnsureCatalogueAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<EventCatalogueStore>();
+        var current = await store.GetAsync(ct);
+        if (SyntheticCatalogue.MergeInto(current.ToProto()) is not { } merged) return current;
+        var (entries, by, _) = EventRequests.Read(new UpdateEventCatalogueRequest { Catalogue = merged, UpdatedBy = "synthetic-portfolio" });
+        return (await store.ReplaceAsync(entries, by, current.Version, ct)).Catalogue;
+    }
+
+    private NewAccount Read(SyntheticAccount account, EventCatalogue catalogue, DateTime now)
+    {
+        var contracts = account.Contracts.Select(c => AccountRequests.Read(new UpsertContractRequest { Contract = c })).ToArray();
+        var events = new Google.Protobuf.Collections.RepeatedField<V1.UsageEvent>();
+        events.AddRange(account.Events());
+        return new NewAccount(
+            AccountRequests.Read(new UpsertAccountRequest { Account = account.Account }),
+            contracts,
+            account.Outcomes.Select(AccountRequests.Read).ToArray(),
+            account.NpsResponses.Select(n => SignalRequests.Read(new RecordNpsResponseRequest { Response = n }, now)).ToArray(),
+            account.Tickets.Select(t => SignalRequests.Read(new UpsertSupportTicketRequest { Ticket = t }, now)).ToArray(),
+            account.Touchpoints.Select(t => SignalRequests.Read(new RecordTouchpointRequest { Touchpoint = t }, now)).ToArray(),
+            account.MilestoneCompletions.Select(m => new ManualCompletion(m.MilestoneKey, m.CompletedBy, string.IsNullOrEmpty(m.Note) ? null : m.Note, m.CompleteTime.ToDateTime())).ToArray(),
+            AccountActivity.Of(EventRequests.ReadEvents(events), catalogue, rules, contracts.Min(c => c.StartDate), now));
+    }
+}
