@@ -6,6 +6,7 @@ var builder = WebApplication.CreateBuilder(DemoMode.Strip(args, out var demo));
 builder.AddCustomerHealthPersistence();
 builder.AddCustomerHealthEngagement();
 builder.AddCustomerHealthOnboarding();
+builder.AddCustomerHealthScoring();
 builder.AddCustomerHealthGrpc();
 builder.AddCustomerHealthDemo(demo);
 

@@ -140,8 +140,10 @@ public sealed class EventIngestor(CustomerHealthDbContext db, DatabaseOptions op
         var accounts = RollupDeltas.ForAccounts(users.Select((d, i) => (d, after[i].EventsAfter, after[i].ActiveEventsAfter)));
         await _writer.AddAccountDaysAsync(connection, transaction, accounts, ct);
         await _writer.AddFeatureDaysAsync(connection, transaction, features, ct);
-        await _writer.QueueOnboardingEvaluationAsync(connection, transaction, accounts.Select(a => a.AccountId).Distinct(StringComparer.Ordinal).ToArray(),
-            clock.GetUtcNow().UtcDateTime, ct);
+        var touched = accounts.Select(a => a.AccountId).Distinct(StringComparer.Ordinal).ToArray();
+        var now = clock.GetUtcNow().UtcDateTime;
+        await _writer.QueueOnboardingEvaluationAsync(connection, transaction, touched, now, ct);
+        await _writer.MarkHealthDirtyAsync(connection, transaction, touched, now, ct);
     }
 
     private async Task<HashSet<string>> KnownAccountsAsync(IEnumerable<string> accountIds, CancellationToken ct)

@@ -117,4 +117,14 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
         command.Parameters.AddWithValue("account_ids", accountIds.ToArray());
         await command.ExecuteNonQueryAsync(ct);
     }
+
+    public override async Task MarkHealthDirtyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct)
+    {
+        if (accountIds.Count == 0) return;
+        const string sql = "INSERT INTO health_recompute_queue (account_id, due_at) SELECT a, @due_at FROM unnest(@account_ids) AS a";
+        await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+        command.Parameters.AddWithValue("due_at", now);
+        command.Parameters.AddWithValue("account_ids", accountIds.ToArray());
+        await command.ExecuteNonQueryAsync(ct);
+    }
 }

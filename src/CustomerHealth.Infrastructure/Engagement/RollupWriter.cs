@@ -52,6 +52,21 @@ internal abstract class RollupWriter
     /// </summary>
     public abstract Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct);
 
+    /// <summary>Marks the accounts for health recompute (one inserted row each, see <c>health_recompute_queue</c>).</summary>
+    public virtual async Task MarkHealthDirtyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct)
+    {
+        if (accountIds.Count == 0) return;
+        await using var command = SqlCommands.Create(connection, transaction, "INSERT INTO health_recompute_queue (account_id, due_at) VALUES (@account_id, @due_at)");
+        command.Add("@due_at", now);
+        var account = command.Add("@account_id", "");
+        await command.PrepareAsync(ct);
+        foreach (var id in accountIds)
+        {
+            account.Value = id;
+            await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+
     /// <summary>The SQL condition "the account @account_id has an open automatic milestone" (rule kind 1 is manual).</summary>
     protected const string HasOpenAutomaticMilestone =
         "EXISTS (SELECT 1 FROM onboarding_milestones m WHERE m.account_id = @account_id AND m.completed_at IS NULL AND m.rule_kind <> 1)";

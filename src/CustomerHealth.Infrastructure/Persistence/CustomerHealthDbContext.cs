@@ -2,6 +2,7 @@ using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Domain.Onboarding;
 using CustomerHealth.Infrastructure.Engagement;
+using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Onboarding;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,6 +25,10 @@ public sealed class CustomerHealthDbContext(DbContextOptions<CustomerHealthDbCon
     public DbSet<Milestone> OnboardingMilestones => Set<Milestone>();
     public DbSet<PlanTemplateRow> PlanTemplates => Set<PlanTemplateRow>();
     public DbSet<OnboardingEvaluationRow> OnboardingEvaluationQueue => Set<OnboardingEvaluationRow>();
+    public DbSet<HealthScoreRow> HealthScores => Set<HealthScoreRow>();
+    public DbSet<HealthSnapshotRow> HealthSnapshots => Set<HealthSnapshotRow>();
+    public DbSet<ScorecardRow> Scorecards => Set<ScorecardRow>();
+    public DbSet<HealthRecomputeRow> HealthRecomputeQueue => Set<HealthRecomputeRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

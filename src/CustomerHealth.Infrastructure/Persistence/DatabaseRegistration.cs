@@ -1,6 +1,7 @@
 using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Infrastructure.Accounts;
 using CustomerHealth.Infrastructure.Engagement;
+using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Onboarding;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -23,7 +24,9 @@ public static class DatabaseRegistration
         }
 
         services.AddSingleton(options);
-        services.AddDbContext<CustomerHealthDbContext>(builder => Configure(builder, options, connectionString));
+        services.AddSingleton(sp => new HealthDirtyMarker(sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.AddDbContext<CustomerHealthDbContext>((sp, builder) =>
+            Configure(builder, options, connectionString).AddInterceptors(sp.GetRequiredService<HealthDirtyMarker>()));
         services.AddSingleton(TierThresholds.Default);
         services.AddScoped<AccountStore>();
         services.AddScoped<SignalStore>();
@@ -32,6 +35,10 @@ public static class DatabaseRegistration
         services.AddScoped<UsageStore>();
         services.AddScoped<OnboardingStore>();
         services.AddScoped<BulkLoad.BulkAccountLoader>();
+        services.AddScoped<ScorecardStore>();
+        services.AddScoped<SignalReader>();
+        services.AddScoped<HealthRecomputer>();
+        services.AddScoped<HealthStore>();
         services.AddScoped<DatabaseMigrator>();
         return services;
     }

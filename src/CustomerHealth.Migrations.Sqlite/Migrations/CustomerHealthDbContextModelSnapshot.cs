@@ -569,6 +569,188 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                     b.ToTable("user_daily_activity", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthRecomputeRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTime>("DueAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("due_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DueAt")
+                        .HasDatabaseName("ix_health_recompute_queue_due");
+
+                    b.HasIndex("AccountId", "Id")
+                        .HasDatabaseName("ix_health_recompute_queue_account");
+
+                    b.ToTable("health_recompute_queue", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthScoreRow", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
+
+                    b.Property<long?>("ArrMicros")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("arr_micros");
+
+                    b.Property<DateTime>("AsOf")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("as_of");
+
+                    b.Property<int>("Band")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("band");
+
+                    b.Property<double?>("Change30Days")
+                        .HasColumnType("REAL")
+                        .HasColumnName("change_30d");
+
+                    b.Property<double?>("Change7Days")
+                        .HasColumnType("REAL")
+                        .HasColumnName("change_7d");
+
+                    b.Property<double>("CompletenessShare")
+                        .HasColumnType("REAL")
+                        .HasColumnName("completeness");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("computed_at");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<string>("DetailJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.Property<bool>("EffectiveAccount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("effective_account");
+
+                    b.Property<DateOnly?>("RenewalDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("renewal_date");
+
+                    b.Property<double?>("Score")
+                        .HasColumnType("REAL")
+                        .HasColumnName("score");
+
+                    b.Property<int>("ScorecardVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("scorecard_version");
+
+                    b.Property<int>("Stage")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lifecycle_stage");
+
+                    b.Property<int>("Tier")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tier");
+
+                    b.HasKey("AccountId");
+
+                    b.HasIndex("ArrMicros", "AccountId")
+                        .HasDatabaseName("ix_health_scores_arr");
+
+                    b.HasIndex("Band", "AccountId")
+                        .HasDatabaseName("ix_health_scores_band");
+
+                    b.HasIndex("RenewalDate", "AccountId")
+                        .HasDatabaseName("ix_health_scores_renewal");
+
+                    b.HasIndex("Score", "AccountId")
+                        .HasDatabaseName("ix_health_scores_score");
+
+                    b.ToTable("health_scores", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthSnapshotRow", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day");
+
+                    b.Property<int>("Band")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("band");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("computed_at");
+
+                    b.Property<string>("DetailJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.Property<double?>("Score")
+                        .HasColumnType("REAL")
+                        .HasColumnName("score");
+
+                    b.Property<int>("ScorecardVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("scorecard_version");
+
+                    b.Property<int>("Stage")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lifecycle_stage");
+
+                    b.HasKey("AccountId", "Day");
+
+                    b.ToTable("health_snapshots", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Health.ScorecardRow", b =>
+                {
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<string>("PayloadJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payload");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("Version");
+
+                    b.ToTable("health_scorecards", (string)null);
+                });
+
             modelBuilder.Entity("CustomerHealth.Infrastructure.Onboarding.OnboardingEvaluationRow", b =>
                 {
                     b.Property<string>("AccountId")
@@ -741,6 +923,33 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("CustomerHealth.Infrastructure.Engagement.UserDailyActivity", b =>
+                {
+                    b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthRecomputeRow", b =>
+                {
+                    b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthScoreRow", b =>
+                {
+                    b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
+                        .WithOne()
+                        .HasForeignKey("CustomerHealth.Infrastructure.Health.HealthScoreRow", "AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthSnapshotRow", b =>
                 {
                     b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
                         .WithMany()

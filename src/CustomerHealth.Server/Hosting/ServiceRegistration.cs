@@ -4,6 +4,7 @@ using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Server.Accounts;
 using CustomerHealth.Server.Demo;
 using CustomerHealth.Server.Engagement;
+using CustomerHealth.Server.Health;
 using CustomerHealth.Server.Onboarding;
 using CustomerHealth.Server.Grpc;
 
@@ -44,6 +45,16 @@ public static class ServiceRegistration
         return builder;
     }
 
+    /// <summary>Health settings (<c>Health:*</c>) and the worker that recomputes scores marked dirty, plus the daily pass.</summary>
+    public static WebApplicationBuilder AddCustomerHealthScoring(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(HealthOptions.Section).Get<HealthOptions>() ?? new HealthOptions();
+        if (options.Explain() is { } problem) throw new InvalidOperationException($"Invalid configuration: {problem}.");
+        builder.Services.AddSingleton(options);
+        builder.Services.AddHostedService<HealthWorker>();
+        return builder;
+    }
+
     /// <summary>gRPC with the error-mapping interceptor, the grpc.health.v1 service backed by a database check, and reflection.</summary>
     public static WebApplicationBuilder AddCustomerHealthGrpc(this WebApplicationBuilder builder)
     {
@@ -60,6 +71,7 @@ public static class ServiceRegistration
             options.Services.Map(AccountGrpcService.ServiceName, _ => true);
             options.Services.Map(EngagementGrpcService.ServiceName, _ => true);
             options.Services.Map(OnboardingGrpcService.ServiceName, _ => true);
+            options.Services.Map(HealthGrpcService.ServiceName, _ => true);
         });
         return builder;
     }
@@ -85,10 +97,11 @@ public static class ServiceRegistration
         app.MapGrpcService<AccountGrpcService>();
         app.MapGrpcService<EngagementGrpcService>();
         app.MapGrpcService<OnboardingGrpcService>();
+        app.MapGrpcService<HealthGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapGet("/", () => Results.Text(
-            "CustomerHealth speaks gRPC (HTTP/2) on this address. Services: customerhealth.v1.AccountService, customerhealth.v1.EngagementService, customerhealth.v1.OnboardingService, grpc.health.v1.Health; server reflection is on.\n"));
+            "CustomerHealth speaks gRPC (HTTP/2) on this address. Services: customerhealth.v1.AccountService, customerhealth.v1.EngagementService, customerhealth.v1.OnboardingService, customerhealth.v1.HealthService, grpc.health.v1.Health; server reflection is on.\n"));
         return app;
     }
 }

@@ -20,7 +20,7 @@ public abstract class HostingTests<TDatabase>(TDatabase database) : IntegrationT
     [Fact]
     public async Task TheHealthServiceReportsServingForTheServerAndEachService()
     {
-        var health = new Health.HealthClient(Service.Channel);
+        var health = new global::Grpc.Health.V1.Health.HealthClient(Service.Channel);
 
         var overall = await health.CheckAsync(new HealthCheckRequest(), cancellationToken: Ct);
         var accounts = await health.CheckAsync(new HealthCheckRequest { Service = "customerhealth.v1.AccountService" }, cancellationToken: Ct);
@@ -63,7 +63,7 @@ public sealed class HealthFollowsTheDatabase
     {
         var unreachable = new UnreachableDatabase();
         await using var service = new ServiceUnderTest(unreachable, new ManualClock(DateTimeOffset.UtcNow), migrateOnStartup: false);
-        var health = new Health.HealthClient(service.Channel);
+        var health = new global::Grpc.Health.V1.Health.HealthClient(service.Channel);
 
         var response = await health.CheckAsync(new HealthCheckRequest(), cancellationToken: TestContext.Current.CancellationToken);
 

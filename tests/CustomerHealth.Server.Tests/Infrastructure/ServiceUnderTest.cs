@@ -45,6 +45,7 @@ public sealed class ServiceUnderTest : WebApplicationFactory<Program>
         builder.UseSetting($"ConnectionStrings:{DatabaseOptions.ConnectionStringName}", _database.ConnectionString);
         builder.UseSetting($"{DatabaseOptions.Section}:{nameof(DatabaseOptions.MigrateOnStartup)}", _migrateOnStartup ? "true" : "false");
         builder.UseSetting("Onboarding:EvaluationInterval", "00:00:00.100");
+        builder.UseSetting("Health:RecomputeInterval", "00:00:00.100");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureTestServices(services =>

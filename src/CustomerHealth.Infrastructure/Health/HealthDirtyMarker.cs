@@ -1,0 +1,60 @@
+using CustomerHealth.Domain.Accounts;
+using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Domain.Onboarding;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace CustomerHealth.Infrastructure.Health;
+
+/// <summary>
+/// Marks an account for health recompute whenever a <c>SaveChanges</c> adds, changes or deletes something its score reads:
+/// the account itself (tier, owner), its contracts and outcomes, NPS answers, tickets, touchpoints, onboarding plan and
+/// milestones. The mark is one more inserted row of the same <c>SaveChanges</c>, so it commits with the change or not at
+/// all. Ingestion writes with its own SQL and marks its accounts itself.
+/// </summary>
+public sealed class HealthDirtyMarker(TimeProvider clock) : SaveChangesInterceptor
+{
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Mark(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Mark(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    private void Mark(DbContext? context)
+    {
+        if (context is null) return;
+        context.ChangeTracker.DetectChanges();
+        var deletedAccounts = new HashSet<string>(StringComparer.Ordinal);
+        var touched = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var entry in context.ChangeTracker.Entries())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)) continue;
+            var accountId = entry.Entity switch
+            {
+                Account a => a.Id,
+                Contract c => c.AccountId,
+                NpsResponse n => n.AccountId,
+                SupportTicket t => t.AccountId,
+                Touchpoint t => t.AccountId,
+                OnboardingPlan p => p.AccountId,
+                Milestone m => m.AccountId,
+                _ => null,
+            };
+            if (accountId is null) continue;
+            if (entry.Entity is Account && entry.State == EntityState.Deleted) deletedAccounts.Add(accountId);
+            touched.Add(accountId);
+        }
+        if (touched.Count == 0) return;
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var id in touched)
+        {
+            if (!deletedAccounts.Contains(id)) context.Add(new HealthRecomputeRow { AccountId = id, DueAt = now });
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using CustomerHealth.Domain.Accounts;
+using CustomerHealth.Domain.Health;
+
+namespace CustomerHealth.Infrastructure.Health;
+
+/// <summary>
+/// An account's current health score (table <c>health_scores</c>, one row per account). The columns lists filter and
+/// sort on are plain columns; the components and what was missing are one JSON document (<see cref="DetailJson"/>),
+/// always read and written whole with the score.
+/// </summary>
+public sealed class HealthScoreRow
+{
+    public required string AccountId { get; set; }
+    public double? Score { get; set; }
+    public HealthBand Band { get; set; }
+    public CsTier Tier { get; set; }
+    public LifecycleStage Stage { get; set; }
+    public bool EffectiveAccount { get; set; }
+    public double CompletenessShare { get; set; }
+    public required string DetailJson { get; set; }
+    public double? Change7Days { get; set; }
+    public double? Change30Days { get; set; }
+    public int ScorecardVersion { get; set; }
+    public DateTime AsOf { get; set; }
+    public DateTime ComputedAt { get; set; }
+
+    /// <summary>The current contract's renewal date, for the renewal filter and order; null without a contract.</summary>
+    public DateOnly? RenewalDate { get; set; }
+
+    /// <summary>The current contract's ARR in micro-units of <see cref="Currency"/>, for the ARR order; null without a contract.</summary>
+    public long? ArrMicros { get; set; }
+
+    public string? Currency { get; set; }
+}
+
+/// <summary>The last score of an account on a UTC day (table <c>health_snapshots</c>): its history.</summary>
+public sealed class HealthSnapshotRow
+{
+    public required string AccountId { get; set; }
+    public DateOnly Day { get; set; }
+    public double? Score { get; set; }
+    public HealthBand Band { get; set; }
+    public LifecycleStage Stage { get; set; }
+    public int ScorecardVersion { get; set; }
+    public required string DetailJson { get; set; }
+    public DateTime ComputedAt { get; set; }
+}
+
+/// <summary>A stored scorecard version (table <c>health_scorecards</c>); the built-in version 1 is not stored.</summary>
+public sealed class ScorecardRow
+{
+    public int Version { get; init; }
+    public required string PayloadJson { get; init; }
+    public required string UpdatedBy { get; init; }
+    public DateTime UpdatedAt { get; init; }
+}
+
+/// <summary>
+/// A mark that an account's score must be recomputed from <see cref="DueAt"/> on (table <c>health_recompute_queue</c>).
+/// Insert-only: a write adds a mark in its own transaction without reading or upserting, the worker takes the marks of an
+/// account together and deletes those it has seen.
+/// </summary>
+public sealed class HealthRecomputeRow
+{
+    public long Id { get; init; }
+    public required string AccountId { get; init; }
+    public DateTime DueAt { get; init; }
+}

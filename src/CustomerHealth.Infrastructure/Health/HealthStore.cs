@@ -1,0 +1,143 @@
+using CustomerHealth.Domain.Accounts;
+using CustomerHealth.Domain.Common;
+using CustomerHealth.Domain.Health;
+using CustomerHealth.Infrastructure.Accounts;
+using CustomerHealth.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerHealth.Infrastructure.Health;
+
+/// <summary>The orders of <see cref="HealthStore.ListAsync"/>; ties are broken by account id.</summary>
+public enum HealthScoreOrder
+{
+    AccountId = 0,
+    /// <summary>Lowest score first, unknown scores last.</summary>
+    Score = 1,
+    /// <summary>Highest ARR first, accounts without a contract last.</summary>
+    Arr = 2,
+    /// <summary>Soonest renewal first, accounts without a contract last.</summary>
+    RenewalDate = 3,
+}
+
+/// <summary>Filters of <see cref="HealthStore.ListAsync"/>; null means any. <paramref name="RenewalWithinDays"/> counts from today.</summary>
+public sealed record HealthScoreFilter(HealthBand? Band, CsTier? Tier, string? Owner, LifecycleStage? Stage, int? RenewalWithinDays);
+
+/// <summary>Where the previous page ended: the last row's sort key (invariant text, empty for none) and its account id.</summary>
+public sealed record HealthScoreCursor(string? Key, string AccountId);
+
+/// <summary>Reads of current scores and their daily history.</summary>
+public sealed class HealthStore(CustomerHealthDbContext db, HealthRecomputer recomputer, TimeProvider clock)
+{
+    public const int MaxHistoryDays = 400;
+
+    public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    /// <summary>An account's stored score, or one computed on the spot while it has none yet. Throws <see cref="NotFoundException"/>.</summary>
+    public async Task<HealthScoreRow> GetAsync(string accountId, CancellationToken ct)
+    {
+        var (scores, missing) = await BatchGetAsync([accountId], ct);
+        if (missing.Count > 0) throw new NotFoundException("Account", accountId);
+        return scores[0];
+    }
+
+    /// <summary>The scores of the accounts that exist, in the order asked (repeats once), and the ids that name no account.</summary>
+    public async Task<(IReadOnlyList<HealthScoreRow> Scores, IReadOnlyList<string> Missing)> BatchGetAsync(IReadOnlyList<string> accountIds, CancellationToken ct)
+    {
+        var ids = accountIds.Distinct(StringComparer.Ordinal).ToArray();
+        var stored = await db.HealthScores.AsNoTracking().Where(s => ids.Contains(s.AccountId)).ToDictionaryAsync(s => s.AccountId, StringComparer.Ordinal, ct);
+        var unscored = ids.Where(id => !stored.ContainsKey(id)).ToArray();
+        if (unscored.Length > 0)
+        {
+            foreach (var s in await recomputer.ComputeAsync(unscored, clock.GetUtcNow(), ct)) stored[s.AccountId] = s;
+        }
+        return (ids.Where(stored.ContainsKey).Select(id => stored[id]).ToArray(), ids.Where(id => !stored.ContainsKey(id)).ToArray());
+    }
+
+    /// <summary>Stored scores, filtered, in the given order, keyset-paged.</summary>
+    public async Task<Page<HealthScoreRow>> ListAsync(HealthScoreFilter filter, HealthScoreOrder order, int pageSize, HealthScoreCursor? after, CancellationToken ct)
+    {
+        var query = db.HealthScores.AsNoTracking();
+        if (filter.Band is { } band) query = query.Where(s => s.Band == band);
+        if (filter.Tier is { } tier) query = query.Where(s => s.Tier == tier);
+        if (filter.Stage is { } stage) query = query.Where(s => s.Stage == stage);
+        if (filter.Owner is { } owner) query = query.Where(s => db.Accounts.Any(a => a.Id == s.AccountId && a.Owner == owner));
+        if (filter.RenewalWithinDays is { } within)
+        {
+            var (from, to) = (Today, Today.AddDays(within));
+            query = query.Where(s => s.RenewalDate != null && s.RenewalDate >= from && s.RenewalDate <= to);
+        }
+
+        IOrderedQueryable<HealthScoreRow> ordered;
+        switch (order)
+        {
+            case HealthScoreOrder.Score:
+                if (after is not null)
+                {
+                    var id = after.AccountId;
+                    if (after.Key is { Length: > 0 } k)
+                    {
+                        var v = double.Parse(k, System.Globalization.CultureInfo.InvariantCulture);
+                        query = query.Where(s => s.Score == null || s.Score > v || (s.Score == v && string.Compare(s.AccountId, id) > 0));
+                    }
+                    else query = query.Where(s => s.Score == null && string.Compare(s.AccountId, id) > 0);
+                }
+                ordered = query.OrderBy(s => s.Score == null ? 1 : 0).ThenBy(s => s.Score).ThenBy(s => s.AccountId);
+                break;
+            case HealthScoreOrder.Arr:
+                if (after is not null)
+                {
+                    var id = after.AccountId;
+                    if (after.Key is { Length: > 0 } k)
+                    {
+                        var v = long.Parse(k, System.Globalization.CultureInfo.InvariantCulture);
+                        query = query.Where(s => s.ArrMicros == null || s.ArrMicros < v || (s.ArrMicros == v && string.Compare(s.AccountId, id) > 0));
+                    }
+                    else query = query.Where(s => s.ArrMicros == null && string.Compare(s.AccountId, id) > 0);
+                }
+                ordered = query.OrderBy(s => s.ArrMicros == null ? 1 : 0).ThenByDescending(s => s.ArrMicros).ThenBy(s => s.AccountId);
+                break;
+            case HealthScoreOrder.RenewalDate:
+                if (after is not null)
+                {
+                    var id = after.AccountId;
+                    if (after.Key is { Length: > 0 } k)
+                    {
+                        var v = DateOnly.ParseExact(k, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                        query = query.Where(s => s.RenewalDate == null || s.RenewalDate > v || (s.RenewalDate == v && string.Compare(s.AccountId, id) > 0));
+                    }
+                    else query = query.Where(s => s.RenewalDate == null && string.Compare(s.AccountId, id) > 0);
+                }
+                ordered = query.OrderBy(s => s.RenewalDate == null ? 1 : 0).ThenBy(s => s.RenewalDate).ThenBy(s => s.AccountId);
+                break;
+            default:
+                if (after is not null)
+                {
+                    var id = after.AccountId;
+                    query = query.Where(s => string.Compare(s.AccountId, id) > 0);
+                }
+                ordered = query.OrderBy(s => s.AccountId);
+                break;
+        }
+        var rows = await ordered.Take(pageSize + 1).ToListAsync(ct);
+        return new Page<HealthScoreRow>(rows.Take(pageSize).ToArray(), rows.Count > pageSize);
+    }
+
+    /// <summary>The sort key of a row under <paramref name="order"/>, as <see cref="ListAsync"/> reads it back from a cursor.</summary>
+    public static string? SortKeyOf(HealthScoreRow row, HealthScoreOrder order) => order switch
+    {
+        HealthScoreOrder.Score => row.Score?.ToString("R", System.Globalization.CultureInfo.InvariantCulture) ?? "",
+        HealthScoreOrder.Arr => row.ArrMicros?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+        HealthScoreOrder.RenewalDate => row.RenewalDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "",
+        _ => null,
+    };
+
+    /// <summary>An account's snapshots from <paramref name="from"/> to <paramref name="to"/>, oldest first. Throws <see cref="NotFoundException"/>.</summary>
+    public async Task<IReadOnlyList<HealthSnapshotRow>> HistoryAsync(string accountId, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        if (!await db.Accounts.AnyAsync(a => a.Id == accountId, ct)) throw new NotFoundException("Account", accountId);
+        return await db.HealthSnapshots.AsNoTracking()
+            .Where(s => s.AccountId == accountId && s.Day >= from && s.Day <= to)
+            .OrderBy(s => s.Day)
+            .ToListAsync(ct);
+    }
+}

@@ -1,0 +1,62 @@
+using CustomerHealth.Domain.Common;
+using CustomerHealth.Domain.Health;
+using CustomerHealth.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerHealth.Infrastructure.Health;
+
+/// <summary>A scorecard version with who made it and when (built-in: version 1, no time).</summary>
+public sealed record ScorecardVersion(Scorecard Scorecard, string UpdatedBy, DateTime? UpdatedAt)
+{
+    public const string BuiltIn = "built-in";
+}
+
+/// <summary>The versioned health scorecard: the built-in version 1, then one stored row per replacement.</summary>
+public sealed class ScorecardStore(CustomerHealthDbContext db, TimeProvider clock)
+{
+    private const int MaxAttempts = 3;
+
+    /// <summary>The version in force: the newest stored one, else the built-in default.</summary>
+    public async Task<ScorecardVersion> GetCurrentAsync(CancellationToken ct)
+    {
+        var row = await db.Scorecards.AsNoTracking().OrderByDescending(s => s.Version).FirstOrDefaultAsync(ct);
+        return row is null
+            ? new ScorecardVersion(Scorecard.Default, ScorecardVersion.BuiltIn, null)
+            : new ScorecardVersion(HealthJson.ReadScorecard(row.PayloadJson, row.Version), row.UpdatedBy, row.UpdatedAt);
+    }
+
+    /// <summary>
+    /// Stores <paramref name="proposed"/> as the next version (its own version number is ignored) and, in the same
+    /// transaction, marks every account for recompute. Throws <see cref="ValidationException"/> with every broken rule.
+    /// </summary>
+    public async Task<ScorecardVersion> ReplaceAsync(Scorecard proposed, string updatedBy, CancellationToken ct)
+    {
+        var violations = (proposed with { Version = 1 }).Validate();
+        if (violations.Count > 0) throw new ValidationException(violations);
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await GetCurrentAsync(ct);
+            var next = proposed with { Version = current.Scorecard.Version + 1 };
+            var now = clock.GetUtcNow().UtcDateTime;
+            try
+            {
+                var strategy = db.Database.CreateExecutionStrategy();
+                await strategy.ExecuteAsync(async () =>
+                {
+                    db.ChangeTracker.Clear();
+                    await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                    db.Scorecards.Add(new ScorecardRow { Version = next.Version, PayloadJson = HealthJson.Serialize(next), UpdatedBy = updatedBy, UpdatedAt = now });
+                    await db.SaveChangesAsync(ct);
+                    await HealthRecomputer.MarkAllAsync(db, now, ct);
+                    await transaction.CommitAsync(ct);
+                });
+                return new ScorecardVersion(next, updatedBy, now);
+            }
+            catch (DbUpdateException) when (attempt < MaxAttempts)
+            {
+                // Another replacement took the same version number meanwhile: build on the newer one.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using CustomerHealth.Domain.Accounts;
+using CustomerHealth.Domain.Common;
+using CustomerHealth.Infrastructure.Health;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CustomerHealth.Infrastructure.Persistence.Configurations;
+
+internal sealed class HealthScoreConfiguration : IEntityTypeConfiguration<HealthScoreRow>
+{
+    public void Configure(EntityTypeBuilder<HealthScoreRow> builder)
+    {
+        builder.ToTable("health_scores");
+        builder.HasKey(s => s.AccountId);
+        builder.Property(s => s.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
+        builder.Property(s => s.Score).HasColumnName("score");
+        builder.Property(s => s.Band).HasColumnName("band");
+        builder.Property(s => s.Tier).HasColumnName("tier");
+        builder.Property(s => s.Stage).HasColumnName("lifecycle_stage");
+        builder.Property(s => s.EffectiveAccount).HasColumnName("effective_account");
+        builder.Property(s => s.CompletenessShare).HasColumnName("completeness");
+        builder.Property(s => s.DetailJson).HasColumnName("detail").IsRequired();
+        builder.Property(s => s.Change7Days).HasColumnName("change_7d");
+        builder.Property(s => s.Change30Days).HasColumnName("change_30d");
+        builder.Property(s => s.ScorecardVersion).HasColumnName("scorecard_version");
+        builder.Property(s => s.AsOf).HasColumnName("as_of");
+        builder.Property(s => s.ComputedAt).HasColumnName("computed_at");
+        builder.Property(s => s.RenewalDate).HasColumnName("renewal_date");
+        builder.Property(s => s.ArrMicros).HasColumnName("arr_micros");
+        builder.Property(s => s.Currency).HasColumnName("currency").HasMaxLength(3).IsFixedLength();
+        builder.HasOne<Account>().WithOne().HasForeignKey<HealthScoreRow>(s => s.AccountId).OnDelete(DeleteBehavior.Cascade);
+        // The list orders, each with the id as tie-breaker (keyset paging).
+        builder.HasIndex(s => new { s.Score, s.AccountId }).HasDatabaseName("ix_health_scores_score");
+        builder.HasIndex(s => new { s.ArrMicros, s.AccountId }).HasDatabaseName("ix_health_scores_arr");
+        builder.HasIndex(s => new { s.RenewalDate, s.AccountId }).HasDatabaseName("ix_health_scores_renewal");
+        builder.HasIndex(s => new { s.Band, s.AccountId }).HasDatabaseName("ix_health_scores_band");
+    }
+}
+
+internal sealed class HealthSnapshotConfiguration : IEntityTypeConfiguration<HealthSnapshotRow>
+{
+    public void Configure(EntityTypeBuilder<HealthSnapshotRow> builder)
+    {
+        builder.ToTable("health_snapshots");
+        builder.HasKey(s => new { s.AccountId, s.Day });
+        builder.Property(s => s.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
+        builder.Property(s => s.Day).HasColumnName("day");
+        builder.Property(s => s.Score).HasColumnName("score");
+        builder.Property(s => s.Band).HasColumnName("band");
+        builder.Property(s => s.Stage).HasColumnName("lifecycle_stage");
+        builder.Property(s => s.ScorecardVersion).HasColumnName("scorecard_version");
+        builder.Property(s => s.DetailJson).HasColumnName("detail").IsRequired();
+        builder.Property(s => s.ComputedAt).HasColumnName("computed_at");
+        builder.HasOne<Account>().WithMany().HasForeignKey(s => s.AccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ScorecardConfiguration : IEntityTypeConfiguration<ScorecardRow>
+{
+    public void Configure(EntityTypeBuilder<ScorecardRow> builder)
+    {
+        builder.ToTable("health_scorecards");
+        builder.HasKey(s => s.Version);
+        builder.Property(s => s.Version).HasColumnName("version").ValueGeneratedNever();
+        builder.Property(s => s.PayloadJson).HasColumnName("payload").IsRequired();
+        builder.Property(s => s.UpdatedBy).HasColumnName("updated_by").HasMaxLength(254);
+        builder.Property(s => s.UpdatedAt).HasColumnName("updated_at");
+    }
+}
+
+internal sealed class HealthRecomputeConfiguration : IEntityTypeConfiguration<HealthRecomputeRow>
+{
+    public void Configure(EntityTypeBuilder<HealthRecomputeRow> builder)
+    {
+        builder.ToTable("health_recompute_queue");
+        builder.HasKey(q => q.Id);
+        builder.Property(q => q.Id).HasColumnName("id").ValueGeneratedOnAdd();
+        builder.Property(q => q.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
+        builder.Property(q => q.DueAt).HasColumnName("due_at");
+        builder.HasOne<Account>().WithMany().HasForeignKey(q => q.AccountId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(q => q.DueAt).HasDatabaseName("ix_health_recompute_queue_due");
+        builder.HasIndex(q => new { q.AccountId, q.Id }).HasDatabaseName("ix_health_recompute_queue_account");
+    }
+}

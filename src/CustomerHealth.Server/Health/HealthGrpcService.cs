@@ -1,0 +1,112 @@
+using System.Globalization;
+using CustomerHealth.Domain.Common;
+using CustomerHealth.Infrastructure.Health;
+using CustomerHealth.Server.Accounts;
+using CustomerHealth.Server.Grpc;
+using CustomerHealth.V1;
+using Grpc.Core;
+using Model = CustomerHealth.Domain.Health;
+
+namespace CustomerHealth.Server.Health;
+
+/// <summary>customerhealth.v1.HealthService: read the request, call the store, map the result.</summary>
+public sealed class HealthGrpcService(HealthStore store, ScorecardStore scorecards) : HealthService.HealthServiceBase
+{
+    public static readonly string ServiceName = HealthService.Descriptor.FullName;
+    public const int MaxBatchIds = 1000;
+    public const int MaxRenewalWithinDays = 3650;
+
+    public override async Task<GetHealthScoreResponse> GetHealthScore(GetHealthScoreRequest request, ServerCallContext context)
+    {
+        var score = await store.GetAsync(AccountRequests.ReadAccountId(request.AccountId), context.CancellationToken);
+        return new GetHealthScoreResponse { Score = score.ToProto() };
+    }
+
+    public override async Task<BatchGetHealthScoresResponse> BatchGetHealthScores(BatchGetHealthScoresRequest request, ServerCallContext context)
+    {
+        var v = new Violations();
+        if (request.AccountIds.Count is 0 or > MaxBatchIds) v.Add("account_ids", $"must hold 1 to {MaxBatchIds} ids");
+        for (var i = 0; i < request.AccountIds.Count && i < MaxBatchIds; i++) v.Identifier($"account_ids[{i}]", request.AccountIds[i]);
+        v.ThrowIfAny();
+        var (scores, missing) = await store.BatchGetAsync(request.AccountIds, context.CancellationToken);
+        var response = new BatchGetHealthScoresResponse();
+        response.Scores.AddRange(scores.Select(s => s.ToProto()));
+        response.MissingAccountIds.AddRange(missing);
+        return response;
+    }
+
+    public override async Task<ListHealthScoresResponse> ListHealthScores(ListHealthScoresRequest request, ServerCallContext context)
+    {
+        var v = new Violations().Text("owner", request.Owner, 254);
+        var pageSize = PageToken.ReadPageSize(v, request.PageSize);
+        ProtoConvert.IsDefined(v, "band", request.Band);
+        ProtoConvert.IsDefined(v, "cs_tier", request.CsTier);
+        ProtoConvert.IsDefined(v, "lifecycle_stage", request.LifecycleStage);
+        ProtoConvert.IsDefined(v, "order_by", request.OrderBy);
+        if (request.RenewalWithinDays is < 0 or > MaxRenewalWithinDays)
+            v.Add("renewal_within_days", $"must be from 0 to {MaxRenewalWithinDays} (0: no filter)");
+        var filter = new HealthScoreFilter(
+            request.Band == HealthBand.Unspecified ? null : (Model.HealthBand)request.Band,
+            request.CsTier == CsTier.Unspecified ? null : AccountMapping.ToDomain(request.CsTier),
+            string.IsNullOrWhiteSpace(request.Owner) ? null : request.Owner.Trim(),
+            request.LifecycleStage == LifecycleStage.Unspecified ? null : (Model.LifecycleStage)request.LifecycleStage,
+            request.RenewalWithinDays > 0 ? request.RenewalWithinDays : null);
+        var order = (Infrastructure.Health.HealthScoreOrder)request.OrderBy;
+        // The renewal filter counts from today, so a token is only good on the day it was issued.
+        var fingerprint = string.Create(CultureInfo.InvariantCulture, $"health|{filter}|{order}|{(filter.RenewalWithinDays is null ? "" : store.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))}");
+        var key = PageToken.Decode(v, request.PageToken, fingerprint, keyParts: 2);
+        var after = key is null ? null : new HealthScoreCursor(key[0], key[1]);
+        if (after is not null && !CursorReadable(after, order)) v.Add("page_token", "is not a token this service issued");
+        v.ThrowIfAny();
+
+        var page = await store.ListAsync(filter, order, pageSize, after, context.CancellationToken);
+        var response = new ListHealthScoresResponse();
+        response.Scores.AddRange(page.Items.Select(s => s.ToProto()));
+        if (page.HasMore)
+        {
+            var last = page.Items[^1];
+            response.NextPageToken = PageToken.Encode(fingerprint, HealthStore.SortKeyOf(last, order) ?? "", last.AccountId);
+        }
+        return response;
+    }
+
+    public override async Task<GetHealthHistoryResponse> GetHealthHistory(GetHealthHistoryRequest request, ServerCallContext context)
+    {
+        var v = new Violations().Identifier("account_id", request.AccountId);
+        var from = ProtoConvert.ReadDate(v, "start_date", request.StartDate, required: true);
+        var to = ProtoConvert.ReadDate(v, "end_date", request.EndDate, required: true);
+        if (from is { } f && to is { } t)
+        {
+            if (t < f) v.Add("end_date", "must not be before start_date");
+            else if (t.DayNumber - f.DayNumber >= HealthStore.MaxHistoryDays) v.Add("end_date", $"must be less than {HealthStore.MaxHistoryDays} days after start_date");
+        }
+        v.ThrowIfAny();
+        var snapshots = await store.HistoryAsync(request.AccountId, from!.Value, to!.Value, context.CancellationToken);
+        var response = new GetHealthHistoryResponse();
+        response.Snapshots.AddRange(snapshots.Select(s => s.ToProto()));
+        return response;
+    }
+
+    public override async Task<GetScorecardResponse> GetScorecard(GetScorecardRequest request, ServerCallContext context) =>
+        new() { Scorecard = (await scorecards.GetCurrentAsync(context.CancellationToken)).ToProto() };
+
+    public override async Task<ReplaceScorecardResponse> ReplaceScorecard(ReplaceScorecardRequest request, ServerCallContext context)
+    {
+        var (scorecard, updatedBy) = HealthMapping.Read(request);
+        var stored = await scorecards.ReplaceAsync(scorecard, updatedBy, context.CancellationToken);
+        return new ReplaceScorecardResponse { Scorecard = stored.ToProto() };
+    }
+
+    private static bool CursorReadable(HealthScoreCursor cursor, Infrastructure.Health.HealthScoreOrder order)
+    {
+        if (string.IsNullOrEmpty(cursor.AccountId)) return false;
+        if (string.IsNullOrEmpty(cursor.Key)) return true;
+        return order switch
+        {
+            Infrastructure.Health.HealthScoreOrder.Score => double.TryParse(cursor.Key, NumberStyles.Float, CultureInfo.InvariantCulture, out _),
+            Infrastructure.Health.HealthScoreOrder.Arr => long.TryParse(cursor.Key, NumberStyles.Integer, CultureInfo.InvariantCulture, out _),
+            Infrastructure.Health.HealthScoreOrder.RenewalDate => DateOnly.TryParseExact(cursor.Key, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
+            _ => false,
+        };
+    }
+}

@@ -1,0 +1,109 @@
+using CustomerHealth.Domain.Common;
+using CustomerHealth.Domain.Health;
+using CustomerHealth.Infrastructure.Health;
+using CustomerHealth.Server.Accounts;
+using CustomerHealth.Server.Grpc;
+using V1 = CustomerHealth.V1;
+
+namespace CustomerHealth.Server.Health;
+
+/// <summary>Health requests read into domain input (all field rules at once), and stored scores mapped to v1.</summary>
+public static class HealthMapping
+{
+    public static V1.HealthScore ToProto(this HealthScoreRow row)
+    {
+        var detail = HealthJson.ReadDetail(row.DetailJson);
+        var message = new V1.HealthScore
+        {
+            AccountId = row.AccountId,
+            Band = (V1.HealthBand)row.Band,
+            Completeness = new V1.DataCompleteness { Share = row.CompletenessShare },
+            LifecycleStage = (V1.LifecycleStage)row.Stage,
+            EffectiveAccount = row.EffectiveAccount,
+            Trend = new V1.HealthTrend(),
+            CsTier = AccountMapping.ToProto(row.Tier),
+            ScorecardVersion = row.ScorecardVersion,
+            AsOf = ProtoConvert.ToTimestamp(row.AsOf),
+            ComputeTime = ProtoConvert.ToTimestamp(row.ComputedAt),
+        };
+        if (row.Score is { } score) message.Score = score;
+        if (row.Change7Days is { } c7) message.Trend.Change7D = c7;
+        if (row.Change30Days is { } c30) message.Trend.Change30D = c30;
+        message.Components.AddRange(detail.Components.Select(ToProto));
+        message.Completeness.Missing.AddRange(detail.Missing.Select(m => new V1.MissingComponent { Kind = (V1.HealthComponentKind)m.Kind, Reason = m.Reason }));
+        return message;
+    }
+
+    public static V1.HealthSnapshot ToProto(this HealthSnapshotRow row)
+    {
+        var message = new V1.HealthSnapshot
+        {
+            Day = ProtoConvert.ToDate(row.Day),
+            Band = (V1.HealthBand)row.Band,
+            LifecycleStage = (V1.LifecycleStage)row.Stage,
+            ScorecardVersion = row.ScorecardVersion,
+        };
+        if (row.Score is { } score) message.Score = score;
+        message.Components.AddRange(HealthJson.ReadDetail(row.DetailJson).Components.Select(ToProto));
+        return message;
+    }
+
+    private static V1.HealthComponent ToProto(ComponentScore c) =>
+        new() { Kind = (V1.HealthComponentKind)c.Kind, Score = c.Score, Weight = c.Weight, Explanation = c.Explanation };
+
+    public static V1.Scorecard ToProto(this ScorecardVersion version)
+    {
+        var s = version.Scorecard;
+        return new V1.Scorecard
+        {
+            Version = s.Version,
+            TechTouch = ToProto(s.TechTouch),
+            LowTouch = ToProto(s.LowTouch),
+            HighTouch = ToProto(s.HighTouch),
+            HealthyFrom = s.HealthyFrom,
+            AtRiskFrom = s.AtRiskFrom,
+            ChangeThresholdPoints = s.ChangeThresholdPoints,
+            EffectiveAccountWindowDays = s.EffectiveAccountWindowDays,
+            MinimumCompleteness = s.MinimumCompleteness,
+            UpdatedBy = version.UpdatedBy,
+            UpdateTime = version.UpdatedAt is { } at ? ProtoConvert.ToTimestamp(at) : null,
+        };
+    }
+
+    private static V1.TierScorecard ToProto(TierScorecard tier)
+    {
+        var w = tier.Weights;
+        var message = new V1.TierScorecard
+        {
+            Weights = new V1.ComponentWeights
+            {
+                Engagement = w.Engagement, Adoption = w.Adoption, Momentum = w.Momentum, Onboarding = w.Onboarding,
+                Sentiment = w.Sentiment, Support = w.Support, Relationship = w.Relationship,
+            },
+        };
+        if (tier.TouchpointCadenceDays is { } cadence) message.TouchpointCadenceDays = cadence;
+        return message;
+    }
+
+    /// <summary>
+    /// The scorecard of a replace request. Field rules are the domain's (<see cref="Scorecard.Validate"/>, run by the
+    /// store); here only the request's shape is checked.
+    /// </summary>
+    public static (Scorecard Scorecard, string UpdatedBy) Read(V1.ReplaceScorecardRequest request)
+    {
+        var v = new Violations().Text("updated_by", request.UpdatedBy, 254, required: true);
+        if (request.Scorecard is null) v.Add("scorecard", "is required");
+        v.ThrowIfAny();
+        var s = request.Scorecard!;
+        var scorecard = new Scorecard(1, ToDomain(s.TechTouch), ToDomain(s.LowTouch), ToDomain(s.HighTouch),
+            s.HealthyFrom, s.AtRiskFrom, s.ChangeThresholdPoints, s.EffectiveAccountWindowDays, s.MinimumCompleteness);
+        return (scorecard, request.UpdatedBy.Trim());
+    }
+
+    private static TierScorecard ToDomain(V1.TierScorecard? tier) =>
+        tier is null
+            ? new TierScorecard(null!, null) // reported by Validate as "weights are required"
+            : new TierScorecard(
+                tier.Weights is { } w ? new ComponentWeights(w.Engagement, w.Adoption, w.Momentum, w.Onboarding, w.Sentiment, w.Support, w.Relationship) : null!,
+                tier.HasTouchpointCadenceDays ? tier.TouchpointCadenceDays : null);
+}

@@ -1,0 +1,62 @@
+using CustomerHealth.Infrastructure.Health;
+
+namespace CustomerHealth.Server.Health;
+
+/// <summary>The <c>Health</c> configuration section.</summary>
+public sealed class HealthOptions
+{
+    public const string Section = "Health";
+
+    /// <summary>How often accounts marked dirty are recomputed: scores follow new data within about this long.</summary>
+    public TimeSpan RecomputeInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>At most this many accounts per batch (one read of their signals, one write transaction).</summary>
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>Mark every account dirty once per UTC day, so windows move even without new data.</summary>
+    public bool DailyPass { get; set; } = true;
+
+    public string? Explain() =>
+        RecomputeInterval < TimeSpan.FromMilliseconds(10) ? "Health:RecomputeInterval must be at least 10 ms"
+        : BatchSize is < 1 or > 2000 ? "Health:BatchSize must be from 1 to 2,000"
+        : null;
+}
+
+/// <summary>
+/// Keeps scores fresh: every <see cref="HealthOptions.RecomputeInterval"/> it recomputes the accounts that writes marked
+/// dirty, in batches until none is due; on the first pass of each UTC day (by the app's clock) it first marks every account.
+/// </summary>
+public sealed class HealthWorker(IServiceScopeFactory scopes, HealthOptions options, TimeProvider clock, ILogger<HealthWorker> logger) : BackgroundService
+{
+    private DateOnly? _lastDailyPass;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.RecomputeInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+                if (options.DailyPass && _lastDailyPass != today)
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<HealthRecomputer>().MarkAllAsync(stoppingToken);
+                    _lastDailyPass = today;
+                }
+                int recomputed;
+                do
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    recomputed = await scope.ServiceProvider.GetRequiredService<HealthRecomputer>().RecomputeDueAsync(options.BatchSize, stoppingToken);
+                }
+                while (recomputed == options.BatchSize && !stoppingToken.IsCancellationRequested);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The marks stay, so the next pass recomputes those accounts again.
+                logger.LogWarning(ex, "Health recompute failed; retrying in {Interval}.", options.RecomputeInterval);
+            }
+        }
+    }
+}
