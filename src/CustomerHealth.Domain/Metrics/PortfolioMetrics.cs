@@ -1,0 +1,280 @@
+using CustomerHealth.Domain.Accounts;
+using CustomerHealth.Domain.Common;
+using CustomerHealth.Domain.Engagement;
+
+namespace CustomerHealth.Domain.Metrics;
+
+/// <summary>
+/// Computes portfolio metrics: a pure function of (inputs, period, filter, conversion table); the as-of day is the period's
+/// last day and nothing dated after it is used. The filter is applied first: every figure is about the selected accounts
+/// and their contracts. Money is added in one currency: contracts in several currencies are an error
+/// (<c>MIXED_CURRENCIES</c>) unless a conversion table turns each into the reporting currency. The definitions are on
+/// <see cref="PortfolioReport"/> and the records it holds.
+/// </summary>
+public static class PortfolioMetrics
+{
+    /// <summary>The onboarding window: first value within this many days of the first contract's start is an activation.</summary>
+    public const int OnboardingWindowDays = 90;
+
+    /// <summary>A signed account survives when it goes live within this many days of its first contract's start.</summary>
+    public const int SurvivalWindowDays = 30;
+
+    /// <exception cref="ValidationException">An input row, or the conversion table, is malformed.</exception>
+    /// <exception cref="RuleViolationException">The selected contracts are in several currencies without a conversion table, or the table lacks one of them.</exception>
+    public static PortfolioReport Compute(PortfolioInputs inputs, ReportingPeriod period, PortfolioFilter? filter = null, CurrencyConversion? conversion = null)
+    {
+        Validate(inputs, conversion);
+        filter ??= PortfolioFilter.All;
+        var accounts = inputs.Accounts.Where(filter.Matches).ToArray();
+        var selected = accounts.Select(a => a.AccountId).ToHashSet(StringComparer.Ordinal);
+        var contracts = inputs.Contracts.Where(c => selected.Contains(c.AccountId)).ToArray();
+        var (currency, rate) = ReportingCurrency(contracts, conversion);
+        var lines = contracts.Select(c => new Line(c, c.Arr.Amount * rate(c.Arr.Currency), (c.NewArr ?? 0m) * rate(c.Arr.Currency))).ToArray();
+
+        var asOf = period.End;
+        var activeAtEnd = lines.Where(l => l.Facts.ActiveOn(asOf)).ToArray();
+        var activeAccounts = activeAtEnd.Select(l => l.Facts.AccountId).ToHashSet(StringComparer.Ordinal);
+        var arr = activeAtEnd.Sum(l => l.Arr);
+        var activeUsers = accounts.Where(a => activeAccounts.Contains(a.AccountId)).Sum(a => a.ActiveUsers);
+        var startingCohort = lines.Where(l => l.Facts.ActiveOn(period.Opening)).ToArray();
+        var onboardingCohort = accounts.Where(a => a.FirstContractStart is { } start && period.Contains(start.AddDays(OnboardingWindowDays))).ToArray();
+
+        return new PortfolioReport(
+            period,
+            currency,
+            accounts.Length,
+            CountBy(accounts, a => a.Band),
+            CountBy(accounts, a => a.Stage),
+            accounts.Count(a => a.Effective),
+            activeAccounts.Count,
+            arr,
+            RevenueOf(startingCohort, period),
+            LogosOf(startingCohort, period),
+            activeUsers,
+            activeUsers == 0 ? null : arr / activeUsers,
+            ActivationOf(accounts, onboardingCohort, period),
+            new OnboardingOnTime(onboardingCohort.Sum(a => a.MilestonesDue), onboardingCohort.Sum(a => a.MilestonesOnTime)),
+            NpsOf(accounts),
+            CohortsOf(accounts, lines, asOf));
+    }
+
+    /// <summary>A contract with its amounts in the reporting currency.</summary>
+    private readonly record struct Line(ContractFacts Facts, decimal Arr, decimal NewArr)
+    {
+        public bool DecidedWithin(ReportingPeriod period) => Facts.Outcome != RenewalOutcomeKind.Unspecified && Facts.DecidedOn is { } on && period.Contains(on);
+    }
+
+    private static RevenueRetention RevenueOf(Line[] startingCohort, ReportingPeriod period)
+    {
+        decimal expansion = 0, contraction = 0, churned = 0;
+        foreach (var line in startingCohort.Where(l => l.DecidedWithin(period)))
+        {
+            if (line.Facts.Outcome == RenewalOutcomeKind.Churned) churned += line.Arr;
+            else if (line.NewArr > line.Arr) expansion += line.NewArr - line.Arr;
+            else contraction += line.Arr - line.NewArr;
+        }
+        return new RevenueRetention(startingCohort.Length, startingCohort.Sum(l => l.Arr), expansion, contraction, churned);
+    }
+
+    private static LogoRetention LogosOf(Line[] startingCohort, ReportingPeriod period)
+    {
+        var accounts = startingCohort.GroupBy(l => l.Facts.AccountId, StringComparer.Ordinal).ToArray();
+        var churned = accounts.Count(account =>
+            account.All(l => l.Facts.Outcome == RenewalOutcomeKind.Churned && l.Facts.DecidedBy(period.End))
+            && account.Any(l => l.DecidedWithin(period)));
+        return new LogoRetention(accounts.Length, churned);
+    }
+
+    private static Activation ActivationOf(AccountFacts[] accounts, AccountFacts[] onboardingCohort, ReportingPeriod period)
+    {
+        var activated = onboardingCohort.Count(a => TimeToValue(a) <= OnboardingWindowDays);
+        var reached = accounts.Where(a => a.FirstValueOn is { } on && period.Contains(on)).Select(a => TimeToValue(a)!.Value).Order().ToArray();
+        double? median = reached.Length == 0 ? null
+            : reached.Length % 2 == 1 ? reached[reached.Length / 2]
+            : (reached[reached.Length / 2 - 1] + reached[reached.Length / 2]) / 2.0;
+        return new Activation(onboardingCohort.Length, activated, reached.Length, median);
+    }
+
+    private static int? TimeToValue(AccountFacts a) =>
+        a is { FirstValueOn: { } value, FirstContractStart: { } start } ? value.DayNumber - start.DayNumber : null;
+
+    private static NetPromoterScore NpsOf(AccountFacts[] accounts)
+    {
+        int promoters = 0, passives = 0, detractors = 0;
+        foreach (var score in accounts.SelectMany(a => a.NpsScores))
+        {
+            switch (NpsResponse.Categorize(score))
+            {
+                case NpsCategory.Promoter: promoters++; break;
+                case NpsCategory.Passive: passives++; break;
+                default: detractors++; break;
+            }
+        }
+        return new NetPromoterScore(promoters, passives, detractors);
+    }
+
+    private static StartCohort[] CohortsOf(AccountFacts[] accounts, Line[] lines, DateOnly asOf)
+    {
+        var contracts = lines.GroupBy(l => l.Facts.AccountId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        return accounts
+            .Where(a => a.FirstContractStart <= asOf)
+            .GroupBy(a => new DateOnly(a.FirstContractStart!.Value.Year, a.FirstContractStart.Value.Month, 1))
+            .OrderBy(g => g.Key)
+            .Select(g => CohortOf(g.Key, g.ToArray(), contracts, asOf))
+            .ToArray();
+    }
+
+    private static StartCohort CohortOf(DateOnly month, AccountFacts[] members, Dictionary<string, Line[]> contracts, DateOnly asOf)
+    {
+        // Point n is the last day of the n-th month after the start month; it exists once that day is on or before the as-of day.
+        var first = MonthNumber(month);
+        var count = MonthNumber(asOf) - first + (asOf.AddDays(1).Day == 1 ? 1 : 0);
+        // A contract is active on the month ends n with MonthNumber(Start) ≤ first + n < MonthNumber(ActiveUntil): a run of
+        // points, added to running totals as a difference (+ where the run begins, − where it ends).
+        var accountChange = new int[count + 1];
+        var arrChange = new decimal[count + 1];
+        int windowClosed = 0, live = 0;
+        var startingArr = 0m;
+        foreach (var account in members)
+        {
+            var start = account.FirstContractStart!.Value;
+            var lines = contracts.GetValueOrDefault(account.AccountId, []);
+            startingArr += lines.Where(l => l.Facts.ActiveOn(start)).Sum(l => l.Arr);
+            if (start.AddDays(SurvivalWindowDays) <= asOf)
+            {
+                windowClosed++;
+                if (account.LiveOn <= start.AddDays(SurvivalWindowDays)) live++;
+            }
+            var covered = 0; // the account counts once on points its runs overlap
+            foreach (var (from, to, arr) in lines.Select(l => RunOf(l, first, count)).Where(r => r.From < r.To).OrderBy(r => r.From))
+            {
+                arrChange[from] += arr;
+                arrChange[to] -= arr;
+                if (to <= Math.Max(from, covered)) continue;
+                accountChange[Math.Max(from, covered)]++;
+                accountChange[to]--;
+                covered = to;
+            }
+        }
+
+        var points = new RetentionPoint[count];
+        var (active, arrOn) = (0, 0m);
+        for (var n = 0; n < count; n++)
+        {
+            (active, arrOn) = (active + accountChange[n], arrOn + arrChange[n]);
+            points[n] = new RetentionPoint(n, month.AddMonths(n + 1).AddDays(-1), active, arrOn, Ratio.Of(active, members.Length), Ratio.Of(arrOn, startingArr));
+        }
+        return new StartCohort(month, members.Length, windowClosed, live, startingArr, points);
+    }
+
+    /// <summary>The points [From, To) of a cohort's curve on which the contract is active, and its ARR.</summary>
+    private static (int From, int To, decimal Arr) RunOf(Line line, int firstMonth, int count) =>
+        (Math.Max(0, MonthNumber(line.Facts.Start) - firstMonth),
+         line.Facts.ActiveUntil is { } until ? Math.Min(count, MonthNumber(until) - firstMonth) : count,
+         line.Arr);
+
+    private static int MonthNumber(DateOnly day) => day.Year * 12 + day.Month - 1;
+
+    private static Dictionary<T, int> CountBy<T>(AccountFacts[] accounts, Func<AccountFacts, T?> key) where T : struct, Enum
+    {
+        var counts = Enum.GetValues<T>().Where(v => !v.Equals(default(T))).ToDictionary(v => v, _ => 0);
+        foreach (var account in accounts)
+        {
+            if (key(account) is { } value && counts.ContainsKey(value)) counts[value]++;
+        }
+        return counts;
+    }
+
+    private static (string? Currency, Func<string, decimal> Rate) ReportingCurrency(ContractFacts[] contracts, CurrencyConversion? conversion)
+    {
+        var currencies = contracts.Select(c => c.Arr.Currency).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        if (conversion is null)
+        {
+            if (currencies.Length > 1)
+            {
+                throw new RuleViolationException(
+                    "MIXED_CURRENCIES",
+                    $"The selected contracts are in {currencies.Length} currencies ({string.Join(", ", currencies)}); portfolio metrics add money in one "
+                    + "currency. Narrow the filter to accounts of one currency, or configure a conversion table to a reporting currency.",
+                    new Dictionary<string, string> { ["currencies"] = string.Join(",", currencies) });
+            }
+            return (currencies.SingleOrDefault(), _ => 1m);
+        }
+        var missing = currencies.Where(c => conversion.RateOf(c) is null).ToArray();
+        if (missing.Length > 0)
+        {
+            throw new RuleViolationException(
+                "EXCHANGE_RATE_MISSING",
+                $"The conversion table to {conversion.ReportingCurrency} has no rate for {string.Join(", ", missing)}; it needs one for every currency of the selected contracts.",
+                new Dictionary<string, string> { ["currencies"] = string.Join(",", missing), ["reporting_currency"] = conversion.ReportingCurrency });
+        }
+        return (conversion.ReportingCurrency, c => conversion.RateOf(c)!.Value);
+    }
+
+    private static void Validate(PortfolioInputs inputs, CurrencyConversion? conversion)
+    {
+        var v = new Violations();
+        var accountIds = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < inputs.Accounts.Count; i++)
+        {
+            var (a, f) = (inputs.Accounts[i], new RowPath("accounts", i));
+            if (string.IsNullOrEmpty(a.AccountId)) v.Add($"{f}.account_id", "is required");
+            else if (!accountIds.Add(a.AccountId)) v.Add($"{f}.account_id", $"'{a.AccountId}' appears more than once");
+            if (a.FirstValueOn is { } value && !(a.FirstContractStart <= value))
+                v.Add($"{f}.first_value_on", "must not be before the first contract start, and needs one");
+            if (a.MilestonesDue < 0) v.Add($"{f}.milestones_due", "must be zero or more");
+            if (a.MilestonesOnTime < 0 || a.MilestonesOnTime > a.MilestonesDue)
+                v.Add($"{f}.milestones_on_time", $"must be between 0 and the milestones due ({a.MilestonesDue})");
+            if (a.ActiveUsers < 0) v.Add($"{f}.active_users", "must be zero or more");
+            if (a.NpsScores.Any(s => s is < 0 or > 10)) v.Add($"{f}.nps_scores", "must each be between 0 and 10");
+        }
+
+        var contractIds = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < inputs.Contracts.Count; i++)
+        {
+            var (c, f) = (inputs.Contracts[i], new RowPath("contracts", i));
+            if (string.IsNullOrEmpty(c.ContractId)) v.Add($"{f}.contract_id", "is required");
+            else if (!contractIds.Add(c.ContractId)) v.Add($"{f}.contract_id", $"'{c.ContractId}' appears more than once");
+            if (!accountIds.Contains(c.AccountId)) v.Add($"{f}.account_id", $"'{c.AccountId}' is not among the accounts");
+            if (!Currencies.IsKnown(c.Arr.Currency)) v.Add($"{f}.arr.currency_code", $"'{c.Arr.Currency}' is not an active ISO 4217 code");
+            if (c.Arr.Amount < 0) v.Add($"{f}.arr", "must be zero or more");
+            if (c.End <= c.Start) v.Add($"{f}.end_date", "must be after the start date");
+            switch (c.Outcome)
+            {
+                case RenewalOutcomeKind.Unspecified:
+                    if (c.NewArr is not null || c.DecidedOn is not null) v.Add($"{f}.outcome", "is required with a new ARR or a decision date");
+                    break;
+                case RenewalOutcomeKind.Renewed:
+                    if (c.NewArr is not >= 0) v.Add($"{f}.new_arr", "is required, zero or more, when the contract renewed");
+                    if (c.DecidedOn is null) v.Add($"{f}.decided_on", "is required with an outcome");
+                    break;
+                case RenewalOutcomeKind.Churned:
+                    if (c.NewArr is not (null or 0m)) v.Add($"{f}.new_arr", "must be empty or zero when the contract churned");
+                    if (c.DecidedOn is null) v.Add($"{f}.decided_on", "is required with an outcome");
+                    break;
+                default:
+                    v.Add($"{f}.outcome", "must be RENEWED, CHURNED or unspecified");
+                    break;
+            }
+        }
+
+        if (conversion is not null)
+        {
+            if (!Currencies.IsKnown(conversion.ReportingCurrency))
+                v.Add("conversion.reporting_currency", $"'{conversion.ReportingCurrency}' is not an active ISO 4217 code");
+            foreach (var (currency, rate) in conversion.Rates)
+            {
+                if (!Currencies.IsKnown(currency)) v.Add($"conversion.rates[{currency}]", $"'{currency}' is not an active ISO 4217 code");
+                if (rate <= 0) v.Add($"conversion.rates[{currency}]", "must be above zero");
+                else if (currency == conversion.ReportingCurrency && rate != 1m) v.Add($"conversion.rates[{currency}]", "must be 1 for the reporting currency");
+            }
+        }
+        v.ThrowIfAny();
+    }
+
+    /// <summary>A row's field path, such as <c>contracts[3].end_date</c>, formatted only for a violation.</summary>
+    private readonly record struct RowPath(string List, int Index)
+    {
+        public override string ToString() => $"{List}[{Index}]";
+    }
+}
