@@ -46,11 +46,13 @@ public sealed record PortfolioReport(
 /// Revenue retention of the <b>starting cohort</b>: the contracts active on the day before the period starts (they started
 /// before the period). A renewal outcome counts when it was decided within the period for a contract of the starting
 /// cohort, so every outcome counts once, in the period it was decided, provided its contract started before that period.
+/// An outcome counts when it is decided, not when the term ends: a churn decided in November for a term that ends on
+/// 1 January is November's churned ARR, and January's ARR falls without a churn of its own.
 /// Contracts that start within the period are new business, never expansion: a renewal contract (its ARR change is
 /// counted through the outcome of the contract it renews), a new contract of an existing account, or the contract of an
-/// account that churned and came back. Each contract counts on its own, also when an account has several. A contract
-/// renewed into one that starts and is decided within the same period is counted once (its first outcome); keep periods
-/// no longer than the shortest term (a year for annual terms).
+/// account that churned and came back. Each contract counts on its own, also when an account has several. When a renewal
+/// contract starts and is itself decided within the same period, only the first outcome counts (the renewal contract is
+/// not in the starting cohort): keep periods no longer than the shortest term (a year for annual terms).
 /// </summary>
 /// <param name="StartingContracts">Contracts in the starting cohort.</param>
 /// <param name="StartingArr"><b>Starting ARR</b> = the sum of the ARR of the starting cohort's contracts (the ARR at the end of the previous period).</param>
@@ -59,7 +61,7 @@ public sealed record PortfolioReport(
 /// <param name="ChurnedArr"><b>Churned ARR</b> = the sum of the ARR of the starting-cohort contracts churned within the period.</param>
 public sealed record RevenueRetention(int StartingContracts, decimal StartingArr, decimal ExpansionArr, decimal ContractionArr, decimal ChurnedArr)
 {
-    /// <summary><b>GRR</b> (gross revenue retention) = (starting ARR − contraction − churned ARR) / starting ARR; null when the starting ARR is 0. At most 1.</summary>
+    /// <summary><b>GRR</b> (gross revenue retention) = (starting ARR − contraction − churned ARR) / starting ARR; null when the starting ARR is 0. Between 0 and 1.</summary>
     public double? Grr => Ratio.Of(StartingArr - ContractionArr - ChurnedArr, StartingArr);
 
     /// <summary><b>NRR</b> (net revenue retention) = (starting ARR + expansion − contraction − churned ARR) / starting ARR; null when the starting ARR is 0.</summary>
