@@ -26,17 +26,20 @@ public static class PortfolioMetrics
         Validate(inputs, conversion);
         filter ??= PortfolioFilter.All;
         var accounts = inputs.Accounts.Where(filter.Matches).ToArray();
-        var selected = accounts.Select(a => a.AccountId).ToHashSet(StringComparer.Ordinal);
-        var contracts = inputs.Contracts.Where(c => selected.Contains(c.AccountId)).ToArray();
+        var position = new Dictionary<string, int>(accounts.Length, StringComparer.Ordinal);
+        for (var i = 0; i < accounts.Length; i++) position.Add(accounts[i].AccountId, i);
+        var contracts = inputs.Contracts.Where(c => position.ContainsKey(c.AccountId)).OrderBy(c => c.Start).ToArray();
         var (currency, rate) = ReportingCurrency(contracts, conversion);
-        var lines = contracts.Select(c => new Line(c, c.Arr.Amount * rate(c.Arr.Currency), (c.NewArr ?? 0m) * rate(c.Arr.Currency))).ToArray();
+        // Each selected account's contracts (same position as the account) in start order, amounts in the reporting currency.
+        var contractsOf = accounts.Select(_ => new List<Line>()).ToArray();
+        foreach (var c in contracts)
+            contractsOf[position[c.AccountId]].Add(new Line(c, c.Arr.Amount * rate(c.Arr.Currency), (c.NewArr ?? 0m) * rate(c.Arr.Currency)));
+        var lines = contractsOf.SelectMany(c => c).ToArray();
 
         var asOf = period.End;
-        var activeAtEnd = lines.Where(l => l.Facts.ActiveOn(asOf)).ToArray();
-        var activeAccounts = activeAtEnd.Select(l => l.Facts.AccountId).ToHashSet(StringComparer.Ordinal);
-        var arr = activeAtEnd.Sum(l => l.Arr);
-        var activeUsers = accounts.Where(a => activeAccounts.Contains(a.AccountId)).Sum(a => a.ActiveUsers);
-        var startingCohort = lines.Where(l => l.Facts.ActiveOn(period.Opening)).ToArray();
+        var activeAtEnd = contractsOf.Select(c => c.Exists(l => l.Facts.ActiveOn(asOf))).ToArray();
+        var arr = lines.Where(l => l.Facts.ActiveOn(asOf)).Sum(l => l.Arr);
+        var activeUsers = accounts.Where((_, i) => activeAtEnd[i]).Sum(a => a.ActiveUsers);
         var onboardingCohort = accounts.Where(a => a.FirstContractStart is { } start && period.Contains(start.AddDays(OnboardingWindowDays))).ToArray();
 
         return new PortfolioReport(
@@ -46,43 +49,60 @@ public static class PortfolioMetrics
             CountBy(accounts, a => a.Band),
             CountBy(accounts, a => a.Stage),
             accounts.Count(a => a.Effective),
-            activeAccounts.Count,
+            activeAtEnd.Count(active => active),
             arr,
-            RevenueOf(startingCohort, period),
-            LogosOf(startingCohort, period),
+            RevenueOf(lines, period),
+            LogosOf(contractsOf, period),
             activeUsers,
             activeUsers == 0 ? null : arr / activeUsers,
             ActivationOf(accounts, onboardingCohort, period),
             new OnboardingOnTime(onboardingCohort.Sum(a => a.MilestonesDue), onboardingCohort.Sum(a => a.MilestonesOnTime)),
             NpsOf(accounts),
-            CohortsOf(accounts, lines, asOf));
+            CohortsOf(accounts, contractsOf, asOf));
     }
 
     /// <summary>A contract with its amounts in the reporting currency.</summary>
     private readonly record struct Line(ContractFacts Facts, decimal Arr, decimal NewArr)
     {
+        /// <summary>In the starting cohort: active on the day before the period.</summary>
+        public bool StartsIn(ReportingPeriod period) => Facts.ActiveOn(period.Opening);
+
         public bool DecidedWithin(ReportingPeriod period) => Facts.Outcome != RenewalOutcomeKind.Unspecified && Facts.DecidedOn is { } on && period.Contains(on);
     }
 
-    private static RevenueRetention RevenueOf(Line[] startingCohort, ReportingPeriod period)
+    private static RevenueRetention RevenueOf(Line[] lines, ReportingPeriod period)
     {
-        decimal expansion = 0, contraction = 0, churned = 0;
-        foreach (var line in startingCohort.Where(l => l.DecidedWithin(period)))
+        var (count, starting, expansion, contraction, churned) = (0, 0m, 0m, 0m, 0m);
+        foreach (var line in lines.Where(l => l.StartsIn(period)))
         {
+            count++;
+            starting += line.Arr;
+            if (!line.DecidedWithin(period)) continue;
             if (line.Facts.Outcome == RenewalOutcomeKind.Churned) churned += line.Arr;
             else if (line.NewArr > line.Arr) expansion += line.NewArr - line.Arr;
             else contraction += line.Arr - line.NewArr;
         }
-        return new RevenueRetention(startingCohort.Length, startingCohort.Sum(l => l.Arr), expansion, contraction, churned);
+        return new RevenueRetention(count, starting, expansion, contraction, churned);
     }
 
-    private static LogoRetention LogosOf(Line[] startingCohort, ReportingPeriod period)
+    private static LogoRetention LogosOf(List<Line>[] contractsOf, ReportingPeriod period)
     {
-        var accounts = startingCohort.GroupBy(l => l.Facts.AccountId, StringComparer.Ordinal).ToArray();
-        var churned = accounts.Count(account =>
-            account.All(l => l.Facts.Outcome == RenewalOutcomeKind.Churned && l.Facts.DecidedBy(period.End))
-            && account.Any(l => l.DecidedWithin(period)));
-        return new LogoRetention(accounts.Length, churned);
+        var (starting, churned) = (0, 0);
+        foreach (var contracts in contractsOf)
+        {
+            var (inCohort, allChurned, churnedWithin) = (false, true, false);
+            foreach (var line in contracts)
+            {
+                if (!line.StartsIn(period)) continue;
+                inCohort = true;
+                allChurned &= line.Facts.Outcome == RenewalOutcomeKind.Churned && line.Facts.DecidedBy(period.End);
+                churnedWithin |= line.DecidedWithin(period);
+            }
+            if (!inCohort) continue;
+            starting++;
+            if (allChurned && churnedWithin) churned++;
+        }
+        return new LogoRetention(starting, churned);
     }
 
     private static Activation ActivationOf(AccountFacts[] accounts, AccountFacts[] onboardingCohort, ReportingPeriod period)
@@ -113,18 +133,15 @@ public static class PortfolioMetrics
         return new NetPromoterScore(promoters, passives, detractors);
     }
 
-    private static StartCohort[] CohortsOf(AccountFacts[] accounts, Line[] lines, DateOnly asOf)
-    {
-        var contracts = lines.GroupBy(l => l.Facts.AccountId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
-        return accounts
-            .Where(a => a.FirstContractStart <= asOf)
-            .GroupBy(a => new DateOnly(a.FirstContractStart!.Value.Year, a.FirstContractStart.Value.Month, 1))
+    private static StartCohort[] CohortsOf(AccountFacts[] accounts, List<Line>[] contractsOf, DateOnly asOf) =>
+        Enumerable.Range(0, accounts.Length)
+            .Where(i => accounts[i].FirstContractStart <= asOf)
+            .GroupBy(i => new DateOnly(accounts[i].FirstContractStart!.Value.Year, accounts[i].FirstContractStart!.Value.Month, 1))
             .OrderBy(g => g.Key)
-            .Select(g => CohortOf(g.Key, g.ToArray(), contracts, asOf))
+            .Select(g => CohortOf(g.Key, g.Select(i => (accounts[i], contractsOf[i])).ToArray(), asOf))
             .ToArray();
-    }
 
-    private static StartCohort CohortOf(DateOnly month, AccountFacts[] members, Dictionary<string, Line[]> contracts, DateOnly asOf)
+    private static StartCohort CohortOf(DateOnly month, (AccountFacts Account, List<Line> Contracts)[] members, DateOnly asOf)
     {
         // Point n is the last day of the n-th month after the start month; it exists once that day is on or before the as-of day.
         var first = MonthNumber(month);
@@ -135,23 +152,25 @@ public static class PortfolioMetrics
         var arrChange = new decimal[count + 1];
         int windowClosed = 0, live = 0;
         var startingArr = 0m;
-        foreach (var account in members)
+        foreach (var (account, contracts) in members)
         {
             var start = account.FirstContractStart!.Value;
-            var lines = contracts.GetValueOrDefault(account.AccountId, []);
-            startingArr += lines.Where(l => l.Facts.ActiveOn(start)).Sum(l => l.Arr);
             if (start.AddDays(SurvivalWindowDays) <= asOf)
             {
                 windowClosed++;
                 if (account.LiveOn <= start.AddDays(SurvivalWindowDays)) live++;
             }
-            var covered = 0; // the account counts once on points its runs overlap
-            foreach (var (from, to, arr) in lines.Select(l => RunOf(l, first, count)).Where(r => r.From < r.To).OrderBy(r => r.From))
+            var covered = 0; // the points up to here already count the account: it counts once where its contracts overlap
+            foreach (var line in contracts)
             {
-                arrChange[from] += arr;
-                arrChange[to] -= arr;
-                if (to <= Math.Max(from, covered)) continue;
-                accountChange[Math.Max(from, covered)]++;
+                if (line.Facts.ActiveOn(start)) startingArr += line.Arr;
+                var (from, to) = RunOf(line.Facts, first, count);
+                if (from >= to) continue;
+                arrChange[from] += line.Arr;
+                arrChange[to] -= line.Arr;
+                from = Math.Max(from, covered);
+                if (from >= to) continue;
+                accountChange[from]++;
                 accountChange[to]--;
                 covered = to;
             }
@@ -167,11 +186,10 @@ public static class PortfolioMetrics
         return new StartCohort(month, members.Length, windowClosed, live, startingArr, points);
     }
 
-    /// <summary>The points [From, To) of a cohort's curve on which the contract is active, and its ARR.</summary>
-    private static (int From, int To, decimal Arr) RunOf(Line line, int firstMonth, int count) =>
-        (Math.Max(0, MonthNumber(line.Facts.Start) - firstMonth),
-         line.Facts.ActiveUntil is { } until ? Math.Min(count, MonthNumber(until) - firstMonth) : count,
-         line.Arr);
+    /// <summary>The points [From, To) of a cohort's curve on which the contract is active.</summary>
+    private static (int From, int To) RunOf(ContractFacts contract, int firstMonth, int count) =>
+        (Math.Max(0, MonthNumber(contract.Start) - firstMonth),
+         contract.ActiveUntil is { } until ? Math.Min(count, MonthNumber(until) - firstMonth) : count);
 
     private static int MonthNumber(DateOnly day) => day.Year * 12 + day.Month - 1;
 
