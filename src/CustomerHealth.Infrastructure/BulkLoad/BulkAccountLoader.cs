@@ -53,14 +53,15 @@ public sealed record AccountActivity(
 /// <summary>
 /// The bulk path for benchmark-size synthetic portfolios: writes many new accounts per transaction through the same domain
 /// code as the API (entities from their factories, renewal outcomes, tier derivation, the onboarding plan from its tier's
-/// template with manual and automatic completion, rollup increments from <see cref="RollupDeltas"/> through the provider's
-/// rollup writer), but skips the raw events: only their daily rollups are stored. So a database loaded this way must not
+/// template with manual and automatic completion, rollup increments from <see cref="RollupDeltas"/>, inserted in bulk: the
+/// accounts are new), but skips the raw events: only their daily rollups are stored. So a database loaded this way must not
 /// have its rollups rebuilt from raw events (a rebuild or a catalogue change would empty them); it is for benchmarks.
 /// Accounts must be new: an account id that exists fails the whole chunk.
 /// </summary>
 public sealed class BulkAccountLoader(CustomerHealthDbContext db, DatabaseOptions options, TierThresholds thresholds, OnboardingStore onboarding, TimeProvider clock)
 {
     private readonly RollupWriter _writer = RollupWriter.For(options.Provider);
+    private readonly FreshRollupInserter _inserter = FreshRollupInserter.For(options.Provider);
     private readonly Dictionary<CsTier, PlanTemplate> _templates = [];
 
     /// <summary>
@@ -109,10 +110,9 @@ public sealed class BulkAccountLoader(CustomerHealthDbContext db, DatabaseOption
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
 
-            var applied = await _writer.AddUserDaysAsync(connection, dbTransaction, userDays, ct);
-            var accountDays = RollupDeltas.ForAccounts(userDays.Select((d, i) => (d, applied[i].EventsAfter, applied[i].ActiveEventsAfter)));
-            await _writer.AddAccountDaysAsync(connection, dbTransaction, accountDays, ct);
-            await _writer.AddFeatureDaysAsync(connection, dbTransaction, featureDays, ct);
+            // The accounts are new, so each user-day row is too: its totals are its delta.
+            var accountDays = RollupDeltas.ForAccounts(userDays.Select(d => (d, d.Events, d.ActiveEvents)));
+            await _inserter.InsertAsync(connection, dbTransaction, userDays, accountDays, featureDays, ct);
             await transaction.CommitAsync(ct);
             return (long)userDays.Count + accountDays.Count + featureDays.Count;
         });

@@ -71,7 +71,9 @@ public abstract class PortfolioLoadTests<TDatabase>(TDatabase database) : Integr
     {
         var viaApi = Portfolio("api-", accounts: 16);
         var direct = viaApi with { AccountPrefix = "direct-" }; // same seed: the same accounts under other ids
-        await new PortfolioLoader(Service.Channel.CreateCallInvoker()) { BatchSize = 500 }.LoadAsync(PortfolioGenerator.Generate(viaApi), viaApi.Source, truth: null, Ct);
+        // One stream, so that each account's events arrive in time order: the onboarding worker completes a milestone at
+        // the first evidence it sees and does not move it earlier when an older event arrives later.
+        await new PortfolioLoader(Service.Channel.CreateCallInvoker()) { BatchSize = 500, Streams = 1 }.LoadAsync(PortfolioGenerator.Generate(viaApi), viaApi.Source, truth: null, Ct);
         var writer = new DirectPortfolioWriter(
             Service.Services.GetRequiredService<IServiceScopeFactory>(), Service.Services.GetRequiredService<EventRules>(), Clock, NullLogger.Instance) { ChunkSize = 5 };
 

@@ -1,0 +1,111 @@
+using System.Data.Common;
+using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Infrastructure.Engagement;
+using CustomerHealth.Infrastructure.Persistence;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CustomerHealth.Infrastructure.BulkLoad;
+
+/// <summary>
+/// Rollup rows of accounts that are new in this transaction: nothing can exist under their keys, so plain inserts replace
+/// the ingestion's upserts (PostgreSQL: binary COPY; SQLite and SQL Server: one prepared INSERT per table, reused).
+/// </summary>
+internal abstract class FreshRollupInserter
+{
+    public static FreshRollupInserter For(DatabaseProvider provider) => provider == DatabaseProvider.PostgreSql ? new CopyInserter() : new PreparedInserter();
+
+    public abstract Task InsertAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> users, IReadOnlyList<AccountDayDelta> accounts,
+        IReadOnlyList<FeatureDayDelta> features, CancellationToken ct);
+
+    private sealed class PreparedInserter : FreshRollupInserter
+    {
+        public override async Task InsertAsync(
+            DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> users, IReadOnlyList<AccountDayDelta> accounts,
+            IReadOnlyList<FeatureDayDelta> features, CancellationToken ct)
+        {
+            await using (var command = SqlCommands.Create(connection, transaction,
+                "INSERT INTO user_daily_activity (account_id, day, user_id, events, active_events) VALUES (@a, @d, @u, @e, @x)"))
+            {
+                var (a, d, u, e, x) = (command.Add("@a", ""), command.Add("@d", DateOnly.MinValue), command.Add("@u", ""), command.Add("@e", 0), command.Add("@x", 0));
+                await command.PrepareAsync(ct);
+                foreach (var row in users)
+                {
+                    (a.Value, d.Value, u.Value, e.Value, x.Value) = (row.AccountId, row.Day, row.UserId, row.Events, row.ActiveEvents);
+                    await command.ExecuteNonQueryAsync(ct);
+                }
+            }
+            await using (var command = SqlCommands.Create(connection, transaction,
+                "INSERT INTO account_daily_usage (account_id, day, events, users, active_users) VALUES (@a, @d, @e, @u, @x)"))
+            {
+                var (a, d, e, u, x) = (command.Add("@a", ""), command.Add("@d", DateOnly.MinValue), command.Add("@e", 0L), command.Add("@u", 0), command.Add("@x", 0));
+                await command.PrepareAsync(ct);
+                foreach (var row in accounts)
+                {
+                    (a.Value, d.Value, e.Value, u.Value, x.Value) = (row.AccountId, row.Day, row.Events, row.Users, row.ActiveUsers);
+                    await command.ExecuteNonQueryAsync(ct);
+                }
+            }
+            await using (var command = SqlCommands.Create(connection, transaction,
+                "INSERT INTO account_feature_daily_usage (account_id, day, feature, events) VALUES (@a, @d, @f, @e)"))
+            {
+                var (a, d, f, e) = (command.Add("@a", ""), command.Add("@d", DateOnly.MinValue), command.Add("@f", ""), command.Add("@e", 0L));
+                await command.PrepareAsync(ct);
+                foreach (var row in features)
+                {
+                    (a.Value, d.Value, f.Value, e.Value) = (row.AccountId, row.Day, row.Feature, (long)row.Events);
+                    await command.ExecuteNonQueryAsync(ct);
+                }
+            }
+        }
+    }
+
+    private sealed class CopyInserter : FreshRollupInserter
+    {
+        public override async Task InsertAsync(
+            DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> users, IReadOnlyList<AccountDayDelta> accounts,
+            IReadOnlyList<FeatureDayDelta> features, CancellationToken ct)
+        {
+            var npgsql = (NpgsqlConnection)connection;
+            await using (var copy = await npgsql.BeginBinaryImportAsync("COPY user_daily_activity (account_id, day, user_id, events, active_events) FROM STDIN (FORMAT BINARY)", ct))
+            {
+                foreach (var row in users)
+                {
+                    await copy.StartRowAsync(ct);
+                    await copy.WriteAsync(row.AccountId, NpgsqlDbType.Varchar, ct);
+                    await copy.WriteAsync(row.Day, NpgsqlDbType.Date, ct);
+                    await copy.WriteAsync(row.UserId, NpgsqlDbType.Varchar, ct);
+                    await copy.WriteAsync(row.Events, NpgsqlDbType.Integer, ct);
+                    await copy.WriteAsync(row.ActiveEvents, NpgsqlDbType.Integer, ct);
+                }
+                await copy.CompleteAsync(ct);
+            }
+            await using (var copy = await npgsql.BeginBinaryImportAsync("COPY account_daily_usage (account_id, day, events, users, active_users) FROM STDIN (FORMAT BINARY)", ct))
+            {
+                foreach (var row in accounts)
+                {
+                    await copy.StartRowAsync(ct);
+                    await copy.WriteAsync(row.AccountId, NpgsqlDbType.Varchar, ct);
+                    await copy.WriteAsync(row.Day, NpgsqlDbType.Date, ct);
+                    await copy.WriteAsync(row.Events, NpgsqlDbType.Bigint, ct);
+                    await copy.WriteAsync(row.Users, NpgsqlDbType.Integer, ct);
+                    await copy.WriteAsync(row.ActiveUsers, NpgsqlDbType.Integer, ct);
+                }
+                await copy.CompleteAsync(ct);
+            }
+            await using (var copy = await npgsql.BeginBinaryImportAsync("COPY account_feature_daily_usage (account_id, day, feature, events) FROM STDIN (FORMAT BINARY)", ct))
+            {
+                foreach (var row in features)
+                {
+                    await copy.StartRowAsync(ct);
+                    await copy.WriteAsync(row.AccountId, NpgsqlDbType.Varchar, ct);
+                    await copy.WriteAsync(row.Day, NpgsqlDbType.Date, ct);
+                    await copy.WriteAsync(row.Feature, NpgsqlDbType.Varchar, ct);
+                    await copy.WriteAsync((long)row.Events, NpgsqlDbType.Bigint, ct);
+                }
+                await copy.CompleteAsync(ct);
+            }
+        }
+    }
+}
