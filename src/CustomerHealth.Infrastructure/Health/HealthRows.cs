@@ -66,3 +66,24 @@ public sealed class HealthRecomputeRow
     public required string AccountId { get; init; }
     public DateTime DueAt { get; init; }
 }
+
+/// <summary>
+/// One entry of the change feed (table <c>health_changes</c>): an account's score changed band or moved by at least the
+/// scorecard's threshold since its previous entry. <see cref="Sequence"/> is the database's identity, so it only grows;
+/// the recompute worker appends under a feed lock (see <see cref="HealthRecomputer"/>), so sequences also commit in order.
+/// </summary>
+public sealed class HealthChangeRow
+{
+    public long Sequence { get; init; }
+    public required string AccountId { get; init; }
+    /// <summary>The score of the account's previous entry; null for the first entry or when that score was unknown.</summary>
+    public double? PreviousScore { get; init; }
+    /// <summary>The band of the account's previous entry; unspecified for the first entry.</summary>
+    public HealthBand PreviousBand { get; init; }
+    public double? Score { get; init; }
+    public HealthBand Band { get; init; }
+    public ChangeReason Reason { get; init; }
+    public CsTier Tier { get; init; }
+    public DateTime AsOf { get; init; }
+    public DateTime ComputedAt { get; init; }
+}

@@ -17,6 +17,8 @@ public enum HealthScoreOrder
     Arr = 2,
     /// <summary>Soonest renewal first, accounts without a contract last.</summary>
     RenewalDate = 3,
+    /// <summary>Largest 7-day drop first (lowest change), accounts without a 7-day change last.</summary>
+    Change7Days = 4,
 }
 
 /// <summary>Filters of <see cref="HealthStore.ListAsync"/>; null means any. <paramref name="RenewalWithinDays"/> counts from today.</summary>
@@ -83,6 +85,19 @@ public sealed class HealthStore(CustomerHealthDbContext db, HealthRecomputer rec
                 }
                 ordered = query.OrderBy(s => s.Score == null ? 1 : 0).ThenBy(s => s.Score).ThenBy(s => s.AccountId);
                 break;
+            case HealthScoreOrder.Change7Days:
+                if (after is not null)
+                {
+                    var id = after.AccountId;
+                    if (after.Key is { Length: > 0 } k)
+                    {
+                        var v = double.Parse(k, System.Globalization.CultureInfo.InvariantCulture);
+                        query = query.Where(s => s.Change7Days == null || s.Change7Days > v || (s.Change7Days == v && string.Compare(s.AccountId, id) > 0));
+                    }
+                    else query = query.Where(s => s.Change7Days == null && string.Compare(s.AccountId, id) > 0);
+                }
+                ordered = query.OrderBy(s => s.Change7Days == null ? 1 : 0).ThenBy(s => s.Change7Days).ThenBy(s => s.AccountId);
+                break;
             case HealthScoreOrder.Arr:
                 if (after is not null)
                 {
@@ -126,6 +141,7 @@ public sealed class HealthStore(CustomerHealthDbContext db, HealthRecomputer rec
     public static string? SortKeyOf(HealthScoreRow row, HealthScoreOrder order) => order switch
     {
         HealthScoreOrder.Score => row.Score?.ToString("R", System.Globalization.CultureInfo.InvariantCulture) ?? "",
+        HealthScoreOrder.Change7Days => row.Change7Days?.ToString("R", System.Globalization.CultureInfo.InvariantCulture) ?? "",
         HealthScoreOrder.Arr => row.ArrMicros?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
         HealthScoreOrder.RenewalDate => row.RenewalDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "",
         _ => null,

@@ -29,6 +29,7 @@ public sealed class CustomerHealthDbContext(DbContextOptions<CustomerHealthDbCon
     public DbSet<HealthSnapshotRow> HealthSnapshots => Set<HealthSnapshotRow>();
     public DbSet<ScorecardRow> Scorecards => Set<ScorecardRow>();
     public DbSet<HealthRecomputeRow> HealthRecomputeQueue => Set<HealthRecomputeRow>();
+    public DbSet<HealthChangeRow> HealthChanges => Set<HealthChangeRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -39,6 +39,7 @@ public static class DatabaseRegistration
         services.AddScoped<SignalReader>();
         services.AddScoped<HealthRecomputer>();
         services.AddScoped<HealthStore>();
+        services.AddScoped<HealthChangeFeed>();
         services.AddScoped<DatabaseMigrator>();
         return services;
     }

@@ -574,6 +574,61 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                     b.ToTable("user_daily_activity", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthChangeRow", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTime>("AsOf")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("as_of");
+
+                    b.Property<int>("Band")
+                        .HasColumnType("integer")
+                        .HasColumnName("band");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("computed_at");
+
+                    b.Property<int>("PreviousBand")
+                        .HasColumnType("integer")
+                        .HasColumnName("previous_band");
+
+                    b.Property<double?>("PreviousScore")
+                        .HasColumnType("double precision")
+                        .HasColumnName("previous_score");
+
+                    b.Property<int>("Reason")
+                        .HasColumnType("integer")
+                        .HasColumnName("reason");
+
+                    b.Property<double?>("Score")
+                        .HasColumnType("double precision")
+                        .HasColumnName("score");
+
+                    b.Property<int>("Tier")
+                        .HasColumnType("integer")
+                        .HasColumnName("tier");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("AccountId", "Sequence")
+                        .HasDatabaseName("ix_health_changes_account");
+
+                    b.ToTable("health_changes", (string)null);
+                });
+
             modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthRecomputeRow", b =>
                 {
                     b.Property<long>("Id")
@@ -681,6 +736,9 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
 
                     b.HasIndex("Band", "AccountId")
                         .HasDatabaseName("ix_health_scores_band");
+
+                    b.HasIndex("Change7Days", "AccountId")
+                        .HasDatabaseName("ix_health_scores_change_7d");
 
                     b.HasIndex("RenewalDate", "AccountId")
                         .HasDatabaseName("ix_health_scores_renewal");
@@ -930,6 +988,15 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                 });
 
             modelBuilder.Entity("CustomerHealth.Infrastructure.Engagement.UserDailyActivity", b =>
+                {
+                    b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthChangeRow", b =>
                 {
                     b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
                         .WithMany()

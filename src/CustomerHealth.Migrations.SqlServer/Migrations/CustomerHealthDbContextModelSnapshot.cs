@@ -598,6 +598,62 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                     b.ToTable("user_daily_activity", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthChangeRow", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Sequence"));
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+
+                    b.Property<DateTime>("AsOf")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("as_of");
+
+                    b.Property<int>("Band")
+                        .HasColumnType("int")
+                        .HasColumnName("band");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("computed_at");
+
+                    b.Property<int>("PreviousBand")
+                        .HasColumnType("int")
+                        .HasColumnName("previous_band");
+
+                    b.Property<double?>("PreviousScore")
+                        .HasColumnType("float")
+                        .HasColumnName("previous_score");
+
+                    b.Property<int>("Reason")
+                        .HasColumnType("int")
+                        .HasColumnName("reason");
+
+                    b.Property<double?>("Score")
+                        .HasColumnType("float")
+                        .HasColumnName("score");
+
+                    b.Property<int>("Tier")
+                        .HasColumnType("int")
+                        .HasColumnName("tier");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("AccountId", "Sequence")
+                        .HasDatabaseName("ix_health_changes_account");
+
+                    b.ToTable("health_changes", (string)null);
+                });
+
             modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthRecomputeRow", b =>
                 {
                     b.Property<long>("Id")
@@ -707,6 +763,9 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
 
                     b.HasIndex("Band", "AccountId")
                         .HasDatabaseName("ix_health_scores_band");
+
+                    b.HasIndex("Change7Days", "AccountId")
+                        .HasDatabaseName("ix_health_scores_change_7d");
 
                     b.HasIndex("RenewalDate", "AccountId")
                         .HasDatabaseName("ix_health_scores_renewal");
@@ -959,6 +1018,15 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                 });
 
             modelBuilder.Entity("CustomerHealth.Infrastructure.Engagement.UserDailyActivity", b =>
+                {
+                    b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthChangeRow", b =>
                 {
                     b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
                         .WithMany()

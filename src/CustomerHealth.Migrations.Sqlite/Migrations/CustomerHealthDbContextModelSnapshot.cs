@@ -569,6 +569,59 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                     b.ToTable("user_daily_activity", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthChangeRow", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTime>("AsOf")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("as_of");
+
+                    b.Property<int>("Band")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("band");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("computed_at");
+
+                    b.Property<int>("PreviousBand")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("previous_band");
+
+                    b.Property<double?>("PreviousScore")
+                        .HasColumnType("REAL")
+                        .HasColumnName("previous_score");
+
+                    b.Property<int>("Reason")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reason");
+
+                    b.Property<double?>("Score")
+                        .HasColumnType("REAL")
+                        .HasColumnName("score");
+
+                    b.Property<int>("Tier")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tier");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("AccountId", "Sequence")
+                        .HasDatabaseName("ix_health_changes_account");
+
+                    b.ToTable("health_changes", (string)null);
+                });
+
             modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthRecomputeRow", b =>
                 {
                     b.Property<long>("Id")
@@ -674,6 +727,9 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
 
                     b.HasIndex("Band", "AccountId")
                         .HasDatabaseName("ix_health_scores_band");
+
+                    b.HasIndex("Change7Days", "AccountId")
+                        .HasDatabaseName("ix_health_scores_change_7d");
 
                     b.HasIndex("RenewalDate", "AccountId")
                         .HasDatabaseName("ix_health_scores_renewal");
@@ -923,6 +979,15 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("CustomerHealth.Infrastructure.Engagement.UserDailyActivity", b =>
+                {
+                    b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthChangeRow", b =>
                 {
                     b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
                         .WithMany()

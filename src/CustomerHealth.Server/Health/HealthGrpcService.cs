@@ -10,7 +10,9 @@ using Model = CustomerHealth.Domain.Health;
 namespace CustomerHealth.Server.Health;
 
 /// <summary>customerhealth.v1.HealthService: read the request, call the store, map the result.</summary>
-public sealed class HealthGrpcService(HealthStore store, ScorecardStore scorecards) : HealthService.HealthServiceBase
+public sealed class HealthGrpcService(
+    HealthStore store, ScorecardStore scorecards, HealthChangeFeed changes, HealthOptions options, IHostApplicationLifetime lifetime)
+    : HealthService.HealthServiceBase
 {
     public static readonly string ServiceName = HealthService.Descriptor.FullName;
     public const int MaxBatchIds = 1000;
@@ -97,13 +99,45 @@ public sealed class HealthGrpcService(HealthStore store, ScorecardStore scorecar
         return new ReplaceScorecardResponse { Scorecard = stored.ToProto() };
     }
 
+    public override async Task<ListHealthChangesResponse> ListHealthChanges(ListHealthChangesRequest request, ServerCallContext context)
+    {
+        var v = new Violations();
+        var pageSize = PageToken.ReadPageSize(v, request.PageSize);
+        var filter = HealthMapping.ReadChangeFilter(v, request.AfterSequence, request.Band, request.CsTier, request.Owner);
+        v.ThrowIfAny();
+        var page = await changes.ListAsync(request.AfterSequence, pageSize, filter, context.CancellationToken);
+        var response = new ListHealthChangesResponse { NextSequence = page.Count > 0 ? page[^1].Sequence : request.AfterSequence };
+        response.Changes.AddRange(page.Select(c => c.ToProto()));
+        return response;
+    }
+
+    public override async Task WatchHealthChanges(WatchHealthChangesRequest request, IServerStreamWriter<WatchHealthChangesResponse> responseStream, ServerCallContext context)
+    {
+        var v = new Violations();
+        var filter = HealthMapping.ReadChangeFilter(v, request.AfterSequence, request.Band, request.CsTier, request.Owner);
+        v.ThrowIfAny();
+        // Ends on the caller's cancellation and on shutdown alike, so an open stream never holds the host up.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        await foreach (var change in changes.FollowAsync(request.AfterSequence, filter, options.WatchPollInterval, PageToken.MaxPageSize, stop.Token))
+        {
+            try
+            {
+                await responseStream.WriteAsync(new WatchHealthChangesResponse { Change = change.ToProto() }, stop.Token);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
     private static bool CursorReadable(HealthScoreCursor cursor, Infrastructure.Health.HealthScoreOrder order)
     {
         if (string.IsNullOrEmpty(cursor.AccountId)) return false;
         if (string.IsNullOrEmpty(cursor.Key)) return true;
         return order switch
         {
-            Infrastructure.Health.HealthScoreOrder.Score => double.TryParse(cursor.Key, NumberStyles.Float, CultureInfo.InvariantCulture, out _),
+            Infrastructure.Health.HealthScoreOrder.Score or Infrastructure.Health.HealthScoreOrder.Change7Days => double.TryParse(cursor.Key, NumberStyles.Float, CultureInfo.InvariantCulture, out _),
             Infrastructure.Health.HealthScoreOrder.Arr => long.TryParse(cursor.Key, NumberStyles.Integer, CultureInfo.InvariantCulture, out _),
             Infrastructure.Health.HealthScoreOrder.RenewalDate => DateOnly.TryParseExact(cursor.Key, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
             _ => false,

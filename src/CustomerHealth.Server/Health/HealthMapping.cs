@@ -48,6 +48,37 @@ public static class HealthMapping
         return message;
     }
 
+    public static V1.HealthChange ToProto(this HealthChangeRow row)
+    {
+        var message = new V1.HealthChange
+        {
+            Sequence = row.Sequence,
+            AccountId = row.AccountId,
+            PreviousBand = (V1.HealthBand)row.PreviousBand,
+            Band = (V1.HealthBand)row.Band,
+            Reason = (V1.HealthChangeReason)row.Reason,
+            CsTier = AccountMapping.ToProto(row.Tier),
+            AsOf = ProtoConvert.ToTimestamp(row.AsOf),
+            ComputeTime = ProtoConvert.ToTimestamp(row.ComputedAt),
+        };
+        if (row.PreviousScore is { } previous) message.PreviousScore = previous;
+        if (row.Score is { } score) message.Score = score;
+        return message;
+    }
+
+    /// <summary>The cursor and filters of ListHealthChanges and WatchHealthChanges, broken rules added to <paramref name="v"/>.</summary>
+    public static HealthChangeFilter ReadChangeFilter(Violations v, long afterSequence, V1.HealthBand band, V1.CsTier tier, string owner)
+    {
+        if (afterSequence < 0) v.Add("after_sequence", "must be 0 or more");
+        v.Text("owner", owner, 254);
+        ProtoConvert.IsDefined(v, "band", band);
+        ProtoConvert.IsDefined(v, "cs_tier", tier);
+        return new HealthChangeFilter(
+            band == V1.HealthBand.Unspecified ? null : (HealthBand)band,
+            tier == V1.CsTier.Unspecified ? null : AccountMapping.ToDomain(tier),
+            string.IsNullOrWhiteSpace(owner) ? null : owner.Trim());
+    }
+
     private static V1.HealthComponent ToProto(ComponentScore c) =>
         new() { Kind = (V1.HealthComponentKind)c.Kind, Score = c.Score, Weight = c.Weight, Explanation = c.Explanation };
 
