@@ -31,6 +31,9 @@ public sealed class HealthScoreRow
     public long? ArrMicros { get; set; }
 
     public string? Currency { get; set; }
+
+    /// <summary>Not stored here: the account's override in force when the row was read (see <see cref="HealthStore"/>), else null.</summary>
+    public HealthOverride? Override { get; set; }
 }
 
 /// <summary>The last score of an account on a UTC day (table <c>health_snapshots</c>): its history.</summary>
@@ -86,4 +89,46 @@ public sealed class HealthChangeRow
     public CsTier Tier { get; init; }
     public DateTime AsOf { get; init; }
     public DateTime ComputedAt { get; init; }
+}
+
+/// <summary>
+/// An account's override (table <c>health_overrides</c>, at most one per account; setting another replaces it). Rows
+/// past <see cref="ExpiresAt"/> are left in place and ignored by every read.
+/// </summary>
+public sealed class HealthOverrideRow
+{
+    public required string AccountId { get; set; }
+    public double? Score { get; set; }
+    public HealthBand Band { get; set; }
+    public required string Reason { get; set; }
+    public required string SetBy { get; set; }
+    public DateTime SetAt { get; set; }
+    public DateTime ExpiresAt { get; set; }
+
+    public HealthOverride ToDomain() =>
+        new(Score, Band, Reason, SetBy, new DateTimeOffset(DateTime.SpecifyKind(SetAt, DateTimeKind.Utc)), new DateTimeOffset(DateTime.SpecifyKind(ExpiresAt, DateTimeKind.Utc)));
+}
+
+/// <summary>What an audit entry records.</summary>
+public enum HealthAuditAction
+{
+    Unspecified = 0,
+    OverrideSet = 1,
+    OverrideCleared = 2,
+    ScorecardReplaced = 3,
+}
+
+/// <summary>One audited change (table <c>health_audit</c>, append-only): who did what when, with JSON of before and after.</summary>
+public sealed class HealthAuditRow
+{
+    public long Id { get; init; }
+    /// <summary>The account of an override change; null for a scorecard change.</summary>
+    public string? AccountId { get; init; }
+    public HealthAuditAction Action { get; init; }
+    public required string Actor { get; init; }
+    public DateTime At { get; init; }
+    /// <summary>JSON of the state before (null when there was none).</summary>
+    public string? BeforeJson { get; init; }
+    /// <summary>JSON of the state after (null when there is none).</summary>
+    public string? AfterJson { get; init; }
 }

@@ -28,7 +28,7 @@ public sealed record HealthScoreFilter(HealthBand? Band, CsTier? Tier, string? O
 public sealed record HealthScoreCursor(string? Key, string AccountId);
 
 /// <summary>Reads of current scores and their daily history.</summary>
-public sealed class HealthStore(CustomerHealthDbContext db, HealthRecomputer recomputer, TimeProvider clock)
+public sealed class HealthStore(CustomerHealthDbContext db, HealthRecomputer recomputer, HealthOverrideStore overrides, TimeProvider clock)
 {
     public const int MaxHistoryDays = 400;
 
@@ -52,7 +52,9 @@ public sealed class HealthStore(CustomerHealthDbContext db, HealthRecomputer rec
         {
             foreach (var s in await recomputer.ComputeAsync(unscored, clock.GetUtcNow(), ct)) stored[s.AccountId] = s;
         }
-        return (ids.Where(stored.ContainsKey).Select(id => stored[id]).ToArray(), ids.Where(id => !stored.ContainsKey(id)).ToArray());
+        var found = ids.Where(stored.ContainsKey).Select(id => stored[id]).ToArray();
+        await WithOverridesAsync(found, ct);
+        return (found, ids.Where(id => !stored.ContainsKey(id)).ToArray());
     }
 
     /// <summary>Stored scores, filtered, in the given order, keyset-paged.</summary>
@@ -134,7 +136,17 @@ public sealed class HealthStore(CustomerHealthDbContext db, HealthRecomputer rec
                 break;
         }
         var rows = await ordered.Take(pageSize + 1).ToListAsync(ct);
-        return new Page<HealthScoreRow>(rows.Take(pageSize).ToArray(), rows.Count > pageSize);
+        var page = rows.Take(pageSize).ToArray();
+        await WithOverridesAsync(page, ct);
+        return new Page<HealthScoreRow>(page, rows.Count > pageSize);
+    }
+
+    /// <summary>Sets <see cref="HealthScoreRow.Override"/> of each row to the account's override in force now, if any.</summary>
+    private async Task WithOverridesAsync(IReadOnlyList<HealthScoreRow> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0) return;
+        var active = await overrides.ActiveAsync(rows.Select(r => r.AccountId).ToArray(), ct);
+        foreach (var row in rows) row.Override = active.GetValueOrDefault(row.AccountId);
     }
 
     /// <summary>The sort key of a row under <paramref name="order"/>, as <see cref="ListAsync"/> reads it back from a cursor.</summary>

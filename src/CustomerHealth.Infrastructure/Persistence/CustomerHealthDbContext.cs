@@ -30,6 +30,8 @@ public sealed class CustomerHealthDbContext(DbContextOptions<CustomerHealthDbCon
     public DbSet<ScorecardRow> Scorecards => Set<ScorecardRow>();
     public DbSet<HealthRecomputeRow> HealthRecomputeQueue => Set<HealthRecomputeRow>();
     public DbSet<HealthChangeRow> HealthChanges => Set<HealthChangeRow>();
+    public DbSet<HealthOverrideRow> HealthOverrides => Set<HealthOverrideRow>();
+    public DbSet<HealthAuditRow> HealthAudit => Set<HealthAuditRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -40,6 +40,7 @@ public static class DatabaseRegistration
         services.AddScoped<HealthRecomputer>();
         services.AddScoped<HealthStore>();
         services.AddScoped<HealthChangeFeed>();
+        services.AddScoped<HealthOverrideStore>();
         services.AddScoped<DatabaseMigrator>();
         return services;
     }

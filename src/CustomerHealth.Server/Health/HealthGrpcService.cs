@@ -11,7 +11,7 @@ namespace CustomerHealth.Server.Health;
 
 /// <summary>customerhealth.v1.HealthService: read the request, call the store, map the result.</summary>
 public sealed class HealthGrpcService(
-    HealthStore store, ScorecardStore scorecards, HealthChangeFeed changes, HealthOptions options, IHostApplicationLifetime lifetime)
+    HealthStore store, ScorecardStore scorecards, HealthChangeFeed changes, HealthOverrideStore overrides, HealthOptions options, IHostApplicationLifetime lifetime)
     : HealthService.HealthServiceBase
 {
     public static readonly string ServiceName = HealthService.Descriptor.FullName;
@@ -129,6 +129,45 @@ public sealed class HealthGrpcService(
                 return;
             }
         }
+    }
+
+    public override async Task<SetHealthOverrideResponse> SetHealthOverride(SetHealthOverrideRequest request, ServerCallContext context)
+    {
+        var v = new Violations().Identifier("account_id", request.AccountId);
+        ProtoConvert.IsDefined(v, "band", request.Band);
+        var expiresAt = HealthMapping.ReadInstant(v, "expire_time", request.ExpireTime);
+        v.ThrowIfAny();
+        await overrides.SetAsync(request.AccountId, request.HasScore ? request.Score : null,
+            request.Band == HealthBand.Unspecified ? null : (Model.HealthBand)request.Band,
+            request.Reason, request.SetBy, expiresAt, context.CancellationToken);
+        return new SetHealthOverrideResponse { Score = (await store.GetAsync(request.AccountId, context.CancellationToken)).ToProto() };
+    }
+
+    public override async Task<ClearHealthOverrideResponse> ClearHealthOverride(ClearHealthOverrideRequest request, ServerCallContext context)
+    {
+        new Violations().Identifier("account_id", request.AccountId).Text("cleared_by", request.ClearedBy, Model.HealthOverride.MaxActorLength, required: true).ThrowIfAny();
+        await overrides.ClearAsync(request.AccountId, request.ClearedBy.Trim(), context.CancellationToken);
+        return new ClearHealthOverrideResponse { Score = (await store.GetAsync(request.AccountId, context.CancellationToken)).ToProto() };
+    }
+
+    public override async Task<ListHealthAuditResponse> ListHealthAudit(ListHealthAuditRequest request, ServerCallContext context)
+    {
+        var v = new Violations().Identifier("account_id", request.AccountId, optional: true);
+        var pageSize = PageToken.ReadPageSize(v, request.PageSize);
+        var fingerprint = $"health-audit|{request.AccountId}";
+        var key = PageToken.Decode(v, request.PageToken, fingerprint, keyParts: 1);
+        long? before = null;
+        if (key is not null)
+        {
+            if (long.TryParse(key[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var id)) before = id;
+            else v.Add("page_token", "is not a token this service issued");
+        }
+        v.ThrowIfAny();
+        var page = await overrides.AuditAsync(request.AccountId is { Length: > 0 } a ? a : null, pageSize, before, context.CancellationToken);
+        var response = new ListHealthAuditResponse();
+        response.Entries.AddRange(page.Items.Select(e => e.ToProto()));
+        if (page.HasMore) response.NextPageToken = PageToken.Encode(fingerprint, page.Items[^1].Id.ToString(CultureInfo.InvariantCulture));
+        return response;
     }
 
     private static bool CursorReadable(HealthScoreCursor cursor, Infrastructure.Health.HealthScoreOrder order)

@@ -27,6 +27,18 @@ public static class HealthMapping
             ComputeTime = ProtoConvert.ToTimestamp(row.ComputedAt),
         };
         if (row.Score is { } score) message.Score = score;
+        if (row.Override is { } o)
+        {
+            message.Override = new V1.HealthOverride
+            {
+                Band = (V1.HealthBand)o.Band,
+                Reason = o.Reason,
+                SetBy = o.SetBy,
+                SetTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(o.SetAt),
+                ExpireTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(o.ExpiresAt),
+            };
+            if (o.Score is { } overridden) message.Override.Score = overridden;
+        }
         if (row.Change7Days is { } c7) message.Trend.Change7D = c7;
         if (row.Change30Days is { } c30) message.Trend.Change30D = c30;
         message.Components.AddRange(detail.Components.Select(ToProto));
@@ -64,6 +76,32 @@ public static class HealthMapping
         if (row.PreviousScore is { } previous) message.PreviousScore = previous;
         if (row.Score is { } score) message.Score = score;
         return message;
+    }
+
+    public static V1.HealthAuditEntry ToProto(this HealthAuditRow row) => new()
+    {
+        Id = row.Id,
+        AccountId = row.AccountId ?? "",
+        Action = (V1.HealthAuditAction)row.Action,
+        Actor = row.Actor,
+        Time = ProtoConvert.ToTimestamp(row.At),
+        BeforeJson = row.BeforeJson ?? "",
+        AfterJson = row.AfterJson ?? "",
+    };
+
+    /// <summary>An instant from a timestamp field; null (not reported) when absent, reported when out of range.</summary>
+    public static DateTimeOffset? ReadInstant(Violations v, string field, Google.Protobuf.WellKnownTypes.Timestamp? timestamp)
+    {
+        if (timestamp is null) return null;
+        try
+        {
+            return timestamp.ToDateTimeOffset();
+        }
+        catch (InvalidOperationException)
+        {
+            v.Add(field, "is not a valid timestamp");
+            return null;
+        }
     }
 
     /// <summary>The cursor and filters of ListHealthChanges and WatchHealthChanges, broken rules added to <paramref name="v"/>.</summary>
