@@ -35,6 +35,10 @@ public static class ChangeFeed
     /// when the score moved by at least <see cref="Scorecard.ChangeThresholdPoints"/> (compared at one decimal).
     /// </summary>
     public static ChangeReason ReasonFor(ScoreSnapshot? lastReported, HealthScore current, Scorecard scorecard) =>
+        ReasonFor(lastReported, current.ToSnapshot(), scorecard);
+
+    /// <summary>The same rule for a score already reduced to its snapshot (as stored scores are).</summary>
+    public static ChangeReason ReasonFor(ScoreSnapshot? lastReported, ScoreSnapshot current, Scorecard scorecard) =>
         lastReported is null ? ChangeReason.FirstScore
         : lastReported.Band != current.Band ? ChangeReason.BandChanged
         : HealthTrend.Delta(current.Score, lastReported.Score) is { } delta && Math.Abs(delta) >= scorecard.ChangeThresholdPoints ? ChangeReason.Moved

@@ -29,13 +29,17 @@ public sealed class HealthRecomputer(CustomerHealthDbContext db, SignalReader si
 
         var ids = due.Select(d => d.AccountId).ToArray();
         var lastSeen = due.Max(d => d.LastId);
-        var scored = await ComputeAsync(ids, now, ct);
+        var scorecard = (await scorecards.GetCurrentAsync(ct)).Scorecard;
+        var scored = await ComputeAsync(ids, now, scorecard, ct);
         var strategy = db.Database.CreateExecutionStrategy();
         await strategy.ExecuteAsync(async () =>
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await LockChangeFeedAsync(ct);
             await StoreAsync(scored, ct);
+            await AppendChangesAsync(scored, scorecard, ct);
+            await db.SaveChangesAsync(ct);
             await db.HealthRecomputeQueue.Where(q => ids.Contains(q.AccountId) && q.Id <= lastSeen).ExecuteDeleteAsync(ct);
             await transaction.CommitAsync(ct);
         });
@@ -43,9 +47,11 @@ public sealed class HealthRecomputer(CustomerHealthDbContext db, SignalReader si
     }
 
     /// <summary>Scores the accounts of <paramref name="accountIds"/> that exist as of <paramref name="asOf"/>, without storing anything.</summary>
-    public async Task<IReadOnlyList<HealthScoreRow>> ComputeAsync(IReadOnlyCollection<string> accountIds, DateTimeOffset asOf, CancellationToken ct)
+    public async Task<IReadOnlyList<HealthScoreRow>> ComputeAsync(IReadOnlyCollection<string> accountIds, DateTimeOffset asOf, CancellationToken ct) =>
+        await ComputeAsync(accountIds, asOf, (await scorecards.GetCurrentAsync(ct)).Scorecard, ct);
+
+    private async Task<IReadOnlyList<HealthScoreRow>> ComputeAsync(IReadOnlyCollection<string> accountIds, DateTimeOffset asOf, Scorecard scorecard, CancellationToken ct)
     {
-        var scorecard = (await scorecards.GetCurrentAsync(ct)).Scorecard;
         var read = await signals.ReadAsync(accountIds, asOf, scorecard.UsageHistoryDays, ct);
         if (read.Count == 0) return [];
         var day = DateOnly.FromDateTime(asOf.UtcDateTime);
@@ -91,7 +97,56 @@ public sealed class HealthRecomputer(CustomerHealthDbContext db, SignalReader si
     /// <summary>Marks every account for recompute now.</summary>
     public Task<int> MarkAllAsync(CancellationToken ct) => MarkAllAsync(db, clock.GetUtcNow().UtcDateTime, ct);
 
-    /// <summary>Upserts the current scores and the as-of day's snapshots (change tracker, batched by EF per statement kind).</summary>
+    /// <summary>
+    /// Serialises writers of the change feed until the transaction ends, so that sequences commit in the order they were
+    /// taken and a reader that has seen sequence n can never later see a smaller one appear. The recompute worker is the
+    /// feed's only writer, but every replica runs one. SQLite has a single writer anyway; PostgreSQL takes a table lock
+    /// that conflicts with itself and with inserts but not with reads; SQL Server an application lock held by the transaction.
+    /// </summary>
+    private async Task LockChangeFeedAsync(CancellationToken ct)
+    {
+        if (db.Database.IsNpgsql())
+            await db.Database.ExecuteSqlRawAsync("LOCK TABLE health_changes IN SHARE ROW EXCLUSIVE MODE", ct);
+        else if (db.Database.IsSqlServer())
+            await db.Database.ExecuteSqlRawAsync("EXEC sp_getapplock @Resource = N'health_changes', @LockMode = N'Exclusive', @LockOwner = N'Transaction'", ct);
+    }
+
+    /// <summary>
+    /// Adds a change-feed entry for each score that <see cref="ChangeFeed.ReasonFor(ScoreSnapshot?, ScoreSnapshot, Scorecard)"/>
+    /// says is due, comparing with the account's last entry (read under the feed lock). Saved with the scores.
+    /// </summary>
+    private async Task AppendChangesAsync(IReadOnlyList<HealthScoreRow> scored, Scorecard scorecard, CancellationToken ct)
+    {
+        if (scored.Count == 0) return;
+        var ids = scored.Select(s => s.AccountId).ToArray();
+        var last = await db.HealthChanges.AsNoTracking()
+            .Where(c => ids.Contains(c.AccountId) && c.Sequence == db.HealthChanges.Where(o => o.AccountId == c.AccountId).Max(o => o.Sequence))
+            .ToDictionaryAsync(c => c.AccountId, StringComparer.Ordinal, ct);
+        foreach (var s in scored)
+        {
+            var previous = last.GetValueOrDefault(s.AccountId);
+            var day = DateOnly.FromDateTime(s.AsOf);
+            var reason = ChangeFeed.ReasonFor(
+                previous is null ? null : new ScoreSnapshot(DateOnly.FromDateTime(previous.AsOf), previous.Score, previous.Band),
+                new ScoreSnapshot(day, s.Score, s.Band),
+                scorecard);
+            if (reason == ChangeReason.None) continue;
+            db.HealthChanges.Add(new HealthChangeRow
+            {
+                AccountId = s.AccountId,
+                PreviousScore = previous?.Score,
+                PreviousBand = previous?.Band ?? HealthBand.Unspecified,
+                Score = s.Score,
+                Band = s.Band,
+                Reason = reason,
+                Tier = s.Tier,
+                AsOf = s.AsOf,
+                ComputedAt = s.ComputedAt,
+            });
+        }
+    }
+
+    /// <summary>Upserts the current scores and the as-of day's snapshots (change tracker, batched by EF per statement kind); the caller saves.</summary>
     private async Task StoreAsync(IReadOnlyList<HealthScoreRow> scored, CancellationToken ct)
     {
         if (scored.Count == 0) return;
@@ -118,6 +173,5 @@ public sealed class HealthRecomputer(CustomerHealthDbContext db, SignalReader si
             snapshot.DetailJson = s.DetailJson;
             snapshot.ComputedAt = s.ComputedAt;
         }
-        await db.SaveChangesAsync(ct);
     }
 }

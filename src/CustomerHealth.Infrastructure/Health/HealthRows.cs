@@ -31,6 +31,9 @@ public sealed class HealthScoreRow
     public long? ArrMicros { get; set; }
 
     public string? Currency { get; set; }
+
+    /// <summary>Not stored here: the account's override in force when the row was read (see <see cref="HealthStore"/>), else null.</summary>
+    public HealthOverride? Override { get; set; }
 }
 
 /// <summary>The last score of an account on a UTC day (table <c>health_snapshots</c>): its history.</summary>
@@ -65,4 +68,67 @@ public sealed class HealthRecomputeRow
     public long Id { get; init; }
     public required string AccountId { get; init; }
     public DateTime DueAt { get; init; }
+}
+
+/// <summary>
+/// One entry of the change feed (table <c>health_changes</c>): an account's score changed band or moved by at least the
+/// scorecard's threshold since its previous entry. <see cref="Sequence"/> is the database's identity, so it only grows;
+/// the recompute worker appends under a feed lock (see <see cref="HealthRecomputer"/>), so sequences also commit in order.
+/// </summary>
+public sealed class HealthChangeRow
+{
+    public long Sequence { get; init; }
+    public required string AccountId { get; init; }
+    /// <summary>The score of the account's previous entry; null for the first entry or when that score was unknown.</summary>
+    public double? PreviousScore { get; init; }
+    /// <summary>The band of the account's previous entry; unspecified for the first entry.</summary>
+    public HealthBand PreviousBand { get; init; }
+    public double? Score { get; init; }
+    public HealthBand Band { get; init; }
+    public ChangeReason Reason { get; init; }
+    public CsTier Tier { get; init; }
+    public DateTime AsOf { get; init; }
+    public DateTime ComputedAt { get; init; }
+}
+
+/// <summary>
+/// An account's override (table <c>health_overrides</c>, at most one per account; setting another replaces it). Rows
+/// past <see cref="ExpiresAt"/> are left in place and ignored by every read.
+/// </summary>
+public sealed class HealthOverrideRow
+{
+    public required string AccountId { get; set; }
+    public double? Score { get; set; }
+    public HealthBand Band { get; set; }
+    public required string Reason { get; set; }
+    public required string SetBy { get; set; }
+    public DateTime SetAt { get; set; }
+    public DateTime ExpiresAt { get; set; }
+
+    public HealthOverride ToDomain() =>
+        new(Score, Band, Reason, SetBy, new DateTimeOffset(DateTime.SpecifyKind(SetAt, DateTimeKind.Utc)), new DateTimeOffset(DateTime.SpecifyKind(ExpiresAt, DateTimeKind.Utc)));
+}
+
+/// <summary>What an audit entry records.</summary>
+public enum HealthAuditAction
+{
+    Unspecified = 0,
+    OverrideSet = 1,
+    OverrideCleared = 2,
+    ScorecardReplaced = 3,
+}
+
+/// <summary>One audited change (table <c>health_audit</c>, append-only): who did what when, with JSON of before and after.</summary>
+public sealed class HealthAuditRow
+{
+    public long Id { get; init; }
+    /// <summary>The account of an override change; null for a scorecard change.</summary>
+    public string? AccountId { get; init; }
+    public HealthAuditAction Action { get; init; }
+    public required string Actor { get; init; }
+    public DateTime At { get; init; }
+    /// <summary>JSON of the state before (null when there was none).</summary>
+    public string? BeforeJson { get; init; }
+    /// <summary>JSON of the state after (null when there is none).</summary>
+    public string? AfterJson { get; init; }
 }

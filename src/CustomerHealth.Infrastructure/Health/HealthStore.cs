@@ -17,6 +17,8 @@ public enum HealthScoreOrder
     Arr = 2,
     /// <summary>Soonest renewal first, accounts without a contract last.</summary>
     RenewalDate = 3,
+    /// <summary>Largest 7-day drop first (lowest change), accounts without a 7-day change last.</summary>
+    Change7Days = 4,
 }
 
 /// <summary>Filters of <see cref="HealthStore.ListAsync"/>; null means any. <paramref name="RenewalWithinDays"/> counts from today.</summary>
@@ -26,7 +28,7 @@ public sealed record HealthScoreFilter(HealthBand? Band, CsTier? Tier, string? O
 public sealed record HealthScoreCursor(string? Key, string AccountId);
 
 /// <summary>Reads of current scores and their daily history.</summary>
-public sealed class HealthStore(CustomerHealthDbContext db, HealthRecomputer recomputer, TimeProvider clock)
+public sealed class HealthStore(CustomerHealthDbContext db, HealthRecomputer recomputer, HealthOverrideStore overrides, TimeProvider clock)
 {
     public const int MaxHistoryDays = 400;
 
@@ -50,7 +52,9 @@ public sealed class HealthStore(CustomerHealthDbContext db, HealthRecomputer rec
         {
             foreach (var s in await recomputer.ComputeAsync(unscored, clock.GetUtcNow(), ct)) stored[s.AccountId] = s;
         }
-        return (ids.Where(stored.ContainsKey).Select(id => stored[id]).ToArray(), ids.Where(id => !stored.ContainsKey(id)).ToArray());
+        var found = ids.Where(stored.ContainsKey).Select(id => stored[id]).ToArray();
+        await WithOverridesAsync(found, ct);
+        return (found, ids.Where(id => !stored.ContainsKey(id)).ToArray());
     }
 
     /// <summary>Stored scores, filtered, in the given order, keyset-paged.</summary>
@@ -82,6 +86,19 @@ public sealed class HealthStore(CustomerHealthDbContext db, HealthRecomputer rec
                     else query = query.Where(s => s.Score == null && string.Compare(s.AccountId, id) > 0);
                 }
                 ordered = query.OrderBy(s => s.Score == null ? 1 : 0).ThenBy(s => s.Score).ThenBy(s => s.AccountId);
+                break;
+            case HealthScoreOrder.Change7Days:
+                if (after is not null)
+                {
+                    var id = after.AccountId;
+                    if (after.Key is { Length: > 0 } k)
+                    {
+                        var v = double.Parse(k, System.Globalization.CultureInfo.InvariantCulture);
+                        query = query.Where(s => s.Change7Days == null || s.Change7Days > v || (s.Change7Days == v && string.Compare(s.AccountId, id) > 0));
+                    }
+                    else query = query.Where(s => s.Change7Days == null && string.Compare(s.AccountId, id) > 0);
+                }
+                ordered = query.OrderBy(s => s.Change7Days == null ? 1 : 0).ThenBy(s => s.Change7Days).ThenBy(s => s.AccountId);
                 break;
             case HealthScoreOrder.Arr:
                 if (after is not null)
@@ -119,13 +136,24 @@ public sealed class HealthStore(CustomerHealthDbContext db, HealthRecomputer rec
                 break;
         }
         var rows = await ordered.Take(pageSize + 1).ToListAsync(ct);
-        return new Page<HealthScoreRow>(rows.Take(pageSize).ToArray(), rows.Count > pageSize);
+        var page = rows.Take(pageSize).ToArray();
+        await WithOverridesAsync(page, ct);
+        return new Page<HealthScoreRow>(page, rows.Count > pageSize);
+    }
+
+    /// <summary>Sets <see cref="HealthScoreRow.Override"/> of each row to the account's override in force now, if any.</summary>
+    private async Task WithOverridesAsync(IReadOnlyList<HealthScoreRow> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0) return;
+        var active = await overrides.ActiveAsync(rows.Select(r => r.AccountId).ToArray(), ct);
+        foreach (var row in rows) row.Override = active.GetValueOrDefault(row.AccountId);
     }
 
     /// <summary>The sort key of a row under <paramref name="order"/>, as <see cref="ListAsync"/> reads it back from a cursor.</summary>
     public static string? SortKeyOf(HealthScoreRow row, HealthScoreOrder order) => order switch
     {
         HealthScoreOrder.Score => row.Score?.ToString("R", System.Globalization.CultureInfo.InvariantCulture) ?? "",
+        HealthScoreOrder.Change7Days => row.Change7Days?.ToString("R", System.Globalization.CultureInfo.InvariantCulture) ?? "",
         HealthScoreOrder.Arr => row.ArrMicros?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
         HealthScoreOrder.RenewalDate => row.RenewalDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "",
         _ => null,

@@ -27,7 +27,7 @@ public sealed class ScorecardStore(CustomerHealthDbContext db, TimeProvider cloc
 
     /// <summary>
     /// Stores <paramref name="proposed"/> as the next version (its own version number is ignored) and, in the same
-    /// transaction, marks every account for recompute. Throws <see cref="ValidationException"/> with every broken rule.
+    /// transaction, audits the change (both versions in full) and marks every account for recompute. Throws <see cref="ValidationException"/> with every broken rule.
     /// </summary>
     public async Task<ScorecardVersion> ReplaceAsync(Scorecard proposed, string updatedBy, CancellationToken ct)
     {
@@ -46,6 +46,8 @@ public sealed class ScorecardStore(CustomerHealthDbContext db, TimeProvider cloc
                     db.ChangeTracker.Clear();
                     await using var transaction = await db.Database.BeginTransactionAsync(ct);
                     db.Scorecards.Add(new ScorecardRow { Version = next.Version, PayloadJson = HealthJson.Serialize(next), UpdatedBy = updatedBy, UpdatedAt = now });
+                    HealthOverrideStore.AddAudit(db, null, HealthAuditAction.ScorecardReplaced, updatedBy, now,
+                        HealthJson.Serialize(current.Scorecard), HealthJson.Serialize(next));
                     await db.SaveChangesAsync(ct);
                     await HealthRecomputer.MarkAllAsync(db, now, ct);
                     await transaction.CommitAsync(ct);

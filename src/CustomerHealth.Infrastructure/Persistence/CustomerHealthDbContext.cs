@@ -29,6 +29,9 @@ public sealed class CustomerHealthDbContext(DbContextOptions<CustomerHealthDbCon
     public DbSet<HealthSnapshotRow> HealthSnapshots => Set<HealthSnapshotRow>();
     public DbSet<ScorecardRow> Scorecards => Set<ScorecardRow>();
     public DbSet<HealthRecomputeRow> HealthRecomputeQueue => Set<HealthRecomputeRow>();
+    public DbSet<HealthChangeRow> HealthChanges => Set<HealthChangeRow>();
+    public DbSet<HealthOverrideRow> HealthOverrides => Set<HealthOverrideRow>();
+    public DbSet<HealthAuditRow> HealthAudit => Set<HealthAuditRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

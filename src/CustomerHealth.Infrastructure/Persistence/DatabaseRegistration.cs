@@ -39,6 +39,8 @@ public static class DatabaseRegistration
         services.AddScoped<SignalReader>();
         services.AddScoped<HealthRecomputer>();
         services.AddScoped<HealthStore>();
+        services.AddScoped<HealthChangeFeed>();
+        services.AddScoped<HealthOverrideStore>();
         services.AddScoped<DatabaseMigrator>();
         return services;
     }

@@ -574,6 +574,145 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                     b.ToTable("user_daily_activity", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthAuditRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("account_id");
+
+                    b.Property<int>("Action")
+                        .HasColumnType("integer")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("AfterJson")
+                        .HasColumnType("text")
+                        .HasColumnName("after");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("BeforeJson")
+                        .HasColumnType("text")
+                        .HasColumnName("before");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Id")
+                        .HasDatabaseName("ix_health_audit_account");
+
+                    b.ToTable("health_audit", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthChangeRow", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTime>("AsOf")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("as_of");
+
+                    b.Property<int>("Band")
+                        .HasColumnType("integer")
+                        .HasColumnName("band");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("computed_at");
+
+                    b.Property<int>("PreviousBand")
+                        .HasColumnType("integer")
+                        .HasColumnName("previous_band");
+
+                    b.Property<double?>("PreviousScore")
+                        .HasColumnType("double precision")
+                        .HasColumnName("previous_score");
+
+                    b.Property<int>("Reason")
+                        .HasColumnType("integer")
+                        .HasColumnName("reason");
+
+                    b.Property<double?>("Score")
+                        .HasColumnType("double precision")
+                        .HasColumnName("score");
+
+                    b.Property<int>("Tier")
+                        .HasColumnType("integer")
+                        .HasColumnName("tier");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("AccountId", "Sequence")
+                        .HasDatabaseName("ix_health_changes_account");
+
+                    b.ToTable("health_changes", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthOverrideRow", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("account_id");
+
+                    b.Property<int>("Band")
+                        .HasColumnType("integer")
+                        .HasColumnName("band");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<double?>("Score")
+                        .HasColumnType("double precision")
+                        .HasColumnName("score");
+
+                    b.Property<DateTime>("SetAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("set_at");
+
+                    b.Property<string>("SetBy")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("set_by");
+
+                    b.HasKey("AccountId");
+
+                    b.ToTable("health_overrides", (string)null);
+                });
+
             modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthRecomputeRow", b =>
                 {
                     b.Property<long>("Id")
@@ -681,6 +820,9 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
 
                     b.HasIndex("Band", "AccountId")
                         .HasDatabaseName("ix_health_scores_band");
+
+                    b.HasIndex("Change7Days", "AccountId")
+                        .HasDatabaseName("ix_health_scores_change_7d");
 
                     b.HasIndex("RenewalDate", "AccountId")
                         .HasDatabaseName("ix_health_scores_renewal");
@@ -934,6 +1076,24 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                     b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
                         .WithMany()
                         .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthChangeRow", b =>
+                {
+                    b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthOverrideRow", b =>
+                {
+                    b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
+                        .WithOne()
+                        .HasForeignKey("CustomerHealth.Infrastructure.Health.HealthOverrideRow", "AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -598,6 +598,148 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                     b.ToTable("user_daily_activity", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthAuditRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+
+                    b.Property<int>("Action")
+                        .HasColumnType("int")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("nvarchar(254)")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("AfterJson")
+                        .HasColumnType("nvarchar(max)")
+                        .HasColumnName("after");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("at");
+
+                    b.Property<string>("BeforeJson")
+                        .HasColumnType("nvarchar(max)")
+                        .HasColumnName("before");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Id")
+                        .HasDatabaseName("ix_health_audit_account");
+
+                    b.ToTable("health_audit", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthChangeRow", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Sequence"));
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+
+                    b.Property<DateTime>("AsOf")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("as_of");
+
+                    b.Property<int>("Band")
+                        .HasColumnType("int")
+                        .HasColumnName("band");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("computed_at");
+
+                    b.Property<int>("PreviousBand")
+                        .HasColumnType("int")
+                        .HasColumnName("previous_band");
+
+                    b.Property<double?>("PreviousScore")
+                        .HasColumnType("float")
+                        .HasColumnName("previous_score");
+
+                    b.Property<int>("Reason")
+                        .HasColumnType("int")
+                        .HasColumnName("reason");
+
+                    b.Property<double?>("Score")
+                        .HasColumnType("float")
+                        .HasColumnName("score");
+
+                    b.Property<int>("Tier")
+                        .HasColumnType("int")
+                        .HasColumnName("tier");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("AccountId", "Sequence")
+                        .HasDatabaseName("ix_health_changes_account");
+
+                    b.ToTable("health_changes", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthOverrideRow", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+
+                    b.Property<int>("Band")
+                        .HasColumnType("int")
+                        .HasColumnName("band");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<double?>("Score")
+                        .HasColumnType("float")
+                        .HasColumnName("score");
+
+                    b.Property<DateTime>("SetAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("set_at");
+
+                    b.Property<string>("SetBy")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("nvarchar(254)")
+                        .HasColumnName("set_by");
+
+                    b.HasKey("AccountId");
+
+                    b.ToTable("health_overrides", (string)null);
+                });
+
             modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthRecomputeRow", b =>
                 {
                     b.Property<long>("Id")
@@ -707,6 +849,9 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
 
                     b.HasIndex("Band", "AccountId")
                         .HasDatabaseName("ix_health_scores_band");
+
+                    b.HasIndex("Change7Days", "AccountId")
+                        .HasDatabaseName("ix_health_scores_change_7d");
 
                     b.HasIndex("RenewalDate", "AccountId")
                         .HasDatabaseName("ix_health_scores_renewal");
@@ -963,6 +1108,24 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                     b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
                         .WithMany()
                         .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthChangeRow", b =>
+                {
+                    b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthOverrideRow", b =>
+                {
+                    b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
+                        .WithOne()
+                        .HasForeignKey("CustomerHealth.Infrastructure.Health.HealthOverrideRow", "AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

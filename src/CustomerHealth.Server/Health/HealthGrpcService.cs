@@ -10,7 +10,9 @@ using Model = CustomerHealth.Domain.Health;
 namespace CustomerHealth.Server.Health;
 
 /// <summary>customerhealth.v1.HealthService: read the request, call the store, map the result.</summary>
-public sealed class HealthGrpcService(HealthStore store, ScorecardStore scorecards) : HealthService.HealthServiceBase
+public sealed class HealthGrpcService(
+    HealthStore store, ScorecardStore scorecards, HealthChangeFeed changes, HealthOverrideStore overrides, HealthOptions options, IHostApplicationLifetime lifetime)
+    : HealthService.HealthServiceBase
 {
     public static readonly string ServiceName = HealthService.Descriptor.FullName;
     public const int MaxBatchIds = 1000;
@@ -97,13 +99,84 @@ public sealed class HealthGrpcService(HealthStore store, ScorecardStore scorecar
         return new ReplaceScorecardResponse { Scorecard = stored.ToProto() };
     }
 
+    public override async Task<ListHealthChangesResponse> ListHealthChanges(ListHealthChangesRequest request, ServerCallContext context)
+    {
+        var v = new Violations();
+        var pageSize = PageToken.ReadPageSize(v, request.PageSize);
+        var filter = HealthMapping.ReadChangeFilter(v, request.AfterSequence, request.Band, request.CsTier, request.Owner);
+        v.ThrowIfAny();
+        var page = await changes.ListAsync(request.AfterSequence, pageSize, filter, context.CancellationToken);
+        var response = new ListHealthChangesResponse { NextSequence = page.Count > 0 ? page[^1].Sequence : request.AfterSequence };
+        response.Changes.AddRange(page.Select(c => c.ToProto()));
+        return response;
+    }
+
+    public override async Task WatchHealthChanges(WatchHealthChangesRequest request, IServerStreamWriter<WatchHealthChangesResponse> responseStream, ServerCallContext context)
+    {
+        var v = new Violations();
+        var filter = HealthMapping.ReadChangeFilter(v, request.AfterSequence, request.Band, request.CsTier, request.Owner);
+        v.ThrowIfAny();
+        // Ends on the caller's cancellation and on shutdown alike, so an open stream never holds the host up.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        await foreach (var change in changes.FollowAsync(request.AfterSequence, filter, options.WatchPollInterval, PageToken.MaxPageSize, stop.Token))
+        {
+            try
+            {
+                await responseStream.WriteAsync(new WatchHealthChangesResponse { Change = change.ToProto() }, stop.Token);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    public override async Task<SetHealthOverrideResponse> SetHealthOverride(SetHealthOverrideRequest request, ServerCallContext context)
+    {
+        var v = new Violations().Identifier("account_id", request.AccountId);
+        ProtoConvert.IsDefined(v, "band", request.Band);
+        var expiresAt = HealthMapping.ReadInstant(v, "expire_time", request.ExpireTime);
+        v.ThrowIfAny();
+        await overrides.SetAsync(request.AccountId, request.HasScore ? request.Score : null,
+            request.Band == HealthBand.Unspecified ? null : (Model.HealthBand)request.Band,
+            request.Reason, request.SetBy, expiresAt, context.CancellationToken);
+        return new SetHealthOverrideResponse { Score = (await store.GetAsync(request.AccountId, context.CancellationToken)).ToProto() };
+    }
+
+    public override async Task<ClearHealthOverrideResponse> ClearHealthOverride(ClearHealthOverrideRequest request, ServerCallContext context)
+    {
+        new Violations().Identifier("account_id", request.AccountId).Text("cleared_by", request.ClearedBy, Model.HealthOverride.MaxActorLength, required: true).ThrowIfAny();
+        await overrides.ClearAsync(request.AccountId, request.ClearedBy.Trim(), context.CancellationToken);
+        return new ClearHealthOverrideResponse { Score = (await store.GetAsync(request.AccountId, context.CancellationToken)).ToProto() };
+    }
+
+    public override async Task<ListHealthAuditResponse> ListHealthAudit(ListHealthAuditRequest request, ServerCallContext context)
+    {
+        var v = new Violations().Identifier("account_id", request.AccountId, optional: true);
+        var pageSize = PageToken.ReadPageSize(v, request.PageSize);
+        var fingerprint = $"health-audit|{request.AccountId}";
+        var key = PageToken.Decode(v, request.PageToken, fingerprint, keyParts: 1);
+        long? before = null;
+        if (key is not null)
+        {
+            if (long.TryParse(key[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var id)) before = id;
+            else v.Add("page_token", "is not a token this service issued");
+        }
+        v.ThrowIfAny();
+        var page = await overrides.AuditAsync(request.AccountId is { Length: > 0 } a ? a : null, pageSize, before, context.CancellationToken);
+        var response = new ListHealthAuditResponse();
+        response.Entries.AddRange(page.Items.Select(e => e.ToProto()));
+        if (page.HasMore) response.NextPageToken = PageToken.Encode(fingerprint, page.Items[^1].Id.ToString(CultureInfo.InvariantCulture));
+        return response;
+    }
+
     private static bool CursorReadable(HealthScoreCursor cursor, Infrastructure.Health.HealthScoreOrder order)
     {
         if (string.IsNullOrEmpty(cursor.AccountId)) return false;
         if (string.IsNullOrEmpty(cursor.Key)) return true;
         return order switch
         {
-            Infrastructure.Health.HealthScoreOrder.Score => double.TryParse(cursor.Key, NumberStyles.Float, CultureInfo.InvariantCulture, out _),
+            Infrastructure.Health.HealthScoreOrder.Score or Infrastructure.Health.HealthScoreOrder.Change7Days => double.TryParse(cursor.Key, NumberStyles.Float, CultureInfo.InvariantCulture, out _),
             Infrastructure.Health.HealthScoreOrder.Arr => long.TryParse(cursor.Key, NumberStyles.Integer, CultureInfo.InvariantCulture, out _),
             Infrastructure.Health.HealthScoreOrder.RenewalDate => DateOnly.TryParseExact(cursor.Key, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
             _ => false,

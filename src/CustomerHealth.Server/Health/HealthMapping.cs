@@ -27,6 +27,18 @@ public static class HealthMapping
             ComputeTime = ProtoConvert.ToTimestamp(row.ComputedAt),
         };
         if (row.Score is { } score) message.Score = score;
+        if (row.Override is { } o)
+        {
+            message.Override = new V1.HealthOverride
+            {
+                Band = (V1.HealthBand)o.Band,
+                Reason = o.Reason,
+                SetBy = o.SetBy,
+                SetTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(o.SetAt),
+                ExpireTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(o.ExpiresAt),
+            };
+            if (o.Score is { } overridden) message.Override.Score = overridden;
+        }
         if (row.Change7Days is { } c7) message.Trend.Change7D = c7;
         if (row.Change30Days is { } c30) message.Trend.Change30D = c30;
         message.Components.AddRange(detail.Components.Select(ToProto));
@@ -46,6 +58,63 @@ public static class HealthMapping
         if (row.Score is { } score) message.Score = score;
         message.Components.AddRange(HealthJson.ReadDetail(row.DetailJson).Components.Select(ToProto));
         return message;
+    }
+
+    public static V1.HealthChange ToProto(this HealthChangeRow row)
+    {
+        var message = new V1.HealthChange
+        {
+            Sequence = row.Sequence,
+            AccountId = row.AccountId,
+            PreviousBand = (V1.HealthBand)row.PreviousBand,
+            Band = (V1.HealthBand)row.Band,
+            Reason = (V1.HealthChangeReason)row.Reason,
+            CsTier = AccountMapping.ToProto(row.Tier),
+            AsOf = ProtoConvert.ToTimestamp(row.AsOf),
+            ComputeTime = ProtoConvert.ToTimestamp(row.ComputedAt),
+        };
+        if (row.PreviousScore is { } previous) message.PreviousScore = previous;
+        if (row.Score is { } score) message.Score = score;
+        return message;
+    }
+
+    public static V1.HealthAuditEntry ToProto(this HealthAuditRow row) => new()
+    {
+        Id = row.Id,
+        AccountId = row.AccountId ?? "",
+        Action = (V1.HealthAuditAction)row.Action,
+        Actor = row.Actor,
+        Time = ProtoConvert.ToTimestamp(row.At),
+        BeforeJson = row.BeforeJson ?? "",
+        AfterJson = row.AfterJson ?? "",
+    };
+
+    /// <summary>An instant from a timestamp field; null (not reported) when absent, reported when out of range.</summary>
+    public static DateTimeOffset? ReadInstant(Violations v, string field, Google.Protobuf.WellKnownTypes.Timestamp? timestamp)
+    {
+        if (timestamp is null) return null;
+        try
+        {
+            return timestamp.ToDateTimeOffset();
+        }
+        catch (InvalidOperationException)
+        {
+            v.Add(field, "is not a valid timestamp");
+            return null;
+        }
+    }
+
+    /// <summary>The cursor and filters of ListHealthChanges and WatchHealthChanges, broken rules added to <paramref name="v"/>.</summary>
+    public static HealthChangeFilter ReadChangeFilter(Violations v, long afterSequence, V1.HealthBand band, V1.CsTier tier, string owner)
+    {
+        if (afterSequence < 0) v.Add("after_sequence", "must be 0 or more");
+        v.Text("owner", owner, 254);
+        ProtoConvert.IsDefined(v, "band", band);
+        ProtoConvert.IsDefined(v, "cs_tier", tier);
+        return new HealthChangeFilter(
+            band == V1.HealthBand.Unspecified ? null : (HealthBand)band,
+            tier == V1.CsTier.Unspecified ? null : AccountMapping.ToDomain(tier),
+            string.IsNullOrWhiteSpace(owner) ? null : owner.Trim());
     }
 
     private static V1.HealthComponent ToProto(ComponentScore c) =>

@@ -16,8 +16,12 @@ public sealed class HealthOptions
     /// <summary>Mark every account dirty once per UTC day, so windows move even without new data.</summary>
     public bool DailyPass { get; set; } = true;
 
+    /// <summary>How often a caught-up WatchHealthChanges stream looks for new change-feed entries.</summary>
+    public TimeSpan WatchPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
     public string? Explain() =>
         RecomputeInterval < TimeSpan.FromMilliseconds(10) ? "Health:RecomputeInterval must be at least 10 ms"
+        : WatchPollInterval < TimeSpan.FromMilliseconds(10) ? "Health:WatchPollInterval must be at least 10 ms"
         : BatchSize is < 1 or > 2000 ? "Health:BatchSize must be from 1 to 2,000"
         : null;
 }

@@ -34,6 +34,8 @@ internal sealed class HealthScoreConfiguration : IEntityTypeConfiguration<Health
         builder.HasIndex(s => new { s.ArrMicros, s.AccountId }).HasDatabaseName("ix_health_scores_arr");
         builder.HasIndex(s => new { s.RenewalDate, s.AccountId }).HasDatabaseName("ix_health_scores_renewal");
         builder.HasIndex(s => new { s.Band, s.AccountId }).HasDatabaseName("ix_health_scores_band");
+        builder.HasIndex(s => new { s.Change7Days, s.AccountId }).HasDatabaseName("ix_health_scores_change_7d");
+        builder.Ignore(s => s.Override);
     }
 }
 
@@ -80,5 +82,62 @@ internal sealed class HealthRecomputeConfiguration : IEntityTypeConfiguration<He
         builder.HasOne<Account>().WithMany().HasForeignKey(q => q.AccountId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(q => q.DueAt).HasDatabaseName("ix_health_recompute_queue_due");
         builder.HasIndex(q => new { q.AccountId, q.Id }).HasDatabaseName("ix_health_recompute_queue_account");
+    }
+}
+
+internal sealed class HealthChangeConfiguration : IEntityTypeConfiguration<HealthChangeRow>
+{
+    public void Configure(EntityTypeBuilder<HealthChangeRow> builder)
+    {
+        builder.ToTable("health_changes");
+        builder.HasKey(c => c.Sequence);
+        builder.Property(c => c.Sequence).HasColumnName("sequence").ValueGeneratedOnAdd();
+        builder.Property(c => c.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
+        builder.Property(c => c.PreviousScore).HasColumnName("previous_score");
+        builder.Property(c => c.PreviousBand).HasColumnName("previous_band");
+        builder.Property(c => c.Score).HasColumnName("score");
+        builder.Property(c => c.Band).HasColumnName("band");
+        builder.Property(c => c.Reason).HasColumnName("reason");
+        builder.Property(c => c.Tier).HasColumnName("tier");
+        builder.Property(c => c.AsOf).HasColumnName("as_of");
+        builder.Property(c => c.ComputedAt).HasColumnName("computed_at");
+        builder.HasOne<Account>().WithMany().HasForeignKey(c => c.AccountId).OnDelete(DeleteBehavior.Cascade);
+        // The account's last entry, which the next score is compared with.
+        builder.HasIndex(c => new { c.AccountId, c.Sequence }).HasDatabaseName("ix_health_changes_account");
+    }
+}
+
+internal sealed class HealthOverrideConfiguration : IEntityTypeConfiguration<HealthOverrideRow>
+{
+    public void Configure(EntityTypeBuilder<HealthOverrideRow> builder)
+    {
+        builder.ToTable("health_overrides");
+        builder.HasKey(o => o.AccountId);
+        builder.Property(o => o.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
+        builder.Property(o => o.Score).HasColumnName("score");
+        builder.Property(o => o.Band).HasColumnName("band");
+        builder.Property(o => o.Reason).HasColumnName("reason").HasMaxLength(Domain.Health.HealthOverride.MaxReasonLength);
+        builder.Property(o => o.SetBy).HasColumnName("set_by").HasMaxLength(Domain.Health.HealthOverride.MaxActorLength);
+        builder.Property(o => o.SetAt).HasColumnName("set_at");
+        builder.Property(o => o.ExpiresAt).HasColumnName("expires_at");
+        builder.HasOne<Account>().WithOne().HasForeignKey<HealthOverrideRow>(o => o.AccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class HealthAuditConfiguration : IEntityTypeConfiguration<HealthAuditRow>
+{
+    public void Configure(EntityTypeBuilder<HealthAuditRow> builder)
+    {
+        builder.ToTable("health_audit");
+        builder.HasKey(a => a.Id);
+        builder.Property(a => a.Id).HasColumnName("id").ValueGeneratedOnAdd();
+        // No foreign key: the audit outlives the accounts it mentions.
+        builder.Property(a => a.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
+        builder.Property(a => a.Action).HasColumnName("action");
+        builder.Property(a => a.Actor).HasColumnName("actor").HasMaxLength(254);
+        builder.Property(a => a.At).HasColumnName("at");
+        builder.Property(a => a.BeforeJson).HasColumnName("before");
+        builder.Property(a => a.AfterJson).HasColumnName("after");
+        builder.HasIndex(a => new { a.AccountId, a.Id }).HasDatabaseName("ix_health_audit_account");
     }
 }

@@ -1,0 +1,97 @@
+using CustomerHealth.Domain.Common;
+using CustomerHealth.Domain.Health;
+using CustomerHealth.Infrastructure.Accounts;
+using CustomerHealth.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerHealth.Infrastructure.Health;
+
+/// <summary>Overrides of accounts' health, and the audit of every override and scorecard change.</summary>
+public sealed class HealthOverrideStore(CustomerHealthDbContext db, ScorecardStore scorecards, TimeProvider clock)
+{
+    /// <summary>
+    /// Sets (or replaces) an account's override, audited in the same transaction. Throws <see cref="ValidationException"/>
+    /// for bad input and <see cref="NotFoundException"/> for an unknown account.
+    /// </summary>
+    public async Task<HealthOverride> SetAsync(string accountId, double? score, HealthBand? band, string? reason, string? setBy, DateTimeOffset? expiresAt, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var scorecard = (await scorecards.GetCurrentAsync(ct)).Scorecard;
+        var next = HealthOverride.Create(score, band, reason, setBy, expiresAt, now, scorecard);
+        if (!await db.Accounts.AnyAsync(a => a.Id == accountId, ct)) throw new NotFoundException("Account", accountId);
+
+        await InTransactionAsync(async () =>
+        {
+            var row = await db.HealthOverrides.SingleOrDefaultAsync(o => o.AccountId == accountId, ct);
+            var before = row?.ToDomain() is { } previous && previous.IsActiveAt(now) ? previous : null;
+            if (row is null)
+            {
+                row = new HealthOverrideRow { AccountId = accountId, Reason = next.Reason, SetBy = next.SetBy };
+                db.HealthOverrides.Add(row);
+            }
+            row.Score = next.Score;
+            row.Band = next.Band;
+            row.Reason = next.Reason;
+            row.SetBy = next.SetBy;
+            row.SetAt = next.SetAt.UtcDateTime;
+            row.ExpiresAt = next.ExpiresAt.UtcDateTime;
+            Audit(accountId, HealthAuditAction.OverrideSet, next.SetBy, now, before, next);
+            await db.SaveChangesAsync(ct);
+        }, ct);
+        return next;
+    }
+
+    /// <summary>
+    /// Ends an account's override in force, audited. Throws <see cref="NotFoundException"/> for an unknown account and
+    /// <see cref="RuleViolationException"/> (NO_ACTIVE_OVERRIDE) when none is in force.
+    /// </summary>
+    public async Task ClearAsync(string accountId, string clearedBy, CancellationToken ct)
+    {
+        if (!await db.Accounts.AnyAsync(a => a.Id == accountId, ct)) throw new NotFoundException("Account", accountId);
+        var now = clock.GetUtcNow();
+        await InTransactionAsync(async () =>
+        {
+            var row = await db.HealthOverrides.SingleOrDefaultAsync(o => o.AccountId == accountId, ct);
+            if (row?.ToDomain() is not { } current || !current.IsActiveAt(now))
+                throw new RuleViolationException("NO_ACTIVE_OVERRIDE", $"Account '{accountId}' has no override in force.");
+            db.HealthOverrides.Remove(row);
+            Audit(accountId, HealthAuditAction.OverrideCleared, clearedBy, now, current, null);
+            await db.SaveChangesAsync(ct);
+        }, ct);
+    }
+
+    /// <summary>The overrides in force now of those of <paramref name="accountIds"/> that have one.</summary>
+    public async Task<Dictionary<string, HealthOverride>> ActiveAsync(IReadOnlyCollection<string> accountIds, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var ids = accountIds.ToArray();
+        return (await db.HealthOverrides.AsNoTracking().Where(o => ids.Contains(o.AccountId) && o.ExpiresAt > now).ToListAsync(ct))
+            .ToDictionary(o => o.AccountId, o => o.ToDomain(), StringComparer.Ordinal);
+    }
+
+    /// <summary>Audit entries, newest first, of one account (or all when null), after the entry <paramref name="beforeId"/> of a previous page.</summary>
+    public async Task<Page<HealthAuditRow>> AuditAsync(string? accountId, int pageSize, long? beforeId, CancellationToken ct)
+    {
+        var query = db.HealthAudit.AsNoTracking();
+        if (accountId is not null) query = query.Where(a => a.AccountId == accountId);
+        if (beforeId is { } b) query = query.Where(a => a.Id < b);
+        var rows = await query.OrderByDescending(a => a.Id).Take(pageSize + 1).ToListAsync(ct);
+        return new Page<HealthAuditRow>(rows.Take(pageSize).ToArray(), rows.Count > pageSize);
+    }
+
+    /// <summary>Adds an audit entry to the context (saved with the change it records).</summary>
+    public static void AddAudit(CustomerHealthDbContext db, string? accountId, HealthAuditAction action, string actor, DateTimeOffset at, string? beforeJson, string? afterJson) =>
+        db.HealthAudit.Add(new HealthAuditRow { AccountId = accountId, Action = action, Actor = actor, At = at.UtcDateTime, BeforeJson = beforeJson, AfterJson = afterJson });
+
+    private void Audit(string accountId, HealthAuditAction action, string actor, DateTimeOffset at, HealthOverride? before, HealthOverride? after) =>
+        AddAudit(db, accountId, action, actor, at, HealthJson.Serialize(before), HealthJson.Serialize(after));
+
+    private Task InTransactionAsync(Func<Task> work, CancellationToken ct) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await work();
+            await transaction.CommitAsync(ct);
+        });
+}
