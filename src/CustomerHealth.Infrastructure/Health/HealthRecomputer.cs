@@ -4,6 +4,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CustomerHealth.Infrastructure.Health;
 
+/// <summary>What <see cref="HealthRecomputer.RecomputeDayAsync"/> did: the day, the as-of instant, how many accounts, which scorecard, and whether current scores were written (today).</summary>
+public sealed record DayRecompute(DateOnly Day, DateTimeOffset AsOf, int Accounts, int ScorecardVersion, bool Current);
+
 /// <summary>
 /// Scores accounts and stores the results: the current score (one row per account) and the snapshot of the as-of UTC day
 /// (the day's last score wins). Works on batches: signals are read for the whole batch, written in one transaction.
@@ -31,19 +34,92 @@ public sealed class HealthRecomputer(CustomerHealthDbContext db, SignalReader si
         var lastSeen = due.Max(d => d.LastId);
         var scorecard = (await scorecards.GetCurrentAsync(ct)).Scorecard;
         var scored = await ComputeAsync(ids, now, scorecard, ct);
+        await StoreCurrentAsync(scored, scorecard, () => db.HealthRecomputeQueue.Where(q => ids.Contains(q.AccountId) && q.Id <= lastSeen).ExecuteDeleteAsync(ct), ct);
+        return due.Count;
+    }
+
+    /// <summary>
+    /// The instant a past UTC day is scored as of: its last microsecond (the precision every engine keeps), so the signals
+    /// are those of the whole day, as the day's last live score saw them.
+    /// </summary>
+    public static DateTimeOffset EndOf(DateOnly day) => new(day.AddDays(1).ToDateTime(TimeOnly.MinValue).AddTicks(-TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
+
+    /// <summary>
+    /// Recomputes every account's score of the UTC day <paramref name="day"/>, <paramref name="batchSize"/> accounts at a
+    /// time (one signal read and one transaction per batch, in account id order). Today: as of now with the scorecard in
+    /// force, storing current scores, the day's snapshots and change-feed entries exactly as the worker does. A past day: as
+    /// of the day's end (<see cref="EndOf"/>) with the scorecard version in force then, upserting only that day's snapshots;
+    /// current scores and the change feed are left alone. The caller validates the day (not in the future).
+    /// </summary>
+    public async Task<DayRecompute> RecomputeDayAsync(DateOnly day, int batchSize, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var current = day == DateOnly.FromDateTime(now.UtcDateTime);
+        var asOf = current ? now : EndOf(day);
+        var scorecard = current ? (await scorecards.GetCurrentAsync(ct)).Scorecard : await scorecards.InForceAtAsync(asOf.UtcDateTime, ct);
+        var total = 0;
+        string? after = null;
+        while (true)
+        {
+            var query = db.Accounts.AsNoTracking();
+            if (after is not null) query = query.Where(a => string.Compare(a.Id, after) > 0);
+            var ids = await query.OrderBy(a => a.Id).Select(a => a.Id).Take(batchSize).ToArrayAsync(ct);
+            if (ids.Length == 0) break;
+            var scored = await ComputeAsync(ids, asOf, scorecard, ct);
+            if (current) await StoreCurrentAsync(scored, scorecard, null, ct);
+            else await StoreSnapshotsAsync(scored, ct);
+            total += scored.Count;
+            if (ids.Length < batchSize) break;
+            after = ids[^1];
+        }
+        return new DayRecompute(day, asOf, total, scorecard.Version, current);
+    }
+
+    /// <summary>
+    /// Scores <paramref name="accountIds"/> for the UTC day <paramref name="day"/> the way <see cref="RecomputeDayAsync"/>
+    /// does (today: as of now with the current scorecard; a past day: as of its end with the version in force then), without
+    /// storing anything.
+    /// </summary>
+    public async Task<IReadOnlyList<HealthScoreRow>> ComputeDayAsync(IReadOnlyCollection<string> accountIds, DateOnly day, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (day == DateOnly.FromDateTime(now.UtcDateTime)) return await ComputeAsync(accountIds, now, ct);
+        var asOf = EndOf(day);
+        return await ComputeAsync(accountIds, asOf, await scorecards.InForceAtAsync(asOf.UtcDateTime, ct), ct);
+    }
+
+    /// <summary>
+    /// In one transaction under the feed lock: upserts the current scores and their day's snapshots, appends the change-feed
+    /// entries due, then runs <paramref name="alsoInTransaction"/> (the worker deletes the marks it saw).
+    /// </summary>
+    private async Task StoreCurrentAsync(IReadOnlyList<HealthScoreRow> scored, Scorecard scorecard, Func<Task<int>>? alsoInTransaction, CancellationToken ct)
+    {
         var strategy = db.Database.CreateExecutionStrategy();
         await strategy.ExecuteAsync(async () =>
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await LockChangeFeedAsync(ct);
-            await StoreAsync(scored, ct);
+            await StoreAsync(scored, current: true, ct);
             await AppendChangesAsync(scored, scorecard, ct);
             await db.SaveChangesAsync(ct);
-            await db.HealthRecomputeQueue.Where(q => ids.Contains(q.AccountId) && q.Id <= lastSeen).ExecuteDeleteAsync(ct);
+            if (alsoInTransaction is not null) await alsoInTransaction();
             await transaction.CommitAsync(ct);
         });
-        return due.Count;
+    }
+
+    /// <summary>Upserts the snapshots of <paramref name="scored"/> (a past day's) in one transaction.</summary>
+    private async Task StoreSnapshotsAsync(IReadOnlyList<HealthScoreRow> scored, CancellationToken ct)
+    {
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await StoreAsync(scored, current: false, ct);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        });
     }
 
     /// <summary>Scores the accounts of <paramref name="accountIds"/> that exist as of <paramref name="asOf"/>, without storing anything.</summary>
@@ -146,19 +222,27 @@ public sealed class HealthRecomputer(CustomerHealthDbContext db, SignalReader si
         }
     }
 
-    /// <summary>Upserts the current scores and the as-of day's snapshots (change tracker, batched by EF per statement kind); the caller saves.</summary>
-    private async Task StoreAsync(IReadOnlyList<HealthScoreRow> scored, CancellationToken ct)
+    /// <summary>
+    /// Upserts the as-of day's snapshots and, when <paramref name="current"/>, the current scores (change tracker, batched
+    /// by EF per statement kind); the caller saves.
+    /// </summary>
+    private async Task StoreAsync(IReadOnlyList<HealthScoreRow> scored, bool current, CancellationToken ct)
     {
         if (scored.Count == 0) return;
         var ids = scored.Select(s => s.AccountId).ToArray();
-        var current = await db.HealthScores.Where(s => ids.Contains(s.AccountId)).ToDictionaryAsync(s => s.AccountId, StringComparer.Ordinal, ct);
+        var stored = current
+            ? await db.HealthScores.Where(s => ids.Contains(s.AccountId)).ToDictionaryAsync(s => s.AccountId, StringComparer.Ordinal, ct)
+            : null;
         var days = scored.Select(s => DateOnly.FromDateTime(s.AsOf)).Distinct().ToArray();
         var snapshots = await db.HealthSnapshots.Where(s => ids.Contains(s.AccountId) && days.Contains(s.Day))
             .ToDictionaryAsync(s => (s.AccountId, s.Day), ct);
         foreach (var s in scored)
         {
-            if (current.TryGetValue(s.AccountId, out var row)) db.Entry(row).CurrentValues.SetValues(s);
-            else db.HealthScores.Add(s);
+            if (stored is not null)
+            {
+                if (stored.TryGetValue(s.AccountId, out var row)) db.Entry(row).CurrentValues.SetValues(s);
+                else db.HealthScores.Add(s);
+            }
 
             var day = DateOnly.FromDateTime(s.AsOf);
             if (!snapshots.TryGetValue((s.AccountId, day), out var snapshot))

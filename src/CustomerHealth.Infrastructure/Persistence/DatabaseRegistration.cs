@@ -38,6 +38,7 @@ public static class DatabaseRegistration
         services.AddScoped<ScorecardStore>();
         services.AddScoped<SignalReader>();
         services.AddScoped<HealthRecomputer>();
+        services.AddScoped<HealthBacktester>();
         services.AddScoped<HealthStore>();
         services.AddScoped<HealthChangeFeed>();
         services.AddScoped<HealthOverrideStore>();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CustomerHealth.Domain.Common;
+using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Server.Accounts;
 using CustomerHealth.Server.Grpc;
@@ -11,7 +12,8 @@ namespace CustomerHealth.Server.Health;
 
 /// <summary>customerhealth.v1.HealthService: read the request, call the store, map the result.</summary>
 public sealed class HealthGrpcService(
-    HealthStore store, ScorecardStore scorecards, HealthChangeFeed changes, HealthOverrideStore overrides, HealthOptions options, IHostApplicationLifetime lifetime)
+    HealthStore store, ScorecardStore scorecards, HealthChangeFeed changes, HealthOverrideStore overrides, HealthRecomputer recomputer,
+    HealthBacktester backtester, EventRules rules, HealthOptions options, IHostApplicationLifetime lifetime)
     : HealthService.HealthServiceBase
 {
     public static readonly string ServiceName = HealthService.Descriptor.FullName;
@@ -168,6 +170,39 @@ public sealed class HealthGrpcService(
         response.Entries.AddRange(page.Items.Select(e => e.ToProto()));
         if (page.HasMore) response.NextPageToken = PageToken.Encode(fingerprint, page.Items[^1].Id.ToString(CultureInfo.InvariantCulture));
         return response;
+    }
+
+    public override async Task<RecomputeHealthScoresResponse> RecomputeHealthScores(RecomputeHealthScoresRequest request, ServerCallContext context)
+    {
+        var v = new Violations();
+        var day = ProtoConvert.ReadDate(v, "as_of_date", request.AsOfDate, required: true);
+        // Never further back than raw events are kept, and at most the history window.
+        var daysBack = Math.Min(rules.RetentionDays, HealthStore.MaxHistoryDays);
+        var today = store.Today;
+        if (day > today) v.Add("as_of_date", $"must not be in the future (today is {today:yyyy-MM-dd} UTC)");
+        else if (day < today.AddDays(-daysBack)) v.Add("as_of_date", $"must be at most {daysBack} days back (from {today.AddDays(-daysBack):yyyy-MM-dd})");
+        v.ThrowIfAny();
+        var done = await recomputer.RecomputeDayAsync(day!.Value, options.BatchSize, context.CancellationToken);
+        return new RecomputeHealthScoresResponse
+        {
+            AccountCount = done.Accounts,
+            AsOf = ProtoConvert.ToTimestamp(done.AsOf.UtcDateTime),
+            ScorecardVersion = done.ScorecardVersion,
+            CurrentScoresUpdated = done.Current,
+        };
+    }
+
+    public override async Task<BacktestHealthScoresResponse> BacktestHealthScores(BacktestHealthScoresRequest request, ServerCallContext context)
+    {
+        var v = new Violations();
+        if (request.LeadDays is < 0 or > HealthBacktester.MaxLeadDays)
+            v.Add("lead_days", $"must be from 1 to {HealthBacktester.MaxLeadDays} (0: {HealthBacktester.DefaultLeadDays})");
+        var from = ProtoConvert.ReadDate(v, "renewal_start_date", request.RenewalStartDate, required: false);
+        var to = ProtoConvert.ReadDate(v, "renewal_end_date", request.RenewalEndDate, required: false);
+        if (from is { } f && to is { } t && t < f) v.Add("renewal_end_date", "must not be before renewal_start_date");
+        v.ThrowIfAny();
+        var report = await backtester.RunAsync(request.LeadDays == 0 ? HealthBacktester.DefaultLeadDays : request.LeadDays, from, to, context.CancellationToken);
+        return report.ToProto();
     }
 
     private static bool CursorReadable(HealthScoreCursor cursor, Infrastructure.Health.HealthScoreOrder order)

@@ -175,4 +175,25 @@ public static class HealthMapping
             : new TierScorecard(
                 tier.Weights is { } w ? new ComponentWeights(w.Engagement, w.Adoption, w.Momentum, w.Onboarding, w.Sentiment, w.Support, w.Relationship) : null!,
                 tier.HasTouchpointCadenceDays ? tier.TouchpointCadenceDays : null);
+
+    public static V1.BacktestHealthScoresResponse ToProto(this BacktestReport report)
+    {
+        var response = new V1.BacktestHealthScoresResponse
+        {
+            LeadDays = report.LeadDays,
+            RenewalCount = report.Result.Renewals,
+            ChurnCount = report.Result.Churns,
+            SkippedCount = report.Skipped,
+            SnapshotScoreCount = report.FromSnapshots,
+            ComputedScoreCount = report.Computed,
+        };
+        if (report.Result.Auc is { } auc) response.Auc = auc;
+        foreach (var band in report.Result.Bands)
+        {
+            var rate = new V1.BandRenewalRate { Band = (V1.HealthBand)band.Band, RenewalCount = band.Renewals, ChurnCount = band.Churns };
+            if (band.RenewalRate is { } r) rate.RenewalRate = r;
+            response.Bands.Add(rate);
+        }
+        return response;
+    }
 }
