@@ -42,6 +42,7 @@ public static class DatabaseRegistration
         services.AddScoped<HealthStore>();
         services.AddScoped<HealthChangeFeed>();
         services.AddScoped<HealthOverrideStore>();
+        services.AddScoped<Metrics.PortfolioInputsReader>();
         services.AddScoped<DatabaseMigrator>();
         return services;
     }

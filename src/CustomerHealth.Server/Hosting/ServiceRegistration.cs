@@ -5,6 +5,7 @@ using CustomerHealth.Server.Accounts;
 using CustomerHealth.Server.Demo;
 using CustomerHealth.Server.Engagement;
 using CustomerHealth.Server.Health;
+using CustomerHealth.Server.Metrics;
 using CustomerHealth.Server.Onboarding;
 using CustomerHealth.Server.Grpc;
 
@@ -72,6 +73,7 @@ public static class ServiceRegistration
             options.Services.Map(EngagementGrpcService.ServiceName, _ => true);
             options.Services.Map(OnboardingGrpcService.ServiceName, _ => true);
             options.Services.Map(HealthGrpcService.ServiceName, _ => true);
+            options.Services.Map(MetricsGrpcService.ServiceName, _ => true);
         });
         return builder;
     }
@@ -98,10 +100,11 @@ public static class ServiceRegistration
         app.MapGrpcService<EngagementGrpcService>();
         app.MapGrpcService<OnboardingGrpcService>();
         app.MapGrpcService<HealthGrpcService>();
+        app.MapGrpcService<MetricsGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapGet("/", () => Results.Text(
-            "CustomerHealth speaks gRPC (HTTP/2) on this address. Services: customerhealth.v1.AccountService, customerhealth.v1.EngagementService, customerhealth.v1.OnboardingService, customerhealth.v1.HealthService, grpc.health.v1.Health; server reflection is on.\n"));
+            "CustomerHealth speaks gRPC (HTTP/2) on this address. Services: customerhealth.v1.AccountService, customerhealth.v1.EngagementService, customerhealth.v1.OnboardingService, customerhealth.v1.HealthService, customerhealth.v1.MetricsService, grpc.health.v1.Health; server reflection is on.\n"));
         return app;
     }
 }
