@@ -44,6 +44,9 @@ public sealed class HealthDirtyMarker(TimeProvider clock) : SaveChangesIntercept
                 Touchpoint t => t.AccountId,
                 OnboardingPlan p => p.AccountId,
                 Milestone m => m.AccountId,
+                // An outcome is owned by its contract: a first outcome is an added entry of its own while the contract
+                // itself may look unchanged (same clock tick), so find the contract that holds it.
+                RenewalOutcome o => context.ChangeTracker.Entries<Contract>().FirstOrDefault(c => ReferenceEquals(c.Entity.Outcome, o))?.Entity.AccountId,
                 _ => null,
             };
             if (accountId is null) continue;

@@ -118,7 +118,10 @@ public sealed class SignalReader(CustomerHealthDbContext db, EventCatalogueStore
     /// <summary>The contracts in figures as of <paramref name="day"/>; outcomes count once decided by that day.</summary>
     private static ContractSignals? ContractsOf(Contract[] contracts, Contract? current, DateOnly day)
     {
-        if (contracts.Length == 0 || current is null) return null;
+        if (contracts.Length == 0) return null;
+        // No current contract once every contract has churned and ended: the last one still dates the relationship (and
+        // its churn makes the account churned, not a lead).
+        current ??= contracts.MaxBy(c => c.StartDate)!;
         var covering = contracts.Where(c => c.CoversDay(day)).ToArray();
         var decided = contracts.Where(c => c.Outcome is { } o && o.DecisionDate <= day).Select(c => c.Outcome!.Kind).ToArray();
         return new ContractSignals(

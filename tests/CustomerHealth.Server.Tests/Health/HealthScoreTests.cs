@@ -122,6 +122,18 @@ public abstract class HealthScoreTests<TDatabase>(TDatabase database) : HealthSc
     }
 
     [Fact]
+    public async Task AnAccountWhoseLastContractChurnedIsChurnedNotALead()
+    {
+        await Accounts.UpsertAccountAsync(new() { Account = Build.Account("gone", tier: CsTier.LowTouch) }, cancellationToken: Ct);
+        await Accounts.UpsertContractAsync(new() { Contract = Build.Contract("gone-c1", "gone", start: "2025-02-01", end: "2026-02-01") }, cancellationToken: Ct);
+        await Accounts.RecordRenewalOutcomeAsync(new() { ContractId = "gone-c1", Kind = RenewalOutcomeKind.Churned }, cancellationToken: Ct);
+
+        var score = await Eventually("gone", s => s.LifecycleStage == LifecycleStage.Churned);
+
+        Assert.Equal(LifecycleStage.Churned, score.LifecycleStage);
+    }
+
+    [Fact]
     public async Task NewSignalsMarkTheAccountForRecompute()
     {
         await GivenCustomer("sig", CsTier.HighTouch, seats: 10);
