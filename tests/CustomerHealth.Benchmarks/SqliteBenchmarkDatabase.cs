@@ -75,8 +75,7 @@ internal sealed class SqliteBenchmarkDatabase : BenchmarkDatabase
                 properties TEXT NULL,
                 received_at TEXT NOT NULL,
                 CONSTRAINT PK_{BaselineTable} PRIMARY KEY (source, event_id));
-            CREATE INDEX ix_{BaselineTable}_account_day ON {BaselineTable} (account_id, day);
-            CREATE INDEX ix_{BaselineTable}_account_user ON {BaselineTable} (account_id, user_id);
+            CREATE INDEX ix_{BaselineTable}_account_day_user ON {BaselineTable} (account_id, day, user_id);
             CREATE INDEX ix_{BaselineTable}_day ON {BaselineTable} (day);
             """);
 
