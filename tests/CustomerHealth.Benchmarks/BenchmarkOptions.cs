@@ -23,6 +23,7 @@ public sealed record BenchmarkOptions
     public int Days { get; init; } = 30;
     public int Seed { get; init; } = 42;
     public string SqliteSynchronous { get; init; } = "FULL";
+    public int WarmupEvents { get; init; } = 50_000;
 
     public const string Usage = """
         Usage: dotnet run -c Release --project tests/CustomerHealth.Benchmarks -- [options]
@@ -36,6 +37,8 @@ public sealed record BenchmarkOptions
           --days N                          events spread over the last N days (default 30; past the 400-day retention, events are rejected)
           --seed N                          random seed of the workload (default 42)
           --sqlite-synchronous MODE         OFF, NORMAL, FULL or EXTRA, for the service and the baseline (default FULL)
+          --warmup N                        events streamed into a scratch database first, unmeasured, so the JIT has compiled
+                                            the service path (default 50000; 0 measures a cold process)
 
         PostgreSQL runs when CUSTOMERHEALTH_BENCH_POSTGRES (or else CUSTOMERHEALTH_TEST_POSTGRES) holds a connection string
         of a user who may create databases; the run creates customerhealth_bench_<guid> and drops it afterwards.
@@ -59,6 +62,7 @@ public sealed record BenchmarkOptions
                 "--days" => options with { Days = ParseCount(name, value, 1, 1_000) },
                 "--seed" => options with { Seed = ParseCount(name, value, 0, int.MaxValue) },
                 "--sqlite-synchronous" => options with { SqliteSynchronous = ParseSynchronous(value) },
+                "--warmup" => options with { WarmupEvents = ParseCount(name, value, 0, 10_000_000) },
                 _ => throw new ArgumentException($"unknown option '{name}'"),
             };
         }

@@ -17,9 +17,12 @@ internal static class BenchmarkReport
     {
         var c = CultureInfo.InvariantCulture;
         output.WriteLine();
+        var warmup = options.WarmupEvents > 0
+            ? string.Create(c, $"warm-up of {options.WarmupEvents:N0} events on a scratch database first (JIT-compiled, as a running service)")
+            : "no warm-up (cold process: JIT compilation included)";
         output.WriteLine(string.Create(c,
             $"Machine: {Environment.ProcessorCount} logical processors, {RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.ProcessArchitecture}. " +
-            $"Workload: {options.Accounts:N0} accounts × {options.UsersPerAccount:N0} users, events over {options.Days} days, seed {options.Seed}."));
+            $"Workload: {options.Accounts:N0} accounts × {options.UsersPerAccount:N0} users, events over {options.Days} days, seed {options.Seed}; {warmup}."));
         foreach (var r in results)
         {
             var variants = r.Baseline.Notes.Count == 0 ? "" : $" ({string.Join("; ", r.Baseline.Notes)})";

@@ -12,6 +12,24 @@ internal sealed record ProviderResult(string Provider, string Engine, IngestionR
 /// </summary>
 internal sealed class BenchmarkRunner(BenchmarkOptions options, Workload workload, TextWriter log)
 {
+    /// <summary>
+    /// Runs the whole service path (server start, accounts, catalogue, <see cref="BenchmarkOptions.WarmupEvents"/> events
+    /// through the streams) on a scratch database, unmeasured, so that the measured run finds the code already compiled
+    /// by the JIT, as in a service that has been up for a while. The scratch database is a different one: the measured
+    /// database starts empty either way.
+    /// </summary>
+    public async Task WarmUpAsync(BenchmarkDatabase scratch, CancellationToken ct)
+    {
+        if (options.WarmupEvents == 0) return;
+        var warmup = Workload.Generate(options with { Events = options.WarmupEvents, Seed = options.Seed + 1 }, DateTime.UtcNow);
+        log.WriteLine($"[{scratch.Name}] warm-up: {warmup.EventCount:N0} events into a scratch database (not measured)…");
+        await using var server = await InProcessServer.StartAsync(scratch.ServerSettings, ct);
+        await StreamIngestion.PrepareAsync(server.Channel, warmup, ct);
+        var result = await StreamIngestion.RunAsync(server.Channel, warmup, ct);
+        log.WriteLine($"[{scratch.Name}] warm-up: {result.EventsPerSecond:N0} events/s");
+        if (result.Failures.Count > 0) throw new InvalidOperationException($"The warm-up failed: {result.Failures[0]}");
+    }
+
     public async Task<ProviderResult> RunAsync(BenchmarkDatabase database, CancellationToken ct)
     {
         log.WriteLine($"[{database.Name}] starting the server and creating {workload.Accounts.Count:N0} accounts…");

@@ -36,6 +36,7 @@ var results = new List<ProviderResult>();
 
 if (options.Provider is ProviderChoice.All or ProviderChoice.Sqlite)
 {
+    await using (var scratch = new SqliteBenchmarkDatabase(options.SqliteSynchronous)) await runner.WarmUpAsync(scratch, cancel.Token);
     await using var sqlite = new SqliteBenchmarkDatabase(options.SqliteSynchronous);
     results.Add(await runner.RunAsync(sqlite, cancel.Token));
 }
@@ -47,6 +48,11 @@ if (options.Provider is ProviderChoice.All or ProviderChoice.PostgreSql)
     }
     else
     {
+        if (options.WarmupEvents > 0)
+        {
+            await using var scratch = await PostgreSqlBenchmarkDatabase.CreateAsync(postgres, cancel.Token);
+            await runner.WarmUpAsync(scratch, cancel.Token);
+        }
         await using var database = await PostgreSqlBenchmarkDatabase.CreateAsync(postgres, cancel.Token);
         results.Add(await runner.RunAsync(database, cancel.Token));
     }

@@ -10,6 +10,23 @@ namespace CustomerHealth.Infrastructure.Engagement;
 /// <summary>One batch of usage events as a caller sent it: the source (half of the deduplication key) and the events.</summary>
 public sealed record EventBatch(string Source, IReadOnlyList<UsageEvent> Events);
 
+/// <summary>A batch after <see cref="EventIngestor.Check"/>: the events rejected by the rules, and those that may be stored.</summary>
+public sealed class CheckedBatch
+{
+    internal CheckedBatch(string source, int eventCount, IReadOnlyList<EventRejection> rejections, IReadOnlyList<EventToWrite> candidates)
+    {
+        Source = source;
+        EventCount = eventCount;
+        Rejections = rejections;
+        Candidates = candidates;
+    }
+
+    public string Source { get; }
+    public int EventCount { get; }
+    public IReadOnlyList<EventRejection> Rejections { get; }
+    internal IReadOnlyList<EventToWrite> Candidates { get; }
+}
+
 /// <summary>
 /// Stores batches of usage events and maintains the daily rollups, one transaction per batch (or per group of batches):
 /// either a batch's events and their rollup increments are committed together, or nothing of the batch is. Deduplicates
@@ -38,18 +55,36 @@ public sealed class EventIngestor(CustomerHealthDbContext db, DatabaseOptions op
         return v;
     }
 
+    /// <summary>
+    /// Applies the batch rules (throws <see cref="ValidationException"/>) and the per-event rules as of <paramref name="now"/>,
+    /// and serializes the properties of the events that may be stored: all the work on a batch that needs no database, so
+    /// that callers do it on their own threads, in parallel, before handing the batch to the one writer.
+    /// </summary>
+    public static CheckedBatch Check(EventBatch batch, EventRules rules, DateTime now)
+    {
+        ValidateBatch(batch.Source, batch.Events.Count);
+        var rejections = new List<EventRejection>();
+        var candidates = new List<EventToWrite>(batch.Events.Count);
+        for (var i = 0; i < batch.Events.Count; i++)
+        {
+            var e = batch.Events[i];
+            if (rules.Check(e, now) is { } problem) rejections.Add(new EventRejection(i, e.EventId, problem.Reason, problem.Message));
+            else candidates.Add(new EventToWrite(i, e, CatalogueJson.SerializeProperties(e.Properties)));
+        }
+        return new CheckedBatch(batch.Source, batch.Events.Count, rejections, candidates);
+    }
+
     public async Task<EventBatchOutcome> IngestAsync(string source, IReadOnlyList<UsageEvent> events, CancellationToken ct) =>
-        (await IngestAsync([new EventBatch(source, events)], ct))[0];
+        (await IngestAsync([Check(new EventBatch(source, events), rules, clock.GetUtcNow().UtcDateTime)], ct))[0];
 
     /// <summary>
-    /// Stores several batches in one transaction, each with its own outcome (in order). Every batch still goes in whole or
-    /// not at all, and later batches see the events of earlier ones (a repeat across batches is a duplicate), exactly as if
-    /// they had been stored one after the other; only the commit is shared, which is what makes durable commits affordable
-    /// when a stream has several batches waiting.
+    /// Stores several checked batches in one transaction, each with its own outcome (in order). Every batch still goes in
+    /// whole or not at all, and later batches see the events of earlier ones (a repeat across batches is a duplicate),
+    /// exactly as if they had been stored one after the other; only the commit is shared, which is what makes durable
+    /// commits affordable (see <see cref="EventIngestionQueue"/>).
     /// </summary>
-    public async Task<IReadOnlyList<EventBatchOutcome>> IngestAsync(IReadOnlyList<EventBatch> batches, CancellationToken ct)
+    public async Task<IReadOnlyList<EventBatchOutcome>> IngestAsync(IReadOnlyList<CheckedBatch> batches, CancellationToken ct)
     {
-        foreach (var batch in batches) ValidateBatch(batch.Source, batch.Events.Count);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -59,80 +94,64 @@ public sealed class EventIngestor(CustomerHealthDbContext db, DatabaseOptions op
             catch (DbException ex) when (attempt < MaxAttempts && !ct.IsCancellationRequested && ex is not { IsTransient: true })
             {
                 // A concurrent change between our checks and our writes (an account deleted, a row inserted by a parallel
-                // stream on a provider without upsert): the transaction rolled back, so the batches are simply checked and
-                // written again.
+                // writer on a provider without upsert): the transaction rolled back, so the batches are simply written again.
                 db.ChangeTracker.Clear();
             }
         }
     }
 
-    private async Task<IReadOnlyList<EventBatchOutcome>> IngestOnceAsync(IReadOnlyList<EventBatch> batches, CancellationToken ct)
+    private async Task<IReadOnlyList<EventBatchOutcome>> IngestOnceAsync(IReadOnlyList<CheckedBatch> batches, CancellationToken ct)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var checkedBatches = batches.Select(b => Check(b, now)).ToArray();
-
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var connection = db.Database.GetDbConnection();
             var dbTransaction = transaction.GetDbTransaction();
+            var now = clock.GetUtcNow().UtcDateTime;
             var catalogue = await _writer.ReadCatalogueAsync(connection, dbTransaction, ct);
-            var known = await KnownAccountsAsync(checkedBatches.SelectMany(b => b.Candidates).Select(c => c.Event.AccountId), ct);
+            var known = await KnownAccountsAsync(batches.SelectMany(b => b.Candidates).Select(c => c.Event.AccountId), ct);
 
             var outcomes = new EventBatchOutcome[batches.Count];
             var inserted = new List<UsageEvent>();
             for (var b = 0; b < batches.Count; b++)
             {
-                var (rejections, candidates) = checkedBatches[b];
-                var batchRejections = new List<EventRejection>(rejections);
+                var batch = batches[b];
+                var rejections = new List<EventRejection>(batch.Rejections);
                 var seen = new HashSet<string>(StringComparer.Ordinal);
-                var toWrite = new List<EventToWrite>(candidates.Count);
+                var toWrite = new List<EventToWrite>(batch.Candidates.Count);
                 var duplicates = 0;
-                foreach (var (index, e) in candidates)
+                foreach (var candidate in batch.Candidates)
                 {
+                    var e = candidate.Event;
                     if (!known.Contains(e.AccountId))
-                        batchRejections.Add(new EventRejection(index, e.EventId, EventRejectionReason.UnknownAccount, $"account_id '{e.AccountId}' names no stored account"));
+                        rejections.Add(new EventRejection(candidate.Index, e.EventId, EventRejectionReason.UnknownAccount, $"account_id '{e.AccountId}' names no stored account"));
                     else if (!seen.Add(e.EventId))
                         duplicates++;
                     else
-                        toWrite.Add(new EventToWrite(e, CatalogueJson.SerializeProperties(e.Properties)));
+                        toWrite.Add(candidate);
                 }
 
                 var accepted = 0;
                 if (toWrite.Count > 0)
                 {
-                    var positions = await _writer.InsertEventsAsync(connection, dbTransaction, batches[b].Source, toWrite, now, ct);
+                    var positions = await _writer.InsertEventsAsync(connection, dbTransaction, batch.Source, toWrite, now, ct);
                     accepted = positions.Count;
                     duplicates += toWrite.Count - positions.Count;
                     inserted.AddRange(positions.Select(i => toWrite[i].Event));
                 }
-                batchRejections.Sort((x, y) => x.Index.CompareTo(y.Index));
-                outcomes[b] = new EventBatchOutcome(accepted, duplicates, batchRejections);
+                rejections.Sort((x, y) => x.Index.CompareTo(y.Index));
+                outcomes[b] = new EventBatchOutcome(accepted, duplicates, rejections);
             }
 
             // Rollups are sums, so the increments of all the batches are added at once.
-            await AddToRollupsAsync(connection, dbTransaction, inserted, catalogue, ct);
+            await AddToRollupsAsync(connection, dbTransaction, inserted, catalogue, now, ct);
             await transaction.CommitAsync(ct);
             return outcomes;
         });
     }
 
-    /// <summary>The per-event rules: the rejections, and the candidates (with their positions) that may be stored.</summary>
-    private (List<EventRejection> Rejections, List<(int Index, UsageEvent Event)> Candidates) Check(EventBatch batch, DateTime now)
-    {
-        var rejections = new List<EventRejection>();
-        var candidates = new List<(int Index, UsageEvent Event)>(batch.Events.Count);
-        for (var i = 0; i < batch.Events.Count; i++)
-        {
-            var e = batch.Events[i];
-            if (rules.Check(e, now) is { } problem) rejections.Add(new EventRejection(i, e.EventId, problem.Reason, problem.Message));
-            else candidates.Add((i, e));
-        }
-        return (rejections, candidates);
-    }
-
-    private async Task AddToRollupsAsync(DbConnection connection, DbTransaction transaction, IEnumerable<UsageEvent> inserted, EventCatalogue catalogue, CancellationToken ct)
+    private async Task AddToRollupsAsync(DbConnection connection, DbTransaction transaction, IEnumerable<UsageEvent> inserted, EventCatalogue catalogue, DateTime now, CancellationToken ct)
     {
         var (users, features) = RollupDeltas.From(inserted, catalogue);
         if (users.Count == 0) return;
@@ -141,7 +160,6 @@ public sealed class EventIngestor(CustomerHealthDbContext db, DatabaseOptions op
         await _writer.AddAccountDaysAsync(connection, transaction, accounts, ct);
         await _writer.AddFeatureDaysAsync(connection, transaction, features, ct);
         var touched = accounts.Select(a => a.AccountId).Distinct(StringComparer.Ordinal).ToArray();
-        var now = clock.GetUtcNow().UtcDateTime;
         await _writer.QueueOnboardingEvaluationAsync(connection, transaction, touched, now, ct);
         await _writer.MarkHealthDirtyAsync(connection, transaction, touched, now, ct);
     }

@@ -4,8 +4,8 @@ using CustomerHealth.Infrastructure.Persistence;
 
 namespace CustomerHealth.Infrastructure.Engagement;
 
-/// <summary>An event ready to be written: validated, with its source and the JSON of its properties.</summary>
-internal sealed record EventToWrite(UsageEvent Event, string? PropertiesJson);
+/// <summary>An event ready to be written: validated, with its position in its batch and the JSON of its properties.</summary>
+internal sealed record EventToWrite(int Index, UsageEvent Event, string? PropertiesJson);
 
 /// <summary>
 /// The provider-specific bulk writes of ingestion, all inside the caller's transaction: insert events skipping those

@@ -64,13 +64,28 @@ public sealed class UsageStore(CustomerHealthDbContext db, DatabaseOptions optio
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var catalogue = await CatalogueForUpdateAsync(ct);
             var userDays = await db.UserDailyActivity.Where(u => u.UserId == userId && (accountId == null || u.AccountId == accountId)).ToListAsync(ct);
-            var featureUse = catalogue.KeyFeatures.Count == 0 ? [] : await db.UsageEvents
-                .Where(e => e.UserId == userId && (accountId == null || e.AccountId == accountId) && catalogue.KeyFeatures.Contains(e.EventName))
-                .GroupBy(e => new { e.AccountId, e.Day, e.EventName })
-                .Select(g => new { g.Key.AccountId, g.Key.Day, g.Key.EventName, Events = g.LongCount() })
-                .ToListAsync(ct);
 
-            var deletedEvents = await db.UsageEvents.Where(e => e.UserId == userId && (accountId == null || e.AccountId == accountId)).ExecuteDeleteAsync(ct);
+            // The person's raw events are reached through their user-day rows: every stored event has one (ingestion writes
+            // both in one transaction, a rebuild derives the rows from the events), and (account_id, day, user_id) is an
+            // index of usage_events, so only their events are read. Days already purged have rows but no events left.
+            long deletedEvents = 0;
+            var featureUse = new List<(string AccountId, DateOnly Day, string EventName, long Events)>();
+            var keyFeatures = catalogue.KeyFeatures.ToArray();
+            foreach (var account in userDays.GroupBy(u => u.AccountId, StringComparer.Ordinal))
+            {
+                var days = account.Select(u => u.Day).ToArray();
+                var events = db.UsageEvents.Where(e => e.AccountId == account.Key && days.Contains(e.Day) && e.UserId == userId);
+                if (keyFeatures.Length > 0)
+                {
+                    var counts = await events.Where(e => keyFeatures.Contains(e.EventName))
+                        .GroupBy(e => new { e.Day, e.EventName })
+                        .Select(g => new { g.Key.Day, g.Key.EventName, Events = g.LongCount() })
+                        .ToListAsync(ct);
+                    featureUse.AddRange(counts.Select(f => (account.Key, f.Day, f.EventName, f.Events)));
+                }
+                deletedEvents += await events.ExecuteDeleteAsync(ct);
+            }
+
             var deletedNps = await db.NpsResponses.Where(n => n.RespondentId == userId && (accountId == null || n.AccountId == accountId)).ExecuteDeleteAsync(ct);
             await db.UserDailyActivity.Where(u => u.UserId == userId && (accountId == null || u.AccountId == accountId)).ExecuteDeleteAsync(ct);
 

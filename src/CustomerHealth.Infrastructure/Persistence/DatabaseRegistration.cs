@@ -1,4 +1,5 @@
 using CustomerHealth.Domain.Accounts;
+using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Infrastructure.Accounts;
 using CustomerHealth.Infrastructure.Engagement;
 using CustomerHealth.Infrastructure.Health;
@@ -31,6 +32,8 @@ public static class DatabaseRegistration
         services.AddScoped<AccountStore>();
         services.AddScoped<SignalStore>();
         services.AddScoped<EventIngestor>();
+        services.AddSingleton(sp => new EventIngestionQueue(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<EventRules>(),
+            sp.GetRequiredService<TimeProvider>(), options, connectionString));
         services.AddScoped<EventCatalogueStore>();
         services.AddScoped<UsageStore>();
         services.AddScoped<OnboardingStore>();

@@ -9,7 +9,10 @@ namespace CustomerHealth.Infrastructure.Persistence;
 /// </summary>
 internal sealed class SqlitePragmas(DatabaseOptions options) : DbConnectionInterceptor
 {
-    private readonly string _sql =
+    private readonly string _sql = Sql(options);
+
+    /// <summary>The pragmas every connection of the service gets.</summary>
+    public static string Sql(DatabaseOptions options) =>
         $"PRAGMA journal_mode=WAL; PRAGMA synchronous={options.SqliteSynchronous.ToUpperInvariant()}; PRAGMA busy_timeout={options.SqliteBusyTimeoutMs}; PRAGMA foreign_keys=ON;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);

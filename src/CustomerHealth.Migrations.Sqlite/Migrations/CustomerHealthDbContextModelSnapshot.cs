@@ -528,11 +528,8 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                     b.HasIndex("Day")
                         .HasDatabaseName("ix_usage_events_day");
 
-                    b.HasIndex("AccountId", "Day")
-                        .HasDatabaseName("ix_usage_events_account_day");
-
-                    b.HasIndex("AccountId", "UserId")
-                        .HasDatabaseName("ix_usage_events_account_user");
+                    b.HasIndex("AccountId", "Day", "UserId")
+                        .HasDatabaseName("ix_usage_events_account_day_user");
 
                     b.ToTable("usage_events", (string)null);
                 });
@@ -562,9 +559,6 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                         .HasColumnName("events");
 
                     b.HasKey("AccountId", "Day", "UserId");
-
-                    b.HasIndex("AccountId", "UserId", "Day")
-                        .HasDatabaseName("ix_user_daily_activity_user");
 
                     b.ToTable("user_daily_activity", (string)null);
                 });

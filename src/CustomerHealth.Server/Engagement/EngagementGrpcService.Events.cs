@@ -7,55 +7,71 @@ namespace CustomerHealth.Server.Engagement;
 
 public sealed partial class EngagementGrpcService
 {
-    /// <summary>At most this many events are committed together when a stream has several batches waiting: no more than one batch may hold.</summary>
-    private const int MaxEventsPerCommit = EventRules.MaxEventsPerBatch;
+    /// <summary>
+    /// How many events of one stream may be read and queued ahead of their answers. Twice a commit's worth, so that the
+    /// next group fills while the current one is written.
+    /// </summary>
+    private const int MaxEventsInFlightPerStream = 2 * EventIngestionQueue.MaxEventsPerCommit;
 
     public override async Task StreamEvents(IAsyncStreamReader<StreamEventsRequest> requestStream, IServerStreamWriter<StreamEventsResponse> responseStream, ServerCallContext context)
     {
         var ct = context.CancellationToken;
-        var group = new List<StreamEventsRequest>();
-        var next = requestStream.MoveNext(ct);
+        // Batches are read and queued as they arrive (the client may send ahead of the answers), so that the queue can
+        // commit the batches of this and other streams together; the answers go back in order, each after its commit.
+        var inFlight = new Queue<(long Sequence, int Events, Task<EventBatchOutcome> Outcome)>();
+        var eventsInFlight = 0;
+        Task<bool>? next = requestStream.MoveNext(ct);
         try
         {
-            while (await next)
+            while (next is not null || inFlight.Count > 0)
             {
-                // The batches the client has already sent (it may send ahead of the answers) are stored in one transaction,
-                // as long as they are well-formed and fit in one batch's size: one durable commit instead of several.
-                group.Clear();
-                // A malformed batch fails the call before any read ahead is started: the handler must not end with a read
-                // in progress, or the client sees the stream reset instead of INVALID_ARGUMENT.
-                EventIngestor.ValidateBatch(requestStream.Current.Source, requestStream.Current.Events.Count);
-                group.Add(requestStream.Current);
-                var events = requestStream.Current.Events.Count;
-                next = requestStream.MoveNext(ct);
-                while (next.IsCompletedSuccessfully && next.Result && CanJoin(requestStream.Current, events))
+                if (next is not null && eventsInFlight < MaxEventsInFlightPerStream)
                 {
-                    group.Add(requestStream.Current);
-                    events += requestStream.Current.Events.Count;
-                    next = requestStream.MoveNext(ct);
+                    if (!next.IsCompleted && inFlight.Count > 0) await Task.WhenAny(next, inFlight.Peek().Outcome);
+                    if (next.IsCompleted || inFlight.Count == 0)
+                    {
+                        if (!await next)
+                        {
+                            next = null;
+                            continue;
+                        }
+                        var batch = requestStream.Current;
+                        if (!EventIngestor.IsValidBatch(batch.Source, batch.Events.Count))
+                        {
+                            // The batches before it are answered first; then the call fails with INVALID_ARGUMENT. No read
+                            // is in progress at that point (the client would see the stream reset instead).
+                            next = null;
+                            while (inFlight.Count > 0) await AnswerOldestAsync();
+                            EventIngestor.ValidateBatch(batch.Source, batch.Events.Count);
+                        }
+                        var outcome = queue.IngestAsync(new EventBatch(batch.Source, EventRequests.ReadEvents(batch.Events)), ct);
+                        inFlight.Enqueue((batch.BatchSequence, batch.Events.Count, outcome));
+                        eventsInFlight += batch.Events.Count;
+                        next = requestStream.MoveNext(ct);
+                        continue;
+                    }
                 }
-
-                var batches = group.Select(b => new EventBatch(b.Source, EventRequests.ReadEvents(b.Events))).ToArray();
-                var outcomes = await ingestor.IngestAsync(batches, ct);
-                // Answered only after the transaction committed: an acknowledged batch is durable.
-                for (var i = 0; i < group.Count; i++)
-                    await responseStream.WriteAsync(new StreamEventsResponse { BatchSequence = group[i].BatchSequence, Result = outcomes[i].ToProto() }, ct);
+                await AnswerOldestAsync();
             }
         }
         finally
         {
-            // When the call ends with an error, the read started ahead is never awaited: observe its failure, if any.
-            _ = next.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            // When the call ends with an error, a read started ahead is never awaited: observe its failure, if any.
+            _ = next?.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        async Task AnswerOldestAsync()
+        {
+            var (sequence, events, outcome) = inFlight.Dequeue();
+            eventsInFlight -= events;
+            // Answered only after the transaction committed: an acknowledged batch is durable.
+            await responseStream.WriteAsync(new StreamEventsResponse { BatchSequence = sequence, Result = (await outcome).ToProto() }, ct);
         }
     }
 
-    /// <summary>A batch joins the group when it is well-formed (a malformed one fails on its own, after the group is stored) and fits.</summary>
-    private static bool CanJoin(StreamEventsRequest batch, int eventsSoFar) =>
-        EventIngestor.IsValidBatch(batch.Source, batch.Events.Count) && eventsSoFar + batch.Events.Count <= MaxEventsPerCommit;
-
     public override async Task<IngestEventsResponse> IngestEvents(IngestEventsRequest request, ServerCallContext context)
     {
-        var outcome = await ingestor.IngestAsync(request.Source, EventRequests.ReadEvents(request.Events), context.CancellationToken);
+        var outcome = await queue.IngestAsync(new EventBatch(request.Source, EventRequests.ReadEvents(request.Events)), context.CancellationToken);
         return new IngestEventsResponse { Result = outcome.ToProto() };
     }
 

@@ -271,6 +271,27 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
     }
 
     [Fact]
+    public async Task DeletingAPersonInOneAccountKeepsTheirEventsInOthers()
+    {
+        await GivenAccounts("gdpr-a", "gdpr-b");
+        await UseCatalogue(new CatalogueEvent { EventName = "export", KeyFeature = true, Active = true });
+        await Ingest(Batch(
+            Event("ga1", "gdpr-a", "mover", "export", at: "2026-03-10T10:00:00Z"), Event("ga2", "gdpr-a", "mover", "export", at: "2026-03-11T10:00:00Z"),
+            Event("ga3", "gdpr-a", "mover", "login", at: "2026-03-14T23:59:59Z"), Event("ga4", "gdpr-a", "other", "export", at: "2026-03-11T09:00:00Z"),
+            Event("gb1", "gdpr-b", "mover", "export", at: "2026-03-11T10:00:00Z")));
+
+        var deletion = await Engagement.DeletePersonDataAsync(new() { UserId = "mover", AccountId = "gdpr-a" }, cancellationToken: Ct);
+
+        Assert.Equal((3L, 3), (deletion.DeletedEvents, deletion.CorrectedAccountDays));
+        Assert.Equal(1, await Service.RawEventCount("gdpr-a"));
+        Assert.Equal(1, await Service.RawEventCount("gdpr-b"));
+        var left = (await Usage("gdpr-a")).Single();
+        Assert.Equal((1L, 1, 1L), (left.Events, left.Users, left.KeyFeatureEvents["export"]));
+        Assert.Equal(1L, (await Usage("gdpr-b")).Single().KeyFeatureEvents["export"]);
+        await AssertRollupsEqualARebuild("gdpr-a", "gdpr-b");
+    }
+
+    [Fact]
     public async Task TwoConcurrentStreamsForOneAccountAddUpExactly()
     {
         await GivenAccounts("busy");

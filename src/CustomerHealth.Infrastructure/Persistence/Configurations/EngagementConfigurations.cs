@@ -24,8 +24,10 @@ internal sealed class UsageEventConfiguration : IEntityTypeConfiguration<UsageEv
         builder.Property(e => e.PropertiesJson).HasColumnName("properties");
         builder.Property(e => e.ReceivedAt).HasColumnName("received_at");
         builder.HasOne<Account>().WithMany().HasForeignKey(e => e.AccountId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasIndex(e => new { e.AccountId, e.Day }).HasDatabaseName("ix_usage_events_account_day");
-        builder.HasIndex(e => new { e.AccountId, e.UserId }).HasDatabaseName("ix_usage_events_account_user");
+        // Every index here is written by every event, so there are few: (account, day, user) serves an account's days
+        // (onboarding evidence, rebuilds), a person's events (found through their user-day rows) and the account's
+        // cascade; (day) serves the retention purge and rebuilds of all accounts. The primary key deduplicates.
+        builder.HasIndex(e => new { e.AccountId, e.Day, e.UserId }).HasDatabaseName("ix_usage_events_account_day_user");
         builder.HasIndex(e => e.Day).HasDatabaseName("ix_usage_events_day");
     }
 }
@@ -41,9 +43,9 @@ internal sealed class UserDailyActivityConfiguration : IEntityTypeConfiguration<
         builder.Property(u => u.UserId).HasColumnName("user_id").HasMaxLength(Identifiers.MaxLength);
         builder.Property(u => u.Events).HasColumnName("events");
         builder.Property(u => u.ActiveEvents).HasColumnName("active_events");
+        // No second index: ingestion writes a row for most events, and per-user questions (person deletion, streaks)
+        // read one account's range of the primary key instead.
         builder.HasOne<Account>().WithMany().HasForeignKey(u => u.AccountId).OnDelete(DeleteBehavior.Cascade);
-        // Per-user questions (login streaks, person deletion) scan one user's days.
-        builder.HasIndex(u => new { u.AccountId, u.UserId, u.Day }).HasDatabaseName("ix_user_daily_activity_user");
     }
 }
 
