@@ -23,7 +23,7 @@ public sealed record BenchmarkOptions
     public int Days { get; init; } = 30;
     public int Seed { get; init; } = 42;
     public string SqliteSynchronous { get; init; } = "FULL";
-    public int WarmupEvents { get; init; } = 50_000;
+    public int WarmupEvents { get; init; } = 200_000;
 
     public const string Usage = """
         Usage: dotnet run -c Release --project tests/CustomerHealth.Benchmarks -- [options]
@@ -38,7 +38,7 @@ public sealed record BenchmarkOptions
           --seed N                          random seed of the workload (default 42)
           --sqlite-synchronous MODE         OFF, NORMAL, FULL or EXTRA, for the service and the baseline (default FULL)
           --warmup N                        events streamed into a scratch database first, unmeasured, so the JIT has compiled
-                                            the service path (default 50000; 0 measures a cold process)
+                                            the service path (default 200000; 0 measures a cold process)
 
         PostgreSQL runs when CUSTOMERHEALTH_BENCH_POSTGRES (or else CUSTOMERHEALTH_TEST_POSTGRES) holds a connection string
         of a user who may create databases; the run creates customerhealth_bench_<guid> and drops it afterwards.

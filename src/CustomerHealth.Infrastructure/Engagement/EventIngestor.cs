@@ -155,11 +155,9 @@ public sealed class EventIngestor(CustomerHealthDbContext db, DatabaseOptions op
     {
         var (users, features) = RollupDeltas.From(inserted, catalogue);
         if (users.Count == 0) return;
-        var after = await _writer.AddUserDaysAsync(connection, transaction, users, ct);
-        var accounts = RollupDeltas.ForAccounts(users.Select((d, i) => (d, after[i].EventsAfter, after[i].ActiveEventsAfter)));
-        await _writer.AddAccountDaysAsync(connection, transaction, accounts, ct);
+        await _writer.AddUserAndAccountDaysAsync(connection, transaction, users, ct);
         await _writer.AddFeatureDaysAsync(connection, transaction, features, ct);
-        var touched = accounts.Select(a => a.AccountId).Distinct(StringComparer.Ordinal).ToArray();
+        var touched = users.Select(u => u.AccountId).Distinct(StringComparer.Ordinal).ToArray();
         await _writer.QueueOnboardingEvaluationAsync(connection, transaction, touched, now, ct);
         await _writer.MarkHealthDirtyAsync(connection, transaction, touched, now, ct);
     }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using CustomerHealth.Domain.Engagement;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace CustomerHealth.Infrastructure.Engagement;
 
@@ -14,66 +15,69 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
 
     public override async Task<IReadOnlyList<int>> InsertEventsAsync(DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<EventToWrite> events, DateTime receivedAt, CancellationToken ct)
     {
-        const string sql = """
-            INSERT INTO usage_events (source, event_id, account_id, user_id, event_name, occurred_at, day, quantity, properties, received_at)
-            SELECT @source, e.event_id, e.account_id, e.user_id, e.event_name, e.occurred_at, e.day, e.quantity, e.properties, @received_at
-            FROM unnest(@event_ids, @account_ids, @user_ids, @event_names, @occurred_ats, @days, @quantities, @properties)
-                AS e(event_id, account_id, user_id, event_name, occurred_at, day, quantity, properties)
-            ON CONFLICT (source, event_id) DO NOTHING
-            RETURNING event_id
-            """;
-        await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
-        command.Parameters.AddWithValue("source", source);
-        command.Parameters.AddWithValue("received_at", receivedAt);
-        command.Parameters.AddWithValue("event_ids", events.Select(e => e.Event.EventId).ToArray());
-        command.Parameters.AddWithValue("account_ids", events.Select(e => e.Event.AccountId).ToArray());
-        command.Parameters.AddWithValue("user_ids", events.Select(e => e.Event.UserId).ToArray());
-        command.Parameters.AddWithValue("event_names", events.Select(e => e.Event.EventName).ToArray());
-        command.Parameters.AddWithValue("occurred_ats", events.Select(e => e.Event.OccurredAt!.Value).ToArray());
-        command.Parameters.AddWithValue("days", events.Select(e => e.Event.Day).ToArray());
-        command.Parameters.AddWithValue("quantities", events.Select(e => e.Event.Quantity).ToArray());
-        command.Parameters.AddWithValue("properties", events.Select(e => e.PropertiesJson).ToArray());
+        // The events already stored (usually none) are looked up first, and the others go in by binary COPY, several
+        // times cheaper per row than INSERT ... ON CONFLICT. A concurrent writer storing one of the same events between
+        // the two steps makes the COPY fail on the primary key; the ingestor then writes the batches again, and the
+        // lookup finds it.
+        var npgsql = (NpgsqlConnection)connection;
+        var stored = new HashSet<string>(StringComparer.Ordinal);
+        await using (var lookup = new NpgsqlCommand("SELECT event_id FROM usage_events WHERE source = @source AND event_id = ANY(@event_ids)", npgsql, (NpgsqlTransaction)transaction))
+        {
+            lookup.Parameters.AddWithValue("source", source);
+            lookup.Parameters.AddWithValue("event_ids", events.Select(e => e.Event.EventId).ToArray());
+            await using var reader = await lookup.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) stored.Add(reader.GetString(0));
+        }
 
-        var positions = new Dictionary<string, int>(events.Count, StringComparer.Ordinal);
-        for (var i = 0; i < events.Count; i++) positions[events[i].Event.EventId] = i;
         var inserted = new List<int>(events.Count);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) inserted.Add(positions[reader.GetString(0)]);
-        inserted.Sort();
+        await using (var copy = await npgsql.BeginBinaryImportAsync(
+            "COPY usage_events (source, event_id, account_id, user_id, event_name, occurred_at, day, quantity, properties, received_at) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            for (var i = 0; i < events.Count; i++)
+            {
+                var e = events[i].Event;
+                if (stored.Contains(e.EventId)) continue;
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(source, NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync(e.EventId, NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync(e.AccountId, NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync(e.UserId, NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync(e.EventName, NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync(e.OccurredAt!.Value, NpgsqlDbType.TimestampTz, ct);
+                await copy.WriteAsync(e.Day, NpgsqlDbType.Date, ct);
+                if (e.Quantity is { } quantity) await copy.WriteAsync(quantity, NpgsqlDbType.Double, ct);
+                else await copy.WriteNullAsync(ct);
+                if (events[i].PropertiesJson is { } json) await copy.WriteAsync(json, NpgsqlDbType.Text, ct);
+                else await copy.WriteNullAsync(ct);
+                await copy.WriteAsync(receivedAt, NpgsqlDbType.TimestampTz, ct);
+                inserted.Add(i);
+            }
+            await copy.CompleteAsync(ct);
+        }
         return inserted;
     }
 
-    public override async Task<IReadOnlyList<(int EventsAfter, int ActiveEventsAfter)>> AddUserDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
+    public override async Task AddUserAndAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
     {
+        // One statement: the user-day upsert returns each row's totals after the addition, and the account-day upsert
+        // counts the rows it created (totals equal to the delta) and the rows that became active, as RollupDeltas.ForAccounts.
         const string sql = """
-            INSERT INTO user_daily_activity (account_id, day, user_id, events, active_events)
-            SELECT * FROM unnest(@account_ids, @days, @user_ids, @events, @active_events)
-            ON CONFLICT (account_id, day, user_id) DO UPDATE SET
-                events = user_daily_activity.events + excluded.events,
-                active_events = user_daily_activity.active_events + excluded.active_events
-            RETURNING account_id, day, user_id, events, active_events
-            """;
-        await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
-        command.Parameters.AddWithValue("account_ids", deltas.Select(d => d.AccountId).ToArray());
-        command.Parameters.AddWithValue("days", deltas.Select(d => d.Day).ToArray());
-        command.Parameters.AddWithValue("user_ids", deltas.Select(d => d.UserId).ToArray());
-        command.Parameters.AddWithValue("events", deltas.Select(d => d.Events).ToArray());
-        command.Parameters.AddWithValue("active_events", deltas.Select(d => d.ActiveEvents).ToArray());
-
-        var after = new Dictionary<(string, DateOnly, string), (int, int)>(deltas.Count);
-        await using (var reader = await command.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-                after[(reader.GetString(0), reader.GetFieldValue<DateOnly>(1), reader.GetString(2))] = (reader.GetInt32(3), reader.GetInt32(4));
-        }
-        return deltas.Select(d => after[(d.AccountId, d.Day, d.UserId)]).ToArray();
-    }
-
-    public override async Task AddAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountDayDelta> deltas, CancellationToken ct)
-    {
-        const string sql = """
+            WITH d AS (
+                SELECT * FROM unnest(@account_ids, @days, @user_ids, @events, @active_events) AS d(account_id, day, user_id, events, active_events)
+            ), u AS (
+                INSERT INTO user_daily_activity (account_id, day, user_id, events, active_events)
+                SELECT account_id, day, user_id, events, active_events FROM d
+                ON CONFLICT (account_id, day, user_id) DO UPDATE SET
+                    events = user_daily_activity.events + excluded.events,
+                    active_events = user_daily_activity.active_events + excluded.active_events
+                RETURNING account_id, day, user_id, events, active_events
+            )
             INSERT INTO account_daily_usage (account_id, day, events, users, active_users)
-            SELECT * FROM unnest(@account_ids, @days, @events, @users, @active_users)
+            SELECT d.account_id, d.day, SUM(d.events), COUNT(*) FILTER (WHERE u.events = d.events),
+                COUNT(*) FILTER (WHERE d.active_events > 0 AND u.active_events = d.active_events)
+            FROM d JOIN u ON u.account_id = d.account_id AND u.day = d.day AND u.user_id = d.user_id
+            GROUP BY d.account_id, d.day
+            ORDER BY d.account_id, d.day
             ON CONFLICT (account_id, day) DO UPDATE SET
                 events = account_daily_usage.events + excluded.events,
                 users = account_daily_usage.users + excluded.users,
@@ -82,9 +86,9 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
         await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
         command.Parameters.AddWithValue("account_ids", deltas.Select(d => d.AccountId).ToArray());
         command.Parameters.AddWithValue("days", deltas.Select(d => d.Day).ToArray());
+        command.Parameters.AddWithValue("user_ids", deltas.Select(d => d.UserId).ToArray());
         command.Parameters.AddWithValue("events", deltas.Select(d => d.Events).ToArray());
-        command.Parameters.AddWithValue("users", deltas.Select(d => d.Users).ToArray());
-        command.Parameters.AddWithValue("active_users", deltas.Select(d => d.ActiveUsers).ToArray());
+        command.Parameters.AddWithValue("active_events", deltas.Select(d => d.ActiveEvents).ToArray());
         await command.ExecuteNonQueryAsync(ct);
     }
 

@@ -39,10 +39,11 @@ internal abstract class RollupWriter
     /// <summary>Inserts the events that are not stored yet; returns the positions (in <paramref name="events"/>) of those inserted.</summary>
     public abstract Task<IReadOnlyList<int>> InsertEventsAsync(DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<EventToWrite> events, DateTime receivedAt, CancellationToken ct);
 
-    /// <summary>Adds each delta to its user-day row; returns, per delta, the row's totals after the addition.</summary>
-    public abstract Task<IReadOnlyList<(int EventsAfter, int ActiveEventsAfter)>> AddUserDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct);
-
-    public abstract Task AddAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountDayDelta> deltas, CancellationToken ct);
+    /// <summary>
+    /// Adds each delta to its user-day row, and what follows to the account-day rows: the events, plus one user for each
+    /// user-day row created and one active user for each row that became active (see <see cref="RollupDeltas.ForAccounts"/>).
+    /// </summary>
+    public abstract Task AddUserAndAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct);
 
     public abstract Task AddFeatureDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<FeatureDayDelta> deltas, CancellationToken ct);
 
@@ -73,8 +74,7 @@ internal abstract class RollupWriter
 }
 
 /// <summary>
-/// Row-at-a-time writes with one prepared command per statement, reused for every row of the batch: the fast path on an
-/// embedded database, where a statement costs microseconds and there is no network round trip.
+/// Row-at-a-time writes with one prepared command per statement, reused for every row of the batch (SQL Server).
 /// </summary>
 internal abstract class PreparedRowWriter : RollupWriter
 {
@@ -114,7 +114,15 @@ internal abstract class PreparedRowWriter : RollupWriter
         return inserted;
     }
 
-    public override async Task<IReadOnlyList<(int EventsAfter, int ActiveEventsAfter)>> AddUserDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
+    public override async Task AddUserAndAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
+    {
+        var after = await AddUserDaysAsync(connection, transaction, deltas, ct);
+        var accounts = RollupDeltas.ForAccounts(deltas.Select((d, i) => (d, after[i].EventsAfter, after[i].ActiveEventsAfter)));
+        await AddAccountDaysAsync(connection, transaction, accounts, ct);
+    }
+
+    /// <summary>Adds each delta to its user-day row; returns, per delta, the row's totals after the addition.</summary>
+    private async Task<IReadOnlyList<(int EventsAfter, int ActiveEventsAfter)>> AddUserDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
     {
         await using var command = SqlCommands.Create(connection, transaction, AddUserDaySql);
         var (account, day, user) = (command.Add("@account_id", ""), command.Add("@day", DateOnly.MinValue), command.Add("@user_id", ""));
@@ -131,7 +139,7 @@ internal abstract class PreparedRowWriter : RollupWriter
         return after;
     }
 
-    public override async Task AddAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountDayDelta> deltas, CancellationToken ct)
+    private async Task AddAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountDayDelta> deltas, CancellationToken ct)
     {
         await using var command = SqlCommands.Create(connection, transaction, AddAccountDaySql);
         var (account, day) = (command.Add("@account_id", ""), command.Add("@day", DateOnly.MinValue));
@@ -171,48 +179,6 @@ internal abstract class PreparedRowWriter : RollupWriter
             await command.ExecuteNonQueryAsync(ct);
         }
     }
-}
-
-/// <summary>SQLite: upserts with ON CONFLICT, one writer at a time (transactions begin IMMEDIATE).</summary>
-internal sealed class SqliteRollupWriter : PreparedRowWriter
-{
-    public override string ReadCatalogueSql => "SELECT version, entries FROM event_catalogue WHERE id = 1";
-
-    protected override string InsertEventSql => """
-        INSERT INTO usage_events (source, event_id, account_id, user_id, event_name, occurred_at, day, quantity, properties, received_at)
-        VALUES (@source, @event_id, @account_id, @user_id, @event_name, @occurred_at, @day, @quantity, @properties, @received_at)
-        ON CONFLICT (source, event_id) DO NOTHING
-        """;
-
-    protected override string AddUserDaySql => """
-        INSERT INTO user_daily_activity (account_id, day, user_id, events, active_events)
-        VALUES (@account_id, @day, @user_id, @events, @active_events)
-        ON CONFLICT (account_id, day, user_id) DO UPDATE SET
-            events = user_daily_activity.events + excluded.events,
-            active_events = user_daily_activity.active_events + excluded.active_events
-        RETURNING events, active_events
-        """;
-
-    protected override string AddAccountDaySql => """
-        INSERT INTO account_daily_usage (account_id, day, events, users, active_users)
-        VALUES (@account_id, @day, @events, @users, @active_users)
-        ON CONFLICT (account_id, day) DO UPDATE SET
-            events = account_daily_usage.events + excluded.events,
-            users = account_daily_usage.users + excluded.users,
-            active_users = account_daily_usage.active_users + excluded.active_users
-        """;
-
-    protected override string AddFeatureDaySql => """
-        INSERT INTO account_feature_daily_usage (account_id, day, feature, events)
-        VALUES (@account_id, @day, @feature, @events)
-        ON CONFLICT (account_id, day, feature) DO UPDATE SET events = account_feature_daily_usage.events + excluded.events
-        """;
-
-    protected override string QueueOnboardingSql => $"""
-        INSERT INTO onboarding_evaluation_queue (account_id, marked_at)
-        SELECT @account_id, @marked_at WHERE {HasOpenAutomaticMilestone}
-        ON CONFLICT (account_id) DO UPDATE SET marked_at = excluded.marked_at
-        """;
 }
 
 /// <summary>SQL Server: MERGE under HOLDLOCK (an upsert that is safe under concurrency), one prepared statement per row.</summary>

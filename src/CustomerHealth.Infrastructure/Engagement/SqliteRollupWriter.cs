@@ -1,0 +1,155 @@
+using System.Data.Common;
+using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Infrastructure.Persistence;
+using Microsoft.Data.Sqlite;
+
+namespace CustomerHealth.Infrastructure.Engagement;
+
+/// <summary>
+/// SQLite: upserts with ON CONFLICT, one writer at a time (transactions begin IMMEDIATE). Each statement is prepared once
+/// per group of batches and run once per row through SQLite's own API (<see cref="SqliteStatement"/>): on an embedded
+/// database a row costs microseconds and there is no round trip, so the per-row overhead of ADO.NET was the largest cost.
+/// </summary>
+internal sealed class SqliteRollupWriter : RollupWriter
+{
+    public override string ReadCatalogueSql => "SELECT version, entries FROM event_catalogue WHERE id = 1";
+
+    private const string InsertEventSql = """
+        INSERT INTO usage_events (source, event_id, account_id, user_id, event_name, occurred_at, day, quantity, properties, received_at)
+        VALUES (@source, @event_id, @account_id, @user_id, @event_name, @occurred_at, @day, @quantity, @properties, @received_at)
+        ON CONFLICT (source, event_id) DO NOTHING
+        """;
+
+    private const string AddUserDaySql = """
+        INSERT INTO user_daily_activity (account_id, day, user_id, events, active_events)
+        VALUES (@account_id, @day, @user_id, @events, @active_events)
+        ON CONFLICT (account_id, day, user_id) DO UPDATE SET
+            events = user_daily_activity.events + excluded.events,
+            active_events = user_daily_activity.active_events + excluded.active_events
+        RETURNING events, active_events
+        """;
+
+    private const string AddAccountDaySql = """
+        INSERT INTO account_daily_usage (account_id, day, events, users, active_users)
+        VALUES (@account_id, @day, @events, @users, @active_users)
+        ON CONFLICT (account_id, day) DO UPDATE SET
+            events = account_daily_usage.events + excluded.events,
+            users = account_daily_usage.users + excluded.users,
+            active_users = account_daily_usage.active_users + excluded.active_users
+        """;
+
+    private const string AddFeatureDaySql = """
+        INSERT INTO account_feature_daily_usage (account_id, day, feature, events)
+        VALUES (@account_id, @day, @feature, @events)
+        ON CONFLICT (account_id, day, feature) DO UPDATE SET events = account_feature_daily_usage.events + excluded.events
+        """;
+
+    private const string QueueOnboardingSql = $"""
+        INSERT INTO onboarding_evaluation_queue (account_id, marked_at)
+        SELECT @account_id, @marked_at WHERE {HasOpenAutomaticMilestone}
+        ON CONFLICT (account_id) DO UPDATE SET marked_at = excluded.marked_at
+        """;
+
+    private const string MarkHealthDirtySql = "INSERT INTO health_recompute_queue (account_id, due_at) VALUES (@account_id, @due_at)";
+
+    public override Task<IReadOnlyList<int>> InsertEventsAsync(DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<EventToWrite> events, DateTime receivedAt, CancellationToken ct)
+    {
+        using var insert = new SqliteStatement((SqliteConnection)connection, InsertEventSql);
+        var (eventId, accountId, userId, name) = (insert.Parameter("@event_id"), insert.Parameter("@account_id"), insert.Parameter("@user_id"), insert.Parameter("@event_name"));
+        var (occurredAt, day, quantity, properties) = (insert.Parameter("@occurred_at"), insert.Parameter("@day"), insert.Parameter("@quantity"), insert.Parameter("@properties"));
+        insert.Bind(insert.Parameter("@source"), source);
+        insert.Bind(insert.Parameter("@received_at"), receivedAt);
+        var inserted = new List<int>(events.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i].Event;
+            insert.Bind(eventId, e.EventId);
+            insert.Bind(accountId, e.AccountId);
+            insert.Bind(userId, e.UserId);
+            insert.Bind(name, e.EventName);
+            insert.Bind(occurredAt, e.OccurredAt!.Value);
+            insert.Bind(day, e.Day);
+            insert.Bind(quantity, e.Quantity);
+            insert.BindNullable(properties, events[i].PropertiesJson);
+            if (insert.Execute() == 1) inserted.Add(i);
+        }
+        return Task.FromResult<IReadOnlyList<int>>(inserted);
+    }
+
+    public override Task AddUserAndAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
+    {
+        var sqlite = (SqliteConnection)connection;
+        var after = new (UserDayDelta, int, int)[deltas.Count];
+        using (var users = new SqliteStatement(sqlite, AddUserDaySql))
+        {
+            var (account, day, user, events, active) = (users.Parameter("@account_id"), users.Parameter("@day"), users.Parameter("@user_id"), users.Parameter("@events"), users.Parameter("@active_events"));
+            for (var i = 0; i < deltas.Count; i++)
+            {
+                var d = deltas[i];
+                users.Bind(account, d.AccountId);
+                users.Bind(day, d.Day);
+                users.Bind(user, d.UserId);
+                users.Bind(events, d.Events);
+                users.Bind(active, d.ActiveEvents);
+                var (eventsAfter, activeAfter) = users.ExecuteReturningPair();
+                after[i] = (d, checked((int)eventsAfter), checked((int)activeAfter));
+            }
+        }
+
+        using var accounts = new SqliteStatement(sqlite, AddAccountDaySql);
+        var (accountId, accountDay, accountEvents, accountUsers, accountActive) = (accounts.Parameter("@account_id"), accounts.Parameter("@day"),
+            accounts.Parameter("@events"), accounts.Parameter("@users"), accounts.Parameter("@active_users"));
+        foreach (var d in RollupDeltas.ForAccounts(after))
+        {
+            accounts.Bind(accountId, d.AccountId);
+            accounts.Bind(accountDay, d.Day);
+            accounts.Bind(accountEvents, d.Events);
+            accounts.Bind(accountUsers, d.Users);
+            accounts.Bind(accountActive, d.ActiveUsers);
+            accounts.Execute();
+        }
+        return Task.CompletedTask;
+    }
+
+    public override Task AddFeatureDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<FeatureDayDelta> deltas, CancellationToken ct)
+    {
+        if (deltas.Count == 0) return Task.CompletedTask;
+        using var features = new SqliteStatement((SqliteConnection)connection, AddFeatureDaySql);
+        var (account, day, feature, events) = (features.Parameter("@account_id"), features.Parameter("@day"), features.Parameter("@feature"), features.Parameter("@events"));
+        foreach (var d in deltas)
+        {
+            features.Bind(account, d.AccountId);
+            features.Bind(day, d.Day);
+            features.Bind(feature, d.Feature);
+            features.Bind(events, d.Events);
+            features.Execute();
+        }
+        return Task.CompletedTask;
+    }
+
+    public override Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct)
+    {
+        PerAccount((SqliteConnection)connection, QueueOnboardingSql, "@marked_at", accountIds, now);
+        return Task.CompletedTask;
+    }
+
+    public override Task MarkHealthDirtyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct)
+    {
+        PerAccount((SqliteConnection)connection, MarkHealthDirtySql, "@due_at", accountIds, now);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Runs a statement with parameters <c>@account_id</c> and one instant once per account.</summary>
+    private static void PerAccount(SqliteConnection connection, string sql, string instantParameter, IReadOnlyList<string> accountIds, DateTime instant)
+    {
+        if (accountIds.Count == 0) return;
+        using var statement = new SqliteStatement(connection, sql);
+        statement.Bind(statement.Parameter(instantParameter), instant);
+        var account = statement.Parameter("@account_id");
+        foreach (var id in accountIds)
+        {
+            statement.Bind(account, id);
+            statement.Execute();
+        }
+    }
+}
