@@ -1,0 +1,205 @@
+{{/*
+Chart name, overridable with nameOverride; 63 characters at most (a DNS label).
+*/}}
+{{- define "customer-health.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Prefix of every resource name: fullnameOverride, or "<release>-<chart name>" unless the release name already holds the
+chart name.
+*/}}
+{{- define "customer-health.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+A resource name made of the full name and a suffix, shortened so that the whole stays within 63 characters.
+Call with (list $ "suffix").
+*/}}
+{{- define "customer-health.suffixedName" -}}
+{{- $root := index . 0 }}
+{{- $suffix := index . 1 }}
+{{- $max := sub 62 (len $suffix) | int }}
+{{- printf "%s-%s" (include "customer-health.fullname" $root | trunc $max | trimSuffix "-") $suffix }}
+{{- end }}
+
+{{/*
+Labels on every resource.
+*/}}
+{{- define "customer-health.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "customer-health.instanceLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: customer-health
+{{- end }}
+
+{{/*
+Name and instance: what every pod of the release carries.
+*/}}
+{{- define "customer-health.instanceLabels" -}}
+app.kubernetes.io/name: {{ include "customer-health.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/*
+Selector of the server pods (Deployment, Service, PDB, anti-affinity). The component label keeps the migration pods
+out of the Service and the disruption budget.
+*/}}
+{{- define "customer-health.selectorLabels" -}}
+{{ include "customer-health.instanceLabels" . }}
+app.kubernetes.io/component: server
+{{- end }}
+
+{{/*
+The service account of the server pods.
+*/}}
+{{- define "customer-health.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "customer-health.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/*
+The image reference: repository with digest, or with tag (default: the chart's appVersion).
+*/}}
+{{- define "customer-health.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (toString (.Values.image.tag | default .Chart.AppVersion)) }}
+{{- end }}
+{{- end }}
+
+{{/*
+The database provider spelled as the service spells it (Sqlite, PostgreSql, SqlServer), whatever the case in values.
+*/}}
+{{- define "customer-health.provider" -}}
+{{- $p := lower (toString .Values.database.provider) }}
+{{- if eq $p "sqlite" }}
+{{- "Sqlite" }}
+{{- else if eq $p "postgresql" }}
+{{- "PostgreSql" }}
+{{- else if eq $p "sqlserver" }}
+{{- "SqlServer" }}
+{{- else }}
+{{- fail (printf "database.provider must be Sqlite, PostgreSql or SqlServer, not %q" (toString .Values.database.provider)) }}
+{{- end }}
+{{- end }}
+
+{{/*
+"true" when the database is SQLite, else empty (usable in if).
+*/}}
+{{- define "customer-health.isSqlite" -}}
+{{- if eq (include "customer-health.provider" .) "Sqlite" }}true{{ end }}
+{{- end }}
+
+{{/*
+"true" when the migration hook Job is rendered: enabled, and a server database.
+*/}}
+{{- define "customer-health.migrationEnabled" -}}
+{{- if and .Values.migration.enabled (not (include "customer-health.isSqlite" .)) }}true{{ end }}
+{{- end }}
+
+{{/*
+Refuses combinations that cannot work. Renders nothing otherwise.
+*/}}
+{{- define "customer-health.validate" -}}
+{{- if include "customer-health.isSqlite" . }}
+{{- if gt (int .Values.replicaCount) 1 }}
+{{- fail "database.provider Sqlite allows one replica only (one process owns the file): set replicaCount to 1, or use PostgreSql or SqlServer" }}
+{{- end }}
+{{- if .Values.autoscaling.enabled }}
+{{- fail "database.provider Sqlite cannot autoscale (one replica only): set autoscaling.enabled to false, or use PostgreSql or SqlServer" }}
+{{- end }}
+{{- if not .Values.persistence.enabled }}
+{{- fail "database.provider Sqlite needs persistence.enabled (a PersistentVolumeClaim for the database file)" }}
+{{- end }}
+{{- else if not (or .Values.database.existingSecret .Values.database.connectionString) }}
+{{- fail (printf "database.provider %s needs database.connectionString or database.existingSecret" (include "customer-health.provider" .)) }}
+{{- end }}
+{{- if and .Values.autoscaling.enabled (not (and .Values.resources .Values.resources.requests .Values.resources.requests.cpu)) }}
+{{- fail "autoscaling on CPU needs resources.requests.cpu" }}
+{{- end }}
+{{- end }}
+
+{{/*
+The Secret with the connection string that the server pods read, and its key.
+*/}}
+{{- define "customer-health.secretName" -}}
+{{- if .Values.database.existingSecret }}
+{{- .Values.database.existingSecret }}
+{{- else }}
+{{- include "customer-health.suffixedName" (list . "database") }}
+{{- end }}
+{{- end }}
+
+{{- define "customer-health.secretKey" -}}
+{{- if .Values.database.existingSecret }}
+{{- .Values.database.existingSecretKey | default "connectionString" }}
+{{- else }}
+{{- "connectionString" }}
+{{- end }}
+{{- end }}
+
+{{/*
+The Secret the migration hook reads. A Secret created by the chart as a normal resource does not exist yet when a
+pre-install hook runs, so the chart gives the hook its own copy, itself a hook created just before the Job.
+*/}}
+{{- define "customer-health.migrationSecretName" -}}
+{{- if .Values.database.existingSecret }}
+{{- .Values.database.existingSecret }}
+{{- else }}
+{{- include "customer-health.suffixedName" (list . "migrate-database") }}
+{{- end }}
+{{- end }}
+
+{{/*
+The connection string the chart stores when it creates the Secret.
+*/}}
+{{- define "customer-health.connectionString" -}}
+{{- if .Values.database.connectionString }}
+{{- .Values.database.connectionString }}
+{{- else }}
+{{- printf "Data Source=%s/customerhealth.db" (trimSuffix "/" .Values.persistence.mountPath) }}
+{{- end }}
+{{- end }}
+
+{{/*
+Environment of the server and migration containers: listening address, provider, migrate-on-start-up, connection
+string (from a Secret), then values.config as configuration keys and values.extraEnv.
+Call with (dict "root" $ "secretName" "...").
+*/}}
+{{- define "customer-health.env" -}}
+{{- $root := .root -}}
+- name: Kestrel__Endpoints__Grpc__Url
+  value: "http://0.0.0.0:5080"
+- name: Database__Provider
+  value: {{ include "customer-health.provider" $root | quote }}
+- name: Database__MigrateOnStartup
+  value: {{ ternary "true" "false" (eq (include "customer-health.isSqlite" $root) "true") | quote }}
+- name: ConnectionStrings__CustomerHealth
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secretName }}
+      key: {{ include "customer-health.secretKey" $root }}
+{{- range $key, $value := $root.Values.config }}
+- name: {{ $key | replace ":" "__" }}
+  value: {{ toString $value | quote }}
+{{- end }}
+{{- with $root.Values.extraEnv }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
