@@ -1,6 +1,7 @@
 using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Domain.Onboarding;
+using CustomerHealth.Infrastructure.Coordination;
 using CustomerHealth.Infrastructure.Engagement;
 using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Onboarding;
@@ -32,6 +33,7 @@ public sealed class CustomerHealthDbContext(DbContextOptions<CustomerHealthDbCon
     public DbSet<HealthChangeRow> HealthChanges => Set<HealthChangeRow>();
     public DbSet<HealthOverrideRow> HealthOverrides => Set<HealthOverrideRow>();
     public DbSet<HealthAuditRow> HealthAudit => Set<HealthAuditRow>();
+    public DbSet<WorkLease> WorkLeases => Set<WorkLease>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -47,6 +47,8 @@ public static class DatabaseRegistration
         services.AddScoped<HealthOverrideStore>();
         services.AddScoped<Metrics.PortfolioInputsReader>();
         services.AddScoped<DatabaseMigrator>();
+        services.AddScoped<Coordination.LeaseStore>();
+        services.AddSingleton<Coordination.ReplicaLeases>();
         return services;
     }
 

@@ -401,6 +401,29 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                     b.ToTable("onboarding_plans", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Coordination.WorkLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)")
+                        .HasColumnName("name")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasColumnName("holder");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("work_leases", (string)null);
+                });
+
             modelBuilder.Entity("CustomerHealth.Infrastructure.Engagement.AccountDailyUsage", b =>
                 {
                     b.Property<string>("AccountId")

@@ -381,6 +381,28 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                     b.ToTable("onboarding_plans", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Coordination.WorkLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("holder");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("work_leases", (string)null);
+                });
+
             modelBuilder.Entity("CustomerHealth.Infrastructure.Engagement.AccountDailyUsage", b =>
                 {
                     b.Property<string>("AccountId")

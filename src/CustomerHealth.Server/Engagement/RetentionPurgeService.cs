@@ -1,12 +1,14 @@
+using CustomerHealth.Infrastructure.Coordination;
 using CustomerHealth.Infrastructure.Engagement;
 
 namespace CustomerHealth.Server.Engagement;
 
 /// <summary>
 /// Purges raw usage events older than the retention window, every <see cref="EngagementOptions.PurgeInterval"/>.
-/// Idempotent: several replicas running it at once delete the same rows, which costs a little and breaks nothing.
+/// With several replicas on one database, one purges per interval: the one that takes the lease
+/// <see cref="ReplicaLeases.Names.RetentionPurge"/> (held for the interval). The purge is idempotent anyway.
 /// </summary>
-public sealed class RetentionPurgeService(IServiceScopeFactory scopes, EngagementOptions options, ILogger<RetentionPurgeService> logger) : BackgroundService
+public sealed class RetentionPurgeService(IServiceScopeFactory scopes, EngagementOptions options, ReplicaLeases leases, ILogger<RetentionPurgeService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -15,6 +17,8 @@ public sealed class RetentionPurgeService(IServiceScopeFactory scopes, Engagemen
         {
             try
             {
+                // Slightly shorter than the interval, so this replica's next tick finds it expired and can take it again.
+                if (!await leases.TryHoldAsync(ReplicaLeases.Names.RetentionPurge, options.PurgeInterval * 0.9, stoppingToken)) continue;
                 await using var scope = scopes.CreateAsyncScope();
                 var purged = await scope.ServiceProvider.GetRequiredService<UsageStore>().PurgeExpiredEventsAsync(stoppingToken);
                 if (purged > 0) logger.LogInformation("Purged {Count} raw events older than {Days} days.", purged, options.RawEventRetentionDays);

@@ -1,3 +1,4 @@
+using CustomerHealth.Infrastructure.Coordination;
 using CustomerHealth.Infrastructure.Health;
 
 namespace CustomerHealth.Server.Health;
@@ -29,38 +30,59 @@ public sealed class HealthOptions
 /// <summary>
 /// Keeps scores fresh: every <see cref="HealthOptions.RecomputeInterval"/> it recomputes the accounts that writes marked
 /// dirty, in batches until none is due; on the first pass of each UTC day (by the app's clock) it first marks every account.
+/// With several replicas on one database, one of them does this at a time: the one holding the lease
+/// <see cref="ReplicaLeases.Names.HealthRecompute"/>, renewed at every tick; the daily marking happens once per day in
+/// all (lease <see cref="ReplicaLeases.Names.HealthDailyPass"/>, held until the day's end).
 /// </summary>
-public sealed class HealthWorker(IServiceScopeFactory scopes, HealthOptions options, TimeProvider clock, ILogger<HealthWorker> logger) : BackgroundService
+public sealed class HealthWorker(IServiceScopeFactory scopes, HealthOptions options, TimeProvider clock, ReplicaLeases leases, ILogger<HealthWorker> logger) : BackgroundService
 {
     private DateOnly? _lastDailyPass;
+
+    /// <summary>How long the recompute lease lasts unrenewed: a replica that stops is replaced within this long.</summary>
+    private TimeSpan LeaseLength => TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(15).Ticks, options.RecomputeInterval.Ticks * 5));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.RecomputeInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(stoppingToken)) await PassAsync(stoppingToken);
+        }
+        finally
+        {
+            await leases.ReleaseAsync(ReplicaLeases.Names.HealthRecompute);
+        }
+    }
+
+    private async Task PassAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            if (!await leases.TryHoldAsync(ReplicaLeases.Names.HealthRecompute, LeaseLength, stoppingToken)) return;
+            var now = clock.GetUtcNow().UtcDateTime;
+            var today = DateOnly.FromDateTime(now);
+            if (options.DailyPass && _lastDailyPass != today)
             {
-                var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-                if (options.DailyPass && _lastDailyPass != today)
+                // Held until the day's end: whichever replica marks first today, the others find the lease taken.
+                if (await leases.TryHoldUntilAsync(ReplicaLeases.Names.HealthDailyPass, today.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), stoppingToken))
                 {
                     await using var scope = scopes.CreateAsyncScope();
                     await scope.ServiceProvider.GetRequiredService<HealthRecomputer>().MarkAllAsync(stoppingToken);
-                    _lastDailyPass = today;
                 }
-                int recomputed;
-                do
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    recomputed = await scope.ServiceProvider.GetRequiredService<HealthRecomputer>().RecomputeDueAsync(options.BatchSize, stoppingToken);
-                }
-                while (recomputed == options.BatchSize && !stoppingToken.IsCancellationRequested);
+                _lastDailyPass = today;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            int recomputed;
+            do
             {
-                // The marks stay, so the next pass recomputes those accounts again.
-                logger.LogWarning(ex, "Health recompute failed; retrying in {Interval}.", options.RecomputeInterval);
+                await using var scope = scopes.CreateAsyncScope();
+                recomputed = await scope.ServiceProvider.GetRequiredService<HealthRecomputer>().RecomputeDueAsync(options.BatchSize, stoppingToken);
             }
+            while (recomputed == options.BatchSize && !stoppingToken.IsCancellationRequested);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The marks stay, so the next pass recomputes those accounts again.
+            logger.LogWarning(ex, "Health recompute failed; retrying in {Interval}.", options.RecomputeInterval);
         }
     }
 }

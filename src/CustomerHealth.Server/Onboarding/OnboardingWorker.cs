@@ -1,3 +1,4 @@
+using CustomerHealth.Infrastructure.Coordination;
 using CustomerHealth.Infrastructure.Onboarding;
 
 namespace CustomerHealth.Server.Onboarding;
@@ -16,30 +17,43 @@ public sealed class OnboardingOptions
 
 /// <summary>
 /// Completes automatic onboarding milestones as events arrive: ingestion queues the accounts that have open automatic
-/// milestones, and this worker evaluates them, without anyone calling anything.
+/// milestones, and this worker evaluates them, without anyone calling anything. With several replicas on one database,
+/// the one holding the lease <see cref="ReplicaLeases.Names.OnboardingEvaluation"/> does it.
 /// </summary>
-public sealed class OnboardingWorker(IServiceScopeFactory scopes, OnboardingOptions options, ILogger<OnboardingWorker> logger) : BackgroundService
+public sealed class OnboardingWorker(IServiceScopeFactory scopes, OnboardingOptions options, ReplicaLeases leases, ILogger<OnboardingWorker> logger) : BackgroundService
 {
+    private TimeSpan LeaseLength => TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(15).Ticks, options.EvaluationInterval.Ticks * 5));
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.EvaluationInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(stoppingToken)) await PassAsync(stoppingToken);
+        }
+        finally
+        {
+            await leases.ReleaseAsync(ReplicaLeases.Names.OnboardingEvaluation);
+        }
+    }
+
+    private async Task PassAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            if (!await leases.TryHoldAsync(ReplicaLeases.Names.OnboardingEvaluation, LeaseLength, stoppingToken)) return;
+            int evaluated;
+            do
             {
-                int evaluated;
-                do
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    evaluated = await scope.ServiceProvider.GetRequiredService<OnboardingStore>().EvaluateQueuedAsync(options.BatchSize, stoppingToken);
-                }
-                while (evaluated == options.BatchSize && !stoppingToken.IsCancellationRequested);
+                await using var scope = scopes.CreateAsyncScope();
+                evaluated = await scope.ServiceProvider.GetRequiredService<OnboardingStore>().EvaluateQueuedAsync(options.BatchSize, stoppingToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The queue entries stay, so the next pass evaluates them again.
-                logger.LogWarning(ex, "Onboarding evaluation failed; retrying in {Interval}.", options.EvaluationInterval);
-            }
+            while (evaluated == options.BatchSize && !stoppingToken.IsCancellationRequested);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The queue entries stay, so the next pass evaluates them again.
+            logger.LogWarning(ex, "Onboarding evaluation failed; retrying in {Interval}.", options.EvaluationInterval);
         }
     }
 }
