@@ -68,6 +68,34 @@ public sealed class OnboardingPlanTests
     }
 
     [Fact]
+    public void EarlierEvidenceMovesARuleCompletionAndTheTimeToValueEarlierButNeverLater()
+    {
+        var plan = PlanFor(CsTier.TechTouch);
+        plan.ApplyEvidence(new Evidence(new() { [MilestoneRuleKind.FirstValue] = new DateTime(2026, 3, 12, 9, 0, 0, DateTimeKind.Utc) }), Now);
+
+        var moved = plan.ApplyEvidence(new Evidence(new() { [MilestoneRuleKind.FirstValue] = new DateTime(2026, 3, 5, 8, 0, 0, DateTimeKind.Utc) }), Now);
+        var later = plan.ApplyEvidence(new Evidence(new() { [MilestoneRuleKind.FirstValue] = new DateTime(2026, 3, 20, 8, 0, 0, DateTimeKind.Utc) }), Now);
+
+        Assert.Equal(["first_value"], moved);
+        Assert.Empty(later);
+        Assert.Equal(new DateTime(2026, 3, 5, 8, 0, 0, DateTimeKind.Utc), plan.FirstValueMilestone!.CompletedAt);
+        Assert.Equal(4, plan.TimeToValueDays);
+    }
+
+    [Fact]
+    public void EvidenceNeverMovesACompletionMadeByHand()
+    {
+        var plan = PlanFor(CsTier.TechTouch);
+        plan.CompleteManually("first_value", "alice", "confirmed on a call", Now, Now);
+
+        var changed = plan.ApplyEvidence(new Evidence(new() { [MilestoneRuleKind.FirstValue] = new DateTime(2026, 3, 2, 8, 0, 0, DateTimeKind.Utc) }), Now);
+
+        Assert.Empty(changed);
+        Assert.Equal(Now, plan.FirstValueMilestone!.CompletedAt);
+        Assert.Equal(CompletionMethod.Manual, plan.FirstValueMilestone.CompletedHow);
+    }
+
+    [Fact]
     public void EvidenceFromBeforeTheStartCountsAsReachedOnTheStart()
     {
         var plan = PlanFor(CsTier.TechTouch);

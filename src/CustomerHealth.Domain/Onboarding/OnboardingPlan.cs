@@ -88,6 +88,14 @@ public sealed class Milestone
         (CompletedAt, CompletedHow, CompletedBy, Note) = (at, how, by, string.IsNullOrWhiteSpace(note) ? null : note.Trim());
         return true;
     }
+
+    /// <summary>Moves a completion made by the milestone's rule to an earlier instant the evidence now shows.</summary>
+    internal bool MoveRuleCompletionEarlier(DateTime at)
+    {
+        if (CompletedHow != CompletionMethod.Rule || CompletedAt is not { } current || at >= current) return false;
+        CompletedAt = at;
+        return true;
+    }
 }
 
 /// <summary>
@@ -159,18 +167,27 @@ public sealed class OnboardingPlan
         return true;
     }
 
-    /// <summary>Completes every pending automatic milestone that the evidence shows reached; returns the keys completed.</summary>
+    /// <summary>
+    /// Completes every pending automatic milestone that the evidence shows reached, and moves earlier the completion of a
+    /// milestone a rule completed when the evidence now shows an earlier instant (an event that arrived late); returns the
+    /// keys completed or moved. Completions by hand are never changed.
+    /// </summary>
     public IReadOnlyList<string> ApplyEvidence(IOnboardingEvidence evidence, DateTime now)
     {
-        var completed = new List<string>();
-        foreach (var m in _milestones.Where(m => !m.IsDone && m.Rule.IsAutomatic))
+        var changed = new List<string>();
+        var start = StartDate.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        foreach (var m in _milestones.Where(m => m.Rule.IsAutomatic && (!m.IsDone || m.CompletedHow == CompletionMethod.Rule)))
         {
-            if (evidence.ReachedAt(m.Rule) is { } at && m.Complete(at < StartDate.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) ? StartDate.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) : at, CompletionMethod.Rule, null, m.Rule.Describe()))
-                completed.Add(m.Key);
+            if (evidence.ReachedAt(m.Rule) is not { } reached) continue;
+            var at = reached < start ? start : reached;
+            if (m.IsDone ? m.MoveRuleCompletionEarlier(at) : m.Complete(at, CompletionMethod.Rule, null, m.Rule.Describe())) changed.Add(m.Key);
         }
-        if (completed.Count > 0) UpdatedAt = now;
-        return completed;
+        if (changed.Count > 0) UpdatedAt = now;
+        return changed;
     }
+
+    /// <summary>Whether an evaluation can change anything: an automatic milestone open, or completed by its rule.</summary>
+    public bool HasAutomaticMilestonesToEvaluate => _milestones.Any(m => m.Rule.IsAutomatic && (!m.IsDone || m.CompletedHow == CompletionMethod.Rule));
 }
 
 /// <summary>What the account's data shows for a rule: the instant the rule was first met since the plan's start, or null.</summary>

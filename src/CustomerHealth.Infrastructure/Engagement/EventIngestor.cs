@@ -157,9 +157,11 @@ public sealed class EventIngestor(CustomerHealthDbContext db, DatabaseOptions op
         if (users.Count == 0) return;
         await _writer.AddUserAndAccountDaysAsync(connection, transaction, users, ct);
         await _writer.AddFeatureDaysAsync(connection, transaction, features, ct);
-        var touched = users.Select(u => u.AccountId).Distinct(StringComparer.Ordinal).ToArray();
-        await _writer.QueueOnboardingEvaluationAsync(connection, transaction, touched, now, ct);
-        await _writer.MarkHealthDirtyAsync(connection, transaction, touched, now, ct);
+        var accounts = inserted.GroupBy(e => e.AccountId, StringComparer.Ordinal)
+            .Select(g => new AccountEvents(g.Key, g.Min(e => e.OccurredAt!.Value)))
+            .OrderBy(a => a.AccountId, StringComparer.Ordinal).ToArray();
+        await _writer.QueueOnboardingEvaluationAsync(connection, transaction, accounts, now, ct);
+        await _writer.MarkHealthDirtyAsync(connection, transaction, accounts.Select(a => a.AccountId).ToArray(), now, ct);
     }
 
     private async Task<HashSet<string>> KnownAccountsAsync(IEnumerable<string> accountIds, CancellationToken ct)

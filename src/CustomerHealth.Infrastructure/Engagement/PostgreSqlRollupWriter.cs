@@ -108,17 +108,20 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    public override async Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct)
+    public override async Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountEvents> accounts, DateTime now, CancellationToken ct)
     {
         const string sql = """
             INSERT INTO onboarding_evaluation_queue (account_id, marked_at)
-            SELECT DISTINCT m.account_id, @marked_at FROM onboarding_milestones m
-            WHERE m.account_id = ANY(@account_ids) AND m.completed_at IS NULL AND m.rule_kind <> 1
+            SELECT DISTINCT m.account_id, @marked_at
+            FROM unnest(@account_ids, @earliest) AS a(account_id, earliest)
+            JOIN onboarding_milestones m ON m.account_id = a.account_id
+            WHERE m.rule_kind <> 1 AND (m.completed_at IS NULL OR (m.completed_how = 1 AND m.completed_at > a.earliest))
             ON CONFLICT (account_id) DO UPDATE SET marked_at = excluded.marked_at
             """;
         await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
         command.Parameters.AddWithValue("marked_at", now);
-        command.Parameters.AddWithValue("account_ids", accountIds.ToArray());
+        command.Parameters.AddWithValue("account_ids", accounts.Select(a => a.AccountId).ToArray());
+        command.Parameters.AddWithValue("earliest", accounts.Select(a => a.Earliest).ToArray());
         await command.ExecuteNonQueryAsync(ct);
     }
 

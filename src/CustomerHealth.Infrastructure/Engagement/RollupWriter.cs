@@ -7,6 +7,9 @@ namespace CustomerHealth.Infrastructure.Engagement;
 /// <summary>An event ready to be written: validated, with its position in its batch and the JSON of its properties.</summary>
 internal sealed record EventToWrite(int Index, UsageEvent Event, string? PropertiesJson);
 
+/// <summary>An account that newly stored events touched, and the earliest instant among them.</summary>
+internal readonly record struct AccountEvents(string AccountId, DateTime Earliest);
+
 /// <summary>
 /// The provider-specific bulk writes of ingestion, all inside the caller's transaction: insert events skipping those
 /// already stored, and add deltas to the rollups. Never row by row through the change tracker.
@@ -48,10 +51,11 @@ internal abstract class RollupWriter
     public abstract Task AddFeatureDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<FeatureDayDelta> deltas, CancellationToken ct);
 
     /// <summary>
-    /// Queues the accounts that still have open automatic onboarding milestones for evaluation by the onboarding worker
-    /// (accounts without such milestones cost one index probe and are not queued).
+    /// Queues for the onboarding worker the accounts whose new events may change an automatic milestone: one still open,
+    /// or one a rule completed later than the earliest of the new events (a late event can move that completion, and the
+    /// time to value, earlier). Other accounts cost one index probe and are not queued.
     /// </summary>
-    public abstract Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct);
+    public abstract Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountEvents> accounts, DateTime now, CancellationToken ct);
 
     /// <summary>Marks the accounts for health recompute (one inserted row each, see <c>health_recompute_queue</c>).</summary>
     public virtual async Task MarkHealthDirtyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct)
@@ -68,9 +72,13 @@ internal abstract class RollupWriter
         }
     }
 
-    /// <summary>The SQL condition "the account @account_id has an open automatic milestone" (rule kind 1 is manual).</summary>
-    protected const string HasOpenAutomaticMilestone =
-        "EXISTS (SELECT 1 FROM onboarding_milestones m WHERE m.account_id = @account_id AND m.completed_at IS NULL AND m.rule_kind <> 1)";
+    /// <summary>
+    /// The SQL condition "the account @account_id has an automatic milestone that events from @earliest on may change":
+    /// open, or completed by a rule (completed_how 1) after @earliest. Rule kind 1 is manual.
+    /// </summary>
+    protected const string MayChangeAutomaticMilestone =
+        "EXISTS (SELECT 1 FROM onboarding_milestones m WHERE m.account_id = @account_id AND m.rule_kind <> 1 " +
+        "AND (m.completed_at IS NULL OR (m.completed_how = 1 AND m.completed_at > @earliest)))";
 }
 
 /// <summary>
@@ -152,15 +160,16 @@ internal abstract class PreparedRowWriter : RollupWriter
         }
     }
 
-    public override async Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct)
+    public override async Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountEvents> accounts, DateTime now, CancellationToken ct)
     {
         await using var command = SqlCommands.Create(connection, transaction, QueueOnboardingSql);
         command.Add("@marked_at", now);
         var account = command.Add("@account_id", "");
+        var earliest = command.Add("@earliest", DateTime.UnixEpoch);
         await command.PrepareAsync(ct);
-        foreach (var id in accountIds)
+        foreach (var a in accounts)
         {
-            account.Value = id;
+            (account.Value, earliest.Value) = (a.AccountId, a.Earliest);
             await command.ExecuteNonQueryAsync(ct);
         }
     }
@@ -219,7 +228,7 @@ internal sealed class SqlServerRollupWriter : PreparedRowWriter
 
     protected override string QueueOnboardingSql => $"""
         MERGE onboarding_evaluation_queue WITH (HOLDLOCK) AS t
-        USING (SELECT @account_id AS account_id WHERE {HasOpenAutomaticMilestone}) AS s
+        USING (SELECT @account_id AS account_id WHERE {MayChangeAutomaticMilestone}) AS s
         ON t.account_id = s.account_id
         WHEN MATCHED THEN UPDATE SET marked_at = @marked_at
         WHEN NOT MATCHED THEN INSERT (account_id, marked_at) VALUES (@account_id, @marked_at);

@@ -46,7 +46,7 @@ internal sealed class SqliteRollupWriter : RollupWriter
 
     private const string QueueOnboardingSql = $"""
         INSERT INTO onboarding_evaluation_queue (account_id, marked_at)
-        SELECT @account_id, @marked_at WHERE {HasOpenAutomaticMilestone}
+        SELECT @account_id, @marked_at WHERE {MayChangeAutomaticMilestone}
         ON CONFLICT (account_id) DO UPDATE SET marked_at = excluded.marked_at
         """;
 
@@ -127,9 +127,18 @@ internal sealed class SqliteRollupWriter : RollupWriter
         return Task.CompletedTask;
     }
 
-    public override Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct)
+    public override Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountEvents> accounts, DateTime now, CancellationToken ct)
     {
-        PerAccount((SqliteConnection)connection, QueueOnboardingSql, "@marked_at", accountIds, now);
+        if (accounts.Count == 0) return Task.CompletedTask;
+        using var statement = new SqliteStatement((SqliteConnection)connection, QueueOnboardingSql);
+        statement.Bind(statement.Parameter("@marked_at"), now);
+        var (account, earliest) = (statement.Parameter("@account_id"), statement.Parameter("@earliest"));
+        foreach (var a in accounts)
+        {
+            statement.Bind(account, a.AccountId);
+            statement.Bind(earliest, a.Earliest);
+            statement.Execute();
+        }
         return Task.CompletedTask;
     }
 

@@ -16,7 +16,7 @@ internal sealed class OnboardingEvidence(EventCatalogue catalogue, IReadOnlyDict
 {
     public static async Task<OnboardingEvidence> LoadAsync(CustomerHealthDbContext db, OnboardingPlan plan, EventCatalogue catalogue, DateOnly today, CancellationToken ct)
     {
-        var names = plan.Milestones.Where(m => !m.IsDone && m.Rule.EventName is not null).Select(m => m.Rule.EventName!)
+        var names = plan.Milestones.Where(m => (!m.IsDone || m.CompletedHow == CompletionMethod.Rule) && m.Rule.EventName is not null).Select(m => m.Rule.EventName!)
             .Concat(catalogue.FirstValueEvents).Concat(catalogue.KeyFeatures).Distinct(StringComparer.Ordinal).ToArray();
         var start = plan.StartDate;
         var firstEvents = names.Length == 0 ? new Dictionary<string, DateTime>() : await db.UsageEvents.AsNoTracking()

@@ -141,7 +141,7 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
 
     private async Task<bool> ApplyEvidenceAsync(OnboardingPlan plan, CancellationToken ct)
     {
-        if (!plan.Milestones.Any(m => !m.IsDone && m.Rule.IsAutomatic)) return false;
+        if (!plan.HasAutomaticMilestonesToEvaluate) return false;
         var catalogue = await catalogues.GetAsync(ct);
         var evidence = await OnboardingEvidence.LoadAsync(db, plan, catalogue, Today, ct);
         return plan.ApplyEvidence(evidence, Now).Count > 0;

@@ -101,6 +101,27 @@ public abstract class OnboardingTests<TDatabase>(TDatabase database) : Onboardin
     }
 
     [Fact]
+    public async Task ALateEventMovesARuleCompletionAndTheTimeToValueEarlier()
+    {
+        await Engagement.UpdateEventCatalogueAsync(new()
+        {
+            Catalogue = new EventCatalogue { Events = { new CatalogueEvent { EventName = "report_created", FirstValue = true, Active = true }, new CatalogueEvent { EventName = "login", Active = true } } },
+            UpdatedBy = "ops",
+        }, cancellationToken: Ct);
+        await GivenCustomer("late", CsTier.TechTouch, start: "2026-03-01", seats: 4);
+        await Engagement.IngestEventsAsync(Batch(Event("l1", "late", "ann", "report_created", at: "2026-03-10T11:00:00Z")), cancellationToken: Ct);
+        await Eventually("late", p => Milestone(p, "first_value").Status == MilestoneStatus.Done);
+
+        // The analytics pipeline delivers an older event of another user afterwards.
+        await Engagement.IngestEventsAsync(Batch(Event("l0", "late", "bob", "report_created", at: "2026-03-04T15:30:00Z")), cancellationToken: Ct);
+
+        var plan = await Eventually("late", p => Milestone(p, "first_value").CompleteTime.ToDateTime() == new DateTime(2026, 3, 4, 15, 30, 0, DateTimeKind.Utc));
+        Assert.Equal(3, plan.TimeToValueDays);
+        Assert.Equal(CompletionMethod.Rule, Milestone(plan, "first_value").CompletionMethod);
+        Assert.Equal(new DateTime(2026, 3, 4, 0, 0, 0, DateTimeKind.Utc), Milestone(plan, "first_active_user").CompleteTime.ToDateTime());
+    }
+
+    [Fact]
     public async Task AMilestoneIsOverdueFromTheUtcDayAfterItsDueDate()
     {
         await GivenCustomer("due", CsTier.HighTouch, start: "2026-03-01"); // kickoff due day 7: 2026-03-08
