@@ -17,17 +17,23 @@ public sealed record DirectLoadReport(int Accounts, long Events, long RollupRows
 /// <summary>
 /// <c>generate --write direct</c>: the synthetic portfolio's requests are read by the API's own request readers (the same
 /// validation) and written in chunks of accounts by <see cref="BulkAccountLoader"/>, without HTTP and without storing raw
-/// events (their rollups are). Generation runs ahead of the writes, one chunk at a time, so memory stays bounded.
+/// events (their rollups are). Generation runs ahead of the writes, a chunk per writer at most, so memory stays bounded.
 /// </summary>
 public sealed class DirectPortfolioWriter(IServiceScopeFactory scopes, EventRules rules, TimeProvider clock, ILogger logger)
 {
     public int ChunkSize { get; init; } = 250;
 
+    /// <summary>
+    /// Chunks written at once, each in its own transaction on its own connection. On a server database the bulk inserts'
+    /// work is in the database's own processes, so two writers keep both cores busy; SQLite has one writer anyway.
+    /// </summary>
+    public int Writers { get; init; } = 1;
+
     public async Task<DirectLoadReport> WriteAsync(IEnumerable<SyntheticAccount> accounts, GroundTruthWriter? truth, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         var catalogue = await EnsureCatalogueAsync(ct);
-        var chunks = Channel.CreateBounded<List<NewAccount>>(2);
+        var chunks = Channel.CreateBounded<List<NewAccount>>(Math.Max(2, Writers));
         long events = 0, rows = 0;
         var written = 0;
         var producer = Task.Run(async () =>
@@ -51,14 +57,19 @@ public sealed class DirectPortfolioWriter(IServiceScopeFactory scopes, EventRule
                 chunks.Writer.TryComplete(ex);
             }
         }, ct);
-        await foreach (var chunk in chunks.Reader.ReadAllAsync(ct))
+        async Task WriteChunksAsync()
         {
-            await using var scope = scopes.CreateAsyncScope();
-            rows += await scope.ServiceProvider.GetRequiredService<BulkAccountLoader>().WriteAsync(chunk, catalogue, ct);
-            written += chunk.Count;
-            if (written % 5000 < ChunkSize)
-                logger.LogInformation("Direct load: {Accounts} accounts written ({Seconds:0} s).", written, watch.Elapsed.TotalSeconds);
+            await foreach (var chunk in chunks.Reader.ReadAllAsync(ct))
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var chunkRows = await scope.ServiceProvider.GetRequiredService<BulkAccountLoader>().WriteAsync(chunk, catalogue, ct);
+                Interlocked.Add(ref rows, chunkRows);
+                var total = Interlocked.Add(ref written, chunk.Count);
+                if (total % 5000 < chunk.Count)
+                    logger.LogInformation("Direct load: {Accounts} accounts written ({Seconds:0} s).", total, watch.Elapsed.TotalSeconds);
+            }
         }
+        await Task.WhenAll(Enumerable.Range(0, Math.Max(1, Writers)).Select(_ => Task.Run(WriteChunksAsync, ct)));
         await producer;
         return new DirectLoadReport(written, events, rows, watch.Elapsed);
     }

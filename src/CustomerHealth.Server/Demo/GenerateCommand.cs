@@ -21,7 +21,8 @@ public static class GenerateCommand
           --truth FOLDER      where to write the ground truth CSV files (default data/truth)
           --target URL        a running service (for example http://127.0.0.1:5080); default: start this server in-process
           --streams N         event streams at once (default 2)
-          --concurrency N     accounts written at once with unary calls (default 8)
+          --concurrency N     api: accounts written at once with unary calls (default 8); direct: chunks of 250 accounts
+                              written at once (default 1 on SQLite, which has one writer; 2 on PostgreSQL and SQL Server)
           --write api|direct|none
                               api (default): through gRPC; direct: the bulk path into the configured database (new accounts
                               only, rollups without raw events: for benchmark sets); none: generate only, to size a set
@@ -45,7 +46,7 @@ public static class GenerateCommand
             SizeOnly(options, truth, logger);
             return 0;
         }
-        if (write == "direct") return await DirectAsync(app, options, truth, logger, ct);
+        if (write == "direct") return await DirectAsync(app, options, truth, concurrency, logger, ct);
         try
         {
             GrpcChannel channel;
@@ -63,7 +64,7 @@ public static class GenerateCommand
             using (channel)
             {
                 using var written = new GroundTruthWriter(truth, options);
-                var loader = new PortfolioLoader(channel.CreateCallInvoker(), logger) { Streams = streams, AccountConcurrency = concurrency };
+                var loader = new PortfolioLoader(channel.CreateCallInvoker(), logger) { Streams = streams, AccountConcurrency = concurrency ?? 8 };
                 var report = await loader.LoadAsync(PortfolioGenerator.Generate(options), options.Source, written, ct);
                 logger.LogInformation(
                     "Generated {Accounts} accounts in {Seconds:0.0} s: {Contracts} contracts, {Outcomes} outcomes, {Events} events ({Rate:0}/s), {Nps} NPS answers, {Tickets} tickets, {Touchpoints} touchpoints, {Milestones} milestones. Ground truth: {Truth}",
@@ -83,13 +84,16 @@ public static class GenerateCommand
         }
     }
 
-    private static async Task<int> DirectAsync(WebApplication app, PortfolioOptions options, string truth, ILogger logger, CancellationToken ct)
+    private static async Task<int> DirectAsync(WebApplication app, PortfolioOptions options, string truth, int? writers, ILogger logger, CancellationToken ct)
     {
         try
         {
             await app.MigrateOnStartupIfConfiguredAsync();
             using var written = new GroundTruthWriter(truth, options);
-            var writer = new DirectPortfolioWriter(app.Services.GetRequiredService<IServiceScopeFactory>(), app.Services.GetRequiredService<Domain.Engagement.EventRules>(), app.Services.GetRequiredService<TimeProvider>(), logger);
+            var writer = new DirectPortfolioWriter(app.Services.GetRequiredService<IServiceScopeFactory>(), app.Services.GetRequiredService<Domain.Engagement.EventRules>(), app.Services.GetRequiredService<TimeProvider>(), logger)
+            {
+                Writers = writers ?? (app.Services.GetRequiredService<Infrastructure.Persistence.DatabaseOptions>().Provider == Infrastructure.Persistence.DatabaseProvider.Sqlite ? 1 : 2),
+            };
             var report = await writer.WriteAsync(PortfolioGenerator.Generate(options), written, ct);
             logger.LogInformation(
                 "Direct load of {Accounts} accounts in {Seconds:0.0} s: {Events} events summed into {Rows} rollup rows (no raw events); peak working set {PeakMiB} MiB. Ground truth: {Truth}",
@@ -130,7 +134,7 @@ public static class GenerateCommand
             options.Accounts, clock.Elapsed.TotalSeconds, events, userDays, accountDays, requests, Environment.WorkingSet / (1 << 20), Path.GetFullPath(truth));
     }
 
-    internal static (PortfolioOptions Options, string Truth, Uri? Target, int Streams, int Concurrency, string Write)? Parse(string[] args, DateOnly today)
+    internal static (PortfolioOptions Options, string Truth, Uri? Target, int Streams, int? Concurrency, string Write)? Parse(string[] args, DateOnly today)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i += 2)
@@ -154,7 +158,7 @@ public static class GenerateCommand
             };
             Uri? target = values.TryGetValue("target", out var url) ? new Uri(url, UriKind.Absolute) : null;
             var streams = Int("streams", 2);
-            var concurrency = Int("concurrency", 8);
+            int? concurrency = values.ContainsKey("concurrency") ? Int("concurrency", 8) : null;
             var write = values.GetValueOrDefault("write", "api");
             if (options.Explain() is { } problem || streams is < 1 or > 16 || concurrency is < 1 or > 64 || write is not ("api" or "direct" or "none"))
             {

@@ -1,3 +1,4 @@
+using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Server.Demo;
 using CustomerHealth.Server.Tests.Accounts;
@@ -75,7 +76,11 @@ public abstract class PortfolioLoadTests<TDatabase>(TDatabase database) : Integr
         // must move earlier when an older one arrives, to match the direct path, which sees all the evidence at once.
         await new PortfolioLoader(Service.Channel.CreateCallInvoker()) { BatchSize = 500, Streams = 2 }.LoadAsync(PortfolioGenerator.Generate(viaApi), viaApi.Source, truth: null, Ct);
         var writer = new DirectPortfolioWriter(
-            Service.Services.GetRequiredService<IServiceScopeFactory>(), Service.Services.GetRequiredService<EventRules>(), Clock, NullLogger.Instance) { ChunkSize = 5 };
+            Service.Services.GetRequiredService<IServiceScopeFactory>(), Service.Services.GetRequiredService<EventRules>(), Clock, NullLogger.Instance)
+        {
+            ChunkSize = 5,
+            Writers = Database.Provider == DatabaseProvider.Sqlite ? 1 : 2,
+        };
 
         var report = await writer.WriteAsync(PortfolioGenerator.Generate(direct), truth: null, Ct);
 
