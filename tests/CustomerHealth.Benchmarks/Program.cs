@@ -5,7 +5,29 @@ using CustomerHealth.Benchmarks;
 if (BenchmarkOptions.IsHelp(args))
 {
     Console.WriteLine(BenchmarkOptions.Usage);
+    Console.WriteLine();
+    Console.WriteLine(ModeOptions.Usage);
     return 0;
+}
+if (ModeOptions.IsMode(args))
+{
+    ModeOptions mode;
+    try
+    {
+        mode = ModeOptions.Parse(args);
+    }
+    catch (ArgumentException ex)
+    {
+        Console.Error.WriteLine($"{ex.Message}\n\n{ModeOptions.Usage}");
+        return 2;
+    }
+    using var stop = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+    return mode.Mode switch
+    {
+        "recompute" => await RecomputeBenchmark.RunAsync(mode.Database!, mode.BatchSize, mode.ReadAgain, Console.Out, stop.Token),
+        _ => throw new InvalidOperationException($"mode {mode.Mode} is not implemented yet"),
+    };
 }
 
 BenchmarkOptions options;
