@@ -21,6 +21,7 @@ internal sealed record ModeOptions
     public string? Truth { get; init; }
     public int LeadDays { get; init; } = 90;
     public bool Recompute { get; init; }
+    public DateOnly? RenewalStart { get; init; }
 
     public static readonly string[] Modes = ["recompute", "reads", "metrics", "quality"];
 
@@ -44,6 +45,8 @@ internal sealed record ModeOptions
                       (accounts.csv, mean of the last 30 days), then BacktestHealthScores
                         --truth FOLDER   the ground truth written by generate (required)
                         --lead-days N    the backtest's lead (default 90)
+                        --renewal-start YYYY-MM-DD  only renewals ending from this day (the backtest's renewal_start_date):
+                                         leave out those whose lead day is before the generated activity window
                         --recompute      run RecomputeHealthScores for today first (a fresh load has no stored scores)
         """ + "\n" + ExistingDatabase.OptionsUsage;
 
@@ -71,6 +74,7 @@ internal sealed record ModeOptions
                 "-D" => options with { DurationSeconds = Count(name, value, 1, 3600) },
                 "--truth" => options with { Truth = value },
                 "--lead-days" => options with { LeadDays = Count(name, value, 1, 730) },
+                "--renewal-start" => options with { RenewalStart = DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : throw new ArgumentException($"--renewal-start must be a day YYYY-MM-DD (got '{value}')") },
                 _ => throw new ArgumentException($"unknown option '{name}' for {options.Mode}"),
             };
         }

@@ -34,6 +34,45 @@ internal static class ReadBenchmark
             ?? throw new InvalidOperationException("The database has no stored health score: run the recompute first (recompute mode, or RecomputeHealthScores).");
         var check = await health.GetHealthScoreAsync(new GetHealthScoreRequest { AccountId = accountId }, cancellationToken: ct);
         log.WriteLine($"GetHealthScore({accountId}) answers {check.CalculateSize():N0} bytes (score {check.Score.Score:N1}, {check.Score.Components.Count} components).");
+        // Where a call's time goes, one call at a time: the store read alone (a scope, HealthStore.GetAsync), the mapping to
+        // the message, and the whole call over gRPC.
+        var c0 = CultureInfo.InvariantCulture;
+        const int sequential = 2000;
+        var storeClock = System.Diagnostics.Stopwatch.StartNew();
+        Infrastructure.Health.HealthScoreRow? row = null;
+        for (var i = 0; i < sequential; i++)
+        {
+            await using var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateAsyncScope(server.Services);
+            row = await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Infrastructure.Health.HealthStore>(scope.ServiceProvider).GetAsync(accountId, ct);
+        }
+        storeClock.Stop();
+        if (Environment.GetEnvironmentVariable("BENCH_DIAG") is not null)
+        {
+            async Task Time(string what, Func<IServiceProvider, Task> work)
+            {
+                var w = System.Diagnostics.Stopwatch.StartNew();
+                for (var i = 0; i < sequential; i++)
+                {
+                    await using var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateAsyncScope(server.Services);
+                    await work(scope.ServiceProvider);
+                }
+                log.WriteLine($"DIAG {what}: {w.Elapsed.TotalMilliseconds * 1000 / sequential:N0} µs");
+            }
+            await Time("scope only", _ => Task.CompletedTask);
+            await Time("context", sp => { Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Infrastructure.Persistence.CustomerHealthDbContext>(sp); return Task.CompletedTask; });
+            await Time("context+open", async sp => { var db = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Infrastructure.Persistence.CustomerHealthDbContext>(sp); await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.OpenConnectionAsync(db.Database, ct); });
+            await Time("context+query", async sp => { var db = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Infrastructure.Persistence.CustomerHealthDbContext>(sp); await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AsNoTracking(db.HealthScores), s => s.AccountId == accountId, ct); });
+            await Time("HealthStore resolve", sp => { Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Infrastructure.Health.HealthStore>(sp); return Task.CompletedTask; });
+        }
+        var mapClock = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < sequential; i++) Server.Health.HealthMapping.ToProto(row!);
+        mapClock.Stop();
+        var callClock = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < sequential; i++) await health.GetHealthScoreAsync(new GetHealthScoreRequest { AccountId = accountId }, cancellationToken: ct);
+        callClock.Stop();
+        var sequentialLine = string.Create(c0,
+            $"One at a time ({sequential:N0} each): store read {storeClock.Elapsed.TotalMilliseconds * 1000 / sequential:N0} µs, mapping {mapClock.Elapsed.TotalMilliseconds * 1000 / sequential:N0} µs, whole gRPC call {callClock.Elapsed.TotalMilliseconds * 1000 / sequential:N0} µs.");
+        log.WriteLine(sequentialLine);
         serviceCounter.Reset();
 
         // Same bytes to both: GetRequest has GetHealthScoreRequest's shape.
@@ -55,6 +94,7 @@ internal static class ReadBenchmark
         var c = CultureInfo.InvariantCulture;
         log.WriteLine();
         log.WriteLine($"Machine: {Machine.Describe()}. Database: {database.Description}. Account read: {accountId}. Load average (1, 5, 15 min) at the start and after each run: {string.Join(" | ", loads)}.");
+        log.WriteLine(sequentialLine);
         log.WriteLine($"Command (each server): {runs[0].Result.Command.Replace(bare.Address.ToString().TrimEnd('/') + BareServer.Path, "http://127.0.0.1:PORT/METHOD", StringComparison.Ordinal)}");
         log.WriteLine();
         log.WriteLine("| server | req/s | p50 ms | p99 ms | mean ms | requests logged | h2load failed / errored | grpc-status on the server |");

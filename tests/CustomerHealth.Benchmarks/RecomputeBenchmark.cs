@@ -33,7 +33,9 @@ internal static class RecomputeBenchmark
         var accounts = await CountAccountsAsync(server, ct);
         log.WriteLine($"{accounts:N0} accounts.");
 
+        var databaseCpu = await DatabaseCpu.TryCreateAsync(database, ct);
         var phases = new List<Phase>();
+        Task<Phase> MeasureAsync(string name, TextWriter log, Func<Task<int>> work) => RecomputeBenchmark.MeasureAsync(name, log, databaseCpu, work);
         phases.Add(await MeasureAsync("read signals (SignalReader, no scoring, nothing stored)", log, () => ReadAllAsync(server, batchSize, ct)));
         load.Add(Machine.LoadAverage());
         var health = new HealthService.HealthServiceClient(server.Channel);
@@ -56,10 +58,12 @@ internal static class RecomputeBenchmark
         log.WriteLine();
         log.WriteLine($"Machine: {Machine.Describe()}. Database: {database.Description}. Load average (1, 5, 15 min) at the start and after each phase: {string.Join(" | ", load)}.");
         log.WriteLine();
-        log.WriteLine("| phase | accounts | wall s | accounts/s | CPU s (this process) | peak working set |");
-        log.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        log.WriteLine($"Recompute readers: {Infrastructure.Health.HealthRecomputer.ReadAhead} batches read ahead. The database's CPU is its server processes' (postmaster and children), when it runs on this machine.");
+        log.WriteLine();
+        log.WriteLine("| phase | accounts | wall s | accounts/s | CPU s (this process) | CPU s (database server) | peak working set |");
+        log.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var p in phases)
-            log.WriteLine(string.Create(c, $"| {p.Name} | {p.Accounts:N0} | {p.Wall.TotalSeconds:N1} | {p.Accounts / p.Wall.TotalSeconds:N0} | {p.Cpu.TotalSeconds:N1} | {PeakMemory.MiB(p.PeakBytes)} |"));
+            log.WriteLine(string.Create(c, $"| {p.Name} | {p.Accounts:N0} | {p.Wall.TotalSeconds:N1} | {p.Accounts / p.Wall.TotalSeconds:N0} | {p.Cpu.TotalSeconds:N1} | {(p.DatabaseCpu is { } d ? d.TotalSeconds.ToString("N1", c) : "n/a")} | {PeakMemory.MiB(p.PeakBytes)} |"));
         var recompute = phases[1];
         log.WriteLine();
         log.WriteLine(string.Create(c, $"Recompute / read: {recompute.Wall.TotalSeconds / phases[0].Wall.TotalSeconds:N2}×."));
@@ -69,19 +73,20 @@ internal static class RecomputeBenchmark
         return recompute.Accounts == accounts ? 0 : 1;
     }
 
-    private sealed record Phase(string Name, int Accounts, TimeSpan Wall, TimeSpan Cpu, long PeakBytes);
+    private sealed record Phase(string Name, int Accounts, TimeSpan Wall, TimeSpan Cpu, TimeSpan? DatabaseCpu, long PeakBytes);
 
-    private static async Task<Phase> MeasureAsync(string name, TextWriter log, Func<Task<int>> work)
+    private static async Task<Phase> MeasureAsync(string name, TextWriter log, DatabaseCpu? databaseCpu, Func<Task<int>> work)
     {
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         var resetOk = PeakMemory.Reset();
         log.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {name}…{(resetOk ? "" : " (peak working set could not be reset: it is the process's)")}");
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var dbCpu = databaseCpu?.Now();
         var clock = Stopwatch.StartNew();
         var accounts = await work();
         clock.Stop();
-        var phase = new Phase(name, accounts, clock.Elapsed, Process.GetCurrentProcess().TotalProcessorTime - cpu, PeakMemory.PeakBytes());
+        var phase = new Phase(name, accounts, clock.Elapsed, Process.GetCurrentProcess().TotalProcessorTime - cpu, databaseCpu?.Now() - dbCpu, PeakMemory.PeakBytes());
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{DateTime.UtcNow:HH:mm:ss}]   {accounts:N0} accounts in {phase.Wall.TotalSeconds:N1} s, peak {PeakMemory.MiB(phase.PeakBytes)}"));
         return phase;
     }

@@ -60,8 +60,10 @@ internal static class ScoreQualityReport
 
         // (ii) The backtest, as the RPC answers it.
         log.WriteLine();
-        log.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] BacktestHealthScores, lead {options.LeadDays} days…");
-        var backtest = await health.BacktestHealthScoresAsync(new BacktestHealthScoresRequest { LeadDays = options.LeadDays }, deadline: longCall(), cancellationToken: ct);
+        var backtestRequest = new BacktestHealthScoresRequest { LeadDays = options.LeadDays };
+        if (options.RenewalStart is { } from) backtestRequest.RenewalStartDate = new Google.Type.Date { Year = from.Year, Month = from.Month, Day = from.Day };
+        log.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] BacktestHealthScores, lead {options.LeadDays} days, renewals ending {(options.RenewalStart is { } f ? $"from {f:yyyy-MM-dd}" : "any day")}…");
+        var backtest = await health.BacktestHealthScoresAsync(backtestRequest, deadline: longCall(), cancellationToken: ct);
         log.WriteLine(string.Create(c,
             $"BacktestHealthScores (lead {backtest.LeadDays} days): {backtest.RenewalCount:N0} renewals and {backtest.ChurnCount:N0} churns scored, {backtest.SkippedCount:N0} outcomes skipped; " +
             $"scores from snapshots {backtest.SnapshotScoreCount:N0}, computed for their day {backtest.ComputedScoreCount:N0}; AUC {(backtest.HasAuc ? backtest.Auc.ToString("N3", c) : "n/a")}."));
