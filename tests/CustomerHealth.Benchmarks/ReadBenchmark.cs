@@ -46,46 +46,38 @@ internal static class ReadBenchmark
             row = await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Infrastructure.Health.HealthStore>(scope.ServiceProvider).GetAsync(accountId, ct);
         }
         storeClock.Stop();
-        if (Environment.GetEnvironmentVariable("BENCH_DIAG") is not null)
-        {
-            async Task Time(string what, Func<IServiceProvider, Task> work)
-            {
-                var w = System.Diagnostics.Stopwatch.StartNew();
-                for (var i = 0; i < sequential; i++)
-                {
-                    await using var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateAsyncScope(server.Services);
-                    await work(scope.ServiceProvider);
-                }
-                log.WriteLine($"DIAG {what}: {w.Elapsed.TotalMilliseconds * 1000 / sequential:N0} µs");
-            }
-            await Time("scope only", _ => Task.CompletedTask);
-            await Time("context", sp => { Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Infrastructure.Persistence.CustomerHealthDbContext>(sp); return Task.CompletedTask; });
-            await Time("context+open", async sp => { var db = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Infrastructure.Persistence.CustomerHealthDbContext>(sp); await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.OpenConnectionAsync(db.Database, ct); });
-            await Time("context+query", async sp => { var db = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Infrastructure.Persistence.CustomerHealthDbContext>(sp); await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AsNoTracking(db.HealthScores), s => s.AccountId == accountId, ct); });
-            await Time("HealthStore resolve", sp => { Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Infrastructure.Health.HealthStore>(sp); return Task.CompletedTask; });
-        }
         var mapClock = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < sequential; i++) Server.Health.HealthMapping.ToProto(row!);
         mapClock.Stop();
+        var callCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var callClock = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < sequential; i++) await health.GetHealthScoreAsync(new GetHealthScoreRequest { AccountId = accountId }, cancellationToken: ct);
         callClock.Stop();
+        callCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - callCpu;
         var sequentialLine = string.Create(c0,
-            $"One at a time ({sequential:N0} each): store read {storeClock.Elapsed.TotalMilliseconds * 1000 / sequential:N0} µs, mapping {mapClock.Elapsed.TotalMilliseconds * 1000 / sequential:N0} µs, whole gRPC call {callClock.Elapsed.TotalMilliseconds * 1000 / sequential:N0} µs.");
+            $"One at a time ({sequential:N0} each, wall time): store read {storeClock.Elapsed.TotalMilliseconds * 1000 / sequential:N0} µs, mapping {mapClock.Elapsed.TotalMilliseconds * 1000 / sequential:N0} µs, whole gRPC call {callClock.Elapsed.TotalMilliseconds * 1000 / sequential:N0} µs (CPU of client and server: {callCpu.TotalMilliseconds * 1000 / sequential:N0} µs).");
         log.WriteLine(sequentialLine);
         serviceCounter.Reset();
 
         // Same bytes to both: GetRequest has GetHealthScoreRequest's shape.
         var request = new GetHealthScoreRequest { AccountId = accountId };
-        var runs = new List<(string Name, H2LoadResult Result, GrpcStatusCounter Counter)>();
+        var runs = new List<(string Name, H2LoadResult Result, GrpcStatusCounter Counter, double CpuMicros, double? DatabaseCpuMicros)>();
+        var databaseCpu = await DatabaseCpu.TryCreateAsync(database, ct);
         async Task Run(string name, Uri address, string path, GrpcStatusCounter counter)
         {
             counter.Reset();
             log.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] h2load → {name}…");
+            // Both servers live in this process and run one at a time, so this process's CPU time over a run is the server's
+            // (h2load is another process): CPU per answered call does not depend on how busy the rest of the machine is.
+            var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+            var dbCpu = databaseCpu?.Now();
             var result = await H2Load.RunAsync(h2load, address, path, request, options.Connections, options.Streams, options.WarmUpSeconds, options.DurationSeconds, ct);
+            var calls = Math.Max(1, counter.Ok + counter.Failed);
+            var cpuMicros = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds * 1000 / calls;
+            double? dbMicros = databaseCpu is null ? null : (databaseCpu.Now() - dbCpu!.Value).TotalMilliseconds * 1000 / calls;
             log.WriteLine(result.RawSummary);
-            log.WriteLine($"  server side: {counter.Describe()}");
-            runs.Add((name, result, counter));
+            log.WriteLine($"  server side: {counter.Describe()}; {cpuMicros:N0} µs CPU per call in this process{(dbMicros is { } d ? $", {d:N0} µs in the database server" : "")}");
+            runs.Add((name, result, counter, cpuMicros, dbMicros));
             loads.Add(Machine.LoadAverage());
         }
         await Run("bare grpc-dotnet server (empty answer)", bare.Address, BareServer.Path, bareCounter);
@@ -97,14 +89,15 @@ internal static class ReadBenchmark
         log.WriteLine(sequentialLine);
         log.WriteLine($"Command (each server): {runs[0].Result.Command.Replace(bare.Address.ToString().TrimEnd('/') + BareServer.Path, "http://127.0.0.1:PORT/METHOD", StringComparison.Ordinal)}");
         log.WriteLine();
-        log.WriteLine("| server | req/s | p50 ms | p99 ms | mean ms | requests logged | h2load failed / errored | grpc-status on the server |");
-        log.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
-        foreach (var (name, r, counter) in runs)
-            log.WriteLine(string.Create(c, $"| {name} | {r.RequestsPerSecond:N0} | {r.P50Ms:N2} | {r.P99Ms:N2} | {r.MeanMs:N2} | {r.LoggedRequests:N0} | {r.Failed:N0} / {r.Errored:N0} | {counter.Describe()} |"));
+        log.WriteLine("| server | req/s | p50 ms | p99 ms | mean ms | requests logged | h2load failed / errored | grpc-status on the server (warm-up included) | server CPU µs/call | database CPU µs/call |");
+        log.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |");
+        foreach (var (name, r, counter, cpuMicros, dbMicros) in runs)
+            log.WriteLine(string.Create(c, $"| {name} | {r.RequestsPerSecond:N0} | {r.P50Ms:N2} | {r.P99Ms:N2} | {r.MeanMs:N2} | {r.LoggedRequests:N0} | {r.Failed:N0} / {r.Errored:N0} | {counter.Describe()} | {cpuMicros:N0} | {(dbMicros is { } d ? d.ToString("N0", c) : "n/a")} |"));
         var ratio = runs[1].Result.RequestsPerSecond / runs[0].Result.RequestsPerSecond;
         log.WriteLine();
         log.WriteLine("Goals:");
         log.WriteLine(string.Create(c, $"  [{(ratio >= GoalRatio ? "met" : "NOT met")}] GetHealthScore ≥ {GoalRatio:P0} of the bare server's throughput: {ratio:P0}"));
+        log.WriteLine(string.Create(c, $"  Server CPU per call: GetHealthScore {runs[1].CpuMicros / runs[0].CpuMicros:N1}× the bare server's."));
         return runs.All(r => r.Counter.Failed == 0 && r.Result.Failed <= 0 && r.Result.Errored <= 0) ? 0 : 1;
     }
 }
