@@ -67,9 +67,12 @@ public abstract class HealthScenario<TDatabase>(TDatabase database) : Integratio
     /// <summary>Waits until the worker has stored the account's snapshot of <paramref name="day"/>.</summary>
     protected async Task SnapshotStored(string account, DateOnly day)
     {
+        var now = Clock.GetUtcNow().UtcDateTime;
         for (var i = 0; i < 100; i++)
         {
-            if (await Service.InDatabaseAsync(db => Task.FromResult(db.HealthSnapshots.Any(s => s.AccountId == account && s.Day == day)))) return;
+            // A snapshot of the day, and no write left waiting to be scored (else the snapshot may predate it).
+            if (await Service.InDatabaseAsync(db => Task.FromResult(db.HealthSnapshots.Any(s => s.AccountId == account && s.Day == day)
+                    && !db.HealthRecomputeQueue.Any(q => q.AccountId == account && q.DueAt <= now)))) return;
             await Task.Delay(100, Ct);
         }
         Assert.Fail($"No snapshot of {account} on {day:yyyy-MM-dd}.");
