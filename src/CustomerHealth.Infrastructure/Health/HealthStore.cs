@@ -37,9 +37,15 @@ public sealed class HealthStore(CustomerHealthDbContext db, HealthRecomputer rec
     /// <summary>An account's stored score, or one computed on the spot while it has none yet. Throws <see cref="NotFoundException"/>.</summary>
     public async Task<HealthScoreRow> GetAsync(string accountId, CancellationToken ct)
     {
-        // The hot read: one compiled query by primary key, with the override in force joined in.
+        // The hot read: one query by primary key, with the override in force joined in. (Not an EF compiled query: one of
+        // those keeps the provider of the first context that ran it, and a process may hold contexts of several providers.)
         var now = clock.GetUtcNow().UtcDateTime;
-        await foreach (var found in StoredWithOverride(db, accountId, now).WithCancellation(ct))
+        var found = await (
+                from s in db.HealthScores.AsNoTracking().Where(s => s.AccountId == accountId)
+                from o in db.HealthOverrides.AsNoTracking().Where(o => o.AccountId == s.AccountId && o.ExpiresAt > now).DefaultIfEmpty()
+                select new { Score = s, Override = o })
+            .FirstOrDefaultAsync(ct);
+        if (found is not null)
         {
             found.Score.Override = found.Override?.ToDomain();
             return found.Score;
@@ -48,14 +54,6 @@ public sealed class HealthStore(CustomerHealthDbContext db, HealthRecomputer rec
         if (missing.Count > 0) throw new NotFoundException("Account", accountId);
         return scores[0];
     }
-
-    private sealed record ScoreWithOverride(HealthScoreRow Score, HealthOverrideRow? Override);
-
-    private static readonly Func<CustomerHealthDbContext, string, DateTime, IAsyncEnumerable<ScoreWithOverride>> StoredWithOverride =
-        EF.CompileAsyncQuery((CustomerHealthDbContext db, string accountId, DateTime now) =>
-            from s in db.HealthScores.AsNoTracking().Where(s => s.AccountId == accountId)
-            from o in db.HealthOverrides.AsNoTracking().Where(o => o.AccountId == s.AccountId && o.ExpiresAt > now).DefaultIfEmpty()
-            select new ScoreWithOverride(s, o));
 
     /// <summary>The scores of the accounts that exist, in the order asked (repeats once), and the ids that name no account.</summary>
     public async Task<(IReadOnlyList<HealthScoreRow> Scores, IReadOnlyList<string> Missing)> BatchGetAsync(IReadOnlyList<string> accountIds, CancellationToken ct)
