@@ -34,7 +34,15 @@ internal sealed class InProcessServer : IAsyncDisposable
     /// <summary>One channel (one HTTP/2 connection) shared by every call, as a typical client holds it.</summary>
     public GrpcChannel Channel { get; }
 
-    public static async Task<InProcessServer> StartAsync(IReadOnlyDictionary<string, string?> settings, CancellationToken ct)
+    /// <summary>The server's services (stores, recomputer), for work measured without the network in between.</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>
+    /// Starts the server. <paramref name="configure"/> may add services (for example the health options without the
+    /// background worker) and <paramref name="beforeMap"/> middleware, ahead of the gRPC endpoints.
+    /// </summary>
+    public static async Task<InProcessServer> StartAsync(IReadOnlyDictionary<string, string?> settings, CancellationToken ct,
+        Action<WebApplicationBuilder>? configure = null, Action<WebApplication>? beforeMap = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.Sources.Clear();
@@ -50,11 +58,13 @@ internal sealed class InProcessServer : IAsyncDisposable
         builder.AddCustomerHealthPersistence();
         builder.AddCustomerHealthEngagement();
         builder.AddCustomerHealthGrpc();
+        configure?.Invoke(builder);
 
         var app = builder.Build();
         try
         {
             await app.MigrateOnStartupIfConfiguredAsync();
+            beforeMap?.Invoke(app);
             app.MapCustomerHealthGrpc();
             await app.StartAsync(ct);
         }

@@ -1,11 +1,36 @@
 using CustomerHealth.Benchmarks;
 
-// Usage-event ingestion throughput through EngagementService.StreamEvents, against the fastest plain insert on the same
-// database. Exit code: 0 when every event went in, 1 when any batch failed, 2 for bad options or a missing database.
+// Without a mode: usage-event ingestion throughput through EngagementService.StreamEvents, against the fastest plain insert
+// on the same database. Exit code: 0 when every event went in, 1 when any batch failed, 2 for bad options or a missing
+// database. With a mode (recompute, reads, metrics, quality): measurements of an existing synthetic portfolio, see ModeOptions.
 if (BenchmarkOptions.IsHelp(args))
 {
     Console.WriteLine(BenchmarkOptions.Usage);
+    Console.WriteLine();
+    Console.WriteLine(ModeOptions.Usage);
     return 0;
+}
+if (ModeOptions.IsMode(args))
+{
+    ModeOptions mode;
+    try
+    {
+        mode = ModeOptions.Parse(args);
+    }
+    catch (ArgumentException ex)
+    {
+        Console.Error.WriteLine($"{ex.Message}\n\n{ModeOptions.Usage}");
+        return 2;
+    }
+    using var stop = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+    return mode.Mode switch
+    {
+        "recompute" => await RecomputeBenchmark.RunAsync(mode.Database!, mode.BatchSize, mode.ReadAgain, Console.Out, stop.Token),
+        "reads" => await ReadBenchmark.RunAsync(mode, Console.Out, stop.Token),
+        "metrics" => await MetricsBenchmark.RunAsync(mode, Console.Out, stop.Token),
+        _ => await ScoreQualityReport.RunAsync(mode, Console.Out, stop.Token),
+    };
 }
 
 BenchmarkOptions options;

@@ -1,6 +1,7 @@
 using CustomerHealth.Domain.Health;
 using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CustomerHealth.Infrastructure.Health;
 
@@ -11,8 +12,15 @@ public sealed record DayRecompute(DateOnly Day, DateTimeOffset AsOf, int Account
 /// Scores accounts and stores the results: the current score (one row per account) and the snapshot of the as-of UTC day
 /// (the day's last score wins). Works on batches: signals are read for the whole batch, written in one transaction.
 /// </summary>
-public sealed class HealthRecomputer(CustomerHealthDbContext db, SignalReader signals, ScorecardStore scorecards, TimeProvider clock)
+public sealed class HealthRecomputer(CustomerHealthDbContext db, SignalReader signals, ScorecardStore scorecards, TimeProvider clock, IServiceScopeFactory scopes)
 {
+    /// <summary>
+    /// Batches of a whole-portfolio recompute read and scored at once, each in its own scope (its own connection), while
+    /// this instance stores the finished ones in order: the database reads of some batches overlap the scoring and the
+    /// writes of others.
+    /// </summary>
+    public static int ReadAhead { get; } = Math.Clamp(Environment.ProcessorCount, 2, 8);
+
     /// <summary>
     /// Recomputes up to <paramref name="maxAccounts"/> accounts marked dirty (due by now), oldest mark first; returns how
     /// many. The marks an account had when the batch was read are deleted in the transaction that stores its score.
@@ -57,22 +65,41 @@ public sealed class HealthRecomputer(CustomerHealthDbContext db, SignalReader si
         var current = day == DateOnly.FromDateTime(now.UtcDateTime);
         var asOf = current ? now : EndOf(day);
         var scorecard = current ? (await scorecards.GetCurrentAsync(ct)).Scorecard : await scorecards.InForceAtAsync(asOf.UtcDateTime, ct);
+        // Every id first (a few MB for 100,000 accounts), then batches in id order: ReadAhead batches are read and scored
+        // concurrently in their own scopes while the one before them is stored here; stores go one at a time, in order,
+        // each in its own transaction.
+        var ids = await db.Accounts.AsNoTracking().OrderBy(a => a.Id).Select(a => a.Id).ToListAsync(ct);
         var total = 0;
-        string? after = null;
-        while (true)
+        var pending = new Queue<Task<IReadOnlyList<HealthScoreRow>>>();
+        try
         {
-            var query = db.Accounts.AsNoTracking();
-            if (after is not null) query = query.Where(a => string.Compare(a.Id, after) > 0);
-            var ids = await query.OrderBy(a => a.Id).Select(a => a.Id).Take(batchSize).ToArrayAsync(ct);
-            if (ids.Length == 0) break;
-            var scored = await ComputeAsync(ids, asOf, scorecard, ct);
-            if (current) await StoreCurrentAsync(scored, scorecard, null, ct);
-            else await StoreSnapshotsAsync(scored, ct);
-            total += scored.Count;
-            if (ids.Length < batchSize) break;
-            after = ids[^1];
+            foreach (var batch in ids.Chunk(batchSize))
+            {
+                pending.Enqueue(ComputeInOwnScopeAsync(batch, asOf, scorecard, ct));
+                if (pending.Count > ReadAhead) total += await StoreDayAsync(await pending.Dequeue(), scorecard, current, ct);
+            }
+            while (pending.Count > 0) total += await StoreDayAsync(await pending.Dequeue(), scorecard, current, ct);
+        }
+        finally
+        {
+            // On failure or cancellation, let the reads still running finish before their scopes and this context go away.
+            await ((Task)Task.WhenAll(pending)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         return new DayRecompute(day, asOf, total, scorecard.Version, current);
+    }
+
+    private async Task<IReadOnlyList<HealthScoreRow>> ComputeInOwnScopeAsync(string[] accountIds, DateTimeOffset asOf, Scorecard scorecard, CancellationToken ct)
+    {
+        await Task.Yield(); // the caller goes on queueing batches while this one reads
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<HealthRecomputer>().ComputeAsync(accountIds, asOf, scorecard, ct);
+    }
+
+    private async Task<int> StoreDayAsync(IReadOnlyList<HealthScoreRow> scored, Scorecard scorecard, bool current, CancellationToken ct)
+    {
+        if (current) await StoreCurrentAsync(scored, scorecard, null, ct);
+        else await StoreSnapshotsAsync(scored, ct);
+        return scored.Count;
     }
 
     /// <summary>

@@ -37,6 +37,19 @@ public sealed class HealthStore(CustomerHealthDbContext db, HealthRecomputer rec
     /// <summary>An account's stored score, or one computed on the spot while it has none yet. Throws <see cref="NotFoundException"/>.</summary>
     public async Task<HealthScoreRow> GetAsync(string accountId, CancellationToken ct)
     {
+        // The hot read: one query by primary key, with the override in force joined in. (Not an EF compiled query: one of
+        // those keeps the provider of the first context that ran it, and a process may hold contexts of several providers.)
+        var now = clock.GetUtcNow().UtcDateTime;
+        var found = await (
+                from s in db.HealthScores.AsNoTracking().Where(s => s.AccountId == accountId)
+                from o in db.HealthOverrides.AsNoTracking().Where(o => o.AccountId == s.AccountId && o.ExpiresAt > now).DefaultIfEmpty()
+                select new { Score = s, Override = o })
+            .FirstOrDefaultAsync(ct);
+        if (found is not null)
+        {
+            found.Score.Override = found.Override?.ToDomain();
+            return found.Score;
+        }
         var (scores, missing) = await BatchGetAsync([accountId], ct);
         if (missing.Count > 0) throw new NotFoundException("Account", accountId);
         return scores[0];

@@ -41,8 +41,19 @@ public sealed class SignalReader(CustomerHealthDbContext db, EventCatalogueStore
                 .ToListAsync(ct))
             .ToLookup(u => u.AccountId, u => new DailyUsage(u.Day, u.ActiveUsers, u.Events), StringComparer.Ordinal);
 
-        var usersLast30 = await DistinctActiveUsersAsync(ids, last30From, day, ct);
-        var usersPrevious30 = await DistinctActiveUsersAsync(ids, previous30From, last30From.AddDays(-1), ct);
+        // Both windows in one pass over the user-day rollups (the largest table read): distinct users active in the last
+        // 30 days and in the 30 before them.
+        var activeUsers = (await db.UserDailyActivity.AsNoTracking()
+                .Where(u => ids.Contains(u.AccountId) && u.Day >= previous30From && u.Day <= day && u.ActiveEvents > 0)
+                .GroupBy(u => u.AccountId)
+                .Select(g => new
+                {
+                    AccountId = g.Key,
+                    Last30 = g.Where(u => u.Day >= last30From).Select(u => u.UserId).Distinct().Count(),
+                    Previous30 = g.Where(u => u.Day < last30From).Select(u => u.UserId).Distinct().Count(),
+                })
+                .ToListAsync(ct))
+            .ToDictionary(x => x.AccountId, x => (x.Last30, x.Previous30), StringComparer.Ordinal);
 
         var catalogue = await catalogues.GetAsync(ct);
         var keyFeatures = catalogue.KeyFeatures.ToArray();
@@ -91,8 +102,8 @@ public sealed class SignalReader(CustomerHealthDbContext db, EventCatalogueStore
                 Contracts = ContractsOf(own, current, day),
                 Usage = new UsageSignals(
                     days[a.Id].ToArray(),
-                    usersLast30.GetValueOrDefault(a.Id),
-                    usersPrevious30.GetValueOrDefault(a.Id),
+                    activeUsers.GetValueOrDefault(a.Id).Last30,
+                    activeUsers.GetValueOrDefault(a.Id).Previous30,
                     featuresUsed.GetValueOrDefault(a.Id),
                     keyFeatures.Length),
                 Onboarding = plans.GetValueOrDefault(a.Id),
@@ -105,15 +116,6 @@ public sealed class SignalReader(CustomerHealthDbContext db, EventCatalogueStore
     }
 
     private const int UsageFacts30 = 30;
-
-    /// <summary>Distinct users active (an active event) between two days, both included, per account.</summary>
-    private async Task<Dictionary<string, int>> DistinctActiveUsersAsync(string[] ids, DateOnly from, DateOnly to, CancellationToken ct) =>
-        (await db.UserDailyActivity.AsNoTracking()
-            .Where(u => ids.Contains(u.AccountId) && u.Day >= from && u.Day <= to && u.ActiveEvents > 0)
-            .GroupBy(u => u.AccountId)
-            .Select(g => new { AccountId = g.Key, Users = g.Select(u => u.UserId).Distinct().Count() })
-            .ToListAsync(ct))
-        .ToDictionary(x => x.AccountId, x => x.Users, StringComparer.Ordinal);
 
     /// <summary>The contracts in figures as of <paramref name="day"/>; outcomes count once decided by that day.</summary>
     private static ContractSignals? ContractsOf(Contract[] contracts, Contract? current, DateOnly day)

@@ -1,0 +1,90 @@
+using System.Globalization;
+
+namespace CustomerHealth.Benchmarks;
+
+/// <summary>
+/// Options of the modes that measure an existing portfolio (<c>recompute</c>, <c>reads</c>, <c>metrics</c>, <c>quality</c>),
+/// as opposed to the ingestion benchmark (no mode), which makes its own databases.
+/// </summary>
+internal sealed record ModeOptions
+{
+    public required string Mode { get; init; }
+    public ExistingDatabase? Database { get; init; }
+    public int BatchSize { get; init; } = 500;
+    public bool ReadAgain { get; init; }
+    public int Repetitions { get; init; } = 5;
+    public string? AccountId { get; init; }
+    public int Connections { get; init; } = 4;
+    public int Streams { get; init; } = 25;
+    public int WarmUpSeconds { get; init; } = 3;
+    public int DurationSeconds { get; init; } = 15;
+    public string? Truth { get; init; }
+    public int LeadDays { get; init; } = 90;
+    public bool Recompute { get; init; }
+    public DateOnly? RenewalStart { get; init; }
+
+    public static readonly string[] Modes = ["recompute", "reads", "metrics", "quality"];
+
+    public const string Usage = """
+        Modes on an existing portfolio (made by the server's `generate --write direct`; run `migrate` first on PostgreSQL):
+
+          dotnet run -c Release --project tests/CustomerHealth.Benchmarks -- MODE (--postgres CONNECTION | --sqlite FILE) [options]
+
+          recompute   issue 6 (a): reading every account's signals, then RecomputeHealthScores for today over gRPC; wall time,
+                      CPU and peak working set of each
+                        --batch-size N   accounts per batch, 1 to 2000 (default 500, the service's Health:BatchSize)
+                        --read-again     read the signals once more after the recompute (the cache's share)
+          reads       issue 6 (b): h2load against HealthService/GetHealthScore and against a bare gRPC server answering an
+                      empty message, same options, same run; grpc-status counted on the server
+                        --account ID     the account read (default: the first by id)
+                        -c N, -m N       h2load connections (default 4) and streams per connection (default 25); one thread
+                        --warm-up N, -D N  h2load warm-up and measured seconds (default 3 and 15)
+          metrics     issue 8: MetricsService/GetPortfolioMetrics (this month to date, all accounts) over gRPC, repeated
+                        --repetitions N  measured calls after one warm-up call (default 5); the median is reported
+          quality     issue 6: the stored scores against the ground truth: Spearman rank correlation with the latent health
+                      (accounts.csv, mean of the last 30 days), then BacktestHealthScores
+                        --truth FOLDER   the ground truth written by generate (required)
+                        --lead-days N    the backtest's lead (default 90)
+                        --renewal-start YYYY-MM-DD  only renewals ending from this day (the backtest's renewal_start_date):
+                                         leave out those whose lead day is before the generated activity window
+                        --recompute      run RecomputeHealthScores for today first (a fresh load has no stored scores)
+        """ + "\n" + ExistingDatabase.OptionsUsage;
+
+    public static bool IsMode(IReadOnlyList<string> args) => args.Count > 0 && Modes.Contains(args[0]);
+
+    public static ModeOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new ModeOptions { Mode = args[0] };
+        for (var i = 1; i < args.Count; i++)
+        {
+            var name = args[i];
+            if (name == "--read-again") { options = options with { ReadAgain = true }; continue; }
+            if (name == "--recompute") { options = options with { Recompute = true }; continue; }
+            if (i + 1 >= args.Count) throw new ArgumentException($"option '{name}' needs a value");
+            var value = args[++i];
+            if (ExistingDatabase.TryRead(name, value) is { } database) { options = options with { Database = database }; continue; }
+            options = name switch
+            {
+                "--batch-size" => options with { BatchSize = Count(name, value, 1, 2000) },
+                "--repetitions" => options with { Repetitions = Count(name, value, 1, 1000) },
+                "--account" => options with { AccountId = value },
+                "-c" => options with { Connections = Count(name, value, 1, 1000) },
+                "-m" => options with { Streams = Count(name, value, 1, 1000) },
+                "--warm-up" => options with { WarmUpSeconds = Count(name, value, 0, 600) },
+                "-D" => options with { DurationSeconds = Count(name, value, 1, 3600) },
+                "--truth" => options with { Truth = value },
+                "--lead-days" => options with { LeadDays = Count(name, value, 1, 730) },
+                "--renewal-start" => options with { RenewalStart = DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : throw new ArgumentException($"--renewal-start must be a day YYYY-MM-DD (got '{value}')") },
+                _ => throw new ArgumentException($"unknown option '{name}' for {options.Mode}"),
+            };
+        }
+        if (options.Database is null) throw new ArgumentException($"{options.Mode} needs --postgres CONNECTION or --sqlite FILE");
+        if (options.Mode == "quality" && options.Truth is null) throw new ArgumentException("quality needs --truth FOLDER");
+        return options;
+    }
+
+    private static int Count(string name, string value, int min, int max) =>
+        int.TryParse(value.Replace("_", "", StringComparison.Ordinal), NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new ArgumentException($"{name} must be a whole number from {min:N0} to {max:N0} (got '{value}')");
+}
