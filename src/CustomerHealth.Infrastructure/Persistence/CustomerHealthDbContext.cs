@@ -4,6 +4,7 @@ using CustomerHealth.Domain.Onboarding;
 using CustomerHealth.Infrastructure.Engagement;
 using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Onboarding;
+using CustomerHealth.Infrastructure.Renewals;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerHealth.Infrastructure.Persistence;
@@ -32,6 +33,9 @@ public sealed class CustomerHealthDbContext(DbContextOptions<CustomerHealthDbCon
     public DbSet<HealthChangeRow> HealthChanges => Set<HealthChangeRow>();
     public DbSet<HealthOverrideRow> HealthOverrides => Set<HealthOverrideRow>();
     public DbSet<HealthAuditRow> HealthAudit => Set<HealthAuditRow>();
+    public DbSet<RenewalModelRow> RenewalModels => Set<RenewalModelRow>();
+    public DbSet<RenewalPredictionRow> RenewalPredictions => Set<RenewalPredictionRow>();
+    public DbSet<RenewalPredictionChangeRow> RenewalPredictionChanges => Set<RenewalPredictionChangeRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
