@@ -18,6 +18,8 @@ public static class CustomerHealthClientExtensions
         ArgumentNullException.ThrowIfNull(address);
         services.AddGrpcClient<AccountService.AccountServiceClient>(options => options.Address = address)
             .ConfigureChannel(channel => channel.ServiceConfig = RetryingServiceConfig());
+        services.AddGrpcClient<RenewalService.RenewalServiceClient>(options => options.Address = address)
+            .ConfigureChannel(channel => channel.ServiceConfig = RetryingServiceConfig());
         return services;
     }
 

@@ -7,6 +7,7 @@ builder.AddCustomerHealthPersistence();
 builder.AddCustomerHealthEngagement();
 builder.AddCustomerHealthOnboarding();
 builder.AddCustomerHealthScoring();
+builder.AddCustomerHealthRenewals();
 builder.AddCustomerHealthGrpc();
 builder.AddCustomerHealthDemo(demo);
 

@@ -70,28 +70,18 @@ public sealed class RenewalTraining(
         try
         {
             var featureClock = Stopwatch.StartNew();
-            var lastEnd = Today.AddDays(leadDays);
-            var decided = await db.Contracts.AsNoTracking()
-                .Where(c => c.Outcome != null && c.EndDate <= lastEnd)
-                .Select(c => new { c.Id, c.AccountId, c.ArrAmount, c.Currency, c.EndDate, c.Outcome!.Kind })
-                .ToListAsync(ct);
-            var counts = new OutcomeCounts(decided.Count(c => c.Kind == RenewalOutcomeKind.Renewed), decided.Count(c => c.Kind == RenewalOutcomeKind.Churned));
-            if (WhyTooFew(counts) is { } why)
+            var available = await CountOutcomesAsync(leadDays, ct);
+            if (WhyTooFew(available) is { } why)
             {
                 throw new RuleViolationException("NOT_ENOUGH_OUTCOMES", $"Cannot train a renewal model: {why}. The heuristic prior serves meanwhile.",
                     new Dictionary<string, string>
                     {
-                        ["renewals"] = counts.Renewals.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                        ["churns"] = counts.Churns.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        ["renewals"] = available.Renewals.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        ["churns"] = available.Churns.ToString(System.Globalization.CultureInfo.InvariantCulture),
                         ["minimum_per_class"] = options.MinimumOutcomesPerClass.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     });
             }
-            var renewed = decided.ToDictionary(c => c.Id, c => c.Kind == RenewalOutcomeKind.Renewed, StringComparer.Ordinal);
-            var requests = decided
-                .Select(c => new RenewalFeatureRequest(c.AccountId, c.Id, c.ArrAmount, c.Currency, c.EndDate, HealthRecomputer.EndOf(c.EndDate.AddDays(-leadDays))))
-                .ToArray();
-            var rows = await features.ReadAsync(requests, ct);
-            var outcomes = rows.Select(r => new TrainingOutcome(r.Request.ContractId, r.Request.RenewalDate, r.Features, renewed[r.Request.ContractId])).ToArray();
+            var (counts, outcomes) = await BuildTrainingSetAsync(leadDays, ct);
             var featureSeconds = featureClock.Elapsed.TotalSeconds;
 
             var settings = new RenewalTrainingSettings(options.HoldoutShare, options.CalibrationShare);
@@ -107,6 +97,29 @@ public sealed class RenewalTraining(
             Gate.Release();
         }
     }
+
+    /// <summary>
+    /// The training rows: every recorded renewal or churn whose lead day is today or earlier, with its features as of the end
+    /// of its lead day (<c>renewal date − <paramref name="leadDays"/></c>); outcomes of accounts since deleted are left out.
+    /// </summary>
+    public async Task<(OutcomeCounts Counts, IReadOnlyList<TrainingOutcome> Outcomes)> BuildTrainingSetAsync(int leadDays, CancellationToken ct)
+    {
+        var lastEnd = Today.AddDays(leadDays);
+        var decided = await db.Contracts.AsNoTracking()
+            .Where(c => c.Outcome != null && c.EndDate <= lastEnd)
+            .Select(c => new { c.Id, c.AccountId, c.ArrAmount, c.Currency, c.EndDate, c.Outcome!.Kind })
+            .ToListAsync(ct);
+        var counts = new OutcomeCounts(decided.Count(c => c.Kind == RenewalOutcomeKind.Renewed), decided.Count(c => c.Kind == RenewalOutcomeKind.Churned));
+        var renewed = decided.ToDictionary(c => c.Id, c => c.Kind == RenewalOutcomeKind.Renewed, StringComparer.Ordinal);
+        var requests = decided
+            .Select(c => new RenewalFeatureRequest(c.AccountId, c.Id, c.ArrAmount, c.Currency, c.EndDate, LeadInstant(c.EndDate, leadDays)))
+            .ToArray();
+        var rows = await features.ReadAsync(requests, ct);
+        return (counts, rows.Select(r => new TrainingOutcome(r.Request.ContractId, r.Request.RenewalDate, r.Features, renewed[r.Request.ContractId])).ToArray());
+    }
+
+    /// <summary>The instant a training row's features are taken as of: the end of the day <paramref name="leadDays"/> before the renewal date.</summary>
+    public static DateTimeOffset LeadInstant(DateOnly renewalDate, int leadDays) => HealthRecomputer.EndOf(renewalDate.AddDays(-leadDays));
 
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 }
