@@ -12,10 +12,11 @@ public sealed record RenewalFeatureRequest(string AccountId, string ContractId, 
 public sealed record RenewalFeatureRow(RenewalFeatureRequest Request, RenewalFeatureVector Features, double? HealthScore, CsTier Tier);
 
 /// <summary>
-/// Reads what <see cref="RenewalFeatures.Build"/> needs, for training and live prediction alike: for each distinct as-of
-/// instant, the accounts' signals as of that instant and as of 30 days before (one set-based read per source and batch,
-/// through <see cref="SignalReader"/>, which ignores anything dated later), each scored with the scorecard in force at the
-/// instant. Nothing recorded after the instant can reach a row. Requests of accounts that no longer exist are left out.
+/// Reads what <see cref="RenewalFeatures.Build"/> needs, for training and live prediction alike: each request's account
+/// signals as of its instant and as of 30 days before (<see cref="SignalReader.ReadManyAsync"/>: one set-based read per
+/// source for a chunk of requests sorted by instant, each request keeping only what its own instant allows), each scored
+/// with the scorecard in force at the instant. Nothing recorded after the instant can reach a row. Requests of accounts
+/// that no longer exist are left out.
 /// </summary>
 public sealed class RenewalFeatureReader(SignalReader signals, ScorecardStore scorecards)
 {
@@ -25,24 +26,25 @@ public sealed class RenewalFeatureReader(SignalReader signals, ScorecardStore sc
     public async Task<IReadOnlyList<RenewalFeatureRow>> ReadAsync(IReadOnlyCollection<RenewalFeatureRequest> requests, CancellationToken ct)
     {
         var rows = new List<RenewalFeatureRow>(requests.Count);
-        foreach (var instant in requests.GroupBy(r => r.AsOf))
+        var scorecardsAt = new Dictionary<DateTimeOffset, Scorecard>();
+        // Sorted by instant and chunked, so each chunk's instants are close together and its reads span little history.
+        foreach (var chunk in requests.OrderBy(r => r.AsOf).ThenBy(r => r.AccountId, StringComparer.Ordinal).Chunk(BatchSize))
         {
-            var asOf = instant.Key;
-            var scorecard = await scorecards.InForceAtAsync(asOf.UtcDateTime, ct);
-            foreach (var chunk in instant.Chunk(BatchSize))
+            foreach (var instant in chunk.Select(r => r.AsOf).Distinct())
             {
-                var ids = chunk.Select(r => r.AccountId).Distinct(StringComparer.Ordinal).ToArray();
-                var now = (await signals.ReadAsync(ids, asOf, scorecard.UsageHistoryDays, ct)).ToDictionary(r => r.AccountId, StringComparer.Ordinal);
-                var before = (await signals.ReadAsync(ids, asOf.AddDays(-ScoreChangeDays), scorecard.UsageHistoryDays, ct))
-                    .ToDictionary(r => r.AccountId, r => HealthScorer.Score(r.Signals, scorecard).Score, StringComparer.Ordinal);
-                var scores = now.ToDictionary(kv => kv.Key, kv => HealthScorer.Score(kv.Value.Signals, scorecard), StringComparer.Ordinal);
-                foreach (var request in chunk)
-                {
-                    if (!now.TryGetValue(request.AccountId, out var read)) continue;
-                    var score = scores[request.AccountId];
-                    var features = RenewalFeatures.Build(new RenewalFeatureInput(read.Signals, score, before.GetValueOrDefault(request.AccountId), request.Arr, request.RenewalDate));
-                    rows.Add(new RenewalFeatureRow(request, features, score.Score, read.Signals.Tier));
-                }
+                if (!scorecardsAt.ContainsKey(instant)) scorecardsAt[instant] = await scorecards.InForceAtAsync(instant.UtcDateTime, ct);
+            }
+            var historyDays = chunk.Max(r => scorecardsAt[r.AsOf].UsageHistoryDays);
+            var now = await signals.ReadManyAsync(chunk.Select(r => new SignalRequest(r.AccountId, r.AsOf)).ToArray(), historyDays, ct);
+            var before = await signals.ReadManyAsync(chunk.Select(r => new SignalRequest(r.AccountId, r.AsOf.AddDays(-ScoreChangeDays))).ToArray(), historyDays, ct);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                if (now[i] is not { } read) continue;
+                var scorecard = scorecardsAt[chunk[i].AsOf];
+                var score = HealthScorer.Score(read.Signals, scorecard);
+                var scoreBefore = before[i] is { } earlier ? HealthScorer.Score(earlier.Signals, scorecard).Score : null;
+                var features = RenewalFeatures.Build(new RenewalFeatureInput(read.Signals, score, scoreBefore, chunk[i].Arr, chunk[i].RenewalDate));
+                rows.Add(new RenewalFeatureRow(chunk[i], features, score.Score, read.Signals.Tier));
             }
         }
         return rows;
