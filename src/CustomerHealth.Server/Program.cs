@@ -1,5 +1,6 @@
 using CustomerHealth.Server.Demo;
 using CustomerHealth.Server.Hosting;
+using CustomerHealth.Server.Renewals;
 
 var builder = WebApplication.CreateBuilder(DemoMode.Strip(args, out var demo));
 
@@ -20,6 +21,10 @@ if (ServerCommands.IsMigrateCommand(args))
 if (GenerateCommand.IsGenerateCommand(args))
 {
     return await app.RunGenerateCommandAsync(args);
+}
+if (EvaluateCommand.IsEvaluateCommand(args))
+{
+    return await app.RunEvaluateCommandAsync(args);
 }
 
 await app.MigrateOnStartupIfConfiguredAsync();

@@ -106,7 +106,7 @@ public static class RenewalTrainer
             }));
     }
 
-    internal static string Name(RenewalModelKind kind) => kind switch
+    public static string Name(RenewalModelKind kind) => kind switch
     {
         RenewalModelKind.LogisticRegression => "logistic_regression",
         RenewalModelKind.GradientBoostedTrees => "gradient_boosted_trees",
