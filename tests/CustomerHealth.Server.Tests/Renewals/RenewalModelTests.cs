@@ -24,8 +24,10 @@ public sealed class RenewalModelOnSqlServer(SqlServerTestDatabase database) : Re
 public abstract class RenewalModelTests<TDatabase>(TDatabase database) : RenewalScenario<TDatabase>(database)
     where TDatabase : TestDatabase
 {
+    /// <summary>The class's portfolio, loaded once (the tests of a class share its database).</summary>
     private async Task GivenSyntheticPortfolio()
     {
+        if (await Service.InDatabaseAsync(db => db.Accounts.AnyAsync(a => a.Id.StartsWith("syn-"), Ct))) return;
         var options = new PortfolioOptions
         {
             Accounts = 300,
@@ -138,6 +140,39 @@ public abstract class RenewalModelTests<TDatabase>(TDatabase database) : Renewal
         Assert.Equal(1, Assert.Single(next.Models).Version);
         Assert.False(next.Models[0].Serving);
     }
+
+    [Fact]
+    public async Task SignalsReadForManyInstantsAtOnceAreThoseReadOneInstantAtATime()
+    {
+        await GivenSyntheticPortfolio();
+        await using var scope = Service.Services.CreateAsyncScope();
+        var reader = scope.ServiceProvider.GetRequiredService<CustomerHealth.Infrastructure.Health.SignalReader>();
+        var ids = await Service.InDatabaseAsync(db => db.Accounts.Where(a => a.Id.StartsWith("syn-")).OrderBy(a => a.Id).Select(a => a.Id).Take(60).ToListAsync(Ct));
+        DateTimeOffset[] instants = [DefaultNow, DefaultNow.AddDays(-9).AddHours(-3), DefaultNow.AddDays(-40)];
+        var requests = ids.SelectMany(id => instants.Select(at => new CustomerHealth.Infrastructure.Health.SignalRequest(id, at))).Append(new("syn-unknown", DefaultNow)).ToArray();
+
+        var many = await reader.ReadManyAsync(requests, 60, Ct);
+
+        Assert.Null(many[^1]);
+        foreach (var at in instants)
+        {
+            var one = (await reader.ReadAsync(ids, at, 60, Ct)).ToDictionary(r => r.AccountId);
+            foreach (var (request, read) in requests.Zip(many).Where(x => x.First.AsOf == at && x.First.AccountId != "syn-unknown"))
+            {
+                var expected = one[request.AccountId].Signals;
+                var actual = read!.Signals;
+                Assert.Equal(Describe(expected), Describe(actual));
+                Assert.Equal(one[request.AccountId].CurrentContract?.Id, read.CurrentContract?.Id);
+            }
+        }
+    }
+
+    /// <summary>Every figure of a set of signals as text (the records hold lists, which records compare by reference).</summary>
+    private static string Describe(Domain.Health.AccountSignals s) => string.Join("|",
+        s.AsOf, s.Tier, s.AccountCreatedOn, s.Contracts, s.Usage.ActiveUsersLast30Days, s.Usage.ActiveUsersPrevious30Days, s.Usage.KeyFeaturesUsedLast30Days,
+        s.Usage.KeyFeaturesInCatalogue, string.Join(",", s.Usage.Days.OrderBy(d => d.Day)), s.Onboarding?.StartDate,
+        string.Join(",", s.Onboarding?.Milestones.Select(m => m.ToString()) ?? []), string.Join(",", s.NpsAnswers.OrderBy(n => n.AnsweredAt)),
+        string.Join(",", s.Tickets.OrderBy(t => t.OpenedAt).ThenBy(t => t.Severity)), s.LastTouchpointAt);
 
     private static DateOnly Day(Google.Type.Date date) => new(date.Year, date.Month, date.Day);
 }
