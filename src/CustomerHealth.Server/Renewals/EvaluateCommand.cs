@@ -15,8 +15,9 @@ namespace CustomerHealth.Server.Renewals;
 public static class EvaluateCommand
 {
     public const string Usage = """
-        usage: dotnet run --project src/CustomerHealth.Server -c Release -- renewals-evaluate [--lead-days N]
-          --lead-days N   features as of N days before each renewal date (default Renewals:LeadDays, 90)
+        usage: dotnet run --project src/CustomerHealth.Server -c Release -- renewals-evaluate [--lead-days N] [--features FILE]
+          --lead-days N    features as of N days before each renewal date (default Renewals:LeadDays, 90)
+          --features FILE  also write the training rows (contract, renewal date, renewed, every feature) as CSV
         """;
 
     public static bool IsEvaluateCommand(string[] args) => args.Length > 0 && args[0] == "renewals-evaluate";
@@ -25,12 +26,18 @@ public static class EvaluateCommand
     {
         var options = app.Services.GetRequiredService<RenewalOptions>();
         var lead = options.LeadDays;
-        if (args.Length == 3 && args[1] == "--lead-days" && int.TryParse(args[2], NumberStyles.None, CultureInfo.InvariantCulture, out var given) && given is >= 1 and <= 365)
-            lead = given;
-        else if (args.Length != 1)
+        string? featuresFile = null;
+        for (var i = 1; i < args.Length; i += 2)
         {
-            await Console.Error.WriteLineAsync(Usage);
-            return 2;
+            if (i + 1 < args.Length && args[i] == "--lead-days" && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var given) && given is >= 1 and <= 365)
+                lead = given;
+            else if (i + 1 < args.Length && args[i] == "--features")
+                featuresFile = args[i + 1];
+            else
+            {
+                await Console.Error.WriteLineAsync(Usage);
+                return 2;
+            }
         }
         await app.MigrateOnStartupIfConfiguredAsync();
         await using var scope = app.Services.CreateAsyncScope();
@@ -46,6 +53,15 @@ public static class EvaluateCommand
         var model = await training.TrainAsync(lead, "evaluate", app.Lifetime.ApplicationStopping);
         var total = started.Elapsed.TotalSeconds;
         Console.Write(Report(model, total));
+        if (featuresFile is not null)
+        {
+            var (_, rows) = await training.BuildTrainingSetAsync(lead, app.Lifetime.ApplicationStopping);
+            await using var csv = new StreamWriter(featuresFile);
+            await csv.WriteLineAsync("contract_id,renewal_date,renewed," + string.Join(',', RenewalFeatures.Names));
+            foreach (var r in rows.OrderBy(r => r.RenewalDate).ThenBy(r => r.ContractId, StringComparer.Ordinal))
+                await csv.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{r.ContractId},{r.RenewalDate:yyyy-MM-dd},{(r.Renewed ? 1 : 0)},{string.Join(',', r.Features.Values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))}"));
+            Console.WriteLine($"Training rows written to {Path.GetFullPath(featuresFile)}.");
+        }
         return 0;
     }
 
