@@ -18,10 +18,24 @@ public static class CustomerHealthClientExtensions
         ArgumentNullException.ThrowIfNull(address);
         services.AddGrpcClient<AccountService.AccountServiceClient>(options => options.Address = address)
             .ConfigureChannel(channel => channel.ServiceConfig = RetryingServiceConfig());
+        services.AddGrpcClient<EngagementService.EngagementServiceClient>(options => options.Address = address)
+            .ConfigureChannel(channel => channel.ServiceConfig = RetryingServiceConfig());
+        services.AddGrpcClient<OnboardingService.OnboardingServiceClient>(options => options.Address = address)
+            .ConfigureChannel(channel => channel.ServiceConfig = RetryingServiceConfig());
+        services.AddGrpcClient<HealthService.HealthServiceClient>(options => options.Address = address)
+            .ConfigureChannel(channel => channel.ServiceConfig = RetryingServiceConfig());
+        services.AddGrpcClient<RenewalService.RenewalServiceClient>(options => options.Address = address)
+            .ConfigureChannel(channel => channel.ServiceConfig = RetryingServiceConfig());
+        services.AddGrpcClient<MetricsService.MetricsServiceClient>(options => options.Address = address)
+            .ConfigureChannel(channel => channel.ServiceConfig = RetryingServiceConfig());
         return services;
     }
 
-    private static ServiceConfig RetryingServiceConfig() => new()
+    /// <summary>
+    /// Retries calls answered UNAVAILABLE (the service's answer to a database that is briefly busy or unreachable) up to
+    /// three times with exponential backoff. Every write of the API is idempotent, so a retry is always safe.
+    /// </summary>
+    public static ServiceConfig RetryingServiceConfig() => new()
     {
         MethodConfigs =
         {

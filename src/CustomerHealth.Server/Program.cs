@@ -1,5 +1,6 @@
 using CustomerHealth.Server.Demo;
 using CustomerHealth.Server.Hosting;
+using CustomerHealth.Server.Renewals;
 
 var builder = WebApplication.CreateBuilder(DemoMode.Strip(args, out var demo));
 
@@ -7,6 +8,7 @@ builder.AddCustomerHealthPersistence();
 builder.AddCustomerHealthEngagement();
 builder.AddCustomerHealthOnboarding();
 builder.AddCustomerHealthScoring();
+builder.AddCustomerHealthRenewals();
 builder.AddCustomerHealthGrpc();
 builder.AddCustomerHealthDemo(demo);
 
@@ -19,6 +21,10 @@ if (ServerCommands.IsMigrateCommand(args))
 if (GenerateCommand.IsGenerateCommand(args))
 {
     return await app.RunGenerateCommandAsync(args);
+}
+if (EvaluateCommand.IsEvaluateCommand(args))
+{
+    return await app.RunEvaluateCommandAsync(args);
 }
 
 await app.MigrateOnStartupIfConfiguredAsync();

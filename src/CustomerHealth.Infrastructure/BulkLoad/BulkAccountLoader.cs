@@ -97,7 +97,7 @@ public sealed class BulkAccountLoader(CustomerHealthDbContext db, DatabaseOption
                 {
                     var plan = OnboardingPlan.Create(account.Id, contracts.Min(c => c.StartDate), await TemplateAsync(account.EffectiveTier, ct), now);
                     foreach (var c in input.Completions) plan.CompleteManually(c.MilestoneKey, c.CompletedBy, c.Note, c.CompletedAt, now);
-                    var seats = Contract.CurrentOf(contracts, today)?.Seats ?? 0;
+                    var seats = OnboardingEvidence.PlanSeats(contracts, plan.StartDate, today);
                     plan.ApplyEvidence(new OnboardingEvidence(catalogue, input.Activity.FirstEvents, input.Activity.FirstActiveDays, seats), now);
                     db.Add(plan);
                 }

@@ -18,6 +18,8 @@ public sealed class ReplicaLeases(IServiceScopeFactory scopes, TimeProvider cloc
         public const string HealthDailyPass = "health-daily-pass";
         public const string OnboardingEvaluation = "onboarding-evaluation";
         public const string RetentionPurge = "retention-purge";
+        public const string RenewalPredictions = "renewal-predictions";
+        public const string RenewalTraining = "renewal-training";
     }
 
     /// <summary>The host, the process and a random part: unique per process, and readable in <c>work_leases</c>.</summary>

@@ -15,7 +15,7 @@ public sealed record AccountSignalsRead(string AccountId, AccountSignals Signals
 /// query per source for the whole batch (daily rollups, user-day rollups, feature-day rollups, contracts, onboarding
 /// plans, NPS answers, tickets, touchpoints), never raw events and never a query per account.
 /// </summary>
-public sealed class SignalReader(CustomerHealthDbContext db, EventCatalogueStore catalogues)
+public sealed partial class SignalReader(CustomerHealthDbContext db, EventCatalogueStore catalogues)
 {
     /// <summary>The signals of those of <paramref name="accountIds"/> that exist (unknown ids are left out).</summary>
     public async Task<IReadOnlyList<AccountSignalsRead>> ReadAsync(IReadOnlyCollection<string> accountIds, DateTimeOffset asOf, int usageHistoryDays, CancellationToken ct)

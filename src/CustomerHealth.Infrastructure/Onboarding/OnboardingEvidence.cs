@@ -31,9 +31,17 @@ internal sealed class OnboardingEvidence(EventCatalogue catalogue, IReadOnlyDict
             .ToListAsync(ct);
         firstActiveDays.Sort();
         var contracts = await db.Contracts.AsNoTracking().Where(c => c.AccountId == plan.AccountId).ToListAsync(ct);
-        var seats = Contract.CurrentOf(contracts, today)?.Seats ?? 0;
-        return new OnboardingEvidence(catalogue, firstEvents, firstActiveDays, seats);
+        return new OnboardingEvidence(catalogue, firstEvents, firstActiveDays, PlanSeats(contracts, plan.StartDate, today));
     }
+
+    /// <summary>
+    /// The seats a plan's seat-share milestones are measured against: those of the contract running when the plan started
+    /// (what was sold for onboarding), else of today's current contract. Not simply today's: a plan evaluated after the
+    /// fact (a backfill, a late event) would otherwise see 0 seats once the account has churned, and an outcome recorded
+    /// a year later would decide whether a milestone of its first 90 days was reached (a leak into renewal training).
+    /// </summary>
+    public static int PlanSeats(IReadOnlyCollection<Contract> contracts, DateOnly planStart, DateOnly today) =>
+        (contracts.Where(c => c.CoversDay(planStart)).MaxBy(c => c.StartDate) ?? Contract.CurrentOf(contracts, today))?.Seats ?? 0;
 
     public DateTime? ReachedAt(MilestoneRule rule) => rule.Kind switch
     {

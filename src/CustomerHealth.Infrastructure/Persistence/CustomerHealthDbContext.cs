@@ -5,6 +5,7 @@ using CustomerHealth.Infrastructure.Coordination;
 using CustomerHealth.Infrastructure.Engagement;
 using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Onboarding;
+using CustomerHealth.Infrastructure.Renewals;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerHealth.Infrastructure.Persistence;
@@ -34,6 +35,9 @@ public sealed class CustomerHealthDbContext(DbContextOptions<CustomerHealthDbCon
     public DbSet<HealthOverrideRow> HealthOverrides => Set<HealthOverrideRow>();
     public DbSet<HealthAuditRow> HealthAudit => Set<HealthAuditRow>();
     public DbSet<WorkLease> WorkLeases => Set<WorkLease>();
+    public DbSet<RenewalModelRow> RenewalModels => Set<RenewalModelRow>();
+    public DbSet<RenewalPredictionRow> RenewalPredictions => Set<RenewalPredictionRow>();
+    public DbSet<RenewalPredictionChangeRow> RenewalPredictionChanges => Set<RenewalPredictionChangeRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

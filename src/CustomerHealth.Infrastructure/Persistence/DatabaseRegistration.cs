@@ -46,6 +46,12 @@ public static class DatabaseRegistration
         services.AddScoped<HealthChangeFeed>();
         services.AddScoped<HealthOverrideStore>();
         services.AddScoped<Metrics.PortfolioInputsReader>();
+        services.AddSingleton<Renewals.RenewalModelCache>();
+        services.AddScoped<Renewals.RenewalFeatureReader>();
+        services.AddScoped<Renewals.RenewalModelStore>();
+        services.AddScoped<Renewals.RenewalTraining>();
+        services.AddScoped<Renewals.RenewalPredictor>();
+        services.AddScoped<Renewals.RenewalStore>();
         services.AddScoped<DatabaseMigrator>();
         services.AddScoped<Coordination.LeaseStore>();
         services.AddSingleton<Coordination.ReplicaLeases>();

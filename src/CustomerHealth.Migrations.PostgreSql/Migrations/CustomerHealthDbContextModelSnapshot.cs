@@ -965,6 +965,200 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                     b.ToTable("onboarding_templates", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Renewals.RenewalModelRow", b =>
+                {
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<string>("DetailJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("detail");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("LeadDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("lead_days");
+
+                    b.Property<byte[]>("ModelBytes")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("model");
+
+                    b.Property<int>("OutcomeCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("outcome_count");
+
+                    b.Property<bool>("Serving")
+                        .HasColumnType("boolean")
+                        .HasColumnName("serving");
+
+                    b.Property<DateTime>("TrainedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("trained_at");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("trigger");
+
+                    b.HasKey("Version");
+
+                    b.HasIndex("Serving")
+                        .HasDatabaseName("ix_renewal_models_serving");
+
+                    b.ToTable("renewal_models", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Renewals.RenewalPredictionChangeRow", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("computed_at");
+
+                    b.Property<string>("ContractId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("contract_id");
+
+                    b.Property<int>("ModelVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("model_version");
+
+                    b.Property<double?>("PreviousProbability")
+                        .HasColumnType("double precision")
+                        .HasColumnName("previous_probability");
+
+                    b.Property<int>("PreviousRisk")
+                        .HasColumnType("integer")
+                        .HasColumnName("previous_risk");
+
+                    b.Property<double?>("Probability")
+                        .HasColumnType("double precision")
+                        .HasColumnName("probability");
+
+                    b.Property<int>("Reason")
+                        .HasColumnType("integer")
+                        .HasColumnName("reason");
+
+                    b.Property<DateOnly>("RenewalDate")
+                        .HasColumnType("date")
+                        .HasColumnName("renewal_date");
+
+                    b.Property<int>("Risk")
+                        .HasColumnType("integer")
+                        .HasColumnName("risk");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("ContractId", "Sequence")
+                        .HasDatabaseName("ix_renewal_prediction_changes_contract");
+
+                    b.ToTable("renewal_prediction_changes", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Renewals.RenewalPredictionRow", b =>
+                {
+                    b.Property<string>("ContractId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("contract_id");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("account_id");
+
+                    b.Property<double>("ArrChangeRatio")
+                        .HasColumnType("double precision")
+                        .HasColumnName("arr_change_ratio");
+
+                    b.Property<long>("ArrMicros")
+                        .HasColumnType("bigint")
+                        .HasColumnName("arr_micros");
+
+                    b.Property<DateTime>("AsOf")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("as_of");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("computed_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<string>("DriversJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("drivers");
+
+                    b.Property<long>("ExpectedArrMicros")
+                        .HasColumnType("bigint")
+                        .HasColumnName("expected_arr_micros");
+
+                    b.Property<double?>("HealthScore")
+                        .HasColumnType("double precision")
+                        .HasColumnName("health_score");
+
+                    b.Property<int>("ModelKind")
+                        .HasColumnType("integer")
+                        .HasColumnName("model_kind");
+
+                    b.Property<int>("ModelVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("model_version");
+
+                    b.Property<double>("Probability")
+                        .HasColumnType("double precision")
+                        .HasColumnName("probability");
+
+                    b.Property<DateOnly>("RenewalDate")
+                        .HasColumnType("date")
+                        .HasColumnName("renewal_date");
+
+                    b.Property<int>("Risk")
+                        .HasColumnType("integer")
+                        .HasColumnName("risk");
+
+                    b.HasKey("ContractId");
+
+                    b.HasIndex("AccountId")
+                        .HasDatabaseName("ix_renewal_predictions_account");
+
+                    b.HasIndex("Probability", "ContractId")
+                        .HasDatabaseName("ix_renewal_predictions_probability");
+
+                    b.HasIndex("RenewalDate", "ContractId")
+                        .HasDatabaseName("ix_renewal_predictions_date");
+
+                    b.ToTable("renewal_predictions", (string)null);
+                });
+
             modelBuilder.Entity("CustomerHealth.Domain.Accounts.Contract", b =>
                 {
                     b.HasOne("CustomerHealth.Domain.Accounts.Account", null)

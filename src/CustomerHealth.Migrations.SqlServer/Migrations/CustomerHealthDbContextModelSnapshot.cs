@@ -997,6 +997,203 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                     b.ToTable("onboarding_templates", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Renewals.RenewalModelRow", b =>
+                {
+                    b.Property<int>("Version")
+                        .HasColumnType("int")
+                        .HasColumnName("version");
+
+                    b.Property<string>("DetailJson")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)")
+                        .HasColumnName("detail");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("int")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("LeadDays")
+                        .HasColumnType("int")
+                        .HasColumnName("lead_days");
+
+                    b.Property<byte[]>("ModelBytes")
+                        .IsRequired()
+                        .HasColumnType("varbinary(max)")
+                        .HasColumnName("model");
+
+                    b.Property<int>("OutcomeCount")
+                        .HasColumnType("int")
+                        .HasColumnName("outcome_count");
+
+                    b.Property<bool>("Serving")
+                        .HasColumnType("bit")
+                        .HasColumnName("serving");
+
+                    b.Property<DateTime>("TrainedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("trained_at");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)")
+                        .HasColumnName("trigger");
+
+                    b.HasKey("Version");
+
+                    b.HasIndex("Serving")
+                        .HasDatabaseName("ix_renewal_models_serving");
+
+                    b.ToTable("renewal_models", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Renewals.RenewalPredictionChangeRow", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Sequence"));
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("computed_at");
+
+                    b.Property<string>("ContractId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("contract_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+
+                    b.Property<int>("ModelVersion")
+                        .HasColumnType("int")
+                        .HasColumnName("model_version");
+
+                    b.Property<double?>("PreviousProbability")
+                        .HasColumnType("float")
+                        .HasColumnName("previous_probability");
+
+                    b.Property<int>("PreviousRisk")
+                        .HasColumnType("int")
+                        .HasColumnName("previous_risk");
+
+                    b.Property<double?>("Probability")
+                        .HasColumnType("float")
+                        .HasColumnName("probability");
+
+                    b.Property<int>("Reason")
+                        .HasColumnType("int")
+                        .HasColumnName("reason");
+
+                    b.Property<DateOnly>("RenewalDate")
+                        .HasColumnType("date")
+                        .HasColumnName("renewal_date");
+
+                    b.Property<int>("Risk")
+                        .HasColumnType("int")
+                        .HasColumnName("risk");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("ContractId", "Sequence")
+                        .HasDatabaseName("ix_renewal_prediction_changes_contract");
+
+                    b.ToTable("renewal_prediction_changes", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Renewals.RenewalPredictionRow", b =>
+                {
+                    b.Property<string>("ContractId")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("contract_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+
+                    b.Property<double>("ArrChangeRatio")
+                        .HasColumnType("float")
+                        .HasColumnName("arr_change_ratio");
+
+                    b.Property<long>("ArrMicros")
+                        .HasColumnType("bigint")
+                        .HasColumnName("arr_micros");
+
+                    b.Property<DateTime>("AsOf")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("as_of");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("computed_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("nchar(3)")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<string>("DriversJson")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)")
+                        .HasColumnName("drivers");
+
+                    b.Property<long>("ExpectedArrMicros")
+                        .HasColumnType("bigint")
+                        .HasColumnName("expected_arr_micros");
+
+                    b.Property<double?>("HealthScore")
+                        .HasColumnType("float")
+                        .HasColumnName("health_score");
+
+                    b.Property<int>("ModelKind")
+                        .HasColumnType("int")
+                        .HasColumnName("model_kind");
+
+                    b.Property<int>("ModelVersion")
+                        .HasColumnType("int")
+                        .HasColumnName("model_version");
+
+                    b.Property<double>("Probability")
+                        .HasColumnType("float")
+                        .HasColumnName("probability");
+
+                    b.Property<DateOnly>("RenewalDate")
+                        .HasColumnType("date")
+                        .HasColumnName("renewal_date");
+
+                    b.Property<int>("Risk")
+                        .HasColumnType("int")
+                        .HasColumnName("risk");
+
+                    b.HasKey("ContractId");
+
+                    b.HasIndex("AccountId")
+                        .HasDatabaseName("ix_renewal_predictions_account");
+
+                    b.HasIndex("Probability", "ContractId")
+                        .HasDatabaseName("ix_renewal_predictions_probability");
+
+                    b.HasIndex("RenewalDate", "ContractId")
+                        .HasDatabaseName("ix_renewal_predictions_date");
+
+                    b.ToTable("renewal_predictions", (string)null);
+                });
+
             modelBuilder.Entity("CustomerHealth.Domain.Accounts.Contract", b =>
                 {
                     b.HasOne("CustomerHealth.Domain.Accounts.Account", null)

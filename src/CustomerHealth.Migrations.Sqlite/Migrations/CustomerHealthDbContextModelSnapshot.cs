@@ -954,6 +954,198 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                     b.ToTable("onboarding_templates", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Renewals.RenewalModelRow", b =>
+                {
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<string>("DetailJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("LeadDays")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lead_days");
+
+                    b.Property<byte[]>("ModelBytes")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("model");
+
+                    b.Property<int>("OutcomeCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("outcome_count");
+
+                    b.Property<bool>("Serving")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("serving");
+
+                    b.Property<DateTime>("TrainedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trained_at");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trigger");
+
+                    b.HasKey("Version");
+
+                    b.HasIndex("Serving")
+                        .HasDatabaseName("ix_renewal_models_serving");
+
+                    b.ToTable("renewal_models", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Renewals.RenewalPredictionChangeRow", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("computed_at");
+
+                    b.Property<string>("ContractId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("contract_id");
+
+                    b.Property<int>("ModelVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("model_version");
+
+                    b.Property<double?>("PreviousProbability")
+                        .HasColumnType("REAL")
+                        .HasColumnName("previous_probability");
+
+                    b.Property<int>("PreviousRisk")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("previous_risk");
+
+                    b.Property<double?>("Probability")
+                        .HasColumnType("REAL")
+                        .HasColumnName("probability");
+
+                    b.Property<int>("Reason")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reason");
+
+                    b.Property<DateOnly>("RenewalDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("renewal_date");
+
+                    b.Property<int>("Risk")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("risk");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("ContractId", "Sequence")
+                        .HasDatabaseName("ix_renewal_prediction_changes_contract");
+
+                    b.ToTable("renewal_prediction_changes", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Renewals.RenewalPredictionRow", b =>
+                {
+                    b.Property<string>("ContractId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("contract_id");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
+
+                    b.Property<double>("ArrChangeRatio")
+                        .HasColumnType("REAL")
+                        .HasColumnName("arr_change_ratio");
+
+                    b.Property<long>("ArrMicros")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("arr_micros");
+
+                    b.Property<DateTime>("AsOf")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("as_of");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("computed_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<string>("DriversJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("drivers");
+
+                    b.Property<long>("ExpectedArrMicros")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expected_arr_micros");
+
+                    b.Property<double?>("HealthScore")
+                        .HasColumnType("REAL")
+                        .HasColumnName("health_score");
+
+                    b.Property<int>("ModelKind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("model_kind");
+
+                    b.Property<int>("ModelVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("model_version");
+
+                    b.Property<double>("Probability")
+                        .HasColumnType("REAL")
+                        .HasColumnName("probability");
+
+                    b.Property<DateOnly>("RenewalDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("renewal_date");
+
+                    b.Property<int>("Risk")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("risk");
+
+                    b.HasKey("ContractId");
+
+                    b.HasIndex("AccountId")
+                        .HasDatabaseName("ix_renewal_predictions_account");
+
+                    b.HasIndex("Probability", "ContractId")
+                        .HasDatabaseName("ix_renewal_predictions_probability");
+
+                    b.HasIndex("RenewalDate", "ContractId")
+                        .HasDatabaseName("ix_renewal_predictions_date");
+
+                    b.ToTable("renewal_predictions", (string)null);
+                });
+
             modelBuilder.Entity("CustomerHealth.Domain.Accounts.Contract", b =>
                 {
                     b.HasOne("CustomerHealth.Domain.Accounts.Account", null)

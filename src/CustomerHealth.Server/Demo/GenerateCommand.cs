@@ -59,7 +59,11 @@ public static class GenerateCommand
             }
             else
             {
-                channel = GrpcChannel.ForAddress(target, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
+                channel = GrpcChannel.ForAddress(target, new GrpcChannelOptions
+                {
+                    HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+                    ServiceConfig = Client.CustomerHealthClientExtensions.RetryingServiceConfig(),
+                });
             }
             using (channel)
             {

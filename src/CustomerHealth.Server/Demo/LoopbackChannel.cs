@@ -18,6 +18,7 @@ public sealed class LoopbackChannel(IServer server, Func<HttpMessageHandler>? ha
         {
             HttpHandler = handler?.Invoke() ?? new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
             MaxReceiveMessageSize = 16 * 1024 * 1024,
+            ServiceConfig = Client.CustomerHealthClientExtensions.RetryingServiceConfig(),
         });
     }
 

@@ -7,6 +7,8 @@ using CustomerHealth.Server.Engagement;
 using CustomerHealth.Server.Health;
 using CustomerHealth.Server.Metrics;
 using CustomerHealth.Server.Onboarding;
+using CustomerHealth.Server.Renewals;
+using CustomerHealth.Infrastructure.Renewals;
 using CustomerHealth.Server.Grpc;
 
 namespace CustomerHealth.Server.Hosting;
@@ -56,6 +58,20 @@ public static class ServiceRegistration
         return builder;
     }
 
+    /// <summary>
+    /// Renewal prediction settings (<c>Renewals:*</c>), the worker that keeps predictions fresh and the one that trains by
+    /// itself when enough new outcomes arrived (<c>Renewals:AutoTrain</c>).
+    /// </summary>
+    public static WebApplicationBuilder AddCustomerHealthRenewals(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(RenewalOptions.Section).Get<RenewalOptions>() ?? new RenewalOptions();
+        if (options.Explain() is { } problem) throw new InvalidOperationException($"Invalid configuration: {problem}.");
+        builder.Services.AddSingleton(options);
+        builder.Services.AddHostedService<RenewalWorker>();
+        if (options.AutoTrain) builder.Services.AddHostedService<RenewalTrainingWorker>();
+        return builder;
+    }
+
     /// <summary>gRPC with the error-mapping interceptor, the grpc.health.v1 service backed by a database check, and reflection.</summary>
     public static WebApplicationBuilder AddCustomerHealthGrpc(this WebApplicationBuilder builder)
     {
@@ -74,6 +90,7 @@ public static class ServiceRegistration
             options.Services.Map(OnboardingGrpcService.ServiceName, _ => true);
             options.Services.Map(HealthGrpcService.ServiceName, _ => true);
             options.Services.Map(MetricsGrpcService.ServiceName, _ => true);
+            options.Services.Map(RenewalGrpcService.ServiceName, _ => true);
         });
         return builder;
     }
@@ -101,10 +118,11 @@ public static class ServiceRegistration
         app.MapGrpcService<OnboardingGrpcService>();
         app.MapGrpcService<HealthGrpcService>();
         app.MapGrpcService<MetricsGrpcService>();
+        app.MapGrpcService<RenewalGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapGet("/", () => Results.Text(
-            "CustomerHealth speaks gRPC (HTTP/2) on this address. Services: customerhealth.v1.AccountService, customerhealth.v1.EngagementService, customerhealth.v1.OnboardingService, customerhealth.v1.HealthService, customerhealth.v1.MetricsService, grpc.health.v1.Health; server reflection is on.\n"));
+            "CustomerHealth speaks gRPC (HTTP/2) on this address. Services: customerhealth.v1.AccountService, customerhealth.v1.EngagementService, customerhealth.v1.OnboardingService, customerhealth.v1.HealthService, customerhealth.v1.MetricsService, customerhealth.v1.RenewalService, grpc.health.v1.Health; server reflection is on.\n"));
         return app;
     }
 }

@@ -26,10 +26,13 @@ public abstract class IntegrationTest<TDatabase> : IClassFixture<TDatabase>, IAs
     /// <summary>The running test's cancellation token, for every call a test makes.</summary>
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>Extra configuration for the class's servers (for example shorter worker intervals); none by default.</summary>
+    protected virtual IReadOnlyDictionary<string, string>? Settings => null;
+
     public virtual ValueTask InitializeAsync()
     {
         Assert.SkipWhen(_database.SkipReason is not null, _database.SkipReason ?? "");
-        _service = new ServiceUnderTest(_database, new ManualClock(DefaultNow));
+        _service = new ServiceUnderTest(_database, new ManualClock(DefaultNow), settings: Settings);
         _ = _service.Server; // starts the host, migrating the database
         return ValueTask.CompletedTask;
     }

@@ -1,0 +1,149 @@
+using CustomerHealth.Domain.Accounts;
+using CustomerHealth.Domain.Health;
+
+namespace CustomerHealth.Domain.Renewals;
+
+/// <summary>
+/// What the feature builder needs about one contract's renewal as of an instant: the account's signals and health score at
+/// that instant, its score 30 days before, and the contract's ARR and renewal date. Training and live prediction pass the
+/// same things, only the instant differs (a lead time before a recorded renewal, or now).
+/// </summary>
+/// <param name="Signals">The account's signals as of the instant (nothing dated later is read).</param>
+/// <param name="Score">The health score computed from <paramref name="Signals"/>.</param>
+/// <param name="ScoreThirtyDaysBefore">The overall score computed as of 30 days before the instant; null when unknown.</param>
+/// <param name="ContractArr">The ARR of the contract whose renewal is predicted (in its own currency).</param>
+/// <param name="RenewalDate">That contract's end date.</param>
+public sealed record RenewalFeatureInput(AccountSignals Signals, HealthScore Score, double? ScoreThirtyDaysBefore, decimal ContractArr, DateOnly RenewalDate);
+
+/// <summary>One contract's features, in the order of <see cref="RenewalFeatures.Names"/>, every value filled (see <see cref="RenewalFeatures.Defaults"/>).</summary>
+public sealed record RenewalFeatureVector(IReadOnlyList<double> Values)
+{
+    public double this[string name] => Values[RenewalFeatures.IndexOf(name)];
+}
+
+/// <summary>
+/// The one feature builder of renewal prediction, used for training rows and live predictions alike. Pure: it reads only
+/// its input, and ignores anything its input dates after the as-of instant (milestones done later, tickets opened later).
+/// A missing value (a component without data, no NPS answer) is filled with a documented neutral default, so the models
+/// see no gaps; <c>data_completeness</c> and <c>has_nps</c> tell them how much was filled.
+/// </summary>
+public static class RenewalFeatures
+{
+    public const string HealthScore = "health_score";
+    public const string ScoreChange30Days = "score_change_30d";
+    public const string Engagement = "engagement";
+    public const string Adoption = "adoption";
+    public const string Momentum = "momentum";
+    public const string Onboarding = "onboarding";
+    public const string Sentiment = "sentiment";
+    public const string Support = "support";
+    public const string Relationship = "relationship";
+    public const string DataCompleteness = "data_completeness";
+    public const string SeatUtilisation = "seat_utilisation";
+    public const string LogActiveUsers30Days = "log_active_users_30d";
+    public const string TenureYears = "tenure_years";
+    public const string LogArr = "log_arr";
+    public const string LowTouch = "tier_low_touch";
+    public const string HighTouch = "tier_high_touch";
+    public const string LatestNps = "latest_nps";
+    public const string HasNps = "has_nps";
+    public const string OpenTickets = "open_tickets";
+    public const string OnboardingCompletion = "onboarding_completion";
+    public const string TimeToValueDays = "time_to_value_days";
+    public const string RenewalsSoFar = "renewals_so_far";
+    public const string DaysToRenewal = "days_to_renewal";
+
+    /// <summary>Seat utilisation above this (more active users than seats) counts as this.</summary>
+    public const double MaxSeatUtilisation = 1.5;
+
+    /// <summary>Time to value when first value is not reached (or there is no plan) counts as at least this many days.</summary>
+    public const int UnreachedTimeToValueDays = 90;
+
+    /// <summary>Time to value is capped here.</summary>
+    public const int MaxTimeToValueDays = 365;
+
+    /// <summary>Every feature's name, in vector order.</summary>
+    public static IReadOnlyList<string> Names { get; } =
+    [
+        HealthScore, ScoreChange30Days, Engagement, Adoption, Momentum, Onboarding, Sentiment, Support, Relationship,
+        DataCompleteness, SeatUtilisation, LogActiveUsers30Days, TenureYears, LogArr, LowTouch, HighTouch, LatestNps, HasNps,
+        OpenTickets, OnboardingCompletion, TimeToValueDays, RenewalsSoFar, DaysToRenewal,
+    ];
+
+    /// <summary>
+    /// The value a feature takes when its source has no data: an unknown overall score 50, no 30-day change 0, a component
+    /// without data its neutral value (momentum 60 = flat, sentiment 70 = passive, support 100 = no tickets, others 50),
+    /// no NPS answer 7.
+    /// </summary>
+    public static IReadOnlyDictionary<string, double> Defaults { get; } = new Dictionary<string, double>(StringComparer.Ordinal)
+    {
+        [HealthScore] = 50, [ScoreChange30Days] = 0, [Engagement] = 50, [Adoption] = 50, [Momentum] = 60, [Onboarding] = 50,
+        [Sentiment] = 70, [Support] = 100, [Relationship] = 50, [LatestNps] = 7,
+    };
+
+    private static readonly Dictionary<string, int> Index = Names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i, StringComparer.Ordinal);
+
+    public static int Count => Names.Count;
+
+    public static int IndexOf(string name) =>
+        Index.TryGetValue(name, out var i) ? i : throw new ArgumentException($"Unknown renewal feature '{name}'.", nameof(name));
+
+    /// <summary>Builds the feature vector of one contract's renewal as of <see cref="AccountSignals.AsOf"/>.</summary>
+    public static RenewalFeatureVector Build(RenewalFeatureInput input)
+    {
+        var s = input.Signals;
+        var score = input.Score;
+        var day = s.AsOfDay;
+        var v = new double[Count];
+
+        v[IndexOf(HealthScore)] = score.Score ?? Defaults[HealthScore];
+        v[IndexOf(ScoreChange30Days)] = score.Score is { } now && input.ScoreThirtyDaysBefore is { } before ? now - before : 0;
+        Component(v, Engagement, score, HealthComponentKind.Engagement);
+        Component(v, Adoption, score, HealthComponentKind.Adoption);
+        Component(v, Momentum, score, HealthComponentKind.Momentum);
+        Component(v, Onboarding, score, HealthComponentKind.Onboarding);
+        Component(v, Sentiment, score, HealthComponentKind.Sentiment);
+        Component(v, Support, score, HealthComponentKind.Support);
+        Component(v, Relationship, score, HealthComponentKind.Relationship);
+        v[IndexOf(DataCompleteness)] = score.Completeness.Share;
+
+        var activeUsers = s.Usage.ActiveUsersLast30Days;
+        v[IndexOf(SeatUtilisation)] = s.Seats > 0 ? Math.Min(MaxSeatUtilisation, (double)activeUsers / s.Seats) : 0;
+        v[IndexOf(LogActiveUsers30Days)] = Math.Log(1 + activeUsers);
+        v[IndexOf(TenureYears)] = Math.Max(0, day.DayNumber - s.CustomerSince.DayNumber) / 365.0;
+        v[IndexOf(LogArr)] = Math.Log(1 + (double)Math.Max(0m, input.ContractArr));
+        v[IndexOf(LowTouch)] = s.Tier == CsTier.LowTouch ? 1 : 0;
+        v[IndexOf(HighTouch)] = s.Tier == CsTier.HighTouch ? 1 : 0;
+
+        var latest = s.NpsAnswers.Where(a => a.AnsweredAt <= s.AsOf).MaxBy(a => a.AnsweredAt);
+        v[IndexOf(LatestNps)] = latest?.Score ?? Defaults[LatestNps];
+        v[IndexOf(HasNps)] = latest is null ? 0 : 1;
+        v[IndexOf(OpenTickets)] = s.Tickets.Count(t => t.OpenedAt <= s.AsOf && (t.ClosedAt is null || t.ClosedAt > s.AsOf));
+
+        var (completion, ttv) = OnboardingFigures(s.Onboarding, day);
+        v[IndexOf(OnboardingCompletion)] = completion;
+        v[IndexOf(TimeToValueDays)] = ttv;
+        v[IndexOf(RenewalsSoFar)] = s.Contracts?.Renewals ?? 0;
+        v[IndexOf(DaysToRenewal)] = Math.Max(0, input.RenewalDate.DayNumber - day.DayNumber);
+        return new RenewalFeatureVector(v);
+    }
+
+    /// <summary>
+    /// The share of the plan's milestones done by <paramref name="day"/> (0 without a plan), and time to value: the days
+    /// from the plan's start to the first-value milestone when done by then, else the days since the start but at least
+    /// <see cref="UnreachedTimeToValueDays"/> (no plan: that floor); capped at <see cref="MaxTimeToValueDays"/>.
+    /// </summary>
+    public static (double Completion, double TimeToValueDays) OnboardingFigures(OnboardingSummary? plan, DateOnly day)
+    {
+        if (plan is null || plan.Milestones.Count == 0) return (0, UnreachedTimeToValueDays);
+        var done = plan.Milestones.Count(m => m.DoneOn is { } d && d <= day);
+        var firstValue = plan.Milestones.FirstOrDefault(m => m.IsFirstValue);
+        double ttv = firstValue?.DoneOn is { } reached && reached <= day
+            ? Math.Max(0, reached.DayNumber - plan.StartDate.DayNumber)
+            : Math.Max(UnreachedTimeToValueDays, day.DayNumber - plan.StartDate.DayNumber);
+        return ((double)done / plan.Milestones.Count, Math.Min(MaxTimeToValueDays, ttv));
+    }
+
+    private static void Component(double[] v, string name, HealthScore score, HealthComponentKind kind) =>
+        v[IndexOf(name)] = score.Component(kind)?.Score ?? Defaults[name];
+}

@@ -1,0 +1,42 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CustomerHealth.Domain.Renewals;
+
+namespace CustomerHealth.Infrastructure.Renewals;
+
+/// <summary>What is kept with a model besides its bytes: how to calibrate and explain it, and how it did.</summary>
+public sealed record RenewalModelDetail
+{
+    public required double PlattA { get; init; }
+    public required double PlattB { get; init; }
+
+    /// <summary>The feature names, in the order the model was trained with.</summary>
+    public required IReadOnlyList<string> FeatureNames { get; init; }
+
+    /// <summary>Each feature's mean over the fitted outcomes: the reference a driver's contribution is measured against.</summary>
+    public required IReadOnlyList<double> FeatureMeans { get; init; }
+    public required int FitCount { get; init; }
+    public required int CalibrationCount { get; init; }
+    public required int HoldoutCount { get; init; }
+    public required int Renewals { get; init; }
+    public required int Churns { get; init; }
+    public required DateOnly TrainingStart { get; init; }
+    public required DateOnly TrainingEnd { get; init; }
+    public DateOnly? HoldoutStart { get; init; }
+    public DateOnly? HoldoutEnd { get; init; }
+    public required RenewalMetrics Holdout { get; init; }
+    public required RenewalMetrics PriorHoldout { get; init; }
+    public required IReadOnlyList<string> Candidates { get; init; }
+    public required double FitSeconds { get; init; }
+    public double FeatureSeconds { get; init; }
+
+    [JsonIgnore]
+    public PlattScaling Platt => new(PlattA, PlattB);
+
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    public string Serialize() => JsonSerializer.Serialize(this, Json);
+
+    public static RenewalModelDetail Deserialize(string json) =>
+        JsonSerializer.Deserialize<RenewalModelDetail>(json, Json) ?? throw new InvalidOperationException("Empty renewal model detail.");
+}

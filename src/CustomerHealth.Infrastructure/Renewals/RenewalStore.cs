@@ -1,0 +1,117 @@
+using CustomerHealth.Domain.Accounts;
+using CustomerHealth.Domain.Common;
+using CustomerHealth.Domain.Renewals;
+using CustomerHealth.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerHealth.Infrastructure.Renewals;
+
+/// <summary>A prediction as read: the stored (or freshly computed) row with the account's current tier and owner.</summary>
+public sealed record RenewalPredictionView(RenewalPredictionRow Row, CsTier Tier, string? Owner);
+
+/// <summary>Filters of the upcoming-renewals list; null means any.</summary>
+public sealed record UpcomingRenewalFilter(int WithinDays, RenewalRisk? MinimumRisk, CsTier? Tier, string? Owner)
+{
+    public override string ToString() => $"{WithinDays}|{MinimumRisk}|{Tier}|{Owner}";
+}
+
+public enum UpcomingRenewalOrder
+{
+    RenewalDate = 1,
+    Risk = 2,
+}
+
+/// <summary>The last row of a page: its sort key (the renewal date as yyyy-MM-dd, or the probability round-trip formatted) and contract id.</summary>
+public sealed record UpcomingRenewalCursor(string SortKey, string ContractId);
+
+/// <summary>Reads of renewal predictions: one, a filtered keyset-paged list, and the change feed after a cursor.</summary>
+public sealed class RenewalStore(CustomerHealthDbContext db, RenewalPredictor predictor)
+{
+    public DateOnly Today => predictor.Today;
+
+    /// <summary>
+    /// The prediction of an open contract: the stored one, else computed on the spot (not stored). NOT_FOUND for an unknown
+    /// contract; FAILED_PRECONDITION when its outcome is recorded or its renewal date has passed.
+    /// </summary>
+    public async Task<RenewalPredictionView> GetByContractAsync(string contractId, CancellationToken ct)
+    {
+        var contract = await db.Contracts.AsNoTracking().SingleOrDefaultAsync(c => c.Id == contractId, ct)
+            ?? throw new NotFoundException("Contract", contractId);
+        if (contract.Outcome is not null || contract.EndDate < Today)
+        {
+            throw new RuleViolationException("CONTRACT_NOT_OPEN",
+                $"Contract '{contractId}' is not open for renewal: {(contract.Outcome is not null ? "its outcome is recorded" : "its renewal date has passed")}.",
+                new Dictionary<string, string> { ["contract_id"] = contractId });
+        }
+        return await ViewOfAsync(contract, ct);
+    }
+
+    /// <summary>The prediction of the account's open contract that renews first; FAILED_PRECONDITION when it has none.</summary>
+    public async Task<RenewalPredictionView> GetByAccountAsync(string accountId, CancellationToken ct)
+    {
+        if (!await db.Accounts.AnyAsync(a => a.Id == accountId, ct)) throw new NotFoundException("Account", accountId);
+        var today = Today;
+        var contract = await db.Contracts.AsNoTracking()
+            .Where(c => c.AccountId == accountId && c.Outcome == null && c.EndDate >= today)
+            .OrderBy(c => c.EndDate).ThenBy(c => c.Id)
+            .FirstOrDefaultAsync(ct)
+            ?? throw new RuleViolationException("NO_OPEN_CONTRACT", $"Account '{accountId}' has no open contract to renew.",
+                new Dictionary<string, string> { ["account_id"] = accountId });
+        return await ViewOfAsync(contract, ct);
+    }
+
+    private async Task<RenewalPredictionView> ViewOfAsync(Contract contract, CancellationToken ct)
+    {
+        var account = await db.Accounts.AsNoTracking().Where(a => a.Id == contract.AccountId).Select(a => new { a.EffectiveTier, a.Owner }).SingleAsync(ct);
+        var stored = await db.RenewalPredictions.AsNoTracking().SingleOrDefaultAsync(p => p.ContractId == contract.Id, ct);
+        if (stored is not null) return new RenewalPredictionView(stored, account.EffectiveTier, account.Owner);
+        var computed = await predictor.ComputeAsync([contract], ct);
+        return new RenewalPredictionView(computed.Single().Row, account.EffectiveTier, account.Owner);
+    }
+
+    /// <summary>Stored predictions of contracts renewing from today to <c>today + WithinDays</c>, filtered, in the order asked, after the cursor.</summary>
+    public async Task<(IReadOnlyList<RenewalPredictionView> Items, bool HasMore)> ListUpcomingAsync(
+        UpcomingRenewalFilter filter, UpcomingRenewalOrder order, int pageSize, UpcomingRenewalCursor? after, CancellationToken ct)
+    {
+        var today = Today;
+        var last = today.AddDays(filter.WithinDays);
+        var query =
+            from p in db.RenewalPredictions.AsNoTracking()
+            join a in db.Accounts.AsNoTracking() on p.AccountId equals a.Id
+            where p.RenewalDate >= today && p.RenewalDate <= last
+            select new { p, a.EffectiveTier, a.Owner };
+        if (filter.MinimumRisk is { } risk) query = query.Where(x => x.p.Risk >= risk);
+        if (filter.Tier is { } tier) query = query.Where(x => x.EffectiveTier == tier);
+        if (filter.Owner is { } owner) query = query.Where(x => x.Owner == owner);
+        if (order == UpcomingRenewalOrder.Risk)
+        {
+            if (after is not null)
+            {
+                var probability = double.Parse(after.SortKey, System.Globalization.CultureInfo.InvariantCulture);
+                query = query.Where(x => x.p.Probability > probability || (x.p.Probability == probability && string.Compare(x.p.ContractId, after.ContractId) > 0));
+            }
+            query = query.OrderBy(x => x.p.Probability).ThenBy(x => x.p.ContractId);
+        }
+        else
+        {
+            if (after is not null)
+            {
+                var date = DateOnly.ParseExact(after.SortKey, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                query = query.Where(x => x.p.RenewalDate > date || (x.p.RenewalDate == date && string.Compare(x.p.ContractId, after.ContractId) > 0));
+            }
+            query = query.OrderBy(x => x.p.RenewalDate).ThenBy(x => x.p.ContractId);
+        }
+        var rows = await query.Take(pageSize + 1).ToListAsync(ct);
+        var items = rows.Take(pageSize).Select(x => new RenewalPredictionView(x.p, x.EffectiveTier, x.Owner)).ToArray();
+        return (items, rows.Count > pageSize);
+    }
+
+    public static string SortKeyOf(RenewalPredictionRow row, UpcomingRenewalOrder order) =>
+        order == UpcomingRenewalOrder.Risk
+            ? row.Probability.ToString("R", System.Globalization.CultureInfo.InvariantCulture)
+            : row.RenewalDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Up to <paramref name="pageSize"/> feed entries after <paramref name="afterSequence"/>, oldest first: one primary-key range seek.</summary>
+    public async Task<IReadOnlyList<RenewalPredictionChangeRow>> ListChangesAsync(long afterSequence, int pageSize, CancellationToken ct) =>
+        await db.RenewalPredictionChanges.AsNoTracking().Where(c => c.Sequence > afterSequence).OrderBy(c => c.Sequence).Take(pageSize).ToListAsync(ct);
+}

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using CustomerHealth.Domain.Renewals;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.FastTree;
+
+namespace CustomerHealth.Infrastructure.Renewals;
+
+/// <summary>One recorded outcome with its features as of the lead time before its renewal date.</summary>
+public sealed record TrainingOutcome(string ContractId, DateOnly RenewalDate, RenewalFeatureVector Features, bool Renewed) : ITimedOutcome;
+
+/// <summary>A trained model ready to store: its kind, ML.NET bytes and everything kept beside them.</summary>
+public sealed record TrainedRenewalModel(RenewalModelKind Kind, byte[] ModelBytes, RenewalModelDetail Detail);
+
+/// <summary>How the trainer splits and fits.</summary>
+public sealed record RenewalTrainingSettings(double HoldoutShare = 0.2, double CalibrationShare = 0.2, int Seed = 1);
+
+/// <summary>
+/// Trains the renewal classifier with ML.NET. Outcomes are split by time (<see cref="TimeOrderedSplitter"/>): the oldest are
+/// fitted, the newest of the rest calibrate (Platt scaling of the raw score, <see cref="PlattScaling"/>), the newest of all
+/// are held out. Two candidates are fitted: an L2-regularised logistic regression (L-BFGS) on mean/variance-normalised
+/// features, and gradient-boosted trees (FastTree); the one with the better holdout AUC is kept (log-loss breaks ties). Its
+/// figures and the score-only prior's on the same holdout are returned with it.
+/// </summary>
+public static class RenewalTrainer
+{
+    internal const string FeaturesColumn = "Features";
+    internal const string LabelColumn = "Label";
+    internal const string ScoreColumn = "Score";
+
+    public static TrainedRenewalModel Train(IReadOnlyList<TrainingOutcome> outcomes, RenewalTrainingSettings settings)
+    {
+        var clock = Stopwatch.StartNew();
+        var split = TimeOrderedSplitter.Split(outcomes, settings.HoldoutShare, settings.CalibrationShare);
+        if (split.Fit.Select(o => o.Renewed).Distinct().Count() < 2)
+            throw new InvalidOperationException("The oldest outcomes (the fitting fold) hold only one class; record more outcomes.");
+        var ml = new MLContext(seed: settings.Seed);
+        var fitData = Load(ml, split.Fit);
+        // Calibrate on the calibration fold when it holds both classes, else (tiny sets) on the fitting fold.
+        var calibration = split.Calibration.Select(o => o.Renewed).Distinct().Count() == 2 ? split.Calibration : split.Fit;
+        var means = Means(split.Fit);
+
+        var candidates = new List<(RenewalModelKind Kind, ITransformer Model, PlattScaling Platt, RenewalMetrics Holdout)>();
+        foreach (var (kind, pipeline) in Pipelines(ml))
+        {
+            var model = pipeline.Fit(fitData);
+            var platt = PlattScaling.Fit(Scores(ml, model, calibration).Zip(calibration, (s, o) => (s, o.Renewed)).ToArray());
+            var holdout = split.Holdout.Count == 0
+                ? RenewalEvaluation.Evaluate([])
+                : RenewalEvaluation.Evaluate(Scores(ml, model, split.Holdout).Zip(split.Holdout, (s, o) => (platt.Probability(s), o.Renewed)).ToArray());
+            candidates.Add((kind, model, platt, holdout));
+        }
+        var best = candidates.OrderByDescending(c => c.Holdout.Auc ?? 0).ThenBy(c => c.Holdout.LogLoss).First();
+        var prior = RenewalEvaluation.Evaluate(split.Holdout.Select(o => (RenewalPrior.ProbabilityOf(o.Features), o.Renewed)).ToArray());
+
+        using var stream = new MemoryStream();
+        ml.Model.Save(best.Model, fitData.Schema, stream);
+        var trained = split.Fit.Concat(split.Calibration).ToArray();
+        var detail = new RenewalModelDetail
+        {
+            PlattA = best.Platt.A,
+            PlattB = best.Platt.B,
+            FeatureNames = RenewalFeatures.Names,
+            FeatureMeans = means,
+            FitCount = split.Fit.Count,
+            CalibrationCount = split.Calibration.Count,
+            HoldoutCount = split.Holdout.Count,
+            Renewals = outcomes.Count(o => o.Renewed),
+            Churns = outcomes.Count(o => !o.Renewed),
+            TrainingStart = trained.Min(o => o.RenewalDate),
+            TrainingEnd = trained.Max(o => o.RenewalDate),
+            HoldoutStart = split.Holdout.Count == 0 ? null : split.Holdout[0].RenewalDate,
+            HoldoutEnd = split.Holdout.Count == 0 ? null : split.Holdout[^1].RenewalDate,
+            Holdout = best.Holdout,
+            PriorHoldout = prior,
+            Candidates = candidates.Select(c => $"{Name(c.Kind)}: AUC {Format(c.Holdout.Auc)}, log-loss {c.Holdout.LogLoss:0.0000}").ToArray(),
+            FitSeconds = clock.Elapsed.TotalSeconds,
+        };
+        return new TrainedRenewalModel(best.Kind, stream.ToArray(), detail);
+    }
+
+    private static IEnumerable<(RenewalModelKind, IEstimator<ITransformer>)> Pipelines(MLContext ml)
+    {
+        yield return (RenewalModelKind.LogisticRegression,
+            ml.Transforms.NormalizeMeanVariance(FeaturesColumn)
+                .Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
+                {
+                    LabelColumnName = LabelColumn,
+                    FeatureColumnName = FeaturesColumn,
+                    L2Regularization = 1f,
+                    L1Regularization = 0f,
+                })));
+        yield return (RenewalModelKind.GradientBoostedTrees,
+            ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
+            {
+                LabelColumnName = LabelColumn,
+                FeatureColumnName = FeaturesColumn,
+                NumberOfLeaves = 16,
+                NumberOfTrees = 200,
+                MinimumExampleCountPerLeaf = 20,
+                LearningRate = 0.05,
+                FeatureFraction = 0.8,
+                Shrinkage = 1,
+                NumberOfThreads = 1,
+            }));
+    }
+
+    public static string Name(RenewalModelKind kind) => kind switch
+    {
+        RenewalModelKind.LogisticRegression => "logistic_regression",
+        RenewalModelKind.GradientBoostedTrees => "gradient_boosted_trees",
+        _ => "heuristic",
+    };
+
+    private static string Format(double? value) => value is { } v ? v.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture) : "n/a";
+
+    private static double[] Means(IReadOnlyList<TrainingOutcome> outcomes)
+    {
+        var means = new double[RenewalFeatures.Count];
+        foreach (var o in outcomes)
+        {
+            for (var i = 0; i < means.Length; i++) means[i] += o.Features.Values[i];
+        }
+        for (var i = 0; i < means.Length; i++) means[i] /= Math.Max(1, outcomes.Count);
+        return means;
+    }
+
+    /// <summary>The raw scores (before calibration) of a model for some outcomes, in order.</summary>
+    private static double[] Scores(MLContext ml, ITransformer model, IReadOnlyList<TrainingOutcome> outcomes) =>
+        ScoresOf(ml, model, outcomes.Select(o => o.Features.Values));
+
+    internal static double[] ScoresOf(MLContext ml, ITransformer model, IEnumerable<IReadOnlyList<double>> vectors)
+    {
+        var data = ml.Data.LoadFromEnumerable(vectors.Select(v => new ModelInput { Features = ToFloats(v) }), Schema());
+        return model.Transform(data).GetColumn<float>(ScoreColumn).Select(s => (double)s).ToArray();
+    }
+
+    private static IDataView Load(MLContext ml, IReadOnlyList<TrainingOutcome> outcomes) =>
+        ml.Data.LoadFromEnumerable(outcomes.Select(o => new ModelInput { Features = ToFloats(o.Features.Values), Label = o.Renewed }).ToArray(), Schema());
+
+    private static float[] ToFloats(IReadOnlyList<double> values)
+    {
+        var floats = new float[values.Count];
+        for (var i = 0; i < floats.Length; i++) floats[i] = (float)values[i];
+        return floats;
+    }
+
+    /// <summary>The input schema: a fixed-size vector of <see cref="RenewalFeatures.Count"/> singles and a boolean label.</summary>
+    internal static SchemaDefinition Schema()
+    {
+        var schema = SchemaDefinition.Create(typeof(ModelInput));
+        schema[FeaturesColumn].ColumnType = new VectorDataViewType(NumberDataViewType.Single, RenewalFeatures.Count);
+        return schema;
+    }
+
+    internal sealed class ModelInput
+    {
+        public float[] Features { get; set; } = [];
+        public bool Label { get; set; }
+    }
+}

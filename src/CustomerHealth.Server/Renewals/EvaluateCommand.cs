@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text;
+using CustomerHealth.Domain.Renewals;
+using CustomerHealth.Infrastructure.Renewals;
+using CustomerHealth.Server.Hosting;
+
+namespace CustomerHealth.Server.Renewals;
+
+/// <summary>
+/// <c>renewals-evaluate</c>: trains a renewal model on the recorded outcomes of the configured database (as
+/// TrainRenewalModel does, and it becomes the serving model), then prints its quality on the time-ordered holdout beside
+/// the score-only prior's, the calibration tables, the time spent building features and fitting, and the peak memory.
+/// Load a synthetic portfolio first with <c>generate --write direct</c>.
+/// </summary>
+public static class EvaluateCommand
+{
+    public const string Usage = """
+        usage: dotnet run --project src/CustomerHealth.Server -c Release -- renewals-evaluate [--lead-days N] [--features FILE]
+          --lead-days N    features as of N days before each renewal date (default Renewals:LeadDays, 90)
+          --features FILE  also write the training rows (contract, renewal date, renewed, every feature) as CSV
+        """;
+
+    public static bool IsEvaluateCommand(string[] args) => args.Length > 0 && args[0] == "renewals-evaluate";
+
+    public static async Task<int> RunEvaluateCommandAsync(this WebApplication app, string[] args)
+    {
+        var options = app.Services.GetRequiredService<RenewalOptions>();
+        var lead = options.LeadDays;
+        string? featuresFile = null;
+        for (var i = 1; i < args.Length; i += 2)
+        {
+            if (i + 1 < args.Length && args[i] == "--lead-days" && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var given) && given is >= 1 and <= 365)
+                lead = given;
+            else if (i + 1 < args.Length && args[i] == "--features")
+                featuresFile = args[i + 1];
+            else
+            {
+                await Console.Error.WriteLineAsync(Usage);
+                return 2;
+            }
+        }
+        await app.MigrateOnStartupIfConfiguredAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        var training = scope.ServiceProvider.GetRequiredService<RenewalTraining>();
+        var counts = await training.CountOutcomesAsync(lead, app.Lifetime.ApplicationStopping);
+        Console.WriteLine($"Recorded outcomes with a lead day not ahead: {counts.Renewals} renewals, {counts.Churns} churns.");
+        if (training.WhyTooFew(counts) is { } why)
+        {
+            await Console.Error.WriteLineAsync($"Cannot train: {why}.");
+            return 1;
+        }
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var model = await training.TrainAsync(lead, "evaluate", app.Lifetime.ApplicationStopping);
+        var total = started.Elapsed.TotalSeconds;
+        Console.Write(Report(model, total));
+        if (featuresFile is not null)
+        {
+            var (_, rows) = await training.BuildTrainingSetAsync(lead, app.Lifetime.ApplicationStopping);
+            await using var csv = new StreamWriter(featuresFile);
+            await csv.WriteLineAsync("contract_id,renewal_date,renewed," + string.Join(',', RenewalFeatures.Names));
+            foreach (var r in rows.OrderBy(r => r.RenewalDate).ThenBy(r => r.ContractId, StringComparer.Ordinal))
+                await csv.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{r.ContractId},{r.RenewalDate:yyyy-MM-dd},{(r.Renewed ? 1 : 0)},{string.Join(',', r.Features.Values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))}"));
+            Console.WriteLine($"Training rows written to {Path.GetFullPath(featuresFile)}.");
+        }
+        return 0;
+    }
+
+    /// <summary>The figures of a trained model as plain text.</summary>
+    public static string Report(RenewalModelInfo model, double totalSeconds)
+    {
+        var d = model.Detail;
+        var text = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        text.AppendLine(inv, $"Model version {model.Version}: {RenewalTrainer.Name(model.Kind)} (kept on holdout AUC); lead {model.LeadDays} days.");
+        text.AppendLine(inv, $"Outcomes: {d.Renewals + d.Churns} ({d.Renewals} renewals, {d.Churns} churns): fit {d.FitCount}, calibration {d.CalibrationCount}, holdout {d.HoldoutCount}.");
+        text.AppendLine(inv, $"Renewal dates: training {d.TrainingStart:yyyy-MM-dd} to {d.TrainingEnd:yyyy-MM-dd}; holdout {d.HoldoutStart:yyyy-MM-dd} to {d.HoldoutEnd:yyyy-MM-dd}.");
+        foreach (var candidate in d.Candidates) text.AppendLine(inv, $"Candidate {candidate}");
+        text.AppendLine(inv, $"Time: features {d.FeatureSeconds:0.0} s, fit (both candidates, calibration, evaluation) {d.FitSeconds:0.0} s, total {totalSeconds:0.0} s; peak working set {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20)} MiB; load average {LoadAverage()}.");
+        text.AppendLine();
+        text.AppendLine("holdout             model    score-only prior");
+        text.AppendLine(inv, $"AUC                 {F(d.Holdout.Auc)}   {F(d.PriorHoldout.Auc)}");
+        text.AppendLine(inv, $"log-loss            {F(d.Holdout.LogLoss)}   {F(d.PriorHoldout.LogLoss)}");
+        text.AppendLine(inv, $"Brier               {F(d.Holdout.Brier)}   {F(d.PriorHoldout.Brier)}");
+        text.AppendLine(inv, $"max calib. gap (n>={RenewalEvaluation.MinimumBinForGap})  {F(d.Holdout.MaxCalibrationGap)}   {F(d.PriorHoldout.MaxCalibrationGap)}");
+        text.AppendLine();
+        Calibration(text, "model", d.Holdout);
+        Calibration(text, "score-only prior", d.PriorHoldout);
+        return text.ToString();
+    }
+
+    private static void Calibration(StringBuilder text, string name, RenewalMetrics metrics)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        text.AppendLine(inv, $"Calibration of the {name} on the holdout (populated deciles):");
+        text.AppendLine("  bin        count  mean predicted  observed  gap");
+        foreach (var b in metrics.Calibration)
+            text.AppendLine(inv, $"  {b.Lower:0.0}-{b.Upper:0.0}  {b.Count,6}  {b.MeanPredicted,14:0.000}  {b.ObservedRate,8:0.000}  {b.Gap:0.000}");
+    }
+
+    private static string F(double? value) => value is { } v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "  n/a ";
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "n/a";
+        }
+    }
+}

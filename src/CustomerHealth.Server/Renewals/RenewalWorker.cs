@@ -1,0 +1,142 @@
+using CustomerHealth.Infrastructure.Coordination;
+using CustomerHealth.Infrastructure.Persistence;
+using CustomerHealth.Infrastructure.Renewals;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerHealth.Server.Renewals;
+
+/// <summary>
+/// Keeps renewal predictions fresh. Every <see cref="RenewalOptions.RefreshInterval"/>: picks up a model another replica
+/// swapped in; recomputes every prediction after a model swap and on the first pass of each UTC day; otherwise recomputes
+/// the accounts that entered the health change feed since its cursor (their score changed band or moved). Every
+/// <see cref="RenewalOptions.ReconcileInterval"/> it also fixes accounts whose open contracts and stored predictions
+/// disagree (a new contract, an outcome recorded, a renewal date passed). Every replica keeps its model cache in step;
+/// with several replicas on one database, only the holder of the lease
+/// <see cref="ReplicaLeases.Names.RenewalPredictions"/> recomputes predictions.
+/// </summary>
+public sealed class RenewalWorker(IServiceScopeFactory scopes, RenewalOptions options, RenewalModelCache cache, TimeProvider clock, ReplicaLeases leases, ILogger<RenewalWorker> logger)
+    : BackgroundService
+{
+    private TimeSpan LeaseLength => TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(15).Ticks, options.RefreshInterval.Ticks * 5));
+
+    private long? _healthCursor;
+    private DateOnly? _lastDailyPass;
+    private int? _predictedWithVersion;
+    // Scheduling runs on real time (like the timer), not the app's clock, which a test may hold still.
+    private readonly System.Diagnostics.Stopwatch _sinceReconcile = System.Diagnostics.Stopwatch.StartNew();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.RefreshInterval);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await PassAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning(ex, "Renewal prediction pass failed; retrying in {Interval}.", options.RefreshInterval);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        finally
+        {
+            await leases.ReleaseAsync(ReplicaLeases.Names.RenewalPredictions);
+        }
+    }
+
+    /// <summary>One pass of the worker.</summary>
+    private async Task PassAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var db = services.GetRequiredService<CustomerHealthDbContext>();
+        var predictor = services.GetRequiredService<RenewalPredictor>();
+        await cache.SyncAsync(services.GetRequiredService<RenewalModelStore>(), ct);
+        if (!await leases.TryHoldAsync(ReplicaLeases.Names.RenewalPredictions, LeaseLength, ct))
+        {
+            // Another replica keeps the predictions; should this one take over later, it starts with a full refresh.
+            _predictedWithVersion = null;
+            return;
+        }
+
+        // The cursor starts at the feed's end: the first pass recomputes everything anyway.
+        var feedEnd = await db.HealthChanges.MaxAsync(c => (long?)c.Sequence, ct) ?? 0;
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var version = cache.CurrentVersion;
+        if (_predictedWithVersion != version || (options.DailyPass && _lastDailyPass != today))
+        {
+            cache.ForgetArrHistory();
+            await predictor.RefreshAllAsync(ct);
+            (_predictedWithVersion, _lastDailyPass, _healthCursor) = (version, today, feedEnd);
+            _sinceReconcile.Restart();
+            return;
+        }
+
+        var cursor = _healthCursor ?? feedEnd;
+        while (true)
+        {
+            var changed = await db.HealthChanges.AsNoTracking().Where(c => c.Sequence > cursor).OrderBy(c => c.Sequence).Take(options.BatchSize)
+                .Select(c => new { c.Sequence, c.AccountId }).ToListAsync(ct);
+            if (changed.Count == 0) break;
+            await predictor.RefreshAccountsAsync(changed.Select(c => c.AccountId).Distinct(StringComparer.Ordinal).ToArray(), ct);
+            cursor = changed[^1].Sequence;
+            _healthCursor = cursor;
+            db.ChangeTracker.Clear();
+        }
+        _healthCursor = cursor;
+
+        if (_sinceReconcile.Elapsed >= options.ReconcileInterval)
+        {
+            foreach (var chunk in (await predictor.FindOutOfStepAsync(ct)).Chunk(options.BatchSize))
+                await predictor.RefreshAccountsAsync(chunk, ct);
+            _sinceReconcile.Restart();
+        }
+    }
+}
+
+/// <summary>
+/// Trains by itself: every <see cref="RenewalOptions.AutoTrainCheckInterval"/> it counts the recorded outcomes and trains
+/// when <see cref="RenewalTraining.IsTrainingDueAsync"/> says so. Off the request path; reads go on while it trains. With
+/// several replicas, the holder of the lease <see cref="ReplicaLeases.Names.RenewalTraining"/> trains.
+/// </summary>
+public sealed class RenewalTrainingWorker(IServiceScopeFactory scopes, RenewalOptions options, ReplicaLeases leases, ILogger<RenewalTrainingWorker> logger) : BackgroundService
+{
+    /// <summary>Long enough to cover a training run, so that no other replica starts one meanwhile.</summary>
+    private TimeSpan LeaseLength => TimeSpan.FromTicks(Math.Max(TimeSpan.FromMinutes(15).Ticks, options.AutoTrainCheckInterval.Ticks * 5));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.AutoTrainCheckInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken)) await CheckAsync(stoppingToken);
+        }
+        finally
+        {
+            await leases.ReleaseAsync(ReplicaLeases.Names.RenewalTraining);
+        }
+    }
+
+    private async Task CheckAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            if (!await leases.TryHoldAsync(ReplicaLeases.Names.RenewalTraining, LeaseLength, stoppingToken)) return;
+            await using var scope = scopes.CreateAsyncScope();
+            var training = scope.ServiceProvider.GetRequiredService<RenewalTraining>();
+            if (!await training.IsTrainingDueAsync(stoppingToken)) return;
+            var model = await training.TrainAsync(options.LeadDays, RenewalTraining.AutoTrigger, stoppingToken);
+            logger.LogInformation("Trained renewal model {Version} ({Kind}) on {Count} outcomes; holdout AUC {Auc}.",
+                model.Version, model.Kind, model.OutcomeCount, model.Detail.Holdout.Auc);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Automatic renewal model training failed; trying again in {Interval}.", options.AutoTrainCheckInterval);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+using System.Collections.Concurrent;
+using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Server.Demo;
+using CustomerHealth.Server.Tests.Infrastructure;
+using CustomerHealth.Synthetic;
+using CustomerHealth.V1;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CustomerHealth.Server.Tests.Renewals;
+
+public sealed class RenewalModelOnSqlite(SqliteTestDatabase database) : RenewalModelTests<SqliteTestDatabase>(database);
+
+public sealed class RenewalModelOnPostgreSql(PostgreSqlTestDatabase database) : RenewalModelTests<PostgreSqlTestDatabase>(database);
+
+public sealed class RenewalModelOnSqlServer(SqlServerTestDatabase database) : RenewalModelTests<SqlServerTestDatabase>(database);
+
+/// <summary>
+/// A synthetic portfolio (written by the direct path: the API's readers and domain code, rollups without raw events) with
+/// enough outcomes for a model: the switch from the prior to a trained model, explained predictions, the lists a renewal
+/// bot reads, and an atomic model swap while clients keep reading.
+/// </summary>
+public abstract class RenewalModelTests<TDatabase>(TDatabase database) : RenewalScenario<TDatabase>(database)
+    where TDatabase : TestDatabase
+{
+    /// <summary>The class's portfolio, loaded once (the tests of a class share its database).</summary>
+    private async Task GivenSyntheticPortfolio()
+    {
+        if (await Service.InDatabaseAsync(db => db.Accounts.AnyAsync(a => a.Id.StartsWith("syn-"), Ct))) return;
+        var options = new PortfolioOptions
+        {
+            Accounts = 300,
+            Seed = 5,
+            Today = DateOnly.FromDateTime(DefaultNow.UtcDateTime),
+            ActivityDays = 30,
+            AccountPrefix = "syn-",
+        };
+        var writer = new DirectPortfolioWriter(
+            Service.Services.GetRequiredService<IServiceScopeFactory>(), Service.Services.GetRequiredService<EventRules>(), Clock, NullLogger.Instance);
+        await writer.WriteAsync(PortfolioGenerator.Generate(options), truth: null, Ct);
+    }
+
+    [Fact]
+    public async Task AboveTheThresholdATrainedModelReplacesThePriorExplainsEachPredictionAndIsSwappedAtomically()
+    {
+        await GivenSyntheticPortfolio();
+        var before = await Renewals.GetRenewalModelAsync(new(), cancellationToken: Ct);
+        Assert.Equal(RenewalModelKind.Heuristic, before.Model.Kind);
+        Assert.Contains("no model is trained yet", before.HeuristicReason);
+
+        var trained = (await Renewals.TrainRenewalModelAsync(new(), cancellationToken: Ct)).Model;
+
+        Assert.Equal(1, trained.Version);
+        Assert.True(trained.Serving);
+        Assert.Contains(trained.Kind, new[] { RenewalModelKind.LogisticRegression, RenewalModelKind.GradientBoostedTrees });
+        Assert.Equal("admin", trained.Trigger);
+        Assert.Equal(90, trained.LeadDays);
+        Assert.True(trained.RenewalCount >= 10 && trained.ChurnCount >= 10);
+        Assert.Equal(trained.RenewalCount + trained.ChurnCount, trained.TrainingCount + trained.HoldoutCount);
+        Assert.True(trained.HoldoutCount > 0);
+        // Newest outcomes held out: the holdout starts no earlier than the training window ends.
+        Assert.True(Day(trained.HoldoutStartDate) >= Day(trained.TrainingEndDate));
+        Assert.True(trained.Holdout.HasAuc && trained.PriorHoldout.HasAuc);
+        Assert.InRange(trained.Holdout.Brier, 0, 1);
+        Assert.Equal(trained.HoldoutCount, trained.Holdout.Calibration.Sum(b => b.Count));
+        Assert.Equal(2, trained.Candidates.Count);
+        var serving = await Renewals.GetRenewalModelAsync(new(), cancellationToken: Ct);
+        Assert.Equal(1, serving.Model.Version);
+        Assert.Equal("", serving.HeuristicReason);
+        Assert.Equal(trained.Holdout.Auc, serving.Model.Holdout.Auc);
+
+        // The worker recomputes every stored prediction with the new model.
+        var upcoming = await Eventually(() => AllUpcoming(new() { PageSize = 7 }),
+            all => all.Count > 0 && all.All(p => p.ModelVersion == 1), "every prediction to come from model 1");
+        Assert.All(upcoming, p =>
+        {
+            Assert.Equal(trained.Kind, p.ModelKind);
+            Assert.InRange(p.RenewalProbability, 0, 1);
+            Assert.InRange(p.DaysToRenewal, 0, 180);
+            AssertDriversExplain(p);
+        });
+        Assert.Equal(upcoming.OrderBy(p => Day(p.RenewalDate)).ThenBy(p => p.ContractId, StringComparer.Ordinal).Select(p => p.ContractId), upcoming.Select(p => p.ContractId));
+
+        var byRisk = await AllUpcoming(new() { OrderBy = UpcomingRenewalOrder.Risk, PageSize = 5 });
+        Assert.Equal(upcoming.Count, byRisk.Count);
+        Assert.Equal(byRisk.Select(p => p.RenewalProbability).Order(), byRisk.Select(p => p.RenewalProbability));
+        var risky = await AllUpcoming(new() { MinimumRisk = RenewalRisk.High, WithinDays = 90 });
+        Assert.All(risky, p => { Assert.True(p.Risk >= RenewalRisk.High); Assert.InRange(p.DaysToRenewal, 0, 90); });
+        Assert.Equal(upcoming.Count(p => p.Risk >= RenewalRisk.High && p.DaysToRenewal <= 90), risky.Count);
+        var techTouch = await AllUpcoming(new() { CsTier = CsTier.TechTouch });
+        Assert.All(techTouch, p => Assert.Equal(CsTier.TechTouch, p.CsTier));
+
+        var one = (await Renewals.GetRenewalPredictionAsync(new() { ContractId = upcoming[0].ContractId }, cancellationToken: Ct)).Prediction;
+        Assert.Equal(1, one.ModelVersion);
+        AssertDriversExplain(one);
+
+        await ANewModelIsSwappedInAtomicallyWhileClientsKeepReading(watched: upcoming[0].ContractId);
+    }
+
+    /// <summary>
+    /// Part of the test above (one portfolio load serves both): readers poll the serving model and one prediction while a
+    /// second model is trained and swapped in.
+    /// </summary>
+    private async Task ANewModelIsSwappedInAtomicallyWhileClientsKeepReading(string watched)
+    {
+        using var stop = new CancellationTokenSource();
+        var seen = new ConcurrentBag<(int Reader, int Order, int ModelVersion, int PredictionVersion)>();
+        var readers = Enumerable.Range(0, 3).Select(reader => Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var model = await Renewals.GetRenewalModelAsync(new(), cancellationToken: Ct);
+                var prediction = await Renewals.GetRenewalPredictionAsync(new() { ContractId = watched }, cancellationToken: Ct);
+                seen.Add((reader, i, model.Model.Version, prediction.Prediction.ModelVersion));
+            }
+        })).ToArray();
+
+        var second = (await Renewals.TrainRenewalModelAsync(new(), cancellationToken: Ct)).Model;
+        await Eventually(() => Renewals.GetRenewalPredictionAsync(new() { ContractId = watched }, cancellationToken: Ct).ResponseAsync,
+            r => r.Prediction.ModelVersion == 2, "the watched prediction to come from model 2");
+        await stop.CancelAsync();
+        await Task.WhenAll(readers);
+
+        Assert.Equal(2, second.Version);
+        Assert.NotEmpty(seen);
+        // Every read saw a whole model, and once a reader saw the new one it never saw the old one again.
+        foreach (var reader in seen.GroupBy(s => s.Reader))
+        {
+            var ordered = reader.OrderBy(s => s.Order).ToArray();
+            Assert.All(ordered, s => { Assert.Contains(s.ModelVersion, new[] { 1, 2 }); Assert.Contains(s.PredictionVersion, new[] { 1, 2 }); });
+            Assert.Equal(ordered.Select(s => s.ModelVersion).Order(), ordered.Select(s => s.ModelVersion));
+            Assert.Equal(ordered.Select(s => s.PredictionVersion).Order(), ordered.Select(s => s.PredictionVersion));
+        }
+        var servingRows = await Service.InDatabaseAsync(db => db.RenewalModels.Where(m => m.Serving).Select(m => m.Version).ToListAsync(Ct));
+        Assert.Equal([2], servingRows);
+        var listed = await Renewals.ListRenewalModelsAsync(new() { PageSize = 1 }, cancellationToken: Ct);
+        Assert.Equal(2, Assert.Single(listed.Models).Version);
+        var next = await Renewals.ListRenewalModelsAsync(new() { PageSize = 1, PageToken = listed.NextPageToken }, cancellationToken: Ct);
+        Assert.Equal(1, Assert.Single(next.Models).Version);
+        Assert.False(next.Models[0].Serving);
+    }
+
+    [Fact]
+    public async Task SignalsReadForManyInstantsAtOnceAreThoseReadOneInstantAtATime()
+    {
+        await GivenSyntheticPortfolio();
+        await using var scope = Service.Services.CreateAsyncScope();
+        var reader = scope.ServiceProvider.GetRequiredService<CustomerHealth.Infrastructure.Health.SignalReader>();
+        var ids = await Service.InDatabaseAsync(db => db.Accounts.Where(a => a.Id.StartsWith("syn-")).OrderBy(a => a.Id).Select(a => a.Id).Take(60).ToListAsync(Ct));
+        DateTimeOffset[] instants = [DefaultNow, DefaultNow.AddDays(-9).AddHours(-3), DefaultNow.AddDays(-40)];
+        var requests = ids.SelectMany(id => instants.Select(at => new CustomerHealth.Infrastructure.Health.SignalRequest(id, at))).Append(new("syn-unknown", DefaultNow)).ToArray();
+
+        var many = await reader.ReadManyAsync(requests, 60, Ct);
+
+        Assert.Null(many[^1]);
+        foreach (var at in instants)
+        {
+            var one = (await reader.ReadAsync(ids, at, 60, Ct)).ToDictionary(r => r.AccountId);
+            foreach (var (request, read) in requests.Zip(many).Where(x => x.First.AsOf == at && x.First.AccountId != "syn-unknown"))
+            {
+                var expected = one[request.AccountId].Signals;
+                var actual = read!.Signals;
+                Assert.Equal(Describe(expected), Describe(actual));
+                Assert.Equal(one[request.AccountId].CurrentContract?.Id, read.CurrentContract?.Id);
+            }
+        }
+    }
+
+    /// <summary>Every figure of a set of signals as text (the records hold lists, which records compare by reference).</summary>
+    private static string Describe(Domain.Health.AccountSignals s) => string.Join("|",
+        s.AsOf, s.Tier, s.AccountCreatedOn, s.Contracts, s.Usage.ActiveUsersLast30Days, s.Usage.ActiveUsersPrevious30Days, s.Usage.KeyFeaturesUsedLast30Days,
+        s.Usage.KeyFeaturesInCatalogue, string.Join(",", s.Usage.Days.OrderBy(d => d.Day)), s.Onboarding?.StartDate,
+        string.Join(",", s.Onboarding?.Milestones.Select(m => m.ToString()) ?? []), string.Join(",", s.NpsAnswers.OrderBy(n => n.AnsweredAt)),
+        string.Join(",", s.Tickets.OrderBy(t => t.OpenedAt).ThenBy(t => t.Severity)), s.LastTouchpointAt);
+
+    private static DateOnly Day(Google.Type.Date date) => new(date.Year, date.Month, date.Day);
+}
