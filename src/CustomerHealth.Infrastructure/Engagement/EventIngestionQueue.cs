@@ -45,8 +45,10 @@ public sealed class EventIngestionQueue : IAsyncDisposable
     private readonly TimeProvider _clock;
     private readonly DatabaseOptions _options;
     private readonly string _connectionString;
-    private readonly Channel<Pending> _queue;
+    /// <summary>One queue per writer (a lane): all the batches of one caller go through one lane, so they are stored in the order sent.</summary>
+    private readonly Channel<Pending>[] _lanes;
     private readonly Task[] _writers;
+    private int _nextLane = -1;
     private SqliteConnection? _sqliteConnection;
     /// <summary>Signals the SQLite checkpointer that a group was committed; holds at most one signal.</summary>
     private readonly Channel<bool> _committed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -60,8 +62,10 @@ public sealed class EventIngestionQueue : IAsyncDisposable
         _options = options;
         _connectionString = connectionString;
         var writers = options.Provider == DatabaseProvider.Sqlite ? 1 : ServerDatabaseWriters;
-        _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(MaxQueuedBatches) { SingleReader = writers == 1, FullMode = BoundedChannelFullMode.Wait });
-        _writers = Enumerable.Range(0, writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+        _lanes = Enumerable.Range(0, writers)
+            .Select(_ => Channel.CreateBounded<Pending>(new BoundedChannelOptions(MaxQueuedBatches / writers) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }))
+            .ToArray();
+        _writers = _lanes.Select(lane => Task.Run(() => WriteLoopAsync(lane))).ToArray();
         if (options.Provider == DatabaseProvider.Sqlite) _checkpointer = Task.Run(CheckpointLoopAsync);
     }
 
@@ -100,20 +104,27 @@ public sealed class EventIngestionQueue : IAsyncDisposable
     /// <summary>
     /// Queues one batch and completes with its outcome once it is committed. A malformed batch (source, size) throws at
     /// once; a batch whose <paramref name="ct"/> is cancelled before its group is written is dropped (nothing stored).
-    /// The per-event rules run here, on the caller's thread, so that the writer only writes.
+    /// The per-event rules run here, on the caller's thread, so that the writer only writes. Batches given the same
+    /// <paramref name="lane"/> (<see cref="NextLane"/>) are stored in the order given: a stream passes one lane for all its
+    /// batches, so a later batch never overtakes an earlier one on another writer (and a repeat of an event is the later
+    /// batch's duplicate). Without a lane the batch takes the next one.
     /// </summary>
-    public Task<EventBatchOutcome> IngestAsync(EventBatch batch, CancellationToken ct)
+    public Task<EventBatchOutcome> IngestAsync(EventBatch batch, CancellationToken ct, int? lane = null)
     {
         var checkedBatch = EventIngestor.Check(batch, _rules, _clock.GetUtcNow().UtcDateTime);
         var pending = new Pending(checkedBatch, new TaskCompletionSource<EventBatchOutcome>(TaskCreationOptions.RunContinuationsAsynchronously), ct);
-        return _queue.Writer.TryWrite(pending) ? pending.Done.Task : EnqueueAsync(pending);
+        var queue = _lanes[(uint)(lane ?? NextLane()) % (uint)_lanes.Length];
+        return queue.Writer.TryWrite(pending) ? pending.Done.Task : EnqueueAsync(queue, pending);
     }
 
-    private async Task<EventBatchOutcome> EnqueueAsync(Pending pending)
+    /// <summary>A lane for a new caller (a stream takes one for its whole life; a unary call one per call).</summary>
+    public int NextLane() => Interlocked.Increment(ref _nextLane) & int.MaxValue;
+
+    private static async Task<EventBatchOutcome> EnqueueAsync(Channel<Pending> queue, Pending pending)
     {
         try
         {
-            await _queue.Writer.WriteAsync(pending, pending.Ct);
+            await queue.Writer.WriteAsync(pending, pending.Ct);
         }
         catch (ChannelClosedException)
         {
@@ -122,11 +133,11 @@ public sealed class EventIngestionQueue : IAsyncDisposable
         return await pending.Done.Task;
     }
 
-    private async Task WriteLoopAsync()
+    private async Task WriteLoopAsync(Channel<Pending> queue)
     {
         var group = new List<Pending>();
         Pending? carried = null;
-        while (carried is not null || await _queue.Reader.WaitToReadAsync())
+        while (carried is not null || await queue.Reader.WaitToReadAsync())
         {
             group.Clear();
             var events = 0;
@@ -136,7 +147,7 @@ public sealed class EventIngestionQueue : IAsyncDisposable
                 events = carried.Batch.EventCount;
                 carried = null;
             }
-            while (_queue.Reader.TryRead(out var next))
+            while (queue.Reader.TryRead(out var next))
             {
                 if (next.Ct.IsCancellationRequested)
                 {
@@ -214,7 +225,7 @@ public sealed class EventIngestionQueue : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        foreach (var lane in _lanes) lane.Writer.TryComplete();
         await Task.WhenAll(_writers);
         _committed.Writer.TryComplete();
         await _checkpointer;

@@ -19,6 +19,7 @@ public sealed partial class EngagementGrpcService
         // Batches are read and queued as they arrive (the client may send ahead of the answers), so that the queue can
         // commit the batches of this and other streams together; the answers go back in order, each after its commit.
         var inFlight = new Queue<(long Sequence, int Events, Task<EventBatchOutcome> Outcome)>();
+        var lane = queue.NextLane(); // every batch of this stream through one writer, in order
         var eventsInFlight = 0;
         Task<bool>? next = requestStream.MoveNext(ct);
         try
@@ -44,7 +45,7 @@ public sealed partial class EngagementGrpcService
                             while (inFlight.Count > 0) await AnswerOldestAsync();
                             EventIngestor.ValidateBatch(batch.Source, batch.Events.Count);
                         }
-                        var outcome = queue.IngestAsync(new EventBatch(batch.Source, EventRequests.ReadEvents(batch.Events)), ct);
+                        var outcome = queue.IngestAsync(new EventBatch(batch.Source, EventRequests.ReadEvents(batch.Events)), ct, lane);
                         inFlight.Enqueue((batch.BatchSequence, batch.Events.Count, outcome));
                         eventsInFlight += batch.Events.Count;
                         next = requestStream.MoveNext(ct);
