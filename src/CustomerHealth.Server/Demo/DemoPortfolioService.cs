@@ -1,3 +1,4 @@
+using Grpc.Core;
 using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Synthetic;
 using Microsoft.EntityFrameworkCore;
@@ -35,7 +36,17 @@ public sealed partial class DemoPortfolioService(
                 Source = "demo",
             };
             using var channel = loopback.Create();
-            await PortfolioSeeding.RunAsync(channel.CreateCallInvoker(), portfolio, options.TruthFolder, logger, stoppingToken);
+            try
+            {
+                await PortfolioSeeding.RunAsync(channel.CreateCallInvoker(), portfolio, options.TruthFolder, logger, stoppingToken);
+            }
+            catch (RpcException ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Every write of the load is idempotent, so a second pass completes what the first left undone.
+                LogRetrying(logger, ex);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                await PortfolioSeeding.RunAsync(channel.CreateCallInvoker(), portfolio, options.TruthFolder, logger, stoppingToken);
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -68,6 +79,9 @@ public sealed partial class DemoPortfolioService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Demo mode: stopped before the demo portfolio was complete; run the generate command to finish it (every write is idempotent).")]
     private static partial void LogStopped(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo mode: a call of the demo load failed; loading once more (the writes are idempotent).")]
+    private static partial void LogRetrying(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Demo mode: writing the demo portfolio failed.")]
     private static partial void LogFailed(ILogger logger, Exception exception);
