@@ -133,8 +133,10 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
             db.ChangeTracker.Clear();
             var plan = await db.OnboardingPlans.Include(p => p.Milestones).SingleOrDefaultAsync(p => p.AccountId == entry.AccountId, ct);
             if (plan is not null && await ApplyEvidenceAsync(plan, ct)) await db.SaveChangesAsync(ct);
+            // Only the mark as read: a batch that committed meanwhile re-marked the account with its own time (which, with
+            // two ingestion writers, may be earlier than the mark read), and its events must be evaluated on the next pass.
             var markedAt = entry.MarkedAt;
-            await db.OnboardingEvaluationQueue.Where(q => q.AccountId == entry.AccountId && q.MarkedAt <= markedAt).ExecuteDeleteAsync(ct);
+            await db.OnboardingEvaluationQueue.Where(q => q.AccountId == entry.AccountId && q.MarkedAt == markedAt).ExecuteDeleteAsync(ct);
         }
         return queued.Count;
     }
