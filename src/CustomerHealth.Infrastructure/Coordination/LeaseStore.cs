@@ -34,7 +34,6 @@ public sealed class LeaseStore(CustomerHealthDbContext db, TimeProvider clock)
         }
         catch (DbUpdateException)
         {
-            db.ChangeTracker.Clear();
             if (await db.WorkLeases.AnyAsync(l => l.Name == name, ct)) return false;
             throw;
         }

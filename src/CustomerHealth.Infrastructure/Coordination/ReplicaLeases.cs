@@ -22,6 +22,16 @@ public sealed class ReplicaLeases(IServiceScopeFactory scopes, TimeProvider cloc
         public const string RenewalTraining = "renewal-training";
     }
 
+    /// <summary>
+    /// How long a worker's lease lasts unrenewed: five of its ticks, and at least <paramref name="atLeast"/> (15 s by
+    /// default), so a replica that stops is replaced within that long and a slow tick never loses the lease.
+    /// </summary>
+    public static TimeSpan LengthFor(TimeSpan tick, TimeSpan? atLeast = null)
+    {
+        var floor = atLeast ?? TimeSpan.FromSeconds(15);
+        return tick * 5 > floor ? tick * 5 : floor;
+    }
+
     /// <summary>The host, the process and a random part: unique per process, and readable in <c>work_leases</c>.</summary>
     public string Holder { get; } = Truncate($"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}");
 

@@ -144,21 +144,15 @@ internal sealed class SqliteRollupWriter : RollupWriter
 
     public override Task MarkHealthDirtyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct)
     {
-        PerAccount((SqliteConnection)connection, MarkHealthDirtySql, "@due_at", accountIds, now);
-        return Task.CompletedTask;
-    }
-
-    /// <summary>Runs a statement with parameters <c>@account_id</c> and one instant once per account.</summary>
-    private static void PerAccount(SqliteConnection connection, string sql, string instantParameter, IReadOnlyList<string> accountIds, DateTime instant)
-    {
-        if (accountIds.Count == 0) return;
-        using var statement = new SqliteStatement(connection, sql);
-        statement.Bind(statement.Parameter(instantParameter), instant);
+        if (accountIds.Count == 0) return Task.CompletedTask;
+        using var statement = new SqliteStatement((SqliteConnection)connection, MarkHealthDirtySql);
+        statement.Bind(statement.Parameter("@due_at"), now);
         var account = statement.Parameter("@account_id");
         foreach (var id in accountIds)
         {
             statement.Bind(account, id);
             statement.Execute();
         }
+        return Task.CompletedTask;
     }
 }

@@ -39,7 +39,7 @@ public sealed class HealthWorker(IServiceScopeFactory scopes, HealthOptions opti
     private DateOnly? _lastDailyPass;
 
     /// <summary>How long the recompute lease lasts unrenewed: a replica that stops is replaced within this long.</summary>
-    private TimeSpan LeaseLength => TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(15).Ticks, options.RecomputeInterval.Ticks * 5));
+    private TimeSpan LeaseLength => ReplicaLeases.LengthFor(options.RecomputeInterval);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

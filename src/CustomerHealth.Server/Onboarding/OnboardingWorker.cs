@@ -22,7 +22,7 @@ public sealed class OnboardingOptions
 /// </summary>
 public sealed class OnboardingWorker(IServiceScopeFactory scopes, OnboardingOptions options, ReplicaLeases leases, ILogger<OnboardingWorker> logger) : BackgroundService
 {
-    private TimeSpan LeaseLength => TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(15).Ticks, options.EvaluationInterval.Ticks * 5));
+    private TimeSpan LeaseLength => ReplicaLeases.LengthFor(options.EvaluationInterval);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -17,7 +17,7 @@ namespace CustomerHealth.Server.Renewals;
 public sealed class RenewalWorker(IServiceScopeFactory scopes, RenewalOptions options, RenewalModelCache cache, TimeProvider clock, ReplicaLeases leases, ILogger<RenewalWorker> logger)
     : BackgroundService
 {
-    private TimeSpan LeaseLength => TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(15).Ticks, options.RefreshInterval.Ticks * 5));
+    private TimeSpan LeaseLength => ReplicaLeases.LengthFor(options.RefreshInterval);
 
     private long? _healthCursor;
     private DateOnly? _lastDailyPass;
@@ -107,7 +107,7 @@ public sealed class RenewalWorker(IServiceScopeFactory scopes, RenewalOptions op
 public sealed class RenewalTrainingWorker(IServiceScopeFactory scopes, RenewalOptions options, ReplicaLeases leases, ILogger<RenewalTrainingWorker> logger) : BackgroundService
 {
     /// <summary>Long enough to cover a training run, so that no other replica starts one meanwhile.</summary>
-    private TimeSpan LeaseLength => TimeSpan.FromTicks(Math.Max(TimeSpan.FromMinutes(15).Ticks, options.AutoTrainCheckInterval.Ticks * 5));
+    private TimeSpan LeaseLength => ReplicaLeases.LengthFor(options.AutoTrainCheckInterval, atLeast: TimeSpan.FromMinutes(15));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
