@@ -1,6 +1,7 @@
 using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Common;
 using CustomerHealth.Infrastructure.Onboarding;
+using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,7 +17,7 @@ public sealed record Page<T>(IReadOnlyList<T> Items, bool HasMore, int? TotalSiz
 public sealed record ContractCursor(DateOnly StartDate, string ContractId);
 
 /// <summary>Reads and writes accounts and contracts. Every write is one transaction; a rejected request writes nothing.</summary>
-public sealed class AccountStore(CustomerHealthDbContext db, TimeProvider clock, TierThresholds thresholds, OnboardingStore onboarding)
+public sealed class AccountStore(CustomerHealthDbContext db, TimeProvider clock, TierThresholds thresholds, OnboardingStore onboarding, HealthReadCache healthReads)
 {
     private const int MaxAttempts = 3;
 
@@ -76,7 +77,7 @@ public sealed class AccountStore(CustomerHealthDbContext db, TimeProvider clock,
     public async Task<(bool Deleted, int DeletedContracts)> DeleteAccountAsync(string accountId, CancellationToken ct)
     {
         var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
+        var result = await strategy.ExecuteAsync(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var contracts = await db.Contracts.CountAsync(c => c.AccountId == accountId, ct);
@@ -84,6 +85,8 @@ public sealed class AccountStore(CustomerHealthDbContext db, TimeProvider clock,
             await transaction.CommitAsync(ct);
             return (deleted > 0, deleted > 0 ? contracts : 0);
         });
+        healthReads.Invalidate(accountId);
+        return result;
     }
 
     public async Task<(Contract Contract, bool Created)> UpsertContractAsync(ContractTerms terms, CancellationToken ct)

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerHealth.Infrastructure.Health;
 
 /// <summary>Overrides of accounts' health, and the audit of every override and scorecard change.</summary>
-public sealed class HealthOverrideStore(CustomerHealthDbContext db, ScorecardStore scorecards, TimeProvider clock)
+public sealed class HealthOverrideStore(CustomerHealthDbContext db, ScorecardStore scorecards, TimeProvider clock, HealthReadCache readCache)
 {
     /// <summary>
     /// Sets (or replaces) an account's override, audited in the same transaction. Throws <see cref="ValidationException"/>
@@ -38,6 +38,7 @@ public sealed class HealthOverrideStore(CustomerHealthDbContext db, ScorecardSto
             Audit(accountId, HealthAuditAction.OverrideSet, next.SetBy, now, before, next);
             await db.SaveChangesAsync(ct);
         }, ct);
+        readCache.Invalidate(accountId);
         return next;
     }
 
@@ -58,6 +59,7 @@ public sealed class HealthOverrideStore(CustomerHealthDbContext db, ScorecardSto
             Audit(accountId, HealthAuditAction.OverrideCleared, clearedBy, now, current, null);
             await db.SaveChangesAsync(ct);
         }, ct);
+        readCache.Invalidate(accountId);
     }
 
     /// <summary>The overrides in force now of those of <paramref name="accountIds"/> that have one.</summary>

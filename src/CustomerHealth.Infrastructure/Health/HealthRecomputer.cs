@@ -12,7 +12,8 @@ public sealed record DayRecompute(DateOnly Day, DateTimeOffset AsOf, int Account
 /// Scores accounts and stores the results: the current score (one row per account) and the snapshot of the as-of UTC day
 /// (the day's last score wins). Works on batches: signals are read for the whole batch, written in one transaction.
 /// </summary>
-public sealed class HealthRecomputer(CustomerHealthDbContext db, SignalReader signals, ScorecardStore scorecards, TimeProvider clock, IServiceScopeFactory scopes)
+public sealed class HealthRecomputer(
+    CustomerHealthDbContext db, SignalReader signals, ScorecardStore scorecards, TimeProvider clock, IServiceScopeFactory scopes, HealthReadCache readCache)
 {
     /// <summary>
     /// Batches of a whole-portfolio recompute read and scored at once, each in its own scope (its own connection), while
@@ -133,6 +134,7 @@ public sealed class HealthRecomputer(CustomerHealthDbContext db, SignalReader si
             if (alsoInTransaction is not null) await alsoInTransaction();
             await transaction.CommitAsync(ct);
         });
+        readCache.Invalidate(scored.Select(s => s.AccountId));
     }
 
     /// <summary>Upserts the snapshots of <paramref name="scored"/> (a past day's) in one transaction.</summary>

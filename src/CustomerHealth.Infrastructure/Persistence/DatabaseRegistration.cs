@@ -7,6 +7,7 @@ using CustomerHealth.Infrastructure.Onboarding;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CustomerHealth.Infrastructure.Persistence;
 
@@ -43,6 +44,7 @@ public static class DatabaseRegistration
         services.AddScoped<HealthRecomputer>();
         services.AddScoped<HealthBacktester>();
         services.AddScoped<HealthStore>();
+        services.TryAddSingleton(_ => new HealthReadCache(HealthReadCache.DefaultTimeToLive));
         services.AddScoped<HealthChangeFeed>();
         services.AddScoped<HealthOverrideStore>();
         services.AddScoped<Metrics.PortfolioInputsReader>();

@@ -13,7 +13,8 @@ namespace CustomerHealth.Server.Health;
 /// <summary>customerhealth.v1.HealthService: read the request, call the store, map the result.</summary>
 public sealed class HealthGrpcService(
     HealthStore store, ScorecardStore scorecards, HealthChangeFeed changes, HealthOverrideStore overrides, HealthRecomputer recomputer,
-    HealthBacktester backtester, EventRules rules, HealthOptions options, IHostApplicationLifetime lifetime)
+    HealthBacktester backtester, EventRules rules, HealthOptions options, IHostApplicationLifetime lifetime, HealthReadCache readCache,
+    TimeProvider clock)
     : HealthService.HealthServiceBase
 {
     public static readonly string ServiceName = HealthService.Descriptor.FullName;
@@ -22,8 +23,17 @@ public sealed class HealthGrpcService(
 
     public override async Task<GetHealthScoreResponse> GetHealthScore(GetHealthScoreRequest request, ServerCallContext context)
     {
-        var score = await store.GetAsync(AccountRequests.ReadAccountId(request.AccountId), context.CancellationToken);
-        return new GetHealthScoreResponse { Score = score.ToProto() };
+        var accountId = AccountRequests.ReadAccountId(request.AccountId);
+        if (!readCache.TryGet(accountId, clock.GetUtcNow(), out V1.HealthScore message))
+        {
+            // The ticket comes before the read, so an invalidation committed meanwhile keeps this answer out of the cache.
+            var ticket = readCache.Take(accountId);
+            var score = await store.GetAsync(accountId, context.CancellationToken);
+            message = score.ToProto();
+            readCache.Set(accountId, ticket, message, score.Override?.ExpiresAt);
+        }
+        // A cached message is shared by concurrent answers: it is only ever serialized, never changed.
+        return new GetHealthScoreResponse { Score = message };
     }
 
     public override async Task<BatchGetHealthScoresResponse> BatchGetHealthScores(BatchGetHealthScoresRequest request, ServerCallContext context)

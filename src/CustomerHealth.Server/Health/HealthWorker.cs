@@ -20,8 +20,15 @@ public sealed class HealthOptions
     /// <summary>How often a caught-up WatchHealthChanges stream looks for new change-feed entries.</summary>
     public TimeSpan WatchPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// How long a replica may answer <c>GetHealthScore</c> for an account from memory (see <see cref="HealthReadCache"/>):
+    /// its own writes are seen at once, another replica's within this long. Zero turns the cache off.
+    /// </summary>
+    public TimeSpan ReadCacheTtl { get; set; } = HealthReadCache.DefaultTimeToLive;
+
     public string? Explain() =>
         RecomputeInterval < TimeSpan.FromMilliseconds(10) ? "Health:RecomputeInterval must be at least 10 ms"
+        : ReadCacheTtl < TimeSpan.Zero || ReadCacheTtl > TimeSpan.FromMinutes(1) ? "Health:ReadCacheTtl must be from 0 to 1 minute"
         : WatchPollInterval < TimeSpan.FromMilliseconds(10) ? "Health:WatchPollInterval must be at least 10 ms"
         : BatchSize is < 1 or > 2000 ? "Health:BatchSize must be from 1 to 2,000"
         : null;

@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace CustomerHealth.Infrastructure.Health;
+
+/// <summary>
+/// A short-lived, in-process cache of answers to single-account score reads (the server keeps the mapped message, so a hit
+/// costs neither a query nor a mapping).
+/// <para>
+/// Freshness. Every write of this process that can change an account's answer (a recompute storing scores, an override set
+/// or cleared, the account deleted) invalidates it after committing, so this replica reads its own writes. Writes made by
+/// another replica are seen once the entry ages out: an entry lives at most <see cref="TimeToLive"/> (real time, not the
+/// application clock), and never past the end of the override it shows.
+/// </para>
+/// <para>
+/// Races. A reader takes a <see cref="Ticket"/> before it queries and stores its answer with that ticket; an invalidation
+/// advances a generation (per stripe of accounts, or for all), and an entry stored under an older generation is never
+/// served. So an answer read just before a commit cannot outlive the invalidation that follows the commit.
+/// </para>
+/// Memory is bounded by <see cref="MaxEntries"/>: past it, stale entries are swept, and the cache is emptied if that was not
+/// enough.
+/// </summary>
+public sealed class HealthReadCache
+{
+    private const int Stripes = 1024; // a power of two
+    private readonly long[] _generations = new long[Stripes];
+    private long _epoch;
+    private int _count;
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly long _ttlTicks;
+
+    public HealthReadCache(TimeSpan timeToLive, int maxEntries = 200_000)
+    {
+        if (timeToLive < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeToLive));
+        if (maxEntries < 1) throw new ArgumentOutOfRangeException(nameof(maxEntries));
+        TimeToLive = timeToLive;
+        MaxEntries = maxEntries;
+        _ttlTicks = (long)(timeToLive.TotalSeconds * Stopwatch.Frequency);
+    }
+
+    /// <summary>The default of <see cref="TimeToLive"/>: a score read on another replica lags a write by at most this long.</summary>
+    public static readonly TimeSpan DefaultTimeToLive = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long an entry may be served; zero turns the cache off.</summary>
+    public TimeSpan TimeToLive { get; }
+
+    public int MaxEntries { get; }
+
+    public bool Enabled => _ttlTicks > 0;
+
+    /// <summary>What a reader must hold from before its query until it stores the answer.</summary>
+    public readonly record struct Ticket(long Epoch, long Generation);
+
+    private sealed record Entry(object Value, long Epoch, long Generation, long StaleAt, DateTimeOffset? EndsAt);
+
+    /// <summary>The answer stored for <paramref name="accountId"/>, if it is still valid at <paramref name="now"/> (the application clock).</summary>
+    public bool TryGet<T>(string accountId, DateTimeOffset now, out T value) where T : class
+    {
+        if (Enabled && _entries.TryGetValue(accountId, out var entry)
+                    && entry.Value is T found
+                    && entry.Epoch == Volatile.Read(ref _epoch)
+                    && entry.Generation == Volatile.Read(ref _generations[StripeOf(accountId)])
+                    && Stopwatch.GetTimestamp() < entry.StaleAt
+                    && !(entry.EndsAt <= now))
+        {
+            value = found;
+            return true;
+        }
+        value = null!;
+        return false;
+    }
+
+    /// <summary>Taken before reading the database for <paramref name="accountId"/>.</summary>
+    public Ticket Take(string accountId) => new(Volatile.Read(ref _epoch), Volatile.Read(ref _generations[StripeOf(accountId)]));
+
+    /// <summary>
+    /// Stores the answer read under <paramref name="ticket"/>; it is served until it ages out, until <paramref name="endsAt"/>
+    /// (by the application clock: when an override shown in it expires), or until the account is invalidated.
+    /// </summary>
+    public void Set(string accountId, Ticket ticket, object value, DateTimeOffset? endsAt)
+    {
+        if (!Enabled) return;
+        var entry = new Entry(value, ticket.Epoch, ticket.Generation, Stopwatch.GetTimestamp() + _ttlTicks, endsAt);
+        var added = false;
+        _entries.AddOrUpdate(accountId, _ => { added = true; return entry; }, (_, _) => entry);
+        if (added && Interlocked.Increment(ref _count) > MaxEntries) Sweep();
+    }
+
+    /// <summary>After a committed write that changes these accounts' answers.</summary>
+    public void Invalidate(IEnumerable<string> accountIds)
+    {
+        foreach (var id in accountIds) Invalidate(id);
+    }
+
+    public void Invalidate(string accountId)
+    {
+        Interlocked.Increment(ref _generations[StripeOf(accountId)]);
+        if (_entries.TryRemove(accountId, out _)) Interlocked.Decrement(ref _count);
+    }
+
+    /// <summary>After a committed write that may change any account's answer.</summary>
+    public void InvalidateAll()
+    {
+        Interlocked.Increment(ref _epoch);
+        Clear();
+    }
+
+    private void Sweep()
+    {
+        var now = Stopwatch.GetTimestamp();
+        var epoch = Volatile.Read(ref _epoch);
+        foreach (var (id, entry) in _entries)
+        {
+            if ((entry.StaleAt <= now || entry.Epoch != epoch || entry.Generation != Volatile.Read(ref _generations[StripeOf(id)]))
+                && _entries.TryRemove(new KeyValuePair<string, Entry>(id, entry)))
+                Interlocked.Decrement(ref _count);
+        }
+        if (Volatile.Read(ref _count) > MaxEntries) Clear();
+    }
+
+    private void Clear()
+    {
+        foreach (var id in _entries.Keys)
+            if (_entries.TryRemove(id, out _)) Interlocked.Decrement(ref _count);
+    }
+
+    private static int StripeOf(string accountId) => StringComparer.Ordinal.GetHashCode(accountId) & (Stripes - 1);
+}
