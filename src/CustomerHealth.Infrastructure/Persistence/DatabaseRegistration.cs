@@ -27,8 +27,11 @@ public static class DatabaseRegistration
 
         services.AddSingleton(options);
         services.AddSingleton(sp => new HealthDirtyMarker(sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        // The options are built once (a singleton), not per scope: building them parses the connection string and touches
+        // the file system, which a hot read would pay on every call. Nothing in them depends on the scope.
         services.AddDbContext<CustomerHealthDbContext>((sp, builder) =>
-            Configure(builder, options, connectionString).AddInterceptors(sp.GetRequiredService<HealthDirtyMarker>()));
+            Configure(builder, options, connectionString).AddInterceptors(sp.GetRequiredService<HealthDirtyMarker>()),
+            contextLifetime: ServiceLifetime.Scoped, optionsLifetime: ServiceLifetime.Singleton);
         services.AddSingleton(TierThresholds.Default);
         services.AddScoped<AccountStore>();
         services.AddScoped<SignalStore>();

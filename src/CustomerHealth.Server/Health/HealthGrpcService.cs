@@ -10,13 +10,24 @@ using Model = CustomerHealth.Domain.Health;
 
 namespace CustomerHealth.Server.Health;
 
-/// <summary>customerhealth.v1.HealthService: read the request, call the store, map the result.</summary>
+/// <summary>
+/// customerhealth.v1.HealthService: read the request, call the store, map the result. The stores (and with them the
+/// DbContext) are resolved on first use: the class is created for every call, and <c>GetHealthScore</c>, the hot read,
+/// mostly answers from <see cref="HealthReadCache"/> without touching any of them.
+/// </summary>
 public sealed class HealthGrpcService(
-    HealthStore store, ScorecardStore scorecards, HealthChangeFeed changes, HealthOverrideStore overrides, HealthRecomputer recomputer,
-    HealthBacktester backtester, EventRules rules, HealthOptions options, IHostApplicationLifetime lifetime, HealthReadCache readCache,
-    TimeProvider clock)
+    Lazy<HealthStore> store, Lazy<ScorecardStore> scorecards, Lazy<HealthChangeFeed> changes, Lazy<HealthOverrideStore> overrides,
+    Lazy<HealthRecomputer> recomputer, Lazy<HealthBacktester> backtester, EventRules rules, HealthOptions options, IHostApplicationLifetime lifetime,
+    HealthReadCache readCache, TimeProvider clock)
     : HealthService.HealthServiceBase
 {
+    private HealthStore Store => store.Value;
+    private ScorecardStore Scorecards => scorecards.Value;
+    private HealthChangeFeed Changes => changes.Value;
+    private HealthOverrideStore Overrides => overrides.Value;
+    private HealthRecomputer Recomputer => recomputer.Value;
+    private HealthBacktester Backtester => backtester.Value;
+
     public static readonly string ServiceName = HealthService.Descriptor.FullName;
     public const int MaxBatchIds = 1000;
     public const int MaxRenewalWithinDays = 3650;
@@ -28,7 +39,7 @@ public sealed class HealthGrpcService(
         {
             // The ticket comes before the read, so an invalidation committed meanwhile keeps this answer out of the cache.
             var ticket = readCache.Take(accountId);
-            var score = await store.GetAsync(accountId, context.CancellationToken);
+            var score = await Store.GetAsync(accountId, context.CancellationToken);
             message = score.ToProto();
             readCache.Set(accountId, ticket, message, score.Override?.ExpiresAt);
         }
@@ -42,7 +53,7 @@ public sealed class HealthGrpcService(
         if (request.AccountIds.Count is 0 or > MaxBatchIds) v.Add("account_ids", $"must hold 1 to {MaxBatchIds} ids");
         for (var i = 0; i < request.AccountIds.Count && i < MaxBatchIds; i++) v.Identifier($"account_ids[{i}]", request.AccountIds[i]);
         v.ThrowIfAny();
-        var (scores, missing) = await store.BatchGetAsync(request.AccountIds, context.CancellationToken);
+        var (scores, missing) = await Store.BatchGetAsync(request.AccountIds, context.CancellationToken);
         var response = new BatchGetHealthScoresResponse();
         response.Scores.AddRange(scores.Select(s => s.ToProto()));
         response.MissingAccountIds.AddRange(missing);
@@ -67,13 +78,13 @@ public sealed class HealthGrpcService(
             request.RenewalWithinDays > 0 ? request.RenewalWithinDays : null);
         var order = (Infrastructure.Health.HealthScoreOrder)request.OrderBy;
         // The renewal filter counts from today, so a token is only good on the day it was issued.
-        var fingerprint = string.Create(CultureInfo.InvariantCulture, $"health|{filter}|{order}|{(filter.RenewalWithinDays is null ? "" : store.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))}");
+        var fingerprint = string.Create(CultureInfo.InvariantCulture, $"health|{filter}|{order}|{(filter.RenewalWithinDays is null ? "" : Store.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))}");
         var key = PageToken.Decode(v, request.PageToken, fingerprint, keyParts: 2);
         var after = key is null ? null : new HealthScoreCursor(key[0], key[1]);
         if (after is not null && !CursorReadable(after, order)) v.Add("page_token", "is not a token this service issued");
         v.ThrowIfAny();
 
-        var page = await store.ListAsync(filter, order, pageSize, after, context.CancellationToken);
+        var page = await Store.ListAsync(filter, order, pageSize, after, context.CancellationToken);
         var response = new ListHealthScoresResponse();
         response.Scores.AddRange(page.Items.Select(s => s.ToProto()));
         if (page.HasMore)
@@ -95,19 +106,19 @@ public sealed class HealthGrpcService(
             else if (t.DayNumber - f.DayNumber >= HealthStore.MaxHistoryDays) v.Add("end_date", $"must be less than {HealthStore.MaxHistoryDays} days after start_date");
         }
         v.ThrowIfAny();
-        var snapshots = await store.HistoryAsync(request.AccountId, from!.Value, to!.Value, context.CancellationToken);
+        var snapshots = await Store.HistoryAsync(request.AccountId, from!.Value, to!.Value, context.CancellationToken);
         var response = new GetHealthHistoryResponse();
         response.Snapshots.AddRange(snapshots.Select(s => s.ToProto()));
         return response;
     }
 
     public override async Task<GetScorecardResponse> GetScorecard(GetScorecardRequest request, ServerCallContext context) =>
-        new() { Scorecard = (await scorecards.GetCurrentAsync(context.CancellationToken)).ToProto() };
+        new() { Scorecard = (await Scorecards.GetCurrentAsync(context.CancellationToken)).ToProto() };
 
     public override async Task<ReplaceScorecardResponse> ReplaceScorecard(ReplaceScorecardRequest request, ServerCallContext context)
     {
         var (scorecard, updatedBy) = HealthMapping.Read(request);
-        var stored = await scorecards.ReplaceAsync(scorecard, updatedBy, context.CancellationToken);
+        var stored = await Scorecards.ReplaceAsync(scorecard, updatedBy, context.CancellationToken);
         return new ReplaceScorecardResponse { Scorecard = stored.ToProto() };
     }
 
@@ -117,7 +128,7 @@ public sealed class HealthGrpcService(
         var pageSize = PageToken.ReadPageSize(v, request.PageSize);
         var filter = HealthMapping.ReadChangeFilter(v, request.AfterSequence, request.Band, request.CsTier, request.Owner);
         v.ThrowIfAny();
-        var page = await changes.ListAsync(request.AfterSequence, pageSize, filter, context.CancellationToken);
+        var page = await Changes.ListAsync(request.AfterSequence, pageSize, filter, context.CancellationToken);
         var response = new ListHealthChangesResponse { NextSequence = page.Count > 0 ? page[^1].Sequence : request.AfterSequence };
         response.Changes.AddRange(page.Select(c => c.ToProto()));
         return response;
@@ -130,7 +141,7 @@ public sealed class HealthGrpcService(
         v.ThrowIfAny();
         // Ends on the caller's cancellation and on shutdown alike, so an open stream never holds the host up.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
-        await foreach (var change in changes.FollowAsync(request.AfterSequence, filter, options.WatchPollInterval, PageToken.MaxPageSize, stop.Token))
+        await foreach (var change in Changes.FollowAsync(request.AfterSequence, filter, options.WatchPollInterval, PageToken.MaxPageSize, stop.Token))
         {
             try
             {
@@ -149,17 +160,17 @@ public sealed class HealthGrpcService(
         ProtoConvert.IsDefined(v, "band", request.Band);
         var expiresAt = HealthMapping.ReadInstant(v, "expire_time", request.ExpireTime);
         v.ThrowIfAny();
-        await overrides.SetAsync(request.AccountId, request.HasScore ? request.Score : null,
+        await Overrides.SetAsync(request.AccountId, request.HasScore ? request.Score : null,
             request.Band == HealthBand.Unspecified ? null : (Model.HealthBand)request.Band,
             request.Reason, request.SetBy, expiresAt, context.CancellationToken);
-        return new SetHealthOverrideResponse { Score = (await store.GetAsync(request.AccountId, context.CancellationToken)).ToProto() };
+        return new SetHealthOverrideResponse { Score = (await Store.GetAsync(request.AccountId, context.CancellationToken)).ToProto() };
     }
 
     public override async Task<ClearHealthOverrideResponse> ClearHealthOverride(ClearHealthOverrideRequest request, ServerCallContext context)
     {
         new Violations().Identifier("account_id", request.AccountId).Text("cleared_by", request.ClearedBy, Model.HealthOverride.MaxActorLength, required: true).ThrowIfAny();
-        await overrides.ClearAsync(request.AccountId, request.ClearedBy.Trim(), context.CancellationToken);
-        return new ClearHealthOverrideResponse { Score = (await store.GetAsync(request.AccountId, context.CancellationToken)).ToProto() };
+        await Overrides.ClearAsync(request.AccountId, request.ClearedBy.Trim(), context.CancellationToken);
+        return new ClearHealthOverrideResponse { Score = (await Store.GetAsync(request.AccountId, context.CancellationToken)).ToProto() };
     }
 
     public override async Task<ListHealthAuditResponse> ListHealthAudit(ListHealthAuditRequest request, ServerCallContext context)
@@ -175,7 +186,7 @@ public sealed class HealthGrpcService(
             else v.Add("page_token", "is not a token this service issued");
         }
         v.ThrowIfAny();
-        var page = await overrides.AuditAsync(request.AccountId is { Length: > 0 } a ? a : null, pageSize, before, context.CancellationToken);
+        var page = await Overrides.AuditAsync(request.AccountId is { Length: > 0 } a ? a : null, pageSize, before, context.CancellationToken);
         var response = new ListHealthAuditResponse();
         response.Entries.AddRange(page.Items.Select(e => e.ToProto()));
         if (page.HasMore) response.NextPageToken = PageToken.Encode(fingerprint, page.Items[^1].Id.ToString(CultureInfo.InvariantCulture));
@@ -188,11 +199,11 @@ public sealed class HealthGrpcService(
         var day = ProtoConvert.ReadDate(v, "as_of_date", request.AsOfDate, required: true);
         // Never further back than raw events are kept, and at most the history window.
         var daysBack = Math.Min(rules.RetentionDays, HealthStore.MaxHistoryDays);
-        var today = store.Today;
+        var today = Store.Today;
         if (day > today) v.Add("as_of_date", $"must not be in the future (today is {today:yyyy-MM-dd} UTC)");
         else if (day < today.AddDays(-daysBack)) v.Add("as_of_date", $"must be at most {daysBack} days back (from {today.AddDays(-daysBack):yyyy-MM-dd})");
         v.ThrowIfAny();
-        var done = await recomputer.RecomputeDayAsync(day!.Value, options.BatchSize, context.CancellationToken);
+        var done = await Recomputer.RecomputeDayAsync(day!.Value, options.BatchSize, context.CancellationToken);
         return new RecomputeHealthScoresResponse
         {
             AccountCount = done.Accounts,
@@ -211,7 +222,7 @@ public sealed class HealthGrpcService(
         var to = ProtoConvert.ReadDate(v, "renewal_end_date", request.RenewalEndDate, required: false);
         if (from is { } f && to is { } t && t < f) v.Add("renewal_end_date", "must not be before renewal_start_date");
         v.ThrowIfAny();
-        var report = await backtester.RunAsync(request.LeadDays == 0 ? HealthBacktester.DefaultLeadDays : request.LeadDays, from, to, context.CancellationToken);
+        var report = await Backtester.RunAsync(request.LeadDays == 0 ? HealthBacktester.DefaultLeadDays : request.LeadDays, from, to, context.CancellationToken);
         return report.ToProto();
     }
 

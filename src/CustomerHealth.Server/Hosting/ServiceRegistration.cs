@@ -84,6 +84,7 @@ public static class ServiceRegistration
             options.EnableDetailedErrors = false;
         });
         builder.Services.AddGrpcReflection();
+        builder.Services.TryAddTransient(typeof(Lazy<>), typeof(ResolvedOnFirstUse<>)); // see HealthGrpcService
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", timeout: TimeSpan.FromSeconds(5));
         builder.Services.AddGrpcHealthChecks(options =>
         {
@@ -129,3 +130,9 @@ public static class ServiceRegistration
         return app;
     }
 }
+
+/// <summary>
+/// <c>Lazy&lt;T&gt;</c> from the container: <typeparamref name="T"/> is resolved from the consumer's scope on first use, so
+/// a class created per call does not build the dependencies the call does not need.
+/// </summary>
+internal sealed class ResolvedOnFirstUse<T>(IServiceProvider services) : Lazy<T>(services.GetRequiredService<T>) where T : notnull;
