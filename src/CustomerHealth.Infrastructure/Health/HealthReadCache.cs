@@ -14,28 +14,36 @@ namespace CustomerHealth.Infrastructure.Health;
 /// </para>
 /// <para>
 /// Races. A reader takes a <see cref="Ticket"/> before it queries and stores its answer with that ticket; an invalidation
-/// advances a generation (per stripe of accounts, or for all), and an entry stored under an older generation is never
+/// advances its stripe's generation, and an entry stored under an older generation is never
 /// served. So an answer read just before a commit cannot outlive the invalidation that follows the commit.
 /// </para>
-/// Memory is bounded by <see cref="MaxEntries"/>: past it, stale entries are swept, and the cache is emptied if that was not
-/// enough.
+/// Memory is bounded: entries that aged out are swept every few seconds (once there are more than a few), and past
+/// <see cref="MaxEntries"/> at once, so reading many accounts once each does not leave their answers behind; if a sweep
+/// frees too little, the cache is emptied.
 /// </summary>
 public sealed class HealthReadCache
 {
     private const int Stripes = 1024; // a power of two
     private readonly long[] _generations = new long[Stripes];
-    private long _epoch;
     private int _count;
+    private int _sweeping;
+    private long _nextSweep;
+    private readonly long _sweepEveryTicks;
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly long _ttlTicks;
 
-    public HealthReadCache(TimeSpan timeToLive, int maxEntries = 200_000)
+    /// <summary>Below this many entries, aged-out ones are left for the next sweep.</summary>
+    private const int SweepAbove = 1024;
+
+    public HealthReadCache(TimeSpan timeToLive, int maxEntries = 100_000)
     {
         if (timeToLive < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeToLive));
         if (maxEntries < 1) throw new ArgumentOutOfRangeException(nameof(maxEntries));
         TimeToLive = timeToLive;
         MaxEntries = maxEntries;
         _ttlTicks = (long)(timeToLive.TotalSeconds * Stopwatch.Frequency);
+        _sweepEveryTicks = Math.Max(_ttlTicks, 5 * Stopwatch.Frequency);
+        _nextSweep = Stopwatch.GetTimestamp() + _sweepEveryTicks;
     }
 
     /// <summary>The default of <see cref="TimeToLive"/>: a score read on another replica lags a write by at most this long.</summary>
@@ -49,16 +57,15 @@ public sealed class HealthReadCache
     public bool Enabled => _ttlTicks > 0;
 
     /// <summary>What a reader must hold from before its query until it stores the answer.</summary>
-    public readonly record struct Ticket(long Epoch, long Generation);
+    public readonly record struct Ticket(long Generation);
 
-    private sealed record Entry(object Value, long Epoch, long Generation, long StaleAt, DateTimeOffset? EndsAt);
+    private sealed record Entry(object Value, long Generation, long StaleAt, DateTimeOffset? EndsAt);
 
     /// <summary>The answer stored for <paramref name="accountId"/>, if it is still valid at <paramref name="now"/> (the application clock).</summary>
     public bool TryGet<T>(string accountId, DateTimeOffset now, out T value) where T : class
     {
         if (Enabled && _entries.TryGetValue(accountId, out var entry)
                     && entry.Value is T found
-                    && entry.Epoch == Volatile.Read(ref _epoch)
                     && entry.Generation == Volatile.Read(ref _generations[StripeOf(accountId)])
                     && Stopwatch.GetTimestamp() < entry.StaleAt
                     && !(entry.EndsAt <= now))
@@ -71,7 +78,7 @@ public sealed class HealthReadCache
     }
 
     /// <summary>Taken before reading the database for <paramref name="accountId"/>.</summary>
-    public Ticket Take(string accountId) => new(Volatile.Read(ref _epoch), Volatile.Read(ref _generations[StripeOf(accountId)]));
+    public Ticket Take(string accountId) => new(Volatile.Read(ref _generations[StripeOf(accountId)]));
 
     /// <summary>
     /// Stores the answer read under <paramref name="ticket"/>; it is served until it ages out, until <paramref name="endsAt"/>
@@ -80,10 +87,12 @@ public sealed class HealthReadCache
     public void Set(string accountId, Ticket ticket, object value, DateTimeOffset? endsAt)
     {
         if (!Enabled) return;
-        var entry = new Entry(value, ticket.Epoch, ticket.Generation, Stopwatch.GetTimestamp() + _ttlTicks, endsAt);
+        var entry = new Entry(value, ticket.Generation, Stopwatch.GetTimestamp() + _ttlTicks, endsAt);
         var added = false;
         _entries.AddOrUpdate(accountId, _ => { added = true; return entry; }, (_, _) => entry);
-        if (added && Interlocked.Increment(ref _count) > MaxEntries) Sweep();
+        if (!added) return;
+        var count = Interlocked.Increment(ref _count);
+        if (count > MaxEntries || (count > SweepAbove && Stopwatch.GetTimestamp() >= Volatile.Read(ref _nextSweep))) Sweep();
     }
 
     /// <summary>After a committed write that changes these accounts' answers.</summary>
@@ -98,20 +107,26 @@ public sealed class HealthReadCache
         if (_entries.TryRemove(accountId, out _)) Interlocked.Decrement(ref _count);
     }
 
-    /// <summary>After a committed write that may change any account's answer.</summary>
-    public void InvalidateAll()
-    {
-        Interlocked.Increment(ref _epoch);
-        Clear();
-    }
-
     private void Sweep()
     {
+        if (Interlocked.Exchange(ref _sweeping, 1) == 1) return; // one sweep at a time; the others go on
+        try
+        {
+            SweepOnce();
+        }
+        finally
+        {
+            Volatile.Write(ref _nextSweep, Stopwatch.GetTimestamp() + _sweepEveryTicks);
+            Volatile.Write(ref _sweeping, 0);
+        }
+    }
+
+    private void SweepOnce()
+    {
         var now = Stopwatch.GetTimestamp();
-        var epoch = Volatile.Read(ref _epoch);
         foreach (var (id, entry) in _entries)
         {
-            if ((entry.StaleAt <= now || entry.Epoch != epoch || entry.Generation != Volatile.Read(ref _generations[StripeOf(id)]))
+            if ((entry.StaleAt <= now || entry.Generation != Volatile.Read(ref _generations[StripeOf(id)]))
                 && _entries.TryRemove(new KeyValuePair<string, Entry>(id, entry)))
                 Interlocked.Decrement(ref _count);
         }

@@ -40,18 +40,6 @@ public sealed class HealthReadCacheTests
     }
 
     [Fact]
-    public void InvalidatingAllDropsEveryAnswerAndEveryReadInFlight()
-    {
-        var inFlight = _cache.Take("beta");
-        Store("acme", "answer");
-        _cache.InvalidateAll();
-        _cache.Set("beta", inFlight, "stale", null);
-
-        Assert.False(_cache.TryGet("acme", Now, out string _));
-        Assert.False(_cache.TryGet("beta", Now, out string _));
-    }
-
-    [Fact]
     public void AnAnswerShowingAnOverrideEndsWithTheOverride()
     {
         Store("acme", "with override", endsAt: Now.AddHours(1));
