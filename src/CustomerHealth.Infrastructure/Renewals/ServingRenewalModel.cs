@@ -7,9 +7,10 @@ namespace CustomerHealth.Infrastructure.Renewals;
 public sealed record RenewalEstimate(double Probability, IReadOnlyList<RenewalDriver> Drivers, RenewalModelKind Kind, int Version);
 
 /// <summary>
-/// A trained model loaded for predicting: the ML.NET transformer, its Platt calibration and the training means. Immutable
+/// A trained model loaded for predicting: the ML.NET transformer, its calibration (Platt or isotonic) and the training means. Immutable
 /// once built, so it can be swapped in by a single reference assignment. Drivers: for each feature, the change in calibrated
-/// log-odds when that feature alone is set to its training mean (A · (s(x) − s(x with feature i at its mean))). For the
+/// log-odds when that feature alone is set to its training mean (A · (s(x) − s(x with feature i at its mean)), A the Platt
+/// slope, fitted whichever calibration the probabilities use). For the
 /// logistic regression this is exactly weight × (standardised value − standardised mean); for the trees it is the same
 /// one-at-a-time attribution. All variants of a batch are scored in one ML.NET pass.
 /// </summary>
@@ -61,6 +62,7 @@ public sealed class ServingRenewalModel
         double[] scores;
         lock (_gate) scores = RenewalTrainer.ScoresOf(_ml, _model, vectors);
         var platt = Detail.Platt;
+        var calibrator = Detail.Calibrator;
         var estimates = new RenewalEstimate[features.Count];
         for (var k = 0; k < features.Count; k++)
         {
@@ -69,7 +71,7 @@ public sealed class ServingRenewalModel
             var drivers = new RenewalDriver[n];
             for (var i = 0; i < n; i++)
                 drivers[i] = new RenewalDriver(RenewalFeatures.Names[i], features[k].Values[i], platt.A * (raw - scores[at + 1 + i]));
-            estimates[k] = new RenewalEstimate(platt.Probability(raw), RenewalDrivers.Top(drivers, topDrivers), Kind, Version);
+            estimates[k] = new RenewalEstimate(calibrator.Probability(raw), RenewalDrivers.Top(drivers, topDrivers), Kind, Version);
         }
         return estimates;
     }
