@@ -57,9 +57,10 @@ public static class RenewalFeatures
     public const string ActiveShare30Days = "active_share_30d";
     public const string ActiveShare90Days = "active_share_90d";
     public const string ActiveShare180Days = "active_share_180d";
+    public const string ActiveShare365Days = "active_share_365d";
     public const string ActiveShareTrend = "active_share_trend";
     public const string DaysSinceActive = "days_since_active";
-    public const string HasUsage180Days = "has_usage_180d";
+    public const string HasUsage365Days = "has_usage_365d";
     public const string NpsMean365Days = "nps_mean_365d";
     public const string NpsAnswers365Days = "nps_answers_365d";
     public const string Tickets180Days = "tickets_180d";
@@ -72,7 +73,8 @@ public static class RenewalFeatures
     public const string KeyFeatureBreadth30Days = "key_feature_breadth_30d";
     public const string KeyFeatureBreadth90Days = "key_feature_breadth_90d";
     public const string KeyFeatureBreadthTrend = "key_feature_breadth_trend";
-    public const string KeyFeatureEventsPerActiveDay = "key_feature_events_per_active_day";
+    public const string KeyFeatureEventsPerActiveDay90Days = "key_feature_events_per_active_day_90d";
+    public const string KeyFeatureEventsPerActiveDay180Days = "key_feature_events_per_active_day_180d";
     public const string EventsPerActiveDay90Days = "events_per_active_day_90d";
 
     /// <summary>Seat utilisation above this (more active users than seats) counts as this.</summary>
@@ -90,10 +92,10 @@ public static class RenewalFeatures
         HealthScore, ScoreChange30Days, Engagement, Adoption, Momentum, Onboarding, Sentiment, Support, Relationship,
         DataCompleteness, SeatUtilisation, LogActiveUsers30Days, TenureYears, LogArr, LowTouch, HighTouch, LatestNps, HasNps,
         OpenTickets, OnboardingCompletion, TimeToValueDays, RenewalsSoFar, DaysToRenewal,
-        ActiveShare30Days, ActiveShare90Days, ActiveShare180Days, ActiveShareTrend, DaysSinceActive, HasUsage180Days,
+        ActiveShare30Days, ActiveShare90Days, ActiveShare180Days, ActiveShare365Days, ActiveShareTrend, DaysSinceActive, HasUsage365Days,
         NpsMean365Days, NpsAnswers365Days, Tickets180Days, SevereTickets180Days, TicketCloseDays, Touchpoints180Days,
         DaysSinceTouchpoint, LastRenewalArrChange, LogSeats, KeyFeatureBreadth30Days, KeyFeatureBreadth90Days,
-        KeyFeatureBreadthTrend, KeyFeatureEventsPerActiveDay, EventsPerActiveDay90Days,
+        KeyFeatureBreadthTrend, KeyFeatureEventsPerActiveDay90Days, KeyFeatureEventsPerActiveDay180Days, EventsPerActiveDay90Days,
     ];
 
     /// <summary>
@@ -111,6 +113,27 @@ public static class RenewalFeatures
 
     /// <summary>Days since the last touchpoint are capped here (none recorded: this).</summary>
     public const int MaxDaysSinceTouchpoint = 365;
+
+    /// <summary>
+    /// Features built (they are reported and stored with predictions) but not given to the model: onboarding as of the lead
+    /// day is an account's first 90 days seen 9 months later, and how much of it is on record depends on where the account's
+    /// history starts (a plan evaluated after the fact without the early usage looks unfinished), so it shifts between
+    /// older and newer outcomes more than it tells about the renewal.
+    /// </summary>
+    public static IReadOnlySet<string> NotModelled { get; } = new HashSet<string>(StringComparer.Ordinal) { Onboarding, OnboardingCompletion, TimeToValueDays };
+
+    /// <summary>The features the model sees, in vector order: <see cref="Names"/> without <see cref="NotModelled"/>.</summary>
+    public static IReadOnlyList<string> ModelNames { get; } = Names.Where(n => !NotModelled.Contains(n)).ToArray();
+
+    private static readonly int[] ModelIndexes = ModelNames.Select(n => Names.ToList().IndexOf(n)).ToArray();
+
+    /// <summary>The model's input: the values of <see cref="ModelNames"/>, as singles.</summary>
+    public static float[] ModelInput(IReadOnlyList<double> values)
+    {
+        var input = new float[ModelIndexes.Length];
+        for (var i = 0; i < input.Length; i++) input[i] = (float)values[ModelIndexes[i]];
+        return input;
+    }
 
     private static readonly Dictionary<string, int> Index = Names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i, StringComparer.Ordinal);
 
@@ -173,11 +196,12 @@ public static class RenewalFeatures
         }
         v[IndexOf(ActiveShare30Days)] = ActiveShare(users, day, since, s.Seats, 0, 30) ?? 0;
         v[IndexOf(ActiveShare90Days)] = ActiveShare(users, day, since, s.Seats, 0, 90) ?? 0;
-        v[IndexOf(ActiveShare180Days)] = ActiveShare(users, day, since, s.Seats, 0, RenewalHistory.UsageDays) ?? 0;
+        v[IndexOf(ActiveShare180Days)] = ActiveShare(users, day, since, s.Seats, 0, 180) ?? 0;
+        v[IndexOf(ActiveShare365Days)] = ActiveShare(users, day, since, s.Seats, 0, RenewalHistory.UsageDays) ?? 0;
         v[IndexOf(ActiveShareTrend)] = ActiveShare(users, day, since, s.Seats, 30, 90) is { } earlier ? v[IndexOf(ActiveShare30Days)] - earlier : 0;
         var lastActive = users.Where(u => u.Value > 0).Select(u => (DateOnly?)u.Key).Max();
         v[IndexOf(DaysSinceActive)] = lastActive is { } last ? day.DayNumber - last.DayNumber : Defaults[DaysSinceActive];
-        v[IndexOf(HasUsage180Days)] = lastActive is null ? 0 : 1;
+        v[IndexOf(HasUsage365Days)] = lastActive is null ? 0 : 1;
 
         var answers = h.NpsAnswers.Where(a => a.AnsweredAt <= s.AsOf && a.AnsweredAt > s.AsOf.AddDays(-RenewalHistory.NpsDays)).ToArray();
         v[IndexOf(NpsMean365Days)] = answers.Length == 0 ? Defaults[NpsMean365Days] : answers.Average(a => a.Score);
@@ -201,24 +225,29 @@ public static class RenewalFeatures
         v[IndexOf(LogSeats)] = Math.Log(1 + s.Seats);
 
         // Key features: how many of the catalogue's were used (breadth) in the last 30 and 90 days, the change of breadth
-        // (last 30 days against the 60 before), and key-feature events per active user-day over 90 days (depth).
-        var featureFrom = day.AddDays(-RenewalHistory.FeatureDays);
-        var featureDays = (h.KeyFeatureDays ?? []).Where(f => f.Day <= day && f.Day > featureFrom && f.Events > 0).ToArray();
+        // (last 30 days against the 60 before), and key-feature events per active user-day over 90 and 180 days (depth).
+        var featureDays = (h.KeyFeatureDays ?? []).Where(f => f.Day <= day && f.Day > day.AddDays(-RenewalHistory.FeatureDays) && f.Events > 0).ToArray();
         var catalogue = Math.Max(1, h.KeyFeaturesInCatalogue);
         double Breadth(int fromAgo, int toAgo) => featureDays
             .Where(f => f.Day <= day.AddDays(-fromAgo) && f.Day > day.AddDays(-toAgo))
             .Select(f => f.Feature).Distinct(StringComparer.Ordinal).Count() / (double)catalogue;
         v[IndexOf(KeyFeatureBreadth30Days)] = Breadth(0, 30);
-        v[IndexOf(KeyFeatureBreadth90Days)] = Breadth(0, RenewalHistory.FeatureDays);
-        v[IndexOf(KeyFeatureBreadthTrend)] = Breadth(0, 30) - Breadth(30, RenewalHistory.FeatureDays);
+        v[IndexOf(KeyFeatureBreadth90Days)] = Breadth(0, 90);
+        v[IndexOf(KeyFeatureBreadthTrend)] = Breadth(0, 30) - Breadth(30, 90);
+        double Depth(int days)
+        {
+            var userDays = users.Where(u => u.Key > day.AddDays(-days)).Sum(u => (long)u.Value);
+            return userDays == 0 ? 0 : featureDays.Where(f => f.Day > day.AddDays(-days)).Sum(f => f.Events) / (double)userDays;
+        }
+        v[IndexOf(KeyFeatureEventsPerActiveDay90Days)] = Depth(90);
+        v[IndexOf(KeyFeatureEventsPerActiveDay180Days)] = Depth(RenewalHistory.FeatureDays);
         long activeUserDays90 = 0, events90 = 0;
         foreach (var d in h.Days)
         {
-            if (d.Day > day || d.Day <= featureFrom) continue;
+            if (d.Day > day || d.Day <= day.AddDays(-90)) continue;
             activeUserDays90 += d.ActiveUsers;
             events90 += d.Events;
         }
-        v[IndexOf(KeyFeatureEventsPerActiveDay)] = activeUserDays90 == 0 ? 0 : featureDays.Sum(f => f.Events) / (double)activeUserDays90;
         v[IndexOf(EventsPerActiveDay90Days)] = activeUserDays90 == 0 ? 0 : events90 / (double)activeUserDays90;
     }
 

@@ -13,7 +13,7 @@ namespace CustomerHealth.Domain.Renewals;
 /// <param name="Tickets">Tickets opened in the <see cref="TicketDays"/> days up to the instant (closed later: still open then).</param>
 /// <param name="Touchpoints">CSM touchpoints in the <see cref="TicketDays"/> days up to the instant.</param>
 /// <param name="LastRenewalArrChange">New ARR / ARR − 1 of the account's latest renewal decided by the instant; null without one.</param>
-/// <param name="KeyFeatureDays">Days in the <see cref="KeyFeatureDays"/> days up to the instant's day on which a key feature of the catalogue was used.</param>
+/// <param name="KeyFeatureDays">Days in the <see cref="FeatureDays"/> days up to the instant's day on which a key feature of the catalogue was used.</param>
 /// <param name="KeyFeaturesInCatalogue">How many key features the catalogue has.</param>
 public sealed record RenewalHistory(
     IReadOnlyList<DailyUsage> Days,
@@ -24,9 +24,9 @@ public sealed record RenewalHistory(
     IReadOnlyList<KeyFeatureDay>? KeyFeatureDays = null,
     int KeyFeaturesInCatalogue = 0)
 {
-    public const int FeatureDays = 90;
+    public const int FeatureDays = 180;
 
-    public const int UsageDays = 180;
+    public const int UsageDays = 365;
     public const int NpsDays = 365;
     public const int TicketDays = 180;
 

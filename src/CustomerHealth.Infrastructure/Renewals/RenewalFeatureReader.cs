@@ -36,7 +36,8 @@ public sealed class RenewalFeatureReader(SignalReader signals, RenewalHistoryRea
                 if (!scorecardsAt.ContainsKey(instant)) scorecardsAt[instant] = await scorecards.InForceAtAsync(instant.UtcDateTime, ct);
             }
             var historyDays = chunk.Max(r => scorecardsAt[r.AsOf].UsageHistoryDays);
-            var now = await signals.ReadManyAsync(chunk.Select(r => new SignalRequest(r.AccountId, r.AsOf)).ToArray(), historyDays, ct);
+            // The daily rollups of the longer history come with the signals (the score reads only its own windows of them).
+            var now = await signals.ReadManyAsync(chunk.Select(r => new SignalRequest(r.AccountId, r.AsOf)).ToArray(), Math.Max(historyDays, RenewalHistory.UsageDays), ct);
             var history = await histories.ReadManyAsync(chunk.Select(r => new SignalRequest(r.AccountId, r.AsOf)).ToArray(), ct);
             var before = await signals.ReadManyAsync(chunk.Select(r => new SignalRequest(r.AccountId, r.AsOf.AddDays(-ScoreChangeDays))).ToArray(), historyDays, ct);
             for (var i = 0; i < chunk.Length; i++)
@@ -45,7 +46,7 @@ public sealed class RenewalFeatureReader(SignalReader signals, RenewalHistoryRea
                 var scorecard = scorecardsAt[chunk[i].AsOf];
                 var score = HealthScorer.Score(read.Signals, scorecard);
                 var scoreBefore = before[i] is { } earlier ? HealthScorer.Score(earlier.Signals, scorecard).Score : null;
-                var features = RenewalFeatures.Build(new RenewalFeatureInput(read.Signals, score, scoreBefore, chunk[i].Arr, chunk[i].RenewalDate, history[i]));
+                var features = RenewalFeatures.Build(new RenewalFeatureInput(read.Signals, score, scoreBefore, chunk[i].Arr, chunk[i].RenewalDate, history[i] with { Days = read.Signals.Usage.Days }));
                 rows.Add(new RenewalFeatureRow(chunk[i], features, score.Score, read.Signals.Tier));
             }
         }

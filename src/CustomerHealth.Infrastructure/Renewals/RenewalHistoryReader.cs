@@ -9,10 +9,11 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerHealth.Infrastructure.Renewals;
 
 /// <summary>
-/// Reads <see cref="RenewalHistory"/> for many (account, instant) pairs with one set-based query per source (daily
-/// rollups, key-feature day rollups, NPS answers, tickets, touchpoints, renewed contracts) over the span from the earliest window start to the latest
-/// instant; each pair keeps only what its own instant allows, so nothing recorded after it can reach its row. Meant, like
-/// <see cref="SignalReader.ReadManyAsync"/>, for chunks of requests sorted by instant.
+/// Reads <see cref="RenewalHistory"/> for many (account, instant) pairs with one set-based query per source (key-feature day
+/// rollups, NPS answers, tickets, touchpoints, renewed contracts) over the span from the earliest window start to the latest
+/// instant; each pair keeps only what its own instant allows, so nothing recorded after it can reach its row. The daily
+/// rollups are not read here: <see cref="RenewalFeatureReader"/> asks <see cref="SignalReader.ReadManyAsync"/> for
+/// <see cref="RenewalHistory.UsageDays"/> days of them. Meant, like that reader, for chunks of requests sorted by instant.
 /// </summary>
 public sealed class RenewalHistoryReader(CustomerHealthDbContext db, EventCatalogueStore catalogues)
 {
@@ -23,15 +24,9 @@ public sealed class RenewalHistoryReader(CustomerHealthDbContext db, EventCatalo
         var latestAt = requests.Max(r => r.AsOf.UtcDateTime);
         var earliestAt = requests.Min(r => r.AsOf.UtcDateTime);
         var latestDay = DateOnly.FromDateTime(latestAt);
-        var usageFrom = DateOnly.FromDateTime(earliestAt).AddDays(-(RenewalHistory.UsageDays - 1));
         var npsFrom = earliestAt.AddDays(-RenewalHistory.NpsDays);
         var ticketsFrom = earliestAt.AddDays(-RenewalHistory.TicketDays);
 
-        var days = (await db.AccountDailyUsage.AsNoTracking()
-                .Where(u => ids.Contains(u.AccountId) && u.Day >= usageFrom && u.Day <= latestDay && u.ActiveUsers > 0)
-                .Select(u => new { u.AccountId, u.Day, u.ActiveUsers, u.Events })
-                .ToListAsync(ct))
-            .ToLookup(u => u.AccountId, u => new DailyUsage(u.Day, u.ActiveUsers, u.Events), StringComparer.Ordinal);
         var answers = (await db.NpsResponses.AsNoTracking()
                 .Where(n => ids.Contains(n.AccountId) && n.AnsweredAt > npsFrom && n.AnsweredAt <= latestAt)
                 .Select(n => new { n.AccountId, n.Score, n.AnsweredAt })
@@ -69,13 +64,12 @@ public sealed class RenewalHistoryReader(CustomerHealthDbContext db, EventCatalo
             var (id, asOf) = requests[i];
             var at = asOf.UtcDateTime;
             var day = DateOnly.FromDateTime(at);
-            var ownUsageFrom = day.AddDays(-(RenewalHistory.UsageDays - 1));
             var ownNpsFrom = at.AddDays(-RenewalHistory.NpsDays);
             var ownTicketsFrom = at.AddDays(-RenewalHistory.TicketDays);
             var ownFeaturesFrom = day.AddDays(-(RenewalHistory.FeatureDays - 1));
             var last = renewed[id].Where(c => c.DecisionDate <= day).OrderBy(c => c.DecisionDate).ThenBy(c => c.EndDate).LastOrDefault();
             result[i] = new RenewalHistory(
-                days[id].Where(u => u.Day >= ownUsageFrom && u.Day <= day).ToArray(),
+                [],
                 answers[id].Where(n => n.AnsweredAt.UtcDateTime > ownNpsFrom && n.AnsweredAt.UtcDateTime <= at).ToArray(),
                 tickets[id].Where(t => t.OpenedAt.UtcDateTime > ownTicketsFrom && t.OpenedAt.UtcDateTime <= at)
                     .Select(t => t.ClosedAt is { } c && c.UtcDateTime > at ? t with { ClosedAt = null } : t).ToArray(),

@@ -23,6 +23,9 @@ public sealed record RenewalModelDetail
     /// <summary>The feature names, in the order the model was trained with.</summary>
     public required IReadOnlyList<string> FeatureNames { get; init; }
 
+    /// <summary>The features the model itself was fitted on, in input order (null for models stored before: all of them).</summary>
+    public IReadOnlyList<string>? ModelFeatureNames { get; init; }
+
     /// <summary>Each feature's mean over the fitted outcomes: the reference a driver's contribution is measured against.</summary>
     public required IReadOnlyList<double> FeatureMeans { get; init; }
     public required int FitCount { get; init; }

@@ -15,14 +15,17 @@ public sealed record TrainingOutcome(string ContractId, DateOnly RenewalDate, Re
 public sealed record TrainedRenewalModel(RenewalModelKind Kind, byte[] ModelBytes, RenewalModelDetail Detail);
 
 /// <summary>How the trainer splits and fits.</summary>
-public sealed record RenewalTrainingSettings(double HoldoutShare = 0.2, double CalibrationShare = 0.2, int Seed = 1);
+public sealed record RenewalTrainingSettings(double HoldoutShare = 0.2, double CalibrationShare = 0.3, int Seed = 1);
 
 /// <summary>
 /// Trains the renewal classifier with ML.NET. Outcomes are split by time (<see cref="TimeOrderedSplitter"/>): the oldest are
-/// fitted, the newest of the rest calibrate (Platt scaling of the raw score, <see cref="PlattScaling"/>), the newest of all
-/// are held out. Two candidates are fitted: an L2-regularised logistic regression (L-BFGS) on mean/variance-normalised
-/// features, and gradient-boosted trees (FastTree); the one with the better holdout AUC is kept (log-loss breaks ties). Its
-/// figures and the score-only prior's on the same holdout are returned with it.
+/// fitted, the newest of the rest form the calibration fold, the newest of all are held out. Two kinds of candidate: an
+/// L2-regularised logistic regression (L-BFGS) on mean/variance-normalised features, and gradient-boosted trees (FastTree).
+/// For each kind every hyper-parameter setting of <see cref="Settings"/> is fitted and the one whose raw score ranks the
+/// calibration fold best (AUC) is kept; its score is then calibrated on that fold (<see cref="RenewalCalibrator"/>: Platt, or
+/// isotonic when cross-validation within the fold prefers it). Of the two kinds, the one with the better holdout AUC is kept
+/// (log-loss breaks ties): the one documented step that looks at the holdout. Its figures and the score-only prior's on the
+/// same holdout are returned with it. The model sees <see cref="RenewalFeatures.ModelNames"/>.
 /// </summary>
 public static class RenewalTrainer
 {
@@ -78,6 +81,7 @@ public static class RenewalTrainer
             IsotonicProbabilities = chosenCandidate.Calibrator.Isotonic?.Probabilities,
             Setting = chosenCandidate.Setting,
             FeatureNames = RenewalFeatures.Names,
+            ModelFeatureNames = RenewalFeatures.ModelNames,
             FeatureMeans = means,
             FitCount = split.Fit.Count,
             CalibrationCount = split.Calibration.Count,
@@ -166,25 +170,18 @@ public static class RenewalTrainer
 
     internal static double[] ScoresOf(MLContext ml, ITransformer model, IEnumerable<IReadOnlyList<double>> vectors)
     {
-        var data = ml.Data.LoadFromEnumerable(vectors.Select(v => new ModelInput { Features = ToFloats(v) }), Schema());
+        var data = ml.Data.LoadFromEnumerable(vectors.Select(v => new ModelInput { Features = RenewalFeatures.ModelInput(v) }), Schema());
         return model.Transform(data).GetColumn<float>(ScoreColumn).Select(s => (double)s).ToArray();
     }
 
     private static IDataView Load(MLContext ml, IReadOnlyList<TrainingOutcome> outcomes) =>
-        ml.Data.LoadFromEnumerable(outcomes.Select(o => new ModelInput { Features = ToFloats(o.Features.Values), Label = o.Renewed }).ToArray(), Schema());
+        ml.Data.LoadFromEnumerable(outcomes.Select(o => new ModelInput { Features = RenewalFeatures.ModelInput(o.Features.Values), Label = o.Renewed }).ToArray(), Schema());
 
-    private static float[] ToFloats(IReadOnlyList<double> values)
-    {
-        var floats = new float[values.Count];
-        for (var i = 0; i < floats.Length; i++) floats[i] = (float)values[i];
-        return floats;
-    }
-
-    /// <summary>The input schema: a fixed-size vector of <see cref="RenewalFeatures.Count"/> singles and a boolean label.</summary>
+    /// <summary>The input schema: a fixed-size vector of the <see cref="RenewalFeatures.ModelNames"/> as singles and a boolean label.</summary>
     internal static SchemaDefinition Schema()
     {
         var schema = SchemaDefinition.Create(typeof(ModelInput));
-        schema[FeaturesColumn].ColumnType = new VectorDataViewType(NumberDataViewType.Single, RenewalFeatures.Count);
+        schema[FeaturesColumn].ColumnType = new VectorDataViewType(NumberDataViewType.Single, RenewalFeatures.ModelNames.Count);
         return schema;
     }
 

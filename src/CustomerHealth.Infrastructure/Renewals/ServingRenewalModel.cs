@@ -35,7 +35,7 @@ public sealed class ServingRenewalModel
 
     public static ServingRenewalModel Load(int version, RenewalModelKind kind, byte[] bytes, RenewalModelDetail detail)
     {
-        if (!detail.FeatureNames.SequenceEqual(RenewalFeatures.Names))
+        if (!detail.FeatureNames.SequenceEqual(RenewalFeatures.Names) || !(detail.ModelFeatureNames ?? detail.FeatureNames).SequenceEqual(RenewalFeatures.ModelNames))
             throw new InvalidOperationException($"Renewal model {version} was trained on other features than this build computes; train a new one.");
         var ml = new MLContext(seed: 1);
         using var stream = new MemoryStream(bytes, writable: false);
@@ -54,6 +54,12 @@ public sealed class ServingRenewalModel
             vectors.Add(f.Values);
             for (var i = 0; i < n; i++)
             {
+                // A feature the model does not see changes nothing: its variant is the vector itself (contribution 0).
+                if (RenewalFeatures.NotModelled.Contains(RenewalFeatures.Names[i]))
+                {
+                    vectors.Add(f.Values);
+                    continue;
+                }
                 var variant = f.Values.ToArray();
                 variant[i] = means[i];
                 vectors.Add(variant);
