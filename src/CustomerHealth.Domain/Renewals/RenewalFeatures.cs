@@ -57,10 +57,9 @@ public static class RenewalFeatures
     public const string ActiveShare30Days = "active_share_30d";
     public const string ActiveShare90Days = "active_share_90d";
     public const string ActiveShare180Days = "active_share_180d";
-    public const string ActiveShare365Days = "active_share_365d";
     public const string ActiveShareTrend = "active_share_trend";
     public const string DaysSinceActive = "days_since_active";
-    public const string HasUsage365Days = "has_usage_365d";
+    public const string HasUsage180Days = "has_usage_180d";
     public const string NpsMean365Days = "nps_mean_365d";
     public const string NpsAnswers365Days = "nps_answers_365d";
     public const string Tickets180Days = "tickets_180d";
@@ -74,7 +73,6 @@ public static class RenewalFeatures
     public const string KeyFeatureBreadth90Days = "key_feature_breadth_90d";
     public const string KeyFeatureBreadthTrend = "key_feature_breadth_trend";
     public const string KeyFeatureEventsPerActiveDay90Days = "key_feature_events_per_active_day_90d";
-    public const string KeyFeatureEventsPerActiveDay180Days = "key_feature_events_per_active_day_180d";
     public const string EventsPerActiveDay90Days = "events_per_active_day_90d";
 
     /// <summary>Seat utilisation above this (more active users than seats) counts as this.</summary>
@@ -92,10 +90,10 @@ public static class RenewalFeatures
         HealthScore, ScoreChange30Days, Engagement, Adoption, Momentum, Onboarding, Sentiment, Support, Relationship,
         DataCompleteness, SeatUtilisation, LogActiveUsers30Days, TenureYears, LogArr, LowTouch, HighTouch, LatestNps, HasNps,
         OpenTickets, OnboardingCompletion, TimeToValueDays, RenewalsSoFar, DaysToRenewal,
-        ActiveShare30Days, ActiveShare90Days, ActiveShare180Days, ActiveShare365Days, ActiveShareTrend, DaysSinceActive, HasUsage365Days,
+        ActiveShare30Days, ActiveShare90Days, ActiveShare180Days, ActiveShareTrend, DaysSinceActive, HasUsage180Days,
         NpsMean365Days, NpsAnswers365Days, Tickets180Days, SevereTickets180Days, TicketCloseDays, Touchpoints180Days,
         DaysSinceTouchpoint, LastRenewalArrChange, LogSeats, KeyFeatureBreadth30Days, KeyFeatureBreadth90Days,
-        KeyFeatureBreadthTrend, KeyFeatureEventsPerActiveDay90Days, KeyFeatureEventsPerActiveDay180Days, EventsPerActiveDay90Days,
+        KeyFeatureBreadthTrend, KeyFeatureEventsPerActiveDay90Days, EventsPerActiveDay90Days,
     ];
 
     /// <summary>
@@ -196,12 +194,11 @@ public static class RenewalFeatures
         }
         v[IndexOf(ActiveShare30Days)] = ActiveShare(users, day, since, s.Seats, 0, 30) ?? 0;
         v[IndexOf(ActiveShare90Days)] = ActiveShare(users, day, since, s.Seats, 0, 90) ?? 0;
-        v[IndexOf(ActiveShare180Days)] = ActiveShare(users, day, since, s.Seats, 0, 180) ?? 0;
-        v[IndexOf(ActiveShare365Days)] = ActiveShare(users, day, since, s.Seats, 0, RenewalHistory.UsageDays) ?? 0;
+        v[IndexOf(ActiveShare180Days)] = ActiveShare(users, day, since, s.Seats, 0, RenewalHistory.UsageDays) ?? 0;
         v[IndexOf(ActiveShareTrend)] = ActiveShare(users, day, since, s.Seats, 30, 90) is { } earlier ? v[IndexOf(ActiveShare30Days)] - earlier : 0;
         var lastActive = users.Where(u => u.Value > 0).Select(u => (DateOnly?)u.Key).Max();
         v[IndexOf(DaysSinceActive)] = lastActive is { } last ? day.DayNumber - last.DayNumber : Defaults[DaysSinceActive];
-        v[IndexOf(HasUsage365Days)] = lastActive is null ? 0 : 1;
+        v[IndexOf(HasUsage180Days)] = lastActive is null ? 0 : 1;
 
         var answers = h.NpsAnswers.Where(a => a.AnsweredAt <= s.AsOf && a.AnsweredAt > s.AsOf.AddDays(-RenewalHistory.NpsDays)).ToArray();
         v[IndexOf(NpsMean365Days)] = answers.Length == 0 ? Defaults[NpsMean365Days] : answers.Average(a => a.Score);
@@ -225,7 +222,7 @@ public static class RenewalFeatures
         v[IndexOf(LogSeats)] = Math.Log(1 + s.Seats);
 
         // Key features: how many of the catalogue's were used (breadth) in the last 30 and 90 days, the change of breadth
-        // (last 30 days against the 60 before), and key-feature events per active user-day over 90 and 180 days (depth).
+        // (last 30 days against the 60 before), and key-feature events per active user-day over 90 days (depth).
         var featureDays = (h.KeyFeatureDays ?? []).Where(f => f.Day <= day && f.Day > day.AddDays(-RenewalHistory.FeatureDays) && f.Events > 0).ToArray();
         var catalogue = Math.Max(1, h.KeyFeaturesInCatalogue);
         double Breadth(int fromAgo, int toAgo) => featureDays
@@ -239,8 +236,7 @@ public static class RenewalFeatures
             var userDays = users.Where(u => u.Key > day.AddDays(-days)).Sum(u => (long)u.Value);
             return userDays == 0 ? 0 : featureDays.Where(f => f.Day > day.AddDays(-days)).Sum(f => f.Events) / (double)userDays;
         }
-        v[IndexOf(KeyFeatureEventsPerActiveDay90Days)] = Depth(90);
-        v[IndexOf(KeyFeatureEventsPerActiveDay180Days)] = Depth(RenewalHistory.FeatureDays);
+        v[IndexOf(KeyFeatureEventsPerActiveDay90Days)] = Depth(RenewalHistory.FeatureDays);
         long activeUserDays90 = 0, events90 = 0;
         foreach (var d in h.Days)
         {

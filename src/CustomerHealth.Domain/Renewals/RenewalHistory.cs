@@ -24,9 +24,9 @@ public sealed record RenewalHistory(
     IReadOnlyList<KeyFeatureDay>? KeyFeatureDays = null,
     int KeyFeaturesInCatalogue = 0)
 {
-    public const int FeatureDays = 180;
+    public const int FeatureDays = 90;
 
-    public const int UsageDays = 365;
+    public const int UsageDays = 180;
     public const int NpsDays = 365;
     public const int TicketDays = 180;
 

@@ -83,7 +83,7 @@ public sealed class RenewalFeatureTests
     }
 
     /// <summary>
-    /// Steady's account (40 seats, customer for 400 days) with 180 days of use: 20 users a day on the last 60 days and
+    /// Steady's account (40 seats, customer for 400 days) with 180 days of use (and one more day, after the instant): 20 users a day on the last 60 days and
     /// 10 before; NPS answers, tickets, touchpoints, key-feature days; and one of each dated after the instant.
     /// </summary>
     private static RenewalHistory History() => new(
@@ -116,12 +116,11 @@ public sealed class RenewalFeatureTests
         Assert.Equal(0.5, f[RenewalFeatures.ActiveShare30Days], 9);
         Assert.Equal(1500 / 3600.0, f[RenewalFeatures.ActiveShare90Days], 9);
         Assert.Equal(2400 / 7200.0, f[RenewalFeatures.ActiveShare180Days], 9);
-        Assert.Equal(2400 / 365.0 / 40, f[RenewalFeatures.ActiveShare365Days], 9); // nothing before 180 days ago
 
         // Last 30 days against days 31 to 90: (30 × 20 + 30 × 10) / 60 / 40 = 0.375.
         Assert.Equal(0.5 - 0.375, f[RenewalFeatures.ActiveShareTrend], 9);
         Assert.Equal(0, f[RenewalFeatures.DaysSinceActive]);
-        Assert.Equal(1, f[RenewalFeatures.HasUsage365Days]);
+        Assert.Equal(1, f[RenewalFeatures.HasUsage180Days]);
         // NPS: the answers of 10 and 200 days ago (the one of 400 days ago is outside, the later one not yet given).
         Assert.Equal(7, f[RenewalFeatures.NpsMean365Days], 9);
         Assert.Equal(2, f[RenewalFeatures.NpsAnswers365Days]);
@@ -137,10 +136,8 @@ public sealed class RenewalFeatureTests
         Assert.Equal(0.2, f[RenewalFeatures.KeyFeatureBreadth30Days], 9);
         Assert.Equal(0.6, f[RenewalFeatures.KeyFeatureBreadth90Days], 9);
         Assert.Equal(0.2 - 0.4, f[RenewalFeatures.KeyFeatureBreadthTrend], 9);
-        // Depth over 90 days: 15 key-feature events / (60 × 20 + 30 × 10) user-days; over 180 days: 24 / 2400; all events
-        // over 90 days: (60 × 200 + 30 × 50) / 1500.
+        // Depth over 90 days: 15 key-feature events / (60 × 20 + 30 × 10) user-days; all events: (60 × 200 + 30 × 50) / 1500.
         Assert.Equal(15 / 1500.0, f[RenewalFeatures.KeyFeatureEventsPerActiveDay90Days], 9);
-        Assert.Equal(24 / 2400.0, f[RenewalFeatures.KeyFeatureEventsPerActiveDay180Days], 9);
         Assert.Equal(13_500 / 1500.0, f[RenewalFeatures.EventsPerActiveDay90Days], 9);
     }
 
@@ -151,7 +148,7 @@ public sealed class RenewalFeatureTests
 
         Assert.Equal(0, f[RenewalFeatures.ActiveShare180Days]);
         Assert.Equal(RenewalHistory.UsageDays, f[RenewalFeatures.DaysSinceActive]);
-        Assert.Equal(0, f[RenewalFeatures.HasUsage365Days]);
+        Assert.Equal(0, f[RenewalFeatures.HasUsage180Days]);
         Assert.Equal(7, f[RenewalFeatures.NpsMean365Days]);
         Assert.Equal(RenewalFeatures.MaxDaysSinceTouchpoint, f[RenewalFeatures.DaysSinceTouchpoint]);
         Assert.Equal(0, f[RenewalFeatures.LastRenewalArrChange]);
