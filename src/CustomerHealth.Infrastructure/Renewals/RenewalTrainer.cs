@@ -49,7 +49,8 @@ public static class RenewalTrainer
         foreach (var kind in new[] { RenewalModelKind.LogisticRegression, RenewalModelKind.GradientBoostedTrees })
         {
             // Hyper-parameters: each setting is fitted on the fitting fold and the one ranking the calibration fold best
-            // (AUC of the raw score) is kept; the holdout is not looked at.
+            // (AUC of the raw score) is kept; the holdout is not looked at. (On a tiny set whose calibration fold holds one
+            // class, the fitting fold stands in for it, as for calibration, and the choice is only a fit to it.)
             (Setting Setting, ITransformer Model, double[] Scores, double Auc)? chosen = null;
             foreach (var setting in Settings(kind))
             {
