@@ -1,4 +1,5 @@
 using CustomerHealth.Domain.Accounts;
+using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Domain.Health;
 
 namespace CustomerHealth.Domain.Renewals;
@@ -13,7 +14,8 @@ namespace CustomerHealth.Domain.Renewals;
 /// <param name="ScoreThirtyDaysBefore">The overall score computed as of 30 days before the instant; null when unknown.</param>
 /// <param name="ContractArr">The ARR of the contract whose renewal is predicted (in its own currency).</param>
 /// <param name="RenewalDate">That contract's end date.</param>
-public sealed record RenewalFeatureInput(AccountSignals Signals, HealthScore Score, double? ScoreThirtyDaysBefore, decimal ContractArr, DateOnly RenewalDate);
+/// <param name="History">The account's evidence over longer windows (<see cref="RenewalHistory"/>), as of the same instant; null reads as none.</param>
+public sealed record RenewalFeatureInput(AccountSignals Signals, HealthScore Score, double? ScoreThirtyDaysBefore, decimal ContractArr, DateOnly RenewalDate, RenewalHistory? History = null);
 
 /// <summary>One contract's features, in the order of <see cref="RenewalFeatures.Names"/>, every value filled (see <see cref="RenewalFeatures.Defaults"/>).</summary>
 public sealed record RenewalFeatureVector(IReadOnlyList<double> Values)
@@ -52,6 +54,26 @@ public static class RenewalFeatures
     public const string TimeToValueDays = "time_to_value_days";
     public const string RenewalsSoFar = "renewals_so_far";
     public const string DaysToRenewal = "days_to_renewal";
+    public const string ActiveShare30Days = "active_share_30d";
+    public const string ActiveShare90Days = "active_share_90d";
+    public const string ActiveShare180Days = "active_share_180d";
+    public const string ActiveShareTrend = "active_share_trend";
+    public const string DaysSinceActive = "days_since_active";
+    public const string HasUsage180Days = "has_usage_180d";
+    public const string NpsMean365Days = "nps_mean_365d";
+    public const string NpsAnswers365Days = "nps_answers_365d";
+    public const string Tickets180Days = "tickets_180d";
+    public const string SevereTickets180Days = "severe_tickets_180d";
+    public const string TicketCloseDays = "ticket_close_days";
+    public const string Touchpoints180Days = "touchpoints_180d";
+    public const string DaysSinceTouchpoint = "days_since_touchpoint";
+    public const string LastRenewalArrChange = "last_renewal_arr_change";
+    public const string LogSeats = "log_seats";
+    public const string KeyFeatureBreadth30Days = "key_feature_breadth_30d";
+    public const string KeyFeatureBreadth90Days = "key_feature_breadth_90d";
+    public const string KeyFeatureBreadthTrend = "key_feature_breadth_trend";
+    public const string KeyFeatureEventsPerActiveDay90Days = "key_feature_events_per_active_day_90d";
+    public const string EventsPerActiveDay90Days = "events_per_active_day_90d";
 
     /// <summary>Seat utilisation above this (more active users than seats) counts as this.</summary>
     public const double MaxSeatUtilisation = 1.5;
@@ -68,6 +90,10 @@ public static class RenewalFeatures
         HealthScore, ScoreChange30Days, Engagement, Adoption, Momentum, Onboarding, Sentiment, Support, Relationship,
         DataCompleteness, SeatUtilisation, LogActiveUsers30Days, TenureYears, LogArr, LowTouch, HighTouch, LatestNps, HasNps,
         OpenTickets, OnboardingCompletion, TimeToValueDays, RenewalsSoFar, DaysToRenewal,
+        ActiveShare30Days, ActiveShare90Days, ActiveShare180Days, ActiveShareTrend, DaysSinceActive, HasUsage180Days,
+        NpsMean365Days, NpsAnswers365Days, Tickets180Days, SevereTickets180Days, TicketCloseDays, Touchpoints180Days,
+        DaysSinceTouchpoint, LastRenewalArrChange, LogSeats, KeyFeatureBreadth30Days, KeyFeatureBreadth90Days,
+        KeyFeatureBreadthTrend, KeyFeatureEventsPerActiveDay90Days, EventsPerActiveDay90Days,
     ];
 
     /// <summary>
@@ -78,8 +104,34 @@ public static class RenewalFeatures
     public static IReadOnlyDictionary<string, double> Defaults { get; } = new Dictionary<string, double>(StringComparer.Ordinal)
     {
         [HealthScore] = 50, [ScoreChange30Days] = 0, [Engagement] = 50, [Adoption] = 50, [Momentum] = 60, [Onboarding] = 50,
-        [Sentiment] = 70, [Support] = 100, [Relationship] = 50, [LatestNps] = 7,
+        [Sentiment] = 70, [Support] = 100, [Relationship] = 50, [LatestNps] = 7, [NpsMean365Days] = 7,
+        [DaysSinceActive] = RenewalHistory.UsageDays, [TicketCloseDays] = 0, [DaysSinceTouchpoint] = MaxDaysSinceTouchpoint,
+        [LastRenewalArrChange] = 0,
     };
+
+    /// <summary>Days since the last touchpoint are capped here (none recorded: this).</summary>
+    public const int MaxDaysSinceTouchpoint = 365;
+
+    /// <summary>
+    /// Features built (they are reported and stored with predictions) but not given to the model: onboarding as of the lead
+    /// day is an account's first 90 days seen 9 months later, and how much of it is on record depends on where the account's
+    /// history starts (a plan evaluated after the fact without the early usage looks unfinished), so it shifts between
+    /// older and newer outcomes more than it tells about the renewal.
+    /// </summary>
+    public static IReadOnlySet<string> NotModelled { get; } = new HashSet<string>(StringComparer.Ordinal) { Onboarding, OnboardingCompletion, TimeToValueDays };
+
+    /// <summary>The features the model sees, in vector order: <see cref="Names"/> without <see cref="NotModelled"/>.</summary>
+    public static IReadOnlyList<string> ModelNames { get; } = Names.Where(n => !NotModelled.Contains(n)).ToArray();
+
+    private static readonly int[] ModelIndexes = ModelNames.Select(n => Names.ToList().IndexOf(n)).ToArray();
+
+    /// <summary>The model's input: the values of <see cref="ModelNames"/>, as singles.</summary>
+    public static float[] ModelInput(IReadOnlyList<double> values)
+    {
+        var input = new float[ModelIndexes.Length];
+        for (var i = 0; i < input.Length; i++) input[i] = (float)values[ModelIndexes[i]];
+        return input;
+    }
 
     private static readonly Dictionary<string, int> Index = Names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i, StringComparer.Ordinal);
 
@@ -125,7 +177,93 @@ public static class RenewalFeatures
         v[IndexOf(TimeToValueDays)] = ttv;
         v[IndexOf(RenewalsSoFar)] = s.Contracts?.Renewals ?? 0;
         v[IndexOf(DaysToRenewal)] = Math.Max(0, input.RenewalDate.DayNumber - day.DayNumber);
+        History(v, s, input.History ?? RenewalHistory.None);
         return new RenewalFeatureVector(v);
+    }
+
+    /// <summary>The features over longer windows: levels and trends of use, NPS, tickets, touchpoints, the last renewal.</summary>
+    private static void History(double[] v, AccountSignals s, RenewalHistory h)
+    {
+        var day = s.AsOfDay;
+        var since = s.CustomerSince;
+        var users = new Dictionary<DateOnly, int>();
+        foreach (var d in h.Days)
+        {
+            if (d.Day > day || d.Day <= day.AddDays(-RenewalHistory.UsageDays)) continue;
+            users[d.Day] = users.GetValueOrDefault(d.Day) + d.ActiveUsers;
+        }
+        v[IndexOf(ActiveShare30Days)] = ActiveShare(users, day, since, s.Seats, 0, 30) ?? 0;
+        v[IndexOf(ActiveShare90Days)] = ActiveShare(users, day, since, s.Seats, 0, 90) ?? 0;
+        v[IndexOf(ActiveShare180Days)] = ActiveShare(users, day, since, s.Seats, 0, RenewalHistory.UsageDays) ?? 0;
+        v[IndexOf(ActiveShareTrend)] = ActiveShare(users, day, since, s.Seats, 30, 90) is { } earlier ? v[IndexOf(ActiveShare30Days)] - earlier : 0;
+        var lastActive = users.Where(u => u.Value > 0).Select(u => (DateOnly?)u.Key).Max();
+        v[IndexOf(DaysSinceActive)] = lastActive is { } last ? day.DayNumber - last.DayNumber : Defaults[DaysSinceActive];
+        v[IndexOf(HasUsage180Days)] = lastActive is null ? 0 : 1;
+
+        var answers = h.NpsAnswers.Where(a => a.AnsweredAt <= s.AsOf && a.AnsweredAt > s.AsOf.AddDays(-RenewalHistory.NpsDays)).ToArray();
+        v[IndexOf(NpsMean365Days)] = answers.Length == 0 ? Defaults[NpsMean365Days] : answers.Average(a => a.Score);
+        v[IndexOf(NpsAnswers365Days)] = answers.Length;
+
+        var ticketsFrom = s.AsOf.AddDays(-RenewalHistory.TicketDays);
+        var tickets = h.Tickets.Where(t => t.OpenedAt <= s.AsOf && t.OpenedAt > ticketsFrom).ToArray();
+        v[IndexOf(Tickets180Days)] = tickets.Length;
+        v[IndexOf(SevereTickets180Days)] = tickets.Count(t => t.Severity is TicketSeverity.High or TicketSeverity.Urgent);
+        var closed = tickets.Where(t => t.ClosedAt is { } c && c <= s.AsOf).Select(t => (t.ClosedAt!.Value - t.OpenedAt).TotalDays).ToArray();
+        v[IndexOf(TicketCloseDays)] = closed.Length == 0 ? Defaults[TicketCloseDays] : closed.Average();
+
+        var touchpoints = h.Touchpoints.Where(t => t <= s.AsOf).ToArray();
+        v[IndexOf(Touchpoints180Days)] = touchpoints.Count(t => t > ticketsFrom);
+        // The latest touchpoint: the signals know it even when it is older than the history's window.
+        var lastTouch = touchpoints.Append(s.LastTouchpointAt ?? DateTimeOffset.MinValue).Where(t => t <= s.AsOf).Max();
+        v[IndexOf(DaysSinceTouchpoint)] = lastTouch == DateTimeOffset.MinValue
+            ? Defaults[DaysSinceTouchpoint]
+            : Math.Min(MaxDaysSinceTouchpoint, (s.AsOf - lastTouch).TotalDays);
+        v[IndexOf(LastRenewalArrChange)] = h.LastRenewalArrChange ?? Defaults[LastRenewalArrChange];
+        v[IndexOf(LogSeats)] = Math.Log(1 + s.Seats);
+
+        // Key features: how many of the catalogue's were used (breadth) in the last 30 and 90 days, the change of breadth
+        // (last 30 days against the 60 before), and key-feature events per active user-day over 90 days (depth).
+        var featureDays = (h.KeyFeatureDays ?? []).Where(f => f.Day <= day && f.Day > day.AddDays(-RenewalHistory.FeatureDays) && f.Events > 0).ToArray();
+        var catalogue = Math.Max(1, h.KeyFeaturesInCatalogue);
+        double Breadth(int fromAgo, int toAgo) => featureDays
+            .Where(f => f.Day <= day.AddDays(-fromAgo) && f.Day > day.AddDays(-toAgo))
+            .Select(f => f.Feature).Distinct(StringComparer.Ordinal).Count() / (double)catalogue;
+        v[IndexOf(KeyFeatureBreadth30Days)] = Breadth(0, 30);
+        v[IndexOf(KeyFeatureBreadth90Days)] = Breadth(0, 90);
+        v[IndexOf(KeyFeatureBreadthTrend)] = Breadth(0, 30) - Breadth(30, 90);
+        double Depth(int days)
+        {
+            var userDays = users.Where(u => u.Key > day.AddDays(-days)).Sum(u => (long)u.Value);
+            return userDays == 0 ? 0 : featureDays.Where(f => f.Day > day.AddDays(-days)).Sum(f => f.Events) / (double)userDays;
+        }
+        v[IndexOf(KeyFeatureEventsPerActiveDay90Days)] = Depth(RenewalHistory.FeatureDays);
+        long activeUserDays90 = 0, events90 = 0;
+        foreach (var d in h.Days)
+        {
+            if (d.Day > day || d.Day <= day.AddDays(-90)) continue;
+            activeUserDays90 += d.ActiveUsers;
+            events90 += d.Events;
+        }
+        v[IndexOf(EventsPerActiveDay90Days)] = activeUserDays90 == 0 ? 0 : events90 / (double)activeUserDays90;
+    }
+
+    /// <summary>
+    /// Active users per seat per day over the days <paramref name="fromAgo"/> (0 = the as-of day) to <paramref name="toAgo"/>
+    /// (excluded) before the as-of day, counting only days from the customer's start; null without seats or such days.
+    /// </summary>
+    public static double? ActiveShare(IReadOnlyDictionary<DateOnly, int> users, DateOnly day, DateOnly since, int seats, int fromAgo, int toAgo)
+    {
+        if (seats <= 0) return null;
+        long userDays = 0;
+        var observed = 0;
+        for (var i = fromAgo; i < toAgo; i++)
+        {
+            var d = day.AddDays(-i);
+            if (d < since) break;
+            observed++;
+            userDays += users.GetValueOrDefault(d);
+        }
+        return observed == 0 ? null : Math.Min(MaxSeatUtilisation, (double)userDays / observed / seats);
     }
 
     /// <summary>

@@ -52,6 +52,7 @@ public static class DatabaseRegistration
         services.AddScoped<HealthOverrideStore>();
         services.AddScoped<Metrics.PortfolioInputsReader>();
         services.AddSingleton<Renewals.RenewalModelCache>();
+        services.AddScoped<Renewals.RenewalHistoryReader>();
         services.AddScoped<Renewals.RenewalFeatureReader>();
         services.AddScoped<Renewals.RenewalModelStore>();
         services.AddScoped<Renewals.RenewalTraining>();

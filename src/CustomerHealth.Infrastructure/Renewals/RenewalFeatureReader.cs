@@ -15,10 +15,11 @@ public sealed record RenewalFeatureRow(RenewalFeatureRequest Request, RenewalFea
 /// Reads what <see cref="RenewalFeatures.Build"/> needs, for training and live prediction alike: each request's account
 /// signals as of its instant and as of 30 days before (<see cref="SignalReader.ReadManyAsync"/>: one set-based read per
 /// source for a chunk of requests sorted by instant, each request keeping only what its own instant allows), each scored
-/// with the scorecard in force at the instant. Nothing recorded after the instant can reach a row. Requests of accounts
+/// with the scorecard in force at the instant, and its longer-window evidence (<see cref="RenewalHistoryReader"/>, read the
+/// same way). Nothing recorded after the instant can reach a row. Requests of accounts
 /// that no longer exist are left out.
 /// </summary>
-public sealed class RenewalFeatureReader(SignalReader signals, ScorecardStore scorecards)
+public sealed class RenewalFeatureReader(SignalReader signals, RenewalHistoryReader histories, ScorecardStore scorecards)
 {
     public const int BatchSize = 500;
     public const int ScoreChangeDays = 30;
@@ -35,7 +36,9 @@ public sealed class RenewalFeatureReader(SignalReader signals, ScorecardStore sc
                 if (!scorecardsAt.ContainsKey(instant)) scorecardsAt[instant] = await scorecards.InForceAtAsync(instant.UtcDateTime, ct);
             }
             var historyDays = chunk.Max(r => scorecardsAt[r.AsOf].UsageHistoryDays);
-            var now = await signals.ReadManyAsync(chunk.Select(r => new SignalRequest(r.AccountId, r.AsOf)).ToArray(), historyDays, ct);
+            // The daily rollups of the longer history come with the signals (the score reads only its own windows of them).
+            var now = await signals.ReadManyAsync(chunk.Select(r => new SignalRequest(r.AccountId, r.AsOf)).ToArray(), Math.Max(historyDays, RenewalHistory.UsageDays), ct);
+            var history = await histories.ReadManyAsync(chunk.Select(r => new SignalRequest(r.AccountId, r.AsOf)).ToArray(), ct);
             var before = await signals.ReadManyAsync(chunk.Select(r => new SignalRequest(r.AccountId, r.AsOf.AddDays(-ScoreChangeDays))).ToArray(), historyDays, ct);
             for (var i = 0; i < chunk.Length; i++)
             {
@@ -43,7 +46,7 @@ public sealed class RenewalFeatureReader(SignalReader signals, ScorecardStore sc
                 var scorecard = scorecardsAt[chunk[i].AsOf];
                 var score = HealthScorer.Score(read.Signals, scorecard);
                 var scoreBefore = before[i] is { } earlier ? HealthScorer.Score(earlier.Signals, scorecard).Score : null;
-                var features = RenewalFeatures.Build(new RenewalFeatureInput(read.Signals, score, scoreBefore, chunk[i].Arr, chunk[i].RenewalDate));
+                var features = RenewalFeatures.Build(new RenewalFeatureInput(read.Signals, score, scoreBefore, chunk[i].Arr, chunk[i].RenewalDate, history[i] with { Days = read.Signals.Usage.Days }));
                 rows.Add(new RenewalFeatureRow(chunk[i], features, score.Score, read.Signals.Tier));
             }
         }

@@ -10,8 +10,21 @@ public sealed record RenewalModelDetail
     public required double PlattA { get; init; }
     public required double PlattB { get; init; }
 
+    /// <summary>How probabilities are calibrated: "platt" (models stored before this field existed) or "isotonic".</summary>
+    public string CalibrationMethod { get; init; } = RenewalCalibrator.PlattMethod;
+
+    /// <summary>The isotonic calibration's knots (raw scores, increasing) and their probabilities; null with Platt.</summary>
+    public IReadOnlyList<double>? IsotonicScores { get; init; }
+    public IReadOnlyList<double>? IsotonicProbabilities { get; init; }
+
+    /// <summary>The hyper-parameter setting the calibration fold chose for the kept model (null for models stored before).</summary>
+    public string? Setting { get; init; }
+
     /// <summary>The feature names, in the order the model was trained with.</summary>
     public required IReadOnlyList<string> FeatureNames { get; init; }
+
+    /// <summary>The features the model itself was fitted on, in input order (null for models stored before: all of them).</summary>
+    public IReadOnlyList<string>? ModelFeatureNames { get; init; }
 
     /// <summary>Each feature's mean over the fitted outcomes: the reference a driver's contribution is measured against.</summary>
     public required IReadOnlyList<double> FeatureMeans { get; init; }
@@ -32,6 +45,12 @@ public sealed record RenewalModelDetail
 
     [JsonIgnore]
     public PlattScaling Platt => new(PlattA, PlattB);
+
+    [JsonIgnore]
+    public RenewalCalibrator Calibrator => new(Platt,
+        CalibrationMethod == RenewalCalibrator.IsotonicMethod && IsotonicScores is { Count: > 0 } xs && IsotonicProbabilities is { } ys && ys.Count == xs.Count
+            ? new IsotonicCalibration(xs, ys)
+            : null);
 
     private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 

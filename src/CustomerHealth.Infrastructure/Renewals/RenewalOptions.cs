@@ -38,8 +38,8 @@ public sealed class RenewalOptions
     /// <summary>The newest share of outcomes held out for the figures.</summary>
     public double HoldoutShare { get; set; } = 0.2;
 
-    /// <summary>The newest share of the rest used to calibrate probabilities.</summary>
-    public double CalibrationShare { get; set; } = 0.2;
+    /// <summary>The newest share of the rest used to choose hyper-parameters and calibrate probabilities.</summary>
+    public double CalibrationShare { get; set; } = 0.3;
 
     /// <summary>A prediction enters the change feed when its risk level changes or its probability moves at least this much.</summary>
     public double ChangeThreshold { get; set; } = 0.05;

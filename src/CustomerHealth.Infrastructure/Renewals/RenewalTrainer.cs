@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CustomerHealth.Domain.Health;
 using CustomerHealth.Domain.Renewals;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -14,14 +15,17 @@ public sealed record TrainingOutcome(string ContractId, DateOnly RenewalDate, Re
 public sealed record TrainedRenewalModel(RenewalModelKind Kind, byte[] ModelBytes, RenewalModelDetail Detail);
 
 /// <summary>How the trainer splits and fits.</summary>
-public sealed record RenewalTrainingSettings(double HoldoutShare = 0.2, double CalibrationShare = 0.2, int Seed = 1);
+public sealed record RenewalTrainingSettings(double HoldoutShare = 0.2, double CalibrationShare = 0.3, int Seed = 1);
 
 /// <summary>
 /// Trains the renewal classifier with ML.NET. Outcomes are split by time (<see cref="TimeOrderedSplitter"/>): the oldest are
-/// fitted, the newest of the rest calibrate (Platt scaling of the raw score, <see cref="PlattScaling"/>), the newest of all
-/// are held out. Two candidates are fitted: an L2-regularised logistic regression (L-BFGS) on mean/variance-normalised
-/// features, and gradient-boosted trees (FastTree); the one with the better holdout AUC is kept (log-loss breaks ties). Its
-/// figures and the score-only prior's on the same holdout are returned with it.
+/// fitted, the newest of the rest form the calibration fold, the newest of all are held out. Two kinds of candidate: an
+/// L2-regularised logistic regression (L-BFGS) on mean/variance-normalised features, and gradient-boosted trees (FastTree).
+/// For each kind every hyper-parameter setting of <see cref="Settings"/> is fitted and the one whose raw score ranks the
+/// calibration fold best (AUC) is kept; its score is then calibrated on that fold (<see cref="RenewalCalibrator"/>: Platt, or
+/// isotonic when cross-validation within the fold prefers it). Of the two kinds, the one with the better holdout AUC is kept
+/// (log-loss breaks ties): the one documented step that looks at the holdout. Its figures and the score-only prior's on the
+/// same holdout are returned with it. The model sees <see cref="RenewalFeatures.ModelNames"/>.
 /// </summary>
 public static class RenewalTrainer
 {
@@ -41,27 +45,44 @@ public static class RenewalTrainer
         var calibration = split.Calibration.Select(o => o.Renewed).Distinct().Count() == 2 ? split.Calibration : split.Fit;
         var means = Means(split.Fit);
 
-        var candidates = new List<(RenewalModelKind Kind, ITransformer Model, PlattScaling Platt, RenewalMetrics Holdout)>();
-        foreach (var (kind, pipeline) in Pipelines(ml))
+        var candidates = new List<Candidate>();
+        foreach (var kind in new[] { RenewalModelKind.LogisticRegression, RenewalModelKind.GradientBoostedTrees })
         {
-            var model = pipeline.Fit(fitData);
-            var platt = PlattScaling.Fit(Scores(ml, model, calibration).Zip(calibration, (s, o) => (s, o.Renewed)).ToArray());
+            // Hyper-parameters: each setting is fitted on the fitting fold and the one ranking the calibration fold best
+            // (AUC of the raw score) is kept; the holdout is not looked at. (On a tiny set whose calibration fold holds one
+            // class, the fitting fold stands in for it, as for calibration, and the choice is only a fit to it.)
+            (Setting Setting, ITransformer Model, double[] Scores, double Auc)? chosen = null;
+            foreach (var setting in Settings(kind))
+            {
+                var fitted = setting.Estimator(ml).Fit(fitData);
+                var scores = Scores(ml, fitted, calibration);
+                var auc = HealthBacktest.Auc(scores.Zip(calibration, (sc, o) => (sc, o.Renewed)).ToArray()) ?? 0;
+                if (chosen is null || auc > chosen.Value.Auc) chosen = (setting, fitted, scores, auc);
+            }
+            var (best, model, calibrationScores, calibrationAuc) = chosen!.Value;
+            var cases = calibrationScores.Zip(calibration, (sc, o) => (sc, o.Renewed)).ToArray();
+            var calibrator = RenewalCalibrator.Fit(cases);
             var holdout = split.Holdout.Count == 0
                 ? RenewalEvaluation.Evaluate([])
-                : RenewalEvaluation.Evaluate(Scores(ml, model, split.Holdout).Zip(split.Holdout, (s, o) => (platt.Probability(s), o.Renewed)).ToArray());
-            candidates.Add((kind, model, platt, holdout));
+                : RenewalEvaluation.Evaluate(Scores(ml, model, split.Holdout).Zip(split.Holdout, (sc, o) => (calibrator.Probability(sc), o.Renewed)).ToArray());
+            candidates.Add(new Candidate(kind, best.Name, model, calibrator, calibrationAuc, holdout));
         }
-        var best = candidates.OrderByDescending(c => c.Holdout.Auc ?? 0).ThenBy(c => c.Holdout.LogLoss).First();
+        var chosenCandidate = candidates.OrderByDescending(c => c.Holdout.Auc ?? 0).ThenBy(c => c.Holdout.LogLoss).First();
         var prior = RenewalEvaluation.Evaluate(split.Holdout.Select(o => (RenewalPrior.ProbabilityOf(o.Features), o.Renewed)).ToArray());
 
         using var stream = new MemoryStream();
-        ml.Model.Save(best.Model, fitData.Schema, stream);
+        ml.Model.Save(chosenCandidate.Model, fitData.Schema, stream);
         var trained = split.Fit.Concat(split.Calibration).ToArray();
         var detail = new RenewalModelDetail
         {
-            PlattA = best.Platt.A,
-            PlattB = best.Platt.B,
+            PlattA = chosenCandidate.Calibrator.Platt.A,
+            PlattB = chosenCandidate.Calibrator.Platt.B,
+            CalibrationMethod = chosenCandidate.Calibrator.Method,
+            IsotonicScores = chosenCandidate.Calibrator.Isotonic?.Scores,
+            IsotonicProbabilities = chosenCandidate.Calibrator.Isotonic?.Probabilities,
+            Setting = chosenCandidate.Setting,
             FeatureNames = RenewalFeatures.Names,
+            ModelFeatureNames = RenewalFeatures.ModelNames,
             FeatureMeans = means,
             FitCount = split.Fit.Count,
             CalibrationCount = split.Calibration.Count,
@@ -72,38 +93,56 @@ public static class RenewalTrainer
             TrainingEnd = trained.Max(o => o.RenewalDate),
             HoldoutStart = split.Holdout.Count == 0 ? null : split.Holdout[0].RenewalDate,
             HoldoutEnd = split.Holdout.Count == 0 ? null : split.Holdout[^1].RenewalDate,
-            Holdout = best.Holdout,
+            Holdout = chosenCandidate.Holdout,
             PriorHoldout = prior,
-            Candidates = candidates.Select(c => $"{Name(c.Kind)}: AUC {Format(c.Holdout.Auc)}, log-loss {c.Holdout.LogLoss:0.0000}").ToArray(),
+            Candidates = candidates.Select(c => $"{Name(c.Kind)}: AUC {Format(c.Holdout.Auc)}, log-loss {c.Holdout.LogLoss:0.0000} ({c.Setting}, calibration-fold AUC {c.CalibrationAuc:0.0000}; {c.Calibrator.Method} calibration)").ToArray(),
             FitSeconds = clock.Elapsed.TotalSeconds,
         };
-        return new TrainedRenewalModel(best.Kind, stream.ToArray(), detail);
+        return new TrainedRenewalModel(chosenCandidate.Kind, stream.ToArray(), detail);
     }
 
-    private static IEnumerable<(RenewalModelKind, IEstimator<ITransformer>)> Pipelines(MLContext ml)
+    private sealed record Candidate(RenewalModelKind Kind, string Setting, ITransformer Model, RenewalCalibrator Calibrator, double CalibrationAuc, RenewalMetrics Holdout);
+
+    /// <summary>One hyper-parameter setting of a candidate: its name (as reported) and how to build its estimator.</summary>
+    internal sealed record Setting(string Name, Func<MLContext, IEstimator<ITransformer>> Estimator);
+
+    /// <summary>
+    /// The hyper-parameter settings tried for each kind: the logistic regression's L2 strength, and the trees' size, number,
+    /// learning rate and minimum leaf. The calibration fold chooses among them.
+    /// </summary>
+    internal static IEnumerable<Setting> Settings(RenewalModelKind kind)
     {
-        yield return (RenewalModelKind.LogisticRegression,
-            ml.Transforms.NormalizeMeanVariance(FeaturesColumn)
-                .Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
+        if (kind == RenewalModelKind.LogisticRegression)
+        {
+            foreach (var l2 in new[] { 0.1f, 1f, 10f })
+            {
+                yield return new Setting(FormattableString.Invariant($"L2 {l2}"), ml => ml.Transforms.NormalizeMeanVariance(FeaturesColumn)
+                    .Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
+                    {
+                        LabelColumnName = LabelColumn,
+                        FeatureColumnName = FeaturesColumn,
+                        L2Regularization = l2,
+                        L1Regularization = 0f,
+                    })));
+            }
+            yield break;
+        }
+        foreach (var (leaves, trees, rate, minLeaf) in new[] { (16, 200, 0.05, 20), (8, 300, 0.03, 30), (4, 400, 0.05, 40), (16, 150, 0.03, 60) })
+        {
+            yield return new Setting(FormattableString.Invariant($"{trees} trees of {leaves} leaves, rate {rate}, min leaf {minLeaf}"), ml =>
+                ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
                 {
                     LabelColumnName = LabelColumn,
                     FeatureColumnName = FeaturesColumn,
-                    L2Regularization = 1f,
-                    L1Regularization = 0f,
-                })));
-        yield return (RenewalModelKind.GradientBoostedTrees,
-            ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
-            {
-                LabelColumnName = LabelColumn,
-                FeatureColumnName = FeaturesColumn,
-                NumberOfLeaves = 16,
-                NumberOfTrees = 200,
-                MinimumExampleCountPerLeaf = 20,
-                LearningRate = 0.05,
-                FeatureFraction = 0.8,
-                Shrinkage = 1,
-                NumberOfThreads = 1,
-            }));
+                    NumberOfLeaves = leaves,
+                    NumberOfTrees = trees,
+                    MinimumExampleCountPerLeaf = minLeaf,
+                    LearningRate = rate,
+                    FeatureFraction = 0.8,
+                    Shrinkage = 1,
+                    NumberOfThreads = 1,
+                }));
+        }
     }
 
     public static string Name(RenewalModelKind kind) => kind switch
@@ -132,25 +171,18 @@ public static class RenewalTrainer
 
     internal static double[] ScoresOf(MLContext ml, ITransformer model, IEnumerable<IReadOnlyList<double>> vectors)
     {
-        var data = ml.Data.LoadFromEnumerable(vectors.Select(v => new ModelInput { Features = ToFloats(v) }), Schema());
+        var data = ml.Data.LoadFromEnumerable(vectors.Select(v => new ModelInput { Features = RenewalFeatures.ModelInput(v) }), Schema());
         return model.Transform(data).GetColumn<float>(ScoreColumn).Select(s => (double)s).ToArray();
     }
 
     private static IDataView Load(MLContext ml, IReadOnlyList<TrainingOutcome> outcomes) =>
-        ml.Data.LoadFromEnumerable(outcomes.Select(o => new ModelInput { Features = ToFloats(o.Features.Values), Label = o.Renewed }).ToArray(), Schema());
+        ml.Data.LoadFromEnumerable(outcomes.Select(o => new ModelInput { Features = RenewalFeatures.ModelInput(o.Features.Values), Label = o.Renewed }).ToArray(), Schema());
 
-    private static float[] ToFloats(IReadOnlyList<double> values)
-    {
-        var floats = new float[values.Count];
-        for (var i = 0; i < floats.Length; i++) floats[i] = (float)values[i];
-        return floats;
-    }
-
-    /// <summary>The input schema: a fixed-size vector of <see cref="RenewalFeatures.Count"/> singles and a boolean label.</summary>
+    /// <summary>The input schema: a fixed-size vector of the <see cref="RenewalFeatures.ModelNames"/> as singles and a boolean label.</summary>
     internal static SchemaDefinition Schema()
     {
         var schema = SchemaDefinition.Create(typeof(ModelInput));
-        schema[FeaturesColumn].ColumnType = new VectorDataViewType(NumberDataViewType.Single, RenewalFeatures.Count);
+        schema[FeaturesColumn].ColumnType = new VectorDataViewType(NumberDataViewType.Single, RenewalFeatures.ModelNames.Count);
         return schema;
     }
 

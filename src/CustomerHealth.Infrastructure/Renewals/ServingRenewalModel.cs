@@ -7,9 +7,10 @@ namespace CustomerHealth.Infrastructure.Renewals;
 public sealed record RenewalEstimate(double Probability, IReadOnlyList<RenewalDriver> Drivers, RenewalModelKind Kind, int Version);
 
 /// <summary>
-/// A trained model loaded for predicting: the ML.NET transformer, its Platt calibration and the training means. Immutable
+/// A trained model loaded for predicting: the ML.NET transformer, its calibration (Platt or isotonic) and the training means. Immutable
 /// once built, so it can be swapped in by a single reference assignment. Drivers: for each feature, the change in calibrated
-/// log-odds when that feature alone is set to its training mean (A · (s(x) − s(x with feature i at its mean))). For the
+/// log-odds when that feature alone is set to its training mean (A · (s(x) − s(x with feature i at its mean)), A the Platt
+/// slope, fitted whichever calibration the probabilities use). For the
 /// logistic regression this is exactly weight × (standardised value − standardised mean); for the trees it is the same
 /// one-at-a-time attribution. All variants of a batch are scored in one ML.NET pass.
 /// </summary>
@@ -34,7 +35,7 @@ public sealed class ServingRenewalModel
 
     public static ServingRenewalModel Load(int version, RenewalModelKind kind, byte[] bytes, RenewalModelDetail detail)
     {
-        if (!detail.FeatureNames.SequenceEqual(RenewalFeatures.Names))
+        if (!detail.FeatureNames.SequenceEqual(RenewalFeatures.Names) || !(detail.ModelFeatureNames ?? detail.FeatureNames).SequenceEqual(RenewalFeatures.ModelNames))
             throw new InvalidOperationException($"Renewal model {version} was trained on other features than this build computes; train a new one.");
         var ml = new MLContext(seed: 1);
         using var stream = new MemoryStream(bytes, writable: false);
@@ -53,6 +54,12 @@ public sealed class ServingRenewalModel
             vectors.Add(f.Values);
             for (var i = 0; i < n; i++)
             {
+                // A feature the model does not see changes nothing: its variant is the vector itself (contribution 0).
+                if (RenewalFeatures.NotModelled.Contains(RenewalFeatures.Names[i]))
+                {
+                    vectors.Add(f.Values);
+                    continue;
+                }
                 var variant = f.Values.ToArray();
                 variant[i] = means[i];
                 vectors.Add(variant);
@@ -61,6 +68,7 @@ public sealed class ServingRenewalModel
         double[] scores;
         lock (_gate) scores = RenewalTrainer.ScoresOf(_ml, _model, vectors);
         var platt = Detail.Platt;
+        var calibrator = Detail.Calibrator;
         var estimates = new RenewalEstimate[features.Count];
         for (var k = 0; k < features.Count; k++)
         {
@@ -69,7 +77,7 @@ public sealed class ServingRenewalModel
             var drivers = new RenewalDriver[n];
             for (var i = 0; i < n; i++)
                 drivers[i] = new RenewalDriver(RenewalFeatures.Names[i], features[k].Values[i], platt.A * (raw - scores[at + 1 + i]));
-            estimates[k] = new RenewalEstimate(platt.Probability(raw), RenewalDrivers.Top(drivers, topDrivers), Kind, Version);
+            estimates[k] = new RenewalEstimate(calibrator.Probability(raw), RenewalDrivers.Top(drivers, topDrivers), Kind, Version);
         }
         return estimates;
     }

@@ -75,6 +75,7 @@ public static class EvaluateCommand
         text.AppendLine(inv, $"Outcomes: {d.Renewals + d.Churns} ({d.Renewals} renewals, {d.Churns} churns): fit {d.FitCount}, calibration {d.CalibrationCount}, holdout {d.HoldoutCount}.");
         text.AppendLine(inv, $"Renewal dates: training {d.TrainingStart:yyyy-MM-dd} to {d.TrainingEnd:yyyy-MM-dd}; holdout {d.HoldoutStart:yyyy-MM-dd} to {d.HoldoutEnd:yyyy-MM-dd}.");
         foreach (var candidate in d.Candidates) text.AppendLine(inv, $"Candidate {candidate}");
+        text.AppendLine(inv, $"Kept: {d.Setting}; {d.CalibrationMethod} calibration (hyper-parameters and calibration chosen on the calibration fold).");
         text.AppendLine(inv, $"Time: features {d.FeatureSeconds:0.0} s, fit (both candidates, calibration, evaluation) {d.FitSeconds:0.0} s, total {totalSeconds:0.0} s; peak working set {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20)} MiB; load average {LoadAverage()}.");
         text.AppendLine();
         text.AppendLine("holdout             model    score-only prior");

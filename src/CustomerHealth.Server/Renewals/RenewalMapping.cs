@@ -82,6 +82,8 @@ public static class RenewalMapping
             PriorHoldout = d.PriorHoldout.ToProto(),
             FitSeconds = d.FitSeconds,
             FeatureSeconds = d.FeatureSeconds,
+            CalibrationMethod = d.CalibrationMethod,
+            Setting = d.Setting ?? "",
         };
         if (d.HoldoutStart is { } start) model.HoldoutStartDate = ProtoConvert.ToDate(start);
         if (d.HoldoutEnd is { } end) model.HoldoutEndDate = ProtoConvert.ToDate(end);

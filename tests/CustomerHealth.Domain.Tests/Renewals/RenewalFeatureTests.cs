@@ -82,6 +82,105 @@ public sealed class RenewalFeatureTests
         Assert.Equal(365, capped);
     }
 
+    /// <summary>
+    /// Steady's account (40 seats, customer for 400 days) with 180 days of use (and one more day, after the instant): 20 users a day on the last 60 days and
+    /// 10 before; NPS answers, tickets, touchpoints, key-feature days; and one of each dated after the instant.
+    /// </summary>
+    private static RenewalHistory History() => new(
+        [.. S.Days(0, 60, activeUsers: 20, events: 200), .. S.Days(60, 120, activeUsers: 10, events: 50), new DailyUsage(S.Today.AddDays(1), 40, 999)],
+        [S.Answer(9, daysAgo: 10), S.Answer(5, daysAgo: 200), S.Answer(0, daysAgo: 400), new NpsAnswer(0, S.AsOf.AddHours(1))],
+        [
+            new TicketSummary(TicketSeverity.High, S.AsOf.AddDays(-10), S.AsOf.AddDays(-8)),
+            new TicketSummary(TicketSeverity.Low, S.AsOf.AddDays(-100), S.AsOf.AddDays(-96)),
+            new TicketSummary(TicketSeverity.Urgent, S.AsOf.AddDays(-20), S.AsOf.AddDays(3)),
+            new TicketSummary(TicketSeverity.Urgent, S.AsOf.AddDays(-200), S.AsOf.AddDays(-199)),
+            new TicketSummary(TicketSeverity.Urgent, S.AsOf.AddHours(2), null),
+        ],
+        [S.AsOf.AddDays(-50), S.AsOf.AddDays(-5), S.AsOf.AddDays(-190), S.AsOf.AddHours(1)],
+        LastRenewalArrChange: 0.2,
+        KeyFeatureDays:
+        [
+            new KeyFeatureDay(S.Today.AddDays(-3), "report", 4), new KeyFeatureDay(S.Today.AddDays(-4), "report", 2),
+            new KeyFeatureDay(S.Today.AddDays(-40), "share", 6), new KeyFeatureDay(S.Today.AddDays(-70), "export", 3),
+            new KeyFeatureDay(S.Today.AddDays(-95), "automate", 9), new KeyFeatureDay(S.Today.AddDays(1), "automate", 9),
+        ],
+        KeyFeaturesInCatalogue: 5);
+
+    [Fact]
+    public void LongerWindowsGiveLevelsAndTrendsOfUseNpsTicketsTouchpointsAndTheLastRenewal()
+    {
+        var signals = S.Steady(seats: 40) with { LastTouchpointAt = S.AsOf.AddDays(-5) };
+        var f = RenewalFeatures.Build(new RenewalFeatureInput(signals, S.Score(signals), null, 24_000m, S.Today.AddDays(90), History()));
+
+        // Active users per seat per day: 20/40 over the last 30 days; (60 × 20 + 30 × 10) / 90 / 40; (60 × 20 + 120 × 10) / 180 / 40.
+        Assert.Equal(0.5, f[RenewalFeatures.ActiveShare30Days], 9);
+        Assert.Equal(1500 / 3600.0, f[RenewalFeatures.ActiveShare90Days], 9);
+        Assert.Equal(2400 / 7200.0, f[RenewalFeatures.ActiveShare180Days], 9);
+
+        // Last 30 days against days 31 to 90: (30 × 20 + 30 × 10) / 60 / 40 = 0.375.
+        Assert.Equal(0.5 - 0.375, f[RenewalFeatures.ActiveShareTrend], 9);
+        Assert.Equal(0, f[RenewalFeatures.DaysSinceActive]);
+        Assert.Equal(1, f[RenewalFeatures.HasUsage180Days]);
+        // NPS: the answers of 10 and 200 days ago (the one of 400 days ago is outside, the later one not yet given).
+        Assert.Equal(7, f[RenewalFeatures.NpsMean365Days], 9);
+        Assert.Equal(2, f[RenewalFeatures.NpsAnswers365Days]);
+        // Tickets opened in 180 days: three; two high or urgent; closed by then: 2 and 4 days (the third closes later).
+        Assert.Equal(3, f[RenewalFeatures.Tickets180Days]);
+        Assert.Equal(2, f[RenewalFeatures.SevereTickets180Days]);
+        Assert.Equal(3, f[RenewalFeatures.TicketCloseDays], 9);
+        Assert.Equal(2, f[RenewalFeatures.Touchpoints180Days]);
+        Assert.Equal(5, f[RenewalFeatures.DaysSinceTouchpoint], 9);
+        Assert.Equal(0.2, f[RenewalFeatures.LastRenewalArrChange], 9);
+        Assert.Equal(Math.Log(41), f[RenewalFeatures.LogSeats], 9);
+        // Key features: 1 of 5 in 30 days, 3 of 5 in 90 days (the one of 95 days ago is outside); 2 in days 31 to 90.
+        Assert.Equal(0.2, f[RenewalFeatures.KeyFeatureBreadth30Days], 9);
+        Assert.Equal(0.6, f[RenewalFeatures.KeyFeatureBreadth90Days], 9);
+        Assert.Equal(0.2 - 0.4, f[RenewalFeatures.KeyFeatureBreadthTrend], 9);
+        // Depth over 90 days: 15 key-feature events / (60 × 20 + 30 × 10) user-days; all events: (60 × 200 + 30 × 50) / 1500.
+        Assert.Equal(15 / 1500.0, f[RenewalFeatures.KeyFeatureEventsPerActiveDay90Days], 9);
+        Assert.Equal(13_500 / 1500.0, f[RenewalFeatures.EventsPerActiveDay90Days], 9);
+    }
+
+    [Fact]
+    public void WithoutHistoryTheLongerWindowFeaturesTakeTheirDefaults()
+    {
+        var f = Build(S.Lead());
+
+        Assert.Equal(0, f[RenewalFeatures.ActiveShare180Days]);
+        Assert.Equal(RenewalHistory.UsageDays, f[RenewalFeatures.DaysSinceActive]);
+        Assert.Equal(0, f[RenewalFeatures.HasUsage180Days]);
+        Assert.Equal(7, f[RenewalFeatures.NpsMean365Days]);
+        Assert.Equal(RenewalFeatures.MaxDaysSinceTouchpoint, f[RenewalFeatures.DaysSinceTouchpoint]);
+        Assert.Equal(0, f[RenewalFeatures.LastRenewalArrChange]);
+        Assert.Equal(0, f[RenewalFeatures.KeyFeatureBreadth90Days]);
+    }
+
+    [Fact]
+    public void ANewCustomersSharesCountOnlyTheDaysSinceItsStart()
+    {
+        var signals = S.NewCustomer(day: 9);
+        var history = RenewalHistory.None with { Days = S.Days(0, 10, activeUsers: 8) };
+        var f = RenewalFeatures.Build(new RenewalFeatureInput(signals, S.Score(signals), null, 24_000m, S.Today.AddDays(356), history));
+
+        // 10 days as a customer, 8 of 40 seats active on each: 0.2 over every window, no trend (no days 31 to 90 yet).
+        Assert.Equal(0.2, f[RenewalFeatures.ActiveShare30Days], 9);
+        Assert.Equal(0.2, f[RenewalFeatures.ActiveShare180Days], 9);
+        Assert.Equal(0, f[RenewalFeatures.ActiveShareTrend]);
+    }
+
+    [Fact]
+    public void TheModelSeesEveryFeatureButTheOnboardingOnesInVectorOrder()
+    {
+        var values = Enumerable.Range(0, RenewalFeatures.Count).Select(i => (double)i).ToArray();
+
+        var input = RenewalFeatures.ModelInput(values);
+
+        Assert.Equal(RenewalFeatures.Count - 3, input.Length);
+        Assert.Equal(RenewalFeatures.ModelNames.Select(n => (float)RenewalFeatures.IndexOf(n)), input);
+        Assert.DoesNotContain(RenewalFeatures.TimeToValueDays, RenewalFeatures.ModelNames);
+        Assert.Contains(RenewalFeatures.HealthScore, RenewalFeatures.ModelNames);
+    }
+
     [Fact]
     public void AnUnknownFeatureNameIsRefused() =>
         Assert.Throws<ArgumentException>(() => RenewalFeatures.IndexOf("shoe_size"));

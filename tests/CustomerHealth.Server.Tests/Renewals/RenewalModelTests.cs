@@ -65,6 +65,10 @@ public abstract class RenewalModelTests<TDatabase>(TDatabase database) : Renewal
         Assert.InRange(trained.Holdout.Brier, 0, 1);
         Assert.Equal(trained.HoldoutCount, trained.Holdout.Calibration.Sum(b => b.Count));
         Assert.Equal(2, trained.Candidates.Count);
+        // A calibration fold this small (under 200 outcomes) is always Platt-scaled; a setting was chosen on it.
+        Assert.True(trained.CalibrationCount < 200);
+        Assert.Equal("platt", trained.CalibrationMethod);
+        Assert.NotEqual("", trained.Setting);
         var serving = await Renewals.GetRenewalModelAsync(new(), cancellationToken: Ct);
         Assert.Equal(1, serving.Model.Version);
         Assert.Equal("", serving.HeuristicReason);

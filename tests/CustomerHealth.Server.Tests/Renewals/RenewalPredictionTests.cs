@@ -98,6 +98,12 @@ public abstract class RenewalPredictionTests<TDatabase>(TDatabase database) : Re
         Assert.Equal(9, before["latest_nps"]);
         Assert.Equal(1, before["open_tickets"]);
         Assert.True(before["log_active_users_30d"] > 0);
+        // The longer-window features see the same evidence; the renewal of leak-c1 itself is decided after the lead day.
+        Assert.Equal(3 / 40.0, before["active_share_30d"], 9); // 3 users on each of the last 30 days, 40 seats
+        Assert.Equal(1, before["nps_answers_365d"]);
+        Assert.Equal(1, before["tickets_180d"]);
+        Assert.Equal(1, before["touchpoints_180d"]);
+        Assert.Equal(0, before["last_renewal_arr_change"]);
 
         // Everything below is dated after the lead instant: events from the next day on, a detractor's answer, a new urgent
         // ticket, the old ticket closed, a touchpoint.
