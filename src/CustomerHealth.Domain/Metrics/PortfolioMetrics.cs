@@ -19,6 +19,17 @@ public static class PortfolioMetrics
     /// <summary>A signed account survives when it goes live within this many days of its first contract's start.</summary>
     public const int SurvivalWindowDays = 30;
 
+    /// <summary>
+    /// In the <b>onboarding cohort</b> of <paramref name="period"/>: the account's 90-day onboarding window closed within
+    /// it (first contract start + 90 days in the period), so its onboarding outcome is known and judged once.
+    /// </summary>
+    public static bool InOnboardingCohort(DateOnly? firstContractStart, ReportingPeriod period) =>
+        firstContractStart is { } start && period.Contains(start.AddDays(OnboardingWindowDays));
+
+    /// <summary>The first contract starts of the onboarding cohort of <paramref name="period"/>, both counted (see <see cref="InOnboardingCohort"/>).</summary>
+    public static (DateOnly From, DateOnly To) OnboardingCohortStarts(ReportingPeriod period) =>
+        (period.Start.AddDays(-OnboardingWindowDays), period.End.AddDays(-OnboardingWindowDays));
+
     /// <exception cref="ValidationException">An input row, or the conversion table, is malformed.</exception>
     /// <exception cref="RuleViolationException">The selected contracts are in several currencies without a conversion table, or the table lacks one of them.</exception>
     public static PortfolioReport Compute(PortfolioInputs inputs, ReportingPeriod period, PortfolioFilter? filter = null, CurrencyConversion? conversion = null)
@@ -39,8 +50,8 @@ public static class PortfolioMetrics
         var asOf = period.End;
         var activeAtEnd = contractsOf.Select(c => c.Exists(l => l.Facts.ActiveOn(asOf))).ToArray();
         var arr = lines.Where(l => l.Facts.ActiveOn(asOf)).Sum(l => l.Arr);
-        var activeUsers = accounts.Where((_, i) => activeAtEnd[i]).Sum(a => a.ActiveUsers);
-        var onboardingCohort = accounts.Where(a => a.FirstContractStart is { } start && period.Contains(start.AddDays(OnboardingWindowDays))).ToArray();
+        var activeUsers = accounts.Where((_, i) => activeAtEnd[i]).Sum(a => a.MonthlyActiveUsers);
+        var onboardingCohort = accounts.Where(a => InOnboardingCohort(a.FirstContractStart, period)).ToArray();
 
         return new PortfolioReport(
             period,
@@ -243,7 +254,7 @@ public static class PortfolioMetrics
             if (a.MilestonesDue < 0) v.Add($"{f}.milestones_due", "must be zero or more");
             if (a.MilestonesOnTime < 0 || a.MilestonesOnTime > a.MilestonesDue)
                 v.Add($"{f}.milestones_on_time", $"must be between 0 and the milestones due ({a.MilestonesDue})");
-            if (a.ActiveUsers < 0) v.Add($"{f}.active_users", "must be zero or more");
+            if (a.MonthlyActiveUsers < 0) v.Add($"{f}.monthly_active_users", "must be zero or more");
             if (a.NpsScores.Any(s => s is < 0 or > 10)) v.Add($"{f}.nps_scores", "must each be between 0 and 10");
         }
 

@@ -165,6 +165,17 @@ public sealed class HealthRecomputer(CustomerHealthDbContext db, SignalReader si
                 .Select(s => new { s.AccountId, s.Day, s.Score, s.Band })
                 .ToListAsync(ct))
             .ToDictionary(s => (s.AccountId, s.Day), s => new ScoreSnapshot(s.Day, s.Score, s.Band));
+        // Each account's first active day up to the as-of day, for portfolio metrics (live day): one index seek per account
+        // on the daily rollups' key (account, day), stopping at the first day with an active user.
+        var firstActive = await db.Accounts.AsNoTracking()
+            .Where(a => ids.Contains(a.Id))
+            .Select(a => new
+            {
+                a.Id,
+                Day = db.AccountDailyUsage.Where(u => u.AccountId == a.Id && u.Day <= day && u.ActiveUsers > 0)
+                    .OrderBy(u => u.Day).Select(u => (DateOnly?)u.Day).FirstOrDefault(),
+            })
+            .ToDictionaryAsync(a => a.Id, a => a.Day, StringComparer.Ordinal, ct);
         var computedAt = clock.GetUtcNow().UtcDateTime;
 
         return read.Select(r =>
@@ -179,6 +190,8 @@ public sealed class HealthRecomputer(CustomerHealthDbContext db, SignalReader si
                 Tier = score.Tier,
                 Stage = score.Stage,
                 EffectiveAccount = score.EffectiveAccount,
+                MonthlyActiveUsers = Math.Max(0, r.Signals.Usage.ActiveUsersLast30Days),
+                FirstActiveDay = firstActive.GetValueOrDefault(r.AccountId),
                 CompletenessShare = score.Completeness.Share,
                 DetailJson = HealthJson.Serialize(HealthDetail.Of(score)),
                 Change7Days = trend.Change7Days,
@@ -280,6 +293,8 @@ public sealed class HealthRecomputer(CustomerHealthDbContext db, SignalReader si
             snapshot.Score = s.Score;
             snapshot.Band = s.Band;
             snapshot.Stage = s.Stage;
+            snapshot.EffectiveAccount = s.EffectiveAccount;
+            snapshot.MonthlyActiveUsers = s.MonthlyActiveUsers;
             snapshot.ScorecardVersion = s.ScorecardVersion;
             snapshot.DetailJson = s.DetailJson;
             snapshot.ComputedAt = s.ComputedAt;
