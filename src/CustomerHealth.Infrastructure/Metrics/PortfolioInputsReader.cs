@@ -17,26 +17,69 @@ namespace CustomerHealth.Infrastructure.Metrics;
 /// so a report reads one stored row per account instead of millions of rollup rows. Memory grows with the number of
 /// accounts and contracts only.
 /// </summary>
-public sealed class PortfolioInputsReader(CustomerHealthDbContext db, TimeProvider clock)
+public sealed class PortfolioInputsReader(CustomerHealthDbContext db, StreamingReadContexts contexts, TimeProvider clock)
 {
     /// <summary>Today (UTC) by the service's clock: the default as-of day.</summary>
     public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
-    public async Task<PortfolioInputs> ReadAsync(ReportingPeriod period, PortfolioFilter filter, CancellationToken ct)
-    {
-        var selected = Selected(filter);
-        var facts = await ReadAccountsAsync(selected, period.End, ct);
-        if (facts.Count == 0) return PortfolioInputs.Empty;
+    /// <summary>
+    /// Reads the inputs; on a transient failure (the server engines' execution strategy) the whole read starts over.
+    /// </summary>
+    public Task<PortfolioInputs> ReadAsync(ReportingPeriod period, PortfolioFilter filter, CancellationToken ct) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(token => ReadOnceAsync(period, filter, token), ct);
 
-        var ids = selected.Select(a => a.Id);
-        var contracts = await ReadContractsAsync(ids, facts, ct);
-        await ReadOnboardingAsync(ids, period, facts, ct);
-        await ReadNpsAsync(ids, period, facts, ct);
-        return new PortfolioInputs(facts.Values.Select(b => b.Build()).ToArray(), contracts);
+    /// <summary>
+    /// The four reads are independent, so they run at once, each on its own connection and streaming context (see
+    /// <see cref="StreamingReadContexts"/>): the database answers one while this process folds the rows of another. Like
+    /// queries run one after the other, they see the database at slightly different moments (no shared transaction).
+    /// </summary>
+    private async Task<PortfolioInputs> ReadOnceAsync(ReportingPeriod period, PortfolioFilter filter, CancellationToken ct)
+    {
+        var today = Today;
+        var accounts = OnOwnContextAsync(other => ReadAccountsAsync(other, filter, period.End, today, ct));
+        var contracts = OnOwnContextAsync(other => ReadContractsAsync(other, filter, ct));
+        var onboarding = OnOwnContextAsync(other => ReadOnboardingAsync(other, filter, period, ct));
+        var nps = OnOwnContextAsync(other => ReadNpsAsync(other, filter, period, ct));
+        try
+        {
+            await Task.WhenAll(accounts, contracts, onboarding, nps);
+        }
+        finally
+        {
+            // On failure or cancellation, let the other reads finish before their contexts go away.
+            await ((Task)Task.WhenAll(accounts, contracts, onboarding, nps)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        var facts = accounts.Result;
+        if (facts.Count == 0) return PortfolioInputs.Empty;
+        // Contracts and rows of accounts created after the account read are left out (the domain wants each contract's account).
+        var contractFacts = contracts.Result.Where(c => facts.ContainsKey(c.AccountId)).ToList();
+        foreach (var c in contractFacts)
+        {
+            var b = facts[c.AccountId];
+            if (!(b.FirstContractStart <= c.Start)) b.FirstContractStart = c.Start;
+        }
+        foreach (var (id, o) in onboarding.Result)
+        {
+            if (!facts.TryGetValue(id, out var b)) continue;
+            b.FirstValueOn = o.FirstValueOn;
+            // The milestone counts are only whole (and only used) for the accounts of the period's onboarding cohort.
+            if (PortfolioMetrics.InOnboardingCohort(b.FirstContractStart, period)) (b.MilestonesDue, b.MilestonesOnTime) = (o.Due, o.OnTime);
+        }
+        foreach (var n in nps.Result)
+            if (facts.TryGetValue(n.AccountId, out var b)) b.NpsScores.AddRange(Enumerable.Repeat(n.Score, n.Answers));
+        return new PortfolioInputs(facts.Values.Select(b => b.Build()).ToArray(), contractFacts);
+    }
+
+    private async Task<T> OnOwnContextAsync<T>(Func<CustomerHealthDbContext, Task<T>> read)
+    {
+        await Task.Yield(); // the caller goes on starting the other reads
+        await using var context = contexts.Create();
+        return await read(context);
     }
 
     /// <summary>The accounts the filter selects, as a query the other queries use as a sub-select (no id list in memory).</summary>
-    private IQueryable<Account> Selected(PortfolioFilter filter)
+    private static IQueryable<Account> Selected(CustomerHealthDbContext db, PortfolioFilter filter)
     {
         var accounts = db.Accounts.AsNoTracking();
         if (filter.Tier is { } tier) accounts = accounts.Where(a => a.EffectiveTier == tier);
@@ -51,15 +94,15 @@ public sealed class PortfolioInputsReader(CustomerHealthDbContext db, TimeProvid
     /// key, account and day). The first active day comes from the current score either way: as the earliest active day it
     /// answers for any earlier day too (see <see cref="Health.HealthScoreRow.FirstActiveDay"/>).
     /// </summary>
-    private async Task<Dictionary<string, Builder>> ReadAccountsAsync(IQueryable<Account> selected, DateOnly asOf, CancellationToken ct)
+    private static async Task<Dictionary<string, Builder>> ReadAccountsAsync(CustomerHealthDbContext db, PortfolioFilter filter, DateOnly asOf, DateOnly today, CancellationToken ct)
     {
         var withScores =
-            from a in selected
+            from a in Selected(db, filter)
             join s in db.HealthScores.AsNoTracking() on a.Id equals s.AccountId into scores
             from s in scores.DefaultIfEmpty()
             select new { Account = a, Score = s };
 
-        IQueryable<AccountRow> rows = asOf >= Today
+        IQueryable<AccountRow> rows = asOf >= today
             ? withScores.Select(x => new AccountRow(
                 x.Account.Id, x.Account.EffectiveTier, x.Account.Segment, x.Account.Owner,
                 (HealthBand?)x.Score!.Band, (LifecycleStage?)x.Score.Stage, (bool?)x.Score.EffectiveAccount, x.Score.MonthlyActiveUsers,
@@ -95,9 +138,10 @@ public sealed class PortfolioInputsReader(CustomerHealthDbContext db, TimeProvid
         return facts;
     }
 
-    /// <summary>The selected accounts' contracts with their outcomes (only the columns the metrics use); sets each account's first contract start.</summary>
-    private async Task<List<ContractFacts>> ReadContractsAsync(IQueryable<string> ids, Dictionary<string, Builder> facts, CancellationToken ct)
+    /// <summary>The selected accounts' contracts with their outcomes, only the columns the metrics use.</summary>
+    private static async Task<List<ContractFacts>> ReadContractsAsync(CustomerHealthDbContext db, PortfolioFilter filter, CancellationToken ct)
     {
+        var ids = Selected(db, filter).Select(a => a.Id);
         var contracts = new List<ContractFacts>();
         var rows = db.Contracts.AsNoTracking()
             .Where(c => ids.Contains(c.AccountId))
@@ -127,19 +171,20 @@ public sealed class PortfolioInputsReader(CustomerHealthDbContext db, TimeProvid
                 NewArr = outcome == RenewalOutcomeKind.Renewed ? c.NewArr : null,
                 DecidedOn = c.DecidedOn,
             });
-            if (facts.TryGetValue(c.AccountId, out var b) && !(b.FirstContractStart <= c.StartDate)) b.FirstContractStart = c.StartDate;
         }
         return contracts;
     }
 
     /// <summary>
     /// Onboarding, in one query: every selected account's first-value milestone done by the as-of day (one row per plan at
-    /// most), and all milestones of the period's onboarding cohort (the accounts whose first contract started 90 days before
-    /// the period or within its first days, found by a grouped sub-select over contracts), counted here: due within the
-    /// first 90 days, and of those done on or before their due date. Needs the first contract starts (contracts read first).
+    /// most), and all milestones of the accounts of the period's onboarding cohort (first contract started from 90 days
+    /// before the period to 90 days before its end, found by a grouped sub-select over contracts), counted here: due within
+    /// the first 90 days, and of those done on or before their due date. The counts of other accounts hold only their
+    /// first-value row; the caller keeps the counts of the cohort's accounts.
     /// </summary>
-    private async Task ReadOnboardingAsync(IQueryable<string> ids, ReportingPeriod period, Dictionary<string, Builder> facts, CancellationToken ct)
+    private static async Task<Dictionary<string, OnboardingFacts>> ReadOnboardingAsync(CustomerHealthDbContext db, PortfolioFilter filter, ReportingPeriod period, CancellationToken ct)
     {
+        var ids = Selected(db, filter).Select(a => a.Id);
         var asOf = period.End;
         var asOfEnd = asOf.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         var (from, to) = PortfolioMetrics.OnboardingCohortStarts(period);
@@ -151,32 +196,35 @@ public sealed class PortfolioInputsReader(CustomerHealthDbContext db, TimeProvid
             .Where(m => ids.Contains(m.AccountId)
                         && ((m.Rule.Kind == MilestoneRuleKind.FirstValue && m.CompletedAt != null && m.CompletedAt < asOfEnd) || cohort.Contains(m.AccountId)))
             .Select(m => new { m.AccountId, m.DueDay, m.DueDate, m.CompletedAt, m.Rule.Kind });
+        var facts = new Dictionary<string, OnboardingFacts>(StringComparer.Ordinal);
         await foreach (var m in rows.AsAsyncEnumerable().WithCancellation(ct))
         {
-            if (!facts.TryGetValue(m.AccountId, out var b)) continue;
+            var o = facts.GetValueOrDefault(m.AccountId);
             DateOnly? doneOn = m.CompletedAt is { } at ? DateOnly.FromDateTime(at) : null;
             if (doneOn > asOf) doneOn = null; // nothing dated after the as-of day
-            if (m.Kind == MilestoneRuleKind.FirstValue && doneOn is { } valueOn && !(b.FirstValueOn <= valueOn)) b.FirstValueOn = valueOn;
-            if (m.DueDay <= PortfolioMetrics.OnboardingWindowDays && PortfolioMetrics.InOnboardingCohort(b.FirstContractStart, period))
-            {
-                b.MilestonesDue++;
-                if (doneOn <= m.DueDate) b.MilestonesOnTime++;
-            }
+            if (m.Kind == MilestoneRuleKind.FirstValue && doneOn is { } valueOn && !(o.FirstValueOn <= valueOn)) o = o with { FirstValueOn = valueOn };
+            if (m.DueDay <= PortfolioMetrics.OnboardingWindowDays) o = o with { Due = o.Due + 1, OnTime = o.OnTime + (doneOn <= m.DueDate ? 1 : 0) };
+            facts[m.AccountId] = o;
         }
+        return facts;
     }
 
     /// <summary>NPS answers given within the period, counted per account and score.</summary>
-    private async Task ReadNpsAsync(IQueryable<string> ids, ReportingPeriod period, Dictionary<string, Builder> facts, CancellationToken ct)
+    private static async Task<List<NpsCount>> ReadNpsAsync(CustomerHealthDbContext db, PortfolioFilter filter, ReportingPeriod period, CancellationToken ct)
     {
+        var ids = Selected(db, filter).Select(a => a.Id);
         var (from, until) = (period.Start.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), period.End.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
-        var nps = await db.NpsResponses.AsNoTracking()
+        return await db.NpsResponses.AsNoTracking()
             .Where(n => ids.Contains(n.AccountId) && n.AnsweredAt >= from && n.AnsweredAt < until)
             .GroupBy(n => new { n.AccountId, n.Score })
-            .Select(g => new { g.Key.AccountId, g.Key.Score, Answers = g.Count() })
+            .Select(g => new NpsCount(g.Key.AccountId, g.Key.Score, g.Count()))
             .ToListAsync(ct);
-        foreach (var n in nps)
-            if (facts.TryGetValue(n.AccountId, out var b)) b.NpsScores.AddRange(Enumerable.Repeat(n.Score, n.Answers));
     }
+
+    /// <summary>An account's first-value day and its milestones due within 90 days and done on time, as read.</summary>
+    private readonly record struct OnboardingFacts(DateOnly? FirstValueOn, int Due, int OnTime);
+
+    private sealed record NpsCount(string AccountId, int Score, int Answers);
 
     /// <summary>An account with its stored health figures as of the report's day (null where there is no score or snapshot).</summary>
     private sealed record AccountRow(
