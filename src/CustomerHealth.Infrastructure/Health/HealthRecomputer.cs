@@ -192,6 +192,7 @@ public sealed class HealthRecomputer(CustomerHealthDbContext db, SignalReader si
                 EffectiveAccount = score.EffectiveAccount,
                 MonthlyActiveUsers = Math.Max(0, r.Signals.Usage.ActiveUsersLast30Days),
                 FirstActiveDay = firstActive.GetValueOrDefault(r.AccountId),
+                FirstValueDay = r.Signals.Onboarding?.Milestones.FirstOrDefault(m => m.IsFirstValue)?.DoneOn,
                 CompletenessShare = score.Completeness.Share,
                 DetailJson = HealthJson.Serialize(HealthDetail.Of(score)),
                 Change7Days = trend.Change7Days,

@@ -31,6 +31,13 @@ public sealed class HealthScoreRow
     /// </summary>
     public DateOnly? FirstActiveDay { get; set; }
 
+    /// <summary>
+    /// The UTC day the onboarding plan's first-value milestone was done (<see cref="Domain.Onboarding.OnboardingPlan.FirstValueMilestone"/>),
+    /// or null while it is not (or on a row written before the column existed). Like <see cref="FirstActiveDay"/> it
+    /// answers for earlier days too: done by day D when this day is on or before D.
+    /// </summary>
+    public DateOnly? FirstValueDay { get; set; }
+
     public double CompletenessShare { get; set; }
     public required string DetailJson { get; set; }
     public double? Change7Days { get; set; }

@@ -2,20 +2,19 @@ using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Common;
 using CustomerHealth.Domain.Health;
 using CustomerHealth.Domain.Metrics;
-using CustomerHealth.Domain.Onboarding;
 using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerHealth.Infrastructure.Metrics;
 
 /// <summary>
-/// Reads <see cref="PortfolioInputs"/> for a report: a few set-based queries over the accounts the filter selects (used as a
-/// sub-select, never an id list), each returning at most one row per account or per contract, or per milestone of the
-/// few accounts whose onboarding is judged in the period; never raw events, never the user-day rollups, never a query per
-/// account. What varies per account and day (band, stage, effective flag, monthly active users, first active day) is
+/// Reads <see cref="PortfolioInputs"/> for a report: four set-based queries over the accounts the filter selects (used as
+/// a sub-select, never an id list), returning one row per account, per contract, per milestone of the few accounts whose
+/// onboarding is judged in the period, and per NPS score; never raw events, never the user-day or daily rollups, never a
+/// query per account. What varies per account and day (band, stage, effective flag, monthly active users) is
 /// pre-aggregated by the health recompute into <c>health_scores</c> (today) and <c>health_snapshots</c> (each past day),
-/// so a report reads one stored row per account instead of millions of rollup rows. Memory grows with the number of
-/// accounts and contracts only.
+/// and so are the first active and first-value days (in <c>health_scores</c>, good for every day), so a report reads one
+/// stored row per account instead of millions of rollup rows. Memory grows with the number of accounts and contracts only.
 /// </summary>
 public sealed class PortfolioInputsReader(CustomerHealthDbContext db, StreamingReadContexts contexts, TimeProvider clock)
 {
@@ -60,12 +59,7 @@ public sealed class PortfolioInputsReader(CustomerHealthDbContext db, StreamingR
             if (!(b.FirstContractStart <= c.Start)) b.FirstContractStart = c.Start;
         }
         foreach (var (id, o) in onboarding.Result)
-        {
-            if (!facts.TryGetValue(id, out var b)) continue;
-            b.FirstValueOn = o.FirstValueOn;
-            // The milestone counts are only whole (and only used) for the accounts of the period's onboarding cohort.
-            if (PortfolioMetrics.InOnboardingCohort(b.FirstContractStart, period)) (b.MilestonesDue, b.MilestonesOnTime) = (o.Due, o.OnTime);
-        }
+            if (facts.TryGetValue(id, out var b)) (b.MilestonesDue, b.MilestonesOnTime) = (o.Due, o.OnTime);
         foreach (var n in nps.Result)
             if (facts.TryGetValue(n.AccountId, out var b)) b.NpsScores.AddRange(Enumerable.Repeat(n.Score, n.Answers));
         return new PortfolioInputs(facts.Values.Select(b => b.Build()).ToArray(), contractFacts);
@@ -91,8 +85,8 @@ public sealed class PortfolioInputsReader(CustomerHealthDbContext db, StreamingR
     /// <summary>
     /// One row per selected account with its health as of <paramref name="asOf"/>: from today on, the current score; for a
     /// past day, the account's latest daily snapshot on or before it (one backward index seek per account on the snapshots'
-    /// key, account and day). The first active day comes from the current score either way: as the earliest active day it
-    /// answers for any earlier day too (see <see cref="Health.HealthScoreRow.FirstActiveDay"/>).
+    /// key, account and day). The first active day and the first-value day come from the current score either way: as
+    /// days that only ever move earlier they answer for any earlier day too (see <see cref="Health.HealthScoreRow.FirstActiveDay"/>).
     /// </summary>
     private static async Task<Dictionary<string, Builder>> ReadAccountsAsync(CustomerHealthDbContext db, PortfolioFilter filter, DateOnly asOf, DateOnly today, CancellationToken ct)
     {
@@ -106,7 +100,7 @@ public sealed class PortfolioInputsReader(CustomerHealthDbContext db, StreamingR
             ? withScores.Select(x => new AccountRow(
                 x.Account.Id, x.Account.EffectiveTier, x.Account.Segment, x.Account.Owner,
                 (HealthBand?)x.Score!.Band, (LifecycleStage?)x.Score.Stage, (bool?)x.Score.EffectiveAccount, x.Score.MonthlyActiveUsers,
-                x.Score.FirstActiveDay))
+                x.Score.FirstActiveDay, x.Score.FirstValueDay))
             : from x in withScores
               from p in db.HealthSnapshots.AsNoTracking()
                   .Where(p => p.AccountId == x.Account.Id && p.Day <= asOf)
@@ -116,7 +110,7 @@ public sealed class PortfolioInputsReader(CustomerHealthDbContext db, StreamingR
               select new AccountRow(
                   x.Account.Id, x.Account.EffectiveTier, x.Account.Segment, x.Account.Owner,
                   (HealthBand?)p!.Band, (LifecycleStage?)p.Stage, p.EffectiveAccount, p.MonthlyActiveUsers,
-                  x.Score!.FirstActiveDay);
+                  x.Score!.FirstActiveDay, x.Score.FirstValueDay);
 
         var facts = new Dictionary<string, Builder>(StringComparer.Ordinal);
         await foreach (var r in rows.AsAsyncEnumerable().WithCancellation(ct))
@@ -131,8 +125,9 @@ public sealed class PortfolioInputsReader(CustomerHealthDbContext db, StreamingR
                 Stage = r.Stage is LifecycleStage.Unspecified ? null : r.Stage,
                 Effective = r.Effective ?? false,
                 MonthlyActiveUsers = Math.Max(0, r.MonthlyActiveUsers ?? 0),
-                // Nothing dated after the as-of day: a first active day after it means none up to it.
+                // Nothing dated after the as-of day: a first active (or value) day after it means none up to it.
                 FirstActiveOn = r.FirstActiveDay <= asOf ? r.FirstActiveDay : null,
+                FirstValueOn = r.FirstValueDay <= asOf ? r.FirstValueDay : null,
             };
         }
         return facts;
@@ -176,35 +171,30 @@ public sealed class PortfolioInputsReader(CustomerHealthDbContext db, StreamingR
     }
 
     /// <summary>
-    /// Onboarding, in one query: every selected account's first-value milestone done by the as-of day (one row per plan at
-    /// most), and all milestones of the accounts of the period's onboarding cohort (first contract started from 90 days
-    /// before the period to 90 days before its end, found by a grouped sub-select over contracts), counted here: due within
-    /// the first 90 days, and of those done on or before their due date. The counts of other accounts hold only their
-    /// first-value row; the caller keeps the counts of the cohort's accounts.
+    /// The onboarding milestones of the period's onboarding cohort (the accounts whose first contract started from 90 days
+    /// before the period to 90 days before its end: a grouped sub-select over contracts), counted per account: due within
+    /// the first 90 days, and of those done on or before their due date (by the as-of day). Other accounts' milestones are
+    /// not read: the metrics use the counts of the cohort only.
     /// </summary>
     private static async Task<Dictionary<string, OnboardingFacts>> ReadOnboardingAsync(CustomerHealthDbContext db, PortfolioFilter filter, ReportingPeriod period, CancellationToken ct)
     {
         var ids = Selected(db, filter).Select(a => a.Id);
         var asOf = period.End;
-        var asOfEnd = asOf.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         var (from, to) = PortfolioMetrics.OnboardingCohortStarts(period);
         var cohort = db.Contracts.AsNoTracking()
             .GroupBy(c => c.AccountId)
             .Where(g => g.Min(c => c.StartDate) >= from && g.Min(c => c.StartDate) <= to)
             .Select(g => g.Key);
         var rows = db.OnboardingMilestones.AsNoTracking()
-            .Where(m => ids.Contains(m.AccountId)
-                        && ((m.Rule.Kind == MilestoneRuleKind.FirstValue && m.CompletedAt != null && m.CompletedAt < asOfEnd) || cohort.Contains(m.AccountId)))
-            .Select(m => new { m.AccountId, m.DueDay, m.DueDate, m.CompletedAt, m.Rule.Kind });
+            .Where(m => ids.Contains(m.AccountId) && cohort.Contains(m.AccountId) && m.DueDay <= PortfolioMetrics.OnboardingWindowDays)
+            .Select(m => new { m.AccountId, m.DueDate, m.CompletedAt });
         var facts = new Dictionary<string, OnboardingFacts>(StringComparer.Ordinal);
         await foreach (var m in rows.AsAsyncEnumerable().WithCancellation(ct))
         {
-            var o = facts.GetValueOrDefault(m.AccountId);
             DateOnly? doneOn = m.CompletedAt is { } at ? DateOnly.FromDateTime(at) : null;
-            if (doneOn > asOf) doneOn = null; // nothing dated after the as-of day
-            if (m.Kind == MilestoneRuleKind.FirstValue && doneOn is { } valueOn && !(o.FirstValueOn <= valueOn)) o = o with { FirstValueOn = valueOn };
-            if (m.DueDay <= PortfolioMetrics.OnboardingWindowDays) o = o with { Due = o.Due + 1, OnTime = o.OnTime + (doneOn <= m.DueDate ? 1 : 0) };
-            facts[m.AccountId] = o;
+            var onTime = doneOn <= asOf && doneOn <= m.DueDate; // nothing dated after the as-of day
+            var o = facts.GetValueOrDefault(m.AccountId);
+            facts[m.AccountId] = new OnboardingFacts(o.Due + 1, o.OnTime + (onTime ? 1 : 0));
         }
         return facts;
     }
@@ -221,15 +211,15 @@ public sealed class PortfolioInputsReader(CustomerHealthDbContext db, StreamingR
             .ToListAsync(ct);
     }
 
-    /// <summary>An account's first-value day and its milestones due within 90 days and done on time, as read.</summary>
-    private readonly record struct OnboardingFacts(DateOnly? FirstValueOn, int Due, int OnTime);
+    /// <summary>An account's milestones due within its first 90 days, and of those done on time.</summary>
+    private readonly record struct OnboardingFacts(int Due, int OnTime);
 
     private sealed record NpsCount(string AccountId, int Score, int Answers);
 
     /// <summary>An account with its stored health figures as of the report's day (null where there is no score or snapshot).</summary>
     private sealed record AccountRow(
         string Id, CsTier Tier, string? Segment, string? Owner,
-        HealthBand? Band, LifecycleStage? Stage, bool? Effective, int? MonthlyActiveUsers, DateOnly? FirstActiveDay);
+        HealthBand? Band, LifecycleStage? Stage, bool? Effective, int? MonthlyActiveUsers, DateOnly? FirstActiveDay, DateOnly? FirstValueDay);
 
     /// <summary>An account's facts while its rows are folded in.</summary>
     private sealed class Builder
@@ -243,8 +233,8 @@ public sealed class PortfolioInputsReader(CustomerHealthDbContext db, StreamingR
         public bool Effective { get; init; }
         public int MonthlyActiveUsers { get; init; }
         public DateOnly? FirstActiveOn { get; init; }
+        public DateOnly? FirstValueOn { get; init; }
         public DateOnly? FirstContractStart { get; set; }
-        public DateOnly? FirstValueOn { get; set; }
         public int MilestonesDue { get; set; }
         public int MilestonesOnTime { get; set; }
         public List<int> NpsScores { get; } = [];

@@ -813,6 +813,10 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                         .HasColumnType("date")
                         .HasColumnName("first_active_day");
 
+                    b.Property<DateOnly?>("FirstValueDay")
+                        .HasColumnType("date")
+                        .HasColumnName("first_value_day");
+
                     b.Property<int?>("MonthlyActiveUsers")
                         .HasColumnType("integer")
                         .HasColumnName("monthly_active_users");

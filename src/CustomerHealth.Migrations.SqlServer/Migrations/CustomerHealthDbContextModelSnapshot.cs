@@ -843,6 +843,10 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                         .HasColumnType("date")
                         .HasColumnName("first_active_day");
 
+                    b.Property<DateOnly?>("FirstValueDay")
+                        .HasColumnType("date")
+                        .HasColumnName("first_value_day");
+
                     b.Property<int?>("MonthlyActiveUsers")
                         .HasColumnType("int")
                         .HasColumnName("monthly_active_users");

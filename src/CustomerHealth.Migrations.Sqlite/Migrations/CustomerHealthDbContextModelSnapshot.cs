@@ -802,6 +802,10 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("first_active_day");
 
+                    b.Property<DateOnly?>("FirstValueDay")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_value_day");
+
                     b.Property<int?>("MonthlyActiveUsers")
                         .HasColumnType("INTEGER")
                         .HasColumnName("monthly_active_users");

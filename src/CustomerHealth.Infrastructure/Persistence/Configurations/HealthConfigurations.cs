@@ -20,6 +20,7 @@ internal sealed class HealthScoreConfiguration : IEntityTypeConfiguration<Health
         builder.Property(s => s.EffectiveAccount).HasColumnName("effective_account");
         builder.Property(s => s.MonthlyActiveUsers).HasColumnName("monthly_active_users");
         builder.Property(s => s.FirstActiveDay).HasColumnName("first_active_day");
+        builder.Property(s => s.FirstValueDay).HasColumnName("first_value_day");
         builder.Property(s => s.CompletenessShare).HasColumnName("completeness");
         builder.Property(s => s.DetailJson).HasColumnName("detail").IsRequired();
         builder.Property(s => s.Change7Days).HasColumnName("change_7d");

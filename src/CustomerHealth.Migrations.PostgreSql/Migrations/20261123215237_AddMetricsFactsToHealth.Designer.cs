@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CustomerHealth.Migrations.PostgreSql.Migrations
 {
     [DbContext(typeof(CustomerHealthDbContext))]
-    [Migration("20261123211833_AddMetricsFactsToHealth")]
+    [Migration("20261123215237_AddMetricsFactsToHealth")]
     partial class AddMetricsFactsToHealth
     {
         /// <inheritdoc />
@@ -815,6 +815,10 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                     b.Property<DateOnly?>("FirstActiveDay")
                         .HasColumnType("date")
                         .HasColumnName("first_active_day");
+
+                    b.Property<DateOnly?>("FirstValueDay")
+                        .HasColumnType("date")
+                        .HasColumnName("first_value_day");
 
                     b.Property<int?>("MonthlyActiveUsers")
                         .HasColumnType("integer")

@@ -4,68 +4,60 @@ using System.Collections.Generic;
 using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace CustomerHealth.Migrations.SqlServer.Migrations
+namespace CustomerHealth.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(CustomerHealthDbContext))]
-    [Migration("20261123211845_AddMetricsFactsToHealth")]
+    [Migration("20261123215219_AddMetricsFactsToHealth")]
     partial class AddMetricsFactsToHealth
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.15")
-                .HasAnnotation("Relational:MaxIdentifierLength", 128);
-
-            SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
             modelBuilder.Entity("CustomerHealth.Domain.Accounts.Account", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("account_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
 
                     b.Property<int>("AssignedTier")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("assigned_tier");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("display_name");
 
                     b.Property<int>("EffectiveTier")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("effective_tier");
 
                     b.Property<string>("Owner")
                         .HasMaxLength(254)
-                        .HasColumnType("nvarchar(254)")
-                        .HasColumnName("owner")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner");
 
                     b.Property<string>("Segment")
                         .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)")
-                        .HasColumnName("segment")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("segment");
 
                     b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
 
                     b.HasKey("Id");
@@ -86,46 +78,44 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("contract_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("contract_id");
 
                     b.Property<string>("AccountId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("account_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
 
                     b.Property<long>("ArrAmount")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("arr_micros");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)
-                        .HasColumnType("nchar(3)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("currency")
                         .IsFixedLength();
 
                     b.Property<DateOnly>("EndDate")
-                        .HasColumnType("date")
+                        .HasColumnType("TEXT")
                         .HasColumnName("end_date");
 
                     b.Property<int>("Seats")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("seats");
 
                     b.Property<DateOnly>("StartDate")
-                        .HasColumnType("date")
+                        .HasColumnType("TEXT")
                         .HasColumnName("start_date");
 
                     b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
 
                     b.HasKey("Id");
@@ -143,43 +133,40 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("response_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("response_id");
 
                     b.Property<string>("AccountId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("account_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
 
                     b.Property<DateTime>("AnsweredAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("answered_at");
 
                     b.Property<string>("Comment")
                         .HasMaxLength(2000)
-                        .HasColumnType("nvarchar(2000)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("comment");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
                     b.Property<string>("RespondentId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("respondent_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("respondent_id");
 
                     b.Property<int>("Score")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("score");
 
                     b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
 
                     b.HasKey("Id");
@@ -197,40 +184,38 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("ticket_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ticket_id");
 
                     b.Property<string>("AccountId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("account_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
 
                     b.Property<DateTime?>("ClosedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("closed_at");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
                     b.Property<DateTime>("OpenedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("opened_at");
 
                     b.Property<int>("Severity")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("severity");
 
                     b.Property<string>("Subject")
                         .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("subject");
 
                     b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
 
                     b.HasKey("Id");
@@ -245,42 +230,40 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("touchpoint_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("touchpoint_id");
 
                     b.Property<string>("AccountId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("account_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Csm")
                         .IsRequired()
                         .HasMaxLength(254)
-                        .HasColumnType("nvarchar(254)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("csm");
 
                     b.Property<int>("Kind")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("kind");
 
                     b.Property<string>("Note")
                         .HasMaxLength(2000)
-                        .HasColumnType("nvarchar(2000)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("note");
 
                     b.Property<DateTime>("OccurredAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("occurred_at");
 
                     b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
 
                     b.HasKey("Id");
@@ -295,50 +278,48 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                 {
                     b.Property<string>("AccountId")
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("account_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
 
                     b.Property<string>("Key")
                         .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)")
-                        .HasColumnName("milestone_key")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("milestone_key");
 
                     b.Property<DateTime?>("CompletedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("completed_at");
 
                     b.Property<string>("CompletedBy")
                         .HasMaxLength(254)
-                        .HasColumnType("nvarchar(254)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("completed_by");
 
                     b.Property<int>("CompletedHow")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("completed_how");
 
                     b.Property<DateOnly>("DueDate")
-                        .HasColumnType("date")
+                        .HasColumnType("TEXT")
                         .HasColumnName("due_date");
 
                     b.Property<int>("DueDay")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("due_day");
 
                     b.Property<string>("Note")
                         .HasMaxLength(2000)
-                        .HasColumnType("nvarchar(2000)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("note");
 
                     b.Property<int>("Position")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("position");
 
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("title");
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Rule", "CustomerHealth.Domain.Onboarding.Milestone.Rule#MilestoneRule", b1 =>
@@ -346,20 +327,20 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                             b1.IsRequired();
 
                             b1.Property<int>("Count")
-                                .HasColumnType("int")
+                                .HasColumnType("INTEGER")
                                 .HasColumnName("rule_count");
 
                             b1.Property<string>("EventName")
                                 .HasMaxLength(100)
-                                .HasColumnType("nvarchar(100)")
+                                .HasColumnType("TEXT")
                                 .HasColumnName("rule_event_name");
 
                             b1.Property<int>("Kind")
-                                .HasColumnType("int")
+                                .HasColumnType("INTEGER")
                                 .HasColumnName("rule_kind");
 
                             b1.Property<double>("Share")
-                                .HasColumnType("float")
+                                .HasColumnType("REAL")
                                 .HasColumnName("rule_share");
                         });
 
@@ -375,28 +356,27 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                 {
                     b.Property<string>("AccountId")
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("account_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
                     b.Property<DateOnly>("StartDate")
-                        .HasColumnType("date")
+                        .HasColumnType("TEXT")
                         .HasColumnName("start_date");
 
                     b.Property<int>("TemplateVersion")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("template_version");
 
                     b.Property<int>("Tier")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("tier");
 
                     b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
 
                     b.HasKey("AccountId");
@@ -408,18 +388,17 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                 {
                     b.Property<string>("Name")
                         .HasMaxLength(100)
-                        .HasColumnType("nvarchar(100)")
-                        .HasColumnName("name")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
 
                     b.Property<DateTime>("ExpiresAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("expires_at");
 
                     b.Property<string>("Holder")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("holder");
 
                     b.HasKey("Name");
@@ -431,24 +410,23 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                 {
                     b.Property<string>("AccountId")
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("account_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
 
                     b.Property<DateOnly>("Day")
-                        .HasColumnType("date")
+                        .HasColumnType("TEXT")
                         .HasColumnName("day");
 
                     b.Property<int>("ActiveUsers")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("active_users");
 
                     b.Property<long>("Events")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("events");
 
                     b.Property<int>("Users")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("users");
 
                     b.HasKey("AccountId", "Day");
@@ -460,22 +438,20 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                 {
                     b.Property<string>("AccountId")
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("account_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
 
                     b.Property<DateOnly>("Day")
-                        .HasColumnType("date")
+                        .HasColumnType("TEXT")
                         .HasColumnName("day");
 
                     b.Property<string>("Feature")
                         .HasMaxLength(100)
-                        .HasColumnType("nvarchar(100)")
-                        .HasColumnName("feature")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("feature");
 
                     b.Property<long>("Events")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("events");
 
                     b.HasKey("AccountId", "Day", "Feature");
@@ -486,26 +462,26 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
             modelBuilder.Entity("CustomerHealth.Infrastructure.Engagement.EventCatalogueRow", b =>
                 {
                     b.Property<int>("Id")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
                     b.Property<string>("EntriesJson")
                         .IsRequired()
-                        .HasColumnType("nvarchar(max)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("entries");
 
                     b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
 
                     b.Property<string>("UpdatedBy")
                         .HasMaxLength(254)
-                        .HasColumnType("nvarchar(254)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("updated_by");
 
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("version");
 
                     b.HasKey("Id");
@@ -526,55 +502,51 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                 {
                     b.Property<string>("Source")
                         .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)")
-                        .HasColumnName("source")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
 
                     b.Property<string>("EventId")
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("event_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_id");
 
                     b.Property<string>("AccountId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("account_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
 
                     b.Property<DateOnly>("Day")
-                        .HasColumnType("date")
+                        .HasColumnType("TEXT")
                         .HasColumnName("day");
 
                     b.Property<string>("EventName")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("nvarchar(100)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("event_name");
 
                     b.Property<DateTime>("OccurredAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("occurred_at");
 
                     b.Property<string>("PropertiesJson")
-                        .HasColumnType("nvarchar(max)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("properties");
 
                     b.Property<double?>("Quantity")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("quantity");
 
                     b.Property<DateTime>("ReceivedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("received_at");
 
                     b.Property<string>("UserId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("user_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
 
                     b.HasKey("Source", "EventId");
 
@@ -591,26 +563,24 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                 {
                     b.Property<string>("AccountId")
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("account_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
 
                     b.Property<DateOnly>("Day")
-                        .HasColumnType("date")
+                        .HasColumnType("TEXT")
                         .HasColumnName("day");
 
                     b.Property<string>("UserId")
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("user_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
 
                     b.Property<int>("ActiveEvents")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("active_events");
 
                     b.Property<int>("Events")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("events");
 
                     b.HasKey("AccountId", "Day", "UserId");
@@ -622,37 +592,34 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("id");
-
-                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
 
                     b.Property<string>("AccountId")
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("account_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
 
                     b.Property<int>("Action")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("action");
 
                     b.Property<string>("Actor")
                         .IsRequired()
                         .HasMaxLength(254)
-                        .HasColumnType("nvarchar(254)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("actor");
 
                     b.Property<string>("AfterJson")
-                        .HasColumnType("nvarchar(max)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("after");
 
                     b.Property<DateTime>("At")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("at");
 
                     b.Property<string>("BeforeJson")
-                        .HasColumnType("nvarchar(max)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("before");
 
                     b.HasKey("Id");
@@ -667,48 +634,45 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                 {
                     b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("sequence");
-
-                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Sequence"));
 
                     b.Property<string>("AccountId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("account_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
 
                     b.Property<DateTime>("AsOf")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("as_of");
 
                     b.Property<int>("Band")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("band");
 
                     b.Property<DateTime>("ComputedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("computed_at");
 
                     b.Property<int>("PreviousBand")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("previous_band");
 
                     b.Property<double?>("PreviousScore")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("previous_score");
 
                     b.Property<int>("Reason")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("reason");
 
                     b.Property<double?>("Score")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("score");
 
                     b.Property<int>("Tier")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("tier");
 
                     b.HasKey("Sequence");
@@ -723,36 +687,35 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                 {
                     b.Property<string>("AccountId")
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("account_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
 
                     b.Property<int>("Band")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("band");
 
                     b.Property<DateTime>("ExpiresAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("expires_at");
 
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasMaxLength(1000)
-                        .HasColumnType("nvarchar(1000)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("reason");
 
                     b.Property<double?>("Score")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("score");
 
                     b.Property<DateTime>("SetAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("set_at");
 
                     b.Property<string>("SetBy")
                         .IsRequired()
                         .HasMaxLength(254)
-                        .HasColumnType("nvarchar(254)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("set_by");
 
                     b.HasKey("AccountId");
@@ -764,20 +727,17 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("id");
-
-                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
 
                     b.Property<string>("AccountId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("account_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
 
                     b.Property<DateTime>("DueAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("due_at");
 
                     b.HasKey("Id");
@@ -795,79 +755,82 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                 {
                     b.Property<string>("AccountId")
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("account_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
 
                     b.Property<long?>("ArrMicros")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("arr_micros");
 
                     b.Property<DateTime>("AsOf")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("as_of");
 
                     b.Property<int>("Band")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("band");
 
                     b.Property<double?>("Change30Days")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("change_30d");
 
                     b.Property<double?>("Change7Days")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("change_7d");
 
                     b.Property<double>("CompletenessShare")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("completeness");
 
                     b.Property<DateTime>("ComputedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("computed_at");
 
                     b.Property<string>("Currency")
                         .HasMaxLength(3)
-                        .HasColumnType("nchar(3)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("currency")
                         .IsFixedLength();
 
                     b.Property<string>("DetailJson")
                         .IsRequired()
-                        .HasColumnType("nvarchar(max)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("detail");
 
                     b.Property<bool>("EffectiveAccount")
-                        .HasColumnType("bit")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("effective_account");
 
                     b.Property<DateOnly?>("FirstActiveDay")
-                        .HasColumnType("date")
+                        .HasColumnType("TEXT")
                         .HasColumnName("first_active_day");
 
+                    b.Property<DateOnly?>("FirstValueDay")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_value_day");
+
                     b.Property<int?>("MonthlyActiveUsers")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("monthly_active_users");
 
                     b.Property<DateOnly?>("RenewalDate")
-                        .HasColumnType("date")
+                        .HasColumnType("TEXT")
                         .HasColumnName("renewal_date");
 
                     b.Property<double?>("Score")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("score");
 
                     b.Property<int>("ScorecardVersion")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("scorecard_version");
 
                     b.Property<int>("Stage")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("lifecycle_stage");
 
                     b.Property<int>("Tier")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("tier");
 
                     b.HasKey("AccountId");
@@ -894,45 +857,44 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                 {
                     b.Property<string>("AccountId")
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("account_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
 
                     b.Property<DateOnly>("Day")
-                        .HasColumnType("date")
+                        .HasColumnType("TEXT")
                         .HasColumnName("day");
 
                     b.Property<int>("Band")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("band");
 
                     b.Property<DateTime>("ComputedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("computed_at");
 
                     b.Property<string>("DetailJson")
                         .IsRequired()
-                        .HasColumnType("nvarchar(max)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("detail");
 
                     b.Property<bool?>("EffectiveAccount")
-                        .HasColumnType("bit")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("effective_account");
 
                     b.Property<int?>("MonthlyActiveUsers")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("monthly_active_users");
 
                     b.Property<double?>("Score")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("score");
 
                     b.Property<int>("ScorecardVersion")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("scorecard_version");
 
                     b.Property<int>("Stage")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("lifecycle_stage");
 
                     b.HasKey("AccountId", "Day");
@@ -943,22 +905,22 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
             modelBuilder.Entity("CustomerHealth.Infrastructure.Health.ScorecardRow", b =>
                 {
                     b.Property<int>("Version")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("version");
 
                     b.Property<string>("PayloadJson")
                         .IsRequired()
-                        .HasColumnType("nvarchar(max)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("payload");
 
                     b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
 
                     b.Property<string>("UpdatedBy")
                         .IsRequired()
                         .HasMaxLength(254)
-                        .HasColumnType("nvarchar(254)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("updated_by");
 
                     b.HasKey("Version");
@@ -970,12 +932,11 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                 {
                     b.Property<string>("AccountId")
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("account_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
 
                     b.Property<DateTime>("MarkedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("marked_at");
 
                     b.HasKey("AccountId");
@@ -989,26 +950,26 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
             modelBuilder.Entity("CustomerHealth.Infrastructure.Onboarding.PlanTemplateRow", b =>
                 {
                     b.Property<int>("Tier")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("tier");
 
                     b.Property<int>("Version")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("version");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
                     b.Property<string>("CreatedBy")
                         .IsRequired()
                         .HasMaxLength(254)
-                        .HasColumnType("nvarchar(254)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("created_by");
 
                     b.Property<string>("MilestonesJson")
                         .IsRequired()
-                        .HasColumnType("nvarchar(max)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("milestones");
 
                     b.HasKey("Tier", "Version");
@@ -1019,43 +980,43 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
             modelBuilder.Entity("CustomerHealth.Infrastructure.Renewals.RenewalModelRow", b =>
                 {
                     b.Property<int>("Version")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("version");
 
                     b.Property<string>("DetailJson")
                         .IsRequired()
-                        .HasColumnType("nvarchar(max)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("detail");
 
                     b.Property<int>("Kind")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("kind");
 
                     b.Property<int>("LeadDays")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("lead_days");
 
                     b.Property<byte[]>("ModelBytes")
                         .IsRequired()
-                        .HasColumnType("varbinary(max)")
+                        .HasColumnType("BLOB")
                         .HasColumnName("model");
 
                     b.Property<int>("OutcomeCount")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("outcome_count");
 
                     b.Property<bool>("Serving")
-                        .HasColumnType("bit")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("serving");
 
                     b.Property<DateTime>("TrainedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("trained_at");
 
                     b.Property<string>("Trigger")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("nvarchar(16)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("trigger");
 
                     b.HasKey("Version");
@@ -1070,54 +1031,51 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                 {
                     b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("sequence");
-
-                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Sequence"));
 
                     b.Property<string>("AccountId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("account_id");
 
                     b.Property<DateTime>("ComputedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("computed_at");
 
                     b.Property<string>("ContractId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("contract_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("contract_id");
 
                     b.Property<int>("ModelVersion")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("model_version");
 
                     b.Property<double?>("PreviousProbability")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("previous_probability");
 
                     b.Property<int>("PreviousRisk")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("previous_risk");
 
                     b.Property<double?>("Probability")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("probability");
 
                     b.Property<int>("Reason")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("reason");
 
                     b.Property<DateOnly>("RenewalDate")
-                        .HasColumnType("date")
+                        .HasColumnType("TEXT")
                         .HasColumnName("renewal_date");
 
                     b.Property<int>("Risk")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("risk");
 
                     b.HasKey("Sequence");
@@ -1132,71 +1090,69 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                 {
                     b.Property<string>("ContractId")
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("contract_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("contract_id");
 
                     b.Property<string>("AccountId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("account_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
 
                     b.Property<double>("ArrChangeRatio")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("arr_change_ratio");
 
                     b.Property<long>("ArrMicros")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("arr_micros");
 
                     b.Property<DateTime>("AsOf")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("as_of");
 
                     b.Property<DateTime>("ComputedAt")
-                        .HasColumnType("datetime2")
+                        .HasColumnType("TEXT")
                         .HasColumnName("computed_at");
 
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)
-                        .HasColumnType("nchar(3)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("currency")
                         .IsFixedLength();
 
                     b.Property<string>("DriversJson")
                         .IsRequired()
-                        .HasColumnType("nvarchar(max)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("drivers");
 
                     b.Property<long>("ExpectedArrMicros")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("expected_arr_micros");
 
                     b.Property<double?>("HealthScore")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("health_score");
 
                     b.Property<int>("ModelKind")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("model_kind");
 
                     b.Property<int>("ModelVersion")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("model_version");
 
                     b.Property<double>("Probability")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("probability");
 
                     b.Property<DateOnly>("RenewalDate")
-                        .HasColumnType("date")
+                        .HasColumnType("TEXT")
                         .HasColumnName("renewal_date");
 
                     b.Property<int>("Risk")
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("risk");
 
                     b.HasKey("ContractId");
@@ -1224,33 +1180,32 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                     b.OwnsOne("CustomerHealth.Domain.Accounts.RenewalOutcome", "Outcome", b1 =>
                         {
                             b1.Property<string>("ContractId")
-                                .HasColumnType("nvarchar(128)")
-                                .UseCollation("Latin1_General_100_BIN2_UTF8");
+                                .HasColumnType("TEXT");
 
                             b1.Property<DateOnly>("DecisionDate")
-                                .HasColumnType("date")
+                                .HasColumnType("TEXT")
                                 .HasColumnName("outcome_decision_date");
 
                             b1.Property<int>("Kind")
-                                .HasColumnType("int")
+                                .HasColumnType("INTEGER")
                                 .HasColumnName("outcome_kind");
 
                             b1.Property<long>("NewArr")
-                                .HasColumnType("bigint")
+                                .HasColumnType("INTEGER")
                                 .HasColumnName("outcome_new_arr_micros");
 
                             b1.Property<string>("Note")
                                 .HasMaxLength(2000)
-                                .HasColumnType("nvarchar(2000)")
+                                .HasColumnType("TEXT")
                                 .HasColumnName("outcome_note");
 
                             b1.Property<DateTime>("RecordedAt")
-                                .HasColumnType("datetime2")
+                                .HasColumnType("TEXT")
                                 .HasColumnName("outcome_recorded_at");
 
                             b1.Property<string>("RenewalContractId")
                                 .HasMaxLength(128)
-                                .HasColumnType("nvarchar(128)")
+                                .HasColumnType("TEXT")
                                 .HasColumnName("outcome_renewal_contract_id");
 
                             b1.HasKey("ContractId");

@@ -29,6 +29,12 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                 type: "date",
                 nullable: true);
 
+            migrationBuilder.AddColumn<DateOnly>(
+                name: "first_value_day",
+                table: "health_scores",
+                type: "date",
+                nullable: true);
+
             migrationBuilder.AddColumn<int>(
                 name: "monthly_active_users",
                 table: "health_scores",
@@ -49,6 +55,10 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
 
             migrationBuilder.DropColumn(
                 name: "first_active_day",
+                table: "health_scores");
+
+            migrationBuilder.DropColumn(
+                name: "first_value_day",
                 table: "health_scores");
 
             migrationBuilder.DropColumn(

@@ -4,60 +4,68 @@ using System.Collections.Generic;
 using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace CustomerHealth.Migrations.Sqlite.Migrations
+namespace CustomerHealth.Migrations.SqlServer.Migrations
 {
     [DbContext(typeof(CustomerHealthDbContext))]
-    [Migration("20261123211821_AddMetricsFactsToHealth")]
+    [Migration("20261123215255_AddMetricsFactsToHealth")]
     partial class AddMetricsFactsToHealth
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+            modelBuilder
+                .HasAnnotation("ProductVersion", "10.0.15")
+                .HasAnnotation("Relational:MaxIdentifierLength", 128);
+
+            SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
             modelBuilder.Entity("CustomerHealth.Domain.Accounts.Account", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("account_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<int>("AssignedTier")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("assigned_tier");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("created_at");
 
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(200)")
                         .HasColumnName("display_name");
 
                     b.Property<int>("EffectiveTier")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("effective_tier");
 
                     b.Property<string>("Owner")
                         .HasMaxLength(254)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("owner");
+                        .HasColumnType("nvarchar(254)")
+                        .HasColumnName("owner")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<string>("Segment")
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("segment");
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("segment")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("updated_at");
 
                     b.HasKey("Id");
@@ -78,44 +86,46 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("contract_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("contract_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<string>("AccountId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("account_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<long>("ArrAmount")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("arr_micros");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nchar(3)")
                         .HasColumnName("currency")
                         .IsFixedLength();
 
                     b.Property<DateOnly>("EndDate")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("date")
                         .HasColumnName("end_date");
 
                     b.Property<int>("Seats")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("seats");
 
                     b.Property<DateOnly>("StartDate")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("date")
                         .HasColumnName("start_date");
 
                     b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("updated_at");
 
                     b.HasKey("Id");
@@ -133,40 +143,43 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("response_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("response_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<string>("AccountId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("account_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<DateTime>("AnsweredAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("answered_at");
 
                     b.Property<string>("Comment")
                         .HasMaxLength(2000)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(2000)")
                         .HasColumnName("comment");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("created_at");
 
                     b.Property<string>("RespondentId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("respondent_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("respondent_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<int>("Score")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("score");
 
                     b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("updated_at");
 
                     b.HasKey("Id");
@@ -184,38 +197,40 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("ticket_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("ticket_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<string>("AccountId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("account_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<DateTime?>("ClosedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("closed_at");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("created_at");
 
                     b.Property<DateTime>("OpenedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("opened_at");
 
                     b.Property<int>("Severity")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("severity");
 
                     b.Property<string>("Subject")
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(200)")
                         .HasColumnName("subject");
 
                     b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("updated_at");
 
                     b.HasKey("Id");
@@ -230,40 +245,42 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("touchpoint_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("touchpoint_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<string>("AccountId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("account_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Csm")
                         .IsRequired()
                         .HasMaxLength(254)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(254)")
                         .HasColumnName("csm");
 
                     b.Property<int>("Kind")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("kind");
 
                     b.Property<string>("Note")
                         .HasMaxLength(2000)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(2000)")
                         .HasColumnName("note");
 
                     b.Property<DateTime>("OccurredAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("occurred_at");
 
                     b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("updated_at");
 
                     b.HasKey("Id");
@@ -278,48 +295,50 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                 {
                     b.Property<string>("AccountId")
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("account_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<string>("Key")
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("milestone_key");
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("milestone_key")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<DateTime?>("CompletedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("completed_at");
 
                     b.Property<string>("CompletedBy")
                         .HasMaxLength(254)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(254)")
                         .HasColumnName("completed_by");
 
                     b.Property<int>("CompletedHow")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("completed_how");
 
                     b.Property<DateOnly>("DueDate")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("date")
                         .HasColumnName("due_date");
 
                     b.Property<int>("DueDay")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("due_day");
 
                     b.Property<string>("Note")
                         .HasMaxLength(2000)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(2000)")
                         .HasColumnName("note");
 
                     b.Property<int>("Position")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("position");
 
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(200)")
                         .HasColumnName("title");
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Rule", "CustomerHealth.Domain.Onboarding.Milestone.Rule#MilestoneRule", b1 =>
@@ -327,20 +346,20 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                             b1.IsRequired();
 
                             b1.Property<int>("Count")
-                                .HasColumnType("INTEGER")
+                                .HasColumnType("int")
                                 .HasColumnName("rule_count");
 
                             b1.Property<string>("EventName")
                                 .HasMaxLength(100)
-                                .HasColumnType("TEXT")
+                                .HasColumnType("nvarchar(100)")
                                 .HasColumnName("rule_event_name");
 
                             b1.Property<int>("Kind")
-                                .HasColumnType("INTEGER")
+                                .HasColumnType("int")
                                 .HasColumnName("rule_kind");
 
                             b1.Property<double>("Share")
-                                .HasColumnType("REAL")
+                                .HasColumnType("float")
                                 .HasColumnName("rule_share");
                         });
 
@@ -356,27 +375,28 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                 {
                     b.Property<string>("AccountId")
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("account_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("created_at");
 
                     b.Property<DateOnly>("StartDate")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("date")
                         .HasColumnName("start_date");
 
                     b.Property<int>("TemplateVersion")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("template_version");
 
                     b.Property<int>("Tier")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("tier");
 
                     b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("updated_at");
 
                     b.HasKey("AccountId");
@@ -388,17 +408,18 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                 {
                     b.Property<string>("Name")
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("name");
+                        .HasColumnType("nvarchar(100)")
+                        .HasColumnName("name")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<DateTime>("ExpiresAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("expires_at");
 
                     b.Property<string>("Holder")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(200)")
                         .HasColumnName("holder");
 
                     b.HasKey("Name");
@@ -410,23 +431,24 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                 {
                     b.Property<string>("AccountId")
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("account_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<DateOnly>("Day")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("date")
                         .HasColumnName("day");
 
                     b.Property<int>("ActiveUsers")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("active_users");
 
                     b.Property<long>("Events")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("events");
 
                     b.Property<int>("Users")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("users");
 
                     b.HasKey("AccountId", "Day");
@@ -438,20 +460,22 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                 {
                     b.Property<string>("AccountId")
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("account_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<DateOnly>("Day")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("date")
                         .HasColumnName("day");
 
                     b.Property<string>("Feature")
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("feature");
+                        .HasColumnType("nvarchar(100)")
+                        .HasColumnName("feature")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<long>("Events")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("events");
 
                     b.HasKey("AccountId", "Day", "Feature");
@@ -462,26 +486,26 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
             modelBuilder.Entity("CustomerHealth.Infrastructure.Engagement.EventCatalogueRow", b =>
                 {
                     b.Property<int>("Id")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("id");
 
                     b.Property<string>("EntriesJson")
                         .IsRequired()
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(max)")
                         .HasColumnName("entries");
 
                     b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("updated_at");
 
                     b.Property<string>("UpdatedBy")
                         .HasMaxLength(254)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(254)")
                         .HasColumnName("updated_by");
 
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("version");
 
                     b.HasKey("Id");
@@ -502,51 +526,55 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                 {
                     b.Property<string>("Source")
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("source");
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("source")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<string>("EventId")
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("event_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("event_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<string>("AccountId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("account_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<DateOnly>("Day")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("date")
                         .HasColumnName("day");
 
                     b.Property<string>("EventName")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(100)")
                         .HasColumnName("event_name");
 
                     b.Property<DateTime>("OccurredAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("occurred_at");
 
                     b.Property<string>("PropertiesJson")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(max)")
                         .HasColumnName("properties");
 
                     b.Property<double?>("Quantity")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("quantity");
 
                     b.Property<DateTime>("ReceivedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("received_at");
 
                     b.Property<string>("UserId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("user_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("user_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.HasKey("Source", "EventId");
 
@@ -563,24 +591,26 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                 {
                     b.Property<string>("AccountId")
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("account_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<DateOnly>("Day")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("date")
                         .HasColumnName("day");
 
                     b.Property<string>("UserId")
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("user_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("user_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<int>("ActiveEvents")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("active_events");
 
                     b.Property<int>("Events")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("events");
 
                     b.HasKey("AccountId", "Day", "UserId");
@@ -592,34 +622,37 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("id");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
 
                     b.Property<string>("AccountId")
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("account_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<int>("Action")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("action");
 
                     b.Property<string>("Actor")
                         .IsRequired()
                         .HasMaxLength(254)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(254)")
                         .HasColumnName("actor");
 
                     b.Property<string>("AfterJson")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(max)")
                         .HasColumnName("after");
 
                     b.Property<DateTime>("At")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("at");
 
                     b.Property<string>("BeforeJson")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(max)")
                         .HasColumnName("before");
 
                     b.HasKey("Id");
@@ -634,45 +667,48 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                 {
                     b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("sequence");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Sequence"));
 
                     b.Property<string>("AccountId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("account_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<DateTime>("AsOf")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("as_of");
 
                     b.Property<int>("Band")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("band");
 
                     b.Property<DateTime>("ComputedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("computed_at");
 
                     b.Property<int>("PreviousBand")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("previous_band");
 
                     b.Property<double?>("PreviousScore")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("previous_score");
 
                     b.Property<int>("Reason")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("reason");
 
                     b.Property<double?>("Score")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("score");
 
                     b.Property<int>("Tier")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("tier");
 
                     b.HasKey("Sequence");
@@ -687,35 +723,36 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                 {
                     b.Property<string>("AccountId")
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("account_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<int>("Band")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("band");
 
                     b.Property<DateTime>("ExpiresAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("expires_at");
 
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasMaxLength(1000)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(1000)")
                         .HasColumnName("reason");
 
                     b.Property<double?>("Score")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("score");
 
                     b.Property<DateTime>("SetAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("set_at");
 
                     b.Property<string>("SetBy")
                         .IsRequired()
                         .HasMaxLength(254)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(254)")
                         .HasColumnName("set_by");
 
                     b.HasKey("AccountId");
@@ -727,17 +764,20 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("id");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
 
                     b.Property<string>("AccountId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("account_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<DateTime>("DueAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("due_at");
 
                     b.HasKey("Id");
@@ -755,78 +795,83 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                 {
                     b.Property<string>("AccountId")
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("account_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<long?>("ArrMicros")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("arr_micros");
 
                     b.Property<DateTime>("AsOf")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("as_of");
 
                     b.Property<int>("Band")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("band");
 
                     b.Property<double?>("Change30Days")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("change_30d");
 
                     b.Property<double?>("Change7Days")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("change_7d");
 
                     b.Property<double>("CompletenessShare")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("completeness");
 
                     b.Property<DateTime>("ComputedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("computed_at");
 
                     b.Property<string>("Currency")
                         .HasMaxLength(3)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nchar(3)")
                         .HasColumnName("currency")
                         .IsFixedLength();
 
                     b.Property<string>("DetailJson")
                         .IsRequired()
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(max)")
                         .HasColumnName("detail");
 
                     b.Property<bool>("EffectiveAccount")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bit")
                         .HasColumnName("effective_account");
 
                     b.Property<DateOnly?>("FirstActiveDay")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("date")
                         .HasColumnName("first_active_day");
 
+                    b.Property<DateOnly?>("FirstValueDay")
+                        .HasColumnType("date")
+                        .HasColumnName("first_value_day");
+
                     b.Property<int?>("MonthlyActiveUsers")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("monthly_active_users");
 
                     b.Property<DateOnly?>("RenewalDate")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("date")
                         .HasColumnName("renewal_date");
 
                     b.Property<double?>("Score")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("score");
 
                     b.Property<int>("ScorecardVersion")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("scorecard_version");
 
                     b.Property<int>("Stage")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("lifecycle_stage");
 
                     b.Property<int>("Tier")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("tier");
 
                     b.HasKey("AccountId");
@@ -853,44 +898,45 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                 {
                     b.Property<string>("AccountId")
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("account_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<DateOnly>("Day")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("date")
                         .HasColumnName("day");
 
                     b.Property<int>("Band")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("band");
 
                     b.Property<DateTime>("ComputedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("computed_at");
 
                     b.Property<string>("DetailJson")
                         .IsRequired()
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(max)")
                         .HasColumnName("detail");
 
                     b.Property<bool?>("EffectiveAccount")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bit")
                         .HasColumnName("effective_account");
 
                     b.Property<int?>("MonthlyActiveUsers")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("monthly_active_users");
 
                     b.Property<double?>("Score")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("score");
 
                     b.Property<int>("ScorecardVersion")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("scorecard_version");
 
                     b.Property<int>("Stage")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("lifecycle_stage");
 
                     b.HasKey("AccountId", "Day");
@@ -901,22 +947,22 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
             modelBuilder.Entity("CustomerHealth.Infrastructure.Health.ScorecardRow", b =>
                 {
                     b.Property<int>("Version")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("version");
 
                     b.Property<string>("PayloadJson")
                         .IsRequired()
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(max)")
                         .HasColumnName("payload");
 
                     b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("updated_at");
 
                     b.Property<string>("UpdatedBy")
                         .IsRequired()
                         .HasMaxLength(254)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(254)")
                         .HasColumnName("updated_by");
 
                     b.HasKey("Version");
@@ -928,11 +974,12 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                 {
                     b.Property<string>("AccountId")
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("account_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<DateTime>("MarkedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("marked_at");
 
                     b.HasKey("AccountId");
@@ -946,26 +993,26 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
             modelBuilder.Entity("CustomerHealth.Infrastructure.Onboarding.PlanTemplateRow", b =>
                 {
                     b.Property<int>("Tier")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("tier");
 
                     b.Property<int>("Version")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("version");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("created_at");
 
                     b.Property<string>("CreatedBy")
                         .IsRequired()
                         .HasMaxLength(254)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(254)")
                         .HasColumnName("created_by");
 
                     b.Property<string>("MilestonesJson")
                         .IsRequired()
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(max)")
                         .HasColumnName("milestones");
 
                     b.HasKey("Tier", "Version");
@@ -976,43 +1023,43 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
             modelBuilder.Entity("CustomerHealth.Infrastructure.Renewals.RenewalModelRow", b =>
                 {
                     b.Property<int>("Version")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("version");
 
                     b.Property<string>("DetailJson")
                         .IsRequired()
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(max)")
                         .HasColumnName("detail");
 
                     b.Property<int>("Kind")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("kind");
 
                     b.Property<int>("LeadDays")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("lead_days");
 
                     b.Property<byte[]>("ModelBytes")
                         .IsRequired()
-                        .HasColumnType("BLOB")
+                        .HasColumnType("varbinary(max)")
                         .HasColumnName("model");
 
                     b.Property<int>("OutcomeCount")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("outcome_count");
 
                     b.Property<bool>("Serving")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bit")
                         .HasColumnName("serving");
 
                     b.Property<DateTime>("TrainedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("trained_at");
 
                     b.Property<string>("Trigger")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(16)")
                         .HasColumnName("trigger");
 
                     b.HasKey("Version");
@@ -1027,51 +1074,54 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                 {
                     b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("sequence");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Sequence"));
 
                     b.Property<string>("AccountId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(128)")
                         .HasColumnName("account_id");
 
                     b.Property<DateTime>("ComputedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("computed_at");
 
                     b.Property<string>("ContractId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("contract_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("contract_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<int>("ModelVersion")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("model_version");
 
                     b.Property<double?>("PreviousProbability")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("previous_probability");
 
                     b.Property<int>("PreviousRisk")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("previous_risk");
 
                     b.Property<double?>("Probability")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("probability");
 
                     b.Property<int>("Reason")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("reason");
 
                     b.Property<DateOnly>("RenewalDate")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("date")
                         .HasColumnName("renewal_date");
 
                     b.Property<int>("Risk")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("risk");
 
                     b.HasKey("Sequence");
@@ -1086,69 +1136,71 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                 {
                     b.Property<string>("ContractId")
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("contract_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("contract_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<string>("AccountId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("account_id");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                     b.Property<double>("ArrChangeRatio")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("arr_change_ratio");
 
                     b.Property<long>("ArrMicros")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("arr_micros");
 
                     b.Property<DateTime>("AsOf")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("as_of");
 
                     b.Property<DateTime>("ComputedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("datetime2")
                         .HasColumnName("computed_at");
 
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nchar(3)")
                         .HasColumnName("currency")
                         .IsFixedLength();
 
                     b.Property<string>("DriversJson")
                         .IsRequired()
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(max)")
                         .HasColumnName("drivers");
 
                     b.Property<long>("ExpectedArrMicros")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("expected_arr_micros");
 
                     b.Property<double?>("HealthScore")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("health_score");
 
                     b.Property<int>("ModelKind")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("model_kind");
 
                     b.Property<int>("ModelVersion")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("model_version");
 
                     b.Property<double>("Probability")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("probability");
 
                     b.Property<DateOnly>("RenewalDate")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("date")
                         .HasColumnName("renewal_date");
 
                     b.Property<int>("Risk")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("risk");
 
                     b.HasKey("ContractId");
@@ -1176,32 +1228,33 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                     b.OwnsOne("CustomerHealth.Domain.Accounts.RenewalOutcome", "Outcome", b1 =>
                         {
                             b1.Property<string>("ContractId")
-                                .HasColumnType("TEXT");
+                                .HasColumnType("nvarchar(128)")
+                                .UseCollation("Latin1_General_100_BIN2_UTF8");
 
                             b1.Property<DateOnly>("DecisionDate")
-                                .HasColumnType("TEXT")
+                                .HasColumnType("date")
                                 .HasColumnName("outcome_decision_date");
 
                             b1.Property<int>("Kind")
-                                .HasColumnType("INTEGER")
+                                .HasColumnType("int")
                                 .HasColumnName("outcome_kind");
 
                             b1.Property<long>("NewArr")
-                                .HasColumnType("INTEGER")
+                                .HasColumnType("bigint")
                                 .HasColumnName("outcome_new_arr_micros");
 
                             b1.Property<string>("Note")
                                 .HasMaxLength(2000)
-                                .HasColumnType("TEXT")
+                                .HasColumnType("nvarchar(2000)")
                                 .HasColumnName("outcome_note");
 
                             b1.Property<DateTime>("RecordedAt")
-                                .HasColumnType("TEXT")
+                                .HasColumnType("datetime2")
                                 .HasColumnName("outcome_recorded_at");
 
                             b1.Property<string>("RenewalContractId")
                                 .HasMaxLength(128)
-                                .HasColumnType("TEXT")
+                                .HasColumnType("nvarchar(128)")
                                 .HasColumnName("outcome_renewal_contract_id");
 
                             b1.HasKey("ContractId");
