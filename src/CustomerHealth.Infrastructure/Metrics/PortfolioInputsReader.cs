@@ -59,7 +59,7 @@ public sealed class PortfolioInputsReader(CustomerHealthDbContext db, StreamingR
             if (!(b.FirstContractStart <= c.Start)) b.FirstContractStart = c.Start;
         }
         foreach (var (id, o) in onboarding.Result)
-            if (facts.TryGetValue(id, out var b)) (b.MilestonesDue, b.MilestonesOnTime) = (o.Due, o.OnTime);
+            if (facts.TryGetValue(id, out var b) && PortfolioMetrics.InOnboardingCohort(b.FirstContractStart, period)) (b.MilestonesDue, b.MilestonesOnTime) = (o.Due, o.OnTime);
         foreach (var n in nps.Result)
             if (facts.TryGetValue(n.AccountId, out var b)) b.NpsScores.AddRange(Enumerable.Repeat(n.Score, n.Answers));
         return new PortfolioInputs(facts.Values.Select(b => b.Build()).ToArray(), contractFacts);
@@ -101,6 +101,18 @@ public sealed class PortfolioInputsReader(CustomerHealthDbContext db, StreamingR
                 x.Account.Id, x.Account.EffectiveTier, x.Account.Segment, x.Account.Owner,
                 (HealthBand?)x.Score!.Band, (LifecycleStage?)x.Score.Stage, (bool?)x.Score.EffectiveAccount, x.Score.MonthlyActiveUsers,
                 x.Score.FirstActiveDay, x.Score.FirstValueDay))
+            : db.Database.IsSqlite()
+            // SQLite has no LATERAL (EF would number every snapshot up to the day instead): join on the latest day, a
+            // correlated max that SQLite answers with one backward seek per account on the snapshots' key.
+            ? from x in withScores
+              join p in db.HealthSnapshots.AsNoTracking()
+                  on new { Id = x.Account.Id, Day = db.HealthSnapshots.Where(q => q.AccountId == x.Account.Id && q.Day <= asOf).Max(q => (DateOnly?)q.Day) }
+                  equals new { Id = p.AccountId, Day = (DateOnly?)p.Day } into latest
+              from p in latest.DefaultIfEmpty()
+              select new AccountRow(
+                  x.Account.Id, x.Account.EffectiveTier, x.Account.Segment, x.Account.Owner,
+                  (HealthBand?)p!.Band, (LifecycleStage?)p.Stage, p.EffectiveAccount, p.MonthlyActiveUsers,
+                  x.Score!.FirstActiveDay, x.Score.FirstValueDay)
             : from x in withScores
               from p in db.HealthSnapshots.AsNoTracking()
                   .Where(p => p.AccountId == x.Account.Id && p.Day <= asOf)
