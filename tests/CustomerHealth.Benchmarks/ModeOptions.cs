@@ -22,6 +22,7 @@ internal sealed record ModeOptions
     public int LeadDays { get; init; } = 90;
     public bool Recompute { get; init; }
     public DateOnly? RenewalStart { get; init; }
+    public DateOnly? AsOf { get; init; }
 
     public static readonly string[] Modes = ["recompute", "reads", "metrics", "quality"];
 
@@ -41,6 +42,7 @@ internal sealed record ModeOptions
                         --warm-up N, -D N  h2load warm-up and measured seconds (default 3 and 15)
           metrics     issue 8: MetricsService/GetPortfolioMetrics (this month to date, all accounts) over gRPC, repeated
                         --repetitions N  measured calls after one warm-up call (default 5); the median is reported
+                        --as-of YYYY-MM-DD  the as-of day (the period's end_date; default today): a past day reads snapshots
           quality     issue 6: the stored scores against the ground truth: Spearman rank correlation with the latent health
                       (accounts.csv, mean of the last 30 days), then BacktestHealthScores
                         --truth FOLDER   the ground truth written by generate (required)
@@ -74,7 +76,8 @@ internal sealed record ModeOptions
                 "-D" => options with { DurationSeconds = Count(name, value, 1, 3600) },
                 "--truth" => options with { Truth = value },
                 "--lead-days" => options with { LeadDays = Count(name, value, 1, 730) },
-                "--renewal-start" => options with { RenewalStart = DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : throw new ArgumentException($"--renewal-start must be a day YYYY-MM-DD (got '{value}')") },
+                "--renewal-start" => options with { RenewalStart = Day(name, value) },
+                "--as-of" => options with { AsOf = Day(name, value) },
                 _ => throw new ArgumentException($"unknown option '{name}' for {options.Mode}"),
             };
         }
@@ -82,6 +85,9 @@ internal sealed record ModeOptions
         if (options.Mode == "quality" && options.Truth is null) throw new ArgumentException("quality needs --truth FOLDER");
         return options;
     }
+
+    private static DateOnly Day(string name, string value) =>
+        DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : throw new ArgumentException($"{name} must be a day YYYY-MM-DD (got '{value}')");
 
     private static int Count(string name, string value, int min, int max) =>
         int.TryParse(value.Replace("_", "", StringComparison.Ordinal), NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max

@@ -7,7 +7,7 @@ namespace CustomerHealth.Domain.Metrics;
 /// <summary>
 /// What portfolio metrics are computed from: one row per account and one per contract (the account's whole contract
 /// history), each a handful of figures a set-based query can produce; never raw events. Rows that depend on the report
-/// (band, stage, NPS answers, active users) are read for its period and as-of day.
+/// (band, stage, effective flag, monthly active users, NPS answers) are read for its period and as-of day.
 /// </summary>
 public sealed record PortfolioInputs(IReadOnlyList<AccountFacts> Accounts, IReadOnlyList<ContractFacts> Contracts)
 {
@@ -40,7 +40,11 @@ public sealed record AccountFacts
     /// <summary>The UTC day the onboarding plan's first-value milestone was done, or null. Not before <see cref="FirstContractStart"/>.</summary>
     public DateOnly? FirstValueOn { get; init; }
 
-    /// <summary>Onboarding milestones due within the first 90 days (due day 0–90 of the plan).</summary>
+    /// <summary>
+    /// Onboarding milestones due within the first 90 days (due day 0–90 of the plan). Used only for the accounts of the
+    /// period's onboarding cohort (<see cref="PortfolioMetrics.InOnboardingCohort"/>), so a reader may leave it (and
+    /// <see cref="MilestonesOnTime"/>) 0 for the others.
+    /// </summary>
     public int MilestonesDue { get; init; }
 
     /// <summary>Of <see cref="MilestonesDue"/>, those done on or before their due date.</summary>
@@ -52,8 +56,11 @@ public sealed record AccountFacts
     /// <summary>The scores (0–10) of the account's NPS answers given within the period.</summary>
     public IReadOnlyList<int> NpsScores { get; init; } = [];
 
-    /// <summary>Distinct users of the account active on at least one day of the period.</summary>
-    public int ActiveUsers { get; init; }
+    /// <summary>
+    /// Monthly active users as of the as-of day: distinct users of the account active in the 30 days ending on it (the
+    /// health score's figure, so 0 for an account without a score).
+    /// </summary>
+    public int MonthlyActiveUsers { get; init; }
 }
 
 /// <summary>

@@ -19,6 +19,17 @@ public static class PortfolioMetrics
     /// <summary>A signed account survives when it goes live within this many days of its first contract's start.</summary>
     public const int SurvivalWindowDays = 30;
 
+    /// <summary>
+    /// In the <b>onboarding cohort</b> of <paramref name="period"/>: the account's 90-day onboarding window closed within
+    /// it (first contract start + 90 days in the period), so its onboarding outcome is known and judged once.
+    /// </summary>
+    public static bool InOnboardingCohort(DateOnly? firstContractStart, ReportingPeriod period) =>
+        firstContractStart is { } start && period.Contains(start.AddDays(OnboardingWindowDays));
+
+    /// <summary>The first contract starts of the onboarding cohort of <paramref name="period"/>, both counted (see <see cref="InOnboardingCohort"/>).</summary>
+    public static (DateOnly From, DateOnly To) OnboardingCohortStarts(ReportingPeriod period) =>
+        (period.Start.AddDays(-OnboardingWindowDays), period.End.AddDays(-OnboardingWindowDays));
+
     /// <exception cref="ValidationException">An input row, or the conversion table, is malformed.</exception>
     /// <exception cref="RuleViolationException">The selected contracts are in several currencies without a conversion table, or the table lacks one of them.</exception>
     public static PortfolioReport Compute(PortfolioInputs inputs, ReportingPeriod period, PortfolioFilter? filter = null, CurrencyConversion? conversion = null)
@@ -28,19 +39,33 @@ public static class PortfolioMetrics
         var accounts = inputs.Accounts.Where(filter.Matches).ToArray();
         var position = new Dictionary<string, int>(accounts.Length, StringComparer.Ordinal);
         for (var i = 0; i < accounts.Length; i++) position.Add(accounts[i].AccountId, i);
-        var contracts = inputs.Contracts.Where(c => position.ContainsKey(c.AccountId)).OrderBy(c => c.Start).ToArray();
+        var contracts = inputs.Contracts.Where(c => position.ContainsKey(c.AccountId)).ToArray();
         var (currency, rate) = ReportingCurrency(contracts, conversion);
-        // Each selected account's contracts (same position as the account) in start order, amounts in the reporting currency.
-        var contractsOf = accounts.Select(_ => new List<Line>()).ToArray();
-        foreach (var c in contracts)
-            contractsOf[position[c.AccountId]].Add(new Line(c, c.Arr.Amount * rate(c.Arr.Currency), (c.NewArr ?? 0m) * rate(c.Arr.Currency)));
-        var lines = contractsOf.SelectMany(c => c).ToArray();
+        // Every selected contract, amounts in the reporting currency, grouped by account (in the accounts' order) and in
+        // start order within an account (ties in input order); each account's contracts are a slice of them, at the
+        // account's position.
+        var order = new (int Account, int Start, int Index)[contracts.Length];
+        for (var i = 0; i < contracts.Length; i++) order[i] = (position[contracts[i].AccountId], contracts[i].Start.DayNumber, i);
+        Array.Sort(order);
+        var lines = new Line[contracts.Length];
+        var contractsOf = new ArraySegment<Line>[accounts.Length];
+        Array.Fill(contractsOf, ArraySegment<Line>.Empty);
+        for (int i = 0, first = 0; i < order.Length; i++)
+        {
+            var c = contracts[order[i].Index];
+            lines[i] = new Line(c, c.Arr.Amount * rate(c.Arr.Currency), (c.NewArr ?? 0m) * rate(c.Arr.Currency));
+            if (i + 1 == order.Length || order[i + 1].Account != order[i].Account)
+            {
+                contractsOf[order[i].Account] = new ArraySegment<Line>(lines, first, i + 1 - first);
+                first = i + 1;
+            }
+        }
 
         var asOf = period.End;
-        var activeAtEnd = contractsOf.Select(c => c.Exists(l => l.Facts.ActiveOn(asOf))).ToArray();
+        var activeAtEnd = contractsOf.Select(c => c.Any(l => l.Facts.ActiveOn(asOf))).ToArray();
         var arr = lines.Where(l => l.Facts.ActiveOn(asOf)).Sum(l => l.Arr);
-        var activeUsers = accounts.Where((_, i) => activeAtEnd[i]).Sum(a => a.ActiveUsers);
-        var onboardingCohort = accounts.Where(a => a.FirstContractStart is { } start && period.Contains(start.AddDays(OnboardingWindowDays))).ToArray();
+        var activeUsers = accounts.Where((_, i) => activeAtEnd[i]).Sum(a => a.MonthlyActiveUsers);
+        var onboardingCohort = accounts.Where(a => InOnboardingCohort(a.FirstContractStart, period)).ToArray();
 
         return new PortfolioReport(
             period,
@@ -85,7 +110,7 @@ public static class PortfolioMetrics
         return new RevenueRetention(count, starting, expansion, contraction, churned);
     }
 
-    private static LogoRetention LogosOf(List<Line>[] contractsOf, ReportingPeriod period)
+    private static LogoRetention LogosOf(ArraySegment<Line>[] contractsOf, ReportingPeriod period)
     {
         var (starting, churned) = (0, 0);
         foreach (var contracts in contractsOf)
@@ -133,7 +158,7 @@ public static class PortfolioMetrics
         return new NetPromoterScore(promoters, passives, detractors);
     }
 
-    private static StartCohort[] CohortsOf(AccountFacts[] accounts, List<Line>[] contractsOf, DateOnly asOf) =>
+    private static StartCohort[] CohortsOf(AccountFacts[] accounts, ArraySegment<Line>[] contractsOf, DateOnly asOf) =>
         Enumerable.Range(0, accounts.Length)
             .Where(i => accounts[i].FirstContractStart <= asOf)
             .GroupBy(i => new DateOnly(accounts[i].FirstContractStart!.Value.Year, accounts[i].FirstContractStart!.Value.Month, 1))
@@ -141,7 +166,7 @@ public static class PortfolioMetrics
             .Select(g => CohortOf(g.Key, g.Select(i => (accounts[i], contractsOf[i])).ToArray(), asOf))
             .ToArray();
 
-    private static StartCohort CohortOf(DateOnly month, (AccountFacts Account, List<Line> Contracts)[] members, DateOnly asOf)
+    private static StartCohort CohortOf(DateOnly month, (AccountFacts Account, ArraySegment<Line> Contracts)[] members, DateOnly asOf)
     {
         // Point n is the last day of the n-th month after the start month; it exists once that day is on or before the as-of day.
         var first = MonthNumber(month);
@@ -243,7 +268,7 @@ public static class PortfolioMetrics
             if (a.MilestonesDue < 0) v.Add($"{f}.milestones_due", "must be zero or more");
             if (a.MilestonesOnTime < 0 || a.MilestonesOnTime > a.MilestonesDue)
                 v.Add($"{f}.milestones_on_time", $"must be between 0 and the milestones due ({a.MilestonesDue})");
-            if (a.ActiveUsers < 0) v.Add($"{f}.active_users", "must be zero or more");
+            if (a.MonthlyActiveUsers < 0) v.Add($"{f}.monthly_active_users", "must be zero or more");
             if (a.NpsScores.Any(s => s is < 0 or > 10)) v.Add($"{f}.nps_scores", "must each be between 0 and 10");
         }
 

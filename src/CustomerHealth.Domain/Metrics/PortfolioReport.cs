@@ -18,10 +18,13 @@ namespace CustomerHealth.Domain.Metrics;
 /// <b>ARR</b> = the sum of the ARR of the contracts active on the as-of day. The ARR at the end of one period is the
 /// starting ARR of the next one.
 /// </param>
-/// <param name="ActiveUsers">Distinct active users in the period, summed over the <paramref name="ActiveAccounts"/>.</param>
+/// <param name="MonthlyActiveUsers">
+/// Monthly active users as of the as-of day (distinct users active in the 30 days ending on it), summed over the
+/// <paramref name="ActiveAccounts"/>.
+/// </param>
 /// <param name="Arpu">
-/// <b>ARPU</b> (annual revenue per active user) = <paramref name="Arr"/> / <paramref name="ActiveUsers"/>: ARR at the end
-/// of the period over the users of those same accounts active in the period. Null without active users.
+/// <b>ARPU</b> (annual revenue per active user) = <paramref name="Arr"/> / <paramref name="MonthlyActiveUsers"/>: two
+/// point-in-time figures of the same accounts on the same day. Null without active users.
 /// </param>
 /// <param name="Cohorts">One row per calendar month in which at least one selected account's first contract started, up to the as-of day, oldest first.</param>
 public sealed record PortfolioReport(
@@ -35,7 +38,7 @@ public sealed record PortfolioReport(
     decimal Arr,
     RevenueRetention Revenue,
     LogoRetention Logos,
-    int ActiveUsers,
+    int MonthlyActiveUsers,
     decimal? Arpu,
     Activation Activation,
     OnboardingOnTime Onboarding,

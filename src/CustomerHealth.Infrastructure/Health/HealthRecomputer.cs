@@ -167,6 +167,17 @@ public sealed class HealthRecomputer(
                 .Select(s => new { s.AccountId, s.Day, s.Score, s.Band })
                 .ToListAsync(ct))
             .ToDictionary(s => (s.AccountId, s.Day), s => new ScoreSnapshot(s.Day, s.Score, s.Band));
+        // Each account's first active day up to the as-of day, for portfolio metrics (live day): one index seek per account
+        // on the daily rollups' key (account, day), stopping at the first day with an active user.
+        var firstActive = await db.Accounts.AsNoTracking()
+            .Where(a => ids.Contains(a.Id))
+            .Select(a => new
+            {
+                a.Id,
+                Day = db.AccountDailyUsage.Where(u => u.AccountId == a.Id && u.Day <= day && u.ActiveUsers > 0)
+                    .OrderBy(u => u.Day).Select(u => (DateOnly?)u.Day).FirstOrDefault(),
+            })
+            .ToDictionaryAsync(a => a.Id, a => a.Day, StringComparer.Ordinal, ct);
         var computedAt = clock.GetUtcNow().UtcDateTime;
 
         return read.Select(r =>
@@ -181,6 +192,9 @@ public sealed class HealthRecomputer(
                 Tier = score.Tier,
                 Stage = score.Stage,
                 EffectiveAccount = score.EffectiveAccount,
+                MonthlyActiveUsers = Math.Max(0, r.Signals.Usage.ActiveUsersLast30Days),
+                FirstActiveDay = firstActive.GetValueOrDefault(r.AccountId),
+                FirstValueDay = r.Signals.Onboarding?.Milestones.FirstOrDefault(m => m.IsFirstValue)?.DoneOn,
                 CompletenessShare = score.Completeness.Share,
                 DetailJson = HealthJson.Serialize(HealthDetail.Of(score)),
                 Change7Days = trend.Change7Days,
@@ -282,6 +296,8 @@ public sealed class HealthRecomputer(
             snapshot.Score = s.Score;
             snapshot.Band = s.Band;
             snapshot.Stage = s.Stage;
+            snapshot.EffectiveAccount = s.EffectiveAccount;
+            snapshot.MonthlyActiveUsers = s.MonthlyActiveUsers;
             snapshot.ScorecardVersion = s.ScorecardVersion;
             snapshot.DetailJson = s.DetailJson;
             snapshot.ComputedAt = s.ComputedAt;

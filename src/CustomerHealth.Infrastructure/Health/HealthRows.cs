@@ -16,6 +16,28 @@ public sealed class HealthScoreRow
     public CsTier Tier { get; set; }
     public LifecycleStage Stage { get; set; }
     public bool EffectiveAccount { get; set; }
+
+    /// <summary>
+    /// Distinct users active in the 30 days ending on the as-of day (monthly active users, as the scorer counted them);
+    /// null on a row written before the column existed, until the account's next recompute.
+    /// </summary>
+    public int? MonthlyActiveUsers { get; set; }
+
+    /// <summary>
+    /// The account's first day with an active user up to the as-of day (daily rollups), or null when it had none. As the
+    /// earliest such day it only ever moves earlier, so it answers for any day up to the as-of day too: the first active
+    /// day on or before day D is this one when it is on or before D, else there is none. Null as well on a row written
+    /// before the column existed, until the account's next recompute.
+    /// </summary>
+    public DateOnly? FirstActiveDay { get; set; }
+
+    /// <summary>
+    /// The UTC day the onboarding plan's first-value milestone was done (<see cref="Domain.Onboarding.OnboardingPlan.FirstValueMilestone"/>),
+    /// or null while it is not (or on a row written before the column existed). Like <see cref="FirstActiveDay"/> it
+    /// answers for earlier days too: done by day D when this day is on or before D.
+    /// </summary>
+    public DateOnly? FirstValueDay { get; set; }
+
     public double CompletenessShare { get; set; }
     public required string DetailJson { get; set; }
     public double? Change7Days { get; set; }
@@ -44,6 +66,13 @@ public sealed class HealthSnapshotRow
     public double? Score { get; set; }
     public HealthBand Band { get; set; }
     public LifecycleStage Stage { get; set; }
+
+    /// <summary>An effective account as of the day's end (see <see cref="HealthScoreRow.EffectiveAccount"/>); null on a snapshot written before the column existed.</summary>
+    public bool? EffectiveAccount { get; set; }
+
+    /// <summary>Monthly active users as of the day's end (see <see cref="HealthScoreRow.MonthlyActiveUsers"/>); null on a snapshot written before the column existed.</summary>
+    public int? MonthlyActiveUsers { get; set; }
+
     public int ScorecardVersion { get; set; }
     public required string DetailJson { get; set; }
     public DateTime ComputedAt { get; set; }

@@ -32,6 +32,9 @@ public static class DatabaseRegistration
         services.AddDbContext<CustomerHealthDbContext>((sp, builder) =>
             Configure(builder, options, connectionString).AddInterceptors(sp.GetRequiredService<HealthDirtyMarker>()),
             contextLifetime: ServiceLifetime.Scoped, optionsLifetime: ServiceLifetime.Singleton);
+        var streaming = new DbContextOptionsBuilder<CustomerHealthDbContext>();
+        Configure(streaming, options, connectionString, retryOnFailure: false);
+        services.AddSingleton(new StreamingReadContexts(streaming.Options));
         services.AddSingleton(TierThresholds.Default);
         services.AddScoped<AccountStore>();
         services.AddScoped<SignalStore>();
@@ -64,8 +67,11 @@ public static class DatabaseRegistration
         return services;
     }
 
-    /// <summary>Points <paramref name="builder"/> at the provider and its migrations assembly. Also used by the design-time factories.</summary>
-    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, DatabaseOptions options, string connectionString)
+    /// <summary>
+    /// Points <paramref name="builder"/> at the provider and its migrations assembly. Also used by the design-time factories.
+    /// The server engines retry transient failures unless <paramref name="retryOnFailure"/> is false (see <see cref="StreamingReadContexts"/>).
+    /// </summary>
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, DatabaseOptions options, string connectionString, bool retryOnFailure = true)
     {
         switch (options.Provider)
         {
@@ -75,10 +81,18 @@ public static class DatabaseRegistration
                     .AddInterceptors(new SqlitePragmas(options));
                 break;
             case DatabaseProvider.PostgreSql:
-                builder.UseNpgsql(connectionString, o => o.MigrationsAssembly(MigrationsAssemblies.PostgreSql).EnableRetryOnFailure());
+                builder.UseNpgsql(connectionString, o =>
+                {
+                    o.MigrationsAssembly(MigrationsAssemblies.PostgreSql);
+                    if (retryOnFailure) o.EnableRetryOnFailure();
+                });
                 break;
             case DatabaseProvider.SqlServer:
-                builder.UseSqlServer(connectionString, o => o.MigrationsAssembly(MigrationsAssemblies.SqlServer).EnableRetryOnFailure());
+                builder.UseSqlServer(connectionString, o =>
+                {
+                    o.MigrationsAssembly(MigrationsAssemblies.SqlServer);
+                    if (retryOnFailure) o.EnableRetryOnFailure();
+                });
                 break;
             default:
                 throw new InvalidOperationException($"Unknown database provider {options.Provider}.");

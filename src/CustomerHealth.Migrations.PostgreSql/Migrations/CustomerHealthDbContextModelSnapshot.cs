@@ -809,6 +809,18 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("effective_account");
 
+                    b.Property<DateOnly?>("FirstActiveDay")
+                        .HasColumnType("date")
+                        .HasColumnName("first_active_day");
+
+                    b.Property<DateOnly?>("FirstValueDay")
+                        .HasColumnType("date")
+                        .HasColumnName("first_value_day");
+
+                    b.Property<int?>("MonthlyActiveUsers")
+                        .HasColumnType("integer")
+                        .HasColumnName("monthly_active_users");
+
                     b.Property<DateOnly?>("RenewalDate")
                         .HasColumnType("date")
                         .HasColumnName("renewal_date");
@@ -872,6 +884,14 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("detail");
+
+                    b.Property<bool?>("EffectiveAccount")
+                        .HasColumnType("boolean")
+                        .HasColumnName("effective_account");
+
+                    b.Property<int?>("MonthlyActiveUsers")
+                        .HasColumnType("integer")
+                        .HasColumnName("monthly_active_users");
 
                     b.Property<double?>("Score")
                         .HasColumnType("double precision")

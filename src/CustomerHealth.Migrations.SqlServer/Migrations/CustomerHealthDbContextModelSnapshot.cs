@@ -839,6 +839,18 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                         .HasColumnType("bit")
                         .HasColumnName("effective_account");
 
+                    b.Property<DateOnly?>("FirstActiveDay")
+                        .HasColumnType("date")
+                        .HasColumnName("first_active_day");
+
+                    b.Property<DateOnly?>("FirstValueDay")
+                        .HasColumnType("date")
+                        .HasColumnName("first_value_day");
+
+                    b.Property<int?>("MonthlyActiveUsers")
+                        .HasColumnType("int")
+                        .HasColumnName("monthly_active_users");
+
                     b.Property<DateOnly?>("RenewalDate")
                         .HasColumnType("date")
                         .HasColumnName("renewal_date");
@@ -903,6 +915,14 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                         .IsRequired()
                         .HasColumnType("nvarchar(max)")
                         .HasColumnName("detail");
+
+                    b.Property<bool?>("EffectiveAccount")
+                        .HasColumnType("bit")
+                        .HasColumnName("effective_account");
+
+                    b.Property<int?>("MonthlyActiveUsers")
+                        .HasColumnType("int")
+                        .HasColumnName("monthly_active_users");
 
                     b.Property<double?>("Score")
                         .HasColumnType("float")

@@ -798,6 +798,18 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("effective_account");
 
+                    b.Property<DateOnly?>("FirstActiveDay")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_active_day");
+
+                    b.Property<DateOnly?>("FirstValueDay")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_value_day");
+
+                    b.Property<int?>("MonthlyActiveUsers")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("monthly_active_users");
+
                     b.Property<DateOnly?>("RenewalDate")
                         .HasColumnType("TEXT")
                         .HasColumnName("renewal_date");
@@ -861,6 +873,14 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("detail");
+
+                    b.Property<bool?>("EffectiveAccount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("effective_account");
+
+                    b.Property<int?>("MonthlyActiveUsers")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("monthly_active_users");
 
                     b.Property<double?>("Score")
                         .HasColumnType("REAL")

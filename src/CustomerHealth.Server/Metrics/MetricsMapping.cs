@@ -96,7 +96,7 @@ public static class MetricsMapping
                 ChurnedArr = Money(report.Revenue.ChurnedArr, currency),
             },
             Logos = new V1.LogoRetention { StartingAccounts = report.Logos.StartingAccounts, ChurnedAccounts = report.Logos.ChurnedAccounts },
-            ActiveUsers = report.ActiveUsers,
+            ActiveUsers = report.MonthlyActiveUsers,
             Arpu = report.Arpu is { } arpu ? Money(arpu, currency) : null,
             Activation = new V1.Activation
             {

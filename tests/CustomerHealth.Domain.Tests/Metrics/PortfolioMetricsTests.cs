@@ -23,7 +23,7 @@ public sealed class PortfolioMetricsTests
     {
         var report = PortfolioMetrics.Compute(PortfolioInputs.Empty, March, PortfolioFilter.All);
 
-        Assert.Equal((0, 0, 0, 0m, 0), (report.Accounts, report.EffectiveAccounts, report.ActiveAccounts, report.Arr, report.ActiveUsers));
+        Assert.Equal((0, 0, 0, 0m, 0), (report.Accounts, report.EffectiveAccounts, report.ActiveAccounts, report.Arr, report.MonthlyActiveUsers));
         Assert.Null(report.Currency);
         Assert.Equal(4, report.AccountsByBand.Count);
         Assert.Equal(7, report.AccountsByStage.Count);
@@ -61,15 +61,15 @@ public sealed class PortfolioMetricsTests
     }
 
     [Fact]
-    public void ArpuIsTheArrOverTheActiveUsersOfTheAccountsActiveAtTheEnd()
+    public void ArpuIsTheArrOverTheMonthlyActiveUsersOfTheAccountsActiveOnTheAsOfDay()
     {
         var report = new Portfolio()
-            .Account("a").Contract(12_000m, "2025-06-01", "2026-06-01").With(a => a with { ActiveUsers = 10 })
-            .Account("b").Contract(6_000m, "2025-06-01", "2026-06-01").With(a => a with { ActiveUsers = 5 })
-            .Account("gone").Contract(9_000m, "2025-03-10", "2026-03-10").Churned().With(a => a with { ActiveUsers = 7 })
+            .Account("a").Contract(12_000m, "2025-06-01", "2026-06-01").With(a => a with { MonthlyActiveUsers = 10 })
+            .Account("b").Contract(6_000m, "2025-06-01", "2026-06-01").With(a => a with { MonthlyActiveUsers = 5 })
+            .Account("gone").Contract(9_000m, "2025-03-10", "2026-03-10").Churned().With(a => a with { MonthlyActiveUsers = 7 })
             .Report(March);
 
-        Assert.Equal((18_000m, 15), (report.Arr, report.ActiveUsers));
+        Assert.Equal((18_000m, 15), (report.Arr, report.MonthlyActiveUsers));
         Assert.Equal(1_200m, report.Arpu);
     }
 

@@ -18,6 +18,9 @@ internal sealed class HealthScoreConfiguration : IEntityTypeConfiguration<Health
         builder.Property(s => s.Tier).HasColumnName("tier");
         builder.Property(s => s.Stage).HasColumnName("lifecycle_stage");
         builder.Property(s => s.EffectiveAccount).HasColumnName("effective_account");
+        builder.Property(s => s.MonthlyActiveUsers).HasColumnName("monthly_active_users");
+        builder.Property(s => s.FirstActiveDay).HasColumnName("first_active_day");
+        builder.Property(s => s.FirstValueDay).HasColumnName("first_value_day");
         builder.Property(s => s.CompletenessShare).HasColumnName("completeness");
         builder.Property(s => s.DetailJson).HasColumnName("detail").IsRequired();
         builder.Property(s => s.Change7Days).HasColumnName("change_7d");
@@ -50,6 +53,8 @@ internal sealed class HealthSnapshotConfiguration : IEntityTypeConfiguration<Hea
         builder.Property(s => s.Score).HasColumnName("score");
         builder.Property(s => s.Band).HasColumnName("band");
         builder.Property(s => s.Stage).HasColumnName("lifecycle_stage");
+        builder.Property(s => s.EffectiveAccount).HasColumnName("effective_account");
+        builder.Property(s => s.MonthlyActiveUsers).HasColumnName("monthly_active_users");
         builder.Property(s => s.ScorecardVersion).HasColumnName("scorecard_version");
         builder.Property(s => s.DetailJson).HasColumnName("detail").IsRequired();
         builder.Property(s => s.ComputedAt).HasColumnName("computed_at");
