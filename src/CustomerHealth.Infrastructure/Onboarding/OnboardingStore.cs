@@ -123,20 +123,27 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
 
     /// <summary>
     /// Evaluates the automatic milestones of up to <paramref name="maxAccounts"/> accounts that ingestion queued, oldest
-    /// first; returns how many accounts were evaluated. A queue entry is removed only if it was not marked again meanwhile.
+    /// first; returns how many accounts were evaluated. Each account's mark is removed first, in the transaction that reads
+    /// the evidence and saves the plan: a batch committed before the removal is in the evidence read after it, and a batch
+    /// committing after it marks the account again (its insert waits for this transaction), so no batch is left
+    /// unevaluated, whatever the times on the marks (equal ones included, as under a stopped clock). A failure rolls the
+    /// removal back with the rest.
     /// </summary>
     public async Task<int> EvaluateQueuedAsync(int maxAccounts, CancellationToken ct)
     {
         var queued = await db.OnboardingEvaluationQueue.AsNoTracking().OrderBy(q => q.MarkedAt).Take(maxAccounts).ToListAsync(ct);
+        var strategy = db.Database.CreateExecutionStrategy();
         foreach (var entry in queued)
         {
-            db.ChangeTracker.Clear();
-            var plan = await db.OnboardingPlans.Include(p => p.Milestones).SingleOrDefaultAsync(p => p.AccountId == entry.AccountId, ct);
-            if (plan is not null && await ApplyEvidenceAsync(plan, ct)) await db.SaveChangesAsync(ct);
-            // Only the mark as read: a batch that committed meanwhile re-marked the account with its own time (which, with
-            // two ingestion writers, may be earlier than the mark read), and its events must be evaluated on the next pass.
-            var markedAt = entry.MarkedAt;
-            await db.OnboardingEvaluationQueue.Where(q => q.AccountId == entry.AccountId && q.MarkedAt == markedAt).ExecuteDeleteAsync(ct);
+            await strategy.ExecuteAsync(async () =>
+            {
+                db.ChangeTracker.Clear();
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                await db.OnboardingEvaluationQueue.Where(q => q.AccountId == entry.AccountId).ExecuteDeleteAsync(ct);
+                var plan = await db.OnboardingPlans.Include(p => p.Milestones).SingleOrDefaultAsync(p => p.AccountId == entry.AccountId, ct);
+                if (plan is not null && await ApplyEvidenceAsync(plan, ct)) await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+            });
         }
         return queued.Count;
     }
