@@ -1,4 +1,5 @@
 using CustomerHealth.Infrastructure.Coordination;
+using CustomerHealth.Server.Hosting;
 using CustomerHealth.Infrastructure.Health;
 
 namespace CustomerHealth.Server.Health;
@@ -48,48 +49,30 @@ public sealed class HealthWorker(IServiceScopeFactory scopes, HealthOptions opti
     /// <summary>How long the recompute lease lasts unrenewed: a replica that stops is replaced within this long.</summary>
     private TimeSpan LeaseLength => ReplicaLeases.LengthFor(options.RecomputeInterval);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.RecomputeInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken)) await PassAsync(stoppingToken);
-        }
-        finally
-        {
-            await leases.ReleaseAsync(ReplicaLeases.Names.HealthRecompute);
-        }
-    }
+    // A failed pass leaves the marks, so the next one recomputes those accounts again.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        LeasedLoop.RunAsync(leases, ReplicaLeases.Names.HealthRecompute, options.RecomputeInterval, LeaseLength, PassAsync, logger, "Health recompute", stoppingToken);
 
     private async Task PassAsync(CancellationToken stoppingToken)
     {
-        try
+        var now = clock.GetUtcNow().UtcDateTime;
+        var today = DateOnly.FromDateTime(now);
+        if (options.DailyPass && _lastDailyPass != today)
         {
-            if (!await leases.TryHoldAsync(ReplicaLeases.Names.HealthRecompute, LeaseLength, stoppingToken)) return;
-            var now = clock.GetUtcNow().UtcDateTime;
-            var today = DateOnly.FromDateTime(now);
-            if (options.DailyPass && _lastDailyPass != today)
-            {
-                // Held until the day's end: whichever replica marks first today, the others find the lease taken.
-                if (await leases.TryHoldUntilAsync(ReplicaLeases.Names.HealthDailyPass, today.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), stoppingToken))
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    await scope.ServiceProvider.GetRequiredService<HealthRecomputer>().MarkAllAsync(stoppingToken);
-                }
-                _lastDailyPass = today;
-            }
-            int recomputed;
-            do
+            // Held until the day's end: whichever replica marks first today, the others find the lease taken.
+            if (await leases.TryHoldUntilAsync(ReplicaLeases.Names.HealthDailyPass, today.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), stoppingToken))
             {
                 await using var scope = scopes.CreateAsyncScope();
-                recomputed = await scope.ServiceProvider.GetRequiredService<HealthRecomputer>().RecomputeDueAsync(options.BatchSize, stoppingToken);
+                await scope.ServiceProvider.GetRequiredService<HealthRecomputer>().MarkAllAsync(stoppingToken);
             }
-            while (recomputed == options.BatchSize && !stoppingToken.IsCancellationRequested);
+            _lastDailyPass = today;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        int recomputed;
+        do
         {
-            // The marks stay, so the next pass recomputes those accounts again.
-            logger.LogWarning(ex, "Health recompute failed; retrying in {Interval}.", options.RecomputeInterval);
+            await using var scope = scopes.CreateAsyncScope();
+            recomputed = await scope.ServiceProvider.GetRequiredService<HealthRecomputer>().RecomputeDueAsync(options.BatchSize, stoppingToken);
         }
+        while (recomputed == options.BatchSize && !stoppingToken.IsCancellationRequested);
     }
 }

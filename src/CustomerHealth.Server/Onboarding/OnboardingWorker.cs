@@ -1,4 +1,5 @@
 using CustomerHealth.Infrastructure.Coordination;
+using CustomerHealth.Server.Hosting;
 using CustomerHealth.Infrastructure.Onboarding;
 
 namespace CustomerHealth.Server.Onboarding;
@@ -24,36 +25,18 @@ public sealed class OnboardingWorker(IServiceScopeFactory scopes, OnboardingOpti
 {
     private TimeSpan LeaseLength => ReplicaLeases.LengthFor(options.EvaluationInterval);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.EvaluationInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken)) await PassAsync(stoppingToken);
-        }
-        finally
-        {
-            await leases.ReleaseAsync(ReplicaLeases.Names.OnboardingEvaluation);
-        }
-    }
+    // A failed pass leaves the queue entries, so the next one evaluates them again.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        LeasedLoop.RunAsync(leases, ReplicaLeases.Names.OnboardingEvaluation, options.EvaluationInterval, LeaseLength, PassAsync, logger, "Onboarding evaluation", stoppingToken);
 
     private async Task PassAsync(CancellationToken stoppingToken)
     {
-        try
+        int evaluated;
+        do
         {
-            if (!await leases.TryHoldAsync(ReplicaLeases.Names.OnboardingEvaluation, LeaseLength, stoppingToken)) return;
-            int evaluated;
-            do
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                evaluated = await scope.ServiceProvider.GetRequiredService<OnboardingStore>().EvaluateQueuedAsync(options.BatchSize, stoppingToken);
-            }
-            while (evaluated == options.BatchSize && !stoppingToken.IsCancellationRequested);
+            await using var scope = scopes.CreateAsyncScope();
+            evaluated = await scope.ServiceProvider.GetRequiredService<OnboardingStore>().EvaluateQueuedAsync(options.BatchSize, stoppingToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The queue entries stay, so the next pass evaluates them again.
-            logger.LogWarning(ex, "Onboarding evaluation failed; retrying in {Interval}.", options.EvaluationInterval);
-        }
+        while (evaluated == options.BatchSize && !stoppingToken.IsCancellationRequested);
     }
 }

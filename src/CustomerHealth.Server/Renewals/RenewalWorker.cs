@@ -1,4 +1,5 @@
 using CustomerHealth.Infrastructure.Coordination;
+using CustomerHealth.Server.Hosting;
 using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Infrastructure.Renewals;
 using Microsoft.EntityFrameworkCore;
@@ -109,34 +110,17 @@ public sealed class RenewalTrainingWorker(IServiceScopeFactory scopes, RenewalOp
     /// <summary>Long enough to cover a training run, so that no other replica starts one meanwhile.</summary>
     private TimeSpan LeaseLength => ReplicaLeases.LengthFor(options.AutoTrainCheckInterval, atLeast: TimeSpan.FromMinutes(15));
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.AutoTrainCheckInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken)) await CheckAsync(stoppingToken);
-        }
-        finally
-        {
-            await leases.ReleaseAsync(ReplicaLeases.Names.RenewalTraining);
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        LeasedLoop.RunAsync(leases, ReplicaLeases.Names.RenewalTraining, options.AutoTrainCheckInterval, LeaseLength, CheckAsync, logger,
+            "Automatic renewal model training", stoppingToken);
 
     private async Task CheckAsync(CancellationToken stoppingToken)
     {
-        try
-        {
-            if (!await leases.TryHoldAsync(ReplicaLeases.Names.RenewalTraining, LeaseLength, stoppingToken)) return;
-            await using var scope = scopes.CreateAsyncScope();
-            var training = scope.ServiceProvider.GetRequiredService<RenewalTraining>();
-            if (!await training.IsTrainingDueAsync(stoppingToken)) return;
-            var model = await training.TrainAsync(options.LeadDays, RenewalTraining.AutoTrigger, stoppingToken);
-            logger.LogInformation("Trained renewal model {Version} ({Kind}) on {Count} outcomes; holdout AUC {Auc}.",
-                model.Version, model.Kind, model.OutcomeCount, model.Detail.Holdout.Auc);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogWarning(ex, "Automatic renewal model training failed; trying again in {Interval}.", options.AutoTrainCheckInterval);
-        }
+        await using var scope = scopes.CreateAsyncScope();
+        var training = scope.ServiceProvider.GetRequiredService<RenewalTraining>();
+        if (!await training.IsTrainingDueAsync(stoppingToken)) return;
+        var model = await training.TrainAsync(options.LeadDays, RenewalTraining.AutoTrigger, stoppingToken);
+        logger.LogInformation("Trained renewal model {Version} ({Kind}) on {Count} outcomes; holdout AUC {Auc}.",
+            model.Version, model.Kind, model.OutcomeCount, model.Detail.Holdout.Auc);
     }
 }
