@@ -127,3 +127,91 @@ public sealed class RollupDeltasTests
         Assert.Equal(new AccountDayDelta("acme", day, 4, 1, 2), account);
     }
 }
+
+public sealed class ActiveDayBlocksTests
+{
+    private static readonly DateOnly Day = new(2026, 3, 2);
+
+    [Fact]
+    public void ADayIsOneBitOfOneBlockAndEveryDayOfABlockHasItsOwnBit()
+    {
+        var block = ActiveDayBlocks.BlockOf(Day);
+        var first = ActiveDayBlocks.FirstDayOf(block);
+        var bits = Enumerable.Range(0, ActiveDayBlocks.Length).Select(i => first.AddDays(i)).ToArray();
+
+        Assert.All(bits, d => Assert.Equal(block, ActiveDayBlocks.BlockOf(d)));
+        Assert.Equal(ActiveDayBlocks.LastDayOf(block), bits[^1]);
+        Assert.Equal(block + 1, ActiveDayBlocks.BlockOf(bits[^1].AddDays(1)));
+        Assert.Equal(long.MaxValue, bits.Aggregate(0L, (or, d) => or | ActiveDayBlocks.BitOf(d)));   // 63 distinct bits, never the sign bit
+        Assert.Equal(1L, ActiveDayBlocks.BitOf(first));
+    }
+
+    [Fact]
+    public void AMaskCoversTheBlocksDaysInsideTheWindowOnly()
+    {
+        var block = ActiveDayBlocks.BlockOf(Day);
+        var first = ActiveDayBlocks.FirstDayOf(block);
+
+        Assert.Equal(long.MaxValue, ActiveDayBlocks.Mask(block, first.AddDays(-5), first.AddDays(100)));
+        Assert.Equal(0b1110L, ActiveDayBlocks.Mask(block, first.AddDays(1), first.AddDays(3)));
+        Assert.Equal(1L << 62, ActiveDayBlocks.Mask(block, ActiveDayBlocks.LastDayOf(block), first.AddDays(200)));
+        Assert.Equal(0L, ActiveDayBlocks.Mask(block, first.AddDays(-10), first.AddDays(-1)));
+        Assert.Equal(0L, ActiveDayBlocks.Mask(block, first.AddDays(3), first.AddDays(2)));
+    }
+
+    [Fact]
+    public void BlocksOrTheDaysOfEachUserAndLeaveInactiveDaysOut()
+    {
+        var block = ActiveDayBlocks.BlockOf(Day);
+        var first = ActiveDayBlocks.FirstDayOf(block);
+        var blocks = ActiveDayBlocks.Of([
+            new UserDayDelta("acme", first, "ann", 3, 1),
+            new UserDayDelta("acme", first.AddDays(2), "ann", 1, 1),
+            new UserDayDelta("acme", first.AddDays(-1), "ann", 1, 1),       // the last day of the block before
+            new UserDayDelta("acme", first.AddDays(4), "bob", 5, 0),        // events, but none active
+        ]);
+
+        Assert.Equal(
+            [new ActiveDayBlock("acme", "ann", block - 1, 1L << 62), new ActiveDayBlock("acme", "ann", block, 0b101L)],
+            blocks);
+    }
+
+    [Fact]
+    public void OnlyDaysThatBecameActiveInTheBatchAreWritten()
+    {
+        var applied = new[]
+        {
+            (new UserDayDelta("acme", Day, "ann", 2, 1), EventsAfter: 2, ActiveAfter: 1),   // new row, newly active
+            (new UserDayDelta("acme", Day, "bob", 1, 1), EventsAfter: 4, ActiveAfter: 3),   // already active before
+            (new UserDayDelta("acme", Day, "cy", 1, 0), EventsAfter: 1, ActiveAfter: 0),    // not active
+        };
+
+        var written = Assert.Single(ActiveDayBlocks.NewlyActive(applied));
+
+        Assert.Equal("ann", written.UserId);
+    }
+
+    [Fact]
+    public void DistinctUsersOfAWindowAcrossTwoBlocksCountEachUserOnce()
+    {
+        var block = ActiveDayBlocks.BlockOf(Day);
+        var boundary = ActiveDayBlocks.FirstDayOf(block);
+        var userDays = new[]
+        {
+            new UserDayDelta("acme", boundary.AddDays(-1), "ann", 1, 1),
+            new UserDayDelta("acme", boundary, "ann", 1, 1),               // ann on both sides of the boundary
+            new UserDayDelta("acme", boundary.AddDays(-20), "bob", 1, 1),  // bob only before the window
+            new UserDayDelta("acme", boundary.AddDays(9), "cy", 1, 1),     // cy only on the window's last day
+        };
+        var blocks = ActiveDayBlocks.Of(userDays);
+
+        var from = boundary.AddDays(-10);
+        var to = boundary.AddDays(9);
+        var expected = userDays.Where(u => u.Day >= from && u.Day <= to).Select(u => u.UserId).Distinct().Count();
+
+        Assert.Equal(2, expected);
+        Assert.Equal(expected, ActiveDayBlocks.DistinctUsers(blocks, from, to));
+        Assert.Equal(3, ActiveDayBlocks.DistinctUsers(blocks, boundary.AddDays(-30), to));
+        Assert.Equal(0, ActiveDayBlocks.DistinctUsers(blocks, boundary.AddDays(10), boundary.AddDays(40)));
+    }
+}

@@ -49,7 +49,7 @@ public static class RollupDeltas
             var key = (delta.AccountId, delta.Day);
             var current = accounts.GetValueOrDefault(key) ?? new AccountDayDelta(delta.AccountId, delta.Day, 0, 0, 0);
             var newUser = eventsAfter == delta.Events;
-            var newlyActive = delta.ActiveEvents > 0 && activeAfter == delta.ActiveEvents;
+            var newlyActive = BecameActive(delta, activeAfter);
             accounts[key] = current with
             {
                 Events = current.Events + delta.Events,
@@ -59,6 +59,9 @@ public static class RollupDeltas
         }
         return accounts.Values.OrderBy(a => a.AccountId, StringComparer.Ordinal).ThenBy(a => a.Day).ToArray();
     }
+
+    /// <summary>Whether a user-day upsert made the day active: it had no active event before this delta.</summary>
+    public static bool BecameActive(UserDayDelta delta, int activeEventsAfter) => delta.ActiveEvents > 0 && activeEventsAfter == delta.ActiveEvents;
 }
 
 /// <summary>What newly stored events add to one account's day.</summary>

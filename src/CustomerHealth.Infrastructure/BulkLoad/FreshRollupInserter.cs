@@ -8,8 +8,8 @@ using NpgsqlTypes;
 namespace CustomerHealth.Infrastructure.BulkLoad;
 
 /// <summary>
-/// Rollup rows of accounts that are new in this transaction: nothing can exist under their keys, so plain inserts replace
-/// the ingestion's upserts (PostgreSQL: binary COPY; SQLite and SQL Server: one prepared INSERT per table, reused).
+/// Rollup rows of accounts that are new in this transaction (every user-day new, so every active one sets its bit in
+/// <c>user_active_days</c>): nothing can exist under their keys, so plain inserts replace the ingestion's upserts (PostgreSQL: binary COPY; SQLite and SQL Server: one prepared INSERT per table, reused).
 /// </summary>
 internal abstract class FreshRollupInserter
 {
@@ -58,6 +58,17 @@ internal abstract class FreshRollupInserter
                     await command.ExecuteNonQueryAsync(ct);
                 }
             }
+            await using (var command = SqlCommands.Create(connection, transaction,
+                "INSERT INTO user_active_days (account_id, block, user_id, days) VALUES (@a, @b, @u, @d)"))
+            {
+                var (a, b, u, d) = (command.Add("@a", ""), command.Add("@b", 0), command.Add("@u", ""), command.Add("@d", 0L));
+                await command.PrepareAsync(ct);
+                foreach (var row in ActiveDayBlocks.Of(users))
+                {
+                    (a.Value, b.Value, u.Value, d.Value) = (row.AccountId, row.Block, row.UserId, row.Days);
+                    await command.ExecuteNonQueryAsync(ct);
+                }
+            }
         }
     }
 
@@ -103,6 +114,18 @@ internal abstract class FreshRollupInserter
                     await copy.WriteAsync(row.Day, NpgsqlDbType.Date, ct);
                     await copy.WriteAsync(row.Feature, NpgsqlDbType.Varchar, ct);
                     await copy.WriteAsync((long)row.Events, NpgsqlDbType.Bigint, ct);
+                }
+                await copy.CompleteAsync(ct);
+            }
+            await using (var copy = await npgsql.BeginBinaryImportAsync("COPY user_active_days (account_id, block, user_id, days) FROM STDIN (FORMAT BINARY)", ct))
+            {
+                foreach (var row in ActiveDayBlocks.Of(users))
+                {
+                    await copy.StartRowAsync(ct);
+                    await copy.WriteAsync(row.AccountId, NpgsqlDbType.Varchar, ct);
+                    await copy.WriteAsync(row.Block, NpgsqlDbType.Integer, ct);
+                    await copy.WriteAsync(row.UserId, NpgsqlDbType.Varchar, ct);
+                    await copy.WriteAsync(row.Days, NpgsqlDbType.Bigint, ct);
                 }
                 await copy.CompleteAsync(ct);
             }

@@ -59,8 +59,10 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
 
     public override async Task AddUserAndAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
     {
-        // One statement: the user-day upsert returns each row's totals after the addition, and the account-day upsert
-        // counts the rows it created (totals equal to the delta) and the rows that became active, as RollupDeltas.ForAccounts.
+        // One statement: the user-day upsert returns each row's totals after the addition; the account-day upsert counts
+        // the rows it created (totals equal to the delta) and the rows that became active, as RollupDeltas.ForAccounts;
+        // the rows that became active set their day's bit in the user's block of 63 days, as ActiveDayBlocks.NewlyActive
+        // (a day number from 0001-01-01 is DateOnly.DayNumber).
         const string sql = """
             WITH d AS (
                 SELECT * FROM unnest(@account_ids, @days, @user_ids, @events, @active_events) AS d(account_id, day, user_id, events, active_events)
@@ -71,17 +73,26 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
                     events = user_daily_activity.events + excluded.events,
                     active_events = user_daily_activity.active_events + excluded.active_events
                 RETURNING account_id, day, user_id, events, active_events
+            ),
+            a AS (
+                INSERT INTO account_daily_usage (account_id, day, events, users, active_users)
+                SELECT d.account_id, d.day, SUM(d.events), COUNT(*) FILTER (WHERE u.events = d.events),
+                    COUNT(*) FILTER (WHERE d.active_events > 0 AND u.active_events = d.active_events)
+                FROM d JOIN u ON u.account_id = d.account_id AND u.day = d.day AND u.user_id = d.user_id
+                GROUP BY d.account_id, d.day
+                ORDER BY d.account_id, d.day
+                ON CONFLICT (account_id, day) DO UPDATE SET
+                    events = account_daily_usage.events + excluded.events,
+                    users = account_daily_usage.users + excluded.users,
+                    active_users = account_daily_usage.active_users + excluded.active_users
             )
-            INSERT INTO account_daily_usage (account_id, day, events, users, active_users)
-            SELECT d.account_id, d.day, SUM(d.events), COUNT(*) FILTER (WHERE u.events = d.events),
-                COUNT(*) FILTER (WHERE d.active_events > 0 AND u.active_events = d.active_events)
+            INSERT INTO user_active_days (account_id, block, user_id, days)
+            SELECT d.account_id, (d.day - DATE '0001-01-01') / 63, d.user_id, bit_or(1::bigint << ((d.day - DATE '0001-01-01') % 63))
             FROM d JOIN u ON u.account_id = d.account_id AND u.day = d.day AND u.user_id = d.user_id
-            GROUP BY d.account_id, d.day
-            ORDER BY d.account_id, d.day
-            ON CONFLICT (account_id, day) DO UPDATE SET
-                events = account_daily_usage.events + excluded.events,
-                users = account_daily_usage.users + excluded.users,
-                active_users = account_daily_usage.active_users + excluded.active_users
+            WHERE d.active_events > 0 AND u.active_events = d.active_events
+            GROUP BY 1, 2, 3
+            ORDER BY 1, 2, 3
+            ON CONFLICT (account_id, block, user_id) DO UPDATE SET days = user_active_days.days | excluded.days
             """;
         await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
         command.Parameters.AddWithValue("account_ids", deltas.Select(d => d.AccountId).ToArray());

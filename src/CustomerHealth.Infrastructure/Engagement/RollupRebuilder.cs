@@ -1,11 +1,14 @@
 using System.Data.Common;
 using CustomerHealth.Domain.Engagement;
+using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace CustomerHealth.Infrastructure.Engagement;
 
 /// <summary>
-/// Recomputes the daily rollups of a range of days from the raw events, set-based (three DELETEs and three
-/// INSERT ... SELECT ... GROUP BY), inside the caller's transaction. The same SQL runs on all three providers.
+/// Recomputes the daily rollups of a range of days from the raw events, set-based (DELETEs and INSERT ... SELECT ...
+/// GROUP BY), inside the caller's transaction. The same SQL runs on all three providers, except for the day arithmetic of
+/// the active-day blocks (<see cref="ActiveDayBlocks"/>), which are rebuilt from the rebuilt user-day rows.
 /// </summary>
 internal static class RollupRebuilder
 {
@@ -31,6 +34,8 @@ internal static class RollupRebuilder
             GROUP BY account_id, day
             """);
 
+        await RebuildActiveDaysAsync(connection, transaction, accountId, from, to, ct);
+
         if (catalogue.KeyFeatures.Count > 0)
         {
             await RunAsync($"""
@@ -53,5 +58,36 @@ internal static class RollupRebuilder
             command.CommandText = sql.Replace("__ACTIVE__", active, StringComparison.Ordinal).Replace("__FEATURES__", featureList, StringComparison.Ordinal);
             return await command.ExecuteNonQueryAsync(ct);
         }
+    }
+
+    /// <summary>
+    /// The blocks that overlap [<paramref name="from"/>, <paramref name="to"/>], whole: their days outside the range keep
+    /// their user-day rows, so each block is recomputed from the user-day rows of all its days.
+    /// </summary>
+    private static async Task RebuildActiveDaysAsync(DbConnection connection, DbTransaction transaction, string? accountId, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        var (first, last) = (ActiveDayBlocks.BlockOf(from), ActiveDayBlocks.BlockOf(to));
+        var account = accountId is null ? "" : " AND account_id = @account_id";
+        // A day's number counted from 0001-01-01 (DateOnly.DayNumber), and the OR of one bit per day. Each (account, user,
+        // day) is one user-day row, so the bits of a group are distinct and a SUM is their OR where there is no bit_or.
+        var (dayNumber, or) = connection switch
+        {
+            NpgsqlConnection => ("(day - DATE '0001-01-01')", "bit_or(1::bigint << bit)"),
+            SqliteConnection => ("CAST(julianday(day) - julianday('0001-01-01') AS INTEGER)", "SUM(1 << bit)"),
+            _ => ("DATEDIFF(day, '0001-01-01', day)", "SUM(POWER(CAST(2 AS bigint), bit))"),
+        };
+        (string, object?)[] scope = accountId is null ? [] : [("@account_id", accountId)];
+        await SqlCommands.ExecuteAsync(connection, transaction, $"DELETE FROM user_active_days WHERE block >= @first AND block <= @last{account}", ct,
+            [("@first", first), ("@last", last), .. scope]);
+        await SqlCommands.ExecuteAsync(connection, transaction, $"""
+            INSERT INTO user_active_days (account_id, block, user_id, days)
+            SELECT account_id, block, user_id, {or}
+            FROM (
+                SELECT account_id, user_id, {dayNumber} / {ActiveDayBlocks.Length} AS block, {dayNumber} % {ActiveDayBlocks.Length} AS bit
+                FROM user_daily_activity
+                WHERE day >= @first_day AND day <= @last_day AND active_events > 0{account}
+            ) AS active
+            GROUP BY account_id, block, user_id
+            """, ct, [("@first_day", ActiveDayBlocks.FirstDayOf(first)), ("@last_day", ActiveDayBlocks.LastDayOf(last)), .. scope]);
     }
 }

@@ -33,6 +33,21 @@ public sealed class UserDailyActivity
     public int ActiveEvents { get; init; }
 }
 
+/// <summary>
+/// One user's active days in one block of 63 days (table <c>user_active_days</c>; see
+/// <see cref="CustomerHealth.Domain.Engagement.ActiveDayBlocks"/>): the distinct-user windows of the health recompute
+/// read these instead of every user-day row. Kept by ingestion beside <see cref="UserDailyActivity"/> and rebuilt from it.
+/// </summary>
+public sealed class UserActiveDays
+{
+    public required string AccountId { get; init; }
+    public int Block { get; init; }
+    public required string UserId { get; init; }
+
+    /// <summary>Bit <c>i</c> set: the user was active on the block's day <c>i</c>.</summary>
+    public long Days { get; init; }
+}
+
 /// <summary>One account's usage on one UTC day (table <c>account_daily_usage</c>).</summary>
 public sealed class AccountDailyUsage
 {

@@ -90,6 +90,7 @@ internal abstract class PreparedRowWriter : RollupWriter
     protected abstract string AddUserDaySql { get; }
     protected abstract string AddAccountDaySql { get; }
     protected abstract string AddFeatureDaySql { get; }
+    protected abstract string AddActiveDaysSql { get; }
 
     public override async Task<IReadOnlyList<int>> InsertEventsAsync(DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<EventToWrite> events, DateTime receivedAt, CancellationToken ct)
     {
@@ -125,8 +126,22 @@ internal abstract class PreparedRowWriter : RollupWriter
     public override async Task AddUserAndAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
     {
         var after = await AddUserDaysAsync(connection, transaction, deltas, ct);
-        var accounts = RollupDeltas.ForAccounts(deltas.Select((d, i) => (d, after[i].EventsAfter, after[i].ActiveEventsAfter)));
-        await AddAccountDaysAsync(connection, transaction, accounts, ct);
+        var applied = deltas.Select((d, i) => (d, after[i].EventsAfter, after[i].ActiveEventsAfter)).ToArray();
+        await AddAccountDaysAsync(connection, transaction, RollupDeltas.ForAccounts(applied), ct);
+        await AddActiveDaysAsync(connection, transaction, ActiveDayBlocks.NewlyActive(applied), ct);
+    }
+
+    private async Task AddActiveDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<ActiveDayBlock> blocks, CancellationToken ct)
+    {
+        if (blocks.Count == 0) return;
+        await using var command = SqlCommands.Create(connection, transaction, AddActiveDaysSql);
+        var (account, block, user, days) = (command.Add("@account_id", ""), command.Add("@block", 0), command.Add("@user_id", ""), command.Add("@days", 0L));
+        await command.PrepareAsync(ct);
+        foreach (var b in blocks)
+        {
+            (account.Value, block.Value, user.Value, days.Value) = (b.AccountId, b.Block, b.UserId, b.Days);
+            await command.ExecuteNonQueryAsync(ct);
+        }
     }
 
     /// <summary>Adds each delta to its user-day row; returns, per delta, the row's totals after the addition.</summary>
@@ -224,6 +239,14 @@ internal sealed class SqlServerRollupWriter : PreparedRowWriter
         ON t.account_id = s.account_id AND t.day = s.day AND t.feature = s.feature
         WHEN MATCHED THEN UPDATE SET events = t.events + @events
         WHEN NOT MATCHED THEN INSERT (account_id, day, feature, events) VALUES (@account_id, @day, @feature, @events);
+        """;
+
+    protected override string AddActiveDaysSql => """
+        MERGE user_active_days WITH (HOLDLOCK) AS t
+        USING (SELECT @account_id AS account_id, @block AS block, @user_id AS user_id) AS s
+        ON t.account_id = s.account_id AND t.block = s.block AND t.user_id = s.user_id
+        WHEN MATCHED THEN UPDATE SET days = t.days | @days
+        WHEN NOT MATCHED THEN INSERT (account_id, block, user_id, days) VALUES (@account_id, @block, @user_id, @days);
         """;
 
     protected override string QueueOnboardingSql => $"""

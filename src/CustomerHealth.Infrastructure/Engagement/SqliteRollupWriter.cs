@@ -38,6 +38,12 @@ internal sealed class SqliteRollupWriter : RollupWriter
             active_users = account_daily_usage.active_users + excluded.active_users
         """;
 
+    private const string AddActiveDaysSql = """
+        INSERT INTO user_active_days (account_id, block, user_id, days)
+        VALUES (@account_id, @block, @user_id, @days)
+        ON CONFLICT (account_id, block, user_id) DO UPDATE SET days = user_active_days.days | excluded.days
+        """;
+
     private const string AddFeatureDaySql = """
         INSERT INTO account_feature_daily_usage (account_id, day, feature, events)
         VALUES (@account_id, @day, @feature, @events)
@@ -107,6 +113,19 @@ internal sealed class SqliteRollupWriter : RollupWriter
             accounts.Bind(accountUsers, d.Users);
             accounts.Bind(accountActive, d.ActiveUsers);
             accounts.Execute();
+        }
+
+        var blocks = ActiveDayBlocks.NewlyActive(after);
+        if (blocks.Count == 0) return Task.CompletedTask;
+        using var activeDays = new SqliteStatement(sqlite, AddActiveDaysSql);
+        var (blockAccount, block, blockUser, days) = (activeDays.Parameter("@account_id"), activeDays.Parameter("@block"), activeDays.Parameter("@user_id"), activeDays.Parameter("@days"));
+        foreach (var b in blocks)
+        {
+            activeDays.Bind(blockAccount, b.AccountId);
+            activeDays.Bind(block, b.Block);
+            activeDays.Bind(blockUser, b.UserId);
+            activeDays.Bind(days, b.Days);
+            activeDays.Execute();
         }
         return Task.CompletedTask;
     }

@@ -52,7 +52,7 @@ public sealed class UsageStore(CustomerHealthDbContext db, DatabaseOptions optio
 
     /// <summary>
     /// Deletes a person's events and NPS answers (in one account or all) and takes their contribution out of the
-    /// rollups: their user-day rows go, and the account-day and key-feature counts drop by what those rows and events held.
+    /// rollups: their user-day rows and active-day blocks go, and the account-day and key-feature counts drop by what those rows and events held.
     /// Days whose raw events were already purged lose the person's user-day rows; their anonymous account totals stay.
     /// </summary>
     public async Task<PersonDeletion> DeletePersonAsync(string userId, string? accountId, CancellationToken ct)
@@ -88,6 +88,7 @@ public sealed class UsageStore(CustomerHealthDbContext db, DatabaseOptions optio
 
             var deletedNps = await db.NpsResponses.Where(n => n.RespondentId == userId && (accountId == null || n.AccountId == accountId)).ExecuteDeleteAsync(ct);
             await db.UserDailyActivity.Where(u => u.UserId == userId && (accountId == null || u.AccountId == accountId)).ExecuteDeleteAsync(ct);
+            await db.UserActiveDays.Where(u => u.UserId == userId && (accountId == null || u.AccountId == accountId)).ExecuteDeleteAsync(ct);
 
             foreach (var u in userDays)
             {

@@ -12,7 +12,7 @@ public sealed record AccountSignalsRead(string AccountId, AccountSignals Signals
 
 /// <summary>
 /// Builds <see cref="AccountSignals"/> for a batch of accounts as of an instant from the stored aggregates: one set-based
-/// query per source for the whole batch (daily rollups, user-day rollups, feature-day rollups, contracts, onboarding
+/// query per source for the whole batch (daily rollups, active-day blocks, feature-day rollups, contracts, onboarding
 /// plans, NPS answers, tickets, touchpoints), never raw events and never a query per account.
 /// </summary>
 public sealed partial class SignalReader(CustomerHealthDbContext db, EventCatalogueStore catalogues)
@@ -41,16 +41,22 @@ public sealed partial class SignalReader(CustomerHealthDbContext db, EventCatalo
                 .ToListAsync(ct))
             .ToLookup(u => u.AccountId, u => new DailyUsage(u.Day, u.ActiveUsers, u.Events), StringComparer.Ordinal);
 
-        // Both windows in one pass over the user-day rollups (the largest table read): distinct users active in the last
-        // 30 days and in the 30 before them.
-        var activeUsers = (await db.UserDailyActivity.AsNoTracking()
-                .Where(u => ids.Contains(u.AccountId) && u.Day >= previous30From && u.Day <= day && u.ActiveEvents > 0)
+        // Both windows in one pass over the active-day blocks (a window of 30 days lies in at most two blocks of 63, and
+        // a user has one row per block), not over every user-day row of 60 days: distinct users active in the last 30
+        // days and in the 30 before them.
+        var (older, newer) = (ActiveDayBlocks.BlockOf(previous30From), ActiveDayBlocks.BlockOf(day));
+        var (lastOlder, lastNewer) = (ActiveDayBlocks.Mask(older, last30From, day), ActiveDayBlocks.Mask(newer, last30From, day));
+        var (previousOlder, previousNewer) = (ActiveDayBlocks.Mask(older, previous30From, last30From.AddDays(-1)), ActiveDayBlocks.Mask(newer, previous30From, last30From.AddDays(-1)));
+        var activeUsers = (await db.UserActiveDays.AsNoTracking()
+                .Where(u => ids.Contains(u.AccountId) && u.Block >= older && u.Block <= newer)
                 .GroupBy(u => u.AccountId)
                 .Select(g => new
                 {
                     AccountId = g.Key,
-                    Last30 = g.Where(u => u.Day >= last30From).Select(u => u.UserId).Distinct().Count(),
-                    Previous30 = g.Where(u => u.Day < last30From).Select(u => u.UserId).Distinct().Count(),
+                    Last30 = g.Where(u => (u.Block == older && (u.Days & lastOlder) != 0) || (u.Block == newer && (u.Days & lastNewer) != 0))
+                        .Select(u => u.UserId).Distinct().Count(),
+                    Previous30 = g.Where(u => (u.Block == older && (u.Days & previousOlder) != 0) || (u.Block == newer && (u.Days & previousNewer) != 0))
+                        .Select(u => u.UserId).Distinct().Count(),
                 })
                 .ToListAsync(ct))
             .ToDictionary(x => x.AccountId, x => (x.Last30, x.Previous30), StringComparer.Ordinal);

@@ -17,6 +17,7 @@ public sealed class CustomerHealthDbContext(DbContextOptions<CustomerHealthDbCon
     public DbSet<Contract> Contracts => Set<Contract>();
     public DbSet<UsageEventRow> UsageEvents => Set<UsageEventRow>();
     public DbSet<UserDailyActivity> UserDailyActivity => Set<UserDailyActivity>();
+    public DbSet<UserActiveDays> UserActiveDays => Set<UserActiveDays>();
     public DbSet<AccountDailyUsage> AccountDailyUsage => Set<AccountDailyUsage>();
     public DbSet<AccountFeatureDailyUsage> AccountFeatureDailyUsage => Set<AccountFeatureDailyUsage>();
     public DbSet<EventCatalogueRow> EventCatalogue => Set<EventCatalogueRow>();

@@ -561,6 +561,31 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                     b.ToTable("usage_events", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Engagement.UserActiveDays", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("account_id");
+
+                    b.Property<int>("Block")
+                        .HasColumnType("integer")
+                        .HasColumnName("block");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("user_id");
+
+                    b.Property<long>("Days")
+                        .HasColumnType("bigint")
+                        .HasColumnName("days");
+
+                    b.HasKey("AccountId", "Block", "UserId");
+
+                    b.ToTable("user_active_days", (string)null);
+                });
+
             modelBuilder.Entity("CustomerHealth.Infrastructure.Engagement.UserDailyActivity", b =>
                 {
                     b.Property<string>("AccountId")
@@ -1293,6 +1318,15 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                 });
 
             modelBuilder.Entity("CustomerHealth.Infrastructure.Engagement.UsageEventRow", b =>
+                {
+                    b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Engagement.UserActiveDays", b =>
                 {
                     b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
                         .WithMany()

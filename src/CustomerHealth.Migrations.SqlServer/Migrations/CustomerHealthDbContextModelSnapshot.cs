@@ -584,6 +584,33 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                     b.ToTable("usage_events", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Engagement.UserActiveDays", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+
+                    b.Property<int>("Block")
+                        .HasColumnType("int")
+                        .HasColumnName("block");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("user_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+
+                    b.Property<long>("Days")
+                        .HasColumnType("bigint")
+                        .HasColumnName("days");
+
+                    b.HasKey("AccountId", "Block", "UserId");
+
+                    b.ToTable("user_active_days", (string)null);
+                });
+
             modelBuilder.Entity("CustomerHealth.Infrastructure.Engagement.UserDailyActivity", b =>
                 {
                     b.Property<string>("AccountId")
@@ -1329,6 +1356,15 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                 });
 
             modelBuilder.Entity("CustomerHealth.Infrastructure.Engagement.UsageEventRow", b =>
+                {
+                    b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Engagement.UserActiveDays", b =>
                 {
                     b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
                         .WithMany()

@@ -36,13 +36,19 @@ public static class Events
     public static async Task<string[]> RollupSnapshot(this ServiceUnderTest service, params string[] accounts) =>
         await service.InDatabaseAsync(async db =>
         {
-            var users = (await db.UserDailyActivity.AsNoTracking().Where(u => accounts.Contains(u.AccountId)).ToListAsync())
-                .Select(u => $"user {u.AccountId} {u.Day:yyyy-MM-dd} {u.UserId} {u.Events} {u.ActiveEvents}");
+            var userRows = await db.UserDailyActivity.AsNoTracking().Where(u => accounts.Contains(u.AccountId)).ToListAsync();
+            var users = userRows.Select(u => $"user {u.AccountId} {u.Day:yyyy-MM-dd} {u.UserId} {u.Events} {u.ActiveEvents}");
+            // The active-day blocks hold nothing of their own: they must always be what the user-day rows say.
+            var blocks = (await db.UserActiveDays.AsNoTracking().Where(b => accounts.Contains(b.AccountId)).ToListAsync())
+                .Select(b => $"active {b.AccountId} {b.Block} {b.UserId} {b.Days}").Order(StringComparer.Ordinal).ToArray();
+            var derived = Domain.Engagement.ActiveDayBlocks.Of(userRows.Select(u => new Domain.Engagement.UserDayDelta(u.AccountId, u.Day, u.UserId, u.Events, u.ActiveEvents)))
+                .Select(b => $"active {b.AccountId} {b.Block} {b.UserId} {b.Days}").Order(StringComparer.Ordinal).ToArray();
+            Assert.Equal(derived, blocks);
             var days = (await db.AccountDailyUsage.AsNoTracking().Where(a => accounts.Contains(a.AccountId)).ToListAsync())
                 .Select(a => $"account {a.AccountId} {a.Day:yyyy-MM-dd} {a.Events} {a.Users} {a.ActiveUsers}");
             var features = (await db.AccountFeatureDailyUsage.AsNoTracking().Where(f => accounts.Contains(f.AccountId)).ToListAsync())
                 .Select(f => $"feature {f.AccountId} {f.Day:yyyy-MM-dd} {f.Feature} {f.Events}");
-            return users.Concat(days).Concat(features).Order(StringComparer.Ordinal).ToArray();
+            return users.Concat(days).Concat(features).Concat(blocks).Order(StringComparer.Ordinal).ToArray();
         });
 
     /// <summary>How many raw events the account has.</summary>

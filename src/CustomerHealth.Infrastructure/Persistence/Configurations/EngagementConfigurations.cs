@@ -49,6 +49,21 @@ internal sealed class UserDailyActivityConfiguration : IEntityTypeConfiguration<
     }
 }
 
+internal sealed class UserActiveDaysConfiguration : IEntityTypeConfiguration<UserActiveDays>
+{
+    public void Configure(EntityTypeBuilder<UserActiveDays> builder)
+    {
+        builder.ToTable("user_active_days");
+        // Account first, then block: the recompute reads a batch of accounts' last two blocks as ranges of this key.
+        builder.HasKey(u => new { u.AccountId, u.Block, u.UserId });
+        builder.Property(u => u.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
+        builder.Property(u => u.Block).HasColumnName("block");
+        builder.Property(u => u.UserId).HasColumnName("user_id").HasMaxLength(Identifiers.MaxLength);
+        builder.Property(u => u.Days).HasColumnName("days");
+        builder.HasOne<Account>().WithMany().HasForeignKey(u => u.AccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class AccountDailyUsageConfiguration : IEntityTypeConfiguration<AccountDailyUsage>
 {
     public void Configure(EntityTypeBuilder<AccountDailyUsage> builder)
