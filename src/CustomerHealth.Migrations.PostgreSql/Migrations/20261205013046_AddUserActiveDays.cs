@@ -30,6 +30,14 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            // The key carries the bit set (INCLUDE): the recompute reads a batch of accounts' blocks by index-only scans in key
+            // order instead of one heap page per row (rows arrive in ingestion order, so an account's rows are scattered).
+            migrationBuilder.Sql("""
+                ALTER TABLE user_active_days
+                    DROP CONSTRAINT "PK_user_active_days",
+                    ADD CONSTRAINT "PK_user_active_days" PRIMARY KEY (account_id, block, user_id) INCLUDE (days)
+                """);
+
             // Existing user-day rollups fill the blocks: one row per (account, user, 63-day block of day numbers counted
             // from 0001-01-01), bit i set for each active day i of the block. The bits of a group are distinct, so
             // their sum is their OR.

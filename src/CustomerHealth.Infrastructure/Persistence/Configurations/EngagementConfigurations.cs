@@ -54,7 +54,9 @@ internal sealed class UserActiveDaysConfiguration : IEntityTypeConfiguration<Use
     public void Configure(EntityTypeBuilder<UserActiveDays> builder)
     {
         builder.ToTable("user_active_days");
-        // Account first, then block: the recompute reads a batch of accounts' last two blocks as ranges of this key.
+        // Account first, then block: the recompute reads a batch of accounts' last two blocks as ranges of this key. The
+        // migrations make those reads touch the key alone: PostgreSQL's key INCLUDEs days, SQLite's table is WITHOUT
+        // ROWID (a later migration that makes EF rebuild this table on SQLite must keep that), SQL Server's is clustered.
         builder.HasKey(u => new { u.AccountId, u.Block, u.UserId });
         builder.Property(u => u.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
         builder.Property(u => u.Block).HasColumnName("block");
