@@ -45,6 +45,13 @@ public abstract class RenewalModelTests<TDatabase>(TDatabase database) : Renewal
     public async Task AboveTheThresholdATrainedModelReplacesThePriorExplainsEachPredictionAndIsSwappedAtomically()
     {
         await GivenSyntheticPortfolio();
+        // Every account scored and none waiting to be rescored: the worker predicts an account once it has a score, so
+        // until then predictions keep appearing after the swap below and the lists read one after another differ.
+        await Eventually(() => Service.InDatabaseAsync(async db => (
+                Scored: await db.HealthScores.CountAsync(s => s.AccountId.StartsWith("syn-"), Ct),
+                Accounts: await db.Accounts.CountAsync(a => a.Id.StartsWith("syn-"), Ct),
+                Queued: await db.HealthRecomputeQueue.CountAsync(Ct))),
+            x => x.Scored == x.Accounts && x.Queued == 0, "every account to be scored");
         var before = await Renewals.GetRenewalModelAsync(new(), cancellationToken: Ct);
         Assert.Equal(RenewalModelKind.Heuristic, before.Model.Kind);
         Assert.Contains("no model is trained yet", before.HeuristicReason);
