@@ -37,6 +37,7 @@ internal sealed class UserDailyActivityConfiguration : IEntityTypeConfiguration<
     public void Configure(EntityTypeBuilder<UserDailyActivity> builder)
     {
         builder.ToTable("user_daily_activity");
+        // SQLite: a WITHOUT ROWID table (migration AddUserActiveDays); a later migration that makes EF rebuild it must keep that.
         builder.HasKey(u => new { u.AccountId, u.Day, u.UserId });
         builder.Property(u => u.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
         builder.Property(u => u.Day).HasColumnName("day");
@@ -71,6 +72,7 @@ internal sealed class AccountDailyUsageConfiguration : IEntityTypeConfiguration<
     public void Configure(EntityTypeBuilder<AccountDailyUsage> builder)
     {
         builder.ToTable("account_daily_usage");
+        // SQLite: a WITHOUT ROWID table (migration AddUserActiveDays); a later migration that makes EF rebuild it must keep that.
         builder.HasKey(a => new { a.AccountId, a.Day });
         builder.Property(a => a.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
         builder.Property(a => a.Day).HasColumnName("day");
@@ -86,6 +88,7 @@ internal sealed class AccountFeatureDailyUsageConfiguration : IEntityTypeConfigu
     public void Configure(EntityTypeBuilder<AccountFeatureDailyUsage> builder)
     {
         builder.ToTable("account_feature_daily_usage");
+        // SQLite: a WITHOUT ROWID table (migration AddUserActiveDays); a later migration that makes EF rebuild it must keep that.
         builder.HasKey(f => new { f.AccountId, f.Day, f.Feature });
         builder.Property(f => f.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
         builder.Property(f => f.Day).HasColumnName("day");
