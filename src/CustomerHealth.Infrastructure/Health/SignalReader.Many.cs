@@ -1,4 +1,5 @@
 using CustomerHealth.Domain.Accounts;
+using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Domain.Health;
 using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -39,11 +40,11 @@ public sealed partial class SignalReader
                 .Select(u => new { u.AccountId, u.Day, u.ActiveUsers, u.Events })
                 .ToListAsync(ct))
             .ToLookup(u => u.AccountId, u => new DailyUsage(u.Day, u.ActiveUsers, u.Events), StringComparer.Ordinal);
-        var userDays = (await db.UserDailyActivity.AsNoTracking()
-                .Where(u => ids.Contains(u.AccountId) && u.Day >= usersFrom && u.Day <= latestDay && u.ActiveEvents > 0)
-                .Select(u => new { u.AccountId, u.UserId, u.Day })
+        var (firstBlock, lastBlock) = (ActiveDayBlocks.BlockOf(usersFrom), ActiveDayBlocks.BlockOf(latestDay));
+        var activeDays = (await db.UserActiveDays.AsNoTracking()
+                .Where(u => ids.Contains(u.AccountId) && u.Block >= firstBlock && u.Block <= lastBlock)
                 .ToListAsync(ct))
-            .ToLookup(u => u.AccountId, u => (u.UserId, u.Day), StringComparer.Ordinal);
+            .ToLookup(u => u.AccountId, u => new ActiveDayBlock(u.AccountId, u.UserId, u.Block, u.Days), StringComparer.Ordinal);
 
         var catalogue = await catalogues.GetAsync(ct);
         var keyFeatures = catalogue.KeyFeatures.ToArray();
@@ -90,7 +91,7 @@ public sealed partial class SignalReader
             var ownHistoryFrom = day.AddDays(-(Math.Max(usageHistoryDays, 2 * UsageFacts30) - 1));
             var own = contracts[id].ToArray();
             var current = Contract.CurrentOf(own, day);
-            var users = userDays[id];
+            var users = activeDays[id];
             var ownNpsFrom = at.AddDays(-HealthScorer.NpsWindowDays);
             var ownTicketsFrom = at.AddDays(-HealthScorer.SupportWindowDays);
             var lastTouchpoint = touchpoints[id].Where(t => t.UtcDateTime <= at).DefaultIfEmpty(DateTimeOffset.MinValue).Max();
@@ -102,8 +103,8 @@ public sealed partial class SignalReader
                 Contracts = ContractsOf(own, current, day),
                 Usage = new UsageSignals(
                     days[id].Where(u => u.Day >= ownHistoryFrom && u.Day <= day).ToArray(),
-                    users.Where(u => u.Day >= last30From && u.Day <= day).Select(u => u.UserId).Distinct(StringComparer.Ordinal).Count(),
-                    users.Where(u => u.Day >= previous30From && u.Day < last30From).Select(u => u.UserId).Distinct(StringComparer.Ordinal).Count(),
+                    ActiveDayBlocks.DistinctUsers(users, last30From, day),
+                    ActiveDayBlocks.DistinctUsers(users, previous30From, last30From.AddDays(-1)),
                     featureDays[id].Where(f => f.Day >= last30From && f.Day <= day).Select(f => f.Feature).Distinct(StringComparer.Ordinal).Count(),
                     keyFeatures.Length),
                 Onboarding = plans.GetValueOrDefault(id),

@@ -1,3 +1,4 @@
+using CustomerHealth.Server.Tests.Engagement;
 using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Server.Demo;
@@ -114,5 +115,11 @@ public abstract class PortfolioLoadTests<TDatabase>(TDatabase database) : Integr
             Assert.Equal(contractsA, contractsD);
         }
         Assert.Equal(0, await Service.InDatabaseAsync(db => db.UsageEvents.CountAsync(e => e.AccountId.StartsWith("direct-"), Ct)));
+
+        // Every rollup row, active-day blocks included (the snapshot also checks those against the user-day rows).
+        var rollupsA = await Service.RollupSnapshot(Enumerable.Range(1, 16).Select(i => $"api-{i:D6}").ToArray());
+        var rollupsD = await Service.RollupSnapshot(Enumerable.Range(1, 16).Select(i => $"direct-{i:D6}").ToArray());
+        Assert.Contains(rollupsA, r => r.StartsWith("active ", StringComparison.Ordinal));
+        Assert.Equal(rollupsA, rollupsD.Select(r => r.Replace("direct-", "api-", StringComparison.Ordinal)).ToArray());
     }
 }
