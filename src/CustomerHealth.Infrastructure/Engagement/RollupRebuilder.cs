@@ -72,9 +72,9 @@ internal static class RollupRebuilder
         // day) is one user-day row, so the bits of a group are distinct and a SUM is their OR where there is no bit_or.
         var (dayNumber, or) = connection switch
         {
-            NpgsqlConnection => ("(day - DATE '0001-01-01')", "bit_or(1::bigint << bit)"),
-            SqliteConnection => ("CAST(julianday(day) - julianday('0001-01-01') AS INTEGER)", "SUM(1 << bit)"),
-            _ => ("DATEDIFF(day, '0001-01-01', day)", "SUM(POWER(CAST(2 AS bigint), bit))"),
+            NpgsqlConnection => ("(day - DATE '0001-01-01')", "bit_or(1::bigint << day_bit)"),
+            SqliteConnection => ("CAST(julianday(day) - julianday('0001-01-01') AS INTEGER)", "SUM(1 << day_bit)"),
+            _ => ("DATEDIFF(DAY, CAST('0001-01-01' AS date), [day])", "SUM(POWER(CAST(2 AS bigint), day_bit))"),
         };
         (string, object?)[] scope = accountId is null ? [] : [("@account_id", accountId)];
         await SqlCommands.ExecuteAsync(connection, transaction, $"DELETE FROM user_active_days WHERE block >= @first AND block <= @last{account}", ct,
@@ -83,7 +83,7 @@ internal static class RollupRebuilder
             INSERT INTO user_active_days (account_id, block, user_id, days)
             SELECT account_id, block, user_id, {or}
             FROM (
-                SELECT account_id, user_id, {dayNumber} / {ActiveDayBlocks.Length} AS block, {dayNumber} % {ActiveDayBlocks.Length} AS bit
+                SELECT account_id, user_id, {dayNumber} / {ActiveDayBlocks.Length} AS block, {dayNumber} % {ActiveDayBlocks.Length} AS day_bit
                 FROM user_daily_activity
                 WHERE day >= @first_day AND day <= @last_day AND active_events > 0{account}
             ) AS active

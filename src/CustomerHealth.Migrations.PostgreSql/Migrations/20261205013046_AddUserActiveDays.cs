@@ -43,9 +43,9 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
             // their sum is their OR.
             migrationBuilder.Sql("""
                 INSERT INTO user_active_days (account_id, block, user_id, days)
-                SELECT account_id, block, user_id, bit_or(1::bigint << bit)
+                SELECT account_id, block, user_id, bit_or(1::bigint << day_bit)
                 FROM (
-                    SELECT account_id, user_id, (day - DATE '0001-01-01') / 63 AS block, (day - DATE '0001-01-01') % 63 AS bit
+                    SELECT account_id, user_id, (day - DATE '0001-01-01') / 63 AS block, (day - DATE '0001-01-01') % 63 AS day_bit
                     FROM user_daily_activity
                     WHERE active_events > 0
                 ) AS active

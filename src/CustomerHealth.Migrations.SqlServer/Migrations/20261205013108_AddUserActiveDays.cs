@@ -35,9 +35,9 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
             // their sum is their OR.
             migrationBuilder.Sql("""
                 INSERT INTO user_active_days (account_id, block, user_id, days)
-                SELECT account_id, block, user_id, SUM(POWER(CAST(2 AS bigint), bit))
+                SELECT account_id, block, user_id, SUM(POWER(CAST(2 AS bigint), day_bit))
                 FROM (
-                    SELECT account_id, user_id, DATEDIFF(day, '0001-01-01', day) / 63 AS block, DATEDIFF(day, '0001-01-01', day) % 63 AS bit
+                    SELECT account_id, user_id, DATEDIFF(DAY, CAST('0001-01-01' AS date), [day]) / 63 AS block, DATEDIFF(DAY, CAST('0001-01-01' AS date), [day]) % 63 AS day_bit
                     FROM user_daily_activity
                     WHERE active_events > 0
                 ) AS active

@@ -38,9 +38,9 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
             // their sum is their OR.
             migrationBuilder.Sql("""
                 INSERT INTO user_active_days (account_id, block, user_id, days)
-                SELECT account_id, block, user_id, SUM(1 << bit)
+                SELECT account_id, block, user_id, SUM(1 << day_bit)
                 FROM (
-                    SELECT account_id, user_id, CAST(julianday(day) - julianday('0001-01-01') AS INTEGER) / 63 AS block, CAST(julianday(day) - julianday('0001-01-01') AS INTEGER) % 63 AS bit
+                    SELECT account_id, user_id, CAST(julianday(day) - julianday('0001-01-01') AS INTEGER) / 63 AS block, CAST(julianday(day) - julianday('0001-01-01') AS INTEGER) % 63 AS day_bit
                     FROM user_daily_activity
                     WHERE active_events > 0
                 ) AS active
