@@ -3,11 +3,15 @@ using Microsoft.Extensions.Logging;
 
 namespace CustomerHealth.Infrastructure.Persistence;
 
-/// <summary>Applies the configured provider's pending migrations.</summary>
+/// <summary>
+/// Applies the configured provider's pending migrations, each statement allowed
+/// <see cref="DatabaseOptions.MigrationCommandTimeoutSeconds"/> (this scope's context keeps that timeout).
+/// </summary>
 public sealed class DatabaseMigrator(CustomerHealthDbContext db, DatabaseOptions options, ILogger<DatabaseMigrator> logger)
 {
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken)
     {
+        db.Database.SetCommandTimeout(TimeSpan.FromSeconds(options.MigrationCommandTimeoutSeconds));
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToArray();
         if (pending.Length == 0)
         {

@@ -34,6 +34,13 @@ public sealed class DatabaseOptions
     /// </summary>
     public int SqliteIngestCacheMiB { get; set; } = 64;
 
+    /// <summary>
+    /// How long one statement of a migration may run, in seconds. Migrations that fill a new table from a large one
+    /// (<c>AddUserActiveDays</c>: 3 minutes for 73 million user-day rows on PostgreSQL) outlast the providers' 30-second
+    /// default for commands, which would fail the migration and roll it back.
+    /// </summary>
+    public int MigrationCommandTimeoutSeconds { get; set; } = 3_600;
+
     public bool ShouldMigrateOnStartup => MigrateOnStartup ?? Provider == DatabaseProvider.Sqlite;
 
     /// <summary>Why the options are unusable, or null.</summary>
@@ -42,5 +49,6 @@ public sealed class DatabaseOptions
         : SqliteSynchronous.ToUpperInvariant() is not ("OFF" or "NORMAL" or "FULL" or "EXTRA") ? "Database:SqliteSynchronous must be OFF, NORMAL, FULL or EXTRA"
         : SqliteBusyTimeoutMs < 0 ? "Database:SqliteBusyTimeoutMs must not be negative"
         : SqliteIngestCacheMiB is < 2 or > 4096 ? "Database:SqliteIngestCacheMiB must be from 2 to 4096"
+        : MigrationCommandTimeoutSeconds is < 1 or > 86_400 ? "Database:MigrationCommandTimeoutSeconds must be from 1 to 86400"
         : null;
 }

@@ -1,4 +1,5 @@
 using CustomerHealth.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
 using CustomerHealth.Server.Tests.Infrastructure;
 using Grpc.Health.V1;
 using Grpc.Reflection.V1Alpha;
@@ -52,6 +53,20 @@ public abstract class HostingTests<TDatabase>(TDatabase database) : IntegrationT
         var applied = await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(Ct);
 
         Assert.Empty(applied);
+    }
+
+    [Fact]
+    public async Task MigrationsMayRunLongerThanOrdinaryCommands()
+    {
+        await using var scope = Service.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CustomerHealthDbContext>();
+
+        await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(Ct);
+
+        Assert.Equal(new DatabaseOptions().MigrationCommandTimeoutSeconds, db.Database.GetCommandTimeout());
+        Assert.Equal(3_600, new DatabaseOptions().MigrationCommandTimeoutSeconds);
+        Assert.Null(new DatabaseOptions().Explain());
+        Assert.Contains("MigrationCommandTimeoutSeconds", new DatabaseOptions { MigrationCommandTimeoutSeconds = 0 }.Explain());
     }
 }
 
