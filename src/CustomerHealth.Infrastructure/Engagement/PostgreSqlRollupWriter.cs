@@ -57,13 +57,15 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
         return inserted;
     }
 
+    private static readonly string DayNumber = ActiveDaySql.PostgreSqlDayNumber("d.day");
+
     public override async Task AddUserAndAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
     {
         // One statement: the user-day upsert returns each row's totals after the addition; the account-day upsert counts
         // the rows it created (totals equal to the delta) and the rows that became active, as RollupDeltas.ForAccounts;
         // the rows that became active set their day's bit in the user's block of 63 days, as ActiveDayBlocks.NewlyActive
-        // (a day number from 0001-01-01 is DateOnly.DayNumber).
-        const string sql = """
+        // (ActiveDaySql).
+        var sql = $"""
             WITH d AS (
                 SELECT * FROM unnest(@account_ids, @days, @user_ids, @events, @active_events) AS d(account_id, day, user_id, events, active_events)
             ), u AS (
@@ -87,7 +89,7 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
                     active_users = account_daily_usage.active_users + excluded.active_users
             )
             INSERT INTO user_active_days (account_id, block, user_id, days)
-            SELECT d.account_id, (d.day - DATE '0001-01-01') / 63, d.user_id, bit_or(1::bigint << ((d.day - DATE '0001-01-01') % 63))
+            SELECT d.account_id, {DayNumber} / {ActiveDayBlocks.Length}, d.user_id, bit_or(1::bigint << ({DayNumber} % {ActiveDayBlocks.Length}))
             FROM d JOIN u ON u.account_id = d.account_id AND u.day = d.day AND u.user_id = d.user_id
             WHERE d.active_events > 0 AND u.active_events = d.active_events
             GROUP BY 1, 2, 3

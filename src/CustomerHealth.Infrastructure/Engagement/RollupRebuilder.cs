@@ -1,7 +1,5 @@
 using System.Data.Common;
 using CustomerHealth.Domain.Engagement;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace CustomerHealth.Infrastructure.Engagement;
 
@@ -68,14 +66,7 @@ internal static class RollupRebuilder
     {
         var (first, last) = (ActiveDayBlocks.BlockOf(from), ActiveDayBlocks.BlockOf(to));
         var account = accountId is null ? "" : " AND account_id = @account_id";
-        // A day's number counted from 0001-01-01 (DateOnly.DayNumber), and the OR of one bit per day. Each (account, user,
-        // day) is one user-day row, so the bits of a group are distinct and a SUM is their OR where there is no bit_or.
-        var (dayNumber, or) = connection switch
-        {
-            NpgsqlConnection => ("(day - DATE '0001-01-01')", "bit_or(1::bigint << day_bit)"),
-            SqliteConnection => ("CAST(julianday(day) - julianday('0001-01-01') AS INTEGER)", "SUM(1 << day_bit)"),
-            _ => ("DATEDIFF(DAY, CAST('0001-01-01' AS date), [day])", "SUM(POWER(CAST(2 AS bigint), day_bit))"),
-        };
+        var (dayNumber, or) = ActiveDaySql.For(connection, "day", "day_bit");
         (string, object?)[] scope = accountId is null ? [] : [("@account_id", accountId)];
         await SqlCommands.ExecuteAsync(connection, transaction, $"DELETE FROM user_active_days WHERE block >= @first AND block <= @last{account}", ct,
             [("@first", first), ("@last", last), .. scope]);

@@ -39,10 +39,11 @@ public static class Events
             var userRows = await db.UserDailyActivity.AsNoTracking().Where(u => accounts.Contains(u.AccountId)).ToListAsync();
             var users = userRows.Select(u => $"user {u.AccountId} {u.Day:yyyy-MM-dd} {u.UserId} {u.Events} {u.ActiveEvents}");
             // The active-day blocks hold nothing of their own: they must always be what the user-day rows say.
+            static string Block(string account, int block, string user, long days) => $"active {account} {block} {user} {days}";
             var blocks = (await db.UserActiveDays.AsNoTracking().Where(b => accounts.Contains(b.AccountId)).ToListAsync())
-                .Select(b => $"active {b.AccountId} {b.Block} {b.UserId} {b.Days}").Order(StringComparer.Ordinal).ToArray();
+                .Select(b => Block(b.AccountId, b.Block, b.UserId, b.Days)).Order(StringComparer.Ordinal).ToArray();
             var derived = Domain.Engagement.ActiveDayBlocks.Of(userRows.Select(u => new Domain.Engagement.UserDayDelta(u.AccountId, u.Day, u.UserId, u.Events, u.ActiveEvents)))
-                .Select(b => $"active {b.AccountId} {b.Block} {b.UserId} {b.Days}").Order(StringComparer.Ordinal).ToArray();
+                .Select(b => Block(b.AccountId, b.Block, b.UserId, b.Days)).Order(StringComparer.Ordinal).ToArray();
             Assert.Equal(derived, blocks);
             var days = (await db.AccountDailyUsage.AsNoTracking().Where(a => accounts.Contains(a.AccountId)).ToListAsync())
                 .Select(a => $"account {a.AccountId} {a.Day:yyyy-MM-dd} {a.Events} {a.Users} {a.ActiveUsers}");
