@@ -185,13 +185,13 @@ public static class RenewalFeatures
     private static void History(double[] v, AccountSignals s, RenewalHistory h)
     {
         var day = s.AsOfDay;
-        var since = s.CustomerSince;
         var users = new Dictionary<DateOnly, int>();
         foreach (var d in h.Days)
         {
             if (d.Day > day || d.Day <= day.AddDays(-RenewalHistory.UsageDays)) continue;
             users[d.Day] = users.GetValueOrDefault(d.Day) + d.ActiveUsers;
         }
+        var since = ObservedSince(s.CustomerSince, h.FirstActiveDay, users);
         v[IndexOf(ActiveShare30Days)] = ActiveShare(users, day, since, s.Seats, 0, 30) ?? 0;
         v[IndexOf(ActiveShare90Days)] = ActiveShare(users, day, since, s.Seats, 0, 90) ?? 0;
         v[IndexOf(ActiveShare180Days)] = ActiveShare(users, day, since, s.Seats, 0, RenewalHistory.UsageDays) ?? 0;
@@ -245,6 +245,22 @@ public static class RenewalFeatures
             events90 += d.Events;
         }
         v[IndexOf(EventsPerActiveDay90Days)] = activeUserDays90 == 0 ? 0 : events90 / (double)activeUserDays90;
+    }
+
+    /// <summary>
+    /// The first day the use shares count: the customer's start, or the account's first recorded active day when that is
+    /// later. Days before any use was recorded say that tracking had not begun (an integration connected mid-contract, a
+    /// history loaded from a date), not that the seats sat idle; averaging them in would make the same use look thinner
+    /// the closer it lies to the start of the record. Without any recorded use by the as-of day: the customer's start.
+    /// </summary>
+    public static DateOnly ObservedSince(DateOnly customerSince, DateOnly? firstActiveDay, IReadOnlyDictionary<DateOnly, int> users)
+    {
+        DateOnly? first = firstActiveDay;
+        foreach (var (d, n) in users)
+        {
+            if (n > 0 && (first is null || d < first)) first = d;
+        }
+        return first is { } f && f > customerSince ? f : customerSince;
     }
 
     /// <summary>

@@ -15,6 +15,7 @@ namespace CustomerHealth.Domain.Renewals;
 /// <param name="LastRenewalArrChange">New ARR / ARR − 1 of the account's latest renewal decided by the instant; null without one.</param>
 /// <param name="KeyFeatureDays">Days in the <see cref="FeatureDays"/> days up to the instant's day on which a key feature of the catalogue was used.</param>
 /// <param name="KeyFeaturesInCatalogue">How many key features the catalogue has.</param>
+/// <param name="FirstActiveDay">The account's first UTC day with an active user on record, when that is not after the instant's day; null otherwise.</param>
 public sealed record RenewalHistory(
     IReadOnlyList<DailyUsage> Days,
     IReadOnlyList<NpsAnswer> NpsAnswers,
@@ -22,7 +23,8 @@ public sealed record RenewalHistory(
     IReadOnlyList<DateTimeOffset> Touchpoints,
     double? LastRenewalArrChange,
     IReadOnlyList<KeyFeatureDay>? KeyFeatureDays = null,
-    int KeyFeaturesInCatalogue = 0)
+    int KeyFeaturesInCatalogue = 0,
+    DateOnly? FirstActiveDay = null)
 {
     public const int FeatureDays = 90;
 

@@ -57,6 +57,12 @@ public sealed class RenewalHistoryReader(CustomerHealthDbContext db, EventCatalo
                 .Select(c => new { c.AccountId, c.ArrAmount, c.Outcome!.NewArr, c.Outcome.DecisionDate, c.EndDate })
                 .ToListAsync(ct))
             .ToLookup(c => c.AccountId, StringComparer.Ordinal);
+        // The first active day ever recorded: when it is after a request's day, that request saw no use at all.
+        var firstActive = await db.AccountDailyUsage.AsNoTracking()
+            .Where(d => ids.Contains(d.AccountId) && d.ActiveUsers > 0)
+            .GroupBy(d => d.AccountId)
+            .Select(g => new { AccountId = g.Key, Day = g.Min(d => d.Day) })
+            .ToDictionaryAsync(d => d.AccountId, d => d.Day, StringComparer.Ordinal, ct);
 
         var result = new RenewalHistory[requests.Count];
         for (var i = 0; i < requests.Count; i++)
@@ -76,7 +82,8 @@ public sealed class RenewalHistoryReader(CustomerHealthDbContext db, EventCatalo
                 touchpoints[id].Where(t => t.UtcDateTime > ownTicketsFrom && t.UtcDateTime <= at).ToArray(),
                 last is { ArrAmount: > 0 } ? (double)(last.NewArr / last.ArrAmount) - 1 : null,
                 featureDays[id].Where(f => f.Day >= ownFeaturesFrom && f.Day <= day).ToArray(),
-                keyFeatures.Length);
+                keyFeatures.Length,
+                firstActive.TryGetValue(id, out var first) && first <= day ? first : null);
         }
         return result;
     }

@@ -43,7 +43,11 @@ public static class RenewalTrainer
         var fitData = Load(ml, split.Fit);
         // Calibrate on the calibration fold when it holds both classes, else (tiny sets) on the fitting fold.
         var calibration = split.Calibration.Select(o => o.Renewed).Distinct().Count() == 2 ? split.Calibration : split.Fit;
-        var means = Means(split.Fit);
+        // With a calibration fold of its own that holds both classes, the served model is fitted on both folds: the newest
+        // outcomes before the holdout are the most like the renewals to come, and they only choose and calibrate otherwise.
+        var refit = calibration == split.Calibration && split.Calibration.Count >= CrossFitFolds * 2;
+        var fittedOutcomes = refit ? split.Fit.Concat(split.Calibration).ToArray() : split.Fit.ToArray();
+        var means = Means(fittedOutcomes);
 
         var candidates = new List<Candidate>();
         foreach (var kind in new[] { RenewalModelKind.LogisticRegression, RenewalModelKind.GradientBoostedTrees })
@@ -61,6 +65,13 @@ public static class RenewalTrainer
             }
             var (best, model, calibrationScores, calibrationAuc) = chosen!.Value;
             var cases = calibrationScores.Zip(calibration, (sc, o) => (sc, o.Renewed)).ToArray();
+            if (refit)
+            {
+                // The kept setting is fitted again on the fitting and calibration folds together, and calibrated on scores of
+                // the calibration fold that each come from a model fitted without that outcome (cross-fitting).
+                cases = CrossFittedScores(ml, best, split.Fit, split.Calibration).Zip(split.Calibration, (sc, o) => (sc, o.Renewed)).ToArray();
+                model = best.Estimator(ml).Fit(Load(ml, fittedOutcomes));
+            }
             var calibrator = RenewalCalibrator.Fit(cases);
             var holdout = split.Holdout.Count == 0
                 ? RenewalEvaluation.Evaluate([])
@@ -95,10 +106,32 @@ public static class RenewalTrainer
             HoldoutEnd = split.Holdout.Count == 0 ? null : split.Holdout[^1].RenewalDate,
             Holdout = chosenCandidate.Holdout,
             PriorHoldout = prior,
-            Candidates = candidates.Select(c => $"{Name(c.Kind)}: AUC {Format(c.Holdout.Auc)}, log-loss {c.Holdout.LogLoss:0.0000} ({c.Setting}, calibration-fold AUC {c.CalibrationAuc:0.0000}; {c.Calibrator.Method} calibration)").ToArray(),
+            Candidates = candidates.Select(c => $"{Name(c.Kind)}: AUC {Format(c.Holdout.Auc)}, log-loss {c.Holdout.LogLoss:0.0000} ({c.Setting}, calibration-fold AUC {c.CalibrationAuc:0.0000}; {c.Calibrator.Method} calibration{(refit ? " on cross-fitted scores; fitted again on the fitting and calibration folds" : "")})").ToArray(),
             FitSeconds = clock.Elapsed.TotalSeconds,
         };
         return new TrainedRenewalModel(chosenCandidate.Kind, stream.ToArray(), detail);
+    }
+
+    /// <summary>How many parts the calibration fold is cut into for cross-fitted calibration scores.</summary>
+    internal const int CrossFitFolds = 5;
+
+    /// <summary>
+    /// Scores of the calibration fold's outcomes, each from a model of <paramref name="setting"/> fitted on the fitting fold
+    /// and the other parts of the calibration fold (every <see cref="CrossFitFolds"/>th outcome by renewal date forms a
+    /// part, so each spans the fold's whole period): the scores a model fitted on both folds gives outcomes it has not seen.
+    /// </summary>
+    private static double[] CrossFittedScores(MLContext ml, Setting setting, IReadOnlyList<TrainingOutcome> fit, IReadOnlyList<TrainingOutcome> calibration)
+    {
+        var scores = new double[calibration.Count];
+        for (var part = 0; part < CrossFitFolds; part++)
+        {
+            var held = Enumerable.Range(0, calibration.Count).Where(i => i % CrossFitFolds == part).ToArray();
+            var training = fit.Concat(calibration.Where((_, i) => i % CrossFitFolds != part)).ToArray();
+            var model = setting.Estimator(ml).Fit(Load(ml, training));
+            var partScores = Scores(ml, model, held.Select(i => calibration[i]).ToArray());
+            for (var j = 0; j < held.Length; j++) scores[held[j]] = partScores[j];
+        }
+        return scores;
     }
 
     private sealed record Candidate(RenewalModelKind Kind, string Setting, ITransformer Model, RenewalCalibrator Calibrator, double CalibrationAuc, RenewalMetrics Holdout);

@@ -15,9 +15,11 @@ namespace CustomerHealth.Server.Renewals;
 public static class EvaluateCommand
 {
     public const string Usage = """
-        usage: dotnet run --project src/CustomerHealth.Server -c Release -- renewals-evaluate [--lead-days N] [--features FILE]
+        usage: dotnet run --project src/CustomerHealth.Server -c Release -- renewals-evaluate [--lead-days N] [--features FILE] [--truth DIR]
           --lead-days N    features as of N days before each renewal date (default Renewals:LeadDays, 90)
           --features FILE  also write the training rows (contract, renewal date, renewed, every feature) as CSV
+          --truth DIR      also grade the generator's own renewal probabilities (DIR/renewals.csv, written by
+                           generate --truth DIR) on the same holdout, and compare the model's deciles with them
         """;
 
     public static bool IsEvaluateCommand(string[] args) => args.Length > 0 && args[0] == "renewals-evaluate";
@@ -27,12 +29,15 @@ public static class EvaluateCommand
         var options = app.Services.GetRequiredService<RenewalOptions>();
         var lead = options.LeadDays;
         string? featuresFile = null;
+        string? truthFolder = null;
         for (var i = 1; i < args.Length; i += 2)
         {
             if (i + 1 < args.Length && args[i] == "--lead-days" && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var given) && given is >= 1 and <= 365)
                 lead = given;
             else if (i + 1 < args.Length && args[i] == "--features")
                 featuresFile = args[i + 1];
+            else if (i + 1 < args.Length && args[i] == "--truth" && File.Exists(Path.Combine(args[i + 1], "renewals.csv")))
+                truthFolder = args[i + 1];
             else
             {
                 await Console.Error.WriteLineAsync(Usage);
@@ -53,16 +58,62 @@ public static class EvaluateCommand
         var model = await training.TrainAsync(lead, "evaluate", app.Lifetime.ApplicationStopping);
         var total = started.Elapsed.TotalSeconds;
         Console.Write(Report(model, total));
+        if (featuresFile is null && truthFolder is null) return 0;
+        var (_, rows) = await training.BuildTrainingSetAsync(lead, app.Lifetime.ApplicationStopping);
         if (featuresFile is not null)
         {
-            var (_, rows) = await training.BuildTrainingSetAsync(lead, app.Lifetime.ApplicationStopping);
             await using var csv = new StreamWriter(featuresFile);
             await csv.WriteLineAsync("contract_id,renewal_date,renewed," + string.Join(',', RenewalFeatures.Names));
             foreach (var r in rows.OrderBy(r => r.RenewalDate).ThenBy(r => r.ContractId, StringComparer.Ordinal))
                 await csv.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{r.ContractId},{r.RenewalDate:yyyy-MM-dd},{(r.Renewed ? 1 : 0)},{string.Join(',', r.Features.Values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))}"));
             Console.WriteLine($"Training rows written to {Path.GetFullPath(featuresFile)}.");
         }
+        if (truthFolder is not null)
+        {
+            var serving = app.Services.GetRequiredService<RenewalModelCache>().Current
+                ?? throw new InvalidOperationException("The model just trained is not in the cache.");
+            var holdout = TimeOrderedSplitter.Split(rows, options.HoldoutShare, options.CalibrationShare).Holdout;
+            var predicted = serving.Predict(holdout.Select(o => o.Features).ToArray(), topDrivers: 0);
+            var truth = ReadTruth(Path.Combine(truthFolder, "renewals.csv"));
+            Console.WriteLine();
+            Console.Write(TruthReport(holdout.Select((o, i) => (predicted[i].Probability, truth.GetValueOrDefault(o.ContractId, double.NaN), o.Renewed)).ToArray()));
+        }
         return 0;
+    }
+
+    /// <summary>The generator's renewal probability of each contract (renewals.csv of <c>generate --truth</c>).</summary>
+    private static Dictionary<string, double> ReadTruth(string file)
+    {
+        var lines = File.ReadLines(file).ToArray();
+        var header = lines[0].Split(',');
+        int contract = Array.IndexOf(header, "contract_id"), probability = Array.IndexOf(header, "renew_probability");
+        if (contract < 0 || probability < 0) throw new InvalidDataException($"{file} has no contract_id and renew_probability columns.");
+        return lines.Skip(1).Select(l => l.Split(','))
+            .ToDictionary(f => f[contract], f => double.Parse(f[probability], CultureInfo.InvariantCulture), StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The holdout graded against the generator's probabilities: how those probabilities themselves fare on the same outcomes
+    /// (the best any model could do, and how far pure chance moves a decile's observed rate), and per decile of the model's
+    /// predictions the mean of the generator's probability beside the mean prediction and the observed rate.
+    /// </summary>
+    private static string TruthReport(IReadOnlyList<(double Predicted, double True, bool Renewed)> holdout)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        var known = holdout.Where(h => !double.IsNaN(h.True)).ToArray();
+        var generator = RenewalEvaluation.Evaluate(known.Select(h => (h.True, h.Renewed)).ToArray());
+        text.AppendLine(inv, $"Ground truth on the same holdout ({known.Length} of {holdout.Count} outcomes found in the truth file):");
+        text.AppendLine(inv, $"the generator's own probabilities: AUC {F(generator.Auc)}, log-loss {F(generator.LogLoss)}, Brier {F(generator.Brier)}, max calib. gap (n>={RenewalEvaluation.MinimumBinForGap}) {F(generator.MaxCalibrationGap)}");
+        Calibration(text, "generator's probabilities", generator);
+        text.AppendLine("The model's deciles against the generator's probabilities:");
+        text.AppendLine("  bin        count  mean predicted  mean true  observed  |predicted - true|");
+        foreach (var bin in known.GroupBy(h => Math.Min(RenewalEvaluation.Bins - 1, (int)Math.Floor(h.Predicted * RenewalEvaluation.Bins))).OrderBy(g => g.Key))
+        {
+            double predicted = bin.Average(h => h.Predicted), truth = bin.Average(h => h.True), observed = bin.Average(h => h.Renewed ? 1.0 : 0.0);
+            text.AppendLine(inv, $"  {bin.Key / 10.0:0.0}-{(bin.Key + 1) / 10.0:0.0}  {bin.Count(),6}  {predicted,14:0.000}  {truth,9:0.000}  {observed,8:0.000}  {Math.Abs(predicted - truth):0.000}");
+        }
+        return text.ToString();
     }
 
     /// <summary>The figures of a trained model as plain text.</summary>

@@ -169,6 +169,31 @@ public sealed class RenewalFeatureTests
     }
 
     [Fact]
+    public void SharesCountOnlyTheDaysSinceTheFirstRecordedUse()
+    {
+        // A customer of 400 days whose use is on record only from 20 days ago (tracking connected then): 10 of 40 seats
+        // active on each of those days reads as 0.25 over every window, not as 20 days of use thinned over 90 or 180.
+        var signals = S.Steady(seats: 40);
+        var tracked = RenewalHistory.None with { Days = S.Days(0, 20, activeUsers: 10), FirstActiveDay = S.Today.AddDays(-19) };
+        var f = RenewalFeatures.Build(new RenewalFeatureInput(signals, S.Score(signals), null, 24_000m, S.Today.AddDays(90), tracked));
+        Assert.Equal(0.25, f[RenewalFeatures.ActiveShare30Days], 9);
+        Assert.Equal(0.25, f[RenewalFeatures.ActiveShare90Days], 9);
+        Assert.Equal(0.25, f[RenewalFeatures.ActiveShare180Days], 9);
+        Assert.Equal(0, f[RenewalFeatures.ActiveShareTrend]);
+
+        // Use recorded long before the window: the idle days within it count as idle.
+        var lapsed = tracked with { FirstActiveDay = S.Today.AddDays(-300) };
+        f = RenewalFeatures.Build(new RenewalFeatureInput(signals, S.Score(signals), null, 24_000m, S.Today.AddDays(90), lapsed));
+        Assert.Equal(200 / 1200.0, f[RenewalFeatures.ActiveShare30Days], 9);
+        Assert.Equal(200 / 7200.0, f[RenewalFeatures.ActiveShare180Days], 9);
+
+        // The earliest active day of the rollups counts when the first active day given is later (or not given at all).
+        Assert.Equal(S.Today.AddDays(-19), RenewalFeatures.ObservedSince(S.Today.AddDays(-400), null, new Dictionary<DateOnly, int> { [S.Today.AddDays(-19)] = 3, [S.Today.AddDays(-25)] = 0 }));
+        Assert.Equal(S.Today.AddDays(-400), RenewalFeatures.ObservedSince(S.Today.AddDays(-400), null, new Dictionary<DateOnly, int>()));
+        Assert.Equal(S.Today.AddDays(-10), RenewalFeatures.ObservedSince(S.Today.AddDays(-10), S.Today.AddDays(-50), new Dictionary<DateOnly, int>()));
+    }
+
+    [Fact]
     public void TheModelSeesEveryFeatureButTheOnboardingOnesInVectorOrder()
     {
         var values = Enumerable.Range(0, RenewalFeatures.Count).Select(i => (double)i).ToArray();
