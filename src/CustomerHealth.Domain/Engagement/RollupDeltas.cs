@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace CustomerHealth.Domain.Engagement;
 
 /// <summary>What a set of newly stored events adds to one user's day.</summary>
@@ -16,25 +18,35 @@ public static class RollupDeltas
     /// <summary>Groups events by user-day and by key-feature-day, sorted by key so writers lock rows in one order.</summary>
     public static (IReadOnlyList<UserDayDelta> Users, IReadOnlyList<FeatureDayDelta> Features) From(IEnumerable<UsageEvent> events, EventCatalogue catalogue)
     {
+        // One hash lookup per event and key (the value updated in place), and one sort of plain arrays: this runs on the
+        // single SQLite writer for every event of a group, so it is kept cheap.
         var users = new Dictionary<(string, DateOnly, string), (int Events, int Active)>();
         var features = new Dictionary<(string, DateOnly, string), int>();
         foreach (var e in events)
         {
             var day = e.Day;
-            var userKey = (e.AccountId, day, e.UserId);
-            users.TryGetValue(userKey, out var u);
-            users[userKey] = (u.Events + 1, u.Active + (catalogue.IsActive(e.EventName) ? 1 : 0));
-            if (catalogue.IsKeyFeature(e.EventName))
-            {
-                var featureKey = (e.AccountId, day, e.EventName);
-                features[featureKey] = features.GetValueOrDefault(featureKey) + 1;
-            }
+            ref var u = ref CollectionsMarshal.GetValueRefOrAddDefault(users, (e.AccountId, day, e.UserId), out _);
+            u.Events++;
+            if (catalogue.IsActive(e.EventName)) u.Active++;
+            if (catalogue.IsKeyFeature(e.EventName)) CollectionsMarshal.GetValueRefOrAddDefault(features, (e.AccountId, day, e.EventName), out _)++;
         }
-        return (
-            users.Select(kv => new UserDayDelta(kv.Key.Item1, kv.Key.Item2, kv.Key.Item3, kv.Value.Events, kv.Value.Active))
-                .OrderBy(d => d.AccountId, StringComparer.Ordinal).ThenBy(d => d.Day).ThenBy(d => d.UserId, StringComparer.Ordinal).ToArray(),
-            features.Select(kv => new FeatureDayDelta(kv.Key.Item1, kv.Key.Item2, kv.Key.Item3, kv.Value))
-                .OrderBy(d => d.AccountId, StringComparer.Ordinal).ThenBy(d => d.Day).ThenBy(d => d.Feature, StringComparer.Ordinal).ToArray());
+        var userDeltas = new UserDayDelta[users.Count];
+        var i = 0;
+        foreach (var (key, value) in users) userDeltas[i++] = new UserDayDelta(key.Item1, key.Item2, key.Item3, value.Events, value.Active);
+        Array.Sort(userDeltas, static (x, y) => Compare(x.AccountId, x.Day, x.UserId, y.AccountId, y.Day, y.UserId));
+        var featureDeltas = new FeatureDayDelta[features.Count];
+        i = 0;
+        foreach (var (key, value) in features) featureDeltas[i++] = new FeatureDayDelta(key.Item1, key.Item2, key.Item3, value);
+        Array.Sort(featureDeltas, static (x, y) => Compare(x.AccountId, x.Day, x.Feature, y.AccountId, y.Day, y.Feature));
+        return (userDeltas, featureDeltas);
+    }
+
+    private static int Compare(string account1, DateOnly day1, string name1, string account2, DateOnly day2, string name2)
+    {
+        var c = string.CompareOrdinal(account1, account2);
+        if (c != 0) return c;
+        c = day1.CompareTo(day2);
+        return c != 0 ? c : string.CompareOrdinal(name1, name2);
     }
 
     /// <summary>

@@ -29,6 +29,12 @@ internal sealed class SqliteRollupWriter : RollupWriter
         RETURNING events, active_events
         """;
 
+    private const string InsertUserDaySql = """
+        INSERT INTO user_daily_activity (account_id, day, user_id, events, active_events)
+        VALUES (@account_id, @day, @user_id, @events, @active_events)
+        ON CONFLICT (account_id, day, user_id) DO NOTHING
+        """;
+
     private const string AddAccountDaySql = """
         INSERT INTO account_daily_usage (account_id, day, events, users, active_users)
         VALUES (@account_id, @day, @events, @users, @active_users)
@@ -86,12 +92,26 @@ internal sealed class SqliteRollupWriter : RollupWriter
     {
         var sqlite = (SqliteConnection)connection;
         var after = new (UserDayDelta, int, int)[deltas.Count];
+        using (var insert = new SqliteStatement(sqlite, InsertUserDaySql))
         using (var users = new SqliteStatement(sqlite, AddUserDaySql))
         {
             var (account, day, user, events, active) = (users.Parameter("@account_id"), users.Parameter("@day"), users.Parameter("@user_id"), users.Parameter("@events"), users.Parameter("@active_events"));
+            var (newAccount, newDay, newUser, newEvents, newActive) = (insert.Parameter("@account_id"), insert.Parameter("@day"), insert.Parameter("@user_id"), insert.Parameter("@events"), insert.Parameter("@active_events"));
             for (var i = 0; i < deltas.Count; i++)
             {
                 var d = deltas[i];
+                // A user-day not stored yet is inserted and its totals are the delta's; only a stored one needs the
+                // upsert that returns its totals (SQLite buffers a RETURNING statement's rows, which costs more than the insert).
+                insert.Bind(newAccount, d.AccountId);
+                insert.Bind(newDay, d.Day);
+                insert.Bind(newUser, d.UserId);
+                insert.Bind(newEvents, d.Events);
+                insert.Bind(newActive, d.ActiveEvents);
+                if (insert.Execute() == 1)
+                {
+                    after[i] = (d, d.Events, d.ActiveEvents);
+                    continue;
+                }
                 users.Bind(account, d.AccountId);
                 users.Bind(day, d.Day);
                 users.Bind(user, d.UserId);
