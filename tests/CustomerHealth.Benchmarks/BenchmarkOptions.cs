@@ -24,6 +24,7 @@ public sealed record BenchmarkOptions
     public int Seed { get; init; } = 42;
     public string SqliteSynchronous { get; init; } = "FULL";
     public int WarmupEvents { get; init; } = 200_000;
+    public int Rounds { get; init; } = 1;
 
     public const string Usage = """
         Usage: dotnet run -c Release --project tests/CustomerHealth.Benchmarks -- [options]
@@ -39,6 +40,8 @@ public sealed record BenchmarkOptions
           --sqlite-synchronous MODE         OFF, NORMAL, FULL or EXTRA, for the service and the baseline (default FULL)
           --warmup N                        events streamed into a scratch database first, unmeasured, so the JIT has compiled
                                             the service path (default 200000; 0 measures a cold process)
+          --rounds N                        measured rounds per database, each on a fresh database: the service, then the
+                                            baseline (default 1); with more than one, the goals are judged on the medians
 
         PostgreSQL runs when CUSTOMERHEALTH_BENCH_POSTGRES (or else CUSTOMERHEALTH_TEST_POSTGRES) holds a connection string
         of a user who may create databases; the run creates customerhealth_bench_<guid> and drops it afterwards.
@@ -63,6 +66,7 @@ public sealed record BenchmarkOptions
                 "--seed" => options with { Seed = ParseCount(name, value, 0, int.MaxValue) },
                 "--sqlite-synchronous" => options with { SqliteSynchronous = ParseSynchronous(value) },
                 "--warmup" => options with { WarmupEvents = ParseCount(name, value, 0, 10_000_000) },
+                "--rounds" => options with { Rounds = ParseCount(name, value, 1, 20) },
                 _ => throw new ArgumentException($"unknown option '{name}'"),
             };
         }

@@ -5,6 +5,9 @@ namespace CustomerHealth.Benchmarks;
 /// <summary>The figures of one database engine: the service through the stream, the baseline, and whether the run was clean.</summary>
 internal sealed record ProviderResult(string Provider, string Engine, IngestionResult Service, BaselineResult Baseline, StoredCounts Stored, IReadOnlyList<string> Failures)
 {
+    /// <summary>Which measured round this is (1-based; see <c>--rounds</c>).</summary>
+    public int Round { get; init; } = 1;
+
     public double Ratio => Service.EventsPerSecond / Baseline.RowsPerSecond;
 }
 

@@ -62,8 +62,11 @@ var results = new List<ProviderResult>();
 if (options.Provider is ProviderChoice.All or ProviderChoice.Sqlite)
 {
     await using (var scratch = new SqliteBenchmarkDatabase(options.SqliteSynchronous)) await runner.WarmUpAsync(scratch, cancel.Token);
-    await using var sqlite = new SqliteBenchmarkDatabase(options.SqliteSynchronous);
-    results.Add(await runner.RunAsync(sqlite, cancel.Token));
+    for (var round = 1; round <= options.Rounds; round++)
+    {
+        await using var sqlite = new SqliteBenchmarkDatabase(options.SqliteSynchronous);
+        results.Add(await runner.RunAsync(sqlite, cancel.Token) with { Round = round });
+    }
 }
 if (options.Provider is ProviderChoice.All or ProviderChoice.PostgreSql)
 {
@@ -78,8 +81,11 @@ if (options.Provider is ProviderChoice.All or ProviderChoice.PostgreSql)
             await using var scratch = await PostgreSqlBenchmarkDatabase.CreateAsync(postgres, cancel.Token);
             await runner.WarmUpAsync(scratch, cancel.Token);
         }
-        await using var database = await PostgreSqlBenchmarkDatabase.CreateAsync(postgres, cancel.Token);
-        results.Add(await runner.RunAsync(database, cancel.Token));
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            await using var database = await PostgreSqlBenchmarkDatabase.CreateAsync(postgres, cancel.Token);
+            results.Add(await runner.RunAsync(database, cancel.Token) with { Round = round });
+        }
     }
 }
 
