@@ -40,9 +40,12 @@ public static class RenewalEvaluation
     public static double Brier(IReadOnlyList<(double Probability, bool Renewed)> cases) =>
         cases.Average(c => Math.Pow(c.Probability - (c.Renewed ? 1 : 0), 2));
 
+    /// <summary>The decile a probability falls in (0 to <see cref="Bins"/> − 1; 1.0 in the last one).</summary>
+    public static int BinOf(double probability) => Math.Min(Bins - 1, (int)Math.Floor(Math.Clamp(probability, 0, 1) * Bins));
+
     /// <summary>Deciles of predicted probability (the last one includes 1.0), only those holding a case.</summary>
     public static IReadOnlyList<CalibrationBin> Calibration(IReadOnlyList<(double Probability, bool Renewed)> cases) =>
-        cases.GroupBy(c => Math.Min(Bins - 1, (int)Math.Floor(Math.Clamp(c.Probability, 0, 1) * Bins)))
+        cases.GroupBy(c => BinOf(c.Probability))
             .OrderBy(g => g.Key)
             .Select(g => new CalibrationBin(g.Key / (double)Bins, (g.Key + 1) / (double)Bins, g.Count(), g.Average(c => c.Probability), g.Average(c => c.Renewed ? 1.0 : 0.0)))
             .ToArray();

@@ -95,28 +95,30 @@ internal sealed class SqliteRollupWriter : RollupWriter
         using (var insert = new SqliteStatement(sqlite, InsertUserDaySql))
         using (var users = new SqliteStatement(sqlite, AddUserDaySql))
         {
-            var (account, day, user, events, active) = (users.Parameter("@account_id"), users.Parameter("@day"), users.Parameter("@user_id"), users.Parameter("@events"), users.Parameter("@active_events"));
-            var (newAccount, newDay, newUser, newEvents, newActive) = (insert.Parameter("@account_id"), insert.Parameter("@day"), insert.Parameter("@user_id"), insert.Parameter("@events"), insert.Parameter("@active_events"));
+            // Both statements take the same parameters in the same order, so one set of positions serves both.
+            var at = (Account: insert.Parameter("@account_id"), Day: insert.Parameter("@day"), User: insert.Parameter("@user_id"), Events: insert.Parameter("@events"), Active: insert.Parameter("@active_events"));
+            if ((users.Parameter("@account_id"), users.Parameter("@day"), users.Parameter("@user_id"), users.Parameter("@events"), users.Parameter("@active_events")) != at)
+                throw new InvalidOperationException("The user-day insert and upsert must list their parameters in the same order.");
+            void Bind(SqliteStatement statement, UserDayDelta d)
+            {
+                statement.Bind(at.Account, d.AccountId);
+                statement.Bind(at.Day, d.Day);
+                statement.Bind(at.User, d.UserId);
+                statement.Bind(at.Events, d.Events);
+                statement.Bind(at.Active, d.ActiveEvents);
+            }
             for (var i = 0; i < deltas.Count; i++)
             {
                 var d = deltas[i];
                 // A user-day not stored yet is inserted and its totals are the delta's; only a stored one needs the
                 // upsert that returns its totals (SQLite buffers a RETURNING statement's rows, which costs more than the insert).
-                insert.Bind(newAccount, d.AccountId);
-                insert.Bind(newDay, d.Day);
-                insert.Bind(newUser, d.UserId);
-                insert.Bind(newEvents, d.Events);
-                insert.Bind(newActive, d.ActiveEvents);
+                Bind(insert, d);
                 if (insert.Execute() == 1)
                 {
                     after[i] = (d, d.Events, d.ActiveEvents);
                     continue;
                 }
-                users.Bind(account, d.AccountId);
-                users.Bind(day, d.Day);
-                users.Bind(user, d.UserId);
-                users.Bind(events, d.Events);
-                users.Bind(active, d.ActiveEvents);
+                Bind(users, d);
                 var (eventsAfter, activeAfter) = users.ExecuteReturningPair();
                 after[i] = (d, checked((int)eventsAfter), checked((int)activeAfter));
             }

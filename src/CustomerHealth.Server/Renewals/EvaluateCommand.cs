@@ -108,7 +108,7 @@ public static class EvaluateCommand
         Calibration(text, "generator's probabilities", generator);
         text.AppendLine("The model's deciles against the generator's probabilities:");
         text.AppendLine("  bin        count  mean predicted  mean true  observed  |predicted - true|");
-        foreach (var bin in known.GroupBy(h => Math.Min(RenewalEvaluation.Bins - 1, (int)Math.Floor(h.Predicted * RenewalEvaluation.Bins))).OrderBy(g => g.Key))
+        foreach (var bin in known.GroupBy(h => RenewalEvaluation.BinOf(h.Predicted)).OrderBy(g => g.Key))
         {
             double predicted = bin.Average(h => h.Predicted), truth = bin.Average(h => h.True), observed = bin.Average(h => h.Renewed ? 1.0 : 0.0);
             text.AppendLine(inv, $"  {bin.Key / 10.0:0.0}-{(bin.Key + 1) / 10.0:0.0}  {bin.Count(),6}  {predicted,14:0.000}  {truth,9:0.000}  {observed,8:0.000}  {Math.Abs(predicted - truth):0.000}");
