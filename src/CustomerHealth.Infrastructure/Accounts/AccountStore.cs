@@ -73,7 +73,7 @@ public sealed class AccountStore(CustomerHealthDbContext db, TimeProvider clock,
         return new Page<Account>(rows.Take(pageSize).ToArray(), rows.Count > pageSize, total);
     }
 
-    /// <summary>Deletes the account and, through the database's cascades, everything that belongs to it.</summary>
+    /// <summary>Deletes the account and everything that belongs to it: through the database's cascades, and its usage events and user-days itself.</summary>
     public async Task<(bool Deleted, int DeletedContracts)> DeleteAccountAsync(string accountId, CancellationToken ct)
     {
         var strategy = db.Database.CreateExecutionStrategy();
@@ -82,6 +82,11 @@ public sealed class AccountStore(CustomerHealthDbContext db, TimeProvider clock,
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var contracts = await db.Contracts.CountAsync(c => c.AccountId == accountId, ct);
             var deleted = await db.Accounts.Where(a => a.Id == accountId).ExecuteDeleteAsync(ct);
+            // Usage events and user-days have no foreign key on PostgreSQL (CustomerHealthDbContext). Deleting the account
+            // row first waits for any ingestion or rebuild holding it (FOR KEY SHARE) and keeps new ones out, so these
+            // see all its rows; elsewhere the cascade has already removed them.
+            await db.UsageEvents.Where(e => e.AccountId == accountId).ExecuteDeleteAsync(ct);
+            await db.UserDailyActivity.Where(u => u.AccountId == accountId).ExecuteDeleteAsync(ct);
             await transaction.CommitAsync(ct);
             return (deleted > 0, deleted > 0 ? contracts : 0);
         });

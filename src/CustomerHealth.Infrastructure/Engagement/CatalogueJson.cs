@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CustomerHealth.Domain.Engagement;
@@ -16,8 +18,26 @@ internal static class CatalogueJson
         return new EventCatalogue(stored.Select(s => new CatalogueEntry(s.Name, s.Active, s.KeyFeature, s.FirstValue, s.Description)), version, updatedAt, updatedBy);
     }
 
-    public static string? SerializeProperties(IReadOnlyDictionary<string, string> properties) =>
-        properties.Count == 0 ? null : JsonSerializer.Serialize(properties as Dictionary<string, string> ?? new Dictionary<string, string>(properties), EngagementJsonContext.Default.DictionaryStringString);
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_propertiesBuffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_propertiesWriter;
+
+    /// <summary>
+    /// The properties as a JSON object (null when there are none), written straight from the caller's map: this runs once
+    /// per ingested event, so it neither copies the map into a dictionary nor allocates a writer per call.
+    /// </summary>
+    public static string? SerializeProperties(IReadOnlyDictionary<string, string> properties)
+    {
+        if (properties.Count == 0) return null;
+        var buffer = t_propertiesBuffer ??= new ArrayBufferWriter<byte>(256);
+        buffer.ResetWrittenCount();
+        var writer = t_propertiesWriter ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        foreach (var (name, value) in properties) writer.WriteString(name, value);
+        writer.WriteEndObject();
+        writer.Flush();
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 }
 
 internal sealed record StoredEntry(

@@ -32,7 +32,7 @@ public sealed class CheckedBatch
 /// either a batch's events and their rollup increments are committed together, or nothing of the batch is. Deduplicates
 /// by (source, event id), so a retried batch stores nothing twice.
 /// </summary>
-public sealed class EventIngestor(CustomerHealthDbContext db, DatabaseOptions options, EventRules rules, TimeProvider clock)
+public sealed class EventIngestor(CustomerHealthDbContext db, DatabaseOptions options, EventRules rules, TimeProvider clock, RepeatedEventSightings sightings)
 {
     private const int MaxAttempts = 3;
     private readonly RollupWriter _writer = RollupWriter.For(options.Provider);
@@ -85,11 +85,21 @@ public sealed class EventIngestor(CustomerHealthDbContext db, DatabaseOptions op
     /// </summary>
     public async Task<IReadOnlyList<EventBatchOutcome>> IngestAsync(IReadOnlyList<CheckedBatch> batches, CancellationToken ct)
     {
+        // Where the writer can, the events go in without first looking for those already stored: a repeat then fails the
+        // insert, the transaction rolls back, and the batches are written again with the lookup. Lookups go on while
+        // they keep finding repeats (a caller resending batches), and stop after a group that had none.
+        var lookUpFirst = !_writer.CanInsertWithoutLookup || sightings.Recent;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await IngestOnceAsync(batches, ct);
+                return await IngestOnceAsync(batches, lookUpFirst, ct);
+            }
+            catch (DbException ex) when (!lookUpFirst && _writer.IsStoredEventConflict(ex) && !ct.IsCancellationRequested)
+            {
+                sightings.Saw();
+                lookUpFirst = true;
+                db.ChangeTracker.Clear();
             }
             catch (DbException ex) when (attempt < MaxAttempts && !ct.IsCancellationRequested && ex is not { IsTransient: true })
             {
@@ -100,7 +110,7 @@ public sealed class EventIngestor(CustomerHealthDbContext db, DatabaseOptions op
         }
     }
 
-    private async Task<IReadOnlyList<EventBatchOutcome>> IngestOnceAsync(IReadOnlyList<CheckedBatch> batches, CancellationToken ct)
+    private async Task<IReadOnlyList<EventBatchOutcome>> IngestOnceAsync(IReadOnlyList<CheckedBatch> batches, bool lookUpFirst, CancellationToken ct)
     {
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
@@ -110,10 +120,15 @@ public sealed class EventIngestor(CustomerHealthDbContext db, DatabaseOptions op
             var dbTransaction = transaction.GetDbTransaction();
             var now = clock.GetUtcNow().UtcDateTime;
             var catalogue = await _writer.ReadCatalogueAsync(connection, dbTransaction, ct);
-            var known = await KnownAccountsAsync(batches.SelectMany(b => b.Candidates).Select(c => c.Event.AccountId), ct);
+            var accountIds = batches.SelectMany(b => b.Candidates).Select(c => c.Event.AccountId).Distinct(StringComparer.Ordinal).ToArray();
+            var known = await _writer.LockKnownAccountsAsync(connection, dbTransaction, accountIds, ct) ?? await KnownAccountsAsync(accountIds, ct);
 
             var outcomes = new EventBatchOutcome[batches.Count];
             var inserted = new List<UsageEvent>();
+            // Without the lookup, a repeat of an event that an earlier batch of this group holds is found here instead.
+            var inGroup = lookUpFirst ? null : new HashSet<(string Source, string EventId)>();
+            var unlooked = lookUpFirst ? null : new List<(string Source, EventToWrite Event)>();
+            var repeatsFound = false;
             for (var b = 0; b < batches.Count; b++)
             {
                 var batch = batches[b];
@@ -126,27 +141,36 @@ public sealed class EventIngestor(CustomerHealthDbContext db, DatabaseOptions op
                     var e = candidate.Event;
                     if (!known.Contains(e.AccountId))
                         rejections.Add(new EventRejection(candidate.Index, e.EventId, EventRejectionReason.UnknownAccount, $"account_id '{e.AccountId}' names no stored account"));
-                    else if (!seen.Add(e.EventId))
+                    else if (!seen.Add(e.EventId) || inGroup?.Add((batch.Source, e.EventId)) == false)
                         duplicates++;
                     else
                         toWrite.Add(candidate);
                 }
 
                 var accepted = 0;
-                if (toWrite.Count > 0)
+                if (unlooked is not null)
+                {
+                    accepted = toWrite.Count;
+                    unlooked.AddRange(toWrite.Select(w => (batch.Source, w)));
+                    inserted.AddRange(toWrite.Select(w => w.Event));
+                }
+                else if (toWrite.Count > 0)
                 {
                     var positions = await _writer.InsertEventsAsync(connection, dbTransaction, batch.Source, toWrite, now, ct);
                     accepted = positions.Count;
                     duplicates += toWrite.Count - positions.Count;
+                    repeatsFound |= positions.Count < toWrite.Count;
                     inserted.AddRange(positions.Select(i => toWrite[i].Event));
                 }
                 rejections.Sort((x, y) => x.Index.CompareTo(y.Index));
                 outcomes[b] = new EventBatchOutcome(accepted, duplicates, rejections);
             }
+            if (unlooked is { Count: > 0 }) await _writer.InsertNewEventsAsync(connection, dbTransaction, unlooked, now, ct);
 
             // Rollups are sums, so the increments of all the batches are added at once.
             await AddToRollupsAsync(connection, dbTransaction, inserted, catalogue, now, ct);
             await transaction.CommitAsync(ct);
+            if (lookUpFirst && !repeatsFound) sightings.NoneFound();
             return outcomes;
         });
     }
@@ -164,11 +188,26 @@ public sealed class EventIngestor(CustomerHealthDbContext db, DatabaseOptions op
         await _writer.MarkHealthDirtyAsync(connection, transaction, accounts.Select(a => a.AccountId).ToArray(), now, ct);
     }
 
-    private async Task<HashSet<string>> KnownAccountsAsync(IEnumerable<string> accountIds, CancellationToken ct)
+    private async Task<HashSet<string>> KnownAccountsAsync(string[] ids, CancellationToken ct)
     {
-        var ids = accountIds.Distinct(StringComparer.Ordinal).ToArray();
         if (ids.Length == 0) return [];
         var known = await db.Accounts.AsNoTracking().Where(a => ids.Contains(a.Id)).Select(a => a.Id).ToListAsync(ct);
         return known.ToHashSet(StringComparer.Ordinal);
     }
+}
+
+/// <summary>
+/// Whether ingestion has lately met events that were already stored (callers resending batches), shared by the writers:
+/// while it has, the writers look for stored events before inserting instead of inserting first and writing the group
+/// again when one turns out stored.
+/// </summary>
+public sealed class RepeatedEventSightings
+{
+    private volatile bool _recent;
+
+    public bool Recent => _recent;
+
+    internal void Saw() => _recent = true;
+
+    internal void NoneFound() => _recent = false;
 }

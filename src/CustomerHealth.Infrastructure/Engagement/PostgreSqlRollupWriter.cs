@@ -13,12 +13,46 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
 {
     public override string ReadCatalogueSql => "SELECT version, entries FROM event_catalogue WHERE id = 1 FOR SHARE";
 
+    public override async Task<HashSet<string>?> LockKnownAccountsAsync(DbConnection connection, DbTransaction transaction, string[] accountIds, CancellationToken ct)
+    {
+        // usage_events has no foreign key to accounts here (it cost a checked lookup per event; migration
+        // EventsWithoutAccountKey): this lock is what keeps an account from being deleted while its events go in, and
+        // the deletion, which waits for it, then removes them (AccountStore.DeleteAccountAsync). KEY SHARE does not
+        // block other writers or changes to an account's other columns.
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        if (accountIds.Length == 0) return known;
+        const string sql = "SELECT account_id FROM accounts WHERE account_id = ANY(@account_ids) FOR KEY SHARE";
+        await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+        command.Parameters.AddWithValue("account_ids", accountIds);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) known.Add(reader.GetString(0));
+        return known;
+    }
+
+    public override bool CanInsertWithoutLookup => true;
+
+    public override bool IsStoredEventConflict(DbException exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: EventKey };
+
+    private const string EventKey = "PK_usage_events";
+
+    private const string CopyEventsSql =
+        "COPY usage_events (source, event_id, account_id, user_id, event_name, occurred_at, day, quantity, properties, received_at) FROM STDIN (FORMAT BINARY)";
+
+    public override async Task InsertNewEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<(string Source, EventToWrite Event)> events, DateTime receivedAt, CancellationToken ct)
+    {
+        // One binary COPY for the whole group. Looking for each event first cost about as much as the COPY itself (one
+        // probe of the primary key per event, measured); an event that turns out stored fails the COPY on that key instead.
+        await using var copy = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(CopyEventsSql, ct);
+        foreach (var (source, e) in events) await WriteRowAsync(copy, source, e, receivedAt, ct);
+        await copy.CompleteAsync(ct);
+    }
+
     public override async Task<IReadOnlyList<int>> InsertEventsAsync(DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<EventToWrite> events, DateTime receivedAt, CancellationToken ct)
     {
-        // The events already stored (usually none) are looked up first, and the others go in by binary COPY, several
-        // times cheaper per row than INSERT ... ON CONFLICT. A concurrent writer storing one of the same events between
-        // the two steps makes the COPY fail on the primary key; the ingestor then writes the batches again, and the
-        // lookup finds it.
+        // The events already stored are looked up first, and the others go in by binary COPY, several times cheaper per
+        // row than INSERT ... ON CONFLICT. A concurrent writer storing one of the same events between the two steps makes
+        // the COPY fail on the primary key; the ingestor then writes the batches again, and the lookup finds it.
         var npgsql = (NpgsqlConnection)connection;
         var stored = new HashSet<string>(StringComparer.Ordinal);
         // One primary-key probe per event id, whatever the statistics say: written as "event_id = ANY(@event_ids)", a table
@@ -37,31 +71,35 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
         }
 
         var inserted = new List<int>(events.Count);
-        await using (var copy = await npgsql.BeginBinaryImportAsync(
-            "COPY usage_events (source, event_id, account_id, user_id, event_name, occurred_at, day, quantity, properties, received_at) FROM STDIN (FORMAT BINARY)", ct))
+        await using (var copy = await npgsql.BeginBinaryImportAsync(CopyEventsSql, ct))
         {
             for (var i = 0; i < events.Count; i++)
             {
-                var e = events[i].Event;
-                if (stored.Contains(e.EventId)) continue;
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(source, NpgsqlDbType.Varchar, ct);
-                await copy.WriteAsync(e.EventId, NpgsqlDbType.Varchar, ct);
-                await copy.WriteAsync(e.AccountId, NpgsqlDbType.Varchar, ct);
-                await copy.WriteAsync(e.UserId, NpgsqlDbType.Varchar, ct);
-                await copy.WriteAsync(e.EventName, NpgsqlDbType.Varchar, ct);
-                await copy.WriteAsync(e.OccurredAt!.Value, NpgsqlDbType.TimestampTz, ct);
-                await copy.WriteAsync(e.Day, NpgsqlDbType.Date, ct);
-                if (e.Quantity is { } quantity) await copy.WriteAsync(quantity, NpgsqlDbType.Double, ct);
-                else await copy.WriteNullAsync(ct);
-                if (events[i].PropertiesJson is { } json) await copy.WriteAsync(json, NpgsqlDbType.Text, ct);
-                else await copy.WriteNullAsync(ct);
-                await copy.WriteAsync(receivedAt, NpgsqlDbType.TimestampTz, ct);
+                if (stored.Contains(events[i].Event.EventId)) continue;
+                await WriteRowAsync(copy, source, events[i], receivedAt, ct);
                 inserted.Add(i);
             }
             await copy.CompleteAsync(ct);
         }
         return inserted;
+    }
+
+    private static async Task WriteRowAsync(NpgsqlBinaryImporter copy, string source, EventToWrite row, DateTime receivedAt, CancellationToken ct)
+    {
+        var e = row.Event;
+        await copy.StartRowAsync(ct);
+        await copy.WriteAsync(source, NpgsqlDbType.Varchar, ct);
+        await copy.WriteAsync(e.EventId, NpgsqlDbType.Varchar, ct);
+        await copy.WriteAsync(e.AccountId, NpgsqlDbType.Varchar, ct);
+        await copy.WriteAsync(e.UserId, NpgsqlDbType.Varchar, ct);
+        await copy.WriteAsync(e.EventName, NpgsqlDbType.Varchar, ct);
+        await copy.WriteAsync(e.OccurredAt!.Value, NpgsqlDbType.TimestampTz, ct);
+        await copy.WriteAsync(e.Day, NpgsqlDbType.Date, ct);
+        if (e.Quantity is { } quantity) await copy.WriteAsync(quantity, NpgsqlDbType.Double, ct);
+        else await copy.WriteNullAsync(ct);
+        if (row.PropertiesJson is { } json) await copy.WriteAsync(json, NpgsqlDbType.Text, ct);
+        else await copy.WriteNullAsync(ct);
+        await copy.WriteAsync(receivedAt, NpgsqlDbType.TimestampTz, ct);
     }
 
     private static readonly string DayNumber = ActiveDaySql.PostgreSqlDayNumber("d.day");

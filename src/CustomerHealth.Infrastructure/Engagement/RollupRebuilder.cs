@@ -1,5 +1,6 @@
 using System.Data.Common;
 using CustomerHealth.Domain.Engagement;
+using Npgsql;
 
 namespace CustomerHealth.Infrastructure.Engagement;
 
@@ -14,6 +15,11 @@ internal static class RollupRebuilder
     public static async Task<long> RebuildAsync(DbConnection connection, DbTransaction transaction, EventCatalogue catalogue, string? accountId, DateOnly from, DateOnly to, CancellationToken ct)
     {
         var scope = accountId is null ? "day >= @from AND day <= @to" : "day >= @from AND day <= @to AND account_id = @account_id";
+
+        // On PostgreSQL user_daily_activity has no foreign key to accounts (CustomerHealthDbContext): the accounts whose
+        // rows are rebuilt are locked against deletion first, as ingestion does.
+        if (connection is NpgsqlConnection)
+            await RunAsync(accountId is null ? "SELECT 1 FROM accounts FOR KEY SHARE" : "SELECT 1 FROM accounts WHERE account_id = @account_id FOR KEY SHARE");
 
         foreach (var table in new[] { "account_feature_daily_usage", "account_daily_usage", "user_daily_activity" })
             await RunAsync($"DELETE FROM {table} WHERE {scope}");

@@ -39,6 +39,27 @@ internal abstract class RollupWriter
         return CatalogueJson.Deserialize(reader.GetString(1), reader.GetInt64(0), null, null);
     }
 
+    /// <summary>
+    /// Reads which of <paramref name="accountIds"/> name stored accounts and locks them against deletion until the
+    /// transaction ends, for a writer whose event tables have no foreign key to <c>accounts</c> (PostgreSQL); null where
+    /// the foreign keys guard them and a plain read is enough.
+    /// </summary>
+    public virtual Task<HashSet<string>?> LockKnownAccountsAsync(DbConnection connection, DbTransaction transaction, string[] accountIds, CancellationToken ct) =>
+        Task.FromResult<HashSet<string>?>(null);
+
+    /// <summary>
+    /// True when the writer can insert events without looking for stored ones first (<see cref="InsertNewEventsAsync"/>):
+    /// a stored one then fails the insert with an error that <see cref="IsStoredEventConflict"/> recognises.
+    /// </summary>
+    public virtual bool CanInsertWithoutLookup => false;
+
+    /// <summary>Inserts events none of which may be stored yet (see <see cref="CanInsertWithoutLookup"/>).</summary>
+    public virtual Task InsertNewEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<(string Source, EventToWrite Event)> events, DateTime receivedAt, CancellationToken ct) =>
+        throw new NotSupportedException($"{GetType().Name} looks for stored events before inserting.");
+
+    /// <summary>True when <paramref name="exception"/> says that an event inserted by <see cref="InsertNewEventsAsync"/> was already stored.</summary>
+    public virtual bool IsStoredEventConflict(DbException exception) => false;
+
     /// <summary>Inserts the events that are not stored yet; returns the positions (in <paramref name="events"/>) of those inserted.</summary>
     public abstract Task<IReadOnlyList<int>> InsertEventsAsync(DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<EventToWrite> events, DateTime receivedAt, CancellationToken ct);
 

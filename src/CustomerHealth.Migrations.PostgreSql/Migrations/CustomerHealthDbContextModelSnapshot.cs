@@ -434,6 +434,8 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                     b.HasKey("AccountId", "Day");
 
                     b.ToTable("account_daily_usage", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 80);
                 });
 
             modelBuilder.Entity("CustomerHealth.Infrastructure.Engagement.AccountFeatureDailyUsage", b =>
@@ -459,6 +461,8 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                     b.HasKey("AccountId", "Day", "Feature");
 
                     b.ToTable("account_feature_daily_usage", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 80);
                 });
 
             modelBuilder.Entity("CustomerHealth.Infrastructure.Engagement.EventCatalogueRow", b =>
@@ -613,6 +617,8 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                     b.HasKey("AccountId", "Day", "UserId");
 
                     b.ToTable("user_daily_activity", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 90);
                 });
 
             modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthAuditRow", b =>
@@ -1317,25 +1323,7 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("CustomerHealth.Infrastructure.Engagement.UsageEventRow", b =>
-                {
-                    b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
-                        .WithMany()
-                        .HasForeignKey("AccountId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("CustomerHealth.Infrastructure.Engagement.UserActiveDays", b =>
-                {
-                    b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
-                        .WithMany()
-                        .HasForeignKey("AccountId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("CustomerHealth.Infrastructure.Engagement.UserDailyActivity", b =>
                 {
                     b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
                         .WithMany()
