@@ -89,6 +89,28 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
     }
 
     [Fact]
+    public async Task StoredEventsResentAmongNewOnesAreDuplicatesAndTheNewOnesGoIn()
+    {
+        await GivenAccounts("mixed");
+        await Ingest(Batch(Event("mixed-1", "mixed"), Event("mixed-2", "mixed", "u2")));
+
+        // Stored events, new ones and an unknown account in one batch; then batches after it, new and resent again.
+        var mixed = await Ingest(Batch(Event("mixed-1", "mixed"), Event("mixed-3", "mixed", "u3"), Event("mixed-2", "mixed", "u2"), Event("mixed-4", "nobody"), Event("mixed-5", "mixed")));
+        var fresh = await Ingest(Batch(Event("mixed-6", "mixed", "u6"), Event("mixed-7", "mixed", "u7")));
+        var again = await Ingest(Batch(Event("mixed-7", "mixed", "u7"), Event("mixed-8", "mixed", "u8")));
+        var freshAgain = await Ingest(Batch(Event("mixed-9", "mixed", "u9")));
+
+        Assert.Equal((2, 2, 1), (mixed.Accepted, mixed.Duplicates, mixed.Rejected));
+        Assert.Equal(3, mixed.Rejections.Single().Index);
+        Assert.Equal((2, 0, 0), (fresh.Accepted, fresh.Duplicates, fresh.Rejected));
+        Assert.Equal((1, 1, 0), (again.Accepted, again.Duplicates, again.Rejected));
+        Assert.Equal((1, 0, 0), (freshAgain.Accepted, freshAgain.Duplicates, freshAgain.Rejected));
+        Assert.Equal(8, await Service.RawEventCount("mixed"));
+        Assert.Equal((8L, 7), ((await Usage("mixed")).Single().Events, (await Usage("mixed")).Single().Users));
+        await AssertRollupsEqualARebuild("mixed");
+    }
+
+    [Fact]
     public async Task EventIdsAreUniquePerSourceAndRepeatsInsideABatchCountOnce()
     {
         await GivenAccounts("dedupe");
@@ -443,6 +465,33 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
         await RejectsField("end_date", () => Engagement.GetDailyUsageAsync(new() { AccountId = "ghost", StartDate = Build.Date("2026-01-31"), EndDate = Build.Date("2026-01-01") }, cancellationToken: Ct).ResponseAsync);
         await RejectsField("end_date", () => Engagement.GetDailyUsageAsync(new() { AccountId = "ghost", StartDate = Build.Date("2024-01-01"), EndDate = Build.Date("2026-01-01") }, cancellationToken: Ct).ResponseAsync);
         await RejectsField("start_date", () => Engagement.GetDailyUsageAsync(new() { AccountId = "ghost", EndDate = Build.Date("2026-01-01") }, cancellationToken: Ct).ResponseAsync);
+    }
+
+    [Fact]
+    public async Task AnAccountDeletedWhileItsEventsStreamInKeepsNoneOfThem()
+    {
+        await GivenAccounts("racing");
+        using var call = Engagement.StreamEvents(cancellationToken: Ct);
+        var answers = new List<EventBatchResult>();
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var answer in call.ResponseStream.ReadAllAsync(Ct)) answers.Add(answer.Result);
+        }, Ct);
+        for (var b = 0; b < 40; b++)
+        {
+            await call.RequestStream.WriteAsync(StreamBatch(b, Enumerable.Range(0, 25).Select(i => Event($"race-{b}-{i}", "racing", $"user{i}")).ToArray()), Ct);
+            if (b == 10) await Accounts.DeleteAccountAsync(new() { AccountId = "racing" }, cancellationToken: Ct);
+        }
+        await call.RequestStream.CompleteAsync();
+        await reading;
+
+        // Every batch was stored before the deletion (and deleted with the account) or rejected after it: nothing stays.
+        Assert.Equal(40, answers.Count);
+        Assert.All(answers, a => Assert.Equal(25, a.Accepted + a.Rejected));
+        Assert.All(answers.Where(a => a.Rejected > 0), a => Assert.All(a.Rejections, r => Assert.Equal(EventRejectionReason.UnknownAccount, r.Reason)));
+        Assert.Equal(25, answers[^1].Rejected);
+        Assert.Equal(0, await Service.RawEventCount("racing"));
+        Assert.Empty(await Service.RollupSnapshot("racing"));
     }
 
     [Fact]
