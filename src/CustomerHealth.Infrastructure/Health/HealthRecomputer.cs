@@ -155,7 +155,10 @@ public sealed class HealthRecomputer(
     public async Task<IReadOnlyList<HealthScoreRow>> ComputeAsync(IReadOnlyCollection<string> accountIds, DateTimeOffset asOf, CancellationToken ct) =>
         await ComputeAsync(accountIds, asOf, (await scorecards.GetCurrentAsync(ct)).Scorecard, ct);
 
-    private async Task<IReadOnlyList<HealthScoreRow>> ComputeAsync(IReadOnlyCollection<string> accountIds, DateTimeOffset asOf, Scorecard scorecard, CancellationToken ct)
+    private Task<IReadOnlyList<HealthScoreRow>> ComputeAsync(IReadOnlyCollection<string> accountIds, DateTimeOffset asOf, Scorecard scorecard, CancellationToken ct) =>
+        db.InOneSnapshotAsync(() => ComputeFromOneSnapshotAsync(accountIds, asOf, scorecard, ct), ct);
+
+    private async Task<IReadOnlyList<HealthScoreRow>> ComputeFromOneSnapshotAsync(IReadOnlyCollection<string> accountIds, DateTimeOffset asOf, Scorecard scorecard, CancellationToken ct)
     {
         var read = await signals.ReadAsync(accountIds, asOf, scorecard.UsageHistoryDays, ct);
         if (read.Count == 0) return [];

@@ -2,6 +2,7 @@ using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Health;
 using CustomerHealth.Domain.Renewals;
 using CustomerHealth.Infrastructure.Health;
+using CustomerHealth.Infrastructure.Persistence;
 
 namespace CustomerHealth.Infrastructure.Renewals;
 
@@ -19,7 +20,7 @@ public sealed record RenewalFeatureRow(RenewalFeatureRequest Request, RenewalFea
 /// same way). Nothing recorded after the instant can reach a row. Requests of accounts
 /// that no longer exist are left out.
 /// </summary>
-public sealed class RenewalFeatureReader(SignalReader signals, RenewalHistoryReader histories, ScorecardStore scorecards)
+public sealed class RenewalFeatureReader(CustomerHealthDbContext db, SignalReader signals, RenewalHistoryReader histories, ScorecardStore scorecards)
 {
     public const int BatchSize = 500;
     public const int ScoreChangeDays = 30;
@@ -37,9 +38,11 @@ public sealed class RenewalFeatureReader(SignalReader signals, RenewalHistoryRea
             }
             var historyDays = chunk.Max(r => scorecardsAt[r.AsOf].UsageHistoryDays);
             // The daily rollups of the longer history come with the signals (the score reads only its own windows of them).
-            var now = await signals.ReadManyAsync(chunk.Select(r => new SignalRequest(r.AccountId, r.AsOf)).ToArray(), Math.Max(historyDays, RenewalHistory.UsageDays), ct);
-            var history = await histories.ReadManyAsync(chunk.Select(r => new SignalRequest(r.AccountId, r.AsOf)).ToArray(), ct);
-            var before = await signals.ReadManyAsync(chunk.Select(r => new SignalRequest(r.AccountId, r.AsOf.AddDays(-ScoreChangeDays))).ToArray(), historyDays, ct);
+            // All three reads of a chunk see one committed state (ConsistentReads).
+            var (now, history, before) = await db.InOneSnapshotAsync(async () => (
+                await signals.ReadManyAsync(chunk.Select(r => new SignalRequest(r.AccountId, r.AsOf)).ToArray(), Math.Max(historyDays, RenewalHistory.UsageDays), ct),
+                await histories.ReadManyAsync(chunk.Select(r => new SignalRequest(r.AccountId, r.AsOf)).ToArray(), ct),
+                await signals.ReadManyAsync(chunk.Select(r => new SignalRequest(r.AccountId, r.AsOf.AddDays(-ScoreChangeDays))).ToArray(), historyDays, ct)), ct);
             for (var i = 0; i < chunk.Length; i++)
             {
                 if (now[i] is not { } read) continue;
