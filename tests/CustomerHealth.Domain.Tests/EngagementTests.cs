@@ -112,6 +112,33 @@ public sealed class RollupDeltasTests
     }
 
     [Fact]
+    public void DeltasComeInOrdinalKeyOrderWhateverTheOrderOfTheEvents()
+    {
+        var catalogue = new EventCatalogue([new CatalogueEntry("login", true, true, false, null), new CatalogueEntry("Export", false, true, false, null)]);
+        var random = new Random(7);
+        // Ids that a culture-aware or case-insensitive order would sort differently, days and names interleaved.
+        string[] accounts = ["b", "B", "a-2", "a10", "a2", "ä"], users = ["zed", "Ann", "ann", "bob"], names = ["login", "Export", "view"];
+        var events = Enumerable.Range(0, 400).Select(_ => At(users[random.Next(users.Length)], names[random.Next(names.Length)], 1 + random.Next(5), account: accounts[random.Next(accounts.Length)])).ToArray();
+
+        var (users1, features) = RollupDeltas.From(events, catalogue);
+
+        var expectedUsers = events.GroupBy(e => (e.AccountId, e.Day, e.UserId))
+            .Select(g => new UserDayDelta(g.Key.AccountId, g.Key.Day, g.Key.UserId, g.Count(), g.Count(e => e.EventName == "login")))
+            .OrderBy(d => d.AccountId, StringComparer.Ordinal).ThenBy(d => d.Day).ThenBy(d => d.UserId, StringComparer.Ordinal);
+        Assert.Equal(expectedUsers, users1);
+        var expectedFeatures = events.Where(e => e.EventName != "view").GroupBy(e => (e.AccountId, e.Day, e.EventName))
+            .Select(g => new FeatureDayDelta(g.Key.AccountId, g.Key.Day, g.Key.EventName, g.Count()))
+            .OrderBy(d => d.AccountId, StringComparer.Ordinal).ThenBy(d => d.Day).ThenBy(d => d.Feature, StringComparer.Ordinal);
+        Assert.Equal(expectedFeatures, features);
+
+        var accountDays = RollupDeltas.ForAccounts(users1.Select(d => (d, d.Events, d.ActiveEvents)));
+        var expectedAccountDays = users1.GroupBy(d => (d.AccountId, d.Day))
+            .Select(g => new AccountDayDelta(g.Key.AccountId, g.Key.Day, g.Sum(d => d.Events), g.Count(), g.Count(d => d.ActiveEvents > 0)))
+            .OrderBy(d => d.AccountId, StringComparer.Ordinal).ThenBy(d => d.Day);
+        Assert.Equal(expectedAccountDays, accountDays);
+    }
+
+    [Fact]
     public void AccountDaysCountUsersOnlyWhenTheirDayRowIsNewOrNewlyActive()
     {
         var day = new DateOnly(2026, 3, 2);

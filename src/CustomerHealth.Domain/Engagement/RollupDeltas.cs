@@ -30,23 +30,51 @@ public static class RollupDeltas
             if (catalogue.IsActive(e.EventName)) u.Active++;
             if (catalogue.IsKeyFeature(e.EventName)) CollectionsMarshal.GetValueRefOrAddDefault(features, (e.AccountId, day, e.EventName), out _)++;
         }
+        // Sorted by (account, day, name) through each account's rank among the accounts present: the comparisons are
+        // integers but for two rows of one account-day, and the account ids (often long, with long shared prefixes) are
+        // compared only once per distinct account.
+        var ranks = AccountRanks(users.Keys.Select(k => k.Item1).Concat(features.Keys.Select(k => k.Item1)));
+        var userKeys = new SortKey[users.Count];
         var userDeltas = new UserDayDelta[users.Count];
         var i = 0;
-        foreach (var (key, value) in users) userDeltas[i++] = new UserDayDelta(key.Item1, key.Item2, key.Item3, value.Events, value.Active);
-        Array.Sort(userDeltas, static (x, y) => Compare(x.AccountId, x.Day, x.UserId, y.AccountId, y.Day, y.UserId));
+        foreach (var (key, value) in users)
+        {
+            userKeys[i] = new SortKey(ranks[key.Item1], key.Item2.DayNumber, key.Item3);
+            userDeltas[i++] = new UserDayDelta(key.Item1, key.Item2, key.Item3, value.Events, value.Active);
+        }
+        Array.Sort(userKeys, userDeltas);
+        var featureKeys = new SortKey[features.Count];
         var featureDeltas = new FeatureDayDelta[features.Count];
         i = 0;
-        foreach (var (key, value) in features) featureDeltas[i++] = new FeatureDayDelta(key.Item1, key.Item2, key.Item3, value);
-        Array.Sort(featureDeltas, static (x, y) => Compare(x.AccountId, x.Day, x.Feature, y.AccountId, y.Day, y.Feature));
+        foreach (var (key, value) in features)
+        {
+            featureKeys[i] = new SortKey(ranks[key.Item1], key.Item2.DayNumber, key.Item3);
+            featureDeltas[i++] = new FeatureDayDelta(key.Item1, key.Item2, key.Item3, value);
+        }
+        Array.Sort(featureKeys, featureDeltas);
         return (userDeltas, featureDeltas);
     }
 
-    private static int Compare(string account1, DateOnly day1, string name1, string account2, DateOnly day2, string name2)
+    /// <summary>Each distinct account id's position in ordinal order.</summary>
+    private static Dictionary<string, int> AccountRanks(IEnumerable<string> accountIds)
     {
-        var c = string.CompareOrdinal(account1, account2);
-        if (c != 0) return c;
-        c = day1.CompareTo(day2);
-        return c != 0 ? c : string.CompareOrdinal(name1, name2);
+        var distinct = accountIds.Distinct(StringComparer.Ordinal).ToArray();
+        Array.Sort(distinct, StringComparer.Ordinal);
+        var ranks = new Dictionary<string, int>(distinct.Length, StringComparer.Ordinal);
+        for (var i = 0; i < distinct.Length; i++) ranks[distinct[i]] = i;
+        return ranks;
+    }
+
+    /// <summary>(account, day, name) order, with the account as its rank (<see cref="AccountRanks"/>).</summary>
+    private readonly record struct SortKey(int Account, int Day, string Name) : IComparable<SortKey>
+    {
+        public int CompareTo(SortKey other)
+        {
+            var c = Account.CompareTo(other.Account);
+            if (c != 0) return c;
+            c = Day.CompareTo(other.Day);
+            return c != 0 ? c : string.CompareOrdinal(Name, other.Name);
+        }
     }
 
     /// <summary>
@@ -55,21 +83,25 @@ public static class RollupDeltas
     /// </summary>
     public static IReadOnlyList<AccountDayDelta> ForAccounts(IEnumerable<(UserDayDelta Delta, int EventsAfter, int ActiveEventsAfter)> applied)
     {
-        var accounts = new Dictionary<(string, DateOnly), AccountDayDelta>();
+        var accounts = new Dictionary<(string, DateOnly), (long Events, int Users, int ActiveUsers)>();
         foreach (var (delta, eventsAfter, activeAfter) in applied)
         {
-            var key = (delta.AccountId, delta.Day);
-            var current = accounts.GetValueOrDefault(key) ?? new AccountDayDelta(delta.AccountId, delta.Day, 0, 0, 0);
-            var newUser = eventsAfter == delta.Events;
-            var newlyActive = BecameActive(delta, activeAfter);
-            accounts[key] = current with
-            {
-                Events = current.Events + delta.Events,
-                Users = current.Users + (newUser ? 1 : 0),
-                ActiveUsers = current.ActiveUsers + (newlyActive ? 1 : 0),
-            };
+            ref var a = ref CollectionsMarshal.GetValueRefOrAddDefault(accounts, (delta.AccountId, delta.Day), out _);
+            a.Events += delta.Events;
+            if (eventsAfter == delta.Events) a.Users++;
+            if (BecameActive(delta, activeAfter)) a.ActiveUsers++;
         }
-        return accounts.Values.OrderBy(a => a.AccountId, StringComparer.Ordinal).ThenBy(a => a.Day).ToArray();
+        var ranks = AccountRanks(accounts.Keys.Select(k => k.Item1));
+        var keys = new SortKey[accounts.Count];
+        var deltas = new AccountDayDelta[accounts.Count];
+        var i = 0;
+        foreach (var (key, value) in accounts)
+        {
+            keys[i] = new SortKey(ranks[key.Item1], key.Item2.DayNumber, "");
+            deltas[i++] = new AccountDayDelta(key.Item1, key.Item2, value.Events, value.Users, value.ActiveUsers);
+        }
+        Array.Sort(keys, deltas);
+        return deltas;
     }
 
     /// <summary>Whether a user-day upsert made the day active: it had no active event before this delta.</summary>

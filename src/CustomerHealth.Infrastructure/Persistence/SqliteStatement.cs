@@ -14,8 +14,8 @@ namespace CustomerHealth.Infrastructure.Persistence;
 /// </summary>
 internal sealed class SqliteStatement : IDisposable
 {
-    private const string InstantFormat = @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF";
-    private const string DayFormat = @"yyyy\-MM\-dd";
+    internal const string InstantFormat = @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF";
+    internal const string DayFormat = @"yyyy\-MM\-dd";
 
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
@@ -45,16 +45,53 @@ internal sealed class SqliteStatement : IDisposable
 
     public void Bind(int index, DateTime value)
     {
-        Span<char> text = stackalloc char[32];
-        if (!value.TryFormat(text, out var length, InstantFormat, CultureInfo.InvariantCulture)) throw new FormatException("An instant did not fit its text form.");
-        Check(raw.sqlite3_bind_text16(_statement, index, text[..length]));
+        Span<char> text = stackalloc char[27];
+        Check(raw.sqlite3_bind_text16(_statement, index, text[..FormatInstant(value, text)]));
     }
 
     public void Bind(int index, DateOnly value)
     {
-        Span<char> text = stackalloc char[16];
-        if (!value.TryFormat(text, out var length, DayFormat, CultureInfo.InvariantCulture)) throw new FormatException("A day did not fit its text form.");
-        Check(raw.sqlite3_bind_text16(_statement, index, text[..length]));
+        Span<char> text = stackalloc char[10];
+        Check(raw.sqlite3_bind_text16(_statement, index, text[..FormatDay(value.Year, value.Month, value.Day, text)]));
+    }
+
+    /// <summary>
+    /// <paramref name="value"/> as <see cref="InstantFormat"/> writes it (the fraction's trailing zeros dropped, and the
+    /// point with them when there is none), digit by digit: ingestion binds two instants per event, and the general
+    /// formatter parsing its pattern each time was a measurable share of the writer's time. Tests compare the two.
+    /// </summary>
+    internal static int FormatInstant(DateTime value, Span<char> text)
+    {
+        FormatDay(value.Year, value.Month, value.Day, text);
+        text[10] = ' ';
+        Digits(text.Slice(11, 2), value.Hour);
+        text[13] = ':';
+        Digits(text.Slice(14, 2), value.Minute);
+        text[16] = ':';
+        Digits(text.Slice(17, 2), value.Second);
+        var fraction = (int)(value.Ticks % TimeSpan.TicksPerSecond);
+        if (fraction == 0) return 19;
+        text[19] = '.';
+        Digits(text.Slice(20, 7), fraction);
+        var length = 27;
+        while (text[length - 1] == '0') length--;
+        return length;
+    }
+
+    /// <summary>A day as <see cref="DayFormat"/> writes it.</summary>
+    internal static int FormatDay(int year, int month, int day, Span<char> text)
+    {
+        Digits(text[..4], year);
+        text[4] = '-';
+        Digits(text.Slice(5, 2), month);
+        text[7] = '-';
+        Digits(text.Slice(8, 2), day);
+        return 10;
+    }
+
+    private static void Digits(Span<char> text, int value)
+    {
+        for (var i = text.Length - 1; i >= 0; i--, value /= 10) text[i] = (char)('0' + value % 10);
     }
 
     /// <summary>Runs the statement with the values bound now and resets it; returns the number of rows it changed.</summary>

@@ -65,6 +65,22 @@ public sealed class SqliteStatementTests : IDisposable
     }
 
     [Fact]
+    public void InstantsAndDaysAreWrittenAsTheGeneralFormatterWritesThem()
+    {
+        var random = new Random(11);
+        var instants = new List<DateTime> { DateTime.MinValue, DateTime.MaxValue, DateTime.UnixEpoch, new(2026, 3, 15, 10, 30, 0, 100, DateTimeKind.Utc) };
+        for (var i = 0; i < 20_000; i++) instants.Add(new DateTime(random.NextInt64(DateTime.MaxValue.Ticks), DateTimeKind.Utc));
+        for (var i = 0; i < 2_000; i++) instants.Add(new DateTime(random.NextInt64(DateTime.MaxValue.Ticks) / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond + random.Next(10) * 1_000_000L, DateTimeKind.Utc));
+        Span<char> text = stackalloc char[27];
+        foreach (var instant in instants)
+        {
+            Assert.Equal(instant.ToString(SqliteStatement.InstantFormat, System.Globalization.CultureInfo.InvariantCulture), new string(text[..SqliteStatement.FormatInstant(instant, text)]));
+            var day = DateOnly.FromDateTime(instant);
+            Assert.Equal(day.ToString(SqliteStatement.DayFormat, System.Globalization.CultureInfo.InvariantCulture), new string(text[..SqliteStatement.FormatDay(day.Year, day.Month, day.Day, text)]));
+        }
+    }
+
+    [Fact]
     public void AFailedStepThrowsSqliteExceptionAndLeavesTheStatementReusable()
     {
         using (var index = _connection.CreateCommand())
