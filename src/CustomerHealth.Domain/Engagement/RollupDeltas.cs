@@ -33,7 +33,7 @@ public static class RollupDeltas
         // Sorted by (account, day, name) through each account's rank among the accounts present: the comparisons are
         // integers but for two rows of one account-day, and the account ids (often long, with long shared prefixes) are
         // compared only once per distinct account.
-        var ranks = AccountRanks(users.Keys.Select(k => k.Item1).Concat(features.Keys.Select(k => k.Item1)));
+        var ranks = AccountRanks(users.Keys.Select(k => k.Item1)); // every event has a user-day, so every account is here
         var userKeys = new SortKey[users.Count];
         var userDeltas = new UserDayDelta[users.Count];
         var i = 0;

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.InteropServices;
 using CustomerHealth.Domain.Common;
 using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Infrastructure.Persistence;
@@ -125,15 +126,16 @@ public sealed class EventIngestor(CustomerHealthDbContext db, DatabaseOptions op
 
             var outcomes = new EventBatchOutcome[batches.Count];
             var inserted = new List<UsageEvent>();
-            // Without the lookup, a repeat of an event that an earlier batch of this group holds is found here instead.
-            var inGroup = lookUpFirst ? null : new HashSet<(string Source, string EventId)>();
+            // The event ids of the group so far, per source: a repeat inside a batch, or of an earlier batch of the group,
+            // is the later one's duplicate, found here without the database (and, without the lookup, only here).
+            var inGroup = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
             var unlooked = lookUpFirst ? null : new List<(string Source, EventToWrite Event)>();
             var repeatsFound = false;
             for (var b = 0; b < batches.Count; b++)
             {
                 var batch = batches[b];
                 var rejections = new List<EventRejection>(batch.Rejections);
-                var seen = new HashSet<string>(StringComparer.Ordinal);
+                var seen = CollectionsMarshal.GetValueRefOrAddDefault(inGroup, batch.Source, out _) ??= new HashSet<string>(StringComparer.Ordinal);
                 var toWrite = new List<EventToWrite>(batch.Candidates.Count);
                 var duplicates = 0;
                 foreach (var candidate in batch.Candidates)
@@ -141,7 +143,7 @@ public sealed class EventIngestor(CustomerHealthDbContext db, DatabaseOptions op
                     var e = candidate.Event;
                     if (!known.Contains(e.AccountId))
                         rejections.Add(new EventRejection(candidate.Index, e.EventId, EventRejectionReason.UnknownAccount, $"account_id '{e.AccountId}' names no stored account"));
-                    else if (!seen.Add(e.EventId) || inGroup?.Add((batch.Source, e.EventId)) == false)
+                    else if (!seen.Add(e.EventId))
                         duplicates++;
                     else
                         toWrite.Add(candidate);
