@@ -1,6 +1,7 @@
 using CustomerHealth.Server.Demo;
 using CustomerHealth.Server.Hosting;
 using CustomerHealth.Server.Renewals;
+using CustomerHealth.Server.Security;
 
 var builder = WebApplication.CreateBuilder(DemoMode.Strip(args, out var demo));
 
@@ -10,6 +11,7 @@ builder.AddCustomerHealthOnboarding();
 builder.AddCustomerHealthScoring();
 builder.AddCustomerHealthRenewals();
 builder.AddCustomerHealthGrpc();
+builder.AddCustomerHealthSecurity();
 builder.AddCustomerHealthDemo(demo);
 
 var app = builder.Build();
@@ -28,6 +30,7 @@ if (EvaluateCommand.IsEvaluateCommand(args))
 }
 
 await app.MigrateOnStartupIfConfiguredAsync();
+app.UseCustomerHealthSecurity();
 app.MapCustomerHealthGrpc();
 
 await app.RunAsync();
