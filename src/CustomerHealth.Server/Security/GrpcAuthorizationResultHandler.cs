@@ -3,7 +3,6 @@ using CustomerHealth.Server.Grpc;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.IdentityModel.Tokens;
@@ -22,7 +21,13 @@ public sealed class GrpcAuthorizationResultHandler : IAuthorizationMiddlewareRes
     public const string ReasonExpiredCredentials = "CREDENTIALS_EXPIRED";
     public const string ReasonMissingScope = "SCOPE_MISSING";
 
+    /// <summary>Where the authentication handlers leave why a credential failed (<see cref="RememberFailure"/>).</summary>
+    public static readonly object FailureKey = new();
+
     private readonly AuthorizationMiddlewareResultHandler _default = new();
+
+    /// <summary>Keeps an authentication failure for the answer (ASP.NET Core keeps only successes).</summary>
+    public static void RememberFailure(HttpContext context, Exception failure) => context.Items[FailureKey] = failure;
 
     public Task HandleAsync(
         RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
@@ -35,7 +40,7 @@ public sealed class GrpcAuthorizationResultHandler : IAuthorizationMiddlewareRes
 
     private static Google.Rpc.Status Unauthenticated(HttpContext context)
     {
-        var failure = context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure;
+        var failure = context.Items[FailureKey] as Exception;
         var (reason, message) = failure switch
         {
             null when !context.Request.Headers.Authorization.Any() && context.Connection.ClientCertificate is null =>

@@ -99,6 +99,14 @@ public static class SecurityRegistration
     private static void ConfigureJwt(JwtBearerOptions o, JwtOptions jwt, DevelopmentCredentials? development)
     {
         o.MapInboundClaims = false;
+        o.Events = new JwtBearerEvents
+        {
+            OnAuthenticationFailed = context =>
+            {
+                GrpcAuthorizationResultHandler.RememberFailure(context.HttpContext, context.Exception);
+                return Task.CompletedTask;
+            },
+        };
         o.TokenValidationParameters = new TokenValidationParameters
         {
             ValidateIssuer = true,
@@ -151,7 +159,15 @@ public static class SecurityRegistration
             o.RevocationMode = certificates.CheckRevocation
                 ? System.Security.Cryptography.X509Certificates.X509RevocationMode.Online
                 : System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
-            o.Events = new CertificateAuthenticationEvents { OnCertificateValidated = callers.OnValidatedAsync };
+            o.Events = new CertificateAuthenticationEvents
+            {
+                OnCertificateValidated = callers.OnValidatedAsync,
+                OnAuthenticationFailed = context =>
+                {
+                    GrpcAuthorizationResultHandler.RememberFailure(context.HttpContext, context.Exception);
+                    return Task.CompletedTask;
+                },
+            };
         });
     }
 }
