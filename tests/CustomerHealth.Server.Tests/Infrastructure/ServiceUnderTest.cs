@@ -2,6 +2,7 @@ using CustomerHealth.Infrastructure.Persistence;
 using Grpc.Core;
 using Grpc.Net.Client;
 using CustomerHealth.Server.Demo;
+using CustomerHealth.Server.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -70,8 +71,24 @@ public sealed class ServiceUnderTest : WebApplicationFactory<Program>
             services.AddSingleton<TimeProvider>(Clock);
             // The server's calls to itself (demo mode) go through the test server's in-memory handler.
             services.AddSingleton(sp => new LoopbackChannel(
-                sp.GetRequiredService<IServer>(), () => TestCredentials.AllScopes, () => Server.CreateHandler()));
+                sp.GetRequiredService<IServer>(),
+                () => sp.GetService<DevelopmentCredentials>()?.Mint("demo-loader", Scopes.All, TimeSpan.FromHours(1))
+                    ?? TestCredentials.AllScopes,
+                () => Server.CreateHandler()));
         });
+    }
+
+    /// <summary>
+    /// Serves on a real Kestrel socket instead of the in-memory test server (for TLS and client certificates, which
+    /// the in-memory handler cannot carry), at the addresses the configuration names; returns the first bound one.
+    /// </summary>
+    public Uri StartOnKestrel()
+    {
+        UseKestrel();
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+        return new Uri(addresses.First());
     }
 
     /// <summary>A scope of the server's own services, to look at what the database holds.</summary>
