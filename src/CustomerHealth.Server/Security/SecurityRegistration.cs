@@ -67,10 +67,25 @@ public static class SecurityRegistration
     {
         var options = app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value;
         RefuseOpenNetworkAddresses(options, ListenAddresses.From(app.Configuration));
+        if (app.Configuration.GetValue<int?>(ProbePortKey) is { } probePort) app.Use(OnlyProbesOn(probePort));
         app.UseAuthentication();
         app.UseAuthorization();
         return app;
     }
+
+    /// <summary>
+    /// <c>Probes:Port</c>: a port (its own Kestrel endpoint, cleartext) that serves grpc.health.v1 and nothing else, for
+    /// Kubernetes' gRPC probes, which speak neither TLS nor tokens.
+    /// </summary>
+    public const string ProbePortKey = "Probes:Port";
+
+    private static Func<HttpContext, RequestDelegate, Task> OnlyProbesOn(int port) => (context, next) =>
+    {
+        if (context.Connection.LocalPort != port || context.Request.Path.StartsWithSegments("/grpc.health.v1.Health"))
+            return next(context);
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        return Task.CompletedTask;
+    };
 
     private static void RefuseOpenNetworkAddresses(SecurityOptions options, IReadOnlyList<string> addresses)
     {

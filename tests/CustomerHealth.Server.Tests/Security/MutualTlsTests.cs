@@ -79,7 +79,34 @@ public sealed class MutualTlsTests(SqliteTestDatabase database) : IntegrationTes
             new() { AccountId = "acme" }, new Metadata { { "Authorization", "Bearer " + TestCredentials.AllScopes } }, cancellationToken: Ct));
     }
 
-    private Uri StartServer()
+    [Fact]
+    public async Task TheProbePortServesHealthChecksInCleartextAndNothingElse()
+    {
+        var probePort = Reserve(System.Net.Sockets.TcpListener.Create(0));
+        StartServer(new()
+        {
+            ["Kestrel:Endpoints:Probes:Url"] = $"http://127.0.0.1:{probePort}",
+            ["Kestrel:Endpoints:Probes:Protocols"] = "Http2",
+            ["Probes:Port"] = probePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{probePort}");
+
+        var health = await new global::Grpc.Health.V1.Health.HealthClient(channel).CheckAsync(new(), cancellationToken: Ct);
+        Assert.Equal(global::Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await new AccountService.AccountServiceClient(channel).GetAccountAsync(
+            new() { AccountId = "acme" }, new Metadata { { "Authorization", "Bearer " + TestCredentials.AllScopes } }, cancellationToken: Ct));
+        Assert.Equal(StatusCode.Unimplemented, refused.StatusCode);
+    }
+
+    private static int Reserve(System.Net.Sockets.TcpListener listener)
+    {
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private Uri StartServer(Dictionary<string, string>? extra = null)
     {
         var server = TestCertificates.WritePem(_ca.Server(), _folder, "server");
         var bundle = Path.Combine(_folder, "ca.pem");
@@ -96,6 +123,7 @@ public sealed class MutualTlsTests(SqliteTestDatabase database) : IntegrationTes
             ["Authentication:Certificate:Callers:1:DnsName"] = "crm-sync.internal",
             ["Authentication:Certificate:Callers:1:Scopes:0"] = Scopes.CrmWrite,
         };
+        foreach (var (key, value) in extra ?? []) settings[key] = value;
         var service = new ServiceUnderTest(Database, new ManualClock(DefaultNow), settings: settings);
         _servers.Add(service);
         return service.StartOnKestrel();
