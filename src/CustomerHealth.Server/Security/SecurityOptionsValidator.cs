@@ -18,8 +18,8 @@ public sealed class SecurityOptionsValidator : IValidateOptions<SecurityOptions>
         var certificate = options.Certificate;
         if (certificate.Enabled)
         {
-            if (string.IsNullOrWhiteSpace(certificate.TrustedCaFile) || !File.Exists(certificate.TrustedCaFile))
-                failures.Add("Authentication:Certificate:TrustedCaFile must name an existing PEM file of trusted CAs.");
+            if (string.IsNullOrWhiteSpace(certificate.TrustedCaFile))
+                failures.Add("Authentication:Certificate:TrustedCaFile must name a PEM file of trusted CAs.");
             if (certificate.Callers.Count == 0)
                 failures.Add("Authentication:Certificate:Callers must list at least one caller.");
             for (var i = 0; i < certificate.Callers.Count; i++) failures.AddRange(CheckCaller(i, certificate.Callers[i]));

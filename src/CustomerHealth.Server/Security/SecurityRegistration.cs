@@ -67,6 +67,7 @@ public static class SecurityRegistration
     {
         var options = app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value;
         RefuseOpenNetworkAddresses(options, ListenAddresses.From(app.Configuration));
+        LoadKeysAndTrustNow(app.Services, options);
         if (app.Configuration.GetValue<int?>(ProbePortKey) is { } probePort) app.Use(OnlyProbesOn(probePort));
         app.UseAuthentication();
         app.UseAuthorization();
@@ -86,6 +87,19 @@ public static class SecurityRegistration
         context.Response.StatusCode = StatusCodes.Status404NotFound;
         return Task.CompletedTask;
     };
+
+    /// <summary>
+    /// Reads the signing keys and the client CA bundle before the first call, so a missing or unreadable file stops the
+    /// start instead of failing calls. Only serving needs them: <c>migrate</c> never gets here.
+    /// </summary>
+    private static void LoadKeysAndTrustNow(IServiceProvider services, SecurityOptions options)
+    {
+        if (options.Jwt.IsConfigured || options.UsesDevelopmentCredentials)
+            services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
+        if (options.Certificate.Enabled)
+            services.GetRequiredService<IOptionsMonitor<CertificateAuthenticationOptions>>()
+                .Get(CertificateAuthenticationDefaults.AuthenticationScheme);
+    }
 
     private static void RefuseOpenNetworkAddresses(SecurityOptions options, IReadOnlyList<string> addresses)
     {
@@ -163,11 +177,14 @@ public static class SecurityRegistration
             https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
             https.ClientCertificateValidation = (_, _, _) => true;
         }));
-        var trusted = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
-        trusted.ImportFromPemFile(certificates.TrustedCaFile!);
         var callers = new CertificateCallers(certificates.Callers);
         authentication.AddCertificate(o =>
         {
+            if (!File.Exists(certificates.TrustedCaFile))
+                throw new InvalidOperationException(
+                    $"Authentication:Certificate:TrustedCaFile: the file '{certificates.TrustedCaFile}' does not exist.");
+            var trusted = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            trusted.ImportFromPemFile(certificates.TrustedCaFile);
             o.AllowedCertificateTypes = CertificateTypes.Chained;
             o.ChainTrustValidationMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
             o.CustomTrustStore = trusted;
