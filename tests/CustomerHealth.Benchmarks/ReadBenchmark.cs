@@ -86,11 +86,8 @@ internal static class ReadBenchmark
         // The same read with the read cache off: every call reads the database (the cost of a miss, or of reads spread over
         // more accounts than are read twice within Health:ReadCacheTtl).
         var uncachedCounter = new GrpcStatusCounter();
-        await using (var uncached = await InProcessServer.StartAsync(database.ServerSettings, ct, builder =>
-                     {
-                         ExistingDatabase.HealthOptionsOnly(500)(builder);
-                         builder.Services.AddSingleton(new Infrastructure.Health.HealthReadCache(TimeSpan.Zero));
-                     }, uncachedCounter.AttachTo))
+        await using (var uncached = await InProcessServer.StartAsync(
+                         database.ServerSettings, ct, ExistingDatabase.HealthOptionsOnly(500, TimeSpan.Zero), uncachedCounter.AttachTo))
         {
             await new HealthService.HealthServiceClient(uncached.Channel).GetHealthScoreAsync(request, cancellationToken: ct);
             await Run("HealthService/GetHealthScore, read cache off", uncached.Address, "/customerhealth.v1.HealthService/GetHealthScore", uncachedCounter);

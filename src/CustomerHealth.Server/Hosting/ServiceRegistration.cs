@@ -1,7 +1,6 @@
 using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Infrastructure.Engagement;
 using CustomerHealth.Infrastructure.Health;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Server.Accounts;
 using CustomerHealth.Server.Demo;
@@ -56,7 +55,7 @@ public static class ServiceRegistration
         var options = builder.Configuration.GetSection(HealthOptions.Section).Get<HealthOptions>() ?? new HealthOptions();
         if (options.Explain() is { } problem) throw new InvalidOperationException($"Invalid configuration: {problem}.");
         builder.Services.AddSingleton(options);
-        builder.Services.Replace(ServiceDescriptor.Singleton(new HealthReadCache(options.ReadCacheTtl)));
+        builder.Services.AddSingleton(new HealthReadCache(options.ReadCacheTtl));
         builder.Services.AddHostedService<HealthWorker>();
         return builder;
     }
