@@ -62,8 +62,8 @@ internal sealed class InProcessServer : IAsyncDisposable
         builder.AddCustomerHealthGrpc();
         configure?.Invoke(builder);
         // Program.cs registers the health read cache with the health worker (AddCustomerHealthScoring), left out here.
-        builder.Services.AddSingleton(sp =>
-            new HealthReadCache(sp.GetService<HealthOptions>()?.ReadCacheTtl ?? HealthReadCache.DefaultTimeToLive));
+        builder.Services.AddSingleton(sp => new HealthReadCache(
+            sp.GetService<HealthOptions>()?.ReadCacheTtl ?? HealthReadCache.DefaultTimeToLive, sp.GetRequiredService<TimeProvider>()));
 
         var app = builder.Build();
         try
