@@ -63,7 +63,8 @@ internal sealed class InProcessServer : IAsyncDisposable
         configure?.Invoke(builder);
         // Program.cs registers the health read cache with the health worker (AddCustomerHealthScoring), left out here.
         builder.Services.AddSingleton(sp => new HealthReadCache(
-            sp.GetService<HealthOptions>()?.ReadCacheTtl ?? HealthReadCache.DefaultTimeToLive, sp.GetRequiredService<TimeProvider>()));
+            sp.GetService<HealthOptions>()?.ReadCacheTtl ?? HealthReadCache.DefaultTimeToLive,
+            sp.GetRequiredService<TimeProvider>()));
 
         var app = builder.Build();
         try

@@ -33,7 +33,8 @@ public sealed class CheckedBatch
 /// either a batch's events and their rollup increments are committed together, or nothing of the batch is. Deduplicates
 /// by (source, event id), so a retried batch stores nothing twice.
 /// </summary>
-public sealed class EventIngestor(CustomerHealthDbContext db, DatabaseOptions options, TimeProvider clock, RepeatedEventSightings sightings)
+public sealed class EventIngestor(
+    CustomerHealthDbContext db, DatabaseOptions options, TimeProvider clock, RepeatedEventSightings sightings)
 {
     private const int MaxAttempts = 3;
     private readonly RollupWriter _writer = RollupWriter.For(options.Provider);

@@ -9,7 +9,8 @@ namespace CustomerHealth.Infrastructure.Health;
 /// Freshness. Every write of this process that can change an account's answer (a recompute storing scores, an override set
 /// or cleared, the account deleted) invalidates it after committing, so this replica reads its own writes. Writes made by
 /// another replica are seen once the entry ages out: an entry lives at most <see cref="TimeToLive"/> (by the clock's
-/// timestamps, which go on when a test holds its wall-clock time still), and never past the end of the override it shows.
+/// timestamps, which go on when a test holds its wall-clock time still), and never past the end of the override it
+/// shows.
 /// </para>
 /// <para>
 /// Races. A reader takes a <see cref="Ticket"/> before it queries and stores its answer with that ticket; an invalidation
@@ -93,7 +94,8 @@ public sealed class HealthReadCache
         _entries.AddOrUpdate(accountId, _ => { added = true; return entry; }, (_, _) => entry);
         if (!added) return;
         var count = Interlocked.Increment(ref _count);
-        if (count > MaxEntries || (count > SweepAbove && _clock.GetTimestamp() >= Volatile.Read(ref _nextSweep))) Sweep();
+        if (count > MaxEntries || (count > SweepAbove && _clock.GetTimestamp() >= Volatile.Read(ref _nextSweep)))
+            Sweep();
     }
 
     /// <summary>After a committed write that changes these accounts' answers.</summary>

@@ -3,10 +3,10 @@ using CustomerHealth.Infrastructure.Coordination;
 namespace CustomerHealth.Server.Hosting;
 
 /// <summary>
-/// The loop of a background job that one replica at a time runs: every <c>interval</c> (timed by <c>clock</c>), take or
-/// renew the lease, and run a pass while holding it. A failed pass is logged and tried again at the next tick (the work
-/// it left stays queued); the lease is given up when the loop ends; cancellation ends the loop quietly, whether the host
-/// stops or never started.
+/// The loop of a background job that one replica at a time runs: every <c>interval</c> (timed by <c>clock</c>), take
+/// or renew the lease, and run a pass while holding it. A failed pass is logged and tried again at the next tick (the
+/// work it left stays queued); the lease is given up when the loop ends; cancellation ends the loop quietly, whether
+/// the host stops or never started.
 /// </summary>
 internal static class LeasedLoop
 {

@@ -55,7 +55,8 @@ public static class ServiceRegistration
         var options = builder.Configuration.GetSection(HealthOptions.Section).Get<HealthOptions>() ?? new HealthOptions();
         if (options.Explain() is { } problem) throw new InvalidOperationException($"Invalid configuration: {problem}.");
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(sp => new HealthReadCache(options.ReadCacheTtl, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp =>
+            new HealthReadCache(options.ReadCacheTtl, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddHostedService<HealthWorker>();
         return builder;
     }

@@ -22,14 +22,16 @@ public sealed class OnboardingOptions
 /// the one holding the lease <see cref="ReplicaLeases.Names.OnboardingEvaluation"/> does it.
 /// </summary>
 public sealed class OnboardingWorker(
-    IServiceScopeFactory scopes, OnboardingOptions options, TimeProvider clock, ReplicaLeases leases, ILogger<OnboardingWorker> logger)
+    IServiceScopeFactory scopes, OnboardingOptions options, TimeProvider clock, ReplicaLeases leases,
+    ILogger<OnboardingWorker> logger)
     : BackgroundService
 {
     private TimeSpan LeaseLength => ReplicaLeases.LengthFor(options.EvaluationInterval);
 
     // A failed pass leaves the queue entries, so the next one evaluates them again.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        LeasedLoop.RunAsync(leases, clock, ReplicaLeases.Names.OnboardingEvaluation, options.EvaluationInterval, LeaseLength, PassAsync, logger, "Onboarding evaluation", stoppingToken);
+        LeasedLoop.RunAsync(leases, clock, ReplicaLeases.Names.OnboardingEvaluation, options.EvaluationInterval,
+            LeaseLength, PassAsync, logger, "Onboarding evaluation", stoppingToken);
 
     private async Task PassAsync(CancellationToken stoppingToken)
     {

@@ -106,15 +106,16 @@ public sealed class RenewalWorker(IServiceScopeFactory scopes, RenewalOptions op
 /// several replicas, the holder of the lease <see cref="ReplicaLeases.Names.RenewalTraining"/> trains.
 /// </summary>
 public sealed class RenewalTrainingWorker(
-    IServiceScopeFactory scopes, RenewalOptions options, TimeProvider clock, ReplicaLeases leases, ILogger<RenewalTrainingWorker> logger)
+    IServiceScopeFactory scopes, RenewalOptions options, TimeProvider clock, ReplicaLeases leases,
+    ILogger<RenewalTrainingWorker> logger)
     : BackgroundService
 {
     /// <summary>Long enough to cover a training run, so that no other replica starts one meanwhile.</summary>
     private TimeSpan LeaseLength => ReplicaLeases.LengthFor(options.AutoTrainCheckInterval, atLeast: TimeSpan.FromMinutes(15));
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        LeasedLoop.RunAsync(leases, clock, ReplicaLeases.Names.RenewalTraining, options.AutoTrainCheckInterval, LeaseLength, CheckAsync, logger,
-            "Automatic renewal model training", stoppingToken);
+        LeasedLoop.RunAsync(leases, clock, ReplicaLeases.Names.RenewalTraining, options.AutoTrainCheckInterval,
+            LeaseLength, CheckAsync, logger, "Automatic renewal model training", stoppingToken);
 
     private async Task CheckAsync(CancellationToken stoppingToken)
     {

@@ -152,18 +152,20 @@ public abstract class RenewalModelTests<TDatabase>(TDatabase database) : Renewal
         Assert.False(next.Models[0].Serving);
     }
 
-    /// <summary>Instants on different days: the reader counts distinct users and features per pair, in memory.</summary>
+    /// <summary>Instants on different days: the reader counts distinct users and features per pair.</summary>
     [Fact]
     public Task SignalsReadForManyInstantsAtOnceAreThoseReadOneInstantAtATime() =>
-        AssertReadAtOnceIsReadOneInstantAtATime([DefaultNow, DefaultNow.AddDays(-9).AddHours(-3), DefaultNow.AddDays(-40)]);
+        AssertReadAtOnceIsReadOneInstantAtATime(
+            [DefaultNow, DefaultNow.AddDays(-9).AddHours(-3), DefaultNow.AddDays(-40)]);
 
     /// <summary>
-    /// Instants of one day: the database counts distinct users and features for the whole set, as for one instant, while
-    /// NPS answers, tickets and the last touchpoint are still taken per pair.
+    /// Instants of one day: the database counts distinct users and features for the whole set, as for one instant,
+    /// while NPS answers, tickets and the last touchpoint are still taken per pair.
     /// </summary>
     [Fact]
     public Task SignalsReadForManyInstantsOfOneDayAreThoseReadOneInstantAtATime() =>
-        AssertReadAtOnceIsReadOneInstantAtATime([DefaultNow, DefaultNow.AddHours(-9), DefaultNow.AddHours(-10).AddMinutes(-29)]);
+        AssertReadAtOnceIsReadOneInstantAtATime(
+            [DefaultNow, DefaultNow.AddHours(-9), DefaultNow.AddHours(-10).AddMinutes(-29)]);
 
     private async Task AssertReadAtOnceIsReadOneInstantAtATime(DateTimeOffset[] instants)
     {
