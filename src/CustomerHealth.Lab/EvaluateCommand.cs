@@ -46,7 +46,7 @@ public static class EvaluateCommand
             if (leadDays is < 1 or > 365) return await LabCommandLine.RefuseAsync("--lead-days must be 1 to 365");
             if (truthFolder is not null && !File.Exists(Path.Combine(truthFolder, "renewals.csv")))
             {
-                return await LabCommandLine.RefuseAsync($"--truth {truthFolder}: no renewals.csv (made by generate --truth)");
+                return await LabCommandLine.RefuseAsync($"--truth {truthFolder}: no renewals.csv (generate makes it)");
             }
             var app = Program.Compose(ServerCommandLine.Configuration(parse));
             return await RunAsync(app, leadDays, parse.GetValue(features), truthFolder);

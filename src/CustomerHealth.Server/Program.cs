@@ -1,16 +1,16 @@
 using CustomerHealth.Server.Hosting;
 
-// The command line (--help prints it): serving is the default, migrate applies the migrations and exits, --demo fills an
-// empty database with a demo portfolio; every other argument is configuration (--Key value, --Key=value).
+// The command line (--help prints it): serving is the default, migrate applies the migrations and exits, --demo fills
+// an empty database with a demo portfolio; every other argument is configuration (--Key value, --Key=value).
 return await ServerCommandLine.Create(Program.Compose).InvokeAsync(args);
 
 /// <summary>
-/// The entry point (visible to the integration tests' WebApplicationFactory) and the service's composition, which the lab
-/// tools (src/CustomerHealth.Lab) host too.
+/// The entry point (visible to the integration tests' WebApplicationFactory) and the service's composition, which the
+/// lab tools (src/CustomerHealth.Lab) host too.
 /// </summary>
 public partial class Program
 {
-    /// <summary>The service from its building blocks, one call each; <paramref name="configuration"/> is command-line configuration.</summary>
+    /// <summary>The service from its building blocks, one call each, with command-line configuration.</summary>
     public static WebApplication Compose(string[] configuration, bool demo = false)
     {
         var builder = WebApplication.CreateBuilder(configuration);

@@ -38,8 +38,9 @@ public sealed class PortfolioLoader(CallInvoker invoker, ILogger? logger = null)
     /// <summary>Events per stream message.</summary>
     public int BatchSize { get; init; } = 2_000;
 
-    /// <param name="written">Called with each account once it is written, one call at a time (the lab tools write its ground truth).</param>
-    public async Task<LoadReport> LoadAsync(IEnumerable<SyntheticAccount> accounts, string source, Action<SyntheticAccount>? written, CancellationToken ct)
+    /// <param name="written">Called with each account once written, one call at a time (for ground truth).</param>
+    public async Task<LoadReport> LoadAsync(
+        IEnumerable<SyntheticAccount> accounts, string source, Action<SyntheticAccount>? written, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         await EnsureCatalogueAsync(ct);

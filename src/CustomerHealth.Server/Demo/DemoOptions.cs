@@ -2,8 +2,9 @@ namespace CustomerHealth.Server.Demo;
 
 /// <summary>
 /// Demo mode (<c>Demo:*</c>, or <c>--demo</c> on the command line): fill an empty database with a synthetic portfolio
-/// (account ids <c>demo-000001</c> on). The server writes no ground truth; the lab tools make it from the same settings:
-/// <c>generate --write none --accounts 200 --seed 42 --activity-days 90 --prefix demo-</c> on the same UTC day.
+/// (account ids <c>demo-000001</c> on). The server writes no ground truth; the lab tools make it from the same
+/// settings, on the same UTC day:
+/// <c>generate --write none --accounts 200 --seed 42 --activity-days 90 --prefix demo-</c>.
 /// </summary>
 public sealed class DemoOptions
 {

@@ -9,13 +9,17 @@ namespace CustomerHealth.Server.Demo;
 /// </summary>
 public static class PortfolioSeeding
 {
-    public static async Task<LoadReport> RunAsync(CallInvoker invoker, PortfolioOptions options, ILogger logger, CancellationToken ct)
+    public static async Task<LoadReport> RunAsync(
+        CallInvoker invoker, PortfolioOptions options, ILogger logger, CancellationToken ct)
     {
         logger.LogInformation("Writing a synthetic portfolio of {Accounts} accounts (seed {Seed}, {ActivityDays} days of activity up to {Today}) through the gRPC API.",
             options.Accounts, options.Seed, options.ActivityDays, options.Today);
-        var report = await new PortfolioLoader(invoker, logger).LoadAsync(PortfolioGenerator.Generate(options), options.Source, written: null, ct);
+        var report = await new PortfolioLoader(invoker, logger)
+            .LoadAsync(PortfolioGenerator.Generate(options), options.Source, written: null, ct);
         logger.LogInformation(
-            "Synthetic portfolio written in {Seconds:0.0} s: {Accounts} accounts, {Contracts} contracts, {Outcomes} renewal outcomes, {Events} events ({Duplicates} already there, {Rate:0} events/s), {Nps} NPS answers, {Tickets} tickets, {Touchpoints} touchpoints, {Milestones} milestones.",
+            "Synthetic portfolio written in {Seconds:0.0} s: {Accounts} accounts, {Contracts} contracts, {Outcomes} " +
+            "renewal outcomes, {Events} events ({Duplicates} already there, {Rate:0} events/s), {Nps} NPS answers, " +
+            "{Tickets} tickets, {Touchpoints} touchpoints, {Milestones} milestones.",
             report.Elapsed.TotalSeconds, report.Accounts, report.Contracts, report.Outcomes, report.EventsAccepted, report.EventsDuplicate, report.EventsPerSecond,
             report.NpsResponses, report.Tickets, report.Touchpoints, report.Milestones);
         return report;

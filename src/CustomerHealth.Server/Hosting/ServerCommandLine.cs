@@ -16,7 +16,7 @@ public static class ServerCommandLine
         example --Database:Provider PostgreSql, --ConnectionStrings:CustomerHealth "Host=...", --contentRoot=DIR.
         """;
 
-    /// <param name="compose">Builds the service from configuration arguments; the flag asks for the demo portfolio.</param>
+    /// <param name="compose">Builds the service from configuration arguments; the flag asks for the demo.</param>
     public static RootCommand Create(Func<string[], bool, WebApplication> compose)
     {
         var demo = new Option<bool>("--demo")
@@ -43,14 +43,18 @@ public static class ServerCommandLine
     }
 
     /// <summary>
-    /// Parses and runs; a command line it cannot read prints the errors and the usage, exit code 2. The host handles stop
-    /// signals and exceptions, as without a command-line library: no response files (an argument starting with @ stays
-    /// configuration), no handler of its own for Ctrl+C, no catch-all for exceptions.
+    /// Parses and runs; a command line it cannot read prints the errors and the usage, exit code 2. The host handles
+    /// stop signals and exceptions, as without a command-line library: no response files (an argument starting with @
+    /// stays configuration), no handler of its own for Ctrl+C, no catch-all for exceptions.
     /// </summary>
     public static async Task<int> InvokeAsync(this Command command, string[] args)
     {
         var parse = command.ParseArguments(args);
-        var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+        var invocation = new InvocationConfiguration
+        {
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null,
+        };
         var code = await parse.InvokeAsync(invocation);
         return parse.Errors.Count > 0 ? 2 : code;
     }

@@ -100,7 +100,7 @@ public static class ServiceRegistration
     }
 
     /// <summary>
-    /// The loopback channel (the demo and the lab's generate command write through the server's own API) and, with <c>--demo</c> or
+    /// The loopback channel (the demo and the generate command write through the server's own API) and, with <c>--demo</c> or
     /// <c>Demo:Enabled</c>, the service that fills an empty database with a demo portfolio (<c>Demo:*</c>).
     /// </summary>
     public static WebApplicationBuilder AddCustomerHealthDemo(this WebApplicationBuilder builder, bool demoSwitch)

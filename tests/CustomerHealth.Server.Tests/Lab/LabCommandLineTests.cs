@@ -30,7 +30,8 @@ public sealed class LabCommandLineTests
         Assert.Equal("data/truth", parse.GetValue<string>("--truth"));
         string[] configuration =
         [
-            "--Database:Provider", "PostgreSql", "--ConnectionStrings:CustomerHealth", "Host=db", "--contentRoot=/srv/lab",
+            "--Database:Provider", "PostgreSql", "--ConnectionStrings:CustomerHealth", "Host=db",
+            "--contentRoot=/srv/lab",
         ];
         Assert.Equal(configuration, ServerCommandLine.Configuration(parse));
     }
