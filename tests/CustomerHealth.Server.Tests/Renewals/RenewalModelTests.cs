@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using CustomerHealth.Domain.Engagement;
-using CustomerHealth.Server.Demo;
+using CustomerHealth.Lab;
 using CustomerHealth.Server.Tests.Infrastructure;
 using CustomerHealth.Synthetic;
 using CustomerHealth.V1;
