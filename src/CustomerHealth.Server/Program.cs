@@ -1,40 +1,33 @@
-using CustomerHealth.Server.Demo;
 using CustomerHealth.Server.Hosting;
-using CustomerHealth.Server.Renewals;
 using CustomerHealth.Server.Security;
 
-var builder = WebApplication.CreateBuilder(DemoMode.Strip(args, out var demo));
+// The command line (--help prints it): serving is the default, migrate applies the migrations and exits, --demo fills
+// an empty database with a demo portfolio; every other argument is configuration (--Key value, --Key=value).
+return await ServerCommandLine.Create(Program.Compose).InvokeAsync(args);
 
-builder.AddCustomerHealthPersistence();
-builder.AddCustomerHealthEngagement();
-builder.AddCustomerHealthOnboarding();
-builder.AddCustomerHealthScoring();
-builder.AddCustomerHealthRenewals();
-builder.AddCustomerHealthGrpc();
-builder.AddCustomerHealthSecurity();
-builder.AddCustomerHealthDemo(demo);
-
-var app = builder.Build();
-
-if (ServerCommands.IsMigrateCommand(args))
+/// <summary>
+/// The entry point (visible to the integration tests' WebApplicationFactory) and the service's composition, which the
+/// lab tools (src/CustomerHealth.Lab) host too.
+/// </summary>
+public partial class Program
 {
-    return await app.RunMigrateCommandAsync();
-}
-if (GenerateCommand.IsGenerateCommand(args))
-{
-    return await app.RunGenerateCommandAsync(args);
-}
-if (EvaluateCommand.IsEvaluateCommand(args))
-{
-    return await app.RunEvaluateCommandAsync(args);
-}
+    /// <summary>The service from its building blocks, one call each, with command-line configuration.</summary>
+    public static WebApplication Compose(string[] configuration, bool demo = false)
+    {
+        var builder = WebApplication.CreateBuilder(configuration);
 
-await app.MigrateOnStartupIfConfiguredAsync();
-app.UseCustomerHealthSecurity();
-app.MapCustomerHealthGrpc();
+        builder.AddCustomerHealthPersistence();
+        builder.AddCustomerHealthEngagement();
+        builder.AddCustomerHealthOnboarding();
+        builder.AddCustomerHealthScoring();
+        builder.AddCustomerHealthRenewals();
+        builder.AddCustomerHealthGrpc();
+        builder.AddCustomerHealthSecurity();
+        builder.AddCustomerHealthDemo(demo);
 
-await app.RunAsync();
-return 0;
-
-/// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
-public partial class Program;
+        var app = builder.Build();
+        app.UseCustomerHealthSecurity();
+        app.MapCustomerHealthGrpc();
+        return app;
+    }
+}

@@ -12,7 +12,7 @@ namespace CustomerHealth.Synthetic;
 /// adopted, NPS answers, ticket volume, severity and time to close, how often the CSM gets a meeting, manual onboarding
 /// milestones, and renewals: at each contract end the account renews with probability σ(6 (h̄ − 0.35)), h̄ being its mean
 /// health over the last 60 days, expanding or contracting with its health plus noise; unhealthy accounts spiral down in
-/// the four months before a renewal. The numbers are documented in the README (Synthetic portfolio).
+/// the four months before a renewal. The numbers are documented in docs/api/demo-and-synthetic-data.md#the-model.
 /// </para>
 /// </summary>
 public static class PortfolioGenerator

@@ -38,7 +38,9 @@ public sealed class PortfolioLoader(CallInvoker invoker, ILogger? logger = null)
     /// <summary>Events per stream message.</summary>
     public int BatchSize { get; init; } = 2_000;
 
-    public async Task<LoadReport> LoadAsync(IEnumerable<SyntheticAccount> accounts, string source, GroundTruthWriter? truth, CancellationToken ct)
+    /// <param name="written">Called with each account once written, one call at a time (for ground truth).</param>
+    public async Task<LoadReport> LoadAsync(
+        IEnumerable<SyntheticAccount> accounts, string source, Action<SyntheticAccount>? written, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         await EnsureCatalogueAsync(ct);
@@ -60,7 +62,7 @@ public sealed class PortfolioLoader(CallInvoker invoker, ILogger? logger = null)
                 foreach (var e in account.Events()) await events.Writer.WriteAsync(e, token);
                 lock (gate)
                 {
-                    truth?.Add(account);
+                    written?.Invoke(account);
                     if (++counts.Accounts % 1000 == 0) _logger.LogInformation("Synthetic portfolio: {Accounts} accounts written ({Elapsed:0} s).", counts.Accounts, clock.Elapsed.TotalSeconds);
                 }
             });

@@ -4,9 +4,10 @@ using System.Runtime.InteropServices;
 namespace CustomerHealth.Benchmarks;
 
 /// <summary>
-/// Prints the results as a Markdown table (ready for the README) with the machine it ran on, the failures if any, and
-/// whether the goals are met: at least <see cref="SqliteGoalEventsPerSecond"/> events/s into SQLite through the stream,
-/// and the service at least <see cref="BaselineGoalRatio"/> of the plain-insert baseline on every engine.
+/// Prints the results as a Markdown table (ready for docs/benchmarks/ingestion.md) with the machine it ran on, the
+/// failures if any, and whether the goals are met: at least <see cref="SqliteGoalEventsPerSecond"/> events/s into
+/// SQLite through the stream, and the service at least <see cref="BaselineGoalRatio"/> of the plain-insert baseline on
+/// every engine.
 /// </summary>
 internal static class BenchmarkReport
 {

@@ -1,3 +1,4 @@
+using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Server.Health;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,6 +38,11 @@ internal sealed record ExistingDatabase(string Provider, string ConnectionString
     };
 
     /// <summary>The health options the service reads (batch size), registered without the background worker so nothing else runs.</summary>
-    public static Action<WebApplicationBuilder> HealthOptionsOnly(int batchSize) =>
-        builder => builder.Services.AddSingleton(new HealthOptions { BatchSize = batchSize, DailyPass = false });
+    public static Action<WebApplicationBuilder> HealthOptionsOnly(int batchSize, TimeSpan? readCacheTtl = null) =>
+        builder => builder.Services.AddSingleton(new HealthOptions
+        {
+            BatchSize = batchSize,
+            DailyPass = false,
+            ReadCacheTtl = readCacheTtl ?? HealthReadCache.DefaultTimeToLive,
+        });
 }

@@ -1,4 +1,6 @@
 using System.Net;
+using CustomerHealth.Infrastructure.Health;
+using CustomerHealth.Server.Health;
 using CustomerHealth.Server.Hosting;
 using CustomerHealth.Server.Security;
 using Grpc.Core;
@@ -78,6 +80,10 @@ internal sealed class InProcessServer : IAsyncDisposable
         builder.AddCustomerHealthGrpc();
         builder.AddCustomerHealthSecurity();
         configure?.Invoke(builder);
+        // Program.cs registers the health read cache with the health worker (AddCustomerHealthScoring), left out here.
+        builder.Services.AddSingleton(sp => new HealthReadCache(
+            sp.GetService<HealthOptions>()?.ReadCacheTtl ?? HealthReadCache.DefaultTimeToLive,
+            sp.GetRequiredService<TimeProvider>()));
 
         var app = builder.Build();
         try

@@ -27,7 +27,7 @@ internal sealed record ModeOptions
     public static readonly string[] Modes = ["recompute", "reads", "metrics", "quality"];
 
     public const string Usage = """
-        Modes on an existing portfolio (made by the server's `generate --write direct`; run `migrate` first on PostgreSQL):
+        Modes on an existing portfolio (made by the lab's `generate --write direct`; run `migrate` first on PostgreSQL):
 
           dotnet run -c Release --project tests/CustomerHealth.Benchmarks -- MODE (--postgres CONNECTION | --sqlite FILE) [options]
 

@@ -86,11 +86,9 @@ internal static class ReadBenchmark
         // The same read with the read cache off: every call reads the database (the cost of a miss, or of reads spread over
         // more accounts than are read twice within Health:ReadCacheTtl).
         var uncachedCounter = new GrpcStatusCounter();
-        await using (var uncached = await InProcessServer.StartAsync(database.ServerSettings, ct, builder =>
-                     {
-                         ExistingDatabase.HealthOptionsOnly(500)(builder);
-                         builder.Services.AddSingleton(new Infrastructure.Health.HealthReadCache(TimeSpan.Zero));
-                     }, uncachedCounter.AttachTo))
+        var cacheOff = ExistingDatabase.HealthOptionsOnly(500, readCacheTtl: TimeSpan.Zero);
+        await using (var uncached =
+                     await InProcessServer.StartAsync(database.ServerSettings, ct, cacheOff, uncachedCounter.AttachTo))
         {
             await new HealthService.HealthServiceClient(uncached.Channel).GetHealthScoreAsync(request, cancellationToken: ct);
             await Run("HealthService/GetHealthScore, read cache off", uncached.Address, "/customerhealth.v1.HealthService/GetHealthScore", uncachedCounter);

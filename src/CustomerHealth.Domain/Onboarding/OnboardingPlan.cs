@@ -76,9 +76,6 @@ public sealed class Milestone
     public MilestoneStatus StatusOn(DateOnly today) =>
         IsDone ? MilestoneStatus.Done : today > DueDate ? MilestoneStatus.Overdue : MilestoneStatus.Pending;
 
-    /// <summary>Done within its due day (for on-time rates).</summary>
-    public bool DoneOnTime => CompletedAt is { } at && DateOnly.FromDateTime(at) <= DueDate;
-
     internal static Milestone From(string accountId, DateOnly start, MilestoneTemplate template, int position) =>
         new(accountId, template.Key, template.Title, template.DueDay, start.AddDays(template.DueDay), template.Rule, position);
 

@@ -7,12 +7,7 @@ namespace CustomerHealth.Domain.Renewals;
 /// </summary>
 public sealed record PlattScaling(double A, double B)
 {
-    public static PlattScaling Identity { get; } = new(1, 0);
-
     public double Probability(double score) => RenewalPrior.Sigmoid(A * score + B);
-
-    /// <summary>The calibrated log-odds of a raw score.</summary>
-    public double LogOdds(double score) => A * score + B;
 
     public static PlattScaling Fit(IReadOnlyList<(double Score, bool Renewed)> cases, int maxIterations = 100)
     {

@@ -21,10 +21,4 @@ public static class RenewalPrior
     public static double Contribution(double score) => (score - Reference) / Scale;
 
     public static double Sigmoid(double x) => 1.0 / (1.0 + Math.Exp(-x));
-
-    public static double Logit(double p)
-    {
-        var q = Math.Clamp(p, 1e-9, 1 - 1e-9);
-        return Math.Log(q / (1 - q));
-    }
 }

@@ -36,13 +36,4 @@ public static class RenewalRisks
         : probability >= MediumFrom ? RenewalRisk.Medium
         : probability >= HighFrom ? RenewalRisk.High
         : RenewalRisk.Critical;
-
-    /// <summary>The highest probability a level admits (exclusive, except 1 for low): a list filtered on "this risk or riskier" keeps probabilities below it.</summary>
-    public static double UpperBoundOf(RenewalRisk minimumRisk) => minimumRisk switch
-    {
-        RenewalRisk.Medium => LowFrom,
-        RenewalRisk.High => MediumFrom,
-        RenewalRisk.Critical => HighFrom,
-        _ => double.PositiveInfinity,
-    };
 }

@@ -26,7 +26,8 @@ public sealed class EventIngestionQueue : IAsyncDisposable
     /// At most this many events go into one transaction (whole batches only; a single batch may hold up to 5,000). A group
     /// is only this large when the writer is behind (it takes what is waiting), and then a larger group costs less per
     /// event: the pages that a group's random keys dirty (the event-id key above all) are written once per commit, so
-    /// 100,000 rather than 40,000 halved the bytes written per event on SQLite (README, ingestion benchmark).
+    /// 100,000 rather than 40,000 halved the bytes written per event on SQLite
+    /// (docs/benchmarks/ingestion.md#2026-12-05-sqlite-reaches-50000-events-per-second).
     /// </summary>
     public const int MaxEventsPerCommit = 100_000;
 
@@ -77,8 +78,8 @@ public sealed class EventIngestionQueue : IAsyncDisposable
     /// <summary>
     /// Copies the SQLite writer's committed pages from the write-ahead log into the database file on a connection of its
     /// own, after each commit, so that the writer does not do it between two groups (measured: a third of the commit time
-    /// moves off the writer; README, decision 8). PASSIVE: it never waits for or blocks the writer or readers; whatever it
-    /// cannot copy now is copied after the next commit.
+    /// moves off the writer; docs/adr/0008-group-commit-across-callers.md). PASSIVE: it never waits for or blocks the
+    /// writer or readers; whatever it cannot copy now is copied after the next commit.
     /// </summary>
     private async Task CheckpointLoopAsync()
     {

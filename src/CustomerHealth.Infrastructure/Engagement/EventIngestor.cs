@@ -33,7 +33,8 @@ public sealed class CheckedBatch
 /// either a batch's events and their rollup increments are committed together, or nothing of the batch is. Deduplicates
 /// by (source, event id), so a retried batch stores nothing twice.
 /// </summary>
-public sealed class EventIngestor(CustomerHealthDbContext db, DatabaseOptions options, EventRules rules, TimeProvider clock, RepeatedEventSightings sightings)
+public sealed class EventIngestor(
+    CustomerHealthDbContext db, DatabaseOptions options, TimeProvider clock, RepeatedEventSightings sightings)
 {
     private const int MaxAttempts = 3;
     private readonly RollupWriter _writer = RollupWriter.For(options.Provider);
@@ -74,9 +75,6 @@ public sealed class EventIngestor(CustomerHealthDbContext db, DatabaseOptions op
         }
         return new CheckedBatch(batch.Source, batch.Events.Count, rejections, candidates);
     }
-
-    public async Task<EventBatchOutcome> IngestAsync(string source, IReadOnlyList<UsageEvent> events, CancellationToken ct) =>
-        (await IngestAsync([Check(new EventBatch(source, events), rules, clock.GetUtcNow().UtcDateTime)], ct))[0];
 
     /// <summary>
     /// Stores several checked batches in one transaction, each with its own outcome (in order). Every batch still goes in

@@ -13,7 +13,7 @@ public sealed record HealthChangeFilter(HealthBand? Band, CsTier? Tier, string? 
 /// Reads the change feed (<c>health_changes</c>) after a cursor: a page for a polling bot, or a live tail for a stream.
 /// Both are plain queries on the sequence, so any replica serves them and a caught-up poll costs one index seek.
 /// </summary>
-public sealed class HealthChangeFeed(CustomerHealthDbContext db)
+public sealed class HealthChangeFeed(CustomerHealthDbContext db, TimeProvider clock)
 {
     /// <summary>Up to <paramref name="pageSize"/> entries with a sequence above <paramref name="afterSequence"/>, oldest first.</summary>
     public async Task<IReadOnlyList<HealthChangeRow>> ListAsync(long afterSequence, int pageSize, HealthChangeFilter filter, CancellationToken ct)
@@ -52,7 +52,7 @@ public sealed class HealthChangeFeed(CustomerHealthDbContext db)
             if (page.Count == pageSize) continue;
             try
             {
-                await Task.Delay(pollInterval, ct);
+                await Task.Delay(pollInterval, clock, ct);
             }
             catch (OperationCanceledException)
             {

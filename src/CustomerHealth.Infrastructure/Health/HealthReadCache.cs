@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 
 namespace CustomerHealth.Infrastructure.Health;
 
@@ -9,8 +8,9 @@ namespace CustomerHealth.Infrastructure.Health;
 /// <para>
 /// Freshness. Every write of this process that can change an account's answer (a recompute storing scores, an override set
 /// or cleared, the account deleted) invalidates it after committing, so this replica reads its own writes. Writes made by
-/// another replica are seen once the entry ages out: an entry lives at most <see cref="TimeToLive"/> (real time, not the
-/// application clock), and never past the end of the override it shows.
+/// another replica are seen once the entry ages out: an entry lives at most <see cref="TimeToLive"/> (by the clock's
+/// timestamps, which go on when a test holds its wall-clock time still), and never past the end of the override it
+/// shows.
 /// </para>
 /// <para>
 /// Races. A reader takes a <see cref="Ticket"/> before it queries and stores its answer with that ticket; an invalidation
@@ -31,19 +31,21 @@ public sealed class HealthReadCache
     private readonly long _sweepEveryTicks;
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly long _ttlTicks;
+    private readonly TimeProvider _clock;
 
     /// <summary>Below this many entries, aged-out ones are left for the next sweep.</summary>
     private const int SweepAbove = 1024;
 
-    public HealthReadCache(TimeSpan timeToLive, int maxEntries = 100_000)
+    public HealthReadCache(TimeSpan timeToLive, TimeProvider clock, int maxEntries = 100_000)
     {
         if (timeToLive < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeToLive));
         if (maxEntries < 1) throw new ArgumentOutOfRangeException(nameof(maxEntries));
         TimeToLive = timeToLive;
         MaxEntries = maxEntries;
-        _ttlTicks = (long)(timeToLive.TotalSeconds * Stopwatch.Frequency);
-        _sweepEveryTicks = Math.Max(_ttlTicks, 5 * Stopwatch.Frequency);
-        _nextSweep = Stopwatch.GetTimestamp() + _sweepEveryTicks;
+        _clock = clock;
+        _ttlTicks = (long)(timeToLive.TotalSeconds * clock.TimestampFrequency);
+        _sweepEveryTicks = Math.Max(_ttlTicks, 5 * clock.TimestampFrequency);
+        _nextSweep = clock.GetTimestamp() + _sweepEveryTicks;
     }
 
     /// <summary>The default of <see cref="TimeToLive"/>: a score read on another replica lags a write by at most this long.</summary>
@@ -67,7 +69,7 @@ public sealed class HealthReadCache
         if (Enabled && _entries.TryGetValue(accountId, out var entry)
                     && entry.Value is T found
                     && entry.Generation == Volatile.Read(ref _generations[StripeOf(accountId)])
-                    && Stopwatch.GetTimestamp() < entry.StaleAt
+                    && _clock.GetTimestamp() < entry.StaleAt
                     && !(entry.EndsAt <= now))
         {
             value = found;
@@ -87,12 +89,13 @@ public sealed class HealthReadCache
     public void Set(string accountId, Ticket ticket, object value, DateTimeOffset? endsAt)
     {
         if (!Enabled) return;
-        var entry = new Entry(value, ticket.Generation, Stopwatch.GetTimestamp() + _ttlTicks, endsAt);
+        var entry = new Entry(value, ticket.Generation, _clock.GetTimestamp() + _ttlTicks, endsAt);
         var added = false;
         _entries.AddOrUpdate(accountId, _ => { added = true; return entry; }, (_, _) => entry);
         if (!added) return;
         var count = Interlocked.Increment(ref _count);
-        if (count > MaxEntries || (count > SweepAbove && Stopwatch.GetTimestamp() >= Volatile.Read(ref _nextSweep))) Sweep();
+        if (count > MaxEntries || (count > SweepAbove && _clock.GetTimestamp() >= Volatile.Read(ref _nextSweep)))
+            Sweep();
     }
 
     /// <summary>After a committed write that changes these accounts' answers.</summary>
@@ -116,14 +119,14 @@ public sealed class HealthReadCache
         }
         finally
         {
-            Volatile.Write(ref _nextSweep, Stopwatch.GetTimestamp() + _sweepEveryTicks);
+            Volatile.Write(ref _nextSweep, _clock.GetTimestamp() + _sweepEveryTicks);
             Volatile.Write(ref _sweeping, 0);
         }
     }
 
     private void SweepOnce()
     {
-        var now = Stopwatch.GetTimestamp();
+        var now = _clock.GetTimestamp();
         foreach (var (id, entry) in _entries)
         {
             if ((entry.StaleAt <= now || entry.Generation != Volatile.Read(ref _generations[StripeOf(id)]))

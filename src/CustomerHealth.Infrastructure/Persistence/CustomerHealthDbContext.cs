@@ -46,10 +46,11 @@ public sealed class CustomerHealthDbContext(DbContextOptions<CustomerHealthDbCon
         if (Database.IsNpgsql())
         {
             // PostgreSQL checks a foreign key with a query per inserted row: a quarter of the time of inserting an event,
-            // and nearly every event inserts a user-day row too (README, ingestion benchmark). These two tables are
-            // written only by ingestion, which locks the accounts it writes for (FOR KEY SHARE), by the rebuild, which
-            // does too, and by the bulk loader, for accounts it creates in the same transaction; the account's deletion
-            // removes their rows (AccountStore.DeleteAccountAsync).
+            // and nearly every event inserts a user-day row too
+            // (docs/adr/0020-postgresql-events-without-account-foreign-keys.md). These two tables are written only by
+            // ingestion, which locks the accounts it writes for (FOR KEY SHARE), by the rebuild, which does too, and by
+            // the bulk loader, for accounts it creates in the same transaction; the account's deletion removes their
+            // rows (AccountStore.DeleteAccountAsync).
             foreach (var type in new[] { typeof(UsageEventRow), typeof(UserDailyActivity) })
             {
                 var entity = modelBuilder.Entity(type).Metadata;

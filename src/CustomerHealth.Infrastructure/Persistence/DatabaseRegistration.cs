@@ -7,13 +7,16 @@ using CustomerHealth.Infrastructure.Onboarding;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CustomerHealth.Infrastructure.Persistence;
 
 public static class DatabaseRegistration
 {
-    /// <summary>Registers the DbContext for the configured provider, its migration set, and the stores built on it.</summary>
+    /// <summary>
+    /// Registers the DbContext for the configured provider, its migration set, and the stores built on it. The host
+    /// registers what its settings shape: the <see cref="TimeProvider"/>, <see cref="EventRules"/> and the
+    /// <see cref="HealthReadCache"/>.
+    /// </summary>
     public static IServiceCollection AddCustomerHealthPersistence(this IServiceCollection services, DatabaseOptions options, string? connectionString)
     {
         if (options.Explain() is { } problem) throw new InvalidOperationException($"Invalid configuration: {problem}.");
@@ -51,7 +54,6 @@ public static class DatabaseRegistration
         services.AddScoped<HealthRecomputer>();
         services.AddScoped<HealthBacktester>();
         services.AddScoped<HealthStore>();
-        services.TryAddSingleton(_ => new HealthReadCache(HealthReadCache.DefaultTimeToLive));
         services.AddScoped<HealthChangeFeed>();
         services.AddScoped<HealthOverrideStore>();
         services.AddScoped<Metrics.PortfolioInputsReader>();

@@ -8,9 +8,9 @@ namespace CustomerHealth.Infrastructure.Persistence;
 /// One prepared SQLite statement driven through SQLite's own API: parameters bound by position, the statement stepped and
 /// reset for each row. The ingestion path runs it once per event and per rollup row; through
 /// <see cref="SqliteCommand"/> every execution also binds each parameter by name and creates a data reader, which cost
-/// more than SQLite's own work on the row (see README, decision 8). Values are written in the forms Microsoft.Data.Sqlite
-/// and EF Core write them (instants as <c>yyyy-MM-dd HH:mm:ss.FFFFFFF</c> text, days as <c>yyyy-MM-dd</c>), so what EF
-/// reads and compares is the same whichever path wrote it.
+/// more than SQLite's own work on the row (see docs/adr/0008-group-commit-across-callers.md). Values are written in the
+/// forms Microsoft.Data.Sqlite and EF Core write them (instants as <c>yyyy-MM-dd HH:mm:ss.FFFFFFF</c> text, days as
+/// <c>yyyy-MM-dd</c>), so what EF reads and compares is the same whichever path wrote it.
 /// </summary>
 internal sealed class SqliteStatement : IDisposable
 {

@@ -1,6 +1,11 @@
 namespace CustomerHealth.Server.Demo;
 
-/// <summary>Demo mode (<c>Demo:*</c>, or <c>--demo</c> on the command line): fill an empty database with a synthetic portfolio.</summary>
+/// <summary>
+/// Demo mode (<c>Demo:*</c>, or <c>--demo</c> on the command line): fill an empty database with a synthetic portfolio
+/// (account ids <c>demo-000001</c> on). The server writes no ground truth; the lab tools make it from the same
+/// settings, on the same UTC day:
+/// <c>generate --write none --accounts 200 --seed 42 --activity-days 90 --prefix demo-</c>.
+/// </summary>
 public sealed class DemoOptions
 {
     public const string Section = "Demo";
@@ -13,7 +18,4 @@ public sealed class DemoOptions
     public int ActivityDays { get; set; } = 90;
 
     public int Seed { get; set; } = 42;
-
-    /// <summary>Where the ground truth of the demo portfolio is written (relative to the working folder).</summary>
-    public string TruthFolder { get; set; } = "data/demo-truth";
 }

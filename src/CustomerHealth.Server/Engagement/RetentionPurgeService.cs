@@ -8,11 +8,14 @@ namespace CustomerHealth.Server.Engagement;
 /// With several replicas on one database, one purges per interval: the one that takes the lease
 /// <see cref="ReplicaLeases.Names.RetentionPurge"/> (held for the interval). The purge is idempotent anyway.
 /// </summary>
-public sealed class RetentionPurgeService(IServiceScopeFactory scopes, EngagementOptions options, ReplicaLeases leases, ILogger<RetentionPurgeService> logger) : BackgroundService
+public sealed class RetentionPurgeService(
+    IServiceScopeFactory scopes, EngagementOptions options, TimeProvider clock, ReplicaLeases leases,
+    ILogger<RetentionPurgeService> logger)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.PurgeInterval);
+        using var timer = new PeriodicTimer(options.PurgeInterval, clock);
         do
         {
             try

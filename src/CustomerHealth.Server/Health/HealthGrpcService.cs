@@ -12,21 +12,20 @@ namespace CustomerHealth.Server.Health;
 
 /// <summary>
 /// customerhealth.v1.HealthService: read the request, call the store, map the result. The stores (and with them the
-/// DbContext) are resolved on first use: the class is created for every call, and <c>GetHealthScore</c>, the hot read,
-/// mostly answers from <see cref="HealthReadCache"/> without touching any of them.
+/// DbContext) are built on first use (<see cref="HealthStores"/>): the class is created for every call, and
+/// <c>GetHealthScore</c>, the hot read, mostly answers from <see cref="HealthReadCache"/> without touching any of them.
 /// </summary>
 public sealed class HealthGrpcService(
-    Lazy<HealthStore> store, Lazy<ScorecardStore> scorecards, Lazy<HealthChangeFeed> changes, Lazy<HealthOverrideStore> overrides,
-    Lazy<HealthRecomputer> recomputer, Lazy<HealthBacktester> backtester, EventRules rules, HealthOptions options, IHostApplicationLifetime lifetime,
-    HealthReadCache readCache, TimeProvider clock)
+    HealthStores stores, HealthReadCache readCache, TimeProvider clock, EventRules rules, HealthOptions options,
+    IHostApplicationLifetime lifetime)
     : HealthService.HealthServiceBase
 {
-    private HealthStore Store => store.Value;
-    private ScorecardStore Scorecards => scorecards.Value;
-    private HealthChangeFeed Changes => changes.Value;
-    private HealthOverrideStore Overrides => overrides.Value;
-    private HealthRecomputer Recomputer => recomputer.Value;
-    private HealthBacktester Backtester => backtester.Value;
+    private HealthStore Store => stores.Scores;
+    private ScorecardStore Scorecards => stores.Scorecards;
+    private HealthChangeFeed Changes => stores.Changes;
+    private HealthOverrideStore Overrides => stores.Overrides;
+    private HealthRecomputer Recomputer => stores.Recomputer;
+    private HealthBacktester Backtester => stores.Backtester;
 
     public static readonly string ServiceName = HealthService.Descriptor.FullName;
     public const int MaxBatchIds = 1000;

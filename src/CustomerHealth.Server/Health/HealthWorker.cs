@@ -51,7 +51,8 @@ public sealed class HealthWorker(IServiceScopeFactory scopes, HealthOptions opti
 
     // A failed pass leaves the marks, so the next one recomputes those accounts again.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        LeasedLoop.RunAsync(leases, ReplicaLeases.Names.HealthRecompute, options.RecomputeInterval, LeaseLength, PassAsync, logger, "Health recompute", stoppingToken);
+        LeasedLoop.RunAsync(leases, clock, ReplicaLeases.Names.HealthRecompute, options.RecomputeInterval, LeaseLength,
+            PassAsync, logger, "Health recompute", stoppingToken);
 
     private async Task PassAsync(CancellationToken stoppingToken)
     {

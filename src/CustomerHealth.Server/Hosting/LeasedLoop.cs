@@ -3,17 +3,18 @@ using CustomerHealth.Infrastructure.Coordination;
 namespace CustomerHealth.Server.Hosting;
 
 /// <summary>
-/// The loop of a background job that one replica at a time runs: every <c>interval</c>, take or renew the lease, and run a
-/// pass while holding it. A failed pass is logged and tried again at the next tick (the work it left stays queued); the
-/// lease is given up when the loop ends; cancellation ends the loop quietly, whether the host stops or never started.
+/// The loop of a background job that one replica at a time runs: every <c>interval</c> (timed by <c>clock</c>), take
+/// or renew the lease, and run a pass while holding it. A failed pass is logged and tried again at the next tick (the
+/// work it left stays queued); the lease is given up when the loop ends; cancellation ends the loop quietly, whether
+/// the host stops or never started.
 /// </summary>
 internal static class LeasedLoop
 {
     public static async Task RunAsync(
-        ReplicaLeases leases, string lease, TimeSpan interval, TimeSpan leaseLength, Func<CancellationToken, Task> pass,
-        ILogger logger, string work, CancellationToken stoppingToken)
+        ReplicaLeases leases, TimeProvider clock, string lease, TimeSpan interval, TimeSpan leaseLength,
+        Func<CancellationToken, Task> pass, ILogger logger, string work, CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(interval);
+        using var timer = new PeriodicTimer(interval, clock);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))

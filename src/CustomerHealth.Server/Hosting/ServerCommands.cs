@@ -5,8 +5,6 @@ namespace CustomerHealth.Server.Hosting;
 /// <summary>Commands of the server executable besides serving: <c>migrate</c> applies the database migrations and exits.</summary>
 public static class ServerCommands
 {
-    public static bool IsMigrateCommand(string[] args) => args.Length > 0 && args[0] == "migrate";
-
     /// <summary>Applies pending migrations of the configured provider; exit code 0 on success, 1 on failure.</summary>
     public static async Task<int> RunMigrateCommandAsync(this WebApplication app)
     {

@@ -1,7 +1,6 @@
 using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Infrastructure.Engagement;
 using CustomerHealth.Infrastructure.Health;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Server.Accounts;
 using CustomerHealth.Server.Demo;
@@ -57,7 +56,8 @@ public static class ServiceRegistration
         var options = builder.Configuration.GetSection(HealthOptions.Section).Get<HealthOptions>() ?? new HealthOptions();
         if (options.Explain() is { } problem) throw new InvalidOperationException($"Invalid configuration: {problem}.");
         builder.Services.AddSingleton(options);
-        builder.Services.Replace(ServiceDescriptor.Singleton(new HealthReadCache(options.ReadCacheTtl)));
+        builder.Services.AddSingleton(sp =>
+            new HealthReadCache(options.ReadCacheTtl, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddHostedService<HealthWorker>();
         return builder;
     }
@@ -85,7 +85,7 @@ public static class ServiceRegistration
             options.EnableDetailedErrors = false;
         });
         builder.Services.AddGrpcReflection();
-        builder.Services.TryAddTransient(typeof(Lazy<>), typeof(ResolvedOnFirstUse<>)); // see HealthGrpcService
+        builder.Services.AddScoped<HealthStores>(); // the health service's stores, built on first use
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", timeout: TimeSpan.FromSeconds(5));
         builder.Services.AddGrpcHealthChecks(options =>
         {
@@ -150,9 +150,3 @@ public static class ServiceRegistration
         return app;
     }
 }
-
-/// <summary>
-/// <c>Lazy&lt;T&gt;</c> from the container: <typeparamref name="T"/> is resolved from the consumer's scope on first use, so
-/// a class created per call does not build the dependencies the call does not need.
-/// </summary>
-internal sealed class ResolvedOnFirstUse<T>(IServiceProvider services) : Lazy<T>(services.GetRequiredService<T>) where T : notnull;

@@ -21,13 +21,17 @@ public sealed class OnboardingOptions
 /// milestones, and this worker evaluates them, without anyone calling anything. With several replicas on one database,
 /// the one holding the lease <see cref="ReplicaLeases.Names.OnboardingEvaluation"/> does it.
 /// </summary>
-public sealed class OnboardingWorker(IServiceScopeFactory scopes, OnboardingOptions options, ReplicaLeases leases, ILogger<OnboardingWorker> logger) : BackgroundService
+public sealed class OnboardingWorker(
+    IServiceScopeFactory scopes, OnboardingOptions options, TimeProvider clock, ReplicaLeases leases,
+    ILogger<OnboardingWorker> logger)
+    : BackgroundService
 {
     private TimeSpan LeaseLength => ReplicaLeases.LengthFor(options.EvaluationInterval);
 
     // A failed pass leaves the queue entries, so the next one evaluates them again.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        LeasedLoop.RunAsync(leases, ReplicaLeases.Names.OnboardingEvaluation, options.EvaluationInterval, LeaseLength, PassAsync, logger, "Onboarding evaluation", stoppingToken);
+        LeasedLoop.RunAsync(leases, clock, ReplicaLeases.Names.OnboardingEvaluation, options.EvaluationInterval,
+            LeaseLength, PassAsync, logger, "Onboarding evaluation", stoppingToken);
 
     private async Task PassAsync(CancellationToken stoppingToken)
     {

@@ -23,12 +23,12 @@ public sealed class RenewalWorker(IServiceScopeFactory scopes, RenewalOptions op
     private long? _healthCursor;
     private DateOnly? _lastDailyPass;
     private int? _predictedWithVersion;
-    // Scheduling runs on real time (like the timer), not the app's clock, which a test may hold still.
-    private readonly System.Diagnostics.Stopwatch _sinceReconcile = System.Diagnostics.Stopwatch.StartNew();
+    // Scheduling runs on the clock's timestamps (like the timer), not its wall-clock time, which a test may hold still.
+    private long _reconciledAt = clock.GetTimestamp();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.RefreshInterval);
+        using var timer = new PeriodicTimer(options.RefreshInterval, clock);
         try
         {
             do
@@ -74,7 +74,7 @@ public sealed class RenewalWorker(IServiceScopeFactory scopes, RenewalOptions op
             cache.ForgetArrHistory();
             await predictor.RefreshAllAsync(ct);
             (_predictedWithVersion, _lastDailyPass, _healthCursor) = (version, today, feedEnd);
-            _sinceReconcile.Restart();
+            _reconciledAt = clock.GetTimestamp();
             return;
         }
 
@@ -91,11 +91,11 @@ public sealed class RenewalWorker(IServiceScopeFactory scopes, RenewalOptions op
         }
         _healthCursor = cursor;
 
-        if (_sinceReconcile.Elapsed >= options.ReconcileInterval)
+        if (clock.GetElapsedTime(_reconciledAt) >= options.ReconcileInterval)
         {
             foreach (var chunk in (await predictor.FindOutOfStepAsync(ct)).Chunk(options.BatchSize))
                 await predictor.RefreshAccountsAsync(chunk, ct);
-            _sinceReconcile.Restart();
+            _reconciledAt = clock.GetTimestamp();
         }
     }
 }
@@ -105,14 +105,17 @@ public sealed class RenewalWorker(IServiceScopeFactory scopes, RenewalOptions op
 /// when <see cref="RenewalTraining.IsTrainingDueAsync"/> says so. Off the request path; reads go on while it trains. With
 /// several replicas, the holder of the lease <see cref="ReplicaLeases.Names.RenewalTraining"/> trains.
 /// </summary>
-public sealed class RenewalTrainingWorker(IServiceScopeFactory scopes, RenewalOptions options, ReplicaLeases leases, ILogger<RenewalTrainingWorker> logger) : BackgroundService
+public sealed class RenewalTrainingWorker(
+    IServiceScopeFactory scopes, RenewalOptions options, TimeProvider clock, ReplicaLeases leases,
+    ILogger<RenewalTrainingWorker> logger)
+    : BackgroundService
 {
     /// <summary>Long enough to cover a training run, so that no other replica starts one meanwhile.</summary>
     private TimeSpan LeaseLength => ReplicaLeases.LengthFor(options.AutoTrainCheckInterval, atLeast: TimeSpan.FromMinutes(15));
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        LeasedLoop.RunAsync(leases, ReplicaLeases.Names.RenewalTraining, options.AutoTrainCheckInterval, LeaseLength, CheckAsync, logger,
-            "Automatic renewal model training", stoppingToken);
+        LeasedLoop.RunAsync(leases, clock, ReplicaLeases.Names.RenewalTraining, options.AutoTrainCheckInterval,
+            LeaseLength, CheckAsync, logger, "Automatic renewal model training", stoppingToken);
 
     private async Task CheckAsync(CancellationToken stoppingToken)
     {

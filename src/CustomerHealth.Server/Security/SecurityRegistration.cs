@@ -60,14 +60,19 @@ public static class SecurityRegistration
     }
 
     /// <summary>
-    /// Authentication and authorization in the pipeline; refuses to serve without authentication (or with the loopback
-    /// development keys) on an address other machines can reach. Only the serving path calls this, not <c>migrate</c>.
+    /// Refuses to serve without authentication (or with the loopback development keys) on an address other machines
+    /// can reach, and reads the signing keys and CA bundle now. Only serving calls this: <c>migrate</c> needs neither.
     /// </summary>
-    public static WebApplication UseCustomerHealthSecurity(this WebApplication app)
+    public static void EnsureSafeToServe(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value;
         RefuseOpenNetworkAddresses(options, ListenAddresses.From(app.Configuration));
         LoadKeysAndTrustNow(app.Services, options);
+    }
+
+    /// <summary>Authentication and authorization in the pipeline, and the probe port's filter.</summary>
+    public static WebApplication UseCustomerHealthSecurity(this WebApplication app)
+    {
         if (app.Configuration.GetValue<int?>(ProbePortKey) is { } probePort) app.Use(OnlyProbesOn(probePort));
         app.UseAuthentication();
         app.UseAuthorization();
@@ -90,7 +95,7 @@ public static class SecurityRegistration
 
     /// <summary>
     /// Reads the signing keys and the client CA bundle before the first call, so a missing or unreadable file stops the
-    /// start instead of failing calls. Only serving needs them: <c>migrate</c> never gets here.
+    /// start instead of failing calls.
     /// </summary>
     private static void LoadKeysAndTrustNow(IServiceProvider services, SecurityOptions options)
     {

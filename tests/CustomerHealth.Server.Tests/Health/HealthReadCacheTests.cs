@@ -1,4 +1,5 @@
 using CustomerHealth.Infrastructure.Health;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CustomerHealth.Server.Tests.Health;
 
@@ -6,7 +7,7 @@ namespace CustomerHealth.Server.Tests.Health;
 public sealed class HealthReadCacheTests
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 15, 10, 30, 0, TimeSpan.Zero);
-    private readonly HealthReadCache _cache = new(TimeSpan.FromMinutes(1));
+    private readonly HealthReadCache _cache = new(TimeSpan.FromMinutes(1), TimeProvider.System);
 
     private void Store(string id, object value, DateTimeOffset? endsAt = null) => _cache.Set(id, _cache.Take(id), value, endsAt);
 
@@ -51,17 +52,20 @@ public sealed class HealthReadCacheTests
     [Fact]
     public void AnAnswerAgesOutAfterItsTimeToLive()
     {
-        var cache = new HealthReadCache(TimeSpan.FromMilliseconds(1));
+        var clock = new FakeTimeProvider(Now);
+        var cache = new HealthReadCache(TimeSpan.FromSeconds(1), clock);
         cache.Set("acme", cache.Take("acme"), "answer", null);
-        Thread.Sleep(20);
 
+        clock.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.True(cache.TryGet("acme", Now, out string _));
+        clock.Advance(TimeSpan.FromMilliseconds(1));
         Assert.False(cache.TryGet("acme", Now, out string _));
     }
 
     [Fact]
     public void ATimeToLiveOfZeroTurnsTheCacheOff()
     {
-        var cache = new HealthReadCache(TimeSpan.Zero);
+        var cache = new HealthReadCache(TimeSpan.Zero, TimeProvider.System);
         cache.Set("acme", cache.Take("acme"), "answer", null);
 
         Assert.False(cache.Enabled);
@@ -78,7 +82,7 @@ public sealed class HealthReadCacheTests
     [Fact]
     public void TheNumberOfEntriesStaysBounded()
     {
-        var cache = new HealthReadCache(TimeSpan.FromMinutes(1), maxEntries: 100);
+        var cache = new HealthReadCache(TimeSpan.FromMinutes(1), TimeProvider.System, maxEntries: 100);
         for (var i = 0; i < 1_000; i++) cache.Set($"acct-{i}", cache.Take($"acct-{i}"), "answer", null);
 
         var served = Enumerable.Range(0, 1_000).Count(i => cache.TryGet($"acct-{i}", Now, out string _));

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using CustomerHealth.Domain.Engagement;
-using CustomerHealth.Server.Demo;
+using CustomerHealth.Lab;
 using CustomerHealth.Server.Tests.Infrastructure;
 using CustomerHealth.Synthetic;
 using CustomerHealth.V1;
@@ -152,14 +152,27 @@ public abstract class RenewalModelTests<TDatabase>(TDatabase database) : Renewal
         Assert.False(next.Models[0].Serving);
     }
 
+    /// <summary>Instants on different days: the reader counts distinct users and features per pair.</summary>
     [Fact]
-    public async Task SignalsReadForManyInstantsAtOnceAreThoseReadOneInstantAtATime()
+    public Task SignalsReadForManyInstantsAtOnceAreThoseReadOneInstantAtATime() =>
+        AssertReadAtOnceIsReadOneInstantAtATime(
+            [DefaultNow, DefaultNow.AddDays(-9).AddHours(-3), DefaultNow.AddDays(-40)]);
+
+    /// <summary>
+    /// Instants of one day: the database counts distinct users and features for the whole set, as for one instant,
+    /// while NPS answers, tickets and the last touchpoint are still taken per pair.
+    /// </summary>
+    [Fact]
+    public Task SignalsReadForManyInstantsOfOneDayAreThoseReadOneInstantAtATime() =>
+        AssertReadAtOnceIsReadOneInstantAtATime(
+            [DefaultNow, DefaultNow.AddHours(-9), DefaultNow.AddHours(-10).AddMinutes(-29)]);
+
+    private async Task AssertReadAtOnceIsReadOneInstantAtATime(DateTimeOffset[] instants)
     {
         await GivenSyntheticPortfolio();
         await using var scope = Service.Services.CreateAsyncScope();
         var reader = scope.ServiceProvider.GetRequiredService<CustomerHealth.Infrastructure.Health.SignalReader>();
         var ids = await Service.InDatabaseAsync(db => db.Accounts.Where(a => a.Id.StartsWith("syn-")).OrderBy(a => a.Id).Select(a => a.Id).Take(60).ToListAsync(Ct));
-        DateTimeOffset[] instants = [DefaultNow, DefaultNow.AddDays(-9).AddHours(-3), DefaultNow.AddDays(-40)];
         var requests = ids.SelectMany(id => instants.Select(at => new CustomerHealth.Infrastructure.Health.SignalRequest(id, at))).Append(new("syn-unknown", DefaultNow)).ToArray();
 
         var many = await reader.ReadManyAsync(requests, 60, Ct);

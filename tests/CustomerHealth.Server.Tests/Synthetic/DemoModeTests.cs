@@ -1,5 +1,6 @@
 using CustomerHealth.Server.Demo;
 using CustomerHealth.Server.Tests.Infrastructure;
+using CustomerHealth.Synthetic;
 using CustomerHealth.V1;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -19,30 +20,41 @@ public abstract class DemoModeTests<TDatabase>(TDatabase database) : Integration
     [Fact]
     public async Task DemoModeFillsAnEmptyDatabaseOnceAndLeavesAFilledOneAlone()
     {
-        var truth = Path.Combine(Path.GetTempPath(), $"demo-truth-{Guid.NewGuid():N}");
-        try
+        var settings = new Dictionary<string, string>
         {
-            var settings = new Dictionary<string, string> { ["Demo:Enabled"] = "true", ["Demo:Accounts"] = "12", ["Demo:ActivityDays"] = "14", ["Demo:TruthFolder"] = truth };
-            await using (var demo = new ServiceUnderTest(Database, new ManualClock(DefaultNow), settings: settings))
+            ["Demo:Enabled"] = "true", ["Demo:Accounts"] = "12", ["Demo:ActivityDays"] = "14",
+        };
+        await using (var demo = new ServiceUnderTest(Database, new ManualClock(DefaultNow), settings: settings))
+        {
+            await DemoFinished(demo);
+            var accounts = await new AccountService.AccountServiceClient(demo.Channel)
+                .ListAccountsAsync(new() { PageSize = 100 }, cancellationToken: Ct);
+            Assert.Equal(12, accounts.TotalSize);
+            Assert.All(accounts.Accounts, a => Assert.StartsWith("demo-", a.AccountId, StringComparison.Ordinal));
+            // The server writes no ground truth: the lab's generate --write none makes it from the same settings, since
+            // the demo portfolio is the generator's for them (seed 42 unless Demo:Seed says otherwise).
+            var generated = PortfolioGenerator.Generate(new PortfolioOptions
             {
-                await DemoFinished(demo);
-                var accounts = await new AccountService.AccountServiceClient(demo.Channel).ListAccountsAsync(new() { PageSize = 100 }, cancellationToken: Ct);
-                Assert.Equal(12, accounts.TotalSize);
-                Assert.All(accounts.Accounts, a => Assert.StartsWith("demo-", a.AccountId, StringComparison.Ordinal));
-                Assert.True(File.Exists(Path.Combine(truth, "daily_health.csv")));
-            }
-
-            await new AccountService.AccountServiceClient(Service.Channel).DeleteAccountAsync(new() { AccountId = "demo-000001" }, cancellationToken: Ct);
-            await using (var again = new ServiceUnderTest(Database, new ManualClock(DefaultNow), settings: settings))
-            {
-                await DemoFinished(again);
-                var accounts = await new AccountService.AccountServiceClient(again.Channel).ListAccountsAsync(new() { PageSize = 100 }, cancellationToken: Ct);
-                Assert.Equal(11, accounts.TotalSize); // not refilled: the database was not empty
-            }
+                Accounts = 12,
+                Seed = 42,
+                ActivityDays = 14,
+                Today = DateOnly.FromDateTime(DefaultNow.UtcDateTime),
+                AccountPrefix = "demo-",
+            });
+            Assert.Equal(
+                generated.Select(a => (a.AccountId, a.Account.DisplayName)),
+                accounts.Accounts.OrderBy(a => a.AccountId, StringComparer.Ordinal)
+                    .Select(a => (a.AccountId, a.DisplayName)));
         }
-        finally
+
+        await new AccountService.AccountServiceClient(Service.Channel)
+            .DeleteAccountAsync(new() { AccountId = "demo-000001" }, cancellationToken: Ct);
+        await using (var again = new ServiceUnderTest(Database, new ManualClock(DefaultNow), settings: settings))
         {
-            if (Directory.Exists(truth)) Directory.Delete(truth, recursive: true);
+            await DemoFinished(again);
+            var accounts = await new AccountService.AccountServiceClient(again.Channel)
+                .ListAccountsAsync(new() { PageSize = 100 }, cancellationToken: Ct);
+            Assert.Equal(11, accounts.TotalSize); // not refilled: the database was not empty
         }
     }
 

@@ -1,3 +1,4 @@
+using CustomerHealth.Lab;
 using CustomerHealth.Synthetic;
 using CustomerHealth.V1;
 using Google.Protobuf;

@@ -1,7 +1,7 @@
 using CustomerHealth.Server.Tests.Engagement;
 using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Domain.Engagement;
-using CustomerHealth.Server.Demo;
+using CustomerHealth.Lab;
 using CustomerHealth.Server.Tests.Accounts;
 using CustomerHealth.Server.Tests.Infrastructure;
 using CustomerHealth.Synthetic;
@@ -41,8 +41,8 @@ public abstract class PortfolioLoadTests<TDatabase>(TDatabase database) : Integr
         var expected = PortfolioGenerator.Generate(options).ToArray();
         var loader = new PortfolioLoader(Service.Channel.CreateCallInvoker()) { BatchSize = 500 };
 
-        var first = await loader.LoadAsync(PortfolioGenerator.Generate(options), options.Source, truth: null, Ct);
-        var again = await loader.LoadAsync(PortfolioGenerator.Generate(options), options.Source, truth: null, Ct);
+        var first = await loader.LoadAsync(PortfolioGenerator.Generate(options), options.Source, written: null, Ct);
+        var again = await loader.LoadAsync(PortfolioGenerator.Generate(options), options.Source, written: null, Ct);
 
         var events = expected.Sum(a => a.Events().Count());
         Assert.Equal(24, first.Accounts);
@@ -75,7 +75,8 @@ public abstract class PortfolioLoadTests<TDatabase>(TDatabase database) : Integr
         var direct = viaApi with { AccountPrefix = "direct-" }; // same seed: the same accounts under other ids
         // Two streams, so an account's events arrive out of time order: a milestone the worker completed from a later event
         // must move earlier when an older one arrives, to match the direct path, which sees all the evidence at once.
-        await new PortfolioLoader(Service.Channel.CreateCallInvoker()) { BatchSize = 500, Streams = 2 }.LoadAsync(PortfolioGenerator.Generate(viaApi), viaApi.Source, truth: null, Ct);
+        await new PortfolioLoader(Service.Channel.CreateCallInvoker()) { BatchSize = 500, Streams = 2 }
+            .LoadAsync(PortfolioGenerator.Generate(viaApi), viaApi.Source, written: null, Ct);
         var writer = new DirectPortfolioWriter(
             Service.Services.GetRequiredService<IServiceScopeFactory>(), Service.Services.GetRequiredService<EventRules>(), Clock, NullLogger.Instance)
         {

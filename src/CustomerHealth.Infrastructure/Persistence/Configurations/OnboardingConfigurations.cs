@@ -50,7 +50,6 @@ internal sealed class MilestoneConfiguration : IEntityTypeConfiguration<Mileston
             rule.Property(r => r.Share).HasColumnName("rule_share");
         });
         builder.Ignore(m => m.IsDone);
-        builder.Ignore(m => m.DoneOnTime);
         // CSM work queues: open milestones by due date.
         builder.HasIndex(m => new { m.DueDate, m.AccountId, m.Key }).HasDatabaseName("ix_onboarding_milestones_due");
     }

@@ -1,10 +1,13 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using CustomerHealth.Domain.Renewals;
 using CustomerHealth.Infrastructure.Renewals;
 using CustomerHealth.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
-namespace CustomerHealth.Server.Renewals;
+namespace CustomerHealth.Lab;
 
 /// <summary>
 /// <c>renewals-evaluate</c>: trains a renewal model on the recorded outcomes of the configured database (as
@@ -14,36 +17,48 @@ namespace CustomerHealth.Server.Renewals;
 /// </summary>
 public static class EvaluateCommand
 {
-    public const string Usage = """
-        usage: dotnet run --project src/CustomerHealth.Server -c Release -- renewals-evaluate [--lead-days N] [--features FILE] [--truth DIR]
-          --lead-days N    features as of N days before each renewal date (default Renewals:LeadDays, 90)
-          --features FILE  also write the training rows (contract, renewal date, renewed, every feature) as CSV
-          --truth DIR      also grade the generator's own renewal probabilities (DIR/renewals.csv, written by
-                           generate --truth DIR) on the same holdout, and compare the model's deciles with them
-        """;
+    public static Command Create()
+    {
+        var lead = new Option<int?>("--lead-days")
+        {
+            Description = "Features as of N days before each renewal date (default Renewals:LeadDays, 90); 1 to 365",
+            HelpName = "N",
+        };
+        var features = new Option<string?>("--features")
+        {
+            Description = "Also write the training rows (contract, renewal date, renewed, every feature) as CSV",
+            HelpName = "FILE",
+        };
+        var truth = new Option<string?>("--truth")
+        {
+            Description = "Also grade the generator's own renewal probabilities (DIR/renewals.csv, written by " +
+                "generate --truth DIR) on the same holdout, and compare the model's deciles with them",
+            HelpName = "DIR",
+        };
+        var command = new Command("renewals-evaluate", "Train a renewal model on the configured database and grade it")
+        {
+            lead, features, truth,
+        };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(async parse =>
+        {
+            var (leadDays, truthFolder) = (parse.GetValue(lead), parse.GetValue(truth));
+            if (leadDays is < 1 or > 365) return await LabCommandLine.RefuseAsync("--lead-days must be 1 to 365");
+            if (truthFolder is not null && !File.Exists(Path.Combine(truthFolder, "renewals.csv")))
+            {
+                return await LabCommandLine.RefuseAsync($"--truth {truthFolder}: no renewals.csv (generate makes it)");
+            }
+            var app = Program.Compose(ServerCommandLine.Configuration(parse));
+            return await RunAsync(app, leadDays, parse.GetValue(features), truthFolder);
+        });
+        return command;
+    }
 
-    public static bool IsEvaluateCommand(string[] args) => args.Length > 0 && args[0] == "renewals-evaluate";
-
-    public static async Task<int> RunEvaluateCommandAsync(this WebApplication app, string[] args)
+    /// <summary>Trains and reports, with the composed server (not started); exit code 0, or 1 if it cannot.</summary>
+    public static async Task<int> RunAsync(WebApplication app, int? leadDays, string? featuresFile, string? truthFolder)
     {
         var options = app.Services.GetRequiredService<RenewalOptions>();
-        var lead = options.LeadDays;
-        string? featuresFile = null;
-        string? truthFolder = null;
-        for (var i = 1; i < args.Length; i += 2)
-        {
-            if (i + 1 < args.Length && args[i] == "--lead-days" && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var given) && given is >= 1 and <= 365)
-                lead = given;
-            else if (i + 1 < args.Length && args[i] == "--features")
-                featuresFile = args[i + 1];
-            else if (i + 1 < args.Length && args[i] == "--truth" && File.Exists(Path.Combine(args[i + 1], "renewals.csv")))
-                truthFolder = args[i + 1];
-            else
-            {
-                await Console.Error.WriteLineAsync(Usage);
-                return 2;
-            }
-        }
+        var lead = leadDays ?? options.LeadDays;
         await app.MigrateOnStartupIfConfiguredAsync();
         await using var scope = app.Services.CreateAsyncScope();
         var training = scope.ServiceProvider.GetRequiredService<RenewalTraining>();

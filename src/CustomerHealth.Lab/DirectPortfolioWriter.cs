@@ -8,8 +8,10 @@ using CustomerHealth.Server.Accounts;
 using CustomerHealth.Server.Engagement;
 using CustomerHealth.Synthetic;
 using CustomerHealth.V1;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
-namespace CustomerHealth.Server.Demo;
+namespace CustomerHealth.Lab;
 
 /// <summary>What a direct load wrote.</summary>
 public sealed record DirectLoadReport(int Accounts, long Events, long RollupRows, TimeSpan Elapsed);

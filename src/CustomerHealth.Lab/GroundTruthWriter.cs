@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
+using CustomerHealth.Synthetic;
 
-namespace CustomerHealth.Synthetic;
+namespace CustomerHealth.Lab;
 
 /// <summary>
 /// Writes what the generator knows and the service must not: three CSV files (UTF-8, header row, invariant culture) in a

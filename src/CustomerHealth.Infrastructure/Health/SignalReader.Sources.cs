@@ -1,0 +1,216 @@
+using CustomerHealth.Domain.Accounts;
+using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Domain.Health;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerHealth.Infrastructure.Health;
+
+public sealed partial class SignalReader
+{
+    private const int UsageFacts30 = 30;
+
+    /// <summary>The windows the signals as of one instant are taken over.</summary>
+    private readonly record struct Windows(
+        DateTime At,
+        DateOnly Day,
+        DateOnly Last30From,
+        DateOnly Previous30From,
+        DateOnly HistoryFrom,
+        DateTime NpsFrom,
+        DateTime TicketsFrom)
+    {
+        public DateOnly Previous30To => Last30From.AddDays(-1);
+
+        public static Windows Of(DateTimeOffset asOf, int usageHistoryDays)
+        {
+            var at = asOf.UtcDateTime;
+            var day = DateOnly.FromDateTime(at);
+            return new Windows(
+                at,
+                day,
+                Last30From: day.AddDays(-(UsageFacts30 - 1)),
+                Previous30From: day.AddDays(-(2 * UsageFacts30 - 1)),
+                HistoryFrom: day.AddDays(-(Math.Max(usageHistoryDays, 2 * UsageFacts30) - 1)),
+                NpsFrom: at.AddDays(-HealthScorer.NpsWindowDays),
+                TicketsFrom: at.AddDays(-HealthScorer.SupportWindowDays));
+        }
+    }
+
+    /// <summary>A batch's earliest and latest instants: sources are read from one to the other.</summary>
+    private readonly record struct ReadSpan(Windows Earliest, Windows Latest)
+    {
+        /// <summary>Every instant on one day: distinct counts over day windows can be left to the database.</summary>
+        public bool OneDay => Earliest.Day == Latest.Day;
+
+        public bool OneInstant => Earliest.At == Latest.At;
+    }
+
+    private sealed record AccountFacts(string Id, CsTier Tier, DateTime CreatedAt);
+
+    /// <summary>What was read for a batch, by account; each pair takes what its own windows allow.</summary>
+    private sealed record Sources(
+        Dictionary<string, AccountFacts> Accounts,
+        ILookup<string, Contract> Contracts,
+        ILookup<string, DailyUsage> Days,
+        Func<string, Windows, (int Last30, int Previous30)> ActiveUsers,
+        Func<string, Windows, int> KeyFeaturesUsed,
+        int KeyFeaturesInCatalogue,
+        Dictionary<string, OnboardingSummary> Plans,
+        ILookup<string, NpsAnswer> Answers,
+        ILookup<string, TicketSummary> Tickets,
+        Func<string, DateTime, DateTimeOffset?> LastTouchpoint);
+
+    /// <summary>Every source of <paramref name="ids"/> over <paramref name="span"/>; null without accounts.</summary>
+    private async Task<Sources?> ReadSourcesAsync(string[] ids, ReadSpan span, CancellationToken ct)
+    {
+        var accounts = await db.Accounts.AsNoTracking().Where(a => ids.Contains(a.Id))
+            .Select(a => new AccountFacts(a.Id, a.EffectiveTier, a.CreatedAt))
+            .ToDictionaryAsync(a => a.Id, StringComparer.Ordinal, ct);
+        if (accounts.Count == 0) return null;
+        var contracts = (await db.Contracts.AsNoTracking().Where(c => ids.Contains(c.AccountId)).ToListAsync(ct))
+            .ToLookup(c => c.AccountId, StringComparer.Ordinal);
+        var (historyFrom, latestDay) = (span.Earliest.HistoryFrom, span.Latest.Day);
+        var days = (await db.AccountDailyUsage.AsNoTracking()
+                .Where(u => ids.Contains(u.AccountId) && u.Day >= historyFrom && u.Day <= latestDay)
+                .Select(u => new { u.AccountId, u.Day, u.ActiveUsers, u.Events })
+                .ToListAsync(ct))
+            .ToLookup(u => u.AccountId, u => new DailyUsage(u.Day, u.ActiveUsers, u.Events), StringComparer.Ordinal);
+        var activeUsers = await ReadActiveUsersAsync(ids, span, ct);
+        var keyFeatures = (await catalogues.GetAsync(ct)).KeyFeatures.ToArray();
+        var keyFeaturesUsed = await ReadKeyFeaturesUsedAsync(ids, keyFeatures, span, ct);
+        var plans = await db.OnboardingPlans.AsNoTracking().Include(p => p.Milestones)
+            .Where(p => ids.Contains(p.AccountId))
+            .ToDictionaryAsync(p => p.AccountId, OnboardingSummary.Of, StringComparer.Ordinal, ct);
+        var (answers, tickets) = (await ReadNpsAnswersAsync(ids, span, ct), await ReadTicketsAsync(ids, span, ct));
+        var lastTouchpoint = await ReadLastTouchpointsAsync(ids, span, ct);
+        return new Sources(
+            accounts, contracts, days, activeUsers, keyFeaturesUsed, keyFeatures.Length, plans, answers, tickets,
+            lastTouchpoint);
+    }
+
+    /// <summary>
+    /// Distinct users active in a pair's last 30 days and in the 30 before them, from the active-day blocks (a
+    /// window of 30 days lies in at most two blocks of 63, and a user has one row per block), not from every user-day
+    /// row. When every instant is on one day the database counts both windows in one pass; otherwise the blocks are
+    /// counted per pair.
+    /// </summary>
+    private async Task<Func<string, Windows, (int Last30, int Previous30)>> ReadActiveUsersAsync(
+        string[] ids, ReadSpan span, CancellationToken ct)
+    {
+        var older = ActiveDayBlocks.BlockOf(span.Earliest.Previous30From);
+        var newer = ActiveDayBlocks.BlockOf(span.Latest.Day);
+        var blocks = db.UserActiveDays.AsNoTracking()
+            .Where(u => ids.Contains(u.AccountId) && u.Block >= older && u.Block <= newer);
+        if (!span.OneDay)
+        {
+            var rows = (await blocks.ToListAsync(ct))
+                .ToLookup(
+                    u => u.AccountId,
+                    u => new ActiveDayBlock(u.AccountId, u.UserId, u.Block, u.Days),
+                    StringComparer.Ordinal);
+            return (id, w) => (
+                ActiveDayBlocks.DistinctUsers(rows[id], w.Last30From, w.Day),
+                ActiveDayBlocks.DistinctUsers(rows[id], w.Previous30From, w.Previous30To));
+        }
+        var w = span.Latest;
+        var lastOlder = ActiveDayBlocks.Mask(older, w.Last30From, w.Day);
+        var lastNewer = ActiveDayBlocks.Mask(newer, w.Last30From, w.Day);
+        var previousOlder = ActiveDayBlocks.Mask(older, w.Previous30From, w.Previous30To);
+        var previousNewer = ActiveDayBlocks.Mask(newer, w.Previous30From, w.Previous30To);
+        var counts = await blocks
+            .GroupBy(u => u.AccountId)
+            .Select(g => new
+            {
+                AccountId = g.Key,
+                Last30 = g
+                    .Where(u => (u.Block == older && (u.Days & lastOlder) != 0)
+                        || (u.Block == newer && (u.Days & lastNewer) != 0))
+                    .Select(u => u.UserId).Distinct().Count(),
+                Previous30 = g
+                    .Where(u => (u.Block == older && (u.Days & previousOlder) != 0)
+                        || (u.Block == newer && (u.Days & previousNewer) != 0))
+                    .Select(u => u.UserId).Distinct().Count(),
+            })
+            .ToDictionaryAsync(x => x.AccountId, x => (x.Last30, x.Previous30), StringComparer.Ordinal, ct);
+        return (id, _) => counts.GetValueOrDefault(id);
+    }
+
+    /// <summary>
+    /// Distinct key features used in a pair's last 30 days: counted by the database when every instant is on one day,
+    /// otherwise from the (account, feature, day) rows per pair.
+    /// </summary>
+    private async Task<Func<string, Windows, int>> ReadKeyFeaturesUsedAsync(
+        string[] ids, string[] keyFeatures, ReadSpan span, CancellationToken ct)
+    {
+        if (keyFeatures.Length == 0) return (_, _) => 0;
+        var (from, to) = (span.Earliest.Last30From, span.Latest.Day);
+        var used = db.AccountFeatureDailyUsage.AsNoTracking()
+            .Where(f => ids.Contains(f.AccountId) && f.Day >= from && f.Day <= to && f.Events > 0
+                && keyFeatures.Contains(f.Feature));
+        if (span.OneDay)
+        {
+            var counts = await used
+                .GroupBy(f => f.AccountId)
+                .Select(g => new { AccountId = g.Key, Features = g.Select(f => f.Feature).Distinct().Count() })
+                .ToDictionaryAsync(x => x.AccountId, x => x.Features, StringComparer.Ordinal, ct);
+            return (id, _) => counts.GetValueOrDefault(id);
+        }
+        var featureDays = (await used.Select(f => new { f.AccountId, f.Feature, f.Day }).ToListAsync(ct))
+            .ToLookup(f => f.AccountId, f => (f.Feature, f.Day), StringComparer.Ordinal);
+        return (id, w) => featureDays[id].Where(f => f.Day >= w.Last30From && f.Day <= w.Day)
+            .Select(f => f.Feature).Distinct(StringComparer.Ordinal).Count();
+    }
+
+    private async Task<ILookup<string, NpsAnswer>> ReadNpsAnswersAsync(
+        string[] ids, ReadSpan span, CancellationToken ct)
+    {
+        var (from, to) = (span.Earliest.NpsFrom, span.Latest.At);
+        return (await db.NpsResponses.AsNoTracking()
+                .Where(n => ids.Contains(n.AccountId) && n.AnsweredAt > from && n.AnsweredAt <= to)
+                .Select(n => new { n.AccountId, n.Score, n.AnsweredAt })
+                .ToListAsync(ct))
+            .ToLookup(n => n.AccountId, n => new NpsAnswer(n.Score, Utc(n.AnsweredAt)), StringComparer.Ordinal);
+    }
+
+    /// <summary>Tickets opened by the latest instant and not closed before the earliest one's support window.</summary>
+    private async Task<ILookup<string, TicketSummary>> ReadTicketsAsync(
+        string[] ids, ReadSpan span, CancellationToken ct)
+    {
+        var (from, to) = (span.Earliest.TicketsFrom, span.Latest.At);
+        return (await db.SupportTickets.AsNoTracking()
+                .Where(t => ids.Contains(t.AccountId) && t.OpenedAt <= to && (t.ClosedAt == null || t.ClosedAt > from))
+                .Select(t => new { t.AccountId, t.Severity, t.OpenedAt, t.ClosedAt })
+                .ToListAsync(ct))
+            .ToLookup(
+                t => t.AccountId,
+                t => new TicketSummary(t.Severity, Utc(t.OpenedAt), t.ClosedAt is { } c ? Utc(c) : null),
+                StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Each account's last touchpoint at or before a pair's instant: the database's latest one up to the earliest
+    /// instant and (when the instants differ) the touchpoints between the earliest and the latest, compared per pair.
+    /// </summary>
+    private async Task<Func<string, DateTime, DateTimeOffset?>> ReadLastTouchpointsAsync(
+        string[] ids, ReadSpan span, CancellationToken ct)
+    {
+        var (earliest, latest) = (span.Earliest.At, span.Latest.At);
+        var upToEarliest = await db.Touchpoints.AsNoTracking()
+            .Where(t => ids.Contains(t.AccountId) && t.OccurredAt <= earliest)
+            .GroupBy(t => t.AccountId)
+            .Select(g => new { AccountId = g.Key, Last = g.Max(t => t.OccurredAt) })
+            .ToDictionaryAsync(x => x.AccountId, x => x.Last, StringComparer.Ordinal, ct);
+        if (span.OneInstant) return (id, _) => upToEarliest.TryGetValue(id, out var last) ? Utc(last) : null;
+        var later = (await db.Touchpoints.AsNoTracking()
+                .Where(t => ids.Contains(t.AccountId) && t.OccurredAt > earliest && t.OccurredAt <= latest)
+                .Select(t => new { t.AccountId, t.OccurredAt })
+                .ToListAsync(ct))
+            .ToLookup(t => t.AccountId, t => t.OccurredAt, StringComparer.Ordinal);
+        return (id, at) =>
+        {
+            var last = later[id].Where(t => t <= at).DefaultIfEmpty(DateTime.MinValue).Max();
+            if (upToEarliest.TryGetValue(id, out var before) && before > last) last = before;
+            return last == DateTime.MinValue ? null : Utc(last);
+        };
+    }
+}

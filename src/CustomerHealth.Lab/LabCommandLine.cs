@@ -1,0 +1,35 @@
+using System.CommandLine;
+using CustomerHealth.Server.Hosting;
+
+namespace CustomerHealth.Lab;
+
+/// <summary>
+/// The lab tools' command line (<c>--help</c> prints it): <c>generate</c> and <c>renewals-evaluate</c>. An argument a
+/// command does not know is configuration of the server they host, as for the server itself (<c>--Key value</c>,
+/// <c>--Key=value</c>, <c>--contentRoot=DIR</c>).
+/// </summary>
+public static class LabCommandLine
+{
+    private const string Description = """
+        CustomerHealth lab tools: synthetic portfolios with known ground truth, and renewal model evaluation.
+        They host the server's own composition, so its configuration applies (appsettings.json, environment variables,
+        and arguments: --Key value or --Key=value, for example --Database:Provider PostgreSql, --contentRoot=DIR).
+        """;
+
+    public static Task<int> Main(string[] args) => Create().InvokeAsync(args);
+
+    public static RootCommand Create()
+    {
+        var root = new RootCommand(Description);
+        root.Subcommands.Add(GenerateCommand.Create());
+        root.Subcommands.Add(EvaluateCommand.Create());
+        return root;
+    }
+
+    /// <summary>A command line that parses but asks for the impossible: the reason on stderr, exit code 2.</summary>
+    public static async Task<int> RefuseAsync(string problem)
+    {
+        await Console.Error.WriteLineAsync($"{problem} (--help prints the usage)");
+        return 2;
+    }
+}
