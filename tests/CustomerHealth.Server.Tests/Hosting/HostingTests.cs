@@ -65,8 +65,9 @@ public abstract class HostingTests<TDatabase>(TDatabase database) : IntegrationT
 
         Assert.Equal(new DatabaseOptions().MigrationCommandTimeoutSeconds, db.Database.GetCommandTimeout());
         Assert.Equal(3_600, new DatabaseOptions().MigrationCommandTimeoutSeconds);
-        Assert.Null(new DatabaseOptions().Explain());
-        Assert.Contains("MigrationCommandTimeoutSeconds", new DatabaseOptions { MigrationCommandTimeoutSeconds = 0 }.Explain());
+        Assert.True(new DatabaseOptionsValidator().Validate(null, new DatabaseOptions()).Succeeded);
+        Assert.Contains("MigrationCommandTimeoutSeconds",
+            new DatabaseOptionsValidator().Validate(null, new DatabaseOptions { MigrationCommandTimeoutSeconds = 0 }).FailureMessage);
     }
 }
 

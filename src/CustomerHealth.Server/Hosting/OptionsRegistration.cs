@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Options;
+
+namespace CustomerHealth.Server.Hosting;
+
+/// <summary>Binds a configuration section to its options class, checked by its validator when the host starts.</summary>
+public static class OptionsRegistration
+{
+    /// <summary>
+    /// Binds <typeparamref name="TOptions"/> to <paramref name="section"/>, validates it with
+    /// <typeparamref name="TValidator"/> at start-up (an invalid setting stops the host, naming the key), and registers
+    /// the bound instance itself, which is what the services take.
+    /// </summary>
+    public static IServiceCollection AddValidatedOptions<TOptions, TValidator>(this IServiceCollection services, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+        services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<TOptions>>().Value);
+        return services;
+    }
+}
