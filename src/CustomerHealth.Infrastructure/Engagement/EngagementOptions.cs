@@ -2,7 +2,9 @@ using Microsoft.Extensions.Options;
 
 namespace CustomerHealth.Infrastructure.Engagement;
 
-/// <summary>The <c>Engagement</c> configuration section (checked at start-up by <see cref="EngagementOptionsValidator"/>).</summary>
+/// <summary>
+/// The <c>Engagement</c> configuration section, checked at start-up by <see cref="EngagementOptionsValidator"/>.
+/// </summary>
 public sealed class EngagementOptions
 {
     public const string Section = "Engagement";
@@ -23,7 +25,10 @@ public sealed class EngagementOptionsValidator : IValidateOptions<EngagementOpti
     {
         var result = new ValidateOptionsResultBuilder();
         if (options.RawEventRetentionDays is < 1 or > EngagementOptions.MaxRawEventRetentionDays)
-            result.AddError($"{Key(nameof(options.RawEventRetentionDays))} must be between 1 and {EngagementOptions.MaxRawEventRetentionDays}");
+        {
+            var key = Key(nameof(options.RawEventRetentionDays));
+            result.AddError($"{key} must be between 1 and {EngagementOptions.MaxRawEventRetentionDays}");
+        }
         if (options.PurgeInterval < EngagementOptions.MinPurgeInterval)
             result.AddError($"{Key(nameof(options.PurgeInterval))} must be at least one second");
         return result.Build();

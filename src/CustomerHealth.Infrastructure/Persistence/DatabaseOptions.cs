@@ -50,8 +50,8 @@ public sealed class DatabaseOptions
 }
 
 /// <summary>
-/// The rules of <see cref="DatabaseOptions"/>; every broken one is reported, each naming its key. Run when the persistence
-/// is registered rather than at host start, because the provider decides which services are registered at all.
+/// The rules of <see cref="DatabaseOptions"/>; every broken one is reported, each naming its key. Run when the
+/// persistence is registered rather than at host start, because the provider decides which services are registered.
 /// </summary>
 public sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
 {
@@ -64,23 +64,33 @@ public sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
     {
         var result = new ValidateOptionsResultBuilder();
         if (!Enum.IsDefined(options.Provider))
-            result.AddError($"{Key(nameof(options.Provider))} must be one of {string.Join(", ", Enum.GetNames<DatabaseProvider>())}");
+        {
+            var providers = string.Join(", ", Enum.GetNames<DatabaseProvider>());
+            result.AddError($"{Key(nameof(options.Provider))} must be one of {providers}");
+        }
         if (!SqliteSynchronousModes.Contains(options.SqliteSynchronous.ToUpperInvariant()))
             result.AddError($"{Key(nameof(options.SqliteSynchronous))} must be OFF, NORMAL, FULL or EXTRA");
         if (options.SqliteBusyTimeoutMs < 0)
             result.AddError($"{Key(nameof(options.SqliteBusyTimeoutMs))} must not be negative");
         if (options.SqliteIngestCacheMiB is < MinSqliteIngestCacheMiB or > MaxSqliteIngestCacheMiB)
-            result.AddError($"{Key(nameof(options.SqliteIngestCacheMiB))} must be from {MinSqliteIngestCacheMiB} to {MaxSqliteIngestCacheMiB}");
+        {
+            var key = Key(nameof(options.SqliteIngestCacheMiB));
+            result.AddError($"{key} must be from {MinSqliteIngestCacheMiB} to {MaxSqliteIngestCacheMiB}");
+        }
         if (options.MigrationCommandTimeoutSeconds is < 1 or > MaxMigrationCommandTimeoutSeconds)
-            result.AddError($"{Key(nameof(options.MigrationCommandTimeoutSeconds))} must be from 1 to {MaxMigrationCommandTimeoutSeconds}");
+        {
+            var key = Key(nameof(options.MigrationCommandTimeoutSeconds));
+            result.AddError($"{key} must be from 1 to {MaxMigrationCommandTimeoutSeconds}");
+        }
         return result.Build();
     }
 
-    /// <summary>Throws <see cref="OptionsValidationException"/> naming every broken rule of <paramref name="options"/>.</summary>
+    /// <summary>Throws <see cref="OptionsValidationException"/> naming every broken rule.</summary>
     public static void ThrowIfInvalid(DatabaseOptions options)
     {
         var result = new DatabaseOptionsValidator().Validate(Options.DefaultName, options);
-        if (result.Failed) throw new OptionsValidationException(Options.DefaultName, typeof(DatabaseOptions), result.Failures);
+        if (result.Failed)
+            throw new OptionsValidationException(Options.DefaultName, typeof(DatabaseOptions), result.Failures);
     }
 
     private static string Key(string property) => $"{DatabaseOptions.Section}:{property}";

@@ -4,7 +4,9 @@ using Microsoft.Extensions.Options;
 
 namespace CustomerHealth.Infrastructure.Renewals;
 
-/// <summary>The <c>Renewals</c> configuration section (checked at start-up by <see cref="RenewalOptionsValidator"/>).</summary>
+/// <summary>
+/// The <c>Renewals</c> configuration section, checked at start-up by <see cref="RenewalOptionsValidator"/>.
+/// </summary>
 public sealed class RenewalOptions
 {
     public const string Section = "Renewals";
@@ -60,7 +62,8 @@ public sealed class RenewalOptionsValidator : IValidateOptions<RenewalOptions>
     {
         var result = new ValidateOptionsResultBuilder();
         if (options.HorizonDays is < 1 or > RenewalOptions.MaxHorizonDays)
-            result.AddError(Text($"{Key(nameof(options.HorizonDays))} must be from 1 to {RenewalOptions.MaxHorizonDays:N0}"));
+            result.AddError(
+                Text($"{Key(nameof(options.HorizonDays))} must be from 1 to {RenewalOptions.MaxHorizonDays:N0}"));
         if (options.LeadDays is < 1 or > RenewalOptions.MaxLeadDays)
             result.AddError($"{Key(nameof(options.LeadDays))} must be from 1 to {RenewalOptions.MaxLeadDays}");
         if (options.MinimumOutcomesPerClass < 2)
@@ -71,7 +74,8 @@ public sealed class RenewalOptionsValidator : IValidateOptions<RenewalOptions>
         CheckInterval(result, nameof(options.ReconcileInterval), options.ReconcileInterval);
         CheckInterval(result, nameof(options.AutoTrainCheckInterval), options.AutoTrainCheckInterval);
         if (options.BatchSize is < 1 or > RenewalOptions.MaxBatchSize)
-            result.AddError(Text($"{Key(nameof(options.BatchSize))} must be from 1 to {RenewalOptions.MaxBatchSize:N0}"));
+            result.AddError(
+                Text($"{Key(nameof(options.BatchSize))} must be from 1 to {RenewalOptions.MaxBatchSize:N0}"));
         CheckShare(result, nameof(options.HoldoutShare), options.HoldoutShare);
         CheckShare(result, nameof(options.CalibrationShare), options.CalibrationShare);
         if (options.ChangeThreshold is <= 0 or > 1)
@@ -86,7 +90,8 @@ public sealed class RenewalOptionsValidator : IValidateOptions<RenewalOptions>
 
     private static void CheckShare(ValidateOptionsResultBuilder result, string property, double share)
     {
-        if (share is <= 0 or >= RenewalOptions.MaxShare) result.AddError(Text($"{Key(property)} must be above 0 and below {RenewalOptions.MaxShare}"));
+        if (share is <= 0 or >= RenewalOptions.MaxShare)
+            result.AddError(Text($"{Key(property)} must be above 0 and below {RenewalOptions.MaxShare}"));
     }
 
     private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -5,14 +5,16 @@ using Microsoft.Extensions.Options;
 
 namespace CustomerHealth.Server.Health;
 
-/// <summary>The <c>Health</c> configuration section (checked at start-up by <see cref="HealthOptionsValidator"/>).</summary>
+/// <summary>
+/// The <c>Health</c> configuration section, checked at start-up by <see cref="HealthOptionsValidator"/>.
+/// </summary>
 public sealed class HealthOptions
 {
     public const string Section = "Health";
     public const int MaxBatchSize = 2000;
     public static readonly TimeSpan MaxReadCacheTtl = TimeSpan.FromMinutes(1);
 
-    /// <summary>How often accounts marked dirty are recomputed: scores follow new data within about this long.</summary>
+    /// <summary>How often accounts marked dirty are recomputed: scores follow new data within that long.</summary>
     public TimeSpan RecomputeInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>At most this many accounts per batch (one read of their signals, one write transaction).</summary>
@@ -25,8 +27,9 @@ public sealed class HealthOptions
     public TimeSpan WatchPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
-    /// How long a replica may answer <c>GetHealthScore</c> for an account from memory (see <see cref="HealthReadCache"/>):
-    /// its own writes are seen at once, another replica's within this long. Zero turns the cache off.
+    /// How long a replica may answer <c>GetHealthScore</c> for an account from memory (see
+    /// <see cref="HealthReadCache"/>): its own writes are seen at once, another replica's within this long. Zero turns
+    /// the cache off.
     /// </summary>
     public TimeSpan ReadCacheTtl { get; set; } = HealthReadCache.DefaultTimeToLive;
 }
@@ -44,7 +47,8 @@ public sealed class HealthOptionsValidator : IValidateOptions<HealthOptions>
         if (options.WatchPollInterval < WorkerIntervals.Minimum)
             result.AddError($"{Key(nameof(options.WatchPollInterval))} must be at least 10 ms");
         if (options.BatchSize is < 1 or > HealthOptions.MaxBatchSize)
-            result.AddError(Text($"{Key(nameof(options.BatchSize))} must be from 1 to {HealthOptions.MaxBatchSize:N0}"));
+            result.AddError(
+                Text($"{Key(nameof(options.BatchSize))} must be from 1 to {HealthOptions.MaxBatchSize:N0}"));
         return result.Build();
     }
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace CustomerHealth.Server.Hosting;
 
-/// <summary>Binds a configuration section to its options class, checked by its validator when the host starts.</summary>
+/// <summary>Binds a configuration section to its options class, checked by a validator when the host starts.</summary>
 public static class OptionsRegistration
 {
     /// <summary>
@@ -10,7 +10,8 @@ public static class OptionsRegistration
     /// <typeparamref name="TValidator"/> at start-up (an invalid setting stops the host, naming the key), and registers
     /// the bound instance itself, which is what the services take.
     /// </summary>
-    public static IServiceCollection AddValidatedOptions<TOptions, TValidator>(this IServiceCollection services, string section)
+    public static IServiceCollection AddValidatedOptions<TOptions, TValidator>(
+        this IServiceCollection services, string section)
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
     {

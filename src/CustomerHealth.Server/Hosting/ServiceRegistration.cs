@@ -33,7 +33,8 @@ public static class ServiceRegistration
     public static WebApplicationBuilder AddCustomerHealthEngagement(this WebApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<EngagementOptions, EngagementOptionsValidator>(EngagementOptions.Section);
-        builder.Services.AddSingleton(sp => new EventRules(sp.GetRequiredService<EngagementOptions>().RawEventRetentionDays));
+        builder.Services.AddSingleton(sp =>
+            new EventRules(sp.GetRequiredService<EngagementOptions>().RawEventRetentionDays));
         builder.Services.AddHostedService<RetentionPurgeService>();
         return builder;
     }

@@ -3,12 +3,16 @@ using Microsoft.Extensions.Options;
 
 namespace CustomerHealth.Server.Onboarding;
 
-/// <summary>The <c>Onboarding</c> configuration section (checked at start-up by <see cref="OnboardingOptionsValidator"/>).</summary>
+/// <summary>
+/// The <c>Onboarding</c> configuration section, checked at start-up by <see cref="OnboardingOptionsValidator"/>.
+/// </summary>
 public sealed class OnboardingOptions
 {
     public const string Section = "Onboarding";
 
-    /// <summary>How often queued accounts are evaluated: automatic milestones complete within about this long of their events.</summary>
+    /// <summary>
+    /// How often queued accounts are evaluated: automatic milestones complete within about this long of their events.
+    /// </summary>
     public TimeSpan EvaluationInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>At most this many accounts per pass.</summary>

@@ -24,8 +24,7 @@ public sealed class ConfigurationTests
     {
         await using var database = new SqliteTestDatabase();
         await database.InitializeAsync();
-        await using var service = new ServiceUnderTest(database, new ManualClock(DateTimeOffset.UtcNow), migrateOnStartup: false,
-            settings: new Dictionary<string, string> { [key] = value });
+        await using var service = Configured(database, new Dictionary<string, string> { [key] = value });
 
         var failure = Record.Exception(() => service.Server);
 
@@ -38,8 +37,12 @@ public sealed class ConfigurationTests
     {
         await using var database = new SqliteTestDatabase();
         await database.InitializeAsync();
-        await using var service = new ServiceUnderTest(database, new ManualClock(DateTimeOffset.UtcNow), migrateOnStartup: false,
-            settings: new Dictionary<string, string> { ["Health:BatchSize"] = "0", ["Health:RecomputeInterval"] = "00:00:00" });
+        var settings = new Dictionary<string, string>
+        {
+            ["Health:BatchSize"] = "0",
+            ["Health:RecomputeInterval"] = "00:00:00",
+        };
+        await using var service = Configured(database, settings);
 
         var messages = MessagesOf(Record.Exception(() => service.Server)!);
 
@@ -47,11 +50,15 @@ public sealed class ConfigurationTests
         Assert.Contains("Health:RecomputeInterval must be at least 10 ms", messages);
     }
 
+    private static ServiceUnderTest Configured(TestDatabase database, Dictionary<string, string> settings) =>
+        new(database, new ManualClock(DateTimeOffset.UtcNow), migrateOnStartup: false, settings: settings);
+
     private static string MessagesOf(Exception failure)
     {
         var messages = new List<string>();
         for (Exception? e = failure; e is not null; e = e.InnerException) messages.Add(e.Message);
-        if (failure is AggregateException aggregate) messages.AddRange(aggregate.Flatten().InnerExceptions.Select(e => e.Message));
+        if (failure is AggregateException aggregate)
+            messages.AddRange(aggregate.Flatten().InnerExceptions.Select(e => e.Message));
         return string.Join(" | ", messages);
     }
 }

@@ -65,9 +65,10 @@ public abstract class HostingTests<TDatabase>(TDatabase database) : IntegrationT
 
         Assert.Equal(new DatabaseOptions().MigrationCommandTimeoutSeconds, db.Database.GetCommandTimeout());
         Assert.Equal(3_600, new DatabaseOptions().MigrationCommandTimeoutSeconds);
-        Assert.True(new DatabaseOptionsValidator().Validate(null, new DatabaseOptions()).Succeeded);
-        Assert.Contains("MigrationCommandTimeoutSeconds",
-            new DatabaseOptionsValidator().Validate(null, new DatabaseOptions { MigrationCommandTimeoutSeconds = 0 }).FailureMessage);
+        var validator = new DatabaseOptionsValidator();
+        Assert.True(validator.Validate(null, new DatabaseOptions()).Succeeded);
+        var tooShort = validator.Validate(null, new DatabaseOptions { MigrationCommandTimeoutSeconds = 0 });
+        Assert.Contains("MigrationCommandTimeoutSeconds", tooShort.FailureMessage);
     }
 }
 
