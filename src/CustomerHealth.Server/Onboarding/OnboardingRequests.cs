@@ -24,7 +24,7 @@ public static class OnboardingRequests
     public static class Limits
     {
         public const int CompletedBy = PersonNames.MaxLength;
-        public const int Note = 2000;
+        public const int Note = Milestone.MaxNoteLength;
         public const int Owner = PersonNames.MaxLength;
         public const int UpdatedBy = PersonNames.MaxLength;
     }

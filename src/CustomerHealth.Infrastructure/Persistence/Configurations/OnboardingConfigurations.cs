@@ -41,7 +41,7 @@ internal sealed class MilestoneConfiguration : IEntityTypeConfiguration<Mileston
         builder.Property(m => m.CompletedAt).HasColumnName("completed_at");
         builder.Property(m => m.CompletedHow).HasColumnName("completed_how");
         builder.Property(m => m.CompletedBy).HasColumnName("completed_by").HasMaxLength(PersonNames.MaxLength);
-        builder.Property(m => m.Note).HasColumnName("note").HasMaxLength(2000);
+        builder.Property(m => m.Note).HasColumnName("note").HasMaxLength(Milestone.MaxNoteLength);
         builder.ComplexProperty(m => m.Rule, rule =>
         {
             rule.Property(r => r.Kind).HasColumnName("rule_kind");
