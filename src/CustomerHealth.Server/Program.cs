@@ -12,7 +12,7 @@ builder.AddCustomerHealthRenewals();
 builder.AddCustomerHealthGrpc();
 builder.AddCustomerHealthDemo(demo);
 
-var app = builder.Build();
+var app = builder.Build().ValidateOptions();
 
 if (ServerCommands.IsMigrateCommand(args))
 {

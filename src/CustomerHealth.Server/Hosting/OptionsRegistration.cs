@@ -20,4 +20,15 @@ public static class OptionsRegistration
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<TOptions>>().Value);
         return services;
     }
+
+    /// <summary>
+    /// Checks now every section registered by <see cref="AddValidatedOptions{TOptions, TValidator}"/>, which the host would check when it
+    /// starts: the commands that never start it (<c>migrate</c>) then refuse an invalid setting as serving does, and
+    /// the failure ends the program before the host runs.
+    /// </summary>
+    public static WebApplication ValidateOptions(this WebApplication app)
+    {
+        app.Services.GetService<IStartupValidator>()?.Validate();
+        return app;
+    }
 }
