@@ -23,7 +23,7 @@ public partial class Program
         builder.AddCustomerHealthGrpc();
         builder.AddCustomerHealthDemo(demo);
 
-        var app = builder.Build();
+        var app = builder.Build().ValidateOptions();
         app.MapCustomerHealthGrpc();
         return app;
     }
