@@ -25,7 +25,7 @@ public partial class Program
         builder.AddCustomerHealthSecurity();
         builder.AddCustomerHealthDemo(demo);
 
-        var app = builder.Build();
+        var app = builder.Build().ValidateOptions();
         app.UseCustomerHealthSecurity();
         app.MapCustomerHealthGrpc();
         return app;

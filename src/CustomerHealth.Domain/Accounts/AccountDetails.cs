@@ -5,5 +5,5 @@ public sealed record AccountDetails(string AccountId, string DisplayName, string
 {
     public const int MaxDisplayNameLength = 200;
     public const int MaxSegmentLength = 64;
-    public const int MaxOwnerLength = 254;
+    public const int MaxOwnerLength = Common.PersonNames.MaxLength;
 }

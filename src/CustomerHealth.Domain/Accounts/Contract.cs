@@ -73,7 +73,11 @@ public sealed class Contract
     /// Records, or corrects, the renewal outcome. A renewal needs a new ARR in the contract's currency; a churn has none.
     /// Returns false when the same outcome is already recorded.
     /// </summary>
-    public bool RecordOutcome(RenewalOutcomeInput input, DateTime now)
+    /// <param name="successorAccountId">
+    /// The account of the stored contract that <see cref="RenewalOutcomeInput.RenewalContractId"/> names, if that one
+    /// is stored: a renewal continues the same account.
+    /// </param>
+    public bool RecordOutcome(RenewalOutcomeInput input, DateTime now, string? successorAccountId = null)
     {
         var violations = new Violations();
         decimal newArr = 0m;
@@ -97,6 +101,8 @@ public sealed class Contract
         }
         if (input.RenewalContractId == Id)
             violations.Add("renewal_contract_id", "must name another contract than the one that renewed");
+        else if (successorAccountId is not null && successorAccountId != AccountId)
+            violations.Add("renewal_contract_id", $"names a contract of another account ('{successorAccountId}')");
         violations.ThrowIfAny();
 
         var decisionDate = input.DecisionDate ?? EndDate;

@@ -19,6 +19,31 @@ public sealed record EventRules(int RetentionDays = EventRules.DefaultRetentionD
     /// <summary>What a caller's unreadable timestamp is mapped to, so that the event is rejected as invalid rather than missing.</summary>
     public static readonly DateTime InvalidTime = DateTime.MinValue;
 
+    /// <summary>
+    /// The rules of a batch as a whole (its source, its size), every broken one in the result; the per-event rules are
+    /// reported per event instead (<see cref="Check"/>).
+    /// </summary>
+    public static Violations CheckBatch(string source, int eventCount)
+    {
+        var v = new Violations();
+        if (string.IsNullOrEmpty(source)) v.Add("source", "is required");
+        else if (source.Length > MaxSourceLength)
+            v.Add("source", $"must be at most {MaxSourceLength} characters (got {source.Length})");
+        else if (Identifiers.Explain(source) is { } problem) v.Add("source", problem);
+        if (eventCount == 0) v.Add("events", "must hold at least one event");
+        else if (eventCount > MaxEventsPerBatch)
+        {
+            var limit = $"must hold at most {MaxEventsPerBatch} events per batch";
+            v.Add("events", $"{limit} (got {eventCount}); split the batch");
+        }
+        return v;
+    }
+
+    /// <summary>
+    /// Throws <see cref="ValidationException"/> when the batch breaks a rule of <see cref="CheckBatch"/>.
+    /// </summary>
+    public static void ValidateBatch(string source, int eventCount) => CheckBatch(source, eventCount).ThrowIfAny();
+
     /// <summary>The first UTC day whose raw events are kept on <paramref name="today"/>.</summary>
     public DateOnly FirstRetainedDay(DateOnly today) => today.AddDays(-RetentionDays);
 

@@ -129,7 +129,7 @@ public enum TouchpointKind
 /// <summary>A contact between the CS team and an account.</summary>
 public sealed class Touchpoint
 {
-    public const int MaxCsmLength = 254;
+    public const int MaxCsmLength = Common.PersonNames.MaxLength;
     public const int MaxNoteLength = 2000;
 
     private Touchpoint(string id, string accountId, TouchpointKind kind, DateTime occurredAt, string csm, string? note, DateTime createdAt)

@@ -11,7 +11,7 @@ namespace CustomerHealth.Domain.Health;
 public sealed record HealthOverride(double? Score, HealthBand Band, string Reason, string SetBy, DateTimeOffset SetAt, DateTimeOffset ExpiresAt)
 {
     public const int MaxReasonLength = 1000;
-    public const int MaxActorLength = 254;
+    public const int MaxActorLength = PersonNames.MaxLength;
     public const int MaxDays = 366;
 
     /// <summary>Whether the override applies at <paramref name="now"/>.</summary>

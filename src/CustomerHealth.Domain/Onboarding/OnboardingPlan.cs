@@ -35,6 +35,8 @@ public enum CompletionMethod
 /// <summary>One milestone of an account's plan: its template fields, frozen at creation, and its completion.</summary>
 public sealed class Milestone
 {
+    public const int MaxNoteLength = 2000;
+
     /// <summary>For EF Core, which sets every property from the row.</summary>
     private Milestone()
     {

@@ -151,15 +151,13 @@ public sealed class AccountStore(CustomerHealthDbContext db, TimeProvider clock,
         var now = Now;
         var contract = await db.Contracts.SingleOrDefaultAsync(c => c.Id == contractId, ct)
             ?? throw new NotFoundException("Contract", contractId);
+        string? successorAccountId = null;
         if (input.RenewalContractId is { Length: > 0 } successorId)
         {
-            var successor = await db.Contracts.AsNoTracking().Where(c => c.Id == successorId).Select(c => new { c.AccountId }).SingleOrDefaultAsync(ct);
-            if (successor is not null && successor.AccountId != contract.AccountId)
-            {
-                throw new ValidationException("renewal_contract_id", $"names a contract of another account ('{successor.AccountId}')");
-            }
+            successorAccountId = await db.Contracts.AsNoTracking().Where(c => c.Id == successorId)
+                .Select(c => c.AccountId).SingleOrDefaultAsync(ct);
         }
-        contract.RecordOutcome(input, now);
+        contract.RecordOutcome(input, now, successorAccountId);
         var account = await db.Accounts.SingleAsync(a => a.Id == contract.AccountId, ct);
         var contracts = await db.Contracts.Where(c => c.AccountId == contract.AccountId).ToListAsync(ct);
         account.RefreshEffectiveTier(Contract.CurrentOf(contracts, DateOnly.FromDateTime(now)), thresholds, now);

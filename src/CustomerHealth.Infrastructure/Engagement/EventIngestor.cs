@@ -39,24 +39,6 @@ public sealed class EventIngestor(
     private const int MaxAttempts = 3;
     private readonly RollupWriter _writer = RollupWriter.For(options.Provider);
 
-    /// <summary>Checks the batch as a whole (source, size); the per-event rules are reported per event instead.</summary>
-    public static void ValidateBatch(string source, int eventCount, string sourceField = "source", string eventsField = "events") =>
-        BatchViolations(source, eventCount, sourceField, eventsField).ThrowIfAny();
-
-    /// <summary>True when <see cref="ValidateBatch"/> would accept the batch.</summary>
-    public static bool IsValidBatch(string source, int eventCount) => !BatchViolations(source, eventCount, "source", "events").Any;
-
-    private static Violations BatchViolations(string source, int eventCount, string sourceField, string eventsField)
-    {
-        var v = new Violations();
-        if (string.IsNullOrEmpty(source)) v.Add(sourceField, "is required");
-        else if (source.Length > EventRules.MaxSourceLength) v.Add(sourceField, $"must be at most {EventRules.MaxSourceLength} characters (got {source.Length})");
-        else if (Identifiers.Explain(source) is { } problem) v.Add(sourceField, problem);
-        if (eventCount == 0) v.Add(eventsField, "must hold at least one event");
-        else if (eventCount > EventRules.MaxEventsPerBatch) v.Add(eventsField, $"must hold at most {EventRules.MaxEventsPerBatch} events per batch (got {eventCount}); split the batch");
-        return v;
-    }
-
     /// <summary>
     /// Applies the batch rules (throws <see cref="ValidationException"/>) and the per-event rules as of <paramref name="now"/>,
     /// and serializes the properties of the events that may be stored: all the work on a batch that needs no database, so
@@ -64,7 +46,7 @@ public sealed class EventIngestor(
     /// </summary>
     public static CheckedBatch Check(EventBatch batch, EventRules rules, DateTime now)
     {
-        ValidateBatch(batch.Source, batch.Events.Count);
+        EventRules.ValidateBatch(batch.Source, batch.Events.Count);
         var rejections = new List<EventRejection>();
         var candidates = new List<EventToWrite>(batch.Events.Count);
         for (var i = 0; i < batch.Events.Count; i++)

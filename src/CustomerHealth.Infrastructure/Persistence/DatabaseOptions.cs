@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace CustomerHealth.Infrastructure.Persistence;
 
 public enum DatabaseProvider
@@ -7,7 +9,10 @@ public enum DatabaseProvider
     SqlServer,
 }
 
-/// <summary>The <c>Database</c> configuration section (the connection string itself is <c>ConnectionStrings:CustomerHealth</c>).</summary>
+/// <summary>
+/// The <c>Database</c> configuration section (the connection string itself is <c>ConnectionStrings:CustomerHealth</c>),
+/// checked by <see cref="DatabaseOptionsValidator"/> when the persistence is registered.
+/// </summary>
 public sealed class DatabaseOptions
 {
     public const string Section = "Database";
@@ -42,13 +47,51 @@ public sealed class DatabaseOptions
     public int MigrationCommandTimeoutSeconds { get; set; } = 3_600;
 
     public bool ShouldMigrateOnStartup => MigrateOnStartup ?? Provider == DatabaseProvider.Sqlite;
+}
 
-    /// <summary>Why the options are unusable, or null.</summary>
-    public string? Explain() =>
-        !Enum.IsDefined(Provider) ? $"Database:Provider must be one of {string.Join(", ", Enum.GetNames<DatabaseProvider>())}"
-        : SqliteSynchronous.ToUpperInvariant() is not ("OFF" or "NORMAL" or "FULL" or "EXTRA") ? "Database:SqliteSynchronous must be OFF, NORMAL, FULL or EXTRA"
-        : SqliteBusyTimeoutMs < 0 ? "Database:SqliteBusyTimeoutMs must not be negative"
-        : SqliteIngestCacheMiB is < 2 or > 4096 ? "Database:SqliteIngestCacheMiB must be from 2 to 4096"
-        : MigrationCommandTimeoutSeconds is < 1 or > 86_400 ? "Database:MigrationCommandTimeoutSeconds must be from 1 to 86400"
-        : null;
+/// <summary>
+/// The rules of <see cref="DatabaseOptions"/>; every broken one is reported, each naming its key. Run when the
+/// persistence is registered rather than at host start, because the provider decides which services are registered.
+/// </summary>
+public sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
+{
+    public const int MinSqliteIngestCacheMiB = 2;
+    public const int MaxSqliteIngestCacheMiB = 4096;
+    public const int MaxMigrationCommandTimeoutSeconds = 86_400;
+    private static readonly string[] SqliteSynchronousModes = ["OFF", "NORMAL", "FULL", "EXTRA"];
+
+    public ValidateOptionsResult Validate(string? name, DatabaseOptions options)
+    {
+        var result = new ValidateOptionsResultBuilder();
+        if (!Enum.IsDefined(options.Provider))
+        {
+            var providers = string.Join(", ", Enum.GetNames<DatabaseProvider>());
+            result.AddError($"{Key(nameof(options.Provider))} must be one of {providers}");
+        }
+        if (!SqliteSynchronousModes.Contains(options.SqliteSynchronous.ToUpperInvariant()))
+            result.AddError($"{Key(nameof(options.SqliteSynchronous))} must be OFF, NORMAL, FULL or EXTRA");
+        if (options.SqliteBusyTimeoutMs < 0)
+            result.AddError($"{Key(nameof(options.SqliteBusyTimeoutMs))} must not be negative");
+        if (options.SqliteIngestCacheMiB is < MinSqliteIngestCacheMiB or > MaxSqliteIngestCacheMiB)
+        {
+            var key = Key(nameof(options.SqliteIngestCacheMiB));
+            result.AddError($"{key} must be from {MinSqliteIngestCacheMiB} to {MaxSqliteIngestCacheMiB}");
+        }
+        if (options.MigrationCommandTimeoutSeconds is < 1 or > MaxMigrationCommandTimeoutSeconds)
+        {
+            var key = Key(nameof(options.MigrationCommandTimeoutSeconds));
+            result.AddError($"{key} must be from 1 to {MaxMigrationCommandTimeoutSeconds}");
+        }
+        return result.Build();
+    }
+
+    /// <summary>Throws <see cref="OptionsValidationException"/> naming every broken rule.</summary>
+    public static void ThrowIfInvalid(DatabaseOptions options)
+    {
+        var result = new DatabaseOptionsValidator().Validate(Options.DefaultName, options);
+        if (result.Failed)
+            throw new OptionsValidationException(Options.DefaultName, typeof(DatabaseOptions), result.Failures);
+    }
+
+    private static string Key(string property) => $"{DatabaseOptions.Section}:{property}";
 }

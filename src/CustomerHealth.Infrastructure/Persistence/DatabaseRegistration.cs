@@ -19,7 +19,7 @@ public static class DatabaseRegistration
     /// </summary>
     public static IServiceCollection AddCustomerHealthPersistence(this IServiceCollection services, DatabaseOptions options, string? connectionString)
     {
-        if (options.Explain() is { } problem) throw new InvalidOperationException($"Invalid configuration: {problem}.");
+        DatabaseOptionsValidator.ThrowIfInvalid(options);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             connectionString = options.Provider == DatabaseProvider.Sqlite

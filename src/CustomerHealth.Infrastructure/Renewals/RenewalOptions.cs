@@ -1,9 +1,19 @@
+using System.Globalization;
+using CustomerHealth.Infrastructure.Coordination;
+using Microsoft.Extensions.Options;
+
 namespace CustomerHealth.Infrastructure.Renewals;
 
-/// <summary>The <c>Renewals</c> configuration section.</summary>
+/// <summary>
+/// The <c>Renewals</c> configuration section, checked at start-up by <see cref="RenewalOptionsValidator"/>.
+/// </summary>
 public sealed class RenewalOptions
 {
     public const string Section = "Renewals";
+    public const int MaxHorizonDays = 3650;
+    public const int MaxLeadDays = 365;
+    public const int MaxBatchSize = 2000;
+    public const double MaxShare = 0.5;
 
     /// <summary>Open contracts renewing within this many days from today get a stored prediction (and are listed).</summary>
     public int HorizonDays { get; set; } = 180;
@@ -43,16 +53,48 @@ public sealed class RenewalOptions
 
     /// <summary>A prediction enters the change feed when its risk level changes or its probability moves at least this much.</summary>
     public double ChangeThreshold { get; set; } = 0.05;
+}
 
-    public string? Explain() =>
-        HorizonDays is < 1 or > 3650 ? "Renewals:HorizonDays must be from 1 to 3,650"
-        : LeadDays is < 1 or > 365 ? "Renewals:LeadDays must be from 1 to 365"
-        : MinimumOutcomesPerClass < 2 ? "Renewals:MinimumOutcomesPerClass must be at least 2"
-        : RetrainAfterNewOutcomes < 1 ? "Renewals:RetrainAfterNewOutcomes must be at least 1"
-        : RefreshInterval < TimeSpan.FromMilliseconds(10) || ReconcileInterval < TimeSpan.FromMilliseconds(10) || AutoTrainCheckInterval < TimeSpan.FromMilliseconds(10)
-            ? "Renewals:RefreshInterval, ReconcileInterval and AutoTrainCheckInterval must be at least 10 ms"
-        : BatchSize is < 1 or > 2000 ? "Renewals:BatchSize must be from 1 to 2,000"
-        : HoldoutShare is <= 0 or >= 0.5 || CalibrationShare is <= 0 or >= 0.5 ? "Renewals:HoldoutShare and CalibrationShare must be above 0 and below 0.5"
-        : ChangeThreshold is <= 0 or > 1 ? "Renewals:ChangeThreshold must be above 0 and at most 1"
-        : null;
+/// <summary>The rules of <see cref="RenewalOptions"/>; every broken one is reported, each naming its key.</summary>
+public sealed class RenewalOptionsValidator : IValidateOptions<RenewalOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RenewalOptions options)
+    {
+        var result = new ValidateOptionsResultBuilder();
+        if (options.HorizonDays is < 1 or > RenewalOptions.MaxHorizonDays)
+            result.AddError(
+                Text($"{Key(nameof(options.HorizonDays))} must be from 1 to {RenewalOptions.MaxHorizonDays:N0}"));
+        if (options.LeadDays is < 1 or > RenewalOptions.MaxLeadDays)
+            result.AddError($"{Key(nameof(options.LeadDays))} must be from 1 to {RenewalOptions.MaxLeadDays}");
+        if (options.MinimumOutcomesPerClass < 2)
+            result.AddError($"{Key(nameof(options.MinimumOutcomesPerClass))} must be at least 2");
+        if (options.RetrainAfterNewOutcomes < 1)
+            result.AddError($"{Key(nameof(options.RetrainAfterNewOutcomes))} must be at least 1");
+        CheckInterval(result, nameof(options.RefreshInterval), options.RefreshInterval);
+        CheckInterval(result, nameof(options.ReconcileInterval), options.ReconcileInterval);
+        CheckInterval(result, nameof(options.AutoTrainCheckInterval), options.AutoTrainCheckInterval);
+        if (options.BatchSize is < 1 or > RenewalOptions.MaxBatchSize)
+            result.AddError(
+                Text($"{Key(nameof(options.BatchSize))} must be from 1 to {RenewalOptions.MaxBatchSize:N0}"));
+        CheckShare(result, nameof(options.HoldoutShare), options.HoldoutShare);
+        CheckShare(result, nameof(options.CalibrationShare), options.CalibrationShare);
+        if (options.ChangeThreshold is <= 0 or > 1)
+            result.AddError($"{Key(nameof(options.ChangeThreshold))} must be above 0 and at most 1");
+        return result.Build();
+    }
+
+    private static void CheckInterval(ValidateOptionsResultBuilder result, string property, TimeSpan interval)
+    {
+        if (interval < WorkerIntervals.Minimum) result.AddError($"{Key(property)} must be at least 10 ms");
+    }
+
+    private static void CheckShare(ValidateOptionsResultBuilder result, string property, double share)
+    {
+        if (share is <= 0 or >= RenewalOptions.MaxShare)
+            result.AddError(Text($"{Key(property)} must be above 0 and below {RenewalOptions.MaxShare}"));
+    }
+
+    private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static string Key(string property) => $"{RenewalOptions.Section}:{property}";
 }

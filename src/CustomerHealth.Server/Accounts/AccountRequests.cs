@@ -12,6 +12,16 @@ namespace CustomerHealth.Server.Accounts;
 /// </summary>
 public static class AccountRequests
 {
+    /// <summary>The bounds of the caller-controlled fields of the account service.</summary>
+    public static class Limits
+    {
+        public const int Id = Identifiers.MaxLength;
+        public const int DisplayName = AccountDetails.MaxDisplayNameLength;
+        public const int Segment = AccountDetails.MaxSegmentLength;
+        public const int Owner = AccountDetails.MaxOwnerLength;
+        public const int RenewalNote = RenewalOutcomeInput.MaxNoteLength;
+    }
+
     public static AccountDetails Read(UpsertAccountRequest request)
     {
         var v = new Violations();
@@ -21,9 +31,9 @@ public static class AccountRequests
             v.Add("account", "is required").ThrowIfAny();
         }
         v.Identifier("account.account_id", account!.AccountId)
-            .Text("account.display_name", account.DisplayName, AccountDetails.MaxDisplayNameLength, required: true)
-            .Text("account.segment", account.Segment, AccountDetails.MaxSegmentLength)
-            .Text("account.owner", account.Owner, AccountDetails.MaxOwnerLength);
+            .Text("account.display_name", account.DisplayName, Limits.DisplayName, required: true)
+            .Text("account.segment", account.Segment, Limits.Segment)
+            .Text("account.owner", account.Owner, Limits.Owner);
         ProtoConvert.IsDefined(v, "account.cs_tier", account.CsTier);
         v.ThrowIfAny();
         return new AccountDetails(account.AccountId, account.DisplayName, account.Segment, AccountMapping.ToDomain(account.CsTier), account.Owner);
@@ -45,7 +55,7 @@ public static class AccountRequests
     {
         var v = new Violations();
         var pageSize = PageToken.ReadPageSize(v, request.PageSize);
-        v.Text("owner", request.Owner, AccountDetails.MaxOwnerLength).Text("segment", request.Segment, AccountDetails.MaxSegmentLength);
+        v.Text("owner", request.Owner, Limits.Owner).Text("segment", request.Segment, Limits.Segment);
         ProtoConvert.IsDefined(v, "cs_tier", request.CsTier);
         var filter = new AccountFilter(
             request.CsTier == V1.CsTier.Unspecified ? null : AccountMapping.ToDomain(request.CsTier),
@@ -85,17 +95,17 @@ public static class AccountRequests
         ContractCursor? after = null;
         if (key is not null)
         {
-            if (DateOnly.TryParseExact(key[0], "yyyy-MM-dd", out var startDate) && Identifiers.IsValid(key[1]))
+            if (PageToken.TryReadDay(key[0], out var startDate) && Identifiers.IsValid(key[1]))
                 after = new ContractCursor(startDate, key[1]);
             else
-                v.Add("page_token", "is not a token this service issued");
+                v.Add("page_token", PageToken.NotIssuedHere);
         }
         v.ThrowIfAny();
         return (request.AccountId, pageSize, after, fingerprint);
     }
 
     public static string NextToken(string fingerprint, ContractCursor last) =>
-        PageToken.Encode(fingerprint, last.StartDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), last.ContractId);
+        PageToken.Encode(fingerprint, PageToken.FormatDay(last.StartDate), last.ContractId);
 
     public static (string ContractId, RenewalOutcomeInput Input) Read(RecordRenewalOutcomeRequest request)
     {
@@ -105,7 +115,7 @@ public static class AccountRequests
             v.Add("kind", "is required: RENEWAL_OUTCOME_KIND_RENEWED or RENEWAL_OUTCOME_KIND_CHURNED");
         var newArr = ProtoConvert.ReadMoney(v, "new_arr", request.NewArr, required: request.Kind == V1.RenewalOutcomeKind.Renewed);
         var decisionDate = ProtoConvert.ReadDate(v, "decision_date", request.DecisionDate, required: false);
-        v.Text("note", request.Note, RenewalOutcomeInput.MaxNoteLength, multiline: true);
+        v.Text("note", request.Note, Limits.RenewalNote, multiline: true);
         v.ThrowIfAny();
         var kind = (Domain.Accounts.RenewalOutcomeKind)request.Kind;
         return (request.ContractId, new RenewalOutcomeInput(kind, newArr, decisionDate, request.RenewalContractId, request.Note));

@@ -37,15 +37,15 @@ public sealed partial class EngagementGrpcService
                             continue;
                         }
                         var batch = requestStream.Current;
-                        if (!EventIngestor.IsValidBatch(batch.Source, batch.Events.Count))
+                        if (!EventRequests.IsValid(batch))
                         {
-                            // The batches before it are answered first; then the call fails with INVALID_ARGUMENT. No read
-                            // is in progress at that point (the client would see the stream reset instead).
+                            // The batches before it are answered first; then Read below fails the call with
+                            // INVALID_ARGUMENT. No read is in progress at that point (the client would see the
+                            // stream reset instead).
                             next = null;
                             while (inFlight.Count > 0) await AnswerOldestAsync();
-                            EventIngestor.ValidateBatch(batch.Source, batch.Events.Count);
                         }
-                        var outcome = queue.IngestAsync(new EventBatch(batch.Source, EventRequests.ReadEvents(batch.Events)), ct, lane);
+                        var outcome = queue.IngestAsync(EventRequests.Read(batch), ct, lane);
                         inFlight.Enqueue((batch.BatchSequence, batch.Events.Count, outcome));
                         eventsInFlight += batch.Events.Count;
                         next = requestStream.MoveNext(ct);
@@ -72,7 +72,7 @@ public sealed partial class EngagementGrpcService
 
     public override async Task<IngestEventsResponse> IngestEvents(IngestEventsRequest request, ServerCallContext context)
     {
-        var outcome = await queue.IngestAsync(new EventBatch(request.Source, EventRequests.ReadEvents(request.Events)), context.CancellationToken);
+        var outcome = await queue.IngestAsync(EventRequests.Read(request), context.CancellationToken);
         return new IngestEventsResponse { Result = outcome.ToProto() };
     }
 

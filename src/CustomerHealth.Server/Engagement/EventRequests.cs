@@ -8,9 +8,38 @@ using V1 = CustomerHealth.V1;
 
 namespace CustomerHealth.Server.Engagement;
 
-/// <summary>Reads the event and rollup requests into domain input, and maps the results back.</summary>
+/// <summary>
+/// Reads the event, rollup, catalogue and person-data requests into domain input, checking every field rule first
+/// and reporting all violations at once (INVALID_ARGUMENT with field paths as the caller names them). A batch's own
+/// rules are the domain's (<see cref="EventRules.CheckBatch"/>); its events are checked one by one when stored, each
+/// rejected alone.
+/// </summary>
 public static class EventRequests
 {
+    /// <summary>The bounds of the caller-controlled fields of the event and rollup RPCs.</summary>
+    public static class Limits
+    {
+        public const int Source = EventRules.MaxSourceLength;
+        public const int EventsPerBatch = EventRules.MaxEventsPerBatch;
+        public const int UsageRangeDays = UsageStore.MaxRangeDays;
+        public const int RebuildRangeDays = 3660;
+        public const int UpdatedBy = PersonNames.MaxLength;
+    }
+
+    public static EventBatch Read(V1.IngestEventsRequest request) => ReadBatch(request.Source, request.Events);
+
+    public static EventBatch Read(V1.StreamEventsRequest batch) => ReadBatch(batch.Source, batch.Events);
+
+    /// <summary>True when <see cref="Read(V1.StreamEventsRequest)"/> would accept the batch.</summary>
+    public static bool IsValid(V1.StreamEventsRequest batch) =>
+        !EventRules.CheckBatch(batch.Source, batch.Events.Count).Any;
+
+    private static EventBatch ReadBatch(string source, RepeatedField<V1.UsageEvent> events)
+    {
+        EventRules.ValidateBatch(source, events.Count);
+        return new EventBatch(source, ReadEvents(events));
+    }
+
     public static IReadOnlyList<UsageEvent> ReadEvents(RepeatedField<V1.UsageEvent> events) =>
         events.Select(e => new UsageEvent(e.EventId, e.AccountId, e.UserId, e.EventName, ReadTime(e.OccurTime),
             e.HasQuantity ? e.Quantity : null, e.Properties)).ToArray();
@@ -27,23 +56,10 @@ public static class EventRequests
         return time.ToDateTime();
     }
 
-    public static V1.EventBatchResult ToProto(this EventBatchOutcome outcome)
-    {
-        var result = new V1.EventBatchResult { Accepted = outcome.Accepted, Duplicates = outcome.Duplicates, Rejected = outcome.Rejected };
-        result.Rejections.AddRange(outcome.Rejections.Select(r => new V1.EventRejection
-        {
-            Index = r.Index,
-            EventId = r.EventId,
-            Reason = (V1.EventRejectionReason)r.Reason,
-            Message = r.Message,
-        }));
-        return result;
-    }
-
     public static (string AccountId, DateOnly From, DateOnly To) Read(V1.GetDailyUsageRequest request)
     {
         var v = new Violations().Identifier("account_id", request.AccountId);
-        var (from, to) = ReadRange(v, request.StartDate, request.EndDate, UsageStore.MaxRangeDays);
+        var (from, to) = ReadRange(v, request.StartDate, request.EndDate, Limits.UsageRangeDays);
         v.ThrowIfAny();
         return (request.AccountId, from, to);
     }
@@ -51,7 +67,7 @@ public static class EventRequests
     public static (string? AccountId, DateOnly From, DateOnly To) Read(V1.RebuildRollupsRequest request)
     {
         var v = new Violations().Identifier("account_id", request.AccountId, optional: true);
-        var (from, to) = ReadRange(v, request.StartDate, request.EndDate, maxDays: 3660);
+        var (from, to) = ReadRange(v, request.StartDate, request.EndDate, Limits.RebuildRangeDays);
         v.ThrowIfAny();
         return (string.IsNullOrEmpty(request.AccountId) ? null : request.AccountId, from, to);
     }
@@ -69,39 +85,13 @@ public static class EventRequests
     {
         var v = new Violations();
         if (request.Catalogue is null) v.Add("catalogue", "is required");
-        v.Text("updated_by", request.UpdatedBy, 254, required: true);
+        v.Text("updated_by", request.UpdatedBy, Limits.UpdatedBy, required: true);
         if (request.ExpectedVersion < 0) v.Add("expected_version", "must be zero (no check) or a catalogue version");
         v.ThrowIfAny();
         var entries = request.Catalogue!.Events
             .Select(e => new CatalogueEntry(e.EventName, e.Active, e.KeyFeature, e.FirstValue, string.IsNullOrWhiteSpace(e.Description) ? null : e.Description.Trim()))
             .ToArray();
         return (entries, request.UpdatedBy.Trim(), request.ExpectedVersion == 0 ? null : request.ExpectedVersion);
-    }
-
-    public static V1.EventCatalogue ToProto(this EventCatalogue catalogue)
-    {
-        var message = new V1.EventCatalogue
-        {
-            Version = catalogue.Version,
-            UpdatedBy = catalogue.UpdatedBy ?? "",
-            UpdateTime = catalogue.UpdatedAt is { } at ? ProtoConvert.ToTimestamp(at) : null,
-        };
-        message.Events.AddRange(catalogue.Entries.Select(e => new V1.CatalogueEvent
-        {
-            EventName = e.EventName,
-            Active = e.Active,
-            KeyFeature = e.KeyFeature,
-            FirstValue = e.FirstValue,
-            Description = e.Description ?? "",
-        }));
-        return message;
-    }
-
-    public static V1.DailyUsage ToProto(this DailyUsageRow row)
-    {
-        var message = new V1.DailyUsage { Day = ProtoConvert.ToDate(row.Day), Events = row.Events, Users = row.Users, ActiveUsers = row.ActiveUsers };
-        foreach (var (feature, events) in row.KeyFeatureEvents) message.KeyFeatureEvents[feature] = events;
-        return message;
     }
 
     private static (DateOnly From, DateOnly To) ReadRange(Violations v, Google.Type.Date? start, Google.Type.Date? end, int maxDays)

@@ -20,7 +20,16 @@ public static class SignalRequests
     private static readonly long MinTimestampSeconds = DateTimeOffset.MinValue.ToUnixTimeSeconds();
     private static readonly long MaxTimestampSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
     private const int MaxNanos = 999_999_999;
-    private const int MaxScore = 10;
+
+    /// <summary>The bounds of the caller-controlled fields of the NPS, support-ticket and touchpoint RPCs.</summary>
+    public static class Limits
+    {
+        public const int NpsScore = 10;
+        public const int NpsComment = Model.NpsResponse.MaxCommentLength;
+        public const int TicketSubject = Model.SupportTicket.MaxSubjectLength;
+        public const int TouchpointCsm = Model.Touchpoint.MaxCsmLength;
+        public const int TouchpointNote = Model.Touchpoint.MaxNoteLength;
+    }
 
     public static NpsResponseInput Read(RecordNpsResponseRequest request, DateTime now)
     {
@@ -33,8 +42,9 @@ public static class SignalRequests
         v.Identifier("response.response_id", response!.ResponseId)
             .Identifier("response.account_id", response.AccountId)
             .Token("response.respondent_id", response.RespondentId)
-            .Text("response.comment", response.Comment, Model.NpsResponse.MaxCommentLength, multiline: true);
-        if (response.Score is < 0 or > MaxScore) v.Add("response.score", $"must be between 0 and {MaxScore} (got {response.Score})");
+            .Text("response.comment", response.Comment, Limits.NpsComment, multiline: true);
+        if (response.Score is < 0 or > Limits.NpsScore)
+            v.Add("response.score", $"must be between 0 and {Limits.NpsScore} (got {response.Score})");
         var answeredAt = ReadInstant(v, "response.answer_time", response.AnswerTime, now, required: true);
         v.ThrowIfAny();
         return new NpsResponseInput(response.ResponseId, response.AccountId, response.RespondentId, response.Score, response.Comment, answeredAt!.Value);
@@ -50,7 +60,7 @@ public static class SignalRequests
         }
         v.Identifier("ticket.ticket_id", ticket!.TicketId)
             .Identifier("ticket.account_id", ticket.AccountId)
-            .Text("ticket.subject", ticket.Subject, Model.SupportTicket.MaxSubjectLength);
+            .Text("ticket.subject", ticket.Subject, Limits.TicketSubject);
         if (ProtoConvert.IsDefined(v, "ticket.severity", ticket.Severity) && ticket.Severity == V1.TicketSeverity.Unspecified)
             v.Add("ticket.severity", "is required: TICKET_SEVERITY_LOW, TICKET_SEVERITY_NORMAL, TICKET_SEVERITY_HIGH or TICKET_SEVERITY_URGENT");
         var openedAt = ReadInstant(v, "ticket.open_time", ticket.OpenTime, now, required: true);
@@ -71,8 +81,8 @@ public static class SignalRequests
         }
         v.Identifier("touchpoint.touchpoint_id", touchpoint!.TouchpointId)
             .Identifier("touchpoint.account_id", touchpoint.AccountId)
-            .Text("touchpoint.csm", touchpoint.Csm, Model.Touchpoint.MaxCsmLength, required: true)
-            .Text("touchpoint.note", touchpoint.Note, Model.Touchpoint.MaxNoteLength, multiline: true);
+            .Text("touchpoint.csm", touchpoint.Csm, Limits.TouchpointCsm, required: true)
+            .Text("touchpoint.note", touchpoint.Note, Limits.TouchpointNote, multiline: true);
         if (ProtoConvert.IsDefined(v, "touchpoint.kind", touchpoint.Kind) && touchpoint.Kind == V1.TouchpointKind.Unspecified)
             v.Add("touchpoint.kind", "is required: TOUCHPOINT_KIND_CALL, TOUCHPOINT_KIND_EMAIL, TOUCHPOINT_KIND_MEETING or TOUCHPOINT_KIND_QBR");
         var occurredAt = ReadInstant(v, "touchpoint.occur_time", touchpoint.OccurTime, now, required: true);
@@ -121,7 +131,7 @@ public static class SignalRequests
         if (key is null) return null;
         if (long.TryParse(key[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks <= DateTime.MaxValue.Ticks && Identifiers.IsValid(key[1]))
             return new SignalCursor(new DateTime(ticks, DateTimeKind.Utc), key[1]);
-        v.Add("page_token", "is not a token this service issued");
+        v.Add("page_token", PageToken.NotIssuedHere);
         return null;
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using CustomerHealth.Domain.Common;
@@ -13,6 +14,12 @@ public static class PageToken
 {
     public const int DefaultPageSize = 100;
     public const int MaxPageSize = 1000;
+
+    /// <summary>How a day is written inside a token's key.</summary>
+    public const string DayFormat = "yyyy-MM-dd";
+
+    /// <summary>The answer to a token that cannot be read.</summary>
+    public const string NotIssuedHere = "is not a token this service issued";
     private const string Version = "1";
     private const char Separator = '\n';
 
@@ -42,12 +49,12 @@ public static class PageToken
         }
         catch (FormatException)
         {
-            violations.Add(field, "is not a token this service issued");
+            violations.Add(field, NotIssuedHere);
             return null;
         }
         if (parts.Length != keyParts + 2 || parts[0] != Version)
         {
-            violations.Add(field, "is not a token this service issued");
+            violations.Add(field, NotIssuedHere);
             return null;
         }
         if (parts[1] != Fingerprint(filterFingerprint))
@@ -57,6 +64,13 @@ public static class PageToken
         }
         return parts[2..];
     }
+
+    /// <summary>A day as a key part of a token.</summary>
+    public static string FormatDay(DateOnly day) => day.ToString(DayFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>Reads a day written by <see cref="FormatDay"/>.</summary>
+    public static bool TryReadDay(string text, out DateOnly day) =>
+        DateOnly.TryParseExact(text, DayFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
 
     private static string Fingerprint(string filters) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(filters)), 0, 8);

@@ -7,7 +7,7 @@ using V1 = CustomerHealth.V1;
 
 namespace CustomerHealth.Server.Health;
 
-/// <summary>Health requests read into domain input (all field rules at once), and stored scores mapped to v1.</summary>
+/// <summary>Stored scores, changes, audit entries, scorecards and backtests mapped to v1.</summary>
 public static class HealthMapping
 {
     public static V1.HealthScore ToProto(this HealthScoreRow row)
@@ -89,34 +89,6 @@ public static class HealthMapping
         AfterJson = row.AfterJson ?? "",
     };
 
-    /// <summary>An instant from a timestamp field; null (not reported) when absent, reported when out of range.</summary>
-    public static DateTimeOffset? ReadInstant(Violations v, string field, Google.Protobuf.WellKnownTypes.Timestamp? timestamp)
-    {
-        if (timestamp is null) return null;
-        try
-        {
-            return timestamp.ToDateTimeOffset();
-        }
-        catch (InvalidOperationException)
-        {
-            v.Add(field, "is not a valid timestamp");
-            return null;
-        }
-    }
-
-    /// <summary>The cursor and filters of ListHealthChanges and WatchHealthChanges, broken rules added to <paramref name="v"/>.</summary>
-    public static HealthChangeFilter ReadChangeFilter(Violations v, long afterSequence, V1.HealthBand band, V1.CsTier tier, string owner)
-    {
-        if (afterSequence < 0) v.Add("after_sequence", "must be 0 or more");
-        v.Text("owner", owner, 254);
-        ProtoConvert.IsDefined(v, "band", band);
-        ProtoConvert.IsDefined(v, "cs_tier", tier);
-        return new HealthChangeFilter(
-            band == V1.HealthBand.Unspecified ? null : (HealthBand)band,
-            tier == V1.CsTier.Unspecified ? null : AccountMapping.ToDomain(tier),
-            string.IsNullOrWhiteSpace(owner) ? null : owner.Trim());
-    }
-
     private static V1.HealthComponent ToProto(ComponentScore c) =>
         new() { Kind = (V1.HealthComponentKind)c.Kind, Score = c.Score, Weight = c.Weight, Explanation = c.Explanation };
 
@@ -153,28 +125,6 @@ public static class HealthMapping
         if (tier.TouchpointCadenceDays is { } cadence) message.TouchpointCadenceDays = cadence;
         return message;
     }
-
-    /// <summary>
-    /// The scorecard of a replace request. Field rules are the domain's (<see cref="Scorecard.Validate"/>, run by the
-    /// store); here only the request's shape is checked.
-    /// </summary>
-    public static (Scorecard Scorecard, string UpdatedBy) Read(V1.ReplaceScorecardRequest request)
-    {
-        var v = new Violations().Text("updated_by", request.UpdatedBy, 254, required: true);
-        if (request.Scorecard is null) v.Add("scorecard", "is required");
-        v.ThrowIfAny();
-        var s = request.Scorecard!;
-        var scorecard = new Scorecard(1, ToDomain(s.TechTouch), ToDomain(s.LowTouch), ToDomain(s.HighTouch),
-            s.HealthyFrom, s.AtRiskFrom, s.ChangeThresholdPoints, s.EffectiveAccountWindowDays, s.MinimumCompleteness);
-        return (scorecard, request.UpdatedBy.Trim());
-    }
-
-    private static TierScorecard ToDomain(V1.TierScorecard? tier) =>
-        tier is null
-            ? new TierScorecard(null!, null) // reported by Validate as "weights are required"
-            : new TierScorecard(
-                tier.Weights is { } w ? new ComponentWeights(w.Engagement, w.Adoption, w.Momentum, w.Onboarding, w.Sentiment, w.Support, w.Relationship) : null!,
-                tier.HasTouchpointCadenceDays ? tier.TouchpointCadenceDays : null);
 
     public static V1.BacktestHealthScoresResponse ToProto(this BacktestReport report)
     {

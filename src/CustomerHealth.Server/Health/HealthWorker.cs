@@ -4,37 +4,6 @@ using CustomerHealth.Infrastructure.Health;
 
 namespace CustomerHealth.Server.Health;
 
-/// <summary>The <c>Health</c> configuration section.</summary>
-public sealed class HealthOptions
-{
-    public const string Section = "Health";
-
-    /// <summary>How often accounts marked dirty are recomputed: scores follow new data within about this long.</summary>
-    public TimeSpan RecomputeInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>At most this many accounts per batch (one read of their signals, one write transaction).</summary>
-    public int BatchSize { get; set; } = 500;
-
-    /// <summary>Mark every account dirty once per UTC day, so windows move even without new data.</summary>
-    public bool DailyPass { get; set; } = true;
-
-    /// <summary>How often a caught-up WatchHealthChanges stream looks for new change-feed entries.</summary>
-    public TimeSpan WatchPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
-
-    /// <summary>
-    /// How long a replica may answer <c>GetHealthScore</c> for an account from memory (see <see cref="HealthReadCache"/>):
-    /// its own writes are seen at once, another replica's within this long. Zero turns the cache off.
-    /// </summary>
-    public TimeSpan ReadCacheTtl { get; set; } = HealthReadCache.DefaultTimeToLive;
-
-    public string? Explain() =>
-        RecomputeInterval < TimeSpan.FromMilliseconds(10) ? "Health:RecomputeInterval must be at least 10 ms"
-        : ReadCacheTtl < TimeSpan.Zero || ReadCacheTtl > TimeSpan.FromMinutes(1) ? "Health:ReadCacheTtl must be from 0 to 1 minute"
-        : WatchPollInterval < TimeSpan.FromMilliseconds(10) ? "Health:WatchPollInterval must be at least 10 ms"
-        : BatchSize is < 1 or > 2000 ? "Health:BatchSize must be from 1 to 2,000"
-        : null;
-}
-
 /// <summary>
 /// Keeps scores fresh: every <see cref="HealthOptions.RecomputeInterval"/> it recomputes the accounts that writes marked
 /// dirty, in batches until none is due; on the first pass of each UTC day (by the app's clock) it first marks every account.

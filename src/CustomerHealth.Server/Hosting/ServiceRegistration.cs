@@ -1,6 +1,7 @@
 using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Infrastructure.Engagement;
 using CustomerHealth.Infrastructure.Health;
+using Microsoft.Extensions.Options;
 using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Server.Accounts;
 using CustomerHealth.Server.Demo;
@@ -31,10 +32,9 @@ public static class ServiceRegistration
     /// <summary>Engagement settings (<c>Engagement:*</c>): raw-event retention and its purge job.</summary>
     public static WebApplicationBuilder AddCustomerHealthEngagement(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(EngagementOptions.Section).Get<EngagementOptions>() ?? new EngagementOptions();
-        if (options.Explain() is { } problem) throw new InvalidOperationException($"Invalid configuration: {problem}.");
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(new EventRules(options.RawEventRetentionDays));
+        builder.Services.AddValidatedOptions<EngagementOptions, EngagementOptionsValidator>(EngagementOptions.Section);
+        builder.Services.AddSingleton(sp =>
+            new EventRules(sp.GetRequiredService<EngagementOptions>().RawEventRetentionDays));
         builder.Services.AddHostedService<RetentionPurgeService>();
         return builder;
     }
@@ -42,10 +42,7 @@ public static class ServiceRegistration
     /// <summary>Onboarding settings (<c>Onboarding:*</c>) and the worker that completes automatic milestones.</summary>
     public static WebApplicationBuilder AddCustomerHealthOnboarding(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(OnboardingOptions.Section).Get<OnboardingOptions>() ?? new OnboardingOptions();
-        if (options.EvaluationInterval < TimeSpan.FromMilliseconds(10) || options.BatchSize < 1)
-            throw new InvalidOperationException("Invalid configuration: Onboarding:EvaluationInterval must be at least 10 ms and Onboarding:BatchSize at least 1.");
-        builder.Services.AddSingleton(options);
+        builder.Services.AddValidatedOptions<OnboardingOptions, OnboardingOptionsValidator>(OnboardingOptions.Section);
         builder.Services.AddHostedService<OnboardingWorker>();
         return builder;
     }
@@ -53,11 +50,9 @@ public static class ServiceRegistration
     /// <summary>Health settings (<c>Health:*</c>) and the worker that recomputes scores marked dirty, plus the daily pass.</summary>
     public static WebApplicationBuilder AddCustomerHealthScoring(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(HealthOptions.Section).Get<HealthOptions>() ?? new HealthOptions();
-        if (options.Explain() is { } problem) throw new InvalidOperationException($"Invalid configuration: {problem}.");
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(sp =>
-            new HealthReadCache(options.ReadCacheTtl, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddValidatedOptions<HealthOptions, HealthOptionsValidator>(HealthOptions.Section);
+        builder.Services.AddSingleton(sp => new HealthReadCache(
+            sp.GetRequiredService<IOptions<HealthOptions>>().Value.ReadCacheTtl, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddHostedService<HealthWorker>();
         return builder;
     }
@@ -68,11 +63,11 @@ public static class ServiceRegistration
     /// </summary>
     public static WebApplicationBuilder AddCustomerHealthRenewals(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(RenewalOptions.Section).Get<RenewalOptions>() ?? new RenewalOptions();
-        if (options.Explain() is { } problem) throw new InvalidOperationException($"Invalid configuration: {problem}.");
-        builder.Services.AddSingleton(options);
+        builder.Services.AddValidatedOptions<RenewalOptions, RenewalOptionsValidator>(RenewalOptions.Section);
         builder.Services.AddHostedService<RenewalWorker>();
-        if (options.AutoTrain) builder.Services.AddHostedService<RenewalTrainingWorker>();
+        var autoTrain = builder.Configuration.GetSection(RenewalOptions.Section)
+            .GetValue(nameof(RenewalOptions.AutoTrain), new RenewalOptions().AutoTrain);
+        if (autoTrain) builder.Services.AddHostedService<RenewalTrainingWorker>();
         return builder;
     }
 

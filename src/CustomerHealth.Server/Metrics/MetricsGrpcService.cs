@@ -12,7 +12,7 @@ public sealed class MetricsGrpcService(PortfolioInputsReader reader) : MetricsSe
 
     public override async Task<GetPortfolioMetricsResponse> GetPortfolioMetrics(GetPortfolioMetricsRequest request, ServerCallContext context)
     {
-        var query = MetricsMapping.Read(request, reader.Today);
+        var query = MetricsRequests.Read(request, reader.Today);
         var inputs = await reader.ReadAsync(query.Period, query.Filter, context.CancellationToken);
         var report = PortfolioMetrics.Compute(inputs, query.Period, query.Filter, query.Conversion);
         return new GetPortfolioMetricsResponse { Report = report.ToProto() };

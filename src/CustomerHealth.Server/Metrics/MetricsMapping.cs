@@ -1,76 +1,13 @@
-using CustomerHealth.Domain.Accounts;
-using CustomerHealth.Domain.Common;
 using CustomerHealth.Domain.Health;
 using CustomerHealth.Domain.Metrics;
-using CustomerHealth.Server.Accounts;
 using CustomerHealth.Server.Grpc;
 using V1 = CustomerHealth.V1;
 
 namespace CustomerHealth.Server.Metrics;
 
-/// <summary>A portfolio-metrics request read into domain input.</summary>
-public sealed record PortfolioQuery(ReportingPeriod Period, PortfolioFilter Filter, CurrencyConversion? Conversion);
-
-/// <summary>Metrics requests read into domain input (all field rules at once), and the domain's report mapped to v1.</summary>
+/// <summary>The domain's portfolio report mapped to v1 (requests: <see cref="MetricsRequests"/>).</summary>
 public static class MetricsMapping
 {
-    /// <exception cref="ValidationException">Any field rule is broken; every broken rule is listed.</exception>
-    public static PortfolioQuery Read(V1.GetPortfolioMetricsRequest request, DateOnly today)
-    {
-        var v = new Violations();
-        var period = request.Period;
-        DateOnly? start = null, end = null;
-        var kind = PeriodKind.Unspecified;
-        if (period is null) v.Add("period", "is required");
-        else
-        {
-            if (period.Kind == V1.PeriodKind.Unspecified) v.Add("period.kind", "is required: MONTH, QUARTER, YEAR or RANGE");
-            else if (ProtoConvert.IsDefined(v, "period.kind", period.Kind)) kind = (PeriodKind)period.Kind;
-            end = ProtoConvert.ReadDate(v, "period.end_date", period.EndDate, required: false);
-            if (kind == PeriodKind.Range) start = ProtoConvert.ReadDate(v, "period.start_date", period.StartDate, required: true);
-            else if (period.StartDate is not null && kind != PeriodKind.Unspecified) v.Add("period.start_date", "is only given with RANGE (a month, quarter or year starts on its first day)");
-        }
-        ProtoConvert.IsDefined(v, "cs_tier", request.CsTier);
-        v.Text("segment", request.Segment, AccountDetails.MaxSegmentLength);
-        v.Text("owner", request.Owner, AccountDetails.MaxOwnerLength);
-        var conversion = ReadConversion(v, request);
-        v.ThrowIfAny();
-
-        var asOf = end ?? today;
-        var reportingPeriod = kind == PeriodKind.Range ? ReportingPeriod.Between(start!.Value, asOf) : ReportingPeriod.ToDate(kind, asOf);
-        var filter = new PortfolioFilter(
-            request.CsTier == V1.CsTier.Unspecified ? null : AccountMapping.ToDomain(request.CsTier),
-            string.IsNullOrWhiteSpace(request.Segment) ? null : request.Segment.Trim(),
-            string.IsNullOrWhiteSpace(request.Owner) ? null : request.Owner.Trim());
-        return new PortfolioQuery(reportingPeriod, filter, conversion);
-    }
-
-    private static CurrencyConversion? ReadConversion(Violations v, V1.GetPortfolioMetricsRequest request)
-    {
-        var currency = request.CurrencyCode;
-        if (string.IsNullOrEmpty(currency))
-        {
-            if (request.ConversionRates.Count > 0) v.Add("currency_code", "is required with conversion_rates: the currency the rates convert to");
-            return null;
-        }
-        var valid = true;
-        if (!Currencies.IsKnown(currency))
-        {
-            v.Add("currency_code", $"must be an active ISO 4217 code in upper case, such as USD or EUR (got '{currency}')");
-            valid = false;
-        }
-        var rates = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        foreach (var (code, rate) in request.ConversionRates)
-        {
-            var field = $"conversion_rates[{code}]";
-            if (!Currencies.IsKnown(code)) { v.Add(field, $"'{code}' is not an active ISO 4217 code in upper case"); valid = false; }
-            else if (!double.IsFinite(rate) || rate <= 0 || rate > 1e12) { v.Add(field, "must be a finite rate above zero (at most 10^12)"); valid = false; }
-            else if (code == currency && rate != 1) { v.Add(field, "must be 1 for the reporting currency itself (or be left out)"); valid = false; }
-            else rates[code] = (decimal)rate;
-        }
-        return valid ? new CurrencyConversion(currency, rates) : null;
-    }
-
     public static V1.PortfolioReport ToProto(this PortfolioReport report)
     {
         var currency = report.Currency;

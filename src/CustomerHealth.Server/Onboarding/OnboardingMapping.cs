@@ -1,4 +1,3 @@
-using CustomerHealth.Domain.Common;
 using CustomerHealth.Domain.Onboarding;
 using CustomerHealth.Infrastructure.Onboarding;
 using CustomerHealth.Server.Accounts;
@@ -7,7 +6,7 @@ using V1 = CustomerHealth.V1;
 
 namespace CustomerHealth.Server.Onboarding;
 
-/// <summary>Onboarding requests read into domain input (all field rules at once), and domain results mapped to v1.</summary>
+/// <summary>Onboarding plans, templates and overdue milestones mapped to v1 (requests: OnboardingRequests).</summary>
 public static class OnboardingMapping
 {
     public static V1.OnboardingPlan ToProto(this OnboardingPlan plan, DateOnly today)
@@ -67,25 +66,4 @@ public static class OnboardingMapping
 
     private static V1.MilestoneRule ToProto(this MilestoneRule rule) =>
         new() { Kind = (V1.MilestoneRuleKind)rule.Kind, EventName = rule.EventName ?? "", Count = rule.Count, Share = rule.Share };
-
-    public static Domain.Accounts.CsTier ReadTier(Violations v, string field, V1.CsTier tier)
-    {
-        if (!ProtoConvert.IsDefined(v, field, tier)) return Domain.Accounts.CsTier.Unspecified;
-        if (tier == V1.CsTier.Unspecified) v.Add(field, "is required");
-        return AccountMapping.ToDomain(tier);
-    }
-
-    public static IReadOnlyList<MilestoneTemplate> ReadMilestones(Violations v, IReadOnlyList<V1.MilestoneTemplate> milestones)
-    {
-        var result = new List<MilestoneTemplate>(milestones.Count);
-        for (var i = 0; i < milestones.Count; i++)
-        {
-            var m = milestones[i];
-            var rule = m.Rule ?? new V1.MilestoneRule();
-            ProtoConvert.IsDefined(v, $"milestones[{i}].rule.kind", rule.Kind);
-            result.Add(new MilestoneTemplate(m.Key, m.Title, m.DueDay,
-                new MilestoneRule((MilestoneRuleKind)rule.Kind, string.IsNullOrEmpty(rule.EventName) ? null : rule.EventName, rule.Count, rule.Share)));
-        }
-        return result;
-    }
 }

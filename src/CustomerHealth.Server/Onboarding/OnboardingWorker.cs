@@ -4,18 +4,6 @@ using CustomerHealth.Infrastructure.Onboarding;
 
 namespace CustomerHealth.Server.Onboarding;
 
-/// <summary>The <c>Onboarding</c> configuration section.</summary>
-public sealed class OnboardingOptions
-{
-    public const string Section = "Onboarding";
-
-    /// <summary>How often queued accounts are evaluated: automatic milestones complete within about this long of their events.</summary>
-    public TimeSpan EvaluationInterval { get; set; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>At most this many accounts per pass.</summary>
-    public int BatchSize { get; set; } = 500;
-}
-
 /// <summary>
 /// Completes automatic onboarding milestones as events arrive: ingestion queues the accounts that have open automatic
 /// milestones, and this worker evaluates them, without anyone calling anything. With several replicas on one database,

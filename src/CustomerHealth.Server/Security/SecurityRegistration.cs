@@ -1,3 +1,4 @@
+using CustomerHealth.Server.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Certificate;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -24,10 +25,10 @@ public static class SecurityRegistration
     {
         var section = builder.Configuration.GetSection(SecurityOptions.Section);
         var options = section.Get<SecurityOptions>() ?? new SecurityOptions();
+        // The schemes to register depend on these settings, so they are checked now rather than at start-up.
         var validation = new SecurityOptionsValidator().Validate(null, options);
         if (validation.Failed) throw new OptionsValidationException(SecurityOptions.Section, typeof(SecurityOptions), validation.Failures);
-        builder.Services.AddOptions<SecurityOptions>().Bind(section);
-        builder.Services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>();
+        builder.Services.AddValidatedOptions<SecurityOptions, SecurityOptionsValidator>(SecurityOptions.Section);
 
         var authentication = builder.Services.AddAuthentication(CallerScheme)
             .AddPolicyScheme(CallerScheme, "Bearer token or client certificate", o => o.ForwardDefaultSelector = SchemeOf(options));

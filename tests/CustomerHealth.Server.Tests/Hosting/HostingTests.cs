@@ -65,8 +65,10 @@ public abstract class HostingTests<TDatabase>(TDatabase database) : IntegrationT
 
         Assert.Equal(new DatabaseOptions().MigrationCommandTimeoutSeconds, db.Database.GetCommandTimeout());
         Assert.Equal(3_600, new DatabaseOptions().MigrationCommandTimeoutSeconds);
-        Assert.Null(new DatabaseOptions().Explain());
-        Assert.Contains("MigrationCommandTimeoutSeconds", new DatabaseOptions { MigrationCommandTimeoutSeconds = 0 }.Explain());
+        var validator = new DatabaseOptionsValidator();
+        Assert.True(validator.Validate(null, new DatabaseOptions()).Succeeded);
+        var tooShort = validator.Validate(null, new DatabaseOptions { MigrationCommandTimeoutSeconds = 0 });
+        Assert.Contains("MigrationCommandTimeoutSeconds", tooShort.FailureMessage);
     }
 }
 

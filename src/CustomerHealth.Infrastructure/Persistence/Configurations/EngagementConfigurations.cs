@@ -108,7 +108,7 @@ internal sealed class EventCatalogueConfiguration : IEntityTypeConfiguration<Eve
         builder.Property(c => c.Version).HasColumnName("version").IsConcurrencyToken();
         builder.Property(c => c.EntriesJson).HasColumnName("entries").IsRequired();
         builder.Property(c => c.UpdatedAt).HasColumnName("updated_at");
-        builder.Property(c => c.UpdatedBy).HasColumnName("updated_by").HasMaxLength(254);
+        builder.Property(c => c.UpdatedBy).HasColumnName("updated_by").HasMaxLength(PersonNames.MaxLength);
         // The row always exists, so that ingestion can share-lock it while a catalogue change rebuilds the rollups.
         builder.HasData(new EventCatalogueRow
         {

@@ -70,7 +70,7 @@ internal sealed class ScorecardConfiguration : IEntityTypeConfiguration<Scorecar
         builder.HasKey(s => s.Version);
         builder.Property(s => s.Version).HasColumnName("version").ValueGeneratedNever();
         builder.Property(s => s.PayloadJson).HasColumnName("payload").IsRequired();
-        builder.Property(s => s.UpdatedBy).HasColumnName("updated_by").HasMaxLength(254);
+        builder.Property(s => s.UpdatedBy).HasColumnName("updated_by").HasMaxLength(PersonNames.MaxLength);
         builder.Property(s => s.UpdatedAt).HasColumnName("updated_at");
     }
 }
@@ -139,7 +139,7 @@ internal sealed class HealthAuditConfiguration : IEntityTypeConfiguration<Health
         // No foreign key: the audit outlives the accounts it mentions.
         builder.Property(a => a.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
         builder.Property(a => a.Action).HasColumnName("action");
-        builder.Property(a => a.Actor).HasColumnName("actor").HasMaxLength(254);
+        builder.Property(a => a.Actor).HasColumnName("actor").HasMaxLength(PersonNames.MaxLength);
         builder.Property(a => a.At).HasColumnName("at");
         builder.Property(a => a.BeforeJson).HasColumnName("before");
         builder.Property(a => a.AfterJson).HasColumnName("after");

@@ -40,8 +40,8 @@ internal sealed class MilestoneConfiguration : IEntityTypeConfiguration<Mileston
         builder.Property(m => m.Position).HasColumnName("position");
         builder.Property(m => m.CompletedAt).HasColumnName("completed_at");
         builder.Property(m => m.CompletedHow).HasColumnName("completed_how");
-        builder.Property(m => m.CompletedBy).HasColumnName("completed_by").HasMaxLength(254);
-        builder.Property(m => m.Note).HasColumnName("note").HasMaxLength(2000);
+        builder.Property(m => m.CompletedBy).HasColumnName("completed_by").HasMaxLength(PersonNames.MaxLength);
+        builder.Property(m => m.Note).HasColumnName("note").HasMaxLength(Milestone.MaxNoteLength);
         builder.ComplexProperty(m => m.Rule, rule =>
         {
             rule.Property(r => r.Kind).HasColumnName("rule_kind");
@@ -65,7 +65,7 @@ internal sealed class PlanTemplateConfiguration : IEntityTypeConfiguration<PlanT
         builder.Property(t => t.Version).HasColumnName("version");
         builder.Property(t => t.MilestonesJson).HasColumnName("milestones").IsRequired();
         builder.Property(t => t.CreatedAt).HasColumnName("created_at");
-        builder.Property(t => t.CreatedBy).HasColumnName("created_by").HasMaxLength(254);
+        builder.Property(t => t.CreatedBy).HasColumnName("created_by").HasMaxLength(PersonNames.MaxLength);
     }
 }
 

@@ -1,0 +1,116 @@
+using CustomerHealth.Domain.Accounts;
+using CustomerHealth.Domain.Common;
+using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Domain.Onboarding;
+using CustomerHealth.Infrastructure.Onboarding;
+using CustomerHealth.Server.Accounts;
+using CustomerHealth.Server.Engagement;
+using CustomerHealth.Server.Grpc;
+using V1 = CustomerHealth.V1;
+
+namespace CustomerHealth.Server.Onboarding;
+
+/// <summary>A <c>CompleteMilestone</c> request read.</summary>
+public sealed record MilestoneCompletion(string AccountId, string MilestoneKey, string CompletedBy, string Note, DateTime? At);
+
+/// <summary>
+/// Reads each onboarding request into store input, checking every field rule first and reporting all violations at once
+/// (INVALID_ARGUMENT with field paths as the caller names them), so a bad request writes nothing. A template's milestones
+/// are checked by the domain (<see cref="PlanTemplate"/>); here only what the proto alone can tell.
+/// </summary>
+public static class OnboardingRequests
+{
+    /// <summary>The bounds of the caller-controlled fields of the onboarding service.</summary>
+    public static class Limits
+    {
+        public const int CompletedBy = PersonNames.MaxLength;
+        public const int Note = Milestone.MaxNoteLength;
+        public const int Owner = PersonNames.MaxLength;
+        public const int UpdatedBy = PersonNames.MaxLength;
+    }
+
+    public static (string AccountId, DateOnly Start) Read(V1.CreateOnboardingPlanRequest request)
+    {
+        var v = new Violations().Identifier("account_id", request.AccountId);
+        var start = ProtoConvert.ReadDate(v, "start_date", request.StartDate, required: true);
+        v.ThrowIfAny();
+        return (request.AccountId, start!.Value);
+    }
+
+    public static MilestoneCompletion Read(V1.CompleteMilestoneRequest request)
+    {
+        var v = new Violations()
+            .Identifier("account_id", request.AccountId)
+            .Identifier("milestone_key", request.MilestoneKey)
+            .Text("completed_by", request.CompletedBy, Limits.CompletedBy, required: true)
+            .Text("note", request.Note, Limits.Note, multiline: true);
+        var at = EventRequests.ReadTime(request.CompleteTime);
+        if (at == EventRules.InvalidTime) v.Add("complete_time", "is not a valid timestamp");
+        v.ThrowIfAny();
+        return new MilestoneCompletion(request.AccountId, request.MilestoneKey, request.CompletedBy.Trim(), request.Note, at);
+    }
+
+    /// <param name="today">Overdue counts from today, so a token is only good on the day it was issued.</param>
+    public static (string? Owner, CsTier? Tier, int PageSize, OverdueCursor? After, string Fingerprint) Read(
+        V1.ListOverdueMilestonesRequest request, DateOnly today)
+    {
+        var v = new Violations().Text("owner", request.Owner, Limits.Owner);
+        var pageSize = PageToken.ReadPageSize(v, request.PageSize);
+        ProtoConvert.IsDefined(v, "cs_tier", request.CsTier);
+        var owner = string.IsNullOrWhiteSpace(request.Owner) ? null : request.Owner.Trim();
+        var tier = request.CsTier == V1.CsTier.Unspecified ? (CsTier?)null : AccountMapping.ToDomain(request.CsTier);
+        var fingerprint = $"overdue|{owner}|{tier}|{PageToken.FormatDay(today)}";
+        var key = PageToken.Decode(v, request.PageToken, fingerprint, keyParts: 3);
+        OverdueCursor? after = null;
+        if (key is not null)
+        {
+            if (PageToken.TryReadDay(key[0], out var due)) after = new OverdueCursor(due, key[1], key[2]);
+            else v.Add("page_token", PageToken.NotIssuedHere);
+        }
+        v.ThrowIfAny();
+        return (owner, tier, pageSize, after, fingerprint);
+    }
+
+    public static string NextToken(string fingerprint, OverdueItem last) =>
+        PageToken.Encode(fingerprint, PageToken.FormatDay(last.DueDate), last.AccountId, last.Key);
+
+    public static CsTier Read(V1.GetPlanTemplateRequest request)
+    {
+        var v = new Violations();
+        var tier = ReadTier(v, "cs_tier", request.CsTier);
+        v.ThrowIfAny();
+        return tier;
+    }
+
+    public static (CsTier Tier, IReadOnlyList<MilestoneTemplate> Milestones, string UpdatedBy) Read(V1.ReplacePlanTemplateRequest request)
+    {
+        var v = new Violations();
+        var tier = ReadTier(v, "cs_tier", request.CsTier);
+        v.Text("updated_by", request.UpdatedBy, Limits.UpdatedBy, required: true);
+        var milestones = ReadMilestones(v, request.Milestones);
+        v.ThrowIfAny();
+        return (tier, milestones, request.UpdatedBy.Trim());
+    }
+
+    private static CsTier ReadTier(Violations v, string field, V1.CsTier tier)
+    {
+        if (!ProtoConvert.IsDefined(v, field, tier)) return CsTier.Unspecified;
+        if (tier == V1.CsTier.Unspecified) v.Add(field, "is required");
+        return AccountMapping.ToDomain(tier);
+    }
+
+    private static IReadOnlyList<MilestoneTemplate> ReadMilestones(Violations v, IReadOnlyList<V1.MilestoneTemplate> milestones)
+    {
+        var result = new List<MilestoneTemplate>(milestones.Count);
+        for (var i = 0; i < milestones.Count; i++)
+        {
+            var m = milestones[i];
+            var rule = m.Rule ?? new V1.MilestoneRule();
+            ProtoConvert.IsDefined(v, $"milestones[{i}].rule.kind", rule.Kind);
+            var eventName = string.IsNullOrEmpty(rule.EventName) ? null : rule.EventName;
+            result.Add(new MilestoneTemplate(m.Key, m.Title, m.DueDay,
+                new MilestoneRule((MilestoneRuleKind)rule.Kind, eventName, rule.Count, rule.Share)));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,110 @@
+using System.Globalization;
+using CustomerHealth.Domain.Common;
+using CustomerHealth.Infrastructure.Renewals;
+using CustomerHealth.Server.Accounts;
+using CustomerHealth.Server.Grpc;
+using Model = CustomerHealth.Domain.Renewals;
+using V1 = CustomerHealth.V1;
+
+namespace CustomerHealth.Server.Renewals;
+
+/// <summary>Which prediction a <c>GetRenewalPrediction</c> asks for: a contract's, or an account's next renewal.</summary>
+public sealed record RenewalTarget(string? ContractId, string? AccountId);
+
+/// <summary>
+/// Reads each renewal request into store input, checking every field rule first and reporting all violations at once
+/// (INVALID_ARGUMENT with field paths as the caller names them).
+/// </summary>
+public static class RenewalRequests
+{
+    /// <summary>The bounds of the caller-controlled fields of the renewal service (the horizon is configured).</summary>
+    public static class Limits
+    {
+        public const int Owner = PersonNames.MaxLength;
+        public const int TrainLeadDays = RenewalOptions.MaxLeadDays;
+    }
+
+    private const string ModelsFingerprint = "renewal-models";
+
+    public static RenewalTarget Read(V1.GetRenewalPredictionRequest request) => request.TargetCase switch
+    {
+        V1.GetRenewalPredictionRequest.TargetOneofCase.ContractId =>
+            new RenewalTarget(AccountRequests.ReadContractId(request.ContractId), null),
+        V1.GetRenewalPredictionRequest.TargetOneofCase.AccountId =>
+            new RenewalTarget(null, AccountRequests.ReadAccountId(request.AccountId)),
+        _ => throw new ValidationException("target", "give account_id or contract_id"),
+    };
+
+    /// <param name="horizonDays">The configured horizon: the widest window, and the one 0 stands for.</param>
+    /// <param name="today">The window counts from today, so a token is only good on the day it was issued.</param>
+    public static (UpcomingRenewalFilter Filter, UpcomingRenewalOrder Order, int PageSize, UpcomingRenewalCursor? After, string Fingerprint)
+        Read(V1.ListUpcomingRenewalsRequest request, int horizonDays, DateOnly today)
+    {
+        var v = new Violations().Text("owner", request.Owner, Limits.Owner);
+        var pageSize = PageToken.ReadPageSize(v, request.PageSize);
+        if (request.WithinDays < 0 || request.WithinDays > horizonDays)
+            v.Add("within_days", $"must be from 0 to the horizon, {horizonDays} days (0 means the horizon)");
+        ProtoConvert.IsDefined(v, "minimum_risk", request.MinimumRisk);
+        ProtoConvert.IsDefined(v, "cs_tier", request.CsTier);
+        ProtoConvert.IsDefined(v, "order_by", request.OrderBy);
+        var filter = new UpcomingRenewalFilter(
+            request.WithinDays == 0 ? horizonDays : request.WithinDays,
+            request.MinimumRisk == V1.RenewalRisk.Unspecified ? null : (Model.RenewalRisk)request.MinimumRisk,
+            request.CsTier == V1.CsTier.Unspecified ? null : AccountMapping.ToDomain(request.CsTier),
+            string.IsNullOrWhiteSpace(request.Owner) ? null : request.Owner.Trim());
+        var order = request.OrderBy == V1.UpcomingRenewalOrder.Risk ? UpcomingRenewalOrder.Risk : UpcomingRenewalOrder.RenewalDate;
+        var fingerprint = string.Create(CultureInfo.InvariantCulture, $"renewals|{filter}|{order}|{today:yyyy-MM-dd}");
+        var key = PageToken.Decode(v, request.PageToken, fingerprint, keyParts: 2);
+        if (key is not null && !CursorReadable(key[0], order)) v.Add("page_token", PageToken.NotIssuedHere);
+        v.ThrowIfAny();
+        return (filter, order, pageSize, key is null ? null : new UpcomingRenewalCursor(key[0], key[1]), fingerprint);
+    }
+
+    public static string NextToken(string fingerprint, RenewalPredictionRow last, UpcomingRenewalOrder order) =>
+        PageToken.Encode(fingerprint, RenewalStore.SortKeyOf(last, order), last.ContractId);
+
+    public static (long AfterSequence, int PageSize) Read(V1.ListPredictionChangesRequest request)
+    {
+        var v = new Violations();
+        var pageSize = PageToken.ReadPageSize(v, request.PageSize);
+        if (request.AfterSequence < 0) v.Add("after_sequence", "must not be negative");
+        v.ThrowIfAny();
+        return (request.AfterSequence, pageSize);
+    }
+
+    /// <summary>The lead to train with: the request's, or <paramref name="configuredLeadDays"/> for 0.</summary>
+    public static int Read(V1.TrainRenewalModelRequest request, int configuredLeadDays)
+    {
+        if (request.LeadDays is < 0 or > Limits.TrainLeadDays)
+            throw new ValidationException("lead_days", $"must be from 0 to {Limits.TrainLeadDays} (0 means the configured lead)");
+        return request.LeadDays == 0 ? configuredLeadDays : request.LeadDays;
+    }
+
+    /// <summary>The version asked for; 0 is the serving model.</summary>
+    public static int Read(V1.GetRenewalModelRequest request) =>
+        request.Version >= 0 ? request.Version
+            : throw new ValidationException("version", "must not be negative (0 means the serving model)");
+
+    public static (int PageSize, int? Before) Read(V1.ListRenewalModelsRequest request)
+    {
+        var v = new Violations();
+        var pageSize = PageToken.ReadPageSize(v, request.PageSize);
+        var key = PageToken.Decode(v, request.PageToken, ModelsFingerprint, keyParts: 1);
+        int? before = null;
+        if (key is not null)
+        {
+            if (int.TryParse(key[0], NumberStyles.None, CultureInfo.InvariantCulture, out var version)) before = version;
+            else v.Add("page_token", PageToken.NotIssuedHere);
+        }
+        v.ThrowIfAny();
+        return (pageSize, before);
+    }
+
+    public static string NextModelsToken(int lastVersion) =>
+        PageToken.Encode(ModelsFingerprint, lastVersion.ToString(CultureInfo.InvariantCulture));
+
+    private static bool CursorReadable(string sortKey, UpcomingRenewalOrder order) =>
+        order == UpcomingRenewalOrder.Risk
+            ? double.TryParse(sortKey, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+            : PageToken.TryReadDay(sortKey, out _);
+}
