@@ -167,6 +167,12 @@ public static class GenerateCommand
             }
             return 0;
         }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
+        {
+            logger.LogError("The service refused the credential ({Status}: {Detail}); pass a token with every scope " +
+                "in --token-file or CUSTOMERHEALTH_TOKEN.", ex.StatusCode, ex.Status.Detail);
+            return 1;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Generating the portfolio failed.");
