@@ -1,6 +1,10 @@
+using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using CustomerHealth.V1;
 using Grpc.Core;
 using Grpc.Net.Client.Configuration;
+using Grpc.Net.ClientFactory;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CustomerHealth.Client;
@@ -9,27 +13,75 @@ namespace CustomerHealth.Client;
 public static class CustomerHealthClientExtensions
 {
     /// <summary>
-    /// Adds typed clients for every v1 service at <paramref name="address"/> (for example <c>http://127.0.0.1:5080</c>),
-    /// retrying UNAVAILABLE (the server's answer to transient database trouble) with exponential backoff.
+    /// Adds typed clients for every v1 service at <paramref name="address"/> (for example <c>https://health.internal</c>,
+    /// or <c>http://127.0.0.1:5080</c> on a developer's machine), authenticating as <paramref name="configure"/> says,
+    /// and retrying UNAVAILABLE (the server's answer to transient database trouble) with exponential backoff.
     /// Writes are idempotent, so retrying them is safe.
     /// </summary>
-    public static IServiceCollection AddCustomerHealthClient(this IServiceCollection services, Uri address)
+    public static IServiceCollection AddCustomerHealthClient(
+        this IServiceCollection services, Uri address, Action<CustomerHealthClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(address);
-        services.AddGrpcClient<AccountService.AccountServiceClient>(options => options.Address = address)
-            .ConfigureChannel(channel => channel.ServiceConfig = RetryingServiceConfig());
-        services.AddGrpcClient<EngagementService.EngagementServiceClient>(options => options.Address = address)
-            .ConfigureChannel(channel => channel.ServiceConfig = RetryingServiceConfig());
-        services.AddGrpcClient<OnboardingService.OnboardingServiceClient>(options => options.Address = address)
-            .ConfigureChannel(channel => channel.ServiceConfig = RetryingServiceConfig());
-        services.AddGrpcClient<HealthService.HealthServiceClient>(options => options.Address = address)
-            .ConfigureChannel(channel => channel.ServiceConfig = RetryingServiceConfig());
-        services.AddGrpcClient<RenewalService.RenewalServiceClient>(options => options.Address = address)
-            .ConfigureChannel(channel => channel.ServiceConfig = RetryingServiceConfig());
-        services.AddGrpcClient<MetricsService.MetricsServiceClient>(options => options.Address = address)
-            .ConfigureChannel(channel => channel.ServiceConfig = RetryingServiceConfig());
+        var options = new CustomerHealthClientOptions();
+        configure?.Invoke(options);
+        var plaintext = address.Scheme == Uri.UriSchemeHttp;
+        var sendsTokens = options.AccessToken is not null || options.AccessTokenProvider is not null;
+        if (plaintext && sendsTokens && !(options.AllowTokensOverPlaintextLoopback && IsLoopback(address)))
+            throw new ArgumentException($"Bearer tokens are only sent over https, or plaintext to a loopback address ({address}).");
+        Add<AccountService.AccountServiceClient>(services, address, options);
+        Add<EngagementService.EngagementServiceClient>(services, address, options);
+        Add<OnboardingService.OnboardingServiceClient>(services, address, options);
+        Add<HealthService.HealthServiceClient>(services, address, options);
+        Add<RenewalService.RenewalServiceClient>(services, address, options);
+        Add<MetricsService.MetricsServiceClient>(services, address, options);
         return services;
     }
+
+    private static void Add<TClient>(IServiceCollection services, Uri address, CustomerHealthClientOptions options)
+        where TClient : class
+    {
+        var builder = services.AddGrpcClient<TClient>(o => o.Address = address)
+            .ConfigureChannel(channel =>
+            {
+                channel.ServiceConfig = RetryingServiceConfig();
+                channel.UnsafeUseInsecureChannelCallCredentials = address.Scheme == Uri.UriSchemeHttp;
+            });
+        if (options.ClientCertificate is not null || options.ServerCertificateAuthorities is not null)
+            builder.ConfigurePrimaryHttpMessageHandler(() => TlsHandler(options));
+        if (options.AccessTokenProvider is { } provider)
+            builder.AddCallCredentials(async (context, metadata, sp) =>
+                metadata.Add("Authorization", "Bearer " + await provider(sp, context.CancellationToken)));
+        else if (options.AccessToken is { } token)
+            builder.AddCallCredentials((_, metadata) =>
+            {
+                metadata.Add("Authorization", "Bearer " + token);
+                return Task.CompletedTask;
+            });
+    }
+
+    private static SocketsHttpHandler TlsHandler(CustomerHealthClientOptions options)
+    {
+        var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true };
+        if (options.ClientCertificate is { } certificate) handler.SslOptions.ClientCertificates = [certificate];
+        if (options.ServerCertificateAuthorities is { } authorities)
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, _, errors) =>
+                TrustedBy(authorities, cert as X509Certificate2, errors);
+        return handler;
+    }
+
+    /// <summary>Whether <paramref name="certificate"/> is valid for the host and chains to one of <paramref name="roots"/>.</summary>
+    public static bool TrustedBy(X509Certificate2Collection roots, X509Certificate2? certificate, SslPolicyErrors errors)
+    {
+        if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)) return false;
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(certificate);
+    }
+
+    private static bool IsLoopback(Uri address) =>
+        address.IsLoopback || (IPAddress.TryParse(address.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
 
     /// <summary>
     /// Retries calls answered UNAVAILABLE (the service's answer to a database that is briefly busy or unreachable) up to

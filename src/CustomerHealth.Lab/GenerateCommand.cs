@@ -1,3 +1,4 @@
+using Grpc.Core;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using CustomerHealth.Domain.Engagement;
@@ -15,7 +16,8 @@ namespace CustomerHealth.Lab;
 
 /// <summary>What <c>generate</c> was asked for; <see cref="Portfolio"/> still needs today's date.</summary>
 public sealed record GenerateRequest(
-    PortfolioOptions Portfolio, string Truth, Uri? Target, int Streams, int? Concurrency, string Write)
+    PortfolioOptions Portfolio, string Truth, Uri? Target, int Streams, int? Concurrency, string Write,
+    string? TokenFile = null)
 {
     /// <summary>Why this cannot be generated, or null.</summary>
     public string? Problem() =>
@@ -47,6 +49,12 @@ public static class GenerateCommand
             CustomParser = AbsoluteUri,
             HelpName = "URL",
         };
+        var tokenFile = new Option<string?>("--token-file")
+        {
+            Description = "With --target: a file holding the bearer token to call it with (default: the " +
+                "CUSTOMERHEALTH_TOKEN environment variable); it needs every scope (the load sets the event catalogue)",
+            HelpName = "FILE",
+        };
         var streams = Number("--streams", 2, "Event streams at once (1 to 16)");
         var concurrency = new Option<int?>("--concurrency")
         {
@@ -61,7 +69,7 @@ public static class GenerateCommand
 
         var command = new Command("generate", "Write a synthetic portfolio with known ground truth")
         {
-            accounts, seed, historyDays, activityDays, prefix, truth, target, streams, concurrency, write,
+            accounts, seed, historyDays, activityDays, prefix, truth, target, tokenFile, streams, concurrency, write,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async parse =>
@@ -76,11 +84,23 @@ public static class GenerateCommand
                 AccountPrefix = parse.GetValue(prefix)!,
             };
             var request = new GenerateRequest(portfolio, parse.GetValue(truth)!, parse.GetValue(target),
-                parse.GetValue(streams), parse.GetValue(concurrency), parse.GetValue(write)!);
+                parse.GetValue(streams), parse.GetValue(concurrency), parse.GetValue(write)!, parse.GetValue(tokenFile));
             if (request.Problem() is { } problem) return await LabCommandLine.RefuseAsync(problem);
             return await RunAsync(Program.Compose(ServerCommandLine.Configuration(parse)), request);
         });
         return command;
+    }
+
+    /// <summary>Channel credentials that send <paramref name="token"/> (if any) with every call.</summary>
+    private static ChannelCredentials Bearer(string? token, Uri target)
+    {
+        var transport = target.Scheme == Uri.UriSchemeHttps ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure;
+        if (string.IsNullOrWhiteSpace(token)) return transport;
+        return ChannelCredentials.Create(transport, CallCredentials.FromInterceptor((_, metadata) =>
+        {
+            metadata.Add("Authorization", "Bearer " + token);
+            return Task.CompletedTask;
+        }));
     }
 
     /// <summary>Generates and writes as asked, with the composed server (not started); exit code 0 or 1.</summary>
@@ -116,10 +136,15 @@ public static class GenerateCommand
             }
             else
             {
+                var token = request.TokenFile is { } file
+                    ? (await File.ReadAllTextAsync(file, ct)).Trim()
+                    : Environment.GetEnvironmentVariable("CUSTOMERHEALTH_TOKEN");
                 channel = GrpcChannel.ForAddress(request.Target, new GrpcChannelOptions
                 {
                     HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
                     ServiceConfig = Client.CustomerHealthClientExtensions.RetryingServiceConfig(),
+                    Credentials = Bearer(token, request.Target),
+                    UnsafeUseInsecureChannelCallCredentials = true,
                 });
             }
             using (channel)
@@ -141,6 +166,12 @@ public static class GenerateCommand
                     report.Tickets, report.Touchpoints, report.Milestones, Path.GetFullPath(request.Truth));
             }
             return 0;
+        }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
+        {
+            logger.LogError("The service refused the credential ({Status}: {Detail}); pass a token with every scope " +
+                "in --token-file or CUSTOMERHEALTH_TOKEN.", ex.StatusCode, ex.Status.Detail);
+            return 1;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

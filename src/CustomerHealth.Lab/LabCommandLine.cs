@@ -4,7 +4,7 @@ using CustomerHealth.Server.Hosting;
 namespace CustomerHealth.Lab;
 
 /// <summary>
-/// The lab tools' command line (<c>--help</c> prints it): <c>generate</c> and <c>renewals-evaluate</c>. An argument a
+/// The lab tools' command line (<c>--help</c> prints it): <c>generate</c>, <c>renewals-evaluate</c> and <c>dev-token</c>. An argument a
 /// command does not know is configuration of the server they host, as for the server itself (<c>--Key value</c>,
 /// <c>--Key=value</c>, <c>--contentRoot=DIR</c>).
 /// </summary>
@@ -23,6 +23,7 @@ public static class LabCommandLine
         var root = new RootCommand(Description);
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(DevTokenCommand.Create());
         return root;
     }
 

@@ -1,4 +1,5 @@
 using CustomerHealth.Server.Hosting;
+using CustomerHealth.Server.Security;
 
 // The command line (--help prints it): serving is the default, migrate applies the migrations and exits, --demo fills
 // an empty database with a demo portfolio; every other argument is configuration (--Key value, --Key=value).
@@ -21,9 +22,11 @@ public partial class Program
         builder.AddCustomerHealthScoring();
         builder.AddCustomerHealthRenewals();
         builder.AddCustomerHealthGrpc();
+        builder.AddCustomerHealthSecurity();
         builder.AddCustomerHealthDemo(demo);
 
         var app = builder.Build().ValidateOptions();
+        app.UseCustomerHealthSecurity();
         app.MapCustomerHealthGrpc();
         return app;
     }

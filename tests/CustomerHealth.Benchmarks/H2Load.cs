@@ -23,7 +23,7 @@ internal static partial class H2Load
             .Select(d => System.IO.Path.Combine(d, "h2load")).FirstOrDefault(File.Exists);
 
     public static async Task<H2LoadResult> RunAsync(string h2load, Uri server, string path, IMessage request, int connections, int streams,
-        int warmUpSeconds, int durationSeconds, CancellationToken ct)
+        int warmUpSeconds, int durationSeconds, CancellationToken ct, string? accessToken = null)
     {
         var body = System.IO.Path.GetTempFileName();
         var logFile = System.IO.Path.GetTempFileName();
@@ -42,6 +42,7 @@ internal static partial class H2Load
                 "-c", connections.ToString(CultureInfo.InvariantCulture), "-t", "1", "-m", streams.ToString(CultureInfo.InvariantCulture),
                 "--warm-up-time", warmUpSeconds.ToString(CultureInfo.InvariantCulture), "-D", durationSeconds.ToString(CultureInfo.InvariantCulture),
                 "--log-file", logFile,
+                .. accessToken is null ? Array.Empty<string>() : ["-H", "authorization: Bearer " + accessToken],
             ];
             var start = new ProcessStartInfo(h2load) { RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var a in arguments) start.ArgumentList.Add(a);
@@ -61,7 +62,7 @@ internal static partial class H2Load
             durations.Sort();
             var rps = Number(RequestsPerSecondPattern().Match(output));
             var requests = RequestsPattern().Match(output);
-            var command = "h2load " + string.Join(' ', arguments.Select(a => a == body ? "body.bin" : a == logFile ? "requests.log" : a.Contains(' ', StringComparison.Ordinal) ? $"'{a}'" : a));
+            var command = "h2load " + string.Join(' ', arguments.Select(a => a == body ? "body.bin" : a == logFile ? "requests.log" : a.StartsWith("authorization:", StringComparison.Ordinal) ? "'authorization: Bearer $TOKEN'" : a.Contains(' ', StringComparison.Ordinal) ? $"'{a}'" : a));
             return new H2LoadResult(
                 command, rps,
                 Long(requests, "succeeded"), Long(requests, "failed"), Long(requests, "errored"),

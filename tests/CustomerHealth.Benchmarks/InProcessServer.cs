@@ -2,6 +2,8 @@ using System.Net;
 using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Server.Health;
 using CustomerHealth.Server.Hosting;
+using CustomerHealth.Server.Security;
+using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -28,10 +30,26 @@ internal sealed class InProcessServer : IAsyncDisposable
     {
         _app = app;
         Address = address;
-        Channel = GrpcChannel.ForAddress(address);
+        // Authenticated as shipped: with no identity provider configured on loopback, the server accepts tokens of its
+        // development key, and the benchmark's calls carry one like any client's.
+        AccessToken = app.Services.GetRequiredService<DevelopmentCredentials>()
+            .Mint("benchmark", Scopes.All, TimeSpan.FromDays(1));
+        var credentials = CallCredentials.FromInterceptor((_, metadata) =>
+        {
+            metadata.Add("Authorization", "Bearer " + AccessToken);
+            return Task.CompletedTask;
+        });
+        Channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, credentials),
+            UnsafeUseInsecureChannelCallCredentials = true,
+        });
     }
 
     public Uri Address { get; }
+
+    /// <summary>A token with every scope, for clients that are not this process's channel (h2load).</summary>
+    public string AccessToken { get; }
 
     /// <summary>One channel (one HTTP/2 connection) shared by every call, as a typical client holds it.</summary>
     public GrpcChannel Channel { get; }
@@ -60,6 +78,7 @@ internal sealed class InProcessServer : IAsyncDisposable
         builder.AddCustomerHealthPersistence();
         builder.AddCustomerHealthEngagement();
         builder.AddCustomerHealthGrpc();
+        builder.AddCustomerHealthSecurity();
         configure?.Invoke(builder);
         // Program.cs registers the health read cache with the health worker (AddCustomerHealthScoring), left out here.
         builder.Services.AddSingleton(sp => new HealthReadCache(
@@ -71,6 +90,7 @@ internal sealed class InProcessServer : IAsyncDisposable
         {
             await app.MigrateOnStartupIfConfiguredAsync();
             beforeMap?.Invoke(app);
+            app.UseCustomerHealthSecurity();
             app.MapCustomerHealthGrpc();
             await app.StartAsync(ct);
         }

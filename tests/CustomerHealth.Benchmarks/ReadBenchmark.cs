@@ -72,7 +72,7 @@ internal static class ReadBenchmark
             // (h2load is another process): CPU per answered call does not depend on how busy the rest of the machine is.
             var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
             var dbCpu = databaseCpu?.Now();
-            var result = await H2Load.RunAsync(h2load, address, path, request, options.Connections, options.Streams, options.WarmUpSeconds, options.DurationSeconds, ct);
+            var result = await H2Load.RunAsync(h2load, address, path, request, options.Connections, options.Streams, options.WarmUpSeconds, options.DurationSeconds, ct, server.AccessToken);
             var calls = Math.Max(1, counter.Ok + counter.Failed);
             var cpuMicros = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds * 1000 / calls;
             double? dbMicros = databaseCpu is null ? null : (databaseCpu.Now() - dbCpu!.Value).TotalMilliseconds * 1000 / calls;

@@ -130,6 +130,27 @@ Refuses combinations that cannot work. Renders nothing otherwise.
 {{- else if not (or .Values.database.existingSecret .Values.database.connectionString) }}
 {{- fail (printf "database.provider %s needs database.connectionString or database.existingSecret" (include "customer-health.provider" .)) }}
 {{- end }}
+{{- $jwt := .Values.auth.jwt }}
+{{- if not (or $jwt.authority $jwt.metadataAddress $jwt.signingKeys.secretName .Values.auth.clientCertificates.enabled) }}
+{{- fail "the server refuses to listen on the pod's address without authentication: set auth.jwt.authority (or metadataAddress, or signingKeys.secretName with issuer) or auth.clientCertificates (see docs/security.md)" }}
+{{- end }}
+{{- if and $jwt.signingKeys.secretName (not $jwt.issuer) }}
+{{- fail "auth.jwt.signingKeys needs auth.jwt.issuer (the issuer the tokens must name)" }}
+{{- end }}
+{{- if .Values.auth.clientCertificates.enabled }}
+{{- if not .Values.tls.enabled }}
+{{- fail "auth.clientCertificates needs tls.enabled (client certificates travel in the TLS handshake)" }}
+{{- end }}
+{{- if not .Values.auth.clientCertificates.caSecretName }}
+{{- fail "auth.clientCertificates needs caSecretName (the Secret with the trusted client CAs)" }}
+{{- end }}
+{{- if not .Values.auth.clientCertificates.callers }}
+{{- fail "auth.clientCertificates needs at least one entry in callers" }}
+{{- end }}
+{{- end }}
+{{- if and .Values.tls.enabled (not .Values.tls.secretName) }}
+{{- fail "tls.enabled needs tls.secretName (a kubernetes.io/tls Secret)" }}
+{{- end }}
 {{- if and .Values.autoscaling.enabled (not (and .Values.resources .Values.resources.requests .Values.resources.requests.cpu)) }}
 {{- fail "autoscaling on CPU needs resources.requests.cpu" }}
 {{- end }}
@@ -185,7 +206,65 @@ Call with (dict "root" $ "secretName" "...").
 {{- define "customer-health.env" -}}
 {{- $root := .root -}}
 - name: Kestrel__Endpoints__Grpc__Url
-  value: "http://0.0.0.0:5080"
+  value: {{ ternary "https://0.0.0.0:5080" "http://0.0.0.0:5080" $root.Values.tls.enabled | quote }}
+{{- if $root.Values.tls.enabled }}
+- name: Kestrel__Endpoints__Grpc__Certificate__Path
+  value: /etc/customer-health/tls/tls.crt
+- name: Kestrel__Endpoints__Grpc__Certificate__KeyPath
+  value: /etc/customer-health/tls/tls.key
+{{- end }}
+- name: Kestrel__Endpoints__Probes__Url
+  value: "http://0.0.0.0:5081"
+- name: Kestrel__Endpoints__Probes__Protocols
+  value: Http2
+- name: Probes__Port
+  value: "5081"
+{{- with $root.Values.auth.jwt }}
+{{- if .authority }}
+- name: Authentication__Jwt__Authority
+  value: {{ .authority | quote }}
+{{- end }}
+{{- if .metadataAddress }}
+- name: Authentication__Jwt__MetadataAddress
+  value: {{ .metadataAddress | quote }}
+{{- end }}
+{{- if .issuer }}
+- name: Authentication__Jwt__Issuer
+  value: {{ .issuer | quote }}
+{{- end }}
+- name: Authentication__Jwt__Audience
+  value: {{ .audience | quote }}
+{{- if .signingKeys.secretName }}
+- name: Authentication__Jwt__SigningKeysFile
+  value: {{ printf "/etc/customer-health/jwt/%s" .signingKeys.key | quote }}
+{{- end }}
+{{- end }}
+{{- with $root.Values.auth.clientCertificates }}
+{{- if .enabled }}
+- name: Authentication__Certificate__Enabled
+  value: "true"
+- name: Authentication__Certificate__TrustedCaFile
+  value: {{ printf "/etc/customer-health/client-ca/%s" .caKey | quote }}
+{{- range $i, $caller := .callers }}
+{{- with $caller.subject }}
+- name: Authentication__Certificate__Callers__{{ $i }}__Subject
+  value: {{ . | quote }}
+{{- end }}
+{{- with $caller.dnsName }}
+- name: Authentication__Certificate__Callers__{{ $i }}__DnsName
+  value: {{ . | quote }}
+{{- end }}
+{{- with $caller.uri }}
+- name: Authentication__Certificate__Callers__{{ $i }}__Uri
+  value: {{ . | quote }}
+{{- end }}
+{{- range $j, $scope := $caller.scopes }}
+- name: Authentication__Certificate__Callers__{{ $i }}__Scopes__{{ $j }}
+  value: {{ $scope | quote }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
 - name: Database__Provider
   value: {{ include "customer-health.provider" $root | quote }}
 - name: Database__MigrateOnStartup
@@ -201,5 +280,44 @@ Call with (dict "root" $ "secretName" "...").
 {{- end }}
 {{- with $root.Values.extraEnv }}
 {{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/*
+Volumes and mounts of the TLS certificate, the JWT signing keys and the client CA bundle, each read-only.
+*/}}
+{{- define "customer-health.securityVolumes" -}}
+{{- if .Values.tls.enabled }}
+- name: tls
+  secret:
+    secretName: {{ .Values.tls.secretName }}
+{{- end }}
+{{- if .Values.auth.jwt.signingKeys.secretName }}
+- name: jwt-keys
+  secret:
+    secretName: {{ .Values.auth.jwt.signingKeys.secretName }}
+{{- end }}
+{{- if .Values.auth.clientCertificates.enabled }}
+- name: client-ca
+  secret:
+    secretName: {{ .Values.auth.clientCertificates.caSecretName }}
+{{- end }}
+{{- end }}
+
+{{- define "customer-health.securityVolumeMounts" -}}
+{{- if .Values.tls.enabled }}
+- name: tls
+  mountPath: /etc/customer-health/tls
+  readOnly: true
+{{- end }}
+{{- if .Values.auth.jwt.signingKeys.secretName }}
+- name: jwt-keys
+  mountPath: /etc/customer-health/jwt
+  readOnly: true
+{{- end }}
+{{- if .Values.auth.clientCertificates.enabled }}
+- name: client-ca
+  mountPath: /etc/customer-health/client-ca
+  readOnly: true
 {{- end }}
 {{- end }}

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -9,13 +10,21 @@ namespace CustomerHealth.Server.Demo;
 /// CRM integration's calls do. It uses the first address Kestrel listens on (a wildcard host becomes 127.0.0.1); tests pass
 /// their in-memory handler instead.
 /// </summary>
-public sealed class LoopbackChannel(IServer server, Func<HttpMessageHandler>? handler = null)
+public sealed class LoopbackChannel(IServer server, Func<string> accessToken, Func<HttpMessageHandler>? handler = null)
 {
     public GrpcChannel Create()
     {
         var address = handler is null ? ListeningAddress() : new Uri("http://localhost");
+        var token = accessToken();
+        var credentials = CallCredentials.FromInterceptor((_, metadata) =>
+        {
+            metadata.Add("Authorization", "Bearer " + token);
+            return Task.CompletedTask;
+        });
         return GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
+            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, credentials),
+            UnsafeUseInsecureChannelCallCredentials = true,
             HttpHandler = handler?.Invoke() ?? new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
             MaxReceiveMessageSize = 16 * 1024 * 1024,
             ServiceConfig = Client.CustomerHealthClientExtensions.RetryingServiceConfig(),

@@ -1,5 +1,7 @@
 using System.CommandLine;
 
+using CustomerHealth.Server.Security;
+
 namespace CustomerHealth.Server.Hosting;
 
 /// <summary>
@@ -29,6 +31,7 @@ public static class ServerCommandLine
         root.SetAction(async parse =>
         {
             var app = compose(Configuration(parse), parse.GetValue(demo));
+            app.EnsureSafeToServe();
             await app.MigrateOnStartupIfConfiguredAsync();
             await app.RunAsync();
             return 0;

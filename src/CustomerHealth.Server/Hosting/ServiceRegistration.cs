@@ -12,6 +12,7 @@ using CustomerHealth.Server.Onboarding;
 using CustomerHealth.Server.Renewals;
 using CustomerHealth.Infrastructure.Renewals;
 using CustomerHealth.Server.Grpc;
+using CustomerHealth.Server.Security;
 
 namespace CustomerHealth.Server.Hosting;
 
@@ -105,23 +106,42 @@ public static class ServiceRegistration
         if (options.Accounts is < 1 or > 100_000 || options.ActivityDays is < 1 or > Synthetic.PortfolioOptions.MaxActivityDays)
             throw new InvalidOperationException($"Invalid configuration: Demo:Accounts must be 1 to 100,000 and Demo:ActivityDays 1 to {Synthetic.PortfolioOptions.MaxActivityDays}.");
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(sp => new LoopbackChannel(sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()));
+        builder.Services.AddSingleton(sp => new LoopbackChannel(
+            sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>(), LoopbackToken(sp, options.Enabled)));
         if (options.Enabled) builder.Services.AddHostedService<DemoPortfolioService>();
         return builder;
     }
 
+    /// <summary>
+    /// The server's calls to itself authenticate like any client's: with a token of the loopback development key, the
+    /// only key the server itself can sign with.
+    /// </summary>
+    private static Func<string> LoopbackToken(IServiceProvider services, bool demo)
+    {
+        var development = services.GetService<DevelopmentCredentials>();
+        if (development is null && demo)
+            throw new InvalidOperationException(
+                "The demo loads its portfolio through the API with the loopback development credentials, which are off "
+                + "when Authentication:Jwt or Authentication:Certificate is configured; start the demo without them.");
+        return () => development?.Mint("demo-loader", Scopes.All, TimeSpan.FromHours(1))
+            ?? throw new InvalidOperationException("The server can sign tokens for itself only with the development key.");
+    }
+
+    /// <summary>The gRPC services, each method behind the scope <see cref="RpcScopes"/> declares for it.</summary>
     public static WebApplication MapCustomerHealthGrpc(this WebApplication app)
     {
-        app.MapGrpcService<AccountGrpcService>();
-        app.MapGrpcService<EngagementGrpcService>();
-        app.MapGrpcService<OnboardingGrpcService>();
-        app.MapGrpcService<HealthGrpcService>();
-        app.MapGrpcService<MetricsGrpcService>();
-        app.MapGrpcService<RenewalGrpcService>();
-        app.MapGrpcHealthChecksService();
-        app.MapGrpcReflectionService();
+        app.MapGrpcService<AccountGrpcService>().RequireDeclaredScopes();
+        app.MapGrpcService<EngagementGrpcService>().RequireDeclaredScopes();
+        app.MapGrpcService<OnboardingGrpcService>().RequireDeclaredScopes();
+        app.MapGrpcService<HealthGrpcService>().RequireDeclaredScopes();
+        app.MapGrpcService<MetricsGrpcService>().RequireDeclaredScopes();
+        app.MapGrpcService<RenewalGrpcService>().RequireDeclaredScopes();
+        app.MapGrpcHealthChecksService().RequireDeclaredScopes();
+        app.MapGrpcReflectionService().RequireDeclaredScopes();
         app.MapGet("/", () => Results.Text(
-            "CustomerHealth speaks gRPC (HTTP/2) on this address. Services: customerhealth.v1.AccountService, customerhealth.v1.EngagementService, customerhealth.v1.OnboardingService, customerhealth.v1.HealthService, customerhealth.v1.MetricsService, customerhealth.v1.RenewalService, grpc.health.v1.Health; server reflection is on.\n"));
+            "CustomerHealth speaks gRPC (HTTP/2) on this address. Services: customerhealth.v1.AccountService, customerhealth.v1.EngagementService, customerhealth.v1.OnboardingService, customerhealth.v1.HealthService, customerhealth.v1.MetricsService, customerhealth.v1.RenewalService, grpc.health.v1.Health; server reflection is on.\n"))
+            .AllowAnonymous();
+        RpcAuthorization.VerifyEveryRpcDeclared(app);
         return app;
     }
 }

@@ -14,7 +14,7 @@ public sealed class ClientRegistrationTests(SqliteTestDatabase database) : Integ
     public async Task TheRegisteredClientTalksToTheService()
     {
         var services = new ServiceCollection();
-        services.AddCustomerHealthClient(Service.Server.BaseAddress);
+        services.AddCustomerHealthClient(Service.Server.BaseAddress, o => o.AccessToken = TestCredentials.AllScopes);
         services.Configure<GrpcClientFactoryOptions>(nameof(AccountService.AccountServiceClient), o => o.ChannelOptionsActions.Add(c => c.HttpHandler = Service.Server.CreateHandler()));
         await using var provider = services.BuildServiceProvider();
         var client = provider.GetRequiredService<AccountService.AccountServiceClient>();

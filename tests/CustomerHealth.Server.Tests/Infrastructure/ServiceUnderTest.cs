@@ -1,6 +1,8 @@
 using CustomerHealth.Infrastructure.Persistence;
+using Grpc.Core;
 using Grpc.Net.Client;
 using CustomerHealth.Server.Demo;
+using CustomerHealth.Server.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -32,11 +34,26 @@ public sealed class ServiceUnderTest : WebApplicationFactory<Program>
 
     public ManualClock Clock { get; }
 
-    public GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
+    /// <summary>A channel whose calls carry a token with every scope.</summary>
+    public GrpcChannel Channel => _channel ??= ChannelWith(TestCredentials.AllScopes);
+
+    /// <summary>A new channel whose calls carry <paramref name="token"/> (none when null); the caller disposes it.</summary>
+    public GrpcChannel ChannelWith(string? token) => GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
     {
         HttpHandler = Server.CreateHandler(),
         MaxReceiveMessageSize = 16 * 1024 * 1024,
+        Credentials = token is null ? ChannelCredentials.Insecure : WithBearer(token),
+        UnsafeUseInsecureChannelCallCredentials = true,
     });
+
+    /// <summary>Plaintext channel credentials that add <c>Authorization: Bearer token</c> to every call.</summary>
+    public static ChannelCredentials WithBearer(string token) => ChannelCredentials.Create(
+        ChannelCredentials.Insecure,
+        CallCredentials.FromInterceptor((_, metadata) =>
+        {
+            metadata.Add("Authorization", "Bearer " + token);
+            return Task.CompletedTask;
+        }));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -46,14 +63,32 @@ public sealed class ServiceUnderTest : WebApplicationFactory<Program>
         builder.UseSetting($"{DatabaseOptions.Section}:{nameof(DatabaseOptions.MigrateOnStartup)}", _migrateOnStartup ? "true" : "false");
         builder.UseSetting("Onboarding:EvaluationInterval", "00:00:00.100");
         builder.UseSetting("Health:RecomputeInterval", "00:00:00.100");
+        foreach (var (key, value) in TestCredentials.ServerSettings) builder.UseSetting(key, value);
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
             // The server's calls to itself (demo mode) go through the test server's in-memory handler.
-            services.AddSingleton(sp => new LoopbackChannel(sp.GetRequiredService<IServer>(), () => Server.CreateHandler()));
+            services.AddSingleton(sp => new LoopbackChannel(
+                sp.GetRequiredService<IServer>(),
+                () => sp.GetService<DevelopmentCredentials>()?.Mint("demo-loader", Scopes.All, TimeSpan.FromHours(1))
+                    ?? TestCredentials.AllScopes,
+                () => Server.CreateHandler()));
         });
+    }
+
+    /// <summary>
+    /// Serves on a real Kestrel socket instead of the in-memory test server (for TLS and client certificates, which
+    /// the in-memory handler cannot carry), at the addresses the configuration names; returns the first bound one.
+    /// </summary>
+    public Uri StartOnKestrel()
+    {
+        UseKestrel();
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+        return new Uri(addresses.First());
     }
 
     /// <summary>A scope of the server's own services, to look at what the database holds.</summary>
