@@ -4,6 +4,10 @@ using CustomerHealth.Infrastructure.Engagement;
 using CustomerHealth.Infrastructure.Persistence;
 using Npgsql;
 using NpgsqlTypes;
+using AccountDays = CustomerHealth.Infrastructure.Persistence.SqlSchema.AccountDailyUsage;
+using ActiveDays = CustomerHealth.Infrastructure.Persistence.SqlSchema.UserActiveDays;
+using FeatureDays = CustomerHealth.Infrastructure.Persistence.SqlSchema.AccountFeatureDailyUsage;
+using UserDays = CustomerHealth.Infrastructure.Persistence.SqlSchema.UserDailyActivity;
 
 namespace CustomerHealth.Infrastructure.BulkLoad;
 
@@ -26,7 +30,7 @@ internal abstract class FreshRollupInserter
             IReadOnlyList<FeatureDayDelta> features, CancellationToken ct)
         {
             await using (var command = SqlCommands.Create(connection, transaction,
-                "INSERT INTO user_daily_activity (account_id, day, user_id, events, active_events) VALUES (@a, @d, @u, @e, @x)"))
+                $"INSERT INTO {UserDays.Table} ({UserDays.Columns}) VALUES (@a, @d, @u, @e, @x)"))
             {
                 var (a, d, u, e, x) = (command.Add("@a", ""), command.Add("@d", DateOnly.MinValue), command.Add("@u", ""), command.Add("@e", 0), command.Add("@x", 0));
                 await command.PrepareAsync(ct);
@@ -37,7 +41,7 @@ internal abstract class FreshRollupInserter
                 }
             }
             await using (var command = SqlCommands.Create(connection, transaction,
-                "INSERT INTO account_daily_usage (account_id, day, events, users, active_users) VALUES (@a, @d, @e, @u, @x)"))
+                $"INSERT INTO {AccountDays.Table} ({AccountDays.Columns}) VALUES (@a, @d, @e, @u, @x)"))
             {
                 var (a, d, e, u, x) = (command.Add("@a", ""), command.Add("@d", DateOnly.MinValue), command.Add("@e", 0L), command.Add("@u", 0), command.Add("@x", 0));
                 await command.PrepareAsync(ct);
@@ -48,7 +52,7 @@ internal abstract class FreshRollupInserter
                 }
             }
             await using (var command = SqlCommands.Create(connection, transaction,
-                "INSERT INTO account_feature_daily_usage (account_id, day, feature, events) VALUES (@a, @d, @f, @e)"))
+                $"INSERT INTO {FeatureDays.Table} ({FeatureDays.Columns}) VALUES (@a, @d, @f, @e)"))
             {
                 var (a, d, f, e) = (command.Add("@a", ""), command.Add("@d", DateOnly.MinValue), command.Add("@f", ""), command.Add("@e", 0L));
                 await command.PrepareAsync(ct);
@@ -59,7 +63,7 @@ internal abstract class FreshRollupInserter
                 }
             }
             await using (var command = SqlCommands.Create(connection, transaction,
-                "INSERT INTO user_active_days (account_id, block, user_id, days) VALUES (@a, @b, @u, @d)"))
+                $"INSERT INTO {ActiveDays.Table} ({ActiveDays.Columns}) VALUES (@a, @b, @u, @d)"))
             {
                 var (a, b, u, d) = (command.Add("@a", ""), command.Add("@b", 0), command.Add("@u", ""), command.Add("@d", 0L));
                 await command.PrepareAsync(ct);
@@ -79,7 +83,7 @@ internal abstract class FreshRollupInserter
             IReadOnlyList<FeatureDayDelta> features, CancellationToken ct)
         {
             var npgsql = (NpgsqlConnection)connection;
-            await using (var copy = await npgsql.BeginBinaryImportAsync("COPY user_daily_activity (account_id, day, user_id, events, active_events) FROM STDIN (FORMAT BINARY)", ct))
+            await using (var copy = await npgsql.BeginBinaryImportAsync($"COPY {UserDays.Table} ({UserDays.Columns}) FROM STDIN (FORMAT BINARY)", ct))
             {
                 foreach (var row in users)
                 {
@@ -92,7 +96,7 @@ internal abstract class FreshRollupInserter
                 }
                 await copy.CompleteAsync(ct);
             }
-            await using (var copy = await npgsql.BeginBinaryImportAsync("COPY account_daily_usage (account_id, day, events, users, active_users) FROM STDIN (FORMAT BINARY)", ct))
+            await using (var copy = await npgsql.BeginBinaryImportAsync($"COPY {AccountDays.Table} ({AccountDays.Columns}) FROM STDIN (FORMAT BINARY)", ct))
             {
                 foreach (var row in accounts)
                 {
@@ -105,7 +109,7 @@ internal abstract class FreshRollupInserter
                 }
                 await copy.CompleteAsync(ct);
             }
-            await using (var copy = await npgsql.BeginBinaryImportAsync("COPY account_feature_daily_usage (account_id, day, feature, events) FROM STDIN (FORMAT BINARY)", ct))
+            await using (var copy = await npgsql.BeginBinaryImportAsync($"COPY {FeatureDays.Table} ({FeatureDays.Columns}) FROM STDIN (FORMAT BINARY)", ct))
             {
                 foreach (var row in features)
                 {
@@ -117,7 +121,7 @@ internal abstract class FreshRollupInserter
                 }
                 await copy.CompleteAsync(ct);
             }
-            await using (var copy = await npgsql.BeginBinaryImportAsync("COPY user_active_days (account_id, block, user_id, days) FROM STDIN (FORMAT BINARY)", ct))
+            await using (var copy = await npgsql.BeginBinaryImportAsync($"COPY {ActiveDays.Table} ({ActiveDays.Columns}) FROM STDIN (FORMAT BINARY)", ct))
             {
                 foreach (var row in ActiveDayBlocks.Of(users))
                 {

@@ -1,7 +1,17 @@
 using System.Data.Common;
 using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Infrastructure.Health;
+using CustomerHealth.Infrastructure.Persistence;
 using Npgsql;
 using NpgsqlTypes;
+using AccountDays = CustomerHealth.Infrastructure.Persistence.SqlSchema.AccountDailyUsage;
+using AccountsTable = CustomerHealth.Infrastructure.Persistence.SqlSchema.Accounts;
+using ActiveDays = CustomerHealth.Infrastructure.Persistence.SqlSchema.UserActiveDays;
+using Events = CustomerHealth.Infrastructure.Persistence.SqlSchema.UsageEvents;
+using FeatureDays = CustomerHealth.Infrastructure.Persistence.SqlSchema.AccountFeatureDailyUsage;
+using Milestones = CustomerHealth.Infrastructure.Persistence.SqlSchema.Milestones;
+using Queue = CustomerHealth.Infrastructure.Persistence.SqlSchema.OnboardingEvaluationQueue;
+using UserDays = CustomerHealth.Infrastructure.Persistence.SqlSchema.UserDailyActivity;
 
 namespace CustomerHealth.Infrastructure.Engagement;
 
@@ -11,7 +21,7 @@ namespace CustomerHealth.Infrastructure.Engagement;
 /// </summary>
 internal sealed class PostgreSqlRollupWriter : RollupWriter
 {
-    public override string ReadCatalogueSql => "SELECT version, entries FROM event_catalogue WHERE id = 1 FOR SHARE";
+    public override string ReadCatalogueSql { get; } = CatalogueReadSql + " FOR SHARE";
 
     public override async Task<HashSet<string>?> LockKnownAccountsAsync(DbConnection connection, DbTransaction transaction, string[] accountIds, CancellationToken ct)
     {
@@ -21,7 +31,7 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
         // block other writers or changes to an account's other columns.
         var known = new HashSet<string>(StringComparer.Ordinal);
         if (accountIds.Length == 0) return known;
-        const string sql = "SELECT account_id FROM accounts WHERE account_id = ANY(@account_ids) FOR KEY SHARE";
+        const string sql = $"SELECT {AccountsTable.Id} FROM {AccountsTable.Table} WHERE {AccountsTable.Id} = ANY(@account_ids) FOR KEY SHARE";
         await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
         command.Parameters.AddWithValue("account_ids", accountIds);
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -34,10 +44,9 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
     public override bool IsStoredEventConflict(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: EventKey };
 
-    private const string EventKey = "PK_usage_events";
+    private const string EventKey = Events.PrimaryKey;
 
-    private const string CopyEventsSql =
-        "COPY usage_events (source, event_id, account_id, user_id, event_name, occurred_at, day, quantity, properties, received_at) FROM STDIN (FORMAT BINARY)";
+    private const string CopyEventsSql = $"COPY {Events.Table} ({Events.Columns}) FROM STDIN (FORMAT BINARY)";
 
     public override async Task InsertNewEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<(string Source, EventToWrite Event)> events, DateTime receivedAt, CancellationToken ct)
     {
@@ -58,9 +67,11 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
         // One primary-key probe per event id, whatever the statistics say: written as "event_id = ANY(@event_ids)", a table
         // that has grown since it was last analyzed (a new database during its first backfill) is estimated to match
         // every row of the source, and each batch scanned them all (the ingestion benchmark spent most of its time there).
-        const string lookupSql = """
-            SELECT x.event_id FROM unnest(@event_ids) AS i(event_id)
-            CROSS JOIN LATERAL (SELECT e.event_id FROM usage_events e WHERE e.source = @source AND e.event_id = i.event_id LIMIT 1) AS x
+        const string lookupSql = $"""
+            SELECT x.{Events.EventId} FROM unnest(@event_ids) AS i(event_id)
+            CROSS JOIN LATERAL (
+                SELECT e.{Events.EventId} FROM {Events.Table} e
+                WHERE e.{Events.Source} = @source AND e.{Events.EventId} = i.event_id LIMIT 1) AS x
             """;
         await using (var lookup = new NpgsqlCommand(lookupSql, npgsql, (NpgsqlTransaction)transaction))
         {
@@ -104,44 +115,12 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
 
     private static readonly string DayNumber = ActiveDaySql.PostgreSqlDayNumber("d.day");
 
+    private static readonly string AddUserAndAccountDaysSql = UserAndAccountDaysSql();
+
     public override async Task AddUserAndAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
     {
-        // One statement: the user-day upsert returns each row's totals after the addition; the account-day upsert counts
-        // the rows it created (totals equal to the delta) and the rows that became active, as RollupDeltas.ForAccounts;
-        // the rows that became active set their day's bit in the user's block of 63 days, as ActiveDayBlocks.NewlyActive
-        // (ActiveDaySql).
-        var sql = $"""
-            WITH d AS (
-                SELECT * FROM unnest(@account_ids, @days, @user_ids, @events, @active_events) AS d(account_id, day, user_id, events, active_events)
-            ), u AS (
-                INSERT INTO user_daily_activity (account_id, day, user_id, events, active_events)
-                SELECT account_id, day, user_id, events, active_events FROM d
-                ON CONFLICT (account_id, day, user_id) DO UPDATE SET
-                    events = user_daily_activity.events + excluded.events,
-                    active_events = user_daily_activity.active_events + excluded.active_events
-                RETURNING account_id, day, user_id, events, active_events
-            ),
-            a AS (
-                INSERT INTO account_daily_usage (account_id, day, events, users, active_users)
-                SELECT d.account_id, d.day, SUM(d.events), COUNT(*) FILTER (WHERE u.events = d.events),
-                    COUNT(*) FILTER (WHERE d.active_events > 0 AND u.active_events = d.active_events)
-                FROM d JOIN u ON u.account_id = d.account_id AND u.day = d.day AND u.user_id = d.user_id
-                GROUP BY d.account_id, d.day
-                ORDER BY d.account_id, d.day
-                ON CONFLICT (account_id, day) DO UPDATE SET
-                    events = account_daily_usage.events + excluded.events,
-                    users = account_daily_usage.users + excluded.users,
-                    active_users = account_daily_usage.active_users + excluded.active_users
-            )
-            INSERT INTO user_active_days (account_id, block, user_id, days)
-            SELECT d.account_id, {DayNumber} / {ActiveDayBlocks.Length}, d.user_id, bit_or(1::bigint << ({DayNumber} % {ActiveDayBlocks.Length}))
-            FROM d JOIN u ON u.account_id = d.account_id AND u.day = d.day AND u.user_id = d.user_id
-            WHERE d.active_events > 0 AND u.active_events = d.active_events
-            GROUP BY 1, 2, 3
-            ORDER BY 1, 2, 3
-            ON CONFLICT (account_id, block, user_id) DO UPDATE SET days = user_active_days.days | excluded.days
-            """;
-        await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+        // One statement (UserAndAccountDaysSql).
+        await using var command = new NpgsqlCommand(AddUserAndAccountDaysSql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
         command.Parameters.AddWithValue("account_ids", deltas.Select(d => d.AccountId).ToArray());
         command.Parameters.AddWithValue("days", deltas.Select(d => d.Day).ToArray());
         command.Parameters.AddWithValue("user_ids", deltas.Select(d => d.UserId).ToArray());
@@ -153,10 +132,11 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
     public override async Task AddFeatureDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<FeatureDayDelta> deltas, CancellationToken ct)
     {
         if (deltas.Count == 0) return;
-        const string sql = """
-            INSERT INTO account_feature_daily_usage (account_id, day, feature, events)
+        const string sql = $"""
+            INSERT INTO {FeatureDays.Table} ({FeatureDays.Columns})
             SELECT * FROM unnest(@account_ids, @days, @features, @events)
-            ON CONFLICT (account_id, day, feature) DO UPDATE SET events = account_feature_daily_usage.events + excluded.events
+            ON CONFLICT ({FeatureDays.Key}) DO UPDATE SET
+                {FeatureDays.Events} = {FeatureDays.Table}.{FeatureDays.Events} + excluded.{FeatureDays.Events}
             """;
         await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
         command.Parameters.AddWithValue("account_ids", deltas.Select(d => d.AccountId).ToArray());
@@ -166,16 +146,20 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    private static readonly string QueueOnboardingSql = $"""
+        INSERT INTO {Queue.Table} ({Queue.AccountId}, {Queue.MarkedAt})
+        SELECT DISTINCT m.{Milestones.AccountId}, @marked_at
+        FROM unnest(@account_ids, @earliest) AS a(account_id, earliest)
+        JOIN {Milestones.Table} m ON m.{Milestones.AccountId} = a.account_id
+        WHERE m.{Milestones.RuleKind} <> {SqlSchema.Values.ManualRule}
+            AND (m.{Milestones.CompletedAt} IS NULL
+                OR (m.{Milestones.CompletedHow} = {SqlSchema.Values.CompletedByRule} AND m.{Milestones.CompletedAt} > a.earliest))
+        ON CONFLICT ({Queue.AccountId}) DO UPDATE SET {Queue.MarkedAt} = excluded.{Queue.MarkedAt}
+        """;
+
     public override async Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountEvents> accounts, DateTime now, CancellationToken ct)
     {
-        const string sql = """
-            INSERT INTO onboarding_evaluation_queue (account_id, marked_at)
-            SELECT DISTINCT m.account_id, @marked_at
-            FROM unnest(@account_ids, @earliest) AS a(account_id, earliest)
-            JOIN onboarding_milestones m ON m.account_id = a.account_id
-            WHERE m.rule_kind <> 1 AND (m.completed_at IS NULL OR (m.completed_how = 1 AND m.completed_at > a.earliest))
-            ON CONFLICT (account_id) DO UPDATE SET marked_at = excluded.marked_at
-            """;
+        var sql = QueueOnboardingSql;
         await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
         command.Parameters.AddWithValue("marked_at", now);
         command.Parameters.AddWithValue("account_ids", accounts.Select(a => a.AccountId).ToArray());
@@ -186,10 +170,52 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
     public override async Task MarkHealthDirtyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct)
     {
         if (accountIds.Count == 0) return;
-        const string sql = "INSERT INTO health_recompute_queue (account_id, due_at) SELECT a, @due_at FROM unnest(@account_ids) AS a";
+        const string sql = HealthRecomputeMarks.InsertFromArraySql;
         await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
         command.Parameters.AddWithValue("due_at", now);
         command.Parameters.AddWithValue("account_ids", accountIds.ToArray());
         await command.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary>
+    /// One statement: the user-day upsert returns each row's totals after the addition; the account-day upsert counts
+    /// the rows it created (totals equal to the delta) and the rows that became active, as RollupDeltas.ForAccounts;
+    /// the rows that became active set their day's bit in the user's block of 63 days, as ActiveDayBlocks.NewlyActive
+    /// (ActiveDaySql).
+    /// </summary>
+    private static string UserAndAccountDaysSql() => $"""
+        WITH d AS (
+            SELECT * FROM unnest(@account_ids, @days, @user_ids, @events, @active_events)
+                AS d(account_id, day, user_id, events, active_events)
+        ), u AS (
+            INSERT INTO {UserDays.Table} ({UserDays.Columns})
+            SELECT account_id, day, user_id, events, active_events FROM d
+            ON CONFLICT ({UserDays.Key}) DO UPDATE SET
+                {UserDays.Events} = {UserDays.Table}.{UserDays.Events} + excluded.{UserDays.Events},
+                {UserDays.ActiveEvents} = {UserDays.Table}.{UserDays.ActiveEvents} + excluded.{UserDays.ActiveEvents}
+            RETURNING {UserDays.Columns}
+        ),
+        a AS (
+            INSERT INTO {AccountDays.Table} ({AccountDays.Columns})
+            SELECT d.account_id, d.day, SUM(d.events), COUNT(*) FILTER (WHERE u.{UserDays.Events} = d.events),
+                COUNT(*) FILTER (WHERE d.active_events > 0 AND u.{UserDays.ActiveEvents} = d.active_events)
+            FROM d JOIN u ON u.{UserDays.AccountId} = d.account_id AND u.{UserDays.Day} = d.day
+                AND u.{UserDays.UserId} = d.user_id
+            GROUP BY d.account_id, d.day
+            ORDER BY d.account_id, d.day
+            ON CONFLICT ({AccountDays.Key}) DO UPDATE SET
+                {AccountDays.Events} = {AccountDays.Table}.{AccountDays.Events} + excluded.{AccountDays.Events},
+                {AccountDays.Users} = {AccountDays.Table}.{AccountDays.Users} + excluded.{AccountDays.Users},
+                {AccountDays.ActiveUsers} = {AccountDays.Table}.{AccountDays.ActiveUsers} + excluded.{AccountDays.ActiveUsers}
+        )
+        INSERT INTO {ActiveDays.Table} ({ActiveDays.Columns})
+        SELECT d.account_id, {DayNumber} / {ActiveDayBlocks.Length}, d.user_id,
+            bit_or(1::bigint << ({DayNumber} % {ActiveDayBlocks.Length}))
+        FROM d JOIN u ON u.{UserDays.AccountId} = d.account_id AND u.{UserDays.Day} = d.day AND u.{UserDays.UserId} = d.user_id
+        WHERE d.active_events > 0 AND u.{UserDays.ActiveEvents} = d.active_events
+        GROUP BY 1, 2, 3
+        ORDER BY 1, 2, 3
+        ON CONFLICT ({ActiveDays.Key}) DO UPDATE SET
+            {ActiveDays.Days} = {ActiveDays.Table}.{ActiveDays.Days} | excluded.{ActiveDays.Days}
+        """;
 }

@@ -1,6 +1,15 @@
 using System.Data.Common;
 using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Persistence;
+using AccountDays = CustomerHealth.Infrastructure.Persistence.SqlSchema.AccountDailyUsage;
+using ActiveDays = CustomerHealth.Infrastructure.Persistence.SqlSchema.UserActiveDays;
+using Catalogue = CustomerHealth.Infrastructure.Persistence.SqlSchema.EventCatalogue;
+using Events = CustomerHealth.Infrastructure.Persistence.SqlSchema.UsageEvents;
+using FeatureDays = CustomerHealth.Infrastructure.Persistence.SqlSchema.AccountFeatureDailyUsage;
+using Milestones = CustomerHealth.Infrastructure.Persistence.SqlSchema.Milestones;
+using Queue = CustomerHealth.Infrastructure.Persistence.SqlSchema.OnboardingEvaluationQueue;
+using UserDays = CustomerHealth.Infrastructure.Persistence.SqlSchema.UserDailyActivity;
 
 namespace CustomerHealth.Infrastructure.Engagement;
 
@@ -82,7 +91,7 @@ internal abstract class RollupWriter
     public virtual async Task MarkHealthDirtyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct)
     {
         if (accountIds.Count == 0) return;
-        await using var command = SqlCommands.Create(connection, transaction, "INSERT INTO health_recompute_queue (account_id, due_at) VALUES (@account_id, @due_at)");
+        await using var command = SqlCommands.Create(connection, transaction, HealthRecomputeMarks.InsertOneSql);
         command.Add("@due_at", now);
         var account = command.Add("@account_id", "");
         await command.PrepareAsync(ct);
@@ -95,11 +104,17 @@ internal abstract class RollupWriter
 
     /// <summary>
     /// The SQL condition "the account @account_id has an automatic milestone that events from @earliest on may change":
-    /// open, or completed by a rule (completed_how 1) after @earliest. Rule kind 1 is manual.
+    /// open, or completed by a rule after @earliest (a manual milestone never changes by events).
     /// </summary>
-    protected const string MayChangeAutomaticMilestone =
-        "EXISTS (SELECT 1 FROM onboarding_milestones m WHERE m.account_id = @account_id AND m.rule_kind <> 1 " +
-        "AND (m.completed_at IS NULL OR (m.completed_how = 1 AND m.completed_at > @earliest)))";
+    protected static readonly string MayChangeAutomaticMilestone =
+        $"EXISTS (SELECT 1 FROM {Milestones.Table} m WHERE m.{Milestones.AccountId} = @account_id " +
+        $"AND m.{Milestones.RuleKind} <> {SqlSchema.Values.ManualRule} AND (m.{Milestones.CompletedAt} IS NULL " +
+        $"OR (m.{Milestones.CompletedHow} = {SqlSchema.Values.CompletedByRule} AND m.{Milestones.CompletedAt} > @earliest)))";
+
+    /// <summary>Reads the catalogue row's version and entries; each writer adds its engine's share lock.</summary>
+    protected static readonly string CatalogueReadSql =
+        $"SELECT {Catalogue.Version}, {Catalogue.EntriesJson} FROM {Catalogue.Table} " +
+        $"WHERE {Catalogue.Id} = {EventCatalogueRow.SingletonId}";
 }
 
 /// <summary>
@@ -229,52 +244,59 @@ internal abstract class PreparedRowWriter : RollupWriter
 /// <summary>SQL Server: MERGE under HOLDLOCK (an upsert that is safe under concurrency), one prepared statement per row.</summary>
 internal sealed class SqlServerRollupWriter : PreparedRowWriter
 {
-    public override string ReadCatalogueSql => "SELECT version, entries FROM event_catalogue WITH (HOLDLOCK, ROWLOCK) WHERE id = 1";
+    public override string ReadCatalogueSql { get; } =
+        $"SELECT {Catalogue.Version}, {Catalogue.EntriesJson} FROM {Catalogue.Table} WITH (HOLDLOCK, ROWLOCK) " +
+        $"WHERE {Catalogue.Id} = {EventCatalogueRow.SingletonId}";
 
-    protected override string InsertEventSql => """
-        INSERT INTO usage_events (source, event_id, account_id, user_id, event_name, occurred_at, day, quantity, properties, received_at)
+    protected override string InsertEventSql => $"""
+        INSERT INTO {Events.Table} ({Events.Columns})
         SELECT @source, @event_id, @account_id, @user_id, @event_name, @occurred_at, @day, @quantity, @properties, @received_at
-        WHERE NOT EXISTS (SELECT 1 FROM usage_events WITH (UPDLOCK, HOLDLOCK) WHERE source = @source AND event_id = @event_id)
+        WHERE NOT EXISTS (
+            SELECT 1 FROM {Events.Table} WITH (UPDLOCK, HOLDLOCK)
+            WHERE {Events.Source} = @source AND {Events.EventId} = @event_id)
         """;
 
-    protected override string AddUserDaySql => """
-        MERGE user_daily_activity WITH (HOLDLOCK) AS t
+    protected override string AddUserDaySql => $"""
+        MERGE {UserDays.Table} WITH (HOLDLOCK) AS t
         USING (SELECT @account_id AS account_id, @day AS day, @user_id AS user_id) AS s
-        ON t.account_id = s.account_id AND t.day = s.day AND t.user_id = s.user_id
-        WHEN MATCHED THEN UPDATE SET events = t.events + @events, active_events = t.active_events + @active_events
-        WHEN NOT MATCHED THEN INSERT (account_id, day, user_id, events, active_events) VALUES (@account_id, @day, @user_id, @events, @active_events)
-        OUTPUT inserted.events, inserted.active_events;
+        ON t.{UserDays.AccountId} = s.account_id AND t.{UserDays.Day} = s.day AND t.{UserDays.UserId} = s.user_id
+        WHEN MATCHED THEN UPDATE SET
+            {UserDays.Events} = t.{UserDays.Events} + @events, {UserDays.ActiveEvents} = t.{UserDays.ActiveEvents} + @active_events
+        WHEN NOT MATCHED THEN INSERT ({UserDays.Columns}) VALUES (@account_id, @day, @user_id, @events, @active_events)
+        OUTPUT inserted.{UserDays.Events}, inserted.{UserDays.ActiveEvents};
         """;
 
-    protected override string AddAccountDaySql => """
-        MERGE account_daily_usage WITH (HOLDLOCK) AS t
+    protected override string AddAccountDaySql => $"""
+        MERGE {AccountDays.Table} WITH (HOLDLOCK) AS t
         USING (SELECT @account_id AS account_id, @day AS day) AS s
-        ON t.account_id = s.account_id AND t.day = s.day
-        WHEN MATCHED THEN UPDATE SET events = t.events + @events, users = t.users + @users, active_users = t.active_users + @active_users
-        WHEN NOT MATCHED THEN INSERT (account_id, day, events, users, active_users) VALUES (@account_id, @day, @events, @users, @active_users);
+        ON t.{AccountDays.AccountId} = s.account_id AND t.{AccountDays.Day} = s.day
+        WHEN MATCHED THEN UPDATE SET {AccountDays.Events} = t.{AccountDays.Events} + @events,
+            {AccountDays.Users} = t.{AccountDays.Users} + @users,
+            {AccountDays.ActiveUsers} = t.{AccountDays.ActiveUsers} + @active_users
+        WHEN NOT MATCHED THEN INSERT ({AccountDays.Columns}) VALUES (@account_id, @day, @events, @users, @active_users);
         """;
 
-    protected override string AddFeatureDaySql => """
-        MERGE account_feature_daily_usage WITH (HOLDLOCK) AS t
+    protected override string AddFeatureDaySql => $"""
+        MERGE {FeatureDays.Table} WITH (HOLDLOCK) AS t
         USING (SELECT @account_id AS account_id, @day AS day, @feature AS feature) AS s
-        ON t.account_id = s.account_id AND t.day = s.day AND t.feature = s.feature
-        WHEN MATCHED THEN UPDATE SET events = t.events + @events
-        WHEN NOT MATCHED THEN INSERT (account_id, day, feature, events) VALUES (@account_id, @day, @feature, @events);
+        ON t.{FeatureDays.AccountId} = s.account_id AND t.{FeatureDays.Day} = s.day AND t.{FeatureDays.Feature} = s.feature
+        WHEN MATCHED THEN UPDATE SET {FeatureDays.Events} = t.{FeatureDays.Events} + @events
+        WHEN NOT MATCHED THEN INSERT ({FeatureDays.Columns}) VALUES (@account_id, @day, @feature, @events);
         """;
 
-    protected override string AddActiveDaysSql => """
-        MERGE user_active_days WITH (HOLDLOCK) AS t
+    protected override string AddActiveDaysSql => $"""
+        MERGE {ActiveDays.Table} WITH (HOLDLOCK) AS t
         USING (SELECT @account_id AS account_id, @block AS block, @user_id AS user_id) AS s
-        ON t.account_id = s.account_id AND t.block = s.block AND t.user_id = s.user_id
-        WHEN MATCHED THEN UPDATE SET days = t.days | @days
-        WHEN NOT MATCHED THEN INSERT (account_id, block, user_id, days) VALUES (@account_id, @block, @user_id, @days);
+        ON t.{ActiveDays.AccountId} = s.account_id AND t.{ActiveDays.Block} = s.block AND t.{ActiveDays.UserId} = s.user_id
+        WHEN MATCHED THEN UPDATE SET {ActiveDays.Days} = t.{ActiveDays.Days} | @days
+        WHEN NOT MATCHED THEN INSERT ({ActiveDays.Columns}) VALUES (@account_id, @block, @user_id, @days);
         """;
 
     protected override string QueueOnboardingSql => $"""
-        MERGE onboarding_evaluation_queue WITH (HOLDLOCK) AS t
+        MERGE {Queue.Table} WITH (HOLDLOCK) AS t
         USING (SELECT @account_id AS account_id WHERE {MayChangeAutomaticMilestone}) AS s
-        ON t.account_id = s.account_id
-        WHEN MATCHED THEN UPDATE SET marked_at = @marked_at
-        WHEN NOT MATCHED THEN INSERT (account_id, marked_at) VALUES (@account_id, @marked_at);
+        ON t.{Queue.AccountId} = s.account_id
+        WHEN MATCHED THEN UPDATE SET {Queue.MarkedAt} = @marked_at
+        WHEN NOT MATCHED THEN INSERT ({Queue.AccountId}, {Queue.MarkedAt}) VALUES (@account_id, @marked_at);
         """;
 }
