@@ -170,24 +170,11 @@ public sealed class EventIngestor(CustomerHealthDbContext db, DatabaseOptions op
             if (unlooked is { Count: > 0 }) await _writer.InsertNewEventsAsync(connection, dbTransaction, unlooked, now, ct);
 
             // Rollups are sums, so the increments of all the batches are added at once.
-            await AddToRollupsAsync(connection, dbTransaction, inserted, catalogue, now, ct);
+            await _writer.AddToRollupsAsync(connection, dbTransaction, inserted, catalogue, now, ct);
             await transaction.CommitAsync(ct);
             if (lookUpFirst && !repeatsFound) sightings.NoneFound();
             return outcomes;
         });
-    }
-
-    private async Task AddToRollupsAsync(DbConnection connection, DbTransaction transaction, IEnumerable<UsageEvent> inserted, EventCatalogue catalogue, DateTime now, CancellationToken ct)
-    {
-        var (users, features) = RollupDeltas.From(inserted, catalogue);
-        if (users.Count == 0) return;
-        await _writer.AddUserAndAccountDaysAsync(connection, transaction, users, ct);
-        await _writer.AddFeatureDaysAsync(connection, transaction, features, ct);
-        var accounts = inserted.GroupBy(e => e.AccountId, StringComparer.Ordinal)
-            .Select(g => new AccountEvents(g.Key, g.Min(e => e.OccurredAt!.Value)))
-            .OrderBy(a => a.AccountId, StringComparer.Ordinal).ToArray();
-        await _writer.QueueOnboardingEvaluationAsync(connection, transaction, accounts, now, ct);
-        await _writer.MarkHealthDirtyAsync(connection, transaction, accounts.Select(a => a.AccountId).ToArray(), now, ct);
     }
 
     private async Task<HashSet<string>> KnownAccountsAsync(string[] ids, CancellationToken ct)

@@ -117,7 +117,7 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
 
     private static readonly string AddUserAndAccountDaysSql = UserAndAccountDaysSql();
 
-    public override async Task AddUserAndAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
+    protected override async Task AddUserAndAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
     {
         // One statement (UserAndAccountDaysSql).
         await using var command = new NpgsqlCommand(AddUserAndAccountDaysSql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
@@ -129,7 +129,7 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    public override async Task AddFeatureDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<FeatureDayDelta> deltas, CancellationToken ct)
+    protected override async Task AddFeatureDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<FeatureDayDelta> deltas, CancellationToken ct)
     {
         if (deltas.Count == 0) return;
         const string sql = $"""
@@ -157,7 +157,7 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
         ON CONFLICT ({Queue.AccountId}) DO UPDATE SET {Queue.MarkedAt} = excluded.{Queue.MarkedAt}
         """;
 
-    public override async Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountEvents> accounts, DateTime now, CancellationToken ct)
+    protected override async Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountEvents> accounts, DateTime now, CancellationToken ct)
     {
         var sql = QueueOnboardingSql;
         await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
@@ -167,7 +167,7 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    public override async Task MarkHealthDirtyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct)
+    protected override async Task MarkHealthDirtyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct)
     {
         if (accountIds.Count == 0) return;
         const string sql = HealthRecomputeMarks.InsertFromArraySql;

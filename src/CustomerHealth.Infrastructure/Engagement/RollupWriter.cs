@@ -73,34 +73,45 @@ internal abstract class RollupWriter
     public abstract Task<IReadOnlyList<int>> InsertEventsAsync(DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<EventToWrite> events, DateTime receivedAt, CancellationToken ct);
 
     /// <summary>
+    /// Adds the newly stored events to the rollups and queues what they may change: the onboarding evaluation of their
+    /// accounts and the recompute of their health scores (<see cref="HealthRecomputeMarks"/>). The only way in to the
+    /// rollup writes, so that none of them goes without the marks.
+    /// </summary>
+    public async Task AddToRollupsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<UsageEvent> inserted,
+        EventCatalogue catalogue, DateTime now, CancellationToken ct)
+    {
+        var (users, features) = RollupDeltas.From(inserted, catalogue);
+        if (users.Count == 0) return;
+        await AddUserAndAccountDaysAsync(connection, transaction, users, ct);
+        await AddFeatureDaysAsync(connection, transaction, features, ct);
+        var accounts = inserted.GroupBy(e => e.AccountId, StringComparer.Ordinal)
+            .Select(g => new AccountEvents(g.Key, g.Min(e => e.OccurredAt!.Value)))
+            .OrderBy(a => a.AccountId, StringComparer.Ordinal).ToArray();
+        await QueueOnboardingEvaluationAsync(connection, transaction, accounts, now, ct);
+        await MarkHealthDirtyAsync(connection, transaction, accounts.Select(a => a.AccountId).ToArray(), now, ct);
+    }
+
+    /// <summary>
     /// Adds each delta to its user-day row, and what follows to the account-day rows: the events, plus one user for each
     /// user-day row created and one active user for each row that became active (see <see cref="RollupDeltas.ForAccounts"/>).
     /// </summary>
-    public abstract Task AddUserAndAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct);
+    protected abstract Task AddUserAndAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct);
 
-    public abstract Task AddFeatureDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<FeatureDayDelta> deltas, CancellationToken ct);
+    protected abstract Task AddFeatureDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<FeatureDayDelta> deltas, CancellationToken ct);
 
     /// <summary>
     /// Queues for the onboarding worker the accounts whose new events may change an automatic milestone: one still open,
     /// or one a rule completed later than the earliest of the new events (a late event can move that completion, and the
     /// time to value, earlier). Other accounts cost one index probe and are not queued.
     /// </summary>
-    public abstract Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountEvents> accounts, DateTime now, CancellationToken ct);
+    protected abstract Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountEvents> accounts, DateTime now, CancellationToken ct);
 
-    /// <summary>Marks the accounts for health recompute (one inserted row each, see <c>health_recompute_queue</c>).</summary>
-    public virtual async Task MarkHealthDirtyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct)
-    {
-        if (accountIds.Count == 0) return;
-        await using var command = SqlCommands.Create(connection, transaction, HealthRecomputeMarks.InsertOneSql);
-        command.Add("@due_at", now);
-        var account = command.Add("@account_id", "");
-        await command.PrepareAsync(ct);
-        foreach (var id in accountIds)
-        {
-            account.Value = id;
-            await command.ExecuteNonQueryAsync(ct);
-        }
-    }
+    /// <summary>
+    /// Marks the accounts for health recompute with <see cref="HealthRecomputeMarks"/>' statements (one row each, see
+    /// <c>health_recompute_queue</c>). Abstract, so that every engine's writer says how; the conformance suite
+    /// (<c>RollupWriterConformance</c>) checks that it does.
+    /// </summary>
+    protected abstract Task MarkHealthDirtyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct);
 
     /// <summary>
     /// The SQL condition "the account @account_id has an automatic milestone that events from @earliest on may change":
@@ -159,7 +170,21 @@ internal abstract class PreparedRowWriter : RollupWriter
         return inserted;
     }
 
-    public override async Task AddUserAndAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
+    protected override async Task MarkHealthDirtyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct)
+    {
+        if (accountIds.Count == 0) return;
+        await using var command = SqlCommands.Create(connection, transaction, HealthRecomputeMarks.InsertOneSql);
+        command.Add("@due_at", now);
+        var account = command.Add("@account_id", "");
+        await command.PrepareAsync(ct);
+        foreach (var id in accountIds)
+        {
+            account.Value = id;
+            await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    protected override async Task AddUserAndAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
     {
         var after = await AddUserDaysAsync(connection, transaction, deltas, ct);
         var applied = deltas.Select((d, i) => (d, after[i].EventsAfter, after[i].ActiveEventsAfter)).ToArray();
@@ -211,7 +236,7 @@ internal abstract class PreparedRowWriter : RollupWriter
         }
     }
 
-    public override async Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountEvents> accounts, DateTime now, CancellationToken ct)
+    protected override async Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountEvents> accounts, DateTime now, CancellationToken ct)
     {
         await using var command = SqlCommands.Create(connection, transaction, QueueOnboardingSql);
         command.Add("@marked_at", now);
@@ -227,7 +252,7 @@ internal abstract class PreparedRowWriter : RollupWriter
 
     protected abstract string QueueOnboardingSql { get; }
 
-    public override async Task AddFeatureDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<FeatureDayDelta> deltas, CancellationToken ct)
+    protected override async Task AddFeatureDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<FeatureDayDelta> deltas, CancellationToken ct)
     {
         if (deltas.Count == 0) return;
         await using var command = SqlCommands.Create(connection, transaction, AddFeatureDaySql);

@@ -97,7 +97,7 @@ internal sealed class SqliteRollupWriter : RollupWriter
         return Task.FromResult<IReadOnlyList<int>>(inserted);
     }
 
-    public override Task AddUserAndAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
+    protected override Task AddUserAndAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
     {
         var sqlite = (SqliteConnection)connection;
         var after = new (UserDayDelta, int, int)[deltas.Count];
@@ -161,7 +161,7 @@ internal sealed class SqliteRollupWriter : RollupWriter
         return Task.CompletedTask;
     }
 
-    public override Task AddFeatureDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<FeatureDayDelta> deltas, CancellationToken ct)
+    protected override Task AddFeatureDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<FeatureDayDelta> deltas, CancellationToken ct)
     {
         if (deltas.Count == 0) return Task.CompletedTask;
         using var features = new SqliteStatement((SqliteConnection)connection, AddFeatureDaySql);
@@ -177,7 +177,7 @@ internal sealed class SqliteRollupWriter : RollupWriter
         return Task.CompletedTask;
     }
 
-    public override Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountEvents> accounts, DateTime now, CancellationToken ct)
+    protected override Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountEvents> accounts, DateTime now, CancellationToken ct)
     {
         if (accounts.Count == 0) return Task.CompletedTask;
         using var statement = new SqliteStatement((SqliteConnection)connection, QueueOnboardingSql);
@@ -192,7 +192,7 @@ internal sealed class SqliteRollupWriter : RollupWriter
         return Task.CompletedTask;
     }
 
-    public override Task MarkHealthDirtyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct)
+    protected override Task MarkHealthDirtyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct)
     {
         if (accountIds.Count == 0) return Task.CompletedTask;
         using var statement = new SqliteStatement((SqliteConnection)connection, MarkHealthDirtySql);
