@@ -39,7 +39,6 @@ public static class DatabaseRegistration
         services.AddScoped<AccountStore>();
         services.AddScoped<SignalStore>();
         services.AddScoped<EventIngestor>();
-        services.AddSingleton<RepeatedEventSightings>();
         services.AddSingleton(sp => new EventIngestionQueue(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<EventRules>(),
             sp.GetRequiredService<TimeProvider>(), options, connectionString));
         services.AddScoped<EventCatalogueStore>();

@@ -28,13 +28,17 @@ public static class ServiceRegistration
         return builder;
     }
 
-    /// <summary>Engagement settings (<c>Engagement:*</c>): raw-event retention and its purge job.</summary>
+    /// <summary>
+    /// Engagement settings (<c>Engagement:*</c>): raw-event retention and its purge job; the writers that store queued
+    /// usage events (group commit, see <see cref="EventIngestionQueue"/>).
+    /// </summary>
     public static WebApplicationBuilder AddCustomerHealthEngagement(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(EngagementOptions.Section).Get<EngagementOptions>() ?? new EngagementOptions();
         if (options.Explain() is { } problem) throw new InvalidOperationException($"Invalid configuration: {problem}.");
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new EventRules(options.RawEventRetentionDays));
+        builder.Services.AddHostedService<EventWriterService>();
         builder.Services.AddHostedService<RetentionPurgeService>();
         return builder;
     }
