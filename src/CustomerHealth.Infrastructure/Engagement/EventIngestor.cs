@@ -33,10 +33,10 @@ public sealed class CheckedBatch
 /// either a batch's events and their rollup increments are committed together, or nothing of the batch is. Deduplicates
 /// by (source, event id), so a retried batch stores nothing twice.
 /// </summary>
-public sealed class EventIngestor(CustomerHealthDbContext db, DatabaseOptions options, EventRules rules, TimeProvider clock)
+public sealed class EventIngestor(CustomerHealthDbContext db, RollupWriter writer, EventRules rules, TimeProvider clock)
 {
     private const int MaxAttempts = 3;
-    private readonly RollupWriter _writer = RollupWriter.For(options.Provider);
+    private readonly RollupWriter _writer = writer;
 
     /// <summary>Checks the batch as a whole (source, size); the per-event rules are reported per event instead.</summary>
     public static void ValidateBatch(string source, int eventCount, string sourceField = "source", string eventsField = "events") =>

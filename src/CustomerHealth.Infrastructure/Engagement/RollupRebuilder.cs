@@ -1,8 +1,6 @@
 using System.Data.Common;
 using CustomerHealth.Domain.Engagement;
-using Npgsql;
 using AccountDays = CustomerHealth.Infrastructure.Persistence.SqlSchema.AccountDailyUsage;
-using AccountsTable = CustomerHealth.Infrastructure.Persistence.SqlSchema.Accounts;
 using ActiveDays = CustomerHealth.Infrastructure.Persistence.SqlSchema.UserActiveDays;
 using Events = CustomerHealth.Infrastructure.Persistence.SqlSchema.UsageEvents;
 using FeatureDays = CustomerHealth.Infrastructure.Persistence.SqlSchema.AccountFeatureDailyUsage;
@@ -12,24 +10,20 @@ namespace CustomerHealth.Infrastructure.Engagement;
 
 /// <summary>
 /// Recomputes the daily rollups of a range of days from the raw events, set-based (DELETEs and INSERT ... SELECT ...
-/// GROUP BY), inside the caller's transaction. The same SQL runs on all three providers, except for the day arithmetic of
-/// the active-day blocks (<see cref="ActiveDayBlocks"/>), which are rebuilt from the rebuilt user-day rows.
+/// GROUP BY), inside the caller's transaction. The same SQL runs on all three engines, except for the day arithmetic of
+/// the active-day blocks (<see cref="ActiveDayBlocks"/>), which are rebuilt from the rebuilt user-day rows, and the
+/// accounts' lock: both are the engine writer's (<see cref="RollupWriter"/>).
 /// </summary>
 internal static class RollupRebuilder
 {
     /// <summary>Rebuilds [<paramref name="from"/>, <paramref name="to"/>] for one account or all; returns the account-days produced.</summary>
-    public static async Task<long> RebuildAsync(DbConnection connection, DbTransaction transaction, EventCatalogue catalogue, string? accountId, DateOnly from, DateOnly to, CancellationToken ct)
+    public static async Task<long> RebuildAsync(RollupWriter writer, DbConnection connection, DbTransaction transaction, EventCatalogue catalogue, string? accountId, DateOnly from, DateOnly to, CancellationToken ct)
     {
         // The tables rebuilt all name their day and account columns alike (SqlSchemaTests checks the names).
         const string days = $"{UserDays.Day} >= @from AND {UserDays.Day} <= @to";
         var scope = accountId is null ? days : $"{days} AND {UserDays.AccountId} = @account_id";
 
-        // On PostgreSQL user_daily_activity has no foreign key to accounts (CustomerHealthDbContext): the accounts whose
-        // rows are rebuilt are locked against deletion first, as ingestion does.
-        if (connection is NpgsqlConnection)
-            await RunAsync(accountId is null
-                ? $"SELECT 1 FROM {AccountsTable.Table} FOR KEY SHARE"
-                : $"SELECT 1 FROM {AccountsTable.Table} WHERE {AccountsTable.Id} = @account_id FOR KEY SHARE");
+        await writer.LockAccountsForRebuildAsync(connection, transaction, accountId, ct);
 
         foreach (var table in new[] { FeatureDays.Table, AccountDays.Table, UserDays.Table })
             await RunAsync($"DELETE FROM {table} WHERE {scope}");
@@ -49,7 +43,7 @@ internal static class RollupRebuilder
             GROUP BY {UserDays.AccountId}, {UserDays.Day}
             """);
 
-        await RebuildActiveDaysAsync(connection, transaction, accountId, from, to, ct);
+        await RebuildActiveDaysAsync(writer, connection, transaction, accountId, from, to, ct);
 
         if (catalogue.KeyFeatures.Count > 0)
         {
@@ -79,11 +73,11 @@ internal static class RollupRebuilder
     /// The blocks that overlap [<paramref name="from"/>, <paramref name="to"/>], whole: their days outside the range keep
     /// their user-day rows, so each block is recomputed from the user-day rows of all its days.
     /// </summary>
-    private static async Task RebuildActiveDaysAsync(DbConnection connection, DbTransaction transaction, string? accountId, DateOnly from, DateOnly to, CancellationToken ct)
+    private static async Task RebuildActiveDaysAsync(RollupWriter writer, DbConnection connection, DbTransaction transaction, string? accountId, DateOnly from, DateOnly to, CancellationToken ct)
     {
         var (first, last) = (ActiveDayBlocks.BlockOf(from), ActiveDayBlocks.BlockOf(to));
         var account = accountId is null ? "" : $" AND {UserDays.AccountId} = @account_id";
-        var (dayNumber, or) = ActiveDaySql.For(connection, UserDays.Day, "day_bit");
+        var (dayNumber, or) = writer.ActiveDaySql(UserDays.Day, "day_bit");
         (string, object?)[] scope = accountId is null ? [] : [("@account_id", accountId)];
         await SqlCommands.ExecuteAsync(connection, transaction, $"DELETE FROM {ActiveDays.Table} WHERE {ActiveDays.Block} >= @first AND {ActiveDays.Block} <= @last{account}", ct,
             [("@first", first), ("@last", last), .. scope]);

@@ -13,7 +13,7 @@ using Milestones = CustomerHealth.Infrastructure.Persistence.SqlSchema.Milestone
 using Queue = CustomerHealth.Infrastructure.Persistence.SqlSchema.OnboardingEvaluationQueue;
 using UserDays = CustomerHealth.Infrastructure.Persistence.SqlSchema.UserDailyActivity;
 
-namespace CustomerHealth.Infrastructure.Engagement;
+namespace CustomerHealth.Infrastructure.Engagement.PostgreSql;
 
 /// <summary>
 /// PostgreSQL: each step is one statement over arrays (<c>unnest</c>), so a batch costs a handful of round trips
@@ -21,9 +21,9 @@ namespace CustomerHealth.Infrastructure.Engagement;
 /// </summary>
 internal sealed class PostgreSqlRollupWriter : RollupWriter
 {
-    public override string ReadCatalogueSql { get; } = CatalogueReadSql + " FOR SHARE";
+    internal override string ReadCatalogueSql { get; } = CatalogueReadSql + " FOR SHARE";
 
-    public override async Task<HashSet<string>?> LockKnownAccountsAsync(DbConnection connection, DbTransaction transaction, string[] accountIds, CancellationToken ct)
+    internal override async Task<HashSet<string>?> LockKnownAccountsAsync(DbConnection connection, DbTransaction transaction, string[] accountIds, CancellationToken ct)
     {
         // usage_events has no foreign key to accounts here (it cost a checked lookup per event; migration
         // EventsWithoutAccountKey): this lock is what keeps an account from being deleted while its events go in, and
@@ -39,16 +39,16 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
         return known;
     }
 
-    public override bool CanInsertWithoutLookup => true;
+    internal override bool CanInsertWithoutLookup => true;
 
-    public override bool IsStoredEventConflict(DbException exception) =>
+    internal override bool IsStoredEventConflict(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: EventKey };
 
     private const string EventKey = Events.PrimaryKey;
 
     private const string CopyEventsSql = $"COPY {Events.Table} ({Events.Columns}) FROM STDIN (FORMAT BINARY)";
 
-    public override async Task InsertNewEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<(string Source, EventToWrite Event)> events, DateTime receivedAt, CancellationToken ct)
+    internal override async Task InsertNewEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<(string Source, EventToWrite Event)> events, DateTime receivedAt, CancellationToken ct)
     {
         // One binary COPY for the whole group. Looking for each event first cost about as much as the COPY itself (one
         // probe of the primary key per event, measured); an event that turns out stored fails the COPY on that key instead.
@@ -57,7 +57,7 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
         await copy.CompleteAsync(ct);
     }
 
-    public override async Task<IReadOnlyList<int>> InsertEventsAsync(DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<EventToWrite> events, DateTime receivedAt, CancellationToken ct)
+    internal override async Task<IReadOnlyList<int>> InsertEventsAsync(DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<EventToWrite> events, DateTime receivedAt, CancellationToken ct)
     {
         // The events already stored are looked up first, and the others go in by binary COPY, several times cheaper per
         // row than INSERT ... ON CONFLICT. A concurrent writer storing one of the same events between the two steps makes
@@ -113,11 +113,30 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
         await copy.WriteAsync(receivedAt, NpgsqlDbType.TimestampTz, ct);
     }
 
-    private static readonly string DayNumber = ActiveDaySql.PostgreSqlDayNumber("d.day");
+    private static string DayNumberOf(string day) => $"({day} - DATE '0001-01-01')";
+
+    private static readonly string DayNumber = DayNumberOf("d.day");
+
+    internal override (string DayNumber, string BitOr) ActiveDaySql(string day, string bit) =>
+        (DayNumberOf(day), $"bit_or(1::bigint << {bit})");
+
+    internal override Task LockAccountsForRebuildAsync(DbConnection connection, DbTransaction transaction, string? accountId, CancellationToken ct)
+    {
+        // user_daily_activity has no foreign key to accounts here (CustomerHealthDbContext): the accounts whose rows are
+        // rebuilt are locked against deletion first, as ingestion does.
+        (string, object?)[] account = accountId is null ? [] : [("@account_id", accountId)];
+        return SqlCommands.ExecuteAsync(connection, transaction, accountId is null
+            ? $"SELECT 1 FROM {AccountsTable.Table} FOR KEY SHARE"
+            : $"SELECT 1 FROM {AccountsTable.Table} WHERE {AccountsTable.Id} = @account_id FOR KEY SHARE", ct, account);
+    }
+
+    internal override Task InsertFreshRollupsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> users,
+        IReadOnlyList<AccountDayDelta> accounts, IReadOnlyList<FeatureDayDelta> features, CancellationToken ct) =>
+        PostgreSqlFreshRollups.CopyAsync(connection, transaction, users, accounts, features, ct);
 
     private static readonly string AddUserAndAccountDaysSql = UserAndAccountDaysSql();
 
-    protected override async Task AddUserAndAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
+    private protected override async Task AddUserAndAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
     {
         // One statement (UserAndAccountDaysSql).
         await using var command = new NpgsqlCommand(AddUserAndAccountDaysSql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
@@ -129,7 +148,7 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    protected override async Task AddFeatureDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<FeatureDayDelta> deltas, CancellationToken ct)
+    private protected override async Task AddFeatureDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<FeatureDayDelta> deltas, CancellationToken ct)
     {
         if (deltas.Count == 0) return;
         const string sql = $"""
@@ -157,7 +176,7 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
         ON CONFLICT ({Queue.AccountId}) DO UPDATE SET {Queue.MarkedAt} = excluded.{Queue.MarkedAt}
         """;
 
-    protected override async Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountEvents> accounts, DateTime now, CancellationToken ct)
+    private protected override async Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountEvents> accounts, DateTime now, CancellationToken ct)
     {
         var sql = QueueOnboardingSql;
         await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
@@ -167,7 +186,7 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    protected override async Task MarkHealthDirtyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct)
+    private protected override async Task MarkHealthDirtyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct)
     {
         if (accountIds.Count == 0) return;
         const string sql = HealthRecomputeMarks.InsertFromArraySql;

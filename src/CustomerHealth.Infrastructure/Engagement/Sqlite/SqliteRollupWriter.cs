@@ -10,7 +10,7 @@ using FeatureDays = CustomerHealth.Infrastructure.Persistence.SqlSchema.AccountF
 using Queue = CustomerHealth.Infrastructure.Persistence.SqlSchema.OnboardingEvaluationQueue;
 using UserDays = CustomerHealth.Infrastructure.Persistence.SqlSchema.UserDailyActivity;
 
-namespace CustomerHealth.Infrastructure.Engagement;
+namespace CustomerHealth.Infrastructure.Engagement.Sqlite;
 
 /// <summary>
 /// SQLite: upserts with ON CONFLICT, one writer at a time (transactions begin IMMEDIATE). Each statement is prepared once
@@ -19,7 +19,11 @@ namespace CustomerHealth.Infrastructure.Engagement;
 /// </summary>
 internal sealed class SqliteRollupWriter : RollupWriter
 {
-    public override string ReadCatalogueSql => CatalogueReadSql;
+    internal override string ReadCatalogueSql => CatalogueReadSql;
+
+    /// <summary>No <c>bit_or</c>: a SUM, which equals the OR while a group's bits are distinct (one row per user and day).</summary>
+    internal override (string DayNumber, string BitOr) ActiveDaySql(string day, string bit) =>
+        ($"CAST(julianday({day}) - julianday('0001-01-01') AS INTEGER)", $"SUM(1 << {bit})");
 
     private const string InsertEventSql = $"""
         INSERT INTO {Events.Table} ({Events.Columns})
@@ -73,7 +77,7 @@ internal sealed class SqliteRollupWriter : RollupWriter
 
     private const string MarkHealthDirtySql = HealthRecomputeMarks.InsertOneSql;
 
-    public override Task<IReadOnlyList<int>> InsertEventsAsync(DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<EventToWrite> events, DateTime receivedAt, CancellationToken ct)
+    internal override Task<IReadOnlyList<int>> InsertEventsAsync(DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<EventToWrite> events, DateTime receivedAt, CancellationToken ct)
     {
         using var insert = new SqliteStatement((SqliteConnection)connection, InsertEventSql);
         var (eventId, accountId, userId, name) = (insert.Parameter("@event_id"), insert.Parameter("@account_id"), insert.Parameter("@user_id"), insert.Parameter("@event_name"));
@@ -97,7 +101,7 @@ internal sealed class SqliteRollupWriter : RollupWriter
         return Task.FromResult<IReadOnlyList<int>>(inserted);
     }
 
-    protected override Task AddUserAndAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
+    private protected override Task AddUserAndAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
     {
         var sqlite = (SqliteConnection)connection;
         var after = new (UserDayDelta, int, int)[deltas.Count];
@@ -161,7 +165,7 @@ internal sealed class SqliteRollupWriter : RollupWriter
         return Task.CompletedTask;
     }
 
-    protected override Task AddFeatureDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<FeatureDayDelta> deltas, CancellationToken ct)
+    private protected override Task AddFeatureDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<FeatureDayDelta> deltas, CancellationToken ct)
     {
         if (deltas.Count == 0) return Task.CompletedTask;
         using var features = new SqliteStatement((SqliteConnection)connection, AddFeatureDaySql);
@@ -177,7 +181,7 @@ internal sealed class SqliteRollupWriter : RollupWriter
         return Task.CompletedTask;
     }
 
-    protected override Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountEvents> accounts, DateTime now, CancellationToken ct)
+    private protected override Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountEvents> accounts, DateTime now, CancellationToken ct)
     {
         if (accounts.Count == 0) return Task.CompletedTask;
         using var statement = new SqliteStatement((SqliteConnection)connection, QueueOnboardingSql);
@@ -192,7 +196,7 @@ internal sealed class SqliteRollupWriter : RollupWriter
         return Task.CompletedTask;
     }
 
-    protected override Task MarkHealthDirtyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct)
+    private protected override Task MarkHealthDirtyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct)
     {
         if (accountIds.Count == 0) return Task.CompletedTask;
         using var statement = new SqliteStatement((SqliteConnection)connection, MarkHealthDirtySql);
