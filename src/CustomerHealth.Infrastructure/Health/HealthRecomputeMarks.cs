@@ -15,7 +15,8 @@ internal static class HealthRecomputeMarks
     /// <summary>One account's mark; parameters <c>@account_id</c> and <c>@due_at</c>.</summary>
     public const string InsertOneSql = $"INSERT INTO {Queue.Table} ({Queue.AccountId}, {Queue.DueAt}) VALUES (@account_id, @due_at)";
 
-    /// <summary>PostgreSQL: the marks of an array of accounts in one statement; parameters <c>@account_ids</c> and <c>@due_at</c>.</summary>
+    /// <summary>PostgreSQL: the marks of an array of accounts in one statement; parameters <c>@account_ids</c> and
+    /// <c>@due_at</c>.</summary>
     public const string InsertFromArraySql =
         $"INSERT INTO {Queue.Table} ({Queue.AccountId}, {Queue.DueAt}) SELECT a, @due_at FROM unnest(@account_ids) AS a";
 
@@ -27,7 +28,8 @@ internal static class HealthRecomputeMarks
         $"INSERT INTO {Queue.Table} ({Queue.AccountId}, {Queue.DueAt}) " +
         $"SELECT {SqlSchema.Accounts.Id}, {{0}} FROM {SqlSchema.Accounts.Table}";
 
-    /// <summary>Adds the mark to <paramref name="context"/>'s change tracker, saved with the change that caused it.</summary>
+    /// <summary>Adds the mark to <paramref name="context"/>'s change tracker, saved with the change that caused
+    /// it.</summary>
     public static void Add(DbContext context, string accountId, DateTime dueAt) =>
         context.Add(new HealthRecomputeRow { AccountId = accountId, DueAt = dueAt });
 }

@@ -25,7 +25,8 @@ internal static class FeedWriteLock
         return Task.CompletedTask;
     }
 
-    /// <summary>The table names are the schema's constants (<see cref="SqlSchema"/>), never input: checked all the same.</summary>
+    /// <summary>The table names are the schema's constants (<see cref="SqlSchema"/>), never input: checked all the
+    /// same.</summary>
     private static string Checked(string table) =>
         table.All(c => c is '_' or (>= 'a' and <= 'z')) ? table : throw new ArgumentException($"Not a table name: {table}", nameof(table));
 }

@@ -124,7 +124,8 @@ internal static class SqlSchema
         public const string Table = "renewal_prediction_changes";
     }
 
-    /// <summary>Stored enum values as SQL literals, formatted once from the domain enums (never a bare number in SQL).</summary>
+    /// <summary>Stored enum values as SQL literals, formatted once from the domain enums (never a bare number in
+    /// SQL).</summary>
     public static class Values
     {
         public static readonly string ManualRule = Of(MilestoneRuleKind.Manual);

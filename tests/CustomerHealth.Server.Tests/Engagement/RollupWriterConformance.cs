@@ -19,7 +19,8 @@ public sealed class RollupWriterConformanceOnPostgreSql(PostgreSqlTestDatabase d
 public sealed class RollupWriterConformanceOnSqlServer(SqlServerTestDatabase database) : RollupWriterConformance<SqlServerTestDatabase>(database);
 
 /// <summary>
-/// The contract of the engagement slice's storage seam (<see cref="RollupWriter"/>), run against each engine's writer as
+/// The contract of the engagement slice's storage seam (<see cref="RollupWriter"/>), run against each engine's writer
+/// as
 /// the registration picks it: the same expectations for every engine, compared through the rollup snapshot
 /// (<see cref="Events.RollupSnapshot"/>). A new engine's writer gets a subclass here; a new raw write gets a test here.
 /// </summary>
@@ -43,7 +44,8 @@ public abstract class RollupWriterConformance<TDatabase>(TDatabase database) : I
             .UpdateEventCatalogueAsync(new() { Catalogue = catalogue, UpdatedBy = "ops@example.com" }, cancellationToken: Ct);
     }
 
-    /// <summary>Events over two weeks, several users, active and inactive names, key features; ids unique per call.</summary>
+    /// <summary>Events over two weeks, several users, active and inactive names, key features; ids unique per
+    /// call.</summary>
     private static DomainEvent[] Activity(string account, int count, int seed) =>
         Enumerable.Range(0, count).Select(i =>
         {
@@ -53,7 +55,8 @@ public abstract class RollupWriterConformance<TDatabase>(TDatabase database) : I
                 new Dictionary<string, string>());
         }).ToArray();
 
-    /// <summary>Runs <paramref name="work"/> in a transaction of the service's own context, committed or rolled back.</summary>
+    /// <summary>Runs <paramref name="work"/> in a transaction of the service's own context, committed or rolled
+    /// back.</summary>
     private Task<T> InTransaction<T>(bool commit, Func<DbConnection, DbTransaction, CustomerHealthDbContext, Task<T>> work) =>
         Service.InDatabaseAsync(db => db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {

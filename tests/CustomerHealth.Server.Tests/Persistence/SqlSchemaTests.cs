@@ -15,7 +15,8 @@ namespace CustomerHealth.Server.Tests.Persistence;
 /// <summary>
 /// The names that hand-written SQL takes from <see cref="SqlSchema"/> are those of the EF Core model, on every engine's
 /// model (built without connecting, so SQL Server's is checked here too): each constant is the column of the entity
-/// property of the same name, <c>Key</c> is the primary key's columns in order, <c>Columns</c> lists columns of the table.
+/// property of the same name, <c>Key</c> is the primary key's columns in order, <c>Columns</c> lists columns of the
+/// table.
 /// </summary>
 public sealed class SqlSchemaTests
 {
