@@ -58,10 +58,8 @@ public sealed record AccountActivity(
 /// have its rollups rebuilt from raw events (a rebuild or a catalogue change would empty them); it is for benchmarks.
 /// Accounts must be new: an account id that exists fails the whole chunk.
 /// </summary>
-public sealed class BulkAccountLoader(CustomerHealthDbContext db, DatabaseOptions options, TierThresholds thresholds, OnboardingStore onboarding, TimeProvider clock)
+public sealed class BulkAccountLoader(CustomerHealthDbContext db, RollupWriter writer, TierThresholds thresholds, OnboardingStore onboarding, TimeProvider clock)
 {
-    private readonly RollupWriter _writer = RollupWriter.For(options.Provider);
-    private readonly FreshRollupInserter _inserter = FreshRollupInserter.For(options.Provider);
     private readonly Dictionary<CsTier, PlanTemplate> _templates = [];
 
     /// <summary>
@@ -79,7 +77,7 @@ public sealed class BulkAccountLoader(CustomerHealthDbContext db, DatabaseOption
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var connection = db.Database.GetDbConnection();
             var dbTransaction = transaction.GetDbTransaction();
-            var catalogue = await _writer.ReadCatalogueAsync(connection, dbTransaction, ct);
+            var catalogue = await writer.ReadCatalogueAsync(connection, dbTransaction, ct);
             var userDays = new List<UserDayDelta>();
             var featureDays = new List<FeatureDayDelta>();
             if (catalogue.Version != expectedCatalogue.Version)
@@ -112,7 +110,7 @@ public sealed class BulkAccountLoader(CustomerHealthDbContext db, DatabaseOption
 
             // The accounts are new, so each user-day row is too: its totals are its delta.
             var accountDays = RollupDeltas.ForAccounts(userDays.Select(d => (d, d.Events, d.ActiveEvents)));
-            await _inserter.InsertAsync(connection, dbTransaction, userDays, accountDays, featureDays, ct);
+            await writer.InsertFreshRollupsAsync(connection, dbTransaction, userDays, accountDays, featureDays, ct);
             await transaction.CommitAsync(ct);
             return (long)userDays.Count + accountDays.Count + featureDays.Count;
         });

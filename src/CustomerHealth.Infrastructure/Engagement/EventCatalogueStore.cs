@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace CustomerHealth.Infrastructure.Engagement;
 
 /// <summary>Reads and replaces the event catalogue; a replacement rebuilds the retained days' rollups in the same transaction.</summary>
-public sealed class EventCatalogueStore(CustomerHealthDbContext db, EventRules rules, TimeProvider clock)
+public sealed class EventCatalogueStore(CustomerHealthDbContext db, RollupWriter writer, EventRules rules, TimeProvider clock)
 {
     public async Task<EventCatalogue> GetAsync(CancellationToken ct)
     {
@@ -44,7 +44,7 @@ public sealed class EventCatalogueStore(CustomerHealthDbContext db, EventRules r
 
             var catalogue = CatalogueJson.Deserialize(row.EntriesJson, row.Version, row.UpdatedAt, row.UpdatedBy);
             var today = DateOnly.FromDateTime(now);
-            var rebuilt = await RollupRebuilder.RebuildAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), catalogue, null,
+            var rebuilt = await RollupRebuilder.RebuildAsync(writer, db.Database.GetDbConnection(), transaction.GetDbTransaction(), catalogue, null,
                 rules.FirstRetainedDay(today), today.AddDays(1), ct);
             await transaction.CommitAsync(ct);
             return (catalogue, rebuilt);

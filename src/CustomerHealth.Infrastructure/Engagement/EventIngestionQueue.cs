@@ -18,7 +18,8 @@ namespace CustomerHealth.Infrastructure.Engagement;
 /// <remarks>
 /// SQLite has one writer at a time, so it gets one writer here, on a connection of its own that keeps a large page cache
 /// (<see cref="DatabaseOptions.SqliteIngestCacheMiB"/>) across transactions. Server databases get
-/// <see cref="ServerDatabaseWriters"/> writers on pooled connections.
+/// <see cref="ServerDatabaseWriters"/> writers on pooled connections. The writers run from <see cref="Start"/> to
+/// <see cref="StopAsync"/>, which the server's hosted service for them calls (registered with the engagement services).
 /// </remarks>
 public sealed class EventIngestionQueue : IAsyncDisposable
 {
@@ -53,12 +54,12 @@ public sealed class EventIngestionQueue : IAsyncDisposable
     private readonly string _connectionString;
     /// <summary>One queue per writer (a lane): all the batches of one caller go through one lane, so they are stored in the order sent.</summary>
     private readonly Channel<Pending>[] _lanes;
-    private readonly Task[] _writers;
+    private Task[] _writers = [];
     private int _nextLane = -1;
     private SqliteConnection? _sqliteConnection;
     /// <summary>Signals the SQLite checkpointer that a group was committed; holds at most one signal.</summary>
     private readonly Channel<bool> _committed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly Task _checkpointer = Task.CompletedTask;
+    private Task _checkpointer = Task.CompletedTask;
 
     public EventIngestionQueue(IServiceScopeFactory scopes, EventRules rules, TimeProvider clock, DatabaseOptions options, string connectionString)
     {
@@ -71,8 +72,26 @@ public sealed class EventIngestionQueue : IAsyncDisposable
         _lanes = Enumerable.Range(0, writers)
             .Select(_ => Channel.CreateBounded<Pending>(new BoundedChannelOptions(MaxQueuedBatches / writers) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }))
             .ToArray();
-        _writers = _lanes.Select(lane => Task.Run(() => WriteLoopAsync(lane))).ToArray();
-        if (options.Provider == DatabaseProvider.Sqlite) _checkpointer = Task.Run(CheckpointLoopAsync);
+    }
+
+    /// <summary>
+    /// Starts one write loop per lane, each with its own <see cref="StoredEventLookup"/>, and on SQLite the checkpointer
+    /// (by the hosted service that the engagement registration adds). Batches queued before wait for it.
+    /// </summary>
+    public void Start()
+    {
+        if (_writers.Length > 0) throw new InvalidOperationException("The writers have already started.");
+        _writers = _lanes.Select(lane => Task.Run(() => WriteLoopAsync(lane, new StoredEventLookup()))).ToArray();
+        if (_options.Provider == DatabaseProvider.Sqlite) _checkpointer = Task.Run(CheckpointLoopAsync);
+    }
+
+    /// <summary>Takes no more batches and waits until the writers have stored those queued (and answered them).</summary>
+    public async Task StopAsync()
+    {
+        foreach (var lane in _lanes) lane.Writer.TryComplete();
+        await Task.WhenAll(_writers);
+        _committed.Writer.TryComplete();
+        await _checkpointer;
     }
 
     /// <summary>
@@ -139,7 +158,7 @@ public sealed class EventIngestionQueue : IAsyncDisposable
         return await pending.Done.Task;
     }
 
-    private async Task WriteLoopAsync(Channel<Pending> queue)
+    private async Task WriteLoopAsync(Channel<Pending> queue, StoredEventLookup lookup)
     {
         var group = new List<Pending>();
         Pending? carried = null;
@@ -170,21 +189,21 @@ public sealed class EventIngestionQueue : IAsyncDisposable
                     events += next.Batch.EventCount;
                 }
             }
-            if (group.Count > 0) await WriteAsync(group);
+            if (group.Count > 0) await WriteAsync(group, lookup);
         }
     }
 
-    private async Task WriteAsync(IReadOnlyList<Pending> group)
+    private async Task WriteAsync(IReadOnlyList<Pending> group, StoredEventLookup lookup)
     {
         try
         {
-            var outcomes = await StoreAsync(group.Select(p => p.Batch).ToArray());
+            var outcomes = await StoreAsync(group.Select(p => p.Batch).ToArray(), lookup);
             for (var i = 0; i < group.Count; i++) group[i].Done.TrySetResult(outcomes[i]);
         }
         catch (Exception) when (group.Count > 1)
         {
             // Nothing of the group was stored. One batch's failure must not fail the others: each goes again on its own.
-            foreach (var pending in group) await WriteAsync([pending]);
+            foreach (var pending in group) await WriteAsync([pending], lookup);
         }
         catch (Exception ex)
         {
@@ -192,7 +211,7 @@ public sealed class EventIngestionQueue : IAsyncDisposable
         }
     }
 
-    private async Task<IReadOnlyList<EventBatchOutcome>> StoreAsync(IReadOnlyList<CheckedBatch> batches)
+    private async Task<IReadOnlyList<EventBatchOutcome>> StoreAsync(IReadOnlyList<CheckedBatch> batches, StoredEventLookup lookup)
     {
         await using var scope = _scopes.CreateAsyncScope();
         if (_options.Provider == DatabaseProvider.Sqlite)
@@ -202,7 +221,7 @@ public sealed class EventIngestionQueue : IAsyncDisposable
         }
         try
         {
-            var outcomes = await scope.ServiceProvider.GetRequiredService<EventIngestor>().IngestAsync(batches, CancellationToken.None);
+            var outcomes = await scope.ServiceProvider.GetRequiredService<EventIngestor>().IngestAsync(batches, lookup, CancellationToken.None);
             _committed.Writer.TryWrite(true);
             return outcomes;
         }
@@ -231,10 +250,7 @@ public sealed class EventIngestionQueue : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var lane in _lanes) lane.Writer.TryComplete();
-        await Task.WhenAll(_writers);
-        _committed.Writer.TryComplete();
-        await _checkpointer;
+        await StopAsync();
         if (_sqliteConnection is not null) await _sqliteConnection.DisposeAsync();
     }
 

@@ -33,11 +33,10 @@ public sealed class CheckedBatch
 /// either a batch's events and their rollup increments are committed together, or nothing of the batch is. Deduplicates
 /// by (source, event id), so a retried batch stores nothing twice.
 /// </summary>
-public sealed class EventIngestor(
-    CustomerHealthDbContext db, DatabaseOptions options, TimeProvider clock, RepeatedEventSightings sightings)
+public sealed class EventIngestor(CustomerHealthDbContext db, RollupWriter writer, TimeProvider clock)
 {
     private const int MaxAttempts = 3;
-    private readonly RollupWriter _writer = RollupWriter.For(options.Provider);
+    private readonly RollupWriter _writer = writer;
 
     /// <summary>
     /// Applies the batch rules (throws <see cref="ValidationException"/>) and the per-event rules as of <paramref name="now"/>,
@@ -64,21 +63,27 @@ public sealed class EventIngestor(
     /// exactly as if they had been stored one after the other; only the commit is shared, which is what makes durable
     /// commits affordable (see <see cref="EventIngestionQueue"/>).
     /// </summary>
-    public async Task<IReadOnlyList<EventBatchOutcome>> IngestAsync(IReadOnlyList<CheckedBatch> batches, CancellationToken ct)
+    public Task<IReadOnlyList<EventBatchOutcome>> IngestAsync(IReadOnlyList<CheckedBatch> batches, CancellationToken ct) =>
+        IngestAsync(batches, new StoredEventLookup(), ct);
+
+    /// <summary>
+    /// As <see cref="IngestAsync(IReadOnlyList{CheckedBatch}, CancellationToken)"/>, with the calling writer's own
+    /// <paramref name="lookup"/>: whether to look for stored events before inserting, decided from its past groups.
+    /// </summary>
+    public async Task<IReadOnlyList<EventBatchOutcome>> IngestAsync(IReadOnlyList<CheckedBatch> batches, StoredEventLookup lookup, CancellationToken ct)
     {
         // Where the writer can, the events go in without first looking for those already stored: a repeat then fails the
-        // insert, the transaction rolls back, and the batches are written again with the lookup. Lookups go on while
-        // they keep finding repeats (a caller resending batches), and stop after a group that had none.
-        var lookUpFirst = !_writer.CanInsertWithoutLookup || sightings.Recent;
+        // insert, the transaction rolls back, and the batches are written again with the lookup (StoredEventLookup).
+        var lookUpFirst = !_writer.CanInsertWithoutLookup || lookup.LookUpFirst;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await IngestOnceAsync(batches, lookUpFirst, ct);
+                return await IngestOnceAsync(batches, lookUpFirst, lookup, ct);
             }
             catch (DbException ex) when (!lookUpFirst && _writer.IsStoredEventConflict(ex) && !ct.IsCancellationRequested)
             {
-                sightings.Saw();
+                lookup.RepeatFound();
                 lookUpFirst = true;
                 db.ChangeTracker.Clear();
             }
@@ -91,7 +96,8 @@ public sealed class EventIngestor(
         }
     }
 
-    private async Task<IReadOnlyList<EventBatchOutcome>> IngestOnceAsync(IReadOnlyList<CheckedBatch> batches, bool lookUpFirst, CancellationToken ct)
+    private async Task<IReadOnlyList<EventBatchOutcome>> IngestOnceAsync(IReadOnlyList<CheckedBatch> batches, bool lookUpFirst,
+        StoredEventLookup lookup, CancellationToken ct)
     {
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
@@ -150,24 +156,11 @@ public sealed class EventIngestor(
             if (unlooked is { Count: > 0 }) await _writer.InsertNewEventsAsync(connection, dbTransaction, unlooked, now, ct);
 
             // Rollups are sums, so the increments of all the batches are added at once.
-            await AddToRollupsAsync(connection, dbTransaction, inserted, catalogue, now, ct);
+            await _writer.AddToRollupsAsync(connection, dbTransaction, inserted, catalogue, now, ct);
             await transaction.CommitAsync(ct);
-            if (lookUpFirst && !repeatsFound) sightings.NoneFound();
+            if (lookUpFirst && !repeatsFound) lookup.NoneFound();
             return outcomes;
         });
-    }
-
-    private async Task AddToRollupsAsync(DbConnection connection, DbTransaction transaction, IEnumerable<UsageEvent> inserted, EventCatalogue catalogue, DateTime now, CancellationToken ct)
-    {
-        var (users, features) = RollupDeltas.From(inserted, catalogue);
-        if (users.Count == 0) return;
-        await _writer.AddUserAndAccountDaysAsync(connection, transaction, users, ct);
-        await _writer.AddFeatureDaysAsync(connection, transaction, features, ct);
-        var accounts = inserted.GroupBy(e => e.AccountId, StringComparer.Ordinal)
-            .Select(g => new AccountEvents(g.Key, g.Min(e => e.OccurredAt!.Value)))
-            .OrderBy(a => a.AccountId, StringComparer.Ordinal).ToArray();
-        await _writer.QueueOnboardingEvaluationAsync(connection, transaction, accounts, now, ct);
-        await _writer.MarkHealthDirtyAsync(connection, transaction, accounts.Select(a => a.AccountId).ToArray(), now, ct);
     }
 
     private async Task<HashSet<string>> KnownAccountsAsync(string[] ids, CancellationToken ct)
@@ -176,20 +169,4 @@ public sealed class EventIngestor(
         var known = await db.Accounts.AsNoTracking().Where(a => ids.Contains(a.Id)).Select(a => a.Id).ToListAsync(ct);
         return known.ToHashSet(StringComparer.Ordinal);
     }
-}
-
-/// <summary>
-/// Whether ingestion has lately met events that were already stored (callers resending batches), shared by the writers:
-/// while it has, the writers look for stored events before inserting instead of inserting first and writing the group
-/// again when one turns out stored.
-/// </summary>
-public sealed class RepeatedEventSightings
-{
-    private volatile bool _recent;
-
-    public bool Recent => _recent;
-
-    internal void Saw() => _recent = true;
-
-    internal void NoneFound() => _recent = false;
 }

@@ -13,7 +13,7 @@ public sealed record DailyUsageRow(DateOnly Day, long Events, int Users, int Act
 public sealed record PersonDeletion(long DeletedEvents, int DeletedNpsResponses, int CorrectedAccountDays);
 
 /// <summary>Reads the rollups, and repairs them: rebuild from raw events, person deletion, retention purge.</summary>
-public sealed class UsageStore(CustomerHealthDbContext db, DatabaseOptions options, EventRules rules, TimeProvider clock)
+public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, EventRules rules, TimeProvider clock)
 {
     public const int MaxRangeDays = 400;
 
@@ -44,7 +44,7 @@ public sealed class UsageStore(CustomerHealthDbContext db, DatabaseOptions optio
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var catalogue = await CatalogueForUpdateAsync(ct);
-            var rebuilt = await RollupRebuilder.RebuildAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), catalogue, accountId, from, to, ct);
+            var rebuilt = await RollupRebuilder.RebuildAsync(writer, db.Database.GetDbConnection(), transaction.GetDbTransaction(), catalogue, accountId, from, to, ct);
             await transaction.CommitAsync(ct);
             return rebuilt;
         });
@@ -125,5 +125,5 @@ public sealed class UsageStore(CustomerHealthDbContext db, DatabaseOptions optio
 
     /// <summary>Reads the catalogue with the same share lock ingestion takes, so a catalogue change cannot interleave.</summary>
     private Task<EventCatalogue> CatalogueForUpdateAsync(CancellationToken ct) =>
-        RollupWriter.For(options.Provider).ReadCatalogueAsync(db.Database.GetDbConnection(), db.Database.CurrentTransaction!.GetDbTransaction(), ct);
+        writer.ReadCatalogueAsync(db.Database.GetDbConnection(), db.Database.CurrentTransaction!.GetDbTransaction(), ct);
 }

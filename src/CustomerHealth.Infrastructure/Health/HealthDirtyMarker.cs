@@ -10,7 +10,8 @@ namespace CustomerHealth.Infrastructure.Health;
 /// Marks an account for health recompute whenever a <c>SaveChanges</c> adds, changes or deletes something its score reads:
 /// the account itself (tier, owner), its contracts and outcomes, NPS answers, tickets, touchpoints, onboarding plan and
 /// milestones. The mark is one more inserted row of the same <c>SaveChanges</c>, so it commits with the change or not at
-/// all. Ingestion writes with its own SQL and marks its accounts itself.
+/// all. Ingestion writes with its own SQL and marks its accounts itself, through the same
+/// <see cref="HealthRecomputeMarks"/>.
 /// </summary>
 public sealed class HealthDirtyMarker(TimeProvider clock) : SaveChangesInterceptor
 {
@@ -57,7 +58,7 @@ public sealed class HealthDirtyMarker(TimeProvider clock) : SaveChangesIntercept
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var id in touched)
         {
-            if (!deletedAccounts.Contains(id)) context.Add(new HealthRecomputeRow { AccountId = id, DueAt = now });
+            if (!deletedAccounts.Contains(id)) HealthRecomputeMarks.Add(context, id, now);
         }
     }
 }

@@ -214,7 +214,7 @@ public sealed class HealthRecomputer(
 
     /// <summary>Marks every account for recompute (a new scorecard, the daily pass).</summary>
     public static Task<int> MarkAllAsync(CustomerHealthDbContext db, DateTime dueAt, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"INSERT INTO health_recompute_queue (account_id, due_at) SELECT account_id, {dueAt} FROM accounts", ct);
+        HealthRecomputeMarks.AddForEveryAccountAsync(db, dueAt, ct);
 
     /// <summary>Marks every account for recompute now.</summary>
     public Task<int> MarkAllAsync(CancellationToken ct) => MarkAllAsync(db, clock.GetUtcNow().UtcDateTime, ct);
@@ -225,13 +225,7 @@ public sealed class HealthRecomputer(
     /// feed's only writer, but every replica runs one. SQLite has a single writer anyway; PostgreSQL takes a table lock
     /// that conflicts with itself and with inserts but not with reads; SQL Server an application lock held by the transaction.
     /// </summary>
-    private async Task LockChangeFeedAsync(CancellationToken ct)
-    {
-        if (db.Database.IsNpgsql())
-            await db.Database.ExecuteSqlRawAsync("LOCK TABLE health_changes IN SHARE ROW EXCLUSIVE MODE", ct);
-        else if (db.Database.IsSqlServer())
-            await db.Database.ExecuteSqlRawAsync("EXEC sp_getapplock @Resource = N'health_changes', @LockMode = N'Exclusive', @LockOwner = N'Transaction'", ct);
-    }
+    private Task LockChangeFeedAsync(CancellationToken ct) => FeedWriteLock.TakeAsync(db, SqlSchema.HealthChanges.Table, ct);
 
     /// <summary>
     /// Adds a change-feed entry for each score that <see cref="ChangeFeed.ReasonFor(ScoreSnapshot?, ScoreSnapshot, Scorecard)"/>

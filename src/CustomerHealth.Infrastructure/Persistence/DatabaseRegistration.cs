@@ -41,8 +41,8 @@ public static class DatabaseRegistration
         services.AddSingleton(TierThresholds.Default);
         services.AddScoped<AccountStore>();
         services.AddScoped<SignalStore>();
+        services.AddSingleton(EngagementWriter(options.Provider));
         services.AddScoped<EventIngestor>();
-        services.AddSingleton<RepeatedEventSightings>();
         services.AddSingleton(sp => new EventIngestionQueue(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<EventRules>(),
             sp.GetRequiredService<TimeProvider>(), options, connectionString));
         services.AddScoped<EventCatalogueStore>();
@@ -69,6 +69,15 @@ public static class DatabaseRegistration
         services.AddSingleton<Coordination.ReplicaLeases>();
         return services;
     }
+
+    /// <summary>The engagement slice's writer for the engine: the one place that picks it.</summary>
+    private static RollupWriter EngagementWriter(DatabaseProvider provider) => provider switch
+    {
+        DatabaseProvider.Sqlite => new Engagement.Sqlite.SqliteRollupWriter(),
+        DatabaseProvider.PostgreSql => new Engagement.PostgreSql.PostgreSqlRollupWriter(),
+        DatabaseProvider.SqlServer => new Engagement.SqlServer.SqlServerRollupWriter(),
+        _ => throw new InvalidOperationException($"Unknown database provider {provider}."),
+    };
 
     /// <summary>
     /// Points <paramref name="builder"/> at the provider and its migrations assembly. Also used by the design-time factories.

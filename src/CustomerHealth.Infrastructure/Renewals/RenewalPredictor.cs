@@ -180,13 +180,7 @@ public sealed class RenewalPredictor(
     /// Serialises writers of the feed until the transaction ends, so sequences commit in the order they were taken and a
     /// poller that has seen sequence n never later sees a smaller one appear (as for the health change feed).
     /// </summary>
-    private async Task LockChangeFeedAsync(CancellationToken ct)
-    {
-        if (db.Database.IsNpgsql())
-            await db.Database.ExecuteSqlRawAsync("LOCK TABLE renewal_prediction_changes IN SHARE ROW EXCLUSIVE MODE", ct);
-        else if (db.Database.IsSqlServer())
-            await db.Database.ExecuteSqlRawAsync("EXEC sp_getapplock @Resource = N'renewal_prediction_changes', @LockMode = N'Exclusive', @LockOwner = N'Transaction'", ct);
-    }
+    private Task LockChangeFeedAsync(CancellationToken ct) => FeedWriteLock.TakeAsync(db, SqlSchema.RenewalPredictionChanges.Table, ct);
 }
 
 /// <summary>The values of a new feed entry; converted to a row when added.</summary>

@@ -29,12 +29,16 @@ public static class ServiceRegistration
         return builder;
     }
 
-    /// <summary>Engagement settings (<c>Engagement:*</c>): raw-event retention and its purge job.</summary>
+    /// <summary>
+    /// Engagement settings (<c>Engagement:*</c>): raw-event retention and its purge job; the writers that store queued
+    /// usage events (group commit, see <see cref="EventIngestionQueue"/>).
+    /// </summary>
     public static WebApplicationBuilder AddCustomerHealthEngagement(this WebApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<EngagementOptions, EngagementOptionsValidator>(EngagementOptions.Section);
         builder.Services.AddSingleton(sp =>
             new EventRules(sp.GetRequiredService<EngagementOptions>().RawEventRetentionDays));
+        builder.Services.AddHostedService<EventWriterService>();
         builder.Services.AddHostedService<RetentionPurgeService>();
         return builder;
     }

@@ -9,9 +9,9 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
 {
     public void Configure(EntityTypeBuilder<Account> builder)
     {
-        builder.ToTable("accounts");
+        builder.ToTable(SqlSchema.Accounts.Table);
         builder.HasKey(a => a.Id);
-        builder.Property(a => a.Id).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
+        builder.Property(a => a.Id).HasColumnName(SqlSchema.Accounts.Id).HasMaxLength(Identifiers.MaxLength);
         builder.Property(a => a.DisplayName).HasColumnName("display_name").HasMaxLength(AccountDetails.MaxDisplayNameLength).IsRequired();
         builder.Property(a => a.Segment).HasColumnName("segment").HasMaxLength(AccountDetails.MaxSegmentLength);
         builder.Property(a => a.Owner).HasColumnName("owner").HasMaxLength(AccountDetails.MaxOwnerLength);

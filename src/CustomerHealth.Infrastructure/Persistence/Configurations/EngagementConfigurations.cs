@@ -11,18 +11,18 @@ internal sealed class UsageEventConfiguration : IEntityTypeConfiguration<UsageEv
 {
     public void Configure(EntityTypeBuilder<UsageEventRow> builder)
     {
-        builder.ToTable("usage_events");
+        builder.ToTable(SqlSchema.UsageEvents.Table);
         builder.HasKey(e => new { e.Source, e.EventId });
-        builder.Property(e => e.Source).HasColumnName("source").HasMaxLength(EventRules.MaxSourceLength);
-        builder.Property(e => e.EventId).HasColumnName("event_id").HasMaxLength(Identifiers.MaxLength);
-        builder.Property(e => e.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
-        builder.Property(e => e.UserId).HasColumnName("user_id").HasMaxLength(Identifiers.MaxLength);
-        builder.Property(e => e.EventName).HasColumnName("event_name").HasMaxLength(EventRules.MaxEventNameLength);
-        builder.Property(e => e.OccurredAt).HasColumnName("occurred_at");
-        builder.Property(e => e.Day).HasColumnName("day");
-        builder.Property(e => e.Quantity).HasColumnName("quantity");
-        builder.Property(e => e.PropertiesJson).HasColumnName("properties");
-        builder.Property(e => e.ReceivedAt).HasColumnName("received_at");
+        builder.Property(e => e.Source).HasColumnName(SqlSchema.UsageEvents.Source).HasMaxLength(EventRules.MaxSourceLength);
+        builder.Property(e => e.EventId).HasColumnName(SqlSchema.UsageEvents.EventId).HasMaxLength(Identifiers.MaxLength);
+        builder.Property(e => e.AccountId).HasColumnName(SqlSchema.UsageEvents.AccountId).HasMaxLength(Identifiers.MaxLength);
+        builder.Property(e => e.UserId).HasColumnName(SqlSchema.UsageEvents.UserId).HasMaxLength(Identifiers.MaxLength);
+        builder.Property(e => e.EventName).HasColumnName(SqlSchema.UsageEvents.EventName).HasMaxLength(EventRules.MaxEventNameLength);
+        builder.Property(e => e.OccurredAt).HasColumnName(SqlSchema.UsageEvents.OccurredAt);
+        builder.Property(e => e.Day).HasColumnName(SqlSchema.UsageEvents.Day);
+        builder.Property(e => e.Quantity).HasColumnName(SqlSchema.UsageEvents.Quantity);
+        builder.Property(e => e.PropertiesJson).HasColumnName(SqlSchema.UsageEvents.PropertiesJson);
+        builder.Property(e => e.ReceivedAt).HasColumnName(SqlSchema.UsageEvents.ReceivedAt);
         builder.HasOne<Account>().WithMany().HasForeignKey(e => e.AccountId).OnDelete(DeleteBehavior.Cascade);
         // Every index here is written by every event, so there are few: (account, day, user) serves an account's days
         // (onboarding evidence, rebuilds), a person's events (found through their user-day rows) and the account's
@@ -36,14 +36,14 @@ internal sealed class UserDailyActivityConfiguration : IEntityTypeConfiguration<
 {
     public void Configure(EntityTypeBuilder<UserDailyActivity> builder)
     {
-        builder.ToTable("user_daily_activity");
+        builder.ToTable(SqlSchema.UserDailyActivity.Table);
         // SQLite: a WITHOUT ROWID table (migration AddUserActiveDays); a later migration that makes EF rebuild it must keep that.
         builder.HasKey(u => new { u.AccountId, u.Day, u.UserId });
-        builder.Property(u => u.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
-        builder.Property(u => u.Day).HasColumnName("day");
-        builder.Property(u => u.UserId).HasColumnName("user_id").HasMaxLength(Identifiers.MaxLength);
-        builder.Property(u => u.Events).HasColumnName("events");
-        builder.Property(u => u.ActiveEvents).HasColumnName("active_events");
+        builder.Property(u => u.AccountId).HasColumnName(SqlSchema.UserDailyActivity.AccountId).HasMaxLength(Identifiers.MaxLength);
+        builder.Property(u => u.Day).HasColumnName(SqlSchema.UserDailyActivity.Day);
+        builder.Property(u => u.UserId).HasColumnName(SqlSchema.UserDailyActivity.UserId).HasMaxLength(Identifiers.MaxLength);
+        builder.Property(u => u.Events).HasColumnName(SqlSchema.UserDailyActivity.Events);
+        builder.Property(u => u.ActiveEvents).HasColumnName(SqlSchema.UserDailyActivity.ActiveEvents);
         // No second index: ingestion writes a row for most events, and per-user questions (person deletion, streaks)
         // read one account's range of the primary key instead.
         builder.HasOne<Account>().WithMany().HasForeignKey(u => u.AccountId).OnDelete(DeleteBehavior.Cascade);
@@ -54,15 +54,15 @@ internal sealed class UserActiveDaysConfiguration : IEntityTypeConfiguration<Use
 {
     public void Configure(EntityTypeBuilder<UserActiveDays> builder)
     {
-        builder.ToTable("user_active_days");
+        builder.ToTable(SqlSchema.UserActiveDays.Table);
         // Account first, then block: the recompute reads a batch of accounts' last two blocks as ranges of this key. The
         // migrations make those reads touch the key alone: PostgreSQL's key INCLUDEs days, SQLite's table is WITHOUT
         // ROWID (a later migration that makes EF rebuild this table on SQLite must keep that), SQL Server's is clustered.
         builder.HasKey(u => new { u.AccountId, u.Block, u.UserId });
-        builder.Property(u => u.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
-        builder.Property(u => u.Block).HasColumnName("block");
-        builder.Property(u => u.UserId).HasColumnName("user_id").HasMaxLength(Identifiers.MaxLength);
-        builder.Property(u => u.Days).HasColumnName("days");
+        builder.Property(u => u.AccountId).HasColumnName(SqlSchema.UserActiveDays.AccountId).HasMaxLength(Identifiers.MaxLength);
+        builder.Property(u => u.Block).HasColumnName(SqlSchema.UserActiveDays.Block);
+        builder.Property(u => u.UserId).HasColumnName(SqlSchema.UserActiveDays.UserId).HasMaxLength(Identifiers.MaxLength);
+        builder.Property(u => u.Days).HasColumnName(SqlSchema.UserActiveDays.Days);
         builder.HasOne<Account>().WithMany().HasForeignKey(u => u.AccountId).OnDelete(DeleteBehavior.Cascade);
     }
 }
@@ -71,14 +71,14 @@ internal sealed class AccountDailyUsageConfiguration : IEntityTypeConfiguration<
 {
     public void Configure(EntityTypeBuilder<AccountDailyUsage> builder)
     {
-        builder.ToTable("account_daily_usage");
+        builder.ToTable(SqlSchema.AccountDailyUsage.Table);
         // SQLite: a WITHOUT ROWID table (migration AddUserActiveDays); a later migration that makes EF rebuild it must keep that.
         builder.HasKey(a => new { a.AccountId, a.Day });
-        builder.Property(a => a.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
-        builder.Property(a => a.Day).HasColumnName("day");
-        builder.Property(a => a.Events).HasColumnName("events");
-        builder.Property(a => a.Users).HasColumnName("users");
-        builder.Property(a => a.ActiveUsers).HasColumnName("active_users");
+        builder.Property(a => a.AccountId).HasColumnName(SqlSchema.AccountDailyUsage.AccountId).HasMaxLength(Identifiers.MaxLength);
+        builder.Property(a => a.Day).HasColumnName(SqlSchema.AccountDailyUsage.Day);
+        builder.Property(a => a.Events).HasColumnName(SqlSchema.AccountDailyUsage.Events);
+        builder.Property(a => a.Users).HasColumnName(SqlSchema.AccountDailyUsage.Users);
+        builder.Property(a => a.ActiveUsers).HasColumnName(SqlSchema.AccountDailyUsage.ActiveUsers);
         builder.HasOne<Account>().WithMany().HasForeignKey(a => a.AccountId).OnDelete(DeleteBehavior.Cascade);
     }
 }
@@ -87,13 +87,13 @@ internal sealed class AccountFeatureDailyUsageConfiguration : IEntityTypeConfigu
 {
     public void Configure(EntityTypeBuilder<AccountFeatureDailyUsage> builder)
     {
-        builder.ToTable("account_feature_daily_usage");
+        builder.ToTable(SqlSchema.AccountFeatureDailyUsage.Table);
         // SQLite: a WITHOUT ROWID table (migration AddUserActiveDays); a later migration that makes EF rebuild it must keep that.
         builder.HasKey(f => new { f.AccountId, f.Day, f.Feature });
-        builder.Property(f => f.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
-        builder.Property(f => f.Day).HasColumnName("day");
-        builder.Property(f => f.Feature).HasColumnName("feature").HasMaxLength(EventRules.MaxEventNameLength);
-        builder.Property(f => f.Events).HasColumnName("events");
+        builder.Property(f => f.AccountId).HasColumnName(SqlSchema.AccountFeatureDailyUsage.AccountId).HasMaxLength(Identifiers.MaxLength);
+        builder.Property(f => f.Day).HasColumnName(SqlSchema.AccountFeatureDailyUsage.Day);
+        builder.Property(f => f.Feature).HasColumnName(SqlSchema.AccountFeatureDailyUsage.Feature).HasMaxLength(EventRules.MaxEventNameLength);
+        builder.Property(f => f.Events).HasColumnName(SqlSchema.AccountFeatureDailyUsage.Events);
         builder.HasOne<Account>().WithMany().HasForeignKey(f => f.AccountId).OnDelete(DeleteBehavior.Cascade);
     }
 }
@@ -102,11 +102,11 @@ internal sealed class EventCatalogueConfiguration : IEntityTypeConfiguration<Eve
 {
     public void Configure(EntityTypeBuilder<EventCatalogueRow> builder)
     {
-        builder.ToTable("event_catalogue");
+        builder.ToTable(SqlSchema.EventCatalogue.Table);
         builder.HasKey(c => c.Id);
-        builder.Property(c => c.Id).HasColumnName("id").ValueGeneratedNever();
-        builder.Property(c => c.Version).HasColumnName("version").IsConcurrencyToken();
-        builder.Property(c => c.EntriesJson).HasColumnName("entries").IsRequired();
+        builder.Property(c => c.Id).HasColumnName(SqlSchema.EventCatalogue.Id).ValueGeneratedNever();
+        builder.Property(c => c.Version).HasColumnName(SqlSchema.EventCatalogue.Version).IsConcurrencyToken();
+        builder.Property(c => c.EntriesJson).HasColumnName(SqlSchema.EventCatalogue.EntriesJson).IsRequired();
         builder.Property(c => c.UpdatedAt).HasColumnName("updated_at");
         builder.Property(c => c.UpdatedBy).HasColumnName("updated_by").HasMaxLength(PersonNames.MaxLength);
         // The row always exists, so that ingestion can share-lock it while a catalogue change rebuilds the rollups.

@@ -79,11 +79,11 @@ internal sealed class HealthRecomputeConfiguration : IEntityTypeConfiguration<He
 {
     public void Configure(EntityTypeBuilder<HealthRecomputeRow> builder)
     {
-        builder.ToTable("health_recompute_queue");
+        builder.ToTable(SqlSchema.HealthRecomputeQueue.Table);
         builder.HasKey(q => q.Id);
         builder.Property(q => q.Id).HasColumnName("id").ValueGeneratedOnAdd();
-        builder.Property(q => q.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
-        builder.Property(q => q.DueAt).HasColumnName("due_at");
+        builder.Property(q => q.AccountId).HasColumnName(SqlSchema.HealthRecomputeQueue.AccountId).HasMaxLength(Identifiers.MaxLength);
+        builder.Property(q => q.DueAt).HasColumnName(SqlSchema.HealthRecomputeQueue.DueAt);
         builder.HasOne<Account>().WithMany().HasForeignKey(q => q.AccountId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(q => q.DueAt).HasDatabaseName("ix_health_recompute_queue_due");
         builder.HasIndex(q => new { q.AccountId, q.Id }).HasDatabaseName("ix_health_recompute_queue_account");
@@ -94,7 +94,7 @@ internal sealed class HealthChangeConfiguration : IEntityTypeConfiguration<Healt
 {
     public void Configure(EntityTypeBuilder<HealthChangeRow> builder)
     {
-        builder.ToTable("health_changes");
+        builder.ToTable(SqlSchema.HealthChanges.Table);
         builder.HasKey(c => c.Sequence);
         builder.Property(c => c.Sequence).HasColumnName("sequence").ValueGeneratedOnAdd();
         builder.Property(c => c.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);

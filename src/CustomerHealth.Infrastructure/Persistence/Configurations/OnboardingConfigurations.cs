@@ -30,21 +30,21 @@ internal sealed class MilestoneConfiguration : IEntityTypeConfiguration<Mileston
 {
     public void Configure(EntityTypeBuilder<Milestone> builder)
     {
-        builder.ToTable("onboarding_milestones");
+        builder.ToTable(SqlSchema.Milestones.Table);
         builder.HasKey(m => new { m.AccountId, m.Key });
-        builder.Property(m => m.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
+        builder.Property(m => m.AccountId).HasColumnName(SqlSchema.Milestones.AccountId).HasMaxLength(Identifiers.MaxLength);
         builder.Property(m => m.Key).HasColumnName("milestone_key").HasMaxLength(MilestoneTemplate.MaxKeyLength);
         builder.Property(m => m.Title).HasColumnName("title").HasMaxLength(MilestoneTemplate.MaxTitleLength);
         builder.Property(m => m.DueDay).HasColumnName("due_day");
         builder.Property(m => m.DueDate).HasColumnName("due_date");
         builder.Property(m => m.Position).HasColumnName("position");
-        builder.Property(m => m.CompletedAt).HasColumnName("completed_at");
-        builder.Property(m => m.CompletedHow).HasColumnName("completed_how");
+        builder.Property(m => m.CompletedAt).HasColumnName(SqlSchema.Milestones.CompletedAt);
+        builder.Property(m => m.CompletedHow).HasColumnName(SqlSchema.Milestones.CompletedHow);
         builder.Property(m => m.CompletedBy).HasColumnName("completed_by").HasMaxLength(PersonNames.MaxLength);
         builder.Property(m => m.Note).HasColumnName("note").HasMaxLength(Milestone.MaxNoteLength);
         builder.ComplexProperty(m => m.Rule, rule =>
         {
-            rule.Property(r => r.Kind).HasColumnName("rule_kind");
+            rule.Property(r => r.Kind).HasColumnName(SqlSchema.Milestones.RuleKind);
             rule.Property(r => r.EventName).HasColumnName("rule_event_name").HasMaxLength(EventRules.MaxEventNameLength);
             rule.Property(r => r.Count).HasColumnName("rule_count");
             rule.Property(r => r.Share).HasColumnName("rule_share");
@@ -73,10 +73,10 @@ internal sealed class OnboardingEvaluationConfiguration : IEntityTypeConfigurati
 {
     public void Configure(EntityTypeBuilder<OnboardingEvaluationRow> builder)
     {
-        builder.ToTable("onboarding_evaluation_queue");
+        builder.ToTable(SqlSchema.OnboardingEvaluationQueue.Table);
         builder.HasKey(q => q.AccountId);
-        builder.Property(q => q.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
-        builder.Property(q => q.MarkedAt).HasColumnName("marked_at");
+        builder.Property(q => q.AccountId).HasColumnName(SqlSchema.OnboardingEvaluationQueue.AccountId).HasMaxLength(Identifiers.MaxLength);
+        builder.Property(q => q.MarkedAt).HasColumnName(SqlSchema.OnboardingEvaluationQueue.MarkedAt);
         builder.HasOne<Account>().WithMany().HasForeignKey(q => q.AccountId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(q => q.MarkedAt).HasDatabaseName("ix_onboarding_evaluation_queue_marked");
     }

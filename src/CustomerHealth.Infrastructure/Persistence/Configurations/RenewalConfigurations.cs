@@ -58,7 +58,7 @@ internal sealed class RenewalPredictionChangeConfiguration : IEntityTypeConfigur
     public void Configure(EntityTypeBuilder<RenewalPredictionChangeRow> builder)
     {
         // No foreign key: the feed outlives the contracts it reports removed.
-        builder.ToTable("renewal_prediction_changes");
+        builder.ToTable(SqlSchema.RenewalPredictionChanges.Table);
         builder.HasKey(c => c.Sequence);
         builder.Property(c => c.Sequence).HasColumnName("sequence").ValueGeneratedOnAdd();
         builder.Property(c => c.ContractId).HasColumnName("contract_id").HasMaxLength(Identifiers.MaxLength).IsRequired();

@@ -1,9 +1,16 @@
 using System.Data.Common;
 using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.Data.Sqlite;
+using AccountDays = CustomerHealth.Infrastructure.Persistence.SqlSchema.AccountDailyUsage;
+using ActiveDays = CustomerHealth.Infrastructure.Persistence.SqlSchema.UserActiveDays;
+using Events = CustomerHealth.Infrastructure.Persistence.SqlSchema.UsageEvents;
+using FeatureDays = CustomerHealth.Infrastructure.Persistence.SqlSchema.AccountFeatureDailyUsage;
+using Queue = CustomerHealth.Infrastructure.Persistence.SqlSchema.OnboardingEvaluationQueue;
+using UserDays = CustomerHealth.Infrastructure.Persistence.SqlSchema.UserDailyActivity;
 
-namespace CustomerHealth.Infrastructure.Engagement;
+namespace CustomerHealth.Infrastructure.Engagement.Sqlite;
 
 /// <summary>
 /// SQLite: upserts with ON CONFLICT, one writer at a time (transactions begin IMMEDIATE). Each statement is prepared once
@@ -12,59 +19,65 @@ namespace CustomerHealth.Infrastructure.Engagement;
 /// </summary>
 internal sealed class SqliteRollupWriter : RollupWriter
 {
-    public override string ReadCatalogueSql => "SELECT version, entries FROM event_catalogue WHERE id = 1";
+    internal override string ReadCatalogueSql => CatalogueReadSql;
 
-    private const string InsertEventSql = """
-        INSERT INTO usage_events (source, event_id, account_id, user_id, event_name, occurred_at, day, quantity, properties, received_at)
+    /// <summary>No <c>bit_or</c>: a SUM, which equals the OR while a group's bits are distinct (one row per user and day).</summary>
+    internal override (string DayNumber, string BitOr) ActiveDaySql(string day, string bit) =>
+        ($"CAST(julianday({day}) - julianday('0001-01-01') AS INTEGER)", $"SUM(1 << {bit})");
+
+    private const string InsertEventSql = $"""
+        INSERT INTO {Events.Table} ({Events.Columns})
         VALUES (@source, @event_id, @account_id, @user_id, @event_name, @occurred_at, @day, @quantity, @properties, @received_at)
-        ON CONFLICT (source, event_id) DO NOTHING
+        ON CONFLICT ({Events.Source}, {Events.EventId}) DO NOTHING
         """;
 
-    private const string AddUserDaySql = """
-        INSERT INTO user_daily_activity (account_id, day, user_id, events, active_events)
+    private const string AddUserDaySql = $"""
+        INSERT INTO {UserDays.Table} ({UserDays.Columns})
         VALUES (@account_id, @day, @user_id, @events, @active_events)
-        ON CONFLICT (account_id, day, user_id) DO UPDATE SET
-            events = user_daily_activity.events + excluded.events,
-            active_events = user_daily_activity.active_events + excluded.active_events
-        RETURNING events, active_events
+        ON CONFLICT ({UserDays.Key}) DO UPDATE SET
+            {UserDays.Events} = {UserDays.Table}.{UserDays.Events} + excluded.{UserDays.Events},
+            {UserDays.ActiveEvents} = {UserDays.Table}.{UserDays.ActiveEvents} + excluded.{UserDays.ActiveEvents}
+        RETURNING {UserDays.Events}, {UserDays.ActiveEvents}
         """;
 
-    private const string InsertUserDaySql = """
-        INSERT INTO user_daily_activity (account_id, day, user_id, events, active_events)
+    private const string InsertUserDaySql = $"""
+        INSERT INTO {UserDays.Table} ({UserDays.Columns})
         VALUES (@account_id, @day, @user_id, @events, @active_events)
-        ON CONFLICT (account_id, day, user_id) DO NOTHING
+        ON CONFLICT ({UserDays.Key}) DO NOTHING
         """;
 
-    private const string AddAccountDaySql = """
-        INSERT INTO account_daily_usage (account_id, day, events, users, active_users)
+    private const string AddAccountDaySql = $"""
+        INSERT INTO {AccountDays.Table} ({AccountDays.Columns})
         VALUES (@account_id, @day, @events, @users, @active_users)
-        ON CONFLICT (account_id, day) DO UPDATE SET
-            events = account_daily_usage.events + excluded.events,
-            users = account_daily_usage.users + excluded.users,
-            active_users = account_daily_usage.active_users + excluded.active_users
+        ON CONFLICT ({AccountDays.Key}) DO UPDATE SET
+            {AccountDays.Events} = {AccountDays.Table}.{AccountDays.Events} + excluded.{AccountDays.Events},
+            {AccountDays.Users} = {AccountDays.Table}.{AccountDays.Users} + excluded.{AccountDays.Users},
+            {AccountDays.ActiveUsers} = {AccountDays.Table}.{AccountDays.ActiveUsers} + excluded.{AccountDays.ActiveUsers}
         """;
 
-    private const string AddActiveDaysSql = """
-        INSERT INTO user_active_days (account_id, block, user_id, days)
+    private const string AddActiveDaysSql = $"""
+        INSERT INTO {ActiveDays.Table} ({ActiveDays.Columns})
         VALUES (@account_id, @block, @user_id, @days)
-        ON CONFLICT (account_id, block, user_id) DO UPDATE SET days = user_active_days.days | excluded.days
+        ON CONFLICT ({ActiveDays.Key}) DO UPDATE SET
+            {ActiveDays.Days} = {ActiveDays.Table}.{ActiveDays.Days} | excluded.{ActiveDays.Days}
         """;
 
-    private const string AddFeatureDaySql = """
-        INSERT INTO account_feature_daily_usage (account_id, day, feature, events)
+    private const string AddFeatureDaySql = $"""
+        INSERT INTO {FeatureDays.Table} ({FeatureDays.Columns})
         VALUES (@account_id, @day, @feature, @events)
-        ON CONFLICT (account_id, day, feature) DO UPDATE SET events = account_feature_daily_usage.events + excluded.events
+        ON CONFLICT ({FeatureDays.Key}) DO UPDATE SET
+            {FeatureDays.Events} = {FeatureDays.Table}.{FeatureDays.Events} + excluded.{FeatureDays.Events}
         """;
 
-    private const string QueueOnboardingSql = $"""
-        INSERT INTO onboarding_evaluation_queue (account_id, marked_at)
+    private static readonly string QueueOnboardingSql = $"""
+        INSERT INTO {Queue.Table} ({Queue.AccountId}, {Queue.MarkedAt})
         SELECT @account_id, @marked_at WHERE {MayChangeAutomaticMilestone}
-        ON CONFLICT (account_id) DO UPDATE SET marked_at = excluded.marked_at
+        ON CONFLICT ({Queue.AccountId}) DO UPDATE SET {Queue.MarkedAt} = excluded.{Queue.MarkedAt}
         """;
 
-    private const string MarkHealthDirtySql = "INSERT INTO health_recompute_queue (account_id, due_at) VALUES (@account_id, @due_at)";
+    private const string MarkHealthDirtySql = HealthRecomputeMarks.InsertOneSql;
 
-    public override Task<IReadOnlyList<int>> InsertEventsAsync(DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<EventToWrite> events, DateTime receivedAt, CancellationToken ct)
+    internal override Task<IReadOnlyList<int>> InsertEventsAsync(DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<EventToWrite> events, DateTime receivedAt, CancellationToken ct)
     {
         using var insert = new SqliteStatement((SqliteConnection)connection, InsertEventSql);
         var (eventId, accountId, userId, name) = (insert.Parameter("@event_id"), insert.Parameter("@account_id"), insert.Parameter("@user_id"), insert.Parameter("@event_name"));
@@ -88,7 +101,7 @@ internal sealed class SqliteRollupWriter : RollupWriter
         return Task.FromResult<IReadOnlyList<int>>(inserted);
     }
 
-    public override Task AddUserAndAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
+    private protected override Task AddUserAndAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
     {
         var sqlite = (SqliteConnection)connection;
         var after = new (UserDayDelta, int, int)[deltas.Count];
@@ -152,7 +165,7 @@ internal sealed class SqliteRollupWriter : RollupWriter
         return Task.CompletedTask;
     }
 
-    public override Task AddFeatureDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<FeatureDayDelta> deltas, CancellationToken ct)
+    private protected override Task AddFeatureDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<FeatureDayDelta> deltas, CancellationToken ct)
     {
         if (deltas.Count == 0) return Task.CompletedTask;
         using var features = new SqliteStatement((SqliteConnection)connection, AddFeatureDaySql);
@@ -168,7 +181,7 @@ internal sealed class SqliteRollupWriter : RollupWriter
         return Task.CompletedTask;
     }
 
-    public override Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountEvents> accounts, DateTime now, CancellationToken ct)
+    private protected override Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountEvents> accounts, DateTime now, CancellationToken ct)
     {
         if (accounts.Count == 0) return Task.CompletedTask;
         using var statement = new SqliteStatement((SqliteConnection)connection, QueueOnboardingSql);
@@ -183,7 +196,7 @@ internal sealed class SqliteRollupWriter : RollupWriter
         return Task.CompletedTask;
     }
 
-    public override Task MarkHealthDirtyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct)
+    private protected override Task MarkHealthDirtyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct)
     {
         if (accountIds.Count == 0) return Task.CompletedTask;
         using var statement = new SqliteStatement((SqliteConnection)connection, MarkHealthDirtySql);

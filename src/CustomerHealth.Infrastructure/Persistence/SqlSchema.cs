@@ -1,0 +1,138 @@
+using System.Globalization;
+using CustomerHealth.Domain.Onboarding;
+
+namespace CustomerHealth.Infrastructure.Persistence;
+
+/// <summary>
+/// The table and column names, and the stored enum values, that hand-written SQL uses: the one place they are spelled.
+/// The EF Core configurations name their tables and columns from here too, and <c>SqlSchemaTests</c> checks, for every
+/// engine's model, that each constant is the column of the entity property of the same name (a complex property's
+/// columns are named by the complex property and its own property, e.g. <c>RuleKind</c> for <c>Rule.Kind</c>).
+/// </summary>
+internal static class SqlSchema
+{
+    public static class Accounts
+    {
+        public const string Table = "accounts";
+        public const string Id = "account_id";
+    }
+
+    public static class UsageEvents
+    {
+        public const string Table = "usage_events";
+        public const string PrimaryKey = "PK_usage_events";
+        public const string Source = "source";
+        public const string EventId = "event_id";
+        public const string AccountId = "account_id";
+        public const string UserId = "user_id";
+        public const string EventName = "event_name";
+        public const string OccurredAt = "occurred_at";
+        public const string Day = "day";
+        public const string Quantity = "quantity";
+        public const string PropertiesJson = "properties";
+        public const string ReceivedAt = "received_at";
+
+        /// <summary>Every column, in the order the writers bind them.</summary>
+        public const string Columns = $"{Source}, {EventId}, {AccountId}, {UserId}, {EventName}, {OccurredAt}, {Day}, " +
+            $"{Quantity}, {PropertiesJson}, {ReceivedAt}";
+    }
+
+    public static class UserDailyActivity
+    {
+        public const string Table = "user_daily_activity";
+        public const string AccountId = "account_id";
+        public const string Day = "day";
+        public const string UserId = "user_id";
+        public const string Events = "events";
+        public const string ActiveEvents = "active_events";
+        public const string Key = $"{AccountId}, {Day}, {UserId}";
+        public const string Columns = $"{Key}, {Events}, {ActiveEvents}";
+    }
+
+    public static class UserActiveDays
+    {
+        public const string Table = "user_active_days";
+        public const string AccountId = "account_id";
+        public const string Block = "block";
+        public const string UserId = "user_id";
+        public const string Days = "days";
+        public const string Key = $"{AccountId}, {Block}, {UserId}";
+        public const string Columns = $"{Key}, {Days}";
+    }
+
+    public static class AccountDailyUsage
+    {
+        public const string Table = "account_daily_usage";
+        public const string AccountId = "account_id";
+        public const string Day = "day";
+        public const string Events = "events";
+        public const string Users = "users";
+        public const string ActiveUsers = "active_users";
+        public const string Key = $"{AccountId}, {Day}";
+        public const string Columns = $"{Key}, {Events}, {Users}, {ActiveUsers}";
+    }
+
+    public static class AccountFeatureDailyUsage
+    {
+        public const string Table = "account_feature_daily_usage";
+        public const string AccountId = "account_id";
+        public const string Day = "day";
+        public const string Feature = "feature";
+        public const string Events = "events";
+        public const string Key = $"{AccountId}, {Day}, {Feature}";
+        public const string Columns = $"{Key}, {Events}";
+    }
+
+    public static class EventCatalogue
+    {
+        public const string Table = "event_catalogue";
+        public const string Id = "id";
+        public const string Version = "version";
+        public const string EntriesJson = "entries";
+    }
+
+    public static class Milestones
+    {
+        public const string Table = "onboarding_milestones";
+        public const string AccountId = "account_id";
+        public const string CompletedAt = "completed_at";
+        public const string CompletedHow = "completed_how";
+        public const string RuleKind = "rule_kind";
+    }
+
+    public static class OnboardingEvaluationQueue
+    {
+        public const string Table = "onboarding_evaluation_queue";
+        public const string AccountId = "account_id";
+        public const string MarkedAt = "marked_at";
+    }
+
+    public static class HealthRecomputeQueue
+    {
+        public const string Table = "health_recompute_queue";
+        public const string AccountId = "account_id";
+        public const string DueAt = "due_at";
+    }
+
+    public static class HealthChanges
+    {
+        public const string Table = "health_changes";
+    }
+
+    public static class RenewalPredictionChanges
+    {
+        public const string Table = "renewal_prediction_changes";
+    }
+
+    /// <summary>Stored enum values as SQL literals, formatted once from the domain enums (never a bare number in
+    /// SQL).</summary>
+    public static class Values
+    {
+        public static readonly string ManualRule = Of(MilestoneRuleKind.Manual);
+        public static readonly string CompletedByRule = Of(CompletionMethod.Rule);
+
+        /// <summary>The integer an enum value is stored as (EF Core's default mapping), as a SQL literal.</summary>
+        public static string Of<TEnum>(TEnum value) where TEnum : struct, Enum =>
+            Convert.ToInt64(value, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
+    }
+}
