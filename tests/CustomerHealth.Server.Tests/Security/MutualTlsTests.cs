@@ -73,10 +73,11 @@ public sealed class MutualTlsTests(SqliteTestDatabase database) : IntegrationTes
         var health = await new global::Grpc.Health.V1.Health.HealthClient(channel).CheckAsync(new(), cancellationToken: Ct);
         Assert.Equal(global::Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
         await FailsWith(StatusCode.Unauthenticated, async () =>
-            await new AccountService.AccountServiceClient(channel).GetAccountAsync(new() { AccountId = "acme" }, cancellationToken: Ct));
+            await new AccountService.AccountServiceClient(channel).GetAccountAsync(new() { AccountId = "nobody" }, cancellationToken: Ct));
         var withToken = new AccountService.AccountServiceClient(channel);
+        // The class shares one database, where another test stores "acme": ask for an account no test stores.
         await FailsWith(StatusCode.NotFound, async () => await withToken.GetAccountAsync(
-            new() { AccountId = "acme" }, new Metadata { { "Authorization", "Bearer " + TestCredentials.AllScopes } }, cancellationToken: Ct));
+            new() { AccountId = "nobody" }, new Metadata { { "Authorization", "Bearer " + TestCredentials.AllScopes } }, cancellationToken: Ct));
     }
 
     [Fact]
