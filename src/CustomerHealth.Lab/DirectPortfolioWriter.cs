@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using CustomerHealth.Domain.Engagement;
-using EventCatalogue = CustomerHealth.Domain.Engagement.EventCatalogue;
 using CustomerHealth.Infrastructure.BulkLoad;
 using CustomerHealth.Infrastructure.Engagement;
 using CustomerHealth.Server.Accounts;
@@ -10,6 +9,7 @@ using CustomerHealth.Synthetic;
 using CustomerHealth.V1;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using EventCatalogue = CustomerHealth.Domain.Engagement.EventCatalogue;
 
 namespace CustomerHealth.Lab;
 

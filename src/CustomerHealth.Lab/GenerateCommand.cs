@@ -1,4 +1,3 @@
-using Grpc.Core;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using CustomerHealth.Domain.Engagement;
@@ -6,6 +5,7 @@ using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Server.Demo;
 using CustomerHealth.Server.Hosting;
 using CustomerHealth.Synthetic;
+using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

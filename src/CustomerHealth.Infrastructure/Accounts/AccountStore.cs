@@ -1,7 +1,7 @@
 using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Common;
-using CustomerHealth.Infrastructure.Onboarding;
 using CustomerHealth.Infrastructure.Health;
+using CustomerHealth.Infrastructure.Onboarding;
 using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,6 +1,6 @@
-using Grpc.Core;
 using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Synthetic;
+using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerHealth.Server.Demo;

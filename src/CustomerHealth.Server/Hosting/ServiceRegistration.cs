@@ -1,18 +1,18 @@
 using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Infrastructure.Engagement;
 using CustomerHealth.Infrastructure.Health;
-using Microsoft.Extensions.Options;
 using CustomerHealth.Infrastructure.Persistence;
+using CustomerHealth.Infrastructure.Renewals;
 using CustomerHealth.Server.Accounts;
 using CustomerHealth.Server.Demo;
 using CustomerHealth.Server.Engagement;
+using CustomerHealth.Server.Grpc;
 using CustomerHealth.Server.Health;
 using CustomerHealth.Server.Metrics;
 using CustomerHealth.Server.Onboarding;
 using CustomerHealth.Server.Renewals;
-using CustomerHealth.Infrastructure.Renewals;
-using CustomerHealth.Server.Grpc;
 using CustomerHealth.Server.Security;
+using Microsoft.Extensions.Options;
 
 namespace CustomerHealth.Server.Hosting;
 

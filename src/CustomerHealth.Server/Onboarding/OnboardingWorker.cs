@@ -1,6 +1,6 @@
 using CustomerHealth.Infrastructure.Coordination;
-using CustomerHealth.Server.Hosting;
 using CustomerHealth.Infrastructure.Onboarding;
+using CustomerHealth.Server.Hosting;
 
 namespace CustomerHealth.Server.Onboarding;
 

@@ -1,7 +1,7 @@
 using CustomerHealth.Infrastructure.Coordination;
-using CustomerHealth.Server.Hosting;
 using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Infrastructure.Renewals;
+using CustomerHealth.Server.Hosting;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerHealth.Server.Renewals;

@@ -7,8 +7,8 @@ using CustomerHealth.V1;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
-using DomainEvent = CustomerHealth.Domain.Engagement.UsageEvent;
 using static CustomerHealth.Server.Tests.Engagement.Events;
+using DomainEvent = CustomerHealth.Domain.Engagement.UsageEvent;
 
 namespace CustomerHealth.Server.Tests.Engagement;
 

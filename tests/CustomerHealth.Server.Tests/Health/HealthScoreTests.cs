@@ -1,7 +1,7 @@
+using CustomerHealth.Server.Health;
 using CustomerHealth.Server.Tests.Accounts;
 using CustomerHealth.Server.Tests.Infrastructure;
 using CustomerHealth.V1;
-using CustomerHealth.Server.Health;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using static CustomerHealth.Server.Tests.Engagement.Events;

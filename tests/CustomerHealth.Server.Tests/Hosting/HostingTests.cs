@@ -1,8 +1,8 @@
 using CustomerHealth.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
 using CustomerHealth.Server.Tests.Infrastructure;
 using Grpc.Health.V1;
 using Grpc.Reflection.V1Alpha;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CustomerHealth.Server.Tests.Hosting;

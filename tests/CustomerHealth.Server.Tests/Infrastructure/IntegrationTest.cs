@@ -1,5 +1,5 @@
-using Grpc.Core;
 using Google.Rpc;
+using Grpc.Core;
 
 namespace CustomerHealth.Server.Tests.Infrastructure;
 

@@ -1,8 +1,8 @@
 using CustomerHealth.Infrastructure.Persistence;
-using Grpc.Core;
-using Grpc.Net.Client;
 using CustomerHealth.Server.Demo;
 using CustomerHealth.Server.Security;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Mvc.Testing;

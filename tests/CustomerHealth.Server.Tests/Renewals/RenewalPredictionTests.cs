@@ -1,4 +1,3 @@
-using RenewalTraining = CustomerHealth.Infrastructure.Renewals.RenewalTraining;
 using CustomerHealth.Server.Tests.Accounts;
 using CustomerHealth.Server.Tests.Engagement;
 using CustomerHealth.Server.Tests.Infrastructure;
@@ -6,6 +5,7 @@ using CustomerHealth.V1;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using static CustomerHealth.Server.Tests.Engagement.Events;
+using RenewalTraining = CustomerHealth.Infrastructure.Renewals.RenewalTraining;
 
 namespace CustomerHealth.Server.Tests.Renewals;
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using CustomerHealth.Client;
 using CustomerHealth.Server.Security;
 using CustomerHealth.Server.Tests.Accounts;
@@ -7,7 +8,6 @@ using Google.Rpc;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
-using System.Security.Cryptography.X509Certificates;
 
 namespace CustomerHealth.Server.Tests.Security;
 

@@ -1,8 +1,8 @@
-using CustomerHealth.Server.Tests.Engagement;
-using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Lab;
 using CustomerHealth.Server.Tests.Accounts;
+using CustomerHealth.Server.Tests.Engagement;
 using CustomerHealth.Server.Tests.Infrastructure;
 using CustomerHealth.Synthetic;
 using CustomerHealth.V1;
