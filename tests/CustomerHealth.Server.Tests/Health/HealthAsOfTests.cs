@@ -27,15 +27,21 @@ public abstract class HealthAsOfTests<TDatabase>(TDatabase database) : HealthSce
     private Task<DateTime> SnapshotComputedAt(string account, DateOnly day) =>
         Service.InDatabaseAsync(db => db.HealthSnapshots.AsNoTracking().Where(s => s.AccountId == account && s.Day == day).Select(s => s.ComputedAt).SingleAsync(Ct));
 
-    /// <summary>Waits until the worker has no mark left: every score it started computing is stored.</summary>
+    /// <summary>
+    /// Waits until the onboarding and health workers have no mark left: every milestone the evidence completes is
+    /// saved, and every score it started computing is stored. Onboarding counts too: a milestone it completes after
+    /// the day's snapshot (dated by its evidence, so as of that day) would make a recompute of the day differ from it.
+    /// </summary>
     private async Task WorkerIdle()
     {
         for (var i = 0; i < 100; i++)
         {
-            if (!await Service.InDatabaseAsync(db => db.HealthRecomputeQueue.AnyAsync(Ct))) return;
+            var busy = await Service.InDatabaseAsync(async db =>
+                await db.OnboardingEvaluationQueue.AnyAsync(Ct) || await db.HealthRecomputeQueue.AnyAsync(Ct));
+            if (!busy) return;
             await Task.Delay(100, Ct);
         }
-        Assert.Fail("The worker still has accounts to recompute.");
+        Assert.Fail("The workers still have accounts to evaluate or recompute.");
     }
 
     [Fact]
