@@ -44,7 +44,7 @@ public sealed partial class DemoPortfolioService(
             {
                 // Every write of the load is idempotent, so a second pass completes what the first left undone.
                 LogRetrying(logger, ex);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken);
                 await PortfolioSeeding.RunAsync(channel.CreateCallInvoker(), portfolio, logger, stoppingToken);
             }
         }

@@ -105,14 +105,12 @@ public static class ServiceRegistration
     /// </summary>
     public static WebApplicationBuilder AddCustomerHealthDemo(this WebApplicationBuilder builder, bool demoSwitch)
     {
-        var options = builder.Configuration.GetSection(DemoOptions.Section).Get<DemoOptions>() ?? new DemoOptions();
-        options.Enabled |= demoSwitch;
-        if (options.Accounts is < 1 or > 100_000 || options.ActivityDays is < 1 or > Synthetic.PortfolioOptions.MaxActivityDays)
-            throw new InvalidOperationException($"Invalid configuration: Demo:Accounts must be 1 to 100,000 and Demo:ActivityDays 1 to {Synthetic.PortfolioOptions.MaxActivityDays}.");
-        builder.Services.AddSingleton(options);
+        var enabled = demoSwitch || builder.Configuration.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}");
+        builder.Services.AddValidatedOptions<DemoOptions, DemoOptionsValidator>(DemoOptions.Section);
+        builder.Services.PostConfigure<DemoOptions>(o => o.Enabled |= demoSwitch);
         builder.Services.AddSingleton(sp => new LoopbackChannel(
-            sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>(), LoopbackToken(sp, options.Enabled)));
-        if (options.Enabled) builder.Services.AddHostedService<DemoPortfolioService>();
+            sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>(), LoopbackToken(sp, enabled)));
+        if (enabled) builder.Services.AddHostedService<DemoPortfolioService>();
         return builder;
     }
 

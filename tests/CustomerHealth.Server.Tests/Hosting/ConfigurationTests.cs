@@ -20,6 +20,9 @@ public sealed class ConfigurationTests
     [InlineData("Renewals:ReconcileInterval", "00:00:00.001")]
     [InlineData("Renewals:CalibrationShare", "0.5")]
     [InlineData("Renewals:ChangeThreshold", "1.5")]
+    [InlineData("Demo:Accounts", "0")]
+    [InlineData("Demo:ActivityDays", "100000")]
+    [InlineData("Authentication:Jwt:ClockSkew", "01:00:00")]
     public async Task AnInvalidSettingStopsStartUpNamingTheKey(string key, string value)
     {
         await using var database = new SqliteTestDatabase();
