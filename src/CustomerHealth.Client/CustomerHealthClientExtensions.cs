@@ -13,9 +13,10 @@ namespace CustomerHealth.Client;
 public static class CustomerHealthClientExtensions
 {
     /// <summary>
-    /// Adds typed clients for every v1 service at <paramref name="address"/> (for example <c>https://health.internal</c>,
-    /// or <c>http://127.0.0.1:5080</c> on a developer's machine), authenticating as <paramref name="configure"/> says,
-    /// and retrying UNAVAILABLE (the server's answer to transient database trouble) with exponential backoff.
+    /// Adds typed clients for every v1 service at <paramref name="address"/> (for example
+    /// <c>https://health.internal</c>, or <c>http://127.0.0.1:5080</c> on a developer's machine), authenticating as
+    /// <paramref name="configure"/> says, and retrying UNAVAILABLE (the server's answer to transient database trouble)
+    /// with exponential backoff.
     /// Writes are idempotent, so retrying them is safe.
     /// </summary>
     public static IServiceCollection AddCustomerHealthClient(
@@ -27,7 +28,8 @@ public static class CustomerHealthClientExtensions
         var plaintext = address.Scheme == Uri.UriSchemeHttp;
         var sendsTokens = options.AccessToken is not null || options.AccessTokenProvider is not null;
         if (plaintext && sendsTokens && !(options.AllowTokensOverPlaintextLoopback && IsLoopback(address)))
-            throw new ArgumentException($"Bearer tokens are only sent over https, or plaintext to a loopback address ({address}).");
+            throw new ArgumentException(
+                $"Bearer tokens are only sent over https, or plaintext to a loopback address ({address}).");
         Add<AccountService.AccountServiceClient>(services, address, options);
         Add<EngagementService.EngagementServiceClient>(services, address, options);
         Add<OnboardingService.OnboardingServiceClient>(services, address, options);
@@ -69,8 +71,11 @@ public static class CustomerHealthClientExtensions
         return handler;
     }
 
-    /// <summary>Whether <paramref name="certificate"/> is valid for the host and chains to one of <paramref name="roots"/>.</summary>
-    public static bool TrustedBy(X509Certificate2Collection roots, X509Certificate2? certificate, SslPolicyErrors errors)
+    /// <summary>
+    /// Whether <paramref name="certificate"/> is valid for the host and chains to one of <paramref name="roots"/>.
+    /// </summary>
+    public static bool TrustedBy(
+        X509Certificate2Collection roots, X509Certificate2? certificate, SslPolicyErrors errors)
     {
         if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)) return false;
         using var chain = new X509Chain();
@@ -80,12 +85,25 @@ public static class CustomerHealthClientExtensions
         return chain.Build(certificate);
     }
 
+    /// <summary>
+    /// Channel credentials that send <paramref name="token"/> as a bearer token with every call, over TLS when
+    /// <paramref name="tls"/>; in plaintext the channel also needs <c>UnsafeUseInsecureChannelCallCredentials</c>,
+    /// which only a loopback address justifies.
+    /// </summary>
+    public static ChannelCredentials BearerCredentials(string token, bool tls) => ChannelCredentials.Create(
+        tls ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure,
+        CallCredentials.FromInterceptor((_, metadata) =>
+        {
+            metadata.Add("Authorization", "Bearer " + token);
+            return Task.CompletedTask;
+        }));
+
     private static bool IsLoopback(Uri address) =>
         address.IsLoopback || (IPAddress.TryParse(address.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
 
     /// <summary>
-    /// Retries calls answered UNAVAILABLE (the service's answer to a database that is briefly busy or unreachable) up to
-    /// three times with exponential backoff. Every write of the API is idempotent, so a retry is always safe.
+    /// Retries calls answered UNAVAILABLE (the service's answer to a database that is briefly busy or unreachable) up
+    /// to three times with exponential backoff. Every write of the API is idempotent, so a retry is always safe.
     /// </summary>
     public static ServiceConfig RetryingServiceConfig() => new()
     {

@@ -94,13 +94,9 @@ public static class GenerateCommand
     /// <summary>Channel credentials that send <paramref name="token"/> (if any) with every call.</summary>
     private static ChannelCredentials Bearer(string? token, Uri target)
     {
-        var transport = target.Scheme == Uri.UriSchemeHttps ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure;
-        if (string.IsNullOrWhiteSpace(token)) return transport;
-        return ChannelCredentials.Create(transport, CallCredentials.FromInterceptor((_, metadata) =>
-        {
-            metadata.Add("Authorization", "Bearer " + token);
-            return Task.CompletedTask;
-        }));
+        var tls = target.Scheme == Uri.UriSchemeHttps;
+        if (string.IsNullOrWhiteSpace(token)) return tls ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure;
+        return Client.CustomerHealthClientExtensions.BearerCredentials(token, tls);
     }
 
     /// <summary>Generates and writes as asked, with the composed server (not started); exit code 0 or 1.</summary>

@@ -3,7 +3,6 @@ using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Server.Health;
 using CustomerHealth.Server.Hosting;
 using CustomerHealth.Server.Security;
-using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -34,14 +33,9 @@ internal sealed class InProcessServer : IAsyncDisposable
         // development key, and the benchmark's calls carry one like any client's.
         AccessToken = app.Services.GetRequiredService<DevelopmentCredentials>()
             .Mint("benchmark", Scopes.All, TimeSpan.FromDays(1));
-        var credentials = CallCredentials.FromInterceptor((_, metadata) =>
-        {
-            metadata.Add("Authorization", "Bearer " + AccessToken);
-            return Task.CompletedTask;
-        });
         Channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
-            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, credentials),
+            Credentials = Client.CustomerHealthClientExtensions.BearerCredentials(AccessToken, tls: false),
             UnsafeUseInsecureChannelCallCredentials = true,
         });
     }

@@ -1,4 +1,3 @@
-using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -15,15 +14,10 @@ public sealed class LoopbackChannel(IServer server, Func<string> accessToken, Fu
     public GrpcChannel Create()
     {
         var address = handler is null ? ListeningAddress() : new Uri("http://localhost");
-        var token = accessToken();
-        var credentials = CallCredentials.FromInterceptor((_, metadata) =>
-        {
-            metadata.Add("Authorization", "Bearer " + token);
-            return Task.CompletedTask;
-        });
         return GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
-            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, credentials),
+            Credentials = Client.CustomerHealthClientExtensions.BearerCredentials(
+                accessToken(), tls: address.Scheme == Uri.UriSchemeHttps),
             UnsafeUseInsecureChannelCallCredentials = true,
             HttpHandler = handler?.Invoke() ?? new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
             MaxReceiveMessageSize = 16 * 1024 * 1024,

@@ -47,13 +47,8 @@ public sealed class ServiceUnderTest : WebApplicationFactory<Program>
     });
 
     /// <summary>Plaintext channel credentials that add <c>Authorization: Bearer token</c> to every call.</summary>
-    public static ChannelCredentials WithBearer(string token) => ChannelCredentials.Create(
-        ChannelCredentials.Insecure,
-        CallCredentials.FromInterceptor((_, metadata) =>
-        {
-            metadata.Add("Authorization", "Bearer " + token);
-            return Task.CompletedTask;
-        }));
+    public static ChannelCredentials WithBearer(string token) =>
+        Client.CustomerHealthClientExtensions.BearerCredentials(token, tls: false);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
