@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.BulkLoad;
 using CustomerHealth.Infrastructure.Engagement;
 using CustomerHealth.Server.Accounts;
@@ -83,8 +84,8 @@ public sealed class DirectPortfolioWriter(IServiceScopeFactory scopes, EventRule
         var store = scope.ServiceProvider.GetRequiredService<EventCatalogueStore>();
         var current = await store.GetAsync(ct);
         if (SyntheticCatalogue.MergeInto(current.ToProto()) is not { } merged) return current;
-        var (entries, by, _) = EventRequests.Read(new UpdateEventCatalogueRequest { Catalogue = merged, UpdatedBy = "synthetic-portfolio" });
-        return (await store.ReplaceAsync(entries, by, current.Version, ct)).Catalogue;
+        var (entries, _, _) = EventRequests.Read(new UpdateEventCatalogueRequest { Catalogue = merged });
+        return (await store.ReplaceAsync(entries, current.Version, Caller.Service("customerhealth-generate"), ct)).Catalogue;
     }
 
     private NewAccount Read(SyntheticAccount account, EventCatalogue catalogue, DateTime now)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using CustomerHealth.Domain.Renewals;
+using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Renewals;
 using CustomerHealth.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -70,7 +71,7 @@ public static class EvaluateCommand
             return 1;
         }
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var model = await training.TrainAsync(lead, "evaluate", app.Lifetime.ApplicationStopping);
+        var model = await training.TrainAsync(lead, "evaluate", Caller.Service("customerhealth-evaluate"), app.Lifetime.ApplicationStopping);
         var total = started.Elapsed.TotalSeconds;
         Console.Write(Report(model, total));
         if (featuresFile is null && truthFolder is null) return 0;

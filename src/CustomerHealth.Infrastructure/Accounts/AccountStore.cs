@@ -1,5 +1,6 @@
 using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Common;
+using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Onboarding;
 using CustomerHealth.Infrastructure.Persistence;
@@ -74,7 +75,7 @@ public sealed class AccountStore(CustomerHealthDbContext db, TimeProvider clock,
     }
 
     /// <summary>Deletes the account and everything that belongs to it: through the database's cascades, and its usage events and user-days itself.</summary>
-    public async Task<(bool Deleted, int DeletedContracts)> DeleteAccountAsync(string accountId, CancellationToken ct)
+    public async Task<(bool Deleted, int DeletedContracts)> DeleteAccountAsync(string accountId, Caller caller, CancellationToken ct)
     {
         var strategy = db.Database.CreateExecutionStrategy();
         var result = await strategy.ExecuteAsync(async () =>
@@ -87,6 +88,11 @@ public sealed class AccountStore(CustomerHealthDbContext db, TimeProvider clock,
             // see all its rows; elsewhere the cascade has already removed them.
             await db.UsageEvents.Where(e => e.AccountId == accountId).ExecuteDeleteAsync(ct);
             await db.UserDailyActivity.Where(u => u.AccountId == accountId).ExecuteDeleteAsync(ct);
+            if (deleted > 0)
+            {
+                var change = new AuditedChange(AuditAction.AccountDeleted, AuditTargets.Account, accountId, Details: new { DeletedContracts = contracts });
+                await AuditTrail.WriteAsync(db, caller, change, Now, ct);
+            }
             await transaction.CommitAsync(ct);
             return (deleted > 0, deleted > 0 ? contracts : 0);
         });

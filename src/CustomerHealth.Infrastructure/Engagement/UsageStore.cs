@@ -1,5 +1,6 @@
 using CustomerHealth.Domain.Common;
 using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -33,7 +34,7 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
     }
 
     /// <summary>Rebuilds the rollups of [from, to] from the raw events. Days before the retention window keep their rollups.</summary>
-    public async Task<long> RebuildAsync(string? accountId, DateOnly from, DateOnly to, CancellationToken ct)
+    public async Task<long> RebuildAsync(string? accountId, DateOnly from, DateOnly to, Caller caller, CancellationToken ct)
     {
         if (accountId is not null && !await db.Accounts.AnyAsync(a => a.Id == accountId, ct)) throw new NotFoundException("Account", accountId);
         var firstRetained = rules.FirstRetainedDay(Today);
@@ -45,6 +46,9 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var catalogue = await CatalogueForUpdateAsync(ct);
             var rebuilt = await RollupRebuilder.RebuildAsync(writer, db.Database.GetDbConnection(), transaction.GetDbTransaction(), catalogue, accountId, from, to, ct);
+            var change = new AuditedChange(AuditAction.RollupsRebuilt, AuditTargets.Rollups, accountId,
+                Details: new { StartDate = from, EndDate = to, RebuiltAccountDays = rebuilt });
+            await AuditTrail.WriteAsync(db, caller, change, clock.GetUtcNow().UtcDateTime, ct);
             await transaction.CommitAsync(ct);
             return rebuilt;
         });
@@ -55,7 +59,7 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
     /// rollups: their user-day rows and active-day blocks go, and the account-day and key-feature counts drop by what those rows and events held.
     /// Days whose raw events were already purged lose the person's user-day rows; their anonymous account totals stay.
     /// </summary>
-    public async Task<PersonDeletion> DeletePersonAsync(string userId, string? accountId, CancellationToken ct)
+    public async Task<PersonDeletion> DeletePersonAsync(string userId, string? accountId, Caller caller, CancellationToken ct)
     {
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
@@ -106,6 +110,10 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
             }
             await db.AccountDailyUsage.Where(a => a.Users <= 0).ExecuteDeleteAsync(ct);
             await db.AccountFeatureDailyUsage.Where(r => r.Events <= 0).ExecuteDeleteAsync(ct);
+            // The person's id is not kept: the trail says that someone's data was erased, where, by whom and how much.
+            var change = new AuditedChange(AuditAction.PersonDataErased, AuditTargets.Person, accountId,
+                Details: new { DeletedEvents = deletedEvents, DeletedNpsResponses = deletedNps, CorrectedAccountDays = userDays.Count });
+            await AuditTrail.WriteAsync(db, caller, change, clock.GetUtcNow().UtcDateTime, ct);
             await transaction.CommitAsync(ct);
             return new PersonDeletion(deletedEvents, deletedNps, userDays.Count);
         });

@@ -1,4 +1,5 @@
 using CustomerHealth.Domain.Health;
+using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -60,9 +61,14 @@ public sealed class HealthRecomputer(
     /// of the day's end (<see cref="EndOf"/>) with the scorecard version in force then, upserting only that day's snapshots;
     /// current scores and the change feed are left alone. The caller validates the day (not in the future).
     /// </summary>
-    public async Task<DayRecompute> RecomputeDayAsync(DateOnly day, int batchSize, CancellationToken ct)
+    public async Task<DayRecompute> RecomputeDayAsync(DateOnly day, int batchSize, Caller caller, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        // Audited before the first batch is stored (the batches commit one by one), so no snapshot changes unaudited.
+        var change = new AuditedChange(AuditAction.HealthScoresRecomputed, AuditTargets.HealthScores,
+            day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await AuditTrail.WriteAsync(db, caller, change, now.UtcDateTime, ct);
+        db.ChangeTracker.Clear();
         var current = day == DateOnly.FromDateTime(now.UtcDateTime);
         var asOf = current ? now : EndOf(day);
         var scorecard = current ? (await scorecards.GetCurrentAsync(ct)).Scorecard : await scorecards.InForceAtAsync(asOf.UtcDateTime, ct);

@@ -137,27 +137,3 @@ public sealed class HealthOverrideRow
     public HealthOverride ToDomain() =>
         new(Score, Band, Reason, SetBy, new DateTimeOffset(DateTime.SpecifyKind(SetAt, DateTimeKind.Utc)), new DateTimeOffset(DateTime.SpecifyKind(ExpiresAt, DateTimeKind.Utc)));
 }
-
-/// <summary>What an audit entry records.</summary>
-public enum HealthAuditAction
-{
-    Unspecified = 0,
-    OverrideSet = 1,
-    OverrideCleared = 2,
-    ScorecardReplaced = 3,
-}
-
-/// <summary>One audited change (table <c>health_audit</c>, append-only): who did what when, with JSON of before and after.</summary>
-public sealed class HealthAuditRow
-{
-    public long Id { get; init; }
-    /// <summary>The account of an override change; null for a scorecard change.</summary>
-    public string? AccountId { get; init; }
-    public HealthAuditAction Action { get; init; }
-    public required string Actor { get; init; }
-    public DateTime At { get; init; }
-    /// <summary>JSON of the state before (null when there was none).</summary>
-    public string? BeforeJson { get; init; }
-    /// <summary>JSON of the state after (null when there is none).</summary>
-    public string? AfterJson { get; init; }
-}

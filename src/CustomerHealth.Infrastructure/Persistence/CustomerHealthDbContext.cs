@@ -1,6 +1,7 @@
 using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Domain.Onboarding;
+using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Coordination;
 using CustomerHealth.Infrastructure.Engagement;
 using CustomerHealth.Infrastructure.Health;
@@ -34,7 +35,7 @@ public sealed class CustomerHealthDbContext(DbContextOptions<CustomerHealthDbCon
     public DbSet<HealthRecomputeRow> HealthRecomputeQueue => Set<HealthRecomputeRow>();
     public DbSet<HealthChangeRow> HealthChanges => Set<HealthChangeRow>();
     public DbSet<HealthOverrideRow> HealthOverrides => Set<HealthOverrideRow>();
-    public DbSet<HealthAuditRow> HealthAudit => Set<HealthAuditRow>();
+    public DbSet<AuditEventRow> AuditEvents => Set<AuditEventRow>();
     public DbSet<WorkLease> WorkLeases => Set<WorkLease>();
     public DbSet<RenewalModelRow> RenewalModels => Set<RenewalModelRow>();
     public DbSet<RenewalPredictionRow> RenewalPredictions => Set<RenewalPredictionRow>();

@@ -56,6 +56,7 @@ public static class DatabaseRegistration
         services.AddScoped<HealthStore>();
         services.AddScoped<HealthChangeFeed>();
         services.AddScoped<HealthOverrideStore>();
+        services.AddScoped<Audit.AuditStore>();
         services.AddScoped<Metrics.PortfolioInputsReader>();
         services.AddSingleton<Renewals.RenewalModelCache>();
         services.AddScoped<Renewals.RenewalHistoryReader>();

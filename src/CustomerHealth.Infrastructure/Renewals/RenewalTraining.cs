@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Common;
+using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -64,7 +65,7 @@ public sealed class RenewalTraining(
     /// Trains, stores the model as the next version, makes it serve, and swaps it into this process's cache. Throws
     /// <see cref="RuleViolationException"/> (NOT_ENOUGH_OUTCOMES) below the minimum per class.
     /// </summary>
-    public async Task<RenewalModelInfo> TrainAsync(int leadDays, string trigger, CancellationToken ct)
+    public async Task<RenewalModelInfo> TrainAsync(int leadDays, string trigger, Caller caller, CancellationToken ct)
     {
         await Gate.WaitAsync(ct);
         try
@@ -88,7 +89,7 @@ public sealed class RenewalTraining(
             var trained = await Task.Run(() => RenewalTrainer.Train(outcomes, settings), ct);
             trained = trained with { Detail = trained.Detail with { FeatureSeconds = featureSeconds } };
             _ = ServingRenewalModel.Load(0, trained.Kind, trained.ModelBytes, trained.Detail); // the saved bytes must load before they are stored
-            var info = await models.SaveAndServeAsync(trained, trigger, leadDays, counts.Total, clock.GetUtcNow().UtcDateTime, ct);
+            var info = await models.SaveAndServeAsync(trained, new ModelServing(trigger, leadDays, counts.Total, clock.GetUtcNow().UtcDateTime), caller, ct);
             cache.Swap(ServingRenewalModel.Load(info.Version, trained.Kind, trained.ModelBytes, trained.Detail));
             return info;
         }

@@ -4,6 +4,7 @@ using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Infrastructure.Renewals;
 using CustomerHealth.Server.Accounts;
+using CustomerHealth.Server.Audit;
 using CustomerHealth.Server.Demo;
 using CustomerHealth.Server.Engagement;
 using CustomerHealth.Server.Grpc;
@@ -138,10 +139,11 @@ public static class ServiceRegistration
         app.MapGrpcService<HealthGrpcService>().RequireDeclaredScopes();
         app.MapGrpcService<MetricsGrpcService>().RequireDeclaredScopes();
         app.MapGrpcService<RenewalGrpcService>().RequireDeclaredScopes();
+        app.MapGrpcService<AuditGrpcService>().RequireDeclaredScopes();
         app.MapGrpcHealthChecksService().RequireDeclaredScopes();
         app.MapGrpcReflectionService().RequireDeclaredScopes();
         app.MapGet("/", () => Results.Text(
-            "CustomerHealth speaks gRPC (HTTP/2) on this address. Services: customerhealth.v1.AccountService, customerhealth.v1.EngagementService, customerhealth.v1.OnboardingService, customerhealth.v1.HealthService, customerhealth.v1.MetricsService, customerhealth.v1.RenewalService, grpc.health.v1.Health; server reflection is on.\n"))
+            "CustomerHealth speaks gRPC (HTTP/2) on this address. Services: customerhealth.v1.AccountService, customerhealth.v1.EngagementService, customerhealth.v1.OnboardingService, customerhealth.v1.HealthService, customerhealth.v1.MetricsService, customerhealth.v1.RenewalService, customerhealth.v1.AuditService, grpc.health.v1.Health; server reflection is on.\n"))
             .AllowAnonymous();
         RpcAuthorization.VerifyEveryRpcDeclared(app);
         return app;

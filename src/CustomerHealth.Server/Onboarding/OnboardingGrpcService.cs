@@ -1,6 +1,7 @@
 using CustomerHealth.Infrastructure.Onboarding;
 using CustomerHealth.Server.Accounts;
 using CustomerHealth.V1;
+using CustomerHealth.Server.Audit;
 using Grpc.Core;
 
 namespace CustomerHealth.Server.Onboarding;
@@ -19,7 +20,7 @@ public sealed class OnboardingGrpcService(OnboardingStore store) : OnboardingSer
     public override async Task<CreateOnboardingPlanResponse> CreateOnboardingPlan(CreateOnboardingPlanRequest request, ServerCallContext context)
     {
         var (accountId, start) = OnboardingRequests.Read(request);
-        var plan = await store.CreatePlanAsync(accountId, start, request.ReplaceExisting, context.CancellationToken);
+        var plan = await store.CreatePlanAsync(accountId, start, request.ReplaceExisting, context.Caller(), context.CancellationToken);
         return new CreateOnboardingPlanResponse { Plan = plan.ToProto(store.Today) };
     }
 
@@ -27,7 +28,7 @@ public sealed class OnboardingGrpcService(OnboardingStore store) : OnboardingSer
     {
         var c = OnboardingRequests.Read(request);
         var (plan, changed) = await store.CompleteMilestoneAsync(
-            c.AccountId, c.MilestoneKey, c.CompletedBy, c.Note, c.At, context.CancellationToken);
+            c.AccountId, c.MilestoneKey, c.Note, c.At, context.Caller(c.OnBehalfOf), context.CancellationToken);
         return new CompleteMilestoneResponse { Plan = plan.ToProto(store.Today), Changed = changed };
     }
 
@@ -50,8 +51,8 @@ public sealed class OnboardingGrpcService(OnboardingStore store) : OnboardingSer
 
     public override async Task<ReplacePlanTemplateResponse> ReplacePlanTemplate(ReplacePlanTemplateRequest request, ServerCallContext context)
     {
-        var (tier, milestones, updatedBy) = OnboardingRequests.Read(request);
-        var template = await store.ReplaceTemplateAsync(tier, milestones, updatedBy, context.CancellationToken);
+        var (tier, milestones, onBehalfOf) = OnboardingRequests.Read(request);
+        var template = await store.ReplaceTemplateAsync(tier, milestones, context.Caller(onBehalfOf), context.CancellationToken);
         return new ReplacePlanTemplateResponse { Template = template.ToProto() };
     }
 }

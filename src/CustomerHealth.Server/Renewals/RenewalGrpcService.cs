@@ -2,6 +2,7 @@ using System.Globalization;
 using CustomerHealth.Domain.Common;
 using CustomerHealth.Infrastructure.Renewals;
 using CustomerHealth.V1;
+using CustomerHealth.Server.Audit;
 using Grpc.Core;
 
 namespace CustomerHealth.Server.Renewals;
@@ -45,7 +46,7 @@ public sealed class RenewalGrpcService(RenewalStore store, RenewalTraining train
     public override async Task<TrainRenewalModelResponse> TrainRenewalModel(TrainRenewalModelRequest request, ServerCallContext context)
     {
         var lead = RenewalRequests.Read(request, options.LeadDays);
-        var model = await training.TrainAsync(lead, RenewalTraining.AdminTrigger, context.CancellationToken);
+        var model = await training.TrainAsync(lead, RenewalTraining.AdminTrigger, context.Caller(), context.CancellationToken);
         return new TrainRenewalModelResponse { Model = model.ToProto() };
     }
 

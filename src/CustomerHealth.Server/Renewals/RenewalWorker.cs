@@ -1,3 +1,4 @@
+using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Coordination;
 using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Infrastructure.Renewals;
@@ -122,7 +123,7 @@ public sealed class RenewalTrainingWorker(
         await using var scope = scopes.CreateAsyncScope();
         var training = scope.ServiceProvider.GetRequiredService<RenewalTraining>();
         if (!await training.IsTrainingDueAsync(stoppingToken)) return;
-        var model = await training.TrainAsync(options.LeadDays, RenewalTraining.AutoTrigger, stoppingToken);
+        var model = await training.TrainAsync(options.LeadDays, RenewalTraining.AutoTrigger, Caller.Service("renewal-worker"), stoppingToken);
         logger.LogInformation("Trained renewal model {Version} ({Kind}) on {Count} outcomes; holdout AUC {Auc}.",
             model.Version, model.Kind, model.OutcomeCount, model.Detail.Holdout.Auc);
     }

@@ -16,6 +16,7 @@ public static class RpcScopes
     private const string Health = "customerhealth.v1.HealthService/";
     private const string Renewals = "customerhealth.v1.RenewalService/";
     private const string Metrics = "customerhealth.v1.MetricsService/";
+    private const string Audit = "customerhealth.v1.AuditService/";
 
     public static readonly IReadOnlyDictionary<string, string> ByMethod = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -71,6 +72,8 @@ public static class RpcScopes
         [Renewals + "ListRenewalModels"] = Scopes.Read,
 
         [Metrics + "GetPortfolioMetrics"] = Scopes.Read,
+
+        [Audit + "ListAuditEvents"] = Scopes.Admin,
 
         // Kubernetes' gRPC probes present no credential.
         ["grpc.health.v1.Health/Check"] = Public,

@@ -249,7 +249,7 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
         }, cancellationToken: Ct);
 
         Assert.Equal(before + 1, updated.Catalogue.Version);
-        Assert.Equal("ops@example.com", updated.Catalogue.UpdatedBy);
+        Assert.Equal(TestCredentials.Subject, updated.Catalogue.UpdatedBy);
         var day = (await Usage("cat")).Single();
         Assert.Equal(1, day.ActiveUsers);
         Assert.Equal(1L, day.KeyFeatureEvents["export"]);

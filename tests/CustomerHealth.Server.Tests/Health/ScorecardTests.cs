@@ -32,7 +32,7 @@ public abstract class ScorecardTests<TDatabase>(TDatabase database) : HealthScen
         var rejected = await RejectsField("scorecard.tech_touch.weights.engagement",
             () => Health.ReplaceScorecardAsync(new() { Scorecard = bad, UpdatedBy = "ops" }, cancellationToken: Ct).ResponseAsync);
         Assert.Contains(rejected.FieldViolations, v => v.Field == "scorecard.healthy_from");
-        await RejectsField("updated_by", () => Health.ReplaceScorecardAsync(new() { Scorecard = builtIn, UpdatedBy = "" }, cancellationToken: Ct).ResponseAsync);
+        await RejectsField("updated_by", () => Health.ReplaceScorecardAsync(new() { Scorecard = builtIn, UpdatedBy = new string('x', 255) }, cancellationToken: Ct).ResponseAsync);
         Assert.Equal(1, (await Health.GetScorecardAsync(new(), cancellationToken: Ct)).Scorecard.Version);
 
         var engagementOnly = builtIn.Clone();
@@ -40,7 +40,7 @@ public abstract class ScorecardTests<TDatabase>(TDatabase database) : HealthScen
         var replaced = (await Health.ReplaceScorecardAsync(new() { Scorecard = engagementOnly, UpdatedBy = "ops" }, cancellationToken: Ct)).Scorecard;
 
         Assert.Equal(2, replaced.Version);
-        Assert.Equal("ops", replaced.UpdatedBy);
+        Assert.Equal(TestCredentials.Subject, replaced.UpdatedBy); // the authenticated caller, not the request's field
         Assert.NotNull(replaced.UpdateTime);
         Assert.Equal(2, (await Health.GetScorecardAsync(new(), cancellationToken: Ct)).Scorecard.Version);
         var score = await Eventually("card", s => s.ScorecardVersion == 2);

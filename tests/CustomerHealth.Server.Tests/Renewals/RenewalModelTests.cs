@@ -60,6 +60,9 @@ public abstract class RenewalModelTests<TDatabase>(TDatabase database) : Renewal
 
         Assert.Equal(1, trained.Version);
         Assert.True(trained.Serving);
+        var audited = Assert.Single((await new AuditService.AuditServiceClient(Service.Channel)
+            .ListAuditEventsAsync(new() { Action = AuditAction.RenewalModelServed }, cancellationToken: Ct)).Events);
+        Assert.Equal((TestCredentials.Subject, "customerhealth.v1.RenewalService/TrainRenewalModel", "1"), (audited.Caller, audited.Rpc, audited.TargetId));
         Assert.Contains(trained.Kind, new[] { RenewalModelKind.LogisticRegression, RenewalModelKind.GradientBoostedTrees });
         Assert.Equal("admin", trained.Trigger);
         Assert.Equal(90, trained.LeadDays);
