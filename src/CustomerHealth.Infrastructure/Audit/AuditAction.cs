@@ -33,6 +33,14 @@ public static class AuditTargets
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        Account, Person, EventCatalogue, Rollups, PlanTemplate, OnboardingPlan, Scorecard, HealthScores, RenewalModel,
+        Account,
+        Person,
+        EventCatalogue,
+        Rollups,
+        PlanTemplate,
+        OnboardingPlan,
+        Scorecard,
+        HealthScores,
+        RenewalModel,
     };
 }

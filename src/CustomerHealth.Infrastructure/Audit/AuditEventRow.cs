@@ -9,6 +9,7 @@ public sealed class AuditEventRow
     public long Id { get; init; }
     public DateTime At { get; init; }
     public AuditAction Action { get; init; }
+
     /// <summary>The gRPC method; null for the service's own work.</summary>
     public string? Rpc { get; init; }
     public required string Caller { get; init; }

@@ -15,7 +15,8 @@ public enum CallerKind
 
 /// <summary>
 /// Who makes a change: the authenticated identity (a token's subject, a certificate's subject), how it was proven, the
-/// person a service says it acts for, and the RPC. Audited writes take one, so the identity a store records is always the
+/// person a service says it acts for, and the RPC. Audited writes take one, so the identity a store records is always
+/// the
 /// one authentication established, never a name the request supplied.
 /// </summary>
 public sealed record Caller
@@ -36,7 +37,9 @@ public sealed record Caller
     public string Identity { get; }
     public CallerKind Kind { get; }
     public string? OnBehalfOf { get; }
-    /// <summary>The gRPC method (<c>customerhealth.v1.HealthService/ReplaceScorecard</c>); null for the service's own work.</summary>
+
+    /// <summary>The gRPC method (<c>customerhealth.v1.HealthService/ReplaceScorecard</c>); null for the service's own
+    /// work.</summary>
     public string? Rpc { get; }
 
     /// <summary>The service itself, for work a background worker does on its own (named after the worker).</summary>

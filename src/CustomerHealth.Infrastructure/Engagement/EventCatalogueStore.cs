@@ -7,7 +7,8 @@ using Microsoft.EntityFrameworkCore.Storage;
 
 namespace CustomerHealth.Infrastructure.Engagement;
 
-/// <summary>Reads and replaces the event catalogue; a replacement rebuilds the retained days' rollups in the same transaction.</summary>
+/// <summary>Reads and replaces the event catalogue; a replacement rebuilds the retained days' rollups in the same
+/// transaction.</summary>
 public sealed class EventCatalogueStore(CustomerHealthDbContext db, RollupWriter writer, EventRules rules, TimeProvider clock)
 {
     public async Task<EventCatalogue> GetAsync(CancellationToken ct)

@@ -33,7 +33,8 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
             features[d.Day].ToDictionary(f => f.Feature, f => f.Events, StringComparer.Ordinal))).ToArray();
     }
 
-    /// <summary>Rebuilds the rollups of [from, to] from the raw events. Days before the retention window keep their rollups.</summary>
+    /// <summary>Rebuilds the rollups of [from, to] from the raw events. Days before the retention window keep their
+    /// rollups.</summary>
     public async Task<long> RebuildAsync(string? accountId, DateOnly from, DateOnly to, Caller caller, CancellationToken ct)
     {
         if (accountId is not null && !await db.Accounts.AnyAsync(a => a.Id == accountId, ct)) throw new NotFoundException("Account", accountId);
@@ -56,7 +57,8 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
 
     /// <summary>
     /// Deletes a person's events and NPS answers (in one account or all) and takes their contribution out of the
-    /// rollups: their user-day rows and active-day blocks go, and the account-day and key-feature counts drop by what those rows and events held.
+    /// rollups: their user-day rows and active-day blocks go, and the account-day and key-feature counts drop by what
+    /// those rows and events held.
     /// Days whose raw events were already purged lose the person's user-day rows; their anonymous account totals stay.
     /// </summary>
     public async Task<PersonDeletion> DeletePersonAsync(string userId, string? accountId, Caller caller, CancellationToken ct)
@@ -69,8 +71,10 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
             var catalogue = await CatalogueForUpdateAsync(ct);
             var userDays = await db.UserDailyActivity.Where(u => u.UserId == userId && (accountId == null || u.AccountId == accountId)).ToListAsync(ct);
 
-            // The person's raw events are reached through their user-day rows: every stored event has one (ingestion writes
-            // both in one transaction, a rebuild derives the rows from the events), and (account_id, day, user_id) is an
+            // The person's raw events are reached through their user-day rows: every stored event has one (ingestion
+            // writes
+            // both in one transaction, a rebuild derives the rows from the events), and (account_id, day, user_id) is
+            // an
             // index of usage_events, so only their events are read. Days already purged have rows but no events left.
             long deletedEvents = 0;
             var featureUse = new List<(string AccountId, DateOnly Day, string EventName, long Events)>();
@@ -119,7 +123,8 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
         });
     }
 
-    /// <summary>Deletes raw events of the days before the retention window, one day per statement; returns how many.</summary>
+    /// <summary>Deletes raw events of the days before the retention window, one day per statement; returns how
+    /// many.</summary>
     public async Task<long> PurgeExpiredEventsAsync(CancellationToken ct)
     {
         var cutoff = rules.FirstRetainedDay(Today);
@@ -131,7 +136,8 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
         return purged;
     }
 
-    /// <summary>Reads the catalogue with the same share lock ingestion takes, so a catalogue change cannot interleave.</summary>
+    /// <summary>Reads the catalogue with the same share lock ingestion takes, so a catalogue change cannot
+    /// interleave.</summary>
     private Task<EventCatalogue> CatalogueForUpdateAsync(CancellationToken ct) =>
         writer.ReadCatalogueAsync(db.Database.GetDbConnection(), db.Database.CurrentTransaction!.GetDbTransaction(), ct);
 }

@@ -10,7 +10,8 @@ namespace CustomerHealth.Infrastructure.Health;
 public sealed class HealthOverrideStore(CustomerHealthDbContext db, ScorecardStore scorecards, TimeProvider clock, HealthReadCache readCache)
 {
     /// <summary>
-    /// Sets (or replaces) an account's override, audited in the same transaction. Throws <see cref="ValidationException"/>
+    /// Sets (or replaces) an account's override, audited in the same transaction. Throws <see
+    /// cref="ValidationException"/>
     /// for bad input and <see cref="NotFoundException"/> for an unknown account.
     /// </summary>
     public async Task<HealthOverride> SetAsync(

@@ -27,7 +27,8 @@ public sealed class ScorecardStore(CustomerHealthDbContext db, TimeProvider cloc
             : new ScorecardVersion(HealthJson.ReadScorecard(row.PayloadJson, row.Version), row.UpdatedBy, row.UpdatedAt);
     }
 
-    /// <summary>The version in force at <paramref name="at"/> (UTC): the newest one stored by then, else the built-in default.</summary>
+    /// <summary>The version in force at <paramref name="at"/> (UTC): the newest one stored by then, else the built-in
+    /// default.</summary>
     public async Task<Scorecard> InForceAtAsync(DateTime at, CancellationToken ct)
     {
         var row = await db.Scorecards.AsNoTracking().Where(s => s.UpdatedAt <= at).OrderByDescending(s => s.Version).FirstOrDefaultAsync(ct);
@@ -36,7 +37,8 @@ public sealed class ScorecardStore(CustomerHealthDbContext db, TimeProvider cloc
 
     /// <summary>
     /// Stores <paramref name="proposed"/> as the next version (its own version number is ignored) and, in the same
-    /// transaction, audits the change (both versions in full) and marks every account for recompute. Throws <see cref="ValidationException"/> with every broken rule.
+    /// transaction, audits the change (both versions in full) and marks every account for recompute. Throws <see
+    /// cref="ValidationException"/> with every broken rule.
     /// </summary>
     public async Task<ScorecardVersion> ReplaceAsync(Scorecard proposed, Caller caller, CancellationToken ct)
     {

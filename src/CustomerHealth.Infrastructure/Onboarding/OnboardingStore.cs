@@ -1,8 +1,8 @@
 using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Common;
 using CustomerHealth.Domain.Onboarding;
-using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Accounts;
+using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Engagement;
 using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -66,7 +66,8 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
     }
 
     /// <summary>
-    /// Creates a plan on demand (or replaces one, audited, in one transaction), completing at once what the account's data
+    /// Creates a plan on demand (or replaces one, audited, in one transaction), completing at once what the account's
+    /// data
     /// already meets.
     /// </summary>
     public async Task<OnboardingPlan> CreatePlanAsync(string accountId, DateOnly start, bool replaceExisting, Caller caller, CancellationToken ct)
@@ -99,7 +100,8 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
     }
 
     /// <summary>
-    /// Adds the account's first plan to the unit of work when it has none, counting from <paramref name="start"/> (its first
+    /// Adds the account's first plan to the unit of work when it has none, counting from <paramref name="start"/> (its
+    /// first
     /// contract's start). The caller saves. Returns true when a plan was added.
     /// </summary>
     public async Task<bool> AddInitialPlanIfMissingAsync(Account account, DateOnly start, CancellationToken ct)
@@ -152,11 +154,15 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
     }
 
     /// <summary>
-    /// Evaluates the automatic milestones of up to <paramref name="maxAccounts"/> accounts that ingestion queued, oldest
-    /// first; returns how many accounts were evaluated. Each account's mark is removed first, in the transaction that reads
-    /// the evidence and saves the plan: a batch committed before the removal is in the evidence read after it, and a batch
+    /// Evaluates the automatic milestones of up to <paramref name="maxAccounts"/> accounts that ingestion queued,
+    /// oldest
+    /// first; returns how many accounts were evaluated. Each account's mark is removed first, in the transaction that
+    /// reads
+    /// the evidence and saves the plan: a batch committed before the removal is in the evidence read after it, and a
+    /// batch
     /// committing after it marks the account again (its insert waits for this transaction), so no batch is left
-    /// unevaluated, whatever the times on the marks (equal ones included, as under a stopped clock). A failure rolls the
+    /// unevaluated, whatever the times on the marks (equal ones included, as under a stopped clock). A failure rolls
+    /// the
     /// removal back with the rest.
     /// </summary>
     public async Task<int> EvaluateQueuedAsync(int maxAccounts, CancellationToken ct)

@@ -46,7 +46,8 @@ public sealed class CustomerHealthDbContext(DbContextOptions<CustomerHealthDbCon
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CustomerHealthDbContext).Assembly);
         if (Database.IsNpgsql())
         {
-            // PostgreSQL checks a foreign key with a query per inserted row: a quarter of the time of inserting an event,
+            // PostgreSQL checks a foreign key with a query per inserted row: a quarter of the time of inserting an
+            // event,
             // and nearly every event inserts a user-day row too
             // (docs/adr/0020-postgresql-events-without-account-foreign-keys.md). These two tables are written only by
             // ingestion, which locks the accounts it writes for (FOR KEY SHARE), by the rebuild, which does too, and by

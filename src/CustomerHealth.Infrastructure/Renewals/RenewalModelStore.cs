@@ -11,7 +11,8 @@ public sealed record RenewalModelInfo(int Version, RenewalModelKind Kind, bool S
 /// <summary>How a newly trained model comes to serve: what triggered it, its lead, how many outcomes, when.</summary>
 public sealed record ModelServing(string Trigger, int LeadDays, int OutcomeCount, DateTime TrainedAt);
 
-/// <summary>The trained models (<c>renewal_models</c>): listing them, and storing a new one as the serving model.</summary>
+/// <summary>The trained models (<c>renewal_models</c>): listing them, and storing a new one as the serving
+/// model.</summary>
 public sealed class RenewalModelStore(CustomerHealthDbContext db)
 {
     public async Task<RenewalModelInfo?> GetServingAsync(CancellationToken ct) =>
@@ -41,10 +42,12 @@ public sealed class RenewalModelStore(CustomerHealthDbContext db)
         await db.RenewalModels.Where(m => m.Serving).Select(m => (int?)m.Version).SingleOrDefaultAsync(ct) ?? 0;
 
     /// <summary>
-    /// Stores <paramref name="model"/> as the next version and makes it the serving one, in one transaction: readers of the
+    /// Stores <paramref name="model"/> as the next version and makes it the serving one, in one transaction: readers of
+    /// the
     /// table see the old serving model or the new one, never none or both.
     /// </summary>
-    public async Task<RenewalModelInfo> SaveAndServeAsync(TrainedRenewalModel model, ModelServing serving, Caller caller, CancellationToken ct)
+    public async Task<RenewalModelInfo> SaveAndServeAsync(
+        TrainedRenewalModel model, ModelServing serving, Caller caller, CancellationToken ct)
     {
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
@@ -52,7 +55,8 @@ public sealed class RenewalModelStore(CustomerHealthDbContext db)
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var version = (await db.RenewalModels.MaxAsync(m => (int?)m.Version, ct) ?? 0) + 1;
-            var previous = await db.RenewalModels.Where(m => m.Serving).Select(m => (int?)m.Version).SingleOrDefaultAsync(ct);
+            var previous = await db.RenewalModels.Where(m => m.Serving)
+                .Select(m => (int?)m.Version).SingleOrDefaultAsync(ct);
             await db.RenewalModels.Where(m => m.Serving).ExecuteUpdateAsync(s => s.SetProperty(m => m.Serving, false), ct);
             var row = new RenewalModelRow
             {
@@ -67,13 +71,18 @@ public sealed class RenewalModelStore(CustomerHealthDbContext db)
                 DetailJson = model.Detail.Serialize(),
             };
             db.RenewalModels.Add(row);
-            var details = new { PreviousVersion = previous, Kind = model.Kind.ToString(), serving.Trigger, serving.LeadDays, serving.OutcomeCount };
+            var details = new
+            {
+                PreviousVersion = previous, Kind = model.Kind.ToString(), serving.Trigger, serving.LeadDays, serving.OutcomeCount,
+            };
             var change = new AuditedChange(AuditAction.RenewalModelServed, AuditTargets.RenewalModel,
-                version.ToString(System.Globalization.CultureInfo.InvariantCulture), AfterJson: row.DetailJson, Details: details);
+                version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                AfterJson: row.DetailJson, Details: details);
             AuditTrail.Add(db, caller, change, serving.TrainedAt);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
-            return new RenewalModelInfo(version, row.Kind, true, serving.TrainedAt, serving.Trigger, serving.LeadDays, serving.OutcomeCount, model.Detail);
+            return new RenewalModelInfo(
+                version, row.Kind, true, serving.TrainedAt, serving.Trigger, serving.LeadDays, serving.OutcomeCount, model.Detail);
         });
     }
 

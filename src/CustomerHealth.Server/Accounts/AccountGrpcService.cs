@@ -1,7 +1,7 @@
 using CustomerHealth.Infrastructure.Accounts;
+using CustomerHealth.Server.Audit;
 using CustomerHealth.Server.Grpc;
 using CustomerHealth.V1;
-using CustomerHealth.Server.Audit;
 using Grpc.Core;
 
 namespace CustomerHealth.Server.Accounts;
@@ -36,7 +36,8 @@ public sealed class AccountGrpcService(AccountStore store) : AccountService.Acco
     public override async Task<DeleteAccountResponse> DeleteAccount(DeleteAccountRequest request, ServerCallContext context)
     {
         var accountId = AccountRequests.ReadAccountId(request.AccountId);
-        var (deleted, contracts) = await store.DeleteAccountAsync(accountId, context.Caller(), context.CancellationToken);
+        var (deleted, contracts) =
+            await store.DeleteAccountAsync(accountId, context.Caller(), context.CancellationToken);
         if (!deleted && !request.AllowMissing) throw new Domain.Common.NotFoundException("Account", accountId);
         return new DeleteAccountResponse { Deleted = deleted, DeletedContracts = contracts };
     }

@@ -36,7 +36,9 @@ public static class CallerIdentity
         var identity = user.Identity;
         var name = identity?.Name;
         if (identity is not { IsAuthenticated: true } || string.IsNullOrWhiteSpace(name))
-            throw new InvalidOperationException("An audited call must be authenticated; RpcScopes declares a scope for every audited RPC.");
+            throw new InvalidOperationException(
+                "An audited call must be authenticated; RpcScopes declares a scope for every audited RPC."
+            );
         var kind = identity.AuthenticationType switch
         {
             CertificateAuthenticationDefaults.AuthenticationScheme => CallerKind.Certificate,

@@ -1,7 +1,7 @@
 using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Infrastructure.Engagement;
-using CustomerHealth.V1;
 using CustomerHealth.Server.Audit;
+using CustomerHealth.V1;
 using Grpc.Core;
 
 namespace CustomerHealth.Server.Engagement;

@@ -49,7 +49,8 @@ public static class EventRequests
     private const long MinTimestampSeconds = -62_135_596_800;
     private const long MaxTimestampSeconds = 253_402_300_799;
 
-    /// <summary>A timestamp as UTC; null when absent, <see cref="EventRules.InvalidTime"/> when out of protobuf's range.</summary>
+    /// <summary>A timestamp as UTC; null when absent, <see cref="EventRules.InvalidTime"/> when out of protobuf's
+    /// range.</summary>
     public static DateTime? ReadTime(Timestamp? time)
     {
         if (time is null) return null;

@@ -3,9 +3,9 @@ using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Server.Accounts;
+using CustomerHealth.Server.Audit;
 using CustomerHealth.Server.Grpc;
 using CustomerHealth.V1;
-using CustomerHealth.Server.Audit;
 using Grpc.Core;
 
 namespace CustomerHealth.Server.Health;
@@ -34,7 +34,8 @@ public sealed class HealthGrpcService(
         var accountId = AccountRequests.ReadAccountId(request.AccountId);
         if (!readCache.TryGet(accountId, clock.GetUtcNow(), out V1.HealthScore message))
         {
-            // The ticket comes before the read, so an invalidation committed meanwhile keeps this answer out of the cache.
+            // The ticket comes before the read, so an invalidation committed meanwhile keeps this answer out of the
+            // cache.
             var ticket = readCache.Take(accountId);
             var score = await Store.GetAsync(accountId, context.CancellationToken);
             message = score.ToProto();
@@ -133,7 +134,8 @@ public sealed class HealthGrpcService(
         var (accountId, pageSize, before, fingerprint) = HealthRequests.Read(request);
         var filter = accountId is null
             ? new AuditFilter(Actions: HealthMapping.AuditActions)
-            : new AuditFilter(TargetType: AuditTargets.Account, TargetId: accountId, Actions: HealthMapping.AuditActions);
+            : new AuditFilter(
+                TargetType: AuditTargets.Account, TargetId: accountId, Actions: HealthMapping.AuditActions);
         var page = await stores.Audit.ListAsync(filter, pageSize, before, context.CancellationToken);
         var response = new ListHealthAuditResponse();
         response.Entries.AddRange(page.Items.Select(e => e.ToHealthAuditEntry()));
@@ -144,7 +146,8 @@ public sealed class HealthGrpcService(
     public override async Task<RecomputeHealthScoresResponse> RecomputeHealthScores(RecomputeHealthScoresRequest request, ServerCallContext context)
     {
         var day = HealthRequests.Read(request, Store.Today, rules.RetentionDays);
-        var done = await Recomputer.RecomputeDayAsync(day, options.BatchSize, context.Caller(), context.CancellationToken);
+        var done = await Recomputer.RecomputeDayAsync(
+            day, options.BatchSize, context.Caller(), context.CancellationToken);
         return new RecomputeHealthScoresResponse
         {
             AccountCount = done.Accounts,

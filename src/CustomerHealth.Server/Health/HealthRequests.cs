@@ -9,7 +9,8 @@ using V1 = CustomerHealth.V1;
 
 namespace CustomerHealth.Server.Health;
 
-/// <summary>A <c>SetHealthOverride</c> request read; the override's own rules are the domain's (<see cref="HealthOverride.Create"/>).</summary>
+/// <summary>A <c>SetHealthOverride</c> request read; the override's own rules are the domain's (<see
+/// cref="HealthOverride.Create"/>).</summary>
 public sealed record HealthOverrideRequest(
     string AccountId, double? Score, HealthBand? Band, string Reason, string? OnBehalfOf, DateTimeOffset? ExpiresAt);
 
@@ -42,7 +43,8 @@ public static class HealthRequests
         return ids;
     }
 
-    /// <param name="today">The renewal filter counts from today, so a token is only good on the day it was issued.</param>
+    /// <param name="today">The renewal filter counts from today, so a token is only good on the day it was
+    /// issued.</param>
     public static (HealthScoreFilter Filter, HealthScoreOrder Order, int PageSize, HealthScoreCursor? After, string Fingerprint) Read(
         V1.ListHealthScoresRequest request, DateOnly today)
     {
@@ -181,7 +183,8 @@ public static class HealthRequests
         return (request.LeadDays == 0 ? HealthBacktester.DefaultLeadDays : request.LeadDays, from, to);
     }
 
-    /// <summary>The cursor and filters of ListHealthChanges and WatchHealthChanges, broken rules added to <paramref name="v"/>.</summary>
+    /// <summary>The cursor and filters of ListHealthChanges and WatchHealthChanges, broken rules added to <paramref
+    /// name="v"/>.</summary>
     private static HealthChangeFilter ReadChangeFilter(Violations v, long afterSequence, V1.HealthBand band, V1.CsTier tier, string owner)
     {
         if (afterSequence < 0) v.Add("after_sequence", "must be 0 or more");
@@ -194,7 +197,8 @@ public static class HealthRequests
             OptionalText(owner));
     }
 
-    /// <summary>An instant from a timestamp field; null (not reported) when absent, reported when out of range.</summary>
+    /// <summary>An instant from a timestamp field; null (not reported) when absent, reported when out of
+    /// range.</summary>
     private static DateTimeOffset? ReadInstant(Violations v, string field, Google.Protobuf.WellKnownTypes.Timestamp? timestamp)
     {
         if (timestamp is null) return null;

@@ -1,7 +1,7 @@
 using CustomerHealth.Infrastructure.Onboarding;
 using CustomerHealth.Server.Accounts;
-using CustomerHealth.V1;
 using CustomerHealth.Server.Audit;
+using CustomerHealth.V1;
 using Grpc.Core;
 
 namespace CustomerHealth.Server.Onboarding;
@@ -20,7 +20,8 @@ public sealed class OnboardingGrpcService(OnboardingStore store) : OnboardingSer
     public override async Task<CreateOnboardingPlanResponse> CreateOnboardingPlan(CreateOnboardingPlanRequest request, ServerCallContext context)
     {
         var (accountId, start) = OnboardingRequests.Read(request);
-        var plan = await store.CreatePlanAsync(accountId, start, request.ReplaceExisting, context.Caller(), context.CancellationToken);
+        var plan = await store.CreatePlanAsync(
+            accountId, start, request.ReplaceExisting, context.Caller(), context.CancellationToken);
         return new CreateOnboardingPlanResponse { Plan = plan.ToProto(store.Today) };
     }
 
@@ -52,7 +53,8 @@ public sealed class OnboardingGrpcService(OnboardingStore store) : OnboardingSer
     public override async Task<ReplacePlanTemplateResponse> ReplacePlanTemplate(ReplacePlanTemplateRequest request, ServerCallContext context)
     {
         var (tier, milestones, onBehalfOf) = OnboardingRequests.Read(request);
-        var template = await store.ReplaceTemplateAsync(tier, milestones, context.Caller(onBehalfOf), context.CancellationToken);
+        var template = await store.ReplaceTemplateAsync(
+            tier, milestones, context.Caller(onBehalfOf), context.CancellationToken);
         return new ReplacePlanTemplateResponse { Template = template.ToProto() };
     }
 }

@@ -4,8 +4,8 @@ using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Domain.Onboarding;
 using CustomerHealth.Infrastructure.Onboarding;
 using CustomerHealth.Server.Accounts;
-using CustomerHealth.Server.Engagement;
 using CustomerHealth.Server.Audit;
+using CustomerHealth.Server.Engagement;
 using CustomerHealth.Server.Grpc;
 using V1 = CustomerHealth.V1;
 
@@ -16,7 +16,8 @@ public sealed record MilestoneCompletion(string AccountId, string MilestoneKey, 
 
 /// <summary>
 /// Reads each onboarding request into store input, checking every field rule first and reporting all violations at once
-/// (INVALID_ARGUMENT with field paths as the caller names them), so a bad request writes nothing. A template's milestones
+/// (INVALID_ARGUMENT with field paths as the caller names them), so a bad request writes nothing. A template's
+/// milestones
 /// are checked by the domain (<see cref="PlanTemplate"/>); here only what the proto alone can tell.
 /// </summary>
 public static class OnboardingRequests

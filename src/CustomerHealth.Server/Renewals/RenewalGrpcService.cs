@@ -1,13 +1,14 @@
 using System.Globalization;
 using CustomerHealth.Domain.Common;
 using CustomerHealth.Infrastructure.Renewals;
-using CustomerHealth.V1;
 using CustomerHealth.Server.Audit;
+using CustomerHealth.V1;
 using Grpc.Core;
 
 namespace CustomerHealth.Server.Renewals;
 
-/// <summary>customerhealth.v1.RenewalService: read the request, call the store or the training, map the result.</summary>
+/// <summary>customerhealth.v1.RenewalService: read the request, call the store or the training, map the
+/// result.</summary>
 public sealed class RenewalGrpcService(RenewalStore store, RenewalTraining training, RenewalModelStore models, RenewalOptions options)
     : RenewalService.RenewalServiceBase
 {

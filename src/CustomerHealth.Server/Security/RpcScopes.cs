@@ -84,7 +84,8 @@ public static class RpcScopes
         ["grpc.reflection.v1.ServerReflection/ServerReflectionInfo"] = Scopes.Read,
     };
 
-    /// <summary>The declared scope of a method path such as <c>/customerhealth.v1.AccountService/GetAccount</c>.</summary>
+    /// <summary>The declared scope of a method path such as
+    /// <c>/customerhealth.v1.AccountService/GetAccount</c>.</summary>
     public static bool TryGet(string methodPath, out string scope) =>
         ByMethod.TryGetValue(methodPath.TrimStart('/'), out scope!);
 }

@@ -9,7 +9,8 @@ public sealed class ScorecardOnPostgreSql(PostgreSqlTestDatabase database) : Sco
 
 public sealed class ScorecardOnSqlServer(SqlServerTestDatabase database) : ScorecardTests<SqlServerTestDatabase>(database);
 
-/// <summary>Scorecard changes, on a database of their own so that the other health tests see the built-in scorecard.</summary>
+/// <summary>Scorecard changes, on a database of their own so that the other health tests see the built-in
+/// scorecard.</summary>
 public abstract class ScorecardTests<TDatabase>(TDatabase database) : HealthScenario<TDatabase>(database)
     where TDatabase : TestDatabase
 {

@@ -25,7 +25,14 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         builder.Property(e => e.AfterJson).HasColumnName("after_json");
         builder.Property(e => e.DetailsJson).HasColumnName("details_json");
         builder.HasIndex(e => new { e.Caller, e.Id }).HasDatabaseName("ix_audit_events_caller");
-        builder.HasIndex(e => new { e.TargetType, e.TargetId, e.Id }).HasDatabaseName("ix_audit_events_target");
+        builder
+            .HasIndex(e => new
+            {
+                e.TargetType,
+                e.TargetId,
+                e.Id,
+            })
+            .HasDatabaseName("ix_audit_events_target");
         builder.HasIndex(e => e.At).HasDatabaseName("ix_audit_events_at");
     }
 }
