@@ -36,6 +36,7 @@ public static class CustomerHealthClientExtensions
         Add<HealthService.HealthServiceClient>(services, address, options);
         Add<RenewalService.RenewalServiceClient>(services, address, options);
         Add<MetricsService.MetricsServiceClient>(services, address, options);
+        Add<AuditService.AuditServiceClient>(services, address, options);
         return services;
     }
 

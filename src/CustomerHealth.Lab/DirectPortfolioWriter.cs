@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.BulkLoad;
 using CustomerHealth.Infrastructure.Engagement;
 using CustomerHealth.Server.Accounts;
@@ -17,16 +18,20 @@ namespace CustomerHealth.Lab;
 public sealed record DirectLoadReport(int Accounts, long Events, long RollupRows, TimeSpan Elapsed);
 
 /// <summary>
-/// <c>generate --write direct</c>: the synthetic portfolio's requests are read by the API's own request readers (the same
-/// validation) and written in chunks of accounts by <see cref="BulkAccountLoader"/>, without HTTP and without storing raw
-/// events (their rollups are). Generation runs ahead of the writes, a chunk per writer at most, so memory stays bounded.
+/// <c>generate --write direct</c>: the synthetic portfolio's requests are read by the API's own request readers (the
+/// same
+/// validation) and written in chunks of accounts by <see cref="BulkAccountLoader"/>, without HTTP and without storing
+/// raw
+/// events (their rollups are). Generation runs ahead of the writes, a chunk per writer at most, so memory stays
+/// bounded.
 /// </summary>
 public sealed class DirectPortfolioWriter(IServiceScopeFactory scopes, EventRules rules, TimeProvider clock, ILogger logger)
 {
     public int ChunkSize { get; init; } = 250;
 
     /// <summary>
-    /// Chunks written at once, each in its own transaction on its own connection. On a server database the bulk inserts'
+    /// Chunks written at once, each in its own transaction on its own connection. On a server database the bulk
+    /// inserts'
     /// work is in the database's own processes, so two writers keep both cores busy; SQLite has one writer anyway.
     /// </summary>
     public int Writers { get; init; } = 1;
@@ -83,8 +88,8 @@ public sealed class DirectPortfolioWriter(IServiceScopeFactory scopes, EventRule
         var store = scope.ServiceProvider.GetRequiredService<EventCatalogueStore>();
         var current = await store.GetAsync(ct);
         if (SyntheticCatalogue.MergeInto(current.ToProto()) is not { } merged) return current;
-        var (entries, by, _) = EventRequests.Read(new UpdateEventCatalogueRequest { Catalogue = merged, UpdatedBy = "synthetic-portfolio" });
-        return (await store.ReplaceAsync(entries, by, current.Version, ct)).Catalogue;
+        var (entries, _, _) = EventRequests.Read(new UpdateEventCatalogueRequest { Catalogue = merged });
+        return (await store.ReplaceAsync(entries, current.Version, Caller.Service("customerhealth-generate"), ct)).Catalogue;
     }
 
     private NewAccount Read(SyntheticAccount account, EventCatalogue catalogue, DateTime now)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using CustomerHealth.Domain.Renewals;
+using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Renewals;
 using CustomerHealth.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -11,7 +12,8 @@ namespace CustomerHealth.Lab;
 
 /// <summary>
 /// <c>renewals-evaluate</c>: trains a renewal model on the recorded outcomes of the configured database (as
-/// TrainRenewalModel does, and it becomes the serving model), then prints its quality on the time-ordered holdout beside
+/// TrainRenewalModel does, and it becomes the serving model), then prints its quality on the time-ordered holdout
+/// beside
 /// the score-only prior's, the calibration tables, the time spent building features and fitting, and the peak memory.
 /// Load a synthetic portfolio first with <c>generate --write direct</c>.
 /// </summary>
@@ -70,7 +72,7 @@ public static class EvaluateCommand
             return 1;
         }
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var model = await training.TrainAsync(lead, "evaluate", app.Lifetime.ApplicationStopping);
+        var model = await training.TrainAsync(lead, "evaluate", Caller.Service("customerhealth-evaluate"), app.Lifetime.ApplicationStopping);
         var total = started.Elapsed.TotalSeconds;
         Console.Write(Report(model, total));
         if (featuresFile is null && truthFolder is null) return 0;
@@ -96,7 +98,8 @@ public static class EvaluateCommand
         return 0;
     }
 
-    /// <summary>The generator's renewal probability of each contract (renewals.csv of <c>generate --truth</c>).</summary>
+    /// <summary>The generator's renewal probability of each contract (renewals.csv of <c>generate
+    /// --truth</c>).</summary>
     private static Dictionary<string, double> ReadTruth(string file)
     {
         var lines = File.ReadLines(file).ToArray();
@@ -108,8 +111,10 @@ public static class EvaluateCommand
     }
 
     /// <summary>
-    /// The holdout graded against the generator's probabilities: how those probabilities themselves fare on the same outcomes
-    /// (the best any model could do, and how far pure chance moves a decile's observed rate), and per decile of the model's
+    /// The holdout graded against the generator's probabilities: how those probabilities themselves fare on the same
+    /// outcomes
+    /// (the best any model could do, and how far pure chance moves a decile's observed rate), and per decile of the
+    /// model's
     /// predictions the mean of the generator's probability beside the mean prediction and the observed rate.
     /// </summary>
     private static string TruthReport(IReadOnlyList<(double Predicted, double True, bool Renewed)> holdout)

@@ -1,5 +1,6 @@
 using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Common;
+using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Onboarding;
 using CustomerHealth.Infrastructure.Persistence;
@@ -16,7 +17,8 @@ public sealed record Page<T>(IReadOnlyList<T> Items, bool HasMore, int? TotalSiz
 /// <summary>Where the previous page of an account's contracts ended.</summary>
 public sealed record ContractCursor(DateOnly StartDate, string ContractId);
 
-/// <summary>Reads and writes accounts and contracts. Every write is one transaction; a rejected request writes nothing.</summary>
+/// <summary>Reads and writes accounts and contracts. Every write is one transaction; a rejected request writes
+/// nothing.</summary>
 public sealed class AccountStore(CustomerHealthDbContext db, TimeProvider clock, TierThresholds thresholds, OnboardingStore onboarding, HealthReadCache healthReads)
 {
     private const int MaxAttempts = 3;
@@ -73,8 +75,9 @@ public sealed class AccountStore(CustomerHealthDbContext db, TimeProvider clock,
         return new Page<Account>(rows.Take(pageSize).ToArray(), rows.Count > pageSize, total);
     }
 
-    /// <summary>Deletes the account and everything that belongs to it: through the database's cascades, and its usage events and user-days itself.</summary>
-    public async Task<(bool Deleted, int DeletedContracts)> DeleteAccountAsync(string accountId, CancellationToken ct)
+    /// <summary>Deletes the account and everything that belongs to it: through the database's cascades, and its usage
+    /// events and user-days itself.</summary>
+    public async Task<(bool Deleted, int DeletedContracts)> DeleteAccountAsync(string accountId, Caller caller, CancellationToken ct)
     {
         var strategy = db.Database.CreateExecutionStrategy();
         var result = await strategy.ExecuteAsync(async () =>
@@ -82,11 +85,17 @@ public sealed class AccountStore(CustomerHealthDbContext db, TimeProvider clock,
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var contracts = await db.Contracts.CountAsync(c => c.AccountId == accountId, ct);
             var deleted = await db.Accounts.Where(a => a.Id == accountId).ExecuteDeleteAsync(ct);
-            // Usage events and user-days have no foreign key on PostgreSQL (CustomerHealthDbContext). Deleting the account
+            // Usage events and user-days have no foreign key on PostgreSQL (CustomerHealthDbContext). Deleting the
+            // account
             // row first waits for any ingestion or rebuild holding it (FOR KEY SHARE) and keeps new ones out, so these
             // see all its rows; elsewhere the cascade has already removed them.
             await db.UsageEvents.Where(e => e.AccountId == accountId).ExecuteDeleteAsync(ct);
             await db.UserDailyActivity.Where(u => u.AccountId == accountId).ExecuteDeleteAsync(ct);
+            if (deleted > 0)
+            {
+                var change = new AuditedChange(AuditAction.AccountDeleted, AuditTargets.Account, accountId, Details: new { DeletedContracts = contracts });
+                await AuditTrail.WriteAsync(db, caller, change, Now, ct);
+            }
             await transaction.CommitAsync(ct);
             return (deleted > 0, deleted > 0 ? contracts : 0);
         });

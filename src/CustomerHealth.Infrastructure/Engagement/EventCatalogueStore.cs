@@ -1,12 +1,14 @@
 using CustomerHealth.Domain.Common;
 using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace CustomerHealth.Infrastructure.Engagement;
 
-/// <summary>Reads and replaces the event catalogue; a replacement rebuilds the retained days' rollups in the same transaction.</summary>
+/// <summary>Reads and replaces the event catalogue; a replacement rebuilds the retained days' rollups in the same
+/// transaction.</summary>
 public sealed class EventCatalogueStore(CustomerHealthDbContext db, RollupWriter writer, EventRules rules, TimeProvider clock)
 {
     public async Task<EventCatalogue> GetAsync(CancellationToken ct)
@@ -19,7 +21,8 @@ public sealed class EventCatalogueStore(CustomerHealthDbContext db, RollupWriter
     /// Replaces the catalogue (optionally only if its version is <paramref name="expectedVersion"/>) and rebuilds the
     /// rollups of every retained day so that "active" and "key feature" mean the same in old and new data.
     /// </summary>
-    public async Task<(EventCatalogue Catalogue, long RebuiltAccountDays)> ReplaceAsync(IReadOnlyList<CatalogueEntry> entries, string updatedBy, long? expectedVersion, CancellationToken ct)
+    public async Task<(EventCatalogue Catalogue, long RebuiltAccountDays)> ReplaceAsync(
+        IReadOnlyList<CatalogueEntry> entries, long? expectedVersion, Caller caller, CancellationToken ct)
     {
         EventCatalogue.Validate(entries);
         var strategy = db.Database.CreateExecutionStrategy();
@@ -35,10 +38,11 @@ public sealed class EventCatalogueStore(CustomerHealthDbContext db, RollupWriter
                     $"The event catalogue is at version {row.Version}, not {expected}; read it again and reapply the change.",
                     new Dictionary<string, string> { ["version"] = row.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             }
+            var beforeJson = row.EntriesJson;
             row.EntriesJson = CatalogueJson.Serialize(entries);
             row.Version++;
             row.UpdatedAt = now;
-            row.UpdatedBy = updatedBy;
+            row.UpdatedBy = caller.Identity;
             // Takes the row's exclusive lock: batches being ingested (which share-lock it) finish first, new ones wait.
             await db.SaveChangesAsync(ct);
 
@@ -46,6 +50,10 @@ public sealed class EventCatalogueStore(CustomerHealthDbContext db, RollupWriter
             var today = DateOnly.FromDateTime(now);
             var rebuilt = await RollupRebuilder.RebuildAsync(writer, db.Database.GetDbConnection(), transaction.GetDbTransaction(), catalogue, null,
                 rules.FirstRetainedDay(today), today.AddDays(1), ct);
+            var change = new AuditedChange(AuditAction.EventCatalogueReplaced, AuditTargets.EventCatalogue,
+                row.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), beforeJson, row.EntriesJson,
+                new { RebuiltAccountDays = rebuilt });
+            await AuditTrail.WriteAsync(db, caller, change, now, ct);
             await transaction.CommitAsync(ct);
             return (catalogue, rebuilt);
         });

@@ -1,5 +1,6 @@
 using CustomerHealth.Domain.Common;
 using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -32,8 +33,9 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
             features[d.Day].ToDictionary(f => f.Feature, f => f.Events, StringComparer.Ordinal))).ToArray();
     }
 
-    /// <summary>Rebuilds the rollups of [from, to] from the raw events. Days before the retention window keep their rollups.</summary>
-    public async Task<long> RebuildAsync(string? accountId, DateOnly from, DateOnly to, CancellationToken ct)
+    /// <summary>Rebuilds the rollups of [from, to] from the raw events. Days before the retention window keep their
+    /// rollups.</summary>
+    public async Task<long> RebuildAsync(string? accountId, DateOnly from, DateOnly to, Caller caller, CancellationToken ct)
     {
         if (accountId is not null && !await db.Accounts.AnyAsync(a => a.Id == accountId, ct)) throw new NotFoundException("Account", accountId);
         var firstRetained = rules.FirstRetainedDay(Today);
@@ -45,6 +47,9 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var catalogue = await CatalogueForUpdateAsync(ct);
             var rebuilt = await RollupRebuilder.RebuildAsync(writer, db.Database.GetDbConnection(), transaction.GetDbTransaction(), catalogue, accountId, from, to, ct);
+            var change = new AuditedChange(AuditAction.RollupsRebuilt, AuditTargets.Rollups, accountId,
+                Details: new { StartDate = from, EndDate = to, RebuiltAccountDays = rebuilt });
+            await AuditTrail.WriteAsync(db, caller, change, clock.GetUtcNow().UtcDateTime, ct);
             await transaction.CommitAsync(ct);
             return rebuilt;
         });
@@ -52,10 +57,11 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
 
     /// <summary>
     /// Deletes a person's events and NPS answers (in one account or all) and takes their contribution out of the
-    /// rollups: their user-day rows and active-day blocks go, and the account-day and key-feature counts drop by what those rows and events held.
+    /// rollups: their user-day rows and active-day blocks go, and the account-day and key-feature counts drop by what
+    /// those rows and events held.
     /// Days whose raw events were already purged lose the person's user-day rows; their anonymous account totals stay.
     /// </summary>
-    public async Task<PersonDeletion> DeletePersonAsync(string userId, string? accountId, CancellationToken ct)
+    public async Task<PersonDeletion> DeletePersonAsync(string userId, string? accountId, Caller caller, CancellationToken ct)
     {
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
@@ -65,8 +71,10 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
             var catalogue = await CatalogueForUpdateAsync(ct);
             var userDays = await db.UserDailyActivity.Where(u => u.UserId == userId && (accountId == null || u.AccountId == accountId)).ToListAsync(ct);
 
-            // The person's raw events are reached through their user-day rows: every stored event has one (ingestion writes
-            // both in one transaction, a rebuild derives the rows from the events), and (account_id, day, user_id) is an
+            // The person's raw events are reached through their user-day rows: every stored event has one (ingestion
+            // writes
+            // both in one transaction, a rebuild derives the rows from the events), and (account_id, day, user_id) is
+            // an
             // index of usage_events, so only their events are read. Days already purged have rows but no events left.
             long deletedEvents = 0;
             var featureUse = new List<(string AccountId, DateOnly Day, string EventName, long Events)>();
@@ -106,12 +114,17 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
             }
             await db.AccountDailyUsage.Where(a => a.Users <= 0).ExecuteDeleteAsync(ct);
             await db.AccountFeatureDailyUsage.Where(r => r.Events <= 0).ExecuteDeleteAsync(ct);
+            // The person's id is not kept: the trail says that someone's data was erased, where, by whom and how much.
+            var change = new AuditedChange(AuditAction.PersonDataErased, AuditTargets.Person, accountId,
+                Details: new { DeletedEvents = deletedEvents, DeletedNpsResponses = deletedNps, CorrectedAccountDays = userDays.Count });
+            await AuditTrail.WriteAsync(db, caller, change, clock.GetUtcNow().UtcDateTime, ct);
             await transaction.CommitAsync(ct);
             return new PersonDeletion(deletedEvents, deletedNps, userDays.Count);
         });
     }
 
-    /// <summary>Deletes raw events of the days before the retention window, one day per statement; returns how many.</summary>
+    /// <summary>Deletes raw events of the days before the retention window, one day per statement; returns how
+    /// many.</summary>
     public async Task<long> PurgeExpiredEventsAsync(CancellationToken ct)
     {
         var cutoff = rules.FirstRetainedDay(Today);
@@ -123,7 +136,8 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
         return purged;
     }
 
-    /// <summary>Reads the catalogue with the same share lock ingestion takes, so a catalogue change cannot interleave.</summary>
+    /// <summary>Reads the catalogue with the same share lock ingestion takes, so a catalogue change cannot
+    /// interleave.</summary>
     private Task<EventCatalogue> CatalogueForUpdateAsync(CancellationToken ct) =>
         writer.ReadCatalogueAsync(db.Database.GetDbConnection(), db.Database.CurrentTransaction!.GetDbTransaction(), ct);
 }

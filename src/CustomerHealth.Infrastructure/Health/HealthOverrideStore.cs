@@ -1,23 +1,25 @@
 using CustomerHealth.Domain.Common;
 using CustomerHealth.Domain.Health;
-using CustomerHealth.Infrastructure.Accounts;
+using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerHealth.Infrastructure.Health;
 
-/// <summary>Overrides of accounts' health, and the audit of every override and scorecard change.</summary>
+/// <summary>Overrides of accounts' health, each change audited in its own transaction.</summary>
 public sealed class HealthOverrideStore(CustomerHealthDbContext db, ScorecardStore scorecards, TimeProvider clock, HealthReadCache readCache)
 {
     /// <summary>
-    /// Sets (or replaces) an account's override, audited in the same transaction. Throws <see cref="ValidationException"/>
+    /// Sets (or replaces) an account's override, audited in the same transaction. Throws <see
+    /// cref="ValidationException"/>
     /// for bad input and <see cref="NotFoundException"/> for an unknown account.
     /// </summary>
-    public async Task<HealthOverride> SetAsync(string accountId, double? score, HealthBand? band, string? reason, string? setBy, DateTimeOffset? expiresAt, CancellationToken ct)
+    public async Task<HealthOverride> SetAsync(
+        string accountId, double? score, HealthBand? band, string? reason, DateTimeOffset? expiresAt, Caller caller, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var scorecard = (await scorecards.GetCurrentAsync(ct)).Scorecard;
-        var next = HealthOverride.Create(score, band, reason, setBy, expiresAt, now, scorecard);
+        var next = HealthOverride.Create(score, band, reason, caller.Identity, expiresAt, now, scorecard);
         if (!await db.Accounts.AnyAsync(a => a.Id == accountId, ct)) throw new NotFoundException("Account", accountId);
 
         await InTransactionAsync(async () =>
@@ -35,7 +37,7 @@ public sealed class HealthOverrideStore(CustomerHealthDbContext db, ScorecardSto
             row.SetBy = next.SetBy;
             row.SetAt = next.SetAt.UtcDateTime;
             row.ExpiresAt = next.ExpiresAt.UtcDateTime;
-            Audit(accountId, HealthAuditAction.OverrideSet, next.SetBy, now, before, next);
+            Audit(caller, AuditAction.HealthOverrideSet, accountId, now, before, next);
             await db.SaveChangesAsync(ct);
         }, ct);
         readCache.Invalidate(accountId);
@@ -46,7 +48,7 @@ public sealed class HealthOverrideStore(CustomerHealthDbContext db, ScorecardSto
     /// Ends an account's override in force, audited. Throws <see cref="NotFoundException"/> for an unknown account and
     /// <see cref="RuleViolationException"/> (NO_ACTIVE_OVERRIDE) when none is in force.
     /// </summary>
-    public async Task ClearAsync(string accountId, string clearedBy, CancellationToken ct)
+    public async Task ClearAsync(string accountId, Caller caller, CancellationToken ct)
     {
         if (!await db.Accounts.AnyAsync(a => a.Id == accountId, ct)) throw new NotFoundException("Account", accountId);
         var now = clock.GetUtcNow();
@@ -56,7 +58,7 @@ public sealed class HealthOverrideStore(CustomerHealthDbContext db, ScorecardSto
             if (row?.ToDomain() is not { } current || !current.IsActiveAt(now))
                 throw new RuleViolationException("NO_ACTIVE_OVERRIDE", $"Account '{accountId}' has no override in force.");
             db.HealthOverrides.Remove(row);
-            Audit(accountId, HealthAuditAction.OverrideCleared, clearedBy, now, current, null);
+            Audit(caller, AuditAction.HealthOverrideCleared, accountId, now, current, null);
             await db.SaveChangesAsync(ct);
         }, ct);
         readCache.Invalidate(accountId);
@@ -71,22 +73,8 @@ public sealed class HealthOverrideStore(CustomerHealthDbContext db, ScorecardSto
             .ToDictionary(o => o.AccountId, o => o.ToDomain(), StringComparer.Ordinal);
     }
 
-    /// <summary>Audit entries, newest first, of one account (or all when null), after the entry <paramref name="beforeId"/> of a previous page.</summary>
-    public async Task<Page<HealthAuditRow>> AuditAsync(string? accountId, int pageSize, long? beforeId, CancellationToken ct)
-    {
-        var query = db.HealthAudit.AsNoTracking();
-        if (accountId is not null) query = query.Where(a => a.AccountId == accountId);
-        if (beforeId is { } b) query = query.Where(a => a.Id < b);
-        var rows = await query.OrderByDescending(a => a.Id).Take(pageSize + 1).ToListAsync(ct);
-        return new Page<HealthAuditRow>(rows.Take(pageSize).ToArray(), rows.Count > pageSize);
-    }
-
-    /// <summary>Adds an audit entry to the context (saved with the change it records).</summary>
-    public static void AddAudit(CustomerHealthDbContext db, string? accountId, HealthAuditAction action, string actor, DateTimeOffset at, string? beforeJson, string? afterJson) =>
-        db.HealthAudit.Add(new HealthAuditRow { AccountId = accountId, Action = action, Actor = actor, At = at.UtcDateTime, BeforeJson = beforeJson, AfterJson = afterJson });
-
-    private void Audit(string accountId, HealthAuditAction action, string actor, DateTimeOffset at, HealthOverride? before, HealthOverride? after) =>
-        AddAudit(db, accountId, action, actor, at, HealthJson.Serialize(before), HealthJson.Serialize(after));
+    private void Audit(Caller caller, AuditAction action, string accountId, DateTimeOffset at, HealthOverride? before, HealthOverride? after) =>
+        AuditTrail.Add(db, caller, new AuditedChange(action, AuditTargets.Account, accountId, HealthJson.Serialize(before), HealthJson.Serialize(after)), at.UtcDateTime);
 
     private Task InTransactionAsync(Func<Task> work, CancellationToken ct) =>
         db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>

@@ -1,29 +1,34 @@
 using CustomerHealth.Domain.Health;
+using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CustomerHealth.Infrastructure.Health;
 
-/// <summary>What <see cref="HealthRecomputer.RecomputeDayAsync"/> did: the day, the as-of instant, how many accounts, which scorecard, and whether current scores were written (today).</summary>
+/// <summary>What <see cref="HealthRecomputer.RecomputeDayAsync"/> did: the day, the as-of instant, how many accounts,
+/// which scorecard, and whether current scores were written (today).</summary>
 public sealed record DayRecompute(DateOnly Day, DateTimeOffset AsOf, int Accounts, int ScorecardVersion, bool Current);
 
 /// <summary>
-/// Scores accounts and stores the results: the current score (one row per account) and the snapshot of the as-of UTC day
+/// Scores accounts and stores the results: the current score (one row per account) and the snapshot of the as-of UTC
+/// day
 /// (the day's last score wins). Works on batches: signals are read for the whole batch, written in one transaction.
 /// </summary>
 public sealed class HealthRecomputer(
     CustomerHealthDbContext db, SignalReader signals, ScorecardStore scorecards, TimeProvider clock, IServiceScopeFactory scopes, HealthReadCache readCache)
 {
     /// <summary>
-    /// Batches of a whole-portfolio recompute read and scored at once, each in its own scope (its own connection), while
+    /// Batches of a whole-portfolio recompute read and scored at once, each in its own scope (its own connection),
+    /// while
     /// this instance stores the finished ones in order: the database reads of some batches overlap the scoring and the
     /// writes of others.
     /// </summary>
     public static int ReadAhead { get; } = Math.Clamp(Environment.ProcessorCount, 2, 8);
 
     /// <summary>
-    /// Recomputes up to <paramref name="maxAccounts"/> accounts marked dirty (due by now), oldest mark first; returns how
+    /// Recomputes up to <paramref name="maxAccounts"/> accounts marked dirty (due by now), oldest mark first; returns
+    /// how
     /// many. The marks an account had when the batch was read are deleted in the transaction that stores its score.
     /// </summary>
     public async Task<int> RecomputeDueAsync(int maxAccounts, CancellationToken ct)
@@ -48,25 +53,36 @@ public sealed class HealthRecomputer(
     }
 
     /// <summary>
-    /// The instant a past UTC day is scored as of: its last microsecond (the precision every engine keeps), so the signals
+    /// The instant a past UTC day is scored as of: its last microsecond (the precision every engine keeps), so the
+    /// signals
     /// are those of the whole day, as the day's last live score saw them.
     /// </summary>
     public static DateTimeOffset EndOf(DateOnly day) => new(day.AddDays(1).ToDateTime(TimeOnly.MinValue).AddTicks(-TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
 
     /// <summary>
-    /// Recomputes every account's score of the UTC day <paramref name="day"/>, <paramref name="batchSize"/> accounts at a
-    /// time (one signal read and one transaction per batch, in account id order). Today: as of now with the scorecard in
-    /// force, storing current scores, the day's snapshots and change-feed entries exactly as the worker does. A past day: as
-    /// of the day's end (<see cref="EndOf"/>) with the scorecard version in force then, upserting only that day's snapshots;
+    /// Recomputes every account's score of the UTC day <paramref name="day"/>, <paramref name="batchSize"/> accounts at
+    /// a
+    /// time (one signal read and one transaction per batch, in account id order). Today: as of now with the scorecard
+    /// in
+    /// force, storing current scores, the day's snapshots and change-feed entries exactly as the worker does. A past
+    /// day: as
+    /// of the day's end (<see cref="EndOf"/>) with the scorecard version in force then, upserting only that day's
+    /// snapshots;
     /// current scores and the change feed are left alone. The caller validates the day (not in the future).
     /// </summary>
-    public async Task<DayRecompute> RecomputeDayAsync(DateOnly day, int batchSize, CancellationToken ct)
+    public async Task<DayRecompute> RecomputeDayAsync(DateOnly day, int batchSize, Caller caller, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        // Audited before the first batch is stored (the batches commit one by one), so no snapshot changes unaudited.
+        var change = new AuditedChange(AuditAction.HealthScoresRecomputed, AuditTargets.HealthScores,
+            day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await AuditTrail.WriteAsync(db, caller, change, now.UtcDateTime, ct);
+        db.ChangeTracker.Clear();
         var current = day == DateOnly.FromDateTime(now.UtcDateTime);
         var asOf = current ? now : EndOf(day);
         var scorecard = current ? (await scorecards.GetCurrentAsync(ct)).Scorecard : await scorecards.InForceAtAsync(asOf.UtcDateTime, ct);
-        // Every id first (a few MB for 100,000 accounts), then batches in id order: ReadAhead batches are read and scored
+        // Every id first (a few MB for 100,000 accounts), then batches in id order: ReadAhead batches are read and
+        // scored
         // concurrently in their own scopes while the one before them is stored here; stores go one at a time, in order,
         // each in its own transaction.
         var ids = await db.Accounts.AsNoTracking().OrderBy(a => a.Id).Select(a => a.Id).ToListAsync(ct);
@@ -83,7 +99,8 @@ public sealed class HealthRecomputer(
         }
         finally
         {
-            // On failure or cancellation, let the reads still running finish before their scopes and this context go away.
+            // On failure or cancellation, let the reads still running finish before their scopes and this context go
+            // away.
             await ((Task)Task.WhenAll(pending)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         return new DayRecompute(day, asOf, total, scorecard.Version, current);
@@ -104,8 +121,10 @@ public sealed class HealthRecomputer(
     }
 
     /// <summary>
-    /// Scores <paramref name="accountIds"/> for the UTC day <paramref name="day"/> the way <see cref="RecomputeDayAsync"/>
-    /// does (today: as of now with the current scorecard; a past day: as of its end with the version in force then), without
+    /// Scores <paramref name="accountIds"/> for the UTC day <paramref name="day"/> the way <see
+    /// cref="RecomputeDayAsync"/>
+    /// does (today: as of now with the current scorecard; a past day: as of its end with the version in force then),
+    /// without
     /// storing anything.
     /// </summary>
     public async Task<IReadOnlyList<HealthScoreRow>> ComputeDayAsync(IReadOnlyCollection<string> accountIds, DateOnly day, CancellationToken ct)
@@ -117,7 +136,8 @@ public sealed class HealthRecomputer(
     }
 
     /// <summary>
-    /// In one transaction under the feed lock: upserts the current scores and their day's snapshots, appends the change-feed
+    /// In one transaction under the feed lock: upserts the current scores and their day's snapshots, appends the
+    /// change-feed
     /// entries due, then runs <paramref name="alsoInTransaction"/> (the worker deletes the marks it saw).
     /// </summary>
     private async Task StoreCurrentAsync(IReadOnlyList<HealthScoreRow> scored, Scorecard scorecard, Func<Task<int>>? alsoInTransaction, CancellationToken ct)
@@ -151,7 +171,8 @@ public sealed class HealthRecomputer(
         });
     }
 
-    /// <summary>Scores the accounts of <paramref name="accountIds"/> that exist as of <paramref name="asOf"/>, without storing anything.</summary>
+    /// <summary>Scores the accounts of <paramref name="accountIds"/> that exist as of <paramref name="asOf"/>, without
+    /// storing anything.</summary>
     public async Task<IReadOnlyList<HealthScoreRow>> ComputeAsync(IReadOnlyCollection<string> accountIds, DateTimeOffset asOf, CancellationToken ct) =>
         await ComputeAsync(accountIds, asOf, (await scorecards.GetCurrentAsync(ct)).Scorecard, ct);
 
@@ -170,7 +191,8 @@ public sealed class HealthRecomputer(
                 .Select(s => new { s.AccountId, s.Day, s.Score, s.Band })
                 .ToListAsync(ct))
             .ToDictionary(s => (s.AccountId, s.Day), s => new ScoreSnapshot(s.Day, s.Score, s.Band));
-        // Each account's first active day up to the as-of day, for portfolio metrics (live day): one index seek per account
+        // Each account's first active day up to the as-of day, for portfolio metrics (live day): one index seek per
+        // account
         // on the daily rollups' key (account, day), stopping at the first day with an active user.
         var firstActive = await db.Accounts.AsNoTracking()
             .Where(a => ids.Contains(a.Id))
@@ -220,15 +242,19 @@ public sealed class HealthRecomputer(
     public Task<int> MarkAllAsync(CancellationToken ct) => MarkAllAsync(db, clock.GetUtcNow().UtcDateTime, ct);
 
     /// <summary>
-    /// Serialises writers of the change feed until the transaction ends, so that sequences commit in the order they were
-    /// taken and a reader that has seen sequence n can never later see a smaller one appear. The recompute worker is the
+    /// Serialises writers of the change feed until the transaction ends, so that sequences commit in the order they
+    /// were
+    /// taken and a reader that has seen sequence n can never later see a smaller one appear. The recompute worker is
+    /// the
     /// feed's only writer, but every replica runs one. SQLite has a single writer anyway; PostgreSQL takes a table lock
-    /// that conflicts with itself and with inserts but not with reads; SQL Server an application lock held by the transaction.
+    /// that conflicts with itself and with inserts but not with reads; SQL Server an application lock held by the
+    /// transaction.
     /// </summary>
     private Task LockChangeFeedAsync(CancellationToken ct) => FeedWriteLock.TakeAsync(db, SqlSchema.HealthChanges.Table, ct);
 
     /// <summary>
-    /// Adds a change-feed entry for each score that <see cref="ChangeFeed.ReasonFor(ScoreSnapshot?, ScoreSnapshot, Scorecard)"/>
+    /// Adds a change-feed entry for each score that <see cref="ChangeFeed.ReasonFor(ScoreSnapshot?, ScoreSnapshot,
+    /// Scorecard)"/>
     /// says is due, comparing with the account's last entry (read under the feed lock). Saved with the scores.
     /// </summary>
     private async Task AppendChangesAsync(IReadOnlyList<HealthScoreRow> scored, Scorecard scorecard, CancellationToken ct)
@@ -263,7 +289,8 @@ public sealed class HealthRecomputer(
     }
 
     /// <summary>
-    /// Upserts the as-of day's snapshots and, when <paramref name="current"/>, the current scores (change tracker, batched
+    /// Upserts the as-of day's snapshots and, when <paramref name="current"/>, the current scores (change tracker,
+    /// batched
     /// by EF per statement kind); the caller saves.
     /// </summary>
     private async Task StoreAsync(IReadOnlyList<HealthScoreRow> scored, bool current, CancellationToken ct)

@@ -24,15 +24,18 @@ public sealed class HealthScoreRow
     public int? MonthlyActiveUsers { get; set; }
 
     /// <summary>
-    /// The account's first day with an active user up to the as-of day (daily rollups), or null when it had none. As the
-    /// earliest such day it only ever moves earlier, so it answers for any day up to the as-of day too: the first active
+    /// The account's first day with an active user up to the as-of day (daily rollups), or null when it had none. As
+    /// the
+    /// earliest such day it only ever moves earlier, so it answers for any day up to the as-of day too: the first
+    /// active
     /// day on or before day D is this one when it is on or before D, else there is none. Null as well on a row written
     /// before the column existed, until the account's next recompute.
     /// </summary>
     public DateOnly? FirstActiveDay { get; set; }
 
     /// <summary>
-    /// The UTC day the onboarding plan's first-value milestone was done (<see cref="Domain.Onboarding.OnboardingPlan.FirstValueMilestone"/>),
+    /// The UTC day the onboarding plan's first-value milestone was done (<see
+    /// cref="Domain.Onboarding.OnboardingPlan.FirstValueMilestone"/>),
     /// or null while it is not (or on a row written before the column existed). Like <see cref="FirstActiveDay"/> it
     /// answers for earlier days too: done by day D when this day is on or before D.
     /// </summary>
@@ -46,15 +49,18 @@ public sealed class HealthScoreRow
     public DateTime AsOf { get; set; }
     public DateTime ComputedAt { get; set; }
 
-    /// <summary>The current contract's renewal date, for the renewal filter and order; null without a contract.</summary>
+    /// <summary>The current contract's renewal date, for the renewal filter and order; null without a
+    /// contract.</summary>
     public DateOnly? RenewalDate { get; set; }
 
-    /// <summary>The current contract's ARR in micro-units of <see cref="Currency"/>, for the ARR order; null without a contract.</summary>
+    /// <summary>The current contract's ARR in micro-units of <see cref="Currency"/>, for the ARR order; null without a
+    /// contract.</summary>
     public long? ArrMicros { get; set; }
 
     public string? Currency { get; set; }
 
-    /// <summary>Not stored here: the account's override in force when the row was read (see <see cref="HealthStore"/>), else null.</summary>
+    /// <summary>Not stored here: the account's override in force when the row was read (see <see cref="HealthStore"/>),
+    /// else null.</summary>
     public HealthOverride? Override { get; set; }
 }
 
@@ -67,10 +73,12 @@ public sealed class HealthSnapshotRow
     public HealthBand Band { get; set; }
     public LifecycleStage Stage { get; set; }
 
-    /// <summary>An effective account as of the day's end (see <see cref="HealthScoreRow.EffectiveAccount"/>); null on a snapshot written before the column existed.</summary>
+    /// <summary>An effective account as of the day's end (see <see cref="HealthScoreRow.EffectiveAccount"/>); null on a
+    /// snapshot written before the column existed.</summary>
     public bool? EffectiveAccount { get; set; }
 
-    /// <summary>Monthly active users as of the day's end (see <see cref="HealthScoreRow.MonthlyActiveUsers"/>); null on a snapshot written before the column existed.</summary>
+    /// <summary>Monthly active users as of the day's end (see <see cref="HealthScoreRow.MonthlyActiveUsers"/>); null on
+    /// a snapshot written before the column existed.</summary>
     public int? MonthlyActiveUsers { get; set; }
 
     public int ScorecardVersion { get; set; }
@@ -78,7 +86,8 @@ public sealed class HealthSnapshotRow
     public DateTime ComputedAt { get; set; }
 }
 
-/// <summary>A stored scorecard version (table <c>health_scorecards</c>); the built-in version 1 is not stored.</summary>
+/// <summary>A stored scorecard version (table <c>health_scorecards</c>); the built-in version 1 is not
+/// stored.</summary>
 public sealed class ScorecardRow
 {
     public int Version { get; init; }
@@ -89,7 +98,8 @@ public sealed class ScorecardRow
 
 /// <summary>
 /// A mark that an account's score must be recomputed from <see cref="DueAt"/> on (table <c>health_recompute_queue</c>).
-/// Insert-only: a write adds a mark in its own transaction without reading or upserting, the worker takes the marks of an
+/// Insert-only: a write adds a mark in its own transaction without reading or upserting, the worker takes the marks of
+/// an
 /// account together and deletes those it has seen.
 /// </summary>
 public sealed class HealthRecomputeRow
@@ -102,13 +112,15 @@ public sealed class HealthRecomputeRow
 /// <summary>
 /// One entry of the change feed (table <c>health_changes</c>): an account's score changed band or moved by at least the
 /// scorecard's threshold since its previous entry. <see cref="Sequence"/> is the database's identity, so it only grows;
-/// the recompute worker appends under a feed lock (see <see cref="HealthRecomputer"/>), so sequences also commit in order.
+/// the recompute worker appends under a feed lock (see <see cref="HealthRecomputer"/>), so sequences also commit in
+/// order.
 /// </summary>
 public sealed class HealthChangeRow
 {
     public long Sequence { get; init; }
     public required string AccountId { get; init; }
-    /// <summary>The score of the account's previous entry; null for the first entry or when that score was unknown.</summary>
+    /// <summary>The score of the account's previous entry; null for the first entry or when that score was
+    /// unknown.</summary>
     public double? PreviousScore { get; init; }
     /// <summary>The band of the account's previous entry; unspecified for the first entry.</summary>
     public HealthBand PreviousBand { get; init; }
@@ -136,28 +148,4 @@ public sealed class HealthOverrideRow
 
     public HealthOverride ToDomain() =>
         new(Score, Band, Reason, SetBy, new DateTimeOffset(DateTime.SpecifyKind(SetAt, DateTimeKind.Utc)), new DateTimeOffset(DateTime.SpecifyKind(ExpiresAt, DateTimeKind.Utc)));
-}
-
-/// <summary>What an audit entry records.</summary>
-public enum HealthAuditAction
-{
-    Unspecified = 0,
-    OverrideSet = 1,
-    OverrideCleared = 2,
-    ScorecardReplaced = 3,
-}
-
-/// <summary>One audited change (table <c>health_audit</c>, append-only): who did what when, with JSON of before and after.</summary>
-public sealed class HealthAuditRow
-{
-    public long Id { get; init; }
-    /// <summary>The account of an override change; null for a scorecard change.</summary>
-    public string? AccountId { get; init; }
-    public HealthAuditAction Action { get; init; }
-    public required string Actor { get; init; }
-    public DateTime At { get; init; }
-    /// <summary>JSON of the state before (null when there was none).</summary>
-    public string? BeforeJson { get; init; }
-    /// <summary>JSON of the state after (null when there is none).</summary>
-    public string? AfterJson { get; init; }
 }

@@ -1,5 +1,7 @@
+using System.Globalization;
 using CustomerHealth.Domain.Common;
 using CustomerHealth.Domain.Health;
+using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -25,7 +27,8 @@ public sealed class ScorecardStore(CustomerHealthDbContext db, TimeProvider cloc
             : new ScorecardVersion(HealthJson.ReadScorecard(row.PayloadJson, row.Version), row.UpdatedBy, row.UpdatedAt);
     }
 
-    /// <summary>The version in force at <paramref name="at"/> (UTC): the newest one stored by then, else the built-in default.</summary>
+    /// <summary>The version in force at <paramref name="at"/> (UTC): the newest one stored by then, else the built-in
+    /// default.</summary>
     public async Task<Scorecard> InForceAtAsync(DateTime at, CancellationToken ct)
     {
         var row = await db.Scorecards.AsNoTracking().Where(s => s.UpdatedAt <= at).OrderByDescending(s => s.Version).FirstOrDefaultAsync(ct);
@@ -34,9 +37,10 @@ public sealed class ScorecardStore(CustomerHealthDbContext db, TimeProvider cloc
 
     /// <summary>
     /// Stores <paramref name="proposed"/> as the next version (its own version number is ignored) and, in the same
-    /// transaction, audits the change (both versions in full) and marks every account for recompute. Throws <see cref="ValidationException"/> with every broken rule.
+    /// transaction, audits the change (both versions in full) and marks every account for recompute. Throws <see
+    /// cref="ValidationException"/> with every broken rule.
     /// </summary>
-    public async Task<ScorecardVersion> ReplaceAsync(Scorecard proposed, string updatedBy, CancellationToken ct)
+    public async Task<ScorecardVersion> ReplaceAsync(Scorecard proposed, Caller caller, CancellationToken ct)
     {
         var violations = (proposed with { Version = 1 }).Validate();
         if (violations.Count > 0) throw new ValidationException(violations);
@@ -52,14 +56,18 @@ public sealed class ScorecardStore(CustomerHealthDbContext db, TimeProvider cloc
                 {
                     db.ChangeTracker.Clear();
                     await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                    db.Scorecards.Add(new ScorecardRow { Version = next.Version, PayloadJson = HealthJson.Serialize(next), UpdatedBy = updatedBy, UpdatedAt = now });
-                    HealthOverrideStore.AddAudit(db, null, HealthAuditAction.ScorecardReplaced, updatedBy, now,
-                        HealthJson.Serialize(current.Scorecard), HealthJson.Serialize(next));
+                    db.Scorecards.Add(new ScorecardRow
+                    {
+                        Version = next.Version, PayloadJson = HealthJson.Serialize(next), UpdatedBy = caller.Identity, UpdatedAt = now,
+                    });
+                    var change = new AuditedChange(AuditAction.ScorecardReplaced, AuditTargets.Scorecard,
+                        next.Version.ToString(CultureInfo.InvariantCulture), HealthJson.Serialize(current.Scorecard), HealthJson.Serialize(next));
+                    AuditTrail.Add(db, caller, change, now);
                     await db.SaveChangesAsync(ct);
                     await HealthRecomputer.MarkAllAsync(db, now, ct);
                     await transaction.CommitAsync(ct);
                 });
-                return new ScorecardVersion(next, updatedBy, now);
+                return new ScorecardVersion(next, caller.Identity, now);
             }
             catch (DbUpdateException) when (attempt < MaxAttempts)
             {

@@ -2,6 +2,7 @@ using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Common;
 using CustomerHealth.Domain.Onboarding;
 using CustomerHealth.Infrastructure.Accounts;
+using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Engagement;
 using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -31,14 +32,21 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
     }
 
     /// <summary>Stores a new version of a tier's template. Plans already created keep the version they have.</summary>
-    public async Task<PlanTemplate> ReplaceTemplateAsync(CsTier tier, IReadOnlyList<MilestoneTemplate> milestones, string updatedBy, CancellationToken ct)
+    public async Task<PlanTemplate> ReplaceTemplateAsync(CsTier tier, IReadOnlyList<MilestoneTemplate> milestones, Caller caller, CancellationToken ct)
     {
         PlanTemplate.Validate(milestones);
         for (var attempt = 1; ; attempt++)
         {
             var current = await GetTemplateAsync(tier, ct);
-            var row = new PlanTemplateRow { Tier = (int)tier, Version = current.Version + 1, MilestonesJson = TemplateJson.Serialize(milestones), CreatedAt = Now, CreatedBy = updatedBy };
+            var row = new PlanTemplateRow
+            {
+                Tier = (int)tier, Version = current.Version + 1, MilestonesJson = TemplateJson.Serialize(milestones), CreatedAt = Now, CreatedBy = caller.Identity,
+            };
             db.PlanTemplates.Add(row);
+            var change = new AuditedChange(AuditAction.PlanTemplateReplaced, AuditTargets.PlanTemplate,
+                System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(tier.ToString()),
+                TemplateJson.Serialize(current.Milestones), row.MilestonesJson, new { row.Version });
+            AuditTrail.Add(db, caller, change, row.CreatedAt);
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -57,26 +65,43 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
         return plan is not null ? Ordered(plan) : throw await MissingPlanAsync(accountId, ct);
     }
 
-    /// <summary>Creates a plan on demand (or replaces one), completing at once what the account's data already meets.</summary>
-    public async Task<OnboardingPlan> CreatePlanAsync(string accountId, DateOnly start, bool replaceExisting, CancellationToken ct)
+    /// <summary>
+    /// Creates a plan on demand (or replaces one, audited, in one transaction), completing at once what the account's
+    /// data
+    /// already meets.
+    /// </summary>
+    public async Task<OnboardingPlan> CreatePlanAsync(string accountId, DateOnly start, bool replaceExisting, Caller caller, CancellationToken ct)
     {
         var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId, ct) ?? throw new NotFoundException("Account", accountId);
-        var existing = await db.OnboardingPlans.Include(p => p.Milestones).SingleOrDefaultAsync(p => p.AccountId == accountId, ct);
-        if (existing is not null)
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
         {
-            if (!replaceExisting) throw new AlreadyExistsException("OnboardingPlan", accountId, "Set replace_existing to start it again.");
-            db.OnboardingPlans.Remove(existing);
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var existing = await db.OnboardingPlans.Include(p => p.Milestones).SingleOrDefaultAsync(p => p.AccountId == accountId, ct);
+            if (existing is not null)
+            {
+                if (!replaceExisting) throw new AlreadyExistsException("OnboardingPlan", accountId, "Set replace_existing to start it again.");
+                db.OnboardingPlans.Remove(existing);
+                await db.SaveChangesAsync(ct);
+            }
+            var plan = OnboardingPlan.Create(accountId, start, await GetTemplateAsync(TemplateTier(account.EffectiveTier), ct), Now);
+            db.OnboardingPlans.Add(plan);
+            await ApplyEvidenceAsync(plan, ct);
+            if (existing is not null)
+            {
+                var details = new { ReplacedStartDate = existing.StartDate, StartDate = start, plan.TemplateVersion };
+                AuditTrail.Add(db, caller, new AuditedChange(AuditAction.OnboardingPlanReplaced, AuditTargets.OnboardingPlan, accountId, Details: details), Now);
+            }
             await db.SaveChangesAsync(ct);
-        }
-        var plan = OnboardingPlan.Create(accountId, start, await GetTemplateAsync(TemplateTier(account.EffectiveTier), ct), Now);
-        db.OnboardingPlans.Add(plan);
-        await ApplyEvidenceAsync(plan, ct);
-        await db.SaveChangesAsync(ct);
-        return Ordered(plan);
+            await transaction.CommitAsync(ct);
+            return Ordered(plan);
+        });
     }
 
     /// <summary>
-    /// Adds the account's first plan to the unit of work when it has none, counting from <paramref name="start"/> (its first
+    /// Adds the account's first plan to the unit of work when it has none, counting from <paramref name="start"/> (its
+    /// first
     /// contract's start). The caller saves. Returns true when a plan was added.
     /// </summary>
     public async Task<bool> AddInitialPlanIfMissingAsync(Account account, DateOnly start, CancellationToken ct)
@@ -88,13 +113,20 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
         return true;
     }
 
-    public async Task<(OnboardingPlan Plan, bool Changed)> CompleteMilestoneAsync(string accountId, string key, string by, string? note, DateTime? at, CancellationToken ct)
+    public async Task<(OnboardingPlan Plan, bool Changed)> CompleteMilestoneAsync(
+        string accountId, string key, string? note, DateTime? at, Caller caller, CancellationToken ct)
     {
         var plan = await db.OnboardingPlans.Include(p => p.Milestones).SingleOrDefaultAsync(p => p.AccountId == accountId, ct);
         if (plan is null) throw await MissingPlanAsync(accountId, ct);
         var now = Now;
-        var changed = plan.CompleteManually(key, by, note, at ?? now, now);
-        if (changed) await db.SaveChangesAsync(ct);
+        var changed = plan.CompleteManually(key, caller.Identity, note, at ?? now, now);
+        if (changed)
+        {
+            // The note stays with the milestone only: the trail keeps no free text.
+            var details = new { MilestoneKey = key, CompleteTime = at ?? now };
+            AuditTrail.Add(db, caller, new AuditedChange(AuditAction.MilestoneCompleted, AuditTargets.OnboardingPlan, accountId, Details: details), now);
+            await db.SaveChangesAsync(ct);
+        }
         return (Ordered(plan), changed);
     }
 
@@ -122,11 +154,15 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
     }
 
     /// <summary>
-    /// Evaluates the automatic milestones of up to <paramref name="maxAccounts"/> accounts that ingestion queued, oldest
-    /// first; returns how many accounts were evaluated. Each account's mark is removed first, in the transaction that reads
-    /// the evidence and saves the plan: a batch committed before the removal is in the evidence read after it, and a batch
+    /// Evaluates the automatic milestones of up to <paramref name="maxAccounts"/> accounts that ingestion queued,
+    /// oldest
+    /// first; returns how many accounts were evaluated. Each account's mark is removed first, in the transaction that
+    /// reads
+    /// the evidence and saves the plan: a batch committed before the removal is in the evidence read after it, and a
+    /// batch
     /// committing after it marks the account again (its insert waits for this transaction), so no batch is left
-    /// unevaluated, whatever the times on the marks (equal ones included, as under a stopped clock). A failure rolls the
+    /// unevaluated, whatever the times on the marks (equal ones included, as under a stopped clock). A failure rolls
+    /// the
     /// removal back with the rest.
     /// </summary>
     public async Task<int> EvaluateQueuedAsync(int maxAccounts, CancellationToken ct)

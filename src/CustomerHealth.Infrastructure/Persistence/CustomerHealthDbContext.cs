@@ -1,6 +1,7 @@
 using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Domain.Onboarding;
+using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Coordination;
 using CustomerHealth.Infrastructure.Engagement;
 using CustomerHealth.Infrastructure.Health;
@@ -34,7 +35,7 @@ public sealed class CustomerHealthDbContext(DbContextOptions<CustomerHealthDbCon
     public DbSet<HealthRecomputeRow> HealthRecomputeQueue => Set<HealthRecomputeRow>();
     public DbSet<HealthChangeRow> HealthChanges => Set<HealthChangeRow>();
     public DbSet<HealthOverrideRow> HealthOverrides => Set<HealthOverrideRow>();
-    public DbSet<HealthAuditRow> HealthAudit => Set<HealthAuditRow>();
+    public DbSet<AuditEventRow> AuditEvents => Set<AuditEventRow>();
     public DbSet<WorkLease> WorkLeases => Set<WorkLease>();
     public DbSet<RenewalModelRow> RenewalModels => Set<RenewalModelRow>();
     public DbSet<RenewalPredictionRow> RenewalPredictions => Set<RenewalPredictionRow>();
@@ -45,7 +46,8 @@ public sealed class CustomerHealthDbContext(DbContextOptions<CustomerHealthDbCon
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CustomerHealthDbContext).Assembly);
         if (Database.IsNpgsql())
         {
-            // PostgreSQL checks a foreign key with a query per inserted row: a quarter of the time of inserting an event,
+            // PostgreSQL checks a foreign key with a query per inserted row: a quarter of the time of inserting an
+            // event,
             // and nearly every event inserts a user-day row too
             // (docs/adr/0020-postgresql-events-without-account-foreign-keys.md). These two tables are written only by
             // ingestion, which locks the accounts it writes for (FOR KEY SHARE), by the rebuild, which does too, and by

@@ -30,7 +30,8 @@ public static class DatabaseRegistration
 
         services.AddSingleton(options);
         services.AddSingleton(sp => new HealthDirtyMarker(sp.GetService<TimeProvider>() ?? TimeProvider.System));
-        // The options are built once (a singleton), not per scope: building them parses the connection string and touches
+        // The options are built once (a singleton), not per scope: building them parses the connection string and
+        // touches
         // the file system, which a hot read would pay on every call. Nothing in them depends on the scope.
         services.AddDbContext<CustomerHealthDbContext>((sp, builder) =>
             Configure(builder, options, connectionString).AddInterceptors(sp.GetRequiredService<HealthDirtyMarker>()),
@@ -56,6 +57,7 @@ public static class DatabaseRegistration
         services.AddScoped<HealthStore>();
         services.AddScoped<HealthChangeFeed>();
         services.AddScoped<HealthOverrideStore>();
+        services.AddScoped<Audit.AuditStore>();
         services.AddScoped<Metrics.PortfolioInputsReader>();
         services.AddSingleton<Renewals.RenewalModelCache>();
         services.AddScoped<Renewals.RenewalHistoryReader>();
@@ -80,8 +82,10 @@ public static class DatabaseRegistration
     };
 
     /// <summary>
-    /// Points <paramref name="builder"/> at the provider and its migrations assembly. Also used by the design-time factories.
-    /// The server engines retry transient failures unless <paramref name="retryOnFailure"/> is false (see <see cref="StreamingReadContexts"/>).
+    /// Points <paramref name="builder"/> at the provider and its migrations assembly. Also used by the design-time
+    /// factories.
+    /// The server engines retry transient failures unless <paramref name="retryOnFailure"/> is false (see <see
+    /// cref="StreamingReadContexts"/>).
     /// </summary>
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, DatabaseOptions options, string connectionString, bool retryOnFailure = true)
     {

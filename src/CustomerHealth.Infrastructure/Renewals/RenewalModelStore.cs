@@ -1,4 +1,5 @@
 using CustomerHealth.Domain.Renewals;
+using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -7,7 +8,11 @@ namespace CustomerHealth.Infrastructure.Renewals;
 /// <summary>A stored model without its bytes.</summary>
 public sealed record RenewalModelInfo(int Version, RenewalModelKind Kind, bool Serving, DateTime TrainedAt, string Trigger, int LeadDays, int OutcomeCount, RenewalModelDetail Detail);
 
-/// <summary>The trained models (<c>renewal_models</c>): listing them, and storing a new one as the serving model.</summary>
+/// <summary>How a newly trained model comes to serve: what triggered it, its lead, how many outcomes, when.</summary>
+public sealed record ModelServing(string Trigger, int LeadDays, int OutcomeCount, DateTime TrainedAt);
+
+/// <summary>The trained models (<c>renewal_models</c>): listing them, and storing a new one as the serving
+/// model.</summary>
 public sealed class RenewalModelStore(CustomerHealthDbContext db)
 {
     public async Task<RenewalModelInfo?> GetServingAsync(CancellationToken ct) =>
@@ -37,10 +42,12 @@ public sealed class RenewalModelStore(CustomerHealthDbContext db)
         await db.RenewalModels.Where(m => m.Serving).Select(m => (int?)m.Version).SingleOrDefaultAsync(ct) ?? 0;
 
     /// <summary>
-    /// Stores <paramref name="model"/> as the next version and makes it the serving one, in one transaction: readers of the
+    /// Stores <paramref name="model"/> as the next version and makes it the serving one, in one transaction: readers of
+    /// the
     /// table see the old serving model or the new one, never none or both.
     /// </summary>
-    public async Task<RenewalModelInfo> SaveAndServeAsync(TrainedRenewalModel model, string trigger, int leadDays, int outcomeCount, DateTime trainedAt, CancellationToken ct)
+    public async Task<RenewalModelInfo> SaveAndServeAsync(
+        TrainedRenewalModel model, ModelServing serving, Caller caller, CancellationToken ct)
     {
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
@@ -48,23 +55,34 @@ public sealed class RenewalModelStore(CustomerHealthDbContext db)
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var version = (await db.RenewalModels.MaxAsync(m => (int?)m.Version, ct) ?? 0) + 1;
+            var previous = await db.RenewalModels.Where(m => m.Serving)
+                .Select(m => (int?)m.Version).SingleOrDefaultAsync(ct);
             await db.RenewalModels.Where(m => m.Serving).ExecuteUpdateAsync(s => s.SetProperty(m => m.Serving, false), ct);
             var row = new RenewalModelRow
             {
                 Version = version,
                 Kind = model.Kind,
                 Serving = true,
-                TrainedAt = trainedAt,
-                Trigger = trigger,
-                LeadDays = leadDays,
-                OutcomeCount = outcomeCount,
+                TrainedAt = serving.TrainedAt,
+                Trigger = serving.Trigger,
+                LeadDays = serving.LeadDays,
+                OutcomeCount = serving.OutcomeCount,
                 ModelBytes = model.ModelBytes,
                 DetailJson = model.Detail.Serialize(),
             };
             db.RenewalModels.Add(row);
+            var details = new
+            {
+                PreviousVersion = previous, Kind = model.Kind.ToString(), serving.Trigger, serving.LeadDays, serving.OutcomeCount,
+            };
+            var change = new AuditedChange(AuditAction.RenewalModelServed, AuditTargets.RenewalModel,
+                version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                AfterJson: row.DetailJson, Details: details);
+            AuditTrail.Add(db, caller, change, serving.TrainedAt);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
-            return new RenewalModelInfo(version, row.Kind, true, trainedAt, trigger, leadDays, outcomeCount, model.Detail);
+            return new RenewalModelInfo(
+                version, row.Kind, true, serving.TrainedAt, serving.Trigger, serving.LeadDays, serving.OutcomeCount, model.Detail);
         });
     }
 

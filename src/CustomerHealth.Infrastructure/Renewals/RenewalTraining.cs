@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Common;
+using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -14,10 +15,13 @@ public sealed record OutcomeCounts(int Renewals, int Churns)
 }
 
 /// <summary>
-/// Trains a renewal model from the recorded outcomes and swaps it in: each contract with an outcome (renewed or churned)
+/// Trains a renewal model from the recorded outcomes and swaps it in: each contract with an outcome (renewed or
+/// churned)
 /// whose lead day (<c>renewal date − lead days</c>) is not ahead is paired with its features as of the end of that day
-/// (<see cref="HealthRecomputer.EndOf"/>), read by <see cref="RenewalFeatureReader"/>, the same reader live predictions use.
-/// Fitting runs on the thread pool; the only write is one short transaction, so reads never wait for a training. Trainings
+/// (<see cref="HealthRecomputer.EndOf"/>), read by <see cref="RenewalFeatureReader"/>, the same reader live predictions
+/// use.
+/// Fitting runs on the thread pool; the only write is one short transaction, so reads never wait for a training.
+/// Trainings
 /// of one process are serialised.
 /// </summary>
 public sealed class RenewalTraining(
@@ -64,7 +68,7 @@ public sealed class RenewalTraining(
     /// Trains, stores the model as the next version, makes it serve, and swaps it into this process's cache. Throws
     /// <see cref="RuleViolationException"/> (NOT_ENOUGH_OUTCOMES) below the minimum per class.
     /// </summary>
-    public async Task<RenewalModelInfo> TrainAsync(int leadDays, string trigger, CancellationToken ct)
+    public async Task<RenewalModelInfo> TrainAsync(int leadDays, string trigger, Caller caller, CancellationToken ct)
     {
         await Gate.WaitAsync(ct);
         try
@@ -88,7 +92,7 @@ public sealed class RenewalTraining(
             var trained = await Task.Run(() => RenewalTrainer.Train(outcomes, settings), ct);
             trained = trained with { Detail = trained.Detail with { FeatureSeconds = featureSeconds } };
             _ = ServingRenewalModel.Load(0, trained.Kind, trained.ModelBytes, trained.Detail); // the saved bytes must load before they are stored
-            var info = await models.SaveAndServeAsync(trained, trigger, leadDays, counts.Total, clock.GetUtcNow().UtcDateTime, ct);
+            var info = await models.SaveAndServeAsync(trained, new ModelServing(trigger, leadDays, counts.Total, clock.GetUtcNow().UtcDateTime), caller, ct);
             cache.Swap(ServingRenewalModel.Load(info.Version, trained.Kind, trained.ModelBytes, trained.Detail));
             return info;
         }
@@ -99,8 +103,10 @@ public sealed class RenewalTraining(
     }
 
     /// <summary>
-    /// The training rows: every recorded renewal or churn whose lead day is today or earlier, with its features as of the end
-    /// of its lead day (<c>renewal date − <paramref name="leadDays"/></c>); outcomes of accounts since deleted are left out.
+    /// The training rows: every recorded renewal or churn whose lead day is today or earlier, with its features as of
+    /// the end
+    /// of its lead day (<c>renewal date − <paramref name="leadDays"/></c>); outcomes of accounts since deleted are left
+    /// out.
     /// </summary>
     public async Task<(OutcomeCounts Counts, IReadOnlyList<TrainingOutcome> Outcomes)> BuildTrainingSetAsync(int leadDays, CancellationToken ct)
     {
@@ -118,7 +124,8 @@ public sealed class RenewalTraining(
         return (counts, rows.Select(r => new TrainingOutcome(r.Request.ContractId, r.Request.RenewalDate, r.Features, renewed[r.Request.ContractId])).ToArray());
     }
 
-    /// <summary>The instant a training row's features are taken as of: the end of the day <paramref name="leadDays"/> before the renewal date.</summary>
+    /// <summary>The instant a training row's features are taken as of: the end of the day <paramref name="leadDays"/>
+    /// before the renewal date.</summary>
     public static DateTimeOffset LeadInstant(DateOnly renewalDate, int leadDays) => HealthRecomputer.EndOf(renewalDate.AddDays(-leadDays));
 
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);

@@ -386,6 +386,80 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                     b.ToTable("onboarding_plans", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Audit.AuditEventRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Action")
+                        .HasColumnType("integer")
+                        .HasColumnName("action");
+
+                    b.Property<string>("AfterJson")
+                        .HasColumnType("text")
+                        .HasColumnName("after_json");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("BeforeJson")
+                        .HasColumnType("text")
+                        .HasColumnName("before_json");
+
+                    b.Property<string>("Caller")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("caller");
+
+                    b.Property<int>("CallerKind")
+                        .HasColumnType("integer")
+                        .HasColumnName("caller_kind");
+
+                    b.Property<string>("DetailsJson")
+                        .HasColumnType("text")
+                        .HasColumnName("details_json");
+
+                    b.Property<string>("OnBehalfOf")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("on_behalf_of");
+
+                    b.Property<string>("Rpc")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("rpc");
+
+                    b.Property<string>("TargetId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("target_id");
+
+                    b.Property<string>("TargetType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("target_type");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_audit_events_at");
+
+                    b.HasIndex("Caller", "Id")
+                        .HasDatabaseName("ix_audit_events_caller");
+
+                    b.HasIndex("TargetType", "TargetId", "Id")
+                        .HasDatabaseName("ix_audit_events_target");
+
+                    b.ToTable("audit_events", (string)null);
+                });
+
             modelBuilder.Entity("CustomerHealth.Infrastructure.Coordination.WorkLease", b =>
                 {
                     b.Property<string>("Name")
@@ -619,50 +693,6 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                     b.ToTable("user_daily_activity", (string)null);
 
                     b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 90);
-                });
-
-            modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthAuditRow", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("AccountId")
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
-                        .HasColumnName("account_id");
-
-                    b.Property<int>("Action")
-                        .HasColumnType("integer")
-                        .HasColumnName("action");
-
-                    b.Property<string>("Actor")
-                        .IsRequired()
-                        .HasMaxLength(254)
-                        .HasColumnType("character varying(254)")
-                        .HasColumnName("actor");
-
-                    b.Property<string>("AfterJson")
-                        .HasColumnType("text")
-                        .HasColumnName("after");
-
-                    b.Property<DateTime>("At")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("at");
-
-                    b.Property<string>("BeforeJson")
-                        .HasColumnType("text")
-                        .HasColumnName("before");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("AccountId", "Id")
-                        .HasDatabaseName("ix_health_audit_account");
-
-                    b.ToTable("health_audit", (string)null);
                 });
 
             modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthChangeRow", b =>

@@ -401,6 +401,83 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                     b.ToTable("onboarding_plans", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Audit.AuditEventRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Action")
+                        .HasColumnType("int")
+                        .HasColumnName("action");
+
+                    b.Property<string>("AfterJson")
+                        .HasColumnType("nvarchar(max)")
+                        .HasColumnName("after_json");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("at");
+
+                    b.Property<string>("BeforeJson")
+                        .HasColumnType("nvarchar(max)")
+                        .HasColumnName("before_json");
+
+                    b.Property<string>("Caller")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("nvarchar(254)")
+                        .HasColumnName("caller")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+
+                    b.Property<int>("CallerKind")
+                        .HasColumnType("int")
+                        .HasColumnName("caller_kind");
+
+                    b.Property<string>("DetailsJson")
+                        .HasColumnType("nvarchar(max)")
+                        .HasColumnName("details_json");
+
+                    b.Property<string>("OnBehalfOf")
+                        .HasMaxLength(254)
+                        .HasColumnType("nvarchar(254)")
+                        .HasColumnName("on_behalf_of");
+
+                    b.Property<string>("Rpc")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasColumnName("rpc");
+
+                    b.Property<string>("TargetId")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("target_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+
+                    b.Property<string>("TargetType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)")
+                        .HasColumnName("target_type")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_audit_events_at");
+
+                    b.HasIndex("Caller", "Id")
+                        .HasDatabaseName("ix_audit_events_caller");
+
+                    b.HasIndex("TargetType", "TargetId", "Id")
+                        .HasDatabaseName("ix_audit_events_target");
+
+                    b.ToTable("audit_events", (string)null);
+                });
+
             modelBuilder.Entity("CustomerHealth.Infrastructure.Coordination.WorkLease", b =>
                 {
                     b.Property<string>("Name")
@@ -640,51 +717,6 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                     b.HasKey("AccountId", "Day", "UserId");
 
                     b.ToTable("user_daily_activity", (string)null);
-                });
-
-            modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthAuditRow", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
-
-                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("AccountId")
-                        .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
-                        .HasColumnName("account_id")
-                        .UseCollation("Latin1_General_100_BIN2_UTF8");
-
-                    b.Property<int>("Action")
-                        .HasColumnType("int")
-                        .HasColumnName("action");
-
-                    b.Property<string>("Actor")
-                        .IsRequired()
-                        .HasMaxLength(254)
-                        .HasColumnType("nvarchar(254)")
-                        .HasColumnName("actor");
-
-                    b.Property<string>("AfterJson")
-                        .HasColumnType("nvarchar(max)")
-                        .HasColumnName("after");
-
-                    b.Property<DateTime>("At")
-                        .HasColumnType("datetime2")
-                        .HasColumnName("at");
-
-                    b.Property<string>("BeforeJson")
-                        .HasColumnType("nvarchar(max)")
-                        .HasColumnName("before");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("AccountId", "Id")
-                        .HasDatabaseName("ix_health_audit_account");
-
-                    b.ToTable("health_audit", (string)null);
                 });
 
             modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthChangeRow", b =>

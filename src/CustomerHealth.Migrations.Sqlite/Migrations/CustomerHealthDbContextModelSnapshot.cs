@@ -381,6 +381,78 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                     b.ToTable("onboarding_plans", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Audit.AuditEventRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Action")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("action");
+
+                    b.Property<string>("AfterJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("after_json");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<string>("BeforeJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("before_json");
+
+                    b.Property<string>("Caller")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("caller");
+
+                    b.Property<int>("CallerKind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("caller_kind");
+
+                    b.Property<string>("DetailsJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("details_json");
+
+                    b.Property<string>("OnBehalfOf")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("on_behalf_of");
+
+                    b.Property<string>("Rpc")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rpc");
+
+                    b.Property<string>("TargetId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target_id");
+
+                    b.Property<string>("TargetType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target_type");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_audit_events_at");
+
+                    b.HasIndex("Caller", "Id")
+                        .HasDatabaseName("ix_audit_events_caller");
+
+                    b.HasIndex("TargetType", "TargetId", "Id")
+                        .HasDatabaseName("ix_audit_events_target");
+
+                    b.ToTable("audit_events", (string)null);
+                });
+
             modelBuilder.Entity("CustomerHealth.Infrastructure.Coordination.WorkLease", b =>
                 {
                     b.Property<string>("Name")
@@ -608,48 +680,6 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                     b.HasKey("AccountId", "Day", "UserId");
 
                     b.ToTable("user_daily_activity", (string)null);
-                });
-
-            modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthAuditRow", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<string>("AccountId")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("account_id");
-
-                    b.Property<int>("Action")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("action");
-
-                    b.Property<string>("Actor")
-                        .IsRequired()
-                        .HasMaxLength(254)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("actor");
-
-                    b.Property<string>("AfterJson")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("after");
-
-                    b.Property<DateTime>("At")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("at");
-
-                    b.Property<string>("BeforeJson")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("before");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("AccountId", "Id")
-                        .HasDatabaseName("ix_health_audit_account");
-
-                    b.ToTable("health_audit", (string)null);
                 });
 
             modelBuilder.Entity("CustomerHealth.Infrastructure.Health.HealthChangeRow", b =>

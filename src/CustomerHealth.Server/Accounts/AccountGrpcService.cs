@@ -1,4 +1,5 @@
 using CustomerHealth.Infrastructure.Accounts;
+using CustomerHealth.Server.Audit;
 using CustomerHealth.Server.Grpc;
 using CustomerHealth.V1;
 using Grpc.Core;
@@ -35,7 +36,8 @@ public sealed class AccountGrpcService(AccountStore store) : AccountService.Acco
     public override async Task<DeleteAccountResponse> DeleteAccount(DeleteAccountRequest request, ServerCallContext context)
     {
         var accountId = AccountRequests.ReadAccountId(request.AccountId);
-        var (deleted, contracts) = await store.DeleteAccountAsync(accountId, context.CancellationToken);
+        var (deleted, contracts) =
+            await store.DeleteAccountAsync(accountId, context.Caller(), context.CancellationToken);
         if (!deleted && !request.AllowMissing) throw new Domain.Common.NotFoundException("Account", accountId);
         return new DeleteAccountResponse { Deleted = deleted, DeletedContracts = contracts };
     }

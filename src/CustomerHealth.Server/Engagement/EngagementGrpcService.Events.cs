@@ -1,5 +1,6 @@
 using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Infrastructure.Engagement;
+using CustomerHealth.Server.Audit;
 using CustomerHealth.V1;
 using Grpc.Core;
 
@@ -90,21 +91,21 @@ public sealed partial class EngagementGrpcService
 
     public override async Task<UpdateEventCatalogueResponse> UpdateEventCatalogue(UpdateEventCatalogueRequest request, ServerCallContext context)
     {
-        var (entries, updatedBy, expectedVersion) = EventRequests.Read(request);
-        var (catalogue, rebuilt) = await catalogueStore.ReplaceAsync(entries, updatedBy, expectedVersion, context.CancellationToken);
+        var (entries, onBehalfOf, expectedVersion) = EventRequests.Read(request);
+        var (catalogue, rebuilt) = await catalogueStore.ReplaceAsync(entries, expectedVersion, context.Caller(onBehalfOf), context.CancellationToken);
         return new UpdateEventCatalogueResponse { Catalogue = catalogue.ToProto(), RebuiltAccountDays = rebuilt };
     }
 
     public override async Task<RebuildRollupsResponse> RebuildRollups(RebuildRollupsRequest request, ServerCallContext context)
     {
         var (accountId, from, to) = EventRequests.Read(request);
-        return new RebuildRollupsResponse { RebuiltAccountDays = await usage.RebuildAsync(accountId, from, to, context.CancellationToken) };
+        return new RebuildRollupsResponse { RebuiltAccountDays = await usage.RebuildAsync(accountId, from, to, context.Caller(), context.CancellationToken) };
     }
 
     public override async Task<DeletePersonDataResponse> DeletePersonData(DeletePersonDataRequest request, ServerCallContext context)
     {
         var (userId, accountId) = EventRequests.Read(request);
-        var deletion = await usage.DeletePersonAsync(userId, accountId, context.CancellationToken);
+        var deletion = await usage.DeletePersonAsync(userId, accountId, context.Caller(), context.CancellationToken);
         return new DeletePersonDataResponse
         {
             DeletedEvents = deletion.DeletedEvents,

@@ -1,6 +1,7 @@
 using CustomerHealth.Domain.Common;
 using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Infrastructure.Engagement;
+using CustomerHealth.Server.Audit;
 using CustomerHealth.Server.Grpc;
 using Google.Protobuf.Collections;
 using Google.Protobuf.WellKnownTypes;
@@ -48,7 +49,8 @@ public static class EventRequests
     private const long MinTimestampSeconds = -62_135_596_800;
     private const long MaxTimestampSeconds = 253_402_300_799;
 
-    /// <summary>A timestamp as UTC; null when absent, <see cref="EventRules.InvalidTime"/> when out of protobuf's range.</summary>
+    /// <summary>A timestamp as UTC; null when absent, <see cref="EventRules.InvalidTime"/> when out of protobuf's
+    /// range.</summary>
     public static DateTime? ReadTime(Timestamp? time)
     {
         if (time is null) return null;
@@ -81,17 +83,17 @@ public static class EventRequests
         return (request.UserId, string.IsNullOrEmpty(request.AccountId) ? null : request.AccountId);
     }
 
-    public static (IReadOnlyList<CatalogueEntry> Entries, string UpdatedBy, long? ExpectedVersion) Read(V1.UpdateEventCatalogueRequest request)
+    public static (IReadOnlyList<CatalogueEntry> Entries, string? OnBehalfOf, long? ExpectedVersion) Read(V1.UpdateEventCatalogueRequest request)
     {
         var v = new Violations();
         if (request.Catalogue is null) v.Add("catalogue", "is required");
-        v.Text("updated_by", request.UpdatedBy, Limits.UpdatedBy, required: true);
+        v.Text("updated_by", request.UpdatedBy, Limits.UpdatedBy);
         if (request.ExpectedVersion < 0) v.Add("expected_version", "must be zero (no check) or a catalogue version");
         v.ThrowIfAny();
         var entries = request.Catalogue!.Events
             .Select(e => new CatalogueEntry(e.EventName, e.Active, e.KeyFeature, e.FirstValue, string.IsNullOrWhiteSpace(e.Description) ? null : e.Description.Trim()))
             .ToArray();
-        return (entries, request.UpdatedBy.Trim(), request.ExpectedVersion == 0 ? null : request.ExpectedVersion);
+        return (entries, OnBehalfOf.Of(request.UpdatedBy), request.ExpectedVersion == 0 ? null : request.ExpectedVersion);
     }
 
     private static (DateOnly From, DateOnly To) ReadRange(Violations v, Google.Type.Date? start, Google.Type.Date? end, int maxDays)

@@ -1,7 +1,9 @@
 using System.Globalization;
 using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Server.Accounts;
+using CustomerHealth.Server.Audit;
 using CustomerHealth.Server.Grpc;
 using CustomerHealth.V1;
 using Grpc.Core;
@@ -32,7 +34,8 @@ public sealed class HealthGrpcService(
         var accountId = AccountRequests.ReadAccountId(request.AccountId);
         if (!readCache.TryGet(accountId, clock.GetUtcNow(), out V1.HealthScore message))
         {
-            // The ticket comes before the read, so an invalidation committed meanwhile keeps this answer out of the cache.
+            // The ticket comes before the read, so an invalidation committed meanwhile keeps this answer out of the
+            // cache.
             var ticket = readCache.Take(accountId);
             var score = await Store.GetAsync(accountId, context.CancellationToken);
             message = score.ToProto();
@@ -75,8 +78,8 @@ public sealed class HealthGrpcService(
 
     public override async Task<ReplaceScorecardResponse> ReplaceScorecard(ReplaceScorecardRequest request, ServerCallContext context)
     {
-        var (scorecard, updatedBy) = HealthRequests.Read(request);
-        var stored = await Scorecards.ReplaceAsync(scorecard, updatedBy, context.CancellationToken);
+        var (scorecard, onBehalfOf) = HealthRequests.Read(request);
+        var stored = await Scorecards.ReplaceAsync(scorecard, context.Caller(onBehalfOf), context.CancellationToken);
         return new ReplaceScorecardResponse { Scorecard = stored.ToProto() };
     }
 
@@ -114,14 +117,14 @@ public sealed class HealthGrpcService(
     {
         var o = HealthRequests.Read(request);
         var ct = context.CancellationToken;
-        await Overrides.SetAsync(o.AccountId, o.Score, o.Band, o.Reason, o.SetBy, o.ExpiresAt, ct);
+        await Overrides.SetAsync(o.AccountId, o.Score, o.Band, o.Reason, o.ExpiresAt, context.Caller(o.OnBehalfOf), ct);
         return new SetHealthOverrideResponse { Score = (await Store.GetAsync(o.AccountId, ct)).ToProto() };
     }
 
     public override async Task<ClearHealthOverrideResponse> ClearHealthOverride(ClearHealthOverrideRequest request, ServerCallContext context)
     {
-        var (accountId, clearedBy) = HealthRequests.Read(request);
-        await Overrides.ClearAsync(accountId, clearedBy, context.CancellationToken);
+        var (accountId, onBehalfOf) = HealthRequests.Read(request);
+        await Overrides.ClearAsync(accountId, context.Caller(onBehalfOf), context.CancellationToken);
         var score = await Store.GetAsync(accountId, context.CancellationToken);
         return new ClearHealthOverrideResponse { Score = score.ToProto() };
     }
@@ -129,9 +132,13 @@ public sealed class HealthGrpcService(
     public override async Task<ListHealthAuditResponse> ListHealthAudit(ListHealthAuditRequest request, ServerCallContext context)
     {
         var (accountId, pageSize, before, fingerprint) = HealthRequests.Read(request);
-        var page = await Overrides.AuditAsync(accountId, pageSize, before, context.CancellationToken);
+        var filter = accountId is null
+            ? new AuditFilter(Actions: HealthMapping.AuditActions)
+            : new AuditFilter(
+                TargetType: AuditTargets.Account, TargetId: accountId, Actions: HealthMapping.AuditActions);
+        var page = await stores.Audit.ListAsync(filter, pageSize, before, context.CancellationToken);
         var response = new ListHealthAuditResponse();
-        response.Entries.AddRange(page.Items.Select(e => e.ToProto()));
+        response.Entries.AddRange(page.Items.Select(e => e.ToHealthAuditEntry()));
         if (page.HasMore) response.NextPageToken = PageToken.Encode(fingerprint, page.Items[^1].Id.ToString(CultureInfo.InvariantCulture));
         return response;
     }
@@ -139,7 +146,8 @@ public sealed class HealthGrpcService(
     public override async Task<RecomputeHealthScoresResponse> RecomputeHealthScores(RecomputeHealthScoresRequest request, ServerCallContext context)
     {
         var day = HealthRequests.Read(request, Store.Today, rules.RetentionDays);
-        var done = await Recomputer.RecomputeDayAsync(day, options.BatchSize, context.CancellationToken);
+        var done = await Recomputer.RecomputeDayAsync(
+            day, options.BatchSize, context.Caller(), context.CancellationToken);
         return new RecomputeHealthScoresResponse
         {
             AccountCount = done.Accounts,

@@ -1,5 +1,6 @@
 using CustomerHealth.Domain.Common;
 using CustomerHealth.Domain.Health;
+using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Server.Accounts;
 using CustomerHealth.Server.Grpc;
@@ -78,12 +79,22 @@ public static class HealthMapping
         return message;
     }
 
-    public static V1.HealthAuditEntry ToProto(this HealthAuditRow row) => new()
+    /// <summary>The actions <c>ListHealthAudit</c> shows: its view of the one audit trail.</summary>
+    public static readonly IReadOnlyCollection<AuditAction> AuditActions =
+        [AuditAction.HealthOverrideSet, AuditAction.HealthOverrideCleared, AuditAction.ScorecardReplaced];
+
+    public static V1.HealthAuditEntry ToHealthAuditEntry(this AuditEventRow row) => new()
     {
         Id = row.Id,
-        AccountId = row.AccountId ?? "",
-        Action = (V1.HealthAuditAction)row.Action,
-        Actor = row.Actor,
+        AccountId = row.TargetType == AuditTargets.Account ? row.TargetId ?? "" : "",
+        Action = row.Action switch
+        {
+            AuditAction.HealthOverrideSet => V1.HealthAuditAction.OverrideSet,
+            AuditAction.HealthOverrideCleared => V1.HealthAuditAction.OverrideCleared,
+            AuditAction.ScorecardReplaced => V1.HealthAuditAction.ScorecardReplaced,
+            _ => V1.HealthAuditAction.Unspecified,
+        },
+        Actor = row.Caller,
         Time = ProtoConvert.ToTimestamp(row.At),
         BeforeJson = row.BeforeJson ?? "",
         AfterJson = row.AfterJson ?? "",

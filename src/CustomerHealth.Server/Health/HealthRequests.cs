@@ -3,14 +3,16 @@ using CustomerHealth.Domain.Common;
 using CustomerHealth.Domain.Health;
 using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Server.Accounts;
+using CustomerHealth.Server.Audit;
 using CustomerHealth.Server.Grpc;
 using V1 = CustomerHealth.V1;
 
 namespace CustomerHealth.Server.Health;
 
-/// <summary>A <c>SetHealthOverride</c> request read; the override's own rules are the domain's (<see cref="HealthOverride.Create"/>).</summary>
+/// <summary>A <c>SetHealthOverride</c> request read; the override's own rules are the domain's (<see
+/// cref="HealthOverride.Create"/>).</summary>
 public sealed record HealthOverrideRequest(
-    string AccountId, double? Score, HealthBand? Band, string Reason, string SetBy, DateTimeOffset? ExpiresAt);
+    string AccountId, double? Score, HealthBand? Band, string Reason, string? OnBehalfOf, DateTimeOffset? ExpiresAt);
 
 /// <summary>
 /// Reads each health request into store input, checking every field rule first and reporting all violations at once
@@ -26,6 +28,7 @@ public static class HealthRequests
         public const int Owner = PersonNames.MaxLength;
         public const int UpdatedBy = PersonNames.MaxLength;
         public const int ClearedBy = HealthOverride.MaxActorLength;
+        public const int SetBy = HealthOverride.MaxActorLength;
         public const int HistoryDays = HealthStore.MaxHistoryDays;
         public const int BacktestLeadDays = HealthBacktester.MaxLeadDays;
     }
@@ -40,7 +43,8 @@ public static class HealthRequests
         return ids;
     }
 
-    /// <param name="today">The renewal filter counts from today, so a token is only good on the day it was issued.</param>
+    /// <param name="today">The renewal filter counts from today, so a token is only good on the day it was
+    /// issued.</param>
     public static (HealthScoreFilter Filter, HealthScoreOrder Order, int PageSize, HealthScoreCursor? After, string Fingerprint) Read(
         V1.ListHealthScoresRequest request, DateOnly today)
     {
@@ -90,15 +94,15 @@ public static class HealthRequests
     /// The scorecard of a replace request. Field rules are the domain's (<see cref="Scorecard.Validate"/>, run by the
     /// store); here only the request's shape is checked.
     /// </summary>
-    public static (Scorecard Scorecard, string UpdatedBy) Read(V1.ReplaceScorecardRequest request)
+    public static (Scorecard Scorecard, string? OnBehalfOf) Read(V1.ReplaceScorecardRequest request)
     {
-        var v = new Violations().Text("updated_by", request.UpdatedBy, Limits.UpdatedBy, required: true);
+        var v = new Violations().Text("updated_by", request.UpdatedBy, Limits.UpdatedBy);
         if (request.Scorecard is null) v.Add("scorecard", "is required");
         v.ThrowIfAny();
         var s = request.Scorecard!;
         var scorecard = new Scorecard(1, ToDomain(s.TechTouch), ToDomain(s.LowTouch), ToDomain(s.HighTouch),
             s.HealthyFrom, s.AtRiskFrom, s.ChangeThresholdPoints, s.EffectiveAccountWindowDays, s.MinimumCompleteness);
-        return (scorecard, request.UpdatedBy.Trim());
+        return (scorecard, OnBehalfOf.Of(request.UpdatedBy));
     }
 
     public static (long AfterSequence, int PageSize, HealthChangeFilter Filter) Read(V1.ListHealthChangesRequest request)
@@ -120,20 +124,20 @@ public static class HealthRequests
 
     public static HealthOverrideRequest Read(V1.SetHealthOverrideRequest request)
     {
-        var v = new Violations().Identifier("account_id", request.AccountId);
+        var v = new Violations().Identifier("account_id", request.AccountId).Text("set_by", request.SetBy, Limits.SetBy);
         ProtoConvert.IsDefined(v, "band", request.Band);
         var expiresAt = ReadInstant(v, "expire_time", request.ExpireTime);
         v.ThrowIfAny();
         return new HealthOverrideRequest(request.AccountId, request.HasScore ? request.Score : null,
-            request.Band == V1.HealthBand.Unspecified ? null : (HealthBand)request.Band, request.Reason, request.SetBy, expiresAt);
+            request.Band == V1.HealthBand.Unspecified ? null : (HealthBand)request.Band, request.Reason, OnBehalfOf.Of(request.SetBy), expiresAt);
     }
 
-    public static (string AccountId, string ClearedBy) Read(V1.ClearHealthOverrideRequest request)
+    public static (string AccountId, string? OnBehalfOf) Read(V1.ClearHealthOverrideRequest request)
     {
         new Violations().Identifier("account_id", request.AccountId)
-            .Text("cleared_by", request.ClearedBy, Limits.ClearedBy, required: true)
+            .Text("cleared_by", request.ClearedBy, Limits.ClearedBy)
             .ThrowIfAny();
-        return (request.AccountId, request.ClearedBy.Trim());
+        return (request.AccountId, OnBehalfOf.Of(request.ClearedBy));
     }
 
     public static (string? AccountId, int PageSize, long? Before, string Fingerprint) Read(V1.ListHealthAuditRequest request)
@@ -179,7 +183,8 @@ public static class HealthRequests
         return (request.LeadDays == 0 ? HealthBacktester.DefaultLeadDays : request.LeadDays, from, to);
     }
 
-    /// <summary>The cursor and filters of ListHealthChanges and WatchHealthChanges, broken rules added to <paramref name="v"/>.</summary>
+    /// <summary>The cursor and filters of ListHealthChanges and WatchHealthChanges, broken rules added to <paramref
+    /// name="v"/>.</summary>
     private static HealthChangeFilter ReadChangeFilter(Violations v, long afterSequence, V1.HealthBand band, V1.CsTier tier, string owner)
     {
         if (afterSequence < 0) v.Add("after_sequence", "must be 0 or more");
@@ -192,7 +197,8 @@ public static class HealthRequests
             OptionalText(owner));
     }
 
-    /// <summary>An instant from a timestamp field; null (not reported) when absent, reported when out of range.</summary>
+    /// <summary>An instant from a timestamp field; null (not reported) when absent, reported when out of
+    /// range.</summary>
     private static DateTimeOffset? ReadInstant(Violations v, string field, Google.Protobuf.WellKnownTypes.Timestamp? timestamp)
     {
         if (timestamp is null) return null;

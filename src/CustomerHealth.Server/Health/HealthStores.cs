@@ -1,3 +1,4 @@
+using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Health;
 
 namespace CustomerHealth.Server.Health;
@@ -22,4 +23,6 @@ public sealed class HealthStores(IServiceProvider services)
     public HealthRecomputer Recomputer => field ??= services.GetRequiredService<HealthRecomputer>();
 
     public HealthBacktester Backtester => field ??= services.GetRequiredService<HealthBacktester>();
+
+    public AuditStore Audit => field ??= services.GetRequiredService<AuditStore>();
 }

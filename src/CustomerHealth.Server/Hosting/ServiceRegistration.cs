@@ -4,6 +4,7 @@ using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Infrastructure.Renewals;
 using CustomerHealth.Server.Accounts;
+using CustomerHealth.Server.Audit;
 using CustomerHealth.Server.Demo;
 using CustomerHealth.Server.Engagement;
 using CustomerHealth.Server.Grpc;
@@ -19,7 +20,8 @@ namespace CustomerHealth.Server.Hosting;
 /// <summary>The service's building blocks, each registered by one call from Program.cs.</summary>
 public static class ServiceRegistration
 {
-    /// <summary>The database provider and connection from configuration (<c>Database:*</c>, <c>ConnectionStrings:CustomerHealth</c>).</summary>
+    /// <summary>The database provider and connection from configuration (<c>Database:*</c>,
+    /// <c>ConnectionStrings:CustomerHealth</c>).</summary>
     public static WebApplicationBuilder AddCustomerHealthPersistence(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
@@ -51,7 +53,8 @@ public static class ServiceRegistration
         return builder;
     }
 
-    /// <summary>Health settings (<c>Health:*</c>) and the worker that recomputes scores marked dirty, plus the daily pass.</summary>
+    /// <summary>Health settings (<c>Health:*</c>) and the worker that recomputes scores marked dirty, plus the daily
+    /// pass.</summary>
     public static WebApplicationBuilder AddCustomerHealthScoring(this WebApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<HealthOptions, HealthOptionsValidator>(HealthOptions.Section);
@@ -62,7 +65,8 @@ public static class ServiceRegistration
     }
 
     /// <summary>
-    /// Renewal prediction settings (<c>Renewals:*</c>), the worker that keeps predictions fresh and the one that trains by
+    /// Renewal prediction settings (<c>Renewals:*</c>), the worker that keeps predictions fresh and the one that trains
+    /// by
     /// itself when enough new outcomes arrived (<c>Renewals:AutoTrain</c>).
     /// </summary>
     public static WebApplicationBuilder AddCustomerHealthRenewals(this WebApplicationBuilder builder)
@@ -75,7 +79,8 @@ public static class ServiceRegistration
         return builder;
     }
 
-    /// <summary>gRPC with the error-mapping interceptor, the grpc.health.v1 service backed by a database check, and reflection.</summary>
+    /// <summary>gRPC with the error-mapping interceptor, the grpc.health.v1 service backed by a database check, and
+    /// reflection.</summary>
     public static WebApplicationBuilder AddCustomerHealthGrpc(this WebApplicationBuilder builder)
     {
         builder.Services.AddGrpc(options =>
@@ -100,7 +105,8 @@ public static class ServiceRegistration
     }
 
     /// <summary>
-    /// The loopback channel (the demo and the generate command write through the server's own API) and, with <c>--demo</c> or
+    /// The loopback channel (the demo and the generate command write through the server's own API) and, with
+    /// <c>--demo</c> or
     /// <c>Demo:Enabled</c>, the service that fills an empty database with a demo portfolio (<c>Demo:*</c>).
     /// </summary>
     public static WebApplicationBuilder AddCustomerHealthDemo(this WebApplicationBuilder builder, bool demoSwitch)
@@ -138,10 +144,11 @@ public static class ServiceRegistration
         app.MapGrpcService<HealthGrpcService>().RequireDeclaredScopes();
         app.MapGrpcService<MetricsGrpcService>().RequireDeclaredScopes();
         app.MapGrpcService<RenewalGrpcService>().RequireDeclaredScopes();
+        app.MapGrpcService<AuditGrpcService>().RequireDeclaredScopes();
         app.MapGrpcHealthChecksService().RequireDeclaredScopes();
         app.MapGrpcReflectionService().RequireDeclaredScopes();
         app.MapGet("/", () => Results.Text(
-            "CustomerHealth speaks gRPC (HTTP/2) on this address. Services: customerhealth.v1.AccountService, customerhealth.v1.EngagementService, customerhealth.v1.OnboardingService, customerhealth.v1.HealthService, customerhealth.v1.MetricsService, customerhealth.v1.RenewalService, grpc.health.v1.Health; server reflection is on.\n"))
+            "CustomerHealth speaks gRPC (HTTP/2) on this address. Services: customerhealth.v1.AccountService, customerhealth.v1.EngagementService, customerhealth.v1.OnboardingService, customerhealth.v1.HealthService, customerhealth.v1.MetricsService, customerhealth.v1.RenewalService, customerhealth.v1.AuditService, grpc.health.v1.Health; server reflection is on.\n"))
             .AllowAnonymous();
         RpcAuthorization.VerifyEveryRpcDeclared(app);
         return app;

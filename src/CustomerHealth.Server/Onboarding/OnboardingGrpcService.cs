@@ -1,5 +1,6 @@
 using CustomerHealth.Infrastructure.Onboarding;
 using CustomerHealth.Server.Accounts;
+using CustomerHealth.Server.Audit;
 using CustomerHealth.V1;
 using Grpc.Core;
 
@@ -19,7 +20,8 @@ public sealed class OnboardingGrpcService(OnboardingStore store) : OnboardingSer
     public override async Task<CreateOnboardingPlanResponse> CreateOnboardingPlan(CreateOnboardingPlanRequest request, ServerCallContext context)
     {
         var (accountId, start) = OnboardingRequests.Read(request);
-        var plan = await store.CreatePlanAsync(accountId, start, request.ReplaceExisting, context.CancellationToken);
+        var plan = await store.CreatePlanAsync(
+            accountId, start, request.ReplaceExisting, context.Caller(), context.CancellationToken);
         return new CreateOnboardingPlanResponse { Plan = plan.ToProto(store.Today) };
     }
 
@@ -27,7 +29,7 @@ public sealed class OnboardingGrpcService(OnboardingStore store) : OnboardingSer
     {
         var c = OnboardingRequests.Read(request);
         var (plan, changed) = await store.CompleteMilestoneAsync(
-            c.AccountId, c.MilestoneKey, c.CompletedBy, c.Note, c.At, context.CancellationToken);
+            c.AccountId, c.MilestoneKey, c.Note, c.At, context.Caller(c.OnBehalfOf), context.CancellationToken);
         return new CompleteMilestoneResponse { Plan = plan.ToProto(store.Today), Changed = changed };
     }
 
@@ -50,8 +52,9 @@ public sealed class OnboardingGrpcService(OnboardingStore store) : OnboardingSer
 
     public override async Task<ReplacePlanTemplateResponse> ReplacePlanTemplate(ReplacePlanTemplateRequest request, ServerCallContext context)
     {
-        var (tier, milestones, updatedBy) = OnboardingRequests.Read(request);
-        var template = await store.ReplaceTemplateAsync(tier, milestones, updatedBy, context.CancellationToken);
+        var (tier, milestones, onBehalfOf) = OnboardingRequests.Read(request);
+        var template = await store.ReplaceTemplateAsync(
+            tier, milestones, context.Caller(onBehalfOf), context.CancellationToken);
         return new ReplacePlanTemplateResponse { Template = template.ToProto() };
     }
 }

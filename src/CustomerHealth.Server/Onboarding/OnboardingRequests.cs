@@ -4,6 +4,7 @@ using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Domain.Onboarding;
 using CustomerHealth.Infrastructure.Onboarding;
 using CustomerHealth.Server.Accounts;
+using CustomerHealth.Server.Audit;
 using CustomerHealth.Server.Engagement;
 using CustomerHealth.Server.Grpc;
 using V1 = CustomerHealth.V1;
@@ -11,11 +12,12 @@ using V1 = CustomerHealth.V1;
 namespace CustomerHealth.Server.Onboarding;
 
 /// <summary>A <c>CompleteMilestone</c> request read.</summary>
-public sealed record MilestoneCompletion(string AccountId, string MilestoneKey, string CompletedBy, string Note, DateTime? At);
+public sealed record MilestoneCompletion(string AccountId, string MilestoneKey, string? OnBehalfOf, string Note, DateTime? At);
 
 /// <summary>
 /// Reads each onboarding request into store input, checking every field rule first and reporting all violations at once
-/// (INVALID_ARGUMENT with field paths as the caller names them), so a bad request writes nothing. A template's milestones
+/// (INVALID_ARGUMENT with field paths as the caller names them), so a bad request writes nothing. A template's
+/// milestones
 /// are checked by the domain (<see cref="PlanTemplate"/>); here only what the proto alone can tell.
 /// </summary>
 public static class OnboardingRequests
@@ -42,12 +44,12 @@ public static class OnboardingRequests
         var v = new Violations()
             .Identifier("account_id", request.AccountId)
             .Identifier("milestone_key", request.MilestoneKey)
-            .Text("completed_by", request.CompletedBy, Limits.CompletedBy, required: true)
+            .Text("completed_by", request.CompletedBy, Limits.CompletedBy)
             .Text("note", request.Note, Limits.Note, multiline: true);
         var at = EventRequests.ReadTime(request.CompleteTime);
         if (at == EventRules.InvalidTime) v.Add("complete_time", "is not a valid timestamp");
         v.ThrowIfAny();
-        return new MilestoneCompletion(request.AccountId, request.MilestoneKey, request.CompletedBy.Trim(), request.Note, at);
+        return new MilestoneCompletion(request.AccountId, request.MilestoneKey, OnBehalfOf.Of(request.CompletedBy), request.Note, at);
     }
 
     /// <param name="today">Overdue counts from today, so a token is only good on the day it was issued.</param>
@@ -82,14 +84,14 @@ public static class OnboardingRequests
         return tier;
     }
 
-    public static (CsTier Tier, IReadOnlyList<MilestoneTemplate> Milestones, string UpdatedBy) Read(V1.ReplacePlanTemplateRequest request)
+    public static (CsTier Tier, IReadOnlyList<MilestoneTemplate> Milestones, string? OnBehalfOf) Read(V1.ReplacePlanTemplateRequest request)
     {
         var v = new Violations();
         var tier = ReadTier(v, "cs_tier", request.CsTier);
-        v.Text("updated_by", request.UpdatedBy, Limits.UpdatedBy, required: true);
+        v.Text("updated_by", request.UpdatedBy, Limits.UpdatedBy);
         var milestones = ReadMilestones(v, request.Milestones);
         v.ThrowIfAny();
-        return (tier, milestones, request.UpdatedBy.Trim());
+        return (tier, milestones, OnBehalfOf.Of(request.UpdatedBy));
     }
 
     private static CsTier ReadTier(Violations v, string field, V1.CsTier tier)

@@ -1,12 +1,14 @@
 using System.Globalization;
 using CustomerHealth.Domain.Common;
 using CustomerHealth.Infrastructure.Renewals;
+using CustomerHealth.Server.Audit;
 using CustomerHealth.V1;
 using Grpc.Core;
 
 namespace CustomerHealth.Server.Renewals;
 
-/// <summary>customerhealth.v1.RenewalService: read the request, call the store or the training, map the result.</summary>
+/// <summary>customerhealth.v1.RenewalService: read the request, call the store or the training, map the
+/// result.</summary>
 public sealed class RenewalGrpcService(RenewalStore store, RenewalTraining training, RenewalModelStore models, RenewalOptions options)
     : RenewalService.RenewalServiceBase
 {
@@ -45,7 +47,7 @@ public sealed class RenewalGrpcService(RenewalStore store, RenewalTraining train
     public override async Task<TrainRenewalModelResponse> TrainRenewalModel(TrainRenewalModelRequest request, ServerCallContext context)
     {
         var lead = RenewalRequests.Read(request, options.LeadDays);
-        var model = await training.TrainAsync(lead, RenewalTraining.AdminTrigger, context.CancellationToken);
+        var model = await training.TrainAsync(lead, RenewalTraining.AdminTrigger, context.Caller(), context.CancellationToken);
         return new TrainRenewalModelResponse { Model = model.ToProto() };
     }
 

@@ -1,3 +1,4 @@
+using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Coordination;
 using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Infrastructure.Renewals;
@@ -7,8 +8,10 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerHealth.Server.Renewals;
 
 /// <summary>
-/// Keeps renewal predictions fresh. Every <see cref="RenewalOptions.RefreshInterval"/>: picks up a model another replica
-/// swapped in; recomputes every prediction after a model swap and on the first pass of each UTC day; otherwise recomputes
+/// Keeps renewal predictions fresh. Every <see cref="RenewalOptions.RefreshInterval"/>: picks up a model another
+/// replica
+/// swapped in; recomputes every prediction after a model swap and on the first pass of each UTC day; otherwise
+/// recomputes
 /// the accounts that entered the health change feed since its cursor (their score changed band or moved). Every
 /// <see cref="RenewalOptions.ReconcileInterval"/> it also fixes accounts whose open contracts and stored predictions
 /// disagree (a new contract, an outcome recorded, a renewal date passed). Every replica keeps its model cache in step;
@@ -101,8 +104,10 @@ public sealed class RenewalWorker(IServiceScopeFactory scopes, RenewalOptions op
 }
 
 /// <summary>
-/// Trains by itself: every <see cref="RenewalOptions.AutoTrainCheckInterval"/> it counts the recorded outcomes and trains
-/// when <see cref="RenewalTraining.IsTrainingDueAsync"/> says so. Off the request path; reads go on while it trains. With
+/// Trains by itself: every <see cref="RenewalOptions.AutoTrainCheckInterval"/> it counts the recorded outcomes and
+/// trains
+/// when <see cref="RenewalTraining.IsTrainingDueAsync"/> says so. Off the request path; reads go on while it trains.
+/// With
 /// several replicas, the holder of the lease <see cref="ReplicaLeases.Names.RenewalTraining"/> trains.
 /// </summary>
 public sealed class RenewalTrainingWorker(
@@ -122,7 +127,7 @@ public sealed class RenewalTrainingWorker(
         await using var scope = scopes.CreateAsyncScope();
         var training = scope.ServiceProvider.GetRequiredService<RenewalTraining>();
         if (!await training.IsTrainingDueAsync(stoppingToken)) return;
-        var model = await training.TrainAsync(options.LeadDays, RenewalTraining.AutoTrigger, stoppingToken);
+        var model = await training.TrainAsync(options.LeadDays, RenewalTraining.AutoTrigger, Caller.Service("renewal-worker"), stoppingToken);
         logger.LogInformation("Trained renewal model {Version} ({Kind}) on {Count} outcomes; holdout AUC {Auc}.",
             model.Version, model.Kind, model.OutcomeCount, model.Detail.Holdout.Auc);
     }

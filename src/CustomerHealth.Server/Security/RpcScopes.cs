@@ -16,6 +16,7 @@ public static class RpcScopes
     private const string Health = "customerhealth.v1.HealthService/";
     private const string Renewals = "customerhealth.v1.RenewalService/";
     private const string Metrics = "customerhealth.v1.MetricsService/";
+    private const string Audit = "customerhealth.v1.AuditService/";
 
     public static readonly IReadOnlyDictionary<string, string> ByMethod = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -72,6 +73,8 @@ public static class RpcScopes
 
         [Metrics + "GetPortfolioMetrics"] = Scopes.Read,
 
+        [Audit + "ListAuditEvents"] = Scopes.Admin,
+
         // Kubernetes' gRPC probes present no credential.
         ["grpc.health.v1.Health/Check"] = Public,
         ["grpc.health.v1.Health/Watch"] = Public,
@@ -81,7 +84,8 @@ public static class RpcScopes
         ["grpc.reflection.v1.ServerReflection/ServerReflectionInfo"] = Scopes.Read,
     };
 
-    /// <summary>The declared scope of a method path such as <c>/customerhealth.v1.AccountService/GetAccount</c>.</summary>
+    /// <summary>The declared scope of a method path such as
+    /// <c>/customerhealth.v1.AccountService/GetAccount</c>.</summary>
     public static bool TryGet(string methodPath, out string scope) =>
         ByMethod.TryGetValue(methodPath.TrimStart('/'), out scope!);
 }

@@ -40,7 +40,8 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
         await Engagement.UpdateEventCatalogueAsync(new() { Catalogue = catalogue, UpdatedBy = "ops@example.com" }, cancellationToken: Ct);
     }
 
-    /// <summary>The incrementally maintained rollups of the accounts are exactly what a rebuild from raw events gives.</summary>
+    /// <summary>The incrementally maintained rollups of the accounts are exactly what a rebuild from raw events
+    /// gives.</summary>
     private async Task AssertRollupsEqualARebuild(params string[] accounts)
     {
         var incremental = await Service.RollupSnapshot(accounts);
@@ -249,7 +250,7 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
         }, cancellationToken: Ct);
 
         Assert.Equal(before + 1, updated.Catalogue.Version);
-        Assert.Equal("ops@example.com", updated.Catalogue.UpdatedBy);
+        Assert.Equal(TestCredentials.Subject, updated.Catalogue.UpdatedBy);
         var day = (await Usage("cat")).Single();
         Assert.Equal(1, day.ActiveUsers);
         Assert.Equal(1L, day.KeyFeatureEvents["export"]);
@@ -352,7 +353,8 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
     {
         await GivenAccounts("ahead");
         using var call = Engagement.StreamEvents(cancellationToken: Ct);
-        // All sent before reading any answer, so the server finds several batches waiting (and may commit them together).
+        // All sent before reading any answer, so the server finds several batches waiting (and may commit them
+        // together).
         await call.RequestStream.WriteAsync(StreamBatch(1, Event("ah-1", "ahead"), Event("ah-2", "ahead", "u2", "report_exported")), Ct);
         await call.RequestStream.WriteAsync(StreamBatch(2, Event("ah-2", "ahead", "u2"), Event("ah-3", "ahead", "u3"), Event("ah-3", "ahead", "u3")), Ct);
         await call.RequestStream.WriteAsync(StreamBatch(3, Event("ah-4", "nobody"), Event("ah-5", "ahead", at: "2026-03-13T08:00:00Z")), Ct);
@@ -420,7 +422,8 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
         await cancel.CancelAsync();
         call.Dispose();
 
-        // Whatever the server had done with the unacknowledged batch, it is all or nothing, and the first batch is kept.
+        // Whatever the server had done with the unacknowledged batch, it is all or nothing, and the first batch is
+        // kept.
         var stored = await WaitForQuietAsync();
         Assert.True(stored is 100 or 200, $"{stored} events stored");
         await AssertRollupsEqualARebuild("cut");
@@ -485,7 +488,8 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
         await call.RequestStream.CompleteAsync();
         await reading;
 
-        // Every batch was stored before the deletion (and deleted with the account) or rejected after it: nothing stays.
+        // Every batch was stored before the deletion (and deleted with the account) or rejected after it: nothing
+        // stays.
         Assert.Equal(40, answers.Count);
         Assert.All(answers, a => Assert.Equal(25, a.Accepted + a.Rejected));
         Assert.All(answers.Where(a => a.Rejected > 0), a => Assert.All(a.Rejections, r => Assert.Equal(EventRejectionReason.UnknownAccount, r.Reason)));

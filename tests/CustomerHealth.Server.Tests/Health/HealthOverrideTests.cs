@@ -17,6 +17,9 @@ public abstract class HealthOverrideTests<TDatabase>(TDatabase database) : Healt
 {
     private Timestamp InDays(int days) => Timestamp.FromDateTimeOffset(Clock.GetUtcNow().AddDays(days));
 
+    private HealthService.HealthServiceClient As(string subject) =>
+        new(Service.ChannelWith(TestCredentials.Token(Server.Security.Scopes.All, subject)));
+
     [Fact]
     public async Task AnOverrideIsShownBesideTheComputedScoreUntilItExpires()
     {
@@ -32,7 +35,7 @@ public abstract class HealthOverrideTests<TDatabase>(TDatabase database) : Healt
         Assert.Equal(HealthBand.Critical, set.Band);
         Assert.Equal(75, set.Override.Score);
         Assert.Equal(HealthBand.Healthy, set.Override.Band); // from the scorecard's thresholds
-        Assert.Equal("csm.alice@example.com", set.Override.SetBy);
+        Assert.Equal(TestCredentials.Subject, set.Override.SetBy); // the authenticated caller, not set_by
         Assert.Equal(InDays(14), set.Override.ExpireTime);
         Assert.Equal(set.Override, (await Score("ov")).Override);
         var listed = await Health.ListHealthScoresAsync(new() { PageSize = 1000 }, cancellationToken: Ct);
@@ -80,7 +83,7 @@ public abstract class HealthOverrideTests<TDatabase>(TDatabase database) : Healt
         await RejectsField("score", () => Health.SetHealthOverrideAsync(Good().With(r => r.Score = 120), cancellationToken: Ct).ResponseAsync);
         await RejectsField("score", () => Health.SetHealthOverrideAsync(Good().With(r => r.Band = HealthBand.Unspecified), cancellationToken: Ct).ResponseAsync);
         await RejectsField("band", () => Health.SetHealthOverrideAsync(Good().With(r => r.Band = HealthBand.Unknown), cancellationToken: Ct).ResponseAsync);
-        await RejectsField("set_by", () => Health.SetHealthOverrideAsync(Good().With(r => r.SetBy = ""), cancellationToken: Ct).ResponseAsync);
+        await RejectsField("set_by", () => Health.SetHealthOverrideAsync(Good().With(r => r.SetBy = new string('b', 255)), cancellationToken: Ct).ResponseAsync);
         await FailsWith(StatusCode.NotFound, () => Health.SetHealthOverrideAsync(Good().With(r => r.AccountId = "ghost"), cancellationToken: Ct).ResponseAsync);
         Assert.Null((await Score("ov-bad")).Override);
     }
@@ -89,11 +92,12 @@ public abstract class HealthOverrideTests<TDatabase>(TDatabase database) : Healt
     public async Task OverridesAndScorecardChangesAreAudited()
     {
         await GivenCustomer("ov-audit", CsTier.TechTouch);
-        await Health.SetHealthOverrideAsync(new() { AccountId = "ov-audit", Band = HealthBand.AtRisk, Reason = "Champion left", ExpireTime = InDays(30), SetBy = "carol" }, cancellationToken: Ct);
+        // Each change comes from another caller; the names the requests give are not who made them.
+        await As("carol").SetHealthOverrideAsync(new() { AccountId = "ov-audit", Band = HealthBand.AtRisk, Reason = "Champion left", ExpireTime = InDays(30), SetBy = "mallory" }, cancellationToken: Ct);
         Clock.Advance(TimeSpan.FromHours(1));
-        await Health.SetHealthOverrideAsync(new() { AccountId = "ov-audit", Band = HealthBand.Critical, Reason = "Asked for a cancellation quote", ExpireTime = InDays(30), SetBy = "dave" }, cancellationToken: Ct);
+        await As("dave").SetHealthOverrideAsync(new() { AccountId = "ov-audit", Band = HealthBand.Critical, Reason = "Asked for a cancellation quote", ExpireTime = InDays(30) }, cancellationToken: Ct);
         Clock.Advance(TimeSpan.FromHours(1));
-        var cleared = (await Health.ClearHealthOverrideAsync(new() { AccountId = "ov-audit", ClearedBy = "erin" }, cancellationToken: Ct)).Score;
+        var cleared = (await As("erin").ClearHealthOverrideAsync(new() { AccountId = "ov-audit", ClearedBy = "mallory" }, cancellationToken: Ct)).Score;
         Assert.Null(cleared.Override);
         var card = (await Health.GetScorecardAsync(new(), cancellationToken: Ct)).Scorecard;
         card.ChangeThresholdPoints = 5;
@@ -121,7 +125,7 @@ public abstract class HealthOverrideTests<TDatabase>(TDatabase database) : Healt
         var all = await Health.ListHealthAuditAsync(new() { PageSize = 1 }, cancellationToken: Ct);
         var newest = Assert.Single(all.Entries);
         Assert.Equal(HealthAuditAction.ScorecardReplaced, newest.Action);
-        Assert.Equal("ops", newest.Actor);
+        Assert.Equal(TestCredentials.Subject, newest.Actor);
         Assert.Equal("", newest.AccountId);
         Assert.Contains("\"changeThresholdPoints\":10", newest.BeforeJson, StringComparison.Ordinal);
         Assert.Contains("\"changeThresholdPoints\":5", newest.AfterJson, StringComparison.Ordinal);

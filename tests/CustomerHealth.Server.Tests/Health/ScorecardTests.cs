@@ -9,7 +9,8 @@ public sealed class ScorecardOnPostgreSql(PostgreSqlTestDatabase database) : Sco
 
 public sealed class ScorecardOnSqlServer(SqlServerTestDatabase database) : ScorecardTests<SqlServerTestDatabase>(database);
 
-/// <summary>Scorecard changes, on a database of their own so that the other health tests see the built-in scorecard.</summary>
+/// <summary>Scorecard changes, on a database of their own so that the other health tests see the built-in
+/// scorecard.</summary>
 public abstract class ScorecardTests<TDatabase>(TDatabase database) : HealthScenario<TDatabase>(database)
     where TDatabase : TestDatabase
 {
@@ -32,7 +33,7 @@ public abstract class ScorecardTests<TDatabase>(TDatabase database) : HealthScen
         var rejected = await RejectsField("scorecard.tech_touch.weights.engagement",
             () => Health.ReplaceScorecardAsync(new() { Scorecard = bad, UpdatedBy = "ops" }, cancellationToken: Ct).ResponseAsync);
         Assert.Contains(rejected.FieldViolations, v => v.Field == "scorecard.healthy_from");
-        await RejectsField("updated_by", () => Health.ReplaceScorecardAsync(new() { Scorecard = builtIn, UpdatedBy = "" }, cancellationToken: Ct).ResponseAsync);
+        await RejectsField("updated_by", () => Health.ReplaceScorecardAsync(new() { Scorecard = builtIn, UpdatedBy = new string('x', 255) }, cancellationToken: Ct).ResponseAsync);
         Assert.Equal(1, (await Health.GetScorecardAsync(new(), cancellationToken: Ct)).Scorecard.Version);
 
         var engagementOnly = builtIn.Clone();
@@ -40,7 +41,7 @@ public abstract class ScorecardTests<TDatabase>(TDatabase database) : HealthScen
         var replaced = (await Health.ReplaceScorecardAsync(new() { Scorecard = engagementOnly, UpdatedBy = "ops" }, cancellationToken: Ct)).Scorecard;
 
         Assert.Equal(2, replaced.Version);
-        Assert.Equal("ops", replaced.UpdatedBy);
+        Assert.Equal(TestCredentials.Subject, replaced.UpdatedBy); // the authenticated caller, not the request's field
         Assert.NotNull(replaced.UpdateTime);
         Assert.Equal(2, (await Health.GetScorecardAsync(new(), cancellationToken: Ct)).Scorecard.Version);
         var score = await Eventually("card", s => s.ScorecardVersion == 2);

@@ -13,7 +13,8 @@ public sealed class OnboardingOnPostgreSql(PostgreSqlTestDatabase database) : On
 
 public sealed class OnboardingOnSqlServer(SqlServerTestDatabase database) : OnboardingTests<SqlServerTestDatabase>(database);
 
-/// <summary>Clients and givens shared by the onboarding test classes. The test clock starts 2026-03-15 10:30 UTC.</summary>
+/// <summary>Clients and givens shared by the onboarding test classes. The test clock starts 2026-03-15 10:30
+/// UTC.</summary>
 public abstract class OnboardingScenario<TDatabase>(TDatabase database) : IntegrationTest<TDatabase>(database)
     where TDatabase : TestDatabase
 {
@@ -33,7 +34,8 @@ public abstract class OnboardingScenario<TDatabase>(TDatabase database) : Integr
 
     protected static PlanMilestone Milestone(OnboardingPlan plan, string key) => plan.Milestones.Single(m => m.Key == key);
 
-    /// <summary>Polls the plan until <paramref name="done"/> holds: the worker completes milestones in the background.</summary>
+    /// <summary>Polls the plan until <paramref name="done"/> holds: the worker completes milestones in the
+    /// background.</summary>
     protected async Task<OnboardingPlan> Eventually(string account, Func<OnboardingPlan, bool> done)
     {
         for (var i = 0; i < 100; i++)
@@ -46,8 +48,10 @@ public abstract class OnboardingScenario<TDatabase>(TDatabase database) : Integr
     }
 }
 
-/// <summary>90-day onboarding plans through real gRPC calls, on each database engine. The test clock starts 2026-03-15 10:30 UTC.
-/// Template changes live in <see cref="PlanTemplateTests{TDatabase}"/>, on a database of their own, so that these tests see the built-in templates whatever their order.</summary>
+/// <summary>90-day onboarding plans through real gRPC calls, on each database engine. The test clock starts 2026-03-15
+/// 10:30 UTC.
+/// Template changes live in <see cref="PlanTemplateTests{TDatabase}"/>, on a database of their own, so that these tests
+/// see the built-in templates whatever their order.</summary>
 public abstract class OnboardingTests<TDatabase>(TDatabase database) : OnboardingScenario<TDatabase>(database)
     where TDatabase : TestDatabase
 {
@@ -155,7 +159,7 @@ public abstract class OnboardingTests<TDatabase>(TDatabase database) : Onboardin
         var kickoff = Milestone(again.Plan, "kickoff");
         Assert.Equal(MilestoneStatus.Done, kickoff.Status);
         Assert.Equal(CompletionMethod.Manual, kickoff.CompletionMethod);
-        Assert.Equal("csm.alice@example.com", kickoff.CompletedBy);
+        Assert.Equal(TestCredentials.Subject, kickoff.CompletedBy); // the authenticated caller
         Assert.Equal("Great call", kickoff.Note);
         Assert.Equal(IntegrationTest<TDatabase>.DefaultNow, kickoff.CompleteTime.ToDateTimeOffset());
     }
@@ -177,7 +181,8 @@ public abstract class OnboardingTests<TDatabase>(TDatabase database) : Onboardin
         {
             AccountId = "strict-plan", MilestoneKey = "kickoff", CompletedBy = "x", CompleteTime = Timestamp.FromDateTime(new DateTime(2026, 3, 16, 0, 0, 0, DateTimeKind.Utc)),
         }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("completed_by", () => Onboarding.CompleteMilestoneAsync(new() { AccountId = "strict-plan", MilestoneKey = "kickoff" }, cancellationToken: Ct).ResponseAsync);
+        await RejectsField("completed_by", () => Onboarding.CompleteMilestoneAsync(
+            new() { AccountId = "strict-plan", MilestoneKey = "kickoff", CompletedBy = new string('x', 255) }, cancellationToken: Ct).ResponseAsync);
         await RejectsField("milestone_key", () => Onboarding.CompleteMilestoneAsync(new() { AccountId = "strict-plan", MilestoneKey = "", CompletedBy = "x" }, cancellationToken: Ct).ResponseAsync);
 
         Assert.All((await Plan("strict-plan")).Milestones, m => Assert.NotEqual(MilestoneStatus.Done, m.Status));
@@ -201,7 +206,8 @@ public abstract class OnboardingTests<TDatabase>(TDatabase database) : Onboardin
         while (token != "");
         var highTouch = await Onboarding.ListOverdueMilestonesAsync(new() { Owner = "queue-owner", CsTier = CsTier.HighTouch }, cancellationToken: Ct);
 
-        // As of 2026-03-15: queue-a (start 02-01) is past kickoff (02-08), integration (02-15), first value (03-03), training (03-15 is due today: not yet);
+        // As of 2026-03-15: queue-a (start 02-01) is past kickoff (02-08), integration (02-15), first value (03-03),
+        // training (03-15 is due today: not yet);
         // queue-b (start 02-10, low-touch) is past kickoff (02-20) and first value (03-12).
         Assert.Equal(["queue-a/kickoff", "queue-a/integration_live", "queue-b/kickoff", "queue-a/first_value", "queue-b/first_value"], all.Select(m => $"{m.AccountId}/{m.MilestoneKey}"));
         Assert.Equal(35, all[0].DaysOverdue);

@@ -17,8 +17,10 @@ public sealed class RenewalModelOnPostgreSql(PostgreSqlTestDatabase database) : 
 public sealed class RenewalModelOnSqlServer(SqlServerTestDatabase database) : RenewalModelTests<SqlServerTestDatabase>(database);
 
 /// <summary>
-/// A synthetic portfolio (written by the direct path: the API's readers and domain code, rollups without raw events) with
-/// enough outcomes for a model: the switch from the prior to a trained model, explained predictions, the lists a renewal
+/// A synthetic portfolio (written by the direct path: the API's readers and domain code, rollups without raw events)
+/// with
+/// enough outcomes for a model: the switch from the prior to a trained model, explained predictions, the lists a
+/// renewal
 /// bot reads, and an atomic model swap while clients keep reading.
 /// </summary>
 public abstract class RenewalModelTests<TDatabase>(TDatabase database) : RenewalScenario<TDatabase>(database)
@@ -60,6 +62,9 @@ public abstract class RenewalModelTests<TDatabase>(TDatabase database) : Renewal
 
         Assert.Equal(1, trained.Version);
         Assert.True(trained.Serving);
+        var audited = Assert.Single((await new AuditService.AuditServiceClient(Service.Channel)
+            .ListAuditEventsAsync(new() { Action = AuditAction.RenewalModelServed }, cancellationToken: Ct)).Events);
+        Assert.Equal((TestCredentials.Subject, "customerhealth.v1.RenewalService/TrainRenewalModel", "1"), (audited.Caller, audited.Rpc, audited.TargetId));
         Assert.Contains(trained.Kind, new[] { RenewalModelKind.LogisticRegression, RenewalModelKind.GradientBoostedTrees });
         Assert.Equal("admin", trained.Trigger);
         Assert.Equal(90, trained.LeadDays);
@@ -110,7 +115,8 @@ public abstract class RenewalModelTests<TDatabase>(TDatabase database) : Renewal
     }
 
     /// <summary>
-    /// Part of the test above (one portfolio load serves both): readers poll the serving model and one prediction while a
+    /// Part of the test above (one portfolio load serves both): readers poll the serving model and one prediction while
+    /// a
     /// second model is trained and swapped in.
     /// </summary>
     private async Task ANewModelIsSwappedInAtomicallyWhileClientsKeepReading(string watched)
@@ -191,7 +197,8 @@ public abstract class RenewalModelTests<TDatabase>(TDatabase database) : Renewal
         }
     }
 
-    /// <summary>Every figure of a set of signals as text (the records hold lists, which records compare by reference).</summary>
+    /// <summary>Every figure of a set of signals as text (the records hold lists, which records compare by
+    /// reference).</summary>
     private static string Describe(Domain.Health.AccountSignals s) => string.Join("|",
         s.AsOf, s.Tier, s.AccountCreatedOn, s.Contracts, s.Usage.ActiveUsersLast30Days, s.Usage.ActiveUsersPrevious30Days, s.Usage.KeyFeaturesUsedLast30Days,
         s.Usage.KeyFeaturesInCatalogue, string.Join(",", s.Usage.Days.OrderBy(d => d.Day)), s.Onboarding?.StartDate,

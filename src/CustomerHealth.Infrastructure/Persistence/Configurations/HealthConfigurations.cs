@@ -128,21 +128,3 @@ internal sealed class HealthOverrideConfiguration : IEntityTypeConfiguration<Hea
         builder.HasOne<Account>().WithOne().HasForeignKey<HealthOverrideRow>(o => o.AccountId).OnDelete(DeleteBehavior.Cascade);
     }
 }
-
-internal sealed class HealthAuditConfiguration : IEntityTypeConfiguration<HealthAuditRow>
-{
-    public void Configure(EntityTypeBuilder<HealthAuditRow> builder)
-    {
-        builder.ToTable("health_audit");
-        builder.HasKey(a => a.Id);
-        builder.Property(a => a.Id).HasColumnName("id").ValueGeneratedOnAdd();
-        // No foreign key: the audit outlives the accounts it mentions.
-        builder.Property(a => a.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
-        builder.Property(a => a.Action).HasColumnName("action");
-        builder.Property(a => a.Actor).HasColumnName("actor").HasMaxLength(PersonNames.MaxLength);
-        builder.Property(a => a.At).HasColumnName("at");
-        builder.Property(a => a.BeforeJson).HasColumnName("before");
-        builder.Property(a => a.AfterJson).HasColumnName("after");
-        builder.HasIndex(a => new { a.AccountId, a.Id }).HasDatabaseName("ix_health_audit_account");
-    }
-}

@@ -1,0 +1,46 @@
+namespace CustomerHealth.Infrastructure.Audit;
+
+/// <summary>What an audit event records (values match the contract's <c>AuditAction</c>; never renumber).</summary>
+public enum AuditAction
+{
+    Unspecified = 0,
+    AccountDeleted = 1,
+    PersonDataErased = 2,
+    EventCatalogueReplaced = 3,
+    RollupsRebuilt = 4,
+    PlanTemplateReplaced = 5,
+    OnboardingPlanReplaced = 6,
+    MilestoneCompleted = 7,
+    ScorecardReplaced = 8,
+    HealthOverrideSet = 9,
+    HealthOverrideCleared = 10,
+    HealthScoresRecomputed = 11,
+    RenewalModelServed = 12,
+}
+
+/// <summary>The kinds of thing an audit event names as its target.</summary>
+public static class AuditTargets
+{
+    public const string Account = "account";
+    public const string Person = "person";
+    public const string EventCatalogue = "event_catalogue";
+    public const string Rollups = "rollups";
+    public const string PlanTemplate = "plan_template";
+    public const string OnboardingPlan = "onboarding_plan";
+    public const string Scorecard = "scorecard";
+    public const string HealthScores = "health_scores";
+    public const string RenewalModel = "renewal_model";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Account,
+        Person,
+        EventCatalogue,
+        Rollups,
+        PlanTemplate,
+        OnboardingPlan,
+        Scorecard,
+        HealthScores,
+        RenewalModel,
+    };
+}
