@@ -9,6 +9,8 @@ public sealed class ConfigurationTests
     [InlineData("Database:SqliteBusyTimeoutMs", "-1")]
     [InlineData("Database:SqliteSynchronous", "SOMETIMES")]
     [InlineData("Database:MigrationCommandTimeoutSeconds", "0")]
+    [InlineData("Database:MaxWaitSeconds", "0")]
+    [InlineData("Database:MaxWaitSeconds", "301")]
     [InlineData("Engagement:RawEventRetentionDays", "0")]
     [InlineData("Engagement:PurgeInterval", "00:00:00.5")]
     [InlineData("Onboarding:EvaluationInterval", "00:00:00.001")]
