@@ -25,6 +25,8 @@ public sealed class ConfigurationTests
     [InlineData("Demo:Accounts", "0")]
     [InlineData("Demo:ActivityDays", "100000")]
     [InlineData("Authentication:Jwt:ClockSkew", "01:00:00")]
+    [InlineData("RateLimits:Read:RequestsPerSecond", "0")]
+    [InlineData("RateLimits:Admin:ConcurrentStreams", "0")]
     public async Task AnInvalidSettingStopsStartUpNamingTheKey(string key, string value)
     {
         await using var database = new SqliteTestDatabase();
