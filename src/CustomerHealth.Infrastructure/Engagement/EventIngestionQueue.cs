@@ -203,7 +203,7 @@ public sealed class EventIngestionQueue : IAsyncDisposable
         catch (Exception ex) when (DatabaseOutages.IsUnavailable(ex))
         {
             // The database is away: every batch of the group would fail alike, each after its own retries. All are
-            // answered now (UNAVAILABLE, nothing stored), so the callers retry once it returns rather than queue behind.
+            // answered now (UNAVAILABLE, nothing stored), so the callers retry once it returns instead of queueing.
             DatabaseOutages.ForgetBrokenConnections(ex);
             foreach (var pending in group) pending.Done.TrySetException(ex);
         }

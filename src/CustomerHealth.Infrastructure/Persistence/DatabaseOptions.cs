@@ -48,8 +48,8 @@ public sealed class DatabaseOptions
 
     /// <summary>
     /// The longest a call waits for a database that is away before it is answered UNAVAILABLE, in seconds: it bounds
-    /// the retries of a transient failure, opening a connection (unless the connection string sets its own timeout) and,
-    /// on SQLite, waiting for another writer's lock (<see cref="SqliteBusyTimeoutMs"/> is capped by it).
+    /// the retries of a transient failure, opening a connection (unless the connection string sets its own timeout)
+    /// and, on SQLite, waiting for another writer's lock (<see cref="SqliteBusyTimeoutMs"/> is capped by it).
     /// </summary>
     public int MaxWaitSeconds { get; set; } = 10;
 

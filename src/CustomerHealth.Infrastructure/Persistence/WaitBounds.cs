@@ -27,19 +27,21 @@ public static class WaitBounds
                 return npgsql.ToString();
             case DatabaseProvider.SqlServer:
                 var sqlServer = new SqlConnectionStringBuilder(connectionString);
-                if (!Sets(connectionString, "Connect Timeout", "Connection Timeout", "Timeout")) sqlServer.ConnectTimeout = seconds;
+                if (!Sets(connectionString, "Connect Timeout", "Connection Timeout", "Timeout"))
+                    sqlServer.ConnectTimeout = seconds;
                 return sqlServer.ToString();
             default:
                 return connectionString;
         }
     }
 
-    /// <summary>Whether the connection string names one of <paramref name="keys"/> itself (spaces and case ignored).</summary>
+    /// <summary>Whether the connection string names one of <paramref name="keys"/> (spaces and case ignored).</summary>
     private static bool Sets(string connectionString, params string[] keys)
     {
         var builder = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
         return builder.Keys.Cast<string>().Any(key =>
-            keys.Any(k => string.Equals(key.Replace(" ", "", StringComparison.Ordinal), k.Replace(" ", "", StringComparison.Ordinal),
-                StringComparison.OrdinalIgnoreCase)));
+            keys.Any(k => string.Equals(Squeezed(key), Squeezed(k), StringComparison.OrdinalIgnoreCase)));
     }
+
+    private static string Squeezed(string key) => key.Replace(" ", "", StringComparison.Ordinal);
 }

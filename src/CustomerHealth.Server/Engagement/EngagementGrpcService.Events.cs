@@ -59,16 +59,7 @@ public sealed partial class EngagementGrpcService
         }
         finally
         {
-            // When the call ends with an error (a batch failed to commit: the database is away), a read started ahead
-            // is still pending: it is called off and waited for, since a handler must not end while the request body
-            // is being read (the host fails the call instead of sending its status). A read that already ended is
-            // only observed.
-            if (next is { IsCompleted: false })
-            {
-                await reads.CancelAsync();
-                await AbandonAsync(next);
-            }
-            _ = next?.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            await AbandonAsync(next, reads);
         }
 
         async Task AnswerOldestAsync()
@@ -80,16 +71,27 @@ public sealed partial class EngagementGrpcService
         }
     }
 
-    /// <summary>Waits for a read that was called off; how it ended no longer matters.</summary>
-    private static async Task AbandonAsync(Task<bool> read)
+    /// <summary>
+    /// When the call ends with an error (a batch that failed to commit: the database is away), a read started ahead
+    /// may still be pending: it is called off and waited for, since a handler must not end while the request body is
+    /// being read (the host would fail the call instead of sending its status). How the read ended no longer matters.
+    /// A read that already ended is only observed.
+    /// </summary>
+    private static async Task AbandonAsync(Task<bool>? read, CancellationTokenSource reads)
     {
-        try
+        if (read is { IsCompleted: false })
         {
-            await read;
+            await reads.CancelAsync();
+            try
+            {
+                await read;
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or RpcException
+                or InvalidOperationException)
+            {
+            }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or RpcException or InvalidOperationException)
-        {
-        }
+        _ = read?.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     public override async Task<IngestEventsResponse> IngestEvents(IngestEventsRequest request, ServerCallContext context)

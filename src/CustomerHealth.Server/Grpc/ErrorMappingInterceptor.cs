@@ -12,7 +12,8 @@ namespace CustomerHealth.Server.Grpc;
 /// <summary>
 /// Turns the domain's exceptions into <c>google.rpc.Status</c> errors with details, so callers get INVALID_ARGUMENT with
 /// field violations, NOT_FOUND with the resource, FAILED_PRECONDITION with a reason code, UNAVAILABLE for transient database
-/// trouble (<see cref="DatabaseUnavailable"/>), and never UNKNOWN. Anything unexpected is logged and answered INTERNAL without internals.
+/// trouble (<see cref="DatabaseUnavailable"/>), and never UNKNOWN. Anything unexpected is logged and answered INTERNAL
+/// without internals.
 /// </summary>
 public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
 {
@@ -103,8 +104,10 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
 
             case not null when DatabaseOutages.IsUnavailable(exception):
                 DatabaseOutages.ForgetBrokenConnections(exception);
-                logger.LogWarning("The database is unavailable in {Method}: {Failure}", context.Method, Innermost(exception));
-                return Build(Code.Unavailable, DatabaseUnavailable.Message, Info(DatabaseUnavailable.Reason), DatabaseUnavailable.Retry);
+                logger.LogWarning("The database is unavailable in {Method}: {Failure}",
+                    context.Method, Innermost(exception));
+                return Build(Code.Unavailable, DatabaseUnavailable.Message,
+                    Info(DatabaseUnavailable.Reason), DatabaseUnavailable.Retry);
 
             default:
                 var traceId = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.GetHttpContext().TraceIdentifier;

@@ -26,7 +26,7 @@ public static class TrailersOnlyResponse
         return Task.CompletedTask;
     }
 
-    /// <summary>gRPC's message encoding: printable ASCII except '%' as is, everything else as %XX of its UTF-8 bytes.</summary>
+    /// <summary>gRPC's message encoding: printable ASCII but '%' as is, the rest as %XX of its UTF-8 bytes.</summary>
     private static string PercentEncode(string message)
     {
         var builder = new StringBuilder(message.Length);

@@ -16,7 +16,9 @@ internal sealed class FailureBackoff(TimeProvider clock, ILogger logger, string 
     /// <summary>Failed passes in a row.</summary>
     public int Failures => _failures;
 
-    /// <summary>The pause after <paramref name="failures"/> failures in a row, with the jitter <paramref name="draw"/> (0 to 1).</summary>
+    /// <summary>
+    /// The pause after <paramref name="failures"/> failures in a row, jittered by <paramref name="draw"/> (0 to 1).
+    /// </summary>
     public static TimeSpan DelayAfter(int failures, double draw)
     {
         var doublings = Math.Clamp(failures - 1, 0, 16);
@@ -32,7 +34,7 @@ internal sealed class FailureBackoff(TimeProvider clock, ILogger logger, string 
         _failures = 0;
     }
 
-    /// <summary>A pass failed: logs it and waits the pause (ends early, quietly, when <paramref name="ct"/> fires).</summary>
+    /// <summary>A pass failed: logs it and waits the pause (ends early and quietly on <paramref name="ct"/>).</summary>
     public async Task FailedAsync(Exception exception, CancellationToken ct)
     {
         var delay = DelayAfter(++_failures, Random.Shared.NextDouble());

@@ -6,8 +6,8 @@ namespace CustomerHealth.Server.Hosting;
 /// The loop of a background job that one replica at a time runs: every <c>interval</c> (timed by <c>clock</c>), take
 /// or renew the lease, and run a pass while holding it. A failed pass is logged and tried again at a later tick (the
 /// work it left stays queued), after pauses that grow while failures repeat (<see cref="FailureBackoff"/>: an outage
-/// of the database is waited out, not hammered); the lease is given up when the loop ends; cancellation ends the loop quietly, whether
-/// the host stops or never started.
+/// of the database is waited out, not hammered); the lease is given up when the loop ends; cancellation ends the loop
+/// quietly, whether the host stops or never started.
 /// </summary>
 internal static class LeasedLoop
 {

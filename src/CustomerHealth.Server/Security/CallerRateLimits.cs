@@ -41,7 +41,7 @@ public static class CallerRateLimits
         return builder;
     }
 
-    /// <summary>The limiter, after authentication and authorization (it partitions by the authenticated caller).</summary>
+    /// <summary>The limiter, after authentication and authorization (it partitions by the caller's identity).</summary>
     public static WebApplication UseCustomerHealthRateLimits(this WebApplication app)
     {
         if (app.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value.Enabled) app.UseRateLimiter();
@@ -63,7 +63,8 @@ public static class CallerRateLimits
 
     private static RateLimitPartition<string> Streams(HttpContext context, RateLimitOptions options)
     {
-        if (!IsStreaming(context) || Partition(context) is not { } partition) return RateLimitPartition.GetNoLimiter("");
+        if (!IsStreaming(context) || Partition(context) is not { } partition)
+            return RateLimitPartition.GetNoLimiter("");
         var limits = options.For(partition.Scope);
         return RateLimitPartition.GetConcurrencyLimiter(partition.Key, _ => new ConcurrencyLimiterOptions
         {
@@ -79,28 +80,36 @@ public static class CallerRateLimits
     /// </summary>
     private static (string Scope, string Key)? Partition(HttpContext context)
     {
-        if (!RpcScopes.TryGet(context.Request.Path.Value ?? "", out var scope) || scope == RpcScopes.Public) return null;
+        if (!RpcScopes.TryGet(context.Request.Path.Value ?? "", out var scope) || scope == RpcScopes.Public)
+            return null;
         var identity = context.User.Identity;
         if (identity is not { IsAuthenticated: true, Name: { Length: > 0 } name }) return null;
         return (scope, $"{scope}\n{identity.AuthenticationType}\n{name}");
     }
 
     private static bool IsStreaming(HttpContext context) =>
-        context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method.Type is { } type && type != MethodType.Unary;
+        context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method.Type is { } type
+        && type != MethodType.Unary;
 
     private static Task RefuseAsync(HttpContext context, RateLimitLease lease)
     {
         var rate = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter);
         var delay = rate && retryAfter > TimeSpan.Zero ? retryAfter : StreamRetryDelay;
         var scope = RpcScopes.TryGet(context.Request.Path.Value ?? "", out var declared) ? declared : "";
-        var info = new ErrorInfo { Reason = rate ? ReasonRequestRate : ReasonConcurrentStreams, Domain = ErrorMappingInterceptor.ErrorDomain };
+        var info = new ErrorInfo
+        {
+            Reason = rate ? ReasonRequestRate : ReasonConcurrentStreams,
+            Domain = ErrorMappingInterceptor.ErrorDomain,
+        };
         info.Metadata["scope"] = scope;
         var message = rate
-            ? $"Too many calls of scope '{scope}' from this caller; retry after {delay.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s."
+            ? $"Too many calls of scope '{scope}' from this caller; retry after {Seconds(delay)} s."
             : $"Too many streams of scope '{scope}' open for this caller; close one or retry later.";
         var status = new Google.Rpc.Status { Code = (int)Code.ResourceExhausted, Message = message };
         status.Details.Add(Any.Pack(info));
         status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(delay) }));
         return TrailersOnlyResponse.WriteAsync(context, status);
     }
+
+    private static string Seconds(TimeSpan delay) => delay.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
 }

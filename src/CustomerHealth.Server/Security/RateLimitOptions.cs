@@ -15,15 +15,20 @@ public sealed class RateLimitOptions
     /// <summary>Limits are applied; off, every caller is served as fast as the service goes.</summary>
     public bool Enabled { get; set; } = true;
 
-    public ScopeLimits Read { get; set; } = new() { RequestsPerSecond = 10_000, Burst = 20_000, ConcurrentStreams = 100 };
+    public ScopeLimits Read { get; set; } =
+        new() { RequestsPerSecond = 10_000, Burst = 20_000, ConcurrentStreams = 100 };
 
-    public ScopeLimits CrmWrite { get; set; } = new() { RequestsPerSecond = 5_000, Burst = 10_000, ConcurrentStreams = 16 };
+    public ScopeLimits CrmWrite { get; set; } =
+        new() { RequestsPerSecond = 5_000, Burst = 10_000, ConcurrentStreams = 16 };
 
-    public ScopeLimits EngagementWrite { get; set; } = new() { RequestsPerSecond = 5_000, Burst = 10_000, ConcurrentStreams = 64 };
+    public ScopeLimits EngagementWrite { get; set; } =
+        new() { RequestsPerSecond = 5_000, Burst = 10_000, ConcurrentStreams = 64 };
 
-    public ScopeLimits CsmWrite { get; set; } = new() { RequestsPerSecond = 1_000, Burst = 2_000, ConcurrentStreams = 16 };
+    public ScopeLimits CsmWrite { get; set; } =
+        new() { RequestsPerSecond = 1_000, Burst = 2_000, ConcurrentStreams = 16 };
 
-    public ScopeLimits Admin { get; set; } = new() { RequestsPerSecond = 200, Burst = 400, ConcurrentStreams = 4 };
+    public ScopeLimits Admin { get; set; } =
+        new() { RequestsPerSecond = 200, Burst = 400, ConcurrentStreams = 4 };
 
     /// <summary>The limits of <paramref name="scope"/> (one of <see cref="Scopes.All"/>).</summary>
     public ScopeLimits For(string scope) => scope switch

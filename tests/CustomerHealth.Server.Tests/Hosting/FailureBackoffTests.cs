@@ -2,7 +2,7 @@ using CustomerHealth.Server.Hosting;
 
 namespace CustomerHealth.Server.Tests.Hosting;
 
-/// <summary>The pauses of a background loop after failed passes: doubling from 1 s, capped at 30 s, jittered down to half.</summary>
+/// <summary>A background loop's pauses after failures: doubling from 1 s up to 30 s, jittered down to half.</summary>
 public sealed class FailureBackoffTests
 {
     [Theory]

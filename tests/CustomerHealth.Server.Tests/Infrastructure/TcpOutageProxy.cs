@@ -97,7 +97,7 @@ public sealed class TcpOutageProxy : IAsyncDisposable
         }
     }
 
-    /// <summary>Closes with a reset (no orderly shutdown), as a connection to a crashed or stopped server ends.</summary>
+    /// <summary>Closes with a reset (no orderly shutdown), as a connection to a stopped server ends.</summary>
     private void Reset(Socket socket)
     {
         _open.TryRemove(socket, out _);

@@ -30,10 +30,12 @@ internal sealed class OutageCalls(global::Grpc.Net.Client.GrpcChannel channel, C
 
     public static DateTime Deadline => DateTime.UtcNow.AddMinutes(2);
 
-    public Task Read() => Accounts.GetAccountAsync(new() { AccountId = Account }, deadline: Deadline, cancellationToken: ct).ResponseAsync;
+    public Task Read() => Accounts.GetAccountAsync(
+        new() { AccountId = Account }, deadline: Deadline, cancellationToken: ct).ResponseAsync;
 
     public Task Write(string account = Account) =>
-        Accounts.UpsertAccountAsync(new() { Account = Build.Account(account) }, deadline: Deadline, cancellationToken: ct).ResponseAsync;
+        Accounts.UpsertAccountAsync(
+            new() { Account = Build.Account(account) }, deadline: Deadline, cancellationToken: ct).ResponseAsync;
 
     /// <summary>Ingests one new event by a unary call and remembers it once acknowledged.</summary>
     public async Task Ingest()
@@ -43,14 +45,17 @@ internal sealed class OutageCalls(global::Grpc.Net.Client.GrpcChannel channel, C
         Acknowledged.Add(id);
     }
 
-    /// <summary>Sends batches of one new event on one stream, each acknowledged before the next, until it fails.</summary>
+    /// <summary>Sends batches of one new event on one stream, each acknowledged before the next.</summary>
     public async Task Stream(int batches = int.MaxValue)
     {
         using var call = Engagement.StreamEvents(deadline: Deadline, cancellationToken: ct);
         for (var sequence = 1; sequence <= batches; sequence++)
         {
             var id = $"stream-{Interlocked.Increment(ref _next)}";
-            var request = new StreamEventsRequest { Source = "product", BatchSequence = sequence, Events = { Event(id, Account) } };
+            var request = new StreamEventsRequest
+            {
+                Source = "product", BatchSequence = sequence, Events = { Event(id, Account) },
+            };
             try
             {
                 await call.RequestStream.WriteAsync(request, ct);
@@ -59,7 +64,8 @@ internal sealed class OutageCalls(global::Grpc.Net.Client.GrpcChannel channel, C
             {
                 // The call has ended: how, the answers say.
             }
-            if (!await call.ResponseStream.MoveNext(ct)) throw new InvalidOperationException("The stream ended without an answer.");
+            if (!await call.ResponseStream.MoveNext(ct))
+                throw new InvalidOperationException("The stream ended without an answer.");
             Acknowledged.Add(id);
         }
         await call.RequestStream.CompleteAsync();
@@ -68,7 +74,7 @@ internal sealed class OutageCalls(global::Grpc.Net.Client.GrpcChannel channel, C
         }
     }
 
-    /// <summary>Repeats <paramref name="call"/> until <paramref name="stop"/>, remembering how each failure ended.</summary>
+    /// <summary>Repeats <paramref name="call"/> until <paramref name="stop"/>, keeping each failure's code.</summary>
     public async Task Repeat(Func<Task> call, Func<bool> stop)
     {
         while (!stop())
@@ -85,7 +91,7 @@ internal sealed class OutageCalls(global::Grpc.Net.Client.GrpcChannel channel, C
         }
     }
 
-    /// <summary>Polls until <paramref name="done"/>; fails after a generous two minutes (the machine may be busy).</summary>
+    /// <summary>Polls until <paramref name="done"/>; fails after a generous two minutes.</summary>
     public static async Task Until(Func<Task<bool>> done, string what)
     {
         var deadline = Deadline;
@@ -96,7 +102,7 @@ internal sealed class OutageCalls(global::Grpc.Net.Client.GrpcChannel channel, C
         }
     }
 
-    /// <summary>Asserts that a failed call's status is the database's absence: its reason and a pause to retry after.</summary>
+    /// <summary>Asserts that a status says the database is away, with a pause to retry after.</summary>
     public static void IsDatabaseUnavailable(Google.Rpc.Status status)
     {
         Assert.Equal((int)Code.Unavailable, status.Code);

@@ -12,7 +12,8 @@ namespace CustomerHealth.Server.Tests.Outages;
 /// hanging, succeed again from the first call once it is back, the workers resume by themselves, and no acknowledged
 /// event is lost. The times to the first UNAVAILABLE and the first success are printed (docs/benchmarks/outage.md).
 /// </summary>
-public sealed class PostgreSqlOutageTests(PostgreSqlTestDatabase database) : IntegrationTest<PostgreSqlTestDatabase>(database)
+public sealed class PostgreSqlOutageTests(PostgreSqlTestDatabase database)
+    : IntegrationTest<PostgreSqlTestDatabase>(database)
 {
     private TcpOutageProxy? _proxy;
 
@@ -56,7 +57,7 @@ public sealed class PostgreSqlOutageTests(PostgreSqlTestDatabase database) : Int
             calls.Repeat(calls.Ingest, () => stopLoad),
             calls.Repeat(() => calls.Stream(), () => stopLoad),
         };
-        await OutageCalls.Until(() => Task.FromResult(calls.Acknowledged.Count >= 20), "events acknowledged under load");
+        await OutageCalls.Until(() => Task.FromResult(calls.Acknowledged.Count >= 20), "acknowledged events");
 
         _proxy!.Cut();
         var cut = Stopwatch.StartNew();
@@ -87,11 +88,12 @@ public sealed class PostgreSqlOutageTests(PostgreSqlTestDatabase database) : Int
         await WorkersResume(calls);
     }
 
-    /// <summary>An account written after the outage gets its score from the health worker, which backed off meanwhile.</summary>
+    /// <summary>An account written after the outage gets a score from the health worker, which backed off.</summary>
     private async Task WorkersResume(OutageCalls calls)
     {
         await calls.Write("after-outage");
-        await OutageCalls.Until(() => Service.InDatabaseAsync(db => db.HealthScores.AnyAsync(s => s.AccountId == "after-outage", Ct)),
+        await OutageCalls.Until(
+            () => Service.InDatabaseAsync(db => db.HealthScores.AnyAsync(s => s.AccountId == "after-outage", Ct)),
             "the health worker's score of an account written after the outage");
     }
 }

@@ -37,7 +37,8 @@ public sealed class SqliteOutageTests(SqliteTestDatabase database) : Integration
             OutageCalls.IsDatabaseUnavailable(await FailsWith(StatusCode.Unavailable, () => calls.Stream(batches: 1)));
             await calls.Read();
             TestContext.Current.SendDiagnosticMessage(
-                "SQLite write lock held: three writes answered UNAVAILABLE in {0:N0} ms in all (bound: 2 s each).", held.Elapsed.TotalMilliseconds);
+                "SQLite write lock held: three writes answered UNAVAILABLE in {0:N0} ms in all (bound: 2 s each).",
+                held.Elapsed.TotalMilliseconds);
         }
 
         await calls.Write("locked-out");

@@ -5,10 +5,11 @@ using Npgsql;
 
 namespace CustomerHealth.Server.Tests.Persistence;
 
-/// <summary>Database:MaxWaitSeconds goes into each engine's connection string unless the string sets its own time.</summary>
+/// <summary>Database:MaxWaitSeconds goes into each engine's connection string unless it sets its own time.</summary>
 public sealed class WaitBoundsTests
 {
-    private static DatabaseOptions Options(DatabaseProvider provider) => new() { Provider = provider, MaxWaitSeconds = 7 };
+    private static DatabaseOptions Options(DatabaseProvider provider) =>
+        new() { Provider = provider, MaxWaitSeconds = 7 };
 
     [Fact]
     public void ConnectionStringsWithoutATimeGetTheBound()

@@ -28,7 +28,8 @@ public sealed class RateLimitTests(SqliteTestDatabase database) : IntegrationTes
     {
         var reads = new EngagementService.EngagementServiceClient(Service.Channel);
 
-        var refused = await FirstRefusal(() => reads.GetEventCatalogueAsync(new(), cancellationToken: Ct).ResponseAsync);
+        var refused = await FirstRefusal(
+            () => reads.GetEventCatalogueAsync(new(), cancellationToken: Ct).ResponseAsync);
 
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
         var status = refused.GetRpcStatus()!;
@@ -54,17 +55,20 @@ public sealed class RateLimitTests(SqliteTestDatabase database) : IntegrationTes
     [Fact]
     public async Task ACallerAtItsStreamLimitIsToldResourceExhaustedUntilOneCloses()
     {
-        await new AccountService.AccountServiceClient(Service.Channel).UpsertAccountAsync(new() { Account = Build.Account() }, cancellationToken: Ct);
+        await new AccountService.AccountServiceClient(Service.Channel)
+            .UpsertAccountAsync(new() { Account = Build.Account() }, cancellationToken: Ct);
         var engagement = new EngagementService.EngagementServiceClient(Service.Channel);
         using (var open = engagement.StreamEvents(cancellationToken: Ct))
         {
-            await open.RequestStream.WriteAsync(new() { Source = "product", BatchSequence = 1, Events = { Event("s-1") } }, Ct);
+            await open.RequestStream.WriteAsync(
+                new() { Source = "product", BatchSequence = 1, Events = { Event("s-1") } }, Ct);
             Assert.True(await open.ResponseStream.MoveNext(Ct)); // the stream is in the service: it holds its permit
 
             using var second = engagement.StreamEvents(cancellationToken: Ct);
             var refused = await Assert.ThrowsAsync<RpcException>(() => second.ResponseStream.MoveNext(Ct));
             Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
-            Assert.Equal(CallerRateLimits.ReasonConcurrentStreams, refused.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason);
+            var reason = refused.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason;
+            Assert.Equal(CallerRateLimits.ReasonConcurrentStreams, reason);
             Assert.NotNull(refused.GetRpcStatus()?.GetDetail<RetryInfo>());
 
             await open.RequestStream.CompleteAsync();
@@ -87,7 +91,7 @@ public sealed class RateLimitTests(SqliteTestDatabase database) : IntegrationTes
         }, "a new stream once the first closed");
     }
 
-    /// <summary>Calls until the first refusal; a bucket of 2 refilled by 1 a second runs dry within a few calls.</summary>
+    /// <summary>Calls until the first refusal: a bucket of 2 refilled by 1 a second runs dry in a few calls.</summary>
     private static async Task<RpcException> FirstRefusal(Func<Task> call)
     {
         for (var i = 0; i < 200; i++)
