@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CustomerHealth.Server.Tests.Infrastructure;
+using CustomerHealth.V1;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -8,9 +9,9 @@ namespace CustomerHealth.Server.Tests.Outages;
 
 /// <summary>
 /// PostgreSQL pulled away under load and given back, through a TCP proxy in front of this class's database (the shared
-/// cluster itself is never stopped): calls answer UNAVAILABLE with DATABASE_UNAVAILABLE while it is away instead of
-/// hanging, succeed again from the first call once it is back, the workers resume by themselves, and no acknowledged
-/// event is lost. The times to the first UNAVAILABLE and the first success are printed (docs/benchmarks/outage.md).
+/// cluster itself is never stopped): calls and open streams answer UNAVAILABLE with DATABASE_UNAVAILABLE while it is
+/// away instead of hanging, calls succeed again from the first one once it is back, the workers resume by themselves,
+/// and no acknowledged event is lost. The times to the first UNAVAILABLE and the first success are printed (docs/benchmarks/outage.md).
 /// </summary>
 public sealed class PostgreSqlOutageTests(PostgreSqlTestDatabase database)
     : IntegrationTest<PostgreSqlTestDatabase>(database)
@@ -58,6 +59,14 @@ public sealed class PostgreSqlOutageTests(PostgreSqlTestDatabase database)
             calls.Repeat(() => calls.Stream(), () => stopLoad),
         };
         await OutageCalls.Until(() => Task.FromResult(calls.Acknowledged.Count >= 20), "acknowledged events");
+        using var watch = new HealthService.HealthServiceClient(Service.Channel)
+            .WatchHealthChanges(new WatchHealthChangesRequest(), cancellationToken: Ct);
+        var watching = FailsWith(StatusCode.Unavailable, async () =>
+        {
+            while (await watch.ResponseStream.MoveNext(Ct))
+            {
+            }
+        });
 
         _proxy!.Cut();
         var cut = Stopwatch.StartNew();
@@ -67,6 +76,7 @@ public sealed class PostgreSqlOutageTests(PostgreSqlTestDatabase database)
         OutageCalls.IsDatabaseUnavailable(await FailsWith(StatusCode.Unavailable, () => calls.Write()));
         OutageCalls.IsDatabaseUnavailable(await FailsWith(StatusCode.Unavailable, calls.Ingest));
         OutageCalls.IsDatabaseUnavailable(await FailsWith(StatusCode.Unavailable, () => calls.Stream(batches: 1)));
+        OutageCalls.IsDatabaseUnavailable(await watching);
         stopLoad = true;
         await Task.WhenAll(load);
 
