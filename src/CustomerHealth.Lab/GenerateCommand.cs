@@ -86,7 +86,10 @@ public static class GenerateCommand
             var request = new GenerateRequest(portfolio, parse.GetValue(truth)!, parse.GetValue(target),
                 parse.GetValue(streams), parse.GetValue(concurrency), parse.GetValue(write)!, parse.GetValue(tokenFile));
             if (request.Problem() is { } problem) return await LabCommandLine.RefuseAsync(problem);
-            return await RunAsync(Program.Compose(ServerCommandLine.Configuration(parse)), request);
+            // Disposed at the end, which flushes the console logger's queue: else, on a busy machine, the process
+            // could exit before its last lines (the summary) were written.
+            await using var app = Program.Compose(ServerCommandLine.Configuration(parse));
+            return await RunAsync(app, request);
         });
         return command;
     }

@@ -23,10 +23,12 @@ public partial class Program
         builder.AddCustomerHealthRenewals();
         builder.AddCustomerHealthGrpc();
         builder.AddCustomerHealthSecurity();
+        builder.AddCustomerHealthRateLimits();
         builder.AddCustomerHealthDemo(demo);
 
         var app = builder.Build().ValidateOptions();
         app.UseCustomerHealthSecurity();
+        app.UseCustomerHealthRateLimits();
         app.MapCustomerHealthGrpc();
         return app;
     }

@@ -60,7 +60,8 @@ public sealed class ReplicaLeases(IServiceScopeFactory scopes, TimeProvider cloc
             await using var scope = scopes.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<LeaseStore>().ReleaseAsync(name, Holder, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is DbException or DbUpdateException or InvalidOperationException or TimeoutException)
+        catch (Exception ex) when (ex is DbException or DbUpdateException or InvalidOperationException or TimeoutException
+            || Persistence.DatabaseOutages.IsUnavailable(ex))
         {
             logger.LogInformation(ex, "Could not release the lease {Lease}; it expires by itself.", name);
         }

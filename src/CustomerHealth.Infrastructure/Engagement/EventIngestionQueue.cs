@@ -200,6 +200,13 @@ public sealed class EventIngestionQueue : IAsyncDisposable
             var outcomes = await StoreAsync(group.Select(p => p.Batch).ToArray(), lookup);
             for (var i = 0; i < group.Count; i++) group[i].Done.TrySetResult(outcomes[i]);
         }
+        catch (Exception ex) when (DatabaseOutages.IsUnavailable(ex))
+        {
+            // The database is away: every batch of the group would fail alike, each after its own retries. All are
+            // answered now (UNAVAILABLE, nothing stored), so the callers retry once it returns instead of queueing.
+            DatabaseOutages.ForgetBrokenConnections(ex);
+            foreach (var pending in group) pending.Done.TrySetException(ex);
+        }
         catch (Exception) when (group.Count > 1)
         {
             // Nothing of the group was stored. One batch's failure must not fail the others: each goes again on its own.

@@ -87,7 +87,7 @@ public sealed class EventIngestor(CustomerHealthDbContext db, RollupWriter write
                 lookUpFirst = true;
                 db.ChangeTracker.Clear();
             }
-            catch (DbException ex) when (attempt < MaxAttempts && !ct.IsCancellationRequested && ex is not { IsTransient: true })
+            catch (DbException ex) when (attempt < MaxAttempts && !ct.IsCancellationRequested && !DatabaseOutages.IsUnavailable(ex))
             {
                 // A concurrent change between our checks and our writes (an account deleted, a row inserted by a parallel
                 // writer on a provider without upsert): the transaction rolled back, so the batches are simply written again.

@@ -46,6 +46,15 @@ public sealed class DatabaseOptions
     /// </summary>
     public int MigrationCommandTimeoutSeconds { get; set; } = 3_600;
 
+    /// <summary>
+    /// The longest a call waits for a database that is away before it is answered UNAVAILABLE, in seconds: it bounds
+    /// the retries of a transient failure, opening a connection (unless the connection string sets its own timeout)
+    /// and, on SQLite, waiting for another writer's lock (<see cref="SqliteBusyTimeoutMs"/> is capped by it).
+    /// </summary>
+    public int MaxWaitSeconds { get; set; } = 10;
+
+    public TimeSpan MaxWait => TimeSpan.FromSeconds(MaxWaitSeconds);
+
     public bool ShouldMigrateOnStartup => MigrateOnStartup ?? Provider == DatabaseProvider.Sqlite;
 }
 
@@ -58,6 +67,7 @@ public sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
     public const int MinSqliteIngestCacheMiB = 2;
     public const int MaxSqliteIngestCacheMiB = 4096;
     public const int MaxMigrationCommandTimeoutSeconds = 86_400;
+    public const int MaxMaxWaitSeconds = 300;
     private static readonly string[] SqliteSynchronousModes = ["OFF", "NORMAL", "FULL", "EXTRA"];
 
     public ValidateOptionsResult Validate(string? name, DatabaseOptions options)
@@ -82,6 +92,8 @@ public sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
             var key = Key(nameof(options.MigrationCommandTimeoutSeconds));
             result.AddError($"{key} must be from 1 to {MaxMigrationCommandTimeoutSeconds}");
         }
+        if (options.MaxWaitSeconds is < 1 or > MaxMaxWaitSeconds)
+            result.AddError($"{Key(nameof(options.MaxWaitSeconds))} must be from 1 to {MaxMaxWaitSeconds}");
         return result.Build();
     }
 

@@ -27,6 +27,7 @@ public static class DatabaseRegistration
                 : throw new InvalidOperationException(
                     $"Database:Provider is {options.Provider} but ConnectionStrings:{DatabaseOptions.ConnectionStringName} is empty.");
         }
+        connectionString = WaitBounds.Apply(options, connectionString);
 
         services.AddSingleton(options);
         services.AddSingleton(sp => new HealthDirtyMarker(sp.GetService<TimeProvider>() ?? TimeProvider.System));
@@ -83,9 +84,8 @@ public static class DatabaseRegistration
 
     /// <summary>
     /// Points <paramref name="builder"/> at the provider and its migrations assembly. Also used by the design-time
-    /// factories.
-    /// The server engines retry transient failures unless <paramref name="retryOnFailure"/> is false (see <see
-    /// cref="StreamingReadContexts"/>).
+    /// factories. The server engines retry transient failures (<see cref="BoundedRetries"/>) unless
+    /// <paramref name="retryOnFailure"/> is false (see <see cref="StreamingReadContexts"/>).
     /// </summary>
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, DatabaseOptions options, string connectionString, bool retryOnFailure = true)
     {
@@ -100,14 +100,14 @@ public static class DatabaseRegistration
                 builder.UseNpgsql(connectionString, o =>
                 {
                     o.MigrationsAssembly(MigrationsAssemblies.PostgreSql);
-                    if (retryOnFailure) o.EnableRetryOnFailure();
+                    if (retryOnFailure) o.ExecutionStrategy(d => new BoundedNpgsqlRetries(d, options.MaxWait));
                 });
                 break;
             case DatabaseProvider.SqlServer:
                 builder.UseSqlServer(connectionString, o =>
                 {
                     o.MigrationsAssembly(MigrationsAssemblies.SqlServer);
-                    if (retryOnFailure) o.EnableRetryOnFailure();
+                    if (retryOnFailure) o.ExecutionStrategy(d => new BoundedSqlServerRetries(d, options.MaxWait));
                 });
                 break;
             default:

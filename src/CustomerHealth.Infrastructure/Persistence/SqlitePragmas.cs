@@ -21,7 +21,11 @@ internal sealed class SqlitePragmas(DatabaseOptions options) : DbConnectionInter
 
     /// <summary>The pragmas every connection of the service gets.</summary>
     public static string Sql(DatabaseOptions options) =>
-        $"PRAGMA journal_mode=WAL; PRAGMA synchronous={options.SqliteSynchronous.ToUpperInvariant()}; PRAGMA busy_timeout={options.SqliteBusyTimeoutMs}; PRAGMA foreign_keys=ON;";
+        $"PRAGMA journal_mode=WAL; PRAGMA synchronous={options.SqliteSynchronous.ToUpperInvariant()}; PRAGMA busy_timeout={BusyTimeoutMs(options)}; PRAGMA foreign_keys=ON;";
+
+    /// <summary>How long SQLite waits for another writer: the configured time, never past the wait bound.</summary>
+    public static long BusyTimeoutMs(DatabaseOptions options) =>
+        Math.Min(options.SqliteBusyTimeoutMs, (long)options.MaxWait.TotalMilliseconds);
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

@@ -22,7 +22,9 @@ public sealed partial class EngagementGrpcService
         var inFlight = new Queue<(long Sequence, int Events, Task<EventBatchOutcome> Outcome)>();
         var lane = queue.NextLane(); // every batch of this stream through one writer, in order
         var eventsInFlight = 0;
-        Task<bool>? next = requestStream.MoveNext(ct);
+        // Reads take their own token, so that a read started ahead can be called off when the call fails (see below).
+        using var reads = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        Task<bool>? next = requestStream.MoveNext(reads.Token);
         try
         {
             while (next is not null || inFlight.Count > 0)
@@ -49,7 +51,7 @@ public sealed partial class EngagementGrpcService
                         var outcome = queue.IngestAsync(EventRequests.Read(batch), ct, lane);
                         inFlight.Enqueue((batch.BatchSequence, batch.Events.Count, outcome));
                         eventsInFlight += batch.Events.Count;
-                        next = requestStream.MoveNext(ct);
+                        next = requestStream.MoveNext(reads.Token);
                         continue;
                     }
                 }
@@ -58,8 +60,7 @@ public sealed partial class EngagementGrpcService
         }
         finally
         {
-            // When the call ends with an error, a read started ahead is never awaited: observe its failure, if any.
-            _ = next?.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            await AbandonAsync(next, reads);
         }
 
         async Task AnswerOldestAsync()
@@ -69,6 +70,29 @@ public sealed partial class EngagementGrpcService
             // Answered only after the transaction committed: an acknowledged batch is durable.
             await responseStream.WriteAsync(new StreamEventsResponse { BatchSequence = sequence, Result = (await outcome).ToProto() }, ct);
         }
+    }
+
+    /// <summary>
+    /// When the call ends with an error (a batch that failed to commit: the database is away), a read started ahead
+    /// may still be pending: it is called off and waited for, since a handler must not end while the request body is
+    /// being read (the host would fail the call instead of sending its status). How the read ended no longer matters.
+    /// A read that already ended is only observed.
+    /// </summary>
+    private static async Task AbandonAsync(Task<bool>? read, CancellationTokenSource reads)
+    {
+        if (read is { IsCompleted: false })
+        {
+            await reads.CancelAsync();
+            try
+            {
+                await read;
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or RpcException
+                or InvalidOperationException)
+            {
+            }
+        }
+        _ = read?.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     public override async Task<IngestEventsResponse> IngestEvents(IngestEventsRequest request, ServerCallContext context)

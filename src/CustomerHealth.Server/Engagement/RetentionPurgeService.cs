@@ -1,5 +1,6 @@
 using CustomerHealth.Infrastructure.Coordination;
 using CustomerHealth.Infrastructure.Engagement;
+using CustomerHealth.Server.Hosting;
 
 namespace CustomerHealth.Server.Engagement;
 
@@ -16,6 +17,7 @@ public sealed class RetentionPurgeService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.PurgeInterval, clock);
+        var backoff = new FailureBackoff(clock, logger, "The retention purge");
         do
         {
             try
@@ -25,11 +27,12 @@ public sealed class RetentionPurgeService(
                 await using var scope = scopes.CreateAsyncScope();
                 var purged = await scope.ServiceProvider.GetRequiredService<UsageStore>().PurgeExpiredEventsAsync(stoppingToken);
                 if (purged > 0) logger.LogInformation("Purged {Count} raw events older than {Days} days.", purged, options.RawEventRetentionDays);
+                backoff.Succeeded();
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // The next tick tries again; a failed purge loses nothing.
-                logger.LogWarning(ex, "The retention purge failed; it runs again in {Interval}.", options.PurgeInterval);
+                // A later tick tries again; a failed purge loses nothing.
+                await backoff.FailedAsync(ex, stoppingToken);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));

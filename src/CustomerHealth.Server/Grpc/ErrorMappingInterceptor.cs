@@ -1,5 +1,5 @@
-using System.Data.Common;
 using CustomerHealth.Domain.Common;
+using CustomerHealth.Infrastructure.Persistence;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
@@ -12,7 +12,8 @@ namespace CustomerHealth.Server.Grpc;
 /// <summary>
 /// Turns the domain's exceptions into <c>google.rpc.Status</c> errors with details, so callers get INVALID_ARGUMENT with
 /// field violations, NOT_FOUND with the resource, FAILED_PRECONDITION with a reason code, UNAVAILABLE for transient database
-/// trouble, and never UNKNOWN. Anything unexpected is logged and answered INTERNAL without internals.
+/// trouble (<see cref="DatabaseUnavailable"/>), and never UNKNOWN. Anything unexpected is logged and answered INTERNAL
+/// without internals.
 /// </summary>
 public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
 {
@@ -101,20 +102,26 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
             case DbUpdateConcurrencyException:
                 return Build(Code.Aborted, "A concurrent change to the same data won; retry the request.", Info("CONCURRENT_MODIFICATION"));
 
-            case DbException { IsTransient: true }:
-            case TimeoutException:
-                logger.LogWarning(exception, "Transient database failure in {Method}", context.Method);
-                return Build(Code.Unavailable, "The database is temporarily unavailable; retry with backoff.", Info("DATABASE_UNAVAILABLE"));
-
-            case DbUpdateException { InnerException: DbException { IsTransient: true } }:
-                logger.LogWarning(exception, "Transient database failure in {Method}", context.Method);
-                return Build(Code.Unavailable, "The database is temporarily unavailable; retry with backoff.", Info("DATABASE_UNAVAILABLE"));
+            case not null when DatabaseOutages.IsUnavailable(exception):
+                DatabaseOutages.ForgetBrokenConnections(exception);
+                logger.LogWarning("The database is unavailable in {Method}: {Failure}",
+                    context.Method, Innermost(exception));
+                return Build(Code.Unavailable, DatabaseUnavailable.Message,
+                    Info(DatabaseUnavailable.Reason), DatabaseUnavailable.Retry);
 
             default:
                 var traceId = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.GetHttpContext().TraceIdentifier;
                 logger.LogError(exception, "Unhandled error in {Method} (trace {TraceId})", context.Method, traceId);
                 return Build(Code.Internal, $"An internal error occurred (trace {traceId}); it has been logged.", Info("INTERNAL", new Dictionary<string, string> { ["trace_id"] = traceId }));
         }
+    }
+
+    /// <summary>The root cause's type and message, for a log line without a stack trace.</summary>
+    private static string Innermost(Exception exception)
+    {
+        var inner = exception;
+        while (inner.InnerException is not null) inner = inner.InnerException;
+        return $"{inner.GetType().Name}: {inner.Message}";
     }
 
     private static ErrorInfo Info(string reason, IReadOnlyDictionary<string, string>? metadata = null)

@@ -4,9 +4,10 @@ namespace CustomerHealth.Server.Hosting;
 
 /// <summary>
 /// The loop of a background job that one replica at a time runs: every <c>interval</c> (timed by <c>clock</c>), take
-/// or renew the lease, and run a pass while holding it. A failed pass is logged and tried again at the next tick (the
-/// work it left stays queued); the lease is given up when the loop ends; cancellation ends the loop quietly, whether
-/// the host stops or never started.
+/// or renew the lease, and run a pass while holding it. A failed pass is logged and tried again at a later tick (the
+/// work it left stays queued), after pauses that grow while failures repeat (<see cref="FailureBackoff"/>: an outage
+/// of the database is waited out, not hammered); the lease is given up when the loop ends; cancellation ends the loop
+/// quietly, whether the host stops or never started.
 /// </summary>
 internal static class LeasedLoop
 {
@@ -15,6 +16,7 @@ internal static class LeasedLoop
         Func<CancellationToken, Task> pass, ILogger logger, string work, CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(interval, clock);
+        var backoff = new FailureBackoff(clock, logger, work);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -22,10 +24,11 @@ internal static class LeasedLoop
                 try
                 {
                     if (await leases.TryHoldAsync(lease, leaseLength, stoppingToken)) await pass(stoppingToken);
+                    backoff.Succeeded();
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    logger.LogWarning(ex, "{Work} failed; trying again in {Interval}.", work, interval);
+                    await backoff.FailedAsync(ex, stoppingToken);
                 }
             }
         }

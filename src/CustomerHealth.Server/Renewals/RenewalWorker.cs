@@ -32,6 +32,7 @@ public sealed class RenewalWorker(IServiceScopeFactory scopes, RenewalOptions op
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.RefreshInterval, clock);
+        var backoff = new FailureBackoff(clock, logger, "Renewal prediction pass");
         try
         {
             do
@@ -39,10 +40,11 @@ public sealed class RenewalWorker(IServiceScopeFactory scopes, RenewalOptions op
                 try
                 {
                     await PassAsync(stoppingToken);
+                    backoff.Succeeded();
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    logger.LogWarning(ex, "Renewal prediction pass failed; retrying in {Interval}.", options.RefreshInterval);
+                    await backoff.FailedAsync(ex, stoppingToken);
                 }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));

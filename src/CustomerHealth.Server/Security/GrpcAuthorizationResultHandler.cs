@@ -1,4 +1,3 @@
-using System.Text;
 using CustomerHealth.Server.Grpc;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
@@ -32,10 +31,10 @@ public sealed class GrpcAuthorizationResultHandler : IAuthorizationMiddlewareRes
     public Task HandleAsync(
         RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
-        if (authorizeResult.Succeeded || !IsGrpc(context.Request)) return _default.HandleAsync(next, context, policy, authorizeResult);
+        if (authorizeResult.Succeeded || !TrailersOnlyResponse.IsGrpc(context.Request)) return _default.HandleAsync(next, context, policy, authorizeResult);
         return authorizeResult.Forbidden && context.User.Identity?.IsAuthenticated == true
-            ? WriteAsync(context, Forbidden(authorizeResult))
-            : WriteAsync(context, Unauthenticated(context));
+            ? TrailersOnlyResponse.WriteAsync(context, Forbidden(authorizeResult))
+            : TrailersOnlyResponse.WriteAsync(context, Unauthenticated(context));
     }
 
     private static Google.Rpc.Status Unauthenticated(HttpContext context)
@@ -65,31 +64,5 @@ public sealed class GrpcAuthorizationResultHandler : IAuthorizationMiddlewareRes
         var status = new Google.Rpc.Status { Code = (int)code, Message = message };
         status.Details.Add(Any.Pack(detail));
         return status;
-    }
-
-    private static Task WriteAsync(HttpContext context, Google.Rpc.Status status)
-    {
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "application/grpc";
-        response.Headers["grpc-status"] = status.Code.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        response.Headers["grpc-message"] = PercentEncode(status.Message);
-        response.Headers["grpc-status-details-bin"] = Convert.ToBase64String(status.ToByteArray());
-        return Task.CompletedTask;
-    }
-
-    private static bool IsGrpc(Microsoft.AspNetCore.Http.HttpRequest request) =>
-        request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
-
-    /// <summary>gRPC's message encoding: printable ASCII except '%' as is, everything else as %XX of its UTF-8 bytes.</summary>
-    private static string PercentEncode(string message)
-    {
-        var builder = new StringBuilder(message.Length);
-        foreach (var b in Encoding.UTF8.GetBytes(message))
-        {
-            if (b is >= 0x20 and <= 0x7E && b != (byte)'%') builder.Append((char)b);
-            else builder.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
-        }
-        return builder.ToString();
     }
 }

@@ -9,6 +9,8 @@ public sealed class ConfigurationTests
     [InlineData("Database:SqliteBusyTimeoutMs", "-1")]
     [InlineData("Database:SqliteSynchronous", "SOMETIMES")]
     [InlineData("Database:MigrationCommandTimeoutSeconds", "0")]
+    [InlineData("Database:MaxWaitSeconds", "0")]
+    [InlineData("Database:MaxWaitSeconds", "301")]
     [InlineData("Engagement:RawEventRetentionDays", "0")]
     [InlineData("Engagement:PurgeInterval", "00:00:00.5")]
     [InlineData("Onboarding:EvaluationInterval", "00:00:00.001")]
@@ -23,6 +25,8 @@ public sealed class ConfigurationTests
     [InlineData("Demo:Accounts", "0")]
     [InlineData("Demo:ActivityDays", "100000")]
     [InlineData("Authentication:Jwt:ClockSkew", "01:00:00")]
+    [InlineData("RateLimits:Read:RequestsPerSecond", "0")]
+    [InlineData("RateLimits:Admin:ConcurrentStreams", "0")]
     public async Task AnInvalidSettingStopsStartUpNamingTheKey(string key, string value)
     {
         await using var database = new SqliteTestDatabase();
