@@ -60,10 +60,7 @@ public static class HealthCommand
         facts.Add("Stage", Display.Words(score.LifecycleStage));
         facts.Add("Tier", Display.Words(score.CsTier));
         facts.Add("As of", Display.Day(score.AsOf));
-        var lines = new StringWriter();
-        await facts.WriteToAsync(lines);
-        // The two-column table without its empty header line.
-        await output.WriteAsync(lines.ToString()[(lines.ToString().IndexOf('\n') + 1)..]);
+        await facts.WriteToAsync(output, header: false);
         if (score.Components.Count == 0) return;
         await output.WriteLineAsync();
         var components = new TextTable("COMPONENT", "SCORE>", "WEIGHT>", "WHY");

@@ -22,10 +22,11 @@ public sealed class TextTable
         _rows.Add([.. cells.Select(c => string.IsNullOrEmpty(c) ? "-" : c)]);
     }
 
-    public async Task WriteToAsync(TextWriter output)
+    /// <param name="header">False for a list of facts (name and value) that needs no header row.</param>
+    public async Task WriteToAsync(TextWriter output, bool header = true)
     {
         var widths = _columns.Select((c, i) => _rows.Select(r => r[i].Length).Append(c.Header.Length).Max()).ToArray();
-        await output.WriteLineAsync(Line(_columns.Select(c => c.Header).ToArray(), widths));
+        if (header) await output.WriteLineAsync(Line(_columns.Select(c => c.Header).ToArray(), widths));
         foreach (var row in _rows) await output.WriteLineAsync(Line(row, widths));
     }
 
