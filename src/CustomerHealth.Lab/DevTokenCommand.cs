@@ -6,8 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CustomerHealth.Lab;
 
 /// <summary>
-/// <c>dev-token</c>: a token of the server's loopback development key (the one a server with no authentication
-/// configured makes in <c>Authentication:Development:Folder</c>) for a chosen subject and scopes, to try the scopes out.
+/// <c>token</c> (formerly <c>dev-token</c>, still accepted): a token of the server's loopback development key (the one
+/// a server with no authentication configured makes in <c>Authentication:Development:Folder</c>) for a chosen subject
+/// and scopes, to try the scopes out.
 /// </summary>
 public static class DevTokenCommand
 {
@@ -30,10 +31,11 @@ public static class DevTokenCommand
             DefaultValueFactory = _ => 1,
             HelpName = "N",
         };
-        var command = new Command("dev-token", "Print a token of the loopback development key for a subject and scopes")
+        var command = new Command("token", "Print a token of the loopback development key for a subject and scopes")
         {
             subject, scopes, days,
         };
+        command.Aliases.Add("dev-token");
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async parse =>
         {

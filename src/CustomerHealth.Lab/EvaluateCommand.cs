@@ -11,10 +11,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CustomerHealth.Lab;
 
 /// <summary>
-/// <c>renewals-evaluate</c>: trains a renewal model on the recorded outcomes of the configured database (as
-/// TrainRenewalModel does, and it becomes the serving model), then prints its quality on the time-ordered holdout
-/// beside
-/// the score-only prior's, the calibration tables, the time spent building features and fitting, and the peak memory.
+/// <c>evaluate</c> (formerly <c>renewals-evaluate</c>, still accepted): trains a renewal model on the recorded outcomes
+/// of the configured database (as TrainRenewalModel does, and it becomes the serving model), then prints its quality
+/// on the time-ordered holdout beside the score-only prior's, the calibration tables, the time spent building features
+/// and fitting, and the peak memory.
 /// Load a synthetic portfolio first with <c>generate --write direct</c>.
 /// </summary>
 public static class EvaluateCommand
@@ -37,10 +37,11 @@ public static class EvaluateCommand
                 "generate --truth DIR) on the same holdout, and compare the model's deciles with them",
             HelpName = "DIR",
         };
-        var command = new Command("renewals-evaluate", "Train a renewal model on the configured database and grade it")
+        var command = new Command("evaluate", "Train a renewal model on the configured database and grade it")
         {
             lead, features, truth,
         };
+        command.Aliases.Add("renewals-evaluate");
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async parse =>
         {

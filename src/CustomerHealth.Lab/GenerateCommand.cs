@@ -1,7 +1,7 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Infrastructure.Persistence;
+using CustomerHealth.Lab.Client;
 using CustomerHealth.Server.Demo;
 using CustomerHealth.Server.Hosting;
 using CustomerHealth.Synthetic;
@@ -43,18 +43,12 @@ public static class GenerateCommand
         var prefix = Text("--prefix", "acct-", "Account id prefix");
         var truth = Text("--truth", "data/truth", "Where to write the ground truth CSV files");
         truth.HelpName = "FOLDER";
-        var target = new Option<Uri?>("--target")
-        {
-            Description = "A running service (for example http://127.0.0.1:5080); default: start the server in-process",
-            CustomParser = AbsoluteUri,
-            HelpName = "URL",
-        };
-        var tokenFile = new Option<string?>("--token-file")
-        {
-            Description = "With --target: a file holding the bearer token to call it with (default: the " +
-                "CUSTOMERHEALTH_TOKEN environment variable); it needs every scope (the load sets the event catalogue)",
-            HelpName = "FILE",
-        };
+        var target = ServiceConnection.TargetOption(
+            "A running service (for example http://127.0.0.1:5080); default: start the server in-process",
+            required: false);
+        var tokenFile = ServiceConnection.TokenFileOption("With --target: a file holding the bearer token to call it " +
+            $"with (default: the {ServiceConnection.TokenVariable} environment variable); it needs every scope (the " +
+            "load sets the event catalogue)");
         var streams = Number("--streams", 2, "Event streams at once (1 to 16)");
         var concurrency = new Option<int?>("--concurrency")
         {
@@ -94,14 +88,6 @@ public static class GenerateCommand
         return command;
     }
 
-    /// <summary>Channel credentials that send <paramref name="token"/> (if any) with every call.</summary>
-    private static ChannelCredentials Bearer(string? token, Uri target)
-    {
-        var tls = target.Scheme == Uri.UriSchemeHttps;
-        if (string.IsNullOrWhiteSpace(token)) return tls ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure;
-        return Client.CustomerHealthClientExtensions.BearerCredentials(token, tls);
-    }
-
     /// <summary>Generates and writes as asked, with the composed server (not started); exit code 0 or 1.</summary>
     public static async Task<int> RunAsync(WebApplication app, GenerateRequest request)
     {
@@ -135,16 +121,8 @@ public static class GenerateCommand
             }
             else
             {
-                var token = request.TokenFile is { } file
-                    ? (await File.ReadAllTextAsync(file, ct)).Trim()
-                    : Environment.GetEnvironmentVariable("CUSTOMERHEALTH_TOKEN");
-                channel = GrpcChannel.ForAddress(request.Target, new GrpcChannelOptions
-                {
-                    HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
-                    ServiceConfig = Client.CustomerHealthClientExtensions.RetryingServiceConfig(),
-                    Credentials = Bearer(token, request.Target),
-                    UnsafeUseInsecureChannelCallCredentials = true,
-                });
+                var token = await ServiceConnection.ReadTokenAsync(request.TokenFile, ct);
+                channel = ServiceConnection.Open(request.Target, token);
             }
             using (channel)
             {
@@ -251,11 +229,4 @@ public static class GenerateCommand
 
     private static Option<string> Text(string name, string fallback, string description) =>
         new(name) { Description = description, DefaultValueFactory = _ => fallback, HelpName = "TEXT" };
-
-    private static Uri? AbsoluteUri(ArgumentResult result)
-    {
-        if (Uri.TryCreate(result.Tokens[0].Value, UriKind.Absolute, out var uri)) return uri;
-        result.AddError($"{result.Tokens[0].Value} is not an absolute URL");
-        return null;
-    }
 }

@@ -1,26 +1,35 @@
 using System.CommandLine;
+using System.CommandLine.Help;
+using CustomerHealth.Lab.Client;
 using CustomerHealth.Server.Hosting;
 
 namespace CustomerHealth.Lab;
 
 /// <summary>
-/// The lab tools' command line (<c>--help</c> prints it): <c>generate</c>, <c>renewals-evaluate</c> and <c>dev-token</c>. An argument a
-/// command does not know is configuration of the server they host, as for the server itself (<c>--Key value</c>,
-/// <c>--Key=value</c>, <c>--contentRoot=DIR</c>).
+/// The <c>customerhealth</c> command line (<c>--help</c> prints it). Lab tools: <c>generate</c>, <c>evaluate</c> and
+/// <c>token</c>; an argument they do not know is configuration of the server they host, as for the server itself
+/// (<c>--Key value</c>, <c>--Key=value</c>, <c>--contentRoot=DIR</c>). Client verbs for a person at a terminal, calling
+/// a running service: <c>accounts list</c>, <c>health get</c>, <c>health worst</c>, <c>renewals upcoming</c>.
 /// </summary>
 public static class LabCommandLine
 {
     private const string Description = """
-        CustomerHealth lab tools: synthetic portfolios with known ground truth, and renewal model evaluation.
-        They host the server's own composition, so its configuration applies (appsettings.json, environment variables,
-        and arguments: --Key value or --Key=value, for example --Database:Provider PostgreSql, --contentRoot=DIR).
+        customerhealth: look at a running CustomerHealth service, and the lab tools.
+        The client verbs (accounts, health, renewals) call the service at --target with the bearer token of
+        --token-file or CUSTOMERHEALTH_TOKEN. The lab tools (generate, evaluate, token) host the server's own
+        composition, so its configuration applies (appsettings.json, environment variables, and arguments:
+        --Key value or --Key=value, for example --Database:Provider PostgreSql, --contentRoot=DIR).
         """;
 
     public static Task<int> Main(string[] args) => Create().InvokeAsync(args);
 
-    public static RootCommand Create()
+    /// <summary>The root command, named as the tool is installed (a RootCommand would take the assembly's name).</summary>
+    public static Command Create()
     {
-        var root = new RootCommand(Description);
+        var root = new Command("customerhealth", Description) { new HelpOption(), new VersionOption() };
+        root.Subcommands.Add(AccountsCommand.Create());
+        root.Subcommands.Add(HealthCommand.Create());
+        root.Subcommands.Add(RenewalsCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(DevTokenCommand.Create());

@@ -7,7 +7,7 @@ using Grpc.Core;
 namespace CustomerHealth.Server.Accounts;
 
 /// <summary>customerhealth.v1.AccountService: read the request, call the store, map the result.</summary>
-public sealed class AccountGrpcService(AccountStore store) : AccountService.AccountServiceBase
+public sealed class AccountGrpcService(AccountStore store) : Stubs.AccountService.AccountServiceBase
 {
     public static readonly string ServiceName = AccountService.Descriptor.FullName;
 

@@ -7,7 +7,7 @@ using Grpc.Core;
 namespace CustomerHealth.Server.Audit;
 
 /// <summary>The audit trail, read by admins (the writes happen inside each audited change's own transaction).</summary>
-public sealed class AuditGrpcService(AuditStore store) : AuditService.AuditServiceBase
+public sealed class AuditGrpcService(AuditStore store) : Stubs.AuditService.AuditServiceBase
 {
     public override async Task<ListAuditEventsResponse> ListAuditEvents(
         ListAuditEventsRequest request,

@@ -8,7 +8,7 @@ namespace CustomerHealth.Server.Engagement;
 /// topic over partial files: events and rollups here, NPS / tickets / touchpoints in EngagementGrpcService.Signals.cs.
 /// </summary>
 public sealed partial class EngagementGrpcService(SignalStore signals, EventIngestionQueue queue, UsageStore usage, EventCatalogueStore catalogueStore)
-    : EngagementService.EngagementServiceBase
+    : Stubs.EngagementService.EngagementServiceBase
 {
     public static readonly string ServiceName = EngagementService.Descriptor.FullName;
 

@@ -18,7 +18,7 @@ namespace CustomerHealth.Server.Health;
 public sealed class HealthGrpcService(
     HealthStores stores, HealthReadCache readCache, TimeProvider clock, EventRules rules, HealthOptions options,
     IHostApplicationLifetime lifetime)
-    : HealthService.HealthServiceBase
+    : Stubs.HealthService.HealthServiceBase
 {
     private HealthStore Store => stores.Scores;
     private ScorecardStore Scorecards => stores.Scorecards;

@@ -88,6 +88,10 @@ public static class ServiceRegistration
             options.Interceptors.Add<ErrorMappingInterceptor>();
             options.EnableDetailedErrors = false;
         });
+        // Reflection serves the documented descriptors (with the proto comments), not the generated ones.
+        builder.Services.AddSingleton(new global::Grpc.Reflection.ReflectionServiceImpl(ContractDescriptors.Services
+            .Append(global::Grpc.Health.V1.Health.Descriptor)
+            .Append(global::Grpc.Reflection.V1Alpha.ServerReflection.Descriptor)));
         builder.Services.AddGrpcReflection();
         builder.Services.AddScoped<HealthStores>(); // the health service's stores, built on first use
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", timeout: TimeSpan.FromSeconds(5));

@@ -6,7 +6,7 @@ using Grpc.Core;
 namespace CustomerHealth.Server.Metrics;
 
 /// <summary>customerhealth.v1.MetricsService: read the request, read the inputs, compute (pure), map the report.</summary>
-public sealed class MetricsGrpcService(PortfolioInputsReader reader) : MetricsService.MetricsServiceBase
+public sealed class MetricsGrpcService(PortfolioInputsReader reader) : Stubs.MetricsService.MetricsServiceBase
 {
     public static readonly string ServiceName = MetricsService.Descriptor.FullName;
 

@@ -7,7 +7,7 @@ using Grpc.Core;
 namespace CustomerHealth.Server.Onboarding;
 
 /// <summary>customerhealth.v1.OnboardingService: read the request, call the store, map the result.</summary>
-public sealed class OnboardingGrpcService(OnboardingStore store) : OnboardingService.OnboardingServiceBase
+public sealed class OnboardingGrpcService(OnboardingStore store) : Stubs.OnboardingService.OnboardingServiceBase
 {
     public static readonly string ServiceName = OnboardingService.Descriptor.FullName;
 

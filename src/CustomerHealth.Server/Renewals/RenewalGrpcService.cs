@@ -10,7 +10,7 @@ namespace CustomerHealth.Server.Renewals;
 /// <summary>customerhealth.v1.RenewalService: read the request, call the store or the training, map the
 /// result.</summary>
 public sealed class RenewalGrpcService(RenewalStore store, RenewalTraining training, RenewalModelStore models, RenewalOptions options)
-    : RenewalService.RenewalServiceBase
+    : Stubs.RenewalService.RenewalServiceBase
 {
     public static readonly string ServiceName = RenewalService.Descriptor.FullName;
 

@@ -46,6 +46,26 @@ public abstract class HostingTests<TDatabase>(TDatabase database) : IntegrationT
     }
 
     [Fact]
+    public async Task ReflectionServesTheContractWithItsComments()
+    {
+        var reflection = new ServerReflection.ServerReflectionClient(Service.Channel);
+        using var call = reflection.ServerReflectionInfo(cancellationToken: Ct);
+
+        var symbol = new ServerReflectionRequest { FileContainingSymbol = "customerhealth.v1.AccountService" };
+        await call.RequestStream.WriteAsync(symbol, Ct);
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext(Ct));
+
+        var files = call.ResponseStream.Current.FileDescriptorResponse.FileDescriptorProto
+            .Select(Google.Protobuf.Reflection.FileDescriptorProto.Parser.ParseFrom).ToArray();
+        var service = Assert.Single(files, f => f.Name == "customerhealth/v1/account_service.proto");
+        var comments = service.SourceCodeInfo.Location.Select(l => l.LeadingComments).ToArray();
+        Assert.Contains(" Accounts and their contracts: what a CRM integration pushes and dashboards read.\n" +
+            " Writes are idempotent: repeating a request with the same content changes nothing.\n", comments);
+        Assert.Contains(" Returns one account. NOT_FOUND when it does not exist.\n", comments);
+    }
+
+    [Fact]
     public async Task MigratingAnUpToDateDatabaseAppliesNothing()
     {
         await using var scope = Service.Services.CreateAsyncScope();
