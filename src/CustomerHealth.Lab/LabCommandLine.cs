@@ -16,7 +16,20 @@ public static class LabCommandLine
         and arguments: --Key value or --Key=value, for example --Database:Provider PostgreSql, --contentRoot=DIR).
         """;
 
-    public static Task<int> Main(string[] args) => Create().InvokeAsync(args);
+    public static Task<int> Main(string[] args) => Create().InvokeAsync(CommandFirst(args));
+
+    /// <summary>
+    /// <c>dotnet run</c> puts the project's <c>--contentRoot DIR</c> ahead of the command, where no command takes it:
+    /// it moves right behind the command, as configuration (so a <c>--contentRoot</c> of the caller's still wins), and is
+    /// dropped when no command follows (<c>--help</c>).
+    /// </summary>
+    public static string[] CommandFirst(string[] args) => args switch
+    {
+        ["--contentRoot", var folder, var command, .. var rest] when !command.StartsWith('-') =>
+            [command, "--contentRoot", folder, .. rest],
+        ["--contentRoot", _, .. var rest] => [.. rest],
+        _ => args,
+    };
 
     public static RootCommand Create()
     {

@@ -14,7 +14,7 @@ public partial class Program
     /// <summary>The service from its building blocks, one call each, with command-line configuration.</summary>
     public static WebApplication Compose(string[] configuration, bool demo = false)
     {
-        var builder = WebApplication.CreateBuilder(configuration);
+        var builder = WebApplication.CreateBuilder(ApplicationFolders.BuilderOptions(configuration));
 
         builder.AddCustomerHealthPersistence();
         builder.AddCustomerHealthEngagement();

@@ -19,14 +19,38 @@ namespace CustomerHealth.Server.Hosting;
 /// <summary>The service's building blocks, each registered by one call from Program.cs.</summary>
 public static class ServiceRegistration
 {
-    /// <summary>The database provider and connection from configuration (<c>Database:*</c>, <c>ConnectionStrings:CustomerHealth</c>).</summary>
+    /// <summary>
+    /// The database provider and connection from configuration (<c>Database:*</c>, <c>ConnectionStrings:CustomerHealth</c>);
+    /// SQLite's file defaults to the data directory (see <see cref="ApplicationFolders"/>).
+    /// </summary>
     public static WebApplicationBuilder AddCustomerHealthPersistence(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connectionString = builder.Configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
+        if (options.Provider == DatabaseProvider.Sqlite)
+        {
+            var dataDirectory = ApplicationFolders.DataDirectory(builder.Configuration, builder.Environment);
+            if (string.IsNullOrWhiteSpace(connectionString))
+                RefuseToLeaveAnEarlierDatabaseBehind(Path.Combine(dataDirectory, ApplicationFolders.SqliteFileName));
+            connectionString = ApplicationFolders.SqliteConnectionString(connectionString, dataDirectory, builder.Environment);
+        }
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddCustomerHealthPersistence(options, connectionString);
         return builder;
+    }
+
+    /// <summary>
+    /// Stops rather than start on a new, empty database while the one an earlier version made under the working folder
+    /// is still there: the operator moves it or points <c>DataDirectory</c> at it.
+    /// </summary>
+    private static void RefuseToLeaveAnEarlierDatabaseBehind(string databaseFile)
+    {
+        if (ApplicationFolders.EarlierDefaultDatabase(databaseFile, Environment.CurrentDirectory) is not { } earlier) return;
+        throw new InvalidOperationException(
+            $"The SQLite database is now kept in the data directory ({databaseFile}), but an earlier version's database "
+            + $"is at {earlier} (under the working folder) and none is in the data directory yet. Move the file (with "
+            + $"its -wal and -shm files) there, or start with --DataDirectory \"{Path.GetDirectoryName(earlier)}\" to "
+            + "keep using it where it is (docs/configuration.md#folders).");
     }
 
     /// <summary>
