@@ -1,5 +1,6 @@
 using CustomerHealth.Server.Hosting;
 using CustomerHealth.Server.Security;
+using CustomerHealth.Server.Telemetry;
 
 // The command line (--help prints it): serving is the default, migrate applies the migrations and exits, --demo fills
 // an empty database with a demo portfolio; every other argument is configuration (--Key value, --Key=value).
@@ -16,6 +17,7 @@ public partial class Program
     {
         var builder = WebApplication.CreateBuilder(ApplicationFolders.BuilderOptions(configuration));
 
+        builder.AddCustomerHealthTelemetry();
         builder.AddCustomerHealthPersistence();
         builder.AddCustomerHealthEngagement();
         builder.AddCustomerHealthOnboarding();
@@ -26,6 +28,7 @@ public partial class Program
         builder.AddCustomerHealthDemo(demo);
 
         var app = builder.Build().ValidateOptions();
+        app.UseCustomerHealthTelemetry();
         app.UseCustomerHealthSecurity();
         app.MapCustomerHealthGrpc();
         return app;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CustomerHealth.Infrastructure.Telemetry;
 using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Common;
 using CustomerHealth.Infrastructure.Health;
@@ -67,6 +68,8 @@ public sealed class RenewalTraining(
     public async Task<RenewalModelInfo> TrainAsync(int leadDays, string trigger, CancellationToken ct)
     {
         await Gate.WaitAsync(ct);
+        using var activity = Telemetry.ServiceActivities.Source.StartActivity("renewals.train");
+        activity?.SetTag("customerhealth.trigger", trigger);
         try
         {
             var featureClock = Stopwatch.StartNew();
@@ -90,7 +93,14 @@ public sealed class RenewalTraining(
             _ = ServingRenewalModel.Load(0, trained.Kind, trained.ModelBytes, trained.Detail); // the saved bytes must load before they are stored
             var info = await models.SaveAndServeAsync(trained, trigger, leadDays, counts.Total, clock.GetUtcNow().UtcDateTime, ct);
             cache.Swap(ServingRenewalModel.Load(info.Version, trained.Kind, trained.ModelBytes, trained.Detail));
+            activity?.SetTag("customerhealth.model.version", info.Version);
+            activity?.SetTag("customerhealth.outcomes", counts.Total);
             return info;
+        }
+        catch (Exception ex)
+        {
+            activity.Fail(ex);
+            throw;
         }
         finally
         {

@@ -3,6 +3,7 @@ using CustomerHealth.Infrastructure.Engagement;
 using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Infrastructure.Renewals;
+using CustomerHealth.Infrastructure.Telemetry;
 using CustomerHealth.Server.Accounts;
 using CustomerHealth.Server.Demo;
 using CustomerHealth.Server.Engagement;
@@ -80,7 +81,8 @@ public static class ServiceRegistration
     {
         builder.Services.AddValidatedOptions<HealthOptions, HealthOptionsValidator>(HealthOptions.Section);
         builder.Services.AddSingleton(sp => new HealthReadCache(
-            sp.GetRequiredService<IOptions<HealthOptions>>().Value.ReadCacheTtl, sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IOptions<HealthOptions>>().Value.ReadCacheTtl, sp.GetRequiredService<TimeProvider>(),
+            metrics: sp.GetRequiredService<ServiceMetrics>()));
         builder.Services.AddHostedService<HealthWorker>();
         return builder;
     }
