@@ -16,7 +16,11 @@ public static class LabCommandLine
         and arguments: --Key value or --Key=value, for example --Database:Provider PostgreSql, --contentRoot=DIR).
         """;
 
-    public static Task<int> Main(string[] args) => Create().InvokeAsync(CommandFirst(args));
+    public static Task<int> Main(string[] args)
+    {
+        TerminalProgressBar.AttachIfInteractive();
+        return Create().InvokeAsync(CommandFirst(args));
+    }
 
     /// <summary>
     /// <c>dotnet run</c> puts the project's <c>--contentRoot DIR</c> ahead of the command, where no command takes it:

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using CustomerHealth.Infrastructure.Telemetry;
 using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Common;
@@ -22,7 +24,8 @@ public sealed record OutcomeCounts(int Renewals, int Churns)
 /// of one process are serialised.
 /// </summary>
 public sealed class RenewalTraining(
-    CustomerHealthDbContext db, RenewalFeatureReader features, RenewalModelStore models, RenewalModelCache cache, RenewalOptions options, TimeProvider clock)
+    CustomerHealthDbContext db, RenewalFeatureReader features, RenewalModelStore models, RenewalModelCache cache, RenewalOptions options, TimeProvider clock,
+    ILogger<RenewalTraining>? logger = null)
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
 
@@ -84,11 +87,17 @@ public sealed class RenewalTraining(
                         ["minimum_per_class"] = options.MinimumOutcomesPerClass.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     });
             }
+            using var progress = new WorkProgress(
+                "Training the renewal model", 0, "outcomes", logger ?? (ILogger)NullLogger.Instance, clock);
+            progress.EnterStage("building training rows");
             var (counts, outcomes) = await BuildTrainingSetAsync(leadDays, ct);
             var featureSeconds = featureClock.Elapsed.TotalSeconds;
+            progress.Advance(outcomes.Count);
+            progress.EnterStage("fitting");
 
             var settings = new RenewalTrainingSettings(options.HoldoutShare, options.CalibrationShare);
             var trained = await Task.Run(() => RenewalTrainer.Train(outcomes, settings), ct);
+            progress.EnterStage("storing");
             trained = trained with { Detail = trained.Detail with { FeatureSeconds = featureSeconds } };
             _ = ServingRenewalModel.Load(0, trained.Kind, trained.ModelBytes, trained.Detail); // the saved bytes must load before they are stored
             var info = await models.SaveAndServeAsync(trained, trigger, leadDays, counts.Total, clock.GetUtcNow().UtcDateTime, ct);
