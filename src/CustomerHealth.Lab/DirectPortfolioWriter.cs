@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Infrastructure.BulkLoad;
-using CustomerHealth.Infrastructure.Telemetry;
 using CustomerHealth.Infrastructure.Engagement;
+using CustomerHealth.Infrastructure.Telemetry;
 using CustomerHealth.Server.Accounts;
 using CustomerHealth.Server.Engagement;
 using CustomerHealth.Synthetic;
@@ -38,7 +38,8 @@ public sealed class DirectPortfolioWriter(IServiceScopeFactory scopes, EventRule
     public async Task<DirectLoadReport> WriteAsync(IEnumerable<SyntheticAccount> accounts, GroundTruthWriter? truth, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
-        logger.LogInformation("Direct load: chunks of {ChunkSize} accounts, {Writers} written at once.", ChunkSize, Writers);
+        logger.LogInformation(
+            "Direct load: chunks of {ChunkSize} accounts, {Writers} written at once.", ChunkSize, Writers);
         var catalogue = await EnsureCatalogueAsync(ct);
         var chunks = Channel.CreateBounded<List<NewAccount>>(Math.Max(2, Writers));
         long events = 0, rows = 0;

@@ -133,16 +133,7 @@ public static class GenerateCommand
             }
             else
             {
-                var token = request.TokenFile is { } file
-                    ? (await File.ReadAllTextAsync(file, ct)).Trim()
-                    : Environment.GetEnvironmentVariable("CUSTOMERHEALTH_TOKEN");
-                channel = GrpcChannel.ForAddress(request.Target, new GrpcChannelOptions
-                {
-                    HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
-                    ServiceConfig = Client.CustomerHealthClientExtensions.RetryingServiceConfig(),
-                    Credentials = Bearer(token, request.Target),
-                    UnsafeUseInsecureChannelCallCredentials = true,
-                });
+                channel = await TargetChannelAsync(request.Target, request.TokenFile, ct);
             }
             using (channel)
             {
@@ -186,6 +177,21 @@ public static class GenerateCommand
         {
             if (request.Target is null) await app.StopAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>A channel to the service at <paramref name="target"/>, with the token of the file or variable.</summary>
+    private static async Task<GrpcChannel> TargetChannelAsync(Uri target, string? tokenFile, CancellationToken ct)
+    {
+        var token = tokenFile is { } file
+            ? (await File.ReadAllTextAsync(file, ct)).Trim()
+            : Environment.GetEnvironmentVariable("CUSTOMERHEALTH_TOKEN");
+        return GrpcChannel.ForAddress(target, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+            ServiceConfig = Client.CustomerHealthClientExtensions.RetryingServiceConfig(),
+            Credentials = Bearer(token, target),
+            UnsafeUseInsecureChannelCallCredentials = true,
+        });
     }
 
     private static async Task<int> DirectAsync(

@@ -24,8 +24,8 @@ public static class LabCommandLine
 
     /// <summary>
     /// <c>dotnet run</c> puts the project's <c>--contentRoot DIR</c> ahead of the command, where no command takes it:
-    /// it moves right behind the command, as configuration (so a <c>--contentRoot</c> of the caller's still wins), and is
-    /// dropped when no command follows (<c>--help</c>).
+    /// it moves right behind the command, as configuration (so a <c>--contentRoot</c> of the caller's still wins),
+    /// and is dropped when no command follows (<c>--help</c>).
     /// </summary>
     public static string[] CommandFirst(string[] args) => args switch
     {

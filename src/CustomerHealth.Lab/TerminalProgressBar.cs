@@ -19,7 +19,7 @@ public static class TerminalProgressBar
         if (!Console.IsErrorRedirected) WorkProgress.Display = Draw;
     }
 
-    /// <summary>The bar's line for <paramref name="now"/>: the work, a bar (when the total is known), counts, rate, time left.</summary>
+    /// <summary>The line for <paramref name="now"/>: work, a bar (total known), counts, rate, time left.</summary>
     public static string Line(ProgressSnapshot now)
     {
         var counts = now.Total > 0 ? $"{now.Done:N0}/{now.Total:N0} {now.Unit}" : $"{now.Done:N0} {now.Unit}";
@@ -28,8 +28,8 @@ public static class TerminalProgressBar
             return $"{now.Work}{stage} {counts}, {WorkProgress.Format(now.Elapsed)}";
         var filled = (int)(percent / 100 * Width);
         var left = now.Remaining is { } remaining ? WorkProgress.Format(remaining) : "?";
-        return $"{now.Work}{stage} [{new string('#', filled)}{new string('.', Width - filled)}] {percent,5:0.0}% {counts}, " +
-            $"{now.Rate:N0}/s, {left} left";
+        var bar = new string('#', filled) + new string('.', Width - filled);
+        return $"{now.Work}{stage} [{bar}] {percent,5:0.0}% {counts}, {now.Rate:N0}/s, {left} left";
     }
 
     private static void Draw(ProgressSnapshot now)

@@ -66,8 +66,8 @@ public sealed class EventIngestionQueue : IAsyncDisposable
     private readonly ServiceMetrics? _metrics;
 
     public EventIngestionQueue(
-        IServiceScopeFactory scopes, EventRules rules, TimeProvider clock, DatabaseOptions options, string connectionString,
-        ServiceMetrics? metrics = null)
+        IServiceScopeFactory scopes, EventRules rules, TimeProvider clock, DatabaseOptions options,
+        string connectionString, ServiceMetrics? metrics = null)
     {
         _metrics = metrics;
         _scopes = scopes;
@@ -145,8 +145,8 @@ public sealed class EventIngestionQueue : IAsyncDisposable
     public Task<EventBatchOutcome> IngestAsync(EventBatch batch, CancellationToken ct, int? lane = null)
     {
         var checkedBatch = EventIngestor.Check(batch, _rules, _clock.GetUtcNow().UtcDateTime);
-        var pending = new Pending(checkedBatch, new TaskCompletionSource<EventBatchOutcome>(TaskCreationOptions.RunContinuationsAsynchronously), ct,
-            Activity.Current?.Context ?? default);
+        var done = new TaskCompletionSource<EventBatchOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pending = new Pending(checkedBatch, done, ct, Activity.Current?.Context ?? default);
         var queue = _lanes[(uint)(lane ?? NextLane()) % (uint)_lanes.Length];
         return queue.Writer.TryWrite(pending) ? pending.Done.Task : EnqueueAsync(queue, pending);
     }
@@ -274,7 +274,7 @@ public sealed class EventIngestionQueue : IAsyncDisposable
         if (_sqliteConnection is not null) await _sqliteConnection.DisposeAsync();
     }
 
-    /// <summary>A queued batch; <paramref name="Caller"/> is the calling request's span, linked from the commit's.</summary>
+    /// <summary>A queued batch; <paramref name="Caller"/> is the caller's span, linked from the commit.</summary>
     private sealed record Pending(
         CheckedBatch Batch, TaskCompletionSource<EventBatchOutcome> Done, CancellationToken Ct, ActivityContext Caller);
 }

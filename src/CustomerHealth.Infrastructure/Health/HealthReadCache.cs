@@ -38,7 +38,8 @@ public sealed class HealthReadCache
 
     private readonly Telemetry.ServiceMetrics? _metrics;
 
-    public HealthReadCache(TimeSpan timeToLive, TimeProvider clock, int maxEntries = 100_000, Telemetry.ServiceMetrics? metrics = null)
+    public HealthReadCache(
+        TimeSpan timeToLive, TimeProvider clock, int maxEntries = 100_000, Telemetry.ServiceMetrics? metrics = null)
     {
         _metrics = metrics;
         if (timeToLive < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeToLive));

@@ -50,7 +50,7 @@ public sealed class HealthRecomputer(
         return due.Count;
     }
 
-    /// <summary>The accounts marked and due now, and the oldest due mark (null when none): the recompute backlog.</summary>
+    /// <summary>Accounts marked and due now, and the oldest due mark (null if none): the recompute backlog.</summary>
     public async Task<(int Accounts, DateTime? OldestDue)> BacklogAsync(CancellationToken ct)
     {
         var nowUtc = clock.GetUtcNow().UtcDateTime;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using CustomerHealth.Infrastructure.Telemetry;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace CustomerHealth.Infrastructure.Persistence;
@@ -27,14 +27,16 @@ public sealed class DatabaseMigrator(
         // One at a time, so that the progress tells which one runs and how long each took (a migration that rewrites a
         // large table can take minutes); each is its own transaction, as when they are applied together.
         var migrator = db.GetService<IMigrator>();
-        using var progress = new WorkProgress("Migrating", pending.Length, "migrations", logger, clock ?? TimeProvider.System);
+        using var progress = new WorkProgress(
+            "Migrating", pending.Length, "migrations", logger, clock ?? TimeProvider.System);
         foreach (var migration in pending)
         {
             progress.EnterStage(migration);
             var started = Stopwatch.GetTimestamp();
             await migrator.MigrateAsync(migration, cancellationToken);
             progress.Advance();
-            logger.LogInformation("Applied {Migration} in {Elapsed}.", migration, WorkProgress.Format(Stopwatch.GetElapsedTime(started)));
+            var elapsed = WorkProgress.Format(Stopwatch.GetElapsedTime(started));
+            logger.LogInformation("Applied {Migration} in {Elapsed}.", migration, elapsed);
         }
         return pending;
     }

@@ -31,7 +31,8 @@ public static class DatabaseRegistration
 
         services.AddSingleton(options);
         services.TryAddSingleton(sp => new Telemetry.ServiceMetrics(
-            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddSingleton(sp => new HealthDirtyMarker(sp.GetService<TimeProvider>() ?? TimeProvider.System));
         // The options are built once (a singleton), not per scope: building them parses the connection string and touches
         // the file system, which a hot read would pay on every call. Nothing in them depends on the scope.
@@ -47,7 +48,8 @@ public static class DatabaseRegistration
         services.AddSingleton(EngagementWriter(options.Provider));
         services.AddScoped<EventIngestor>();
         services.AddSingleton(sp => new EventIngestionQueue(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<EventRules>(),
-            sp.GetRequiredService<TimeProvider>(), options, connectionString, sp.GetRequiredService<Telemetry.ServiceMetrics>()));
+            sp.GetRequiredService<TimeProvider>(), options, connectionString,
+            sp.GetRequiredService<Telemetry.ServiceMetrics>()));
         services.AddScoped<EventCatalogueStore>();
         services.AddScoped<UsageStore>();
         services.AddScoped<OnboardingStore>();

@@ -1,12 +1,12 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using CustomerHealth.Infrastructure.Telemetry;
 using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Common;
 using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Persistence;
+using CustomerHealth.Infrastructure.Telemetry;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CustomerHealth.Infrastructure.Renewals;
 
@@ -24,8 +24,8 @@ public sealed record OutcomeCounts(int Renewals, int Churns)
 /// of one process are serialised.
 /// </summary>
 public sealed class RenewalTraining(
-    CustomerHealthDbContext db, RenewalFeatureReader features, RenewalModelStore models, RenewalModelCache cache, RenewalOptions options, TimeProvider clock,
-    ILogger<RenewalTraining>? logger = null)
+    CustomerHealthDbContext db, RenewalFeatureReader features, RenewalModelStore models, RenewalModelCache cache,
+    RenewalOptions options, TimeProvider clock, ILogger<RenewalTraining>? logger = null)
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
 

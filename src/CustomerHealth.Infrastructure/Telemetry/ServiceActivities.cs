@@ -13,7 +13,7 @@ public static class ServiceActivities
 
     public static ActivitySource Source { get; } = new(SourceName);
 
-    /// <summary>Starts a span of background work, linked to the calls it serves (for example the batches of a commit).</summary>
+    /// <summary>Starts a span of background work, linked to the calls it serves (a commit's batches).</summary>
     public static Activity? StartWork(string name, IEnumerable<ActivityContext>? servedCalls = null) =>
         Source.StartActivity(name, ActivityKind.Internal, parentContext: default,
             links: servedCalls?.Where(c => c != default).Select(c => new ActivityLink(c)));

@@ -13,7 +13,8 @@ public sealed class ServiceMetrics
 {
     public const string MeterName = "CustomerHealth";
 
-    private static readonly double[] SecondsBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+    private static readonly double[] SecondsBuckets =
+        [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
     private readonly TimeProvider _clock;
     private readonly Counter<long> _events;
@@ -58,8 +59,8 @@ public sealed class ServiceMetrics
     /// <summary>One batch's answer: its accepted, duplicate and rejected (by reason) events.</summary>
     public void EventsAnswered(EventBatchOutcome outcome)
     {
-        if (outcome.Accepted > 0) _events.Add(outcome.Accepted, new KeyValuePair<string, object?>("outcome", "accepted"));
-        if (outcome.Duplicates > 0) _events.Add(outcome.Duplicates, new KeyValuePair<string, object?>("outcome", "duplicate"));
+        if (outcome.Accepted > 0) _events.Add(outcome.Accepted, Tag("outcome", "accepted"));
+        if (outcome.Duplicates > 0) _events.Add(outcome.Duplicates, Tag("outcome", "duplicate"));
         foreach (var byReason in outcome.Rejections.GroupBy(r => r.Reason))
             _events.Add(byReason.Count(), new("outcome", "rejected"), new("reason", ReasonName(byReason.Key)));
     }
@@ -81,15 +82,19 @@ public sealed class ServiceMetrics
 
     /// <summary>The oldest stored prediction's computation time (UTC), or null when none is stored.</summary>
     public void PredictionsChecked(DateTime? oldestComputedUtc) =>
-        _oldestPrediction = oldestComputedUtc is { } at ? new DateTimeOffset(at, TimeSpan.Zero) : DateTimeOffset.MaxValue;
+        _oldestPrediction = oldestComputedUtc is { } at
+            ? new DateTimeOffset(at, TimeSpan.Zero)
+            : DateTimeOffset.MaxValue;
 
     /// <summary>The model this replica serves: its version (0 for the prior) and holdout AUC.</summary>
     public void ServingModel(int version, double? holdoutAuc) => _model = new ServedModel(version, holdoutAuc);
 
-    public void ReadCacheLookup(bool hit) => _cacheLookups.Add(1, new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));
+    public void ReadCacheLookup(bool hit) => _cacheLookups.Add(1, Tag("result", hit ? "hit" : "miss"));
 
     /// <summary>An audit record was written for <paramref name="rpc"/> (its full method name).</summary>
-    public void AuditRecorded(string rpc) => _audit.Add(1, new KeyValuePair<string, object?>("rpc", rpc));
+    public void AuditRecorded(string rpc) => _audit.Add(1, Tag("rpc", rpc));
+
+    private static KeyValuePair<string, object?> Tag(string key, string value) => new(key, value);
 
     private static InstrumentAdvice<double> Seconds() => new() { HistogramBucketBoundaries = SecondsBuckets };
 

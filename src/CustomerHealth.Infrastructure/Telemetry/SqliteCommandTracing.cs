@@ -14,43 +14,53 @@ public sealed class SqliteCommandTracing : DbCommandInterceptor
     private readonly ConditionalWeakTable<DbCommand, Activity> _running = new();
 
     public override InterceptionResult<DbDataReader> ReaderExecuting(
-        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result) => Start(command, result);
+        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result) =>
+        Start(command, result);
 
-    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command,
-        CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result,
+        CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Start(command, result));
 
     public override InterceptionResult<int> NonQueryExecuting(
         DbCommand command, CommandEventData eventData, InterceptionResult<int> result) => Start(command, result);
 
-    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command,
-        CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default) =>
+    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<int> result,
+        CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Start(command, result));
 
     public override InterceptionResult<object> ScalarExecuting(
         DbCommand command, CommandEventData eventData, InterceptionResult<object> result) => Start(command, result);
 
-    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command,
-        CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default) =>
+    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<object> result,
+        CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Start(command, result));
 
-    public override DbDataReader ReaderExecuted(DbCommand command, CommandExecutedEventData eventData, DbDataReader result) =>
-        Stop(command, result);
+    public override DbDataReader ReaderExecuted(
+        DbCommand command, CommandExecutedEventData eventData, DbDataReader result) => Stop(command, result);
 
-    public override ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData,
-        DbDataReader result, CancellationToken cancellationToken = default) => ValueTask.FromResult(Stop(command, result));
+    public override ValueTask<DbDataReader> ReaderExecutedAsync(
+        DbCommand command, CommandExecutedEventData eventData, DbDataReader result,
+        CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Stop(command, result));
 
     public override int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result) =>
         Stop(command, result);
 
-    public override ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result,
-        CancellationToken cancellationToken = default) => ValueTask.FromResult(Stop(command, result));
+    public override ValueTask<int> NonQueryExecutedAsync(
+        DbCommand command, CommandExecutedEventData eventData, int result,
+        CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Stop(command, result));
 
     public override object? ScalarExecuted(DbCommand command, CommandExecutedEventData eventData, object? result) =>
         Stop(command, result);
 
-    public override ValueTask<object?> ScalarExecutedAsync(DbCommand command, CommandExecutedEventData eventData,
-        object? result, CancellationToken cancellationToken = default) => ValueTask.FromResult(Stop(command, result));
+    public override ValueTask<object?> ScalarExecutedAsync(
+        DbCommand command, CommandExecutedEventData eventData, object? result,
+        CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Stop(command, result));
 
     public override void CommandFailed(DbCommand command, CommandErrorEventData eventData) => Fail(command, eventData);
 

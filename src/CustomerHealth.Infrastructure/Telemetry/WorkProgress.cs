@@ -34,8 +34,9 @@ public sealed class WorkProgress : IDisposable
     private string _stage = "";
     private int _finished;
 
-    /// <param name="total">How many units the work has; 0 when unknown (then only the stage and time are reported).</param>
-    public WorkProgress(string work, long total, string unit, ILogger logger, TimeProvider clock, TimeSpan? every = null)
+    /// <param name="total">Units of work in all; 0 when unknown (only the stage and time are reported then).</param>
+    public WorkProgress(
+        string work, long total, string unit, ILogger logger, TimeProvider clock, TimeSpan? every = null)
     {
         (_work, _total, _unit, _logger, _clock) = (work, total, unit, logger, clock);
         _started = clock.GetTimestamp();
@@ -44,7 +45,7 @@ public sealed class WorkProgress : IDisposable
         Display?.Invoke(Snapshot());
     }
 
-    /// <summary>Called with every change of any work's progress (a terminal program's progress bar); null by default.</summary>
+    /// <summary>Called at every change of any work's progress (a terminal's progress bar); none by default.</summary>
     public static Action<ProgressSnapshot>? Display { get; set; }
 
     /// <summary>Counts <paramref name="units"/> more done (thread-safe).</summary>
@@ -62,7 +63,8 @@ public sealed class WorkProgress : IDisposable
     }
 
     public ProgressSnapshot Snapshot() =>
-        new(_work, Volatile.Read(ref _stage), Interlocked.Read(ref _done), _total, _unit, _clock.GetElapsedTime(_started));
+        new(_work, Volatile.Read(ref _stage), Interlocked.Read(ref _done), _total, _unit,
+            _clock.GetElapsedTime(_started));
 
     /// <summary>Logs the last line (the total time) and stops reporting.</summary>
     public void Dispose()
@@ -81,8 +83,10 @@ public sealed class WorkProgress : IDisposable
         var now = Snapshot();
         var stage = now.Stage.Length > 0 ? $" [{now.Stage}]" : "";
         if (now.Percent is { } percent)
-            _logger.LogInformation("{Work}{Stage}: {Done:N0} of {Total:N0} {Unit} ({Percent:0.0}%), {Rate:N0}/s, about {Remaining} left.",
-                _work, stage, now.Done, now.Total, _unit, percent, now.Rate, now.Remaining is { } left ? Format(left) : "?");
+            _logger.LogInformation(
+                "{Work}{Stage}: {Done:N0} of {Total:N0} {Unit} ({Percent:0.0}%), {Rate:N0}/s, about {Remaining} left.",
+                _work, stage, now.Done, now.Total, _unit, percent, now.Rate,
+                now.Remaining is { } left ? Format(left) : "?");
         else
             _logger.LogInformation("{Work}{Stage}: {Done:N0} {Unit} so far, {Elapsed} elapsed.",
                 _work, stage, now.Done, _unit, Format(now.Elapsed));

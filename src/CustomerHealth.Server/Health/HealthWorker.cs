@@ -13,8 +13,8 @@ namespace CustomerHealth.Server.Health;
 /// all (lease <see cref="ReplicaLeases.Names.HealthDailyPass"/>, held until the day's end).
 /// </summary>
 public sealed class HealthWorker(
-    IServiceScopeFactory scopes, HealthOptions options, TimeProvider clock, ReplicaLeases leases, ServiceMetrics metrics,
-    ILogger<HealthWorker> logger) : BackgroundService
+    IServiceScopeFactory scopes, HealthOptions options, TimeProvider clock, ReplicaLeases leases,
+    ServiceMetrics metrics, ILogger<HealthWorker> logger) : BackgroundService
 {
     private DateOnly? _lastDailyPass;
 
@@ -54,7 +54,8 @@ public sealed class HealthWorker(
             }
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             recomputed = await recomputer.RecomputeDueAsync(options.BatchSize, stoppingToken);
-            if (recomputed > 0) metrics.BatchRecomputed(recomputed, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            if (recomputed > 0) metrics.BatchRecomputed(recomputed, elapsed);
         }
         while (recomputed == options.BatchSize && !stoppingToken.IsCancellationRequested);
     }

@@ -17,7 +17,7 @@ public static class ApplicationFolders
     public const string SqliteFileName = "customerhealth.db";
     public const string DevelopmentFolderName = "dev-auth";
 
-    /// <summary>The builder's options: the arguments, and the application's folder as the content root unless named.</summary>
+    /// <summary>The builder's options: the arguments, and the application's folder as content root.</summary>
     public static WebApplicationOptions BuilderOptions(string[] args) => new()
     {
         Args = args,
@@ -39,7 +39,10 @@ public static class ApplicationFolders
     public static string SqliteConnectionString(string? configured, string dataDirectory, IHostEnvironment environment)
     {
         if (string.IsNullOrWhiteSpace(configured))
-            return new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDirectory, SqliteFileName) }.ToString();
+        {
+            var fallback = new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDirectory, SqliteFileName) };
+            return fallback.ToString();
+        }
         var builder = new SqliteConnectionStringBuilder(configured);
         var file = builder.DataSource;
         if (string.IsNullOrEmpty(file) || file == ":memory:" || file.StartsWith("file:", StringComparison.Ordinal)

@@ -21,8 +21,9 @@ namespace CustomerHealth.Server.Hosting;
 public static class ServiceRegistration
 {
     /// <summary>
-    /// The database provider and connection from configuration (<c>Database:*</c>, <c>ConnectionStrings:CustomerHealth</c>);
-    /// SQLite's file defaults to the data directory (see <see cref="ApplicationFolders"/>).
+    /// The database provider and connection from configuration (<c>Database:*</c>,
+    /// <c>ConnectionStrings:CustomerHealth</c>); SQLite's file defaults to the data directory
+    /// (see <see cref="ApplicationFolders"/>).
     /// </summary>
     public static WebApplicationBuilder AddCustomerHealthPersistence(this WebApplicationBuilder builder)
     {
@@ -33,7 +34,8 @@ public static class ServiceRegistration
             var dataDirectory = ApplicationFolders.DataDirectory(builder.Configuration, builder.Environment);
             if (string.IsNullOrWhiteSpace(connectionString))
                 RefuseToLeaveAnEarlierDatabaseBehind(Path.Combine(dataDirectory, ApplicationFolders.SqliteFileName));
-            connectionString = ApplicationFolders.SqliteConnectionString(connectionString, dataDirectory, builder.Environment);
+            connectionString = ApplicationFolders.SqliteConnectionString(
+                connectionString, dataDirectory, builder.Environment);
         }
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddCustomerHealthPersistence(options, connectionString);
@@ -46,12 +48,13 @@ public static class ServiceRegistration
     /// </summary>
     private static void RefuseToLeaveAnEarlierDatabaseBehind(string databaseFile)
     {
-        if (ApplicationFolders.EarlierDefaultDatabase(databaseFile, Environment.CurrentDirectory) is not { } earlier) return;
+        var earlier = ApplicationFolders.EarlierDefaultDatabase(databaseFile, Environment.CurrentDirectory);
+        if (earlier is null) return;
         throw new InvalidOperationException(
-            $"The SQLite database is now kept in the data directory ({databaseFile}), but an earlier version's database "
-            + $"is at {earlier} (under the working folder) and none is in the data directory yet. Move the file (with "
-            + $"its -wal and -shm files) there, or start with --DataDirectory \"{Path.GetDirectoryName(earlier)}\" to "
-            + "keep using it where it is (docs/configuration.md#folders).");
+            $"The SQLite database is now kept in the data directory ({databaseFile}), but an earlier version's "
+            + $"database is at {earlier} (under the working folder) and none is in the data directory yet. Move the "
+            + "file (with its -wal and -shm files) there, or start with --DataDirectory "
+            + $"\"{Path.GetDirectoryName(earlier)}\" to keep using it where it is (docs/configuration.md#folders).");
     }
 
     /// <summary>

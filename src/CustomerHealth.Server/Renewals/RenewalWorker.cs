@@ -17,8 +17,8 @@ namespace CustomerHealth.Server.Renewals;
 /// <see cref="ReplicaLeases.Names.RenewalPredictions"/> recomputes predictions.
 /// </summary>
 public sealed class RenewalWorker(
-    IServiceScopeFactory scopes, RenewalOptions options, RenewalModelCache cache, TimeProvider clock, ReplicaLeases leases,
-    ServiceMetrics metrics, ILogger<RenewalWorker> logger)
+    IServiceScopeFactory scopes, RenewalOptions options, RenewalModelCache cache, TimeProvider clock,
+    ReplicaLeases leases, ServiceMetrics metrics, ILogger<RenewalWorker> logger)
     : BackgroundService
 {
     private TimeSpan LeaseLength => ReplicaLeases.LengthFor(options.RefreshInterval);
@@ -72,7 +72,7 @@ public sealed class RenewalWorker(
         metrics.PredictionsChecked(await db.RenewalPredictions.MinAsync(p => (DateTime?)p.ComputedAt, ct));
     }
 
-    /// <summary>Recomputes what is due: everything after a model swap or at the day's first pass, else what changed.</summary>
+    /// <summary>Recomputes what is due: all after a model swap or at the day's first pass, else what changed.</summary>
     private async Task RefreshAsync(CustomerHealthDbContext db, RenewalPredictor predictor, CancellationToken ct)
     {
 

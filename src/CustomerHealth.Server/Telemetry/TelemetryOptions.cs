@@ -22,9 +22,9 @@ public sealed class TelemetryOptions
     public string LogFormat { get; set; } = Text;
 
     /// <summary>
-    /// The port of a Kestrel endpoint of its own (e.g. <c>Kestrel:Endpoints:Metrics:Url</c> = <c>http://0.0.0.0:9464</c>)
-    /// that serves the Prometheus scrape endpoint <c>/metrics</c>, without credentials, and nothing else. None: no
-    /// scrape endpoint.
+    /// The port of a Kestrel endpoint of its own (e.g. <c>Kestrel:Endpoints:Metrics:Url</c> =
+    /// <c>http://0.0.0.0:9464</c>) that serves the Prometheus scrape endpoint <c>/metrics</c>, without credentials, and
+    /// nothing else. None: no scrape endpoint.
     /// </summary>
     public int? PrometheusPort { get; set; }
 }
@@ -36,7 +36,10 @@ public sealed class TelemetryOptionsValidator(IConfiguration configuration) : IV
     {
         var result = new ValidateOptionsResultBuilder();
         if (options.LogFormat is not (TelemetryOptions.Text or TelemetryOptions.Json))
-            result.AddError($"{Key(nameof(options.LogFormat))} must be {TelemetryOptions.Text} or {TelemetryOptions.Json}");
+        {
+            var formats = $"{TelemetryOptions.Text} or {TelemetryOptions.Json}";
+            result.AddError($"{Key(nameof(options.LogFormat))} must be {formats}");
+        }
         if (options.PrometheusPort is { } port)
         {
             if (port is < 1 or > 65_535)

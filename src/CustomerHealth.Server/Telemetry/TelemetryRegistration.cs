@@ -10,8 +10,8 @@ using OpenTelemetry.Trace;
 namespace CustomerHealth.Server.Telemetry;
 
 /// <summary>
-/// Console logs, OpenTelemetry traces and metrics, OTLP export when an endpoint is configured, and the Prometheus scrape
-/// endpoint on a port of its own (docs/operations.md, ADR 0043).
+/// Console logs, OpenTelemetry traces and metrics, OTLP export when an endpoint is configured, and the Prometheus
+/// scrape endpoint on a port of its own (docs/operations.md, ADR 0043).
 /// </summary>
 public static class TelemetryRegistration
 {
@@ -56,8 +56,8 @@ public static class TelemetryRegistration
     /// </summary>
     public static WebApplication UseCustomerHealthTelemetry(this WebApplication app)
     {
-        if (app.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>()?.PrometheusPort is not { } port)
-            return app;
+        var options = app.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>();
+        if (options?.PrometheusPort is not { } port) return app;
         RequireAnEndpointOn(port, app.Configuration);
         app.UseOpenTelemetryPrometheusScrapingEndpoint(
             context => context.Connection.LocalPort == port && context.Request.Path == "/metrics");
@@ -88,15 +88,17 @@ public static class TelemetryRegistration
         if (otlp) builder.Logging.AddOpenTelemetry(o => (o.IncludeFormattedMessage, o.IncludeScopes) = (true, true));
     }
 
-    /// <summary>Probes and scrapes are not traced: they come every few seconds and tell nothing about callers.</summary>
+    /// <summary>Probes and scrapes are not traced: they come every few seconds and say nothing about callers.</summary>
     private static bool IsTraced(HttpContext context) =>
-        !context.Request.Path.StartsWithSegments("/grpc.health.v1.Health") && !context.Request.Path.StartsWithSegments("/metrics");
+        !context.Request.Path.StartsWithSegments("/grpc.health.v1.Health")
+        && !context.Request.Path.StartsWithSegments("/metrics");
 
     private static void RequireAnEndpointOn(int port, IConfiguration configuration)
     {
-        if (ListenAddresses.From(configuration).Any(url => Uri.TryCreate(url.Replace("*", "any", StringComparison.Ordinal),
-                UriKind.Absolute, out var uri) && uri.Port == port))
-            return;
+        static bool On(string url, int port) =>
+            Uri.TryCreate(url.Replace("*", "any", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+            && uri.Port == port;
+        if (ListenAddresses.From(configuration).Any(url => On(url, port))) return;
         throw new InvalidOperationException(
             $"Telemetry:PrometheusPort is {port}, but no Kestrel endpoint listens on it: add one, e.g. "
             + $"Kestrel:Endpoints:Metrics:Url=http://0.0.0.0:{port} (docs/operations.md#metrics).");
@@ -104,11 +106,13 @@ public static class TelemetryRegistration
 
     /// <summary>
     /// Samples every call and every piece of work (and what runs inside them), but not a database command that runs
-    /// outside both (a lease renewal, a worker's polling query): those would each be a trace of their own, every second.
+    /// outside both (a lease renewal, a worker's polling query): those would each be a trace of its own, each second.
     /// </summary>
     private sealed class CallsAndWorkSampler : Sampler
     {
         public override SamplingResult ShouldSample(in SamplingParameters samplingParameters) =>
-            new(samplingParameters.Kind == ActivityKind.Client ? SamplingDecision.Drop : SamplingDecision.RecordAndSample);
+            new(samplingParameters.Kind == ActivityKind.Client
+                ? SamplingDecision.Drop
+                : SamplingDecision.RecordAndSample);
     }
 }

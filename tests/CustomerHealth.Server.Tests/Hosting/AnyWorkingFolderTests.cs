@@ -33,17 +33,20 @@ public sealed class AnyWorkingFolderTests
                     UnsafeUseInsecureChannelCallCredentials = true,
                 });
 
-                var health = await new global::Grpc.Health.V1.Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), cancellationToken: Ct);
+                var health = await new global::Grpc.Health.V1.Health.HealthClient(channel)
+                    .CheckAsync(new HealthCheckRequest(), cancellationToken: Ct);
                 var accounts = new AccountService.AccountServiceClient(channel);
                 var page = await accounts.ListAccountsAsync(new ListAccountsRequest(), cancellationToken: Ct);
                 using var anonymous = GrpcChannel.ForAddress(address);
                 var refused = await Assert.ThrowsAsync<RpcException>(async () =>
-                    await new AccountService.AccountServiceClient(anonymous).ListAccountsAsync(new(), cancellationToken: Ct));
+                    await new AccountService.AccountServiceClient(anonymous)
+                        .ListAccountsAsync(new(), cancellationToken: Ct));
 
                 Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
                 Assert.Empty(page.Accounts);
                 Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
-                Assert.Contains($"Content root path: {AppContext.BaseDirectory.TrimEnd('/')}", server.Output, StringComparison.Ordinal);
+                var contentRoot = $"Content root path: {AppContext.BaseDirectory.TrimEnd('/')}";
+                Assert.Contains(contentRoot, server.Output, StringComparison.Ordinal);
             }
             Assert.True(File.Exists(Path.Combine(data, "customerhealth.db")));
             Assert.Empty(Directory.EnumerateFileSystemEntries(folder));

@@ -60,7 +60,8 @@ public sealed class ApplicationFoldersTests
             Directory.CreateDirectory(Path.GetDirectoryName(moved)!);
             File.WriteAllText(moved, "");
             var afterMove = ApplicationFolders.EarlierDefaultDatabase(moved, folder);
-            var same = ApplicationFolders.EarlierDefaultDatabase(Path.Combine(folder, "data", "customerhealth.db"), folder);
+            var inPlace = Path.Combine(folder, "data", "customerhealth.db");
+            var same = ApplicationFolders.EarlierDefaultDatabase(inPlace, folder);
 
             Assert.Equal(Path.Combine(folder, "data", "customerhealth.db"), found);
             Assert.Null(afterMove);

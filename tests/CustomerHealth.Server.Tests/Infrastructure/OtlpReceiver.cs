@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 
 namespace CustomerHealth.Server.Tests.Infrastructure;
 
-/// <summary>A span as an OTLP exporter sent it: ids in hex, its name, its scope (ActivitySource) and string attributes.</summary>
+/// <summary>A span as an OTLP exporter sent it: ids in hex, name, scope (ActivitySource), attributes as text.</summary>
 public sealed record ReceivedSpan(
     string TraceId, string SpanId, string ParentSpanId, string Name, string Scope, string Service,
     IReadOnlyDictionary<string, string> Attributes);
@@ -56,17 +56,19 @@ public sealed class OtlpReceiver : IAsyncDisposable
         return receiver;
     }
 
-    /// <summary>Waits until a span matches <paramref name="match"/> (or ten seconds pass) and returns the spans then.</summary>
+    /// <summary>Waits until a span matches <paramref name="match"/> (at most ten seconds); returns the spans.</summary>
     public async Task<IReadOnlyCollection<ReceivedSpan>> WaitForAsync(Func<ReceivedSpan, bool> match)
     {
-        for (var i = 0; i < 100 && !_spans.Any(match); i++) await Task.Delay(100, TestContext.Current.CancellationToken);
+        for (var i = 0; i < 100 && !_spans.Any(match); i++)
+            await Task.Delay(100, TestContext.Current.CancellationToken);
         return [.. _spans];
     }
 
     /// <summary>ExportTraceServiceRequest → ResourceSpans (1) → ScopeSpans (2) → Span (2).</summary>
     private static IEnumerable<ReceivedSpan> Decode(byte[] request) =>
         from resourceSpans in Fields(request, 1)
-        let service = Fields(resourceSpans, 1).SelectMany(r => Attributes(r, 1)).FirstOrDefault(a => a.Key == "service.name").Value
+        let service = Fields(resourceSpans, 1).SelectMany(r => Attributes(r, 1))
+            .FirstOrDefault(a => a.Key == "service.name").Value
         from scopeSpans in Fields(resourceSpans, 2)
         let scope = Fields(scopeSpans, 1).Select(s => Text(s, 1)).FirstOrDefault() ?? ""
         from span in Fields(scopeSpans, 2)
@@ -78,7 +80,8 @@ public sealed class OtlpReceiver : IAsyncDisposable
         from pair in Fields(message, field)
         let value = Fields(pair, 2).FirstOrDefault()
         where value is not null
-        select new KeyValuePair<string, string>(Text(pair, 1) ?? "", Text(value, 1) ?? Varint(value, 3)?.ToString() ?? "");
+        select new KeyValuePair<string, string>(
+            Text(pair, 1) ?? "", Text(value, 1) ?? Varint(value, 3)?.ToString() ?? "");
 
     private static IEnumerable<byte[]> Fields(byte[] message, int number)
     {
@@ -86,7 +89,8 @@ public sealed class OtlpReceiver : IAsyncDisposable
         var found = new List<byte[]>();
         for (uint tag; (tag = input.ReadTag()) != 0;)
         {
-            if (WireFormat.GetTagFieldNumber(tag) == number && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
+            if (WireFormat.GetTagFieldNumber(tag) == number
+                && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
                 found.Add(input.ReadBytes().ToByteArray());
             else
                 input.SkipLastField();
@@ -99,7 +103,8 @@ public sealed class OtlpReceiver : IAsyncDisposable
         var input = new CodedInputStream(message);
         for (uint tag; (tag = input.ReadTag()) != 0;)
         {
-            if (WireFormat.GetTagFieldNumber(tag) == number && WireFormat.GetTagWireType(tag) == WireFormat.WireType.Varint)
+            if (WireFormat.GetTagFieldNumber(tag) == number
+                && WireFormat.GetTagWireType(tag) == WireFormat.WireType.Varint)
                 return input.ReadInt64();
             input.SkipLastField();
         }

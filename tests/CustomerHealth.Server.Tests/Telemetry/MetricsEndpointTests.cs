@@ -14,7 +14,8 @@ namespace CustomerHealth.Server.Tests.Telemetry;
 /// The Prometheus scrape endpoint: on its own port, without credentials, nothing but <c>/metrics</c> there, and the
 /// service's own meters moving as calls come in.
 /// </summary>
-public sealed partial class MetricsEndpointTests(SqliteTestDatabase database) : IntegrationTest<SqliteTestDatabase>(database)
+public sealed partial class MetricsEndpointTests(SqliteTestDatabase database)
+    : IntegrationTest<SqliteTestDatabase>(database)
 {
     private static readonly int MetricsPort = ServerProcess.FreePort();
     private ServiceUnderTest? _server;
@@ -31,7 +32,7 @@ public sealed partial class MetricsEndpointTests(SqliteTestDatabase database) : 
 
     private Uri Metrics => new($"http://127.0.0.1:{MetricsPort}/metrics");
 
-    /// <summary>A server on real sockets (the scrape port is a Kestrel endpoint), started instead of the in-memory one.</summary>
+    /// <summary>A server on real sockets (the scrape port is a Kestrel endpoint), not the in-memory one.</summary>
     public override ValueTask InitializeAsync()
     {
         _server = new ServiceUnderTest(Database, new ManualClock(DefaultNow), settings: KestrelSettings);
@@ -49,20 +50,24 @@ public sealed partial class MetricsEndpointTests(SqliteTestDatabase database) : 
         });
         var before = await ScrapeAsync();
 
-        await new AccountService.AccountServiceClient(channel).UpsertAccountAsync(new() { Account = Build.Account("metered") }, cancellationToken: Ct);
+        await new AccountService.AccountServiceClient(channel)
+            .UpsertAccountAsync(new() { Account = Build.Account("metered") }, cancellationToken: Ct);
         var engagement = new EngagementService.EngagementServiceClient(channel);
-        await engagement.IngestEventsAsync(Batch(Event("m1", "metered"), Event("m2", "metered"), Event("m3", "nobody")), cancellationToken: Ct);
+        var batch = Batch(Event("m1", "metered"), Event("m2", "metered"), Event("m3", "nobody"));
+        await engagement.IngestEventsAsync(batch, cancellationToken: Ct);
         var health = new HealthService.HealthServiceClient(channel);
         var scored = await Record.ExceptionAsync(async () =>
             await health.GetHealthScoreAsync(new() { AccountId = "metered" }, cancellationToken: Ct));
         var after = await ScrapeUntilAsync(text => Value(text, "customerhealth_ingestion_events_total", "accepted") >=
             Value(before, "customerhealth_ingestion_events_total", "accepted") + 2);
 
-        Assert.True(Value(after, "customerhealth_ingestion_events_total", "accepted") >= Value(before, "customerhealth_ingestion_events_total", "accepted") + 2);
+        Assert.True(Value(after, "customerhealth_ingestion_events_total", "accepted") >=
+            Value(before, "customerhealth_ingestion_events_total", "accepted") + 2);
         Assert.True(Value(after, "customerhealth_ingestion_events_total", "rejected", "unknown_account") >=
             Value(before, "customerhealth_ingestion_events_total", "rejected", "unknown_account") + 1);
         Assert.True(scored is null or RpcException { StatusCode: StatusCode.NotFound });
-        Assert.True(Sum(after, "customerhealth_health_read_cache_lookups_total") > Sum(before, "customerhealth_health_read_cache_lookups_total"));
+        Assert.True(Sum(after, "customerhealth_health_read_cache_lookups_total") >
+            Sum(before, "customerhealth_health_read_cache_lookups_total"));
         Assert.Contains("customerhealth_ingestion_commit_duration_seconds_bucket", after, StringComparison.Ordinal);
         Assert.Contains("customerhealth_ingestion_queue_depth", after, StringComparison.Ordinal);
         Assert.Contains("http_server_request_duration_seconds", after, StringComparison.Ordinal);

@@ -34,11 +34,13 @@ public sealed class TracingTests(SqliteTestDatabase database) : IntegrationTest<
         var caller = ActivitySpanId.CreateRandom();
         var headers = new Metadata { { "traceparent", $"00-{trace.ToHexString()}-{caller.ToHexString()}-01" } };
 
-        await new AccountService.AccountServiceClient(Service.Channel).ListAccountsAsync(new(), headers, cancellationToken: Ct);
+        await new AccountService.AccountServiceClient(Service.Channel)
+            .ListAccountsAsync(new(), headers, cancellationToken: Ct);
         Service.Services.GetRequiredService<TracerProvider>().ForceFlush();
         var spans = await _receiver!.WaitForAsync(s => s.TraceId == trace.ToHexString() && s.Scope == "CustomerHealth");
 
-        var call = Assert.Single(spans, s => s.TraceId == trace.ToHexString() && s.ParentSpanId == caller.ToHexString());
+        var call = Assert.Single(spans,
+            s => s.TraceId == trace.ToHexString() && s.ParentSpanId == caller.ToHexString());
         Assert.Equal("customer-health", call.Service);
         Assert.Contains("customerhealth.v1.AccountService/ListAccounts", call.Name, StringComparison.Ordinal);
         var commands = spans.Where(s => s.TraceId == trace.ToHexString() && s.Scope == "CustomerHealth").ToList();

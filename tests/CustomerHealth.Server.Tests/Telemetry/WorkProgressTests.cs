@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace CustomerHealth.Server.Tests.Telemetry;
 
-/// <summary>Long work reports its progress at a steady cadence of the application's clock, and a bar draws it.</summary>
+/// <summary>Long work reports its progress at a steady cadence of the application's clock; a bar draws it.</summary>
 public sealed class WorkProgressTests
 {
     [Fact]
@@ -35,7 +35,8 @@ public sealed class WorkProgressTests
     {
         var clock = new FakeTimeProvider();
         var log = new Lines();
-        using var progress = new WorkProgress("Training the renewal model", 0, "outcomes", log, clock, TimeSpan.FromSeconds(65));
+        using var progress = new WorkProgress(
+            "Training the renewal model", 0, "outcomes", log, clock, TimeSpan.FromSeconds(65));
 
         progress.Advance(1200);
         progress.EnterStage("fitting");
