@@ -40,8 +40,8 @@ public static class ApplicationFolders
     {
         if (string.IsNullOrWhiteSpace(configured))
         {
-            var fallback = new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDirectory, SqliteFileName) };
-            return fallback.ToString();
+            var fallback = Path.Combine(dataDirectory, SqliteFileName);
+            return new SqliteConnectionStringBuilder { DataSource = fallback }.ToString();
         }
         var builder = new SqliteConnectionStringBuilder(configured);
         var file = builder.DataSource;
