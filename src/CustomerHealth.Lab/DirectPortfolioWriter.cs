@@ -4,6 +4,7 @@ using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.BulkLoad;
 using CustomerHealth.Infrastructure.Engagement;
+using CustomerHealth.Infrastructure.Telemetry;
 using CustomerHealth.Server.Accounts;
 using CustomerHealth.Server.Engagement;
 using CustomerHealth.Synthetic;
@@ -36,9 +37,14 @@ public sealed class DirectPortfolioWriter(IServiceScopeFactory scopes, EventRule
     /// </summary>
     public int Writers { get; init; } = 1;
 
+    /// <summary>Counts the accounts written, for the progress of the load (none by default).</summary>
+    public WorkProgress? Progress { get; init; }
+
     public async Task<DirectLoadReport> WriteAsync(IEnumerable<SyntheticAccount> accounts, GroundTruthWriter? truth, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
+        logger.LogInformation(
+            "Direct load: chunks of {ChunkSize} accounts, {Writers} written at once.", ChunkSize, Writers);
         var catalogue = await EnsureCatalogueAsync(ct);
         var chunks = Channel.CreateBounded<List<NewAccount>>(Math.Max(2, Writers));
         long events = 0, rows = 0;
@@ -71,9 +77,8 @@ public sealed class DirectPortfolioWriter(IServiceScopeFactory scopes, EventRule
                 await using var scope = scopes.CreateAsyncScope();
                 var chunkRows = await scope.ServiceProvider.GetRequiredService<BulkAccountLoader>().WriteAsync(chunk, catalogue, ct);
                 Interlocked.Add(ref rows, chunkRows);
-                var total = Interlocked.Add(ref written, chunk.Count);
-                if (total % 5000 < chunk.Count)
-                    logger.LogInformation("Direct load: {Accounts} accounts written ({Seconds:0} s).", total, watch.Elapsed.TotalSeconds);
+                Interlocked.Add(ref written, chunk.Count);
+                Progress?.Advance(chunk.Count);
             }
         }
         await Task.WhenAll(Enumerable.Range(0, Math.Max(1, Writers)).Select(_ => Task.Run(WriteChunksAsync, ct)));

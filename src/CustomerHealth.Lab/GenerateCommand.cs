@@ -2,6 +2,7 @@ using System.CommandLine;
 using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Lab.Client;
+using CustomerHealth.Infrastructure.Telemetry;
 using CustomerHealth.Server.Demo;
 using CustomerHealth.Server.Hosting;
 using CustomerHealth.Synthetic;
@@ -98,7 +99,7 @@ public static class GenerateCommand
         switch (request.Write)
         {
             case "none":
-                SizeOnly(options, request.Truth, logger);
+                SizeOnly(options, request.Truth, logger, clock);
                 return 0;
             case "direct":
                 return await DirectAsync(app, options, request.Truth, request.Concurrency, logger, ct);
@@ -132,8 +133,15 @@ public static class GenerateCommand
                     Streams = request.Streams,
                     AccountConcurrency = request.Concurrency ?? 8,
                 };
-                var report = await loader.LoadAsync(
-                    PortfolioGenerator.Generate(options), options.Source, written.Add, ct);
+                LoadReport report;
+                using (var progress = new WorkProgress("Generating", options.Accounts, "accounts", logger, Clock(app)))
+                {
+                    report = await loader.LoadAsync(PortfolioGenerator.Generate(options), options.Source, account =>
+                    {
+                        written.Add(account);
+                        progress.Advance();
+                    }, ct);
+                }
                 logger.LogInformation(
                     "Generated {Accounts} accounts in {Seconds:0.0} s: {Contracts} contracts, {Outcomes} outcomes, " +
                     "{Events} events ({Rate:0}/s), {Nps} NPS answers, {Tickets} tickets, {Touchpoints} touchpoints, " +
@@ -170,10 +178,12 @@ public static class GenerateCommand
             using var written = new GroundTruthWriter(truth, options);
             var services = app.Services;
             var sqlite = services.GetRequiredService<DatabaseOptions>().Provider == DatabaseProvider.Sqlite;
+            using var progress = new WorkProgress("Direct load", options.Accounts, "accounts", logger, Clock(app));
             var writer = new DirectPortfolioWriter(services.GetRequiredService<IServiceScopeFactory>(),
                 services.GetRequiredService<EventRules>(), services.GetRequiredService<TimeProvider>(), logger)
             {
                 Writers = writers ?? (sqlite ? 1 : 2),
+                Progress = progress,
             };
             var report = await writer.WriteAsync(PortfolioGenerator.Generate(options), written, ct);
             logger.LogInformation(
@@ -194,8 +204,9 @@ public static class GenerateCommand
     /// Generates without writing, counting what a load would write: events, user-days and account-days (the rollup
     /// rows).
     /// </summary>
-    private static void SizeOnly(PortfolioOptions options, string truth, ILogger logger)
+    private static void SizeOnly(PortfolioOptions options, string truth, ILogger logger, TimeProvider time)
     {
+        using var progress = new WorkProgress("Generating without writing", options.Accounts, "accounts", logger, time);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         long events = 0, userDays = 0, accountDays = 0, requests = 0;
         using var written = new GroundTruthWriter(truth, options);
@@ -215,6 +226,7 @@ public static class GenerateCommand
             requests += 1 + account.Contracts.Count + account.Outcomes.Count + account.NpsResponses.Count
                 + account.Tickets.Count + account.Touchpoints.Count + account.MilestoneCompletions.Count;
             written.Add(account);
+            progress.Advance();
         }
         logger.LogInformation(
             "Generated {Accounts} accounts without writing in {Seconds:0.0} s: {Events} events, {UserDays} " +
@@ -223,6 +235,8 @@ public static class GenerateCommand
             options.Accounts, clock.Elapsed.TotalSeconds, events, userDays, accountDays, requests,
             Environment.WorkingSet / (1 << 20), Path.GetFullPath(truth));
     }
+
+    private static TimeProvider Clock(WebApplication app) => app.Services.GetRequiredService<TimeProvider>();
 
     private static Option<int> Number(string name, int fallback, string description) =>
         new(name) { Description = description, DefaultValueFactory = _ => fallback, HelpName = "N" };

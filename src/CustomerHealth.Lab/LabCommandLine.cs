@@ -21,7 +21,24 @@ public static class LabCommandLine
         --Key value or --Key=value, for example --Database:Provider PostgreSql, --contentRoot=DIR).
         """;
 
-    public static Task<int> Main(string[] args) => Create().InvokeAsync(args);
+    public static Task<int> Main(string[] args)
+    {
+        TerminalProgressBar.AttachIfInteractive();
+        return Create().InvokeAsync(CommandFirst(args));
+    }
+
+    /// <summary>
+    /// <c>dotnet run</c> puts the project's <c>--contentRoot DIR</c> ahead of the command, where no command takes it:
+    /// it moves right behind the command, as configuration (so a <c>--contentRoot</c> of the caller's still wins),
+    /// and is dropped when no command follows (<c>--help</c>).
+    /// </summary>
+    public static string[] CommandFirst(string[] args) => args switch
+    {
+        ["--contentRoot", var folder, var command, .. var rest] when !command.StartsWith('-') =>
+            [command, "--contentRoot", folder, .. rest],
+        ["--contentRoot", _, .. var rest] => [.. rest],
+        _ => args,
+    };
 
     /// <summary>The root command, named as the tool is installed (a RootCommand would take the assembly's name).</summary>
     public static Command Create()

@@ -1,5 +1,6 @@
 using CustomerHealth.Server.Hosting;
 using CustomerHealth.Server.Security;
+using CustomerHealth.Server.Telemetry;
 
 // The command line (--help prints it): serving is the default, migrate applies the migrations and exits, --demo fills
 // an empty database with a demo portfolio; every other argument is configuration (--Key value, --Key=value).
@@ -14,8 +15,9 @@ public partial class Program
     /// <summary>The service from its building blocks, one call each, with command-line configuration.</summary>
     public static WebApplication Compose(string[] configuration, bool demo = false)
     {
-        var builder = WebApplication.CreateBuilder(configuration);
+        var builder = WebApplication.CreateBuilder(ApplicationFolders.BuilderOptions(configuration));
 
+        builder.AddCustomerHealthTelemetry();
         builder.AddCustomerHealthPersistence();
         builder.AddCustomerHealthEngagement();
         builder.AddCustomerHealthOnboarding();
@@ -27,6 +29,7 @@ public partial class Program
         builder.AddCustomerHealthDemo(demo);
 
         var app = builder.Build().ValidateOptions();
+        app.UseCustomerHealthTelemetry();
         app.UseCustomerHealthSecurity();
         app.UseCustomerHealthRateLimits();
         app.MapCustomerHealthGrpc();

@@ -63,7 +63,7 @@ public sealed class PortfolioLoader(CallInvoker invoker, ILogger? logger = null)
                 lock (gate)
                 {
                     written?.Invoke(account);
-                    if (++counts.Accounts % 1000 == 0) _logger.LogInformation("Synthetic portfolio: {Accounts} accounts written ({Elapsed:0} s).", counts.Accounts, clock.Elapsed.TotalSeconds);
+                    counts.Accounts++;
                 }
             });
             events.Writer.Complete();

@@ -1,7 +1,9 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Threading.Channels;
 using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Infrastructure.Persistence;
+using CustomerHealth.Infrastructure.Telemetry;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -61,8 +63,13 @@ public sealed class EventIngestionQueue : IAsyncDisposable
     private readonly Channel<bool> _committed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private Task _checkpointer = Task.CompletedTask;
 
-    public EventIngestionQueue(IServiceScopeFactory scopes, EventRules rules, TimeProvider clock, DatabaseOptions options, string connectionString)
+    private readonly ServiceMetrics? _metrics;
+
+    public EventIngestionQueue(
+        IServiceScopeFactory scopes, EventRules rules, TimeProvider clock, DatabaseOptions options,
+        string connectionString, ServiceMetrics? metrics = null)
     {
+        _metrics = metrics;
         _scopes = scopes;
         _rules = rules;
         _clock = clock;
@@ -72,6 +79,7 @@ public sealed class EventIngestionQueue : IAsyncDisposable
         _lanes = Enumerable.Range(0, writers)
             .Select(_ => Channel.CreateBounded<Pending>(new BoundedChannelOptions(MaxQueuedBatches / writers) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }))
             .ToArray();
+        _metrics?.ObserveIngestionQueue(() => _lanes.Sum(lane => lane.Reader.Count));
     }
 
     /// <summary>
@@ -137,7 +145,8 @@ public sealed class EventIngestionQueue : IAsyncDisposable
     public Task<EventBatchOutcome> IngestAsync(EventBatch batch, CancellationToken ct, int? lane = null)
     {
         var checkedBatch = EventIngestor.Check(batch, _rules, _clock.GetUtcNow().UtcDateTime);
-        var pending = new Pending(checkedBatch, new TaskCompletionSource<EventBatchOutcome>(TaskCreationOptions.RunContinuationsAsynchronously), ct);
+        var done = new TaskCompletionSource<EventBatchOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pending = new Pending(checkedBatch, done, ct, Activity.Current?.Context ?? default);
         var queue = _lanes[(uint)(lane ?? NextLane()) % (uint)_lanes.Length];
         return queue.Writer.TryWrite(pending) ? pending.Done.Task : EnqueueAsync(queue, pending);
     }
@@ -195,25 +204,37 @@ public sealed class EventIngestionQueue : IAsyncDisposable
 
     private async Task WriteAsync(IReadOnlyList<Pending> group, StoredEventLookup lookup)
     {
+        using var activity = ServiceActivities.StartWork("ingestion.commit", group.Select(p => p.Caller));
+        activity?.SetTag("customerhealth.batches", group.Count);
+        activity?.SetTag("customerhealth.events", group.Sum(p => p.Batch.EventCount));
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var outcomes = await StoreAsync(group.Select(p => p.Batch).ToArray(), lookup);
-            for (var i = 0; i < group.Count; i++) group[i].Done.TrySetResult(outcomes[i]);
+            _metrics?.GroupCommitted(Stopwatch.GetElapsedTime(started));
+            for (var i = 0; i < group.Count; i++)
+            {
+                _metrics?.EventsAnswered(outcomes[i]);
+                group[i].Done.TrySetResult(outcomes[i]);
+            }
         }
         catch (Exception ex) when (DatabaseOutages.IsUnavailable(ex))
         {
             // The database is away: every batch of the group would fail alike, each after its own retries. All are
             // answered now (UNAVAILABLE, nothing stored), so the callers retry once it returns instead of queueing.
+            activity.Fail(ex);
             DatabaseOutages.ForgetBrokenConnections(ex);
             foreach (var pending in group) pending.Done.TrySetException(ex);
         }
-        catch (Exception) when (group.Count > 1)
+        catch (Exception ex) when (group.Count > 1)
         {
             // Nothing of the group was stored. One batch's failure must not fail the others: each goes again on its own.
+            activity.Fail(ex);
             foreach (var pending in group) await WriteAsync([pending], lookup);
         }
         catch (Exception ex)
         {
+            activity.Fail(ex);
             group[0].Done.TrySetException(ex);
         }
     }
@@ -261,5 +282,7 @@ public sealed class EventIngestionQueue : IAsyncDisposable
         if (_sqliteConnection is not null) await _sqliteConnection.DisposeAsync();
     }
 
-    private sealed record Pending(CheckedBatch Batch, TaskCompletionSource<EventBatchOutcome> Done, CancellationToken Ct);
+    /// <summary>A queued batch; <paramref name="Caller"/> is the caller's span, linked from the commit.</summary>
+    private sealed record Pending(
+        CheckedBatch Batch, TaskCompletionSource<EventBatchOutcome> Done, CancellationToken Ct, ActivityContext Caller);
 }

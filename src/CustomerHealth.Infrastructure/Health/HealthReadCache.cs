@@ -36,8 +36,12 @@ public sealed class HealthReadCache
     /// <summary>Below this many entries, aged-out ones are left for the next sweep.</summary>
     private const int SweepAbove = 1024;
 
-    public HealthReadCache(TimeSpan timeToLive, TimeProvider clock, int maxEntries = 100_000)
+    private readonly Telemetry.ServiceMetrics? _metrics;
+
+    public HealthReadCache(
+        TimeSpan timeToLive, TimeProvider clock, int maxEntries = 100_000, Telemetry.ServiceMetrics? metrics = null)
     {
+        _metrics = metrics;
         if (timeToLive < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeToLive));
         if (maxEntries < 1) throw new ArgumentOutOfRangeException(nameof(maxEntries));
         TimeToLive = timeToLive;
@@ -73,9 +77,11 @@ public sealed class HealthReadCache
                     && !(entry.EndsAt <= now))
         {
             value = found;
+            _metrics?.ReadCacheLookup(hit: true);
             return true;
         }
         value = null!;
+        if (Enabled) _metrics?.ReadCacheLookup(hit: false);
         return false;
     }
 

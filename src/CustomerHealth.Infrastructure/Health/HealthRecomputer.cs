@@ -1,6 +1,7 @@
 using CustomerHealth.Domain.Health;
 using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Persistence;
+using CustomerHealth.Infrastructure.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -44,12 +45,23 @@ public sealed class HealthRecomputer(
             .ToListAsync(ct);
         if (due.Count == 0) return 0;
 
+        using var activity = ServiceActivities.StartWork("health.recompute");
+        activity?.SetTag("customerhealth.accounts", due.Count);
         var ids = due.Select(d => d.AccountId).ToArray();
         var lastSeen = due.Max(d => d.LastId);
         var scorecard = (await scorecards.GetCurrentAsync(ct)).Scorecard;
         var scored = await ComputeAsync(ids, now, scorecard, ct);
         await StoreCurrentAsync(scored, scorecard, () => db.HealthRecomputeQueue.Where(q => ids.Contains(q.AccountId) && q.Id <= lastSeen).ExecuteDeleteAsync(ct), ct);
         return due.Count;
+    }
+
+    /// <summary>Accounts marked and due now, and the oldest due mark (null if none): the recompute backlog.</summary>
+    public async Task<(int Accounts, DateTime? OldestDue)> BacklogAsync(CancellationToken ct)
+    {
+        var nowUtc = clock.GetUtcNow().UtcDateTime;
+        var due = db.HealthRecomputeQueue.AsNoTracking().Where(q => q.DueAt <= nowUtc);
+        var oldest = await due.MinAsync(q => (DateTime?)q.DueAt, ct);
+        return oldest is null ? (0, null) : (await due.Select(q => q.AccountId).Distinct().CountAsync(ct), oldest);
     }
 
     /// <summary>

@@ -7,6 +7,7 @@ using CustomerHealth.Infrastructure.Onboarding;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CustomerHealth.Infrastructure.Persistence;
 
@@ -30,6 +31,9 @@ public static class DatabaseRegistration
         connectionString = WaitBounds.Apply(options, connectionString);
 
         services.AddSingleton(options);
+        services.TryAddSingleton(sp => new Telemetry.ServiceMetrics(
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddSingleton(sp => new HealthDirtyMarker(sp.GetService<TimeProvider>() ?? TimeProvider.System));
         // The options are built once (a singleton), not per scope: building them parses the connection string and
         // touches
@@ -46,7 +50,8 @@ public static class DatabaseRegistration
         services.AddSingleton(EngagementWriter(options.Provider));
         services.AddScoped<EventIngestor>();
         services.AddSingleton(sp => new EventIngestionQueue(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<EventRules>(),
-            sp.GetRequiredService<TimeProvider>(), options, connectionString));
+            sp.GetRequiredService<TimeProvider>(), options, connectionString,
+            sp.GetRequiredService<Telemetry.ServiceMetrics>()));
         services.AddScoped<EventCatalogueStore>();
         services.AddScoped<UsageStore>();
         services.AddScoped<OnboardingStore>();
@@ -94,7 +99,7 @@ public static class DatabaseRegistration
             case DatabaseProvider.Sqlite:
                 EnsureSqliteDirectory(connectionString);
                 builder.UseSqlite(connectionString, o => o.MigrationsAssembly(MigrationsAssemblies.Sqlite))
-                    .AddInterceptors(new SqlitePragmas(options));
+                    .AddInterceptors(new SqlitePragmas(options), new Telemetry.SqliteCommandTracing());
                 break;
             case DatabaseProvider.PostgreSql:
                 builder.UseNpgsql(connectionString, o =>

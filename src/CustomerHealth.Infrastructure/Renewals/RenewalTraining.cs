@@ -4,7 +4,10 @@ using CustomerHealth.Domain.Common;
 using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Persistence;
+using CustomerHealth.Infrastructure.Telemetry;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CustomerHealth.Infrastructure.Renewals;
 
@@ -25,7 +28,8 @@ public sealed record OutcomeCounts(int Renewals, int Churns)
 /// of one process are serialised.
 /// </summary>
 public sealed class RenewalTraining(
-    CustomerHealthDbContext db, RenewalFeatureReader features, RenewalModelStore models, RenewalModelCache cache, RenewalOptions options, TimeProvider clock)
+    CustomerHealthDbContext db, RenewalFeatureReader features, RenewalModelStore models, RenewalModelCache cache,
+    RenewalOptions options, TimeProvider clock, ILogger<RenewalTraining>? logger = null)
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
 
@@ -71,6 +75,8 @@ public sealed class RenewalTraining(
     public async Task<RenewalModelInfo> TrainAsync(int leadDays, string trigger, Caller caller, CancellationToken ct)
     {
         await Gate.WaitAsync(ct);
+        using var activity = Telemetry.ServiceActivities.Source.StartActivity("renewals.train");
+        activity?.SetTag("customerhealth.trigger", trigger);
         try
         {
             var featureClock = Stopwatch.StartNew();
@@ -85,16 +91,29 @@ public sealed class RenewalTraining(
                         ["minimum_per_class"] = options.MinimumOutcomesPerClass.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     });
             }
+            using var progress = new WorkProgress(
+                "Training the renewal model", 0, "outcomes", logger ?? (ILogger)NullLogger.Instance, clock);
+            progress.EnterStage("building training rows");
             var (counts, outcomes) = await BuildTrainingSetAsync(leadDays, ct);
             var featureSeconds = featureClock.Elapsed.TotalSeconds;
+            progress.Advance(outcomes.Count);
+            progress.EnterStage("fitting");
 
             var settings = new RenewalTrainingSettings(options.HoldoutShare, options.CalibrationShare);
             var trained = await Task.Run(() => RenewalTrainer.Train(outcomes, settings), ct);
+            progress.EnterStage("storing");
             trained = trained with { Detail = trained.Detail with { FeatureSeconds = featureSeconds } };
             _ = ServingRenewalModel.Load(0, trained.Kind, trained.ModelBytes, trained.Detail); // the saved bytes must load before they are stored
             var info = await models.SaveAndServeAsync(trained, new ModelServing(trigger, leadDays, counts.Total, clock.GetUtcNow().UtcDateTime), caller, ct);
             cache.Swap(ServingRenewalModel.Load(info.Version, trained.Kind, trained.ModelBytes, trained.Detail));
+            activity?.SetTag("customerhealth.model.version", info.Version);
+            activity?.SetTag("customerhealth.outcomes", counts.Total);
             return info;
+        }
+        catch (Exception ex)
+        {
+            activity.Fail(ex);
+            throw;
         }
         finally
         {

@@ -38,14 +38,14 @@ public sealed partial class DemoPortfolioService(
             using var channel = loopback.Create();
             try
             {
-                await PortfolioSeeding.RunAsync(channel.CreateCallInvoker(), portfolio, logger, stoppingToken);
+                await PortfolioSeeding.RunAsync(channel.CreateCallInvoker(), portfolio, logger, clock, stoppingToken);
             }
             catch (RpcException ex) when (!stoppingToken.IsCancellationRequested)
             {
                 // Every write of the load is idempotent, so a second pass completes what the first left undone.
                 LogRetrying(logger, ex);
                 await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken);
-                await PortfolioSeeding.RunAsync(channel.CreateCallInvoker(), portfolio, logger, stoppingToken);
+                await PortfolioSeeding.RunAsync(channel.CreateCallInvoker(), portfolio, logger, clock, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

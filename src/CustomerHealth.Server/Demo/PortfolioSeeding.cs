@@ -1,3 +1,4 @@
+using CustomerHealth.Infrastructure.Telemetry;
 using CustomerHealth.Synthetic;
 using Grpc.Core;
 
@@ -10,12 +11,17 @@ namespace CustomerHealth.Server.Demo;
 public static class PortfolioSeeding
 {
     public static async Task<LoadReport> RunAsync(
-        CallInvoker invoker, PortfolioOptions options, ILogger logger, CancellationToken ct)
+        CallInvoker invoker, PortfolioOptions options, ILogger logger, TimeProvider clock, CancellationToken ct)
     {
+        using var activity = ServiceActivities.StartWork("demo.seed");
         logger.LogInformation("Writing a synthetic portfolio of {Accounts} accounts (seed {Seed}, {ActivityDays} days of activity up to {Today}) through the gRPC API.",
             options.Accounts, options.Seed, options.ActivityDays, options.Today);
-        var report = await new PortfolioLoader(invoker, logger)
-            .LoadAsync(PortfolioGenerator.Generate(options), options.Source, written: null, ct);
+        LoadReport report;
+        using (var progress = new WorkProgress("Demo portfolio", options.Accounts, "accounts", logger, clock))
+        {
+            report = await new PortfolioLoader(invoker, logger)
+                .LoadAsync(PortfolioGenerator.Generate(options), options.Source, written: _ => progress.Advance(), ct);
+        }
         logger.LogInformation(
             "Synthetic portfolio written in {Seconds:0.0} s: {Accounts} accounts, {Contracts} contracts, {Outcomes} " +
             "renewal outcomes, {Events} events ({Duplicates} already there, {Rate:0} events/s), {Nps} NPS answers, " +

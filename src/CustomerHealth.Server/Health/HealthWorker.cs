@@ -1,5 +1,6 @@
 using CustomerHealth.Infrastructure.Coordination;
 using CustomerHealth.Infrastructure.Health;
+using CustomerHealth.Infrastructure.Telemetry;
 using CustomerHealth.Server.Hosting;
 
 namespace CustomerHealth.Server.Health;
@@ -11,7 +12,9 @@ namespace CustomerHealth.Server.Health;
 /// <see cref="ReplicaLeases.Names.HealthRecompute"/>, renewed at every tick; the daily marking happens once per day in
 /// all (lease <see cref="ReplicaLeases.Names.HealthDailyPass"/>, held until the day's end).
 /// </summary>
-public sealed class HealthWorker(IServiceScopeFactory scopes, HealthOptions options, TimeProvider clock, ReplicaLeases leases, ILogger<HealthWorker> logger) : BackgroundService
+public sealed class HealthWorker(
+    IServiceScopeFactory scopes, HealthOptions options, TimeProvider clock, ReplicaLeases leases,
+    ServiceMetrics metrics, ILogger<HealthWorker> logger) : BackgroundService
 {
     private DateOnly? _lastDailyPass;
 
@@ -38,10 +41,21 @@ public sealed class HealthWorker(IServiceScopeFactory scopes, HealthOptions opti
             _lastDailyPass = today;
         }
         int recomputed;
+        var first = true;
         do
         {
             await using var scope = scopes.CreateAsyncScope();
-            recomputed = await scope.ServiceProvider.GetRequiredService<HealthRecomputer>().RecomputeDueAsync(options.BatchSize, stoppingToken);
+            var recomputer = scope.ServiceProvider.GetRequiredService<HealthRecomputer>();
+            if (first)
+            {
+                var (accounts, oldestDue) = await recomputer.BacklogAsync(stoppingToken);
+                metrics.RecomputeBacklog(accounts, oldestDue);
+                first = false;
+            }
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            recomputed = await recomputer.RecomputeDueAsync(options.BatchSize, stoppingToken);
+            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            if (recomputed > 0) metrics.BatchRecomputed(recomputed, elapsed);
         }
         while (recomputed == options.BatchSize && !stoppingToken.IsCancellationRequested);
     }

@@ -3,6 +3,7 @@ using CustomerHealth.Infrastructure.Engagement;
 using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Infrastructure.Renewals;
+using CustomerHealth.Infrastructure.Telemetry;
 using CustomerHealth.Server.Accounts;
 using CustomerHealth.Server.Audit;
 using CustomerHealth.Server.Demo;
@@ -20,15 +21,41 @@ namespace CustomerHealth.Server.Hosting;
 /// <summary>The service's building blocks, each registered by one call from Program.cs.</summary>
 public static class ServiceRegistration
 {
-    /// <summary>The database provider and connection from configuration (<c>Database:*</c>,
-    /// <c>ConnectionStrings:CustomerHealth</c>).</summary>
+    /// <summary>
+    /// The database provider and connection from configuration (<c>Database:*</c>,
+    /// <c>ConnectionStrings:CustomerHealth</c>); SQLite's file defaults to the data directory
+    /// (see <see cref="ApplicationFolders"/>).
+    /// </summary>
     public static WebApplicationBuilder AddCustomerHealthPersistence(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connectionString = builder.Configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
+        if (options.Provider == DatabaseProvider.Sqlite)
+        {
+            var dataDirectory = ApplicationFolders.DataDirectory(builder.Configuration, builder.Environment);
+            if (string.IsNullOrWhiteSpace(connectionString))
+                RefuseToLeaveAnEarlierDatabaseBehind(Path.Combine(dataDirectory, ApplicationFolders.SqliteFileName));
+            connectionString = ApplicationFolders.SqliteConnectionString(
+                connectionString, dataDirectory, builder.Environment);
+        }
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddCustomerHealthPersistence(options, connectionString);
         return builder;
+    }
+
+    /// <summary>
+    /// Stops rather than start on a new, empty database while the one an earlier version made under the working folder
+    /// is still there: the operator moves it or points <c>DataDirectory</c> at it.
+    /// </summary>
+    private static void RefuseToLeaveAnEarlierDatabaseBehind(string databaseFile)
+    {
+        var earlier = ApplicationFolders.EarlierDefaultDatabase(databaseFile, Environment.CurrentDirectory);
+        if (earlier is null) return;
+        throw new InvalidOperationException(
+            $"The SQLite database is now kept in the data directory ({databaseFile}), but an earlier version's "
+            + $"database is at {earlier} (under the working folder) and none is in the data directory yet. Move the "
+            + "file (with its -wal and -shm files) there, or start with --DataDirectory "
+            + $"\"{Path.GetDirectoryName(earlier)}\" to keep using it where it is (docs/configuration.md#folders).");
     }
 
     /// <summary>
@@ -59,7 +86,8 @@ public static class ServiceRegistration
     {
         builder.Services.AddValidatedOptions<HealthOptions, HealthOptionsValidator>(HealthOptions.Section);
         builder.Services.AddSingleton(sp => new HealthReadCache(
-            sp.GetRequiredService<IOptions<HealthOptions>>().Value.ReadCacheTtl, sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IOptions<HealthOptions>>().Value.ReadCacheTtl, sp.GetRequiredService<TimeProvider>(),
+            metrics: sp.GetRequiredService<ServiceMetrics>()));
         builder.Services.AddHostedService<HealthWorker>();
         return builder;
     }

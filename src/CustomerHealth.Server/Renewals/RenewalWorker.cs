@@ -2,6 +2,7 @@ using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Coordination;
 using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Infrastructure.Renewals;
+using CustomerHealth.Infrastructure.Telemetry;
 using CustomerHealth.Server.Hosting;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,7 +19,9 @@ namespace CustomerHealth.Server.Renewals;
 /// with several replicas on one database, only the holder of the lease
 /// <see cref="ReplicaLeases.Names.RenewalPredictions"/> recomputes predictions.
 /// </summary>
-public sealed class RenewalWorker(IServiceScopeFactory scopes, RenewalOptions options, RenewalModelCache cache, TimeProvider clock, ReplicaLeases leases, ILogger<RenewalWorker> logger)
+public sealed class RenewalWorker(
+    IServiceScopeFactory scopes, RenewalOptions options, RenewalModelCache cache, TimeProvider clock,
+    ReplicaLeases leases, ServiceMetrics metrics, ILogger<RenewalWorker> logger)
     : BackgroundService
 {
     private TimeSpan LeaseLength => ReplicaLeases.LengthFor(options.RefreshInterval);
@@ -63,12 +66,20 @@ public sealed class RenewalWorker(IServiceScopeFactory scopes, RenewalOptions op
         var db = services.GetRequiredService<CustomerHealthDbContext>();
         var predictor = services.GetRequiredService<RenewalPredictor>();
         await cache.SyncAsync(services.GetRequiredService<RenewalModelStore>(), ct);
+        metrics.ServingModel(cache.CurrentVersion, cache.Current?.Detail.Holdout.Auc);
         if (!await leases.TryHoldAsync(ReplicaLeases.Names.RenewalPredictions, LeaseLength, ct))
         {
             // Another replica keeps the predictions; should this one take over later, it starts with a full refresh.
             _predictedWithVersion = null;
             return;
         }
+        await RefreshAsync(db, predictor, ct);
+        metrics.PredictionsChecked(await db.RenewalPredictions.MinAsync(p => (DateTime?)p.ComputedAt, ct));
+    }
+
+    /// <summary>Recomputes what is due: all after a model swap or at the day's first pass, else what changed.</summary>
+    private async Task RefreshAsync(CustomerHealthDbContext db, RenewalPredictor predictor, CancellationToken ct)
+    {
 
         // The cursor starts at the feed's end: the first pass recomputes everything anyway.
         var feedEnd = await db.HealthChanges.MaxAsync(c => (long?)c.Sequence, ct) ?? 0;
@@ -76,6 +87,7 @@ public sealed class RenewalWorker(IServiceScopeFactory scopes, RenewalOptions op
         var version = cache.CurrentVersion;
         if (_predictedWithVersion != version || (options.DailyPass && _lastDailyPass != today))
         {
+            using var activity = ServiceActivities.StartWork("renewals.predict_all");
             cache.ForgetArrHistory();
             await predictor.RefreshAllAsync(ct);
             (_predictedWithVersion, _lastDailyPass, _healthCursor) = (version, today, feedEnd);
@@ -89,6 +101,8 @@ public sealed class RenewalWorker(IServiceScopeFactory scopes, RenewalOptions op
             var changed = await db.HealthChanges.AsNoTracking().Where(c => c.Sequence > cursor).OrderBy(c => c.Sequence).Take(options.BatchSize)
                 .Select(c => new { c.Sequence, c.AccountId }).ToListAsync(ct);
             if (changed.Count == 0) break;
+            using var activity = ServiceActivities.StartWork("renewals.predict_changed");
+            activity?.SetTag("customerhealth.accounts", changed.Count);
             await predictor.RefreshAccountsAsync(changed.Select(c => c.AccountId).Distinct(StringComparer.Ordinal).ToArray(), ct);
             cursor = changed[^1].Sequence;
             _healthCursor = cursor;

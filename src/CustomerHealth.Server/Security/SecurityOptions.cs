@@ -88,8 +88,11 @@ public sealed class CertificateCaller
 /// <summary>The loopback development credentials (<c>Authentication:Development:*</c>).</summary>
 public sealed class DevelopmentOptions
 {
-    /// <summary>Where the generated signing key and the printed token are kept (relative to the content root).</summary>
-    public string Folder { get; set; } = "data/dev-auth";
+    /// <summary>
+    /// Where the generated signing key and the printed token are kept (relative to the content root); empty means
+    /// <c>dev-auth</c> in the data directory.
+    /// </summary>
+    public string Folder { get; set; } = "";
 
     /// <summary>How long the printed token is valid.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromDays(30);

@@ -34,7 +34,10 @@ public static class SecurityRegistration
             .AddPolicyScheme(CallerScheme, "Bearer token or client certificate", o => o.ForwardDefaultSelector = SchemeOf(options));
         if (options.UsesDevelopmentCredentials)
         {
-            var folder = Path.Combine(builder.Environment.ContentRootPath, options.Development.Folder);
+            var folder = string.IsNullOrWhiteSpace(options.Development.Folder)
+                ? Path.Combine(ApplicationFolders.DataDirectory(builder.Configuration, builder.Environment),
+                    ApplicationFolders.DevelopmentFolderName)
+                : ApplicationFolders.Resolve(options.Development.Folder, builder.Environment);
             var development = DevelopmentCredentials.LoadOrCreate(folder, options.Jwt.Audience, TimeProvider.System);
             builder.Services.AddSingleton(development);
             builder.Services.AddHostedService<DevelopmentTokenAnnouncer>();

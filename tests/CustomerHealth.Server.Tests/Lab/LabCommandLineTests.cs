@@ -48,6 +48,21 @@ public sealed class LabCommandLineTests
         Assert.Equal(["--contentRoot=/srv/lab"], ServerCommandLine.Configuration(parse));
     }
 
+    [Fact]
+    public void TheContentRootDotnetRunPutsAheadOfTheCommandMovesBehindIt()
+    {
+        string[] run = ["--contentRoot", "/src/server", "generate", "--accounts", "5", "--contentRoot=/mine"];
+
+        var moved = LabCommandLine.CommandFirst(run);
+        var parse = LabCommandLine.Create().ParseArguments(moved);
+
+        Assert.Equal(["generate", "--contentRoot", "/src/server", "--accounts", "5", "--contentRoot=/mine"], moved);
+        Assert.Empty(parse.Errors);
+        Assert.Equal(["--contentRoot", "/src/server", "--contentRoot=/mine"], ServerCommandLine.Configuration(parse));
+        Assert.Equal(["--help"], LabCommandLine.CommandFirst(["--contentRoot", "/src/server", "--help"]));
+        Assert.Equal(["dev-token"], LabCommandLine.CommandFirst(["dev-token"]));
+    }
+
     [Theory]
     [InlineData("generate", "--write", "sideways")]
     [InlineData("generate", "--accounts", "many")]
