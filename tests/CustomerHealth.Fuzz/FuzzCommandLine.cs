@@ -72,7 +72,8 @@ public static class FuzzCommandLine
             }
             var options = new LongRunOptions(target, parse.GetValue(TokenFile)!.FullName,
                 parse.GetValue(Seed), parse.GetValue(Count), Seconds(parse.GetValue(Duration)),
-                parse.GetValue(Concurrency), TimeSpan.FromSeconds(parse.GetValue(Deadline)), parse.GetValue(ServerPid), parse.GetValue(MaxBytes));
+                parse.GetValue(Concurrency), TimeSpan.FromSeconds(parse.GetValue(Deadline)), parse.GetValue(ServerPid),
+                parse.GetValue(MaxBytes));
             return await LongRun.RunAsync(options, Console.Out, ct);
         });
         return await root.Parse(args).InvokeAsync();

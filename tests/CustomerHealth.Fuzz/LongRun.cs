@@ -39,8 +39,8 @@ public static class LongRun
         var memoryBefore = options.ServerPid is { } pid ? ServerMemory.Read(pid) : null;
         await FuzzSeeding.EnsureAsync(invoker, ids, now, ct);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"fuzzing {RpcCatalogue.All.Count} RPCs at {options.Target} (seed {options.Seed}, {
-                options.Concurrency} at once)"));
+            $"fuzzing {RpcCatalogue.All.Count} RPCs at {options.Target} " +
+            $"(seed {options.Seed}, {options.Concurrency} at once)"));
         var clock = Stopwatch.StartNew();
         var until = options.Duration is { } d ? DateTimeOffset.UtcNow + d : (DateTimeOffset?)null;
         using var stopProgress = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -79,8 +79,8 @@ public static class LongRun
                 var serving = await engine.IsServingAsync(ct);
                 var state = serving ? "serving" : "NOT SERVING";
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{clock.Elapsed.TotalSeconds,6:N0} s: {report.Calls:N0} calls, {report.FailureCount:N0} findings, {
-                        state}, {memory}"));
+                    $"{clock.Elapsed.TotalSeconds,6:N0} s: {report.Calls:N0} calls, " +
+                    $"{report.FailureCount:N0} findings, {state}, {memory}"));
             }
         }
         catch (OperationCanceledException)
