@@ -1,8 +1,8 @@
 using System.CommandLine;
 using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Infrastructure.Persistence;
-using CustomerHealth.Lab.Client;
 using CustomerHealth.Infrastructure.Telemetry;
+using CustomerHealth.Lab.Client;
 using CustomerHealth.Server.Demo;
 using CustomerHealth.Server.Hosting;
 using CustomerHealth.Synthetic;

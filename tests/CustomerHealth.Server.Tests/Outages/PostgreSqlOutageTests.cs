@@ -11,7 +11,8 @@ namespace CustomerHealth.Server.Tests.Outages;
 /// PostgreSQL pulled away under load and given back, through a TCP proxy in front of this class's database (the shared
 /// cluster itself is never stopped): calls and open streams answer UNAVAILABLE with DATABASE_UNAVAILABLE while it is
 /// away instead of hanging, calls succeed again from the first one once it is back, the workers resume by themselves,
-/// and no acknowledged event is lost. The times to the first UNAVAILABLE and the first success are printed (docs/benchmarks/outage.md).
+/// and no acknowledged event is lost. The times to the first UNAVAILABLE and the first success are printed
+/// (docs/benchmarks/outage.md).
 /// </summary>
 public sealed class PostgreSqlOutageTests(PostgreSqlTestDatabase database)
     : IntegrationTest<PostgreSqlTestDatabase>(database)
