@@ -83,6 +83,7 @@ public static class ServiceRegistration
             options.Interceptors.Add<ErrorMappingInterceptor>();
             options.EnableDetailedErrors = false;
         });
+        builder.Services.AddSingleton<LogThrottle>();
         builder.Services.AddGrpcReflection();
         builder.Services.AddScoped<HealthStores>(); // the health service's stores, built on first use
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", timeout: TimeSpan.FromSeconds(5));
@@ -96,6 +97,7 @@ public static class ServiceRegistration
             options.Services.Map(MetricsGrpcService.ServiceName, _ => true);
             options.Services.Map(RenewalGrpcService.ServiceName, _ => true);
         });
+        builder.Services.AddGuardedServiceMethods(); // last: AddGrpc* calls register grpc-dotnet's binder again
         return builder;
     }
 
