@@ -196,15 +196,9 @@ public static class HealthRequests
     private static DateTimeOffset? ReadInstant(Violations v, string field, Google.Protobuf.WellKnownTypes.Timestamp? timestamp)
     {
         if (timestamp is null) return null;
-        try
-        {
-            return timestamp.ToDateTimeOffset();
-        }
-        catch (InvalidOperationException)
-        {
-            v.Add(field, "is not a valid timestamp");
-            return null;
-        }
+        if (ProtoConvert.InWindow(timestamp)) return timestamp.ToDateTimeOffset();
+        v.Add(field, $"must be a valid timestamp {DateWindow.Description}");
+        return null;
     }
 
     private static TierScorecard ToDomain(V1.TierScorecard? tier) =>

@@ -1,6 +1,5 @@
 using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Common;
-using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Domain.Onboarding;
 using CustomerHealth.Infrastructure.Onboarding;
 using CustomerHealth.Server.Accounts;
@@ -45,7 +44,10 @@ public static class OnboardingRequests
             .Text("completed_by", request.CompletedBy, Limits.CompletedBy, required: true)
             .Text("note", request.Note, Limits.Note, multiline: true);
         var at = EventRequests.ReadTime(request.CompleteTime);
-        if (at == EventRules.InvalidTime) v.Add("complete_time", "is not a valid timestamp");
+        if (request.CompleteTime is { } time && !ProtoConvert.InWindow(time))
+        {
+            v.Add("complete_time", $"must be a valid timestamp {DateWindow.Description}");
+        }
         v.ThrowIfAny();
         return new MilestoneCompletion(request.AccountId, request.MilestoneKey, request.CompletedBy.Trim(), request.Note, at);
     }
@@ -107,6 +109,8 @@ public static class OnboardingRequests
             var m = milestones[i];
             var rule = m.Rule ?? new V1.MilestoneRule();
             ProtoConvert.IsDefined(v, $"milestones[{i}].rule.kind", rule.Kind);
+            if (!double.IsFinite(rule.Share) || rule.Share is < 0 or > 1)
+                v.Add($"milestones[{i}].rule.share", "must be a finite number from 0 to 1");
             var eventName = string.IsNullOrEmpty(rule.EventName) ? null : rule.EventName;
             result.Add(new MilestoneTemplate(m.Key, m.Title, m.DueDay,
                 new MilestoneRule((MilestoneRuleKind)rule.Kind, eventName, rule.Count, rule.Share)));
