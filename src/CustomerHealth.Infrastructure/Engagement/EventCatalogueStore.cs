@@ -22,6 +22,25 @@ public sealed class EventCatalogueStore(CustomerHealthDbContext db, RollupWriter
     public async Task<(EventCatalogue Catalogue, long RebuiltAccountDays)> ReplaceAsync(IReadOnlyList<CatalogueEntry> entries, string updatedBy, long? expectedVersion, CancellationToken ct)
     {
         EventCatalogue.Validate(entries);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ReplaceOnceAsync(entries, updatedBy, expectedVersion, ct);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < MaxRaceAttempts)
+            {
+                // An identical call at once (a client and its retry) replaced the catalogue first: apply this one after it.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private const int MaxRaceAttempts = 10;
+
+    private async Task<(EventCatalogue Catalogue, long RebuiltAccountDays)> ReplaceOnceAsync(
+        IReadOnlyList<CatalogueEntry> entries, string updatedBy, long? expectedVersion, CancellationToken ct)
+    {
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {

@@ -88,12 +88,31 @@ public sealed class HealthOverrideStore(CustomerHealthDbContext db, ScorecardSto
     private void Audit(string accountId, HealthAuditAction action, string actor, DateTimeOffset at, HealthOverride? before, HealthOverride? after) =>
         AddAudit(db, accountId, action, actor, at, HealthJson.Serialize(before), HealthJson.Serialize(after));
 
-    private Task InTransactionAsync(Func<Task> work, CancellationToken ct) =>
-        db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction; when an identical call at once (a client and its retry) changed
+    /// the row first, it runs again on what that call left, as if the two had come one after the other.
+    /// </summary>
+    private async Task InTransactionAsync(Func<Task> work, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
         {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await work();
-            await transaction.CommitAsync(ct);
-        });
+            try
+            {
+                await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+                {
+                    db.ChangeTracker.Clear();
+                    await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                    await work();
+                    await transaction.CommitAsync(ct);
+                });
+                return;
+            }
+            catch (DbUpdateException) when (attempt < MaxRaceAttempts)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private const int MaxRaceAttempts = 10;
 }
