@@ -25,6 +25,29 @@ public static class SignalRequests
         public const int TicketSubject = Model.SupportTicket.MaxSubjectLength;
         public const int TouchpointCsm = Model.Touchpoint.MaxCsmLength;
         public const int TouchpointNote = Model.Touchpoint.MaxNoteLength;
+        public const int Id = Identifiers.MaxLength;
+
+        /// <summary>The bounds as a table, by request message and field path (see <see cref="RequestLimits"/>).</summary>
+        public static readonly IReadOnlyList<FieldLimit> Fields =
+        [
+            FieldLimit.Length<RecordNpsResponseRequest>("response.response_id", Id),
+            FieldLimit.Length<RecordNpsResponseRequest>("response.account_id", Id),
+            FieldLimit.Length<RecordNpsResponseRequest>("response.respondent_id", Id),
+            FieldLimit.Length<RecordNpsResponseRequest>("response.comment", NpsComment),
+            FieldLimit.Length<UpsertSupportTicketRequest>("ticket.ticket_id", Id),
+            FieldLimit.Length<UpsertSupportTicketRequest>("ticket.account_id", Id),
+            FieldLimit.Length<UpsertSupportTicketRequest>("ticket.subject", TicketSubject),
+            FieldLimit.Length<RecordTouchpointRequest>("touchpoint.touchpoint_id", Id),
+            FieldLimit.Length<RecordTouchpointRequest>("touchpoint.account_id", Id),
+            FieldLimit.Length<RecordTouchpointRequest>("touchpoint.csm", TouchpointCsm),
+            FieldLimit.Length<RecordTouchpointRequest>("touchpoint.note", TouchpointNote),
+            FieldLimit.Length<ListNpsResponsesRequest>("account_id", Id),
+            FieldLimit.Length<ListNpsResponsesRequest>("page_token", PageToken.MaxTokenLength),
+            FieldLimit.Length<ListSupportTicketsRequest>("account_id", Id),
+            FieldLimit.Length<ListSupportTicketsRequest>("page_token", PageToken.MaxTokenLength),
+            FieldLimit.Length<ListTouchpointsRequest>("account_id", Id),
+            FieldLimit.Length<ListTouchpointsRequest>("page_token", PageToken.MaxTokenLength),
+        ];
     }
 
     public static NpsResponseInput Read(RecordNpsResponseRequest request, DateTime now)

@@ -29,6 +29,18 @@ public static class MetricsRequests
 
         /// <summary>The longest RANGE period, in days counted (ten years and a leap day or three).</summary>
         public const int RangeDays = 3660;
+
+        public const int CurrencyCode = 3;
+
+        /// <summary>The bounds as a table, by request message and field path (see <see cref="RequestLimits"/>).</summary>
+        public static readonly IReadOnlyList<FieldLimit> Fields =
+        [
+            FieldLimit.Length<V1.GetPortfolioMetricsRequest>("segment", Segment),
+            FieldLimit.Length<V1.GetPortfolioMetricsRequest>("owner", Owner),
+            FieldLimit.Length<V1.GetPortfolioMetricsRequest>("currency_code", CurrencyCode),
+            FieldLimit.Count<V1.GetPortfolioMetricsRequest>("conversion_rates", ConversionRates),
+            FieldLimit.Length<V1.GetPortfolioMetricsRequest>("conversion_rates{key}", CurrencyCode),
+        ];
     }
 
     /// <exception cref="ValidationException">Any field rule is broken; every broken rule is listed.</exception>

@@ -26,6 +26,29 @@ public static class OnboardingRequests
         public const int Note = Milestone.MaxNoteLength;
         public const int Owner = PersonNames.MaxLength;
         public const int UpdatedBy = PersonNames.MaxLength;
+        public const int Id = Identifiers.MaxLength;
+        public const int Milestones = PlanTemplate.MaxMilestones;
+        public const int MilestoneKey = MilestoneTemplate.MaxKeyLength;
+        public const int MilestoneTitle = MilestoneTemplate.MaxTitleLength;
+        public const int EventName = Domain.Engagement.EventRules.MaxEventNameLength;
+
+        /// <summary>The bounds as a table, by request message and field path (see <see cref="RequestLimits"/>).</summary>
+        public static readonly IReadOnlyList<FieldLimit> Fields =
+        [
+            FieldLimit.Length<V1.GetOnboardingPlanRequest>("account_id", Id),
+            FieldLimit.Length<V1.CreateOnboardingPlanRequest>("account_id", Id),
+            FieldLimit.Length<V1.CompleteMilestoneRequest>("account_id", Id),
+            FieldLimit.Length<V1.CompleteMilestoneRequest>("milestone_key", Id),
+            FieldLimit.Length<V1.CompleteMilestoneRequest>("completed_by", CompletedBy),
+            FieldLimit.Length<V1.CompleteMilestoneRequest>("note", Note),
+            FieldLimit.Length<V1.ListOverdueMilestonesRequest>("owner", Owner),
+            FieldLimit.Length<V1.ListOverdueMilestonesRequest>("page_token", PageToken.MaxTokenLength),
+            FieldLimit.Count<V1.ReplacePlanTemplateRequest>("milestones", Milestones),
+            FieldLimit.Length<V1.ReplacePlanTemplateRequest>("milestones[].key", MilestoneKey),
+            FieldLimit.Length<V1.ReplacePlanTemplateRequest>("milestones[].title", MilestoneTitle),
+            FieldLimit.Length<V1.ReplacePlanTemplateRequest>("milestones[].rule.event_name", EventName),
+            FieldLimit.Length<V1.ReplacePlanTemplateRequest>("updated_by", UpdatedBy),
+        ];
     }
 
     public static (string AccountId, DateOnly Start) Read(V1.CreateOnboardingPlanRequest request)
