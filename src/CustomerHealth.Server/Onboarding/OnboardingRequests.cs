@@ -32,7 +32,8 @@ public static class OnboardingRequests
         public const int MilestoneTitle = MilestoneTemplate.MaxTitleLength;
         public const int EventName = Domain.Engagement.EventRules.MaxEventNameLength;
 
-        /// <summary>The bounds as a table, by request message and field path (see <see cref="RequestLimits"/>).</summary>
+        /// <summary>The bounds as a table, by request message and field path (see <see
+        /// cref="RequestLimits"/>).</summary>
         public static readonly IReadOnlyList<FieldLimit> Fields =
         [
             FieldLimit.Length<V1.GetOnboardingPlanRequest>("account_id", Id),
@@ -132,8 +133,8 @@ public static class OnboardingRequests
             var m = milestones[i];
             var rule = m.Rule ?? new V1.MilestoneRule();
             ProtoConvert.IsDefined(v, $"milestones[{i}].rule.kind", rule.Kind);
-            if (!double.IsFinite(rule.Share) || rule.Share is < 0 or > 1)
-                v.Add($"milestones[{i}].rule.share", "must be a finite number from 0 to 1");
+            // The range is the rule's own (PlanTemplate.Validate); NaN and infinities cannot even be stored.
+            if (!double.IsFinite(rule.Share)) v.Add($"milestones[{i}].rule.share", "must be a finite number");
             var eventName = string.IsNullOrEmpty(rule.EventName) ? null : rule.EventName;
             result.Add(new MilestoneTemplate(m.Key, m.Title, m.DueDay,
                 new MilestoneRule((MilestoneRuleKind)rule.Kind, eventName, rule.Count, rule.Share)));
