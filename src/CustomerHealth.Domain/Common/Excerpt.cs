@@ -27,7 +27,8 @@ public static class Excerpt
         return value.Length <= MaxQuotedLength ? $"'{shown}'" : $"'{shown}…' ({value.Length:N0} characters)";
     }
 
-    /// <summary>The first sentence (or line) of <paramref name="message"/>, at most <see cref="MaxReasonLength"/> characters.</summary>
+    /// <summary>The first sentence (or line) of <paramref name="message"/>, at most <see cref="MaxReasonLength"/>
+    /// characters.</summary>
     public static string FirstSentence(string message)
     {
         var end = message.IndexOfAny(['\n', '\r']);

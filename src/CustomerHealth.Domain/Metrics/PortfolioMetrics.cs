@@ -164,15 +164,19 @@ public static class PortfolioMetrics
         return new NetPromoterScore(promoters, passives, detractors);
     }
 
-    /// <summary>The cohorts of the <see cref="MaxCohortMonths"/> months up to the as-of day's, which bounds the report's size.</summary>
+    /// <summary>The cohorts of the <see cref="MaxCohortMonths"/> months up to the as-of day's, which bounds the
+    /// report's size.</summary>
     private static StartCohort[] CohortsOf(AccountFacts[] accounts, ArraySegment<Line>[] contractsOf, DateOnly asOf) =>
         Enumerable.Range(0, accounts.Length)
             .Where(i => accounts[i].FirstContractStart <= asOf
-                && accounts[i].FirstContractStart >= new DateOnly(asOf.Year, asOf.Month, 1).AddMonths(1 - MaxCohortMonths))
+                && accounts[i].FirstContractStart >= FirstCohortMonth(asOf))
             .GroupBy(i => new DateOnly(accounts[i].FirstContractStart!.Value.Year, accounts[i].FirstContractStart!.Value.Month, 1))
             .OrderBy(g => g.Key)
             .Select(g => CohortOf(g.Key, g.Select(i => (accounts[i], contractsOf[i])).ToArray(), asOf))
             .ToArray();
+
+    private static DateOnly FirstCohortMonth(DateOnly asOf) =>
+        new DateOnly(asOf.Year, asOf.Month, 1).AddMonths(1 - MaxCohortMonths);
 
     private static StartCohort CohortOf(DateOnly month, (AccountFacts Account, ArraySegment<Line> Contracts)[] members, DateOnly asOf)
     {

@@ -30,7 +30,8 @@ public sealed class EventCatalogueStore(CustomerHealthDbContext db, RollupWriter
             }
             catch (DbUpdateConcurrencyException) when (attempt < MaxRaceAttempts)
             {
-                // An identical call at once (a client and its retry) replaced the catalogue first: apply this one after it.
+                // An identical call at once (a client and its retry) replaced the catalogue first: apply this one after
+                // it.
                 db.ChangeTracker.Clear();
             }
         }

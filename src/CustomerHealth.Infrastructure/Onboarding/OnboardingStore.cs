@@ -17,7 +17,8 @@ public sealed record OverdueCursor(DateOnly DueDate, string AccountId, string Ke
 /// <summary>Templates, plans, manual and automatic completion, and the overdue work queue.</summary>
 public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueStore catalogues, TimeProvider clock)
 {
-    /// <summary>How often a write that lost a race with an identical one (a client and its retry) starts over.</summary>
+    /// <summary>How often a write that lost a race with an identical one (a client and its retry) starts
+    /// over.</summary>
     private const int MaxAttempts = 10;
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
@@ -79,7 +80,8 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
         }
     }
 
-    private async Task<OnboardingPlan> CreatePlanOnceAsync(string accountId, DateOnly start, bool replaceExisting, CancellationToken ct)
+    private async Task<OnboardingPlan> CreatePlanOnceAsync(string accountId, DateOnly start, bool replaceExisting,
+        CancellationToken ct)
     {
         var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId, ct) ?? throw new NotFoundException("Account", accountId);
         var existing = await db.OnboardingPlans.Include(p => p.Milestones).SingleOrDefaultAsync(p => p.AccountId == accountId, ct);

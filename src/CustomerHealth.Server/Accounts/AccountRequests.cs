@@ -22,7 +22,8 @@ public static class AccountRequests
         public const int RenewalNote = RenewalOutcomeInput.MaxNoteLength;
         public const int CurrencyCode = 3;
 
-        /// <summary>The bounds as a table, by request message and field path (see <see cref="RequestLimits"/>).</summary>
+        /// <summary>The bounds as a table, by request message and field path (see <see
+        /// cref="RequestLimits"/>).</summary>
         public static readonly IReadOnlyList<FieldLimit> Fields =
         [
             FieldLimit.Length<UpsertAccountRequest>("account.account_id", Id),

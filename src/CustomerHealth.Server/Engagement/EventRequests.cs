@@ -32,7 +32,8 @@ public static class EventRequests
         public const int CatalogueEvents = EventCatalogue.MaxEntries;
         public const int CatalogueDescription = CatalogueEntry.MaxDescriptionLength;
 
-        /// <summary>The bounds as a table, by request message and field path (see <see cref="RequestLimits"/>).</summary>
+        /// <summary>The bounds as a table, by request message and field path (see <see
+        /// cref="RequestLimits"/>).</summary>
         public static readonly IReadOnlyList<FieldLimit> Fields =
         [
             .. Batch<V1.IngestEventsRequest>(),
@@ -48,7 +49,8 @@ public static class EventRequests
             FieldLimit.Length<V1.DeletePersonDataRequest>("account_id", Id),
         ];
 
-        /// <summary>A batch's bounds: its source and size fail the call, each event's fields reject that event only.</summary>
+        /// <summary>A batch's bounds: its source and size fail the call, each event's fields reject that event
+        /// only.</summary>
         private static FieldLimit[] Batch<TRequest>() where TRequest : Google.Protobuf.IMessage, new() =>
         [
             FieldLimit.Length<TRequest>("source", Source),

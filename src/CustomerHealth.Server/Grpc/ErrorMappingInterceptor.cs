@@ -12,9 +12,9 @@ namespace CustomerHealth.Server.Grpc;
 /// <summary>
 /// Turns the domain's exceptions into <c>google.rpc.Status</c> errors with details, so callers get INVALID_ARGUMENT with
 /// field violations, NOT_FOUND with the resource, FAILED_PRECONDITION with a reason code, UNAVAILABLE for transient database
-/// trouble, and never UNKNOWN. Anything unexpected is logged and answered INTERNAL without internals. Every answer stays
-/// within <see cref="StatusBounds"/>; a caller's mistake is logged at debug level without a stack trace, and repeated
-/// lines are throttled (<see cref="LogThrottle"/>).
+/// trouble, and never UNKNOWN. Anything unexpected is logged and answered INTERNAL without internals. Every answer
+/// stays within <see cref="StatusBounds"/>; a caller's mistake is logged at debug level without a stack trace, and
+/// repeated lines are throttled (<see cref="LogThrottle"/>).
 /// </summary>
 public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger, LogThrottle throttle) : Interceptor
 {
@@ -78,7 +78,8 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
     {
         var answer = exception is RpcException thrown ? StatusBounds.Bound(thrown) : Map(exception, context);
         if (answer.StatusCode is not (StatusCode.Internal or StatusCode.Unknown or StatusCode.Unavailable)
-            && logger.IsEnabled(LogLevel.Debug) && throttle.ShouldLog($"{context.Method}|{answer.StatusCode}", out var left))
+            && logger.IsEnabled(LogLevel.Debug) && throttle.ShouldLog($"{context.Method}|{answer.StatusCode}",
+                out var left))
         {
             logger.LogDebug("{Method} answered {StatusCode}: {Message} ({Suppressed} similar left out)",
                 context.Method, answer.StatusCode, Excerpt.FirstSentence(answer.Status.Detail), left);
@@ -130,7 +131,8 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
             default:
                 var traceId = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.GetHttpContext().TraceIdentifier;
                 if (throttle.ShouldLog($"{context.Method}|{exception.GetType().FullName}", out var left))
-                    logger.LogError(exception, "Unhandled error in {Method} (trace {TraceId}; {Suppressed} like it left out)",
+                    logger.LogError(exception,
+                        "Unhandled error in {Method} (trace {TraceId}; {Suppressed} like it left out)",
                         context.Method, traceId, left);
                 return Build(Code.Internal, $"An internal error occurred (trace {traceId}); it has been logged.", Info("INTERNAL", new Dictionary<string, string> { ["trace_id"] = traceId }));
         }

@@ -27,36 +27,44 @@ public sealed class GuardedServiceMethodProvider<TService>(ILoggerFactory logger
         bind.Invoke(null, [new Binder(context, baseType, _logger), null]);
     }
 
-    private sealed class Binder(ServiceMethodProviderContext<TService> context, Type baseType, ILogger logger) : ServiceBinderBase
+    private sealed class Binder(ServiceMethodProviderContext<TService> context, Type baseType, ILogger logger)
+        : ServiceBinderBase
     {
-        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, UnaryServerMethod<TRequest, TResponse>? handler)
+        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method,
+            UnaryServerMethod<TRequest, TResponse>? handler)
         {
-            var (invoker, metadata) = Bind<UnaryServerMethod<TService, TRequest, TResponse>>(method.Name, typeof(TRequest), typeof(ServerCallContext));
+            var (invoker, metadata) = Bind<UnaryServerMethod<TService, TRequest, TResponse>>(method.Name,
+                typeof(TRequest), typeof(ServerCallContext));
             context.AddUnaryMethod(UndecodableRequests.Guard(method, logger), metadata, invoker);
         }
 
-        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ServerStreamingServerMethod<TRequest, TResponse>? handler)
+        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method,
+            ServerStreamingServerMethod<TRequest, TResponse>? handler)
         {
             var (invoker, metadata) = Bind<ServerStreamingServerMethod<TService, TRequest, TResponse>>(
                 method.Name, typeof(TRequest), typeof(IServerStreamWriter<TResponse>), typeof(ServerCallContext));
             context.AddServerStreamingMethod(UndecodableRequests.Guard(method, logger), metadata, invoker);
         }
 
-        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ClientStreamingServerMethod<TRequest, TResponse>? handler)
+        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method,
+            ClientStreamingServerMethod<TRequest, TResponse>? handler)
         {
             var (invoker, metadata) = Bind<ClientStreamingServerMethod<TService, TRequest, TResponse>>(
                 method.Name, typeof(IAsyncStreamReader<TRequest>), typeof(ServerCallContext));
             context.AddClientStreamingMethod(UndecodableRequests.Guard(method, logger), metadata, invoker);
         }
 
-        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, DuplexStreamingServerMethod<TRequest, TResponse>? handler)
+        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method,
+            DuplexStreamingServerMethod<TRequest, TResponse>? handler)
         {
             var (invoker, metadata) = Bind<DuplexStreamingServerMethod<TService, TRequest, TResponse>>(
-                method.Name, typeof(IAsyncStreamReader<TRequest>), typeof(IServerStreamWriter<TResponse>), typeof(ServerCallContext));
+                method.Name, typeof(IAsyncStreamReader<TRequest>), typeof(IServerStreamWriter<TResponse>),
+                    typeof(ServerCallContext));
             context.AddDuplexStreamingMethod(UndecodableRequests.Guard(method, logger), metadata, invoker);
         }
 
-        /// <summary>The service's override of the generated base method, as an open-instance delegate, and its metadata.</summary>
+        /// <summary>The service's override of the generated base method, as an open-instance delegate, and its
+        /// metadata.</summary>
         private (TDelegate Invoker, List<object> Metadata) Bind<TDelegate>(string name, params Type[] parameters)
             where TDelegate : Delegate
         {
@@ -74,7 +82,8 @@ public sealed class GuardedServiceMethodProvider<TService>(ILoggerFactory logger
         {
             for (var type = typeof(TService); type is not null; type = type.BaseType)
             {
-                var method = type.GetMethod(name, BindingFlags.Public | BindingFlags.Instance, binder: null, parameters, modifiers: null);
+                var method = type.GetMethod(name, BindingFlags.Public | BindingFlags.Instance, binder: null,
+                    parameters, modifiers: null);
                 if (method is null) return null;
                 if (method.IsVirtual && method.GetBaseDefinition().DeclaringType == baseType) return method;
             }
@@ -89,7 +98,8 @@ public static class GuardedServiceMethods
     // grpc-dotnet's default provider, registered by AddGrpc (internal, so found by name).
     private const string DefaultProviderName = "BinderServiceMethodProvider`1";
 
-    /// <summary>Replaces grpc-dotnet's binder with <see cref="GuardedServiceMethodProvider{TService}"/>; call after <c>AddGrpc</c>.</summary>
+    /// <summary>Replaces grpc-dotnet's binder with <see cref="GuardedServiceMethodProvider{TService}"/>; call after
+    /// <c>AddGrpc</c>.</summary>
     public static void AddGuardedServiceMethods(this IServiceCollection services)
     {
         var defaults = services.Where(d => d.ServiceType == typeof(IServiceMethodProvider<>)
@@ -98,6 +108,7 @@ public static class GuardedServiceMethods
             throw new InvalidOperationException(
                 "grpc-dotnet's default service method provider was not found; update GuardedServiceMethodProvider.");
         foreach (var descriptor in defaults) services.Remove(descriptor);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton(typeof(IServiceMethodProvider<>), typeof(GuardedServiceMethodProvider<>)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton(typeof(IServiceMethodProvider<>),
+            typeof(GuardedServiceMethodProvider<>)));
     }
 }

@@ -14,7 +14,8 @@ public sealed class LogThrottle
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
-    /// <summary>Whether to write the line with <paramref name="key"/> now, and how many were left out since the last one.</summary>
+    /// <summary>Whether to write the line with <paramref name="key"/> now, and how many were left out since the last
+    /// one.</summary>
     public bool ShouldLog(string key, out long suppressed)
     {
         if (_entries.Count > MaxKeys) _entries.Clear();

@@ -15,7 +15,8 @@ public static class PageToken
     public const int DefaultPageSize = 100;
     public const int MaxPageSize = 1000;
 
-    /// <summary>The longest token read: far more than any token this service issues (three ids and a fingerprint).</summary>
+    /// <summary>The longest token read: far more than any token this service issues (three ids and a
+    /// fingerprint).</summary>
     public const int MaxTokenLength = 1024;
 
     /// <summary>How a day is written inside a token's key.</summary>

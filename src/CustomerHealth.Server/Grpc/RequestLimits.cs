@@ -18,7 +18,8 @@ public enum LimitKind
     /// <summary>The elements of a repeated or map field.</summary>
     Count,
 
-    /// <summary>Read from requests but not used (output-only parts of a resource sent back): nothing to bound.</summary>
+    /// <summary>Read from requests but not used (output-only parts of a resource sent back): nothing to
+    /// bound.</summary>
     Ignored,
 }
 
@@ -26,14 +27,17 @@ public enum LimitKind
 /// One bound on a caller-controlled field: the request message (its proto full name), the field's path in it as field
 /// violations name it (<c>contract.arr.currency_code</c>; <c>[]</c> for the elements of a repeated field, <c>{key}</c>
 /// and <c>{value}</c> for a map's), what is bounded and the largest value allowed. One more is
-/// <c>INVALID_ARGUMENT</c>, or, where <see cref="PerItem"/>, a rejection of that item in the answer (events of a batch).
+/// <c>INVALID_ARGUMENT</c>, or, where <see cref="PerItem"/>, a rejection of that item in the answer (events of a
+/// batch).
 /// </summary>
 public sealed record FieldLimit(string Message, string Field, LimitKind Kind, int Maximum, bool PerItem = false)
 {
-    public static FieldLimit Length<TMessage>(string field, int maximum, bool perItem = false) where TMessage : IMessage, new() =>
+    public static FieldLimit Length<TMessage>(string field, int maximum, bool perItem = false)
+        where TMessage : IMessage, new() =>
         new(new TMessage().Descriptor.FullName, field, LimitKind.Length, maximum, perItem);
 
-    public static FieldLimit Count<TMessage>(string field, int maximum, bool perItem = false) where TMessage : IMessage, new() =>
+    public static FieldLimit Count<TMessage>(string field, int maximum, bool perItem = false)
+        where TMessage : IMessage, new() =>
         new(new TMessage().Descriptor.FullName, field, LimitKind.Count, maximum, perItem);
 
     public static FieldLimit Ignored<TMessage>(string field) where TMessage : IMessage, new() =>
@@ -48,7 +52,8 @@ public sealed record FieldLimit(string Message, string Field, LimitKind Kind, in
 /// </summary>
 public static class RequestLimits
 {
-    /// <summary>The largest request message the server reads (grpc-dotnet's default); larger is RESOURCE_EXHAUSTED.</summary>
+    /// <summary>The largest request message the server reads (grpc-dotnet's default); larger is
+    /// RESOURCE_EXHAUSTED.</summary>
     public const int MaxMessageBytes = 4 * 1024 * 1024;
 
     /// <summary>Every <c>google.type.Date</c> a request names lies in this window (<see cref="DateWindow"/>).</summary>
@@ -69,7 +74,8 @@ public static class RequestLimits
         .. RenewalRequests.Limits.Fields,
     ];
 
-    /// <summary>The limit of <paramref name="field"/> in the request message <paramref name="message"/>, if any.</summary>
+    /// <summary>The limit of <paramref name="field"/> in the request message <paramref name="message"/>, if
+    /// any.</summary>
     public static FieldLimit? Find(string message, string field) =>
         Fields.FirstOrDefault(l => l.Message == message && l.Field == field);
 }

@@ -16,7 +16,8 @@ public static class StatusBounds
     /// <summary>The longest <c>grpc-message</c>, in characters.</summary>
     public const int MaxMessageLength = 1024;
 
-    /// <summary>The largest encoded <c>google.rpc.Status</c> (base64 makes the trailer a third larger: about 5.4 KB).</summary>
+    /// <summary>The largest encoded <c>google.rpc.Status</c> (base64 makes the trailer a third larger: about 5.4
+    /// KB).</summary>
     public const int MaxDetailsBytes = 4096;
 
     /// <summary>The longest description of one field violation.</summary>
@@ -37,7 +38,8 @@ public static class StatusBounds
         foreach (var detail in details)
         {
             var room = MaxDetailsBytes - status.CalculateSize() - 16;
-            var bounded = detail.TryUnpack<BadRequest>(out var badRequest) ? Any.Pack(Shorten(badRequest, room)) : detail;
+            var bounded = detail.TryUnpack<BadRequest>(out var badRequest) ? Any.Pack(Shorten(badRequest, room))
+                : detail;
             if (bounded.CalculateSize() > room) break;
             status.Details.Add(bounded);
         }
@@ -52,13 +54,16 @@ public static class StatusBounds
     {
         var rich = exception.GetRpcStatus();
         var oversized = exception.Status.Detail.Length > MaxMessageLength
-            || exception.Trailers.Any(t => t.IsBinary && t.Key == DetailsTrailer && t.ValueBytes.Length > MaxDetailsBytes);
+            || exception.Trailers.Any(t => t.IsBinary && t.Key == DetailsTrailer
+                && t.ValueBytes.Length > MaxDetailsBytes);
         if (!oversized) return exception;
         if (rich is not null) return Bound(rich).ToRpcException();
-        return new RpcException(new global::Grpc.Core.Status(exception.StatusCode, Shorten(exception.Status.Detail, MaxMessageLength)));
+        return new RpcException(new global::Grpc.Core.Status(exception.StatusCode, Shorten(exception.Status.Detail,
+            MaxMessageLength)));
     }
 
-    /// <summary>The first field violations that fit in <paramref name="room"/> bytes, each with shortened texts.</summary>
+    /// <summary>The first field violations that fit in <paramref name="room"/> bytes, each with shortened
+    /// texts.</summary>
     private static BadRequest Shorten(BadRequest badRequest, int room)
     {
         var bounded = new BadRequest();

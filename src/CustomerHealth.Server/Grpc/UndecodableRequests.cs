@@ -18,19 +18,23 @@ public static class UndecodableRequests
     /// <summary>The <see cref="ErrorInfo"/> reason of an undecodable request.</summary>
     public const string Reason = "UNDECODABLE_REQUEST";
 
-    /// <summary>A copy of <paramref name="method"/> whose request deserializer reports undecodable bytes as INVALID_ARGUMENT.</summary>
-    /// <param name="logger">Where a rejection of a unary or server-streaming request is logged (debug level, throttled);
-    /// the request stream of a streaming call is read inside the handler, whose interceptor logs its failures.</param>
-    public static Method<TRequest, TResponse> Guard<TRequest, TResponse>(Method<TRequest, TResponse> method, ILogger logger)
+    /// <summary>A copy of <paramref name="method"/> whose request deserializer reports undecodable bytes as
+    /// INVALID_ARGUMENT.</summary>
+    /// <param name="logger">Where a rejection of a unary or server-streaming request is logged (debug level); the
+    /// request stream of a streaming call is read inside the handler, whose interceptor logs its failures.</param>
+    public static Method<TRequest, TResponse> Guard<TRequest, TResponse>(Method<TRequest, TResponse> method,
+        ILogger logger)
     {
         var inner = method.RequestMarshaller;
         var readBeforeHandler = method.Type is MethodType.Unary or MethodType.ServerStreaming;
         var requests = new Marshaller<TRequest>(inner.ContextualSerializer, context =>
             Decode(inner, context, method.FullName, readBeforeHandler ? logger : null));
-        return new Method<TRequest, TResponse>(method.Type, method.ServiceName, method.Name, requests, method.ResponseMarshaller);
+        return new Method<TRequest, TResponse>(method.Type, method.ServiceName, method.Name, requests,
+            method.ResponseMarshaller);
     }
 
-    private static TRequest Decode<TRequest>(Marshaller<TRequest> inner, DeserializationContext context, string method, ILogger? logger)
+    private static TRequest Decode<TRequest>(Marshaller<TRequest> inner, DeserializationContext context, string method,
+        ILogger? logger)
     {
         try
         {
@@ -40,7 +44,8 @@ public static class UndecodableRequests
         {
             var rejection = Rejection(method, ex);
             if (logger is not null && logger.IsEnabled(LogLevel.Debug))
-                logger.LogDebug("{Method} answered {StatusCode}: {Message}", method, rejection.StatusCode, rejection.Status.Detail);
+                logger.LogDebug("{Method} answered {StatusCode}: {Message}", method, rejection.StatusCode,
+                    rejection.Status.Detail);
             throw rejection;
         }
     }

@@ -32,7 +32,8 @@ public static class HealthRequests
         public const int OverrideReason = HealthOverride.MaxReasonLength;
         public const int SetBy = HealthOverride.MaxActorLength;
 
-        /// <summary>The bounds as a table, by request message and field path (see <see cref="RequestLimits"/>).</summary>
+        /// <summary>The bounds as a table, by request message and field path (see <see
+        /// cref="RequestLimits"/>).</summary>
         public static readonly IReadOnlyList<FieldLimit> Fields =
         [
             FieldLimit.Length<V1.GetHealthScoreRequest>("account_id", Id),

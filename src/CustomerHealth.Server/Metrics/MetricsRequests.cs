@@ -32,7 +32,8 @@ public static class MetricsRequests
 
         public const int CurrencyCode = 3;
 
-        /// <summary>The bounds as a table, by request message and field path (see <see cref="RequestLimits"/>).</summary>
+        /// <summary>The bounds as a table, by request message and field path (see <see
+        /// cref="RequestLimits"/>).</summary>
         public static readonly IReadOnlyList<FieldLimit> Fields =
         [
             FieldLimit.Length<V1.GetPortfolioMetricsRequest>("segment", Segment),
@@ -87,19 +88,22 @@ public static class MetricsRequests
         var valid = true;
         if (!Currencies.IsKnown(currency))
         {
-            v.Add("currency_code", $"must be an active ISO 4217 code in upper case, such as USD or EUR (got {Excerpt.Of(currency)})");
+            v.Add("currency_code",
+                $"must be an active ISO 4217 code in upper case, such as USD or EUR (got {Excerpt.Of(currency)})");
             valid = false;
         }
         var rates = new Dictionary<string, decimal>(StringComparer.Ordinal);
         if (request.ConversionRates.Count > Limits.ConversionRates)
         {
-            v.Add("conversion_rates", $"may hold at most {Limits.ConversionRates} rates (got {request.ConversionRates.Count})");
+            v.Add("conversion_rates",
+                $"may hold at most {Limits.ConversionRates} rates (got {request.ConversionRates.Count})");
             return null;
         }
         foreach (var (code, rate) in request.ConversionRates)
         {
             // A key is named in the field path only when it is short and printable (the description quotes it).
-            var field = code.Length <= 8 && !code.Any(char.IsControl) ? $"conversion_rates[{code}]" : "conversion_rates";
+            var field = code.Length <= 8 && !code.Any(char.IsControl) ? $"conversion_rates[{code}]"
+                : "conversion_rates";
             if (!Currencies.IsKnown(code))
             {
                 v.Add(field, $"{Excerpt.Of(code)} is not an active ISO 4217 code in upper case");

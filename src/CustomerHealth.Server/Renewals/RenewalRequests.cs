@@ -24,7 +24,8 @@ public static class RenewalRequests
         public const int TrainLeadDays = RenewalOptions.MaxLeadDays;
         public const int Id = Identifiers.MaxLength;
 
-        /// <summary>The bounds as a table, by request message and field path (see <see cref="RequestLimits"/>).</summary>
+        /// <summary>The bounds as a table, by request message and field path (see <see
+        /// cref="RequestLimits"/>).</summary>
         public static readonly IReadOnlyList<FieldLimit> Fields =
         [
             FieldLimit.Length<V1.GetRenewalPredictionRequest>("account_id", Id),

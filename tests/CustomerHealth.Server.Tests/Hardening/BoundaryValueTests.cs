@@ -27,9 +27,11 @@ public sealed class BoundaryValueTests(SqliteTestDatabase database) : Integratio
     [MemberData(nameof(RangesOutsideTheWindow))]
     public async Task APortfolioRangeOutsideTheWindowOrTooLongIsInvalidArgument(string start, string end, string field)
     {
-        var period = new V1.ReportingPeriod { Kind = V1.PeriodKind.Range, StartDate = Build.Date(start), EndDate = Build.Date(end) };
+        var period = new V1.ReportingPeriod { Kind = V1.PeriodKind.Range, StartDate = Build.Date(start),
+            EndDate = Build.Date(end) };
 
-        await RejectsField(field, () => Metrics.GetPortfolioMetricsAsync(new() { Period = period }, cancellationToken: Ct).ResponseAsync);
+        await RejectsField(field, () => Metrics.GetPortfolioMetricsAsync(new() { Period = period },
+            cancellationToken: Ct).ResponseAsync);
     }
 
     [Fact]
@@ -37,7 +39,8 @@ public sealed class BoundaryValueTests(SqliteTestDatabase database) : Integratio
     {
         var accounts = new AccountService.AccountServiceClient(Service.Channel);
         await accounts.UpsertAccountAsync(new() { Account = Build.Account("old") }, cancellationToken: Ct);
-        await accounts.UpsertContractAsync(new() { Contract = Build.Contract("old-1970", "old", start: "1970-01-01", end: "2200-12-31") }, cancellationToken: Ct);
+        await accounts.UpsertContractAsync(new() { Contract = Build.Contract("old-1970", "old", start: "1970-01-01",
+            end: "2200-12-31") }, cancellationToken: Ct);
         var period = new V1.ReportingPeriod { Kind = V1.PeriodKind.Year, EndDate = Build.Date("2200-12-31") };
 
         var report = (await Metrics.GetPortfolioMetricsAsync(new() { Period = period }, cancellationToken: Ct)).Report;
@@ -55,7 +58,8 @@ public sealed class BoundaryValueTests(SqliteTestDatabase database) : Integratio
         var engagement = new EngagementService.EngagementServiceClient(Service.Channel);
 
         await RejectsField("end_date", () => engagement.RebuildRollupsAsync(
-            new() { StartDate = Build.Date("9999-12-01"), EndDate = Build.Date(end) }, cancellationToken: Ct).ResponseAsync);
+            new() { StartDate = Build.Date("9999-12-01"), EndDate = Build.Date(end) },
+                cancellationToken: Ct).ResponseAsync);
     }
 
     [Theory]
@@ -67,17 +71,20 @@ public sealed class BoundaryValueTests(SqliteTestDatabase database) : Integratio
         var onboarding = new OnboardingService.OnboardingServiceClient(Service.Channel);
 
         await RejectsField("start_date", () => onboarding.CreateOnboardingPlanAsync(
-            new() { AccountId = "acme", StartDate = Build.Date(start), ReplaceExisting = true }, cancellationToken: Ct).ResponseAsync);
+            new() { AccountId = "acme", StartDate = Build.Date(start), ReplaceExisting = true },
+                cancellationToken: Ct).ResponseAsync);
     }
 
     [Fact]
     public async Task AnOnboardingPlanStartingOnTheLastDayOfTheWindowIsCreated()
     {
-        await new AccountService.AccountServiceClient(Service.Channel).UpsertAccountAsync(new() { Account = Build.Account("late") }, cancellationToken: Ct);
+        var accounts = new AccountService.AccountServiceClient(Service.Channel);
+        await accounts.UpsertAccountAsync(new() { Account = Build.Account("late") }, cancellationToken: Ct);
         var onboarding = new OnboardingService.OnboardingServiceClient(Service.Channel);
 
         var plan = await onboarding.CreateOnboardingPlanAsync(
-            new() { AccountId = "late", StartDate = Build.Date("2200-12-31"), ReplaceExisting = true }, cancellationToken: Ct);
+            new() { AccountId = "late", StartDate = Build.Date("2200-12-31"), ReplaceExisting = true },
+                cancellationToken: Ct);
 
         Assert.Equal(2200, plan.Plan.StartDate.Year);
     }
@@ -98,7 +105,8 @@ public sealed class BoundaryValueTests(SqliteTestDatabase database) : Integratio
             Rule = new MilestoneRule { Kind = MilestoneRuleKind.Manual, Share = share },
         });
 
-        await RejectsField("milestones[0].rule.share", () => onboarding.ReplacePlanTemplateAsync(request, cancellationToken: Ct).ResponseAsync);
+        await RejectsField("milestones[0].rule.share", () => onboarding.ReplacePlanTemplateAsync(request,
+            cancellationToken: Ct).ResponseAsync);
     }
 
     [Fact]

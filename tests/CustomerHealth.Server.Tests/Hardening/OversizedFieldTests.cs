@@ -34,7 +34,8 @@ public sealed class OversizedFieldTests(SqliteTestDatabase database) : Integrati
         var contract = Build.Contract();
         contract.Arr.CurrencyCode = Huge;
 
-        var status = await FailsWith(StatusCode.InvalidArgument, () => client.UpsertContractAsync(new() { Contract = contract }, cancellationToken: Ct).ResponseAsync);
+        var status = await FailsWith(StatusCode.InvalidArgument, () =>
+            client.UpsertContractAsync(new() { Contract = contract }, cancellationToken: Ct).ResponseAsync);
 
         AssertShort(status, "contract.arr.currency_code");
         // The same channel, so the same HTTP/2 connection: the next call is answered.
@@ -53,7 +54,8 @@ public sealed class OversizedFieldTests(SqliteTestDatabase database) : Integrati
             NewArr = Build.Money(30_000m, Huge),
         };
 
-        var status = await FailsWith(StatusCode.InvalidArgument, () => accounts.RecordRenewalOutcomeAsync(request, cancellationToken: Ct).ResponseAsync);
+        var status = await FailsWith(StatusCode.InvalidArgument, () => accounts.RecordRenewalOutcomeAsync(request,
+            cancellationToken: Ct).ResponseAsync);
 
         AssertShort(status, "new_arr.currency_code");
     }
@@ -69,7 +71,8 @@ public sealed class OversizedFieldTests(SqliteTestDatabase database) : Integrati
             ConversionRates = { [Huge] = 2.0 },
         };
 
-        var status = await FailsWith(StatusCode.InvalidArgument, () => metrics.GetPortfolioMetricsAsync(request, cancellationToken: Ct).ResponseAsync);
+        var status = await FailsWith(StatusCode.InvalidArgument, () => metrics.GetPortfolioMetricsAsync(request,
+            cancellationToken: Ct).ResponseAsync);
 
         AssertShort(status, "currency_code");
         Assert.Contains(status.GetDetail<BadRequest>()!.FieldViolations, v => v.Field == "conversion_rates");
@@ -82,13 +85,15 @@ public sealed class OversizedFieldTests(SqliteTestDatabase database) : Integrati
         var request = new BatchGetHealthScoresRequest();
         request.AccountIds.AddRange(Enumerable.Range(0, 1000).Select(i => $"bad id {i} " + new string('x', 100)));
 
-        var status = await FailsWith(StatusCode.InvalidArgument, () => health.BatchGetHealthScoresAsync(request, cancellationToken: Ct).ResponseAsync);
+        var status = await FailsWith(StatusCode.InvalidArgument, () => health.BatchGetHealthScoresAsync(request,
+            cancellationToken: Ct).ResponseAsync);
 
         Assert.True(status.CalculateSize() <= StatusBounds.MaxDetailsBytes, $"{status.CalculateSize()} bytes");
         Assert.NotEmpty(status.GetDetail<BadRequest>()!.FieldViolations);
     }
 
-    /// <summary>The status names <paramref name="field"/>, quotes at most a short prefix, and fits well in the trailers.</summary>
+    /// <summary>The status names <paramref name="field"/>, quotes at most a short prefix, and fits well in the
+    /// trailers.</summary>
     private static void AssertShort(Google.Rpc.Status status, string field)
     {
         var violation = Assert.Single(status.GetDetail<BadRequest>()!.FieldViolations, v => v.Field == field);

@@ -43,11 +43,13 @@ public sealed class RequestLimitsTests
             .ToList();
 
         Assert.True(unknown.Count == 0, "Limits of no field: " + string.Join(", ", unknown));
-        Assert.All(RequestLimits.Fields.Where(l => l.Kind != LimitKind.Ignored), l => Assert.True(l.Maximum > 0, l.Field));
+        Assert.All(RequestLimits.Fields.Where(l => l.Kind != LimitKind.Ignored), l => Assert.True(l.Maximum > 0,
+            l.Field));
         Assert.Equal(RequestLimits.Fields.Count, RequestLimits.Fields.DistinctBy(l => (l.Message, l.Field)).Count());
     }
 
-    /// <summary>The sized fields of <paramref name="message"/> as paths in <paramref name="request"/>; ignored parts are not entered.</summary>
+    /// <summary>The sized fields of <paramref name="message"/> as paths in <paramref name="request"/>; ignored parts
+    /// are not entered.</summary>
     private static IEnumerable<(string Message, string Field, LimitKind Kind)> Walk(
         MessageDescriptor request, MessageDescriptor message, string prefix, int depth)
     {
@@ -59,7 +61,8 @@ public sealed class RequestLimitsTests
             if (field.IsMap)
             {
                 yield return (request.FullName, path, LimitKind.Count);
-                foreach (var (part, name) in new[] { (field.MessageType.FindFieldByNumber(1), "{key}"), (field.MessageType.FindFieldByNumber(2), "{value}") })
+                foreach (var (part, name) in new[] { (field.MessageType.FindFieldByNumber(1), "{key}"),
+                    (field.MessageType.FindFieldByNumber(2), "{value}") })
                 {
                     if (IsText(part)) yield return (request.FullName, path + name, LimitKind.Length);
                 }

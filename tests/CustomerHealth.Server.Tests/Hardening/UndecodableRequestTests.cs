@@ -30,7 +30,8 @@ public sealed class UndecodableRequestTests(SqliteTestDatabase database) : Integ
         var method = Unary(AccountService.Descriptor.FullName, "GetAccount");
 
         var status = await FailsWith(StatusCode.InvalidArgument, () =>
-            Service.Channel.CreateCallInvoker().AsyncUnaryCall(method, null, new CallOptions(cancellationToken: Ct), Convert.FromHexString(hex)).ResponseAsync);
+            Service.Channel.CreateCallInvoker().AsyncUnaryCall(method, null, new CallOptions(cancellationToken: Ct),
+                Convert.FromHexString(hex)).ResponseAsync);
 
         Assert.StartsWith("The request message could not be decoded", status.Message);
         Assert.True(status.Message.Length < 300, $"{what}: {status.Message}");
@@ -52,7 +53,8 @@ public sealed class UndecodableRequestTests(SqliteTestDatabase database) : Integ
     [MemberData(nameof(UndecodableWatchRequests))]
     public async Task AnUndecodableServerStreamingRequestIsInvalidArgument(string what, string hex)
     {
-        var method = new Method<byte[], byte[]>(MethodType.ServerStreaming, HealthService.Descriptor.FullName, "WatchHealthChanges", Raw, Raw);
+        var method = new Method<byte[], byte[]>(MethodType.ServerStreaming, HealthService.Descriptor.FullName,
+            "WatchHealthChanges", Raw, Raw);
         using var call = Service.Channel.CreateCallInvoker()
             .AsyncServerStreamingCall(method, null, new CallOptions(cancellationToken: Ct), Convert.FromHexString(hex));
 
@@ -67,8 +69,10 @@ public sealed class UndecodableRequestTests(SqliteTestDatabase database) : Integ
     [InlineData("ff")]
     public async Task AMalformedStreamEventsMessageEndsTheStreamWithInvalidArgument(string hex)
     {
-        var method = new Method<byte[], byte[]>(MethodType.DuplexStreaming, EngagementService.Descriptor.FullName, "StreamEvents", Raw, Raw);
-        using var call = Service.Channel.CreateCallInvoker().AsyncDuplexStreamingCall(method, null, new CallOptions(cancellationToken: Ct));
+        var method = new Method<byte[], byte[]>(MethodType.DuplexStreaming, EngagementService.Descriptor.FullName,
+            "StreamEvents", Raw, Raw);
+        using var call = Service.Channel.CreateCallInvoker().AsyncDuplexStreamingCall(method, null,
+            new CallOptions(cancellationToken: Ct));
 
         await call.RequestStream.WriteAsync(Convert.FromHexString(hex), Ct);
         await call.RequestStream.CompleteAsync();
@@ -98,8 +102,11 @@ public sealed class UndecodableRequestTests(SqliteTestDatabase database) : Integ
         Assert.DoesNotContain(Service.Logs.Entries, e => e.Level >= LogLevel.Error);
     }
 
-    private static Method<byte[], byte[]> Unary(string service, string name) => new(MethodType.Unary, service, name, Raw, Raw);
+    private static Method<byte[], byte[]> Unary(string service, string name) => new(MethodType.Unary, service, name,
+        Raw, Raw);
 
-    /// <summary>Field 2 as <paramref name="depth"/> nested groups: start-group tags, then as many end-group tags.</summary>
-    private static string NestedGroups(int depth) => string.Concat(Enumerable.Repeat("13", depth)) + string.Concat(Enumerable.Repeat("14", depth));
+    /// <summary>Field 2 as <paramref name="depth"/> nested groups: start-group tags, then as many end-group
+    /// tags.</summary>
+    private static string NestedGroups(int depth) => string.Concat(Enumerable.Repeat("13",
+        depth)) + string.Concat(Enumerable.Repeat("14", depth));
 }

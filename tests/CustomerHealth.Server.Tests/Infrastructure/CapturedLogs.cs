@@ -3,12 +3,14 @@ using Microsoft.Extensions.Logging;
 
 namespace CustomerHealth.Server.Tests.Infrastructure;
 
-/// <summary>The log entries a server under test wrote at its configured level (warning and above), kept for asserting.</summary>
+/// <summary>The log entries a server under test wrote at its configured level (warning and above), kept for
+/// asserting.</summary>
 public sealed class CapturedLogs : ILoggerProvider
 {
     private readonly ConcurrentQueue<Entry> _entries = new();
 
-    /// <summary>One log entry: its level, category, formatted message and exception (with its stack trace), if any.</summary>
+    /// <summary>One log entry: its level, category, formatted message and exception (with its stack trace), if
+    /// any.</summary>
     public sealed record Entry(LogLevel Level, string Category, string Message, Exception? Exception);
 
     public IReadOnlyList<Entry> Entries => _entries.ToArray();
@@ -23,7 +25,8 @@ public sealed class CapturedLogs : ILoggerProvider
 
         public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState,
+            Exception?, string> formatter) =>
             logs._entries.Enqueue(new Entry(logLevel, category, formatter(state, exception), exception));
     }
 }
