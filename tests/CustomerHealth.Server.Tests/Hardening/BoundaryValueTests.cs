@@ -27,8 +27,12 @@ public sealed class BoundaryValueTests(SqliteTestDatabase database) : Integratio
     [MemberData(nameof(RangesOutsideTheWindow))]
     public async Task APortfolioRangeOutsideTheWindowOrTooLongIsInvalidArgument(string start, string end, string field)
     {
-        var period = new V1.ReportingPeriod { Kind = V1.PeriodKind.Range, StartDate = Build.Date(start),
-            EndDate = Build.Date(end) };
+        var period = new V1.ReportingPeriod
+        {
+            Kind = V1.PeriodKind.Range,
+            StartDate = Build.Date(start),
+            EndDate = Build.Date(end),
+        };
 
         await RejectsField(field, () => Metrics.GetPortfolioMetricsAsync(new() { Period = period },
             cancellationToken: Ct).ResponseAsync);
@@ -39,8 +43,8 @@ public sealed class BoundaryValueTests(SqliteTestDatabase database) : Integratio
     {
         var accounts = new AccountService.AccountServiceClient(Service.Channel);
         await accounts.UpsertAccountAsync(new() { Account = Build.Account("old") }, cancellationToken: Ct);
-        await accounts.UpsertContractAsync(new() { Contract = Build.Contract("old-1970", "old", start: "1970-01-01",
-            end: "2200-12-31") }, cancellationToken: Ct);
+        var contract = Build.Contract("old-1970", "old", start: "1970-01-01", end: "2200-12-31");
+        await accounts.UpsertContractAsync(new() { Contract = contract }, cancellationToken: Ct);
         var period = new V1.ReportingPeriod { Kind = V1.PeriodKind.Year, EndDate = Build.Date("2200-12-31") };
 
         var report = (await Metrics.GetPortfolioMetricsAsync(new() { Period = period }, cancellationToken: Ct)).Report;

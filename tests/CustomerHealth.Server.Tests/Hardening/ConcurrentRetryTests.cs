@@ -53,10 +53,10 @@ public abstract class ConcurrentRetryTests<TDatabase>(TDatabase database) : Inte
 
     private static readonly Dictionary<string, Scenario> Scenarios = new()
     {
-        ["UpsertAccount"] = new(null, (t, id) => t.Accounts.UpsertAccountAsync(new() { Account = Build.Account(id,
-            tier: CsTier.HighTouch) }, cancellationToken: Ct).ResponseAsync),
-        ["DeleteAccount"] = new(null, (t, id) => t.Accounts.DeleteAccountAsync(new() { AccountId = id,
-            AllowMissing = true }, cancellationToken: Ct).ResponseAsync),
+        ["UpsertAccount"] = new(null, (t, id) => t.Accounts.UpsertAccountAsync(
+            new() { Account = Build.Account(id, tier: CsTier.HighTouch) }, cancellationToken: Ct).ResponseAsync),
+        ["DeleteAccount"] = new(null, (t, id) => t.Accounts.DeleteAccountAsync(
+            new() { AccountId = id, AllowMissing = true }, cancellationToken: Ct).ResponseAsync),
         ["UpsertContract"] = new(null, (t, id) => t.Accounts.UpsertContractAsync(
             new() { Contract = Build.Contract($"{id}-new", id, start: "2026-02-01", end: "2027-02-01") },
                 cancellationToken: Ct).ResponseAsync),
@@ -74,8 +74,8 @@ public abstract class ConcurrentRetryTests<TDatabase>(TDatabase database) : Inte
         ["RebuildRollups"] = new(null, (t, id) => t.Engagement.RebuildRollupsAsync(
             new() { AccountId = id, StartDate = Build.Date("2026-03-01"), EndDate = Build.Date("2026-03-14") },
                 cancellationToken: Ct).ResponseAsync),
-        ["DeletePersonData"] = new(null, (t, id) => t.Engagement.DeletePersonDataAsync(new() { UserId = "u1",
-            AccountId = id }, cancellationToken: Ct).ResponseAsync),
+        ["DeletePersonData"] = new(null, (t, id) => t.Engagement.DeletePersonDataAsync(
+            new() { UserId = "u1", AccountId = id }, cancellationToken: Ct).ResponseAsync),
         ["RecordNpsResponse"] = new(null, (t, id) =>
             t.Engagement.RecordNpsResponseAsync(new() { Response = BuildSignal.Nps($"{id}-nps", id) },
                 cancellationToken: Ct).ResponseAsync),
@@ -131,8 +131,9 @@ public abstract class ConcurrentRetryTests<TDatabase>(TDatabase database) : Inte
     private async Task StreamOneBatch(string id)
     {
         using var call = Engagement.StreamEvents(cancellationToken: Ct);
-        await call.RequestStream.WriteAsync(new StreamEventsRequest { Source = "race", BatchSequence = 1,
-            Events = { Events.Event($"{id}-s1", id) } }, Ct);
+        var batch = new StreamEventsRequest { Source = "race", BatchSequence = 1 };
+        batch.Events.Add(Events.Event($"{id}-s1", id));
+        await call.RequestStream.WriteAsync(batch, Ct);
         await call.RequestStream.CompleteAsync();
         while (await call.ResponseStream.MoveNext(Ct)) { }
     }
