@@ -20,6 +20,12 @@ public static class PortfolioMetrics
     public const int SurvivalWindowDays = 30;
 
     /// <summary>
+    /// How many months of start cohorts a report lists: those of the as-of day's month and the 119 before it, so a
+    /// report holds at most 120 cohorts of at most 120 retention points, whatever the as-of day.
+    /// </summary>
+    public const int MaxCohortMonths = 120;
+
+    /// <summary>
     /// In the <b>onboarding cohort</b> of <paramref name="period"/>: the account's 90-day onboarding window closed within
     /// it (first contract start + 90 days in the period), so its onboarding outcome is known and judged once.
     /// </summary>
@@ -158,13 +164,19 @@ public static class PortfolioMetrics
         return new NetPromoterScore(promoters, passives, detractors);
     }
 
+    /// <summary>The cohorts of the <see cref="MaxCohortMonths"/> months up to the as-of day's, which bounds the
+    /// report's size.</summary>
     private static StartCohort[] CohortsOf(AccountFacts[] accounts, ArraySegment<Line>[] contractsOf, DateOnly asOf) =>
         Enumerable.Range(0, accounts.Length)
-            .Where(i => accounts[i].FirstContractStart <= asOf)
+            .Where(i => accounts[i].FirstContractStart <= asOf
+                && accounts[i].FirstContractStart >= FirstCohortMonth(asOf))
             .GroupBy(i => new DateOnly(accounts[i].FirstContractStart!.Value.Year, accounts[i].FirstContractStart!.Value.Month, 1))
             .OrderBy(g => g.Key)
             .Select(g => CohortOf(g.Key, g.Select(i => (accounts[i], contractsOf[i])).ToArray(), asOf))
             .ToArray();
+
+    private static DateOnly FirstCohortMonth(DateOnly asOf) =>
+        new DateOnly(asOf.Year, asOf.Month, 1).AddMonths(1 - MaxCohortMonths);
 
     private static StartCohort CohortOf(DateOnly month, (AccountFacts Account, ArraySegment<Line> Contracts)[] members, DateOnly asOf)
     {

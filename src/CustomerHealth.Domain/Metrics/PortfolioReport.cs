@@ -26,7 +26,10 @@ namespace CustomerHealth.Domain.Metrics;
 /// <b>ARPU</b> (annual revenue per active user) = <paramref name="Arr"/> / <paramref name="MonthlyActiveUsers"/>: two
 /// point-in-time figures of the same accounts on the same day. Null without active users.
 /// </param>
-/// <param name="Cohorts">One row per calendar month in which at least one selected account's first contract started, up to the as-of day, oldest first.</param>
+/// <param name="Cohorts">
+/// One row per calendar month in which at least one selected account's first contract started, up to the as-of day,
+/// oldest first: the months of the last <see cref="PortfolioMetrics.MaxCohortMonths"/> (the as-of day's month included).
+/// </param>
 public sealed record PortfolioReport(
     ReportingPeriod Period,
     string? Currency,

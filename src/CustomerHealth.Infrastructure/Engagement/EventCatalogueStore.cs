@@ -25,6 +25,26 @@ public sealed class EventCatalogueStore(CustomerHealthDbContext db, RollupWriter
         IReadOnlyList<CatalogueEntry> entries, long? expectedVersion, Caller caller, CancellationToken ct)
     {
         EventCatalogue.Validate(entries);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ReplaceOnceAsync(entries, expectedVersion, caller, ct);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < MaxRaceAttempts)
+            {
+                // An identical call at once (a client and its retry) replaced the catalogue first: apply this one after
+                // it.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private const int MaxRaceAttempts = 10;
+
+    private async Task<(EventCatalogue Catalogue, long RebuiltAccountDays)> ReplaceOnceAsync(
+        IReadOnlyList<CatalogueEntry> entries, long? expectedVersion, Caller caller, CancellationToken ct)
+    {
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {

@@ -76,12 +76,31 @@ public sealed class HealthOverrideStore(CustomerHealthDbContext db, ScorecardSto
     private void Audit(Caller caller, AuditAction action, string accountId, DateTimeOffset at, HealthOverride? before, HealthOverride? after) =>
         AuditTrail.Add(db, caller, new AuditedChange(action, AuditTargets.Account, accountId, HealthJson.Serialize(before), HealthJson.Serialize(after)), at.UtcDateTime);
 
-    private Task InTransactionAsync(Func<Task> work, CancellationToken ct) =>
-        db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction; when an identical call at once (a client and its retry) changed
+    /// the row first, it runs again on what that call left, as if the two had come one after the other.
+    /// </summary>
+    private async Task InTransactionAsync(Func<Task> work, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
         {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await work();
-            await transaction.CommitAsync(ct);
-        });
+            try
+            {
+                await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+                {
+                    db.ChangeTracker.Clear();
+                    await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                    await work();
+                    await transaction.CommitAsync(ct);
+                });
+                return;
+            }
+            catch (DbUpdateException) when (attempt < MaxRaceAttempts)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private const int MaxRaceAttempts = 10;
 }

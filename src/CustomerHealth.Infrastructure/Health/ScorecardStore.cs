@@ -16,7 +16,9 @@ public sealed record ScorecardVersion(Scorecard Scorecard, string UpdatedBy, Dat
 /// <summary>The versioned health scorecard: the built-in version 1, then one stored row per replacement.</summary>
 public sealed class ScorecardStore(CustomerHealthDbContext db, TimeProvider clock)
 {
-    private const int MaxAttempts = 3;
+    /// <summary>How often a replacement that lost the version number to a concurrent one (a retry) starts
+    /// over.</summary>
+    private const int MaxAttempts = 10;
 
     /// <summary>The version in force: the newest stored one, else the built-in default.</summary>
     public async Task<ScorecardVersion> GetCurrentAsync(CancellationToken ct)
@@ -69,10 +71,15 @@ public sealed class ScorecardStore(CustomerHealthDbContext db, TimeProvider cloc
                 });
                 return new ScorecardVersion(next, caller.Identity, now);
             }
-            catch (DbUpdateException) when (attempt < MaxAttempts)
+            catch (DbUpdateException ex) when (ex is not DbUpdateConcurrencyException)
             {
                 // Another replacement took the same version number meanwhile: build on the newer one.
                 db.ChangeTracker.Clear();
+                if (attempt == MaxAttempts)
+                {
+                    throw new DbUpdateConcurrencyException(
+                        $"Concurrent replacements kept taking the version number ({MaxAttempts} attempts); retry.", ex);
+                }
             }
         }
     }

@@ -18,7 +18,9 @@ public sealed record OverdueCursor(DateOnly DueDate, string AccountId, string Ke
 /// <summary>Templates, plans, manual and automatic completion, and the overdue work queue.</summary>
 public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueStore catalogues, TimeProvider clock)
 {
-    private const int MaxAttempts = 3;
+    /// <summary>How often a write that lost a race with an identical one (a client and its retry) starts
+    /// over.</summary>
+    private const int MaxAttempts = 10;
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
@@ -52,9 +54,10 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
                 await db.SaveChangesAsync(ct);
                 return new PlanTemplate(tier, row.Version, milestones, row.CreatedAt, row.CreatedBy);
             }
-            catch (DbUpdateException) when (attempt < MaxAttempts)
+            catch (DbUpdateException ex) when (ex is not DbUpdateConcurrencyException)
             {
                 db.ChangeTracker.Clear(); // another replacement took this version number: take the next
+                if (attempt == MaxAttempts) throw LostTooManyRaces(ex);
             }
         }
     }
@@ -67,10 +70,28 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
 
     /// <summary>
     /// Creates a plan on demand (or replaces one, audited, in one transaction), completing at once what the account's
-    /// data
-    /// already meets.
+    /// data already meets. Identical calls at once (a client and its retry) each start over when another one's plan
+    /// came first.
     /// </summary>
-    public async Task<OnboardingPlan> CreatePlanAsync(string accountId, DateOnly start, bool replaceExisting, Caller caller, CancellationToken ct)
+    public async Task<OnboardingPlan> CreatePlanAsync(
+        string accountId, DateOnly start, bool replaceExisting, Caller caller, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await CreatePlanOnceAsync(accountId, start, replaceExisting, caller, ct);
+            }
+            catch (DbUpdateException ex)
+            {
+                db.ChangeTracker.Clear(); // a concurrent call created, replaced or removed the plan first
+                if (attempt == MaxAttempts) throw LostTooManyRaces(ex);
+            }
+        }
+    }
+
+    private async Task<OnboardingPlan> CreatePlanOnceAsync(
+        string accountId, DateOnly start, bool replaceExisting, Caller caller, CancellationToken ct)
     {
         var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId, ct) ?? throw new NotFoundException("Account", accountId);
         var strategy = db.Database.CreateExecutionStrategy();
@@ -206,4 +227,8 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
         plan.SortMilestones();
         return plan;
     }
+
+    /// <summary>Answered ABORTED: the caller retries, as after any lost race.</summary>
+    private static DbUpdateConcurrencyException LostTooManyRaces(DbUpdateException ex) =>
+        new($"Concurrent identical writes kept winning over this one ({MaxAttempts} attempts); retry it.", ex);
 }

@@ -6,8 +6,10 @@ using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Onboarding;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace CustomerHealth.Infrastructure.Persistence;
 
@@ -118,7 +120,13 @@ public static class DatabaseRegistration
             default:
                 throw new InvalidOperationException($"Unknown database provider {options.Provider}.");
         }
-        return builder;
+        // A failed statement is the caller's to judge: a lost race is retried, anything else reaches the gRPC error
+        // mapping, which logs what is a fault once. EF Core's own error line for each would double it.
+        return builder.ConfigureWarnings(w => w.Log(
+            (CoreEventId.SaveChangesFailed, LogLevel.Debug),
+            (CoreEventId.QueryIterationFailed, LogLevel.Debug),
+            (RelationalEventId.CommandError, LogLevel.Debug),
+            (RelationalEventId.TransactionError, LogLevel.Debug)));
     }
 
     private static void EnsureSqliteDirectory(string connectionString)

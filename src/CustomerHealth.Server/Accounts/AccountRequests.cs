@@ -20,6 +20,33 @@ public static class AccountRequests
         public const int Segment = AccountDetails.MaxSegmentLength;
         public const int Owner = AccountDetails.MaxOwnerLength;
         public const int RenewalNote = RenewalOutcomeInput.MaxNoteLength;
+        public const int CurrencyCode = 3;
+
+        /// <summary>The bounds as a table, by request message and field path (see <see
+        /// cref="RequestLimits"/>).</summary>
+        public static readonly IReadOnlyList<FieldLimit> Fields =
+        [
+            FieldLimit.Length<UpsertAccountRequest>("account.account_id", Id),
+            FieldLimit.Length<UpsertAccountRequest>("account.display_name", DisplayName),
+            FieldLimit.Length<UpsertAccountRequest>("account.segment", Segment),
+            FieldLimit.Length<UpsertAccountRequest>("account.owner", Owner),
+            FieldLimit.Length<GetAccountRequest>("account_id", Id),
+            FieldLimit.Length<ListAccountsRequest>("owner", Owner),
+            FieldLimit.Length<ListAccountsRequest>("segment", Segment),
+            FieldLimit.Length<ListAccountsRequest>("page_token", PageToken.MaxTokenLength),
+            FieldLimit.Length<DeleteAccountRequest>("account_id", Id),
+            FieldLimit.Length<UpsertContractRequest>("contract.contract_id", Id),
+            FieldLimit.Length<UpsertContractRequest>("contract.account_id", Id),
+            FieldLimit.Length<UpsertContractRequest>("contract.arr.currency_code", CurrencyCode),
+            FieldLimit.Ignored<UpsertContractRequest>("contract.renewal_outcome"),
+            FieldLimit.Length<GetContractRequest>("contract_id", Id),
+            FieldLimit.Length<ListContractsRequest>("account_id", Id),
+            FieldLimit.Length<ListContractsRequest>("page_token", PageToken.MaxTokenLength),
+            FieldLimit.Length<RecordRenewalOutcomeRequest>("contract_id", Id),
+            FieldLimit.Length<RecordRenewalOutcomeRequest>("renewal_contract_id", Id),
+            FieldLimit.Length<RecordRenewalOutcomeRequest>("new_arr.currency_code", CurrencyCode),
+            FieldLimit.Length<RecordRenewalOutcomeRequest>("note", RenewalNote),
+        ];
     }
 
     public static AccountDetails Read(UpsertAccountRequest request)

@@ -20,6 +20,15 @@ public static class AuditRequests
     {
         public const int Caller = Infrastructure.Audit.Caller.MaxLength;
         public const int TargetId = Caller;
+        public const int TargetType = 40;
+
+        public static readonly IReadOnlyList<FieldLimit> Fields =
+        [
+            FieldLimit.Length<V1.ListAuditEventsRequest>("caller", Caller),
+            FieldLimit.Length<V1.ListAuditEventsRequest>("target_type", TargetType),
+            FieldLimit.Length<V1.ListAuditEventsRequest>("target_id", TargetId),
+            FieldLimit.Length<V1.ListAuditEventsRequest>("page_token", PageToken.MaxTokenLength),
+        ];
     }
 
     public static AuditListing Read(V1.ListAuditEventsRequest request)
@@ -27,7 +36,8 @@ public static class AuditRequests
         var v = new Violations()
             .Text("caller", request.Caller, Limits.Caller)
             .Text("target_id", request.TargetId, Limits.TargetId);
-        if (request.TargetType.Length > 0 && !AuditTargets.All.Contains(request.TargetType))
+        if (request.TargetType.Length > Limits.TargetType) v.Text("target_type", request.TargetType, Limits.TargetType);
+        else if (request.TargetType.Length > 0 && !AuditTargets.All.Contains(request.TargetType))
             v.Add(
                 "target_type",
                 $"must be empty or one of: {string.Join(", ", AuditTargets.All.Order(StringComparer.Ordinal))}"

@@ -25,6 +25,45 @@ public static class EventRequests
         public const int UsageRangeDays = UsageStore.MaxRangeDays;
         public const int RebuildRangeDays = 3660;
         public const int UpdatedBy = PersonNames.MaxLength;
+        public const int Id = Identifiers.MaxLength;
+        public const int EventName = EventRules.MaxEventNameLength;
+        public const int Properties = EventRules.MaxProperties;
+        public const int PropertyKey = EventRules.MaxPropertyKeyLength;
+        public const int PropertyValue = EventRules.MaxPropertyValueLength;
+        public const int CatalogueEvents = EventCatalogue.MaxEntries;
+        public const int CatalogueDescription = CatalogueEntry.MaxDescriptionLength;
+
+        /// <summary>The bounds as a table, by request message and field path (see <see
+        /// cref="RequestLimits"/>).</summary>
+        public static readonly IReadOnlyList<FieldLimit> Fields =
+        [
+            .. Batch<V1.IngestEventsRequest>(),
+            .. Batch<V1.StreamEventsRequest>(),
+            FieldLimit.Length<V1.GetDailyUsageRequest>("account_id", Id),
+            FieldLimit.Count<V1.UpdateEventCatalogueRequest>("catalogue.events", CatalogueEvents),
+            FieldLimit.Length<V1.UpdateEventCatalogueRequest>("catalogue.events[].event_name", EventName),
+            FieldLimit.Length<V1.UpdateEventCatalogueRequest>("catalogue.events[].description", CatalogueDescription),
+            FieldLimit.Ignored<V1.UpdateEventCatalogueRequest>("catalogue.updated_by"),
+            FieldLimit.Length<V1.UpdateEventCatalogueRequest>("updated_by", UpdatedBy),
+            FieldLimit.Length<V1.RebuildRollupsRequest>("account_id", Id),
+            FieldLimit.Length<V1.DeletePersonDataRequest>("user_id", Id),
+            FieldLimit.Length<V1.DeletePersonDataRequest>("account_id", Id),
+        ];
+
+        /// <summary>A batch's bounds: its source and size fail the call, each event's fields reject that event
+        /// only.</summary>
+        private static FieldLimit[] Batch<TRequest>() where TRequest : Google.Protobuf.IMessage, new() =>
+        [
+            FieldLimit.Length<TRequest>("source", Source),
+            FieldLimit.Count<TRequest>("events", EventsPerBatch),
+            FieldLimit.Length<TRequest>("events[].event_id", Id, perItem: true),
+            FieldLimit.Length<TRequest>("events[].account_id", Id, perItem: true),
+            FieldLimit.Length<TRequest>("events[].user_id", Id, perItem: true),
+            FieldLimit.Length<TRequest>("events[].event_name", EventName, perItem: true),
+            FieldLimit.Count<TRequest>("events[].properties", Properties, perItem: true),
+            FieldLimit.Length<TRequest>("events[].properties{key}", PropertyKey, perItem: true),
+            FieldLimit.Length<TRequest>("events[].properties{value}", PropertyValue, perItem: true),
+        ];
     }
 
     public static EventBatch Read(V1.IngestEventsRequest request) => ReadBatch(request.Source, request.Events);

@@ -17,10 +17,6 @@ namespace CustomerHealth.Server.Engagement;
 /// </summary>
 public static class SignalRequests
 {
-    private static readonly long MinTimestampSeconds = DateTimeOffset.MinValue.ToUnixTimeSeconds();
-    private static readonly long MaxTimestampSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
-    private const int MaxNanos = 999_999_999;
-
     /// <summary>The bounds of the caller-controlled fields of the NPS, support-ticket and touchpoint RPCs.</summary>
     public static class Limits
     {
@@ -29,6 +25,29 @@ public static class SignalRequests
         public const int TicketSubject = Model.SupportTicket.MaxSubjectLength;
         public const int TouchpointCsm = Model.Touchpoint.MaxCsmLength;
         public const int TouchpointNote = Model.Touchpoint.MaxNoteLength;
+        public const int Id = Identifiers.MaxLength;
+
+        /// <summary>The bounds as a table, by request message and field path (see <see cref="RequestLimits"/>).</summary>
+        public static readonly IReadOnlyList<FieldLimit> Fields =
+        [
+            FieldLimit.Length<RecordNpsResponseRequest>("response.response_id", Id),
+            FieldLimit.Length<RecordNpsResponseRequest>("response.account_id", Id),
+            FieldLimit.Length<RecordNpsResponseRequest>("response.respondent_id", Id),
+            FieldLimit.Length<RecordNpsResponseRequest>("response.comment", NpsComment),
+            FieldLimit.Length<UpsertSupportTicketRequest>("ticket.ticket_id", Id),
+            FieldLimit.Length<UpsertSupportTicketRequest>("ticket.account_id", Id),
+            FieldLimit.Length<UpsertSupportTicketRequest>("ticket.subject", TicketSubject),
+            FieldLimit.Length<RecordTouchpointRequest>("touchpoint.touchpoint_id", Id),
+            FieldLimit.Length<RecordTouchpointRequest>("touchpoint.account_id", Id),
+            FieldLimit.Length<RecordTouchpointRequest>("touchpoint.csm", TouchpointCsm),
+            FieldLimit.Length<RecordTouchpointRequest>("touchpoint.note", TouchpointNote),
+            FieldLimit.Length<ListNpsResponsesRequest>("account_id", Id),
+            FieldLimit.Length<ListNpsResponsesRequest>("page_token", PageToken.MaxTokenLength),
+            FieldLimit.Length<ListSupportTicketsRequest>("account_id", Id),
+            FieldLimit.Length<ListSupportTicketsRequest>("page_token", PageToken.MaxTokenLength),
+            FieldLimit.Length<ListTouchpointsRequest>("account_id", Id),
+            FieldLimit.Length<ListTouchpointsRequest>("page_token", PageToken.MaxTokenLength),
+        ];
     }
 
     public static NpsResponseInput Read(RecordNpsResponseRequest request, DateTime now)
@@ -136,7 +155,7 @@ public static class SignalRequests
     }
 
     /// <summary>
-    /// Reads an instant: within the range a <see cref="Timestamp"/> may hold (so converting it cannot throw), at most
+    /// Reads an instant: within <see cref="DateWindow"/> (so converting it cannot throw), at most
     /// <see cref="Model.EventRules.MaxClockSkew"/> ahead of <paramref name="now"/>, truncated to the microsecond.
     /// </summary>
     private static DateTime? ReadInstant(Violations v, string field, Timestamp? timestamp, DateTime now, bool required)
@@ -146,9 +165,9 @@ public static class SignalRequests
             if (required) v.Add(field, "is required");
             return null;
         }
-        if (timestamp.Seconds < MinTimestampSeconds || timestamp.Seconds > MaxTimestampSeconds || timestamp.Nanos is < 0 or > MaxNanos)
+        if (!ProtoConvert.InWindow(timestamp))
         {
-            v.Add(field, "must be a valid timestamp between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999999Z (nanos 0 to 999,999,999)");
+            v.Add(field, $"must be a valid timestamp {DateWindow.Description} (nanos 0 to 999,999,999)");
             return null;
         }
         var instant = TruncateToMicroseconds(timestamp.ToDateTime());

@@ -13,9 +13,10 @@ namespace CustomerHealth.Server.Grpc;
 /// Turns the domain's exceptions into <c>google.rpc.Status</c> errors with details, so callers get INVALID_ARGUMENT with
 /// field violations, NOT_FOUND with the resource, FAILED_PRECONDITION with a reason code, UNAVAILABLE for transient database
 /// trouble (<see cref="DatabaseUnavailable"/>), and never UNKNOWN. Anything unexpected is logged and answered INTERNAL
-/// without internals.
+/// without internals. Every answer stays within <see cref="StatusBounds"/>; a caller's mistake is logged at debug level
+/// without a stack trace, and repeated lines are throttled (<see cref="LogThrottle"/>).
 /// </summary>
-public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
+public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger, LogThrottle throttle) : Interceptor
 {
     public const string ErrorDomain = "customerhealth.v1";
 
@@ -26,9 +27,9 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         {
             return await continuation(request, context);
         }
-        catch (Exception ex) when (ex is not RpcException)
+        catch (Exception ex)
         {
-            throw Map(ex, context);
+            throw Fail(ex, context);
         }
     }
 
@@ -39,9 +40,9 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         {
             return await continuation(requestStream, context);
         }
-        catch (Exception ex) when (ex is not RpcException)
+        catch (Exception ex)
         {
-            throw Map(ex, context);
+            throw Fail(ex, context);
         }
     }
 
@@ -52,9 +53,9 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         {
             await continuation(request, responseStream, context);
         }
-        catch (Exception ex) when (ex is not RpcException)
+        catch (Exception ex)
         {
-            throw Map(ex, context);
+            throw Fail(ex, context);
         }
     }
 
@@ -66,10 +67,24 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         {
             await continuation(requestStream, responseStream, context);
         }
-        catch (Exception ex) when (ex is not RpcException)
+        catch (Exception ex)
         {
-            throw Map(ex, context);
+            throw Fail(ex, context);
         }
+    }
+
+    /// <summary>The answer to a call that threw <paramref name="exception"/>, bounded and logged.</summary>
+    private RpcException Fail(Exception exception, ServerCallContext context)
+    {
+        var answer = exception is RpcException thrown ? StatusBounds.Bound(thrown) : Map(exception, context);
+        if (answer.StatusCode is not (StatusCode.Internal or StatusCode.Unknown or StatusCode.Unavailable)
+            && logger.IsEnabled(LogLevel.Debug) && throttle.ShouldLog($"{context.Method}|{answer.StatusCode}",
+                out var left))
+        {
+            logger.LogDebug("{Method} answered {StatusCode}: {Message} ({Suppressed} similar left out)",
+                context.Method, answer.StatusCode, Excerpt.FirstSentence(answer.Status.Detail), left);
+        }
+        return answer;
     }
 
     private RpcException Map(Exception exception, ServerCallContext context)
@@ -96,22 +111,27 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
                 precondition.Violations.Add(new PreconditionFailure.Types.Violation { Type = rule.Reason, Subject = string.Join(",", rule.Metadata.Values), Description = rule.Message });
                 return Build(Code.FailedPrecondition, rule.Message, Info(rule.Reason, rule.Metadata), precondition);
 
-            case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
+            // The client cancelled or reset the call, or its deadline passed: the request stream may fail with an
+            // IOException then (a reset stream), which is no error of the service either.
+            case OperationCanceledException or IOException when context.CancellationToken.IsCancellationRequested:
                 return Build(Code.Cancelled, "The call was cancelled by the client or timed out.");
 
             case DbUpdateConcurrencyException:
                 return Build(Code.Aborted, "A concurrent change to the same data won; retry the request.", Info("CONCURRENT_MODIFICATION"));
 
-            case not null when DatabaseOutages.IsUnavailable(exception):
-                DatabaseOutages.ForgetBrokenConnections(exception);
+            case Exception unavailable when DatabaseOutages.IsUnavailable(unavailable):
+                DatabaseOutages.ForgetBrokenConnections(unavailable);
                 logger.LogWarning("The database is unavailable in {Method}: {Failure}",
-                    context.Method, Innermost(exception));
+                    context.Method, Innermost(unavailable));
                 return Build(Code.Unavailable, DatabaseUnavailable.Message,
                     Info(DatabaseUnavailable.Reason), DatabaseUnavailable.Retry);
 
             default:
                 var traceId = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.GetHttpContext().TraceIdentifier;
-                logger.LogError(exception, "Unhandled error in {Method} (trace {TraceId})", context.Method, traceId);
+                if (throttle.ShouldLog($"{context.Method}|{exception.GetType().FullName}", out var left))
+                    logger.LogError(exception,
+                        "Unhandled error in {Method} (trace {TraceId}; {Suppressed} like it left out)",
+                        context.Method, traceId, left);
                 return Build(Code.Internal, $"An internal error occurred (trace {traceId}); it has been logged.", Info("INTERNAL", new Dictionary<string, string> { ["trace_id"] = traceId }));
         }
     }
@@ -135,6 +155,6 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
     {
         var status = new Status { Code = (int)code, Message = message };
         status.Details.AddRange(details.Select(Any.Pack));
-        return status.ToRpcException();
+        return StatusBounds.Bound(status).ToRpcException();
     }
 }

@@ -15,6 +15,10 @@ public static class PageToken
     public const int DefaultPageSize = 100;
     public const int MaxPageSize = 1000;
 
+    /// <summary>The longest token read: far more than any token this service issues (three ids and a
+    /// fingerprint).</summary>
+    public const int MaxTokenLength = 1024;
+
     /// <summary>How a day is written inside a token's key.</summary>
     public const string DayFormat = "yyyy-MM-dd";
 
@@ -42,6 +46,11 @@ public static class PageToken
     public static string[]? Decode(Violations violations, string? token, string filterFingerprint, int keyParts, string field = "page_token")
     {
         if (string.IsNullOrEmpty(token)) return null;
+        if (token.Length > MaxTokenLength)
+        {
+            violations.Add(field, NotIssuedHere);
+            return null;
+        }
         string[] parts;
         try
         {

@@ -20,7 +20,10 @@ public static class ProtoConvert
         return new Google.Type.Money { CurrencyCode = currency, Units = (long)units, Nanos = (int)((amount - units) * 1_000_000_000m) };
     }
 
-    /// <summary>Reads a full calendar date; partial dates (year, month or day zero) and impossible dates are violations.</summary>
+    /// <summary>
+    /// Reads a full calendar date within <see cref="DateWindow"/>; partial dates (year, month or day zero), impossible
+    /// dates and dates outside the window are violations.
+    /// </summary>
     public static DateOnly? ReadDate(Violations violations, string field, Date? date, bool required)
     {
         if (date is null)
@@ -33,8 +36,22 @@ public static class ProtoConvert
             violations.Add(field, $"must be a full, valid calendar date (got {date.Year:D4}-{date.Month:D2}-{date.Day:D2})");
             return null;
         }
-        return new DateOnly(date.Year, date.Month, date.Day);
+        var day = new DateOnly(date.Year, date.Month, date.Day);
+        if (!DateWindow.Contains(day))
+        {
+            violations.Add(field, $"must be {DateWindow.Description} (got {day:yyyy-MM-dd})");
+            return null;
+        }
+        return day;
     }
+
+    /// <summary>Whether a timestamp names an instant within <see cref="DateWindow"/> (nanos 0 to 999,999,999).</summary>
+    public static bool InWindow(Timestamp timestamp) =>
+        timestamp.Nanos is >= 0 and <= 999_999_999
+        && timestamp.Seconds >= WindowFirstSecond && timestamp.Seconds <= WindowLastSecond;
+
+    private static readonly long WindowFirstSecond = new DateTimeOffset(DateWindow.FirstInstant).ToUnixTimeSeconds();
+    private static readonly long WindowLastSecond = new DateTimeOffset(DateWindow.LastInstant).ToUnixTimeSeconds();
 
     /// <summary>
     /// Reads a non-negative amount in a known ISO 4217 currency with at most <see cref="Domain.Common.Money.MaxDecimals"/>
@@ -51,7 +68,7 @@ public static class ProtoConvert
         if (string.IsNullOrEmpty(money.CurrencyCode))
             violations.Add($"{field}.currency_code", "is required");
         else if (!Currencies.IsKnown(money.CurrencyCode))
-            violations.Add($"{field}.currency_code", $"must be an active ISO 4217 code in upper case, such as USD or EUR (got '{money.CurrencyCode}')");
+            violations.Add($"{field}.currency_code", $"must be an active ISO 4217 code in upper case, such as USD or EUR (got {Excerpt.Of(money.CurrencyCode)})");
         if (money.Units < 0 || money.Nanos < 0)
             violations.Add(field, "must be zero or more");
         if (money.Nanos > 999_999_999)

@@ -31,6 +31,31 @@ public static class HealthRequests
         public const int SetBy = HealthOverride.MaxActorLength;
         public const int HistoryDays = HealthStore.MaxHistoryDays;
         public const int BacktestLeadDays = HealthBacktester.MaxLeadDays;
+        public const int Id = Identifiers.MaxLength;
+        public const int OverrideReason = HealthOverride.MaxReasonLength;
+
+        /// <summary>The bounds as a table, by request message and field path (see <see
+        /// cref="RequestLimits"/>).</summary>
+        public static readonly IReadOnlyList<FieldLimit> Fields =
+        [
+            FieldLimit.Length<V1.GetHealthScoreRequest>("account_id", Id),
+            FieldLimit.Count<V1.BatchGetHealthScoresRequest>("account_ids", BatchIds),
+            FieldLimit.Length<V1.BatchGetHealthScoresRequest>("account_ids[]", Id),
+            FieldLimit.Length<V1.ListHealthScoresRequest>("owner", Owner),
+            FieldLimit.Length<V1.ListHealthScoresRequest>("page_token", PageToken.MaxTokenLength),
+            FieldLimit.Length<V1.GetHealthHistoryRequest>("account_id", Id),
+            FieldLimit.Ignored<V1.ReplaceScorecardRequest>("scorecard.updated_by"),
+            FieldLimit.Length<V1.ReplaceScorecardRequest>("updated_by", UpdatedBy),
+            FieldLimit.Length<V1.ListHealthChangesRequest>("owner", Owner),
+            FieldLimit.Length<V1.WatchHealthChangesRequest>("owner", Owner),
+            FieldLimit.Length<V1.SetHealthOverrideRequest>("account_id", Id),
+            FieldLimit.Length<V1.SetHealthOverrideRequest>("reason", OverrideReason),
+            FieldLimit.Length<V1.SetHealthOverrideRequest>("set_by", SetBy),
+            FieldLimit.Length<V1.ClearHealthOverrideRequest>("account_id", Id),
+            FieldLimit.Length<V1.ClearHealthOverrideRequest>("cleared_by", ClearedBy),
+            FieldLimit.Length<V1.ListHealthAuditRequest>("account_id", Id),
+            FieldLimit.Length<V1.ListHealthAuditRequest>("page_token", PageToken.MaxTokenLength),
+        ];
     }
 
     public static IReadOnlyList<string> Read(V1.BatchGetHealthScoresRequest request)
@@ -202,15 +227,9 @@ public static class HealthRequests
     private static DateTimeOffset? ReadInstant(Violations v, string field, Google.Protobuf.WellKnownTypes.Timestamp? timestamp)
     {
         if (timestamp is null) return null;
-        try
-        {
-            return timestamp.ToDateTimeOffset();
-        }
-        catch (InvalidOperationException)
-        {
-            v.Add(field, "is not a valid timestamp");
-            return null;
-        }
+        if (ProtoConvert.InWindow(timestamp)) return timestamp.ToDateTimeOffset();
+        v.Add(field, $"must be a valid timestamp {DateWindow.Description}");
+        return null;
     }
 
     private static TierScorecard ToDomain(V1.TierScorecard? tier) =>

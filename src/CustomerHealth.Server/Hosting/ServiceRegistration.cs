@@ -120,6 +120,7 @@ public static class ServiceRegistration
         builder.Services.AddSingleton(new global::Grpc.Reflection.ReflectionServiceImpl(ContractDescriptors.Services
             .Append(global::Grpc.Health.V1.Health.Descriptor)
             .Append(global::Grpc.Reflection.V1Alpha.ServerReflection.Descriptor)));
+        builder.Services.AddSingleton<LogThrottle>();
         builder.Services.AddGrpcReflection();
         builder.Services.AddScoped<HealthStores>(); // the health service's stores, built on first use
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", timeout: TimeSpan.FromSeconds(5));
@@ -133,6 +134,7 @@ public static class ServiceRegistration
             options.Services.Map(MetricsGrpcService.ServiceName, _ => true);
             options.Services.Map(RenewalGrpcService.ServiceName, _ => true);
         });
+        builder.Services.AddGuardedServiceMethods(); // last: AddGrpc* calls register grpc-dotnet's binder again
         return builder;
     }
 

@@ -23,6 +23,25 @@ public static class MetricsRequests
         public const int Segment = AccountDetails.MaxSegmentLength;
         public const int Owner = AccountDetails.MaxOwnerLength;
         public const double ConversionRate = 1e12;
+
+        /// <summary>The most conversion rates: one per active currency fits.</summary>
+        public const int ConversionRates = 200;
+
+        /// <summary>The longest RANGE period, in days counted (ten years and a leap day or three).</summary>
+        public const int RangeDays = 3660;
+
+        public const int CurrencyCode = 3;
+
+        /// <summary>The bounds as a table, by request message and field path (see <see
+        /// cref="RequestLimits"/>).</summary>
+        public static readonly IReadOnlyList<FieldLimit> Fields =
+        [
+            FieldLimit.Length<V1.GetPortfolioMetricsRequest>("segment", Segment),
+            FieldLimit.Length<V1.GetPortfolioMetricsRequest>("owner", Owner),
+            FieldLimit.Length<V1.GetPortfolioMetricsRequest>("currency_code", CurrencyCode),
+            FieldLimit.Count<V1.GetPortfolioMetricsRequest>("conversion_rates", ConversionRates),
+            FieldLimit.Length<V1.GetPortfolioMetricsRequest>("conversion_rates{key}", CurrencyCode),
+        ];
     }
 
     /// <exception cref="ValidationException">Any field rule is broken; every broken rule is listed.</exception>
@@ -41,6 +60,8 @@ public static class MetricsRequests
             if (kind == PeriodKind.Range) start = ProtoConvert.ReadDate(v, "period.start_date", period.StartDate, required: true);
             else if (period.StartDate is not null && kind != PeriodKind.Unspecified) v.Add("period.start_date", "is only given with RANGE (a month, quarter or year starts on its first day)");
         }
+        if (start is { } first && end is { } last && last.DayNumber - first.DayNumber + 1 > Limits.RangeDays)
+            v.Add("period.end_date", $"a RANGE period may span at most {Limits.RangeDays} days");
         ProtoConvert.IsDefined(v, "cs_tier", request.CsTier);
         v.Text("segment", request.Segment, Limits.Segment);
         v.Text("owner", request.Owner, Limits.Owner);
@@ -67,14 +88,27 @@ public static class MetricsRequests
         var valid = true;
         if (!Currencies.IsKnown(currency))
         {
-            v.Add("currency_code", $"must be an active ISO 4217 code in upper case, such as USD or EUR (got '{currency}')");
+            v.Add("currency_code",
+                $"must be an active ISO 4217 code in upper case, such as USD or EUR (got {Excerpt.Of(currency)})");
             valid = false;
         }
         var rates = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        if (request.ConversionRates.Count > Limits.ConversionRates)
+        {
+            v.Add("conversion_rates",
+                $"may hold at most {Limits.ConversionRates} rates (got {request.ConversionRates.Count})");
+            return null;
+        }
         foreach (var (code, rate) in request.ConversionRates)
         {
-            var field = $"conversion_rates[{code}]";
-            if (!Currencies.IsKnown(code)) { v.Add(field, $"'{code}' is not an active ISO 4217 code in upper case"); valid = false; }
+            // A key is named in the field path only when it is short and printable (the description quotes it).
+            var field = code.Length <= 8 && !code.Any(char.IsControl) ? $"conversion_rates[{code}]"
+                : "conversion_rates";
+            if (!Currencies.IsKnown(code))
+            {
+                v.Add(field, $"{Excerpt.Of(code)} is not an active ISO 4217 code in upper case");
+                valid = false;
+            }
             else if (!double.IsFinite(rate) || rate <= 0 || rate > Limits.ConversionRate) { v.Add(field, "must be a finite rate above zero (at most 10^12)"); valid = false; }
             else if (code == currency && rate != 1) { v.Add(field, "must be 1 for the reporting currency itself (or be left out)"); valid = false; }
             else rates[code] = (decimal)rate;

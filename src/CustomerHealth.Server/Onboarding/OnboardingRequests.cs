@@ -1,6 +1,5 @@
 using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Common;
-using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Domain.Onboarding;
 using CustomerHealth.Infrastructure.Onboarding;
 using CustomerHealth.Server.Accounts;
@@ -29,6 +28,30 @@ public static class OnboardingRequests
         public const int Note = Milestone.MaxNoteLength;
         public const int Owner = PersonNames.MaxLength;
         public const int UpdatedBy = PersonNames.MaxLength;
+        public const int Id = Identifiers.MaxLength;
+        public const int Milestones = PlanTemplate.MaxMilestones;
+        public const int MilestoneKey = MilestoneTemplate.MaxKeyLength;
+        public const int MilestoneTitle = MilestoneTemplate.MaxTitleLength;
+        public const int EventName = Domain.Engagement.EventRules.MaxEventNameLength;
+
+        /// <summary>The bounds as a table, by request message and field path (see <see
+        /// cref="RequestLimits"/>).</summary>
+        public static readonly IReadOnlyList<FieldLimit> Fields =
+        [
+            FieldLimit.Length<V1.GetOnboardingPlanRequest>("account_id", Id),
+            FieldLimit.Length<V1.CreateOnboardingPlanRequest>("account_id", Id),
+            FieldLimit.Length<V1.CompleteMilestoneRequest>("account_id", Id),
+            FieldLimit.Length<V1.CompleteMilestoneRequest>("milestone_key", Id),
+            FieldLimit.Length<V1.CompleteMilestoneRequest>("completed_by", CompletedBy),
+            FieldLimit.Length<V1.CompleteMilestoneRequest>("note", Note),
+            FieldLimit.Length<V1.ListOverdueMilestonesRequest>("owner", Owner),
+            FieldLimit.Length<V1.ListOverdueMilestonesRequest>("page_token", PageToken.MaxTokenLength),
+            FieldLimit.Count<V1.ReplacePlanTemplateRequest>("milestones", Milestones),
+            FieldLimit.Length<V1.ReplacePlanTemplateRequest>("milestones[].key", MilestoneKey),
+            FieldLimit.Length<V1.ReplacePlanTemplateRequest>("milestones[].title", MilestoneTitle),
+            FieldLimit.Length<V1.ReplacePlanTemplateRequest>("milestones[].rule.event_name", EventName),
+            FieldLimit.Length<V1.ReplacePlanTemplateRequest>("updated_by", UpdatedBy),
+        ];
     }
 
     public static (string AccountId, DateOnly Start) Read(V1.CreateOnboardingPlanRequest request)
@@ -47,7 +70,10 @@ public static class OnboardingRequests
             .Text("completed_by", request.CompletedBy, Limits.CompletedBy)
             .Text("note", request.Note, Limits.Note, multiline: true);
         var at = EventRequests.ReadTime(request.CompleteTime);
-        if (at == EventRules.InvalidTime) v.Add("complete_time", "is not a valid timestamp");
+        if (request.CompleteTime is { } time && !ProtoConvert.InWindow(time))
+        {
+            v.Add("complete_time", $"must be a valid timestamp {DateWindow.Description}");
+        }
         v.ThrowIfAny();
         return new MilestoneCompletion(request.AccountId, request.MilestoneKey, OnBehalfOf.Of(request.CompletedBy), request.Note, at);
     }
@@ -109,6 +135,8 @@ public static class OnboardingRequests
             var m = milestones[i];
             var rule = m.Rule ?? new V1.MilestoneRule();
             ProtoConvert.IsDefined(v, $"milestones[{i}].rule.kind", rule.Kind);
+            // The range is the rule's own (PlanTemplate.Validate); NaN and infinities cannot even be stored.
+            if (!double.IsFinite(rule.Share)) v.Add($"milestones[{i}].rule.share", "must be a finite number");
             var eventName = string.IsNullOrEmpty(rule.EventName) ? null : rule.EventName;
             result.Add(new MilestoneTemplate(m.Key, m.Title, m.DueDay,
                 new MilestoneRule((MilestoneRuleKind)rule.Kind, eventName, rule.Count, rule.Share)));

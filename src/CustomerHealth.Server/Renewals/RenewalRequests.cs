@@ -22,6 +22,18 @@ public static class RenewalRequests
     {
         public const int Owner = PersonNames.MaxLength;
         public const int TrainLeadDays = RenewalOptions.MaxLeadDays;
+        public const int Id = Identifiers.MaxLength;
+
+        /// <summary>The bounds as a table, by request message and field path (see <see
+        /// cref="RequestLimits"/>).</summary>
+        public static readonly IReadOnlyList<FieldLimit> Fields =
+        [
+            FieldLimit.Length<V1.GetRenewalPredictionRequest>("account_id", Id),
+            FieldLimit.Length<V1.GetRenewalPredictionRequest>("contract_id", Id),
+            FieldLimit.Length<V1.ListUpcomingRenewalsRequest>("owner", Owner),
+            FieldLimit.Length<V1.ListUpcomingRenewalsRequest>("page_token", PageToken.MaxTokenLength),
+            FieldLimit.Length<V1.ListRenewalModelsRequest>("page_token", PageToken.MaxTokenLength),
+        ];
     }
 
     private const string ModelsFingerprint = "renewal-models";

@@ -34,6 +34,9 @@ public sealed class ServiceUnderTest : WebApplicationFactory<Program>
 
     public ManualClock Clock { get; }
 
+    /// <summary>What the server logged at warning level and above.</summary>
+    public CapturedLogs Logs { get; } = new();
+
     /// <summary>A channel whose calls carry a token with every scope.</summary>
     public GrpcChannel Channel => _channel ??= ChannelWith(TestCredentials.AllScopes);
 
@@ -60,7 +63,7 @@ public sealed class ServiceUnderTest : WebApplicationFactory<Program>
         builder.UseSetting("Health:RecomputeInterval", "00:00:00.100");
         foreach (var (key, value) in TestCredentials.ServerSettings) builder.UseSetting(key, value);
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddProvider(Logs));
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
