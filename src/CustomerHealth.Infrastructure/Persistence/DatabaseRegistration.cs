@@ -37,11 +37,12 @@ public static class DatabaseRegistration
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(),
             sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddSingleton(sp => new HealthDirtyMarker(sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.AddSingleton(sp => new Audit.AuditMetricsInterceptor(sp.GetRequiredService<Telemetry.ServiceMetrics>()));
         // The options are built once (a singleton), not per scope: building them parses the connection string and
-        // touches
-        // the file system, which a hot read would pay on every call. Nothing in them depends on the scope.
+        // touches the file system, which a hot read would pay on every call. Nothing in them depends on the scope.
         services.AddDbContext<CustomerHealthDbContext>((sp, builder) =>
-            Configure(builder, options, connectionString).AddInterceptors(sp.GetRequiredService<HealthDirtyMarker>()),
+            Configure(builder, options, connectionString).AddInterceptors(
+                sp.GetRequiredService<HealthDirtyMarker>(), sp.GetRequiredService<Audit.AuditMetricsInterceptor>()),
             contextLifetime: ServiceLifetime.Scoped, optionsLifetime: ServiceLifetime.Singleton);
         var streaming = new DbContextOptionsBuilder<CustomerHealthDbContext>();
         Configure(streaming, options, connectionString, retryOnFailure: false);

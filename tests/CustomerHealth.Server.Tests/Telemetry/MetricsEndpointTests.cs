@@ -79,6 +79,31 @@ public sealed partial class MetricsEndpointTests(SqliteTestDatabase database)
     }
 
     [Fact]
+    public async Task AnAuditedChangeCountsOneAuditEventForItsRpcAndARefusedOneNone()
+    {
+        using var channel = GrpcChannel.ForAddress(_grpc, new GrpcChannelOptions
+        {
+            Credentials = ServiceUnderTest.WithBearer(TestCredentials.AllScopes),
+            UnsafeUseInsecureChannelCallCredentials = true,
+        });
+        var accounts = new AccountService.AccountServiceClient(channel);
+        await accounts.UpsertAccountAsync(new() { Account = Build.Account("audited") }, cancellationToken: Ct);
+        const string Rpc = "customerhealth.v1.AccountService/DeleteAccount";
+        var before = Audited(await ScrapeAsync(), Rpc);
+
+        await Assert.ThrowsAsync<RpcException>(async () =>
+            await accounts.DeleteAccountAsync(new() { AccountId = "nobody-here" }, cancellationToken: Ct));
+        await accounts.DeleteAccountAsync(new() { AccountId = "audited" }, cancellationToken: Ct);
+        var after = Audited(await ScrapeUntilAsync(text => Audited(text, Rpc) > before), Rpc);
+
+        Assert.Equal(before + 1, after);
+    }
+
+    private static double Audited(string scrape, string rpc) =>
+        Sum(scrape, "customerhealth_audit_events_total",
+            labels => labels.Contains($"rpc=\"{rpc}\"", StringComparison.Ordinal));
+
+    [Fact]
     public async Task TheMetricsPortServesNothingButMetricsAndMetricsAreServedNowhereElse()
     {
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{MetricsPort}");
