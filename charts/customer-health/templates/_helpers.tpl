@@ -201,7 +201,7 @@ The connection string the chart stores when it creates the Secret.
 {{/*
 Environment of the server and migration containers: listening address, provider, migrate-on-start-up, connection
 string (from a Secret), then values.config as configuration keys and values.extraEnv.
-Call with (dict "root" $ "secretName" "...").
+Call with (dict "root" $ "secretName" "..."), plus "server" true for the server pods (the metrics listener).
 */}}
 {{- define "customer-health.env" -}}
 {{- $root := .root -}}
@@ -219,6 +219,14 @@ Call with (dict "root" $ "secretName" "...").
   value: Http2
 - name: Probes__Port
   value: "5081"
+{{- if and .server $root.Values.metrics.enabled }}
+- name: Kestrel__Endpoints__Metrics__Url
+  value: {{ printf "http://0.0.0.0:%d" (int $root.Values.metrics.port) | quote }}
+- name: Kestrel__Endpoints__Metrics__Protocols
+  value: Http1
+- name: Telemetry__PrometheusPort
+  value: {{ $root.Values.metrics.port | quote }}
+{{- end }}
 {{- with $root.Values.auth.jwt }}
 {{- if .authority }}
 - name: Authentication__Jwt__Authority
