@@ -13,21 +13,25 @@ using UserDays = CustomerHealth.Infrastructure.Persistence.SqlSchema.UserDailyAc
 namespace CustomerHealth.Infrastructure.Engagement.Sqlite;
 
 /// <summary>
-/// SQLite: upserts with ON CONFLICT, one writer at a time (transactions begin IMMEDIATE). Each statement is prepared once
-/// per group of batches and run once per row through SQLite's own API (<see cref="SqliteStatement"/>): on an embedded
-/// database a row costs microseconds and there is no round trip, so the per-row overhead of ADO.NET was the largest cost.
+/// SQLite: upserts with ON CONFLICT, one writer at a time (transactions begin IMMEDIATE). Each statement is prepared
+/// once per group of batches and run once per row through SQLite's own API (<see cref="SqliteStatement"/>): on an
+/// embedded database a row costs microseconds and there is no round trip, so the per-row overhead of ADO.NET was the
+/// largest cost.
 /// </summary>
 internal sealed class SqliteRollupWriter : RollupWriter
 {
     internal override string ReadCatalogueSql => CatalogueReadSql;
 
-    /// <summary>No <c>bit_or</c>: a SUM, which equals the OR while a group's bits are distinct (one row per user and day).</summary>
+    /// <summary>
+    /// No <c>bit_or</c>: a SUM, which equals the OR while a group's bits are distinct (one row per user and day).
+    /// </summary>
     internal override (string DayNumber, string BitOr) ActiveDaySql(string day, string bit) =>
         ($"CAST(julianday({day}) - julianday('0001-01-01') AS INTEGER)", $"SUM(1 << {bit})");
 
     private const string InsertEventSql = $"""
         INSERT INTO {Events.Table} ({Events.Columns})
-        VALUES (@source, @event_id, @account_id, @user_id, @event_name, @occurred_at, @day, @quantity, @properties, @received_at)
+        VALUES (@source, @event_id, @account_id, @user_id, @event_name, @occurred_at, @day, @quantity, @properties,
+                @received_at)
         ON CONFLICT ({Events.Source}, {Events.EventId}) DO NOTHING
         """;
 
@@ -52,7 +56,8 @@ internal sealed class SqliteRollupWriter : RollupWriter
         ON CONFLICT ({AccountDays.Key}) DO UPDATE SET
             {AccountDays.Events} = {AccountDays.Table}.{AccountDays.Events} + excluded.{AccountDays.Events},
             {AccountDays.Users} = {AccountDays.Table}.{AccountDays.Users} + excluded.{AccountDays.Users},
-            {AccountDays.ActiveUsers} = {AccountDays.Table}.{AccountDays.ActiveUsers} + excluded.{AccountDays.ActiveUsers}
+            {AccountDays.ActiveUsers} =
+                {AccountDays.Table}.{AccountDays.ActiveUsers} + excluded.{AccountDays.ActiveUsers}
         """;
 
     private const string AddActiveDaysSql = $"""
@@ -77,11 +82,21 @@ internal sealed class SqliteRollupWriter : RollupWriter
 
     private const string MarkHealthDirtySql = HealthRecomputeMarks.InsertOneSql;
 
-    internal override Task<IReadOnlyList<int>> InsertEventsAsync(DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<EventToWrite> events, DateTime receivedAt, CancellationToken ct)
+    internal override Task<IReadOnlyList<int>> InsertEventsAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        string source,
+        IReadOnlyList<EventToWrite> events,
+        DateTime receivedAt,
+        CancellationToken ct
+    )
     {
         using var insert = new SqliteStatement((SqliteConnection)connection, InsertEventSql);
-        var (eventId, accountId, userId, name) = (insert.Parameter("@event_id"), insert.Parameter("@account_id"), insert.Parameter("@user_id"), insert.Parameter("@event_name"));
-        var (occurredAt, day, quantity, properties) = (insert.Parameter("@occurred_at"), insert.Parameter("@day"), insert.Parameter("@quantity"), insert.Parameter("@properties"));
+        var (eventId, accountId, userId) =
+            (insert.Parameter("@event_id"), insert.Parameter("@account_id"), insert.Parameter("@user_id"));
+        var (name, occurredAt, day) =
+            (insert.Parameter("@event_name"), insert.Parameter("@occurred_at"), insert.Parameter("@day"));
+        var (quantity, properties) = (insert.Parameter("@quantity"), insert.Parameter("@properties"));
         insert.Bind(insert.Parameter("@source"), source);
         insert.Bind(insert.Parameter("@received_at"), receivedAt);
         var inserted = new List<int>(events.Count);
@@ -101,46 +116,69 @@ internal sealed class SqliteRollupWriter : RollupWriter
         return Task.FromResult<IReadOnlyList<int>>(inserted);
     }
 
-    private protected override Task AddUserAndAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
+    private protected override Task AddUserAndAccountDaysAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        IReadOnlyList<UserDayDelta> deltas,
+        CancellationToken ct
+    )
     {
         var sqlite = (SqliteConnection)connection;
-        var after = new (UserDayDelta, int, int)[deltas.Count];
-        using (var insert = new SqliteStatement(sqlite, InsertUserDaySql))
-        using (var users = new SqliteStatement(sqlite, AddUserDaySql))
-        {
-            // Both statements take the same parameters in the same order, so one set of positions serves both.
-            var at = (Account: insert.Parameter("@account_id"), Day: insert.Parameter("@day"), User: insert.Parameter("@user_id"), Events: insert.Parameter("@events"), Active: insert.Parameter("@active_events"));
-            if ((users.Parameter("@account_id"), users.Parameter("@day"), users.Parameter("@user_id"), users.Parameter("@events"), users.Parameter("@active_events")) != at)
-                throw new InvalidOperationException("The user-day insert and upsert must list their parameters in the same order.");
-            void Bind(SqliteStatement statement, UserDayDelta d)
-            {
-                statement.Bind(at.Account, d.AccountId);
-                statement.Bind(at.Day, d.Day);
-                statement.Bind(at.User, d.UserId);
-                statement.Bind(at.Events, d.Events);
-                statement.Bind(at.Active, d.ActiveEvents);
-            }
-            for (var i = 0; i < deltas.Count; i++)
-            {
-                var d = deltas[i];
-                // A user-day not stored yet is inserted and its totals are the delta's; only a stored one needs the
-                // upsert that returns its totals (SQLite buffers a RETURNING statement's rows, which costs more than the insert).
-                Bind(insert, d);
-                if (insert.Execute() == 1)
-                {
-                    after[i] = (d, d.Events, d.ActiveEvents);
-                    continue;
-                }
-                Bind(users, d);
-                var (eventsAfter, activeAfter) = users.ExecuteReturningPair();
-                after[i] = (d, checked((int)eventsAfter), checked((int)activeAfter));
-            }
-        }
+        var after = AddUserDays(sqlite, deltas);
+        AddAccountDays(sqlite, RollupDeltas.ForAccounts(after));
+        AddActiveDayBlocks(sqlite, ActiveDayBlocks.NewlyActive(after));
+        return Task.CompletedTask;
+    }
 
+    /// <summary>Adds the user-day deltas and returns each user-day's totals after the addition.</summary>
+    private static (UserDayDelta, int, int)[] AddUserDays(SqliteConnection sqlite, IReadOnlyList<UserDayDelta> deltas)
+    {
+        var after = new (UserDayDelta, int, int)[deltas.Count];
+        using var insert = new SqliteStatement(sqlite, InsertUserDaySql);
+        using var users = new SqliteStatement(sqlite, AddUserDaySql);
+        // Both statements take the same parameters in the same order, so one set of positions serves both.
+        var at = (Account: insert.Parameter("@account_id"), Day: insert.Parameter("@day"),
+            User: insert.Parameter("@user_id"), Events: insert.Parameter("@events"),
+            Active: insert.Parameter("@active_events"));
+        var upsertAt = (users.Parameter("@account_id"), users.Parameter("@day"), users.Parameter("@user_id"),
+            users.Parameter("@events"), users.Parameter("@active_events"));
+        if (upsertAt != at)
+            throw new InvalidOperationException(
+                "The user-day insert and upsert must list their parameters in the same order.");
+        void Bind(SqliteStatement statement, UserDayDelta d)
+        {
+            statement.Bind(at.Account, d.AccountId);
+            statement.Bind(at.Day, d.Day);
+            statement.Bind(at.User, d.UserId);
+            statement.Bind(at.Events, d.Events);
+            statement.Bind(at.Active, d.ActiveEvents);
+        }
+        for (var i = 0; i < deltas.Count; i++)
+        {
+            var d = deltas[i];
+            // A user-day not stored yet is inserted and its totals are the delta's; only a stored one needs the
+            // upsert that returns its totals (SQLite buffers a RETURNING statement's rows, which costs more than the
+            // insert).
+            Bind(insert, d);
+            if (insert.Execute() == 1)
+            {
+                after[i] = (d, d.Events, d.ActiveEvents);
+                continue;
+            }
+            Bind(users, d);
+            var (eventsAfter, activeAfter) = users.ExecuteReturningPair();
+            after[i] = (d, checked((int)eventsAfter), checked((int)activeAfter));
+        }
+        return after;
+    }
+
+    private static void AddAccountDays(SqliteConnection sqlite, IEnumerable<AccountDayDelta> deltas)
+    {
         using var accounts = new SqliteStatement(sqlite, AddAccountDaySql);
-        var (accountId, accountDay, accountEvents, accountUsers, accountActive) = (accounts.Parameter("@account_id"), accounts.Parameter("@day"),
-            accounts.Parameter("@events"), accounts.Parameter("@users"), accounts.Parameter("@active_users"));
-        foreach (var d in RollupDeltas.ForAccounts(after))
+        var (accountId, accountDay, accountEvents) =
+            (accounts.Parameter("@account_id"), accounts.Parameter("@day"), accounts.Parameter("@events"));
+        var (accountUsers, accountActive) = (accounts.Parameter("@users"), accounts.Parameter("@active_users"));
+        foreach (var d in deltas)
         {
             accounts.Bind(accountId, d.AccountId);
             accounts.Bind(accountDay, d.Day);
@@ -149,11 +187,14 @@ internal sealed class SqliteRollupWriter : RollupWriter
             accounts.Bind(accountActive, d.ActiveUsers);
             accounts.Execute();
         }
+    }
 
-        var blocks = ActiveDayBlocks.NewlyActive(after);
-        if (blocks.Count == 0) return Task.CompletedTask;
+    private static void AddActiveDayBlocks(SqliteConnection sqlite, IReadOnlyCollection<ActiveDayBlock> blocks)
+    {
+        if (blocks.Count == 0) return;
         using var activeDays = new SqliteStatement(sqlite, AddActiveDaysSql);
-        var (blockAccount, block, blockUser, days) = (activeDays.Parameter("@account_id"), activeDays.Parameter("@block"), activeDays.Parameter("@user_id"), activeDays.Parameter("@days"));
+        var (blockAccount, block) = (activeDays.Parameter("@account_id"), activeDays.Parameter("@block"));
+        var (blockUser, days) = (activeDays.Parameter("@user_id"), activeDays.Parameter("@days"));
         foreach (var b in blocks)
         {
             activeDays.Bind(blockAccount, b.AccountId);
@@ -162,14 +203,19 @@ internal sealed class SqliteRollupWriter : RollupWriter
             activeDays.Bind(days, b.Days);
             activeDays.Execute();
         }
-        return Task.CompletedTask;
     }
 
-    private protected override Task AddFeatureDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<FeatureDayDelta> deltas, CancellationToken ct)
+    private protected override Task AddFeatureDaysAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        IReadOnlyList<FeatureDayDelta> deltas,
+        CancellationToken ct
+    )
     {
         if (deltas.Count == 0) return Task.CompletedTask;
         using var features = new SqliteStatement((SqliteConnection)connection, AddFeatureDaySql);
-        var (account, day, feature, events) = (features.Parameter("@account_id"), features.Parameter("@day"), features.Parameter("@feature"), features.Parameter("@events"));
+        var (account, day) = (features.Parameter("@account_id"), features.Parameter("@day"));
+        var (feature, events) = (features.Parameter("@feature"), features.Parameter("@events"));
         foreach (var d in deltas)
         {
             features.Bind(account, d.AccountId);
@@ -181,7 +227,13 @@ internal sealed class SqliteRollupWriter : RollupWriter
         return Task.CompletedTask;
     }
 
-    private protected override Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountEvents> accounts, DateTime now, CancellationToken ct)
+    private protected override Task QueueOnboardingEvaluationAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        IReadOnlyList<AccountEvents> accounts,
+        DateTime now,
+        CancellationToken ct
+    )
     {
         if (accounts.Count == 0) return Task.CompletedTask;
         using var statement = new SqliteStatement((SqliteConnection)connection, QueueOnboardingSql);
@@ -196,7 +248,13 @@ internal sealed class SqliteRollupWriter : RollupWriter
         return Task.CompletedTask;
     }
 
-    private protected override Task MarkHealthDirtyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct)
+    private protected override Task MarkHealthDirtyAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        IReadOnlyList<string> accountIds,
+        DateTime now,
+        CancellationToken ct
+    )
     {
         if (accountIds.Count == 0) return Task.CompletedTask;
         using var statement = new SqliteStatement((SqliteConnection)connection, MarkHealthDirtySql);
