@@ -68,8 +68,10 @@ public sealed class EventCatalogueStore(CustomerHealthDbContext db, RollupWriter
 
             var catalogue = CatalogueJson.Deserialize(row.EntriesJson, row.Version, row.UpdatedAt, row.UpdatedBy);
             var today = DateOnly.FromDateTime(now);
-            var rebuilt = await RollupRebuilder.RebuildAsync(writer, db.Database.GetDbConnection(), transaction.GetDbTransaction(), catalogue, null,
-                rules.FirstRetainedDay(today), today.AddDays(1), ct);
+            var rebuilt = await RollupRebuilder.RebuildAsync(writer, db.Database.GetDbConnection(),
+                transaction.GetDbTransaction(), catalogue, null, rules.FirstRetainedDay(today), today.AddDays(1), ct);
+            // Which events count as active and which are key features changed under every score.
+            await Health.HealthRecomputer.MarkAllAsync(db, now, ct);
             var change = new AuditedChange(AuditAction.EventCatalogueReplaced, AuditTargets.EventCatalogue,
                 row.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), beforeJson, row.EntriesJson,
                 new { RebuiltAccountDays = rebuilt });

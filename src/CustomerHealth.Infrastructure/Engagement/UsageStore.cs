@@ -46,10 +46,13 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var catalogue = await CatalogueForUpdateAsync(ct);
-            var rebuilt = await RollupRebuilder.RebuildAsync(writer, db.Database.GetDbConnection(), transaction.GetDbTransaction(), catalogue, accountId, from, to, ct);
+            var rebuilt = await RollupRebuilder.RebuildAsync(writer, db.Database.GetDbConnection(),
+                transaction.GetDbTransaction(), catalogue, accountId, from, to, ct);
+            var now = clock.GetUtcNow().UtcDateTime;
+            await MarkRescoreAsync(accountId is null ? null : [accountId], now, ct);
             var change = new AuditedChange(AuditAction.RollupsRebuilt, AuditTargets.Rollups, accountId,
                 Details: new { StartDate = from, EndDate = to, RebuiltAccountDays = rebuilt });
-            await AuditTrail.WriteAsync(db, caller, change, clock.GetUtcNow().UtcDateTime, ct);
+            await AuditTrail.WriteAsync(db, caller, change, now, ct);
             await transaction.CommitAsync(ct);
             return rebuilt;
         });
@@ -61,7 +64,12 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
     /// those rows and events held.
     /// Days whose raw events were already purged lose the person's user-day rows; their anonymous account totals stay.
     /// </summary>
-    public async Task<PersonDeletion> DeletePersonAsync(string userId, string? accountId, Caller caller, CancellationToken ct)
+    public async Task<PersonDeletion> DeletePersonAsync(
+        string userId,
+        string? accountId,
+        Caller caller,
+        CancellationToken ct
+    )
     {
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
@@ -69,59 +77,97 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var catalogue = await CatalogueForUpdateAsync(ct);
-            var userDays = await db.UserDailyActivity.Where(u => u.UserId == userId && (accountId == null || u.AccountId == accountId)).ToListAsync(ct);
+            var userDays = await db.UserDailyActivity
+                .Where(u => u.UserId == userId && (accountId == null || u.AccountId == accountId))
+                .ToListAsync(ct);
+            var (deletedEvents, featureUse) = await DeleteEventsAsync(userId, userDays, catalogue, ct);
 
-            // The person's raw events are reached through their user-day rows: every stored event has one (ingestion
-            // writes
-            // both in one transaction, a rebuild derives the rows from the events), and (account_id, day, user_id) is
-            // an
-            // index of usage_events, so only their events are read. Days already purged have rows but no events left.
-            long deletedEvents = 0;
-            var featureUse = new List<(string AccountId, DateOnly Day, string EventName, long Events)>();
-            var keyFeatures = catalogue.KeyFeatures.ToArray();
-            foreach (var account in userDays.GroupBy(u => u.AccountId, StringComparer.Ordinal))
-            {
-                var days = account.Select(u => u.Day).ToArray();
-                var events = db.UsageEvents.Where(e => e.AccountId == account.Key && days.Contains(e.Day) && e.UserId == userId);
-                if (keyFeatures.Length > 0)
-                {
-                    var counts = await events.Where(e => keyFeatures.Contains(e.EventName))
-                        .GroupBy(e => new { e.Day, e.EventName })
-                        .Select(g => new { g.Key.Day, g.Key.EventName, Events = g.LongCount() })
-                        .ToListAsync(ct);
-                    featureUse.AddRange(counts.Select(f => (account.Key, f.Day, f.EventName, f.Events)));
-                }
-                deletedEvents += await events.ExecuteDeleteAsync(ct);
-            }
+            var answers = db.NpsResponses.Where(n =>
+                n.RespondentId == userId && (accountId == null || n.AccountId == accountId));
+            var touched = userDays.Select(u => u.AccountId)
+                .Concat(await answers.Select(n => n.AccountId).Distinct().ToListAsync(ct)).ToList();
+            var deletedNps = await answers.ExecuteDeleteAsync(ct);
+            await db.UserDailyActivity.Where(u => u.UserId == userId && (accountId == null || u.AccountId == accountId))
+                .ExecuteDeleteAsync(ct);
+            await db.UserActiveDays.Where(u => u.UserId == userId && (accountId == null || u.AccountId == accountId))
+                .ExecuteDeleteAsync(ct);
+            await SubtractFromRollupsAsync(userDays, featureUse, ct);
 
-            var deletedNps = await db.NpsResponses.Where(n => n.RespondentId == userId && (accountId == null || n.AccountId == accountId)).ExecuteDeleteAsync(ct);
-            await db.UserDailyActivity.Where(u => u.UserId == userId && (accountId == null || u.AccountId == accountId)).ExecuteDeleteAsync(ct);
-            await db.UserActiveDays.Where(u => u.UserId == userId && (accountId == null || u.AccountId == accountId)).ExecuteDeleteAsync(ct);
-
-            foreach (var u in userDays)
-            {
-                var wasActive = u.ActiveEvents > 0 ? 1 : 0;
-                await db.AccountDailyUsage.Where(a => a.AccountId == u.AccountId && a.Day == u.Day)
-                    .ExecuteUpdateAsync(s => s
-                        .SetProperty(a => a.Events, a => a.Events - u.Events)
-                        .SetProperty(a => a.Users, a => a.Users - 1)
-                        .SetProperty(a => a.ActiveUsers, a => a.ActiveUsers - wasActive), ct);
-            }
-            foreach (var f in featureUse)
-            {
-                await db.AccountFeatureDailyUsage.Where(r => r.AccountId == f.AccountId && r.Day == f.Day && r.Feature == f.EventName)
-                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.Events, r => r.Events - f.Events), ct);
-            }
-            await db.AccountDailyUsage.Where(a => a.Users <= 0).ExecuteDeleteAsync(ct);
-            await db.AccountFeatureDailyUsage.Where(r => r.Events <= 0).ExecuteDeleteAsync(ct);
+            var now = clock.GetUtcNow().UtcDateTime;
+            await MarkRescoreAsync(touched, now, ct);
             // The person's id is not kept: the trail says that someone's data was erased, where, by whom and how much.
             var change = new AuditedChange(AuditAction.PersonDataErased, AuditTargets.Person, accountId,
-                Details: new { DeletedEvents = deletedEvents, DeletedNpsResponses = deletedNps, CorrectedAccountDays = userDays.Count });
-            await AuditTrail.WriteAsync(db, caller, change, clock.GetUtcNow().UtcDateTime, ct);
+                Details: new
+                {
+                    DeletedEvents = deletedEvents, DeletedNpsResponses = deletedNps, CorrectedAccountDays = userDays.Count,
+                });
+            await AuditTrail.WriteAsync(db, caller, change, now, ct);
             await transaction.CommitAsync(ct);
             return new PersonDeletion(deletedEvents, deletedNps, userDays.Count);
         });
     }
+
+    /// <summary>
+    /// Deletes the person's raw events and returns how many, with their key-feature use per account and day. The
+    /// events are reached through the person's user-day rows: every stored event has one (ingestion writes both in
+    /// one transaction, a rebuild derives the rows from the events), and (account_id, day, user_id) is an index of
+    /// usage_events, so only their events are read. Days already purged have rows but no events left.
+    /// </summary>
+    private async Task<(long Deleted, List<FeatureUse> FeatureUse)> DeleteEventsAsync(
+        string userId,
+        List<UserDailyActivity> userDays,
+        EventCatalogue catalogue,
+        CancellationToken ct
+    )
+    {
+        long deleted = 0;
+        var featureUse = new List<FeatureUse>();
+        var keyFeatures = catalogue.KeyFeatures.ToArray();
+        foreach (var account in userDays.GroupBy(u => u.AccountId, StringComparer.Ordinal))
+        {
+            var days = account.Select(u => u.Day).ToArray();
+            var events = db.UsageEvents
+                .Where(e => e.AccountId == account.Key && days.Contains(e.Day) && e.UserId == userId);
+            if (keyFeatures.Length > 0)
+            {
+                var counts = await events.Where(e => keyFeatures.Contains(e.EventName))
+                    .GroupBy(e => new { e.Day, e.EventName })
+                    .Select(g => new { g.Key.Day, g.Key.EventName, Events = g.LongCount() })
+                    .ToListAsync(ct);
+                featureUse.AddRange(counts.Select(f => new FeatureUse(account.Key, f.Day, f.EventName, f.Events)));
+            }
+            deleted += await events.ExecuteDeleteAsync(ct);
+        }
+        return (deleted, featureUse);
+    }
+
+    /// <summary>Takes the person's user-days and key-feature use out of the account rollups.</summary>
+    private async Task SubtractFromRollupsAsync(
+        List<UserDailyActivity> userDays,
+        List<FeatureUse> featureUse,
+        CancellationToken ct
+    )
+    {
+        foreach (var u in userDays)
+        {
+            var wasActive = u.ActiveEvents > 0 ? 1 : 0;
+            await db.AccountDailyUsage.Where(a => a.AccountId == u.AccountId && a.Day == u.Day)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(a => a.Events, a => a.Events - u.Events)
+                    .SetProperty(a => a.Users, a => a.Users - 1)
+                    .SetProperty(a => a.ActiveUsers, a => a.ActiveUsers - wasActive), ct);
+        }
+        foreach (var f in featureUse)
+        {
+            await db.AccountFeatureDailyUsage
+                .Where(r => r.AccountId == f.AccountId && r.Day == f.Day && r.Feature == f.EventName)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Events, r => r.Events - f.Events), ct);
+        }
+        await db.AccountDailyUsage.Where(a => a.Users <= 0).ExecuteDeleteAsync(ct);
+        await db.AccountFeatureDailyUsage.Where(r => r.Events <= 0).ExecuteDeleteAsync(ct);
+    }
+
+    private sealed record FeatureUse(string AccountId, DateOnly Day, string EventName, long Events);
 
     /// <summary>Deletes raw events of the days before the retention window, one day per statement; returns how
     /// many.</summary>
@@ -134,6 +180,22 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
             purged += await db.UsageEvents.Where(e => e.Day == oldest).ExecuteDeleteAsync(ct);
         }
         return purged;
+    }
+
+    /// <summary>
+    /// Marks the accounts (every account when null) for health recompute in the open transaction: the rollups and
+    /// answers these writes change with their own SQL are what the score reads, and EF Core's
+    /// <see cref="Health.HealthDirtyMarker"/> does not see them.
+    /// </summary>
+    private async Task MarkRescoreAsync(IEnumerable<string>? accountIds, DateTime now, CancellationToken ct)
+    {
+        if (accountIds is null)
+        {
+            await Health.HealthRecomputer.MarkAllAsync(db, now, ct);
+            return;
+        }
+        foreach (var id in accountIds.Distinct(StringComparer.Ordinal))
+            Health.HealthRecomputeMarks.Add(db, id, now);
     }
 
     /// <summary>Reads the catalogue with the same share lock ingestion takes, so a catalogue change cannot

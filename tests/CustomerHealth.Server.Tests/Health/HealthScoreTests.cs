@@ -125,6 +125,32 @@ public abstract class HealthScoreTests<TDatabase>(TDatabase database) : HealthSc
     }
 
     [Fact]
+    public async Task ErasingAPersonChangingTheCatalogueOrRebuildingRollupsRescoresTheAccount()
+    {
+        await GivenCustomer("rescored", CsTier.LowTouch, seats: 4);
+        await GivenDailyLogins("rescored", 30, "ann", "bob", "cy");
+        static string Adoption(HealthScore s) =>
+            s.Components.SingleOrDefault(c => c.Kind == HealthComponentKind.Adoption)?.Explanation ?? "";
+        await Eventually("rescored", s => Adoption(s).StartsWith("3 of 4 seats", StringComparison.Ordinal));
+
+        // These three write the rollups with their own SQL, past the EF Core interceptor that marks scores stale.
+        await Engagement.DeletePersonDataAsync(new() { UserId = "cy", AccountId = "rescored" }, cancellationToken: Ct);
+        var erased = await Eventually("rescored", s => Adoption(s).StartsWith("2 of 4 seats", StringComparison.Ordinal));
+
+        var catalogue = new EventCatalogue();
+        catalogue.Events.Add(new CatalogueEvent { EventName = "login", Active = false });
+        await Engagement.UpdateEventCatalogueAsync(new() { Catalogue = catalogue }, cancellationToken: Ct);
+        await Eventually("rescored", s => Adoption(s).Length > 0 && Adoption(s) != Adoption(erased));
+
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        await Engagement.RebuildRollupsAsync(new()
+        {
+            AccountId = "rescored", StartDate = Build.Date("2026-01-01"), EndDate = Build.Date("2026-03-15"),
+        }, cancellationToken: Ct);
+        await AllStored("rescored");
+    }
+
+    [Fact]
     public async Task AnAccountWhoseLastContractChurnedIsChurnedNotALead()
     {
         await Accounts.UpsertAccountAsync(new() { Account = Build.Account("gone", tier: CsTier.LowTouch) }, cancellationToken: Ct);
