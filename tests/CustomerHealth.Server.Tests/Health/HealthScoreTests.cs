@@ -135,7 +135,8 @@ public abstract class HealthScoreTests<TDatabase>(TDatabase database) : HealthSc
 
         // These three write the rollups with their own SQL, past the EF Core interceptor that marks scores stale.
         await Engagement.DeletePersonDataAsync(new() { UserId = "cy", AccountId = "rescored" }, cancellationToken: Ct);
-        var erased = await Eventually("rescored", s => Adoption(s).StartsWith("2 of 4 seats", StringComparison.Ordinal));
+        var erased = await Eventually("rescored",
+            s => Adoption(s).StartsWith("2 of 4 seats", StringComparison.Ordinal));
 
         var catalogue = new EventCatalogue();
         catalogue.Events.Add(new CatalogueEvent { EventName = "login", Active = false });
