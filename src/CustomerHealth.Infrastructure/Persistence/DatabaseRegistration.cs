@@ -52,9 +52,9 @@ public static class DatabaseRegistration
         services.AddScoped<SignalStore>();
         services.AddSingleton(EngagementWriter(options.Provider));
         services.AddScoped<EventIngestor>();
-        services.AddSingleton(sp => new EventIngestionQueue(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<EventRules>(),
-            sp.GetRequiredService<TimeProvider>(), options, connectionString,
-            sp.GetRequiredService<Telemetry.ServiceMetrics>()));
+        services.AddSingleton(sp => new EventIngestionQueue(sp.GetRequiredService<IServiceScopeFactory>(),
+            sp.GetRequiredService<EventRules>(), sp.GetRequiredService<TimeProvider>(),
+            IngestionConnectionsFor(options, connectionString), sp.GetRequiredService<Telemetry.ServiceMetrics>()));
         services.AddScoped<EventCatalogueStore>();
         services.AddScoped<UsageStore>();
         services.AddScoped<OnboardingStore>();
@@ -82,6 +82,11 @@ public static class DatabaseRegistration
     }
 
     /// <summary>The engagement slice's writer for the engine: the one place that picks it.</summary>
+    private static IngestionConnections IngestionConnectionsFor(DatabaseOptions options, string connectionString) =>
+        options.Provider == DatabaseProvider.Sqlite
+            ? new Engagement.Sqlite.SqliteIngestionConnection(options, connectionString)
+            : new PooledIngestionConnections();
+
     private static RollupWriter EngagementWriter(DatabaseProvider provider) => provider switch
     {
         DatabaseProvider.Sqlite => new Engagement.Sqlite.SqliteRollupWriter(),
