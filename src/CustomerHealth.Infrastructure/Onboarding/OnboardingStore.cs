@@ -134,6 +134,36 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
         return true;
     }
 
+    /// <summary>
+    /// Adds an account's first plan to the unit of work as <see cref="AddInitialPlanIfMissingAsync"/> does, for a caller
+    /// that already knows the account has none (a batch that read the plans of all its accounts at once).
+    /// <paramref name="hasUsage"/> false skips reading evidence that cannot be there (no usage stored for the account);
+    /// <paramref name="templates"/> keeps the templates read, across the accounts of the batch.
+    /// </summary>
+    public async Task AddInitialPlanAsync(
+        Account account, DateOnly start, bool hasUsage, IDictionary<CsTier, PlanTemplate> templates, CancellationToken ct)
+    {
+        var tier = TemplateTier(account.EffectiveTier);
+        if (!templates.TryGetValue(tier, out var template)) templates[tier] = template = await GetTemplateAsync(tier, ct);
+        var plan = OnboardingPlan.Create(account.Id, start, template, Now);
+        db.OnboardingPlans.Add(plan);
+        if (hasUsage) await ApplyEvidenceAsync(plan, ct);
+    }
+
+    /// <summary>Which of <paramref name="accountIds"/> have usage stored (raw events or user-days): the only ones a new
+    /// plan can find evidence for.</summary>
+    public async Task<HashSet<string>> WithUsageAsync(IReadOnlyCollection<string> accountIds, CancellationToken ct)
+    {
+        if (accountIds.Count == 0) return new HashSet<string>(StringComparer.Ordinal);
+        var ids = accountIds.ToArray();
+        var found = await db.Accounts.AsNoTracking()
+            .Where(a => ids.Contains(a.Id)
+                && (db.UsageEvents.Any(e => e.AccountId == a.Id) || db.UserDailyActivity.Any(u => u.AccountId == a.Id)))
+            .Select(a => a.Id)
+            .ToListAsync(ct);
+        return found.ToHashSet(StringComparer.Ordinal);
+    }
+
     public async Task<(OnboardingPlan Plan, bool Changed)> CompleteMilestoneAsync(
         string accountId, string key, string? note, DateTime? at, Caller caller, CancellationToken ct)
     {
