@@ -1,5 +1,6 @@
 using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Common;
+using CustomerHealth.Domain.Health;
 using CustomerHealth.Domain.Onboarding;
 using CustomerHealth.Infrastructure.Accounts;
 using CustomerHealth.Infrastructure.Audit;
@@ -11,6 +12,14 @@ namespace CustomerHealth.Infrastructure.Onboarding;
 
 /// <summary>An overdue milestone with its account, for CSM work queues.</summary>
 public sealed record OverdueItem(string AccountId, string DisplayName, string? Owner, CsTier Tier, string Key, string Title, DateOnly DueDate);
+
+/// <summary>
+/// Filters of the overdue work queue; null means any. Churned accounts (lifecycle stage CHURNED in their current
+/// score) are left out unless <paramref name="IncludeChurned"/>; <paramref name="MaxDaysOverdue"/> leaves out what is
+/// longer overdue.
+/// </summary>
+public sealed record OverdueFilter(
+    string? Owner, CsTier? Tier, string? Segment = null, bool IncludeChurned = false, int? MaxDaysOverdue = null);
 
 /// <summary>Where the previous page of overdue milestones ended.</summary>
 public sealed record OverdueCursor(DateOnly DueDate, string AccountId, string Key);
@@ -181,7 +190,8 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
         return (Ordered(plan), changed);
     }
 
-    public async Task<Page<OverdueItem>> ListOverdueAsync(string? owner, CsTier? tier, int pageSize, OverdueCursor? after, CancellationToken ct)
+    public async Task<Page<OverdueItem>> ListOverdueAsync(
+        OverdueFilter filter, int pageSize, OverdueCursor? after, CancellationToken ct)
     {
         var today = Today;
         var query =
@@ -189,8 +199,18 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
             join a in db.Accounts.AsNoTracking() on m.AccountId equals a.Id
             where m.CompletedAt == null && m.DueDate < today
             select new { m, a };
-        if (owner is not null) query = query.Where(x => x.a.Owner == owner);
-        if (tier is { } t) query = query.Where(x => x.a.EffectiveTier == t);
+        if (filter.Owner is { } owner) query = query.Where(x => x.a.Owner == owner);
+        if (filter.Tier is { } t) query = query.Where(x => x.a.EffectiveTier == t);
+        if (filter.Segment is { } segment) query = query.Where(x => x.a.Segment == segment);
+        if (filter.MaxDaysOverdue is { } days)
+        {
+            var oldest = today.AddDays(-days);
+            query = query.Where(x => x.m.DueDate >= oldest);
+        }
+        if (!filter.IncludeChurned)
+        {
+            query = query.Where(x => !db.HealthScores.Any(s => s.AccountId == x.a.Id && s.Stage == LifecycleStage.Churned));
+        }
         if (after is not null)
         {
             query = query.Where(x => x.m.DueDate > after.DueDate
