@@ -46,7 +46,8 @@ public sealed class AccountBatchWriter(
             var accounts = await db.Accounts.Where(a => ids.Contains(a.Id))
                 .ToDictionaryAsync(a => a.Id, StringComparer.Ordinal, token);
             var stored = accounts.Keys.ToArray();
-            var contracts = (await db.Contracts.AsNoTracking().Where(c => stored.Contains(c.AccountId)).ToListAsync(token))
+            var contracts = (await db.Contracts.AsNoTracking().Where(c => stored.Contains(c.AccountId))
+                    .ToListAsync(token))
                 .ToLookup(c => c.AccountId, StringComparer.Ordinal);
             var today = DateOnly.FromDateTime(now);
             var results = new List<BatchItemResult>(items.Count);
@@ -135,7 +136,8 @@ public sealed class AccountBatchWriter(
             {
                 try
                 {
-                    var contract = byId.GetValueOrDefault(contractId) ?? throw new NotFoundException("Contract", contractId);
+                    var contract = byId.GetValueOrDefault(contractId)
+                        ?? throw new NotFoundException("Contract", contractId);
                     var successor = input.RenewalContractId is { Length: > 0 } s ? byId.GetValueOrDefault(s) : null;
                     var first = contract.Outcome is null;
                     var outcome = !contract.RecordOutcome(input, now, successor?.AccountId) ? BatchOutcome.Unchanged
@@ -183,7 +185,8 @@ public sealed class AccountBatchWriter(
                     if (attempt == MaxAttempts)
                     {
                         throw new DbUpdateConcurrencyException(
-                            $"Concurrent writes of the same ids kept winning over this batch ({MaxAttempts} attempts); retry it.",
+                            "Concurrent writes of the same ids kept winning over this batch "
+                            + $"({MaxAttempts} attempts); retry it.",
                             ex);
                     }
                 }

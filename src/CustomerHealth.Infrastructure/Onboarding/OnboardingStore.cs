@@ -144,16 +144,18 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
     }
 
     /// <summary>
-    /// Adds an account's first plan to the unit of work as <see cref="AddInitialPlanIfMissingAsync"/> does, for a caller
-    /// that already knows the account has none (a batch that read the plans of all its accounts at once).
+    /// Adds an account's first plan to the unit of work as <see cref="AddInitialPlanIfMissingAsync"/> does, for a
+    /// caller that already knows the account has none (a batch that read the plans of all its accounts at once).
     /// <paramref name="hasUsage"/> false skips reading evidence that cannot be there (no usage stored for the account);
     /// <paramref name="templates"/> keeps the templates read, across the accounts of the batch.
     /// </summary>
     public async Task AddInitialPlanAsync(
-        Account account, DateOnly start, bool hasUsage, IDictionary<CsTier, PlanTemplate> templates, CancellationToken ct)
+        Account account, DateOnly start, bool hasUsage, IDictionary<CsTier, PlanTemplate> templates,
+        CancellationToken ct)
     {
         var tier = TemplateTier(account.EffectiveTier);
-        if (!templates.TryGetValue(tier, out var template)) templates[tier] = template = await GetTemplateAsync(tier, ct);
+        if (!templates.TryGetValue(tier, out var template))
+            templates[tier] = template = await GetTemplateAsync(tier, ct);
         var plan = OnboardingPlan.Create(account.Id, start, template, Now);
         db.OnboardingPlans.Add(plan);
         if (hasUsage) await ApplyEvidenceAsync(plan, ct);
@@ -209,7 +211,8 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
         }
         if (!filter.IncludeChurned)
         {
-            query = query.Where(x => !db.HealthScores.Any(s => s.AccountId == x.a.Id && s.Stage == LifecycleStage.Churned));
+            query = query.Where(x =>
+                !db.HealthScores.Any(s => s.AccountId == x.a.Id && s.Stage == LifecycleStage.Churned));
         }
         if (after is not null)
         {

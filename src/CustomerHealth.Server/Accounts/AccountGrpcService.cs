@@ -83,7 +83,8 @@ public sealed class AccountGrpcService(AccountStore store, AccountBatchWriter ba
         var (valid, rejected) = AccountRequests.ReadBatch(request.Requests, AccountRequests.Read);
         var written = valid.Count == 0 ? [] : await batches.UpsertAccountsAsync(valid, context.CancellationToken);
         var response = new BatchUpsertAccountsResponse();
-        response.Results.AddRange(BatchResults.ToProto(request.Requests, r => r.Account?.AccountId, [.. rejected, .. written]));
+        response.Results.AddRange(
+            BatchResults.ToProto(request.Requests, r => r.Account?.AccountId, [.. rejected, .. written]));
         return response;
     }
 
@@ -93,7 +94,8 @@ public sealed class AccountGrpcService(AccountStore store, AccountBatchWriter ba
         var (valid, rejected) = AccountRequests.ReadBatch(request.Requests, AccountRequests.Read);
         var written = valid.Count == 0 ? [] : await batches.UpsertContractsAsync(valid, context.CancellationToken);
         var response = new BatchUpsertContractsResponse();
-        response.Results.AddRange(BatchResults.ToProto(request.Requests, r => r.Contract?.ContractId, [.. rejected, .. written]));
+        response.Results.AddRange(
+            BatchResults.ToProto(request.Requests, r => r.Contract?.ContractId, [.. rejected, .. written]));
         return response;
     }
 
@@ -101,7 +103,8 @@ public sealed class AccountGrpcService(AccountStore store, AccountBatchWriter ba
         BatchRecordRenewalOutcomesRequest request, ServerCallContext context)
     {
         var (valid, rejected) = AccountRequests.ReadBatch(request.Requests, AccountRequests.Read);
-        var written = valid.Count == 0 ? [] : await batches.RecordRenewalOutcomesAsync(valid, context.CancellationToken);
+        var written = valid.Count == 0 ? []
+            : await batches.RecordRenewalOutcomesAsync(valid, context.CancellationToken);
         var response = new BatchRecordRenewalOutcomesResponse();
         response.Results.AddRange(BatchResults.ToProto(request.Requests, r => r.ContractId, [.. rejected, .. written]));
         return response;

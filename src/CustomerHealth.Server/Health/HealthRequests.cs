@@ -77,7 +77,8 @@ public static class HealthRequests
     public static (HealthScoreFilter Filter, HealthScoreOrder Order, int PageSize, HealthScoreCursor? After, string Fingerprint) Read(
         V1.ListHealthScoresRequest request, DateOnly today)
     {
-        var v = new Violations().Text("owner", request.Owner, Limits.Owner).Text("segment", request.Segment, Limits.Segment);
+        var v = new Violations().Text("owner", request.Owner, Limits.Owner)
+            .Text("segment", request.Segment, Limits.Segment);
         var pageSize = PageToken.ReadPageSize(v, request.PageSize);
         ProtoConvert.IsDefined(v, "band", request.Band);
         ProtoConvert.IsDefined(v, "cs_tier", request.CsTier);
@@ -140,7 +141,8 @@ public static class HealthRequests
     {
         var v = new Violations();
         var pageSize = PageToken.ReadPageSize(v, request.PageSize);
-        var filter = ReadChangeFilter(v, request.AfterSequence, request.Band, request.CsTier, request.Owner, request.Segment);
+        var filter = ReadChangeFilter(
+            v, request.AfterSequence, request.Band, request.CsTier, request.Owner, request.Segment);
         v.ThrowIfAny();
         return (request.AfterSequence, pageSize, filter);
     }
@@ -148,7 +150,8 @@ public static class HealthRequests
     public static (long AfterSequence, HealthChangeFilter Filter) Read(V1.WatchHealthChangesRequest request)
     {
         var v = new Violations();
-        var filter = ReadChangeFilter(v, request.AfterSequence, request.Band, request.CsTier, request.Owner, request.Segment);
+        var filter = ReadChangeFilter(
+            v, request.AfterSequence, request.Band, request.CsTier, request.Owner, request.Segment);
         v.ThrowIfAny();
         return (request.AfterSequence, filter);
     }

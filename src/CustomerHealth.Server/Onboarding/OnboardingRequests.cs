@@ -85,7 +85,8 @@ public static class OnboardingRequests
     public static (OverdueFilter Filter, int PageSize, OverdueCursor? After, string Fingerprint) Read(
         V1.ListOverdueMilestonesRequest request, DateOnly today)
     {
-        var v = new Violations().Text("owner", request.Owner, Limits.Owner).Text("segment", request.Segment, Limits.Segment);
+        var v = new Violations().Text("owner", request.Owner, Limits.Owner)
+            .Text("segment", request.Segment, Limits.Segment);
         var pageSize = PageToken.ReadPageSize(v, request.PageSize);
         ProtoConvert.IsDefined(v, "cs_tier", request.CsTier);
         if (request.MaxDaysOverdue is < 0 or > Limits.MaxDaysOverdue)

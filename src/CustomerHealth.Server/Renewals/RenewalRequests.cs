@@ -55,7 +55,8 @@ public static class RenewalRequests
     public static (UpcomingRenewalFilter Filter, UpcomingRenewalOrder Order, int PageSize, UpcomingRenewalCursor? After, string Fingerprint)
         Read(V1.ListUpcomingRenewalsRequest request, int horizonDays, DateOnly today)
     {
-        var v = new Violations().Text("owner", request.Owner, Limits.Owner).Text("segment", request.Segment, Limits.Segment);
+        var v = new Violations().Text("owner", request.Owner, Limits.Owner)
+            .Text("segment", request.Segment, Limits.Segment);
         var pageSize = PageToken.ReadPageSize(v, request.PageSize);
         if (request.WithinDays < 0 || request.WithinDays > horizonDays)
             v.Add("within_days", $"must be from 0 to the horizon, {horizonDays} days (0 means the horizon)");
@@ -85,7 +86,8 @@ public static class RenewalRequests
         var pageSize = PageToken.ReadPageSize(v, request.PageSize);
         if (request.AfterSequence < 0) v.Add("after_sequence", "must not be negative");
         v.ThrowIfAny();
-        return (request.AfterSequence, pageSize, string.IsNullOrWhiteSpace(request.Segment) ? null : request.Segment.Trim());
+        var segment = string.IsNullOrWhiteSpace(request.Segment) ? null : request.Segment.Trim();
+        return (request.AfterSequence, pageSize, segment);
     }
 
     /// <summary>The lead to train with: the request's, or <paramref name="configuredLeadDays"/> for 0.</summary>

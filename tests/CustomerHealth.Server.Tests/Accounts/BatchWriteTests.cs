@@ -106,7 +106,8 @@ public abstract class BatchWriteTests<TDatabase>(TDatabase database) : Integrati
     [Fact]
     public async Task ABatchOfContractsRejectsWhatTheUnaryCallRejectsAndDerivesTiersAndPlans()
     {
-        await Client.BatchUpsertAccountsAsync(Batch([Build.Account("c-a"), Build.Account("c-b")]), cancellationToken: Ct);
+        await Client.BatchUpsertAccountsAsync(Batch([Build.Account("c-a"), Build.Account("c-b")]),
+            cancellationToken: Ct);
         await Client.UpsertContractAsync(new() { Contract = Build.Contract("c-b-1", "c-b") }, cancellationToken: Ct);
         var request = new BatchUpsertContractsRequest
         {
@@ -115,7 +116,10 @@ public abstract class BatchWriteTests<TDatabase>(TDatabase database) : Integrati
                 new UpsertContractRequest { Contract = Build.Contract("c-a-1", "c-a", arr: 150_000m) },
                 new UpsertContractRequest { Contract = Build.Contract("c-x-1", "c-missing") },
                 new UpsertContractRequest { Contract = Build.Contract("c-b-1", "c-a") },
-                new UpsertContractRequest { Contract = Build.Contract("c-a-2", "c-a", start: "2026-05-01", end: "2026-04-01") },
+                new UpsertContractRequest
+                {
+                    Contract = Build.Contract("c-a-2", "c-a", start: "2026-05-01", end: "2026-04-01"),
+                },
                 new UpsertContractRequest { Contract = Build.Contract("c-b-1", "c-b", seats: 80) },
             },
         };
@@ -135,7 +139,8 @@ public abstract class BatchWriteTests<TDatabase>(TDatabase database) : Integrati
         var onboarding = new OnboardingService.OnboardingServiceClient(Service.Channel);
         var plan = (await onboarding.GetOnboardingPlanAsync(new() { AccountId = "c-a" }, cancellationToken: Ct)).Plan;
         Assert.Equal(CsTier.HighTouch, plan.CsTier);
-        Assert.Equal(80, (await Client.GetContractAsync(new() { ContractId = "c-b-1" }, cancellationToken: Ct)).Contract.Seats);
+        var moved = await Client.GetContractAsync(new() { ContractId = "c-b-1" }, cancellationToken: Ct);
+        Assert.Equal(("c-b", 80), (moved.Contract.AccountId, moved.Contract.Seats));
     }
 
     [Fact]
@@ -146,13 +151,16 @@ public abstract class BatchWriteTests<TDatabase>(TDatabase database) : Integrati
         {
             Requests =
             {
-                new UpsertContractRequest { Contract = Build.Contract("o-1", "o-a", start: "2025-01-01", end: "2026-01-01") },
-                new UpsertContractRequest { Contract = Build.Contract("o-2", "o-a", start: "2026-01-01", end: "2027-01-01") },
+                Yearly("o-1", "o-a", "2025-01-01"),
+                Yearly("o-2", "o-a", "2026-01-01"),
             },
         }, cancellationToken: Ct);
         var renewed = new RecordRenewalOutcomeRequest
         {
-            ContractId = "o-1", Kind = RenewalOutcomeKind.Renewed, NewArr = Build.Money(30_000m), RenewalContractId = "o-2",
+            ContractId = "o-1",
+            Kind = RenewalOutcomeKind.Renewed,
+            NewArr = Build.Money(30_000m),
+            RenewalContractId = "o-2",
         };
         var request = new BatchRecordRenewalOutcomesRequest
         {
@@ -175,7 +183,8 @@ public abstract class BatchWriteTests<TDatabase>(TDatabase database) : Integrati
             cancellationToken: Ct);
 
         Assert.Equal(
-            [BatchWriteOutcome.Created, BatchWriteOutcome.Rejected, BatchWriteOutcome.Rejected, BatchWriteOutcome.Rejected],
+            [BatchWriteOutcome.Created, BatchWriteOutcome.Rejected, BatchWriteOutcome.Rejected,
+                BatchWriteOutcome.Rejected],
             results.Select(r => r.Outcome));
         Assert.Equal((int)Code.NotFound, results[1].Error.Code);
         Assert.Equal("new_arr.currency_code", Violations(results[2].Error).Single().Field);
@@ -183,8 +192,15 @@ public abstract class BatchWriteTests<TDatabase>(TDatabase database) : Integrati
         Assert.Equal([BatchWriteOutcome.Unchanged, BatchWriteOutcome.Updated], again.Results.Select(r => r.Outcome));
         var stored = (await Client.GetContractAsync(new() { ContractId = "o-1" }, cancellationToken: Ct)).Contract;
         Assert.Equal(32_000m, Build.Amount(stored.RenewalOutcome.NewArr));
-        Assert.Null((await Client.GetContractAsync(new() { ContractId = "o-2" }, cancellationToken: Ct)).Contract.RenewalOutcome);
+        var untouched = await Client.GetContractAsync(new() { ContractId = "o-2" }, cancellationToken: Ct);
+        Assert.Null(untouched.Contract.RenewalOutcome);
     }
+
+    private static UpsertContractRequest Yearly(string id, string account, string start) => new()
+    {
+        Contract = Build.Contract(id, account, start: start,
+            end: DateOnly.ParseExact(start, "yyyy-MM-dd").AddYears(1).ToString("yyyy-MM-dd")),
+    };
 
     private static BatchUpsertAccountsRequest Batch(IEnumerable<Account> accounts)
     {
@@ -197,7 +213,8 @@ public abstract class BatchWriteTests<TDatabase>(TDatabase database) : Integrati
         status.Details.Single(d => d.Is(BadRequest.Descriptor)).Unpack<BadRequest>().FieldViolations;
 
     private static string Reason(Google.Rpc.Status status) =>
-        status.Details.Where(d => d.Is(ErrorInfo.Descriptor)).Select(d => d.Unpack<ErrorInfo>().Reason).FirstOrDefault() ?? "";
+        status.Details.Where(d => d.Is(ErrorInfo.Descriptor)).Select(d => d.Unpack<ErrorInfo>().Reason)
+            .FirstOrDefault() ?? "";
 
     private Task<int> MarksAsync(string prefix) =>
         Service.InDatabaseAsync(db => db.HealthRecomputeQueue.CountAsync(m => m.AccountId.StartsWith(prefix), Ct));

@@ -39,8 +39,8 @@ public abstract class CleanListTests<TDatabase>(TDatabase database) : Integratio
         Assert.Equal(["cl-gone"], await Scored(new() { LifecycleStage = LifecycleStage.Churned }));
         Assert.Equal(["cl-live"], await Scored(new() { Segment = "SMB" }));
         Assert.Equal(["cl-gone", "cl-live"], await Scored(new() { Segment = "SMB", IncludeChurned = true }));
-        var changes = await Health.ListHealthChangesAsync(new() { Owner = Owner, Segment = "Enterprise", PageSize = 1000 },
-            cancellationToken: Ct);
+        var changes = await Health.ListHealthChangesAsync(
+            new() { Owner = Owner, Segment = "Enterprise", PageSize = 1000 }, cancellationToken: Ct);
         Assert.NotEmpty(changes.Changes);
         Assert.All(changes.Changes, c => Assert.Equal("cl-ent", c.AccountId));
     }
@@ -54,7 +54,8 @@ public abstract class CleanListTests<TDatabase>(TDatabase database) : Integratio
         Assert.Equal(["cl-ent", "cl-gone", "cl-live"], await Overdue(new() { IncludeChurned = true }));
         Assert.Equal(["cl-ent"], await Overdue(new() { Segment = "Enterprise", IncludeChurned = true }));
         var recent = await Onboarding.ListOverdueMilestonesAsync(
-            new() { Owner = Owner, IncludeChurned = true, MaxDaysOverdue = 100, PageSize = 1000 }, cancellationToken: Ct);
+            new() { Owner = Owner, IncludeChurned = true, MaxDaysOverdue = 100, PageSize = 1000 },
+            cancellationToken: Ct);
         Assert.NotEmpty(recent.Milestones);
         Assert.All(recent.Milestones, m => Assert.InRange(m.DaysOverdue, 1, 100));
         Assert.DoesNotContain(recent.Milestones, m => m.AccountId == "cl-gone");
@@ -68,7 +69,10 @@ public abstract class CleanListTests<TDatabase>(TDatabase database) : Integratio
     {
         await GivenThreeCustomers();
         var metrics = new MetricsService.MetricsServiceClient(Service.Channel);
-        var request = new GetPortfolioMetricsRequest { Period = new ReportingPeriod { Kind = PeriodKind.Month }, Owner = Owner };
+        var request = new GetPortfolioMetricsRequest
+        {
+            Period = new ReportingPeriod { Kind = PeriodKind.Month }, Owner = Owner,
+        };
 
         var without = (await metrics.GetPortfolioMetricsAsync(request, cancellationToken: Ct)).Report;
         request.IncludeChurned = true;
@@ -82,25 +86,26 @@ public abstract class CleanListTests<TDatabase>(TDatabase database) : Integratio
 
     private async Task GivenThreeCustomers()
     {
-        var accounts = new BatchUpsertAccountsRequest
+        var accounts = new BatchUpsertAccountsRequest();
+        var contracts = new BatchUpsertContractsRequest();
+        var customers = new[]
         {
-            Requests =
-            {
-                new UpsertAccountRequest { Account = Build.Account("cl-live", segment: "SMB", tier: CsTier.HighTouch, owner: Owner) },
-                new UpsertAccountRequest { Account = Build.Account("cl-gone", segment: "SMB", tier: CsTier.HighTouch, owner: Owner) },
-                new UpsertAccountRequest
-                {
-                    Account = Build.Account("cl-ent", segment: "Enterprise", tier: CsTier.HighTouch, owner: Owner),
-                },
-            },
+            ("cl-live", "SMB", "2026-01-01"), ("cl-gone", "SMB", "2025-01-01"), ("cl-ent", "Enterprise", "2026-02-01"),
         };
+        foreach (var (id, segment, start) in customers)
+        {
+            accounts.Requests.Add(new UpsertAccountRequest
+            {
+                Account = Build.Account(id, segment: segment, tier: CsTier.HighTouch, owner: Owner),
+            });
+            var end = DateOnly.ParseExact(start, "yyyy-MM-dd").AddYears(1).ToString("yyyy-MM-dd");
+            contracts.Requests.Add(new UpsertContractRequest
+            {
+                Contract = Build.Contract($"{id}-1", id, start: start, end: end),
+            });
+        }
         await Accounts.BatchUpsertAccountsAsync(accounts, cancellationToken: Ct);
-        await Accounts.UpsertContractAsync(new() { Contract = Build.Contract("cl-live-1", "cl-live", start: "2026-01-01", end: "2027-01-01") },
-            cancellationToken: Ct);
-        await Accounts.UpsertContractAsync(new() { Contract = Build.Contract("cl-gone-1", "cl-gone", start: "2025-01-01", end: "2026-01-01") },
-            cancellationToken: Ct);
-        await Accounts.UpsertContractAsync(new() { Contract = Build.Contract("cl-ent-1", "cl-ent", start: "2026-02-01", end: "2027-02-01") },
-            cancellationToken: Ct);
+        await Accounts.BatchUpsertContractsAsync(contracts, cancellationToken: Ct);
         await Accounts.RecordRenewalOutcomeAsync(new() { ContractId = "cl-gone-1", Kind = RenewalOutcomeKind.Churned },
             cancellationToken: Ct);
         // The worker scores them within seconds; the lists read the stored scores.
@@ -110,7 +115,8 @@ public abstract class CleanListTests<TDatabase>(TDatabase database) : Integratio
 
     private Task<bool> ScoredAsExpected() => Service.InDatabaseAsync(async db =>
         await db.HealthScores.CountAsync(s => s.AccountId.StartsWith("cl-"), Ct) == 3
-        && await db.HealthScores.AnyAsync(s => s.AccountId == "cl-gone" && s.Stage == Model.LifecycleStage.Churned, Ct));
+        && await db.HealthScores.AnyAsync(
+            s => s.AccountId == "cl-gone" && s.Stage == Model.LifecycleStage.Churned, Ct));
 
     private async Task<string[]> Scored(ListHealthScoresRequest request)
     {
