@@ -8,7 +8,15 @@ if (BenchmarkOptions.IsHelp(args))
     Console.WriteLine(BenchmarkOptions.Usage);
     Console.WriteLine();
     Console.WriteLine(ModeOptions.Usage);
+    Console.WriteLine();
+    Console.WriteLine(CrmOptions.Usage);
     return 0;
+}
+if (args.Length > 0 && args[0] == "crm")
+{
+    using var stop = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+    return await CrmBenchmark.RunAsync(args[1..], Console.Out, stop.Token);
 }
 if (ModeOptions.IsMode(args))
 {

@@ -12,10 +12,23 @@ public static class FuzzSeeding
 {
     public static async Task EnsureAsync(CallInvoker invoker, FuzzIds ids, DateTimeOffset now, CancellationToken ct)
     {
+        // A fuzzed DeleteAccount followed by a fuzzed (batch) UpsertContract can store a seeded contract id under
+        // another seeded account; restoring it removes that account, so the seeding runs again until nothing moved.
+        for (var pass = 0; pass <= ids.Count; pass++)
+        {
+            if (await SeedAsync(invoker, ids, now, ct) == 0) return;
+        }
+    }
+
+    /// <summary>Seeds every account; returns how many seeded contracts had to be taken back from another
+    /// account.</summary>
+    private static async Task<int> SeedAsync(CallInvoker invoker, FuzzIds ids, DateTimeOffset now, CancellationToken ct)
+    {
         var accounts = new AccountService.AccountServiceClient(invoker);
         var engagement = new EngagementService.EngagementServiceClient(invoker);
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var ingest = new IngestEventsRequest { Source = "fuzz-seed" };
+        var repaired = 0;
         for (var i = 0; i < ids.Count; i++)
         {
             var account = new Account
@@ -24,7 +37,7 @@ public static class FuzzSeeding
             };
             await accounts.UpsertAccountAsync(new UpsertAccountRequest { Account = account }, cancellationToken: ct);
             var start = today.AddMonths(-6 - i);
-            await accounts.UpsertContractAsync(new UpsertContractRequest
+            var contract = new UpsertContractRequest
             {
                 Contract = new Contract
                 {
@@ -35,7 +48,21 @@ public static class FuzzSeeding
                     StartDate = FuzzValues.ToDate(start),
                     EndDate = FuzzValues.ToDate(start.AddYears(1)),
                 },
-            }, cancellationToken: ct);
+            };
+            try
+            {
+                await accounts.UpsertContractAsync(contract, cancellationToken: ct);
+            }
+            catch (RpcException moved) when (moved.StatusCode == StatusCode.FailedPrecondition)
+            {
+                var holder = await accounts.GetContractAsync(new GetContractRequest { ContractId = ids.Contract(i) },
+                    cancellationToken: ct);
+                await accounts.DeleteAccountAsync(
+                    new DeleteAccountRequest { AccountId = holder.Contract.AccountId, AllowMissing = true },
+                    cancellationToken: ct);
+                await accounts.UpsertContractAsync(contract, cancellationToken: ct);
+                repaired++;
+            }
             for (var e = 0; e < 3; e++)
             {
                 ingest.Events.Add(new UsageEvent
@@ -49,5 +76,6 @@ public static class FuzzSeeding
             }
         }
         await engagement.IngestEventsAsync(ingest, cancellationToken: ct);
+        return repaired;
     }
 }

@@ -100,8 +100,13 @@ public sealed record ContractFacts
     public bool DecidedBy(DateOnly day) => Outcome != RenewalOutcomeKind.Unspecified && DecidedOn <= day;
 }
 
-/// <summary>Which accounts a report covers; a null criterion matches every account. Segment and owner match exactly (ordinal).</summary>
-public sealed record PortfolioFilter(CsTier? Tier = null, string? Segment = null, string? Owner = null)
+/// <summary>
+/// Which accounts a report covers; a null criterion matches every account. Segment and owner match exactly (ordinal).
+/// <paramref name="ChurnedInBands"/> false leaves churned accounts (lifecycle stage churned) out of the band counts
+/// only; every other figure counts them.
+/// </summary>
+public sealed record PortfolioFilter(
+    CsTier? Tier = null, string? Segment = null, string? Owner = null, bool ChurnedInBands = true)
 {
     public static PortfolioFilter All { get; } = new();
 

@@ -1,6 +1,7 @@
 using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Common;
 using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Domain.Health;
 
 namespace CustomerHealth.Domain.Metrics;
 
@@ -77,7 +78,8 @@ public static class PortfolioMetrics
             period,
             currency,
             accounts.Length,
-            CountBy(accounts, a => a.Band),
+            CountBy(filter.ChurnedInBands ? accounts : [.. accounts.Where(a => a.Stage != LifecycleStage.Churned)],
+                a => a.Band),
             CountBy(accounts, a => a.Stage),
             accounts.Count(a => a.Effective),
             activeAtEnd.Count(active => active),

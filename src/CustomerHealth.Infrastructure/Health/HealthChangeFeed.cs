@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerHealth.Infrastructure.Health;
 
 /// <summary>Filters of the change feed; null means any. The band is the new band, the tier the one scored under, the owner the account's current one.</summary>
-public sealed record HealthChangeFilter(HealthBand? Band, CsTier? Tier, string? Owner);
+public sealed record HealthChangeFilter(HealthBand? Band, CsTier? Tier, string? Owner, string? Segment = null);
 
 /// <summary>
 /// Reads the change feed (<c>health_changes</c>) after a cursor: a page for a polling bot, or a live tail for a stream.
@@ -22,6 +22,8 @@ public sealed class HealthChangeFeed(CustomerHealthDbContext db, TimeProvider cl
         if (filter.Band is { } band) query = query.Where(c => c.Band == band);
         if (filter.Tier is { } tier) query = query.Where(c => c.Tier == tier);
         if (filter.Owner is { } owner) query = query.Where(c => db.Accounts.Any(a => a.Id == c.AccountId && a.Owner == owner));
+        if (filter.Segment is { } segment)
+            query = query.Where(c => db.Accounts.Any(a => a.Id == c.AccountId && a.Segment == segment));
         return await query.OrderBy(c => c.Sequence).Take(pageSize).ToListAsync(ct);
     }
 

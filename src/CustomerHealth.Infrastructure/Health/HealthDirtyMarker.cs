@@ -27,12 +27,25 @@ public sealed class HealthDirtyMarker(TimeProvider clock) : SaveChangesIntercept
         return ValueTask.FromResult(result);
     }
 
+    /// <summary>The account of each tracked contract's outcome, by reference (one pass, however many outcomes
+    /// changed).</summary>
+    private static Dictionary<object, string> OutcomeOwners(DbContext context)
+    {
+        var owners = new Dictionary<object, string>(ReferenceEqualityComparer.Instance);
+        foreach (var entry in context.ChangeTracker.Entries<Contract>())
+        {
+            if (entry.Entity.Outcome is { } outcome) owners.TryAdd(outcome, entry.Entity.AccountId);
+        }
+        return owners;
+    }
+
     private void Mark(DbContext? context)
     {
         if (context is null) return;
         context.ChangeTracker.DetectChanges();
         var deletedAccounts = new HashSet<string>(StringComparer.Ordinal);
         var touched = new SortedSet<string>(StringComparer.Ordinal);
+        Dictionary<object, string>? outcomeOwners = null;
         foreach (var entry in context.ChangeTracker.Entries())
         {
             if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)) continue;
@@ -47,7 +60,7 @@ public sealed class HealthDirtyMarker(TimeProvider clock) : SaveChangesIntercept
                 Milestone m => m.AccountId,
                 // An outcome is owned by its contract: a first outcome is an added entry of its own while the contract
                 // itself may look unchanged (same clock tick), so find the contract that holds it.
-                RenewalOutcome o => context.ChangeTracker.Entries<Contract>().FirstOrDefault(c => ReferenceEquals(c.Entity.Outcome, o))?.Entity.AccountId,
+                RenewalOutcome o => (outcomeOwners ??= OutcomeOwners(context)).GetValueOrDefault(o),
                 _ => null,
             };
             if (accountId is null) continue;

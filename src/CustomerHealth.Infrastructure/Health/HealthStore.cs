@@ -21,8 +21,14 @@ public enum HealthScoreOrder
     Change7Days = 4,
 }
 
-/// <summary>Filters of <see cref="HealthStore.ListAsync"/>; null means any. <paramref name="RenewalWithinDays"/> counts from today.</summary>
-public sealed record HealthScoreFilter(HealthBand? Band, CsTier? Tier, string? Owner, LifecycleStage? Stage, int? RenewalWithinDays);
+/// <summary>
+/// Filters of <see cref="HealthStore.ListAsync"/>; null means any. <paramref name="RenewalWithinDays"/> counts from
+/// today. Churned accounts are left out unless <paramref name="IncludeChurned"/> or <paramref name="Stage"/> names a
+/// stage (CHURNED included).
+/// </summary>
+public sealed record HealthScoreFilter(
+    HealthBand? Band, CsTier? Tier, string? Owner, LifecycleStage? Stage, int? RenewalWithinDays,
+    string? Segment = null, bool IncludeChurned = false);
 
 /// <summary>Where the previous page ended: the last row's sort key (invariant text, empty for none) and its account id.</summary>
 public sealed record HealthScoreCursor(string? Key, string AccountId);
@@ -78,6 +84,9 @@ public sealed class HealthStore(CustomerHealthDbContext db, HealthRecomputer rec
         if (filter.Tier is { } tier) query = query.Where(s => s.Tier == tier);
         if (filter.Stage is { } stage) query = query.Where(s => s.Stage == stage);
         if (filter.Owner is { } owner) query = query.Where(s => db.Accounts.Any(a => a.Id == s.AccountId && a.Owner == owner));
+        if (filter.Segment is { } segment)
+            query = query.Where(s => db.Accounts.Any(a => a.Id == s.AccountId && a.Segment == segment));
+        if (!filter.IncludeChurned && filter.Stage is null) query = query.Where(s => s.Stage != LifecycleStage.Churned);
         if (filter.RenewalWithinDays is { } within)
         {
             var (from, to) = (Today, Today.AddDays(within));

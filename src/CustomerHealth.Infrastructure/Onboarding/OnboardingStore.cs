@@ -1,5 +1,6 @@
 using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Common;
+using CustomerHealth.Domain.Health;
 using CustomerHealth.Domain.Onboarding;
 using CustomerHealth.Infrastructure.Accounts;
 using CustomerHealth.Infrastructure.Audit;
@@ -11,6 +12,14 @@ namespace CustomerHealth.Infrastructure.Onboarding;
 
 /// <summary>An overdue milestone with its account, for CSM work queues.</summary>
 public sealed record OverdueItem(string AccountId, string DisplayName, string? Owner, CsTier Tier, string Key, string Title, DateOnly DueDate);
+
+/// <summary>
+/// Filters of the overdue work queue; null means any. Churned accounts (lifecycle stage CHURNED in their current
+/// score) are left out unless <paramref name="IncludeChurned"/>; <paramref name="MaxDaysOverdue"/> leaves out what is
+/// longer overdue.
+/// </summary>
+public sealed record OverdueFilter(
+    string? Owner, CsTier? Tier, string? Segment = null, bool IncludeChurned = false, int? MaxDaysOverdue = null);
 
 /// <summary>Where the previous page of overdue milestones ended.</summary>
 public sealed record OverdueCursor(DateOnly DueDate, string AccountId, string Key);
@@ -134,6 +143,38 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
         return true;
     }
 
+    /// <summary>
+    /// Adds an account's first plan to the unit of work as <see cref="AddInitialPlanIfMissingAsync"/> does, for a
+    /// caller that already knows the account has none (a batch that read the plans of all its accounts at once).
+    /// <paramref name="hasUsage"/> false skips reading evidence that cannot be there (no usage stored for the account);
+    /// <paramref name="templates"/> keeps the templates read, across the accounts of the batch.
+    /// </summary>
+    public async Task AddInitialPlanAsync(
+        Account account, DateOnly start, bool hasUsage, IDictionary<CsTier, PlanTemplate> templates,
+        CancellationToken ct)
+    {
+        var tier = TemplateTier(account.EffectiveTier);
+        if (!templates.TryGetValue(tier, out var template))
+            templates[tier] = template = await GetTemplateAsync(tier, ct);
+        var plan = OnboardingPlan.Create(account.Id, start, template, Now);
+        db.OnboardingPlans.Add(plan);
+        if (hasUsage) await ApplyEvidenceAsync(plan, ct);
+    }
+
+    /// <summary>Which of <paramref name="accountIds"/> have usage stored (raw events or user-days): the only ones a new
+    /// plan can find evidence for.</summary>
+    public async Task<HashSet<string>> WithUsageAsync(IReadOnlyCollection<string> accountIds, CancellationToken ct)
+    {
+        if (accountIds.Count == 0) return new HashSet<string>(StringComparer.Ordinal);
+        var ids = accountIds.ToArray();
+        var found = await db.Accounts.AsNoTracking()
+            .Where(a => ids.Contains(a.Id)
+                && (db.UsageEvents.Any(e => e.AccountId == a.Id) || db.UserDailyActivity.Any(u => u.AccountId == a.Id)))
+            .Select(a => a.Id)
+            .ToListAsync(ct);
+        return found.ToHashSet(StringComparer.Ordinal);
+    }
+
     public async Task<(OnboardingPlan Plan, bool Changed)> CompleteMilestoneAsync(
         string accountId, string key, string? note, DateTime? at, Caller caller, CancellationToken ct)
     {
@@ -151,7 +192,8 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
         return (Ordered(plan), changed);
     }
 
-    public async Task<Page<OverdueItem>> ListOverdueAsync(string? owner, CsTier? tier, int pageSize, OverdueCursor? after, CancellationToken ct)
+    public async Task<Page<OverdueItem>> ListOverdueAsync(
+        OverdueFilter filter, int pageSize, OverdueCursor? after, CancellationToken ct)
     {
         var today = Today;
         var query =
@@ -159,8 +201,19 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
             join a in db.Accounts.AsNoTracking() on m.AccountId equals a.Id
             where m.CompletedAt == null && m.DueDate < today
             select new { m, a };
-        if (owner is not null) query = query.Where(x => x.a.Owner == owner);
-        if (tier is { } t) query = query.Where(x => x.a.EffectiveTier == t);
+        if (filter.Owner is { } owner) query = query.Where(x => x.a.Owner == owner);
+        if (filter.Tier is { } t) query = query.Where(x => x.a.EffectiveTier == t);
+        if (filter.Segment is { } segment) query = query.Where(x => x.a.Segment == segment);
+        if (filter.MaxDaysOverdue is { } days)
+        {
+            var oldest = today.AddDays(-days);
+            query = query.Where(x => x.m.DueDate >= oldest);
+        }
+        if (!filter.IncludeChurned)
+        {
+            query = query.Where(x =>
+                !db.HealthScores.Any(s => s.AccountId == x.a.Id && s.Stage == LifecycleStage.Churned));
+        }
         if (after is not null)
         {
             query = query.Where(x => x.m.DueDate > after.DueDate

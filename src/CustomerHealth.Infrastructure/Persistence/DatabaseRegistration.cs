@@ -49,6 +49,7 @@ public static class DatabaseRegistration
         services.AddSingleton(new StreamingReadContexts(streaming.Options));
         services.AddSingleton(TierThresholds.Default);
         services.AddScoped<AccountStore>();
+        services.AddScoped<AccountBatchWriter>();
         services.AddScoped<SignalStore>();
         services.AddSingleton(EngagementWriter(options.Provider));
         services.AddScoped<EventIngestor>();

@@ -10,9 +10,11 @@ namespace CustomerHealth.Infrastructure.Renewals;
 public sealed record RenewalPredictionView(RenewalPredictionRow Row, CsTier Tier, string? Owner);
 
 /// <summary>Filters of the upcoming-renewals list; null means any.</summary>
-public sealed record UpcomingRenewalFilter(int WithinDays, RenewalRisk? MinimumRisk, CsTier? Tier, string? Owner)
+public sealed record UpcomingRenewalFilter(
+    int WithinDays, RenewalRisk? MinimumRisk, CsTier? Tier, string? Owner, string? Segment = null)
 {
-    public override string ToString() => $"{WithinDays}|{MinimumRisk}|{Tier}|{Owner}";
+    public override string ToString() =>
+        $"{WithinDays}|{MinimumRisk}|{Tier}|{Owner}" + (Segment is null ? "" : $"|{Segment}");
 }
 
 public enum UpcomingRenewalOrder
@@ -79,10 +81,11 @@ public sealed class RenewalStore(CustomerHealthDbContext db, RenewalPredictor pr
             from p in db.RenewalPredictions.AsNoTracking()
             join a in db.Accounts.AsNoTracking() on p.AccountId equals a.Id
             where p.RenewalDate >= today && p.RenewalDate <= last
-            select new { p, a.EffectiveTier, a.Owner };
+            select new { p, a.EffectiveTier, a.Owner, a.Segment };
         if (filter.MinimumRisk is { } risk) query = query.Where(x => x.p.Risk >= risk);
         if (filter.Tier is { } tier) query = query.Where(x => x.EffectiveTier == tier);
         if (filter.Owner is { } owner) query = query.Where(x => x.Owner == owner);
+        if (filter.Segment is { } segment) query = query.Where(x => x.Segment == segment);
         if (order == UpcomingRenewalOrder.Risk)
         {
             if (after is not null)
@@ -112,6 +115,13 @@ public sealed class RenewalStore(CustomerHealthDbContext db, RenewalPredictor pr
             : row.RenewalDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Up to <paramref name="pageSize"/> feed entries after <paramref name="afterSequence"/>, oldest first: one primary-key range seek.</summary>
-    public async Task<IReadOnlyList<RenewalPredictionChangeRow>> ListChangesAsync(long afterSequence, int pageSize, CancellationToken ct) =>
-        await db.RenewalPredictionChanges.AsNoTracking().Where(c => c.Sequence > afterSequence).OrderBy(c => c.Sequence).Take(pageSize).ToListAsync(ct);
+    /// <remarks>With <paramref name="segment"/>, only entries of accounts now in that segment.</remarks>
+    public async Task<IReadOnlyList<RenewalPredictionChangeRow>> ListChangesAsync(
+        long afterSequence, int pageSize, string? segment, CancellationToken ct)
+    {
+        var query = db.RenewalPredictionChanges.AsNoTracking().Where(c => c.Sequence > afterSequence);
+        if (segment is not null)
+            query = query.Where(c => db.Accounts.Any(a => a.Id == c.AccountId && a.Segment == segment));
+        return await query.OrderBy(c => c.Sequence).Take(pageSize).ToListAsync(ct);
+    }
 }

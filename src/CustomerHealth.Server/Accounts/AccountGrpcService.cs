@@ -7,7 +7,8 @@ using Grpc.Core;
 namespace CustomerHealth.Server.Accounts;
 
 /// <summary>customerhealth.v1.AccountService: read the request, call the store, map the result.</summary>
-public sealed class AccountGrpcService(AccountStore store) : Stubs.AccountService.AccountServiceBase
+public sealed class AccountGrpcService(AccountStore store, AccountBatchWriter batches)
+    : Stubs.AccountService.AccountServiceBase
 {
     public static readonly string ServiceName = AccountService.Descriptor.FullName;
 
@@ -74,5 +75,38 @@ public sealed class AccountGrpcService(AccountStore store) : Stubs.AccountServic
         var (contractId, input) = AccountRequests.Read(request);
         var contract = await store.RecordRenewalOutcomeAsync(contractId, input, context.CancellationToken);
         return new RecordRenewalOutcomeResponse { Contract = contract.ToProto(store.CurrentDay) };
+    }
+
+    public override async Task<BatchUpsertAccountsResponse> BatchUpsertAccounts(
+        BatchUpsertAccountsRequest request, ServerCallContext context)
+    {
+        var (valid, rejected) = AccountRequests.ReadBatch(request.Requests, AccountRequests.Read);
+        var written = valid.Count == 0 ? [] : await batches.UpsertAccountsAsync(valid, context.CancellationToken);
+        var response = new BatchUpsertAccountsResponse();
+        response.Results.AddRange(
+            BatchResults.ToProto(request.Requests, r => r.Account?.AccountId, [.. rejected, .. written]));
+        return response;
+    }
+
+    public override async Task<BatchUpsertContractsResponse> BatchUpsertContracts(
+        BatchUpsertContractsRequest request, ServerCallContext context)
+    {
+        var (valid, rejected) = AccountRequests.ReadBatch(request.Requests, AccountRequests.Read);
+        var written = valid.Count == 0 ? [] : await batches.UpsertContractsAsync(valid, context.CancellationToken);
+        var response = new BatchUpsertContractsResponse();
+        response.Results.AddRange(
+            BatchResults.ToProto(request.Requests, r => r.Contract?.ContractId, [.. rejected, .. written]));
+        return response;
+    }
+
+    public override async Task<BatchRecordRenewalOutcomesResponse> BatchRecordRenewalOutcomes(
+        BatchRecordRenewalOutcomesRequest request, ServerCallContext context)
+    {
+        var (valid, rejected) = AccountRequests.ReadBatch(request.Requests, AccountRequests.Read);
+        var written = valid.Count == 0 ? []
+            : await batches.RecordRenewalOutcomesAsync(valid, context.CancellationToken);
+        var response = new BatchRecordRenewalOutcomesResponse();
+        response.Results.AddRange(BatchResults.ToProto(request.Requests, r => r.ContractId, [.. rejected, .. written]));
+        return response;
     }
 }

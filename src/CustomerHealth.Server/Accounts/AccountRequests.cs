@@ -10,10 +10,10 @@ namespace CustomerHealth.Server.Accounts;
 /// Reads each v1 request into domain input, checking every field rule first and reporting all violations at once
 /// (INVALID_ARGUMENT with field paths as the caller names them), so a bad request writes nothing.
 /// </summary>
-public static class AccountRequests
+public static partial class AccountRequests
 {
     /// <summary>The bounds of the caller-controlled fields of the account service.</summary>
-    public static class Limits
+    public static partial class Limits
     {
         public const int Id = Identifiers.MaxLength;
         public const int DisplayName = AccountDetails.MaxDisplayNameLength;

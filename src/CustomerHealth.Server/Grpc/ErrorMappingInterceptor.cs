@@ -18,7 +18,7 @@ namespace CustomerHealth.Server.Grpc;
 /// </summary>
 public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger, LogThrottle throttle) : Interceptor
 {
-    public const string ErrorDomain = "customerhealth.v1";
+    public const string ErrorDomain = DomainErrorStatus.ErrorDomain;
 
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -89,28 +89,9 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
 
     private RpcException Map(Exception exception, ServerCallContext context)
     {
+        if (DomainErrorStatus.From(exception) is { } domain) return domain.ToRpcException();
         switch (exception)
         {
-            case ValidationException validation:
-                var badRequest = new BadRequest();
-                badRequest.FieldViolations.AddRange(validation.Violations.Select(v => new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
-                return Build(Code.InvalidArgument, validation.Message, badRequest);
-
-            case NotFoundException notFound:
-                return Build(Code.NotFound, notFound.Message,
-                    new ResourceInfo { ResourceType = $"{ErrorDomain}.{notFound.ResourceType}", ResourceName = notFound.ResourceId, Description = notFound.Message },
-                    Info("RESOURCE_NOT_FOUND", new Dictionary<string, string> { ["resource_type"] = notFound.ResourceType, ["resource_id"] = notFound.ResourceId }));
-
-            case AlreadyExistsException exists:
-                return Build(Code.AlreadyExists, exists.Message,
-                    new ResourceInfo { ResourceType = $"{ErrorDomain}.{exists.ResourceType}", ResourceName = exists.ResourceId, Description = exists.Message },
-                    Info("RESOURCE_EXISTS", new Dictionary<string, string> { ["resource_type"] = exists.ResourceType, ["resource_id"] = exists.ResourceId }));
-
-            case RuleViolationException rule:
-                var precondition = new PreconditionFailure();
-                precondition.Violations.Add(new PreconditionFailure.Types.Violation { Type = rule.Reason, Subject = string.Join(",", rule.Metadata.Values), Description = rule.Message });
-                return Build(Code.FailedPrecondition, rule.Message, Info(rule.Reason, rule.Metadata), precondition);
-
             // The client cancelled or reset the call, or its deadline passed: the request stream may fail with an
             // IOException then (a reset stream), which is no error of the service either.
             case OperationCanceledException or IOException when context.CancellationToken.IsCancellationRequested:
@@ -144,17 +125,9 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         return $"{inner.GetType().Name}: {inner.Message}";
     }
 
-    private static ErrorInfo Info(string reason, IReadOnlyDictionary<string, string>? metadata = null)
-    {
-        var info = new ErrorInfo { Reason = reason, Domain = ErrorDomain };
-        if (metadata is not null) foreach (var (key, value) in metadata) info.Metadata[key] = value;
-        return info;
-    }
+    private static ErrorInfo Info(string reason, IReadOnlyDictionary<string, string>? metadata = null) =>
+        DomainErrorStatus.Info(reason, metadata);
 
-    private static RpcException Build(Code code, string message, params Google.Protobuf.IMessage[] details)
-    {
-        var status = new Status { Code = (int)code, Message = message };
-        status.Details.AddRange(details.Select(Any.Pack));
-        return StatusBounds.Bound(status).ToRpcException();
-    }
+    private static RpcException Build(Code code, string message, params Google.Protobuf.IMessage[] details) =>
+        DomainErrorStatus.Build(code, message, details).ToRpcException();
 }

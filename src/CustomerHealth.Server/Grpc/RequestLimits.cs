@@ -66,6 +66,7 @@ public static class RequestLimits
     public static IReadOnlyList<FieldLimit> Fields { get; } =
     [
         .. AccountRequests.Limits.Fields,
+        .. AccountRequests.Limits.BatchFields,
         .. EventRequests.Limits.Fields,
         .. SignalRequests.Limits.Fields,
         .. HealthRequests.Limits.Fields,

@@ -33,6 +33,7 @@ public static class HealthRequests
         public const int BacktestLeadDays = HealthBacktester.MaxLeadDays;
         public const int Id = Identifiers.MaxLength;
         public const int OverrideReason = HealthOverride.MaxReasonLength;
+        public const int Segment = Domain.Accounts.AccountDetails.MaxSegmentLength;
 
         /// <summary>The bounds as a table, by request message and field path (see <see
         /// cref="RequestLimits"/>).</summary>
@@ -42,12 +43,15 @@ public static class HealthRequests
             FieldLimit.Count<V1.BatchGetHealthScoresRequest>("account_ids", BatchIds),
             FieldLimit.Length<V1.BatchGetHealthScoresRequest>("account_ids[]", Id),
             FieldLimit.Length<V1.ListHealthScoresRequest>("owner", Owner),
+            FieldLimit.Length<V1.ListHealthScoresRequest>("segment", Segment),
             FieldLimit.Length<V1.ListHealthScoresRequest>("page_token", PageToken.MaxTokenLength),
             FieldLimit.Length<V1.GetHealthHistoryRequest>("account_id", Id),
             FieldLimit.Ignored<V1.ReplaceScorecardRequest>("scorecard.updated_by"),
             FieldLimit.Length<V1.ReplaceScorecardRequest>("updated_by", UpdatedBy),
             FieldLimit.Length<V1.ListHealthChangesRequest>("owner", Owner),
+            FieldLimit.Length<V1.ListHealthChangesRequest>("segment", Segment),
             FieldLimit.Length<V1.WatchHealthChangesRequest>("owner", Owner),
+            FieldLimit.Length<V1.WatchHealthChangesRequest>("segment", Segment),
             FieldLimit.Length<V1.SetHealthOverrideRequest>("account_id", Id),
             FieldLimit.Length<V1.SetHealthOverrideRequest>("reason", OverrideReason),
             FieldLimit.Length<V1.SetHealthOverrideRequest>("set_by", SetBy),
@@ -73,7 +77,8 @@ public static class HealthRequests
     public static (HealthScoreFilter Filter, HealthScoreOrder Order, int PageSize, HealthScoreCursor? After, string Fingerprint) Read(
         V1.ListHealthScoresRequest request, DateOnly today)
     {
-        var v = new Violations().Text("owner", request.Owner, Limits.Owner);
+        var v = new Violations().Text("owner", request.Owner, Limits.Owner)
+            .Text("segment", request.Segment, Limits.Segment);
         var pageSize = PageToken.ReadPageSize(v, request.PageSize);
         ProtoConvert.IsDefined(v, "band", request.Band);
         ProtoConvert.IsDefined(v, "cs_tier", request.CsTier);
@@ -86,7 +91,9 @@ public static class HealthRequests
             request.CsTier == V1.CsTier.Unspecified ? null : AccountMapping.ToDomain(request.CsTier),
             OptionalText(request.Owner),
             request.LifecycleStage == V1.LifecycleStage.Unspecified ? null : (LifecycleStage)request.LifecycleStage,
-            request.RenewalWithinDays > 0 ? request.RenewalWithinDays : null);
+            request.RenewalWithinDays > 0 ? request.RenewalWithinDays : null,
+            OptionalText(request.Segment),
+            request.IncludeChurned);
         var order = (HealthScoreOrder)request.OrderBy;
         var day = filter.RenewalWithinDays is null ? "" : today.ToString(PageToken.DayFormat, CultureInfo.InvariantCulture);
         var fingerprint = string.Create(CultureInfo.InvariantCulture, $"health|{filter}|{order}|{day}");
@@ -134,7 +141,8 @@ public static class HealthRequests
     {
         var v = new Violations();
         var pageSize = PageToken.ReadPageSize(v, request.PageSize);
-        var filter = ReadChangeFilter(v, request.AfterSequence, request.Band, request.CsTier, request.Owner);
+        var filter = ReadChangeFilter(
+            v, request.AfterSequence, request.Band, request.CsTier, request.Owner, request.Segment);
         v.ThrowIfAny();
         return (request.AfterSequence, pageSize, filter);
     }
@@ -142,7 +150,8 @@ public static class HealthRequests
     public static (long AfterSequence, HealthChangeFilter Filter) Read(V1.WatchHealthChangesRequest request)
     {
         var v = new Violations();
-        var filter = ReadChangeFilter(v, request.AfterSequence, request.Band, request.CsTier, request.Owner);
+        var filter = ReadChangeFilter(
+            v, request.AfterSequence, request.Band, request.CsTier, request.Owner, request.Segment);
         v.ThrowIfAny();
         return (request.AfterSequence, filter);
     }
@@ -210,16 +219,18 @@ public static class HealthRequests
 
     /// <summary>The cursor and filters of ListHealthChanges and WatchHealthChanges, broken rules added to <paramref
     /// name="v"/>.</summary>
-    private static HealthChangeFilter ReadChangeFilter(Violations v, long afterSequence, V1.HealthBand band, V1.CsTier tier, string owner)
+    private static HealthChangeFilter ReadChangeFilter(
+        Violations v, long afterSequence, V1.HealthBand band, V1.CsTier tier, string owner, string segment)
     {
         if (afterSequence < 0) v.Add("after_sequence", "must be 0 or more");
-        v.Text("owner", owner, Limits.Owner);
+        v.Text("owner", owner, Limits.Owner).Text("segment", segment, Limits.Segment);
         ProtoConvert.IsDefined(v, "band", band);
         ProtoConvert.IsDefined(v, "cs_tier", tier);
         return new HealthChangeFilter(
             band == V1.HealthBand.Unspecified ? null : (HealthBand)band,
             tier == V1.CsTier.Unspecified ? null : AccountMapping.ToDomain(tier),
-            OptionalText(owner));
+            OptionalText(owner),
+            OptionalText(segment));
     }
 
     /// <summary>An instant from a timestamp field; null (not reported) when absent, reported when out of

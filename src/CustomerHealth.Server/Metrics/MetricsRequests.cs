@@ -73,7 +73,8 @@ public static class MetricsRequests
         var filter = new PortfolioFilter(
             request.CsTier == V1.CsTier.Unspecified ? null : AccountMapping.ToDomain(request.CsTier),
             string.IsNullOrWhiteSpace(request.Segment) ? null : request.Segment.Trim(),
-            string.IsNullOrWhiteSpace(request.Owner) ? null : request.Owner.Trim());
+            string.IsNullOrWhiteSpace(request.Owner) ? null : request.Owner.Trim(),
+            ChurnedInBands: request.IncludeChurned);
         return new PortfolioQuery(reportingPeriod, filter, conversion);
     }
 

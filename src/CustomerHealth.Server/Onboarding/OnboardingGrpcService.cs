@@ -35,8 +35,8 @@ public sealed class OnboardingGrpcService(OnboardingStore store) : Stubs.Onboard
 
     public override async Task<ListOverdueMilestonesResponse> ListOverdueMilestones(ListOverdueMilestonesRequest request, ServerCallContext context)
     {
-        var (owner, tier, pageSize, after, fingerprint) = OnboardingRequests.Read(request, store.Today);
-        var page = await store.ListOverdueAsync(owner, tier, pageSize, after, context.CancellationToken);
+        var (filter, pageSize, after, fingerprint) = OnboardingRequests.Read(request, store.Today);
+        var page = await store.ListOverdueAsync(filter, pageSize, after, context.CancellationToken);
         var today = store.Today;
         var response = new ListOverdueMilestonesResponse();
         response.Milestones.AddRange(page.Items.Select(i => i.ToProto(today)));

@@ -33,6 +33,8 @@ public static class OnboardingRequests
         public const int MilestoneKey = MilestoneTemplate.MaxKeyLength;
         public const int MilestoneTitle = MilestoneTemplate.MaxTitleLength;
         public const int EventName = Domain.Engagement.EventRules.MaxEventNameLength;
+        public const int Segment = AccountDetails.MaxSegmentLength;
+        public const int MaxDaysOverdue = 3650;
 
         /// <summary>The bounds as a table, by request message and field path (see <see
         /// cref="RequestLimits"/>).</summary>
@@ -45,6 +47,7 @@ public static class OnboardingRequests
             FieldLimit.Length<V1.CompleteMilestoneRequest>("completed_by", CompletedBy),
             FieldLimit.Length<V1.CompleteMilestoneRequest>("note", Note),
             FieldLimit.Length<V1.ListOverdueMilestonesRequest>("owner", Owner),
+            FieldLimit.Length<V1.ListOverdueMilestonesRequest>("segment", Segment),
             FieldLimit.Length<V1.ListOverdueMilestonesRequest>("page_token", PageToken.MaxTokenLength),
             FieldLimit.Count<V1.ReplacePlanTemplateRequest>("milestones", Milestones),
             FieldLimit.Length<V1.ReplacePlanTemplateRequest>("milestones[].key", MilestoneKey),
@@ -79,15 +82,25 @@ public static class OnboardingRequests
     }
 
     /// <param name="today">Overdue counts from today, so a token is only good on the day it was issued.</param>
-    public static (string? Owner, CsTier? Tier, int PageSize, OverdueCursor? After, string Fingerprint) Read(
+    public static (OverdueFilter Filter, int PageSize, OverdueCursor? After, string Fingerprint) Read(
         V1.ListOverdueMilestonesRequest request, DateOnly today)
     {
-        var v = new Violations().Text("owner", request.Owner, Limits.Owner);
+        var v = new Violations().Text("owner", request.Owner, Limits.Owner)
+            .Text("segment", request.Segment, Limits.Segment);
         var pageSize = PageToken.ReadPageSize(v, request.PageSize);
         ProtoConvert.IsDefined(v, "cs_tier", request.CsTier);
-        var owner = string.IsNullOrWhiteSpace(request.Owner) ? null : request.Owner.Trim();
-        var tier = request.CsTier == V1.CsTier.Unspecified ? (CsTier?)null : AccountMapping.ToDomain(request.CsTier);
-        var fingerprint = $"overdue|{owner}|{tier}|{PageToken.FormatDay(today)}";
+        if (request.MaxDaysOverdue is < 0 or > Limits.MaxDaysOverdue)
+            v.Add("max_days_overdue", $"must be from 0 to {Limits.MaxDaysOverdue} (0: no limit)");
+        var filter = new OverdueFilter(
+            string.IsNullOrWhiteSpace(request.Owner) ? null : request.Owner.Trim(),
+            request.CsTier == V1.CsTier.Unspecified ? null : AccountMapping.ToDomain(request.CsTier),
+            string.IsNullOrWhiteSpace(request.Segment) ? null : request.Segment.Trim(),
+            request.IncludeChurned,
+            request.MaxDaysOverdue > 0 ? request.MaxDaysOverdue : null);
+        // The unfiltered queue keeps the token format it always had.
+        var extra = filter is { Segment: null, IncludeChurned: false, MaxDaysOverdue: null } ? ""
+            : $"|{filter.Segment}|{filter.IncludeChurned}|{filter.MaxDaysOverdue}";
+        var fingerprint = $"overdue|{filter.Owner}|{filter.Tier}|{PageToken.FormatDay(today)}{extra}";
         var key = PageToken.Decode(v, request.PageToken, fingerprint, keyParts: 3);
         OverdueCursor? after = null;
         if (key is not null)
@@ -96,7 +109,7 @@ public static class OnboardingRequests
             else v.Add("page_token", PageToken.NotIssuedHere);
         }
         v.ThrowIfAny();
-        return (owner, tier, pageSize, after, fingerprint);
+        return (filter, pageSize, after, fingerprint);
     }
 
     public static string NextToken(string fingerprint, OverdueItem last) =>

@@ -36,8 +36,8 @@ public sealed class RenewalGrpcService(RenewalStore store, RenewalTraining train
 
     public override async Task<ListPredictionChangesResponse> ListPredictionChanges(ListPredictionChangesRequest request, ServerCallContext context)
     {
-        var (afterSequence, pageSize) = RenewalRequests.Read(request);
-        var page = await store.ListChangesAsync(afterSequence, pageSize, context.CancellationToken);
+        var (afterSequence, pageSize, segment) = RenewalRequests.Read(request);
+        var page = await store.ListChangesAsync(afterSequence, pageSize, segment, context.CancellationToken);
         var next = page.Count > 0 ? page[^1].Sequence : afterSequence;
         var response = new ListPredictionChangesResponse { NextSequence = next };
         response.Changes.AddRange(page.Select(c => c.ToProto()));

@@ -23,6 +23,7 @@ public static class RenewalRequests
         public const int Owner = PersonNames.MaxLength;
         public const int TrainLeadDays = RenewalOptions.MaxLeadDays;
         public const int Id = Identifiers.MaxLength;
+        public const int Segment = Domain.Accounts.AccountDetails.MaxSegmentLength;
 
         /// <summary>The bounds as a table, by request message and field path (see <see
         /// cref="RequestLimits"/>).</summary>
@@ -31,6 +32,8 @@ public static class RenewalRequests
             FieldLimit.Length<V1.GetRenewalPredictionRequest>("account_id", Id),
             FieldLimit.Length<V1.GetRenewalPredictionRequest>("contract_id", Id),
             FieldLimit.Length<V1.ListUpcomingRenewalsRequest>("owner", Owner),
+            FieldLimit.Length<V1.ListUpcomingRenewalsRequest>("segment", Segment),
+            FieldLimit.Length<V1.ListPredictionChangesRequest>("segment", Segment),
             FieldLimit.Length<V1.ListUpcomingRenewalsRequest>("page_token", PageToken.MaxTokenLength),
             FieldLimit.Length<V1.ListRenewalModelsRequest>("page_token", PageToken.MaxTokenLength),
         ];
@@ -52,7 +55,8 @@ public static class RenewalRequests
     public static (UpcomingRenewalFilter Filter, UpcomingRenewalOrder Order, int PageSize, UpcomingRenewalCursor? After, string Fingerprint)
         Read(V1.ListUpcomingRenewalsRequest request, int horizonDays, DateOnly today)
     {
-        var v = new Violations().Text("owner", request.Owner, Limits.Owner);
+        var v = new Violations().Text("owner", request.Owner, Limits.Owner)
+            .Text("segment", request.Segment, Limits.Segment);
         var pageSize = PageToken.ReadPageSize(v, request.PageSize);
         if (request.WithinDays < 0 || request.WithinDays > horizonDays)
             v.Add("within_days", $"must be from 0 to the horizon, {horizonDays} days (0 means the horizon)");
@@ -63,7 +67,8 @@ public static class RenewalRequests
             request.WithinDays == 0 ? horizonDays : request.WithinDays,
             request.MinimumRisk == V1.RenewalRisk.Unspecified ? null : (Model.RenewalRisk)request.MinimumRisk,
             request.CsTier == V1.CsTier.Unspecified ? null : AccountMapping.ToDomain(request.CsTier),
-            string.IsNullOrWhiteSpace(request.Owner) ? null : request.Owner.Trim());
+            string.IsNullOrWhiteSpace(request.Owner) ? null : request.Owner.Trim(),
+            string.IsNullOrWhiteSpace(request.Segment) ? null : request.Segment.Trim());
         var order = request.OrderBy == V1.UpcomingRenewalOrder.Risk ? UpcomingRenewalOrder.Risk : UpcomingRenewalOrder.RenewalDate;
         var fingerprint = string.Create(CultureInfo.InvariantCulture, $"renewals|{filter}|{order}|{today:yyyy-MM-dd}");
         var key = PageToken.Decode(v, request.PageToken, fingerprint, keyParts: 2);
@@ -75,13 +80,14 @@ public static class RenewalRequests
     public static string NextToken(string fingerprint, RenewalPredictionRow last, UpcomingRenewalOrder order) =>
         PageToken.Encode(fingerprint, RenewalStore.SortKeyOf(last, order), last.ContractId);
 
-    public static (long AfterSequence, int PageSize) Read(V1.ListPredictionChangesRequest request)
+    public static (long AfterSequence, int PageSize, string? Segment) Read(V1.ListPredictionChangesRequest request)
     {
-        var v = new Violations();
+        var v = new Violations().Text("segment", request.Segment, Limits.Segment);
         var pageSize = PageToken.ReadPageSize(v, request.PageSize);
         if (request.AfterSequence < 0) v.Add("after_sequence", "must not be negative");
         v.ThrowIfAny();
-        return (request.AfterSequence, pageSize);
+        var segment = string.IsNullOrWhiteSpace(request.Segment) ? null : request.Segment.Trim();
+        return (request.AfterSequence, pageSize, segment);
     }
 
     /// <summary>The lead to train with: the request's, or <paramref name="configuredLeadDays"/> for 0.</summary>

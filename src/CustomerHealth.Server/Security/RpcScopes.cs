@@ -28,6 +28,9 @@ public static class RpcScopes
         [Accounts + "GetContract"] = Scopes.Read,
         [Accounts + "ListContracts"] = Scopes.Read,
         [Accounts + "RecordRenewalOutcome"] = Scopes.CrmWrite,
+        [Accounts + "BatchUpsertAccounts"] = Scopes.CrmWrite,
+        [Accounts + "BatchUpsertContracts"] = Scopes.CrmWrite,
+        [Accounts + "BatchRecordRenewalOutcomes"] = Scopes.CrmWrite,
 
         [Engagement + "StreamEvents"] = Scopes.EngagementWrite,
         [Engagement + "IngestEvents"] = Scopes.EngagementWrite,

@@ -41,6 +41,21 @@ public sealed class PortfolioMetricsTests
     }
 
     [Fact]
+    public void ChurnedAccountsCanBeLeftOutOfTheBandCountsOnly()
+    {
+        var portfolio = new Portfolio()
+            .Account("a", with: a => a with { Band = HealthBand.Critical, Stage = LifecycleStage.Live })
+            .Account("c", with: a => a with { Band = HealthBand.Critical, Stage = LifecycleStage.Churned });
+
+        var without = portfolio.Report(March, new PortfolioFilter(ChurnedInBands: false));
+        var with = portfolio.Report(March, new PortfolioFilter(ChurnedInBands: true));
+
+        Assert.Equal(1, without.AccountsByBand[HealthBand.Critical]);
+        Assert.Equal(2, with.AccountsByBand[HealthBand.Critical]);
+        Assert.Equal((2, 1), (without.Accounts, without.AccountsByStage[LifecycleStage.Churned]));
+    }
+
+    [Fact]
     public void AccountsAreCountedByBandStageAndEffectivenessAsGiven()
     {
         var report = new Portfolio()

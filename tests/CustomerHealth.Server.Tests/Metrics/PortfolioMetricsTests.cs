@@ -128,7 +128,7 @@ public abstract class PortfolioMetricsTests<TDatabase>(TDatabase database) : Int
         {
             var (pending, stored) = await Service.InDatabaseAsync(async db => (await db.HealthRecomputeQueue.CountAsync(Ct), await db.HealthScores.CountAsync(Ct)));
             if (pending == 0 && stored == 7)
-                return [.. (await new HealthService.HealthServiceClient(Service.Channel).ListHealthScoresAsync(new() { PageSize = 100 }, cancellationToken: Ct)).Scores];
+                return [.. (await new HealthService.HealthServiceClient(Service.Channel).ListHealthScoresAsync(new() { PageSize = 100, IncludeChurned = true }, cancellationToken: Ct)).Scores];
             await Task.Delay(100, Ct);
         }
         return [];
@@ -253,7 +253,8 @@ public abstract class PortfolioMetricsTests<TDatabase>(TDatabase database) : Int
         var scores = await ScoresStored();
         Assert.Equal(7, scores.Length);
 
-        var report = await Report();
+        // Every stored score, the churned account's too (left out of the band counts by default, ADR 0055).
+        var report = await Report(change: r => r.IncludeChurned = true);
 
         Assert.Equal(4, report.AccountsByBand.Count);
         foreach (var count in report.AccountsByBand)
