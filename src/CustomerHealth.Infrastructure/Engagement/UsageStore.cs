@@ -78,7 +78,7 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
             // index of usage_events, so only their events are read. Days already purged have rows but no events left.
             long deletedEvents = 0;
             var featureUse = new List<(string AccountId, DateOnly Day, string EventName, long Events)>();
-            var keyFeatures = catalogue.KeyFeatures.ToArray();
+            var keyFeatures = catalogue.TrackedEvents.ToArray();
             foreach (var account in userDays.GroupBy(u => u.AccountId, StringComparer.Ordinal))
             {
                 var days = account.Select(u => u.Day).ToArray();
