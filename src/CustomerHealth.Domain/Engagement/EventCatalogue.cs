@@ -4,7 +4,8 @@ namespace CustomerHealth.Domain.Engagement;
 
 /// <summary>One catalogued event name and what it means.</summary>
 /// <param name="Metric">
-/// Its usage rates are metrics (<see cref="Health.UsageRates"/>) even when it is not a key feature; key features always are.
+/// Its usage rates are metrics (<see cref="Health.UsageRates"/>) even when it is not a key feature; key features always
+/// are.
 /// </param>
 /// <param name="RatioTo">
 /// Other metric events this event's count is divided by, each pair making a ratio metric (<c>ratio:this/other</c>).
@@ -23,7 +24,8 @@ public sealed record CatalogueEntry(
     /// <summary>Ratio partners per entry.</summary>
     public const int MaxRatios = 10;
 
-    /// <summary>Counted per account and day in the feature rollups, so its rates can be read: a key feature or a metric.</summary>
+    /// <summary>Counted per account and day in the feature rollups, so its rates can be read: a key feature or a
+    /// metric.</summary>
     public bool Tracked => KeyFeature || Metric;
 }
 
@@ -51,7 +53,8 @@ public sealed class EventCatalogue
         _tracked = Entries.Where(e => e.Tracked).Select(e => e.EventName).ToHashSet(StringComparer.Ordinal);
         MetricEvents = Entries.Where(e => e.Tracked).Select(e => e.EventName).ToArray();
         Ratios = Entries.Where(e => e.Tracked)
-            .SelectMany(e => (e.RatioTo ?? []).Where(_tracked.Contains).Select(other => new MetricRatio(e.EventName, other)))
+            .SelectMany(e => (e.RatioTo ?? []).Where(_tracked.Contains)
+                .Select(other => new MetricRatio(e.EventName, other)))
             .Distinct().ToArray();
         FirstValueEvents = Entries.Where(e => e.FirstValue).Select(e => e.EventName).ToArray();
     }
@@ -74,7 +77,8 @@ public sealed class EventCatalogue
 
     public bool IsKeyFeature(string eventName) => _keyFeatures.Contains(eventName);
 
-    /// <summary>The names whose use the feature rollups count per account and day: key features and metric events.</summary>
+    /// <summary>The names whose use the feature rollups count per account and day: key features and metric
+    /// events.</summary>
     public IReadOnlyCollection<string> TrackedEvents => _tracked;
 
     public bool IsTracked(string eventName) => _tracked.Contains(eventName);
@@ -113,22 +117,26 @@ public sealed class EventCatalogue
             if (!e.Tracked) v.Add($"{field}[{i}].ratio_to", "needs the event to be a key feature or a metric");
             if (others.Count > CatalogueEntry.MaxRatios)
             {
-                v.Add($"{field}[{i}].ratio_to", $"may name at most {CatalogueEntry.MaxRatios} events (got {others.Count})");
+                v.Add($"{field}[{i}].ratio_to",
+                    $"may name at most {CatalogueEntry.MaxRatios} events (got {others.Count})");
                 continue;
             }
             for (var j = 0; j < others.Count; j++)
             {
                 var other = others[j];
                 if (other == e.EventName) v.Add($"{field}[{i}].ratio_to[{j}]", "must name another event");
-                else if (other.Contains('/', StringComparison.Ordinal) || e.EventName.Contains('/', StringComparison.Ordinal))
+                else if (other.Contains('/', StringComparison.Ordinal)
+                    || e.EventName.Contains('/', StringComparison.Ordinal))
                     v.Add($"{field}[{i}].ratio_to[{j}]", "ratio events must not contain '/' (ratio keys are a/b)");
                 else if (!tracked.Contains(other))
                     v.Add($"{field}[{i}].ratio_to[{j}]", "must name a key feature or metric event of the catalogue");
             }
-            if (others.Distinct(StringComparer.Ordinal).Count() != others.Count) v.Add($"{field}[{i}].ratio_to", "lists an event twice");
+            if (others.Distinct(StringComparer.Ordinal).Count() != others.Count)
+                v.Add($"{field}[{i}].ratio_to", "lists an event twice");
         }
     }
 }
 
-/// <summary>A configured ratio metric: events of <paramref name="Numerator"/> per event of <paramref name="Denominator"/>.</summary>
+/// <summary>A configured ratio metric: events of <paramref name="Numerator"/> per event of <paramref
+/// name="Denominator"/>.</summary>
 public readonly record struct MetricRatio(string Numerator, string Denominator);

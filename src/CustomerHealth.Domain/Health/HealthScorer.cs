@@ -95,7 +95,8 @@ public static class HealthScorer
     }
 
     /// <summary>
-    /// <b>Usage metrics</b>: each of the scorecard's usage-metric components with a weight in the tier, in scorecard order
+    /// <b>Usage metrics</b>: each of the scorecard's usage-metric components with a weight in the tier, in scorecard
+    /// order
     /// after the seven built-in components: the metric's value (<see cref="UsageRates"/>) mapped to 0–100 by the
     /// component's breakpoints. A metric without data is missing like any component. Returns the weight that had data.
     /// </summary>
@@ -116,7 +117,8 @@ public static class HealthScorer
                 : new UsageMetricValue(m.Metric, null, "not a metric key");
             if (value.Value is not { } x)
             {
-                missing.Add(new MissingComponent(HealthComponentKind.UsageMetric, $"{m.Metric}: {value.Text}", m.Metric));
+                missing.Add(new MissingComponent(
+                    HealthComponentKind.UsageMetric, $"{m.Metric}: {value.Text}", m.Metric));
                 continue;
             }
             var score = Math.Clamp(m.ScoreOf(x), 0, 100);
@@ -349,7 +351,13 @@ public static class HealthScorer
     private static double Round(double value) => Math.Round(value, 1, MidpointRounding.AwayFromZero);
 
     /// <summary>A component with data, before renormalisation.</summary>
-    private sealed record Part(HealthComponentKind Kind, double Score, double Weight, string Text, string? Metric = null, double? Value = null);
+    private sealed record Part(
+        HealthComponentKind Kind,
+        double Score,
+        double Weight,
+        string Text,
+        string? Metric = null,
+        double? Value = null);
 
     /// <summary>A component's score with its explanation, or no score with the reason.</summary>
     private readonly record struct Measured(double? Score, string Text)

@@ -10,7 +10,8 @@ public static class NonNegativeLogistic
 {
     public const int Iterations = 2000;
 
-    /// <summary>The weights (one per column, each ≥ 0) fitted to <paramref name="x"/> (rows × columns, no gaps) and labels.</summary>
+    /// <summary>The weights (one per column, each ≥ 0) fitted to <paramref name="x"/> (rows × columns, no gaps) and
+    /// labels.</summary>
     public static double[] Fit(IReadOnlyList<double[]> x, IReadOnlyList<bool> renewed, double l2)
     {
         var (n, p) = (x.Count, x.Count == 0 ? 0 : x[0].Length);
@@ -22,7 +23,8 @@ public static class NonNegativeLogistic
             for (var j = 0; j < p; j++) means[j] += row[j] / n;
         }
         var centred = x.Select(row => row.Select((v, j) => v - means[j]).ToArray()).ToArray();
-        // A step of 1 / L, where L bounds the curvature of the mean log-loss: ¼ of the mean squared row norm, plus the L2.
+        // A step of 1 / L, where L bounds the curvature of the mean log-loss: ¼ of the mean squared row norm, plus the
+        // L2.
         var lipschitz = 0.25 * centred.Sum(r => r.Sum(v => v * v)) / n + l2;
         var step = lipschitz > 0 ? 1 / lipschitz : 1;
         var positives = renewed.Count(r => r);

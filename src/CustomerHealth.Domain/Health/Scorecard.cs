@@ -21,7 +21,8 @@ public enum HealthComponentKind
     Support = 6,
     /// <summary>Are we in touch (CSM touchpoints)?</summary>
     Relationship = 7,
-    /// <summary>A usage-rate metric of the catalogue, mapped to 0–100 by the scorecard (<see cref="UsageMetricComponent"/>).</summary>
+    /// <summary>A usage-rate metric of the catalogue, mapped to 0–100 by the scorecard (<see
+    /// cref="UsageMetricComponent"/>).</summary>
     UsageMetric = 8,
 }
 
@@ -162,7 +163,12 @@ public sealed record Scorecard(
             }
             if (UsageRates.Parse(m.Metric).Problem is { } problem) v.Add($"{at}.metric", problem);
             else if (!seen.Add(m.Metric)) v.Add($"{at}.metric", "is listed twice");
-            foreach (var (name, weight) in new[] { ("tech_touch_weight", m.TechTouchWeight), ("low_touch_weight", m.LowTouchWeight), ("high_touch_weight", m.HighTouchWeight) })
+            var weights = new[]
+            {
+                ("tech_touch_weight", m.TechTouchWeight), ("low_touch_weight", m.LowTouchWeight),
+                ("high_touch_weight", m.HighTouchWeight),
+            };
+            foreach (var (name, weight) in weights)
             {
                 if (!(double.IsFinite(weight) && weight >= 0)) v.Add($"{at}.{name}", "must be a number of 0 or more");
             }

@@ -6,12 +6,14 @@ namespace CustomerHealth.Domain.Health;
 public sealed record FitCase(DateOnly RenewalDate, string ContractId, bool Renewed, AccountSignals Signals);
 
 /// <summary>How a scorecard is fitted.</summary>
-/// <param name="HoldoutShare">The share of cases, newest renewal days first, held out (cut on whole renewal days).</param>
+/// <param name="HoldoutShare">The share of cases, newest renewal days first, held out (cut on whole renewal
+/// days).</param>
 /// <param name="MaxUsageMetrics">The most usage-metric components the proposal keeps.</param>
 /// <param name="L2">The L2 penalty of the regression (on component scores scaled to 0–1).</param>
 public sealed record FitOptions(double HoldoutShare = 0.25, int MaxUsageMetrics = 8, double L2 = 0.01);
 
-/// <summary>A component of the proposal: its weight (the tiers' weights sum to 100) and its own AUC on the fit set.</summary>
+/// <summary>A component of the proposal: its weight (the tiers' weights sum to 100) and its own AUC on the fit
+/// set.</summary>
 public sealed record ProposedComponent(HealthComponentKind Kind, string? Metric, double Weight, double? FitAuc);
 
 /// <summary>
@@ -52,7 +54,7 @@ public static class ScorecardFitter
                 $"The fit set ({fit.Count} outcomes before the holdout) needs at least one renewal and one churn.");
         var candidates = Candidates(fit, current);
         var weights = FitWeights(fit, candidates, options.L2);
-        var kept = Select(fit, candidates, weights, options.MaxUsageMetrics);
+        var kept = Select(candidates, weights, options.MaxUsageMetrics);
         var keptWeights = FitWeights(fit, kept, options.L2);
         var total = keptWeights.Sum();
         if (!(total > 0))
@@ -68,10 +70,12 @@ public static class ScorecardFitter
     }
 
     /// <summary>
-    /// Oldest first, cut between renewal days so that at least <paramref name="holdoutShare"/> of the cases (rounded) are
+    /// Oldest first, cut between renewal days so that at least <paramref name="holdoutShare"/> of the cases (rounded)
+    /// are
     /// held out; a cut that would leave nothing to fit holds out nothing.
     /// </summary>
-    public static (IReadOnlyList<FitCase> Fit, IReadOnlyList<FitCase> Holdout) SplitOnDays(IReadOnlyList<FitCase> cases, double holdoutShare)
+    public static (IReadOnlyList<FitCase> Fit, IReadOnlyList<FitCase> Holdout) SplitOnDays(
+        IReadOnlyList<FitCase> cases, double holdoutShare)
     {
         var sorted = cases.OrderBy(c => c.RenewalDate).ThenBy(c => c.ContractId, StringComparer.Ordinal).ToArray();
         var wanted = (int)Math.Round(sorted.Length * holdoutShare);
@@ -88,9 +92,11 @@ public static class ScorecardFitter
             .Where(c => c.Score is not null).Select(c => (c.Score!.Value, c.Renewed)).ToArray());
 
     /// <summary>A component the fit may weigh: a built-in kind, or a usage metric with its fitted mapping.</summary>
-    private sealed record Candidate(HealthComponentKind Kind, UsageMetricComponent? Metric, double?[] Scores, double? FitAuc);
+    private sealed record Candidate(
+        HealthComponentKind Kind, UsageMetricComponent? Metric, double?[] Scores, double? FitAuc);
 
-    /// <summary>Every built-in component's and every catalogue metric's score on each fit case (null: no data).</summary>
+    /// <summary>Every built-in component's and every catalogue metric's score on each fit case (null: no
+    /// data).</summary>
     private static List<Candidate> Candidates(IReadOnlyList<FitCase> fit, Scorecard current)
     {
         var probe = Probe(current);
@@ -101,13 +107,17 @@ public static class ScorecardFitter
             var xs = scores.Select(s => s.Component(kind)?.Score).ToArray();
             list.Add(new Candidate(kind, null, xs, AucOf(xs, fit)));
         }
-        var values = fit.Select(c => UsageRates.All(c.Signals).ToDictionary(v => v.Metric, v => v.Value, StringComparer.Ordinal)).ToArray();
-        foreach (var metric in values.SelectMany(v => v.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        var values = fit
+            .Select(c => UsageRates.All(c.Signals).ToDictionary(v => v.Metric, v => v.Value, StringComparer.Ordinal))
+            .ToArray();
+        var metrics = values.SelectMany(v => v.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        foreach (var metric in metrics)
         {
             var raw = values.Select(v => v.GetValueOrDefault(metric)).ToArray();
             var present = raw.OfType<double>().Order().ToArray();
             if (present.Length < 2) continue;
-            var breakpoints = Enumerable.Range(0, Deciles).Select(i => Quantile(present, i / (Deciles - 1.0))).ToArray();
+            var breakpoints = Enumerable.Range(0, Deciles)
+                .Select(i => Quantile(present, i / (Deciles - 1.0))).ToArray();
             if (UsageMetricComponent.ExplainBreakpoints(breakpoints) is not null) continue;
             var lowerIsBetter = AucOf(raw, fit) is < 0.5;
             var component = new UsageMetricComponent(metric, 0, 0, 0, breakpoints, lowerIsBetter);
@@ -117,7 +127,8 @@ public static class ScorecardFitter
         return list;
     }
 
-    /// <summary>The current scorecard with every built-in component weighted and no usage metric: component scores only.</summary>
+    /// <summary>The current scorecard with every built-in component weighted and no usage metric: component scores
+    /// only.</summary>
     private static Scorecard Probe(Scorecard current)
     {
         var all = new ComponentWeights(1, 1, 1, 1, 1, 1, 1);
@@ -131,7 +142,8 @@ public static class ScorecardFitter
         };
     }
 
-    /// <summary>Non-negative weights of the candidates' scores (0–1, a case's gap filled with the column's fit mean).</summary>
+    /// <summary>Non-negative weights of the candidates' scores (0–1, a case's gap filled with the column's fit
+    /// mean).</summary>
     private static double[] FitWeights(IReadOnlyList<FitCase> fit, IReadOnlyList<Candidate> candidates, double l2)
     {
         var fills = candidates.Select(c => c.Scores.OfType<double>().DefaultIfEmpty(50).Average()).ToArray();
@@ -139,8 +151,9 @@ public static class ScorecardFitter
         return NonNegativeLogistic.Fit(x, fit.Select(c => c.Renewed).ToArray(), l2);
     }
 
-    /// <summary>The built-in components and the usage metrics of largest weight × spread (at most <paramref name="max"/>).</summary>
-    private static List<Candidate> Select(IReadOnlyList<FitCase> fit, List<Candidate> candidates, double[] weights, int max)
+    /// <summary>The built-in components and the usage metrics of largest weight × spread (at most <paramref
+    /// name="max"/>).</summary>
+    private static List<Candidate> Select(List<Candidate> candidates, double[] weights, int max)
     {
         var metrics = candidates.Select((c, i) => (c, Importance: weights[i] * Spread(c.Scores)))
             .Where(x => x.c.Metric is not null && x.Importance > 0)
@@ -151,14 +164,18 @@ public static class ScorecardFitter
 
     private static Scorecard Build(Scorecard current, IReadOnlyList<Candidate> kept, double[] shares)
     {
-        double Of(HealthComponentKind kind) => kept.Select((c, i) => (c, i)).Where(x => x.c.Kind == kind).Sum(x => shares[x.i]);
+        double Of(HealthComponentKind kind) =>
+            kept.Select((c, i) => (c, i)).Where(x => x.c.Kind == kind).Sum(x => shares[x.i]);
         var weights = new ComponentWeights(
             Of(HealthComponentKind.Engagement), Of(HealthComponentKind.Adoption), Of(HealthComponentKind.Momentum),
             Of(HealthComponentKind.Onboarding), Of(HealthComponentKind.Sentiment), Of(HealthComponentKind.Support),
             Of(HealthComponentKind.Relationship));
         var metrics = kept.Select((c, i) => (c, Share: shares[i]))
             .Where(x => x.c.Metric is not null && x.Share > 0)
-            .Select(x => x.c.Metric! with { TechTouchWeight = x.Share, LowTouchWeight = x.Share, HighTouchWeight = x.Share })
+            .Select(x => x.c.Metric! with
+            {
+                TechTouchWeight = x.Share, LowTouchWeight = x.Share, HighTouchWeight = x.Share,
+            })
             .ToArray();
         return current with
         {

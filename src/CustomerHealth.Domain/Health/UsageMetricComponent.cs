@@ -4,9 +4,11 @@ using CustomerHealth.Domain.Accounts;
 namespace CustomerHealth.Domain.Health;
 
 /// <summary>
-/// A scorecard component made of one usage-rate metric (<see cref="UsageRates"/>): its weight per tier, and how its value
+/// A scorecard component made of one usage-rate metric (<see cref="UsageRates"/>): its weight per tier, and how its
+/// value
 /// maps to 0–100. The mapping is piecewise linear over <paramref name="Breakpoints"/> (non-decreasing, 2 to
-/// <see cref="MaxBreakpoints"/>): the first maps to 0, the last to 100, evenly spaced between; a value below the first is
+/// <see cref="MaxBreakpoints"/>): the first maps to 0, the last to 100, evenly spaced between; a value below the first
+/// is
 /// 0, above the last 100; a value equal to several breakpoints (a tie, as percentiles of a metric that is often 0 have)
 /// takes the mean of their positions. Two breakpoints are thresholds; eleven deciles of the metric among accounts are a
 /// percentile mapping. With <paramref name="LowerIsBetter"/> the score is 100 minus that.
@@ -51,14 +53,16 @@ public sealed record UsageMetricComponent(
     /// <summary>How the value maps, in words ("deciles 0 to 12.5, higher is better").</summary>
     public string DescribeMapping() =>
         $"{(Breakpoints.Count == 2 ? "thresholds" : $"{Breakpoints.Count} breakpoints")} " +
-        $"{Breakpoints[0].ToString("0.##", CultureInfo.InvariantCulture)} to {Breakpoints[^1].ToString("0.##", CultureInfo.InvariantCulture)}, " +
+        $"{Breakpoints[0].ToString("0.##", CultureInfo.InvariantCulture)} to " +
+        $"{Breakpoints[^1].ToString("0.##", CultureInfo.InvariantCulture)}, " +
         (LowerIsBetter ? "lower is better" : "higher is better");
 
     /// <summary>What is wrong with a list of breakpoints, or null when it maps.</summary>
     public static string? ExplainBreakpoints(IReadOnlyList<double>? breakpoints)
     {
         if (breakpoints is null || breakpoints.Count < 2) return "must hold at least 2 values";
-        if (breakpoints.Count > MaxBreakpoints) return $"may hold at most {MaxBreakpoints} values (got {breakpoints.Count})";
+        if (breakpoints.Count > MaxBreakpoints)
+            return $"may hold at most {MaxBreakpoints} values (got {breakpoints.Count})";
         if (breakpoints.Any(x => !double.IsFinite(x))) return "must be finite numbers";
         for (var i = 1; i < breakpoints.Count; i++)
         {

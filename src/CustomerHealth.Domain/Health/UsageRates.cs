@@ -3,7 +3,8 @@ using CustomerHealth.Domain.Engagement;
 
 namespace CustomerHealth.Domain.Health;
 
-/// <summary>One tracked event's use (a key feature or a metric event of the catalogue) in one account on one UTC day.</summary>
+/// <summary>One tracked event's use (a key feature or a metric event of the catalogue) in one account on one UTC
+/// day.</summary>
 public readonly record struct MetricDay(DateOnly Day, string EventName, long Events);
 
 /// <summary>
@@ -11,7 +12,8 @@ public readonly record struct MetricDay(DateOnly Day, string EventName, long Eve
 /// per-day counts of those events over the <see cref="UsageRates.LookbackDays"/> days up to the as-of day (from the
 /// feature rollups; a day not listed had no such event).
 /// </summary>
-public sealed record MetricSignals(IReadOnlyList<string> Events, IReadOnlyList<MetricRatio> Ratios, IReadOnlyList<MetricDay> Days)
+public sealed record MetricSignals(
+    IReadOnlyList<string> Events, IReadOnlyList<MetricRatio> Ratios, IReadOnlyList<MetricDay> Days)
 {
     public static MetricSignals None { get; } = new([], [], []);
 }
@@ -41,7 +43,8 @@ public readonly record struct UsageMetricKey(UsageMetricKind Kind, string Event,
     };
 }
 
-/// <summary>A metric's value (null: no data) with one English line saying what it is made of, or why it is missing.</summary>
+/// <summary>A metric's value (null: no data) with one English line saying what it is made of, or why it is
+/// missing.</summary>
 public readonly record struct UsageMetricValue(string Metric, double? Value, string Text);
 
 /// <summary>
@@ -51,9 +54,11 @@ public readonly record struct UsageMetricValue(string Metric, double? Value, str
 /// <item><c>rate:e</c> = events of e in the last 28 days / monthly active users (the 30-day distinct count the score
 /// already reads; at least 1). While the account has fewer than 28 days since its start, the count is scaled up to 28
 /// days. No data before day 7, as for the usage components.</item>
-/// <item><c>change:e</c> = events in the last 28 days / events in the 28 before − 1. No data until both windows lie after
+/// <item><c>change:e</c> = events in the last 28 days / events in the 28 before − 1. No data until both windows lie
+/// after
 /// the start (56 days) nor when e was not used in the earlier window.</item>
-/// <item><c>days_since:e</c> = days from e's last use to the as-of day; not used in the last 56 days (or since the start,
+/// <item><c>days_since:e</c> = days from e's last use to the as-of day; not used in the last 56 days (or since the
+/// start,
 /// when that is later): 56 or the days since the start, whichever is fewer. No data before day 7.</item>
 /// <item><c>ratio:a/b</c> = events of a / events of b, both over the last 28 days; no data when b was not used.</item>
 /// </list>
@@ -71,20 +76,24 @@ public static class UsageRates
     /// <summary>The longest metric key: a ratio of two event names of the longest length.</summary>
     public const int MaxKeyLength = 6 + 2 * EventRules.MaxEventNameLength + 1;
 
-    /// <summary>The key parsed, or null (with the problem) when it names no metric kind or a malformed event name.</summary>
+    /// <summary>The key parsed, or null (with the problem) when it names no metric kind or a malformed event
+    /// name.</summary>
     public static (UsageMetricKey? Key, string? Problem) Parse(string? key)
     {
         if (string.IsNullOrEmpty(key)) return (null, "is required");
         if (key.Length > MaxKeyLength) return (null, $"must be at most {MaxKeyLength} characters");
+        bool Has(string prefix) => key.StartsWith(prefix, StringComparison.Ordinal);
         (UsageMetricKind Kind, string Tail)? split =
-            key.StartsWith(RatePrefix, StringComparison.Ordinal) ? (UsageMetricKind.Rate, key[RatePrefix.Length..])
-            : key.StartsWith(ChangePrefix, StringComparison.Ordinal) ? (UsageMetricKind.Change, key[ChangePrefix.Length..])
-            : key.StartsWith(DaysSincePrefix, StringComparison.Ordinal) ? (UsageMetricKind.DaysSince, key[DaysSincePrefix.Length..])
-            : key.StartsWith(RatioPrefix, StringComparison.Ordinal) ? (UsageMetricKind.Ratio, key[RatioPrefix.Length..])
+            Has(RatePrefix) ? (UsageMetricKind.Rate, key[RatePrefix.Length..])
+            : Has(ChangePrefix) ? (UsageMetricKind.Change, key[ChangePrefix.Length..])
+            : Has(DaysSincePrefix) ? (UsageMetricKind.DaysSince, key[DaysSincePrefix.Length..])
+            : Has(RatioPrefix) ? (UsageMetricKind.Ratio, key[RatioPrefix.Length..])
             : null;
         if (split is not { } s) return (null, "must start with rate:, change:, days_since: or ratio:");
         if (s.Kind != UsageMetricKind.Ratio)
-            return Explain(s.Tail) is { } bad ? (null, $"names no valid event: {bad}") : (new UsageMetricKey(s.Kind, s.Tail), null);
+            return Explain(s.Tail) is { } bad
+                ? (null, $"names no valid event: {bad}")
+                : (new UsageMetricKey(s.Kind, s.Tail), null);
         // Ratio events may not contain '/' (the catalogue refuses such pairs), so the key splits at its only '/'.
         var slash = s.Tail.IndexOf('/', StringComparison.Ordinal);
         if (slash < 0) return (null, "must name two events as ratio:a/b");
@@ -92,12 +101,15 @@ public static class UsageRates
         if (Explain(a) is { } badA) return (null, $"names no valid numerator event: {badA}");
         var badB = Explain(b) ?? (b.Contains('/', StringComparison.Ordinal) ? "must not contain '/'" : null);
         if (badB is not null) return (null, $"names no valid denominator event: {badB}");
-        return a == b ? (null, "must divide two different events") : (new UsageMetricKey(UsageMetricKind.Ratio, a, b), null);
+        return a == b
+            ? (null, "must divide two different events")
+            : (new UsageMetricKey(UsageMetricKind.Ratio, a, b), null);
     }
 
     private static string? Explain(string name) => name.Length == 0 ? "is empty" : EventRules.ExplainEventName(name);
 
-    /// <summary>Every metric the catalogue defines (rate, change and days since per metric event, then each ratio pair).</summary>
+    /// <summary>Every metric the catalogue defines (rate, change and days since per metric event, then each ratio
+    /// pair).</summary>
     public static IReadOnlyList<UsageMetricKey> KeysOf(MetricSignals metrics) =>
         metrics.Events.SelectMany(e => new[]
             {
@@ -115,14 +127,16 @@ public static class UsageRates
     }
 
     /// <summary>The value of one metric as of the signals' day.</summary>
-    public static UsageMetricValue Value(AccountSignals signals, UsageMetricKey key) => new EventCounts(signals).Value(key);
+    public static UsageMetricValue Value(AccountSignals signals, UsageMetricKey key) =>
+        new EventCounts(signals).Value(key);
 
     /// <summary>The counts of one account's tracked events by window, taken once from its signals.</summary>
     internal sealed class EventCounts
     {
         private readonly AccountSignals _signals;
         private readonly HashSet<string> _known;
-        private readonly Dictionary<string, (long Last, long Previous, DateOnly? LastUsed)> _byEvent = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (long Last, long Previous, DateOnly? LastUsed)> _byEvent =
+            new(StringComparer.Ordinal);
         private readonly int _historyDays;
         private readonly DateOnly _day;
 
@@ -149,9 +163,13 @@ public static class UsageRates
         {
             var name = key.ToString();
             var unknown = new[] { key.Event, key.Other }.FirstOrDefault(e => e is not null && !_known.Contains(e));
-            if (unknown is not null) return new(name, null, $"'{unknown}' is not a key feature or metric event of the catalogue");
+            if (unknown is not null)
+                return new(name, null, $"'{unknown}' is not a key feature or metric event of the catalogue");
             if (_historyDays < HealthScorer.MinimumUsageDays)
-                return new(name, null, $"only {_historyDays} days since the start; needs {HealthScorer.MinimumUsageDays}");
+            {
+                return new(name, null,
+                    $"only {_historyDays} days since the start; needs {HealthScorer.MinimumUsageDays}");
+            }
             var c = _byEvent.GetValueOrDefault(key.Event);
             return key.Kind switch
             {
@@ -167,18 +185,31 @@ public static class UsageRates
             var users = Math.Max(1, _signals.Usage.ActiveUsersLast30Days);
             var observed = Math.Min(WindowDays, _historyDays);
             var rate = count * ((double)WindowDays / observed) / users;
-            var window = observed == WindowDays ? $"the last {WindowDays} days" : $"{observed} days since the start, scaled to {WindowDays}";
+            var window = observed == WindowDays
+                ? $"the last {WindowDays} days"
+                : $"{observed} days since the start, scaled to {WindowDays}";
+            var mau = Plural(_signals.Usage.ActiveUsersLast30Days, "monthly active user");
             return new(name, rate,
-                $"{Format(rate)} {e} per active user per {WindowDays} days ({count} in {window}; {Plural(_signals.Usage.ActiveUsersLast30Days, "monthly active user")})");
+                $"{Format(rate)} {e} per active user per {WindowDays} days ({count} in {window}; {mau})");
         }
 
         private UsageMetricValue Change(string name, string e, long now, long before)
         {
             if (_historyDays < LookbackDays)
-                return new(name, null, $"needs {LookbackDays} days since the start to compare two {WindowDays}-day windows; has {_historyDays}");
-            if (before == 0) return new(name, null, $"no {e} in the {WindowDays} days before the last {WindowDays} to compare with ({now} since)");
+            {
+                return new(name, null,
+                    $"needs {LookbackDays} days since the start to compare two {WindowDays}-day windows; " +
+                    $"has {_historyDays}");
+            }
+            if (before == 0)
+            {
+                return new(name, null,
+                    $"no {e} in the {WindowDays} days before the last {WindowDays} to compare with ({now} since)");
+            }
             var change = (double)now / before - 1;
-            return new(name, change, $"{e} {change.ToString("+0%;-0%;0%", CultureInfo.InvariantCulture)}: {now} in the last {WindowDays} days against {before} in the {WindowDays} before");
+            var percent = change.ToString("+0%;-0%;0%", CultureInfo.InvariantCulture);
+            return new(name, change,
+                $"{e} {percent}: {now} in the last {WindowDays} days against {before} in the {WindowDays} before");
         }
 
         private UsageMetricValue DaysSince(string name, string e, DateOnly? lastUsed)
@@ -198,7 +229,8 @@ public static class UsageRates
         {
             if (denominator == 0) return new(name, null, $"no {b} in the last {WindowDays} days to divide by");
             var ratio = (double)numerator / denominator;
-            return new(name, ratio, $"{Format(ratio)} {a} per {b} in the last {WindowDays} days ({numerator} against {denominator})");
+            return new(name, ratio,
+                $"{Format(ratio)} {a} per {b} in the last {WindowDays} days ({numerator} against {denominator})");
         }
 
         private static string Format(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);

@@ -79,7 +79,8 @@ public static class RenewalFeatures
     public const string MetricChangeMean = "metric_change_mean";
     public const string MetricDaysSinceMean = "metric_days_since_mean";
 
-    /// <summary>A metric's relative change counts at most this much (+300%) in <see cref="MetricChangeMean"/>.</summary>
+    /// <summary>A metric's relative change counts at most this much (+300%) in <see
+    /// cref="MetricChangeMean"/>.</summary>
     public const double MaxMetricChange = 3;
 
     /// <summary>Seat utilisation above this (more active users than seats) counts as this.</summary>
@@ -192,15 +193,18 @@ public static class RenewalFeatures
 
     /// <summary>
     /// The usage-rate metrics (<see cref="UsageRates"/>): the weighted mean of the score's usage-metric components (50
-    /// without any), and over the catalogue's metric events the mean of ln(1 + rate per active user per 28 days), of the
+    /// without any), and over the catalogue's metric events the mean of ln(1 + rate per active user per 28 days), of
+    /// the
     /// relative change (−100% to +300%) and of the days since last use, each 0 when no metric event has data.
     /// </summary>
     private static void UsageMetrics(double[] v, AccountSignals s, HealthScore score)
     {
         var parts = score.Components.Where(c => c.Kind == HealthComponentKind.UsageMetric).ToArray();
         var weight = parts.Sum(c => c.Weight);
-        v[IndexOf(UsageMetricScore)] = weight > 0 ? parts.Sum(c => c.Score * c.Weight) / weight : Defaults[UsageMetricScore];
-        var values = UsageRates.All(s).ToLookup(m => m.Metric[..m.Metric.IndexOf(':', StringComparison.Ordinal)], StringComparer.Ordinal);
+        v[IndexOf(UsageMetricScore)] =
+            weight > 0 ? parts.Sum(c => c.Score * c.Weight) / weight : Defaults[UsageMetricScore];
+        var values = UsageRates.All(s)
+            .ToLookup(m => m.Metric[..m.Metric.IndexOf(':', StringComparison.Ordinal)], StringComparer.Ordinal);
         static double Mean(IEnumerable<UsageMetricValue> metrics, Func<double, double> f)
         {
             var xs = metrics.Where(m => m.Value is not null).Select(m => f(m.Value!.Value)).ToArray();

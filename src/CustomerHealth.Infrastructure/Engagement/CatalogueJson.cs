@@ -11,7 +11,8 @@ internal static class CatalogueJson
 {
     public static string Serialize(IEnumerable<CatalogueEntry> entries) =>
         JsonSerializer.Serialize(
-            entries.Select(e => new StoredEntry(e.EventName, e.Active, e.KeyFeature, e.FirstValue, e.Description, e.Metric,
+            entries.Select(e => new StoredEntry(
+                e.EventName, e.Active, e.KeyFeature, e.FirstValue, e.Description, e.Metric,
                 e.RatioTo is { Count: > 0 } r ? r.ToArray() : null)).ToArray(),
             EngagementJsonContext.Default.StoredEntryArray);
 
@@ -19,7 +20,8 @@ internal static class CatalogueJson
     {
         var stored = JsonSerializer.Deserialize(json, EngagementJsonContext.Default.StoredEntryArray) ?? [];
         return new EventCatalogue(
-            stored.Select(s => new CatalogueEntry(s.Name, s.Active, s.KeyFeature, s.FirstValue, s.Description, s.Metric, s.RatioTo)),
+            stored.Select(s => new CatalogueEntry(
+                s.Name, s.Active, s.KeyFeature, s.FirstValue, s.Description, s.Metric, s.RatioTo)),
             version, updatedAt, updatedBy);
     }
 
@@ -51,8 +53,10 @@ internal sealed record StoredEntry(
     [property: JsonPropertyName("key_feature")] bool KeyFeature,
     [property: JsonPropertyName("first_value")] bool FirstValue,
     [property: JsonPropertyName("description")] string? Description,
-    [property: JsonPropertyName("metric"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Metric = false,
-    [property: JsonPropertyName("ratio_to"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string[]? RatioTo = null);
+    [property: JsonPropertyName("metric"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    bool Metric = false,
+    [property: JsonPropertyName("ratio_to"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    string[]? RatioTo = null);
 
 [JsonSerializable(typeof(StoredEntry[]))]
 [JsonSerializable(typeof(Dictionary<string, string>))]

@@ -7,7 +7,8 @@ namespace CustomerHealth.Infrastructure.Health;
 
 /// <summary>A proposal with the scorecard it was measured against and what was left out.</summary>
 /// <param name="Skipped">Outcomes left out: their lead day is still ahead, or their account no longer exists.</param>
-public sealed record ScorecardProposalReport(int LeadDays, ScorecardVersion Current, ScorecardProposal Proposal, int Skipped);
+public sealed record ScorecardProposalReport(
+    int LeadDays, ScorecardVersion Current, ScorecardProposal Proposal, int Skipped);
 
 /// <summary>
 /// Proposes a scorecard fitted to the recorded renewal outcomes (<see cref="ScorecardFitter"/>): each contract with an
@@ -16,7 +17,8 @@ public sealed record ScorecardProposalReport(int LeadDays, ScorecardVersion Curr
 /// instant, usage-rate metrics included), never from raw events. It writes nothing: an operator adopts the proposal
 /// with ReplaceScorecard.
 /// </summary>
-public sealed class ScorecardProposer(CustomerHealthDbContext db, SignalReader signals, ScorecardStore scorecards, TimeProvider clock)
+public sealed class ScorecardProposer(
+    CustomerHealthDbContext db, SignalReader signals, ScorecardStore scorecards, TimeProvider clock)
 {
     public const int BatchSize = 500;
 
@@ -28,9 +30,10 @@ public sealed class ScorecardProposer(CustomerHealthDbContext db, SignalReader s
             .Where(c => c.Outcome != null && c.EndDate <= today.AddDays(leadDays))
             .Select(c => new { c.Id, c.AccountId, c.EndDate, c.Outcome!.Kind })
             .ToListAsync(ct);
-        var outcomes = contracts.Where(c => c.Kind is RenewalOutcomeKind.Renewed or RenewalOutcomeKind.Churned).ToArray();
-        var allOutcomes = await db.Contracts.AsNoTracking().CountAsync(
-            c => c.Outcome != null && (c.Outcome.Kind == RenewalOutcomeKind.Renewed || c.Outcome.Kind == RenewalOutcomeKind.Churned), ct);
+        var outcomes = contracts
+            .Where(c => c.Kind is RenewalOutcomeKind.Renewed or RenewalOutcomeKind.Churned).ToArray();
+        var allOutcomes = await db.Contracts.AsNoTracking().CountAsync(c => c.Outcome != null
+            && (c.Outcome.Kind == RenewalOutcomeKind.Renewed || c.Outcome.Kind == RenewalOutcomeKind.Churned), ct);
         var current = await scorecards.GetCurrentAsync(ct);
         var historyDays = Math.Max(current.Scorecard.UsageHistoryDays, UsageRates.LookbackDays);
 
@@ -41,8 +44,8 @@ public sealed class ScorecardProposer(CustomerHealthDbContext db, SignalReader s
             .ToArray();
         foreach (var chunk in requests.Chunk(BatchSize))
         {
-            var read = await db.InOneSnapshotAsync(
-                () => signals.ReadManyAsync(chunk.Select(x => new SignalRequest(x.o.AccountId, x.AsOf)).ToArray(), historyDays, ct), ct);
+            var pairs = chunk.Select(x => new SignalRequest(x.o.AccountId, x.AsOf)).ToArray();
+            var read = await db.InOneSnapshotAsync(() => signals.ReadManyAsync(pairs, historyDays, ct), ct);
             for (var i = 0; i < chunk.Length; i++)
             {
                 if (read[i] is not { } r) continue;

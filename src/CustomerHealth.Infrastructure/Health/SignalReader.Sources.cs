@@ -60,7 +60,8 @@ public sealed partial class SignalReader
         ILookup<string, TicketSummary> Tickets,
         Func<string, DateTime, DateTimeOffset?> LastTouchpoint)
     {
-        /// <summary>The catalogue's metric events and ratios, with their day counts over the batch's lookback.</summary>
+        /// <summary>The catalogue's metric events and ratios, with their day counts over the batch's
+        /// lookback.</summary>
         public (EventCatalogue Catalogue, ILookup<string, MetricDay> Days)? Metrics { get; init; }
     }
 

@@ -164,7 +164,8 @@ public sealed class HealthGrpcService(
         return report.ToProto();
     }
 
-    public override async Task<ProposeScorecardResponse> ProposeScorecard(ProposeScorecardRequest request, ServerCallContext context)
+    public override async Task<ProposeScorecardResponse> ProposeScorecard(
+        ProposeScorecardRequest request, ServerCallContext context)
     {
         var (leadDays, options) = HealthRequests.Read(request);
         var report = await stores.Proposer.ProposeAsync(leadDays, options, context.CancellationToken);

@@ -44,7 +44,10 @@ public static class HealthMapping
         if (row.Change30Days is { } c30) message.Trend.Change30D = c30;
         message.Components.AddRange(detail.Components.Select(ToProto));
         message.Completeness.Missing.AddRange(detail.Missing.Select(m =>
-            new V1.MissingComponent { Kind = (V1.HealthComponentKind)m.Kind, Reason = m.Reason, Metric = m.Metric ?? "" }));
+            new V1.MissingComponent
+            {
+                Kind = (V1.HealthComponentKind)m.Kind, Reason = m.Reason, Metric = m.Metric ?? "",
+            }));
         return message;
     }
 

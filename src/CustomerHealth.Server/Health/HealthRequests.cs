@@ -148,9 +148,12 @@ public static class HealthRequests
         if (request.LeadDays is < 0 or > Limits.BacktestLeadDays)
             v.Add("lead_days", $"must be from 1 to {Limits.BacktestLeadDays} (0: {HealthBacktester.DefaultLeadDays})");
         var defaults = new FitOptions();
-        if (request.HoldoutFraction != 0
-            && !(request.HoldoutFraction >= Limits.ProposalMinHoldout && request.HoldoutFraction <= Limits.ProposalMaxHoldout))
-            v.Add("holdout_fraction", $"must be from {Limits.ProposalMinHoldout} to {Limits.ProposalMaxHoldout} (0: {defaults.HoldoutShare})");
+        var holdout = request.HoldoutFraction;
+        if (holdout != 0 && !(holdout >= Limits.ProposalMinHoldout && holdout <= Limits.ProposalMaxHoldout))
+        {
+            var (min, max) = (Limits.ProposalMinHoldout, Limits.ProposalMaxHoldout);
+            v.Add("holdout_fraction", $"must be from {min} to {max} (0: {defaults.HoldoutShare})");
+        }
         if (request.HasMaxUsageMetrics && request.MaxUsageMetrics is < 0 or > Limits.ProposalMaxUsageMetrics)
             v.Add("max_usage_metrics", $"must be from 0 to {Limits.ProposalMaxUsageMetrics}");
         if (request.HasL2Penalty && !(request.L2Penalty >= 0 && request.L2Penalty <= Limits.ProposalMaxL2))

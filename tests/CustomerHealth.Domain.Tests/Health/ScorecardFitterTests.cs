@@ -7,10 +7,12 @@ namespace CustomerHealth.Domain.Tests.Health;
 
 public sealed class ScorecardFitterTests
 {
-    /// <summary>A tech-touch steady account whose "report" metric event was used <paramref name="perDay"/> times a day.</summary>
+    /// <summary>A tech-touch steady account whose "report" metric event was used <paramref name="perDay"/> times a
+    /// day.</summary>
     private static AccountSignals Using(int perDay) => Steady(CsTier.TechTouch) with
     {
-        Metrics = new(["report"], [], [.. Enumerable.Range(0, 56).Select(i => new MetricDay(Today.AddDays(-i), "report", perDay))]),
+        Metrics = new(["report"], [],
+            [.. Enumerable.Range(0, 56).Select(i => new MetricDay(Today.AddDays(-i), "report", perDay))]),
     };
 
     private static FitCase Case(int day, bool renewed, int perDay) =>
@@ -28,13 +30,17 @@ public sealed class ScorecardFitterTests
     [Fact]
     public void TheSplitHoldsOutTheNewestWholeRenewalDays()
     {
-        var cases = new[] { Case(0, true, 1), Case(1, false, 1), Case(2, true, 1), Case(2, false, 2), Case(3, true, 1) };
+        var cases = new[]
+        {
+            Case(0, true, 1), Case(1, false, 1), Case(2, true, 1), Case(2, false, 2), Case(3, true, 1),
+        };
 
         var (fit, holdout) = ScorecardFitter.SplitOnDays(cases, 0.25); // 1.25 → 1 wanted, but day 3 alone is 1: fine
 
         Assert.Equal(4, fit.Count);
         Assert.Single(holdout);
-        var (fit2, holdout2) = ScorecardFitter.SplitOnDays(cases, 0.4); // 2 wanted: day 3 and one of day 2 → all of day 2
+        // 2 wanted: day 3 and one of day 2, so all of day 2.
+        var (fit2, holdout2) = ScorecardFitter.SplitOnDays(cases, 0.4);
         Assert.Equal(2, fit2.Count);
         Assert.Equal(3, holdout2.Count);
         Assert.All(holdout2, c => Assert.True(c.RenewalDate >= new DateOnly(2026, 1, 3)));
@@ -48,17 +54,20 @@ public sealed class ScorecardFitterTests
         Assert.Equal((30, 10), (proposal.FitCount, proposal.HoldoutCount));
         Assert.Equal(new DateOnly(2026, 1, 31), proposal.HoldoutStart);
         Assert.Equal(1.0, proposal.ProposedFitAuc);
-        Assert.Equal(0.0, proposal.ProposedHoldoutAuc); // a fit that had seen the holdout would have turned the metric round
+        // A fit that had seen the holdout would have turned the metric round.
+        Assert.Equal(0.0, proposal.ProposedHoldoutAuc);
         Assert.Equal(0.5, proposal.CurrentFitAuc); // the built-in components are the same for every case
         var rate = proposal.Scorecard.MetricComponents.Single(m => m.Metric == "rate:report");
         Assert.False(rate.LowerIsBetter);
         Assert.Equal(ScorecardFitter.Deciles, rate.Breakpoints.Count);
-        Assert.Equal(28 / 20.0, rate.Breakpoints[0], 9); // the lowest fit rate: a report a day, 28 per 20 monthly active users
+        // The lowest fit rate: a report a day, 28 per 20 monthly active users.
+        Assert.Equal(28 / 20.0, rate.Breakpoints[0], 9);
         Assert.Equal(100, proposal.Components.Sum(c => c.Weight), 0);
         Assert.Empty(proposal.Scorecard.Validate());
 
         // Fitted on the newer cases alone, the same code turns the metric round and ranks them perfectly.
-        var onNewer = ScorecardFitter.Propose(Reversing().Skip(30).Concat(Reversing().Skip(30)).ToList(), Scorecard.Default, new FitOptions(HoldoutShare: 0.05));
+        var newer = Reversing().Skip(30).Concat(Reversing().Skip(30)).ToList();
+        var onNewer = ScorecardFitter.Propose(newer, Scorecard.Default, new FitOptions(HoldoutShare: 0.05));
         Assert.True(onNewer.Scorecard.MetricComponents.Single(m => m.Metric == "rate:report").LowerIsBetter);
     }
 
@@ -73,15 +82,21 @@ public sealed class ScorecardFitterTests
                 Metrics = c.Signals.Metrics with
                 {
                     Events = ["report", "share"],
-                    Days = [.. c.Signals.Metrics.Days, .. c.Signals.Metrics.Days.Select(d => d with { EventName = "share" })],
+                    Days =
+                    [
+                        .. c.Signals.Metrics.Days,
+                        .. c.Signals.Metrics.Days.Select(d => d with { EventName = "share" }),
+                    ],
                 },
             },
         }).ToList();
 
-        Assert.Equal(2, ScorecardFitter.Propose(cases, Scorecard.Default, new FitOptions()).Scorecard.MetricComponents.Count);
-        Assert.Single(ScorecardFitter.Propose(cases, Scorecard.Default, new FitOptions(MaxUsageMetrics: 1)).Scorecard.MetricComponents);
+        IReadOnlyList<UsageMetricComponent> Kept(int max) => ScorecardFitter
+            .Propose(cases, Scorecard.Default, new FitOptions(MaxUsageMetrics: max)).Scorecard.MetricComponents;
+        Assert.Equal(2, Kept(8).Count);
+        Assert.Single(Kept(1));
         // Without usage metrics nothing separates these cases: no proposal.
-        var error = Assert.Throws<RuleViolationException>(() => ScorecardFitter.Propose(cases, Scorecard.Default, new FitOptions(MaxUsageMetrics: 0)));
+        var error = Assert.Throws<RuleViolationException>(() => Kept(0));
         Assert.Equal("NO_SEPARATING_COMPONENT", error.Reason);
     }
 
@@ -90,7 +105,8 @@ public sealed class ScorecardFitterTests
     {
         var cases = Enumerable.Range(0, 8).Select(d => Case(d, renewed: true, perDay: d)).ToList();
 
-        var error = Assert.Throws<RuleViolationException>(() => ScorecardFitter.Propose(cases, Scorecard.Default, new FitOptions()));
+        var error = Assert.Throws<RuleViolationException>(
+            () => ScorecardFitter.Propose(cases, Scorecard.Default, new FitOptions()));
         Assert.Equal("NOT_ENOUGH_OUTCOMES", error.Reason);
     }
 

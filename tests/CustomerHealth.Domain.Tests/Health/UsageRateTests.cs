@@ -52,7 +52,8 @@ public sealed class UsageRateTests
         var young = NewCustomer(13) with
         {
             Usage = Use(activeUsers: 2, mau: 2, days: 14),
-            Metrics = new(["report"], [], [.. Enumerable.Range(0, 14).Select(i => new MetricDay(Today.AddDays(-i), "report", 1))]),
+            Metrics = new(["report"], [],
+                [.. Enumerable.Range(0, 14).Select(i => new MetricDay(Today.AddDays(-i), "report", 1))]),
         };
         var v = All(young);
 
@@ -125,7 +126,8 @@ public sealed class UsageRateTests
         {
             UsageMetrics =
             [
-                new UsageMetricComponent("rate:report", TechTouchWeight: 0, LowTouchWeight: 20, HighTouchWeight: 0, [0, 8.4]),
+                new UsageMetricComponent("rate:report", TechTouchWeight: 0, LowTouchWeight: 20, HighTouchWeight: 0,
+                    [0, 8.4]),
                 new UsageMetricComponent("change:share", 0, 20, 0, [-1, 1]),
             ],
         };
@@ -133,14 +135,18 @@ public sealed class UsageRateTests
         var score = Score(WithMetrics(), scorecard);
 
         var rate = score.Components[^1];
-        Assert.Equal((HealthComponentKind.UsageMetric, "rate:report", 4.2, 50.0), (rate.Kind, rate.Metric, rate.MetricValue, rate.Score));
-        Assert.StartsWith("rate:report: 4.2 report per active user per 28 days (84 in the last 28 days; 20 monthly active users)", rate.Explanation, StringComparison.Ordinal);
+        Assert.Equal((HealthComponentKind.UsageMetric, "rate:report", 4.2, 50.0),
+            (rate.Kind, rate.Metric, rate.MetricValue, rate.Score));
+        Assert.StartsWith(
+            "rate:report: 4.2 report per active user per 28 days (84 in the last 28 days; 20 monthly active users)",
+            rate.Explanation, StringComparison.Ordinal);
         Assert.Equal(20.0 / 100, rate.Weight, 9); // 80 of the built-in weight with data, and 20 for the rate
         var missing = score.Completeness.Missing.Single(m => m.Kind == HealthComponentKind.UsageMetric);
         Assert.Equal("change:share", missing.Metric);
         Assert.Equal(100.0 / 140, score.Completeness.Share, 9); // 80 + 20 with data of 100 + 20 + 20
         // Tech-touch gives the metrics no weight: they are not computed.
-        Assert.DoesNotContain(Score(WithMetrics() with { Tier = CsTier.TechTouch }, scorecard).Components, c => c.Kind == HealthComponentKind.UsageMetric);
+        var techTouch = Score(WithMetrics() with { Tier = CsTier.TechTouch }, scorecard);
+        Assert.DoesNotContain(techTouch.Components, c => c.Kind == HealthComponentKind.UsageMetric);
     }
 
     [Fact]
@@ -159,8 +165,11 @@ public sealed class UsageRateTests
         var fields = bad.Validate().Select(v => v.Field).ToArray();
 
         Assert.Equal(
-            ["scorecard.usage_metrics[1].metric", "scorecard.usage_metrics[1].tech_touch_weight", "scorecard.usage_metrics[1].breakpoints",
-             "scorecard.usage_metrics[2].metric", "scorecard.usage_metrics[2].breakpoints"],
+            [
+                "scorecard.usage_metrics[1].metric", "scorecard.usage_metrics[1].tech_touch_weight",
+                "scorecard.usage_metrics[1].breakpoints", "scorecard.usage_metrics[2].metric",
+                "scorecard.usage_metrics[2].breakpoints",
+            ],
             fields);
         var metricsOnly = Scorecard.Default with
         {

@@ -9,9 +9,11 @@ namespace CustomerHealth.Server.Tests.Health;
 
 public sealed class UsageRatesOnSqlite(SqliteTestDatabase database) : UsageRateTests<SqliteTestDatabase>(database);
 
-public sealed class UsageRatesOnPostgreSql(PostgreSqlTestDatabase database) : UsageRateTests<PostgreSqlTestDatabase>(database);
+public sealed class UsageRatesOnPostgreSql(PostgreSqlTestDatabase database)
+    : UsageRateTests<PostgreSqlTestDatabase>(database);
 
-public sealed class UsageRatesOnSqlServer(SqlServerTestDatabase database) : UsageRateTests<SqlServerTestDatabase>(database);
+public sealed class UsageRatesOnSqlServer(SqlServerTestDatabase database)
+    : UsageRateTests<SqlServerTestDatabase>(database);
 
 /// <summary>
 /// Usage-rate metrics as scorecard components, and the scorecard fitted to renewal outcomes (ProposeScorecard), through
@@ -26,7 +28,8 @@ public abstract class UsageRateTests<TDatabase>(TDatabase database) : HealthScen
     {
         var catalogue = new EventCatalogue();
         catalogue.Events.AddRange(events);
-        await Engagement.UpdateEventCatalogueAsync(new() { Catalogue = catalogue, UpdatedBy = "ops" }, cancellationToken: Ct);
+        await Engagement.UpdateEventCatalogueAsync(
+            new() { Catalogue = catalogue, UpdatedBy = "ops" }, cancellationToken: Ct);
     }
 
     private async Task<Scorecard> ReplaceScorecard(Action<Scorecard> change)
@@ -35,11 +38,16 @@ public abstract class UsageRateTests<TDatabase>(TDatabase database) : HealthScen
         var scorecard = (await Health.GetScorecardAsync(new(), cancellationToken: Ct)).Scorecard;
         scorecard.UsageMetrics.Clear();
         change(scorecard);
-        return (await Health.ReplaceScorecardAsync(new() { Scorecard = scorecard, UpdatedBy = "ops" }, cancellationToken: Ct)).Scorecard;
+        return (await Health.ReplaceScorecardAsync(
+            new() { Scorecard = scorecard, UpdatedBy = "ops" }, cancellationToken: Ct)).Scorecard;
     }
 
     private static UsageMetricComponent Metric(string key, double low, double high, bool lowerIsBetter = false) =>
-        new() { Metric = key, TechTouchWeight = 10, LowTouchWeight = 10, HighTouchWeight = 10, Breakpoints = { low, high }, LowerIsBetter = lowerIsBetter };
+        new()
+        {
+            Metric = key, TechTouchWeight = 10, LowTouchWeight = 10, HighTouchWeight = 10,
+            Breakpoints = { low, high }, LowerIsBetter = lowerIsBetter,
+        };
 
     [Fact]
     public async Task RatesOfAKnownEventHistoryAreScoredAndExplainedAsComponents()
@@ -64,24 +72,29 @@ public abstract class UsageRateTests<TDatabase>(TDatabase database) : HealthScen
         await Engagement.IngestEventsAsync(Batch([.. events]), cancellationToken: Ct);
         var replaced = await ReplaceScorecard(s => s.UsageMetrics.Add(new[]
         {
-            Metric("rate:report", 0, 10), Metric("change:report", -1, 1), Metric("days_since:report", 0, 28, lowerIsBetter: true),
+            Metric("rate:report", 0, 10), Metric("change:report", -1, 1),
+            Metric("days_since:report", 0, 28, lowerIsBetter: true),
             Metric("ratio:share/report", 0, 1), Metric("change:share", -1, 1),
         }));
 
-        var score = await Eventually("rates", s => s.ScorecardVersion == replaced.Version && s.Components.Any(c => c.Kind == HealthComponentKind.UsageMetric));
+        var score = await Eventually("rates", s =>
+            s.ScorecardVersion == replaced.Version && s.Components.Any(c => c.Kind == HealthComponentKind.UsageMetric));
 
-        var metrics = score.Components.Where(c => c.Kind == HealthComponentKind.UsageMetric).ToDictionary(c => c.Metric);
+        var metrics = score.Components.Where(c => c.Kind == HealthComponentKind.UsageMetric)
+            .ToDictionary(c => c.Metric);
         Assert.Equal(["rate:report", "change:report", "days_since:report", "ratio:share/report"], metrics.Keys);
         // Two monthly active users: 10 reports / 2 = 5 per active user per 28 days, half of the way to 10.
         Assert.Equal((5.0, 50.0), (metrics["rate:report"].MetricValue, metrics["rate:report"].Score));
-        Assert.StartsWith("rate:report: 5 report per active user per 28 days (10 in the last 28 days; 2 monthly active users)",
+        Assert.StartsWith(
+            "rate:report: 5 report per active user per 28 days (10 in the last 28 days; 2 monthly active users)",
             metrics["rate:report"].Explanation, StringComparison.Ordinal);
         // 10 reports against 20: -50%, a quarter of the way from -100% to +100%.
         Assert.Equal((-0.5, 25.0), (metrics["change:report"].MetricValue, metrics["change:report"].Score));
         // Last report on 03-10, five days before 03-15: 100 - 100 x 5/28.
         Assert.Equal((5.0, 82.1), (metrics["days_since:report"].MetricValue, metrics["days_since:report"].Score));
         Assert.Equal((0.5, 50.0), (metrics["ratio:share/report"].MetricValue, metrics["ratio:share/report"].Score));
-        Assert.Contains("mapped by thresholds 0 to 1, higher is better", metrics["ratio:share/report"].Explanation, StringComparison.Ordinal);
+        Assert.Contains("mapped by thresholds 0 to 1, higher is better", metrics["ratio:share/report"].Explanation,
+            StringComparison.Ordinal);
         // No share in the 28 days before: its change has no data, and says so.
         var missing = Assert.Single(score.Completeness.Missing, m => m.Kind == HealthComponentKind.UsageMetric);
         Assert.Equal("change:share", missing.Metric);
@@ -103,29 +116,38 @@ public abstract class UsageRateTests<TDatabase>(TDatabase database) : HealthScen
         bad.UsageMetrics.Add(Metric("speed:report", 0, 1));
         bad.UsageMetrics.Add(Metric("rate:report", 1, 0));
         var rejected = await RejectsField("scorecard.usage_metrics[0].metric",
-            () => Health.ReplaceScorecardAsync(new() { Scorecard = bad, UpdatedBy = "ops" }, cancellationToken: Ct).ResponseAsync);
+            () => Health.ReplaceScorecardAsync(
+                new() { Scorecard = bad, UpdatedBy = "ops" }, cancellationToken: Ct).ResponseAsync);
         Assert.Contains(rejected.FieldViolations, v => v.Field == "scorecard.usage_metrics[1].breakpoints");
 
         await RejectsField("catalogue.events[0].ratio_to[0]", () => Engagement.UpdateEventCatalogueAsync(new()
         {
-            Catalogue = new EventCatalogue { Events = { new CatalogueEvent { EventName = "share", Metric = true, RatioTo = { "nowhere" } } } },
+            Catalogue = new EventCatalogue
+            {
+                Events = { new CatalogueEvent { EventName = "share", Metric = true, RatioTo = { "nowhere" } } },
+            },
         }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("lead_days", () => Health.ProposeScorecardAsync(new() { LeadDays = 731 }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("holdout_fraction", () => Health.ProposeScorecardAsync(new() { HoldoutFraction = 0.9 }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("max_usage_metrics", () => Health.ProposeScorecardAsync(new() { MaxUsageMetrics = 21 }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("l2_penalty", () => Health.ProposeScorecardAsync(new() { L2Penalty = -1 }, cancellationToken: Ct).ResponseAsync);
-        await FailsWith(StatusCode.FailedPrecondition, () => Health.ProposeScorecardAsync(new(), cancellationToken: Ct).ResponseAsync);
+        Func<Task> Propose(ProposeScorecardRequest request) =>
+            () => Health.ProposeScorecardAsync(request, cancellationToken: Ct).ResponseAsync;
+        await RejectsField("lead_days", Propose(new() { LeadDays = 731 }));
+        await RejectsField("holdout_fraction", Propose(new() { HoldoutFraction = 0.9 }));
+        await RejectsField("max_usage_metrics", Propose(new() { MaxUsageMetrics = 21 }));
+        await RejectsField("l2_penalty", Propose(new() { L2Penalty = -1 }));
+        await FailsWith(StatusCode.FailedPrecondition, Propose(new()));
     }
 
     /// <summary>
-    /// One tech-touch account per outcome, a seat each, a contract of a year ending on <paramref name="end"/>; in the 28
+    /// One tech-touch account per outcome, a seat each, a contract of a year ending on <paramref name="end"/>; in the
+    /// 28
     /// days up to its lead day (10 days before the end) its user logs in daily, and makes two reports a day when
     /// <paramref name="heavy"/>, else one report in all.
     /// </summary>
     private async Task GivenOutcome(string id, DateOnly end, bool renewed, bool heavy)
     {
-        await Accounts.UpsertAccountAsync(new() { Account = Build.Account(id, tier: CsTier.TechTouch) }, cancellationToken: Ct);
-        await Accounts.UpsertContractAsync(new() { Contract = Build.Contract($"{id}-c1", id, seats: 1, start: Day(end.AddYears(-1)), end: Day(end)) }, cancellationToken: Ct);
+        await Accounts.UpsertAccountAsync(
+            new() { Account = Build.Account(id, tier: CsTier.TechTouch) }, cancellationToken: Ct);
+        var contract = Build.Contract($"{id}-c1", id, seats: 1, start: Day(end.AddYears(-1)), end: Day(end));
+        await Accounts.UpsertContractAsync(new() { Contract = contract }, cancellationToken: Ct);
         var lead = end.AddDays(-10);
         var events = new List<UsageEvent>();
         for (var d = 0; d < 28; d++)
@@ -149,19 +171,25 @@ public abstract class UsageRateTests<TDatabase>(TDatabase database) : HealthScen
     [Fact]
     public async Task TheProposalIsFittedOnOlderOutcomesOnlyAndAdoptingItChangesScores()
     {
-        await GivenCatalogue(new CatalogueEvent { EventName = "login", Active = true }, new CatalogueEvent { EventName = "report", Active = true, Metric = true });
+        await GivenCatalogue(
+            new CatalogueEvent { EventName = "login", Active = true },
+            new CatalogueEvent { EventName = "report", Active = true, Metric = true });
         // Twelve older renewals (2026-02-01 to 02-12): the heavy report users renew. Four newer ones (03-01 to 03-04):
         // the other way round. Fitted on the older ones, the proposal ranks the newer ones backwards (holdout AUC 0);
         // fitted on the newer ones it would rank them perfectly, so a holdout AUC of 0 shows the fit never saw them.
         var current = await ReplaceScorecard(_ => { });
         for (var i = 0; i < 12; i++)
-            await GivenOutcome($"old{i:00}", new DateOnly(2026, 2, 1).AddDays(i), renewed: i % 2 == 0, heavy: i % 2 == 0);
+        {
+            var end = new DateOnly(2026, 2, 1).AddDays(i);
+            await GivenOutcome($"old{i:00}", end, renewed: i % 2 == 0, heavy: i % 2 == 0);
+        }
         for (var i = 0; i < 4; i++)
             await GivenOutcome($"new{i}", new DateOnly(2026, 3, 1).AddDays(i), renewed: i % 2 == 0, heavy: i % 2 == 1);
 
         var proposal = await Health.ProposeScorecardAsync(new() { LeadDays = 10 }, cancellationToken: Ct);
 
-        Assert.Equal((10, 12, 4, 0), (proposal.LeadDays, proposal.FitCount, proposal.HoldoutCount, proposal.SkippedCount));
+        Assert.Equal((10, 12, 4, 0),
+            (proposal.LeadDays, proposal.FitCount, proposal.HoldoutCount, proposal.SkippedCount));
         Assert.Equal(Build.Date("2026-03-01"), proposal.HoldoutStartDate);
         Assert.Equal(1.0, proposal.ProposedFitAuc);
         Assert.Equal(0.0, proposal.ProposedHoldoutAuc);
@@ -174,10 +202,12 @@ public abstract class UsageRateTests<TDatabase>(TDatabase database) : HealthScen
         Assert.False(rate.LowerIsBetter);
         Assert.Equal(100, proposal.Components.Sum(c => c.Weight), 0);
         Assert.All(proposal.Components, c => Assert.Equal(HealthComponentKind.UsageMetric, c.Kind));
-        Assert.Equal(current.Version, (await Health.GetScorecardAsync(new(), cancellationToken: Ct)).Scorecard.Version); // proposes only
+        // It proposes only: the scorecard in force is the same.
+        Assert.Equal(current.Version, (await Health.GetScorecardAsync(new(), cancellationToken: Ct)).Scorecard.Version);
 
         var before = await Eventually("new1", s => s.HasScore);
-        var adopted = (await Health.ReplaceScorecardAsync(new() { Scorecard = proposal.Scorecard, UpdatedBy = "ops" }, cancellationToken: Ct)).Scorecard;
+        var adopted = (await Health.ReplaceScorecardAsync(
+            new() { Scorecard = proposal.Scorecard, UpdatedBy = "ops" }, cancellationToken: Ct)).Scorecard;
         Assert.Equal(current.Version + 1, adopted.Version);
         var after = await Eventually("new1", s => s.ScorecardVersion == adopted.Version);
 
