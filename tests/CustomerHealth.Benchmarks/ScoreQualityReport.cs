@@ -72,25 +72,30 @@ internal static class ScoreQualityReport
         log.WriteLine("| --- | ---: | ---: | ---: |");
         foreach (var b in backtest.Bands)
             log.WriteLine(string.Create(c, $"| {b.Band} | {b.RenewalCount:N0} | {b.ChurnCount:N0} | {(b.HasRenewalRate ? b.RenewalRate.ToString("P1", c) : "n/a")} |"));
-        if (options.Propose) await ProposeAsync(health, options.LeadDays, log, ct);
+        if (options.Propose) await ProposeAsync(health, backtestRequest, log, ct);
         log.WriteLine($"Load average at the end: {Machine.LoadAverage()}.");
         return 0;
     }
 
     /// <summary>
-    /// Issue 20: <c>ProposeScorecard</c> at the backtest's lead, its defaults otherwise: the AUC of the current and the
+    /// Issue 20: <c>ProposeScorecard</c> at the backtest's lead and renewal start, its defaults otherwise: the AUC of
+    /// the current and the
     /// fitted scorecard on the older (fit) and the newer (holdout) outcomes, and the fitted weights. Nothing is
     /// adopted.
     /// </summary>
     private static async Task ProposeAsync(
-        HealthService.HealthServiceClient health, int leadDays, TextWriter log, CancellationToken ct)
+        HealthService.HealthServiceClient health, BacktestHealthScoresRequest backtest, TextWriter log,
+        CancellationToken ct)
     {
         var c = CultureInfo.InvariantCulture;
         log.WriteLine();
-        log.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] ProposeScorecard, lead {leadDays} days…");
+        log.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] ProposeScorecard, lead {backtest.LeadDays} days…");
         var started = System.Diagnostics.Stopwatch.StartNew();
         var p = await health.ProposeScorecardAsync(
-            new ProposeScorecardRequest { LeadDays = leadDays },
+            new ProposeScorecardRequest
+            {
+                LeadDays = backtest.LeadDays, RenewalStartDate = backtest.RenewalStartDate,
+            },
             deadline: DateTime.UtcNow.AddHours(1), cancellationToken: ct);
         string Auc(bool has, double auc) => has ? auc.ToString("N3", c) : "n/a";
         log.WriteLine(string.Create(c,

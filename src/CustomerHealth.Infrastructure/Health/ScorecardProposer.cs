@@ -22,17 +22,20 @@ public sealed class ScorecardProposer(
 {
     public const int BatchSize = 500;
 
-    public async Task<ScorecardProposalReport> ProposeAsync(int leadDays, FitOptions options, CancellationToken ct)
+    /// <summary>The proposal for outcomes of contracts ending from <paramref name="from"/> on (null: any).</summary>
+    public async Task<ScorecardProposalReport> ProposeAsync(
+        int leadDays, FitOptions options, DateOnly? from, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var first = from ?? DateOnly.MinValue;
         var contracts = await db.Contracts.AsNoTracking()
-            .Where(c => c.Outcome != null && c.EndDate <= today.AddDays(leadDays))
+            .Where(c => c.Outcome != null && c.EndDate <= today.AddDays(leadDays) && c.EndDate >= first)
             .Select(c => new { c.Id, c.AccountId, c.EndDate, c.Outcome!.Kind })
             .ToListAsync(ct);
         var outcomes = contracts
             .Where(c => c.Kind is RenewalOutcomeKind.Renewed or RenewalOutcomeKind.Churned).ToArray();
-        var allOutcomes = await db.Contracts.AsNoTracking().CountAsync(c => c.Outcome != null
+        var allOutcomes = await db.Contracts.AsNoTracking().CountAsync(c => c.Outcome != null && c.EndDate >= first
             && (c.Outcome.Kind == RenewalOutcomeKind.Renewed || c.Outcome.Kind == RenewalOutcomeKind.Churned), ct);
         var current = await scorecards.GetCurrentAsync(ct);
         var historyDays = Math.Max(current.Scorecard.UsageHistoryDays, UsageRates.LookbackDays);

@@ -167,8 +167,8 @@ public sealed class HealthGrpcService(
     public override async Task<ProposeScorecardResponse> ProposeScorecard(
         ProposeScorecardRequest request, ServerCallContext context)
     {
-        var (leadDays, options) = HealthRequests.Read(request);
-        var report = await stores.Proposer.ProposeAsync(leadDays, options, context.CancellationToken);
+        var (leadDays, options, from) = HealthRequests.Read(request);
+        var report = await stores.Proposer.ProposeAsync(leadDays, options, from, context.CancellationToken);
         return report.ToProto();
     }
 }

@@ -142,7 +142,7 @@ public static class HealthRequests
     }
 
     /// <summary>The lead and fit options of a proposal; 0 (or absent) picks each default.</summary>
-    public static (int LeadDays, FitOptions Options) Read(V1.ProposeScorecardRequest request)
+    public static (int LeadDays, FitOptions Options, DateOnly? From) Read(V1.ProposeScorecardRequest request)
     {
         var v = new Violations();
         if (request.LeadDays is < 0 or > Limits.BacktestLeadDays)
@@ -158,12 +158,13 @@ public static class HealthRequests
             v.Add("max_usage_metrics", $"must be from 0 to {Limits.ProposalMaxUsageMetrics}");
         if (request.HasL2Penalty && !(request.L2Penalty >= 0 && request.L2Penalty <= Limits.ProposalMaxL2))
             v.Add("l2_penalty", $"must be from 0 to {Limits.ProposalMaxL2}");
+        var from = ProtoConvert.ReadDate(v, "renewal_start_date", request.RenewalStartDate, required: false);
         v.ThrowIfAny();
         var options = new FitOptions(
             request.HoldoutFraction == 0 ? defaults.HoldoutShare : request.HoldoutFraction,
             request.HasMaxUsageMetrics ? request.MaxUsageMetrics : defaults.MaxUsageMetrics,
             request.HasL2Penalty ? request.L2Penalty : defaults.L2);
-        return (request.LeadDays == 0 ? HealthBacktester.DefaultLeadDays : request.LeadDays, options);
+        return (request.LeadDays == 0 ? HealthBacktester.DefaultLeadDays : request.LeadDays, options, from);
     }
 
     private static UsageMetricComponent ToDomain(V1.UsageMetricComponent m) =>

@@ -133,6 +133,8 @@ public abstract class UsageRateTests<TDatabase>(TDatabase database) : HealthScen
         await RejectsField("holdout_fraction", Propose(new() { HoldoutFraction = 0.9 }));
         await RejectsField("max_usage_metrics", Propose(new() { MaxUsageMetrics = 21 }));
         await RejectsField("l2_penalty", Propose(new() { L2Penalty = -1 }));
+        var february30 = new Google.Type.Date { Year = 2026, Month = 2, Day = 30 };
+        await RejectsField("renewal_start_date", Propose(new() { RenewalStartDate = february30 }));
         await FailsWith(StatusCode.FailedPrecondition, Propose(new()));
     }
 
@@ -202,6 +204,10 @@ public abstract class UsageRateTests<TDatabase>(TDatabase database) : HealthScen
         Assert.False(rate.LowerIsBetter);
         Assert.Equal(100, proposal.Components.Sum(c => c.Weight), 0);
         Assert.All(proposal.Components, c => Assert.Equal(HealthComponentKind.UsageMetric, c.Kind));
+        // Renewals from 02-07 only: six older ones and the four newer ones.
+        var later = await Health.ProposeScorecardAsync(
+            new() { LeadDays = 10, RenewalStartDate = Build.Date("2026-02-07") }, cancellationToken: Ct);
+        Assert.Equal(10, later.FitCount + later.HoldoutCount);
         // It proposes only: the scorecard in force is the same.
         Assert.Equal(current.Version, (await Health.GetScorecardAsync(new(), cancellationToken: Ct)).Scorecard.Version);
 
