@@ -21,6 +21,7 @@ internal sealed record ModeOptions
     public string? Truth { get; init; }
     public int LeadDays { get; init; } = 90;
     public bool Recompute { get; init; }
+    public bool Propose { get; init; }
     public DateOnly? RenewalStart { get; init; }
     public DateOnly? AsOf { get; init; }
 
@@ -50,6 +51,8 @@ internal sealed record ModeOptions
                         --renewal-start YYYY-MM-DD  only renewals ending from this day (the backtest's renewal_start_date):
                                          leave out those whose lead day is before the generated activity window
                         --recompute      run RecomputeHealthScores for today first (a fresh load has no stored scores)
+                        --propose        then ProposeScorecard at the same lead: holdout AUC of the current and the
+                                         fitted scorecard on a time split, and the fitted components
         """ + "\n" + ExistingDatabase.OptionsUsage;
 
     public static bool IsMode(IReadOnlyList<string> args) => args.Count > 0 && Modes.Contains(args[0]);
@@ -62,6 +65,7 @@ internal sealed record ModeOptions
             var name = args[i];
             if (name == "--read-again") { options = options with { ReadAgain = true }; continue; }
             if (name == "--recompute") { options = options with { Recompute = true }; continue; }
+            if (name == "--propose") { options = options with { Propose = true }; continue; }
             if (i + 1 >= args.Count) throw new ArgumentException($"option '{name}' needs a value");
             var value = args[++i];
             if (ExistingDatabase.TryRead(name, value) is { } database) { options = options with { Database = database }; continue; }

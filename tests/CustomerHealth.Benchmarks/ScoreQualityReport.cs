@@ -72,9 +72,57 @@ internal static class ScoreQualityReport
         log.WriteLine("| --- | ---: | ---: | ---: |");
         foreach (var b in backtest.Bands)
             log.WriteLine(string.Create(c, $"| {b.Band} | {b.RenewalCount:N0} | {b.ChurnCount:N0} | {(b.HasRenewalRate ? b.RenewalRate.ToString("P1", c) : "n/a")} |"));
+        if (options.Propose) await ProposeAsync(health, backtestRequest, log, ct);
         log.WriteLine($"Load average at the end: {Machine.LoadAverage()}.");
         return 0;
     }
+
+    /// <summary>
+    /// Issue 20: <c>ProposeScorecard</c> at the backtest's lead and renewal start, its defaults otherwise: the AUC of
+    /// the current and the
+    /// fitted scorecard on the older (fit) and the newer (holdout) outcomes, and the fitted weights. Nothing is
+    /// adopted.
+    /// </summary>
+    private static async Task ProposeAsync(
+        HealthService.HealthServiceClient health, BacktestHealthScoresRequest backtest, TextWriter log,
+        CancellationToken ct)
+    {
+        var c = CultureInfo.InvariantCulture;
+        log.WriteLine();
+        log.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] ProposeScorecard, lead {backtest.LeadDays} days…");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var p = await health.ProposeScorecardAsync(
+            new ProposeScorecardRequest
+            {
+                LeadDays = backtest.LeadDays, RenewalStartDate = backtest.RenewalStartDate,
+            },
+            deadline: DateTime.UtcNow.AddHours(1), cancellationToken: ct);
+        string Auc(bool has, double auc) => has ? auc.ToString("N3", c) : "n/a";
+        log.WriteLine(string.Create(c,
+            $"ProposeScorecard ({started.Elapsed.TotalSeconds:N1} s): fit {p.FitCount:N0} outcomes, " +
+            $"holdout {p.HoldoutCount:N0} (renewals from {HoldoutStart(p)}), {p.SkippedCount:N0} skipped."));
+        log.WriteLine();
+        log.WriteLine("| scorecard | AUC on the fit set | AUC on the holdout |");
+        log.WriteLine("| --- | ---: | ---: |");
+        var (currentFit, currentHoldout) =
+            (Auc(p.HasCurrentFitAuc, p.CurrentFitAuc), Auc(p.HasCurrentHoldoutAuc, p.CurrentHoldoutAuc));
+        var (proposedFit, proposedHoldout) =
+            (Auc(p.HasProposedFitAuc, p.ProposedFitAuc), Auc(p.HasProposedHoldoutAuc, p.ProposedHoldoutAuc));
+        log.WriteLine($"| current (version {p.CurrentScorecardVersion}) | {currentFit} | {currentHoldout} |");
+        log.WriteLine($"| proposed | {proposedFit} | {proposedHoldout} |");
+        log.WriteLine();
+        log.WriteLine("| component | weight | own AUC on the fit set |");
+        log.WriteLine("| --- | ---: | ---: |");
+        foreach (var component in p.Components)
+        {
+            var name = component.Metric.Length > 0 ? component.Metric : component.Kind.ToString();
+            var auc = Auc(component.HasFitAuc, component.FitAuc);
+            log.WriteLine(string.Create(c, $"| {name} | {component.Weight:N1} | {auc} |"));
+        }
+    }
+
+    private static string HoldoutStart(ProposeScorecardResponse p) =>
+        p.HoldoutStartDate is { } d ? $"{d.Year:0000}-{d.Month:00}-{d.Day:00}" : "n/a";
 
     private static Dictionary<string, (double? Latent, bool Customer)> ReadTruth(string path)
     {

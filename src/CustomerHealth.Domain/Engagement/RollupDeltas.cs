@@ -5,7 +5,8 @@ namespace CustomerHealth.Domain.Engagement;
 /// <summary>What a set of newly stored events adds to one user's day.</summary>
 public sealed record UserDayDelta(string AccountId, DateOnly Day, string UserId, int Events, int ActiveEvents);
 
-/// <summary>What a set of newly stored events adds to one account's key-feature count of a day.</summary>
+/// <summary>What a set of newly stored events adds to one account's count of a tracked event (key feature or metric) on
+/// a day.</summary>
 public sealed record FeatureDayDelta(string AccountId, DateOnly Day, string Feature, int Events);
 
 /// <summary>
@@ -15,7 +16,8 @@ public sealed record FeatureDayDelta(string AccountId, DateOnly Day, string Feat
 /// </summary>
 public static class RollupDeltas
 {
-    /// <summary>Groups events by user-day and by key-feature-day, sorted by key so writers lock rows in one order.</summary>
+    /// <summary>Groups events by user-day and by tracked-event-day (key features and metric events), sorted by key so
+    /// writers lock rows in one order.</summary>
     public static (IReadOnlyList<UserDayDelta> Users, IReadOnlyList<FeatureDayDelta> Features) From(IEnumerable<UsageEvent> events, EventCatalogue catalogue)
     {
         // One hash lookup per event and key (the value updated in place), and one sort of plain arrays: this runs on the
@@ -28,7 +30,8 @@ public static class RollupDeltas
             ref var u = ref CollectionsMarshal.GetValueRefOrAddDefault(users, (e.AccountId, day, e.UserId), out _);
             u.Events++;
             if (catalogue.IsActive(e.EventName)) u.Active++;
-            if (catalogue.IsKeyFeature(e.EventName)) CollectionsMarshal.GetValueRefOrAddDefault(features, (e.AccountId, day, e.EventName), out _)++;
+            if (catalogue.IsTracked(e.EventName))
+                CollectionsMarshal.GetValueRefOrAddDefault(features, (e.AccountId, day, e.EventName), out _)++;
         }
         // Sorted by (account, day, name) through each account's rank among the accounts present: the comparisons are
         // integers but for two rows of one account-day, and the account ids (often long, with long shared prefixes) are

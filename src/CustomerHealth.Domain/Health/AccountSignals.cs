@@ -25,6 +25,10 @@ public sealed record AccountSignals
 
     public UsageSignals Usage { get; init; } = UsageSignals.None;
 
+    /// <summary>The catalogue's metric events and their daily counts, for the usage-rate metrics (<see
+    /// cref="UsageRates"/>).</summary>
+    public MetricSignals Metrics { get; init; } = MetricSignals.None;
+
     /// <summary>The onboarding plan, or null when the account has none.</summary>
     public OnboardingSummary? Onboarding { get; init; }
 

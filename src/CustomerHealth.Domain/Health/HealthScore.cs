@@ -16,10 +16,20 @@ public enum HealthBand
 /// <param name="Score">0–100, rounded to one decimal.</param>
 /// <param name="Weight">The share of the overall score it carries after renormalisation over the components with data (they sum to 1).</param>
 /// <param name="Explanation">One English line saying why, with the figures behind it.</param>
-public sealed record ComponentScore(HealthComponentKind Kind, double Score, double Weight, string Explanation);
+/// <param name="Metric">For a usage-metric component, its metric key (<c>rate:report_created</c>); null
+/// otherwise.</param>
+/// <param name="MetricValue">For a usage-metric component, the metric's value before it was mapped to 0–100.</param>
+public sealed record ComponentScore(
+    HealthComponentKind Kind,
+    double Score,
+    double Weight,
+    string Explanation,
+    string? Metric = null,
+    double? MetricValue = null);
 
 /// <summary>A component of the tier's scorecard that had no data, and why; it counted neither as 0 nor as 100.</summary>
-public sealed record MissingComponent(HealthComponentKind Kind, string Reason);
+/// <param name="Metric">For a usage-metric component, its metric key; null otherwise.</param>
+public sealed record MissingComponent(HealthComponentKind Kind, string Reason, string? Metric = null);
 
 /// <summary>How much of the scorecard had data.</summary>
 /// <param name="Share">0–1: the share of the tier's configured weight whose components had data.</param>

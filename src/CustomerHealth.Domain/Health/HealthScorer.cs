@@ -45,7 +45,7 @@ public static class HealthScorer
         var rules = scorecard.For(tier);
         var usage = new UsageFacts(signals);
 
-        var measured = new List<(HealthComponentKind Kind, double Score, double Weight, string Text)>();
+        var measured = new List<Part>();
         var missing = new List<MissingComponent>();
         double configured = 0, withData = 0;
         foreach (var kind in ComponentWeights.Kinds)
@@ -65,7 +65,7 @@ public static class HealthScorer
             };
             if (result.Score is { } score)
             {
-                measured.Add((kind, Math.Clamp(score, 0, 100), weight, result.Text));
+                measured.Add(new Part(kind, Math.Clamp(score, 0, 100), weight, result.Text));
                 withData += weight;
             }
             else
@@ -73,8 +73,11 @@ public static class HealthScorer
                 missing.Add(new MissingComponent(kind, result.Text));
             }
         }
+        withData += UsageMetrics(signals, scorecard, tier, measured, missing, ref configured);
 
-        var components = measured.Select(m => new ComponentScore(m.Kind, Round(m.Score), m.Weight / withData, m.Text)).ToArray();
+        var components = measured
+            .Select(m => new ComponentScore(m.Kind, Round(m.Score), m.Weight / withData, m.Text, m.Metric, m.Value))
+            .ToArray();
         var completeness = configured > 0 ? withData / configured : 0;
         double? overall = withData > 0 && completeness >= scorecard.MinimumCompleteness
             ? Round(measured.Sum(m => m.Score * m.Weight) / withData)
@@ -89,6 +92,41 @@ public static class HealthScorer
             new DataCompleteness(completeness, missing),
             Lifecycle.StageOf(signals, usage),
             usage.ActiveOnEachOfLast(scorecard.EffectiveAccountWindowDays));
+    }
+
+    /// <summary>
+    /// <b>Usage metrics</b>: each of the scorecard's usage-metric components with a weight in the tier, in scorecard
+    /// order
+    /// after the seven built-in components: the metric's value (<see cref="UsageRates"/>) mapped to 0–100 by the
+    /// component's breakpoints. A metric without data is missing like any component. Returns the weight that had data.
+    /// </summary>
+    private static double UsageMetrics(
+        AccountSignals signals, Scorecard scorecard, CsTier tier, List<Part> measured, List<MissingComponent> missing,
+        ref double configured)
+    {
+        if (scorecard.MetricComponents.Count == 0) return 0;
+        var counts = new UsageRates.EventCounts(signals);
+        double withData = 0;
+        foreach (var m in scorecard.MetricComponents)
+        {
+            var weight = m.WeightFor(tier);
+            if (!(weight > 0)) continue;
+            configured += weight;
+            var value = UsageRates.Parse(m.Metric).Key is { } key
+                ? counts.Value(key)
+                : new UsageMetricValue(m.Metric, null, "not a metric key");
+            if (value.Value is not { } x)
+            {
+                missing.Add(new MissingComponent(
+                    HealthComponentKind.UsageMetric, $"{m.Metric}: {value.Text}", m.Metric));
+                continue;
+            }
+            var score = Math.Clamp(m.ScoreOf(x), 0, 100);
+            measured.Add(new Part(HealthComponentKind.UsageMetric, score, weight,
+                $"{m.Metric}: {value.Text}; mapped by {m.DescribeMapping()}", m.Metric, x));
+            withData += weight;
+        }
+        return withData;
     }
 
     /// <summary>
@@ -311,6 +349,15 @@ public static class HealthScorer
     };
 
     private static double Round(double value) => Math.Round(value, 1, MidpointRounding.AwayFromZero);
+
+    /// <summary>A component with data, before renormalisation.</summary>
+    private sealed record Part(
+        HealthComponentKind Kind,
+        double Score,
+        double Weight,
+        string Text,
+        string? Metric = null,
+        double? Value = null);
 
     /// <summary>A component's score with its explanation, or no score with the reason.</summary>
     private readonly record struct Measured(double? Score, string Text)

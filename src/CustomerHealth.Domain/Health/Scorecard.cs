@@ -21,6 +21,9 @@ public enum HealthComponentKind
     Support = 6,
     /// <summary>Are we in touch (CSM touchpoints)?</summary>
     Relationship = 7,
+    /// <summary>A usage-rate metric of the catalogue, mapped to 0–100 by the scorecard (<see
+    /// cref="UsageMetricComponent"/>).</summary>
+    UsageMetric = 8,
 }
 
 /// <summary>How much each component counts. Only ratios matter: weights are renormalised over the components that have data.</summary>
@@ -68,6 +71,9 @@ public sealed record TierScorecard(ComponentWeights Weights, int? TouchpointCade
 /// The share of the tier's weight that must have data for a score to be given; below it the score is unknown. Keeps a
 /// single early signal (one ticket on day 2) from painting a new account red or green.
 /// </param>
+/// <param name="UsageMetrics">
+/// Usage-rate components beside the seven built-in ones, each with its own weight per tier; null or empty: none.
+/// </param>
 public sealed record Scorecard(
     int Version,
     TierScorecard TechTouch,
@@ -77,9 +83,16 @@ public sealed record Scorecard(
     double AtRiskFrom = 40,
     double ChangeThresholdPoints = 10,
     int EffectiveAccountWindowDays = 30,
-    double MinimumCompleteness = 0.25)
+    double MinimumCompleteness = 0.25,
+    IReadOnlyList<UsageMetricComponent>? UsageMetrics = null)
 {
     public const int MaxWindowDays = 365;
+
+    /// <summary>Usage-metric components a scorecard may hold.</summary>
+    public const int MaxUsageMetrics = 50;
+
+    /// <summary>The usage-metric components (empty when none).</summary>
+    public IReadOnlyList<UsageMetricComponent> MetricComponents => UsageMetrics ?? [];
     public const int MaxCadenceDays = 365;
 
     /// <summary>
@@ -116,9 +129,10 @@ public sealed record Scorecard(
     {
         var v = new Violations();
         if (Version < 1) v.Add($"{field}.version", "must be 1 or more");
-        CheckTier(v, $"{field}.tech_touch", TechTouch);
-        CheckTier(v, $"{field}.low_touch", LowTouch);
-        CheckTier(v, $"{field}.high_touch", HighTouch);
+        CheckTier(v, $"{field}.tech_touch", TechTouch, MetricComponents.Any(m => m.TechTouchWeight > 0));
+        CheckTier(v, $"{field}.low_touch", LowTouch, MetricComponents.Any(m => m.LowTouchWeight > 0));
+        CheckTier(v, $"{field}.high_touch", HighTouch, MetricComponents.Any(m => m.HighTouchWeight > 0));
+        CheckUsageMetrics(v, $"{field}.usage_metrics", MetricComponents);
         if (!(double.IsFinite(AtRiskFrom) && AtRiskFrom > 0)) v.Add($"{field}.at_risk_from", "must be a number above 0");
         if (!(double.IsFinite(HealthyFrom) && HealthyFrom <= 100)) v.Add($"{field}.healthy_from", "must be a number of at most 100");
         else if (!(HealthyFrom > AtRiskFrom)) v.Add($"{field}.healthy_from", $"must be above at_risk_from ({AtRiskFrom})");
@@ -131,7 +145,38 @@ public sealed record Scorecard(
         return v.Items;
     }
 
-    private static void CheckTier(Violations v, string field, TierScorecard? tier)
+    private static void CheckUsageMetrics(Violations v, string field, IReadOnlyList<UsageMetricComponent> metrics)
+    {
+        if (metrics.Count > MaxUsageMetrics)
+        {
+            v.Add(field, $"may hold at most {MaxUsageMetrics} components (got {metrics.Count})");
+            return;
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < metrics.Count; i++)
+        {
+            var (m, at) = (metrics[i], $"{field}[{i}]");
+            if (m is null)
+            {
+                v.Add(at, "is required");
+                continue;
+            }
+            if (UsageRates.Parse(m.Metric).Problem is { } problem) v.Add($"{at}.metric", problem);
+            else if (!seen.Add(m.Metric)) v.Add($"{at}.metric", "is listed twice");
+            var weights = new[]
+            {
+                ("tech_touch_weight", m.TechTouchWeight), ("low_touch_weight", m.LowTouchWeight),
+                ("high_touch_weight", m.HighTouchWeight),
+            };
+            foreach (var (name, weight) in weights)
+            {
+                if (!(double.IsFinite(weight) && weight >= 0)) v.Add($"{at}.{name}", "must be a number of 0 or more");
+            }
+            if (UsageMetricComponent.ExplainBreakpoints(m.Breakpoints) is { } bad) v.Add($"{at}.breakpoints", bad);
+        }
+    }
+
+    private static void CheckTier(Violations v, string field, TierScorecard? tier, bool hasMetricWeight = false)
     {
         if (tier?.Weights is not { } weights)
         {
@@ -143,8 +188,8 @@ public sealed record Scorecard(
             if (!(double.IsFinite(weights[kind]) && weights[kind] >= 0))
                 v.Add($"{field}.weights.{kind.ToString().ToLowerInvariant()}", "must be a number of 0 or more");
         }
-        if (!ComponentWeights.Kinds.Any(k => weights[k] > 0 && double.IsFinite(weights[k])))
-            v.Add($"{field}.weights", "must give at least one component a weight above 0");
+        if (!hasMetricWeight && !ComponentWeights.Kinds.Any(k => weights[k] > 0 && double.IsFinite(weights[k])))
+            v.Add($"{field}.weights", "must give at least one component (or usage metric) a weight above 0");
         if (tier.TouchpointCadenceDays is < 1 or > MaxCadenceDays)
             v.Add($"{field}.touchpoint_cadence_days", $"must be from 1 to {MaxCadenceDays}, or empty when not measured");
     }

@@ -74,6 +74,14 @@ public static class RenewalFeatures
     public const string KeyFeatureBreadthTrend = "key_feature_breadth_trend";
     public const string KeyFeatureEventsPerActiveDay90Days = "key_feature_events_per_active_day_90d";
     public const string EventsPerActiveDay90Days = "events_per_active_day_90d";
+    public const string UsageMetricScore = "usage_metric_score";
+    public const string MetricLogRateMean = "metric_log_rate_mean";
+    public const string MetricChangeMean = "metric_change_mean";
+    public const string MetricDaysSinceMean = "metric_days_since_mean";
+
+    /// <summary>A metric's relative change counts at most this much (+300%) in <see
+    /// cref="MetricChangeMean"/>.</summary>
+    public const double MaxMetricChange = 3;
 
     /// <summary>Seat utilisation above this (more active users than seats) counts as this.</summary>
     public const double MaxSeatUtilisation = 1.5;
@@ -94,6 +102,7 @@ public static class RenewalFeatures
         NpsMean365Days, NpsAnswers365Days, Tickets180Days, SevereTickets180Days, TicketCloseDays, Touchpoints180Days,
         DaysSinceTouchpoint, LastRenewalArrChange, LogSeats, KeyFeatureBreadth30Days, KeyFeatureBreadth90Days,
         KeyFeatureBreadthTrend, KeyFeatureEventsPerActiveDay90Days, EventsPerActiveDay90Days,
+        UsageMetricScore, MetricLogRateMean, MetricChangeMean, MetricDaysSinceMean,
     ];
 
     /// <summary>
@@ -106,7 +115,7 @@ public static class RenewalFeatures
         [HealthScore] = 50, [ScoreChange30Days] = 0, [Engagement] = 50, [Adoption] = 50, [Momentum] = 60, [Onboarding] = 50,
         [Sentiment] = 70, [Support] = 100, [Relationship] = 50, [LatestNps] = 7, [NpsMean365Days] = 7,
         [DaysSinceActive] = RenewalHistory.UsageDays, [TicketCloseDays] = 0, [DaysSinceTouchpoint] = MaxDaysSinceTouchpoint,
-        [LastRenewalArrChange] = 0,
+        [LastRenewalArrChange] = 0, [UsageMetricScore] = 50,
     };
 
     /// <summary>Days since the last touchpoint are capped here (none recorded: this).</summary>
@@ -178,7 +187,32 @@ public static class RenewalFeatures
         v[IndexOf(RenewalsSoFar)] = s.Contracts?.Renewals ?? 0;
         v[IndexOf(DaysToRenewal)] = Math.Max(0, input.RenewalDate.DayNumber - day.DayNumber);
         History(v, s, input.History ?? RenewalHistory.None);
+        UsageMetrics(v, s, score);
         return new RenewalFeatureVector(v);
+    }
+
+    /// <summary>
+    /// The usage-rate metrics (<see cref="UsageRates"/>): the weighted mean of the score's usage-metric components (50
+    /// without any), and over the catalogue's metric events the mean of ln(1 + rate per active user per 28 days), of
+    /// the
+    /// relative change (−100% to +300%) and of the days since last use, each 0 when no metric event has data.
+    /// </summary>
+    private static void UsageMetrics(double[] v, AccountSignals s, HealthScore score)
+    {
+        var parts = score.Components.Where(c => c.Kind == HealthComponentKind.UsageMetric).ToArray();
+        var weight = parts.Sum(c => c.Weight);
+        v[IndexOf(UsageMetricScore)] =
+            weight > 0 ? parts.Sum(c => c.Score * c.Weight) / weight : Defaults[UsageMetricScore];
+        var values = UsageRates.All(s)
+            .ToLookup(m => m.Metric[..m.Metric.IndexOf(':', StringComparison.Ordinal)], StringComparer.Ordinal);
+        static double Mean(IEnumerable<UsageMetricValue> metrics, Func<double, double> f)
+        {
+            var xs = metrics.Where(m => m.Value is not null).Select(m => f(m.Value!.Value)).ToArray();
+            return xs.Length == 0 ? 0 : xs.Average();
+        }
+        v[IndexOf(MetricLogRateMean)] = Mean(values["rate"], x => Math.Log(1 + Math.Max(0, x)));
+        v[IndexOf(MetricChangeMean)] = Mean(values["change"], x => Math.Clamp(x, -1, MaxMetricChange));
+        v[IndexOf(MetricDaysSinceMean)] = Mean(values["days_since"], x => x);
     }
 
     /// <summary>The features over longer windows: levels and trends of use, NPS, tickets, touchpoints, the last renewal.</summary>

@@ -10,12 +10,19 @@ namespace CustomerHealth.Infrastructure.Engagement;
 internal static class CatalogueJson
 {
     public static string Serialize(IEnumerable<CatalogueEntry> entries) =>
-        JsonSerializer.Serialize(entries.Select(e => new StoredEntry(e.EventName, e.Active, e.KeyFeature, e.FirstValue, e.Description)).ToArray(), EngagementJsonContext.Default.StoredEntryArray);
+        JsonSerializer.Serialize(
+            entries.Select(e => new StoredEntry(
+                e.EventName, e.Active, e.KeyFeature, e.FirstValue, e.Description, e.Metric,
+                e.RatioTo is { Count: > 0 } r ? r.ToArray() : null)).ToArray(),
+            EngagementJsonContext.Default.StoredEntryArray);
 
     public static EventCatalogue Deserialize(string json, long version, DateTime? updatedAt, string? updatedBy)
     {
         var stored = JsonSerializer.Deserialize(json, EngagementJsonContext.Default.StoredEntryArray) ?? [];
-        return new EventCatalogue(stored.Select(s => new CatalogueEntry(s.Name, s.Active, s.KeyFeature, s.FirstValue, s.Description)), version, updatedAt, updatedBy);
+        return new EventCatalogue(
+            stored.Select(s => new CatalogueEntry(
+                s.Name, s.Active, s.KeyFeature, s.FirstValue, s.Description, s.Metric, s.RatioTo)),
+            version, updatedAt, updatedBy);
     }
 
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_propertiesBuffer;
@@ -45,7 +52,11 @@ internal sealed record StoredEntry(
     [property: JsonPropertyName("active")] bool Active,
     [property: JsonPropertyName("key_feature")] bool KeyFeature,
     [property: JsonPropertyName("first_value")] bool FirstValue,
-    [property: JsonPropertyName("description")] string? Description);
+    [property: JsonPropertyName("description")] string? Description,
+    [property: JsonPropertyName("metric"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    bool Metric = false,
+    [property: JsonPropertyName("ratio_to"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    string[]? RatioTo = null);
 
 [JsonSerializable(typeof(StoredEntry[]))]
 [JsonSerializable(typeof(Dictionary<string, string>))]

@@ -45,14 +45,14 @@ internal static class RollupRebuilder
 
         await RebuildActiveDaysAsync(writer, connection, transaction, accountId, from, to, ct);
 
-        if (catalogue.KeyFeatures.Count > 0)
+        if (catalogue.TrackedEvents.Count > 0)
         {
             await RunAsync($"""
                 INSERT INTO {FeatureDays.Table} ({FeatureDays.Columns})
                 SELECT {Events.AccountId}, {Events.Day}, {Events.EventName}, COUNT(*)
                 FROM {Events.Table} WHERE {scope} AND {Events.EventName} IN (__FEATURES__)
                 GROUP BY {Events.AccountId}, {Events.Day}, {Events.EventName}
-                """, features: catalogue.KeyFeatures);
+                """, features: catalogue.TrackedEvents);
         }
         return accountDays;
 

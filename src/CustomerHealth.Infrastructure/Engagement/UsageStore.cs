@@ -122,7 +122,7 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
     {
         long deleted = 0;
         var featureUse = new List<FeatureUse>();
-        var keyFeatures = catalogue.KeyFeatures.ToArray();
+        var keyFeatures = catalogue.TrackedEvents.ToArray();
         foreach (var account in userDays.GroupBy(u => u.AccountId, StringComparer.Ordinal))
         {
             var days = account.Select(u => u.Day).ToArray();

@@ -193,7 +193,8 @@ public sealed class HealthRecomputer(
 
     private async Task<IReadOnlyList<HealthScoreRow>> ComputeFromOneSnapshotAsync(IReadOnlyCollection<string> accountIds, DateTimeOffset asOf, Scorecard scorecard, CancellationToken ct)
     {
-        var read = await signals.ReadAsync(accountIds, asOf, scorecard.UsageHistoryDays, ct);
+        var read = await signals.ReadAsync(
+            accountIds, asOf, scorecard.UsageHistoryDays, ct, metrics: scorecard.MetricComponents.Count > 0);
         if (read.Count == 0) return [];
         var day = DateOnly.FromDateTime(asOf.UtcDateTime);
         var (sevenDaysAgo, thirtyDaysAgo) = (day.AddDays(-7), day.AddDays(-30));

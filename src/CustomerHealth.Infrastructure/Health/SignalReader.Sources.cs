@@ -58,10 +58,15 @@ public sealed partial class SignalReader
         Dictionary<string, OnboardingSummary> Plans,
         ILookup<string, NpsAnswer> Answers,
         ILookup<string, TicketSummary> Tickets,
-        Func<string, DateTime, DateTimeOffset?> LastTouchpoint);
+        Func<string, DateTime, DateTimeOffset?> LastTouchpoint)
+    {
+        /// <summary>The catalogue's metric events and ratios, with their day counts over the batch's
+        /// lookback.</summary>
+        public (EventCatalogue Catalogue, ILookup<string, MetricDay> Days)? Metrics { get; init; }
+    }
 
     /// <summary>Every source of <paramref name="ids"/> over <paramref name="span"/>; null without accounts.</summary>
-    private async Task<Sources?> ReadSourcesAsync(string[] ids, ReadSpan span, CancellationToken ct)
+    private async Task<Sources?> ReadSourcesAsync(string[] ids, ReadSpan span, bool metrics, CancellationToken ct)
     {
         var accounts = await db.Accounts.AsNoTracking().Where(a => ids.Contains(a.Id))
             .Select(a => new AccountFacts(a.Id, a.EffectiveTier, a.CreatedAt))
@@ -76,7 +81,8 @@ public sealed partial class SignalReader
                 .ToListAsync(ct))
             .ToLookup(u => u.AccountId, u => new DailyUsage(u.Day, u.ActiveUsers, u.Events), StringComparer.Ordinal);
         var activeUsers = await ReadActiveUsersAsync(ids, span, ct);
-        var keyFeatures = (await catalogues.GetAsync(ct)).KeyFeatures.ToArray();
+        var catalogue = await catalogues.GetAsync(ct);
+        var keyFeatures = catalogue.KeyFeatures.ToArray();
         var keyFeaturesUsed = await ReadKeyFeaturesUsedAsync(ids, keyFeatures, span, ct);
         var plans = await db.OnboardingPlans.AsNoTracking().Include(p => p.Milestones)
             .Where(p => ids.Contains(p.AccountId))
@@ -85,7 +91,28 @@ public sealed partial class SignalReader
         var lastTouchpoint = await ReadLastTouchpointsAsync(ids, span, ct);
         return new Sources(
             accounts, contracts, days, activeUsers, keyFeaturesUsed, keyFeatures.Length, plans, answers, tickets,
-            lastTouchpoint);
+            lastTouchpoint)
+        {
+            Metrics = metrics ? (catalogue, await ReadMetricDaysAsync(ids, catalogue, span, ct)) : null,
+        };
+    }
+
+    /// <summary>
+    /// The feature-rollup rows of the catalogue's metric events over the usage-rate lookback of every pair (the 56 days
+    /// up to its day), for the usage-rate metrics; each pair keeps its own days.
+    /// </summary>
+    private async Task<ILookup<string, MetricDay>> ReadMetricDaysAsync(
+        string[] ids, EventCatalogue catalogue, ReadSpan span, CancellationToken ct)
+    {
+        var events = catalogue.MetricEvents.ToArray();
+        if (events.Length == 0) return Array.Empty<MetricDay>().ToLookup(_ => "", StringComparer.Ordinal);
+        var (from, to) = (span.Earliest.Day.AddDays(-(UsageRates.LookbackDays - 1)), span.Latest.Day);
+        return (await db.AccountFeatureDailyUsage.AsNoTracking()
+                .Where(f => ids.Contains(f.AccountId) && f.Day >= from && f.Day <= to && f.Events > 0
+                    && events.Contains(f.Feature))
+                .Select(f => new { f.AccountId, f.Day, f.Feature, f.Events })
+                .ToListAsync(ct))
+            .ToLookup(f => f.AccountId, f => new MetricDay(f.Day, f.Feature, f.Events), StringComparer.Ordinal);
     }
 
     /// <summary>

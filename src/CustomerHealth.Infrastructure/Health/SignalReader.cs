@@ -25,11 +25,12 @@ public sealed partial class SignalReader(CustomerHealthDbContext db, EventCatalo
     /// ids are left out): <see cref="ReadManyAsync"/> with one instant.
     /// </summary>
     public async Task<IReadOnlyList<AccountSignalsRead>> ReadAsync(
-        IReadOnlyCollection<string> accountIds, DateTimeOffset asOf, int usageHistoryDays, CancellationToken ct)
+        IReadOnlyCollection<string> accountIds, DateTimeOffset asOf, int usageHistoryDays, CancellationToken ct,
+        bool metrics = true)
     {
         var requests = accountIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
             .Select(id => new SignalRequest(id, asOf)).ToArray();
-        var read = await ReadManyAsync(requests, usageHistoryDays, ct);
+        var read = await ReadManyAsync(requests, usageHistoryDays, ct, metrics);
         return read.OfType<AccountSignalsRead>().ToArray();
     }
 
@@ -37,10 +38,12 @@ public sealed partial class SignalReader(CustomerHealthDbContext db, EventCatalo
     /// The signals of many (account, instant) pairs, in request order, with one set-based query per source for the
     /// whole set. Meant for sets whose instants are close together (callers sort by instant and chunk): renewal
     /// training reads each outcome as of its own lead day this way, a health recompute a batch of accounts as of one
-    /// instant. Pairs of unknown accounts come back null.
+    /// instant. Pairs of unknown accounts come back null. With <paramref name="metrics"/> false the usage-rate metrics'
+    /// day counts are not read (<see cref="AccountSignals.Metrics"/> stays empty): a scorecard without usage-metric
+    /// components does not need them.
     /// </summary>
     public async Task<IReadOnlyList<AccountSignalsRead?>> ReadManyAsync(
-        IReadOnlyList<SignalRequest> requests, int usageHistoryDays, CancellationToken ct)
+        IReadOnlyList<SignalRequest> requests, int usageHistoryDays, CancellationToken ct, bool metrics = true)
     {
         if (requests.Count == 0) return [];
         var ids = requests.Select(r => r.AccountId).Distinct(StringComparer.Ordinal).ToArray();
@@ -48,7 +51,7 @@ public sealed partial class SignalReader(CustomerHealthDbContext db, EventCatalo
             Windows.Of(requests.MinBy(r => r.AsOf.UtcDateTime).AsOf, usageHistoryDays),
             Windows.Of(requests.MaxBy(r => r.AsOf.UtcDateTime).AsOf, usageHistoryDays));
         var result = new AccountSignalsRead?[requests.Count];
-        var sources = await ReadSourcesAsync(ids, span, ct);
+        var sources = await ReadSourcesAsync(ids, span, metrics, ct);
         if (sources is null) return result;
         for (var i = 0; i < requests.Count; i++) result[i] = Assemble(sources, requests[i], usageHistoryDays);
         return result;
@@ -83,6 +86,10 @@ public sealed partial class SignalReader(CustomerHealthDbContext db, EventCatalo
                     && (t.ClosedAt is not { } closed || closed.UtcDateTime > w.TicketsFrom))
                 .ToArray(),
             LastTouchpointAt = s.LastTouchpoint(id, w.At),
+            Metrics = s.Metrics is var (catalogue, metricDays)
+                ? new MetricSignals(catalogue.MetricEvents, catalogue.Ratios, metricDays[id]
+                    .Where(d => d.Day > w.Day.AddDays(-UsageRates.LookbackDays) && d.Day <= w.Day).ToArray())
+                : MetricSignals.None,
         };
         return new AccountSignalsRead(id, signals, current);
     }

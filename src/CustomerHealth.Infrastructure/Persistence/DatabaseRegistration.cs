@@ -64,6 +64,7 @@ public static class DatabaseRegistration
         services.AddScoped<SignalReader>();
         services.AddScoped<HealthRecomputer>();
         services.AddScoped<HealthBacktester>();
+        services.AddScoped<ScorecardProposer>();
         services.AddScoped<HealthStore>();
         services.AddScoped<HealthChangeFeed>();
         services.AddScoped<HealthOverrideStore>();

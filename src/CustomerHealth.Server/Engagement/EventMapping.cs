@@ -36,6 +36,8 @@ public static class EventMapping
             KeyFeature = e.KeyFeature,
             FirstValue = e.FirstValue,
             Description = e.Description ?? "",
+            Metric = e.Metric,
+            RatioTo = { e.RatioTo ?? [] },
         }));
         return message;
     }

@@ -32,6 +32,7 @@ public static class EventRequests
         public const int PropertyValue = EventRules.MaxPropertyValueLength;
         public const int CatalogueEvents = EventCatalogue.MaxEntries;
         public const int CatalogueDescription = CatalogueEntry.MaxDescriptionLength;
+        public const int CatalogueRatios = CatalogueEntry.MaxRatios;
 
         /// <summary>The bounds as a table, by request message and field path (see <see
         /// cref="RequestLimits"/>).</summary>
@@ -43,6 +44,8 @@ public static class EventRequests
             FieldLimit.Count<V1.UpdateEventCatalogueRequest>("catalogue.events", CatalogueEvents),
             FieldLimit.Length<V1.UpdateEventCatalogueRequest>("catalogue.events[].event_name", EventName),
             FieldLimit.Length<V1.UpdateEventCatalogueRequest>("catalogue.events[].description", CatalogueDescription),
+            FieldLimit.Count<V1.UpdateEventCatalogueRequest>("catalogue.events[].ratio_to", CatalogueRatios),
+            FieldLimit.Length<V1.UpdateEventCatalogueRequest>("catalogue.events[].ratio_to[]", EventName),
             FieldLimit.Ignored<V1.UpdateEventCatalogueRequest>("catalogue.updated_by"),
             FieldLimit.Length<V1.UpdateEventCatalogueRequest>("updated_by", UpdatedBy),
             FieldLimit.Length<V1.RebuildRollupsRequest>("account_id", Id),
@@ -130,7 +133,10 @@ public static class EventRequests
         if (request.ExpectedVersion < 0) v.Add("expected_version", "must be zero (no check) or a catalogue version");
         v.ThrowIfAny();
         var entries = request.Catalogue!.Events
-            .Select(e => new CatalogueEntry(e.EventName, e.Active, e.KeyFeature, e.FirstValue, string.IsNullOrWhiteSpace(e.Description) ? null : e.Description.Trim()))
+            .Select(e => new CatalogueEntry(
+                e.EventName, e.Active, e.KeyFeature, e.FirstValue,
+                string.IsNullOrWhiteSpace(e.Description) ? null : e.Description.Trim(),
+                e.Metric, e.RatioTo.Count == 0 ? null : e.RatioTo.ToArray()))
             .ToArray();
         return (entries, OnBehalfOf.Of(request.UpdatedBy), request.ExpectedVersion == 0 ? null : request.ExpectedVersion);
     }

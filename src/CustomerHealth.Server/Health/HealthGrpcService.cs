@@ -163,4 +163,12 @@ public sealed class HealthGrpcService(
         var report = await Backtester.RunAsync(leadDays, from, to, context.CancellationToken);
         return report.ToProto();
     }
+
+    public override async Task<ProposeScorecardResponse> ProposeScorecard(
+        ProposeScorecardRequest request, ServerCallContext context)
+    {
+        var (leadDays, options, from) = HealthRequests.Read(request);
+        var report = await stores.Proposer.ProposeAsync(leadDays, options, from, context.CancellationToken);
+        return report.ToProto();
+    }
 }

@@ -43,7 +43,11 @@ public static class HealthMapping
         if (row.Change7Days is { } c7) message.Trend.Change7D = c7;
         if (row.Change30Days is { } c30) message.Trend.Change30D = c30;
         message.Components.AddRange(detail.Components.Select(ToProto));
-        message.Completeness.Missing.AddRange(detail.Missing.Select(m => new V1.MissingComponent { Kind = (V1.HealthComponentKind)m.Kind, Reason = m.Reason }));
+        message.Completeness.Missing.AddRange(detail.Missing.Select(m =>
+            new V1.MissingComponent
+            {
+                Kind = (V1.HealthComponentKind)m.Kind, Reason = m.Reason, Metric = m.Metric ?? "",
+            }));
         return message;
     }
 
@@ -100,13 +104,21 @@ public static class HealthMapping
         AfterJson = row.AfterJson ?? "",
     };
 
-    private static V1.HealthComponent ToProto(ComponentScore c) =>
-        new() { Kind = (V1.HealthComponentKind)c.Kind, Score = c.Score, Weight = c.Weight, Explanation = c.Explanation };
+    private static V1.HealthComponent ToProto(ComponentScore c)
+    {
+        var message = new V1.HealthComponent
+        {
+            Kind = (V1.HealthComponentKind)c.Kind, Score = c.Score, Weight = c.Weight, Explanation = c.Explanation,
+            Metric = c.Metric ?? "",
+        };
+        if (c.MetricValue is { } value) message.MetricValue = value;
+        return message;
+    }
 
     public static V1.Scorecard ToProto(this ScorecardVersion version)
     {
         var s = version.Scorecard;
-        return new V1.Scorecard
+        var message = new V1.Scorecard
         {
             Version = s.Version,
             TechTouch = ToProto(s.TechTouch),
@@ -120,6 +132,45 @@ public static class HealthMapping
             UpdatedBy = version.UpdatedBy,
             UpdateTime = version.UpdatedAt is { } at ? ProtoConvert.ToTimestamp(at) : null,
         };
+        message.UsageMetrics.AddRange(s.MetricComponents.Select(m => new V1.UsageMetricComponent
+        {
+            Metric = m.Metric,
+            TechTouchWeight = m.TechTouchWeight,
+            LowTouchWeight = m.LowTouchWeight,
+            HighTouchWeight = m.HighTouchWeight,
+            Breakpoints = { m.Breakpoints },
+            LowerIsBetter = m.LowerIsBetter,
+        }));
+        return message;
+    }
+
+    public static V1.ProposeScorecardResponse ToProto(this ScorecardProposalReport report)
+    {
+        var p = report.Proposal;
+        var response = new V1.ProposeScorecardResponse
+        {
+            Scorecard = new ScorecardVersion(p.Scorecard with { Version = 0 }, "", null).ToProto(),
+            CurrentScorecardVersion = report.Current.Scorecard.Version,
+            LeadDays = report.LeadDays,
+            FitCount = p.FitCount,
+            HoldoutCount = p.HoldoutCount,
+            HoldoutStartDate = p.HoldoutStart is { } start ? ProtoConvert.ToDate(start) : null,
+            SkippedCount = report.Skipped,
+        };
+        if (p.CurrentHoldoutAuc is { } ch) response.CurrentHoldoutAuc = ch;
+        if (p.ProposedHoldoutAuc is { } ph) response.ProposedHoldoutAuc = ph;
+        if (p.CurrentFitAuc is { } cf) response.CurrentFitAuc = cf;
+        if (p.ProposedFitAuc is { } pf) response.ProposedFitAuc = pf;
+        response.Components.AddRange(p.Components.Select(c =>
+        {
+            var component = new V1.ProposedScorecardComponent
+            {
+                Kind = (V1.HealthComponentKind)c.Kind, Metric = c.Metric ?? "", Weight = c.Weight,
+            };
+            if (c.FitAuc is { } auc) component.FitAuc = auc;
+            return component;
+        }));
+        return response;
     }
 
     private static V1.TierScorecard ToProto(TierScorecard tier)

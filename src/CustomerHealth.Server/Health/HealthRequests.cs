@@ -34,6 +34,13 @@ public static class HealthRequests
         public const int Id = Identifiers.MaxLength;
         public const int OverrideReason = HealthOverride.MaxReasonLength;
         public const int Segment = Domain.Accounts.AccountDetails.MaxSegmentLength;
+        public const int UsageMetrics = Scorecard.MaxUsageMetrics;
+        public const int MetricKey = UsageRates.MaxKeyLength;
+        public const int Breakpoints = UsageMetricComponent.MaxBreakpoints;
+        public const int ProposalMaxUsageMetrics = 20;
+        public const double ProposalMinHoldout = 0.05;
+        public const double ProposalMaxHoldout = 0.5;
+        public const double ProposalMaxL2 = 10;
 
         /// <summary>The bounds as a table, by request message and field path (see <see
         /// cref="RequestLimits"/>).</summary>
@@ -48,6 +55,9 @@ public static class HealthRequests
             FieldLimit.Length<V1.GetHealthHistoryRequest>("account_id", Id),
             FieldLimit.Ignored<V1.ReplaceScorecardRequest>("scorecard.updated_by"),
             FieldLimit.Length<V1.ReplaceScorecardRequest>("updated_by", UpdatedBy),
+            FieldLimit.Count<V1.ReplaceScorecardRequest>("scorecard.usage_metrics", UsageMetrics),
+            FieldLimit.Length<V1.ReplaceScorecardRequest>("scorecard.usage_metrics[].metric", MetricKey),
+            FieldLimit.Count<V1.ReplaceScorecardRequest>("scorecard.usage_metrics[].breakpoints", Breakpoints),
             FieldLimit.Length<V1.ListHealthChangesRequest>("owner", Owner),
             FieldLimit.Length<V1.ListHealthChangesRequest>("segment", Segment),
             FieldLimit.Length<V1.WatchHealthChangesRequest>("owner", Owner),
@@ -133,9 +143,39 @@ public static class HealthRequests
         v.ThrowIfAny();
         var s = request.Scorecard!;
         var scorecard = new Scorecard(1, ToDomain(s.TechTouch), ToDomain(s.LowTouch), ToDomain(s.HighTouch),
-            s.HealthyFrom, s.AtRiskFrom, s.ChangeThresholdPoints, s.EffectiveAccountWindowDays, s.MinimumCompleteness);
+            s.HealthyFrom, s.AtRiskFrom, s.ChangeThresholdPoints, s.EffectiveAccountWindowDays, s.MinimumCompleteness,
+            s.UsageMetrics.Count == 0 ? null : s.UsageMetrics.Select(ToDomain).ToArray());
         return (scorecard, OnBehalfOf.Of(request.UpdatedBy));
     }
+
+    /// <summary>The lead and fit options of a proposal; 0 (or absent) picks each default.</summary>
+    public static (int LeadDays, FitOptions Options, DateOnly? From) Read(V1.ProposeScorecardRequest request)
+    {
+        var v = new Violations();
+        if (request.LeadDays is < 0 or > Limits.BacktestLeadDays)
+            v.Add("lead_days", $"must be from 1 to {Limits.BacktestLeadDays} (0: {HealthBacktester.DefaultLeadDays})");
+        var defaults = new FitOptions();
+        var holdout = request.HoldoutFraction;
+        if (holdout != 0 && !(holdout >= Limits.ProposalMinHoldout && holdout <= Limits.ProposalMaxHoldout))
+        {
+            var (min, max) = (Limits.ProposalMinHoldout, Limits.ProposalMaxHoldout);
+            v.Add("holdout_fraction", $"must be from {min} to {max} (0: {defaults.HoldoutShare})");
+        }
+        if (request.HasMaxUsageMetrics && request.MaxUsageMetrics is < 0 or > Limits.ProposalMaxUsageMetrics)
+            v.Add("max_usage_metrics", $"must be from 0 to {Limits.ProposalMaxUsageMetrics}");
+        if (request.HasL2Penalty && !(request.L2Penalty >= 0 && request.L2Penalty <= Limits.ProposalMaxL2))
+            v.Add("l2_penalty", $"must be from 0 to {Limits.ProposalMaxL2}");
+        var from = ProtoConvert.ReadDate(v, "renewal_start_date", request.RenewalStartDate, required: false);
+        v.ThrowIfAny();
+        var options = new FitOptions(
+            request.HoldoutFraction == 0 ? defaults.HoldoutShare : request.HoldoutFraction,
+            request.HasMaxUsageMetrics ? request.MaxUsageMetrics : defaults.MaxUsageMetrics,
+            request.HasL2Penalty ? request.L2Penalty : defaults.L2);
+        return (request.LeadDays == 0 ? HealthBacktester.DefaultLeadDays : request.LeadDays, options, from);
+    }
+
+    private static UsageMetricComponent ToDomain(V1.UsageMetricComponent m) =>
+        new(m.Metric, m.TechTouchWeight, m.LowTouchWeight, m.HighTouchWeight, m.Breakpoints.ToArray(), m.LowerIsBetter);
 
     public static (long AfterSequence, int PageSize, HealthChangeFilter Filter) Read(V1.ListHealthChangesRequest request)
     {

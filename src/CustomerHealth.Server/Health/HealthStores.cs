@@ -24,5 +24,7 @@ public sealed class HealthStores(IServiceProvider services)
 
     public HealthBacktester Backtester => field ??= services.GetRequiredService<HealthBacktester>();
 
+    public ScorecardProposer Proposer => field ??= services.GetRequiredService<ScorecardProposer>();
+
     public AuditStore Audit => field ??= services.GetRequiredService<AuditStore>();
 }

@@ -66,6 +66,7 @@ public static class RpcScopes
         [Health + "ListHealthAudit"] = Scopes.Admin,
         [Health + "RecomputeHealthScores"] = Scopes.Admin,
         [Health + "BacktestHealthScores"] = Scopes.Admin,
+        [Health + "ProposeScorecard"] = Scopes.Admin,
 
         [Renewals + "GetRenewalPrediction"] = Scopes.Read,
         [Renewals + "ListUpcomingRenewals"] = Scopes.Read,

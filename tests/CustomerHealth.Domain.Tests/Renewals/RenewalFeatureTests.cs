@@ -338,3 +338,33 @@ public sealed class RenewalEvaluationTests
         Assert.Equal(start.AddDays(80), split.Holdout[0].RenewalDate);
     }
 }
+
+public sealed class RenewalUsageMetricFeatureTests
+{
+    [Fact]
+    public void UsageRateMetricsBecomeFeatures()
+    {
+        // 20 monthly active users; "report" 3 a day on the last 28 days and 2 a day before; "share" last used 10 days
+        // ago.
+        var days = Enumerable.Range(0, 56).Select(i => new MetricDay(S.Today.AddDays(-i), "report", i < 28 ? 3 : 2))
+            .Append(new MetricDay(S.Today.AddDays(-10), "share", 4)).ToArray();
+        var signals = S.Steady() with { Metrics = new(["report", "share"], [], days) };
+        var scorecard = Scorecard.Default with
+        {
+            UsageMetrics = [new UsageMetricComponent("rate:report", 0, 10, 0, [0, 8.4])],
+        };
+        RenewalFeatureVector Build(AccountSignals s, Scorecard card) => RenewalFeatures.Build(
+            new RenewalFeatureInput(s, HealthScorer.Score(s, card), null, 24_000m, S.Today.AddDays(90)));
+
+        var f = Build(signals, scorecard);
+
+        Assert.Equal(50, f[RenewalFeatures.UsageMetricScore]); // rate 4.2 half of the way to 8.4
+        Assert.Equal((Math.Log(1 + 4.2) + Math.Log(1 + 0.2)) / 2, f[RenewalFeatures.MetricLogRateMean], 9);
+        Assert.Equal(0.5, f[RenewalFeatures.MetricChangeMean], 9); // report +50%; share has no earlier use
+        Assert.Equal((0 + 10) / 2.0, f[RenewalFeatures.MetricDaysSinceMean]);
+        var none = Build(S.Steady(), Scorecard.Default);
+        Assert.Equal((50.0, 0.0, 0.0, 0.0), (none[RenewalFeatures.UsageMetricScore],
+            none[RenewalFeatures.MetricLogRateMean], none[RenewalFeatures.MetricChangeMean],
+            none[RenewalFeatures.MetricDaysSinceMean]));
+    }
+}

@@ -433,6 +433,7 @@ public abstract class AuditTrailTests<TDatabase>(TDatabase database) : Integrati
     [
         "customerhealth.v1.HealthService/ListHealthAudit",
         "customerhealth.v1.HealthService/BacktestHealthScores",
+        "customerhealth.v1.HealthService/ProposeScorecard",
         "customerhealth.v1.AuditService/ListAuditEvents",
     ];
 
