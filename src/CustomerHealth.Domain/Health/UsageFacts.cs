@@ -67,7 +67,9 @@ internal sealed class UsageFacts
     /// <summary>Average daily active users over the usage window.</summary>
     public double AverageDailyActiveUsers => ObservedDays == 0 ? 0 : (double)ActiveUserDays / ObservedDays;
 
-    /// <summary>DAU/MAU: the average share of the month's active users active on a day (0 without any), at most 1.</summary>
+    /// <summary>
+    /// DAU/MAU: the average share of the month's active users active on a day (0 without any), at most 1.
+    /// </summary>
     public double Stickiness => MonthlyActiveUsers == 0 ? 0 : Math.Min(1, AverageDailyActiveUsers / MonthlyActiveUsers);
 
     /// <summary>"last 30 days", or how many days since the start when fewer.</summary>
@@ -76,7 +78,8 @@ internal sealed class UsageFacts
     public int ActiveUsersOn(DateOnly day) => _days.TryGetValue(day, out var d) ? d.ActiveUsers : 0;
 
     /// <summary>
-    /// True when each of the last <paramref name="days"/> complete UTC days (up to <see cref="LastCompleteDay"/>) had an
+    /// True when each of the last <paramref name="days"/> complete UTC days (up to <see cref="LastCompleteDay"/>) had
+    /// an
     /// active user: the day in progress is not judged, so an account that qualified at midnight keeps the flag all day.
     /// </summary>
     public bool ActiveOnEachOfLast(int days)

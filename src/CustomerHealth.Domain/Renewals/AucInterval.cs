@@ -7,7 +7,8 @@ public sealed record AucInterval(double Auc, double StandardError, double Lower,
 /// The uncertainty of an AUC measured on a finite set of outcomes, by Hanley and McNeil's approximation (Radiology,
 /// 1982): with A the AUC, n₁ renewals and n₂ churns, Q₁ = A / (2 − A), Q₂ = 2A² / (1 + A) and
 /// SE² = (A(1 − A) + (n₁ − 1)(Q₁ − A²) + (n₂ − 1)(Q₂ − A²)) / (n₁ n₂); the interval is A ± z · SE. It treats the scores
-/// as exponentially distributed in each class, which makes it a little wide or narrow at the extremes, but it needs only
+/// as exponentially distributed in each class, which makes it a little wide or narrow at the extremes, but it needs
+/// only
 /// the counts, so it can be reported beside any stored AUC. Pure.
 /// </summary>
 public static class AucConfidence

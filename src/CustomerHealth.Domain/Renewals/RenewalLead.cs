@@ -7,18 +7,22 @@ namespace CustomerHealth.Domain.Renewals;
 /// </summary>
 public static class RenewalLead
 {
-    /// <summary>The median of the terms in days (start to renewal date), or null without any; the lower middle on ties.</summary>
+    /// <summary>
+    /// The median of the terms in days (start to renewal date), or null without any; the lower middle on ties.
+    /// </summary>
     public static int? MedianTermDays(IEnumerable<int> termDays)
     {
         var sorted = termDays.Where(d => d > 0).Order().ToArray();
         return sorted.Length == 0 ? null : sorted[(sorted.Length - 1) / 2];
     }
 
-    /// <summary>Why <paramref name="leadDays"/> is refused for contracts of these terms, or null when it is not.</summary>
+    /// <summary>
+    /// Why <paramref name="leadDays"/> is refused for contracts of these terms, or null when it is not.
+    /// </summary>
     public static string? WhyTooLong(int leadDays, IEnumerable<int> termDays) =>
         MedianTermDays(termDays) is { } median && leadDays >= median
-            ? $"a lead of {leadDays} days is not shorter than the median term ({median} days from start to renewal " +
-              "date) of the contracts it would train on: most lead days would fall at or before the contract's start; " +
-              $"choose a lead below {median} days"
+            ? $"a lead of {leadDays} days is not shorter than the median term ({median} days from start to " +
+              "renewal date) of the contracts it would train on: most lead days would fall at or before the " +
+              $"contract's start; choose a lead below {median} days"
             : null;
 }

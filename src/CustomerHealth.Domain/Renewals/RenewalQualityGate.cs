@@ -8,7 +8,8 @@ namespace CustomerHealth.Domain.Renewals;
 /// </summary>
 public readonly record struct GateCase(double Model, double Prior, double? Serving, bool Renewed);
 
-/// <summary>What the gate decided, why (one sentence per check that failed, or the figures it passed on), and the serving
+/// <summary>What the gate decided, why (one sentence per check that failed, or the figures it passed on), and the
+/// serving
 /// model's figures on the same holdout when one served.</summary>
 public sealed record GateDecision(bool Passed, string Reason, RenewalMetrics? Serving);
 
@@ -24,8 +25,8 @@ public sealed record GateDecision(bool Passed, string Reason, RenewalMetrics? Se
 /// <item>be calibrated: in every decile of predicted probability with at least <see cref="MinimumJudgedDecile"/>
 /// outcomes, |mean predicted − observed rate| at most <see cref="CalibrationTolerance"/> + <see cref="CalibrationZ"/> ·
 /// √(p̄(1 − p̄)/n), p̄ the decile's mean prediction: the tolerance the model is held to plus the binomial noise of the
-/// observed rate of n outcomes if the predictions were exactly right (z = 3 is about a 5 % chance, over ten deciles,
-/// that a well-calibrated model is refused by chance alone). Smaller deciles are not judged.</item>
+/// observed rate of n outcomes if the predictions were exactly right (with z = 3, a well-calibrated model is refused by
+/// chance alone in one of ten deciles about 3 % of the time). Smaller deciles are not judged.</item>
 /// </list>
 /// Pure: the caller reads the outcomes and decides what to do with a refused model (keep it as a candidate).
 /// </summary>
@@ -39,7 +40,8 @@ public static class RenewalQualityGate
 
     /// <summary>The largest gap allowed in a decile: see the class summary.</summary>
     public static double CalibrationBound(CalibrationBin bin) =>
-        CalibrationTolerance + CalibrationZ * Math.Sqrt(bin.MeanPredicted * (1 - bin.MeanPredicted) / Math.Max(1, bin.Count));
+        CalibrationTolerance
+        + CalibrationZ * Math.Sqrt(bin.MeanPredicted * (1 - bin.MeanPredicted) / Math.Max(1, bin.Count));
 
     /// <param name="holdout">The holdout outcomes.</param>
     /// <param name="servingVersion">The serving model's version, or null when the heuristic serves.</param>
@@ -48,8 +50,12 @@ public static class RenewalQualityGate
         var failures = new List<string>();
         var renewals = holdout.Count(c => c.Renewed);
         var churns = holdout.Count - renewals;
-        if (renewals < MinimumHoldoutPerClass || churns < MinimumHoldoutPerClass)
-            failures.Add(Text($"the holdout holds {renewals} renewals and {churns} churns; judging a model takes at least {MinimumHoldoutPerClass} of each"));
+        const int least = MinimumHoldoutPerClass;
+        if (renewals < least || churns < least)
+        {
+            failures.Add(Text($"the holdout holds {renewals} renewals and {churns} churns; ")
+                + Text($"judging a model takes at least {least} of each"));
+        }
         var model = RenewalEvaluation.Evaluate(holdout.Select(c => (c.Model, c.Renewed)).ToArray());
         var prior = RenewalEvaluation.Evaluate(holdout.Select(c => (c.Prior, c.Renewed)).ToArray());
         var passes = new List<string> { Text($"holdout AUC {Describe(model)}") };
@@ -68,18 +74,29 @@ public static class RenewalQualityGate
         }
 
         var judged = model.Calibration.Where(b => b.Count >= MinimumJudgedDecile).ToArray();
-        foreach (var bin in judged.Where(b => b.Gap > CalibrationBound(b)))
-            failures.Add(Text($"the decile {bin.Lower:0.0}-{bin.Upper:0.0} ({bin.Count} outcomes) predicts {bin.MeanPredicted:0.000} but {bin.ObservedRate:0.000} renewed, a gap above its bound {CalibrationBound(bin):0.000}"));
+        failures.AddRange(judged.Where(b => b.Gap > CalibrationBound(b)).Select(Miscalibrated));
         if (failures.Count == 0)
+        {
+            const int decile = MinimumJudgedDecile;
             passes.Add(judged.Length == 0
-                ? Text($"no decile holds {MinimumJudgedDecile} outcomes, so calibration was not judged")
-                : Text($"calibrated within bounds on the {judged.Length} deciles of at least {MinimumJudgedDecile} outcomes"));
+                ? Text($"no decile holds {decile} outcomes, so calibration was not judged")
+                : Text($"calibrated within bounds on the {judged.Length} deciles of at least {decile} outcomes"));
+        }
         return failures.Count == 0
             ? new GateDecision(true, "Passed the quality gate: " + string.Join("; ", passes) + ".", serving)
             : new GateDecision(false, "Held back as a candidate: " + string.Join("; ", failures) + ".", serving);
     }
 
-    /// <summary>Why <paramref name="model"/> does not beat <paramref name="other"/> by the margin, or null when it does.</summary>
+    private static string Miscalibrated(CalibrationBin bin)
+    {
+        var (lower, upper, bound) = (bin.Lower, bin.Upper, CalibrationBound(bin));
+        return Text($"the decile {lower:0.0}-{upper:0.0} ({bin.Count} outcomes) predicts {bin.MeanPredicted:0.000} ")
+            + Text($"but {bin.ObservedRate:0.000} renewed, a gap above its bound {bound:0.000}");
+    }
+
+    /// <summary>
+    /// Why <paramref name="model"/> does not beat <paramref name="other"/> by the margin, or null when it does.
+    /// </summary>
     private static string? Compare(RenewalMetrics model, RenewalMetrics other, string name)
     {
         if (model.Auc is not { } auc)

@@ -1,6 +1,8 @@
 namespace CustomerHealth.Domain.Renewals;
 
-/// <summary>One recorded outcome for training: when the renewal was due, which contract, and whether it renewed.</summary>
+/// <summary>
+/// One recorded outcome for training: when the renewal was due, which contract, and whether it renewed.
+/// </summary>
 public interface ITimedOutcome
 {
     DateOnly RenewalDate { get; }
@@ -36,7 +38,8 @@ public static class TimeOrderedSplitter
     /// Where to cut the first <paramref name="length"/> outcomes of <paramref name="sorted"/> so that about
     /// <paramref name="newest"/> of them come after the cut: the index of the first one after it. When that index falls
     /// inside a renewal day, the cut moves to the day's start or its end, whichever leaves a count nearer the target
-    /// (a tie: the start, the larger newer part); it never moves to index 0 (the older part would be empty) when the end
+    /// (a tie: the start, the larger newer part); it never moves to index 0 (the older part would be empty) when the
+    /// end
     /// of the day is available instead.
     /// </summary>
     public static int CutOnWholeDays<T>(IReadOnlyList<T> sorted, int length, int newest) where T : ITimedOutcome

@@ -14,10 +14,14 @@ namespace CustomerHealth.Infrastructure.Health;
 public sealed record BacktestReport(int LeadDays, BacktestResult Result, int Skipped, int FromSnapshots, int Computed, int NoData = 0);
 
 /// <summary>
-/// Backtests the health score against recorded renewal outcomes: for each contract with an outcome (renewed or churned),
-/// the account's score as of <c>lead days</c> before the contract's end date, from that day's stored snapshot when there
-/// is one, else computed for that day by <see cref="HealthRecomputer.ComputeDayAsync"/> (the path of an as-of recompute,
-/// not stored). Snapshots are read and scores computed per batch of accounts, never per contract. An outcome whose account
+/// Backtests the health score against recorded renewal outcomes: for each contract with an outcome (renewed or
+/// churned),
+/// the account's score as of <c>lead days</c> before the contract's end date, from that day's stored snapshot when
+/// there
+/// is one, else computed for that day by <see cref="HealthRecomputer.ComputeDayAsync"/> (the path of an as-of
+/// recompute,
+/// not stored). Snapshots are read and scores computed per batch of accounts, never per contract. An outcome whose
+/// account
 /// has no daily usage rollup on or before its lead day is left out as "no data": before the account's first recorded
 /// use, its usage was not tracked yet (an event log that starts later, an integration connected mid-contract), and
 /// scoring it would read that absence as zero use and put it in the critical band. An account that truly never used
@@ -29,7 +33,10 @@ public sealed class HealthBacktester(CustomerHealthDbContext db, HealthRecompute
     public const int MaxLeadDays = 730;
     private const int BatchSize = 500;
 
-    /// <summary>Backtests the outcomes of contracts ending from <paramref name="from"/> to <paramref name="to"/> (both included; null: open).</summary>
+    /// <summary>
+    /// Backtests the outcomes of contracts ending from <paramref name="from"/> to <paramref name="to"/> (both included;
+    /// null: open).
+    /// </summary>
     public async Task<BacktestReport> RunAsync(int leadDays, DateOnly? from, DateOnly? to, CancellationToken ct)
     {
         var query = db.Contracts.AsNoTracking();
@@ -82,7 +89,9 @@ public sealed class HealthBacktester(CustomerHealthDbContext db, HealthRecompute
             leadDays, HealthBacktest.Evaluate(cases), outcomes.Length - noData - cases.Count, fromSnapshots, computed, noData);
     }
 
-    /// <summary>Each account's first day with a usage rollup (events or active users), for those that have one.</summary>
+    /// <summary>
+    /// Each account's first day with a usage rollup (events or active users), for those that have one.
+    /// </summary>
     private async Task<Dictionary<string, DateOnly>> FirstUsageDaysAsync(string[] accountIds, CancellationToken ct)
     {
         var first = new Dictionary<string, DateOnly>(StringComparer.Ordinal);

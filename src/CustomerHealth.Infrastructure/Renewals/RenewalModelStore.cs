@@ -61,7 +61,10 @@ public sealed class RenewalModelStore(CustomerHealthDbContext db)
             var previous = await db.RenewalModels.Where(m => m.Serving)
                 .Select(m => (int?)m.Version).SingleOrDefaultAsync(ct);
             if (serve)
-                await db.RenewalModels.Where(m => m.Serving).ExecuteUpdateAsync(s => s.SetProperty(m => m.Serving, false), ct);
+            {
+                await db.RenewalModels.Where(m => m.Serving)
+                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.Serving, false), ct);
+            }
             var row = new RenewalModelRow
             {
                 Version = version,
@@ -86,8 +89,8 @@ public sealed class RenewalModelStore(CustomerHealthDbContext db)
             }));
             var details = new
             {
-                PreviousVersion = previous, Kind = model.Kind.ToString(), serving.Trigger, serving.LeadDays, serving.OutcomeCount,
-                model.Detail.GateReason,
+                PreviousVersion = previous, Kind = model.Kind.ToString(), serving.Trigger, serving.LeadDays,
+                serving.OutcomeCount, model.Detail.GateReason,
             };
             var change = new AuditedChange(serve ? AuditAction.RenewalModelServed : AuditAction.RenewalModelHeldBack,
                 AuditTargets.RenewalModel, version.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -96,13 +99,15 @@ public sealed class RenewalModelStore(CustomerHealthDbContext db)
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             return new RenewalModelInfo(
-                version, row.Kind, serve, serving.TrainedAt, serving.Trigger, serving.LeadDays, serving.OutcomeCount, model.Detail);
+                version, row.Kind, serve, serving.TrainedAt, serving.Trigger, serving.LeadDays, serving.OutcomeCount,
+                model.Detail);
         });
     }
 
     /// <summary>
     /// Makes stored version <paramref name="version"/> the serving model, or (0) none, so the heuristic serves, in one
-    /// transaction with its audit event (the version served before, and the one chosen). Returns the version that served
+    /// transaction with its audit event (the version served before, and the one chosen). Returns the version that
+    /// served
     /// before (0: the heuristic). The caller checks that the version exists and that this build can serve it.
     /// </summary>
     public async Task<int> ServeAsync(int version, Caller caller, DateTime atUtc, CancellationToken ct)
@@ -112,11 +117,15 @@ public sealed class RenewalModelStore(CustomerHealthDbContext db)
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var previous = await db.RenewalModels.Where(m => m.Serving).Select(m => (int?)m.Version).SingleOrDefaultAsync(ct) ?? 0;
+            var previous = await db.RenewalModels.Where(m => m.Serving)
+                .Select(m => (int?)m.Version).SingleOrDefaultAsync(ct) ?? 0;
             await db.RenewalModels.Where(m => m.Serving && m.Version != version)
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.Serving, false), ct);
             if (version > 0)
-                await db.RenewalModels.Where(m => m.Version == version).ExecuteUpdateAsync(s => s.SetProperty(m => m.Serving, true), ct);
+            {
+                await db.RenewalModels.Where(m => m.Version == version)
+                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.Serving, true), ct);
+            }
             var change = new AuditedChange(AuditAction.RenewalModelChosen, AuditTargets.RenewalModel,
                 version.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 Details: new { PreviousVersion = previous, Version = version, Heuristic = version == 0 });
@@ -127,11 +136,13 @@ public sealed class RenewalModelStore(CustomerHealthDbContext db)
     }
 
     /// <summary>A stored model's kind, bytes and detail, or null when there is no such version.</summary>
-    public async Task<(RenewalModelKind Kind, byte[] Bytes, RenewalModelDetail Detail, int LeadDays)?> LoadAsync(int version, CancellationToken ct)
+    public async Task<(RenewalModelKind Kind, byte[] Bytes, RenewalModelDetail Detail, int LeadDays)?> LoadAsync(
+        int version, CancellationToken ct)
     {
         var row = await db.RenewalModels.AsNoTracking().Where(m => m.Version == version)
             .Select(m => new { m.Kind, m.ModelBytes, m.DetailJson, m.LeadDays }).SingleOrDefaultAsync(ct);
-        return row is null ? null : (row.Kind, row.ModelBytes, RenewalModelDetail.Deserialize(row.DetailJson), row.LeadDays);
+        if (row is null) return null;
+        return (row.Kind, row.ModelBytes, RenewalModelDetail.Deserialize(row.DetailJson), row.LeadDays);
     }
 
     /// <summary>
@@ -143,7 +154,9 @@ public sealed class RenewalModelStore(CustomerHealthDbContext db)
         ?? (await Infos(db.RenewalModels.Where(m => m.Trigger != RenewalTraining.EvaluateTrigger)
                 .OrderByDescending(m => m.Version).Take(1)).ToListAsync(ct)).Select(ToInfo).SingleOrDefault();
 
-    /// <summary>A stored model's holdout rows by renewal date then contract id, after a cursor, at most <paramref name="take"/>.</summary>
+    /// <summary>
+    /// A stored model's holdout rows by renewal date then contract id, after a cursor, at most <paramref name="take"/>.
+    /// </summary>
     public async Task<IReadOnlyList<RenewalHoldoutRow>> ListHoldoutAsync(
         int version, (DateOnly Day, string ContractId)? after, int take, CancellationToken ct)
     {

@@ -14,20 +14,28 @@ public sealed record TrainingOutcome(string ContractId, DateOnly RenewalDate, Re
 /// <summary>One holdout outcome with the kept model's probability of renewal and the score-only prior's.</summary>
 public sealed record HoldoutPrediction(TrainingOutcome Outcome, double Probability, double Prior);
 
-/// <summary>A trained model ready to store: its kind, ML.NET bytes, everything kept beside them, and its holdout predictions.</summary>
+/// <summary>
+/// A trained model ready to store: its kind, ML.NET bytes, everything kept beside them, and its holdout predictions.
+/// </summary>
 public sealed record TrainedRenewalModel(RenewalModelKind Kind, byte[] ModelBytes, RenewalModelDetail Detail, IReadOnlyList<HoldoutPrediction> Holdout);
 
 /// <summary>How the trainer splits and fits.</summary>
 public sealed record RenewalTrainingSettings(double HoldoutShare = 0.2, double CalibrationShare = 0.3, int Seed = 1);
 
 /// <summary>
-/// Trains the renewal classifier with ML.NET. Outcomes are split by time (<see cref="TimeOrderedSplitter"/>): the oldest are
+/// Trains the renewal classifier with ML.NET. Outcomes are split by time (<see cref="TimeOrderedSplitter"/>): the
+/// oldest are
 /// fitted, the newest of the rest form the calibration fold, the newest of all are held out. Two kinds of candidate: an
-/// L2-regularised logistic regression (L-BFGS) on mean/variance-normalised features, and gradient-boosted trees (FastTree).
-/// For each kind every hyper-parameter setting of <see cref="Settings"/> is fitted and the one whose raw score ranks the
-/// calibration fold best (AUC) is kept; its score is then calibrated on that fold (<see cref="RenewalCalibrator"/>: Platt, or
-/// isotonic when cross-validation within the fold prefers it). Of the two kinds, the one with the better holdout AUC is kept
-/// (log-loss breaks ties): the one documented step that looks at the holdout. Its figures and the score-only prior's on the
+/// L2-regularised logistic regression (L-BFGS) on mean/variance-normalised features, and gradient-boosted trees
+/// (FastTree).
+/// For each kind every hyper-parameter setting of <see cref="Settings"/> is fitted and the one whose raw score ranks
+/// the
+/// calibration fold best (AUC) is kept; its score is then calibrated on that fold (<see cref="RenewalCalibrator"/>:
+/// Platt, or
+/// isotonic when cross-validation within the fold prefers it). Of the two kinds, the one with the better holdout AUC is
+/// kept
+/// (log-loss breaks ties): the one documented step that looks at the holdout. Its figures and the score-only prior's on
+/// the
 /// same holdout are returned with it. The model sees <see cref="RenewalFeatures.ModelNames"/>.
 /// </summary>
 public static class RenewalTrainer
@@ -62,7 +70,8 @@ public static class RenewalTrainer
     }
 
     /// <summary>
-    /// The data of the folds: the fitting fold loaded, the outcomes calibration uses (the calibration fold when it holds
+    /// The data of the folds: the fitting fold loaded, the outcomes calibration uses (the calibration fold when it
+    /// holds
     /// both classes, else, on tiny sets, the fitting fold), whether the kept setting is fitted again on both folds, and
     /// the feature means of the outcomes the served model is fitted on.
     /// </summary>
@@ -83,8 +92,10 @@ public static class RenewalTrainer
     }
 
     /// <summary>
-    /// One kind's candidate: each setting is fitted on the fitting fold and the one ranking the calibration fold best (AUC
-    /// of the raw score) is kept; the holdout is not looked at. (On a tiny set whose calibration fold holds one class, the
+    /// One kind's candidate: each setting is fitted on the fitting fold and the one ranking the calibration fold best
+    /// (AUC
+    /// of the raw score) is kept; the holdout is not looked at. (On a tiny set whose calibration fold holds one class,
+    /// the
     /// fitting fold stands in for it, as for calibration, and the choice is only a fit to it.) The kept setting is then
     /// refitted and calibrated (see <see cref="Folds"/>) and evaluated on the holdout.
     /// </summary>
@@ -159,9 +170,11 @@ public static class RenewalTrainer
     internal const int CrossFitFolds = 5;
 
     /// <summary>
-    /// Scores of the calibration fold's outcomes, each from a model of <paramref name="setting"/> fitted on the fitting fold
+    /// Scores of the calibration fold's outcomes, each from a model of <paramref name="setting"/> fitted on the fitting
+    /// fold
     /// and the other parts of the calibration fold (every <see cref="CrossFitFolds"/>th outcome by renewal date forms a
-    /// part, so each spans the fold's whole period): the scores a model fitted on both folds gives outcomes it has not seen.
+    /// part, so each spans the fold's whole period): the scores a model fitted on both folds gives outcomes it has not
+    /// seen.
     /// </summary>
     private static double[] CrossFittedScores(MLContext ml, Setting setting, IReadOnlyList<TrainingOutcome> fit, IReadOnlyList<TrainingOutcome> calibration)
     {
@@ -181,11 +194,14 @@ public static class RenewalTrainer
         RenewalModelKind Kind, string Setting, ITransformer Model, RenewalCalibrator Calibrator, double CalibrationAuc,
         RenewalMetrics Holdout, double[] HoldoutProbabilities);
 
-    /// <summary>One hyper-parameter setting of a candidate: its name (as reported) and how to build its estimator.</summary>
+    /// <summary>
+    /// One hyper-parameter setting of a candidate: its name (as reported) and how to build its estimator.
+    /// </summary>
     internal sealed record Setting(string Name, Func<MLContext, IEstimator<ITransformer>> Estimator);
 
     /// <summary>
-    /// The hyper-parameter settings tried for each kind: the logistic regression's L2 strength, and the trees' size, number,
+    /// The hyper-parameter settings tried for each kind: the logistic regression's L2 strength, and the trees' size,
+    /// number,
     /// learning rate and minimum leaf. The calibration fold chooses among them.
     /// </summary>
     internal static IEnumerable<Setting> Settings(RenewalModelKind kind)
@@ -256,7 +272,10 @@ public static class RenewalTrainer
     private static IDataView Load(MLContext ml, IReadOnlyList<TrainingOutcome> outcomes) =>
         ml.Data.LoadFromEnumerable(outcomes.Select(o => new ModelInput { Features = RenewalFeatures.ModelInput(o.Features.Values), Label = o.Renewed }).ToArray(), Schema());
 
-    /// <summary>The input schema: a fixed-size vector of the <see cref="RenewalFeatures.ModelNames"/> as singles and a boolean label.</summary>
+    /// <summary>
+    /// The input schema: a fixed-size vector of the <see cref="RenewalFeatures.ModelNames"/> as singles and a boolean
+    /// label.
+    /// </summary>
     internal static SchemaDefinition Schema()
     {
         var schema = SchemaDefinition.Create(typeof(ModelInput));

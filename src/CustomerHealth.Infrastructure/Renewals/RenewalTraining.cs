@@ -60,8 +60,9 @@ public sealed class RenewalTraining(
     public TrainingPlan PlanWithLead(int leadDays) => new(leadDays, options.HoldoutShare, options.CalibrationShare);
 
     /// <summary>
-    /// The plan of automatic training: the lead and shares of the serving model, else of the newest stored model an admin
-    /// or the worker trained (see <see cref="RenewalModelStore.TemplateForRetrainingAsync"/>), else the configured ones.
+    /// The plan of automatic training: the lead and shares of the serving model, else of the newest stored model an
+    /// admin or the worker trained (<see cref="RenewalModelStore.TemplateForRetrainingAsync"/>), else the configured
+    /// ones.
     /// Shares of models stored before they were recorded are the configured ones.
     /// </summary>
     public async Task<TrainingPlan> AutomaticPlanAsync(CancellationToken ct)
@@ -95,8 +96,8 @@ public sealed class RenewalTraining(
 
     /// <summary>
     /// Whether the worker should train now with <paramref name="plan"/>: enough outcomes of each class, and no model
-    /// stored yet (the evaluator's aside) or at least <see cref="RenewalOptions.RetrainAfterNewOutcomes"/> more outcomes
-    /// than the newest one was trained with, whether it serves or not: a candidate the gate held back, or an admin's
+    /// stored yet (the evaluator's aside) or at least <see cref="RenewalOptions.RetrainAfterNewOutcomes"/> more
+    /// outcomes than the newest one was trained with, whether it serves or not: a candidate the gate held back, or an admin's
     /// choice of another version or of the heuristic, stands until that many new outcomes are recorded.
     /// </summary>
     public async Task<bool> IsTrainingDueAsync(TrainingPlan plan, CancellationToken ct)
@@ -108,7 +109,10 @@ public sealed class RenewalTraining(
         return newest is not { } trained || counts.Total - trained >= options.RetrainAfterNewOutcomes;
     }
 
-    /// <summary>What the automatic trainer does on each check: trains with <see cref="AutomaticPlanAsync"/> when due; null when not.</summary>
+    /// <summary>
+    /// What the automatic trainer does on each check: trains with <see cref="AutomaticPlanAsync"/> when due; null when
+    /// it is not.
+    /// </summary>
     public async Task<RenewalModelInfo?> TrainIfDueAsync(Caller caller, CancellationToken ct)
     {
         var plan = await AutomaticPlanAsync(ct);
@@ -121,7 +125,8 @@ public sealed class RenewalTraining(
     /// <see cref="RuleViolationException"/> (NOT_ENOUGH_OUTCOMES) below the minimum per class, and
     /// (LEAD_NOT_SHORTER_THAN_TERM) for a lead at or above the median term of the contracts it would train on.
     /// </summary>
-    public async Task<RenewalModelInfo> TrainAsync(TrainingPlan plan, string trigger, Caller caller, CancellationToken ct)
+    public async Task<RenewalModelInfo> TrainAsync(
+        TrainingPlan plan, string trigger, Caller caller, CancellationToken ct)
     {
         await Gate.WaitAsync(ct);
         using var activity = Telemetry.ServiceActivities.Source.StartActivity("renewals.train");
@@ -147,15 +152,20 @@ public sealed class RenewalTraining(
             {
                 Detail = trained.Detail with
                 {
-                    FeatureSeconds = featureSeconds, PassedGate = decision.Passed, GateReason = decision.Reason,
-                    ComparedWithVersion = servingVersion, ServingHoldout = decision.Serving,
+                    FeatureSeconds = featureSeconds,
+                    PassedGate = decision.Passed,
+                    GateReason = decision.Reason,
+                    ComparedWithVersion = servingVersion,
+                    ServingHoldout = decision.Serving,
                 },
             };
             progress.EnterStage("storing");
-            _ = ServingRenewalModel.Load(0, trained.Kind, trained.ModelBytes, trained.Detail); // the saved bytes must load before they are stored
+            // The saved bytes must load before they are stored.
+            _ = ServingRenewalModel.Load(0, trained.Kind, trained.ModelBytes, trained.Detail);
             var meta = new ModelServing(trigger, plan.LeadDays, set.Counts.Total, clock.GetUtcNow().UtcDateTime);
             var info = await models.SaveAsync(trained, meta, serve, caller, ct);
-            if (serve) cache.Swap(ServingRenewalModel.Load(info.Version, trained.Kind, trained.ModelBytes, trained.Detail));
+            if (serve)
+                cache.Swap(ServingRenewalModel.Load(info.Version, trained.Kind, trained.ModelBytes, trained.Detail));
             activity?.SetTag("customerhealth.model.version", info.Version);
             activity?.SetTag("customerhealth.model.serving", serve);
             activity?.SetTag("customerhealth.outcomes", set.Counts.Total);
@@ -175,9 +185,9 @@ public sealed class RenewalTraining(
     /// <summary>
     /// Makes stored version <paramref name="version"/> serve, or the heuristic for 0 (rollback), audited, and swaps it
     /// into this process's cache (other replicas follow on their worker's next pass). Any stored version this build can
-    /// compute the features of may serve, a candidate the gate held back included: the admin's explicit, audited choice.
-    /// NOT_FOUND for an unknown version, FAILED_PRECONDITION (UNKNOWN_FEATURE_BUILDER) for a model trained with a feature
-    /// builder version this build does not compute. Serialised with trainings. Returns the version served before.
+    /// compute the features of may serve, a candidate the gate held back included: the admin's explicit, audited
+    /// choice. NOT_FOUND for an unknown version, FAILED_PRECONDITION (UNKNOWN_FEATURE_BUILDER) for a model trained
+    /// with a feature builder version this build does not compute. Serialised with trainings. Returns the version served before.
     /// </summary>
     public async Task<int> ServeAsync(int version, Caller caller, CancellationToken ct)
     {
@@ -190,11 +200,13 @@ public sealed class RenewalTraining(
                 var stored = await models.LoadAsync(version, ct)
                     ?? throw new NotFoundException("RenewalModel", version.ToString(CultureInfo.InvariantCulture));
                 if (!stored.Detail.ServableByThisBuild)
-                    throw new RuleViolationException("UNKNOWN_FEATURE_BUILDER", ServingRenewalModel.UnknownFeatures(version, stored.Detail),
+                    throw new RuleViolationException(
+                        "UNKNOWN_FEATURE_BUILDER", ServingRenewalModel.UnknownFeatures(version, stored.Detail),
                         new Dictionary<string, string>
                         {
                             ["version"] = version.ToString(CultureInfo.InvariantCulture),
-                            ["feature_builder_version"] = RenewalFeatureBuilderVersion.Current.ToString(CultureInfo.InvariantCulture),
+                            ["feature_builder_version"] =
+                                RenewalFeatureBuilderVersion.Current.ToString(CultureInfo.InvariantCulture),
                         });
                 loaded = ServingRenewalModel.Load(version, stored.Kind, stored.Bytes, stored.Detail);
             }
@@ -211,7 +223,8 @@ public sealed class RenewalTraining(
     private void ThrowIfTooFew(OutcomeCounts available)
     {
         if (WhyTooFew(available) is not { } why) return;
-        throw new RuleViolationException("NOT_ENOUGH_OUTCOMES", $"Cannot train a renewal model: {why}. The heuristic prior serves meanwhile.",
+        throw new RuleViolationException(
+            "NOT_ENOUGH_OUTCOMES", $"Cannot train a renewal model: {why}. The heuristic prior serves meanwhile.",
             new Dictionary<string, string>
             {
                 ["renewals"] = available.Renewals.ToString(CultureInfo.InvariantCulture),
@@ -227,7 +240,8 @@ public sealed class RenewalTraining(
             new Dictionary<string, string>
             {
                 ["lead_days"] = leadDays.ToString(CultureInfo.InvariantCulture),
-                ["median_term_days"] = RenewalLead.MedianTermDays(termDays)!.Value.ToString(CultureInfo.InvariantCulture),
+                ["median_term_days"] =
+                    RenewalLead.MedianTermDays(termDays)!.Value.ToString(CultureInfo.InvariantCulture),
             });
     }
 
@@ -244,10 +258,14 @@ public sealed class RenewalTraining(
         if (stored is { } s && s.Detail.ServableByThisBuild)
         {
             var serving = ServingRenewalModel.Load(servingVersion, s.Kind, s.Bytes, s.Detail);
-            servingProbabilities = await ServingHoldoutProbabilitiesAsync(serving, s.LeadDays, trained.Holdout, set, leadDays, ct);
+            servingProbabilities = await ServingHoldoutProbabilitiesAsync(
+                serving, s.LeadDays, trained.Holdout, set, leadDays, ct);
         }
-        var cases = trained.Holdout.Select(h => new GateCase(h.Probability, h.Prior,
-            servingProbabilities?.TryGetValue(h.Outcome.ContractId, out var p) == true ? p : null, h.Outcome.Renewed)).ToArray();
+        double? ServingOf(string contractId) =>
+            servingProbabilities?.TryGetValue(contractId, out var p) == true ? p : null;
+        var cases = trained.Holdout
+            .Select(h => new GateCase(h.Probability, h.Prior, ServingOf(h.Outcome.ContractId), h.Outcome.Renewed))
+            .ToArray();
         int? compared = servingProbabilities is null ? null : servingVersion;
         return (compared, RenewalQualityGate.Decide(cases, compared));
     }
@@ -263,7 +281,8 @@ public sealed class RenewalTraining(
         if (servingLead == leadDays)
         {
             var same = serving.Probabilities(holdout.Select(h => h.Outcome.Features).ToArray());
-            return holdout.Select((h, i) => (h.Outcome.ContractId, same[i])).ToDictionary(x => x.ContractId, x => x.Item2, StringComparer.Ordinal);
+            return holdout.Select((h, i) => (h.Outcome.ContractId, P: same[i]))
+                .ToDictionary(x => x.ContractId, x => x.P, StringComparer.Ordinal);
         }
         var today = Today;
         var requests = holdout.Select(h => set.Requests[h.Outcome.ContractId])
@@ -272,7 +291,8 @@ public sealed class RenewalTraining(
             .ToArray();
         var rows = await features.ReadAsync(requests, ct);
         var probabilities = serving.Probabilities(rows.Select(r => r.Features).ToArray());
-        return rows.Select((r, i) => (r.Request.ContractId, probabilities[i])).ToDictionary(x => x.ContractId, x => x.Item2, StringComparer.Ordinal);
+        return rows.Select((r, i) => (r.Request.ContractId, P: probabilities[i]))
+            .ToDictionary(x => x.ContractId, x => x.P, StringComparer.Ordinal);
     }
 
     /// <summary>

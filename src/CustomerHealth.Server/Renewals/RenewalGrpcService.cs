@@ -45,14 +45,17 @@ public sealed class RenewalGrpcService(
         return response;
     }
 
-    public override async Task<TrainRenewalModelResponse> TrainRenewalModel(TrainRenewalModelRequest request, ServerCallContext context)
+    public override async Task<TrainRenewalModelResponse> TrainRenewalModel(TrainRenewalModelRequest request,
+        ServerCallContext context)
     {
         var lead = RenewalRequests.Read(request, options.LeadDays);
-        var model = await training.TrainAsync(training.PlanWithLead(lead), RenewalTraining.AdminTrigger, context.Caller(), context.CancellationToken);
+        var model = await training.TrainAsync(training.PlanWithLead(lead), RenewalTraining.AdminTrigger,
+            context.Caller(), context.CancellationToken);
         return new TrainRenewalModelResponse { Model = model.ToProto() };
     }
 
-    public override async Task<GetRenewalModelResponse> GetRenewalModel(GetRenewalModelRequest request, ServerCallContext context)
+    public override async Task<GetRenewalModelResponse> GetRenewalModel(GetRenewalModelRequest request,
+        ServerCallContext context)
     {
         var version = RenewalRequests.Read(request);
         if (version > 0)
@@ -79,10 +82,12 @@ public sealed class RenewalGrpcService(
             return string.Create(CultureInfo.InvariantCulture,
                 $"none of the stored models serves (the heuristic was chosen with ServeRenewalModel, or no model passed the quality gate); the newest, version {newest.Version}: {newest.Detail.GateReason ?? "no gate reason recorded"}");
         }
-        return training.WhyTooFew(counts) ?? $"no model is trained yet ({counts.Renewals} renewals and {counts.Churns} churns are recorded: enough; train one with TrainRenewalModel, or wait for the automatic training)";
+        return training.WhyTooFew(counts)
+            ?? $"no model is trained yet ({counts.Renewals} renewals and {counts.Churns} churns are recorded: enough; train one with TrainRenewalModel, or wait for the automatic training)";
     }
 
-    public override async Task<ServeRenewalModelResponse> ServeRenewalModel(ServeRenewalModelRequest request, ServerCallContext context)
+    public override async Task<ServeRenewalModelResponse> ServeRenewalModel(ServeRenewalModelRequest request,
+        ServerCallContext context)
     {
         var version = RenewalRequests.Read(request);
         var previous = await training.ServeAsync(version, context.Caller(), context.CancellationToken);
@@ -94,11 +99,13 @@ public sealed class RenewalGrpcService(
         };
     }
 
-    public override async Task<ListRenewalHoldoutResponse> ListRenewalHoldout(ListRenewalHoldoutRequest request, ServerCallContext context)
+    public override async Task<ListRenewalHoldoutResponse> ListRenewalHoldout(ListRenewalHoldoutRequest request,
+        ServerCallContext context)
     {
         var query = RenewalRequests.Read(request);
         var page = query is { Start: { } start, End: { } end }
-            ? await holdout.BacktestAsync(query.Version, start, end, query.After, query.PageSize, context.CancellationToken)
+            ? await holdout.BacktestAsync(query.Version, start, end, query.After, query.PageSize,
+                context.CancellationToken)
             : await holdout.ListStoredAsync(query.Version, query.After, query.PageSize, context.CancellationToken);
         var response = new ListRenewalHoldoutResponse { ModelVersion = page.Version, LeadDays = page.LeadDays };
         response.Rows.AddRange(page.Rows.Select(r => r.ToProto()));
@@ -106,7 +113,8 @@ public sealed class RenewalGrpcService(
         return response;
     }
 
-    public override async Task<ListRenewalModelsResponse> ListRenewalModels(ListRenewalModelsRequest request, ServerCallContext context)
+    public override async Task<ListRenewalModelsResponse> ListRenewalModels(ListRenewalModelsRequest request,
+        ServerCallContext context)
     {
         var (pageSize, before) = RenewalRequests.Read(request);
         var page = await models.ListAsync(pageSize + 1, before, context.CancellationToken);

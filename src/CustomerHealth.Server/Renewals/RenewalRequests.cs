@@ -8,7 +8,9 @@ using V1 = CustomerHealth.V1;
 
 namespace CustomerHealth.Server.Renewals;
 
-/// <summary>Which prediction a <c>GetRenewalPrediction</c> asks for: a contract's, or an account's next renewal.</summary>
+/// <summary>
+/// Which prediction a <c>GetRenewalPrediction</c> asks for: a contract's, or an account's next renewal.
+/// </summary>
 public sealed record RenewalTarget(string? ContractId, string? AccountId);
 
 /// <summary>
@@ -24,7 +26,9 @@ public sealed record HoldoutQuery(
 /// </summary>
 public static class RenewalRequests
 {
-    /// <summary>The bounds of the caller-controlled fields of the renewal service (the horizon is configured).</summary>
+    /// <summary>
+    /// The bounds of the caller-controlled fields of the renewal service (the horizon is configured).
+    /// </summary>
     public static class Limits
     {
         public const int Owner = PersonNames.MaxLength;

@@ -5,12 +5,15 @@ namespace CustomerHealth.Domain.Tests.Renewals;
 public sealed class RenewalQualityGateTests
 {
     /// <summary>
-    /// 100 outcomes the model puts at <paramref name="high"/> (85 renewed) and 100 at <paramref name="low"/> (25 renewed):
-    /// calibrated at 0.85 and 0.25, AUC 0.803. The prior says <paramref name="prior"/> for all (AUC 0.5) unless given per
+    /// 100 outcomes the model puts at <paramref name="high"/> (85 renewed) and 100 at <paramref name="low"/> (25
+    /// renewed):
+    /// calibrated at 0.85 and 0.25, AUC 0.803. The prior says <paramref name="prior"/> for all (AUC 0.5) unless given
+    /// per
     /// group; the serving model, when given, says its two values.
     /// </summary>
     private static GateCase[] Holdout(
-        double high = 0.85, double low = 0.25, (double High, double Low)? prior = null, (double High, double Low)? serving = null)
+        double high = 0.85, double low = 0.25, (double High, double Low)? prior = null, (double High,
+            double Low)? serving = null)
     {
         var cases = new List<GateCase>();
         for (var i = 0; i < 100; i++)
@@ -27,7 +30,8 @@ public sealed class RenewalQualityGateTests
         var decision = RenewalQualityGate.Decide(Holdout(), servingVersion: null);
 
         Assert.True(decision.Passed, decision.Reason);
-        Assert.StartsWith("Passed the quality gate: holdout AUC 0.803 (95% CI ", decision.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("Passed the quality gate: holdout AUC 0.803 (95% CI ", decision.Reason,
+            StringComparison.Ordinal);
         Assert.Contains("calibrated within bounds on the 2 deciles", decision.Reason, StringComparison.Ordinal);
         Assert.Null(decision.Serving);
     }
@@ -54,7 +58,8 @@ public sealed class RenewalQualityGateTests
 
         var worseServing = RenewalQualityGate.Decide(Holdout(serving: (0.5, 0.5)), servingVersion: 3);
         Assert.True(worseServing.Passed, worseServing.Reason);
-        Assert.Contains("beats serving model 3's 0.500 on the same 200 outcomes", worseServing.Reason, StringComparison.Ordinal);
+        Assert.Contains("beats serving model 3's 0.500 on the same 200 outcomes", worseServing.Reason,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -73,8 +78,11 @@ public sealed class RenewalQualityGateTests
         var decision = RenewalQualityGate.Decide(Holdout(high: 0.99), servingVersion: null);
 
         Assert.False(decision.Passed);
-        Assert.Contains("the decile 0.9-1.0 (100 outcomes) predicts 0.990 but 0.850 renewed, a gap above its bound 0.080", decision.Reason, StringComparison.Ordinal);
-        // Within the binomial noise of 100 outcomes (0.95: bound 0.05 + 3 × √(0.95 × 0.05 / 100) = 0.115 > 0.10) it passes.
+        Assert.Contains(
+            "the decile 0.9-1.0 (100 outcomes) predicts 0.990 but 0.850 renewed, a gap above its bound 0.080",
+            decision.Reason, StringComparison.Ordinal);
+        // Within the binomial noise of 100 outcomes (0.95: bound 0.05 + 3 × √(0.95 × 0.05 / 100) = 0.115 > 0.10) it
+        // passes.
         Assert.True(RenewalQualityGate.Decide(Holdout(high: 0.95), servingVersion: null).Passed);
     }
 
@@ -82,7 +90,8 @@ public sealed class RenewalQualityGateTests
     public void DecilesTooSmallToJudgeAreNotJudged()
     {
         // 12 outcomes at 0.99 of which 6 renewed would be far off, but 12 is below the 30 a decile needs to be judged.
-        var cases = Holdout().Concat(Enumerable.Range(0, 12).Select(i => new GateCase(0.99, 0.5, null, i < 6))).ToArray();
+        var cases = Holdout().Concat(Enumerable.Range(0, 12).Select(i => new GateCase(0.99, 0.5, null,
+            i < 6))).ToArray();
 
         var decision = RenewalQualityGate.Decide(cases, servingVersion: null);
 
@@ -92,12 +101,14 @@ public sealed class RenewalQualityGateTests
     [Fact]
     public void AHoldoutWithFewerThanTenOfAClassCannotJudgeAModel()
     {
-        var cases = Enumerable.Range(0, 40).Select(i => new GateCase(i < 31 ? 0.9 : 0.1, 0.5, null, Renewed: i < 31)).ToArray();
+        var cases = Enumerable.Range(0, 40).Select(i => new GateCase(i < 31 ? 0.9 : 0.1, 0.5, null,
+            Renewed: i < 31)).ToArray();
 
         var decision = RenewalQualityGate.Decide(cases, servingVersion: null);
 
         Assert.False(decision.Passed);
-        Assert.Contains("the holdout holds 31 renewals and 9 churns; judging a model takes at least 10 of each", decision.Reason, StringComparison.Ordinal);
+        Assert.Contains("the holdout holds 31 renewals and 9 churns; judging a model takes at least 10 of each",
+            decision.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -112,7 +123,8 @@ public sealed class RenewalQualityGateTests
         Assert.Null(AucConfidence.HanleyMcNeil(null, 50, 50));
         Assert.Null(AucConfidence.HanleyMcNeil(0.75, 50, 0));
         Assert.Equal(1, AucConfidence.HanleyMcNeil(0.99, 3, 3)!.Upper);
-        Assert.Equal(interval.Lower, RenewalEvaluation.Evaluate(Holdout().Select(c => (c.Model, c.Renewed)).ToArray()).AucInterval!.Lower, 1);
+        Assert.Equal(interval.Lower, RenewalEvaluation.Evaluate(Holdout().Select(c => (c.Model,
+            c.Renewed)).ToArray()).AucInterval!.Lower, 1);
     }
 
     [Fact]
@@ -123,7 +135,8 @@ public sealed class RenewalQualityGateTests
         Assert.Equal(31, RenewalLead.MedianTermDays(monthly));
         Assert.Null(RenewalLead.WhyTooLong(5, monthly));
         Assert.Null(RenewalLead.WhyTooLong(30, monthly));
-        Assert.StartsWith("a lead of 31 days is not shorter than the median term (31 days", RenewalLead.WhyTooLong(31, monthly), StringComparison.Ordinal);
+        Assert.StartsWith("a lead of 31 days is not shorter than the median term (31 days",
+            RenewalLead.WhyTooLong(31, monthly), StringComparison.Ordinal);
         Assert.Contains("choose a lead below 31 days", RenewalLead.WhyTooLong(90, monthly), StringComparison.Ordinal);
         Assert.Null(RenewalLead.WhyTooLong(90, []));
     }
@@ -133,7 +146,8 @@ public sealed class RenewalQualityGateTests
     [Fact]
     public void TheSplitCutsBetweenRenewalDaysSoABacktestOverTheHoldoutsDatesFindsIt()
     {
-        // 10 renewal days of 10 outcomes each: a 25 % holdout would cut day 8 in half; it takes days 8 to 10 (30) rather
+        // 10 renewal days of 10 outcomes each: a 25 % holdout would cut day 8 in half; it takes days 8 to 10 (30)
+        // rather
         // than days 9 and 10 (20): both are 5 away from 25, and a tie takes the larger holdout.
         var start = new DateOnly(2025, 1, 1);
         var outcomes = Enumerable.Range(0, 100).Select(i => new Outcome($"c{i:D3}", start.AddDays(i / 10))).ToArray();
@@ -142,9 +156,11 @@ public sealed class RenewalQualityGateTests
 
         Assert.Equal(30, split.Holdout.Count);
         Assert.Equal(start.AddDays(7), split.Holdout[0].RenewalDate);
-        var inRange = outcomes.Where(o => o.RenewalDate >= split.Holdout[0].RenewalDate && o.RenewalDate <= split.Holdout[^1].RenewalDate);
+        var inRange = outcomes.Where(o => o.RenewalDate >= split.Holdout[0].RenewalDate
+            && o.RenewalDate <= split.Holdout[^1].RenewalDate);
         Assert.Equal(split.Holdout.Select(o => o.ContractId).Order(), inRange.Select(o => o.ContractId).Order());
-        // The calibration fold is whole days as well: 70 × 0.34 = 23.8 → 24, cut to 20 (days 6 and 7) or 30: 20 is nearer.
+        // The calibration fold is whole days as well: 70 × 0.34 = 23.8 → 24, cut to 20 (days 6 and 7) or 30: 20 is
+        // nearer.
         Assert.Equal(20, split.Calibration.Count);
         Assert.True(split.Fit[^1].RenewalDate < split.Calibration[0].RenewalDate);
         // One day only: no cut inside it, so nothing is held out rather than everything.

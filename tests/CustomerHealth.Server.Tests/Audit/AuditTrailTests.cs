@@ -427,7 +427,8 @@ public abstract class AuditTrailTests<TDatabase>(TDatabase database) : Integrati
 
     /// <summary>
     /// The RPCs an admin calls that change nothing. Every other admin RPC must be audited: the test's list above names
-    /// each one, and TrainRenewalModel and ServeRenewalModel are covered by the renewal model tests (they need a trained
+    /// each one, and TrainRenewalModel and ServeRenewalModel are covered by the renewal model tests (they need a
+    /// trained
     /// portfolio).
     /// </summary>
     private static readonly string[] UnauditedAdminRpcs =

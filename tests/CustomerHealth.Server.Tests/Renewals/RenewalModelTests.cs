@@ -47,22 +47,27 @@ public abstract class RenewalModelTests<TDatabase>(TDatabase database) : Renewal
         Assert.True(trained.Holdout.Auc < trained.PriorHoldout.Auc);
         Assert.StartsWith("Held back as a candidate: ", trained.GateReason);
         Assert.Contains("does not beat the score-only prior's", trained.GateReason);
-        Assert.True(trained.Holdout.HasAucLower && trained.Holdout.AucLower <= trained.Holdout.Auc && trained.Holdout.Auc <= trained.Holdout.AucUpper);
+        Assert.True(trained.Holdout.HasAucLower);
+        Assert.InRange(trained.Holdout.Auc, trained.Holdout.AucLower, trained.Holdout.AucUpper);
         Assert.Equal(0, trained.ComparedWithVersion);
-        var audit = new AuditService.AuditServiceClient(Service.Channel);
-        var heldBack = Assert.Single((await audit.ListAuditEventsAsync(new() { Action = AuditAction.RenewalModelHeldBack }, cancellationToken: Ct)).Events);
-        Assert.Equal((TestCredentials.Subject, "customerhealth.v1.RenewalService/TrainRenewalModel", "1"), (heldBack.Caller, heldBack.Rpc, heldBack.TargetId));
-        Assert.Empty((await audit.ListAuditEventsAsync(new() { Action = AuditAction.RenewalModelServed }, cancellationToken: Ct)).Events);
+        var heldBack = Assert.Single(await AuditEvents(AuditAction.RenewalModelHeldBack));
+        Assert.Equal(
+            (TestCredentials.Subject, "customerhealth.v1.RenewalService/TrainRenewalModel", "1"),
+            (heldBack.Caller, heldBack.Rpc, heldBack.TargetId));
+        Assert.Empty(await AuditEvents(AuditAction.RenewalModelServed));
         var stillHeuristic = await Renewals.GetRenewalModelAsync(new(), cancellationToken: Ct);
         Assert.Equal(RenewalModelKind.Heuristic, stillHeuristic.Model.Kind);
         Assert.Contains("the newest, version 1: Held back as a candidate", stillHeuristic.HeuristicReason);
-        Assert.Equal(trained.GateReason, (await Renewals.ListRenewalModelsAsync(new(), cancellationToken: Ct)).Models.Single().GateReason);
+        var listedModels = await Renewals.ListRenewalModelsAsync(new(), cancellationToken: Ct);
+        Assert.Equal(trained.GateReason, listedModels.Models.Single().GateReason);
 
         // An admin may serve it all the same: an explicit, audited choice.
         var served = await Renewals.ServeRenewalModelAsync(new() { Version = 1 }, cancellationToken: Ct);
         Assert.Equal((0, 1, true), (served.PreviousVersion, served.Model.Version, served.Model.Serving));
-        var audited = Assert.Single((await audit.ListAuditEventsAsync(new() { Action = AuditAction.RenewalModelChosen }, cancellationToken: Ct)).Events);
-        Assert.Equal((TestCredentials.Subject, "customerhealth.v1.RenewalService/ServeRenewalModel", "1"), (audited.Caller, audited.Rpc, audited.TargetId));
+        var audited = Assert.Single(await AuditEvents(AuditAction.RenewalModelChosen));
+        Assert.Equal(
+            (TestCredentials.Subject, "customerhealth.v1.RenewalService/ServeRenewalModel", "1"),
+            (audited.Caller, audited.Rpc, audited.TargetId));
         Assert.Contains(trained.Kind, new[] { RenewalModelKind.LogisticRegression, RenewalModelKind.GradientBoostedTrees });
         Assert.Equal("admin", trained.Trigger);
         Assert.Equal(90, trained.LeadDays);
@@ -137,7 +142,8 @@ public abstract class RenewalModelTests<TDatabase>(TDatabase database) : Renewal
         Assert.False(second.Serving);
         Assert.Equal(1, second.ComparedWithVersion);
         Assert.Contains("does not beat serving model 1's", second.GateReason);
-        Assert.Equal(1, (await Renewals.ServeRenewalModelAsync(new() { Version = 2 }, cancellationToken: Ct)).PreviousVersion);
+        var swapped = await Renewals.ServeRenewalModelAsync(new() { Version = 2 }, cancellationToken: Ct);
+        Assert.Equal(1, swapped.PreviousVersion);
         await Eventually(() => Renewals.GetRenewalPredictionAsync(new() { ContractId = watched }, cancellationToken: Ct).ResponseAsync,
             r => r.Prediction.ModelVersion == 2, "the watched prediction to come from model 2");
         await stop.CancelAsync();
@@ -208,6 +214,10 @@ public abstract class RenewalModelTests<TDatabase>(TDatabase database) : Renewal
         s.Usage.KeyFeaturesInCatalogue, string.Join(",", s.Usage.Days.OrderBy(d => d.Day)), s.Onboarding?.StartDate,
         string.Join(",", s.Onboarding?.Milestones.Select(m => m.ToString()) ?? []), string.Join(",", s.NpsAnswers.OrderBy(n => n.AnsweredAt)),
         string.Join(",", s.Tickets.OrderBy(t => t.OpenedAt).ThenBy(t => t.Severity)), s.LastTouchpointAt);
+
+    private async Task<IReadOnlyList<AuditEvent>> AuditEvents(AuditAction action) =>
+        (await new AuditService.AuditServiceClient(Service.Channel)
+            .ListAuditEventsAsync(new() { Action = action }, cancellationToken: Ct)).Events;
 
     private static DateOnly Day(Google.Type.Date date) => new(date.Year, date.Month, date.Day);
 }

@@ -38,7 +38,10 @@ public abstract class RenewalScenario<TDatabase>(TDatabase database) : Integrati
             AccountPrefix = "syn-",
         };
         var writer = new DirectPortfolioWriter(
-            Service.Services.GetRequiredService<IServiceScopeFactory>(), Service.Services.GetRequiredService<EventRules>(), Clock, NullLogger.Instance);
+            Service.Services.GetRequiredService<IServiceScopeFactory>(),
+            Service.Services.GetRequiredService<EventRules>(),
+            Clock,
+            NullLogger.Instance);
         await writer.WriteAsync(PortfolioGenerator.Generate(options), truth: null, Ct);
     }
 
