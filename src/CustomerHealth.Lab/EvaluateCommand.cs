@@ -12,7 +12,8 @@ namespace CustomerHealth.Lab;
 
 /// <summary>
 /// <c>evaluate</c> (formerly <c>renewals-evaluate</c>, still accepted): trains a renewal model on the recorded outcomes
-/// of the configured database (as TrainRenewalModel does, and it becomes the serving model), then prints its quality
+/// of the configured database (as TrainRenewalModel does, but it is stored as a candidate and never serves: what serves
+/// does not change), then prints its quality
 /// on the time-ordered holdout beside the score-only prior's, the calibration tables, the time spent building features
 /// and fitting, and the peak memory.
 /// Load a synthetic portfolio first with <c>generate --write direct</c>.
@@ -73,11 +74,12 @@ public static class EvaluateCommand
             return 1;
         }
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var model = await training.TrainAsync(lead, "evaluate", Caller.Service("customerhealth-evaluate"), app.Lifetime.ApplicationStopping);
+        var model = await training.TrainAsync(training.PlanWithLead(lead), RenewalTraining.EvaluateTrigger,
+            Caller.Service("customerhealth-evaluate"), app.Lifetime.ApplicationStopping);
         var total = started.Elapsed.TotalSeconds;
         Console.Write(Report(model, total));
         if (featuresFile is null && truthFolder is null) return 0;
-        var (_, rows) = await training.BuildTrainingSetAsync(lead, app.Lifetime.ApplicationStopping);
+        var rows = (await training.BuildTrainingSetAsync(lead, app.Lifetime.ApplicationStopping)).Outcomes;
         if (featuresFile is not null)
         {
             await using var csv = new StreamWriter(featuresFile);
@@ -88,13 +90,12 @@ public static class EvaluateCommand
         }
         if (truthFolder is not null)
         {
-            var serving = app.Services.GetRequiredService<RenewalModelCache>().Current
-                ?? throw new InvalidOperationException("The model just trained is not in the cache.");
-            var holdout = TimeOrderedSplitter.Split(rows, options.HoldoutShare, options.CalibrationShare).Holdout;
-            var predicted = serving.Predict(holdout.Select(o => o.Features).ToArray(), topDrivers: 0);
+            // The model's holdout predictions, as stored with it (the model does not serve, so it is not in the cache).
+            var store = scope.ServiceProvider.GetRequiredService<RenewalModelStore>();
+            var holdout = await store.ListHoldoutAsync(model.Version, null, int.MaxValue, app.Lifetime.ApplicationStopping);
             var truth = ReadTruth(Path.Combine(truthFolder, "renewals.csv"));
             Console.WriteLine();
-            Console.Write(TruthReport(holdout.Select((o, i) => (predicted[i].Probability, truth.GetValueOrDefault(o.ContractId, double.NaN), o.Renewed)).ToArray()));
+            Console.Write(TruthReport(holdout.Select(h => (h.Probability, truth.GetValueOrDefault(h.ContractId, double.NaN), h.Renewed)).ToArray()));
         }
         return 0;
     }
@@ -144,6 +145,7 @@ public static class EvaluateCommand
         var text = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         text.AppendLine(inv, $"Model version {model.Version}: {RenewalTrainer.Name(model.Kind)} (kept on holdout AUC); lead {model.LeadDays} days.");
+        text.AppendLine(inv, $"Stored as a candidate (the evaluator never changes what serves). {d.GateReason}");
         text.AppendLine(inv, $"Outcomes: {d.Renewals + d.Churns} ({d.Renewals} renewals, {d.Churns} churns): fit {d.FitCount}, calibration {d.CalibrationCount}, holdout {d.HoldoutCount}.");
         text.AppendLine(inv, $"Renewal dates: training {d.TrainingStart:yyyy-MM-dd} to {d.TrainingEnd:yyyy-MM-dd}; holdout {d.HoldoutStart:yyyy-MM-dd} to {d.HoldoutEnd:yyyy-MM-dd}.");
         foreach (var candidate in d.Candidates) text.AppendLine(inv, $"Candidate {candidate}");

@@ -44,7 +44,7 @@ public sealed record DataCompleteness(double Share, IReadOnlyList<MissingCompone
 /// <param name="Tier">The tier whose weights were used (unspecified is scored as tech-touch).</param>
 /// <param name="Score">0–100, rounded to one decimal (the band is taken from the rounded value), or null.</param>
 /// <param name="Components">The components that had data, in component order.</param>
-/// <param name="EffectiveAccount">A login on each of the scorecard's effective-account window days up to the as-of day.</param>
+/// <param name="EffectiveAccount">A login on each of the scorecard's effective-account window of complete UTC days up to the as-of instant.</param>
 public sealed record HealthScore(
     DateTimeOffset AsOf,
     int ScorecardVersion,

@@ -66,7 +66,7 @@ public sealed record TierScorecard(ComponentWeights Weights, int? TouchpointCade
 /// <param name="HealthyFrom">Scores from here up are healthy.</param>
 /// <param name="AtRiskFrom">Scores from here up to <paramref name="HealthyFrom"/> are at risk; below it, critical.</param>
 /// <param name="ChangeThresholdPoints">A move of at least this many points since the last change-feed entry adds an entry.</param>
-/// <param name="EffectiveAccountWindowDays">An effective account has a login on each of this many consecutive days up to the as-of day.</param>
+/// <param name="EffectiveAccountWindowDays">An effective account has a login on each of this many consecutive complete UTC days up to the as-of instant.</param>
 /// <param name="MinimumCompleteness">
 /// The share of the tier's weight that must have data for a score to be given; below it the score is unknown. Keeps a
 /// single early signal (one ticket on day 2) from painting a new account red or green.
@@ -121,8 +121,11 @@ public sealed record Scorecard(
         : s >= AtRiskFrom ? HealthBand.AtRisk
         : HealthBand.Critical;
 
-    /// <summary>How many days of daily rollups <see cref="UsageSignals.Days"/> must cover: 60, or the effective-account window when longer.</summary>
-    public int UsageHistoryDays => Math.Max(60, EffectiveAccountWindowDays);
+    /// <summary>
+    /// How many days of daily rollups <see cref="UsageSignals.Days"/> must cover: 60, or the effective-account window
+    /// and the day in progress (the window ends with the last complete day) when longer.
+    /// </summary>
+    public int UsageHistoryDays => Math.Max(60, EffectiveAccountWindowDays + 1);
 
     /// <summary>Every broken rule, with field paths under <paramref name="field"/>; empty when the scorecard is usable.</summary>
     public IReadOnlyList<FieldViolation> Validate(string field = "scorecard")

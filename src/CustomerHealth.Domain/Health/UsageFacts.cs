@@ -10,6 +10,7 @@ internal sealed class UsageFacts
     public UsageFacts(AccountSignals signals)
     {
         AsOfDay = signals.AsOfDay;
+        LastCompleteDay = DateOnly.FromDateTime(signals.AsOf.UtcDateTime.AddTicks(TimeSpan.TicksPerMicrosecond)).AddDays(-1);
         Start = signals.CustomerSince;
         HistoryDays = Math.Max(0, AsOfDay.DayNumber - Start.DayNumber + 1);
         ObservedDays = Math.Min(WindowDays, HistoryDays);
@@ -36,6 +37,12 @@ internal sealed class UsageFacts
 
     public DateOnly AsOfDay { get; }
 
+    /// <summary>
+    /// The last UTC day that has ended by the as-of instant: the day before the as-of day, or the as-of day itself when
+    /// the instant is its last microsecond (the end-of-day instant stored snapshots are taken as of).
+    /// </summary>
+    public DateOnly LastCompleteDay { get; }
+
     /// <summary>Day 0 of the account as a customer.</summary>
     public DateOnly Start { get; }
 
@@ -60,7 +67,9 @@ internal sealed class UsageFacts
     /// <summary>Average daily active users over the usage window.</summary>
     public double AverageDailyActiveUsers => ObservedDays == 0 ? 0 : (double)ActiveUserDays / ObservedDays;
 
-    /// <summary>DAU/MAU: the average share of the month's active users active on a day (0 without any), at most 1.</summary>
+    /// <summary>
+    /// DAU/MAU: the average share of the month's active users active on a day (0 without any), at most 1.
+    /// </summary>
     public double Stickiness => MonthlyActiveUsers == 0 ? 0 : Math.Min(1, AverageDailyActiveUsers / MonthlyActiveUsers);
 
     /// <summary>"last 30 days", or how many days since the start when fewer.</summary>
@@ -68,12 +77,16 @@ internal sealed class UsageFacts
 
     public int ActiveUsersOn(DateOnly day) => _days.TryGetValue(day, out var d) ? d.ActiveUsers : 0;
 
-    /// <summary>True when each of the <paramref name="days"/> days up to the as-of day had an active user.</summary>
+    /// <summary>
+    /// True when each of the last <paramref name="days"/> complete UTC days (up to <see cref="LastCompleteDay"/>) had
+    /// an
+    /// active user: the day in progress is not judged, so an account that qualified at midnight keeps the flag all day.
+    /// </summary>
     public bool ActiveOnEachOfLast(int days)
     {
         for (var i = 0; i < days; i++)
         {
-            if (ActiveUsersOn(AsOfDay.AddDays(-i)) == 0) return false;
+            if (ActiveUsersOn(LastCompleteDay.AddDays(-i)) == 0) return false;
         }
         return days > 0;
     }

@@ -11,7 +11,11 @@ public sealed record CalibrationBin(double Lower, double Upper, int Count, doubl
 /// <summary>A predictor's figures on a set of outcomes.</summary>
 /// <param name="Auc">Null without both renewals and churns.</param>
 /// <param name="MaxCalibrationGap">The largest gap over bins with at least <see cref="RenewalEvaluation.MinimumBinForGap"/> outcomes; null when none has.</param>
-public sealed record RenewalMetrics(int Count, double? Auc, double LogLoss, double Brier, IReadOnlyList<CalibrationBin> Calibration, double? MaxCalibrationGap);
+/// <param name="AucInterval">The AUC's 95 % confidence interval (<see cref="AucConfidence.HanleyMcNeil"/>); null without
+/// an AUC, and in figures stored before it was reported.</param>
+public sealed record RenewalMetrics(
+    int Count, double? Auc, double LogLoss, double Brier, IReadOnlyList<CalibrationBin> Calibration,
+    double? MaxCalibrationGap, AucInterval? AucInterval = null);
 
 /// <summary>Quality figures of probabilities of renewal against outcomes (1 renewed, 0 churned). Pure.</summary>
 public static class RenewalEvaluation
@@ -25,7 +29,10 @@ public static class RenewalEvaluation
         if (cases.Count == 0) return new RenewalMetrics(0, null, 0, 0, [], null);
         var calibration = Calibration(cases);
         var gaps = calibration.Where(b => b.Count >= MinimumBinForGap).Select(b => b.Gap).ToArray();
-        return new RenewalMetrics(cases.Count, HealthBacktest.Auc(cases), LogLoss(cases), Brier(cases), calibration, gaps.Length == 0 ? null : gaps.Max());
+        var auc = HealthBacktest.Auc(cases);
+        var renewals = cases.Count(c => c.Renewed);
+        return new RenewalMetrics(cases.Count, auc, LogLoss(cases), Brier(cases), calibration,
+            gaps.Length == 0 ? null : gaps.Max(), AucConfidence.HanleyMcNeil(auc, renewals, cases.Count - renewals));
     }
 
     /// <summary>Mean negative log-likelihood, natural log, probabilities clipped to [ε, 1 − ε].</summary>

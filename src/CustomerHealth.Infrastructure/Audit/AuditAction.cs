@@ -16,6 +16,8 @@ public enum AuditAction
     HealthOverrideCleared = 10,
     HealthScoresRecomputed = 11,
     RenewalModelServed = 12,
+    RenewalModelChosen = 13,
+    RenewalModelHeldBack = 14,
 }
 
 /// <summary>The kinds of thing an audit event names as its target.</summary>

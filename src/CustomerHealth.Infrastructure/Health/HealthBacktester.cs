@@ -8,15 +8,24 @@ namespace CustomerHealth.Infrastructure.Health;
 /// <summary>
 /// A backtest's figures (<see cref="BacktestResult"/>) with where its scores came from (<see cref="FromSnapshots"/> and
 /// <see cref="Computed"/> count distinct account-days). <see cref="Skipped"/> counts the outcomes without a score on
-/// their lead day: the day is still ahead, or the score that day was unknown.
+/// their lead day: the day is still ahead, or the score that day was unknown. <see cref="NoData"/> counts, apart from
+/// them, the outcomes whose account had no usage data on or before the lead day.
 /// </summary>
-public sealed record BacktestReport(int LeadDays, BacktestResult Result, int Skipped, int FromSnapshots, int Computed);
+public sealed record BacktestReport(int LeadDays, BacktestResult Result, int Skipped, int FromSnapshots, int Computed, int NoData = 0);
 
 /// <summary>
-/// Backtests the health score against recorded renewal outcomes: for each contract with an outcome (renewed or churned),
-/// the account's score as of <c>lead days</c> before the contract's end date, from that day's stored snapshot when there
-/// is one, else computed for that day by <see cref="HealthRecomputer.ComputeDayAsync"/> (the path of an as-of recompute,
-/// not stored). Snapshots are read and scores computed per batch of accounts, never per contract.
+/// Backtests the health score against recorded renewal outcomes: for each contract with an outcome (renewed or
+/// churned),
+/// the account's score as of <c>lead days</c> before the contract's end date, from that day's stored snapshot when
+/// there
+/// is one, else computed for that day by <see cref="HealthRecomputer.ComputeDayAsync"/> (the path of an as-of
+/// recompute,
+/// not stored). Snapshots are read and scores computed per batch of accounts, never per contract. An outcome whose
+/// account
+/// has no daily usage rollup on or before its lead day is left out as "no data": before the account's first recorded
+/// use, its usage was not tracked yet (an event log that starts later, an integration connected mid-contract), and
+/// scoring it would read that absence as zero use and put it in the critical band. An account that truly never used
+/// the product is left out too; the report counts them so the reader sees how many.
 /// </summary>
 public sealed class HealthBacktester(CustomerHealthDbContext db, HealthRecomputer recomputer, TimeProvider clock)
 {
@@ -24,7 +33,10 @@ public sealed class HealthBacktester(CustomerHealthDbContext db, HealthRecompute
     public const int MaxLeadDays = 730;
     private const int BatchSize = 500;
 
-    /// <summary>Backtests the outcomes of contracts ending from <paramref name="from"/> to <paramref name="to"/> (both included; null: open).</summary>
+    /// <summary>
+    /// Backtests the outcomes of contracts ending from <paramref name="from"/> to <paramref name="to"/> (both included;
+    /// null: open).
+    /// </summary>
     public async Task<BacktestReport> RunAsync(int leadDays, DateOnly? from, DateOnly? to, CancellationToken ct)
     {
         var query = db.Contracts.AsNoTracking();
@@ -35,7 +47,10 @@ public sealed class HealthBacktester(CustomerHealthDbContext db, HealthRecompute
             .Where(c => c.Outcome is { Kind: RenewalOutcomeKind.Renewed or RenewalOutcomeKind.Churned })
             .Select(c => (c.AccountId, Day: c.EndDate.AddDays(-leadDays), Renewed: c.Outcome!.Kind == RenewalOutcomeKind.Renewed))
             .ToArray();
-        var scoreable = outcomes.Where(o => o.Day <= today).ToArray();
+        var due = outcomes.Where(o => o.Day <= today).ToArray();
+        var firstUse = await FirstUsageDaysAsync(due.Select(o => o.AccountId).Distinct(StringComparer.Ordinal).ToArray(), ct);
+        var scoreable = due.Where(o => firstUse.TryGetValue(o.AccountId, out var first) && first <= o.Day).ToArray();
+        var noData = due.Length - scoreable.Length;
 
         var scores = new Dictionary<(string AccountId, DateOnly Day), (double? Score, HealthBand Band)>();
         foreach (var chunk in scoreable.Select(o => o.AccountId).Distinct(StringComparer.Ordinal).Chunk(BatchSize))
@@ -70,6 +85,25 @@ public sealed class HealthBacktester(CustomerHealthDbContext db, HealthRecompute
             if (scores.TryGetValue((o.AccountId, o.Day), out var s) && s.Score is { } score)
                 cases.Add(new BacktestCase(score, s.Band, o.Renewed));
         }
-        return new BacktestReport(leadDays, HealthBacktest.Evaluate(cases), outcomes.Length - cases.Count, fromSnapshots, computed);
+        return new BacktestReport(
+            leadDays, HealthBacktest.Evaluate(cases), outcomes.Length - noData - cases.Count, fromSnapshots, computed, noData);
+    }
+
+    /// <summary>
+    /// Each account's first day with a usage rollup (events or active users), for those that have one.
+    /// </summary>
+    private async Task<Dictionary<string, DateOnly>> FirstUsageDaysAsync(string[] accountIds, CancellationToken ct)
+    {
+        var first = new Dictionary<string, DateOnly>(StringComparer.Ordinal);
+        foreach (var chunk in accountIds.Chunk(BatchSize))
+        {
+            var days = await db.AccountDailyUsage.AsNoTracking()
+                .Where(d => chunk.Contains(d.AccountId) && (d.Events > 0 || d.ActiveUsers > 0))
+                .GroupBy(d => d.AccountId)
+                .Select(g => new { AccountId = g.Key, Day = g.Min(d => d.Day) })
+                .ToListAsync(ct);
+            foreach (var d in days) first[d.AccountId] = d.Day;
+        }
+        return first;
     }
 }

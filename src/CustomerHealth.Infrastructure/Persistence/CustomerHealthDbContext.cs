@@ -40,6 +40,7 @@ public sealed class CustomerHealthDbContext(DbContextOptions<CustomerHealthDbCon
     public DbSet<RenewalModelRow> RenewalModels => Set<RenewalModelRow>();
     public DbSet<RenewalPredictionRow> RenewalPredictions => Set<RenewalPredictionRow>();
     public DbSet<RenewalPredictionChangeRow> RenewalPredictionChanges => Set<RenewalPredictionChangeRow>();
+    public DbSet<RenewalHoldoutRow> RenewalHoldout => Set<RenewalHoldoutRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -75,6 +75,7 @@ public static class DatabaseRegistration
         services.AddScoped<Renewals.RenewalFeatureReader>();
         services.AddScoped<Renewals.RenewalModelStore>();
         services.AddScoped<Renewals.RenewalTraining>();
+        services.AddScoped<Renewals.RenewalHoldoutReader>();
         services.AddScoped<Renewals.RenewalPredictor>();
         services.AddScoped<Renewals.RenewalStore>();
         services.AddScoped<DatabaseMigrator>();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CustomerHealth.Domain.Renewals;
 using CustomerHealth.Infrastructure.Coordination;
 using Microsoft.Extensions.Options;
 
@@ -15,25 +16,41 @@ public sealed class RenewalOptions
     public const int MaxBatchSize = 2000;
     public const double MaxShare = 0.5;
 
-    /// <summary>Open contracts renewing within this many days from today get a stored prediction (and are listed).</summary>
+    /// <summary>
+    /// Open contracts renewing within this many days from today get a stored prediction (and are listed).
+    /// </summary>
     public int HorizonDays { get; set; } = 180;
 
-    /// <summary>Training pairs each recorded outcome with features as of this many days before its renewal date.</summary>
+    /// <summary>
+    /// Training pairs each recorded outcome with features as of this many days before its renewal date.
+    /// </summary>
     public int LeadDays { get; set; } = 90;
 
-    /// <summary>A model is trained only with at least this many renewals and this many churns; below, the prior serves.</summary>
+    /// <summary>
+    /// A model is trained only with at least this many renewals and this many churns; below, the prior serves. At least
+    /// <see cref="RenewalQualityGate.MinimumHoldoutPerClass"/>; the default 50 leaves about 10 of each in a 20 %
+    /// holdout,
+    /// the least the gate judges a model on.
+    /// </summary>
     public int MinimumOutcomesPerClass { get; set; } = 50;
 
-    /// <summary>Train by itself when at least this many outcomes were recorded since the serving model's training (or none serves yet).</summary>
+    /// <summary>
+    /// Train by itself when at least this many outcomes were recorded since the serving model's training (or none
+    /// serves yet).
+    /// </summary>
     public int RetrainAfterNewOutcomes { get; set; } = 200;
 
     /// <summary>Whether the background worker trains by itself (see <see cref="RetrainAfterNewOutcomes"/>).</summary>
     public bool AutoTrain { get; set; } = true;
 
-    /// <summary>How often the worker follows the health change feed and picks up a model swapped in elsewhere.</summary>
+    /// <summary>
+    /// How often the worker follows the health change feed and picks up a model swapped in elsewhere.
+    /// </summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How often it looks for open contracts without a prediction and predictions whose contract closed.</summary>
+    /// <summary>
+    /// How often it looks for open contracts without a prediction and predictions whose contract closed.
+    /// </summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How often it counts outcomes to decide whether to train.</summary>
@@ -51,7 +68,9 @@ public sealed class RenewalOptions
     /// <summary>The newest share of the rest used to choose hyper-parameters and calibrate probabilities.</summary>
     public double CalibrationShare { get; set; } = 0.3;
 
-    /// <summary>A prediction enters the change feed when its risk level changes or its probability moves at least this much.</summary>
+    /// <summary>
+    /// A prediction enters the change feed when its risk level changes or its probability moves at least this much.
+    /// </summary>
     public double ChangeThreshold { get; set; } = 0.05;
 }
 
@@ -66,8 +85,8 @@ public sealed class RenewalOptionsValidator : IValidateOptions<RenewalOptions>
                 Text($"{Key(nameof(options.HorizonDays))} must be from 1 to {RenewalOptions.MaxHorizonDays:N0}"));
         if (options.LeadDays is < 1 or > RenewalOptions.MaxLeadDays)
             result.AddError($"{Key(nameof(options.LeadDays))} must be from 1 to {RenewalOptions.MaxLeadDays}");
-        if (options.MinimumOutcomesPerClass < 2)
-            result.AddError($"{Key(nameof(options.MinimumOutcomesPerClass))} must be at least 2");
+        if (options.MinimumOutcomesPerClass < RenewalQualityGate.MinimumHoldoutPerClass)
+            result.AddError(Text($"{Key(nameof(options.MinimumOutcomesPerClass))} must be at least {RenewalQualityGate.MinimumHoldoutPerClass} (the quality gate judges a model on at least that many renewals and churns of its holdout)"));
         if (options.RetrainAfterNewOutcomes < 1)
             result.AddError($"{Key(nameof(options.RetrainAfterNewOutcomes))} must be at least 1");
         CheckInterval(result, nameof(options.RefreshInterval), options.RefreshInterval);

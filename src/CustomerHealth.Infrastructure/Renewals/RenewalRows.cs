@@ -73,3 +73,21 @@ public sealed class RenewalPredictionChangeRow
     public DateOnly RenewalDate { get; set; }
     public DateTime ComputedAt { get; set; }
 }
+
+/// <summary>
+/// One holdout outcome of a trained model (<c>renewal_model_holdout</c>), as it stood at training: the rows its holdout
+/// figures were computed from, so a caller can recompute them (ListRenewalHoldout).
+/// </summary>
+public sealed class RenewalHoldoutRow
+{
+    public int ModelVersion { get; set; }
+    public DateOnly RenewalDate { get; set; }
+    public string ContractId { get; set; } = "";
+    public bool Renewed { get; set; }
+
+    /// <summary>The model's probability of renewal.</summary>
+    public double Probability { get; set; }
+
+    /// <summary>The score-only prior's probability.</summary>
+    public double PriorProbability { get; set; }
+}

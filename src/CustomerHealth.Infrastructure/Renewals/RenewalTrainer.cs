@@ -11,20 +11,31 @@ namespace CustomerHealth.Infrastructure.Renewals;
 /// <summary>One recorded outcome with its features as of the lead time before its renewal date.</summary>
 public sealed record TrainingOutcome(string ContractId, DateOnly RenewalDate, RenewalFeatureVector Features, bool Renewed) : ITimedOutcome;
 
-/// <summary>A trained model ready to store: its kind, ML.NET bytes and everything kept beside them.</summary>
-public sealed record TrainedRenewalModel(RenewalModelKind Kind, byte[] ModelBytes, RenewalModelDetail Detail);
+/// <summary>One holdout outcome with the kept model's probability of renewal and the score-only prior's.</summary>
+public sealed record HoldoutPrediction(TrainingOutcome Outcome, double Probability, double Prior);
+
+/// <summary>
+/// A trained model ready to store: its kind, ML.NET bytes, everything kept beside them, and its holdout predictions.
+/// </summary>
+public sealed record TrainedRenewalModel(RenewalModelKind Kind, byte[] ModelBytes, RenewalModelDetail Detail, IReadOnlyList<HoldoutPrediction> Holdout);
 
 /// <summary>How the trainer splits and fits.</summary>
 public sealed record RenewalTrainingSettings(double HoldoutShare = 0.2, double CalibrationShare = 0.3, int Seed = 1);
 
 /// <summary>
-/// Trains the renewal classifier with ML.NET. Outcomes are split by time (<see cref="TimeOrderedSplitter"/>): the oldest are
+/// Trains the renewal classifier with ML.NET. Outcomes are split by time (<see cref="TimeOrderedSplitter"/>): the
+/// oldest are
 /// fitted, the newest of the rest form the calibration fold, the newest of all are held out. Two kinds of candidate: an
-/// L2-regularised logistic regression (L-BFGS) on mean/variance-normalised features, and gradient-boosted trees (FastTree).
-/// For each kind every hyper-parameter setting of <see cref="Settings"/> is fitted and the one whose raw score ranks the
-/// calibration fold best (AUC) is kept; its score is then calibrated on that fold (<see cref="RenewalCalibrator"/>: Platt, or
-/// isotonic when cross-validation within the fold prefers it). Of the two kinds, the one with the better holdout AUC is kept
-/// (log-loss breaks ties): the one documented step that looks at the holdout. Its figures and the score-only prior's on the
+/// L2-regularised logistic regression (L-BFGS) on mean/variance-normalised features, and gradient-boosted trees
+/// (FastTree).
+/// For each kind every hyper-parameter setting of <see cref="Settings"/> is fitted and the one whose raw score ranks
+/// the
+/// calibration fold best (AUC) is kept; its score is then calibrated on that fold (<see cref="RenewalCalibrator"/>:
+/// Platt, or
+/// isotonic when cross-validation within the fold prefers it). Of the two kinds, the one with the better holdout AUC is
+/// kept
+/// (log-loss breaks ties): the one documented step that looks at the holdout. Its figures and the score-only prior's on
+/// the
 /// same holdout are returned with it. The model sees <see cref="RenewalFeatures.ModelNames"/>.
 /// </summary>
 public static class RenewalTrainer
@@ -40,85 +51,130 @@ public static class RenewalTrainer
         if (split.Fit.Select(o => o.Renewed).Distinct().Count() < 2)
             throw new InvalidOperationException("The oldest outcomes (the fitting fold) hold only one class; record more outcomes.");
         var ml = new MLContext(seed: settings.Seed);
-        var fitData = Load(ml, split.Fit);
-        // Calibrate on the calibration fold when it holds both classes, else (tiny sets) on the fitting fold.
-        var calibration = split.Calibration.Select(o => o.Renewed).Distinct().Count() == 2 ? split.Calibration : split.Fit;
-        // With a calibration fold of its own that holds both classes, the served model is fitted on both folds: the newest
-        // outcomes before the holdout are the most like the renewals to come, and they only choose and calibrate otherwise.
-        var refit = calibration == split.Calibration && split.Calibration.Count >= CrossFitFolds * 2;
-        var fittedOutcomes = refit ? split.Fit.Concat(split.Calibration).ToArray() : split.Fit.ToArray();
-        var means = Means(fittedOutcomes);
-
-        var candidates = new List<Candidate>();
-        foreach (var kind in new[] { RenewalModelKind.LogisticRegression, RenewalModelKind.GradientBoostedTrees })
-        {
-            // Hyper-parameters: each setting is fitted on the fitting fold and the one ranking the calibration fold best
-            // (AUC of the raw score) is kept; the holdout is not looked at. (On a tiny set whose calibration fold holds one
-            // class, the fitting fold stands in for it, as for calibration, and the choice is only a fit to it.)
-            (Setting Setting, ITransformer Model, double[] Scores, double Auc)? chosen = null;
-            foreach (var setting in Settings(kind))
-            {
-                var fitted = setting.Estimator(ml).Fit(fitData);
-                var scores = Scores(ml, fitted, calibration);
-                var auc = HealthBacktest.Auc(scores.Zip(calibration, (sc, o) => (sc, o.Renewed)).ToArray()) ?? 0;
-                if (chosen is null || auc > chosen.Value.Auc) chosen = (setting, fitted, scores, auc);
-            }
-            var (best, model, calibrationScores, calibrationAuc) = chosen!.Value;
-            var cases = calibrationScores.Zip(calibration, (sc, o) => (sc, o.Renewed)).ToArray();
-            if (refit)
-            {
-                // The kept setting is fitted again on the fitting and calibration folds together, and calibrated on scores of
-                // the calibration fold that each come from a model fitted without that outcome (cross-fitting).
-                cases = CrossFittedScores(ml, best, split.Fit, split.Calibration).Zip(split.Calibration, (sc, o) => (sc, o.Renewed)).ToArray();
-                model = best.Estimator(ml).Fit(Load(ml, fittedOutcomes));
-            }
-            var calibrator = RenewalCalibrator.Fit(cases);
-            var holdout = split.Holdout.Count == 0
-                ? RenewalEvaluation.Evaluate([])
-                : RenewalEvaluation.Evaluate(Scores(ml, model, split.Holdout).Zip(split.Holdout, (sc, o) => (calibrator.Probability(sc), o.Renewed)).ToArray());
-            candidates.Add(new Candidate(kind, best.Name, model, calibrator, calibrationAuc, holdout));
-        }
-        var chosenCandidate = candidates.OrderByDescending(c => c.Holdout.Auc ?? 0).ThenBy(c => c.Holdout.LogLoss).First();
-        var prior = RenewalEvaluation.Evaluate(split.Holdout.Select(o => (RenewalPrior.ProbabilityOf(o.Features), o.Renewed)).ToArray());
+        var folds = Folds.Of(ml, split);
+        var candidates = new[] { RenewalModelKind.LogisticRegression, RenewalModelKind.GradientBoostedTrees }
+            .Select(kind => FitCandidate(ml, folds, kind))
+            .ToList();
+        var chosen = candidates.OrderByDescending(c => c.Holdout.Auc ?? 0).ThenBy(c => c.Holdout.LogLoss).First();
+        var priors = split.Holdout.Select(o => RenewalPrior.ProbabilityOf(o.Features)).ToArray();
+        var prior = RenewalEvaluation.Evaluate(priors.Zip(split.Holdout, (p, o) => (p, o.Renewed)).ToArray());
 
         using var stream = new MemoryStream();
-        ml.Model.Save(chosenCandidate.Model, fitData.Schema, stream);
-        var trained = split.Fit.Concat(split.Calibration).ToArray();
-        var detail = new RenewalModelDetail
+        ml.Model.Save(chosen.Model, folds.FitData.Schema, stream);
+        var detail = Detail(outcomes, split, folds, candidates, chosen, prior, settings) with
         {
-            PlattA = chosenCandidate.Calibrator.Platt.A,
-            PlattB = chosenCandidate.Calibrator.Platt.B,
-            CalibrationMethod = chosenCandidate.Calibrator.Method,
-            IsotonicScores = chosenCandidate.Calibrator.Isotonic?.Scores,
-            IsotonicProbabilities = chosenCandidate.Calibrator.Isotonic?.Probabilities,
-            Setting = chosenCandidate.Setting,
+            FitSeconds = clock.Elapsed.TotalSeconds,
+        };
+        var holdout = split.Holdout.Select((o, i) => new HoldoutPrediction(o, chosen.HoldoutProbabilities[i], priors[i])).ToArray();
+        return new TrainedRenewalModel(chosen.Kind, stream.ToArray(), detail, holdout);
+    }
+
+    /// <summary>
+    /// The data of the folds: the fitting fold loaded, the outcomes calibration uses (the calibration fold when it
+    /// holds
+    /// both classes, else, on tiny sets, the fitting fold), whether the kept setting is fitted again on both folds, and
+    /// the feature means of the outcomes the served model is fitted on.
+    /// </summary>
+    private sealed record Folds(
+        TimeOrderedSplit<TrainingOutcome> Split, IDataView FitData, IReadOnlyList<TrainingOutcome> Calibration, bool Refit,
+        IReadOnlyList<TrainingOutcome> Fitted, double[] FeatureMeans)
+    {
+        public static Folds Of(MLContext ml, TimeOrderedSplit<TrainingOutcome> split)
+        {
+            var calibration = split.Calibration.Select(o => o.Renewed).Distinct().Count() == 2 ? split.Calibration : split.Fit;
+            // With a calibration fold of its own that holds both classes, the served model is fitted on both folds: the
+            // newest outcomes before the holdout are the most like the renewals to come, and they only choose and
+            // calibrate otherwise.
+            var refit = calibration == split.Calibration && split.Calibration.Count >= CrossFitFolds * 2;
+            var fitted = refit ? split.Fit.Concat(split.Calibration).ToArray() : split.Fit.ToArray();
+            return new Folds(split, Load(ml, split.Fit), calibration, refit, fitted, RenewalTrainer.Means(fitted));
+        }
+    }
+
+    /// <summary>
+    /// One kind's candidate: each setting is fitted on the fitting fold and the one ranking the calibration fold best
+    /// (AUC
+    /// of the raw score) is kept; the holdout is not looked at. (On a tiny set whose calibration fold holds one class,
+    /// the
+    /// fitting fold stands in for it, as for calibration, and the choice is only a fit to it.) The kept setting is then
+    /// refitted and calibrated (see <see cref="Folds"/>) and evaluated on the holdout.
+    /// </summary>
+    private static Candidate FitCandidate(MLContext ml, Folds folds, RenewalModelKind kind)
+    {
+        var calibration = folds.Calibration;
+        (Setting Setting, ITransformer Model, double[] Scores, double Auc)? chosen = null;
+        foreach (var setting in Settings(kind))
+        {
+            var fitted = setting.Estimator(ml).Fit(folds.FitData);
+            var scores = Scores(ml, fitted, calibration);
+            var auc = HealthBacktest.Auc(scores.Zip(calibration, (sc, o) => (sc, o.Renewed)).ToArray()) ?? 0;
+            if (chosen is null || auc > chosen.Value.Auc) chosen = (setting, fitted, scores, auc);
+        }
+        var (best, model, calibrationScores, calibrationAuc) = chosen!.Value;
+        var cases = calibrationScores.Zip(calibration, (sc, o) => (sc, o.Renewed)).ToArray();
+        if (folds.Refit)
+        {
+            // The kept setting is fitted again on the fitting and calibration folds together, and calibrated on scores of
+            // the calibration fold that each come from a model fitted without that outcome (cross-fitting).
+            var split = folds.Split;
+            cases = CrossFittedScores(ml, best, split.Fit, split.Calibration).Zip(split.Calibration, (sc, o) => (sc, o.Renewed)).ToArray();
+            model = best.Estimator(ml).Fit(Load(ml, folds.Fitted));
+        }
+        var calibrator = RenewalCalibrator.Fit(cases);
+        var holdoutOutcomes = folds.Split.Holdout;
+        var probabilities = holdoutOutcomes.Count == 0
+            ? []
+            : Scores(ml, model, holdoutOutcomes).Select(calibrator.Probability).ToArray();
+        var holdout = RenewalEvaluation.Evaluate(probabilities.Zip(holdoutOutcomes, (p, o) => (p, o.Renewed)).ToArray());
+        return new Candidate(kind, best.Name, model, calibrator, calibrationAuc, holdout, probabilities);
+    }
+
+    /// <summary>What is stored beside the kept model's bytes (fit time excluded: the caller adds it).</summary>
+    private static RenewalModelDetail Detail(
+        IReadOnlyList<TrainingOutcome> outcomes, TimeOrderedSplit<TrainingOutcome> split, Folds folds,
+        IReadOnlyList<Candidate> candidates, Candidate chosen, RenewalMetrics prior, RenewalTrainingSettings settings)
+    {
+        var trained = split.Fit.Concat(split.Calibration).ToArray();
+        var refitNote = folds.Refit ? " on cross-fitted scores; fitted again on the fitting and calibration folds" : "";
+        return new RenewalModelDetail
+        {
+            PlattA = chosen.Calibrator.Platt.A,
+            PlattB = chosen.Calibrator.Platt.B,
+            CalibrationMethod = chosen.Calibrator.Method,
+            IsotonicScores = chosen.Calibrator.Isotonic?.Scores,
+            IsotonicProbabilities = chosen.Calibrator.Isotonic?.Probabilities,
+            Setting = chosen.Setting,
+            FeatureBuilderVersion = RenewalFeatureBuilderVersion.Current,
             FeatureNames = RenewalFeatures.Names,
             ModelFeatureNames = RenewalFeatures.ModelNames,
-            FeatureMeans = means,
+            FeatureMeans = folds.FeatureMeans,
             FitCount = split.Fit.Count,
             CalibrationCount = split.Calibration.Count,
             HoldoutCount = split.Holdout.Count,
+            HoldoutShare = settings.HoldoutShare,
+            CalibrationShare = settings.CalibrationShare,
             Renewals = outcomes.Count(o => o.Renewed),
             Churns = outcomes.Count(o => !o.Renewed),
             TrainingStart = trained.Min(o => o.RenewalDate),
             TrainingEnd = trained.Max(o => o.RenewalDate),
             HoldoutStart = split.Holdout.Count == 0 ? null : split.Holdout[0].RenewalDate,
             HoldoutEnd = split.Holdout.Count == 0 ? null : split.Holdout[^1].RenewalDate,
-            Holdout = chosenCandidate.Holdout,
+            Holdout = chosen.Holdout,
             PriorHoldout = prior,
-            Candidates = candidates.Select(c => $"{Name(c.Kind)}: AUC {Format(c.Holdout.Auc)}, log-loss {c.Holdout.LogLoss:0.0000} ({c.Setting}, calibration-fold AUC {c.CalibrationAuc:0.0000}; {c.Calibrator.Method} calibration{(refit ? " on cross-fitted scores; fitted again on the fitting and calibration folds" : "")})").ToArray(),
-            FitSeconds = clock.Elapsed.TotalSeconds,
+            Candidates = candidates.Select(c => $"{Name(c.Kind)}: AUC {Format(c.Holdout.Auc)}, log-loss {c.Holdout.LogLoss:0.0000} ({c.Setting}, calibration-fold AUC {c.CalibrationAuc:0.0000}; {c.Calibrator.Method} calibration{refitNote})").ToArray(),
+            FitSeconds = 0,
         };
-        return new TrainedRenewalModel(chosenCandidate.Kind, stream.ToArray(), detail);
     }
 
     /// <summary>How many parts the calibration fold is cut into for cross-fitted calibration scores.</summary>
     internal const int CrossFitFolds = 5;
 
     /// <summary>
-    /// Scores of the calibration fold's outcomes, each from a model of <paramref name="setting"/> fitted on the fitting fold
+    /// Scores of the calibration fold's outcomes, each from a model of <paramref name="setting"/> fitted on the fitting
+    /// fold
     /// and the other parts of the calibration fold (every <see cref="CrossFitFolds"/>th outcome by renewal date forms a
-    /// part, so each spans the fold's whole period): the scores a model fitted on both folds gives outcomes it has not seen.
+    /// part, so each spans the fold's whole period): the scores a model fitted on both folds gives outcomes it has not
+    /// seen.
     /// </summary>
     private static double[] CrossFittedScores(MLContext ml, Setting setting, IReadOnlyList<TrainingOutcome> fit, IReadOnlyList<TrainingOutcome> calibration)
     {
@@ -134,13 +190,18 @@ public static class RenewalTrainer
         return scores;
     }
 
-    private sealed record Candidate(RenewalModelKind Kind, string Setting, ITransformer Model, RenewalCalibrator Calibrator, double CalibrationAuc, RenewalMetrics Holdout);
+    private sealed record Candidate(
+        RenewalModelKind Kind, string Setting, ITransformer Model, RenewalCalibrator Calibrator, double CalibrationAuc,
+        RenewalMetrics Holdout, double[] HoldoutProbabilities);
 
-    /// <summary>One hyper-parameter setting of a candidate: its name (as reported) and how to build its estimator.</summary>
+    /// <summary>
+    /// One hyper-parameter setting of a candidate: its name (as reported) and how to build its estimator.
+    /// </summary>
     internal sealed record Setting(string Name, Func<MLContext, IEstimator<ITransformer>> Estimator);
 
     /// <summary>
-    /// The hyper-parameter settings tried for each kind: the logistic regression's L2 strength, and the trees' size, number,
+    /// The hyper-parameter settings tried for each kind: the logistic regression's L2 strength, and the trees' size,
+    /// number,
     /// learning rate and minimum leaf. The calibration fold chooses among them.
     /// </summary>
     internal static IEnumerable<Setting> Settings(RenewalModelKind kind)
@@ -211,7 +272,10 @@ public static class RenewalTrainer
     private static IDataView Load(MLContext ml, IReadOnlyList<TrainingOutcome> outcomes) =>
         ml.Data.LoadFromEnumerable(outcomes.Select(o => new ModelInput { Features = RenewalFeatures.ModelInput(o.Features.Values), Label = o.Renewed }).ToArray(), Schema());
 
-    /// <summary>The input schema: a fixed-size vector of the <see cref="RenewalFeatures.ModelNames"/> as singles and a boolean label.</summary>
+    /// <summary>
+    /// The input schema: a fixed-size vector of the <see cref="RenewalFeatures.ModelNames"/> as singles and a boolean
+    /// label.
+    /// </summary>
     internal static SchemaDefinition Schema()
     {
         var schema = SchemaDefinition.Create(typeof(ModelInput));

@@ -7,9 +7,12 @@ namespace CustomerHealth.Infrastructure.Renewals;
 public sealed record RenewalEstimate(double Probability, IReadOnlyList<RenewalDriver> Drivers, RenewalModelKind Kind, int Version);
 
 /// <summary>
-/// A trained model loaded for predicting: the ML.NET transformer, its calibration (Platt or isotonic) and the training means. Immutable
-/// once built, so it can be swapped in by a single reference assignment. Drivers: for each feature, the change in calibrated
-/// log-odds when that feature alone is set to its training mean (A · (s(x) − s(x with feature i at its mean)), A the Platt
+/// A trained model loaded for predicting: the ML.NET transformer, its calibration (Platt or isotonic) and the training
+/// means. Immutable
+/// once built, so it can be swapped in by a single reference assignment. Drivers: for each feature, the change in
+/// calibrated
+/// log-odds when that feature alone is set to its training mean (A · (s(x) − s(x with feature i at its mean)), A the
+/// Platt
 /// slope, fitted whichever calibration the probabilities use). For the
 /// logistic regression this is exactly weight × (standardised value − standardised mean); for the trees it is the same
 /// one-at-a-time attribution. All variants of a batch are scored in one ML.NET pass.
@@ -35,12 +38,28 @@ public sealed class ServingRenewalModel
 
     public static ServingRenewalModel Load(int version, RenewalModelKind kind, byte[] bytes, RenewalModelDetail detail)
     {
-        if (!detail.FeatureNames.SequenceEqual(RenewalFeatures.Names) || !(detail.ModelFeatureNames ?? detail.FeatureNames).SequenceEqual(RenewalFeatures.ModelNames))
-            throw new InvalidOperationException($"Renewal model {version} was trained on other features than this build computes; train a new one.");
+        if (!detail.ServableByThisBuild || !detail.FeatureNames.SequenceEqual(RenewalFeatures.Names)
+            || !(detail.ModelFeatureNames ?? detail.FeatureNames).SequenceEqual(RenewalFeatures.ModelNames))
+            throw new InvalidOperationException(UnknownFeatures(version, detail));
         var ml = new MLContext(seed: 1);
         using var stream = new MemoryStream(bytes, writable: false);
         var model = ml.Model.Load(stream, out _);
         return new ServingRenewalModel(version, kind, detail, ml, model);
+    }
+
+    /// <summary>Why model <paramref name="version"/> cannot serve in this build.</summary>
+    public static string UnknownFeatures(int version, RenewalModelDetail detail) =>
+        $"Renewal model {version} was trained with feature builder version {detail.BuilderVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}; " +
+        $"this build computes version {RenewalFeatureBuilderVersion.Current} only, so it cannot compute the features that model knows. Serve another version or train a new one.";
+
+    /// <summary>Probabilities of renewal only (no drivers): one ML.NET pass over the vectors.</summary>
+    public IReadOnlyList<double> Probabilities(IReadOnlyList<RenewalFeatureVector> features)
+    {
+        if (features.Count == 0) return [];
+        double[] scores;
+        lock (_gate) scores = RenewalTrainer.ScoresOf(_ml, _model, features.Select(f => f.Values));
+        var calibrator = Detail.Calibrator;
+        return scores.Select(calibrator.Probability).ToArray();
     }
 
     public IReadOnlyList<RenewalEstimate> Predict(IReadOnlyList<RenewalFeatureVector> features, int topDrivers = RenewalDrivers.DefaultTop)

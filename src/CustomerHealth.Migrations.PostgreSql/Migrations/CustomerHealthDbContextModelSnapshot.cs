@@ -1046,6 +1046,38 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                     b.ToTable("onboarding_templates", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Renewals.RenewalHoldoutRow", b =>
+                {
+                    b.Property<int>("ModelVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("model_version");
+
+                    b.Property<DateOnly>("RenewalDate")
+                        .HasColumnType("date")
+                        .HasColumnName("renewal_date");
+
+                    b.Property<string>("ContractId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("contract_id");
+
+                    b.Property<double>("PriorProbability")
+                        .HasColumnType("double precision")
+                        .HasColumnName("prior_probability");
+
+                    b.Property<double>("Probability")
+                        .HasColumnType("double precision")
+                        .HasColumnName("probability");
+
+                    b.Property<bool>("Renewed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("renewed");
+
+                    b.HasKey("ModelVersion", "RenewalDate", "ContractId");
+
+                    b.ToTable("renewal_model_holdout", (string)null);
+                });
+
             modelBuilder.Entity("CustomerHealth.Infrastructure.Renewals.RenewalModelRow", b =>
                 {
                     b.Property<int>("Version")

@@ -1076,6 +1076,39 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                     b.ToTable("onboarding_templates", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Renewals.RenewalHoldoutRow", b =>
+                {
+                    b.Property<int>("ModelVersion")
+                        .HasColumnType("int")
+                        .HasColumnName("model_version");
+
+                    b.Property<DateOnly>("RenewalDate")
+                        .HasColumnType("date")
+                        .HasColumnName("renewal_date");
+
+                    b.Property<string>("ContractId")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("contract_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+
+                    b.Property<double>("PriorProbability")
+                        .HasColumnType("float")
+                        .HasColumnName("prior_probability");
+
+                    b.Property<double>("Probability")
+                        .HasColumnType("float")
+                        .HasColumnName("probability");
+
+                    b.Property<bool>("Renewed")
+                        .HasColumnType("bit")
+                        .HasColumnName("renewed");
+
+                    b.HasKey("ModelVersion", "RenewalDate", "ContractId");
+
+                    b.ToTable("renewal_model_holdout", (string)null);
+                });
+
             modelBuilder.Entity("CustomerHealth.Infrastructure.Renewals.RenewalModelRow", b =>
                 {
                     b.Property<int>("Version")

@@ -1029,6 +1029,38 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                     b.ToTable("onboarding_templates", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Renewals.RenewalHoldoutRow", b =>
+                {
+                    b.Property<int>("ModelVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("model_version");
+
+                    b.Property<DateOnly>("RenewalDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("renewal_date");
+
+                    b.Property<string>("ContractId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("contract_id");
+
+                    b.Property<double>("PriorProbability")
+                        .HasColumnType("REAL")
+                        .HasColumnName("prior_probability");
+
+                    b.Property<double>("Probability")
+                        .HasColumnType("REAL")
+                        .HasColumnName("probability");
+
+                    b.Property<bool>("Renewed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("renewed");
+
+                    b.HasKey("ModelVersion", "RenewalDate", "ContractId");
+
+                    b.ToTable("renewal_model_holdout", (string)null);
+                });
+
             modelBuilder.Entity("CustomerHealth.Infrastructure.Renewals.RenewalModelRow", b =>
                 {
                     b.Property<int>("Version")

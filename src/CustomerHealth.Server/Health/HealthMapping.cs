@@ -198,6 +198,7 @@ public static class HealthMapping
             SkippedCount = report.Skipped,
             SnapshotScoreCount = report.FromSnapshots,
             ComputedScoreCount = report.Computed,
+            NoDataCount = report.NoData,
         };
         if (report.Result.Auc is { } auc) response.Auc = auc;
         foreach (var band in report.Result.Bands)

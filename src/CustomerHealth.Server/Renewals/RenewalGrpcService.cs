@@ -9,7 +9,8 @@ namespace CustomerHealth.Server.Renewals;
 
 /// <summary>customerhealth.v1.RenewalService: read the request, call the store or the training, map the
 /// result.</summary>
-public sealed class RenewalGrpcService(RenewalStore store, RenewalTraining training, RenewalModelStore models, RenewalOptions options)
+public sealed class RenewalGrpcService(
+    RenewalStore store, RenewalTraining training, RenewalModelStore models, RenewalHoldoutReader holdout, RenewalOptions options)
     : Stubs.RenewalService.RenewalServiceBase
 {
     public static readonly string ServiceName = RenewalService.Descriptor.FullName;
@@ -44,14 +45,17 @@ public sealed class RenewalGrpcService(RenewalStore store, RenewalTraining train
         return response;
     }
 
-    public override async Task<TrainRenewalModelResponse> TrainRenewalModel(TrainRenewalModelRequest request, ServerCallContext context)
+    public override async Task<TrainRenewalModelResponse> TrainRenewalModel(TrainRenewalModelRequest request,
+        ServerCallContext context)
     {
         var lead = RenewalRequests.Read(request, options.LeadDays);
-        var model = await training.TrainAsync(lead, RenewalTraining.AdminTrigger, context.Caller(), context.CancellationToken);
+        var model = await training.TrainAsync(training.PlanWithLead(lead), RenewalTraining.AdminTrigger,
+            context.Caller(), context.CancellationToken);
         return new TrainRenewalModelResponse { Model = model.ToProto() };
     }
 
-    public override async Task<GetRenewalModelResponse> GetRenewalModel(GetRenewalModelRequest request, ServerCallContext context)
+    public override async Task<GetRenewalModelResponse> GetRenewalModel(GetRenewalModelRequest request,
+        ServerCallContext context)
     {
         var version = RenewalRequests.Read(request);
         if (version > 0)
@@ -62,15 +66,55 @@ public sealed class RenewalGrpcService(RenewalStore store, RenewalTraining train
         }
         var serving = await models.GetServingAsync(context.CancellationToken);
         if (serving is not null) return new GetRenewalModelResponse { Model = serving.ToProto() };
-        var counts = await training.CountOutcomesAsync(options.LeadDays, context.CancellationToken);
         return new GetRenewalModelResponse
         {
             Model = RenewalMapping.Heuristic(options.LeadDays),
-            HeuristicReason = training.WhyTooFew(counts) ?? $"no model is trained yet ({counts.Renewals} renewals and {counts.Churns} churns are recorded: enough; train one with TrainRenewalModel, or wait for the automatic training)",
+            HeuristicReason = await WhyHeuristicAsync(context.CancellationToken),
         };
     }
 
-    public override async Task<ListRenewalModelsResponse> ListRenewalModels(ListRenewalModelsRequest request, ServerCallContext context)
+    /// <summary>Why the heuristic serves: too few outcomes, no model trained yet, or no stored model serves.</summary>
+    private async Task<string> WhyHeuristicAsync(CancellationToken ct)
+    {
+        var counts = await training.CountOutcomesAsync(options.LeadDays, ct);
+        if ((await models.ListAsync(1, null, ct)).FirstOrDefault() is { } newest)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"none of the stored models serves (the heuristic was chosen with ServeRenewalModel, or no model passed the quality gate); the newest, version {newest.Version}: {newest.Detail.GateReason ?? "no gate reason recorded"}");
+        }
+        return training.WhyTooFew(counts)
+            ?? $"no model is trained yet ({counts.Renewals} renewals and {counts.Churns} churns are recorded: enough; train one with TrainRenewalModel, or wait for the automatic training)";
+    }
+
+    public override async Task<ServeRenewalModelResponse> ServeRenewalModel(ServeRenewalModelRequest request,
+        ServerCallContext context)
+    {
+        var version = RenewalRequests.Read(request);
+        var previous = await training.ServeAsync(version, context.Caller(), context.CancellationToken);
+        var serving = version == 0 ? null : await models.GetAsync(version, context.CancellationToken);
+        return new ServeRenewalModelResponse
+        {
+            Model = serving?.ToProto() ?? RenewalMapping.Heuristic(options.LeadDays),
+            PreviousVersion = previous,
+        };
+    }
+
+    public override async Task<ListRenewalHoldoutResponse> ListRenewalHoldout(ListRenewalHoldoutRequest request,
+        ServerCallContext context)
+    {
+        var query = RenewalRequests.Read(request);
+        var page = query is { Start: { } start, End: { } end }
+            ? await holdout.BacktestAsync(query.Version, start, end, query.After, query.PageSize,
+                context.CancellationToken)
+            : await holdout.ListStoredAsync(query.Version, query.After, query.PageSize, context.CancellationToken);
+        var response = new ListRenewalHoldoutResponse { ModelVersion = page.Version, LeadDays = page.LeadDays };
+        response.Rows.AddRange(page.Rows.Select(r => r.ToProto()));
+        if (page.Next is { } next) response.NextPageToken = RenewalRequests.NextHoldoutToken(query.Fingerprint, next);
+        return response;
+    }
+
+    public override async Task<ListRenewalModelsResponse> ListRenewalModels(ListRenewalModelsRequest request,
+        ServerCallContext context)
     {
         var (pageSize, before) = RenewalRequests.Read(request);
         var page = await models.ListAsync(pageSize + 1, before, context.CancellationToken);

@@ -84,7 +84,15 @@ public static class RenewalMapping
             FeatureSeconds = d.FeatureSeconds,
             CalibrationMethod = d.CalibrationMethod,
             Setting = d.Setting ?? "",
+            PassedGate = d.PassedGate ?? true,
+            GateReason = d.GateReason ?? "",
+            ComparedWithVersion = d.ComparedWithVersion ?? 0,
+            FeatureBuilderVersion = d.BuilderVersion ?? 0,
+            Servable = d.ServableByThisBuild,
+            HoldoutShare = d.HoldoutShare ?? 0,
+            CalibrationShare = d.CalibrationShare ?? 0,
         };
+        if (d.ServingHoldout is { } servingHoldout) model.ServingHoldout = servingHoldout.ToProto();
         if (d.HoldoutStart is { } start) model.HoldoutStartDate = ProtoConvert.ToDate(start);
         if (d.HoldoutEnd is { } end) model.HoldoutEndDate = ProtoConvert.ToDate(end);
         model.Candidates.AddRange(d.Candidates);
@@ -96,6 +104,11 @@ public static class RenewalMapping
         var proto = new V1.RenewalMetrics { LogLoss = metrics.LogLoss, Brier = metrics.Brier };
         if (metrics.Auc is { } auc) proto.Auc = auc;
         if (metrics.MaxCalibrationGap is { } gap) proto.MaxCalibrationGap = gap;
+        if (metrics.AucInterval is { } interval)
+        {
+            proto.AucLower = interval.Lower;
+            proto.AucUpper = interval.Upper;
+        }
         proto.Calibration.AddRange(metrics.Calibration.Select(b => new V1.CalibrationBin
         {
             Lower = b.Lower,
@@ -107,6 +120,15 @@ public static class RenewalMapping
         return proto;
     }
 
+    public static V1.RenewalHoldoutRow ToProto(this HoldoutListing row) => new()
+    {
+        ContractId = row.ContractId,
+        RenewalDate = ProtoConvert.ToDate(row.RenewalDate),
+        Renewed = row.Renewed,
+        RenewalProbability = row.Probability,
+        PriorProbability = row.Prior,
+    };
+
     /// <summary>The heuristic as a model: version 0, no figures.</summary>
     public static V1.RenewalModel Heuristic(int leadDays) => new()
     {
@@ -114,6 +136,8 @@ public static class RenewalMapping
         Kind = V1.RenewalModelKind.Heuristic,
         Serving = true,
         LeadDays = leadDays,
+        PassedGate = true,
+        Servable = true,
         Holdout = new V1.RenewalMetrics(),
         PriorHoldout = new V1.RenewalMetrics(),
     };

@@ -8,8 +8,17 @@ using V1 = CustomerHealth.V1;
 
 namespace CustomerHealth.Server.Renewals;
 
-/// <summary>Which prediction a <c>GetRenewalPrediction</c> asks for: a contract's, or an account's next renewal.</summary>
+/// <summary>
+/// Which prediction a <c>GetRenewalPrediction</c> asks for: a contract's, or an account's next renewal.
+/// </summary>
 public sealed record RenewalTarget(string? ContractId, string? AccountId);
+
+/// <summary>
+/// What a <c>ListRenewalHoldout</c> asks for: a model's stored holdout, or (with both dates) a backtest over renewal
+/// dates; the page size, the cursor, and the fingerprint its next token carries.
+/// </summary>
+public sealed record HoldoutQuery(
+    int Version, DateOnly? Start, DateOnly? End, int PageSize, (DateOnly Day, string ContractId)? After, string Fingerprint);
 
 /// <summary>
 /// Reads each renewal request into store input, checking every field rule first and reporting all violations at once
@@ -17,7 +26,9 @@ public sealed record RenewalTarget(string? ContractId, string? AccountId);
 /// </summary>
 public static class RenewalRequests
 {
-    /// <summary>The bounds of the caller-controlled fields of the renewal service (the horizon is configured).</summary>
+    /// <summary>
+    /// The bounds of the caller-controlled fields of the renewal service (the horizon is configured).
+    /// </summary>
     public static class Limits
     {
         public const int Owner = PersonNames.MaxLength;
@@ -36,6 +47,7 @@ public static class RenewalRequests
             FieldLimit.Length<V1.ListPredictionChangesRequest>("segment", Segment),
             FieldLimit.Length<V1.ListUpcomingRenewalsRequest>("page_token", PageToken.MaxTokenLength),
             FieldLimit.Length<V1.ListRenewalModelsRequest>("page_token", PageToken.MaxTokenLength),
+            FieldLimit.Length<V1.ListRenewalHoldoutRequest>("page_token", PageToken.MaxTokenLength),
         ];
     }
 
@@ -120,6 +132,34 @@ public static class RenewalRequests
 
     public static string NextModelsToken(int lastVersion) =>
         PageToken.Encode(ModelsFingerprint, lastVersion.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>The version to serve; 0 is the heuristic.</summary>
+    public static int Read(V1.ServeRenewalModelRequest request) =>
+        request.Version >= 0 ? request.Version
+            : throw new ValidationException("version", "must not be negative (0 means the heuristic)");
+
+    public static HoldoutQuery Read(V1.ListRenewalHoldoutRequest request)
+    {
+        var v = new Violations();
+        var pageSize = PageToken.ReadPageSize(v, request.PageSize);
+        if (request.Version < 0) v.Add("version", "must not be negative (0 means the serving model)");
+        var start = ProtoConvert.ReadDate(v, "start_date", request.StartDate, required: request.EndDate is not null);
+        var end = ProtoConvert.ReadDate(v, "end_date", request.EndDate, required: request.StartDate is not null);
+        if (start is { } s && end is { } e && e < s) v.Add("end_date", "must not be before start_date");
+        var fingerprint = string.Create(CultureInfo.InvariantCulture, $"holdout|{request.Version}|{start:yyyy-MM-dd}|{end:yyyy-MM-dd}");
+        var key = PageToken.Decode(v, request.PageToken, fingerprint, keyParts: 2);
+        (DateOnly, string)? after = null;
+        if (key is not null)
+        {
+            if (PageToken.TryReadDay(key[0], out var day)) after = (day, key[1]);
+            else v.Add("page_token", PageToken.NotIssuedHere);
+        }
+        v.ThrowIfAny();
+        return new HoldoutQuery(request.Version, start, end, pageSize, after, fingerprint);
+    }
+
+    public static string NextHoldoutToken(string fingerprint, (DateOnly Day, string ContractId) last) =>
+        PageToken.Encode(fingerprint, PageToken.FormatDay(last.Day), last.ContractId);
 
     private static bool CursorReadable(string sortKey, UpcomingRenewalOrder order) =>
         order == UpcomingRenewalOrder.Risk

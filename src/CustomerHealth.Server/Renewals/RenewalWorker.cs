@@ -121,8 +121,9 @@ public sealed class RenewalWorker(
 
 /// <summary>
 /// Trains by itself: every <see cref="RenewalOptions.AutoTrainCheckInterval"/> it counts the recorded outcomes and
-/// trains
-/// when <see cref="RenewalTraining.IsTrainingDueAsync"/> says so. Off the request path; reads go on while it trains.
+/// trains when <see cref="RenewalTraining.IsTrainingDueAsync"/> says so, with the lead and settings of the serving
+/// model (<see cref="RenewalTraining.AutomaticPlanAsync"/>); the model serves only when it passes the quality gate.
+/// Off the request path; reads go on while it trains.
 /// With
 /// several replicas, the holder of the lease <see cref="ReplicaLeases.Names.RenewalTraining"/> trains.
 /// </summary>
@@ -142,9 +143,11 @@ public sealed class RenewalTrainingWorker(
     {
         await using var scope = scopes.CreateAsyncScope();
         var training = scope.ServiceProvider.GetRequiredService<RenewalTraining>();
-        if (!await training.IsTrainingDueAsync(stoppingToken)) return;
-        var model = await training.TrainAsync(options.LeadDays, RenewalTraining.AutoTrigger, Caller.Service("renewal-worker"), stoppingToken);
-        logger.LogInformation("Trained renewal model {Version} ({Kind}) on {Count} outcomes; holdout AUC {Auc}.",
-            model.Version, model.Kind, model.OutcomeCount, model.Detail.Holdout.Auc);
+        if (await training.TrainIfDueAsync(Caller.Service("renewal-worker"), stoppingToken) is not { } model) return;
+        logger.LogInformation(
+            "Trained renewal model {Version} ({Kind}, lead {LeadDays} days) on {Count} outcomes; holdout AUC {Auc}; " +
+            "serving: {Serving}. {GateReason}",
+            model.Version, model.Kind, model.LeadDays, model.OutcomeCount, model.Detail.Holdout.Auc, model.Serving,
+            model.Detail.GateReason);
     }
 }

@@ -74,6 +74,9 @@ public static class RpcScopes
         [Renewals + "TrainRenewalModel"] = Scopes.Admin,
         [Renewals + "GetRenewalModel"] = Scopes.Read,
         [Renewals + "ListRenewalModels"] = Scopes.Read,
+        [Renewals + "ServeRenewalModel"] = Scopes.Admin,
+        // An operator's check of a model: a backtest builds features for every row, like a training.
+        [Renewals + "ListRenewalHoldout"] = Scopes.Admin,
 
         [Metrics + "GetPortfolioMetrics"] = Scopes.Read,
 

@@ -148,7 +148,27 @@ public sealed class HealthScorerTests
 
         Assert.True(Score(Steady()).EffectiveAccount);
         Assert.False(Score(withAGap).EffectiveAccount);
-        Assert.True(Score(withAGap, Scorecard.Default with { EffectiveAccountWindowDays = 12 }).EffectiveAccount);
-        Assert.False(Score(withAGap, Scorecard.Default with { EffectiveAccountWindowDays = 13 }).EffectiveAccount);
+        // The window ends with the last complete day (yesterday, as of noon): 11 days reach back to day −11, 12 to
+        // the gap.
+        Assert.True(Score(withAGap, Scorecard.Default with { EffectiveAccountWindowDays = 11 }).EffectiveAccount);
+        Assert.False(Score(withAGap, Scorecard.Default with { EffectiveAccountWindowDays = 12 }).EffectiveAccount);
+    }
+
+    [Fact]
+    public void AnAccountActiveOnEachOfTheLastThirtyCompleteDaysIsEffectiveAllOfToday()
+    {
+        var lastThirty = Steady() with { Usage = Steady().Usage with { Days = Days(1, 30, 20) } };
+        var midnight = new DateTimeOffset(Today.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var endOfDay = midnight.AddDays(1).AddTicks(-TimeSpan.TicksPerMicrosecond);
+
+        foreach (var at in new[] { midnight, midnight.AddHours(12), endOfDay.AddTicks(-TimeSpan.TicksPerMicrosecond) })
+            Assert.True(Score(lastThirty with { AsOf = at }).EffectiveAccount, $"as of {at:O}");
+        // As of the day's last microsecond (a stored snapshot's instant) the day is complete and judged: no use that
+        // day.
+        Assert.False(Score(lastThirty with { AsOf = endOfDay }).EffectiveAccount);
+        // A gap on the day before yesterday takes the flag away.
+        var gapDays = Days(1, 30, 20).Where(d => d.Day != Today.AddDays(-2)).ToArray();
+        var withAGap = lastThirty with { Usage = lastThirty.Usage with { Days = gapDays } };
+        Assert.False(Score(withAGap with { AsOf = midnight.AddHours(1) }).EffectiveAccount);
     }
 }

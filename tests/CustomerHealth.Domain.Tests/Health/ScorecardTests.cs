@@ -96,6 +96,7 @@ public sealed class ScorecardTests
     public void TheUsageHistoryCoversTheEffectiveAccountWindow()
     {
         Assert.Equal(60, Scorecard.Default.UsageHistoryDays);
-        Assert.Equal(90, (Scorecard.Default with { EffectiveAccountWindowDays = 90 }).UsageHistoryDays);
+        // The window of complete days ends yesterday, so the history reaches one day further back.
+        Assert.Equal(91, (Scorecard.Default with { EffectiveAccountWindowDays = 90 }).UsageHistoryDays);
     }
 }

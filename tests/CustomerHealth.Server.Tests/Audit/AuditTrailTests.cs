@@ -427,13 +427,16 @@ public abstract class AuditTrailTests<TDatabase>(TDatabase database) : Integrati
 
     /// <summary>
     /// The RPCs an admin calls that change nothing. Every other admin RPC must be audited: the test's list above names
-    /// each one, and TrainRenewalModel is covered by the renewal model tests (it needs a trained portfolio).
+    /// each one, and TrainRenewalModel and ServeRenewalModel are covered by the renewal model tests (they need a
+    /// trained
+    /// portfolio).
     /// </summary>
     private static readonly string[] UnauditedAdminRpcs =
     [
         "customerhealth.v1.HealthService/ListHealthAudit",
         "customerhealth.v1.HealthService/BacktestHealthScores",
         "customerhealth.v1.HealthService/ProposeScorecard",
+        "customerhealth.v1.RenewalService/ListRenewalHoldout",
         "customerhealth.v1.AuditService/ListAuditEvents",
     ];
 
@@ -443,6 +446,7 @@ public abstract class AuditTrailTests<TDatabase>(TDatabase database) : Integrati
         var audited = AuditedCalls(Service.Channel.CreateCallInvoker())
             .Select(c => c.Rpc)
             .Append("customerhealth.v1.RenewalService/TrainRenewalModel")
+            .Append("customerhealth.v1.RenewalService/ServeRenewalModel")
             .ToHashSet();
         var admin = RpcScopes.ByMethod.Where(m => m.Value == Scopes.Admin).Select(m => m.Key);
 

@@ -117,6 +117,8 @@ public abstract class ConcurrentRetryTests<TDatabase>(TDatabase database) : Inte
         ["TrainRenewalModel"] = new(null, (t, id) => t.Renewals.TrainRenewalModelAsync(new(),
             cancellationToken: Ct).ResponseAsync,
             StatusCode.FailedPrecondition), // too few outcomes to train on, as for a single call
+        ["ServeRenewalModel"] = new(null, (t, id) => t.Renewals.ServeRenewalModelAsync(new() { Version = 0 },
+            cancellationToken: Ct).ResponseAsync), // the heuristic: every call serves it
     };
 
     private static SetHealthOverrideRequest Override(string id) => new()

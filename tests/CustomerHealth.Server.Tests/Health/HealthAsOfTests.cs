@@ -127,15 +127,20 @@ public abstract class HealthAsOfTests<TDatabase>(TDatabase database) : HealthSce
     public async Task TheBacktestScoresEachOutcomeLeadDaysBeforeItsRenewalAndReportsTheAucAndBandRates()
     {
         // Renewal dates (contract ends) 2026-03-25 and 2026-03-20: with a 10-day lead, scores of 03-15 (today: the
-        // worker's snapshots) and of 03-10 (computed on the spot). Renewing accounts use the product, churning ones do not.
+        // worker's snapshots) and of 03-10 (computed on the spot). Renewing accounts use the product, churning ones
+        // stopped in January; bt-silent has no usage data at all by its lead day: no data, not zero use.
         await GivenCustomer("bt-good1", CsTier.LowTouch, start: "2025-03-25", seats: 4);
         await GivenCustomer("bt-good2", CsTier.LowTouch, start: "2025-03-20", seats: 4);
         await GivenCustomer("bt-bad1", CsTier.LowTouch, start: "2025-03-25", seats: 4);
         await GivenCustomer("bt-bad2", CsTier.LowTouch, start: "2025-03-20", seats: 4);
         await GivenCustomer("bt-later", CsTier.LowTouch, start: "2025-06-01", seats: 4);
+        await GivenCustomer("bt-silent", CsTier.LowTouch, start: "2025-03-25", seats: 4);
         await GivenDailyLogins("bt-good1", 30, "ann", "bob", "cy");
         await GivenDailyLogins("bt-good2", 30, "ann", "bob", "cy");
-        foreach (var (account, renewed) in new[] { ("bt-good1", true), ("bt-good2", true), ("bt-bad1", false), ("bt-bad2", false), ("bt-later", true) })
+        await Engagement.IngestEventsAsync(Tests.Engagement.Events.Batch(
+            Tests.Engagement.Events.Event("bt-bad1-jan", "bt-bad1", "ann", "login", at: "2026-01-20T09:00:00Z"),
+            Tests.Engagement.Events.Event("bt-bad2-jan", "bt-bad2", "ann", "login", at: "2026-01-20T09:00:00Z")), cancellationToken: Ct);
+        foreach (var (account, renewed) in new[] { ("bt-good1", true), ("bt-good2", true), ("bt-bad1", false), ("bt-bad2", false), ("bt-later", true), ("bt-silent", false) })
         {
             await Accounts.RecordRenewalOutcomeAsync(new()
             {
@@ -155,6 +160,7 @@ public abstract class HealthAsOfTests<TDatabase>(TDatabase database) : HealthSce
         Assert.Equal(2, report.RenewalCount);
         Assert.Equal(2, report.ChurnCount);
         Assert.Equal(1, report.SkippedCount); // bt-later: 2026-05-22 is still ahead
+        Assert.Equal(1, report.NoDataCount); // bt-silent: no usage on or before 2026-03-15
         Assert.Equal(2, report.SnapshotScoreCount);
         Assert.Equal(2, report.ComputedScoreCount);
         Assert.Equal(1.0, report.Auc);

@@ -116,7 +116,8 @@ public abstract class HealthScoreTests<TDatabase>(TDatabase database) : HealthSc
         Assert.InRange(score.Completeness.Share, 0.5, 1);
         Assert.Equal(HealthBand.Healthy, score.Band);
         Assert.Equal(LifecycleStage.Active, score.LifecycleStage);
-        Assert.False(score.EffectiveAccount); // no login yet on the as-of day itself
+        // Logins on each of the 30 complete days before today (none yet today): effective all of today.
+        Assert.True(score.EffectiveAccount);
 
         var history = await Health.GetHealthHistoryAsync(new() { AccountId = "acme", StartDate = Build.Date("2026-03-01"), EndDate = Build.Date("2026-03-31") }, cancellationToken: Ct);
         var today = Assert.Single(history.Snapshots);

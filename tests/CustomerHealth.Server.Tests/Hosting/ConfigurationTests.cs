@@ -22,6 +22,7 @@ public sealed class ConfigurationTests
     [InlineData("Renewals:ReconcileInterval", "00:00:00.001")]
     [InlineData("Renewals:CalibrationShare", "0.5")]
     [InlineData("Renewals:ChangeThreshold", "1.5")]
+    [InlineData("Renewals:MinimumOutcomesPerClass", "9")]
     [InlineData("Demo:Accounts", "0")]
     [InlineData("Demo:ActivityDays", "100000")]
     [InlineData("Authentication:Jwt:ClockSkew", "01:00:00")]

@@ -1,6 +1,12 @@
+using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Lab;
 using CustomerHealth.Server.Tests.Accounts;
 using CustomerHealth.Server.Tests.Infrastructure;
+using CustomerHealth.Synthetic;
 using CustomerHealth.V1;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CustomerHealth.Server.Tests.Renewals;
 
@@ -18,6 +24,26 @@ public abstract class RenewalScenario<TDatabase>(TDatabase database) : Integrati
         ["Renewals:AutoTrain"] = "false",
         ["Renewals:MinimumOutcomesPerClass"] = "10",
     };
+
+    /// <summary>The class's portfolio, loaded once (the tests of a class share its database).</summary>
+    protected async Task GivenSyntheticPortfolio()
+    {
+        if (await Service.InDatabaseAsync(db => db.Accounts.AnyAsync(a => a.Id.StartsWith("syn-"), Ct))) return;
+        var options = new PortfolioOptions
+        {
+            Accounts = 300,
+            Seed = 5,
+            Today = DateOnly.FromDateTime(DefaultNow.UtcDateTime),
+            ActivityDays = 30,
+            AccountPrefix = "syn-",
+        };
+        var writer = new DirectPortfolioWriter(
+            Service.Services.GetRequiredService<IServiceScopeFactory>(),
+            Service.Services.GetRequiredService<EventRules>(),
+            Clock,
+            NullLogger.Instance);
+        await writer.WriteAsync(PortfolioGenerator.Generate(options), truth: null, Ct);
+    }
 
     protected RenewalService.RenewalServiceClient Renewals => new(Service.Channel);
     protected AccountService.AccountServiceClient Accounts => new(Service.Channel);

@@ -75,3 +75,20 @@ internal sealed class RenewalPredictionChangeConfiguration : IEntityTypeConfigur
         builder.HasIndex(c => new { c.ContractId, c.Sequence }).HasDatabaseName("ix_renewal_prediction_changes_contract");
     }
 }
+
+internal sealed class RenewalHoldoutConfiguration : IEntityTypeConfiguration<RenewalHoldoutRow>
+{
+    public void Configure(EntityTypeBuilder<RenewalHoldoutRow> builder)
+    {
+        // No foreign keys: the rows record an evaluation, and outlive a contract deleted since (the model's version is
+        // never deleted). The key is the listing order (keyset paging by renewal date, then contract id).
+        builder.ToTable("renewal_model_holdout");
+        builder.HasKey(h => new { h.ModelVersion, h.RenewalDate, h.ContractId });
+        builder.Property(h => h.ModelVersion).HasColumnName("model_version").ValueGeneratedNever();
+        builder.Property(h => h.RenewalDate).HasColumnName("renewal_date");
+        builder.Property(h => h.ContractId).HasColumnName("contract_id").HasMaxLength(Identifiers.MaxLength);
+        builder.Property(h => h.Renewed).HasColumnName("renewed");
+        builder.Property(h => h.Probability).HasColumnName("probability");
+        builder.Property(h => h.PriorProbability).HasColumnName("prior_probability");
+    }
+}
