@@ -23,7 +23,6 @@ public sealed class FuzzReport(long maxResponseBytes)
     private readonly ConcurrentBag<double> _latencies = [];
     private readonly ConcurrentQueue<FuzzFailure> _failures = new();
     private long _failureCount;
-    private long _toleratedCount;
     private long _racesDiverged;
 
     public long MaxResponseBytes => maxResponseBytes;
@@ -33,14 +32,6 @@ public sealed class FuzzReport(long maxResponseBytes)
     public long FailureCount => Interlocked.Read(ref _failureCount);
 
     public long RacesDiverged => Interlocked.Read(ref _racesDiverged);
-
-    /// <summary>
-    /// Findings the host expects for now (known bugs with an open fix): counted in <see cref="ToleratedCount"/>, not
-    /// kept among <see cref="Failures"/>. None by default.
-    /// </summary>
-    public Func<FuzzFailure, bool> Tolerated { get; init; } = _ => false;
-
-    public long ToleratedCount => Interlocked.Read(ref _toleratedCount);
 
     public IReadOnlyList<FuzzFailure> Failures => [.. _failures];
 
@@ -76,11 +67,6 @@ public sealed class FuzzReport(long maxResponseBytes)
 
     public void Fail(FuzzFailure failure)
     {
-        if (Tolerated(failure))
-        {
-            Interlocked.Increment(ref _toleratedCount);
-            return;
-        }
         Interlocked.Increment(ref _failureCount);
         if (_failures.Count < KeptFailures) _failures.Enqueue(failure);
     }

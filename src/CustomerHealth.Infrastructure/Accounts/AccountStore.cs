@@ -103,40 +103,45 @@ public sealed class AccountStore(CustomerHealthDbContext db, TimeProvider clock,
         return result;
     }
 
-    public async Task<(Contract Contract, bool Created)> UpsertContractAsync(ContractTerms terms, CancellationToken ct)
+    /// <summary>
+    /// Creates or updates a contract and refreshes its account's tier; the account's first contract starts its
+    /// onboarding plan. Concurrent calls for the same account (a client racing its retry, several contracts at once, a
+    /// <c>DeleteAccount</c>) each start over when another one's write came first (<see cref="LostRaces"/>).
+    /// </summary>
+    public Task<(Contract Contract, bool Created)> UpsertContractAsync(ContractTerms terms, CancellationToken ct) =>
+        db.StartOverAsync(() => UpsertContractOnceAsync(terms, ct));
+
+    private async Task<(Contract Contract, bool Created)> UpsertContractOnceAsync(ContractTerms terms,
+        CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        var now = Now;
+        var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == terms.AccountId, ct)
+            ?? throw new NotFoundException("Account", terms.AccountId);
+        // The contract first, then the account's contracts: one that a concurrent call adds in between is in the
+        // second read (then updated, not added twice), and one read first is there too (the same tracked instance), so
+        // the list the tier and the plan's start come from holds it.
+        var contract = await db.Contracts.SingleOrDefaultAsync(c => c.Id == terms.ContractId, ct);
+        var contracts = await db.Contracts.Where(c => c.AccountId == terms.AccountId).ToListAsync(ct);
+        contract ??= contracts.SingleOrDefault(c => c.Id == terms.ContractId);
+        var created = contract is null;
+        if (contract is null)
         {
-            var now = Now;
-            var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == terms.AccountId, ct)
-                ?? throw new NotFoundException("Account", terms.AccountId);
-            var contracts = await db.Contracts.Where(c => c.AccountId == terms.AccountId).ToListAsync(ct);
-            var contract = contracts.SingleOrDefault(c => c.Id == terms.ContractId)
-                ?? await db.Contracts.SingleOrDefaultAsync(c => c.Id == terms.ContractId, ct);
-            var created = contract is null;
-            if (contract is null)
-            {
-                contract = Contract.Create(terms, now);
-                db.Contracts.Add(contract);
-                contracts.Add(contract);
-            }
-            else
-            {
-                contract.UpdateTerms(terms, now);
-            }
-            account.RefreshEffectiveTier(Contract.CurrentOf(contracts, DateOnly.FromDateTime(now)), thresholds, now);
-            // The first contract starts the account's 90-day onboarding plan.
-            var planAdded = await onboarding.AddInitialPlanIfMissingAsync(account, contracts.Min(c => c.StartDate), ct);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return (contract, created);
-            }
-            catch (DbUpdateException) when ((created || planAdded) && attempt < MaxAttempts)
-            {
-                db.ChangeTracker.Clear();
-            }
+            contract = Contract.Create(terms, now);
+            db.Contracts.Add(contract);
+            contracts.Add(contract);
         }
+        else
+        {
+            contract.UpdateTerms(terms, now); // another account's contract: FAILED_PRECONDITION
+            // Read before, gone from the second read: deleted with its account meanwhile; the next attempt says so.
+            if (!contracts.Contains(contract))
+                throw new DbUpdateConcurrencyException($"Contract '{contract.Id}' was deleted meanwhile.");
+        }
+        account.RefreshEffectiveTier(Contract.CurrentOf(contracts, DateOnly.FromDateTime(now)), thresholds, now);
+        // The first contract starts the account's 90-day onboarding plan.
+        await onboarding.AddInitialPlanIfMissingAsync(account, contracts.Min(c => c.StartDate), ct);
+        await db.SaveChangesAsync(ct);
+        return (contract, created);
     }
 
     public async Task<Contract> GetContractAsync(string contractId, CancellationToken ct) =>
@@ -155,7 +160,15 @@ public sealed class AccountStore(CustomerHealthDbContext db, TimeProvider clock,
         return new Page<Contract>(rows.Take(pageSize).ToArray(), rows.Count > pageSize);
     }
 
-    public async Task<Contract> RecordRenewalOutcomeAsync(string contractId, RenewalOutcomeInput input, CancellationToken ct)
+    /// <summary>
+    /// Records a contract's renewal outcome and refreshes its account's tier. A <c>DeleteAccount</c> at the same time
+    /// makes it start over (<see cref="LostRaces"/>), and then answer NOT_FOUND.
+    /// </summary>
+    public Task<Contract> RecordRenewalOutcomeAsync(string contractId, RenewalOutcomeInput input, CancellationToken ct) =>
+        db.StartOverAsync(() => RecordRenewalOutcomeOnceAsync(contractId, input, ct));
+
+    private async Task<Contract> RecordRenewalOutcomeOnceAsync(string contractId, RenewalOutcomeInput input,
+        CancellationToken ct)
     {
         var now = Now;
         var contract = await db.Contracts.SingleOrDefaultAsync(c => c.Id == contractId, ct)
@@ -167,7 +180,9 @@ public sealed class AccountStore(CustomerHealthDbContext db, TimeProvider clock,
                 .Select(c => c.AccountId).SingleOrDefaultAsync(ct);
         }
         contract.RecordOutcome(input, now, successorAccountId);
-        var account = await db.Accounts.SingleAsync(a => a.Id == contract.AccountId, ct);
+        // Gone since the contract was read: deleted with its account meanwhile.
+        var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == contract.AccountId, ct)
+            ?? throw new NotFoundException("Contract", contractId);
         var contracts = await db.Contracts.Where(c => c.AccountId == contract.AccountId).ToListAsync(ct);
         account.RefreshEffectiveTier(Contract.CurrentOf(contracts, DateOnly.FromDateTime(now)), thresholds, now);
         await db.SaveChangesAsync(ct);

@@ -20,10 +20,10 @@ public sealed class HealthOverrideStore(CustomerHealthDbContext db, ScorecardSto
         var now = clock.GetUtcNow();
         var scorecard = (await scorecards.GetCurrentAsync(ct)).Scorecard;
         var next = HealthOverride.Create(score, band, reason, caller.Identity, expiresAt, now, scorecard);
-        if (!await db.Accounts.AnyAsync(a => a.Id == accountId, ct)) throw new NotFoundException("Account", accountId);
-
         await InTransactionAsync(async () =>
         {
+            if (!await db.Accounts.AnyAsync(a => a.Id == accountId, ct))
+                throw new NotFoundException("Account", accountId);
             var row = await db.HealthOverrides.SingleOrDefaultAsync(o => o.AccountId == accountId, ct);
             var before = row?.ToDomain() is { } previous && previous.IsActiveAt(now) ? previous : null;
             if (row is null)
@@ -50,10 +50,11 @@ public sealed class HealthOverrideStore(CustomerHealthDbContext db, ScorecardSto
     /// </summary>
     public async Task ClearAsync(string accountId, Caller caller, CancellationToken ct)
     {
-        if (!await db.Accounts.AnyAsync(a => a.Id == accountId, ct)) throw new NotFoundException("Account", accountId);
         var now = clock.GetUtcNow();
         await InTransactionAsync(async () =>
         {
+            if (!await db.Accounts.AnyAsync(a => a.Id == accountId, ct))
+                throw new NotFoundException("Account", accountId);
             var row = await db.HealthOverrides.SingleOrDefaultAsync(o => o.AccountId == accountId, ct);
             if (row?.ToDomain() is not { } current || !current.IsActiveAt(now))
                 throw new RuleViolationException("NO_ACTIVE_OVERRIDE", $"Account '{accountId}' has no override in force.");
@@ -78,29 +79,15 @@ public sealed class HealthOverrideStore(CustomerHealthDbContext db, ScorecardSto
 
     /// <summary>
     /// Runs <paramref name="work"/> in a transaction; when an identical call at once (a client and its retry) changed
-    /// the row first, it runs again on what that call left, as if the two had come one after the other.
+    /// the row first, or a <c>DeleteAccount</c> removed the account, it runs again on what that call left, as if the
+    /// two had come one after the other (<see cref="LostRaces"/>).
     /// </summary>
-    private async Task InTransactionAsync(Func<Task> work, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
+    private Task InTransactionAsync(Func<Task> work, CancellationToken ct) =>
+        db.StartOverAsync(() => db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
-            try
-            {
-                await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
-                {
-                    db.ChangeTracker.Clear();
-                    await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                    await work();
-                    await transaction.CommitAsync(ct);
-                });
-                return;
-            }
-            catch (DbUpdateException) when (attempt < MaxRaceAttempts)
-            {
-                db.ChangeTracker.Clear();
-            }
-        }
-    }
-
-    private const int MaxRaceAttempts = 10;
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await work();
+            await transaction.CommitAsync(ct);
+        }));
 }

@@ -150,37 +150,55 @@ public sealed class HealthRecomputer(
     /// <summary>
     /// In one transaction under the feed lock: upserts the current scores and their day's snapshots, appends the
     /// change-feed
-    /// entries due, then runs <paramref name="alsoInTransaction"/> (the worker deletes the marks it saw).
+    /// entries due, then runs <paramref name="alsoInTransaction"/> (the worker deletes the marks it saw). Accounts
+    /// deleted since they were scored are left out; a write that lost a race starts over (<see cref="LostRaces"/>).
     /// </summary>
     private async Task StoreCurrentAsync(IReadOnlyList<HealthScoreRow> scored, Scorecard scorecard, Func<Task<int>>? alsoInTransaction, CancellationToken ct)
     {
         var strategy = db.Database.CreateExecutionStrategy();
-        await strategy.ExecuteAsync(async () =>
+        await db.StartOverAsync(() => strategy.ExecuteAsync(async () =>
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await LockChangeFeedAsync(ct);
-            await StoreAsync(scored, current: true, ct);
-            await AppendChangesAsync(scored, scorecard, ct);
+            var present = await StillPresentAsync(scored, ct);
+            await StoreAsync(present, current: true, ct);
+            await AppendChangesAsync(present, scorecard, ct);
             await db.SaveChangesAsync(ct);
             if (alsoInTransaction is not null) await alsoInTransaction();
             await transaction.CommitAsync(ct);
-        });
+        }));
         readCache.Invalidate(scored.Select(s => s.AccountId));
     }
 
-    /// <summary>Upserts the snapshots of <paramref name="scored"/> (a past day's) in one transaction.</summary>
+    /// <summary>
+    /// Upserts the snapshots of <paramref name="scored"/> (a past day's) in one transaction. Identical recomputes of
+    /// the same day at once (a client racing its retry) both find no snapshot and insert it: the one that loses
+    /// starts over and updates what the other inserted (<see cref="LostRaces"/>), as do accounts deleted meanwhile.
+    /// </summary>
     private async Task StoreSnapshotsAsync(IReadOnlyList<HealthScoreRow> scored, CancellationToken ct)
     {
         var strategy = db.Database.CreateExecutionStrategy();
-        await strategy.ExecuteAsync(async () =>
+        await db.StartOverAsync(() => strategy.ExecuteAsync(async () =>
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await StoreAsync(scored, current: false, ct);
+            await StoreAsync(await StillPresentAsync(scored, ct), current: false, ct);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
-        });
+        }));
+    }
+
+    /// <summary>The scores of <paramref name="scored"/> whose account still exists: a <c>DeleteAccount</c> may have
+    /// come between the signals' read and this write.</summary>
+    private async Task<IReadOnlyList<HealthScoreRow>> StillPresentAsync(IReadOnlyList<HealthScoreRow> scored,
+        CancellationToken ct)
+    {
+        if (scored.Count == 0) return scored;
+        var ids = scored.Select(s => s.AccountId).ToArray();
+        var present = (await db.Accounts.AsNoTracking().Where(a => ids.Contains(a.Id)).Select(a => a.Id)
+            .ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        return present.Count == scored.Count ? scored : scored.Where(s => present.Contains(s.AccountId)).ToArray();
     }
 
     /// <summary>Scores the accounts of <paramref name="accountIds"/> that exist as of <paramref name="asOf"/>, without

@@ -175,7 +175,16 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
         return found.ToHashSet(StringComparer.Ordinal);
     }
 
-    public async Task<(OnboardingPlan Plan, bool Changed)> CompleteMilestoneAsync(
+
+    /// <summary>
+    /// Completes a milestone by hand (idempotent). A <c>DeleteAccount</c> at the same time makes it start over
+    /// (<see cref="LostRaces"/>), and then answer NOT_FOUND.
+    /// </summary>
+    public Task<(OnboardingPlan Plan, bool Changed)> CompleteMilestoneAsync(
+        string accountId, string key, string? note, DateTime? at, Caller caller, CancellationToken ct) =>
+        db.StartOverAsync(() => CompleteMilestoneOnceAsync(accountId, key, note, at, caller, ct));
+
+    private async Task<(OnboardingPlan Plan, bool Changed)> CompleteMilestoneOnceAsync(
         string accountId, string key, string? note, DateTime? at, Caller caller, CancellationToken ct)
     {
         var plan = await db.OnboardingPlans.Include(p => p.Milestones).SingleOrDefaultAsync(p => p.AccountId == accountId, ct);

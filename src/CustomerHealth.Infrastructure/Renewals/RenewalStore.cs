@@ -33,9 +33,14 @@ public sealed class RenewalStore(CustomerHealthDbContext db, RenewalPredictor pr
 
     /// <summary>
     /// The prediction of an open contract: the stored one, else computed on the spot (not stored). NOT_FOUND for an unknown
-    /// contract; FAILED_PRECONDITION when its outcome is recorded or its renewal date has passed.
+    /// contract; FAILED_PRECONDITION when its outcome is recorded or its renewal date has passed. Every read of it sees
+    /// one committed state (<see cref="ConsistentReads"/>), so a <c>DeleteAccount</c> at the same time is either not
+    /// seen at all or seen whole.
     /// </summary>
-    public async Task<RenewalPredictionView> GetByContractAsync(string contractId, CancellationToken ct)
+    public Task<RenewalPredictionView> GetByContractAsync(string contractId, CancellationToken ct) =>
+        db.InOneSnapshotAsync(() => GetByContractInSnapshotAsync(contractId, ct), ct);
+
+    private async Task<RenewalPredictionView> GetByContractInSnapshotAsync(string contractId, CancellationToken ct)
     {
         var contract = await db.Contracts.AsNoTracking().SingleOrDefaultAsync(c => c.Id == contractId, ct)
             ?? throw new NotFoundException("Contract", contractId);
@@ -48,8 +53,14 @@ public sealed class RenewalStore(CustomerHealthDbContext db, RenewalPredictor pr
         return await ViewOfAsync(contract, ct);
     }
 
-    /// <summary>The prediction of the account's open contract that renews first; FAILED_PRECONDITION when it has none.</summary>
-    public async Task<RenewalPredictionView> GetByAccountAsync(string accountId, CancellationToken ct)
+    /// <summary>
+    /// The prediction of the account's open contract that renews first; FAILED_PRECONDITION when it has none. Read in
+    /// one committed state, like <see cref="GetByContractAsync"/>.
+    /// </summary>
+    public Task<RenewalPredictionView> GetByAccountAsync(string accountId, CancellationToken ct) =>
+        db.InOneSnapshotAsync(() => GetByAccountInSnapshotAsync(accountId, ct), ct);
+
+    private async Task<RenewalPredictionView> GetByAccountInSnapshotAsync(string accountId, CancellationToken ct)
     {
         if (!await db.Accounts.AnyAsync(a => a.Id == accountId, ct)) throw new NotFoundException("Account", accountId);
         var today = Today;
@@ -62,13 +73,22 @@ public sealed class RenewalStore(CustomerHealthDbContext db, RenewalPredictor pr
         return await ViewOfAsync(contract, ct);
     }
 
+    /// <summary>
+    /// The contract's stored or computed prediction with its account's tier and owner. NOT_FOUND when the account is
+    /// gone after all: SQL Server reads statement by statement (<see cref="ConsistentReads"/>), so a
+    /// <c>DeleteAccount</c> can still remove it between the contract's read and these.
+    /// </summary>
     private async Task<RenewalPredictionView> ViewOfAsync(Contract contract, CancellationToken ct)
     {
-        var account = await db.Accounts.AsNoTracking().Where(a => a.Id == contract.AccountId).Select(a => new { a.EffectiveTier, a.Owner }).SingleAsync(ct);
+        var account = await db.Accounts.AsNoTracking().Where(a => a.Id == contract.AccountId)
+                .Select(a => new { a.EffectiveTier, a.Owner }).SingleOrDefaultAsync(ct)
+            ?? throw new NotFoundException("Contract", contract.Id);
         var stored = await db.RenewalPredictions.AsNoTracking().SingleOrDefaultAsync(p => p.ContractId == contract.Id, ct);
         if (stored is not null) return new RenewalPredictionView(stored, account.EffectiveTier, account.Owner);
         var computed = await predictor.ComputeAsync([contract], ct);
-        return new RenewalPredictionView(computed.Single().Row, account.EffectiveTier, account.Owner);
+        return computed.Count == 1
+            ? new RenewalPredictionView(computed[0].Row, account.EffectiveTier, account.Owner)
+            : throw new NotFoundException("Contract", contract.Id); // its account went between the reads
     }
 
     /// <summary>Stored predictions of contracts renewing from today to <c>today + WithinDays</c>, filtered, in the order asked, after the cursor.</summary>

@@ -101,6 +101,10 @@ public abstract class ConcurrentRetryTests<TDatabase>(TDatabase database) : Inte
         ["RecomputeHealthScores"] = new(null, (t, id) =>
             t.Health.RecomputeHealthScoresAsync(new() { AsOfDate = Build.Date("2026-03-15") },
                 cancellationToken: Ct).ResponseAsync),
+        // A past day: only that day's snapshots are written, which identical calls both found missing and inserted.
+        ["RecomputeHealthScoresOfAPastDay"] = new(null, (t, id) =>
+            t.Health.RecomputeHealthScoresAsync(new() { AsOfDate = Build.Date("2026-03-10") },
+                cancellationToken: Ct).ResponseAsync),
         ["CreateOnboardingPlan"] = new(null, (t, id) => t.Onboarding.CreateOnboardingPlanAsync(
             new() { AccountId = id, StartDate = Build.Date("2026-01-01"), ReplaceExisting = true },
                 cancellationToken: Ct).ResponseAsync),

@@ -119,6 +119,24 @@ public abstract class HealthChangeFeedTests<TDatabase>(TDatabase database) : Hea
     }
 
     [Fact]
+    public async Task AQuietWatchStartsAtOnceAndEndsCancelledWhenItsCallerLeaves()
+    {
+        const string owner = "feed-quiet"; // no account: nothing will ever match
+
+        // The call has started before any change: the headers come when the watch begins, not with a first change.
+        // Before, a quiet watch ended (on its deadline, under load) while the caller still waited for the call to
+        // start, and the in-memory client reported the stream's reset as INTERNAL ("Error starting gRPC call").
+        using var watch = Health.WatchHealthChanges(new() { Owner = owner }, deadline: DateTime.UtcNow.AddSeconds(30),
+            cancellationToken: Ct);
+        await watch.ResponseHeadersAsync.WaitAsync(TimeSpan.FromSeconds(20), Ct);
+
+        using var leave = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        leave.CancelAfter(TimeSpan.FromMilliseconds(300));
+        var ended = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext(leave.Token));
+        Assert.Equal(StatusCode.Cancelled, ended.StatusCode);
+    }
+
+    [Fact]
     public async Task TheWatchStreamEndsCleanlyWhenTheServerShutsDown()
     {
         const string owner = "feed-shutdown";

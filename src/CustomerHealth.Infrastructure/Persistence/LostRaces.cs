@@ -1,0 +1,50 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerHealth.Infrastructure.Persistence;
+
+/// <summary>
+/// A write that lost a race with a concurrent one (a client racing its own retry, or a <c>DeleteAccount</c> of the
+/// same account) starts over on what the winner left, as if the two calls had come one after the other: its next
+/// attempt reads again and then updates the row the other inserted, finds the account gone (NOT_FOUND), or skips what
+/// was deleted. A write that keeps losing gives up after <see cref="MaxAttempts"/> with a
+/// <see cref="DbUpdateConcurrencyException"/>, which callers receive as ABORTED and retry.
+/// </summary>
+public static class LostRaces
+{
+    /// <summary>How often a write that lost a race starts over.</summary>
+    public const int MaxAttempts = 10;
+
+    /// <summary>
+    /// Runs <paramref name="attempt"/> until it does not fail with a <see cref="DbUpdateException"/> (a unique key or
+    /// foreign key that a concurrent write took or removed, a row it changed or deleted), clearing the change tracker
+    /// before each new attempt.
+    /// </summary>
+    public static async Task<T> StartOverAsync<T>(this CustomerHealthDbContext db, Func<Task<T>> attempt)
+    {
+        for (var n = 1; ; n++)
+        {
+            try
+            {
+                return await attempt();
+            }
+            catch (DbUpdateException ex)
+            {
+                db.ChangeTracker.Clear();
+                if (n == MaxAttempts) throw TooMany(ex);
+            }
+        }
+    }
+
+    /// <inheritdoc cref="StartOverAsync{T}"/>
+    public static Task StartOverAsync(this CustomerHealthDbContext db, Func<Task> attempt) =>
+        db.StartOverAsync(async () =>
+        {
+            await attempt();
+            return true;
+        });
+
+    /// <summary>The exception a write gives up with: answered ABORTED.</summary>
+    public static DbUpdateConcurrencyException TooMany(DbUpdateException lastLoss) =>
+        new($"Concurrent writes to the same data kept winning over this one ({MaxAttempts} attempts); retry it.",
+            lastLoss);
+}
