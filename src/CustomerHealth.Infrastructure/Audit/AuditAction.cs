@@ -16,6 +16,7 @@ public enum AuditAction
     HealthOverrideCleared = 10,
     HealthScoresRecomputed = 11,
     RenewalModelServed = 12,
+    ExchangeRatesSet = 13,
 }
 
 /// <summary>The kinds of thing an audit event names as its target.</summary>
@@ -30,6 +31,7 @@ public static class AuditTargets
     public const string Scorecard = "scorecard";
     public const string HealthScores = "health_scores";
     public const string RenewalModel = "renewal_model";
+    public const string ExchangeRates = "exchange_rates";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -42,5 +44,6 @@ public static class AuditTargets
         Scorecard,
         HealthScores,
         RenewalModel,
+        ExchangeRates,
     };
 }

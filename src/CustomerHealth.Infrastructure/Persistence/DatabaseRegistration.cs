@@ -48,6 +48,7 @@ public static class DatabaseRegistration
         services.AddSingleton(new StreamingReadContexts(streaming.Options));
         services.AddSingleton(TierThresholds.Default);
         services.AddScoped<AccountStore>();
+        AddCurrencies(services);
         services.AddScoped<SignalStore>();
         services.AddSingleton(EngagementWriter(options.Provider));
         services.AddScoped<EventIngestor>();
@@ -78,6 +79,12 @@ public static class DatabaseRegistration
         services.AddScoped<Coordination.LeaseStore>();
         services.AddSingleton<Coordination.ReplicaLeases>();
         return services;
+    }
+
+    /// <summary>The exchange-rate table.</summary>
+    private static void AddCurrencies(IServiceCollection services)
+    {
+        services.AddScoped<Currency.ExchangeRateStore>();
     }
 
     /// <summary>The engagement slice's writer for the engine: the one place that picks it.</summary>
