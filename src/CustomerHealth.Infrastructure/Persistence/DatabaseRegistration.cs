@@ -48,7 +48,7 @@ public static class DatabaseRegistration
         services.AddSingleton(new StreamingReadContexts(streaming.Options));
         services.AddSingleton(TierThresholds.Default);
         services.AddScoped<AccountStore>();
-        AddCurrencies(services);
+        AddCurrencyAndAccountPages(services);
         services.AddScoped<SignalStore>();
         services.AddSingleton(EngagementWriter(options.Provider));
         services.AddScoped<EventIngestor>();
@@ -81,10 +81,12 @@ public static class DatabaseRegistration
         return services;
     }
 
-    /// <summary>The exchange-rate table.</summary>
-    private static void AddCurrencies(IServiceCollection services)
+    /// <summary>The exchange-rate table and the readers of account pages and list rows.</summary>
+    private static void AddCurrencyAndAccountPages(IServiceCollection services)
     {
         services.AddScoped<Currency.ExchangeRateStore>();
+        services.AddScoped<AccountSummaries>();
+        services.AddScoped<AccountOverviewReader>();
     }
 
     /// <summary>The engagement slice's writer for the engine: the one place that picks it.</summary>

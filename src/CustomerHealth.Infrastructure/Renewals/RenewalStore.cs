@@ -63,11 +63,22 @@ public sealed class RenewalStore(CustomerHealthDbContext db, RenewalPredictor pr
     private async Task<RenewalPredictionView> ViewOfAsync(Contract contract, CancellationToken ct)
     {
         var account = await db.Accounts.AsNoTracking().Where(a => a.Id == contract.AccountId).Select(a => new { a.EffectiveTier, a.Owner }).SingleAsync(ct);
-        var stored = await db.RenewalPredictions.AsNoTracking().SingleOrDefaultAsync(p => p.ContractId == contract.Id, ct);
-        if (stored is not null) return new RenewalPredictionView(stored, account.EffectiveTier, account.Owner);
-        var computed = await predictor.ComputeAsync([contract], ct);
-        return new RenewalPredictionView(computed.Single().Row, account.EffectiveTier, account.Owner);
+        return new RenewalPredictionView(await PredictionOfAsync(contract, ct), account.EffectiveTier, account.Owner);
     }
+
+    /// <summary>The stored prediction of an open contract (one query), else one computed on the spot (not
+    /// stored).</summary>
+    public async Task<RenewalPredictionRow> PredictionOfAsync(Contract contract, CancellationToken ct)
+    {
+        var stored = await db.RenewalPredictions.AsNoTracking().SingleOrDefaultAsync(p => p.ContractId == contract.Id, ct);
+        return stored ?? (await predictor.ComputeAsync([contract], ct)).Single().Row;
+    }
+
+    /// <summary>The account's open contract that renews first (no outcome, renewal date today or later), or
+    /// null.</summary>
+    public Contract? FirstOpen(IEnumerable<Contract> contracts) =>
+        contracts.Where(c => c.Outcome is null && c.EndDate >= Today)
+            .OrderBy(c => c.EndDate).ThenBy(c => c.Id, StringComparer.Ordinal).FirstOrDefault();
 
     /// <summary>Stored predictions of contracts renewing from today to <c>today + WithinDays</c>, filtered, in the order asked, after the cursor.</summary>
     public async Task<(IReadOnlyList<RenewalPredictionView> Items, bool HasMore)> ListUpcomingAsync(

@@ -1,4 +1,6 @@
+using CustomerHealth.Infrastructure.Accounts;
 using CustomerHealth.Infrastructure.Audit;
+using CustomerHealth.Infrastructure.Currency;
 using CustomerHealth.Infrastructure.Health;
 
 namespace CustomerHealth.Server.Health;
@@ -25,4 +27,8 @@ public sealed class HealthStores(IServiceProvider services)
     public HealthBacktester Backtester => field ??= services.GetRequiredService<HealthBacktester>();
 
     public AuditStore Audit => field ??= services.GetRequiredService<AuditStore>();
+
+    public AccountSummaries Accounts => field ??= services.GetRequiredService<AccountSummaries>();
+
+    public ExchangeRateStore Rates => field ??= services.GetRequiredService<ExchangeRateStore>();
 }

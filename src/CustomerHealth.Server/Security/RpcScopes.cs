@@ -23,6 +23,7 @@ public static class RpcScopes
     {
         [Accounts + "UpsertAccount"] = Scopes.CrmWrite,
         [Accounts + "GetAccount"] = Scopes.Read,
+        [Accounts + "GetAccountOverview"] = Scopes.Read,
         [Accounts + "ListAccounts"] = Scopes.Read,
         [Accounts + "DeleteAccount"] = Scopes.Admin,
         [Accounts + "UpsertContract"] = Scopes.CrmWrite,

@@ -25,6 +25,7 @@ public abstract class ExchangeRateTests<TDatabase>(TDatabase database) : Integra
     private CurrencyService.CurrencyServiceClient Currencies => new(Service.Channel);
     private OnboardingService.OnboardingServiceClient Onboarding => new(Service.Channel);
     private MetricsService.MetricsServiceClient Metrics => new(Service.Channel);
+    private HealthService.HealthServiceClient Health => new(Service.Channel);
 
     private async Task<SetExchangeRatesResponse> SetRates(params (string Code, double Rate)[] rates)
     {
@@ -178,5 +179,33 @@ public abstract class ExchangeRateTests<TDatabase>(TDatabase database) : Integra
         Assert.Equal("EXCHANGE_RATE_MISSING", info?.Reason);
         Assert.Equal("GBP", info?.Metadata["currencies"]);
         Assert.Contains("GBP", status.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ScoreListRowsCarryNameOwnerTierAndArr()
+    {
+        await SetRates(("JPY", 0.0066));
+        await GivenAccount("rows:tokyo", 500_000m, "JPY");
+        await GivenAccount("rows:boston", 50_000m, "USD");
+        await GivenAccount("rows:london", 30_000m, "GBP");
+        await Health.RecomputeHealthScoresAsync(new() { AsOfDate = Build.Date("2026-03-15") }, cancellationToken: Ct);
+
+        var rows = (await Health.ListHealthScoresAsync(
+            new() { OrderBy = HealthScoreOrder.Arr, Owner = OwnerOf("rows:") }, cancellationToken: Ct)).Scores;
+
+        // The ARR order compares the amounts as they are (yen first).
+        Assert.Equal(["rows:tokyo", "rows:boston", "rows:london"], rows.Select(r => r.AccountId));
+        var tokyo = rows[0].Account;
+        Assert.Equal("rows:tokyo Corp", tokyo.DisplayName);
+        Assert.Equal("rows@example.com", tokyo.Owner);
+        Assert.Equal(CsTier.TechTouch, tokyo.EffectiveCsTier);
+        Assert.Equal(("JPY", 500_000m), (tokyo.Arr.CurrencyCode, Build.Amount(tokyo.Arr)));
+        Assert.Equal(("USD", 3_300m), (tokyo.ReportingArr.CurrencyCode, Build.Amount(tokyo.ReportingArr)));
+        Assert.Equal(50_000m, Build.Amount(rows[1].Account.ReportingArr));
+        Assert.Null(rows[2].Account.ReportingArr); // no rate for GBP
+        Assert.Equal(30_000m, Build.Amount(rows[2].Account.Arr));
+        // A single score read stays as it was: no account summary.
+        var single = await Health.GetHealthScoreAsync(new() { AccountId = "rows:tokyo" }, cancellationToken: Ct);
+        Assert.Null(single.Score.Account);
     }
 }
