@@ -37,6 +37,7 @@ public static class CustomerHealthClientExtensions
         Add<RenewalService.RenewalServiceClient>(services, address, options);
         Add<MetricsService.MetricsServiceClient>(services, address, options);
         Add<AuditService.AuditServiceClient>(services, address, options);
+        Add<CurrencyService.CurrencyServiceClient>(services, address, options);
         return services;
     }
 

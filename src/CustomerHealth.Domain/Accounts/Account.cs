@@ -1,3 +1,5 @@
+using CustomerHealth.Domain.Common;
+
 namespace CustomerHealth.Domain.Accounts;
 
 /// <summary>A customer company, keyed by the CRM's id.</summary>
@@ -26,6 +28,13 @@ public sealed class Account
     public CsTier EffectiveTier { get; private set; }
 
     public bool TierDerived => AssignedTier == CsTier.Unspecified && EffectiveTier != CsTier.Unspecified;
+
+    /// <summary>
+    /// True when the derived tier compared the current contract's ARR in its own currency, for want of an exchange rate
+    /// to the reporting currency (docs/adr/0056-exchange-rate-table-and-reporting-currency.md).
+    /// </summary>
+    public bool TierUnconverted { get; private set; }
+
     public string? Owner { get; private set; }
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
@@ -54,18 +63,31 @@ public sealed class Account
 
     /// <summary>
     /// Sets the effective tier from the assigned one or, when none is assigned, from the ARR of
-    /// <paramref name="currentContract"/>. Returns true when it changed.
+    /// <paramref name="currentContract"/> in the reporting currency of <paramref name="rates"/>. A contract in a
+    /// currency without a rate is classified by its own amount, and <see cref="TierUnconverted"/> says so. Returns true
+    /// when the tier or that flag changed.
     /// </summary>
-    public bool RefreshEffectiveTier(Contract? currentContract, TierThresholds thresholds, DateTime now)
+    public bool RefreshEffectiveTier(
+        Contract? currentContract, TierThresholds thresholds, ExchangeRates rates, DateTime now)
     {
-        var tier = AssignedTier != CsTier.Unspecified ? AssignedTier
-            : currentContract is null ? CsTier.Unspecified
-            : thresholds.Classify(currentContract.Arr.Amount);
-        if (tier == EffectiveTier) return false;
+        var (tier, unconverted) = AssignedTier != CsTier.Unspecified ? (AssignedTier, false)
+            : currentContract is null ? (CsTier.Unspecified, false)
+            : rates.Convert(currentContract.Arr) is { } arr ? (thresholds.Classify(arr), false)
+            : (thresholds.Classify(currentContract.ArrAmount), true);
+        if (tier == EffectiveTier && unconverted == TierUnconverted) return false;
         EffectiveTier = tier;
+        TierUnconverted = unconverted;
         UpdatedAt = now;
         return true;
     }
+
+    /// <summary>
+    /// True when deriving the tier from <paramref name="currentContract"/> needs an exchange rate: no tier is assigned
+    /// and the contract is not in <paramref name="reportingCurrency"/>.
+    /// </summary>
+    public bool TierNeedsRateFor(Contract? currentContract, string reportingCurrency) =>
+        AssignedTier == CsTier.Unspecified && currentContract is not null
+        && currentContract.Currency != reportingCurrency;
 
     private static string? Normalize(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 }

@@ -13,7 +13,8 @@ public enum CsTier
 /// <summary>
 /// ARR thresholds that derive a tier when the CRM gives none: below <see cref="LowTouchFrom"/> is tech-touch,
 /// from it up to <see cref="HighTouchFrom"/> low-touch, from <see cref="HighTouchFrom"/> high-touch.
-/// Amounts are compared in the contract's own currency (defaults follow the 10k / 100k ACV split of the three sales motions).
+/// Amounts are in the reporting currency: a contract's ARR is converted with the exchange-rate table first
+/// (defaults follow the 10k / 100k ACV split of the three sales motions).
 /// </summary>
 public sealed record TierThresholds(decimal LowTouchFrom = 10_000m, decimal HighTouchFrom = 100_000m)
 {

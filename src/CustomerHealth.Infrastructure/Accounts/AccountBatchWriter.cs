@@ -32,7 +32,11 @@ public sealed record BatchItemResult(int Index, BatchOutcome Outcome, DomainExce
 /// (docs/adr/0054). Items apply in order: a repeated id sees the earlier item's result.
 /// </summary>
 public sealed class AccountBatchWriter(
-    CustomerHealthDbContext db, TimeProvider clock, TierThresholds thresholds, OnboardingStore onboarding)
+    CustomerHealthDbContext db,
+    TimeProvider clock,
+    TierThresholds thresholds,
+    OnboardingStore onboarding,
+    Currency.ExchangeRateStore rates)
 {
     /// <summary>How often a batch that lost a race (an id another caller inserted between the reads and the write)
     /// starts over.</summary>
@@ -50,6 +54,8 @@ public sealed class AccountBatchWriter(
                     .ToListAsync(token))
                 .ToLookup(c => c.AccountId, StringComparer.Ordinal);
             var today = DateOnly.FromDateTime(now);
+            // Tiers compare ARR in the reporting currency: one read of the rates in force serves the batch.
+            var table = await rates.CurrentAsync(token);
             var results = new List<BatchItemResult>(items.Count);
             foreach (var (index, details) in items)
             {
@@ -66,7 +72,7 @@ public sealed class AccountBatchWriter(
                     outcome = BatchOutcome.Created;
                 }
                 var current = Contract.CurrentOf(contracts[account.Id], today);
-                if (account.RefreshEffectiveTier(current, thresholds, now) && outcome == BatchOutcome.Unchanged)
+                if (account.RefreshEffectiveTier(current, thresholds, table, now) && outcome == BatchOutcome.Unchanged)
                     outcome = BatchOutcome.Updated;
                 results.Add(new BatchItemResult(index, outcome));
             }
@@ -89,6 +95,8 @@ public sealed class AccountBatchWriter(
                 accounts.Keys.Where(id => !planned.Contains(id)).ToArray(), token);
             var templates = new Dictionary<CsTier, PlanTemplate>();
             var today = DateOnly.FromDateTime(now);
+            // Tiers compare ARR in the reporting currency: one read of the rates in force serves the batch.
+            var table = await rates.CurrentAsync(token);
             var results = new List<BatchItemResult>(items.Count);
             foreach (var (index, terms) in items)
             {
@@ -98,7 +106,7 @@ public sealed class AccountBatchWriter(
                         ?? throw new NotFoundException("Account", terms.AccountId);
                     var outcome = contracts.Upsert(terms, now, db);
                     var ofAccount = contracts.Of(account.Id);
-                    account.RefreshEffectiveTier(Contract.CurrentOf(ofAccount, today), thresholds, now);
+                    account.RefreshEffectiveTier(Contract.CurrentOf(ofAccount, today), thresholds, table, now);
                     // The first contract starts the account's 90-day onboarding plan.
                     if (planned.Add(account.Id))
                     {
@@ -131,6 +139,8 @@ public sealed class AccountBatchWriter(
             var contracts = new ContractsByAccount(
                 await db.Contracts.Where(c => accountIds.Contains(c.AccountId)).ToListAsync(token));
             var today = DateOnly.FromDateTime(now);
+            // Tiers compare ARR in the reporting currency: one read of the rates in force serves the batch.
+            var table = await rates.CurrentAsync(token);
             var results = new List<BatchItemResult>(items.Count);
             foreach (var (index, (contractId, input)) in items)
             {
@@ -143,7 +153,7 @@ public sealed class AccountBatchWriter(
                     var outcome = !contract.RecordOutcome(input, now, successor?.AccountId) ? BatchOutcome.Unchanged
                         : first ? BatchOutcome.Created : BatchOutcome.Updated;
                     var account = accounts[contract.AccountId];
-                    account.RefreshEffectiveTier(Contract.CurrentOf(contracts.Of(account.Id), today), thresholds, now);
+                    account.RefreshEffectiveTier(Contract.CurrentOf(contracts.Of(account.Id), today), thresholds, table, now);
                     results.Add(new BatchItemResult(index, outcome));
                 }
                 catch (DomainException rejected)

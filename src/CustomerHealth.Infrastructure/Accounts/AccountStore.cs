@@ -1,6 +1,7 @@
 using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Common;
 using CustomerHealth.Infrastructure.Audit;
+using CustomerHealth.Infrastructure.Currency;
 using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Onboarding;
 using CustomerHealth.Infrastructure.Persistence;
@@ -19,7 +20,9 @@ public sealed record ContractCursor(DateOnly StartDate, string ContractId);
 
 /// <summary>Reads and writes accounts and contracts. Every write is one transaction; a rejected request writes
 /// nothing.</summary>
-public sealed class AccountStore(CustomerHealthDbContext db, TimeProvider clock, TierThresholds thresholds, OnboardingStore onboarding, HealthReadCache healthReads)
+public sealed class AccountStore(
+    CustomerHealthDbContext db, TimeProvider clock, TierThresholds thresholds, OnboardingStore onboarding,
+    HealthReadCache healthReads, ExchangeRateStore rates)
 {
     private const int MaxAttempts = 3;
 
@@ -45,7 +48,7 @@ public sealed class AccountStore(CustomerHealthDbContext db, TimeProvider clock,
                 account.Update(details, now);
             }
             var contracts = created ? [] : await db.Contracts.Where(c => c.AccountId == account.Id).ToListAsync(ct);
-            account.RefreshEffectiveTier(Contract.CurrentOf(contracts, DateOnly.FromDateTime(now)), thresholds, now);
+            await RefreshTierAsync(account, contracts, now, ct);
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -137,7 +140,7 @@ public sealed class AccountStore(CustomerHealthDbContext db, TimeProvider clock,
             if (!contracts.Contains(contract))
                 throw new DbUpdateConcurrencyException($"Contract '{contract.Id}' was deleted meanwhile.");
         }
-        account.RefreshEffectiveTier(Contract.CurrentOf(contracts, DateOnly.FromDateTime(now)), thresholds, now);
+        await RefreshTierAsync(account, contracts, now, ct);
         // The first contract starts the account's 90-day onboarding plan.
         await onboarding.AddInitialPlanIfMissingAsync(account, contracts.Min(c => c.StartDate), ct);
         await db.SaveChangesAsync(ct);
@@ -184,8 +187,20 @@ public sealed class AccountStore(CustomerHealthDbContext db, TimeProvider clock,
         var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == contract.AccountId, ct)
             ?? throw new NotFoundException("Contract", contractId);
         var contracts = await db.Contracts.Where(c => c.AccountId == contract.AccountId).ToListAsync(ct);
-        account.RefreshEffectiveTier(Contract.CurrentOf(contracts, DateOnly.FromDateTime(now)), thresholds, now);
+        await RefreshTierAsync(account, contracts, now, ct);
         await db.SaveChangesAsync(ct);
         return contract;
+    }
+
+    /// <summary>Derives the account's tier from its current contract, reading the exchange rates only when the contract
+    /// is in another currency than the reporting one.</summary>
+    private async Task RefreshTierAsync(
+        Account account, IEnumerable<Contract> contracts, DateTime now, CancellationToken ct)
+    {
+        var current = Contract.CurrentOf(contracts, DateOnly.FromDateTime(now));
+        var table = account.TierNeedsRateFor(current, rates.ReportingCurrency)
+            ? await rates.CurrentAsync(ct)
+            : ExchangeRates.None(rates.ReportingCurrency);
+        account.RefreshEffectiveTier(current, thresholds, table, now);
     }
 }

@@ -18,6 +18,7 @@ public enum AuditAction
     RenewalModelServed = 12,
     RenewalModelChosen = 13,
     RenewalModelHeldBack = 14,
+    ExchangeRatesSet = 15,
 }
 
 /// <summary>The kinds of thing an audit event names as its target.</summary>
@@ -32,6 +33,7 @@ public static class AuditTargets
     public const string Scorecard = "scorecard";
     public const string HealthScores = "health_scores";
     public const string RenewalModel = "renewal_model";
+    public const string ExchangeRates = "exchange_rates";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -44,5 +46,6 @@ public static class AuditTargets
         Scorecard,
         HealthScores,
         RenewalModel,
+        ExchangeRates,
     };
 }

@@ -58,7 +58,9 @@ public sealed record AccountActivity(
 /// have its rollups rebuilt from raw events (a rebuild or a catalogue change would empty them); it is for benchmarks.
 /// Accounts must be new: an account id that exists fails the whole chunk.
 /// </summary>
-public sealed class BulkAccountLoader(CustomerHealthDbContext db, RollupWriter writer, TierThresholds thresholds, OnboardingStore onboarding, TimeProvider clock)
+public sealed class BulkAccountLoader(
+    CustomerHealthDbContext db, RollupWriter writer, TierThresholds thresholds, OnboardingStore onboarding,
+    TimeProvider clock, Currency.ExchangeRateStore rateStore)
 {
     private readonly Dictionary<CsTier, PlanTemplate> _templates = [];
 
@@ -70,6 +72,7 @@ public sealed class BulkAccountLoader(CustomerHealthDbContext db, RollupWriter w
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(now);
+        var rates = await rateStore.CurrentAsync(ct);
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
@@ -88,7 +91,7 @@ public sealed class BulkAccountLoader(CustomerHealthDbContext db, RollupWriter w
                 var contracts = input.Contracts.Select(t => Contract.Create(t, now)).ToList();
                 foreach (var (contractId, outcome) in input.Outcomes)
                     contracts.Single(c => c.Id == contractId).RecordOutcome(outcome, now);
-                account.RefreshEffectiveTier(Contract.CurrentOf(contracts, today), thresholds, now);
+                account.RefreshEffectiveTier(Contract.CurrentOf(contracts, today), thresholds, rates, now);
                 db.Add(account);
                 db.AddRange(contracts);
                 if (contracts.Count > 0)

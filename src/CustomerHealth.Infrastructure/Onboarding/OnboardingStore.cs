@@ -71,10 +71,15 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
         }
     }
 
-    public async Task<OnboardingPlan> GetPlanAsync(string accountId, CancellationToken ct)
+    public async Task<OnboardingPlan> GetPlanAsync(string accountId, CancellationToken ct) =>
+        await FindPlanAsync(accountId, ct) ?? throw await MissingPlanAsync(accountId, ct);
+
+    /// <summary>The account's plan with its milestones in order, or null when it has none (one query).</summary>
+    public async Task<OnboardingPlan?> FindPlanAsync(string accountId, CancellationToken ct)
     {
-        var plan = await db.OnboardingPlans.AsNoTracking().Include(p => p.Milestones).SingleOrDefaultAsync(p => p.AccountId == accountId, ct);
-        return plan is not null ? Ordered(plan) : throw await MissingPlanAsync(accountId, ct);
+        var plan = await db.OnboardingPlans.AsNoTracking().Include(p => p.Milestones)
+            .SingleOrDefaultAsync(p => p.AccountId == accountId, ct);
+        return plan is null ? null : Ordered(plan);
     }
 
     /// <summary>

@@ -36,6 +36,7 @@ public sealed class CustomerHealthDbContext(DbContextOptions<CustomerHealthDbCon
     public DbSet<HealthChangeRow> HealthChanges => Set<HealthChangeRow>();
     public DbSet<HealthOverrideRow> HealthOverrides => Set<HealthOverrideRow>();
     public DbSet<AuditEventRow> AuditEvents => Set<AuditEventRow>();
+    public DbSet<Currency.ExchangeRateSetRow> ExchangeRateSets => Set<Currency.ExchangeRateSetRow>();
     public DbSet<WorkLease> WorkLeases => Set<WorkLease>();
     public DbSet<RenewalModelRow> RenewalModels => Set<RenewalModelRow>();
     public DbSet<RenewalPredictionRow> RenewalPredictions => Set<RenewalPredictionRow>();

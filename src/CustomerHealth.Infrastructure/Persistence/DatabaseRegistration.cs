@@ -50,6 +50,7 @@ public static class DatabaseRegistration
         services.AddSingleton(TierThresholds.Default);
         services.AddScoped<AccountStore>();
         services.AddScoped<AccountBatchWriter>();
+        AddCurrencyAndAccountPages(services);
         services.AddScoped<SignalStore>();
         services.AddSingleton(EngagementWriter(options.Provider));
         services.AddScoped<EventIngestor>();
@@ -82,6 +83,14 @@ public static class DatabaseRegistration
         services.AddScoped<Coordination.LeaseStore>();
         services.AddSingleton<Coordination.ReplicaLeases>();
         return services;
+    }
+
+    /// <summary>The exchange-rate table and the readers of account pages and list rows.</summary>
+    private static void AddCurrencyAndAccountPages(IServiceCollection services)
+    {
+        services.AddScoped<Currency.ExchangeRateStore>();
+        services.AddScoped<AccountSummaries>();
+        services.AddScoped<AccountOverviewReader>();
     }
 
     /// <summary>The engagement slice's writer for the engine: the one place that picks it.</summary>

@@ -91,6 +91,20 @@ public sealed class RenewalStore(CustomerHealthDbContext db, RenewalPredictor pr
             : throw new NotFoundException("Contract", contract.Id); // its account went between the reads
     }
 
+    /// <summary>The stored prediction of an open contract (one query), else one computed on the spot (not
+    /// stored).</summary>
+    public async Task<RenewalPredictionRow> PredictionOfAsync(Contract contract, CancellationToken ct)
+    {
+        var stored = await db.RenewalPredictions.AsNoTracking().SingleOrDefaultAsync(p => p.ContractId == contract.Id, ct);
+        return stored ?? (await predictor.ComputeAsync([contract], ct)).Single().Row;
+    }
+
+    /// <summary>The account's open contract that renews first (no outcome, renewal date today or later), or
+    /// null.</summary>
+    public Contract? FirstOpen(IEnumerable<Contract> contracts) =>
+        contracts.Where(c => c.Outcome is null && c.EndDate >= Today)
+            .OrderBy(c => c.EndDate).ThenBy(c => c.Id, StringComparer.Ordinal).FirstOrDefault();
+
     /// <summary>Stored predictions of contracts renewing from today to <c>today + WithinDays</c>, filtered, in the order asked, after the cursor.</summary>
     public async Task<(IReadOnlyList<RenewalPredictionView> Items, bool HasMore)> ListUpcomingAsync(
         UpcomingRenewalFilter filter, UpcomingRenewalOrder order, int pageSize, UpcomingRenewalCursor? after, CancellationToken ct)

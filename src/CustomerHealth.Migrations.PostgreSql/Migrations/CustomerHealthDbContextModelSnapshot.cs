@@ -58,6 +58,10 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("segment");
 
+                    b.Property<bool>("TierUnconverted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("tier_unconverted");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
@@ -480,6 +484,43 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                     b.HasKey("Name");
 
                     b.ToTable("work_leases", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Currency.ExchangeRateSetRow", b =>
+                {
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<DateOnly>("AsOfDate")
+                        .HasColumnType("date")
+                        .HasColumnName("as_of_date");
+
+                    b.Property<string>("RatesJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("rates");
+
+                    b.Property<string>("ReportingCurrency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("reporting_currency")
+                        .IsFixedLength();
+
+                    b.Property<DateTime>("SetAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("set_at");
+
+                    b.Property<string>("SetBy")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("set_by");
+
+                    b.HasKey("Version");
+
+                    b.ToTable("exchange_rate_sets", (string)null);
                 });
 
             modelBuilder.Entity("CustomerHealth.Infrastructure.Engagement.AccountDailyUsage", b =>

@@ -61,6 +61,10 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                         .HasColumnName("segment")
                         .UseCollation("Latin1_General_100_BIN2_UTF8");
 
+                    b.Property<bool>("TierUnconverted")
+                        .HasColumnType("bit")
+                        .HasColumnName("tier_unconverted");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("datetime2")
                         .HasColumnName("updated_at");
@@ -499,6 +503,43 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                     b.HasKey("Name");
 
                     b.ToTable("work_leases", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Currency.ExchangeRateSetRow", b =>
+                {
+                    b.Property<int>("Version")
+                        .HasColumnType("int")
+                        .HasColumnName("version");
+
+                    b.Property<DateOnly>("AsOfDate")
+                        .HasColumnType("date")
+                        .HasColumnName("as_of_date");
+
+                    b.Property<string>("RatesJson")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)")
+                        .HasColumnName("rates");
+
+                    b.Property<string>("ReportingCurrency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("nchar(3)")
+                        .HasColumnName("reporting_currency")
+                        .IsFixedLength();
+
+                    b.Property<DateTime>("SetAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("set_at");
+
+                    b.Property<string>("SetBy")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("nvarchar(254)")
+                        .HasColumnName("set_by");
+
+                    b.HasKey("Version");
+
+                    b.ToTable("exchange_rate_sets", (string)null);
                 });
 
             modelBuilder.Entity("CustomerHealth.Infrastructure.Engagement.AccountDailyUsage", b =>

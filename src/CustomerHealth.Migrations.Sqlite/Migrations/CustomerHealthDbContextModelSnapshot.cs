@@ -53,6 +53,10 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("segment");
 
+                    b.Property<bool>("TierUnconverted")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tier_unconverted");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
@@ -473,6 +477,43 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                     b.HasKey("Name");
 
                     b.ToTable("work_leases", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Currency.ExchangeRateSetRow", b =>
+                {
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<DateOnly>("AsOfDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("as_of_date");
+
+                    b.Property<string>("RatesJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rates");
+
+                    b.Property<string>("ReportingCurrency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reporting_currency")
+                        .IsFixedLength();
+
+                    b.Property<DateTime>("SetAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("set_at");
+
+                    b.Property<string>("SetBy")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("set_by");
+
+                    b.HasKey("Version");
+
+                    b.ToTable("exchange_rate_sets", (string)null);
                 });
 
             modelBuilder.Entity("CustomerHealth.Infrastructure.Engagement.AccountDailyUsage", b =>

@@ -7,7 +7,11 @@ using Grpc.Core;
 namespace CustomerHealth.Server.Accounts;
 
 /// <summary>customerhealth.v1.AccountService: read the request, call the store, map the result.</summary>
-public sealed class AccountGrpcService(AccountStore store, AccountBatchWriter batches)
+public sealed partial class AccountGrpcService(
+    AccountStore store,
+    AccountBatchWriter batches,
+    AccountOverviewReader overviews
+)
     : Stubs.AccountService.AccountServiceBase
 {
     public static readonly string ServiceName = AccountService.Descriptor.FullName;

@@ -15,6 +15,7 @@ public static class AccountMapping
         CsTier = ToProto(account.AssignedTier),
         EffectiveCsTier = ToProto(account.EffectiveTier),
         CsTierDerived = account.TierDerived,
+        CsTierUnconverted = account.TierUnconverted,
         Owner = account.Owner ?? "",
         CreateTime = ProtoConvert.ToTimestamp(account.CreatedAt),
         UpdateTime = ProtoConvert.ToTimestamp(account.UpdatedAt),

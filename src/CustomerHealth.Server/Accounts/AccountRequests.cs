@@ -31,6 +31,7 @@ public static partial class AccountRequests
             FieldLimit.Length<UpsertAccountRequest>("account.segment", Segment),
             FieldLimit.Length<UpsertAccountRequest>("account.owner", Owner),
             FieldLimit.Length<GetAccountRequest>("account_id", Id),
+            FieldLimit.Length<GetAccountOverviewRequest>("account_id", Id),
             FieldLimit.Length<ListAccountsRequest>("owner", Owner),
             FieldLimit.Length<ListAccountsRequest>("segment", Segment),
             FieldLimit.Length<ListAccountsRequest>("page_token", PageToken.MaxTokenLength),

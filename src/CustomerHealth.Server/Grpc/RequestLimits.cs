@@ -74,6 +74,7 @@ public static class RequestLimits
         .. OnboardingRequests.Limits.Fields,
         .. RenewalRequests.Limits.Fields,
         .. Audit.AuditRequests.Limits.Fields,
+        .. Currency.CurrencyRequests.Limits.Fields,
     ];
 
     /// <summary>The limit of <paramref name="field"/> in the request message <paramref name="message"/>, if

@@ -59,9 +59,30 @@ public sealed class HealthGrpcService(
         var (filter, order, pageSize, after, fingerprint) = HealthRequests.Read(request, Store.Today);
         var page = await Store.ListAsync(filter, order, pageSize, after, context.CancellationToken);
         var response = new ListHealthScoresResponse();
-        response.Scores.AddRange(page.Items.Select(s => s.ToProto()));
+        response.Scores.AddRange(await WithAccountsAsync(page.Items, context.CancellationToken));
         if (page.HasMore) response.NextPageToken = HealthRequests.NextToken(fingerprint, page.Items[^1], order);
         return response;
+    }
+
+    /// <summary>
+    /// The rows as list rows: each score with its account's name, owner, tier and ARR (also in the reporting currency).
+    /// One query for the accounts, and one for the exchange rates when a row's ARR is in another currency.
+    /// </summary>
+    private async Task<IEnumerable<V1.HealthScore>> WithAccountsAsync(
+        IReadOnlyList<HealthScoreRow> rows, CancellationToken ct)
+    {
+        var accounts = await stores.Accounts.ReadAsync(rows.Select(r => r.AccountId).ToArray(), ct);
+        var reporting = stores.Rates.ReportingCurrency;
+        var rates = rows.Any(r => r.Currency is { } c && c != reporting)
+            ? await stores.Rates.CurrentAsync(ct)
+            : Domain.Common.ExchangeRates.None(reporting);
+        return rows.Select(row =>
+        {
+            var message = row.ToProto();
+            if (accounts.TryGetValue(row.AccountId, out var account))
+                message.Account = account.ToProto(row.Arr(), rates);
+            return message;
+        });
     }
 
     public override async Task<GetHealthHistoryResponse> GetHealthHistory(GetHealthHistoryRequest request, ServerCallContext context)

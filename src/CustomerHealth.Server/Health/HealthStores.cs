@@ -1,4 +1,6 @@
+using CustomerHealth.Infrastructure.Accounts;
 using CustomerHealth.Infrastructure.Audit;
+using CustomerHealth.Infrastructure.Currency;
 using CustomerHealth.Infrastructure.Health;
 
 namespace CustomerHealth.Server.Health;
@@ -27,4 +29,8 @@ public sealed class HealthStores(IServiceProvider services)
     public ScorecardProposer Proposer => field ??= services.GetRequiredService<ScorecardProposer>();
 
     public AuditStore Audit => field ??= services.GetRequiredService<AuditStore>();
+
+    public AccountSummaries Accounts => field ??= services.GetRequiredService<AccountSummaries>();
+
+    public ExchangeRateStore Rates => field ??= services.GetRequiredService<ExchangeRateStore>();
 }

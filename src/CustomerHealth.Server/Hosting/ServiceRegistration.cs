@@ -1,4 +1,5 @@
 using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Infrastructure.Currency;
 using CustomerHealth.Infrastructure.Engagement;
 using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Persistence;
@@ -39,6 +40,8 @@ public static class ServiceRegistration
                 connectionString, dataDirectory, builder.Environment);
         }
         builder.Services.AddSingleton(TimeProvider.System);
+        // The reporting currency of the exchange-rate table, which the account and metrics stores read.
+        builder.Services.AddValidatedOptions<CurrencyOptions, CurrencyOptionsValidator>(CurrencyOptions.Section);
         builder.Services.AddCustomerHealthPersistence(options, connectionString);
         return builder;
     }
@@ -133,6 +136,7 @@ public static class ServiceRegistration
             options.Services.Map(HealthGrpcService.ServiceName, _ => true);
             options.Services.Map(MetricsGrpcService.ServiceName, _ => true);
             options.Services.Map(RenewalGrpcService.ServiceName, _ => true);
+            options.Services.Map(Currency.CurrencyGrpcService.ServiceName, _ => true);
         });
         builder.Services.AddGuardedServiceMethods(); // last: AddGrpc* calls register grpc-dotnet's binder again
         return builder;
@@ -179,10 +183,11 @@ public static class ServiceRegistration
         app.MapGrpcService<MetricsGrpcService>().RequireDeclaredScopes();
         app.MapGrpcService<RenewalGrpcService>().RequireDeclaredScopes();
         app.MapGrpcService<AuditGrpcService>().RequireDeclaredScopes();
+        app.MapGrpcService<Currency.CurrencyGrpcService>().RequireDeclaredScopes();
         app.MapGrpcHealthChecksService().RequireDeclaredScopes();
         app.MapGrpcReflectionService().RequireDeclaredScopes();
         app.MapGet("/", () => Results.Text(
-            "CustomerHealth speaks gRPC (HTTP/2) on this address. Services: customerhealth.v1.AccountService, customerhealth.v1.EngagementService, customerhealth.v1.OnboardingService, customerhealth.v1.HealthService, customerhealth.v1.MetricsService, customerhealth.v1.RenewalService, customerhealth.v1.AuditService, grpc.health.v1.Health; server reflection is on.\n"))
+            "CustomerHealth speaks gRPC (HTTP/2) on this address. Services: customerhealth.v1.AccountService, customerhealth.v1.EngagementService, customerhealth.v1.OnboardingService, customerhealth.v1.HealthService, customerhealth.v1.MetricsService, customerhealth.v1.RenewalService, customerhealth.v1.AuditService, customerhealth.v1.CurrencyService, grpc.health.v1.Health; server reflection is on.\n"))
             .AllowAnonymous();
         RpcAuthorization.VerifyEveryRpcDeclared(app);
         return app;

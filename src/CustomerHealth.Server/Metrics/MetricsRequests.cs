@@ -78,6 +78,22 @@ public static class MetricsRequests
         return new PortfolioQuery(reportingPeriod, filter, conversion);
     }
 
+    /// <summary>
+    /// The conversion a report uses: the request's own, completed by the stored exchange-rate table when the request
+    /// names no reporting currency or the table's (the request's rates win); with the table's version, 0 when unused.
+    /// See docs/adr/0056-exchange-rate-table-and-reporting-currency.md.
+    /// </summary>
+    public static (CurrencyConversion? Conversion, int RatesVersion) WithStoredRates(
+        CurrencyConversion? requested, ExchangeRates stored)
+    {
+        if (stored.Version == 0) return (requested, 0);
+        if (requested is null) return (new CurrencyConversion(stored.ReportingCurrency, stored.Rates), stored.Version);
+        if (requested.ReportingCurrency != stored.ReportingCurrency) return (requested, 0);
+        var rates = new Dictionary<string, decimal>(stored.Rates, StringComparer.Ordinal);
+        foreach (var (currency, rate) in requested.Rates) rates[currency] = rate;
+        return (new CurrencyConversion(requested.ReportingCurrency, rates), stored.Version);
+    }
+
     private static CurrencyConversion? ReadConversion(Violations v, V1.GetPortfolioMetricsRequest request)
     {
         var currency = request.CurrencyCode;

@@ -17,11 +17,13 @@ public static class RpcScopes
     private const string Renewals = "customerhealth.v1.RenewalService/";
     private const string Metrics = "customerhealth.v1.MetricsService/";
     private const string Audit = "customerhealth.v1.AuditService/";
+    private const string Currency = "customerhealth.v1.CurrencyService/";
 
     public static readonly IReadOnlyDictionary<string, string> ByMethod = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         [Accounts + "UpsertAccount"] = Scopes.CrmWrite,
         [Accounts + "GetAccount"] = Scopes.Read,
+        [Accounts + "GetAccountOverview"] = Scopes.Read,
         [Accounts + "ListAccounts"] = Scopes.Read,
         [Accounts + "DeleteAccount"] = Scopes.Admin,
         [Accounts + "UpsertContract"] = Scopes.CrmWrite,
@@ -81,6 +83,9 @@ public static class RpcScopes
         [Metrics + "GetPortfolioMetrics"] = Scopes.Read,
 
         [Audit + "ListAuditEvents"] = Scopes.Admin,
+
+        [Currency + "SetExchangeRates"] = Scopes.Admin,
+        [Currency + "GetExchangeRates"] = Scopes.Read,
 
         // Kubernetes' gRPC probes present no credential.
         ["grpc.health.v1.Health/Check"] = Public,

@@ -273,7 +273,24 @@ public abstract class AuditTrailTests<TDatabase>(TDatabase database) : Integrati
 
     /// <summary>Each audited RPC, called once on <paramref name="invoker"/>, with the event it must leave.</summary>
     private IEnumerable<AuditedCall> AuditedCalls(CallInvoker invoker) =>
-        EngagementCalls(invoker).Concat(OnboardingCalls(invoker)).Concat(HealthAndAccountCalls(invoker));
+        EngagementCalls(invoker).Concat(OnboardingCalls(invoker)).Concat(CurrencyCalls(invoker))
+            .Concat(HealthAndAccountCalls(invoker));
+
+    private IEnumerable<AuditedCall> CurrencyCalls(CallInvoker invoker)
+    {
+        var currencies = new CurrencyService.CurrencyServiceClient(invoker);
+        yield return ("customerhealth.v1.CurrencyService/SetExchangeRates", async () =>
+        {
+            var request = new SetExchangeRatesRequest
+            {
+                AsOfDate = Build.Date("2026-03-14"), Rates = { ["EUR"] = 1.08 },
+            };
+            var set = await currencies.SetExchangeRatesAsync(request, cancellationToken: Ct);
+            return (AuditAction.ExchangeRatesSet, "exchange_rates", set.ExchangeRates.Version.ToString(
+                System.Globalization.CultureInfo.InvariantCulture));
+        }
+        );
+    }
 
     private IEnumerable<AuditedCall> EngagementCalls(CallInvoker invoker)
     {

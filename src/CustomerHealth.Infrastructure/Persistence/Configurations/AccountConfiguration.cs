@@ -17,6 +17,7 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
         builder.Property(a => a.Owner).HasColumnName("owner").HasMaxLength(AccountDetails.MaxOwnerLength);
         builder.Property(a => a.AssignedTier).HasColumnName("assigned_tier");
         builder.Property(a => a.EffectiveTier).HasColumnName("effective_tier");
+        builder.Property(a => a.TierUnconverted).HasColumnName("tier_unconverted");
         builder.Property(a => a.CreatedAt).HasColumnName("created_at");
         builder.Property(a => a.UpdatedAt).HasColumnName("updated_at");
         builder.Ignore(a => a.TierDerived);
