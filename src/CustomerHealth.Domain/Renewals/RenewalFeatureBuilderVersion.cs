@@ -9,16 +9,26 @@ namespace CustomerHealth.Domain.Renewals;
 /// </summary>
 public static class RenewalFeatureBuilderVersion
 {
-    /// <summary>The version this build computes.</summary>
-    public const int Current = 1;
+    /// <summary>
+    /// The version this build computes: 2 added the usage-rate features (<see cref="AddedInVersion2"/>) to those of
+    /// version 1.
+    /// </summary>
+    public const int Current = 2;
+
+    /// <summary>The features version 2 added; version 1 built the others, in the same order.</summary>
+    public static readonly IReadOnlyList<string> AddedInVersion2 =
+    [
+        RenewalFeatures.UsageMetricScore, RenewalFeatures.MetricLogRateMean, RenewalFeatures.MetricChangeMean,
+        RenewalFeatures.MetricDaysSinceMean,
+    ];
 
     /// <summary>
     /// Models stored before versions were recorded: they were trained with version 1 when their feature names are
-    /// today's (the builder had no other version with these names), else with an unknown one.
+    /// version 1's (the builder had no other version with these names), else with an unknown one.
     /// </summary>
     public static int? OfLegacyModel(IReadOnlyList<string> featureNames, IReadOnlyList<string>? modelFeatureNames) =>
-        featureNames.SequenceEqual(RenewalFeatures.Names)
-        && (modelFeatureNames ?? featureNames).SequenceEqual(RenewalFeatures.ModelNames)
+        featureNames.SequenceEqual(RenewalFeatures.Names.Except(AddedInVersion2))
+        && (modelFeatureNames ?? featureNames).SequenceEqual(RenewalFeatures.ModelNames.Except(AddedInVersion2))
             ? 1
             : null;
 }
