@@ -174,7 +174,9 @@ public static class ScorecardFitter
             .Where(x => x.c.Metric is not null && x.Share > 0)
             .Select(x => x.c.Metric! with
             {
-                TechTouchWeight = x.Share, LowTouchWeight = x.Share, HighTouchWeight = x.Share,
+                TechTouchWeight = x.Share,
+                LowTouchWeight = x.Share,
+                HighTouchWeight = x.Share,
             })
             .ToArray();
         return current with
