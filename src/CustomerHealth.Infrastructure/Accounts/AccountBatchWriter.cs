@@ -153,7 +153,8 @@ public sealed class AccountBatchWriter(
                     var outcome = !contract.RecordOutcome(input, now, successor?.AccountId) ? BatchOutcome.Unchanged
                         : first ? BatchOutcome.Created : BatchOutcome.Updated;
                     var account = accounts[contract.AccountId];
-                    account.RefreshEffectiveTier(Contract.CurrentOf(contracts.Of(account.Id), today), thresholds, table, now);
+                    var current = Contract.CurrentOf(contracts.Of(account.Id), today);
+                    account.RefreshEffectiveTier(current, thresholds, table, now);
                     results.Add(new BatchItemResult(index, outcome));
                 }
                 catch (DomainException rejected)

@@ -57,6 +57,13 @@ public static class DatabaseRegistration
         services.AddSingleton(sp => new EventIngestionQueue(sp.GetRequiredService<IServiceScopeFactory>(),
             sp.GetRequiredService<EventRules>(), sp.GetRequiredService<TimeProvider>(),
             IngestionConnectionsFor(options, connectionString), sp.GetRequiredService<Telemetry.ServiceMetrics>()));
+        AddStores(services);
+        return services;
+    }
+
+    /// <summary>The stores and readers of engagement, onboarding, health, audit, metrics and renewals.</summary>
+    private static void AddStores(IServiceCollection services)
+    {
         services.AddScoped<EventCatalogueStore>();
         services.AddScoped<UsageStore>();
         services.AddScoped<OnboardingStore>();
@@ -82,7 +89,6 @@ public static class DatabaseRegistration
         services.AddScoped<DatabaseMigrator>();
         services.AddScoped<Coordination.LeaseStore>();
         services.AddSingleton<Coordination.ReplicaLeases>();
-        return services;
     }
 
     /// <summary>The exchange-rate table and the readers of account pages and list rows.</summary>
