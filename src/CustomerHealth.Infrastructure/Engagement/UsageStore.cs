@@ -30,7 +30,9 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
                 .Where(f => f.AccountId == accountId && f.Day >= from && f.Day <= to).ToListAsync(ct))
             .ToLookup(f => f.Day);
         return days.Select(d => new DailyUsageRow(d.Day, d.Events, d.Users, d.ActiveUsers,
-            features[d.Day].ToDictionary(f => f.Feature, f => f.Events, StringComparer.Ordinal))).ToArray();
+            // In name order, so the answer's map is the same from one read to the next.
+            features[d.Day].OrderBy(f => f.Feature, StringComparer.Ordinal)
+                .ToDictionary(f => f.Feature, f => f.Events, StringComparer.Ordinal))).ToArray();
     }
 
     /// <summary>Rebuilds the rollups of [from, to] from the raw events. Days before the retention window keep their
