@@ -24,42 +24,38 @@ public sealed class AccountStore(
     CustomerHealthDbContext db, TimeProvider clock, TierThresholds thresholds, OnboardingStore onboarding,
     HealthReadCache healthReads, ExchangeRateStore rates)
 {
-    private const int MaxAttempts = 3;
-
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
     private DateOnly Today => DateOnly.FromDateTime(Now);
 
     public DateOnly CurrentDay => Today;
 
-    public async Task<(Account Account, bool Created)> UpsertAccountAsync(AccountDetails details, CancellationToken ct)
+    /// <summary>
+    /// Creates or updates an account and refreshes its tier. Concurrent calls for the same account (a client racing its
+    /// own retries, a <c>DeleteAccount</c>) each start over when another one's write came first (<see cref="LostRaces"/>):
+    /// the loser of a race to create it updates what the winner inserted.
+    /// </summary>
+    public Task<(Account Account, bool Created)> UpsertAccountAsync(AccountDetails details, CancellationToken ct) =>
+        db.StartOverAsync(() => UpsertAccountOnceAsync(details, ct));
+
+    private async Task<(Account Account, bool Created)> UpsertAccountOnceAsync(AccountDetails details,
+        CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        var now = Now;
+        var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == details.AccountId, ct);
+        var created = account is null;
+        if (account is null)
         {
-            var now = Now;
-            var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == details.AccountId, ct);
-            var created = account is null;
-            if (account is null)
-            {
-                account = Account.Create(details, now);
-                db.Accounts.Add(account);
-            }
-            else
-            {
-                account.Update(details, now);
-            }
-            var contracts = created ? [] : await db.Contracts.Where(c => c.AccountId == account.Id).ToListAsync(ct);
-            await RefreshTierAsync(account, contracts, now, ct);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return (account, created);
-            }
-            catch (DbUpdateException) when (created && attempt < MaxAttempts)
-            {
-                // Another caller created the same account between our read and our insert: read it again and update it.
-                db.ChangeTracker.Clear();
-            }
+            account = Account.Create(details, now);
+            db.Accounts.Add(account);
         }
+        else
+        {
+            account.Update(details, now);
+        }
+        var contracts = created ? [] : await db.Contracts.Where(c => c.AccountId == account.Id).ToListAsync(ct);
+        await RefreshTierAsync(account, contracts, now, ct);
+        await db.SaveChangesAsync(ct);
+        return (account, created);
     }
 
     public async Task<Account> GetAccountAsync(string accountId, CancellationToken ct) =>

@@ -25,8 +25,6 @@ public sealed record SignalCursor(DateTime At, string Id);
 /// </remarks>
 public sealed class SignalStore(CustomerHealthDbContext db, TimeProvider clock)
 {
-    private const int MaxAttempts = 3;
-
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     /// <summary>The server's clock, for the "not in the future" rules of requests.</summary>
@@ -95,13 +93,14 @@ public sealed class SignalStore(CustomerHealthDbContext db, TimeProvider clock)
 
     /// <summary>
     /// Creates the row keyed by <paramref name="id"/>, or updates the stored one (which throws when it belongs to another
-    /// account). When a concurrent caller inserts the same id between our read and our insert, the loser reads again and updates.
+    /// account). A concurrent caller inserting the same id, or deleting the account, makes it start over from what is
+    /// stored then (<see cref="LostRaces"/>): the loser updates the winner's row, or answers NOT_FOUND.
     /// </summary>
-    private async Task<(T Entity, bool Created)> UpsertAsync<T>(
-        DbSet<T> rows, string id, string accountId, Func<DateTime, T> create, Func<T, DateTime, bool> update, CancellationToken ct)
-        where T : class
-    {
-        for (var attempt = 1; ; attempt++)
+    private Task<(T Entity, bool Created)> UpsertAsync<T>(
+        DbSet<T> rows, string id, string accountId, Func<DateTime, T> create, Func<T, DateTime, bool> update,
+        CancellationToken ct)
+        where T : class =>
+        db.StartOverAsync(async () =>
         {
             var now = Now;
             await EnsureAccountExistsAsync(accountId, ct);
@@ -116,18 +115,9 @@ public sealed class SignalStore(CustomerHealthDbContext db, TimeProvider clock)
             {
                 update(entity, now);
             }
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return (entity, created);
-            }
-            catch (DbUpdateException) when (created && attempt < MaxAttempts)
-            {
-                // Another caller inserted the same id (or deleted the account) meanwhile: start over from what is stored now.
-                db.ChangeTracker.Clear();
-            }
-        }
-    }
+            await db.SaveChangesAsync(ct);
+            return (entity, created);
+        });
 
     private async Task EnsureAccountExistsAsync(string accountId, CancellationToken ct)
     {

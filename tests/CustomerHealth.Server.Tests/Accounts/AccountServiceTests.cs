@@ -239,4 +239,27 @@ public abstract class AccountServiceTests<TDatabase>(TDatabase database) : Integ
         Assert.All(responses, r => Assert.Equal("race-1", r.Account.AccountId));
         Assert.Equal(1, await Service.InDatabaseAsync(db => db.Accounts.CountAsync(a => a.Id == "race-1", Ct)));
     }
+
+    [Fact]
+    public async Task ConcurrentUpsertsAndADeleteOfOneAccountAllAnswerAsIfOneCameAfterTheOther()
+    {
+        // A client racing its own retries while another deletes the account: each upsert either updates the account or
+        // creates it again after the delete, and the delete finds it or not, as in some order of the calls.
+        for (var round = 0; round < 6; round++)
+        {
+            var account = Build.Account("race-2", owner: $"csm.{round % 2}@example.com", tier: (CsTier)(1 + round % 3));
+            var upserts = Enumerable.Range(0, 8).Select(_ =>
+                Client.UpsertAccountAsync(new() { Account = account }, cancellationToken: Ct).ResponseAsync).ToArray();
+            var delete = Record.ExceptionAsync(async () =>
+                await Client.DeleteAccountAsync(new() { AccountId = "race-2" }, cancellationToken: Ct));
+
+            var responses = await Task.WhenAll(upserts);
+            var deleted = await delete;
+
+            Assert.True(deleted is null or RpcException { StatusCode: StatusCode.NotFound }, $"{deleted}");
+            Assert.All(responses, r => Assert.Equal(account.Owner, r.Account.Owner));
+        }
+        await Client.UpsertAccountAsync(new() { Account = Build.Account("race-2") }, cancellationToken: Ct);
+        Assert.Equal(1, await Service.InDatabaseAsync(db => db.Accounts.CountAsync(a => a.Id == "race-2", Ct)));
+    }
 }

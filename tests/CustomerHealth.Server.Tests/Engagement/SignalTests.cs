@@ -42,6 +42,28 @@ public abstract class SignalTests<TDatabase>(TDatabase database) : IntegrationTe
         + await db.Touchpoints.CountAsync(t => t.AccountId == accountId, Ct));
 
     [Fact]
+    public async Task ConcurrentTicketUpsertsAndAnAccountDeleteAnswerAsIfOneCameAfterTheOther()
+    {
+        // A client racing its own retries of one ticket while the account is deleted: each upsert stores the ticket or
+        // finds the account gone (NOT_FOUND), never an error of the service's own.
+        for (var round = 0; round < 6; round++)
+        {
+            await GivenAccount("race-signals");
+            await Upsert(BuildSignal.Ticket("race-ticket", "race-signals"));
+            var ticket = BuildSignal.Ticket("race-ticket", "race-signals", subject: $"Round {round}");
+            var upserts = Enumerable.Range(0, 8)
+                .Select(_ => Xunit.Record.ExceptionAsync(async () => await Upsert(ticket)).AsTask()).ToArray();
+            var delete = Accounts.DeleteAccountAsync(new() { AccountId = "race-signals" }, cancellationToken: Ct);
+
+            var failures = await Task.WhenAll(upserts);
+            await delete;
+
+            Assert.All(failures, f => Assert.True(f is null or RpcException { StatusCode: StatusCode.NotFound }, $"{f}"));
+            Assert.Equal(0, await StoredSignalsOf("race-signals"));
+        }
+    }
+
+    [Fact]
     public async Task ARecordedNpsAnswerIsReturnedAsStoredAndListed()
     {
         await GivenAccount("nps-create");

@@ -53,14 +53,25 @@ public abstract class FuzzSuiteTests<TDatabase>(TDatabase database) : Integratio
         var text = new StringWriter();
         await FuzzReportWriter.WriteAsync(report, clock.Elapsed, text);
         TestContext.Current.TestOutputHelper?.WriteLine(text.ToString());
-        foreach (var entry in Service.Logs.Entries.Where(e => e.Level >= LogLevel.Error && e.Exception is not null))
-        {
-            TestContext.Current.TestOutputHelper?.WriteLine($"server log: {entry.Message}\n{entry.Exception}");
-        }
+        var errors = Service.Logs.Entries.Where(e => e.Level >= LogLevel.Error && e.Exception is not null)
+            .Select(e => $"server log: {e.Message}\n{e.Exception}").ToList();
+        errors.ForEach(e => TestContext.Current.TestOutputHelper?.WriteLine(e));
 
         Assert.True(serving, "the server stopped serving after the fuzz run");
         Assert.Equal(cases.Rpcs.Select(r => r.Path).Order(), report.Codes.Keys.Order());
-        Assert.True(report.FailureCount == 0, $"{report.FailureCount} findings:\n{string.Join("\n", report.Failures)}");
+        // The server's first errors lead the message, each as its chain of causes: a run's summary shows the first
+        // lines of the message, not the output.
+        var causes = Service.Logs.Entries.Where(e => e.Level >= LogLevel.Error && e.Exception is not null).Take(2)
+            .Select(e => $"server log: {e.Message}: {Causes(e.Exception!)}");
+        Assert.True(report.FailureCount == 0, $"{report.FailureCount} findings:\n{string.Join("\n", causes)}\n"
+            + string.Join("\n", report.Failures));
+    }
+
+    private static string Causes(Exception exception)
+    {
+        var chain = new List<string>();
+        for (var e = exception; e is not null; e = e.InnerException) chain.Add($"{e.GetType().Name}: {e.Message}");
+        return string.Join(" <- ", chain);
     }
 }
 
