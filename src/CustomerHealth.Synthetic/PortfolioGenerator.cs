@@ -6,13 +6,14 @@ namespace CustomerHealth.Synthetic;
 /// <summary>
 /// Makes a seeded, reproducible portfolio one account at a time (so any size fits in bounded memory).
 /// <para>
-/// Each account has a hidden latent health h(t) in (0, 1): a mean-reverting random walk in logit space around a level of
-/// its own (z' = z + 0.015 (μ − z) + 0.06 ε + drift). Everything observable follows from h: how many seats are used and how
-/// often (with weekly seasonality and a ramp over the first weeks, faster for healthy accounts), which key features are
-/// adopted, NPS answers, ticket volume, severity and time to close, how often the CSM gets a meeting, manual onboarding
-/// milestones, and renewals: at each contract end the account renews with probability σ(6 (h̄ − 0.35)), h̄ being its mean
-/// health over the last 60 days, expanding or contracting with its health plus noise; unhealthy accounts spiral down in
-/// the four months before a renewal. The numbers are documented in docs/api/demo-and-synthetic-data.md#the-model.
+/// Each account has a hidden latent health h(t) in (0, 1): a mean-reverting random walk in logit space around a level
+/// of its own (z' = z + 0.015 (μ − z) + 0.06 ε + drift). Everything observable follows from h: how many seats are used
+/// and how often (with weekly seasonality and a ramp over the first weeks, faster for healthy accounts), which key
+/// features are adopted, NPS answers, ticket volume, severity and time to close, how often the CSM gets a meeting,
+/// manual onboarding milestones, and renewals: at each contract end the account renews with probability σ(6 (h̄ −
+/// 0.35)), h̄ being its mean health over the last 60 days, expanding or contracting with its health plus noise;
+/// unhealthy accounts spiral down in the four months before a renewal. The numbers are documented in
+/// docs/api/demo-and-synthetic-data.md#the-model.
 /// </para>
 /// </summary>
 public static class PortfolioGenerator
@@ -28,93 +29,16 @@ public static class PortfolioGenerator
         for (var i = 1; i <= options.Accounts; i++) yield return Account(options, i);
     }
 
-    /// <summary>Account number <paramref name="index"/> (1-based) of the portfolio: depends only on the options and the index.</summary>
+    /// <summary>Account number <paramref name="index"/> (1-based) of the portfolio: depends only on the options and the
+    /// index.</summary>
     public static SyntheticAccount Account(PortfolioOptions options, int index)
     {
         var r = Rng.For(options.Seed, index, Rng.Stream.Profile);
-        var today = options.Today;
         var id = $"{options.AccountPrefix}{index:D6}";
-
-        var u = r.Next();
-        var tier = u < options.TechTouchShare ? CsTier.TechTouch : u < options.TechTouchShare + options.HighTouchShare ? CsTier.HighTouch : CsTier.LowTouch;
-        var tenure = r.Int(1, options.HistoryDays + 1);
-        var firstStart = today.AddDays(-tenure);
-        var a = r.Next();
-        var archetype = tier == CsTier.TechTouch && a < 0.06 ? Archetype.SmallButEngaged
-            : tenure > 400 && a > 0.86 ? Archetype.FadingVeteran
-            : a is >= 0.06 and < 0.10 ? Archetype.DetractorChampion
-            : Archetype.Typical;
-
-        var arr = archetype == Archetype.SmallButEngaged ? Clamp(r.LogNormal(2_400, 0.3), 1_200, 5_000)
-            : tier switch
-            {
-                CsTier.TechTouch => Clamp(r.LogNormal(4_500, 0.5), 1_200, 9_900),
-                CsTier.LowTouch => Clamp(r.LogNormal(30_000, 0.6), 10_000, 99_000),
-                _ => Clamp(r.LogNormal(180_000, 0.5), 100_000, 900_000),
-            };
-        var pricePerSeat = tier switch { CsTier.TechTouch => 480.0, CsTier.LowTouch => 720.0, _ => 1_100.0 };
-        var seats = Math.Max(1, (int)Math.Round(arr / pricePerSeat));
-        var owner = tier switch
-        {
-            CsTier.HighTouch => r.Pick(Names.HighTouchCsms),
-            CsTier.LowTouch => r.Pick(Names.PooledCsms),
-            _ => Names.ScaleTeam,
-        };
-
-        // Latent health and contracts, simulated day by day: renewals depend on health, and a churn ends the account.
-        var mu = archetype switch
-        {
-            Archetype.FadingVeteran => r.Normal(1.6, 0.4),
-            Archetype.SmallButEngaged => r.Normal(2.3, 0.4),
-            Archetype.DetractorChampion => r.Normal(0.3, 0.4),
-            _ => r.Normal(1.0, 1.1),
-        };
-        var z = mu + r.Normal(0, 0.5);
-        var health = new List<double>(tenure);
-        var terms = new List<Term> { new(firstStart, firstStart.AddDays(TermDays), RoundArr(arr), seats) };
-        var renewals = new List<RenewalTruth>();
-        DateOnly? churnDate = null;
-        for (var day = firstStart; day < today; day = day.AddDays(1))
-        {
-            var term = terms[^1];
-            if (day == term.End)
-            {
-                var decided = day <= today.AddDays(-OutcomeDelayDays);
-                var (hEnd, hLead, p) = RenewalOdds(health, term.End.DayNumber - firstStart.DayNumber);
-                if (!decided)
-                {
-                    renewals.Add(new(term.Id(id, terms.Count), id, term.End, term.Arr, hEnd, hLead, p, null, null));
-                }
-                else if (r.Chance(p))
-                {
-                    var change = Math.Clamp(0.5 * (hEnd - 0.6) + r.Normal(0, 0.08), -0.4, 0.6);
-                    if (Math.Abs(change) < 0.03) change = 0;
-                    var next = new Term(day, day.AddDays(TermDays), RoundArr((double)term.Arr * (1 + change)), Math.Max(1, (int)Math.Round(term.Seats * (1 + change))));
-                    renewals.Add(new(term.Id(id, terms.Count), id, term.End, term.Arr, hEnd, hLead, p, true, next.Arr));
-                    terms.Add(next);
-                }
-                else
-                {
-                    renewals.Add(new(term.Id(id, terms.Count), id, term.End, term.Arr, hEnd, hLead, p, false, null));
-                    churnDate = day;
-                    break;
-                }
-            }
-            var drift = 0.0;
-            if (archetype == Archetype.FadingVeteran && day >= today.AddDays(-150)) drift -= 0.02;
-            if (z < -0.5 && terms[^1].End.DayNumber - day.DayNumber <= 120) drift -= 0.01;
-            z += 0.015 * (mu - z) + 0.06 * r.Normal() + drift;
-            health.Add(Sigmoid(z));
-        }
-        if (churnDate is null && terms[^1].End > today)
-        {
-            var current = terms[^1];
-            var (hEnd, hLead, p) = RenewalOdds(health, health.Count);
-            renewals.Add(new(current.Id(id, terms.Count), id, current.End, current.Arr, hEnd, hLead, p, null, null));
-        }
-        if (health.Count == 0) health.Add(Sigmoid(z)); // started yesterday at the latest, but keep one day for day-0 accounts
-
-        var contracts = terms.Select((t, i) => new Contract
+        // The draws keep their order (profile, life, outcomes, name): the same seed makes the same account.
+        var profile = Profile.Draw(r, options);
+        var life = Life.Simulate(r, profile, id, options.Today);
+        var contracts = life.Terms.Select((t, i) => new Contract
         {
             ContractId = t.Id(id, i + 1),
             AccountId = id,
@@ -123,7 +47,7 @@ public static class PortfolioGenerator
             StartDate = Date(t.Start),
             EndDate = Date(t.End),
         }).ToArray();
-        var outcomes = renewals.Where(x => x.Renewed is not null).Select((x, i) => new RecordRenewalOutcomeRequest
+        var outcomes = life.Renewals.Where(x => x.Renewed is not null).Select((x, i) => new RecordRenewalOutcomeRequest
         {
             ContractId = x.ContractId,
             Kind = x.Renewed == true ? RenewalOutcomeKind.Renewed : RenewalOutcomeKind.Churned,
@@ -132,9 +56,30 @@ public static class PortfolioGenerator
             RenewalContractId = x.Renewed == true ? contracts[i + 1].ContractId : "",
             Note = x.Renewed == true ? "" : r.Pick(Names.ChurnReasons),
         }).ToArray();
+        var account = new Account
+        {
+            AccountId = id,
+            DisplayName = $"{r.Pick(Names.CompanyFirst)} {r.Pick(Names.CompanySecond)} {index}",
+            Segment = profile.Tier switch
+            {
+                CsTier.TechTouch => "SMB",
+                CsTier.LowTouch => "Mid-Market",
+                _ => "Enterprise",
+            },
+            CsTier = profile.Tier,
+            Owner = profile.Owner,
+        };
+        return Assemble(options, index, profile, life, account, contracts, outcomes);
+    }
 
-        var activity = new ActivityModel(options, index, id, archetype, firstStart, health, terms);
-        var signals = new SignalModel(options, index, id, archetype, tier, owner, firstStart, health, terms);
+    private static SyntheticAccount Assemble(PortfolioOptions options, int index, Profile profile, Life life,
+        Account account, Contract[] contracts, RecordRenewalOutcomeRequest[] outcomes)
+    {
+        var (id, archetype, tier) = (account.AccountId, profile.Archetype, profile.Tier);
+        var firstStart = profile.FirstStart;
+        var activity = new ActivityModel(options, index, id, archetype, firstStart, life.Health, life.Terms);
+        var signals = new SignalModel(options, index, id, archetype, tier, profile.Owner, firstStart, life.Health,
+            life.Terms);
         return new SyntheticAccount(activity.Events)
         {
             Index = index,
@@ -142,27 +87,131 @@ public static class PortfolioGenerator
             Archetype = archetype,
             Tier = tier,
             FirstStart = firstStart,
-            ChurnDate = churnDate,
-            Account = new Account
-            {
-                AccountId = id,
-                DisplayName = $"{r.Pick(Names.CompanyFirst)} {r.Pick(Names.CompanySecond)} {index}",
-                Segment = tier switch { CsTier.TechTouch => "SMB", CsTier.LowTouch => "Mid-Market", _ => "Enterprise" },
-                CsTier = tier,
-                Owner = owner,
-            },
+            ChurnDate = life.ChurnDate,
+            Account = account,
             Contracts = contracts,
             Outcomes = outcomes,
-            Renewals = renewals,
+            Renewals = life.Renewals,
             NpsResponses = signals.NpsResponses(),
             Tickets = signals.Tickets(),
             Touchpoints = signals.Touchpoints(),
             MilestoneCompletions = signals.MilestoneCompletions(),
-            LatentHealth = health,
+            LatentHealth = life.Health,
         };
     }
 
-    /// <summary>Health at a term's end, at the lead time before it, and the chance of renewal σ(6 (h̄₆₀ − 0.35)).</summary>
+    /// <summary>
+    /// What an account is before anything happens to it: tier, tenure, archetype, first contract, owner.
+    /// </summary>
+    private sealed record Profile(CsTier Tier, int Tenure, DateOnly FirstStart, Archetype Archetype, double Arr,
+        int Seats, string Owner)
+    {
+        public static Profile Draw(Rng r, PortfolioOptions options)
+        {
+            var u = r.Next();
+            var tier = u < options.TechTouchShare ? CsTier.TechTouch
+                : u < options.TechTouchShare + options.HighTouchShare ? CsTier.HighTouch
+                : CsTier.LowTouch;
+            var tenure = r.Int(1, options.HistoryDays + 1);
+            var a = r.Next();
+            var archetype = tier == CsTier.TechTouch && a < 0.06 ? Archetype.SmallButEngaged
+                : tenure > 400 && a > 0.86 ? Archetype.FadingVeteran
+                : a is >= 0.06 and < 0.10 ? Archetype.DetractorChampion
+                : Archetype.Typical;
+            var arr = archetype == Archetype.SmallButEngaged ? Clamp(r.LogNormal(2_400, 0.3), 1_200, 5_000)
+                : tier switch
+                {
+                    CsTier.TechTouch => Clamp(r.LogNormal(4_500, 0.5), 1_200, 9_900),
+                    CsTier.LowTouch => Clamp(r.LogNormal(30_000, 0.6), 10_000, 99_000),
+                    _ => Clamp(r.LogNormal(180_000, 0.5), 100_000, 900_000),
+                };
+            var pricePerSeat = tier switch { CsTier.TechTouch => 480.0, CsTier.LowTouch => 720.0, _ => 1_100.0 };
+            var seats = Math.Max(1, (int)Math.Round(arr / pricePerSeat));
+            var owner = tier switch
+            {
+                CsTier.HighTouch => r.Pick(Names.HighTouchCsms),
+                CsTier.LowTouch => r.Pick(Names.PooledCsms),
+                _ => Names.ScaleTeam,
+            };
+            return new Profile(tier, tenure, options.Today.AddDays(-tenure), archetype, arr, seats, owner);
+        }
+    }
+
+    /// <summary>The latent health day by day and the contracts it led to: renewals depend on health, and a churn ends
+    /// the account.</summary>
+    private sealed record Life(List<double> Health, List<Term> Terms, List<RenewalTruth> Renewals, DateOnly? ChurnDate)
+    {
+        public static Life Simulate(Rng r, Profile profile, string id, DateOnly today)
+        {
+            var mu = profile.Archetype switch
+            {
+                Archetype.FadingVeteran => r.Normal(1.6, 0.4),
+                Archetype.SmallButEngaged => r.Normal(2.3, 0.4),
+                Archetype.DetractorChampion => r.Normal(0.3, 0.4),
+                _ => r.Normal(1.0, 1.1),
+            };
+            var z = mu + r.Normal(0, 0.5);
+            var firstStart = profile.FirstStart;
+            var life = new Life(new List<double>(profile.Tenure),
+                [new(firstStart, firstStart.AddDays(TermDays), RoundArr(profile.Arr), profile.Seats)], [], null);
+            for (var day = firstStart; day < today; day = day.AddDays(1))
+            {
+                if (day == life.Terms[^1].End && !life.Renew(r, id, day, today, firstStart)) return life.Ended(day, z);
+                var drift = 0.0;
+                if (profile.Archetype == Archetype.FadingVeteran && day >= today.AddDays(-150)) drift -= 0.02;
+                if (z < -0.5 && life.Terms[^1].End.DayNumber - day.DayNumber <= 120) drift -= 0.01;
+                z += 0.015 * (mu - z) + 0.06 * r.Normal() + drift;
+                life.Health.Add(Sigmoid(z));
+            }
+            if (life.Terms[^1].End > today)
+            {
+                var current = life.Terms[^1];
+                var (hEnd, hLead, p) = RenewalOdds(life.Health, life.Health.Count);
+                life.Renewals.Add(new(current.Id(id, life.Terms.Count), id, current.End, current.Arr, hEnd, hLead, p,
+                    null, null));
+            }
+            return life.Ended(null, z);
+        }
+
+        /// <summary>The current term ends on <paramref name="day"/>: renewed (true), churned (false), or undecided
+        /// yet (true, nothing recorded).</summary>
+        private bool Renew(Rng r, string id, DateOnly day, DateOnly today, DateOnly firstStart)
+        {
+            var term = Terms[^1];
+            var decided = day <= today.AddDays(-OutcomeDelayDays);
+            var (hEnd, hLead, p) = RenewalOdds(Health, term.End.DayNumber - firstStart.DayNumber);
+            var contractId = term.Id(id, Terms.Count);
+            if (!decided)
+            {
+                Renewals.Add(new(contractId, id, term.End, term.Arr, hEnd, hLead, p, null, null));
+                return true;
+            }
+            if (!r.Chance(p))
+            {
+                Renewals.Add(new(contractId, id, term.End, term.Arr, hEnd, hLead, p, false, null));
+                return false;
+            }
+            var change = Math.Clamp(0.5 * (hEnd - 0.6) + r.Normal(0, 0.08), -0.4, 0.6);
+            if (Math.Abs(change) < 0.03) change = 0;
+            var next = new Term(day, day.AddDays(TermDays), RoundArr((double)term.Arr * (1 + change)),
+                Math.Max(1, (int)Math.Round(term.Seats * (1 + change))));
+            Renewals.Add(new(contractId, id, term.End, term.Arr, hEnd, hLead, p, true, next.Arr));
+            Terms.Add(next);
+            return true;
+        }
+
+        /// <summary>The life as simulated, keeping one day of health for accounts that started yesterday at the
+        /// latest.</summary>
+        private Life Ended(DateOnly? churnDate, double z)
+        {
+            if (Health.Count == 0) Health.Add(Sigmoid(z));
+            return this with { ChurnDate = churnDate };
+        }
+    }
+
+    /// <summary>
+    /// Health at a term's end, at the lead time before it, and the chance of renewal σ(6 (h̄₆₀ − 0.35)).
+    /// </summary>
     private static (double AtEnd, double AtLead, double RenewProbability) RenewalOdds(List<double> health, int endIndex)
     {
         var end = Math.Min(endIndex, health.Count);
@@ -179,7 +228,8 @@ public static class PortfolioGenerator
 
     private static double Clamp(double value, double low, double high) => Math.Clamp(value, low, high);
 
-    private static decimal RoundArr(double value) => Math.Round((decimal)value / 100m, MidpointRounding.AwayFromZero) * 100m;
+    private static decimal RoundArr(double value) =>
+        Math.Round((decimal)value / 100m, MidpointRounding.AwayFromZero) * 100m;
 
     private static Google.Type.Money Money(decimal amount) => new() { CurrencyCode = Currency, Units = (long)amount };
 

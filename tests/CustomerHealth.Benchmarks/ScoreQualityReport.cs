@@ -16,65 +16,111 @@ internal static class ScoreQualityReport
     {
         var database = options.Database!;
         var truth = ReadTruth(Path.Combine(options.Truth!, "accounts.csv"));
-        log.WriteLine($"Ground truth: {truth.Count:N0} accounts in {Path.GetFullPath(options.Truth!)}. Database: {database.Description}. Load average: {Machine.LoadAverage()}");
-        await using var server = await InProcessServer.StartAsync(database.ServerSettings, ct, ExistingDatabase.HealthOptionsOnly(500));
+        log.WriteLine($"Ground truth: {truth.Count:N0} accounts in {Path.GetFullPath(options.Truth!)}. "
+            + $"Database: {database.Description}. Load average: {Machine.LoadAverage()}");
+        await using var server = await InProcessServer.StartAsync(database.ServerSettings, ct,
+            ExistingDatabase.HealthOptionsOnly(500));
         var health = new HealthService.HealthServiceClient(server.Channel);
-        var longCall = new Func<DateTime>(() => DateTime.UtcNow.AddHours(1));
-        var c = CultureInfo.InvariantCulture;
+        if (options.Recompute) await RecomputeAsync(health, log, ct);
+        var scores = await ReadScoresAsync(health, ct);
+        WriteCorrelations(truth, scores, log);
+        var backtestRequest = await BacktestAsync(health, options, log, ct);
+        if (options.Propose) await ProposeAsync(health, backtestRequest, log, ct);
+        log.WriteLine($"Load average at the end: {Machine.LoadAverage()}.");
+        return 0;
+    }
 
-        if (options.Recompute)
-        {
-            var today = DateOnly.FromDateTime(DateTime.UtcNow);
-            log.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] RecomputeHealthScores for {today:yyyy-MM-dd}…");
-            var done = await health.RecomputeHealthScoresAsync(
-                new RecomputeHealthScoresRequest { AsOfDate = new Google.Type.Date { Year = today.Year, Month = today.Month, Day = today.Day } },
-                deadline: longCall(), cancellationToken: ct);
-            log.WriteLine($"  {done.AccountCount:N0} accounts scored as of {done.AsOf.ToDateTime():u}.");
-        }
+    private static DateTime LongCall() => DateTime.UtcNow.AddHours(1);
 
-        // (i) Every stored score, paged by account id.
+    private static async Task RecomputeAsync(HealthService.HealthServiceClient health, TextWriter log,
+        CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        log.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] RecomputeHealthScores for {today:yyyy-MM-dd}…");
+        var done = await health.RecomputeHealthScoresAsync(
+            new RecomputeHealthScoresRequest
+            {
+                AsOfDate = new Google.Type.Date { Year = today.Year, Month = today.Month, Day = today.Day },
+            },
+            deadline: LongCall(), cancellationToken: ct);
+        log.WriteLine($"  {done.AccountCount:N0} accounts scored as of {done.AsOf.ToDateTime():u}.");
+    }
+
+    /// <summary>(i) Every stored score, paged by account id.</summary>
+    private static async Task<Dictionary<string, (double? Score, HealthBand Band)>> ReadScoresAsync(
+        HealthService.HealthServiceClient health, CancellationToken ct)
+    {
         var scores = new Dictionary<string, (double? Score, HealthBand Band)>(StringComparer.Ordinal);
         var token = "";
         do
         {
-            var page = await health.ListHealthScoresAsync(new ListHealthScoresRequest { PageSize = 1000, PageToken = token }, deadline: longCall(), cancellationToken: ct);
+            var page = await health.ListHealthScoresAsync(
+                new ListHealthScoresRequest { PageSize = 1000, PageToken = token }, deadline: LongCall(),
+                cancellationToken: ct);
             foreach (var s in page.Scores) scores[s.AccountId] = (s.HasScore ? s.Score : null, s.Band);
             token = page.NextPageToken;
         } while (token.Length > 0);
+        return scores;
+    }
 
-        var pairs = truth.Where(t => t.Value.Latent is not null && scores.TryGetValue(t.Key, out var s) && s.Score is not null)
-            .Select(t => (Score: scores[t.Key].Score!.Value, Latent: t.Value.Latent!.Value, t.Value.Customer)).ToArray();
+    private static void WriteCorrelations(Dictionary<string, (double? Latent, bool Customer)> truth,
+        Dictionary<string, (double? Score, HealthBand Band)> scores, TextWriter log)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var pairs = truth
+            .Where(t => t.Value.Latent is not null && scores.TryGetValue(t.Key, out var s) && s.Score is not null)
+            .Select(t => (Score: scores[t.Key].Score!.Value, Latent: t.Value.Latent!.Value, t.Value.Customer))
+            .ToArray();
         var customers = pairs.Where(p => p.Customer).ToArray();
         var unknown = scores.Count(s => s.Value.Score is null);
+        static double Rho((double Score, double Latent, bool Customer)[] xs) =>
+            Spearman(xs.Select(p => p.Score).ToArray(), xs.Select(p => p.Latent).ToArray());
         log.WriteLine();
         log.WriteLine($"Machine: {Machine.Describe()}. Load average: {Machine.LoadAverage()}.");
         log.WriteLine();
-        log.WriteLine("Score against latent health (accounts.csv mean_latent_health_30d), Spearman rank correlation (ties ranked by their mean):");
+        log.WriteLine("Score against latent health (accounts.csv mean_latent_health_30d), Spearman rank correlation "
+            + "(ties ranked by their mean):");
         log.WriteLine();
         log.WriteLine("| accounts | pairs | Spearman ρ |");
         log.WriteLine("| --- | ---: | ---: |");
-        log.WriteLine(string.Create(c, $"| every account with a known score | {pairs.Length:N0} | {Spearman(pairs.Select(p => p.Score).ToArray(), pairs.Select(p => p.Latent).ToArray()):N3} |"));
-        log.WriteLine(string.Create(c, $"| still customers (no churn date) | {customers.Length:N0} | {Spearman(customers.Select(p => p.Score).ToArray(), customers.Select(p => p.Latent).ToArray()):N3} |"));
-        log.WriteLine();
-        log.WriteLine(string.Create(c, $"{scores.Count:N0} stored scores, {unknown:N0} unknown (too little data); bands: {string.Join(", ", scores.GroupBy(s => s.Value.Band).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count():N0}"))}."));
-
-        // (ii) The backtest, as the RPC answers it.
-        log.WriteLine();
-        var backtestRequest = new BacktestHealthScoresRequest { LeadDays = options.LeadDays };
-        if (options.RenewalStart is { } from) backtestRequest.RenewalStartDate = new Google.Type.Date { Year = from.Year, Month = from.Month, Day = from.Day };
-        log.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] BacktestHealthScores, lead {options.LeadDays} days, renewals ending {(options.RenewalStart is { } f ? $"from {f:yyyy-MM-dd}" : "any day")}…");
-        var backtest = await health.BacktestHealthScoresAsync(backtestRequest, deadline: longCall(), cancellationToken: ct);
+        log.WriteLine(string.Create(c, $"| every account with a known score | {pairs.Length:N0} | {Rho(pairs):N3} |"));
         log.WriteLine(string.Create(c,
-            $"BacktestHealthScores (lead {backtest.LeadDays} days): {backtest.RenewalCount:N0} renewals and {backtest.ChurnCount:N0} churns scored, {backtest.SkippedCount:N0} outcomes skipped; " +
-            $"scores from snapshots {backtest.SnapshotScoreCount:N0}, computed for their day {backtest.ComputedScoreCount:N0}; AUC {(backtest.HasAuc ? backtest.Auc.ToString("N3", c) : "n/a")}."));
+            $"| still customers (no churn date) | {customers.Length:N0} | {Rho(customers):N3} |"));
+        log.WriteLine();
+        var bands = string.Join(", ", scores.GroupBy(s => s.Value.Band).OrderBy(g => g.Key)
+            .Select(g => $"{g.Key} {g.Count():N0}"));
+        log.WriteLine(string.Create(c,
+            $"{scores.Count:N0} stored scores, {unknown:N0} unknown (too little data); bands: {bands}."));
+    }
+
+    /// <summary>(ii) The backtest, as the RPC answers it.</summary>
+    private static async Task<BacktestHealthScoresRequest> BacktestAsync(HealthService.HealthServiceClient health,
+        ModeOptions options, TextWriter log, CancellationToken ct)
+    {
+        var c = CultureInfo.InvariantCulture;
+        log.WriteLine();
+        var request = new BacktestHealthScoresRequest { LeadDays = options.LeadDays };
+        if (options.RenewalStart is { } from)
+            request.RenewalStartDate = new Google.Type.Date { Year = from.Year, Month = from.Month, Day = from.Day };
+        var ending = options.RenewalStart is { } f ? $"from {f:yyyy-MM-dd}" : "any day";
+        log.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] BacktestHealthScores, lead {options.LeadDays} days, "
+            + $"renewals ending {ending}…");
+        var backtest = await health.BacktestHealthScoresAsync(request, deadline: LongCall(), cancellationToken: ct);
+        var auc = backtest.HasAuc ? backtest.Auc.ToString("N3", c) : "n/a";
+        log.WriteLine(string.Create(c,
+            $"BacktestHealthScores (lead {backtest.LeadDays} days): {backtest.RenewalCount:N0} renewals and "
+            + $"{backtest.ChurnCount:N0} churns scored, {backtest.SkippedCount:N0} outcomes skipped; "
+            + $"scores from snapshots {backtest.SnapshotScoreCount:N0}, computed for their day "
+            + $"{backtest.ComputedScoreCount:N0}; AUC {auc}."));
         log.WriteLine();
         log.WriteLine("| band at the lead day | renewals | churns | renewal rate |");
         log.WriteLine("| --- | ---: | ---: | ---: |");
         foreach (var b in backtest.Bands)
-            log.WriteLine(string.Create(c, $"| {b.Band} | {b.RenewalCount:N0} | {b.ChurnCount:N0} | {(b.HasRenewalRate ? b.RenewalRate.ToString("P1", c) : "n/a")} |"));
-        if (options.Propose) await ProposeAsync(health, backtestRequest, log, ct);
-        log.WriteLine($"Load average at the end: {Machine.LoadAverage()}.");
-        return 0;
+        {
+            var rate = b.HasRenewalRate ? b.RenewalRate.ToString("P1", c) : "n/a";
+            log.WriteLine(string.Create(c, $"| {b.Band} | {b.RenewalCount:N0} | {b.ChurnCount:N0} | {rate} |"));
+        }
+        return request;
     }
 
     /// <summary>

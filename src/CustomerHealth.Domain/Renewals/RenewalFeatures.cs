@@ -5,29 +5,32 @@ using CustomerHealth.Domain.Health;
 namespace CustomerHealth.Domain.Renewals;
 
 /// <summary>
-/// What the feature builder needs about one contract's renewal as of an instant: the account's signals and health score at
-/// that instant, its score 30 days before, and the contract's ARR and renewal date. Training and live prediction pass the
-/// same things, only the instant differs (a lead time before a recorded renewal, or now).
+/// What the feature builder needs about one contract's renewal as of an instant: the account's signals and health score
+/// at that instant, its score 30 days before, and the contract's ARR and renewal date. Training and live prediction
+/// pass the same things, only the instant differs (a lead time before a recorded renewal, or now).
 /// </summary>
-/// <param name="Signals">The account's signals as of the instant (nothing dated later is read).</param>
-/// <param name="Score">The health score computed from <paramref name="Signals"/>.</param>
-/// <param name="ScoreThirtyDaysBefore">The overall score computed as of 30 days before the instant; null when unknown.</param>
-/// <param name="ContractArr">The ARR of the contract whose renewal is predicted (in its own currency).</param>
-/// <param name="RenewalDate">That contract's end date.</param>
-/// <param name="History">The account's evidence over longer windows (<see cref="RenewalHistory"/>), as of the same instant; null reads as none.</param>
+/// <param name="Signals">The account's signals as of the instant (nothing dated later is read).</param> <param
+/// name="Score">The health score computed from <paramref name="Signals"/>.</param> <param
+/// name="ScoreThirtyDaysBefore">The overall score computed as of 30 days before the instant; null when unknown.</param>
+/// <param name="ContractArr">The ARR of the contract whose renewal is predicted (in its own currency).</param> <param
+/// name="RenewalDate">That contract's end date.</param> <param name="History">The account's evidence over longer
+/// windows (<see cref="RenewalHistory"/>), as of the same instant; null reads as none.</param>
 public sealed record RenewalFeatureInput(AccountSignals Signals, HealthScore Score, double? ScoreThirtyDaysBefore, decimal ContractArr, DateOnly RenewalDate, RenewalHistory? History = null);
 
-/// <summary>One contract's features, in the order of <see cref="RenewalFeatures.Names"/>, every value filled (see <see cref="RenewalFeatures.Defaults"/>).</summary>
+/// <summary>
+/// One contract's features, in the order of <see cref="RenewalFeatures.Names"/>, every value filled (see <see
+/// cref="RenewalFeatures.Defaults"/>).
+/// </summary>
 public sealed record RenewalFeatureVector(IReadOnlyList<double> Values)
 {
     public double this[string name] => Values[RenewalFeatures.IndexOf(name)];
 }
 
 /// <summary>
-/// The one feature builder of renewal prediction, used for training rows and live predictions alike. Pure: it reads only
-/// its input, and ignores anything its input dates after the as-of instant (milestones done later, tickets opened later).
-/// A missing value (a component without data, no NPS answer) is filled with a documented neutral default, so the models
-/// see no gaps; <c>data_completeness</c> and <c>has_nps</c> tell them how much was filled.
+/// The one feature builder of renewal prediction, used for training rows and live predictions alike. Pure: it reads
+/// only its input, and ignores anything its input dates after the as-of instant (milestones done later, tickets opened
+/// later). A missing value (a component without data, no NPS answer) is filled with a documented neutral default, so
+/// the models see no gaps; <c>data_completeness</c> and <c>has_nps</c> tell them how much was filled.
 /// </summary>
 public static class RenewalFeatures
 {
@@ -86,7 +89,9 @@ public static class RenewalFeatures
     /// <summary>Seat utilisation above this (more active users than seats) counts as this.</summary>
     public const double MaxSeatUtilisation = 1.5;
 
-    /// <summary>Time to value when first value is not reached (or there is no plan) counts as at least this many days.</summary>
+    /// <summary>
+    /// Time to value when first value is not reached (or there is no plan) counts as at least this many days.
+    /// </summary>
     public const int UnreachedTimeToValueDays = 90;
 
     /// <summary>Time to value is capped here.</summary>
@@ -106,9 +111,9 @@ public static class RenewalFeatures
     ];
 
     /// <summary>
-    /// The value a feature takes when its source has no data: an unknown overall score 50, no 30-day change 0, a component
-    /// without data its neutral value (momentum 60 = flat, sentiment 70 = passive, support 100 = no tickets, others 50),
-    /// no NPS answer 7.
+    /// The value a feature takes when its source has no data: an unknown overall score 50, no 30-day change 0, a
+    /// component without data its neutral value (momentum 60 = flat, sentiment 70 = passive, support 100 = no tickets,
+    /// others 50), no NPS answer 7.
     /// </summary>
     public static IReadOnlyDictionary<string, double> Defaults { get; } = new Dictionary<string, double>(StringComparer.Ordinal)
     {
@@ -122,14 +127,16 @@ public static class RenewalFeatures
     public const int MaxDaysSinceTouchpoint = 365;
 
     /// <summary>
-    /// Features built (they are reported and stored with predictions) but not given to the model: onboarding as of the lead
-    /// day is an account's first 90 days seen 9 months later, and how much of it is on record depends on where the account's
-    /// history starts (a plan evaluated after the fact without the early usage looks unfinished), so it shifts between
-    /// older and newer outcomes more than it tells about the renewal.
+    /// Features built (they are reported and stored with predictions) but not given to the model: onboarding as of the
+    /// lead day is an account's first 90 days seen 9 months later, and how much of it is on record depends on where the
+    /// account's history starts (a plan evaluated after the fact without the early usage looks unfinished), so it
+    /// shifts between older and newer outcomes more than it tells about the renewal.
     /// </summary>
     public static IReadOnlySet<string> NotModelled { get; } = new HashSet<string>(StringComparer.Ordinal) { Onboarding, OnboardingCompletion, TimeToValueDays };
 
-    /// <summary>The features the model sees, in vector order: <see cref="Names"/> without <see cref="NotModelled"/>.</summary>
+    /// <summary>
+    /// The features the model sees, in vector order: <see cref="Names"/> without <see cref="NotModelled"/>.
+    /// </summary>
     public static IReadOnlyList<string> ModelNames { get; } = Names.Where(n => !NotModelled.Contains(n)).ToArray();
 
     private static readonly int[] ModelIndexes = ModelNames.Select(n => Names.ToList().IndexOf(n)).ToArray();
@@ -215,8 +222,18 @@ public static class RenewalFeatures
         v[IndexOf(MetricDaysSinceMean)] = Mean(values["days_since"], x => x);
     }
 
-    /// <summary>The features over longer windows: levels and trends of use, NPS, tickets, touchpoints, the last renewal.</summary>
+    /// <summary>The features over longer windows: levels and trends of use, NPS, tickets, touchpoints, the last
+    /// renewal.</summary>
     private static void History(double[] v, AccountSignals s, RenewalHistory h)
+    {
+        var users = UsageHistory(v, s, h);
+        SignalHistory(v, s, h);
+        KeyFeatureHistory(v, s, h, users);
+    }
+
+    /// <summary>Use against seats over 30, 90 and 180 days and its trend, days since the last use, events per active
+    /// user-day; returns the active users per day of the window.</summary>
+    private static Dictionary<DateOnly, int> UsageHistory(double[] v, AccountSignals s, RenewalHistory h)
     {
         var day = s.AsOfDay;
         var users = new Dictionary<DateOnly, int>();
@@ -229,20 +246,40 @@ public static class RenewalFeatures
         v[IndexOf(ActiveShare30Days)] = ActiveShare(users, day, since, s.Seats, 0, 30) ?? 0;
         v[IndexOf(ActiveShare90Days)] = ActiveShare(users, day, since, s.Seats, 0, 90) ?? 0;
         v[IndexOf(ActiveShare180Days)] = ActiveShare(users, day, since, s.Seats, 0, RenewalHistory.UsageDays) ?? 0;
-        v[IndexOf(ActiveShareTrend)] = ActiveShare(users, day, since, s.Seats, 30, 90) is { } earlier ? v[IndexOf(ActiveShare30Days)] - earlier : 0;
+        v[IndexOf(ActiveShareTrend)] = ActiveShare(users, day, since, s.Seats, 30, 90) is { } earlier
+            ? v[IndexOf(ActiveShare30Days)] - earlier
+            : 0;
         var lastActive = users.Where(u => u.Value > 0).Select(u => (DateOnly?)u.Key).Max();
-        v[IndexOf(DaysSinceActive)] = lastActive is { } last ? day.DayNumber - last.DayNumber : Defaults[DaysSinceActive];
+        v[IndexOf(DaysSinceActive)] =
+            lastActive is { } last ? day.DayNumber - last.DayNumber : Defaults[DaysSinceActive];
         v[IndexOf(HasUsage180Days)] = lastActive is null ? 0 : 1;
+        long activeUserDays90 = 0, events90 = 0;
+        foreach (var d in h.Days)
+        {
+            if (d.Day > day || d.Day <= day.AddDays(-90)) continue;
+            activeUserDays90 += d.ActiveUsers;
+            events90 += d.Events;
+        }
+        v[IndexOf(EventsPerActiveDay90Days)] = activeUserDays90 == 0 ? 0 : events90 / (double)activeUserDays90;
+        v[IndexOf(LogSeats)] = Math.Log(1 + s.Seats);
+        return users;
+    }
 
-        var answers = h.NpsAnswers.Where(a => a.AnsweredAt <= s.AsOf && a.AnsweredAt > s.AsOf.AddDays(-RenewalHistory.NpsDays)).ToArray();
+    /// <summary>NPS, tickets and touchpoints over their windows, and the last renewal's ARR change.</summary>
+    private static void SignalHistory(double[] v, AccountSignals s, RenewalHistory h)
+    {
+        var answers = h.NpsAnswers
+            .Where(a => a.AnsweredAt <= s.AsOf && a.AnsweredAt > s.AsOf.AddDays(-RenewalHistory.NpsDays)).ToArray();
         v[IndexOf(NpsMean365Days)] = answers.Length == 0 ? Defaults[NpsMean365Days] : answers.Average(a => a.Score);
         v[IndexOf(NpsAnswers365Days)] = answers.Length;
 
         var ticketsFrom = s.AsOf.AddDays(-RenewalHistory.TicketDays);
         var tickets = h.Tickets.Where(t => t.OpenedAt <= s.AsOf && t.OpenedAt > ticketsFrom).ToArray();
         v[IndexOf(Tickets180Days)] = tickets.Length;
-        v[IndexOf(SevereTickets180Days)] = tickets.Count(t => t.Severity is TicketSeverity.High or TicketSeverity.Urgent);
-        var closed = tickets.Where(t => t.ClosedAt is { } c && c <= s.AsOf).Select(t => (t.ClosedAt!.Value - t.OpenedAt).TotalDays).ToArray();
+        v[IndexOf(SevereTickets180Days)] =
+            tickets.Count(t => t.Severity is TicketSeverity.High or TicketSeverity.Urgent);
+        var closed = tickets.Where(t => t.ClosedAt is { } c && c <= s.AsOf)
+            .Select(t => (t.ClosedAt!.Value - t.OpenedAt).TotalDays).ToArray();
         v[IndexOf(TicketCloseDays)] = closed.Length == 0 ? Defaults[TicketCloseDays] : closed.Average();
 
         var touchpoints = h.Touchpoints.Where(t => t <= s.AsOf).ToArray();
@@ -253,11 +290,18 @@ public static class RenewalFeatures
             ? Defaults[DaysSinceTouchpoint]
             : Math.Min(MaxDaysSinceTouchpoint, (s.AsOf - lastTouch).TotalDays);
         v[IndexOf(LastRenewalArrChange)] = h.LastRenewalArrChange ?? Defaults[LastRenewalArrChange];
-        v[IndexOf(LogSeats)] = Math.Log(1 + s.Seats);
+    }
 
-        // Key features: how many of the catalogue's were used (breadth) in the last 30 and 90 days, the change of breadth
-        // (last 30 days against the 60 before), and key-feature events per active user-day over 90 days (depth).
-        var featureDays = (h.KeyFeatureDays ?? []).Where(f => f.Day <= day && f.Day > day.AddDays(-RenewalHistory.FeatureDays) && f.Events > 0).ToArray();
+    /// <summary>
+    /// Key features: how many of the catalogue's were used (breadth) in the last 30 and 90 days, the change of breadth
+    /// (last 30 days against the 60 before), and key-feature events per active user-day over 90 days (depth).
+    /// </summary>
+    private static void KeyFeatureHistory(
+        double[] v, AccountSignals s, RenewalHistory h, Dictionary<DateOnly, int> users)
+    {
+        var day = s.AsOfDay;
+        var featureDays = (h.KeyFeatureDays ?? [])
+            .Where(f => f.Day <= day && f.Day > day.AddDays(-RenewalHistory.FeatureDays) && f.Events > 0).ToArray();
         var catalogue = Math.Max(1, h.KeyFeaturesInCatalogue);
         double Breadth(int fromAgo, int toAgo) => featureDays
             .Where(f => f.Day <= day.AddDays(-fromAgo) && f.Day > day.AddDays(-toAgo))
@@ -268,26 +312,25 @@ public static class RenewalFeatures
         double Depth(int days)
         {
             var userDays = users.Where(u => u.Key > day.AddDays(-days)).Sum(u => (long)u.Value);
-            return userDays == 0 ? 0 : featureDays.Where(f => f.Day > day.AddDays(-days)).Sum(f => f.Events) / (double)userDays;
+            return userDays == 0
+                ? 0
+                : featureDays.Where(f => f.Day > day.AddDays(-days)).Sum(f => f.Events) / (double)userDays;
         }
         v[IndexOf(KeyFeatureEventsPerActiveDay90Days)] = Depth(RenewalHistory.FeatureDays);
-        long activeUserDays90 = 0, events90 = 0;
-        foreach (var d in h.Days)
-        {
-            if (d.Day > day || d.Day <= day.AddDays(-90)) continue;
-            activeUserDays90 += d.ActiveUsers;
-            events90 += d.Events;
-        }
-        v[IndexOf(EventsPerActiveDay90Days)] = activeUserDays90 == 0 ? 0 : events90 / (double)activeUserDays90;
     }
 
     /// <summary>
-    /// The first day the use shares count: the customer's start, or the account's first recorded active day when that is
-    /// later. Days before any use was recorded say that tracking had not begun (an integration connected mid-contract, a
-    /// history loaded from a date), not that the seats sat idle; averaging them in would make the same use look thinner
-    /// the closer it lies to the start of the record. Without any recorded use by the as-of day: the customer's start.
+    /// The first day the use shares count: the customer's start, or the account's first recorded active day when that
+    /// is later. Days before any use was recorded say that tracking had not begun (an integration connected
+    /// mid-contract, a history loaded from a date), not that the seats sat idle; averaging them in would make the same
+    /// use look thinner the closer it lies to the start of the record. Without any recorded use by the as-of day: the
+    /// customer's start.
     /// </summary>
-    public static DateOnly ObservedSince(DateOnly customerSince, DateOnly? firstActiveDay, IReadOnlyDictionary<DateOnly, int> users)
+    public static DateOnly ObservedSince(
+        DateOnly customerSince,
+        DateOnly? firstActiveDay,
+        IReadOnlyDictionary<DateOnly, int> users
+    )
     {
         DateOnly? first = firstActiveDay;
         foreach (var (d, n) in users)
@@ -298,10 +341,18 @@ public static class RenewalFeatures
     }
 
     /// <summary>
-    /// Active users per seat per day over the days <paramref name="fromAgo"/> (0 = the as-of day) to <paramref name="toAgo"/>
-    /// (excluded) before the as-of day, counting only days from the customer's start; null without seats or such days.
+    /// Active users per seat per day over the days <paramref name="fromAgo"/> (0 = the as-of day) to <paramref
+    /// name="toAgo"/> (excluded) before the as-of day, counting only days from the customer's start; null without seats
+    /// or such days.
     /// </summary>
-    public static double? ActiveShare(IReadOnlyDictionary<DateOnly, int> users, DateOnly day, DateOnly since, int seats, int fromAgo, int toAgo)
+    public static double? ActiveShare(
+        IReadOnlyDictionary<DateOnly, int> users,
+        DateOnly day,
+        DateOnly since,
+        int seats,
+        int fromAgo,
+        int toAgo
+    )
     {
         if (seats <= 0) return null;
         long userDays = 0;
@@ -317,9 +368,9 @@ public static class RenewalFeatures
     }
 
     /// <summary>
-    /// The share of the plan's milestones done by <paramref name="day"/> (0 without a plan), and time to value: the days
-    /// from the plan's start to the first-value milestone when done by then, else the days since the start but at least
-    /// <see cref="UnreachedTimeToValueDays"/> (no plan: that floor); capped at <see cref="MaxTimeToValueDays"/>.
+    /// The share of the plan's milestones done by <paramref name="day"/> (0 without a plan), and time to value: the
+    /// days from the plan's start to the first-value milestone when done by then, else the days since the start but at
+    /// least <see cref="UnreachedTimeToValueDays"/> (no plan: that floor); capped at <see cref="MaxTimeToValueDays"/>.
     /// </summary>
     public static (double Completion, double TimeToValueDays) OnboardingFigures(OnboardingSummary? plan, DateOnly day)
     {

@@ -31,8 +31,8 @@ public sealed class AccountStore(
 
     /// <summary>
     /// Creates or updates an account and refreshes its tier. Concurrent calls for the same account (a client racing its
-    /// own retries, a <c>DeleteAccount</c>) each start over when another one's write came first (<see cref="LostRaces"/>):
-    /// the loser of a race to create it updates what the winner inserted.
+    /// own retries, a <c>DeleteAccount</c>) each start over when another one's write came first
+    /// (<see cref="LostRaces"/>): the loser of a race to create it updates what the winner inserted.
     /// </summary>
     public Task<(Account Account, bool Created)> UpsertAccountAsync(AccountDetails details, CancellationToken ct) =>
         db.StartOverAsync(() => UpsertAccountOnceAsync(details, ct));

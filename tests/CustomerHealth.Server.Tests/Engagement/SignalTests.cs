@@ -58,7 +58,8 @@ public abstract class SignalTests<TDatabase>(TDatabase database) : IntegrationTe
             var failures = await Task.WhenAll(upserts);
             await delete;
 
-            Assert.All(failures, f => Assert.True(f is null or RpcException { StatusCode: StatusCode.NotFound }, $"{f}"));
+            Assert.All(failures,
+                f => Assert.True(f is null or RpcException { StatusCode: StatusCode.NotFound }, $"{f}"));
             Assert.Equal(0, await StoredSignalsOf("race-signals"));
         }
     }

@@ -39,8 +39,32 @@ public abstract class RenewalModelTests<TDatabase>(TDatabase database) : Renewal
 
         var trained = (await Renewals.TrainRenewalModelAsync(new(), cancellationToken: Ct)).Model;
 
-        // 162 outcomes leave a holdout of about 30 with a handful of churns, and the model ranks them worse than the
-        // score-only prior: the quality gate holds it back as a candidate, and the heuristic keeps serving.
+        await AssertHeldBackByTheGate(trained);
+        await AssertServedByAnAdminsChoice(trained);
+        // The worker recomputes every stored prediction with the new model.
+        var upcoming = await Eventually(() => AllUpcoming(new() { PageSize = 7 }),
+            all => all.Count > 0 && all.All(p => p.ModelVersion == 1), "every prediction to come from model 1");
+        Assert.All(upcoming, p =>
+        {
+            Assert.Equal(trained.Kind, p.ModelKind);
+            Assert.InRange(p.RenewalProbability, 0, 1);
+            Assert.InRange(p.DaysToRenewal, 0, 180);
+            AssertDriversExplain(p);
+        });
+        Assert.Equal(upcoming.OrderBy(p => Day(p.RenewalDate)).ThenBy(p => p.ContractId, StringComparer.Ordinal).Select(p => p.ContractId), upcoming.Select(p => p.ContractId));
+
+        await AssertListsOrderAndFilter(upcoming);
+        var one = (await Renewals.GetRenewalPredictionAsync(new() { ContractId = upcoming[0].ContractId }, cancellationToken: Ct)).Prediction;
+        Assert.Equal(1, one.ModelVersion);
+        AssertDriversExplain(one);
+
+        await ANewModelIsSwappedInAtomicallyWhileClientsKeepReading(watched: upcoming[0].ContractId);
+    }
+
+    /// <summary>162 outcomes leave a holdout of about 30 with a handful of churns, and the model ranks them worse than
+    /// the score-only prior: the quality gate holds it back as a candidate, and the heuristic keeps serving.</summary>
+    private async Task AssertHeldBackByTheGate(RenewalModel trained)
+    {
         Assert.Equal(1, trained.Version);
         Assert.False(trained.Serving);
         Assert.False(trained.PassedGate);
@@ -61,7 +85,11 @@ public abstract class RenewalModelTests<TDatabase>(TDatabase database) : Renewal
         var listedModels = await Renewals.ListRenewalModelsAsync(new(), cancellationToken: Ct);
         Assert.Equal(trained.GateReason, listedModels.Models.Single().GateReason);
 
-        // An admin may serve it all the same: an explicit, audited choice.
+    }
+
+    /// <summary>An admin may serve it all the same: an explicit, audited choice; the model describes itself.</summary>
+    private async Task AssertServedByAnAdminsChoice(RenewalModel trained)
+    {
         var served = await Renewals.ServeRenewalModelAsync(new() { Version = 1 }, cancellationToken: Ct);
         Assert.Equal((0, 1, true), (served.PreviousVersion, served.Model.Version, served.Model.Serving));
         var audited = Assert.Single(await AuditEvents(AuditAction.RenewalModelChosen));
@@ -89,18 +117,11 @@ public abstract class RenewalModelTests<TDatabase>(TDatabase database) : Renewal
         Assert.Equal("", serving.HeuristicReason);
         Assert.Equal(trained.Holdout.Auc, serving.Model.Holdout.Auc);
 
-        // The worker recomputes every stored prediction with the new model.
-        var upcoming = await Eventually(() => AllUpcoming(new() { PageSize = 7 }),
-            all => all.Count > 0 && all.All(p => p.ModelVersion == 1), "every prediction to come from model 1");
-        Assert.All(upcoming, p =>
-        {
-            Assert.Equal(trained.Kind, p.ModelKind);
-            Assert.InRange(p.RenewalProbability, 0, 1);
-            Assert.InRange(p.DaysToRenewal, 0, 180);
-            AssertDriversExplain(p);
-        });
-        Assert.Equal(upcoming.OrderBy(p => Day(p.RenewalDate)).ThenBy(p => p.ContractId, StringComparer.Ordinal).Select(p => p.ContractId), upcoming.Select(p => p.ContractId));
+    }
 
+    /// <summary>The upcoming renewals by date, by risk and filtered, all from the same predictions.</summary>
+    private async Task AssertListsOrderAndFilter(IReadOnlyList<RenewalPrediction> upcoming)
+    {
         var byRisk = await AllUpcoming(new() { OrderBy = UpcomingRenewalOrder.Risk, PageSize = 5 });
         Assert.Equal(upcoming.Count, byRisk.Count);
         Assert.Equal(byRisk.Select(p => p.RenewalProbability).Order(), byRisk.Select(p => p.RenewalProbability));
@@ -110,11 +131,6 @@ public abstract class RenewalModelTests<TDatabase>(TDatabase database) : Renewal
         var techTouch = await AllUpcoming(new() { CsTier = CsTier.TechTouch });
         Assert.All(techTouch, p => Assert.Equal(CsTier.TechTouch, p.CsTier));
 
-        var one = (await Renewals.GetRenewalPredictionAsync(new() { ContractId = upcoming[0].ContractId }, cancellationToken: Ct)).Prediction;
-        Assert.Equal(1, one.ModelVersion);
-        AssertDriversExplain(one);
-
-        await ANewModelIsSwappedInAtomicallyWhileClientsKeepReading(watched: upcoming[0].ContractId);
     }
 
     /// <summary>
