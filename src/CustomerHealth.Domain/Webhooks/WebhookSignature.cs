@@ -17,7 +17,8 @@ public static class WebhookSignature
     /// <summary>The scheme's version tag in the header; a later scheme would add <c>v2=</c> beside it.</summary>
     public const string Scheme = "v1";
 
-    /// <summary>The replay window a receiver should allow around its own clock (documented; receivers choose).</summary>
+    /// <summary>The replay window a receiver should allow around its own clock (documented; receivers
+    /// choose).</summary>
     public static readonly TimeSpan RecommendedTolerance = TimeSpan.FromMinutes(5);
 
     /// <summary>The header value for <paramref name="body"/> sent at <paramref name="at"/>.</summary>
@@ -27,7 +28,8 @@ public static class WebhookSignature
         return $"t={timestamp},{Scheme}={Compute(secret, timestamp, body)}";
     }
 
-    /// <summary>The lower-case hex HMAC-SHA256 of <c>timestamp + "." + body</c> keyed with <paramref name="secret"/>.</summary>
+    /// <summary>The lower-case hex HMAC-SHA256 of <c>timestamp + "." + body</c> keyed with
+    /// <paramref name="secret"/>.</summary>
     public static string Compute(string secret, string timestamp, ReadOnlySpan<byte> body)
     {
         var prefix = Encoding.UTF8.GetBytes(timestamp + ".");

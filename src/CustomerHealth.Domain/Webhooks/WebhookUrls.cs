@@ -20,7 +20,8 @@ public static class WebhookUrls
         if (string.IsNullOrEmpty(uri.Host)) return "must name a host";
         if (uri.UserInfo.Length > 0) return "must not carry a user name or password";
         if (uri.Fragment.Length > 0 || url.Contains('#', StringComparison.Ordinal)) return "must not have a fragment";
-        if (url.Any(char.IsWhiteSpace) || url.Any(char.IsControl)) return "must not contain spaces or control characters";
+        if (url.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+            return "must not contain spaces or control characters";
         return null;
     }
 }

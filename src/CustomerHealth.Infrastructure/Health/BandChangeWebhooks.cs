@@ -7,9 +7,9 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerHealth.Infrastructure.Health;
 
 /// <summary>
-/// The <c>data</c> of a <c>health.band_changed</c> webhook event (docs/webhooks.md#healthband_changed): the account, its
-/// name and owner (for a chat message or a CRM task), the band and score before and after, the tier scored under, and
-/// the instants of the score.
+/// The <c>data</c> of a <c>health.band_changed</c> webhook event (docs/webhooks.md#healthband_changed): the account,
+/// its name and owner (for a chat message or a CRM task), the band and score before and after, the tier scored under,
+/// and the instants of the score.
 /// </summary>
 public sealed record BandChangedData(
     string AccountId, string AccountName, string? Owner, string PreviousBand, string Band, double? PreviousScore,

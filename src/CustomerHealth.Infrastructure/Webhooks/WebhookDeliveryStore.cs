@@ -16,8 +16,8 @@ public sealed record WebhookAttempt(long DeliveryId, bool Succeeded, int? Status
 public sealed record WebhookDeadLetter(WebhookDeliveryRow Delivery, WebhookEventRow Event);
 
 /// <summary>
-/// The dispatcher's side of the outbox (docs/adr/0071-webhook-dispatch-retries-and-dead-letters.md): fans new events out
-/// to deliveries, hands out the ones due, records each attempt (retry later, delivered, or dead after the last
+/// The dispatcher's side of the outbox (docs/adr/0071-webhook-dispatch-retries-and-dead-letters.md): fans new events
+/// out to deliveries, hands out the ones due, records each attempt (retry later, delivered, or dead after the last
 /// attempt), and the admin's reads and re-deliveries of dead letters.
 /// </summary>
 public sealed class WebhookDeliveryStore(CustomerHealthDbContext db, TimeProvider clock)
@@ -44,7 +44,8 @@ public sealed class WebhookDeliveryStore(CustomerHealthDbContext db, TimeProvide
                 {
                     db.WebhookDeliveries.Add(new WebhookDeliveryRow
                     {
-                        SubscriptionId = s.Id, EventId = e.Id, State = WebhookDeliveryState.Pending, NextAttemptAt = now,
+                        SubscriptionId = s.Id, EventId = e.Id, State = WebhookDeliveryState.Pending,
+                        NextAttemptAt = now,
                     });
                 }
                 e.FannedOutAt = now;
@@ -136,7 +137,8 @@ public sealed class WebhookDeliveryStore(CustomerHealthDbContext db, TimeProvide
                 .SetProperty(d => d.State, WebhookDeliveryState.Pending)
                 .SetProperty(d => d.Attempts, 0)
                 .SetProperty(d => d.NextAttemptAt, now), ct);
-            var target = deliveryIds.Count > 0 ? null : subscriptionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var target = deliveryIds.Count > 0
+                ? null : subscriptionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var change = new AuditedChange(AuditAction.WebhookDeliveriesRequeued, AuditTargets.WebhookSubscription,
                 target, Details: new { deliveryIds, requeued });
             await AuditTrail.WriteAsync(db, caller, change, now, ct);

@@ -26,7 +26,8 @@ public static class WebhookOutbox
         if (!Domain.Webhooks.WebhookEventTypes.All.Contains(eventType))
             throw new ArgumentException($"'{eventType}' is not a known webhook event type.", nameof(eventType));
         var eventId = "evt_" + Guid.NewGuid().ToString("N");
-        var body = new { id = eventId, type = eventType, created_at = DateTime.SpecifyKind(atUtc, DateTimeKind.Utc), data = payload };
+        var createdAt = DateTime.SpecifyKind(atUtc, DateTimeKind.Utc);
+        var body = new { id = eventId, type = eventType, created_at = createdAt, data = payload };
         db.WebhookEvents.Add(new WebhookEventRow
         {
             EventId = eventId,

@@ -1,6 +1,7 @@
 namespace CustomerHealth.Infrastructure.Webhooks;
 
-/// <summary>Where a delivery stands (values match the contract's <c>WebhookDeliveryState</c>; never renumber).</summary>
+/// <summary>Where a delivery stands (values match the contract's <c>WebhookDeliveryState</c>; never
+/// renumber).</summary>
 public enum WebhookDeliveryState
 {
     Unspecified = 0,

@@ -24,8 +24,10 @@ public sealed class WebhookSubscriptionStore(CustomerHealthDbContext db, TimePro
         await db.WebhookSubscriptions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct)
         ?? throw NotFound(id);
 
-    /// <summary>Up to <paramref name="pageSize"/> + 1 subscriptions with an id above <paramref name="afterId"/>.</summary>
-    public async Task<IReadOnlyList<WebhookSubscriptionRow>> ListAsync(long afterId, int pageSize, CancellationToken ct) =>
+    /// <summary>Up to <paramref name="pageSize"/> + 1 subscriptions with an id above <paramref name="afterId"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<WebhookSubscriptionRow>> ListAsync(long afterId, int pageSize,
+        CancellationToken ct) =>
         await db.WebhookSubscriptions.AsNoTracking().Where(s => s.Id > afterId).OrderBy(s => s.Id)
             .Take(pageSize + 1).ToListAsync(ct);
 

@@ -35,7 +35,8 @@ public sealed class WebhookGrpcService(WebhookSubscriptionStore subscriptions, W
         var rows = await subscriptions.ListAsync(after, pageSize, context.CancellationToken);
         var response = new ListWebhookSubscriptionsResponse();
         response.Subscriptions.AddRange(rows.Take(pageSize).Select(r => r.ToProto()));
-        if (rows.Count > pageSize) response.NextPageToken = NextToken(WebhookRequests.SubscriptionsFingerprint, rows[pageSize - 1].Id);
+        if (rows.Count > pageSize)
+            response.NextPageToken = NextToken(WebhookRequests.SubscriptionsFingerprint, rows[pageSize - 1].Id);
         return response;
     }
 
@@ -71,7 +72,8 @@ public sealed class WebhookGrpcService(WebhookSubscriptionStore subscriptions, W
         RedeliverWebhookDeliveriesRequest request, ServerCallContext context)
     {
         var (ids, subscriptionId) = WebhookRequests.Read(request);
-        var requeued = await deliveries.RedeliverAsync(ids, subscriptionId, context.Caller(), context.CancellationToken);
+        var requeued = await deliveries.RedeliverAsync(ids, subscriptionId, context.Caller(),
+            context.CancellationToken);
         return new RedeliverWebhookDeliveriesResponse { Requeued = requeued };
     }
 

@@ -64,7 +64,8 @@ public sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
             "must be at least 10 ms");
         Check(options.BatchSize is >= 1 and <= 1000, nameof(options.BatchSize), "must be between 1 and 1000");
         Check(options.MaxConcurrency is >= 1 and <= 64, nameof(options.MaxConcurrency), "must be between 1 and 64");
-        Check(options.RequestTimeout >= TimeSpan.FromMilliseconds(100) && options.RequestTimeout <= TimeSpan.FromMinutes(2),
+        var timeout = options.RequestTimeout;
+        Check(timeout >= TimeSpan.FromMilliseconds(100) && timeout <= TimeSpan.FromMinutes(2),
             nameof(options.RequestTimeout), "must be between 100 ms and 2 minutes");
         Check(options.MaxAttempts is >= 1 and <= 50, nameof(options.MaxAttempts), "must be between 1 and 50");
         Check(options.FirstRetryDelay > TimeSpan.Zero, nameof(options.FirstRetryDelay), "must be positive");

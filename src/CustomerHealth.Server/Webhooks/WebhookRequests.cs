@@ -90,7 +90,8 @@ public static class WebhookRequests
         return (request.SubscriptionId == 0 ? null : request.SubscriptionId, pageSize, after, fingerprint);
     }
 
-    public static (IReadOnlyList<long> DeliveryIds, long SubscriptionId) Read(V1.RedeliverWebhookDeliveriesRequest request)
+    public static (IReadOnlyList<long> DeliveryIds, long SubscriptionId) Read(
+        V1.RedeliverWebhookDeliveriesRequest request)
     {
         var v = new Violations();
         if (request.DeliveryIds.Count > Limits.DeliveryIds)

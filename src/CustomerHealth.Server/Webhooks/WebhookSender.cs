@@ -26,7 +26,8 @@ public sealed class WebhookSender(IHttpClientFactory clients, TimeProvider clock
             Content = new ByteArrayContent(body),
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        request.Headers.Add(WebhookSignature.HeaderName, WebhookSignature.Header(delivery.Secret, clock.GetUtcNow(), body));
+        var signature = WebhookSignature.Header(delivery.Secret, clock.GetUtcNow(), body);
+        request.Headers.Add(WebhookSignature.HeaderName, signature);
         request.Headers.Add(EventIdHeader, delivery.EventId);
         request.Headers.Add(EventTypeHeader, delivery.EventType);
         request.Headers.Add(AttemptHeader, (delivery.Attempts + 1).ToString(CultureInfo.InvariantCulture));
@@ -43,8 +44,10 @@ public sealed class WebhookSender(IHttpClientFactory clients, TimeProvider clock
         {
             return new WebhookAttempt(delivery.DeliveryId, false, null, "timed out");
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // A network error (HttpRequestException) or anything else this one request ran into: recorded as its
+            // failed attempt, so the rest of the batch is recorded too.
             return new WebhookAttempt(delivery.DeliveryId, false, null, ex.GetBaseException().Message);
         }
     }

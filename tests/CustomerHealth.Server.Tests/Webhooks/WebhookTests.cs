@@ -82,7 +82,8 @@ public abstract class WebhookTests<TDatabase>(TDatabase database) : HealthScenar
         var window = DomainWebhooks.WebhookSignature.RecommendedTolerance;
         var now = Clock.GetUtcNow();
         Assert.True(DomainWebhooks.WebhookSignature.Verify(Secret, header, received.Body, now, window));
-        Assert.False(DomainWebhooks.WebhookSignature.Verify(Secret, header, [.. received.Body, (byte)' '], now, window));
+        byte[] changed = [.. received.Body, (byte)' '];
+        Assert.False(DomainWebhooks.WebhookSignature.Verify(Secret, header, changed, now, window));
         Assert.False(DomainWebhooks.WebhookSignature.Verify(Secret, header, received.Body, now.AddMinutes(6), window));
 
         // Only band changes make events: never the first score (the account may have been scored `unknown` before
@@ -116,7 +117,8 @@ public abstract class WebhookTests<TDatabase>(TDatabase database) : HealthScenar
             Clock.Advance(TimeSpan.FromSeconds(61));
             await Task.Delay(100, Ct);
         }
-        Assert.Equal(["1", "2", "3"], Attempts(receiver, eventId).Select(r => r.Headers["CustomerHealth-Delivery-Attempt"]));
+        Assert.Equal(["1", "2", "3"],
+            Attempts(receiver, eventId).Select(r => r.Headers["CustomerHealth-Delivery-Attempt"]));
         var dead = await DeadLetters(subscription.Id, expected: 1);
         var letter = Assert.Single(dead);
         Assert.Equal(eventId, letter.EventId);
@@ -193,7 +195,11 @@ public abstract class WebhookTests<TDatabase>(TDatabase database) : HealthScenar
         await FailsWith(StatusCode.NotFound, () => Webhooks.GetWebhookSubscriptionAsync(
             new() { Id = created.Id }, cancellationToken: Ct).ResponseAsync);
         var trail = (await new AuditService.AuditServiceClient(Service.Channel).ListAuditEventsAsync(
-                new() { TargetType = "webhook_subscription", TargetId = created.Id.ToString(CultureInfo.InvariantCulture) },
+                new()
+                {
+                    TargetType = "webhook_subscription",
+                    TargetId = created.Id.ToString(CultureInfo.InvariantCulture),
+                },
                 cancellationToken: Ct)).Events;
         Assert.Equal(["deleted", "replaced", "created"],
             trail.Select(e => JsonDocument.Parse(e.DetailsJson).RootElement.GetProperty("operation").GetString()));

@@ -68,7 +68,8 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         builder.HasOne<WebhookEventRow>().WithMany().HasForeignKey(d => d.EventId).OnDelete(DeleteBehavior.Cascade);
         // Due deliveries, by state and time; dead letters by subscription; the purge's event check.
         builder.HasIndex(d => new { d.State, d.NextAttemptAt }).HasDatabaseName("ix_webhook_deliveries_due");
-        builder.HasIndex(d => new { d.SubscriptionId, d.State, d.Id }).HasDatabaseName("ix_webhook_deliveries_subscription");
+        builder.HasIndex(d => new { d.SubscriptionId, d.State, d.Id })
+            .HasDatabaseName("ix_webhook_deliveries_subscription");
         builder.HasIndex(d => d.EventId).HasDatabaseName("ix_webhook_deliveries_event");
     }
 }
