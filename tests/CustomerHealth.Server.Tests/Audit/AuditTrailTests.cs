@@ -280,7 +280,7 @@ public abstract class AuditTrailTests<TDatabase>(TDatabase database) : Integrati
     {
         var webhooks = new WebhookService.WebhookServiceClient(invoker);
         const string webhookService = "customerhealth.v1.WebhookService/";
-        var id = "";
+        var (subscriptionId, id) = (0L, "");
         yield return (webhookService + "CreateWebhookSubscription", async () =>
         {
             var created = await webhooks.CreateWebhookSubscriptionAsync(new()
@@ -288,7 +288,8 @@ public abstract class AuditTrailTests<TDatabase>(TDatabase database) : Integrati
                 Url = "https://crm.example.com/hooks", Secret = "audited-secret-0123456789",
                 EventTypes = { "health.band_changed" },
             }, cancellationToken: Ct);
-            id = created.Subscription.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            subscriptionId = created.Subscription.Id;
+            id = subscriptionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return (AuditAction.WebhookSubscriptionChanged, "webhook_subscription", id);
         }
         );
@@ -296,7 +297,7 @@ public abstract class AuditTrailTests<TDatabase>(TDatabase database) : Integrati
         {
             await webhooks.UpdateWebhookSubscriptionAsync(new()
             {
-                Id = long.Parse(id, System.Globalization.CultureInfo.InvariantCulture),
+                Id = subscriptionId,
                 Url = "https://crm.example.com/hooks/v2", EventTypes = { "health.band_changed" },
             }, cancellationToken: Ct);
             return (AuditAction.WebhookSubscriptionChanged, "webhook_subscription", id);
@@ -304,15 +305,14 @@ public abstract class AuditTrailTests<TDatabase>(TDatabase database) : Integrati
         );
         yield return (webhookService + "RedeliverWebhookDeliveries", async () =>
         {
-            await webhooks.RedeliverWebhookDeliveriesAsync(new() { SubscriptionId = long.Parse(id,
-                System.Globalization.CultureInfo.InvariantCulture) }, cancellationToken: Ct);
+            await webhooks.RedeliverWebhookDeliveriesAsync(new() { SubscriptionId = subscriptionId },
+                cancellationToken: Ct);
             return (AuditAction.WebhookDeliveriesRequeued, "webhook_subscription", id);
         }
         );
         yield return (webhookService + "DeleteWebhookSubscription", async () =>
         {
-            await webhooks.DeleteWebhookSubscriptionAsync(new() { Id = long.Parse(id,
-                System.Globalization.CultureInfo.InvariantCulture) }, cancellationToken: Ct);
+            await webhooks.DeleteWebhookSubscriptionAsync(new() { Id = subscriptionId }, cancellationToken: Ct);
             return (AuditAction.WebhookSubscriptionChanged, "webhook_subscription", id);
         }
         );
