@@ -29,6 +29,9 @@ public sealed class WebhookDeliveryStore(CustomerHealthDbContext db, TimeProvide
     public async Task<int> FanOutAsync(int batchSize, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        // Most passes find nothing: look first, so that an idle dispatcher takes no write lock (on SQLite a
+        // transaction begins with BEGIN IMMEDIATE) every tick.
+        if (!await db.WebhookEvents.AsNoTracking().AnyAsync(e => e.FannedOutAt == null, ct)) return 0;
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {
