@@ -23,6 +23,7 @@ public partial class Program
         builder.AddCustomerHealthOnboarding();
         builder.AddCustomerHealthScoring();
         builder.AddCustomerHealthRenewals();
+        builder.AddCustomerHealthWebhooks();
         builder.AddCustomerHealthGrpc();
         builder.AddCustomerHealthSecurity();
         builder.AddCustomerHealthRateLimits();

@@ -19,6 +19,8 @@ public enum AuditAction
     RenewalModelChosen = 13,
     RenewalModelHeldBack = 14,
     ExchangeRatesSet = 15,
+    WebhookSubscriptionChanged = 19,
+    WebhookDeliveriesRequeued = 20,
 }
 
 /// <summary>The kinds of thing an audit event names as its target.</summary>
@@ -34,6 +36,7 @@ public static class AuditTargets
     public const string HealthScores = "health_scores";
     public const string RenewalModel = "renewal_model";
     public const string ExchangeRates = "exchange_rates";
+    public const string WebhookSubscription = "webhook_subscription";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -47,5 +50,6 @@ public static class AuditTargets
         HealthScores,
         RenewalModel,
         ExchangeRates,
+        WebhookSubscription,
     };
 }

@@ -20,6 +20,7 @@ public sealed class ReplicaLeases(IServiceScopeFactory scopes, TimeProvider cloc
         public const string RetentionPurge = "retention-purge";
         public const string RenewalPredictions = "renewal-predictions";
         public const string RenewalTraining = "renewal-training";
+        public const string WebhookDispatch = "webhook-dispatch";
     }
 
     /// <summary>

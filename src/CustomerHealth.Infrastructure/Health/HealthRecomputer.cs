@@ -286,7 +286,8 @@ public sealed class HealthRecomputer(
     /// <summary>
     /// Adds a change-feed entry for each score that <see cref="ChangeFeed.ReasonFor(ScoreSnapshot?, ScoreSnapshot,
     /// Scorecard)"/>
-    /// says is due, comparing with the account's last entry (read under the feed lock). Saved with the scores.
+    /// says is due, comparing with the account's last entry (read under the feed lock), and a webhook event for each
+    /// band change. Saved with the scores.
     /// </summary>
     private async Task AppendChangesAsync(IReadOnlyList<HealthScoreRow> scored, Scorecard scorecard, CancellationToken ct)
     {
@@ -295,6 +296,7 @@ public sealed class HealthRecomputer(
         var last = await db.HealthChanges.AsNoTracking()
             .Where(c => ids.Contains(c.AccountId) && c.Sequence == db.HealthChanges.Where(o => o.AccountId == c.AccountId).Max(o => o.Sequence))
             .ToDictionaryAsync(c => c.AccountId, StringComparer.Ordinal, ct);
+        var added = new List<HealthChangeRow>();
         foreach (var s in scored)
         {
             var previous = last.GetValueOrDefault(s.AccountId);
@@ -304,7 +306,7 @@ public sealed class HealthRecomputer(
                 new ScoreSnapshot(day, s.Score, s.Band),
                 scorecard);
             if (reason == ChangeReason.None) continue;
-            db.HealthChanges.Add(new HealthChangeRow
+            added.Add(new HealthChangeRow
             {
                 AccountId = s.AccountId,
                 PreviousScore = previous?.Score,
@@ -317,6 +319,9 @@ public sealed class HealthRecomputer(
                 ComputedAt = s.ComputedAt,
             });
         }
+        db.HealthChanges.AddRange(added);
+        // Band changes also go out as webhook events, queued in this same transaction.
+        await BandChangeWebhooks.QueueAsync(db, added, clock.GetUtcNow().UtcDateTime, ct);
     }
 
     /// <summary>

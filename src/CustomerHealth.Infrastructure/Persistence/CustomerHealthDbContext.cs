@@ -38,6 +38,9 @@ public sealed class CustomerHealthDbContext(DbContextOptions<CustomerHealthDbCon
     public DbSet<AuditEventRow> AuditEvents => Set<AuditEventRow>();
     public DbSet<Currency.ExchangeRateSetRow> ExchangeRateSets => Set<Currency.ExchangeRateSetRow>();
     public DbSet<WorkLease> WorkLeases => Set<WorkLease>();
+    public DbSet<Webhooks.WebhookSubscriptionRow> WebhookSubscriptions => Set<Webhooks.WebhookSubscriptionRow>();
+    public DbSet<Webhooks.WebhookEventRow> WebhookEvents => Set<Webhooks.WebhookEventRow>();
+    public DbSet<Webhooks.WebhookDeliveryRow> WebhookDeliveries => Set<Webhooks.WebhookDeliveryRow>();
     public DbSet<RenewalModelRow> RenewalModels => Set<RenewalModelRow>();
     public DbSet<RenewalPredictionRow> RenewalPredictions => Set<RenewalPredictionRow>();
     public DbSet<RenewalPredictionChangeRow> RenewalPredictionChanges => Set<RenewalPredictionChangeRow>();

@@ -95,6 +95,8 @@ public static class DatabaseRegistration
     private static void AddCurrencyAndAccountPages(IServiceCollection services)
     {
         services.AddScoped<Currency.ExchangeRateStore>();
+        services.AddScoped<Webhooks.WebhookSubscriptionStore>();
+        services.AddScoped<Webhooks.WebhookDeliveryStore>();
         services.AddScoped<AccountSummaries>();
         services.AddScoped<AccountOverviewReader>();
     }

@@ -15,6 +15,7 @@ using CustomerHealth.Server.Metrics;
 using CustomerHealth.Server.Onboarding;
 using CustomerHealth.Server.Renewals;
 using CustomerHealth.Server.Security;
+using CustomerHealth.Server.Webhooks;
 using Microsoft.Extensions.Options;
 
 namespace CustomerHealth.Server.Hosting;
@@ -110,6 +111,32 @@ public static class ServiceRegistration
         return builder;
     }
 
+    /// <summary>
+    /// Outbound webhooks (<c>Webhooks:*</c>, docs/webhooks.md): the sender's HTTP client (a timeout, redirects not
+    /// followed, no cookies) and the dispatcher that delivers queued events, on the replica holding its lease.
+    /// </summary>
+    public static WebApplicationBuilder AddCustomerHealthWebhooks(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddValidatedOptions<WebhookOptions, WebhookOptionsValidator>(WebhookOptions.Section);
+        builder.Services.AddHttpClient(WebhookSender.ClientName, (sp, client) =>
+            {
+                client.Timeout = sp.GetRequiredService<WebhookOptions>().RequestTimeout;
+                client.DefaultRequestHeaders.UserAgent.ParseAdd("CustomerHealth-Webhooks/1");
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                // A redirect could lead anywhere (another host, an internal address): a 3xx is a failed attempt.
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            });
+        builder.Services.AddSingleton<WebhookSender>();
+        var enabled = builder.Configuration.GetSection(WebhookOptions.Section)
+            .GetValue(nameof(WebhookOptions.Enabled), new WebhookOptions().Enabled);
+        if (enabled) builder.Services.AddHostedService<WebhookDispatcher>();
+        return builder;
+    }
+
     /// <summary>gRPC with the error-mapping interceptor, the grpc.health.v1 service backed by a database check, and
     /// reflection.</summary>
     public static WebApplicationBuilder AddCustomerHealthGrpc(this WebApplicationBuilder builder)
@@ -137,6 +164,7 @@ public static class ServiceRegistration
             options.Services.Map(MetricsGrpcService.ServiceName, _ => true);
             options.Services.Map(RenewalGrpcService.ServiceName, _ => true);
             options.Services.Map(Currency.CurrencyGrpcService.ServiceName, _ => true);
+            options.Services.Map(WebhookGrpcService.ServiceName, _ => true);
         });
         builder.Services.AddGuardedServiceMethods(); // last: AddGrpc* calls register grpc-dotnet's binder again
         return builder;
@@ -184,10 +212,11 @@ public static class ServiceRegistration
         app.MapGrpcService<RenewalGrpcService>().RequireDeclaredScopes();
         app.MapGrpcService<AuditGrpcService>().RequireDeclaredScopes();
         app.MapGrpcService<Currency.CurrencyGrpcService>().RequireDeclaredScopes();
+        app.MapGrpcService<WebhookGrpcService>().RequireDeclaredScopes();
         app.MapGrpcHealthChecksService().RequireDeclaredScopes();
         app.MapGrpcReflectionService().RequireDeclaredScopes();
         app.MapGet("/", () => Results.Text(
-            "CustomerHealth speaks gRPC (HTTP/2) on this address. Services: customerhealth.v1.AccountService, customerhealth.v1.EngagementService, customerhealth.v1.OnboardingService, customerhealth.v1.HealthService, customerhealth.v1.MetricsService, customerhealth.v1.RenewalService, customerhealth.v1.AuditService, customerhealth.v1.CurrencyService, grpc.health.v1.Health; server reflection is on.\n"))
+            "CustomerHealth speaks gRPC (HTTP/2) on this address. Services: customerhealth.v1.AccountService, customerhealth.v1.EngagementService, customerhealth.v1.OnboardingService, customerhealth.v1.HealthService, customerhealth.v1.MetricsService, customerhealth.v1.RenewalService, customerhealth.v1.AuditService, customerhealth.v1.CurrencyService, customerhealth.v1.WebhookService, grpc.health.v1.Health; server reflection is on.\n"))
             .AllowAnonymous();
         RpcAuthorization.VerifyEveryRpcDeclared(app);
         return app;

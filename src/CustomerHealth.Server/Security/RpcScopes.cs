@@ -18,6 +18,7 @@ public static class RpcScopes
     private const string Metrics = "customerhealth.v1.MetricsService/";
     private const string Audit = "customerhealth.v1.AuditService/";
     private const string Currency = "customerhealth.v1.CurrencyService/";
+    private const string Webhooks = "customerhealth.v1.WebhookService/";
 
     public static readonly IReadOnlyDictionary<string, string> ByMethod = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -86,6 +87,15 @@ public static class RpcScopes
 
         [Currency + "SetExchangeRates"] = Scopes.Admin,
         [Currency + "GetExchangeRates"] = Scopes.Read,
+
+        // Subscriptions name where the service sends data, and dead letters hold event bodies: admins only.
+        [Webhooks + "CreateWebhookSubscription"] = Scopes.Admin,
+        [Webhooks + "GetWebhookSubscription"] = Scopes.Admin,
+        [Webhooks + "ListWebhookSubscriptions"] = Scopes.Admin,
+        [Webhooks + "UpdateWebhookSubscription"] = Scopes.Admin,
+        [Webhooks + "DeleteWebhookSubscription"] = Scopes.Admin,
+        [Webhooks + "ListWebhookDeadLetters"] = Scopes.Admin,
+        [Webhooks + "RedeliverWebhookDeliveries"] = Scopes.Admin,
 
         // Kubernetes' gRPC probes present no credential.
         ["grpc.health.v1.Health/Check"] = Public,

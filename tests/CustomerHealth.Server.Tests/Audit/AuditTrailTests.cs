@@ -274,7 +274,49 @@ public abstract class AuditTrailTests<TDatabase>(TDatabase database) : Integrati
     /// <summary>Each audited RPC, called once on <paramref name="invoker"/>, with the event it must leave.</summary>
     private IEnumerable<AuditedCall> AuditedCalls(CallInvoker invoker) =>
         EngagementCalls(invoker).Concat(OnboardingCalls(invoker)).Concat(CurrencyCalls(invoker))
-            .Concat(HealthAndAccountCalls(invoker));
+            .Concat(WebhookCalls(invoker)).Concat(HealthAndAccountCalls(invoker));
+
+    private IEnumerable<AuditedCall> WebhookCalls(CallInvoker invoker)
+    {
+        var webhooks = new WebhookService.WebhookServiceClient(invoker);
+        const string webhookService = "customerhealth.v1.WebhookService/";
+        var (subscriptionId, id) = (0L, "");
+        yield return (webhookService + "CreateWebhookSubscription", async () =>
+        {
+            var created = await webhooks.CreateWebhookSubscriptionAsync(new()
+            {
+                Url = "https://crm.example.com/hooks", Secret = "audited-secret-0123456789",
+                EventTypes = { "health.band_changed" },
+            }, cancellationToken: Ct);
+            subscriptionId = created.Subscription.Id;
+            id = subscriptionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return (AuditAction.WebhookSubscriptionChanged, "webhook_subscription", id);
+        }
+        );
+        yield return (webhookService + "UpdateWebhookSubscription", async () =>
+        {
+            await webhooks.UpdateWebhookSubscriptionAsync(new()
+            {
+                Id = subscriptionId,
+                Url = "https://crm.example.com/hooks/v2", EventTypes = { "health.band_changed" },
+            }, cancellationToken: Ct);
+            return (AuditAction.WebhookSubscriptionChanged, "webhook_subscription", id);
+        }
+        );
+        yield return (webhookService + "RedeliverWebhookDeliveries", async () =>
+        {
+            await webhooks.RedeliverWebhookDeliveriesAsync(new() { SubscriptionId = subscriptionId },
+                cancellationToken: Ct);
+            return (AuditAction.WebhookDeliveriesRequeued, "webhook_subscription", id);
+        }
+        );
+        yield return (webhookService + "DeleteWebhookSubscription", async () =>
+        {
+            await webhooks.DeleteWebhookSubscriptionAsync(new() { Id = subscriptionId }, cancellationToken: Ct);
+            return (AuditAction.WebhookSubscriptionChanged, "webhook_subscription", id);
+        }
+        );
+    }
 
     private IEnumerable<AuditedCall> CurrencyCalls(CallInvoker invoker)
     {
@@ -455,6 +497,10 @@ public abstract class AuditTrailTests<TDatabase>(TDatabase database) : Integrati
         "customerhealth.v1.HealthService/ProposeScorecard",
         "customerhealth.v1.RenewalService/ListRenewalHoldout",
         "customerhealth.v1.AuditService/ListAuditEvents",
+        // Reads: subscriptions are admin-only because they say where data goes, dead letters hold event bodies.
+        "customerhealth.v1.WebhookService/GetWebhookSubscription",
+        "customerhealth.v1.WebhookService/ListWebhookSubscriptions",
+        "customerhealth.v1.WebhookService/ListWebhookDeadLetters",
     ];
 
     [Fact]

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using CustomerHealth.Domain.Webhooks;
+using CustomerHealth.Infrastructure.Persistence;
+using CustomerHealth.Infrastructure.Webhooks;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerHealth.Infrastructure.Health;
+
+/// <summary>
+/// The <c>data</c> of a <c>health.band_changed</c> webhook event (docs/webhooks.md#healthband_changed): the account,
+/// its name and owner (for a chat message or a CRM task), the band and score before and after, the tier scored under,
+/// and the instants of the score.
+/// </summary>
+public sealed record BandChangedData(
+    string AccountId, string AccountName, string? Owner, string PreviousBand, string Band, double? PreviousScore,
+    double? Score, string Tier, DateTime AsOf, DateTime ComputedAt);
+
+/// <summary>Queues a <c>health.band_changed</c> webhook event for each change-feed entry that changed band, in the
+/// recompute's own transaction (the outbox: docs/adr/0070-webhook-outbox-in-the-changing-transaction.md).</summary>
+internal static class BandChangeWebhooks
+{
+    public static async Task QueueAsync(CustomerHealthDbContext db, IReadOnlyList<HealthChangeRow> entries,
+        DateTime nowUtc, CancellationToken ct)
+    {
+        var changed = entries.Where(e => e.Reason == Domain.Health.ChangeReason.BandChanged).ToList();
+        if (changed.Count == 0) return;
+        var ids = changed.Select(c => c.AccountId).Distinct().ToArray();
+        var accounts = await db.Accounts.AsNoTracking().Where(a => ids.Contains(a.Id))
+            .Select(a => new { a.Id, a.DisplayName, a.Owner })
+            .ToDictionaryAsync(a => a.Id, StringComparer.Ordinal, ct);
+        foreach (var c in changed)
+        {
+            var account = accounts.GetValueOrDefault(c.AccountId);
+            var data = new BandChangedData(c.AccountId, account?.DisplayName ?? c.AccountId, account?.Owner,
+                Name(c.PreviousBand), Name(c.Band), c.PreviousScore, c.Score, Name(c.Tier),
+                DateTime.SpecifyKind(c.AsOf, DateTimeKind.Utc), DateTime.SpecifyKind(c.ComputedAt, DateTimeKind.Utc));
+            WebhookOutbox.Enqueue(db, WebhookEventTypes.HealthBandChanged, data, nowUtc);
+        }
+    }
+
+    /// <summary>An enum value as the payload names it: <c>AtRisk</c> → <c>at_risk</c>.</summary>
+    private static string Name<T>(T value) where T : struct, Enum =>
+        JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using CustomerHealth.Infrastructure.Persistence;
+
+namespace CustomerHealth.Infrastructure.Webhooks;
+
+/// <summary>
+/// The one way into outbound webhooks (docs/webhooks.md, docs/adr/0070-webhook-outbox-in-the-changing-transaction.md):
+/// adds an event to the outbox in the unit of work of the change that causes it, so that the event is queued if and
+/// only if the change commits. Call it before the <c>SaveChanges</c> / commit of the change's transaction, as with
+/// <see cref="Audit.AuditTrail.Add"/>; the dispatcher delivers it to every subscription of its type afterwards.
+/// </summary>
+public static class WebhookOutbox
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
+    /// <summary>
+    /// Adds an event of <paramref name="eventType"/> (one of <see cref="Domain.Webhooks.WebhookEventTypes.All"/>) to
+    /// <paramref name="db"/>'s change tracker; it is written by the next save. <paramref name="payload"/> becomes the
+    /// body's <c>data</c> (serialised with snake_case names; an anonymous object is fine). Returns the event's id.
+    /// </summary>
+    public static string Enqueue(CustomerHealthDbContext db, string eventType, object payload, DateTime atUtc)
+    {
+        if (!Domain.Webhooks.WebhookEventTypes.All.Contains(eventType))
+            throw new ArgumentException($"'{eventType}' is not a known webhook event type.", nameof(eventType));
+        var eventId = "evt_" + Guid.NewGuid().ToString("N");
+        var createdAt = DateTime.SpecifyKind(atUtc, DateTimeKind.Utc);
+        var body = new { id = eventId, type = eventType, created_at = createdAt, data = payload };
+        db.WebhookEvents.Add(new WebhookEventRow
+        {
+            EventId = eventId,
+            Type = eventType,
+            Body = JsonSerializer.Serialize(body, Json),
+            CreatedAt = atUtc,
+        });
+        return eventId;
+    }
+}
