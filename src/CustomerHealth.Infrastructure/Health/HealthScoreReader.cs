@@ -23,15 +23,18 @@ namespace CustomerHealth.Infrastructure.Health;
 /// prepared once. PostgreSQL keeps its prepared statement and skips the pool's reset on return.
 /// </para>
 /// <para>
-/// Connections are lent one call at a time and at most <see cref="MaxIdle"/> wait between calls; a connection whose
-/// statement failed is closed, never lent again, and one that a database outage broke is retried once on a fresh one.
+/// Connections are lent one read at a time, at most <see cref="MaxConnections"/> of them; a connection whose statement
+/// failed is closed, never lent again, and a read on one that a database outage broke is retried once on a fresh one.
 /// SQL Server and in-memory SQLite databases are not served here (<see cref="Enabled"/> is false).
 /// </para>
 /// </summary>
 public sealed class HealthScoreReader : IDisposable
 {
-    /// <summary>Kept connections waiting between calls; more are opened under load and closed when not needed.</summary>
-    public const int MaxIdle = 8;
+    /// <summary>
+    /// The most connections kept (and reads at once): a read holds one for a few tens of microseconds, so a few per
+    /// core keep the cores busy; more callers wait for one rather than open, prepare and close extra connections.
+    /// </summary>
+    public static int MaxConnections { get; } = Math.Max(4, 2 * Environment.ProcessorCount);
 
     private const string Sql =
         $"SELECT s.{S.Score}, s.{S.Band}, s.{S.Tier}, s.{S.Stage}, s.{S.EffectiveAccount}, s.{S.CompletenessShare}, " +
@@ -45,7 +48,7 @@ public sealed class HealthScoreReader : IDisposable
     private readonly DatabaseOptions _options;
     private readonly string _connectionString;
     private readonly ConcurrentBag<Kept> _idle = [];
-    private int _idleCount;
+    private readonly SemaphoreSlim _lendable = new(MaxConnections, MaxConnections);
     private bool _disposed;
 
     public HealthScoreReader(DatabaseOptions options, string connectionString)
@@ -70,16 +73,30 @@ public sealed class HealthScoreReader : IDisposable
     public async Task<HealthScoreRow?> TryGetAsync(string accountId, DateTimeOffset now, CancellationToken ct)
     {
         if (!Enabled) throw new InvalidOperationException("The hot read is not served on this database.");
-        var kept = Rent(out var reused);
+        await _lendable.WaitAsync(ct);
         try
         {
-            var row = await kept.ReadAsync(accountId, now.UtcDateTime, ct);
+            return await ReadAsync(accountId, now.UtcDateTime, ct);
+        }
+        finally
+        {
+            _lendable.Release();
+        }
+    }
+
+    private async Task<HealthScoreRow?> ReadAsync(string accountId, DateTime now, CancellationToken ct)
+    {
+        var reused = _idle.TryTake(out var kept);
+        kept ??= Open();
+        try
+        {
+            var row = await kept.ReadAsync(accountId, now, ct);
             Return(kept);
             return row;
         }
         catch (Exception ex) when (reused && DatabaseOutages.BrokeConnections(ex))
         {
-            // A kept connection that an outage broke: the database may be back, so one fresh try.
+            // A kept connection that an outage broke: the database may be back, so one try on a fresh one.
             kept.Dispose();
             DisposeIdle();
         }
@@ -88,10 +105,10 @@ public sealed class HealthScoreReader : IDisposable
             kept.Dispose();
             throw;
         }
-        var fresh = Rent(out _);
+        var fresh = Open();
         try
         {
-            var row = await fresh.ReadAsync(accountId, now.UtcDateTime, ct);
+            var row = await fresh.ReadAsync(accountId, now, ct);
             Return(fresh);
             return row;
         }
@@ -102,27 +119,13 @@ public sealed class HealthScoreReader : IDisposable
         }
     }
 
-    private Kept Rent(out bool reused)
-    {
-        if (_idle.TryTake(out var kept))
-        {
-            Interlocked.Decrement(ref _idleCount);
-            reused = true;
-            return kept;
-        }
-        reused = false;
-        return _options.Provider == DatabaseProvider.Sqlite ? OpenSqlite() : OpenPostgreSql();
-    }
+    private Kept Open() => _options.Provider == DatabaseProvider.Sqlite ? OpenSqlite() : OpenPostgreSql();
 
+    /// <summary>Back for the next read, or closed when the reader is disposed meanwhile.</summary>
     private void Return(Kept kept)
     {
-        if (!Volatile.Read(ref _disposed) && Interlocked.Increment(ref _idleCount) <= MaxIdle)
-        {
-            _idle.Add(kept);
-            return;
-        }
-        Interlocked.Decrement(ref _idleCount);
-        kept.Dispose();
+        _idle.Add(kept);
+        if (Volatile.Read(ref _disposed)) DisposeIdle();
     }
 
     private Kept OpenSqlite()
@@ -184,11 +187,7 @@ public sealed class HealthScoreReader : IDisposable
 
     private void DisposeIdle()
     {
-        while (_idle.TryTake(out var kept))
-        {
-            Interlocked.Decrement(ref _idleCount);
-            kept.Dispose();
-        }
+        while (_idle.TryTake(out var kept)) kept.Dispose();
     }
 
     public void Dispose()
