@@ -4,13 +4,17 @@ using Grpc.Core;
 
 namespace CustomerHealth.Benchmarks;
 
-/// <summary>What one closed-loop run measured: calls (and items, e.g. scores) answered per second, latency, CPU.</summary>
+/// <summary>
+/// What one closed-loop run measured: calls (and items, e.g. scores) answered per second, latency, CPU.
+/// </summary>
 internal sealed record LoopResult(
     string Name, double CallsPerSecond, double ItemsPerSecond, double P50Ms, double P99Ms, long Ok, long Failed,
     double CpuMicrosPerCall, string FirstFailure)
 {
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
     public string Row(double? baseline) => string.Create(CultureInfo.InvariantCulture,
-        $"| {Name} | {CallsPerSecond:N0} | {(baseline is { } b ? (CallsPerSecond / b).ToString("P1", CultureInfo.InvariantCulture) : "")} | " +
+        $"| {Name} | {CallsPerSecond:N0} | {(baseline is { } b ? (CallsPerSecond / b).ToString("P1", C) : "")} | " +
         $"{ItemsPerSecond:N0} | {P50Ms:N2} | {P99Ms:N2} | {CpuMicrosPerCall:N0} | {Ok:N0} / {Failed:N0} |");
 }
 
@@ -44,7 +48,8 @@ internal static class ClosedLoop
         var latencies = state.Latencies();
         var ok = state.Ok;
         return new LoopResult(name, ok / seconds, state.Items / seconds, Percentile(latencies, 0.5),
-            Percentile(latencies, 0.99), ok, state.Failed, cpu.TotalMilliseconds * 1000 / Math.Max(1, ok + state.Failed),
+            Percentile(latencies, 0.99), ok, state.Failed,
+            cpu.TotalMilliseconds * 1000 / Math.Max(1, ok + state.Failed),
             state.FirstFailure ?? "");
     }
 
@@ -72,7 +77,9 @@ internal static class ClosedLoop
     private static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
 
-    /// <summary>Counts only between <see cref="Start"/> and <see cref="Stop"/>; each caller keeps its own latencies.</summary>
+    /// <summary>
+    /// Counts only between <see cref="Start"/> and <see cref="Stop"/>; each caller keeps its own latencies.
+    /// </summary>
     private sealed class LoopState
     {
         private readonly List<List<double>> _latencies = [];

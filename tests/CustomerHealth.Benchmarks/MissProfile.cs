@@ -28,12 +28,13 @@ internal static class MissProfile
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             for (var i = 0; i < repetitions; i++) await step();
-            var cpuMicros = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds * 1000 / repetitions;
+            var cpuMicros =
+                (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds * 1000 / repetitions;
             lines.Add(string.Create(CultureInfo.InvariantCulture,
                 $"| {name} | {cpuMicros:N1} | {clock.Elapsed.TotalMilliseconds * 1000 / repetitions:N1} |"));
         }
         var reader = services.GetRequiredService<HealthScoreReader>();
-        var sample = await services.GetRequiredService<HealthScoreReader>().TryGetAsync(ids[0], DateTimeOffset.UtcNow, ct);
+        var sample = await reader.TryGetAsync(ids[0], DateTimeOffset.UtcNow, ct);
         await Step("a scope with HealthStore and its DbContext (not opened)", async () =>
         {
             await using var scope = services.CreateAsyncScope();

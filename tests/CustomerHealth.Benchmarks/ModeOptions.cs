@@ -112,7 +112,8 @@ internal sealed record ModeOptions
         }
         if (options.Smoke && (options.Mode != "random-reads" || options.Database is not null))
             throw new ArgumentException("--smoke is an option of random-reads, without --sqlite or --postgres");
-        if (options.Database is null && !options.Smoke) throw new ArgumentException($"{options.Mode} needs --postgres CONNECTION or --sqlite FILE");
+        if (options.Database is null && !options.Smoke)
+            throw new ArgumentException($"{options.Mode} needs --postgres CONNECTION or --sqlite FILE");
         if (options.Mode == "quality" && options.Truth is null) throw new ArgumentException("quality needs --truth FOLDER");
         return options;
     }

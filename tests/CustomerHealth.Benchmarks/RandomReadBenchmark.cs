@@ -85,7 +85,8 @@ internal static class RandomReadBenchmark
         ModeOptions options, string[] ids, BareServer bare, InProcessServer service, InProcessServer before)
     {
         private readonly BareService.BareServiceClient _bare = new(Channel(bare.Address, null));
-        private readonly HealthService.HealthServiceClient _service = new(Channel(service.Address, service.AccessToken));
+        private readonly HealthService.HealthServiceClient _service =
+            new(Channel(service.Address, service.AccessToken));
         private readonly HealthService.HealthServiceClient _before = new(Channel(before.Address, before.AccessToken));
 
         private TimeSpan WarmUp => TimeSpan.FromSeconds(options.WarmUpSeconds);
@@ -157,7 +158,8 @@ internal static class RandomReadBenchmark
         log.WriteLine($"Machine: {Machine.Describe()}. Database: {database.Description}, {accounts:N0} accounts. " +
             $"Load average (1, 5, 15 min) at the start and after each round: {string.Join(" | ", loads)}.");
         log.WriteLine();
-        log.WriteLine("| round | run | calls/s | of bare | items/s | p50 ms | p99 ms | process CPU µs/call | ok / failed |");
+        log.WriteLine(
+            "| round | run | calls/s | of bare | items/s | p50 ms | p99 ms | process CPU µs/call | ok / failed |");
         log.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (var i = 0; i < rounds.Count; i++)
             foreach (var r in rounds[i])
@@ -165,18 +167,22 @@ internal static class RandomReadBenchmark
         var median = Enumerable.Range(0, rounds[0].Length).Select(k => Median(rounds.Select(r => r[k]))).ToArray();
         double Ratio(int k) => MedianOf(rounds.Select(r => r[k].CallsPerSecond / r[0].CallsPerSecond));
         log.WriteLine();
-        log.WriteLine($"Medians of {rounds.Count} round(s) (ratios: the median of each round's ratio to its bare run):");
+        log.WriteLine(
+            $"Medians of {rounds.Count} round(s) (ratios: the median of each round's ratio to its bare run):");
         foreach (var r in median) log.WriteLine("| median " + r.Row(r == median[0] ? null : median[0].CallsPerSecond));
         var (get, before, batch, list) = (Ratio(1), Ratio(2), median[3].ItemsPerSecond, median[4].ItemsPerSecond);
         log.WriteLine();
         log.WriteLine(options.Smoke ? "Smoke run: nothing below is judged, only that every call succeeded." : "Goals:");
         log.WriteLine(string.Create(c, $"  [{Judge(get >= GoalRatio, get >= FloorRatio)}] GetHealthScore, random " +
-            $"account: {get:P1} of the bare server (goal {GoalRatio:P0}, floor {FloorRatio:P0}); hot read off: {before:P1}"));
-        log.WriteLine(string.Create(c, $"  [{Judge(batch >= ScoresGoal, batch >= ScoresFloor)}] BatchGetHealthScores: " +
+            $"account: {get:P1} of the bare server (goal {GoalRatio:P0}, floor {FloorRatio:P0}); " +
+            $"hot read off: {before:P1}"));
+        log.WriteLine(string.Create(c,
+            $"  [{Judge(batch >= ScoresGoal, batch >= ScoresFloor)}] BatchGetHealthScores: " +
             $"{batch:N0} scores/s; [{Judge(list >= ScoresGoal, list >= ScoresFloor)}] ListHealthScores: {list:N0} " +
             $"scores/s (goal {ScoresGoal:N0}, floor {ScoresFloor:N0})"));
         var failed = rounds.SelectMany(r => r).Where(r => r.Failed > 0).ToArray();
-        foreach (var f in failed) log.WriteLine($"  FAILED calls in '{f.Name}': {f.Failed:N0}, first: {f.FirstFailure}");
+        foreach (var f in failed)
+            log.WriteLine($"  FAILED calls in '{f.Name}': {f.Failed:N0}, first: {f.FirstFailure}");
         if (failed.Length > 0) return 1;
         return options.Smoke || get >= FloorRatio ? 0 : 1;
     }

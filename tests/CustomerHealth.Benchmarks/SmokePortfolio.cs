@@ -36,10 +36,12 @@ internal sealed class SmokePortfolio : IAsyncDisposable
                 {
                     AccountId = $"smoke-{i:D3}", DisplayName = $"Smoke {i}", Segment = "SMB", Owner = "csm@example.com",
                 };
-                await accounts.UpsertAccountAsync(new UpsertAccountRequest { Account = account }, cancellationToken: ct);
+                await accounts.UpsertAccountAsync(
+                    new UpsertAccountRequest { Account = account }, cancellationToken: ct);
             }
             await new HealthService.HealthServiceClient(server.Channel)
-                .RecomputeHealthScoresAsync(new RecomputeHealthScoresRequest { AsOfDate = Today() }, cancellationToken: ct);
+                .RecomputeHealthScoresAsync(
+                    new RecomputeHealthScoresRequest { AsOfDate = Today() }, cancellationToken: ct);
         }
         return new SmokePortfolio(folder, database);
     }

@@ -15,7 +15,8 @@ public sealed class HealthReadFreshnessOnPostgreSql(PostgreSqlTestDatabase datab
 /// <summary>
 /// What the hot score read (a read-cache miss answered from the stored score row by a kept connection, ADR 0067) serves
 /// after each write that changes an answer: every one shows on this replica at once, on the very next call, never after
-/// a wait. Each test reads twice before the write, so that the answer is in the read cache and was read by the hot read.
+/// a wait. Each test reads twice before the write, so that the answer is in the read cache and was read by the hot
+/// read.
 /// </summary>
 public abstract class HealthReadFreshnessTests<TDatabase>(TDatabase database) : HealthScenario<TDatabase>(database)
     where TDatabase : TestDatabase
@@ -69,7 +70,8 @@ public abstract class HealthReadFreshnessTests<TDatabase>(TDatabase database) : 
 
         await Accounts.UpsertAccountAsync(new()
         {
-            Account = Build.Account("fresh-acct", name: "Renamed Corp", tier: CsTier.HighTouch, owner: "csm.new@example.com"),
+            Account = Build.Account(
+                "fresh-acct", name: "Renamed Corp", tier: CsTier.HighTouch, owner: "csm.new@example.com"),
         }, cancellationToken: Ct);
 
         var row = await Listed("fresh-acct", owner: "csm.new@example.com");
@@ -119,7 +121,8 @@ public abstract class HealthReadFreshnessTests<TDatabase>(TDatabase database) : 
 
         await FailsWith(StatusCode.NotFound,
             () => Health.GetHealthScoreAsync(new() { AccountId = "fresh-gone" }, cancellationToken: Ct).ResponseAsync);
-        var batch = await Health.BatchGetHealthScoresAsync(new() { AccountIds = { "fresh-gone" } }, cancellationToken: Ct);
+        var batch = await Health.BatchGetHealthScoresAsync(
+            new() { AccountIds = { "fresh-gone" } }, cancellationToken: Ct);
         Assert.Equal(["fresh-gone"], batch.MissingAccountIds);
         Assert.Null(await Listed("fresh-gone"));
     }
@@ -134,7 +137,8 @@ public abstract class HealthReadFreshnessTests<TDatabase>(TDatabase database) : 
         await Eventually("fresh-erase", s => Adoption(s).StartsWith("3 of 4 seats", StringComparison.Ordinal));
         await Score("fresh-erase");
 
-        await Engagement.DeletePersonDataAsync(new() { UserId = "cy", AccountId = "fresh-erase" }, cancellationToken: Ct);
+        await Engagement.DeletePersonDataAsync(
+            new() { UserId = "cy", AccountId = "fresh-erase" }, cancellationToken: Ct);
         await Health.RecomputeHealthScoresAsync(new() { AsOfDate = Build.Date("2026-03-15") }, cancellationToken: Ct);
 
         var served = await Score("fresh-erase");
