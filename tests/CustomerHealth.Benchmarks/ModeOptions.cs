@@ -24,8 +24,13 @@ internal sealed record ModeOptions
     public bool Propose { get; init; }
     public DateOnly? RenewalStart { get; init; }
     public DateOnly? AsOf { get; init; }
+    public bool Smoke { get; init; }
+    public int InFlight { get; init; } = 64;
+    public int BatchInFlight { get; init; } = 8;
+    public int PageSize { get; init; } = 100;
+    public int Rounds { get; init; } = 3;
 
-    public static readonly string[] Modes = ["recompute", "reads", "metrics", "quality"];
+    public static readonly string[] Modes = ["recompute", "reads", "random-reads", "metrics", "quality"];
 
     public const string Usage = """
         Modes on an existing portfolio (made by the lab's `generate --write direct`; run `migrate` first on PostgreSQL):
@@ -41,6 +46,17 @@ internal sealed record ModeOptions
                         --account ID     the account read (default: the first by id)
                         -c N, -m N       h2load connections (default 4) and streams per connection (default 25); one thread
                         --warm-up N, -D N  h2load warm-up and measured seconds (default 3 and 15)
+          random-reads  issue 24: GetHealthScore of a uniformly random account (the service as shipped, and a second
+                      instance with the hot read off), BatchGetHealthScores of 100 random accounts and ListHealthScores
+                      pages, against a bare gRPC server, by the same in-process client in the same run; exit code 1
+                      below the 30 % floor or on any failed call
+                        --rounds N       rounds, each measuring every run once (default 3); judged on the medians
+                        --in-flight N    GetHealthScore calls in flight (default 64)
+                        --batch-in-flight N  BatchGet and List calls in flight (default 8)
+                        --page-size N    ListHealthScores page size (default 100)
+                        --warm-up N, -D N  warm-up and measured seconds per run (default 3 and 15)
+                        --smoke          correctness only: a temporary 20-account SQLite portfolio, one round of 1 + 1 s,
+                                         nothing judged (no --sqlite or --postgres)
           metrics     issue 8: MetricsService/GetPortfolioMetrics (this month to date, all accounts) over gRPC, repeated
                         --repetitions N  measured calls after one warm-up call (default 5); the median is reported
                         --as-of YYYY-MM-DD  the as-of day (the period's end_date; default today): a past day reads snapshots
@@ -66,6 +82,11 @@ internal sealed record ModeOptions
             if (name == "--read-again") { options = options with { ReadAgain = true }; continue; }
             if (name == "--recompute") { options = options with { Recompute = true }; continue; }
             if (name == "--propose") { options = options with { Propose = true }; continue; }
+            if (name == "--smoke")
+            {
+                options = options with { Smoke = true, Rounds = 1, WarmUpSeconds = 1, DurationSeconds = 1 };
+                continue;
+            }
             if (i + 1 >= args.Count) throw new ArgumentException($"option '{name}' needs a value");
             var value = args[++i];
             if (ExistingDatabase.TryRead(name, value) is { } database) { options = options with { Database = database }; continue; }
@@ -82,10 +103,17 @@ internal sealed record ModeOptions
                 "--lead-days" => options with { LeadDays = Count(name, value, 1, 730) },
                 "--renewal-start" => options with { RenewalStart = Day(name, value) },
                 "--as-of" => options with { AsOf = Day(name, value) },
+                "--rounds" => options with { Rounds = Count(name, value, 1, 99) },
+                "--in-flight" => options with { InFlight = Count(name, value, 1, 1000) },
+                "--batch-in-flight" => options with { BatchInFlight = Count(name, value, 1, 1000) },
+                "--page-size" => options with { PageSize = Count(name, value, 1, 1000) },
                 _ => throw new ArgumentException($"unknown option '{name}' for {options.Mode}"),
             };
         }
-        if (options.Database is null) throw new ArgumentException($"{options.Mode} needs --postgres CONNECTION or --sqlite FILE");
+        if (options.Smoke && (options.Mode != "random-reads" || options.Database is not null))
+            throw new ArgumentException("--smoke is an option of random-reads, without --sqlite or --postgres");
+        if (options.Database is null && !options.Smoke)
+            throw new ArgumentException($"{options.Mode} needs --postgres CONNECTION or --sqlite FILE");
         if (options.Mode == "quality" && options.Truth is null) throw new ArgumentException("quality needs --truth FOLDER");
         return options;
     }

@@ -36,6 +36,7 @@ if (ModeOptions.IsMode(args))
     {
         "recompute" => await RecomputeBenchmark.RunAsync(mode.Database!, mode.BatchSize, mode.ReadAgain, Console.Out, stop.Token),
         "reads" => await ReadBenchmark.RunAsync(mode, Console.Out, stop.Token),
+        "random-reads" => await RandomReadBenchmark.RunAsync(mode, Console.Out, stop.Token),
         "metrics" => await MetricsBenchmark.RunAsync(mode, Console.Out, stop.Token),
         _ => await ScoreQualityReport.RunAsync(mode, Console.Out, stop.Token),
     };

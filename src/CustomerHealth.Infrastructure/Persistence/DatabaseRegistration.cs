@@ -47,6 +47,8 @@ public static class DatabaseRegistration
         var streaming = new DbContextOptionsBuilder<CustomerHealthDbContext>();
         Configure(streaming, options, connectionString, retryOnFailure: false);
         services.AddSingleton(new StreamingReadContexts(streaming.Options));
+        // Built by the container so that it is disposed with it: its kept connections close with the host.
+        services.AddSingleton(_ => new HealthScoreReader(options, connectionString));
         services.AddSingleton(TierThresholds.Default);
         services.AddScoped<AccountStore>();
         services.AddScoped<AccountBatchWriter>();

@@ -119,6 +119,44 @@ internal static class SqlSchema
         public const string Table = "health_changes";
     }
 
+    /// <summary>Current scores, as the hot single-account read selects them (<c>HealthScoreReader</c>).</summary>
+    public static class HealthScores
+    {
+        public const string Table = "health_scores";
+        public const string AccountId = "account_id";
+        public const string Score = "score";
+        public const string Band = "band";
+        public const string Tier = "tier";
+        public const string Stage = "lifecycle_stage";
+        public const string EffectiveAccount = "effective_account";
+        public const string CompletenessShare = "completeness";
+        public const string DetailJson = "detail";
+        public const string Change7Days = "change_7d";
+        public const string Change30Days = "change_30d";
+        public const string ScorecardVersion = "scorecard_version";
+        public const string AsOf = "as_of";
+        public const string ComputedAt = "computed_at";
+        public const string RenewalDate = "renewal_date";
+        public const string ArrMicros = "arr_micros";
+        public const string Currency = "currency";
+        public const string FirstActiveDay = "first_active_day";
+        public const string FirstValueDay = "first_value_day";
+        public const string MonthlyActiveUsers = "monthly_active_users";
+    }
+
+    /// <summary>Overrides, as the hot single-account read joins the one in force.</summary>
+    public static class HealthOverrides
+    {
+        public const string Table = "health_overrides";
+        public const string AccountId = "account_id";
+        public const string Score = "score";
+        public const string Band = "band";
+        public const string Reason = "reason";
+        public const string SetBy = "set_by";
+        public const string SetAt = "set_at";
+        public const string ExpiresAt = "expires_at";
+    }
+
     public static class RenewalPredictionChanges
     {
         public const string Table = "renewal_prediction_changes";

@@ -13,11 +13,12 @@ namespace CustomerHealth.Server.Health;
 /// <summary>
 /// customerhealth.v1.HealthService: read the request, call the store, map the result. The stores (and with them the
 /// DbContext) are built on first use (<see cref="HealthStores"/>): the class is created for every call, and
-/// <c>GetHealthScore</c>, the hot read, mostly answers from <see cref="HealthReadCache"/> without touching any of them.
+/// <c>GetHealthScore</c>, the hot read, answers from <see cref="HealthReadCache"/> or, on a miss, from
+/// <see cref="HealthScoreReader"/> without touching any of them.
 /// </summary>
 public sealed class HealthGrpcService(
-    HealthStores stores, HealthReadCache readCache, TimeProvider clock, EventRules rules, HealthOptions options,
-    IHostApplicationLifetime lifetime)
+    HealthStores stores, HealthReadCache readCache, HealthScoreReader hotReads, TimeProvider clock, EventRules rules,
+    HealthOptions options, IHostApplicationLifetime lifetime)
     : Stubs.HealthService.HealthServiceBase
 {
     private HealthStore Store => stores.Scores;
@@ -37,13 +38,22 @@ public sealed class HealthGrpcService(
             // The ticket comes before the read, so an invalidation committed meanwhile keeps this answer out of the
             // cache.
             var ticket = readCache.Take(accountId);
-            var score = await Store.GetAsync(accountId, context.CancellationToken);
+            var score = await ReadScoreAsync(accountId, context.CancellationToken);
             message = score.ToProto();
             readCache.Set(accountId, ticket, message, score.Override?.ExpiresAt);
         }
         // A cached message is shared by concurrent answers: it is only ever serialized, never changed.
         return new GetHealthScoreResponse { Score = message };
     }
+
+    /// <summary>
+    /// The stored score by the hot read (<see cref="HealthScoreReader"/>: no DbContext), else by the store, which also
+    /// computes the score of an account that has none yet and answers NOT_FOUND for an unknown account.
+    /// </summary>
+    private async Task<HealthScoreRow> ReadScoreAsync(string accountId, CancellationToken ct) =>
+        hotReads.Enabled && await hotReads.TryGetAsync(accountId, clock.GetUtcNow(), ct) is { } stored
+            ? stored
+            : await Store.GetAsync(accountId, ct);
 
     public override async Task<BatchGetHealthScoresResponse> BatchGetHealthScores(BatchGetHealthScoresRequest request, ServerCallContext context)
     {

@@ -33,6 +33,8 @@ public sealed class SqlSchemaTests
         [typeof(SqlSchema.OnboardingEvaluationQueue)] = typeof(OnboardingEvaluationRow),
         [typeof(SqlSchema.HealthRecomputeQueue)] = typeof(HealthRecomputeRow),
         [typeof(SqlSchema.HealthChanges)] = typeof(HealthChangeRow),
+        [typeof(SqlSchema.HealthScores)] = typeof(HealthScoreRow),
+        [typeof(SqlSchema.HealthOverrides)] = typeof(HealthOverrideRow),
         [typeof(SqlSchema.RenewalPredictionChanges)] = typeof(RenewalPredictionChangeRow),
     };
 

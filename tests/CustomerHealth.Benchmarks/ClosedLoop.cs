@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Globalization;
+using Grpc.Core;
+
+namespace CustomerHealth.Benchmarks;
+
+/// <summary>
+/// What one closed-loop run measured: calls (and items, e.g. scores) answered per second, latency, CPU.
+/// </summary>
+internal sealed record LoopResult(
+    string Name, double CallsPerSecond, double ItemsPerSecond, double P50Ms, double P99Ms, long Ok, long Failed,
+    double CpuMicrosPerCall, string FirstFailure)
+{
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    public string Row(double? baseline) => string.Create(CultureInfo.InvariantCulture,
+        $"| {Name} | {CallsPerSecond:N0} | {(baseline is { } b ? (CallsPerSecond / b).ToString("P1", C) : "")} | " +
+        $"{ItemsPerSecond:N0} | {P50Ms:N2} | {P99Ms:N2} | {CpuMicrosPerCall:N0} | {Ok:N0} / {Failed:N0} |");
+}
+
+/// <summary>
+/// A closed loop of gRPC calls from this process: <c>inFlight</c> callers, each calling again as soon as its answer
+/// arrives, for a warm-up and then a measured time. Unlike h2load it sends a different request on every call (a
+/// uniformly random account), which is what a miss-heavy read looks like. Client and server share this process, so the
+/// CPU per call is of both; every server is measured by the same client, in the same run.
+/// </summary>
+internal static class ClosedLoop
+{
+    /// <summary>
+    /// Runs <paramref name="call"/> (given the caller's own <see cref="Random"/>; it returns the items answered, e.g. 1
+    /// or the scores of a batch) from <paramref name="inFlight"/> callers for <paramref name="warmUp"/> then
+    /// <paramref name="measured"/>.
+    /// </summary>
+    public static async Task<LoopResult> RunAsync(string name, int inFlight, TimeSpan warmUp, TimeSpan measured,
+        Func<Random, CancellationToken, Task<int>> call, CancellationToken ct)
+    {
+        var state = new LoopState();
+        var callers = Enumerable.Range(0, inFlight).Select(i => Task.Run(() => CallerAsync(i, call, state, ct)))
+            .ToArray();
+        await Task.Delay(warmUp, ct);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        state.Start();
+        await Task.Delay(measured, ct);
+        var seconds = state.Stop();
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        state.Finish();
+        await Task.WhenAll(callers); // each caller ends after its call in flight: none is cut off
+        var latencies = state.Latencies();
+        var ok = state.Ok;
+        return new LoopResult(name, ok / seconds, state.Items / seconds, Percentile(latencies, 0.5),
+            Percentile(latencies, 0.99), ok, state.Failed,
+            cpu.TotalMilliseconds * 1000 / Math.Max(1, ok + state.Failed),
+            state.FirstFailure ?? "");
+    }
+
+    private static async Task CallerAsync(
+        int index, Func<Random, CancellationToken, Task<int>> call, LoopState state, CancellationToken ct)
+    {
+        var random = new Random(1_000 + index);
+        var mine = new List<double>();
+        state.Register(mine);
+        while (!state.Finished && !ct.IsCancellationRequested)
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                var items = await call(random, ct);
+                state.Answered(mine, Stopwatch.GetElapsedTime(started).TotalMilliseconds, items);
+            }
+            catch (RpcException ex) when (!ct.IsCancellationRequested)
+            {
+                state.Failure(ex.Status.ToString());
+            }
+        }
+    }
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+
+    /// <summary>
+    /// Counts only between <see cref="Start"/> and <see cref="Stop"/>; each caller keeps its own latencies.
+    /// </summary>
+    private sealed class LoopState
+    {
+        private readonly List<List<double>> _latencies = [];
+        private volatile bool _measuring;
+        private volatile bool _finished;
+        private long _ok, _failed, _items, _started;
+        private double _seconds;
+
+        public long Ok => Interlocked.Read(ref _ok);
+        public long Failed => Interlocked.Read(ref _failed);
+        public long Items => Interlocked.Read(ref _items);
+        public string? FirstFailure { get; private set; }
+        public bool Finished => _finished;
+
+        public void Finish() => _finished = true;
+
+        public void Register(List<double> mine)
+        {
+            lock (_latencies) _latencies.Add(mine);
+        }
+
+        public void Start()
+        {
+            _started = Stopwatch.GetTimestamp();
+            _measuring = true;
+        }
+
+        public double Stop()
+        {
+            _measuring = false;
+            _seconds = Stopwatch.GetElapsedTime(_started).TotalSeconds;
+            return _seconds;
+        }
+
+        public void Answered(List<double> mine, double ms, int items)
+        {
+            if (!_measuring) return;
+            mine.Add(ms);
+            Interlocked.Increment(ref _ok);
+            Interlocked.Add(ref _items, items);
+        }
+
+        public void Failure(string status)
+        {
+            FirstFailure ??= status;
+            Interlocked.Increment(ref _failed); // warm-up included: any failure fails the run
+        }
+
+        public double[] Latencies()
+        {
+            lock (_latencies)
+            {
+                var all = _latencies.SelectMany(l => l).ToArray();
+                Array.Sort(all);
+                return all;
+            }
+        }
+    }
+}

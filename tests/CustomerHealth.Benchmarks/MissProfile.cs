@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Globalization;
+using CustomerHealth.Infrastructure.Health;
+using CustomerHealth.Infrastructure.Persistence;
+using CustomerHealth.Server.Health;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CustomerHealth.Benchmarks;
+
+/// <summary>
+/// Where a read-cache miss of <c>GetHealthScore</c> spends its time, one step at a time on one caller: each step is
+/// repeated over random accounts and timed by this process's CPU time (which does not depend on the machine's load)
+/// and by the wall clock. The steps nest: the DbContext path's scope, its connection (EF Core's SQLite provider
+/// registers its functions on every connection object), the whole store read; then the hot read and the mapping.
+/// </summary>
+internal static class MissProfile
+{
+    public static async Task<IReadOnlyList<string>> RunAsync(
+        IServiceProvider services, string[] ids, int repetitions, CancellationToken ct)
+    {
+        var random = new Random(7);
+        string Pick() => ids[random.Next(ids.Length)];
+        var lines = new List<string>();
+        async Task Step(string name, Func<Task> step)
+        {
+            for (var i = 0; i < Math.Min(200, repetitions); i++) await step(); // warm, unmeasured
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < repetitions; i++) await step();
+            var cpuMicros =
+                (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds * 1000 / repetitions;
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {cpuMicros:N1} | {clock.Elapsed.TotalMilliseconds * 1000 / repetitions:N1} |"));
+        }
+        var reader = services.GetRequiredService<HealthScoreReader>();
+        var sample = await reader.TryGetAsync(ids[0], DateTimeOffset.UtcNow, ct);
+        await Step("a scope with HealthStore and its DbContext (not opened)", async () =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<HealthStore>();
+        });
+        await Step("… and its connection opened and closed (EF Core's SQLite functions, pragmas checked)", async () =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CustomerHealthDbContext>();
+            await db.Database.OpenConnectionAsync(ct);
+            await db.Database.CloseConnectionAsync();
+        });
+        await Step("DbContext path: scope + HealthStore.GetAsync (one query, override joined)", async () =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<HealthStore>().GetAsync(Pick(), ct);
+        });
+        if (reader.Enabled)
+            await Step("hot read: HealthScoreReader.TryGetAsync (kept connection, prepared statement)",
+                () => reader.TryGetAsync(Pick(), DateTimeOffset.UtcNow, ct));
+        if (sample is not null) await Step("mapping the row to the message (detail JSON parsed)", () =>
+        {
+            sample.ToProto();
+            return Task.CompletedTask;
+        });
+        return lines;
+    }
+}
