@@ -79,6 +79,7 @@ public static class RpcScopes
         [Renewals + "ServeRenewalModel"] = Scopes.Admin,
         // An operator's check of a model: a backtest builds features for every row, like a training.
         [Renewals + "ListRenewalHoldout"] = Scopes.Admin,
+        [Renewals + "GetRenewalForecast"] = Scopes.Read,
 
         [Metrics + "GetPortfolioMetrics"] = Scopes.Read,
 
