@@ -52,8 +52,8 @@ public sealed record PortfolioReport(
     public const double DaysPerYear = 365.0;
 
     /// <summary>
-    /// <b>ARPA</b> (annual revenue per active account) = <see cref="Arr"/> / <see cref="ActiveAccounts"/>, both as of the
-    /// as-of day; null without an active account.
+    /// <b>ARPA</b> (annual revenue per active account) = <see cref="Arr"/> / <see cref="ActiveAccounts"/>, both as of
+    /// the as-of day; null without an active account.
     /// </summary>
     public decimal? Arpa => ActiveAccounts == 0 ? null : Arr / ActiveAccounts;
 

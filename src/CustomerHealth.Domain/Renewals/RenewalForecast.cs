@@ -59,7 +59,8 @@ public readonly record struct CalendarQuarter(int Year, int Quarter)
 /// <param name="CommitProbability">The probability of renewal from which a contract counts as committed.</param>
 /// <param name="ByOwner">
 /// Owners by expected ARR, largest first (ties by name), at most <see cref="RenewalForecast.MaxOwners"/>; accounts
-/// without an owner are the row with a null owner. The owners beyond the cap are added up in <paramref name="OtherOwners"/>.
+/// without an owner are the row with a null owner. The owners beyond the cap are added up in
+/// <paramref name="OtherOwners"/>.
 /// </param>
 /// <param name="OtherOwnerCount">How many owners <paramref name="OtherOwners"/> adds up (0: none left out).</param>
 public sealed record RenewalForecast(
@@ -132,7 +133,8 @@ public sealed record RenewalForecast(
             {
                 throw new RuleViolationException("MIXED_CURRENCIES",
                     $"The selected contracts are in {currencies.Length} currencies ({string.Join(", ", currencies)});"
-                    + " set exchange rates to the reporting currency (CurrencyService.SetExchangeRates) to add them up.",
+                    + " set exchange rates to the reporting currency (CurrencyService.SetExchangeRates)"
+                    + " to add them up.",
                     new Dictionary<string, string> { ["currencies"] = string.Join(",", currencies) });
             }
             return (currencies.SingleOrDefault() ?? fallbackCurrency, _ => 1m);

@@ -115,7 +115,9 @@ public sealed class RenewalStore(CustomerHealthDbContext db, RenewalPredictor pr
             if (after is not null)
             {
                 var probability = double.Parse(after.SortKey, System.Globalization.CultureInfo.InvariantCulture);
-                query = query.Where(x => x.Prediction.Probability > probability || (x.Prediction.Probability == probability && string.Compare(x.Prediction.ContractId, after.ContractId) > 0));
+                query = query.Where(x => x.Prediction.Probability > probability
+                    || (x.Prediction.Probability == probability
+                        && string.Compare(x.Prediction.ContractId, after.ContractId) > 0));
             }
             query = query.OrderBy(x => x.Prediction.Probability).ThenBy(x => x.Prediction.ContractId);
         }
@@ -124,27 +126,32 @@ public sealed class RenewalStore(CustomerHealthDbContext db, RenewalPredictor pr
             if (after is not null)
             {
                 var date = DateOnly.ParseExact(after.SortKey, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-                query = query.Where(x => x.Prediction.RenewalDate > date || (x.Prediction.RenewalDate == date && string.Compare(x.Prediction.ContractId, after.ContractId) > 0));
+                query = query.Where(x => x.Prediction.RenewalDate > date
+                    || (x.Prediction.RenewalDate == date
+                        && string.Compare(x.Prediction.ContractId, after.ContractId) > 0));
             }
             query = query.OrderBy(x => x.Prediction.RenewalDate).ThenBy(x => x.Prediction.ContractId);
         }
         var rows = await query.Take(pageSize + 1).ToListAsync(ct);
-        var items = rows.Take(pageSize).Select(x => new RenewalPredictionView(x.Prediction, x.EffectiveTier, x.Owner)).ToArray();
+        var items = rows.Take(pageSize)
+            .Select(x => new RenewalPredictionView(x.Prediction, x.EffectiveTier, x.Owner)).ToArray();
         return (items, rows.Count > pageSize);
     }
 
     /// <summary>
-    /// Every prediction <see cref="ListUpcomingAsync"/> lists for <paramref name="filter"/> (all its pages), as forecast
-    /// lines: the same query without order or paging, in one committed state (<see cref="ConsistentReads"/>).
+    /// Every prediction <see cref="ListUpcomingAsync"/> lists for <paramref name="filter"/> (all its pages), as
+    /// forecast lines: the same query without order or paging, in one committed state (<see cref="ConsistentReads"/>).
     /// </summary>
-    public Task<IReadOnlyList<ForecastLine>> ListForecastLinesAsync(UpcomingRenewalFilter filter, CancellationToken ct) =>
+    public Task<IReadOnlyList<ForecastLine>> ListForecastLinesAsync(
+        UpcomingRenewalFilter filter, CancellationToken ct) =>
         db.InOneSnapshotAsync(async () =>
         {
             var rows = await Upcoming(filter)
                 .Select(x => new
                 {
-                    x.Prediction.ContractId, x.Prediction.RenewalDate, x.Prediction.ArrMicros, x.Prediction.Currency, x.Prediction.ExpectedArrMicros,
-                    x.Prediction.Probability, x.Prediction.ArrChangeRatio, x.EffectiveTier, x.Owner,
+                    x.Prediction.ContractId, x.Prediction.RenewalDate, x.Prediction.ArrMicros,
+                    x.Prediction.Currency, x.Prediction.ExpectedArrMicros, x.Prediction.Probability,
+                    x.Prediction.ArrChangeRatio, x.EffectiveTier, x.Owner,
                 })
                 .ToListAsync(ct);
             return (IReadOnlyList<ForecastLine>)rows.Select(r => new ForecastLine(
@@ -162,7 +169,10 @@ public sealed class RenewalStore(CustomerHealthDbContext db, RenewalPredictor pr
             from p in db.RenewalPredictions.AsNoTracking()
             join a in db.Accounts.AsNoTracking() on p.AccountId equals a.Id
             where p.RenewalDate >= today && p.RenewalDate <= last
-            select new UpcomingRow { Prediction = p, EffectiveTier = a.EffectiveTier, Owner = a.Owner, Segment = a.Segment };
+            select new UpcomingRow
+            {
+                Prediction = p, EffectiveTier = a.EffectiveTier, Owner = a.Owner, Segment = a.Segment,
+            };
         if (filter.MinimumRisk is { } risk) query = query.Where(x => x.Prediction.Risk >= risk);
         if (filter.Tier is { } tier) query = query.Where(x => x.EffectiveTier == tier);
         if (filter.Owner is { } owner) query = query.Where(x => x.Owner == owner);

@@ -39,8 +39,10 @@ public sealed class RenewalForecastTests
     {
         var forecast = RenewalForecast.Compute(Three, 0.8, conversion: null, "USD");
 
-        Assert.Equal([new CalendarQuarter(2026, 2), new CalendarQuarter(2026, 3)], forecast.ByQuarter.Select(q => q.Quarter));
-        Assert.Equal(new ForecastFigures(2, 1, 30_000m, 20_000m, 32_000m, 10_000m, 9_000m), forecast.ByQuarter[0].Figures);
+        Assert.Equal([new CalendarQuarter(2026, 2), new CalendarQuarter(2026, 3)],
+            forecast.ByQuarter.Select(q => q.Quarter));
+        Assert.Equal(new ForecastFigures(2, 1, 30_000m, 20_000m, 32_000m, 10_000m, 9_000m),
+            forecast.ByQuarter[0].Figures);
         Assert.Equal([CsTier.TechTouch, CsTier.LowTouch, CsTier.HighTouch], forecast.ByTier.Select(t => t.Tier));
         Assert.Equal(["bo", "ana", null], forecast.ByOwner.Select(o => o.Owner));
         foreach (var grouping in new[]
@@ -57,7 +59,8 @@ public sealed class RenewalForecastTests
     [Fact]
     public void AmountsAreConvertedToTheReportingCurrencyContractByContract()
     {
-        ForecastLine[] lines = [Line("u", "2026-04-01", 1_000m, 0.5), Line("e", "2026-04-02", 1_000m, 1.0, currency: "EUR")];
+        ForecastLine[] lines =
+            [Line("u", "2026-04-01", 1_000m, 0.5), Line("e", "2026-04-02", 1_000m, 1.0, currency: "EUR")];
         var conversion = new CurrencyConversion("USD", new Dictionary<string, decimal> { ["EUR"] = 1.08m });
 
         var forecast = RenewalForecast.Compute(lines, 0.8, conversion, "USD");
@@ -68,7 +71,8 @@ public sealed class RenewalForecastTests
     [Fact]
     public void MixedCurrenciesWithoutRatesAndAMissingRateAreRefused()
     {
-        ForecastLine[] lines = [Line("u", "2026-04-01", 1_000m, 0.5), Line("j", "2026-04-02", 1_000m, 1.0, currency: "JPY")];
+        ForecastLine[] lines =
+            [Line("u", "2026-04-01", 1_000m, 0.5), Line("j", "2026-04-02", 1_000m, 1.0, currency: "JPY")];
 
         var mixed = Assert.Throws<RuleViolationException>(() => RenewalForecast.Compute(lines, 0.8, null, "USD"));
         Assert.Equal("MIXED_CURRENCIES", mixed.Reason);

@@ -48,10 +48,13 @@ public abstract class RenewalForecastTests<TDatabase>(TDatabase database) : Rene
             AssertSums(list, forecast.Total);
             foreach (var quarter in forecast.ByQuarter)
             {
-                AssertSums(list.Where(p => QuarterStart(p.RenewalDate).Equals(quarter.StartDate)).ToArray(), quarter.Figures);
+                var rows = list.Where(p => QuarterStart(p.RenewalDate).Equals(quarter.StartDate)).ToArray();
+                AssertSums(rows, quarter.Figures);
             }
-            foreach (var row in forecast.ByOwner) AssertSums(list.Where(p => p.Owner == row.Owner).ToArray(), row.Figures);
-            foreach (var row in forecast.ByTier) AssertSums(list.Where(p => p.CsTier == row.CsTier).ToArray(), row.Figures);
+            foreach (var row in forecast.ByOwner)
+                AssertSums(list.Where(p => p.Owner == row.Owner).ToArray(), row.Figures);
+            foreach (var row in forecast.ByTier)
+                AssertSums(list.Where(p => p.CsTier == row.CsTier).ToArray(), row.Figures);
             Assert.Equal(list.Count, forecast.ByQuarter.Sum(q => q.Figures.Contracts));
             Assert.Equal(list.Count, forecast.ByOwner.Sum(q => q.Figures.Contracts));
             Assert.Equal(list.Count, forecast.ByTier.Sum(q => q.Figures.Contracts));
@@ -109,7 +112,8 @@ public abstract class RenewalForecastTests<TDatabase>(TDatabase database) : Rene
         Close(rows.Sum(Best), figures.BestCaseArr);
         Close(committed.Sum(Best), figures.CommittedArr);
         Close(committed.Sum(p => Build.Amount(p.ExpectedRenewalArr)), figures.WorstCaseArr);
-        Assert.All(new[] { figures.Arr, figures.ExpectedArr, figures.BestCaseArr, figures.CommittedArr, figures.WorstCaseArr },
+        Assert.All(
+            new[] { figures.Arr, figures.ExpectedArr, figures.BestCaseArr, figures.CommittedArr, figures.WorstCaseArr },
             m => Assert.Equal("USD", m.CurrencyCode));
     }
 
