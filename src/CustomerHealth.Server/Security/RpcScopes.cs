@@ -82,6 +82,8 @@ public static class RpcScopes
         [Renewals + "GetRenewalForecast"] = Scopes.Read,
 
         [Metrics + "GetPortfolioMetrics"] = Scopes.Read,
+        [Metrics + "GetExpansionSignals"] = Scopes.Read,
+        [Metrics + "ListExpansionSignals"] = Scopes.Read,
 
         [Audit + "ListAuditEvents"] = Scopes.Admin,
 
