@@ -46,7 +46,28 @@ public sealed record PortfolioReport(
     Activation Activation,
     OnboardingOnTime Onboarding,
     NetPromoterScore Nps,
-    IReadOnlyList<StartCohort> Cohorts);
+    IReadOnlyList<StartCohort> Cohorts)
+{
+    /// <summary>Days in a year, for annualising a period's churn rate.</summary>
+    public const double DaysPerYear = 365.0;
+
+    /// <summary>
+    /// <b>ARPA</b> (annual revenue per active account) = <see cref="Arr"/> / <see cref="ActiveAccounts"/>, both as of
+    /// the as-of day; null without an active account.
+    /// </summary>
+    public decimal? Arpa => ActiveAccounts == 0 ? null : Arr / ActiveAccounts;
+
+    /// <summary>
+    /// <b>CLV</b> (customer lifetime value, revenue only: no gross margin is known) = ARPA × expected lifetime in
+    /// years, the lifetime being 1 / the annualised logo churn rate, annualised linearly from the period's:
+    /// CLV = ARPA × (period days / 365) / logo churn rate. Null without ARPA or without a logo lost in the period
+    /// (a churn rate of 0 or none: the lifetime is unbounded).
+    /// </summary>
+    public decimal? CustomerLifetimeValue =>
+        Arpa is { } arpa && Logos.ChurnRate is { } churn && churn > 0
+            ? arpa * (decimal)(Period.Days / DaysPerYear / churn)
+            : null;
+}
 
 /// <summary>
 /// Revenue retention of the <b>starting cohort</b>: the contracts active on the day before the period starts (they started
@@ -72,6 +93,15 @@ public sealed record RevenueRetention(int StartingContracts, decimal StartingArr
 
     /// <summary><b>NRR</b> (net revenue retention) = (starting ARR + expansion − contraction − churned ARR) / starting ARR; null when the starting ARR is 0.</summary>
     public double? Nrr => Ratio.Of(StartingArr + ExpansionArr - ContractionArr - ChurnedArr, StartingArr);
+
+    /// <summary><b>Expansion MRR</b> = expansion ARR / 12: the same expansion as monthly recurring revenue.</summary>
+    public decimal ExpansionMrr => ExpansionArr / 12m;
+
+    /// <summary>
+    /// <b>Net revenue churn</b> = (contraction + churned ARR − expansion) / starting ARR = 1 − NRR; negative when
+    /// expansion outweighs the losses (net negative churn); null when the starting ARR is 0.
+    /// </summary>
+    public double? NetRevenueChurn => Ratio.Of(ContractionArr + ChurnedArr - ExpansionArr, StartingArr);
 }
 
 /// <summary>

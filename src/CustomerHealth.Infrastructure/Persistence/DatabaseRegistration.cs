@@ -80,6 +80,7 @@ public static class DatabaseRegistration
         services.AddScoped<HealthOverrideStore>();
         services.AddScoped<Audit.AuditStore>();
         services.AddScoped<Metrics.PortfolioInputsReader>();
+        services.AddScoped<Expansion.ExpansionReader>();
         services.AddSingleton<Renewals.RenewalModelCache>();
         services.AddScoped<Renewals.RenewalHistoryReader>();
         services.AddScoped<Renewals.RenewalFeatureReader>();

@@ -72,6 +72,12 @@ public sealed class RenewalOptions
     /// A prediction enters the change feed when its risk level changes or its probability moves at least this much.
     /// </summary>
     public double ChangeThreshold { get; set; } = 0.05;
+
+    /// <summary>
+    /// The renewal forecast counts a contract as committed from this probability of renewal on (0 to 1; by default the
+    /// low-risk boundary, 0.8). See docs/models/renewal-forecast.md.
+    /// </summary>
+    public double ForecastCommitProbability { get; set; } = RenewalForecast.DefaultCommitProbability;
 }
 
 /// <summary>The rules of <see cref="RenewalOptions"/>; every broken one is reported, each naming its key.</summary>
@@ -99,6 +105,8 @@ public sealed class RenewalOptionsValidator : IValidateOptions<RenewalOptions>
         CheckShare(result, nameof(options.CalibrationShare), options.CalibrationShare);
         if (options.ChangeThreshold is <= 0 or > 1)
             result.AddError($"{Key(nameof(options.ChangeThreshold))} must be above 0 and at most 1");
+        if (options.ForecastCommitProbability is < 0 or > 1 || double.IsNaN(options.ForecastCommitProbability))
+            result.AddError($"{Key(nameof(options.ForecastCommitProbability))} must be from 0 to 1");
         return result.Build();
     }
 

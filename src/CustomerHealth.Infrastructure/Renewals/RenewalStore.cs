@@ -109,38 +109,84 @@ public sealed class RenewalStore(CustomerHealthDbContext db, RenewalPredictor pr
     public async Task<(IReadOnlyList<RenewalPredictionView> Items, bool HasMore)> ListUpcomingAsync(
         UpcomingRenewalFilter filter, UpcomingRenewalOrder order, int pageSize, UpcomingRenewalCursor? after, CancellationToken ct)
     {
-        var today = Today;
-        var last = today.AddDays(filter.WithinDays);
-        var query =
-            from p in db.RenewalPredictions.AsNoTracking()
-            join a in db.Accounts.AsNoTracking() on p.AccountId equals a.Id
-            where p.RenewalDate >= today && p.RenewalDate <= last
-            select new { p, a.EffectiveTier, a.Owner, a.Segment };
-        if (filter.MinimumRisk is { } risk) query = query.Where(x => x.p.Risk >= risk);
-        if (filter.Tier is { } tier) query = query.Where(x => x.EffectiveTier == tier);
-        if (filter.Owner is { } owner) query = query.Where(x => x.Owner == owner);
-        if (filter.Segment is { } segment) query = query.Where(x => x.Segment == segment);
+        var query = Upcoming(filter);
         if (order == UpcomingRenewalOrder.Risk)
         {
             if (after is not null)
             {
                 var probability = double.Parse(after.SortKey, System.Globalization.CultureInfo.InvariantCulture);
-                query = query.Where(x => x.p.Probability > probability || (x.p.Probability == probability && string.Compare(x.p.ContractId, after.ContractId) > 0));
+                query = query.Where(x => x.Prediction.Probability > probability
+                    || (x.Prediction.Probability == probability
+                        && string.Compare(x.Prediction.ContractId, after.ContractId) > 0));
             }
-            query = query.OrderBy(x => x.p.Probability).ThenBy(x => x.p.ContractId);
+            query = query.OrderBy(x => x.Prediction.Probability).ThenBy(x => x.Prediction.ContractId);
         }
         else
         {
             if (after is not null)
             {
                 var date = DateOnly.ParseExact(after.SortKey, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-                query = query.Where(x => x.p.RenewalDate > date || (x.p.RenewalDate == date && string.Compare(x.p.ContractId, after.ContractId) > 0));
+                query = query.Where(x => x.Prediction.RenewalDate > date
+                    || (x.Prediction.RenewalDate == date
+                        && string.Compare(x.Prediction.ContractId, after.ContractId) > 0));
             }
-            query = query.OrderBy(x => x.p.RenewalDate).ThenBy(x => x.p.ContractId);
+            query = query.OrderBy(x => x.Prediction.RenewalDate).ThenBy(x => x.Prediction.ContractId);
         }
         var rows = await query.Take(pageSize + 1).ToListAsync(ct);
-        var items = rows.Take(pageSize).Select(x => new RenewalPredictionView(x.p, x.EffectiveTier, x.Owner)).ToArray();
+        var items = rows.Take(pageSize)
+            .Select(x => new RenewalPredictionView(x.Prediction, x.EffectiveTier, x.Owner)).ToArray();
         return (items, rows.Count > pageSize);
+    }
+
+    /// <summary>
+    /// Every prediction <see cref="ListUpcomingAsync"/> lists for <paramref name="filter"/> (all its pages), as
+    /// forecast lines: the same query without order or paging, in one committed state (<see cref="ConsistentReads"/>).
+    /// </summary>
+    public Task<IReadOnlyList<ForecastLine>> ListForecastLinesAsync(
+        UpcomingRenewalFilter filter, CancellationToken ct) =>
+        db.InOneSnapshotAsync(async () =>
+        {
+            var rows = await Upcoming(filter)
+                .Select(x => new
+                {
+                    x.Prediction.ContractId, x.Prediction.RenewalDate, x.Prediction.ArrMicros,
+                    x.Prediction.Currency, x.Prediction.ExpectedArrMicros, x.Prediction.Probability,
+                    x.Prediction.ArrChangeRatio, x.EffectiveTier, x.Owner,
+                })
+                .ToListAsync(ct);
+            return (IReadOnlyList<ForecastLine>)rows.Select(r => new ForecastLine(
+                r.ContractId, r.RenewalDate, new Money(r.ArrMicros / 1_000_000m, r.Currency),
+                r.ExpectedArrMicros / 1_000_000m, r.Probability, r.ArrChangeRatio, r.EffectiveTier, r.Owner)).ToArray();
+        }, ct);
+
+    /// <summary>The predictions of contracts renewing from today to <c>today + WithinDays</c>, filtered: the one
+    /// definition the list and the forecast share.</summary>
+    private IQueryable<UpcomingRow> Upcoming(UpcomingRenewalFilter filter)
+    {
+        var today = Today;
+        var last = today.AddDays(filter.WithinDays);
+        var query =
+            from p in db.RenewalPredictions.AsNoTracking()
+            join a in db.Accounts.AsNoTracking() on p.AccountId equals a.Id
+            where p.RenewalDate >= today && p.RenewalDate <= last
+            select new UpcomingRow
+            {
+                Prediction = p, EffectiveTier = a.EffectiveTier, Owner = a.Owner, Segment = a.Segment,
+            };
+        if (filter.MinimumRisk is { } risk) query = query.Where(x => x.Prediction.Risk >= risk);
+        if (filter.Tier is { } tier) query = query.Where(x => x.EffectiveTier == tier);
+        if (filter.Owner is { } owner) query = query.Where(x => x.Owner == owner);
+        if (filter.Segment is { } segment) query = query.Where(x => x.Segment == segment);
+        return query;
+    }
+
+    /// <summary>A prediction joined with its account's current tier, owner and segment.</summary>
+    private sealed class UpcomingRow
+    {
+        public required RenewalPredictionRow Prediction { get; init; }
+        public CsTier EffectiveTier { get; init; }
+        public string? Owner { get; init; }
+        public string? Segment { get; init; }
     }
 
     public static string SortKeyOf(RenewalPredictionRow row, UpcomingRenewalOrder order) =>

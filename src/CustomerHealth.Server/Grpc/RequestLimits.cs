@@ -71,6 +71,7 @@ public static class RequestLimits
         .. SignalRequests.Limits.Fields,
         .. HealthRequests.Limits.Fields,
         .. MetricsRequests.Limits.Fields,
+        .. ExpansionRequests.Limits.Fields,
         .. OnboardingRequests.Limits.Fields,
         .. RenewalRequests.Limits.Fields,
         .. Audit.AuditRequests.Limits.Fields,

@@ -1,13 +1,17 @@
+using CustomerHealth.Domain.Common;
+using CustomerHealth.Domain.Expansion;
 using CustomerHealth.Domain.Metrics;
 using CustomerHealth.Infrastructure.Currency;
+using CustomerHealth.Infrastructure.Expansion;
 using CustomerHealth.Infrastructure.Metrics;
 using CustomerHealth.V1;
 using Grpc.Core;
+using Signals = CustomerHealth.Domain.Expansion.ExpansionSignals;
 
 namespace CustomerHealth.Server.Metrics;
 
 /// <summary>customerhealth.v1.MetricsService: read the request, read the inputs, compute (pure), map the report.</summary>
-public sealed class MetricsGrpcService(PortfolioInputsReader reader, ExchangeRateStore rates)
+public sealed class MetricsGrpcService(PortfolioInputsReader reader, ExchangeRateStore rates, ExpansionReader expansion)
     : Stubs.MetricsService.MetricsServiceBase
 {
     public static readonly string ServiceName = MetricsService.Descriptor.FullName;
@@ -20,5 +24,36 @@ public sealed class MetricsGrpcService(PortfolioInputsReader reader, ExchangeRat
         var inputs = await reader.ReadAsync(query.Period, query.Filter, context.CancellationToken);
         var report = PortfolioMetrics.Compute(inputs, query.Period, query.Filter, conversion);
         return new GetPortfolioMetricsResponse { Report = report.ToProto(), ExchangeRatesVersion = ratesVersion };
+    }
+
+    public override async Task<GetExpansionSignalsResponse> GetExpansionSignals(
+        GetExpansionSignalsRequest request, ServerCallContext context)
+    {
+        var accountId = ExpansionRequests.Read(request);
+        var today = expansion.Today;
+        var group = await expansion.PeerGroupOfAsync(accountId, context.CancellationToken)
+            ?? throw new NotFoundException("Account", accountId);
+        var facts = await expansion.ReadAsync(group, context.CancellationToken);
+        var assessed = Signals.Assess(facts).SingleOrDefault(a => a.Facts.AccountId == accountId)
+            ?? throw new NotFoundException("Account", accountId);
+        return new GetExpansionSignalsResponse { Signals = assessed.ToProto(today) };
+    }
+
+    public override async Task<ListExpansionSignalsResponse> ListExpansionSignals(
+        ListExpansionSignalsRequest request, ServerCallContext context)
+    {
+        var today = expansion.Today;
+        var query = ExpansionRequests.Read(request, today);
+        var facts = await expansion.ReadAsync(query.Population, context.CancellationToken);
+        var kept = Signals.Assess(facts).Where(query.Keeps)
+            .OrderBy(a => a.Facts.AccountId, StringComparer.Ordinal).Take(query.PageSize + 1).ToArray();
+        var response = new ListExpansionSignalsResponse();
+        response.Signals.AddRange(kept.Take(query.PageSize).Select(a => a.ToProto(today)));
+        if (kept.Length > query.PageSize)
+        {
+            response.NextPageToken =
+                ExpansionRequests.NextToken(query.Fingerprint, kept[query.PageSize - 1].Facts.AccountId);
+        }
+        return response;
     }
 }

@@ -31,6 +31,7 @@ public static class MetricsMapping
                 ExpansionArr = Money(report.Revenue.ExpansionArr, currency),
                 ContractionArr = Money(report.Revenue.ContractionArr, currency),
                 ChurnedArr = Money(report.Revenue.ChurnedArr, currency),
+                ExpansionMrr = Money(report.Revenue.ExpansionMrr, currency),
             },
             Logos = new V1.LogoRetention { StartingAccounts = report.Logos.StartingAccounts, ChurnedAccounts = report.Logos.ChurnedAccounts },
             ActiveUsers = report.MonthlyActiveUsers,
@@ -46,6 +47,9 @@ public static class MetricsMapping
         };
         if (report.Revenue.Grr is { } grr) message.Revenue.Grr = grr;
         if (report.Revenue.Nrr is { } nrr) message.Revenue.Nrr = nrr;
+        if (report.Revenue.NetRevenueChurn is { } netChurn) message.Revenue.NetRevenueChurn = netChurn;
+        if (report.Arpa is { } arpa) message.Arpa = Money(arpa, currency);
+        if (report.CustomerLifetimeValue is { } clv) message.CustomerLifetimeValue = Money(clv, currency);
         if (report.Logos.ChurnRate is { } churnRate) message.Logos.ChurnRate = churnRate;
         if (report.Activation.Rate is { } activation) message.Activation.Rate = activation;
         if (report.Activation.MedianTimeToValueDays is { } median) message.Activation.MedianTimeToValueDays = median;

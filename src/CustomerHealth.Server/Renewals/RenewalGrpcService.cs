@@ -1,5 +1,8 @@
 using System.Globalization;
 using CustomerHealth.Domain.Common;
+using CustomerHealth.Domain.Metrics;
+using Forecast = CustomerHealth.Domain.Renewals.RenewalForecast;
+using CustomerHealth.Infrastructure.Currency;
 using CustomerHealth.Infrastructure.Renewals;
 using CustomerHealth.Server.Audit;
 using CustomerHealth.V1;
@@ -10,7 +13,8 @@ namespace CustomerHealth.Server.Renewals;
 /// <summary>customerhealth.v1.RenewalService: read the request, call the store or the training, map the
 /// result.</summary>
 public sealed class RenewalGrpcService(
-    RenewalStore store, RenewalTraining training, RenewalModelStore models, RenewalHoldoutReader holdout, RenewalOptions options)
+    RenewalStore store, RenewalTraining training, RenewalModelStore models, RenewalHoldoutReader holdout,
+    RenewalOptions options, ExchangeRateStore rates)
     : Stubs.RenewalService.RenewalServiceBase
 {
     public static readonly string ServiceName = RenewalService.Descriptor.FullName;
@@ -122,5 +126,22 @@ public sealed class RenewalGrpcService(
         response.Models.AddRange(page.Take(pageSize).Select(m => m.ToProto()));
         if (page.Count > pageSize) response.NextPageToken = RenewalRequests.NextModelsToken(page[pageSize - 1].Version);
         return response;
+    }
+
+    public override async Task<GetRenewalForecastResponse> GetRenewalForecast(GetRenewalForecastRequest request,
+        ServerCallContext context)
+    {
+        var today = store.Today;
+        var filter = RenewalRequests.Read(request, options.HorizonDays);
+        var table = await rates.CurrentAsync(context.CancellationToken);
+        var lines = await store.ListForecastLinesAsync(filter, context.CancellationToken);
+        var conversion = table.Version == 0 ? null : new CurrencyConversion(table.ReportingCurrency, table.Rates);
+        var forecast = Forecast.Compute(
+            lines, options.ForecastCommitProbability, conversion, table.ReportingCurrency);
+        return new GetRenewalForecastResponse
+        {
+            Forecast = forecast.ToProto(today, today.AddDays(filter.WithinDays)),
+            ExchangeRatesVersion = table.Version,
+        };
     }
 }

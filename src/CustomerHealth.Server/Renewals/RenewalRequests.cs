@@ -45,6 +45,8 @@ public static class RenewalRequests
             FieldLimit.Length<V1.ListUpcomingRenewalsRequest>("owner", Owner),
             FieldLimit.Length<V1.ListUpcomingRenewalsRequest>("segment", Segment),
             FieldLimit.Length<V1.ListPredictionChangesRequest>("segment", Segment),
+            FieldLimit.Length<V1.GetRenewalForecastRequest>("owner", Owner),
+            FieldLimit.Length<V1.GetRenewalForecastRequest>("segment", Segment),
             FieldLimit.Length<V1.ListUpcomingRenewalsRequest>("page_token", PageToken.MaxTokenLength),
             FieldLimit.Length<V1.ListRenewalModelsRequest>("page_token", PageToken.MaxTokenLength),
             FieldLimit.Length<V1.ListRenewalHoldoutRequest>("page_token", PageToken.MaxTokenLength),
@@ -67,26 +69,46 @@ public static class RenewalRequests
     public static (UpcomingRenewalFilter Filter, UpcomingRenewalOrder Order, int PageSize, UpcomingRenewalCursor? After, string Fingerprint)
         Read(V1.ListUpcomingRenewalsRequest request, int horizonDays, DateOnly today)
     {
-        var v = new Violations().Text("owner", request.Owner, Limits.Owner)
-            .Text("segment", request.Segment, Limits.Segment);
+        var v = new Violations();
+        var filter = ReadFilter(
+            v, request.WithinDays, request.MinimumRisk, request.CsTier, request.Owner, request.Segment, horizonDays);
         var pageSize = PageToken.ReadPageSize(v, request.PageSize);
-        if (request.WithinDays < 0 || request.WithinDays > horizonDays)
-            v.Add("within_days", $"must be from 0 to the horizon, {horizonDays} days (0 means the horizon)");
-        ProtoConvert.IsDefined(v, "minimum_risk", request.MinimumRisk);
-        ProtoConvert.IsDefined(v, "cs_tier", request.CsTier);
         ProtoConvert.IsDefined(v, "order_by", request.OrderBy);
-        var filter = new UpcomingRenewalFilter(
-            request.WithinDays == 0 ? horizonDays : request.WithinDays,
-            request.MinimumRisk == V1.RenewalRisk.Unspecified ? null : (Model.RenewalRisk)request.MinimumRisk,
-            request.CsTier == V1.CsTier.Unspecified ? null : AccountMapping.ToDomain(request.CsTier),
-            string.IsNullOrWhiteSpace(request.Owner) ? null : request.Owner.Trim(),
-            string.IsNullOrWhiteSpace(request.Segment) ? null : request.Segment.Trim());
         var order = request.OrderBy == V1.UpcomingRenewalOrder.Risk ? UpcomingRenewalOrder.Risk : UpcomingRenewalOrder.RenewalDate;
         var fingerprint = string.Create(CultureInfo.InvariantCulture, $"renewals|{filter}|{order}|{today:yyyy-MM-dd}");
         var key = PageToken.Decode(v, request.PageToken, fingerprint, keyParts: 2);
         if (key is not null && !CursorReadable(key[0], order)) v.Add("page_token", PageToken.NotIssuedHere);
         v.ThrowIfAny();
         return (filter, order, pageSize, key is null ? null : new UpcomingRenewalCursor(key[0], key[1]), fingerprint);
+    }
+
+    /// <summary>The window and filters of a forecast: those of <c>ListUpcomingRenewals</c>, read by the same
+    /// rules.</summary>
+    /// <param name="horizonDays">The configured horizon: the widest window, and the one 0 stands for.</param>
+    public static UpcomingRenewalFilter Read(V1.GetRenewalForecastRequest request, int horizonDays)
+    {
+        var v = new Violations();
+        var filter = ReadFilter(
+            v, request.WithinDays, request.MinimumRisk, request.CsTier, request.Owner, request.Segment, horizonDays);
+        v.ThrowIfAny();
+        return filter;
+    }
+
+    private static UpcomingRenewalFilter ReadFilter(
+        Violations v, int withinDays, V1.RenewalRisk minimumRisk, V1.CsTier tier, string owner, string segment,
+        int horizonDays)
+    {
+        v.Text("owner", owner, Limits.Owner).Text("segment", segment, Limits.Segment);
+        if (withinDays < 0 || withinDays > horizonDays)
+            v.Add("within_days", $"must be from 0 to the horizon, {horizonDays} days (0 means the horizon)");
+        ProtoConvert.IsDefined(v, "minimum_risk", minimumRisk);
+        ProtoConvert.IsDefined(v, "cs_tier", tier);
+        return new UpcomingRenewalFilter(
+            withinDays == 0 ? horizonDays : withinDays,
+            minimumRisk == V1.RenewalRisk.Unspecified ? null : (Model.RenewalRisk)minimumRisk,
+            tier == V1.CsTier.Unspecified ? null : AccountMapping.ToDomain(tier),
+            string.IsNullOrWhiteSpace(owner) ? null : owner.Trim(),
+            string.IsNullOrWhiteSpace(segment) ? null : segment.Trim());
     }
 
     public static string NextToken(string fingerprint, RenewalPredictionRow last, UpcomingRenewalOrder order) =>

@@ -80,8 +80,11 @@ public static class RpcScopes
         [Renewals + "ServeRenewalModel"] = Scopes.Admin,
         // An operator's check of a model: a backtest builds features for every row, like a training.
         [Renewals + "ListRenewalHoldout"] = Scopes.Admin,
+        [Renewals + "GetRenewalForecast"] = Scopes.Read,
 
         [Metrics + "GetPortfolioMetrics"] = Scopes.Read,
+        [Metrics + "GetExpansionSignals"] = Scopes.Read,
+        [Metrics + "ListExpansionSignals"] = Scopes.Read,
 
         [Audit + "ListAuditEvents"] = Scopes.Admin,
 

@@ -46,6 +46,32 @@ public sealed class RetentionTests
     }
 
     [Fact]
+    public void ExpansionMrrNetRevenueChurnAndLifetimeValueFollowTheirFormulasByHand()
+    {
+        var report = FirstQuarter().Report(Quarter("2026-03-31"));
+
+        Assert.Equal(2_000m / 12m, report.Revenue.ExpansionMrr);               // 166.67 a month
+        Assert.Equal(0.26, report.Revenue.NetRevenueChurn!.Value, 12);         // (5,000 + 10,000 − 2,000) / 50,000
+        Assert.Equal(1 - report.Revenue.Nrr!.Value, report.Revenue.NetRevenueChurn.Value, 12);
+        Assert.Equal(8_000m, report.Arpa);                                     // 48,000 / 6 active accounts
+        // 90 days at a logo churn of 0.2: 0.2 × 365 / 90 = 0.811 a year, a lifetime of 1.233 years.
+        Assert.Equal(8_000m * 90m / (365m * 0.2m), report.CustomerLifetimeValue!.Value, 6); // 9,863.01
+    }
+
+    [Fact]
+    public void WithoutALostLogoTheLifetimeValueIsAbsentAndExpansionMakesNetChurnNegative()
+    {
+        var report = new Portfolio().Account("expands").Contract(10_000m, "2025-02-01", "2026-02-01").Renewed(12_000m)
+            .Report(Quarter("2026-03-31"));
+
+        Assert.Equal(-0.2, report.Revenue.NetRevenueChurn!.Value, 12);        // (0 + 0 − 2,000) / 10,000
+        Assert.Equal(0.0, report.Logos.ChurnRate);
+        Assert.Null(report.CustomerLifetimeValue);
+        Assert.Equal(12_000m, report.Arpa);
+        Assert.Null(new Portfolio().Account("lead").Report(Quarter("2026-03-31")).Arpa);
+    }
+
+    [Fact]
     public void AnAccountThatChurnsAndReturnsIsALostLogoAndItsNewContractIsNewBusiness()
     {
         var report = new Portfolio().Account("returns").Contract(8_000m, "2025-01-15", "2026-01-15").Churned().Contract(5_000m, "2026-03-01", "2027-03-01")

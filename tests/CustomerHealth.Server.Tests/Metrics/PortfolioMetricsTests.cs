@@ -195,6 +195,21 @@ public abstract class PortfolioMetricsTests<TDatabase>(TDatabase database) : Int
     }
 
     [Fact]
+    public async Task TheQuartersReportAddsExpansionMrrNetRevenueChurnArpaAndLifetimeValue()
+    {
+        await GivenPortfolio();
+
+        var report = await Report();
+
+        Assert.Equal(5_000m / 12m, Amount(report.Revenue.ExpansionMrr), 6);  // 416.67 a month
+        Assert.Equal(0.0875, report.Revenue.NetRevenueChurn, 9);             // (4,000 + 8,000 − 5,000) / 80,000
+        Assert.Equal(1 - report.Revenue.Nrr, report.Revenue.NetRevenueChurn, 9);
+        Assert.Equal(15_600m, Amount(report.Arpa));                          // 78,000 / 5 active accounts
+        // CLV = ARPA × (74 days / 365) / 0.2 logo churn = 15,600 × 74 / 73 = 15,813.70
+        Assert.Equal(15_600m * 74m / 73m, Amount(report.CustomerLifetimeValue), 6);
+    }
+
+    [Fact]
     public async Task FiltersSelectAccountsByOwnerTierAndSegment()
     {
         await GivenPortfolio();
@@ -232,6 +247,8 @@ public abstract class PortfolioMetricsTests<TDatabase>(TDatabase database) : Int
         Assert.Equal(new ReportingPeriod { Kind = PeriodKind.Month, StartDate = Build.Date("2025-12-01"), EndDate = Build.Date("2025-12-31") }, december.Period);
         Assert.Equal(80_000m, Amount(december.Arr));
         Assert.Equal(1.0, december.Revenue.Nrr, 9);
+        Assert.Equal(0.0, december.Revenue.NetRevenueChurn, 9);
+        Assert.Null(december.CustomerLifetimeValue);                  // no logo lost: the lifetime is unbounded
         Assert.Equal((0, 0, 1), (december.Nps.Promoters, december.Nps.Passives, december.Nps.Detractors));
         Assert.DoesNotContain(december.Cohorts, c => c.Month.Year == 2026);
 
@@ -241,6 +258,8 @@ public abstract class PortfolioMetricsTests<TDatabase>(TDatabase database) : Int
         Assert.False(early.Revenue.HasGrr);
         Assert.False(early.Revenue.HasNrr);
         Assert.False(early.Logos.HasChurnRate);
+        Assert.False(early.Revenue.HasNetRevenueChurn);
+        Assert.Null(early.Arpa);
         Assert.False(early.Activation.HasRate);
         Assert.Null(early.Arpu);
         Assert.Empty(early.Cohorts);
