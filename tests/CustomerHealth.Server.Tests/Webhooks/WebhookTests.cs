@@ -139,8 +139,14 @@ public abstract class WebhookTests<TDatabase>(TDatabase database) : HealthScenar
         Assert.Equal("1", delivered.Headers["CustomerHealth-Delivery-Attempt"]); // a fresh count
         Assert.True(SignedCorrectly(delivered, Secret));
         Assert.Empty(await DeadLetters(subscription.Id, expected: 0));
-        var state = await Service.InDatabaseAsync(db => db.WebhookDeliveries.AsNoTracking()
-            .Where(d => d.Id == letter.Id).Select(d => d.State).SingleAsync(Ct));
+        // The dispatcher records the answer just after the receiver gave it: poll for it.
+        var state = Stored.WebhookDeliveryState.Pending;
+        for (var i = 0; i < 200 && state != Stored.WebhookDeliveryState.Delivered; i++)
+        {
+            if (i > 0) await Task.Delay(100, Ct);
+            state = await Service.InDatabaseAsync(db => db.WebhookDeliveries.AsNoTracking()
+                .Where(d => d.Id == letter.Id).Select(d => d.State).SingleAsync(Ct));
+        }
         Assert.Equal(Stored.WebhookDeliveryState.Delivered, state);
         var audit = await new AuditService.AuditServiceClient(Service.Channel).ListAuditEventsAsync(
             new() { Action = AuditAction.WebhookDeliveriesRequeued }, cancellationToken: Ct);
