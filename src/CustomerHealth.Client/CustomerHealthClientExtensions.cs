@@ -38,6 +38,7 @@ public static class CustomerHealthClientExtensions
         Add<MetricsService.MetricsServiceClient>(services, address, options);
         Add<AuditService.AuditServiceClient>(services, address, options);
         Add<CurrencyService.CurrencyServiceClient>(services, address, options);
+        Add<PlayService.PlayServiceClient>(services, address, options);
         return services;
     }
 

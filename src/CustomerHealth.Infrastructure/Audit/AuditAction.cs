@@ -19,6 +19,9 @@ public enum AuditAction
     RenewalModelChosen = 13,
     RenewalModelHeldBack = 14,
     ExchangeRatesSet = 15,
+    PlayRulesUpdated = 16,
+    PlayCompleted = 17,
+    PlaySnoozed = 18,
 }
 
 /// <summary>The kinds of thing an audit event names as its target.</summary>
@@ -34,6 +37,8 @@ public static class AuditTargets
     public const string HealthScores = "health_scores";
     public const string RenewalModel = "renewal_model";
     public const string ExchangeRates = "exchange_rates";
+    public const string PlayRules = "play_rules";
+    public const string Play = "play";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -47,5 +52,7 @@ public static class AuditTargets
         HealthScores,
         RenewalModel,
         ExchangeRates,
+        PlayRules,
+        Play,
     };
 }

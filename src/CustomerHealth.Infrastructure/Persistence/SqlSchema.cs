@@ -119,6 +119,11 @@ internal static class SqlSchema
         public const string Table = "health_changes";
     }
 
+    public static class PlayChanges
+    {
+        public const string Table = "play_changes";
+    }
+
     public static class RenewalPredictionChanges
     {
         public const string Table = "renewal_prediction_changes";

@@ -75,6 +75,7 @@ public static class RequestLimits
         .. RenewalRequests.Limits.Fields,
         .. Audit.AuditRequests.Limits.Fields,
         .. Currency.CurrencyRequests.Limits.Fields,
+        .. Plays.PlayRequests.Limits.Fields,
     ];
 
     /// <summary>The limit of <paramref name="field"/> in the request message <paramref name="message"/>, if
