@@ -34,8 +34,11 @@ public sealed class PlayEvaluator(CustomerHealthDbContext db, PlayRuleStore rule
         {
             var facts = row.PlayFacts! with
             {
-                Score = row.Score, Band = row.Band, Change7Days = row.Change7Days,
-                Tier = PlayPlanner.ServedTier(row.Tier), Renewals = renewals[row.AccountId].ToArray(),
+                Score = row.Score,
+                Band = row.Band,
+                Change7Days = row.Change7Days,
+                Tier = PlayPlanner.ServedTier(row.Tier),
+                Renewals = renewals[row.AccountId].ToArray(),
             };
             var owner = owners.GetValueOrDefault(row.AccountId);
             Apply(ruleSet, facts, row.AccountId, owner, plays[row.AccountId].ToArray(), now, changes);
