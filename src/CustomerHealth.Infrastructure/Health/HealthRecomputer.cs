@@ -1,6 +1,6 @@
 using CustomerHealth.Domain.Health;
-using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Domain.Plays;
+using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Infrastructure.Plays;
 using CustomerHealth.Infrastructure.Telemetry;

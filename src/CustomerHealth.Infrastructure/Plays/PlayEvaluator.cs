@@ -14,7 +14,7 @@ namespace CustomerHealth.Infrastructure.Plays;
 /// </summary>
 public sealed class PlayEvaluator(CustomerHealthDbContext db, PlayRuleStore rules, TimeProvider clock)
 {
-    /// <summary>Evaluates the scored accounts whose rows carry play facts; returns the change-feed entries added.</summary>
+    /// <summary>Evaluates the scored accounts whose rows carry play facts; returns the feed entries added.</summary>
     public async Task<int> EvaluateAsync(IReadOnlyList<HealthScoreRow> scored, CancellationToken ct)
     {
         var rows = scored.Where(s => s.PlayFacts is not null).ToArray();
@@ -45,7 +45,7 @@ public sealed class PlayEvaluator(CustomerHealthDbContext db, PlayRuleStore rule
         }
         await db.SaveChangesAsync(ct); // new plays get their ids
         foreach (var (play, kind) in changes)
-            db.PlayChanges.Add(new PlayChangeRow { PlayId = play.Id, AccountId = play.AccountId, Kind = kind, At = now });
+            db.PlayChanges.Add(PlayChangeRow.Of(play, kind, now));
         await db.SaveChangesAsync(ct);
         return changes.Count;
     }

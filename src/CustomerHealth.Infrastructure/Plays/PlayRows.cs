@@ -26,4 +26,7 @@ public sealed class PlayChangeRow
     public required string AccountId { get; init; }
     public PlayChangeKind Kind { get; init; }
     public DateTime At { get; init; }
+
+    public static PlayChangeRow Of(Play play, PlayChangeKind kind, DateTime at) =>
+        new() { PlayId = play.Id, AccountId = play.AccountId, Kind = kind, At = at };
 }

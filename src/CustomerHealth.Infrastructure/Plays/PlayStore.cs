@@ -26,7 +26,7 @@ public sealed class PlayStore(CustomerHealthDbContext db, TimeProvider clock)
         await db.Plays.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, ct)
         ?? throw new NotFoundException("Play", id.ToString(CultureInfo.InvariantCulture));
 
-    /// <summary>The plays matching <paramref name="filter"/> by due date then id, after <paramref name="after"/>.</summary>
+    /// <summary>The plays matching <paramref name="filter"/> by due date then id, after a key.</summary>
     public async Task<Page<Play>> ListAsync(PlayFilter filter, int pageSize, PlayKey? after, CancellationToken ct)
     {
         var query = db.Plays.AsNoTracking();
@@ -84,7 +84,7 @@ public sealed class PlayStore(CustomerHealthDbContext db, TimeProvider clock)
                 ?? throw new NotFoundException("Play", id.ToString(CultureInfo.InvariantCulture));
             var audit = change(play, now);
             if (ReferenceEquals(audit, Unchanged)) return play;
-            db.PlayChanges.Add(new PlayChangeRow { PlayId = play.Id, AccountId = play.AccountId, Kind = kind, At = now });
+            db.PlayChanges.Add(PlayChangeRow.Of(play, kind, now));
             await db.SaveChangesAsync(ct);
             if (audit is not null) await AuditTrail.WriteAsync(db, caller, audit, now, ct);
             await transaction.CommitAsync(ct);

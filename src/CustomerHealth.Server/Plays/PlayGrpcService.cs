@@ -36,7 +36,8 @@ public sealed class PlayGrpcService(
         return new AcknowledgePlayResponse { Play = play.ToProto() };
     }
 
-    public override async Task<CompletePlayResponse> CompletePlay(CompletePlayRequest request, ServerCallContext context)
+    public override async Task<CompletePlayResponse> CompletePlay(
+        CompletePlayRequest request, ServerCallContext context)
     {
         var (id, outcome, note) = PlayRequests.Read(request);
         var play = await plays.CompleteAsync(id, outcome, note, context.Caller(), context.CancellationToken);
@@ -50,14 +51,16 @@ public sealed class PlayGrpcService(
         return new SnoozePlayResponse { Play = play.ToProto() };
     }
 
-    public override async Task<GetPlayRulesResponse> GetPlayRules(GetPlayRulesRequest request, ServerCallContext context) =>
+    public override async Task<GetPlayRulesResponse> GetPlayRules(
+        GetPlayRulesRequest request, ServerCallContext context) =>
         new() { RuleSet = (await rules.GetCurrentAsync(context.CancellationToken)).ToProto() };
 
     public override async Task<UpdatePlayRulesResponse> UpdatePlayRules(
         UpdatePlayRulesRequest request, ServerCallContext context)
     {
         var (proposed, expected) = PlayRequests.Read(request);
-        var (stored, changed) = await rules.UpdateAsync(proposed, expected, context.Caller(), context.CancellationToken);
+        var (stored, changed) =
+            await rules.UpdateAsync(proposed, expected, context.Caller(), context.CancellationToken);
         return new UpdatePlayRulesResponse { RuleSet = stored.ToProto(), Changed = changed };
     }
 
@@ -74,8 +77,8 @@ public sealed class PlayGrpcService(
         return response;
     }
 
-    public override async Task WatchPlays(WatchPlaysRequest request, IServerStreamWriter<WatchPlaysResponse> responseStream,
-        ServerCallContext context)
+    public override async Task WatchPlays(
+        WatchPlaysRequest request, IServerStreamWriter<WatchPlaysResponse> responseStream, ServerCallContext context)
     {
         var (afterSequence, filter) = PlayRequests.Read(request);
         // Ends on the caller's cancellation and on shutdown alike, so an open stream never holds the host up.

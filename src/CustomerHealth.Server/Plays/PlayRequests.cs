@@ -34,7 +34,7 @@ public static class PlayRequests
         /// <summary>The furthest a snooze reaches.</summary>
         public const int MaxSnoozeDays = 366;
 
-        /// <summary>The bounds as a table, by request message and field path (see <see cref="RequestLimits"/>).</summary>
+        /// <summary>The bounds by request message and field path (see <see cref="RequestLimits"/>).</summary>
         public static readonly IReadOnlyList<FieldLimit> Fields =
         [
             FieldLimit.Length<V1.ListPlaysRequest>("owner", Owner),
@@ -51,7 +51,8 @@ public static class PlayRequests
         ];
     }
 
-    public static (PlayFilter Filter, int PageSize, PlayKey? After, string Fingerprint) Read(V1.ListPlaysRequest request)
+    public static (PlayFilter Filter, int PageSize, PlayKey? After, string Fingerprint) Read(
+        V1.ListPlaysRequest request)
     {
         var v = new Violations().Text("owner", request.Owner, Limits.Owner)
             .Identifier("account_id", request.AccountId, optional: true);
@@ -102,7 +103,8 @@ public static class PlayRequests
         CheckId(v, request.PlayId);
         var until = ProtoConvert.ReadDate(v, "until_date", request.UntilDate, required: true);
         if (until is { } day && (day <= today || day > today.AddDays(Limits.MaxSnoozeDays)))
-            v.Add("until_date", $"must be after today {today:yyyy-MM-dd} and at most {Limits.MaxSnoozeDays} days ahead");
+            v.Add("until_date",
+                $"must be after today {today:yyyy-MM-dd} and at most {Limits.MaxSnoozeDays} days ahead");
         v.ThrowIfAny();
         return (request.PlayId, until!.Value);
     }

@@ -33,6 +33,7 @@ public sealed class SqlSchemaTests
         [typeof(SqlSchema.OnboardingEvaluationQueue)] = typeof(OnboardingEvaluationRow),
         [typeof(SqlSchema.HealthRecomputeQueue)] = typeof(HealthRecomputeRow),
         [typeof(SqlSchema.HealthChanges)] = typeof(HealthChangeRow),
+        [typeof(SqlSchema.PlayChanges)] = typeof(Infrastructure.Plays.PlayChangeRow),
         [typeof(SqlSchema.RenewalPredictionChanges)] = typeof(RenewalPredictionChangeRow),
     };
 

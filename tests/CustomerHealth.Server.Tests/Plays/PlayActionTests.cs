@@ -34,7 +34,8 @@ public abstract class PlayActionTests<TDatabase>(TDatabase database) : PlayScena
         const string owner = "plays-act@example.com";
         var play = await CriticalPlayOf("pa-acme", owner);
 
-        var acknowledged = (await Plays.AcknowledgePlayAsync(new() { PlayId = play.PlayId }, cancellationToken: Ct)).Play;
+        var acknowledged =
+            (await Plays.AcknowledgePlayAsync(new() { PlayId = play.PlayId }, cancellationToken: Ct)).Play;
         Assert.Equal(PlayStatus.Acknowledged, acknowledged.Status);
         Assert.NotEmpty(acknowledged.AcknowledgedBy);
         var snoozed = (await Plays.SnoozePlayAsync(
@@ -68,7 +69,7 @@ public abstract class PlayActionTests<TDatabase>(TDatabase database) : PlayScena
         Assert.Equal([PlayChangeKind.Opened, PlayChangeKind.Acknowledged, PlayChangeKind.Snoozed,
             PlayChangeKind.Reopened, PlayChangeKind.Completed], kinds);
         var audited = (await Audit.ListAuditEventsAsync(
-            new() { TargetType = "play", TargetId = play.PlayId.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            new() { TargetType = "play", TargetId = play.PlayId.ToString(Invariant) },
             cancellationToken: Ct)).Events;
         Assert.Equal([AuditAction.PlayCompleted, AuditAction.PlaySnoozed], audited.Select(e => e.Action));
     }
@@ -100,7 +101,8 @@ public abstract class PlayActionTests<TDatabase>(TDatabase database) : PlayScena
             () => Plays.GetPlayAsync(new() { PlayId = 987_654_321 }, cancellationToken: Ct).ResponseAsync);
         await RejectsField("play_id", () => Plays.GetPlayAsync(new(), cancellationToken: Ct).ResponseAsync);
         await RejectsField("until_date", () => Plays.SnoozePlayAsync(
-            new() { PlayId = all[0].PlayId, UntilDate = Build.Date("2026-03-15") }, cancellationToken: Ct).ResponseAsync);
+            new() { PlayId = all[0].PlayId, UntilDate = Build.Date("2026-03-15") },
+            cancellationToken: Ct).ResponseAsync);
         await RejectsField("outcome", () => Plays.CompletePlayAsync(
             new() { PlayId = all[0].PlayId }, cancellationToken: Ct).ResponseAsync);
         await RejectsField("page_token", () => Plays.ListPlaysAsync(
@@ -120,7 +122,8 @@ public abstract class PlayActionTests<TDatabase>(TDatabase database) : PlayScena
         var updated = await Plays.UpdatePlayRulesAsync(
             new() { RuleSet = proposed, ExpectedVersion = current.Version }, cancellationToken: Ct);
         Assert.True(updated.Changed);
-        Assert.Equal((current.Version + 1, proposed.CooldownDays), (updated.RuleSet.Version, updated.RuleSet.CooldownDays));
+        Assert.Equal(
+            (current.Version + 1, proposed.CooldownDays), (updated.RuleSet.Version, updated.RuleSet.CooldownDays));
         var retry = await Plays.UpdatePlayRulesAsync(
             new() { RuleSet = proposed, ExpectedVersion = current.Version }, cancellationToken: Ct);
         Assert.False(retry.Changed);
@@ -131,13 +134,16 @@ public abstract class PlayActionTests<TDatabase>(TDatabase database) : PlayScena
         Assert.Equal("PLAY_RULES_VERSION_MISMATCH", stale.GetDetail<ErrorInfo>()?.Reason);
         proposed.Rules.RemoveAt(0);
         await RejectsField("rule_set.rules", () => Plays.UpdatePlayRulesAsync(
-            new() { RuleSet = proposed, ExpectedVersion = updated.RuleSet.Version }, cancellationToken: Ct).ResponseAsync);
+            new() { RuleSet = proposed, ExpectedVersion = updated.RuleSet.Version },
+            cancellationToken: Ct).ResponseAsync);
 
-        var events = (await Audit.ListAuditEventsAsync(new() { TargetType = "play_rules" }, cancellationToken: Ct)).Events;
+        var events =
+            (await Audit.ListAuditEventsAsync(new() { TargetType = "play_rules" }, cancellationToken: Ct)).Events;
         var audited = Assert.Single(events, e => e.TargetId == updated.RuleSet.Version.ToString(
-            System.Globalization.CultureInfo.InvariantCulture));
+            Invariant));
         Assert.Equal(AuditAction.PlayRulesUpdated, audited.Action);
-        Assert.Contains($"\"cooldownDays\":{updated.RuleSet.CooldownDays}", audited.AfterJson, StringComparison.Ordinal);
+        var cooldown = $"\"cooldownDays\":{updated.RuleSet.CooldownDays}";
+        Assert.Contains(cooldown, audited.AfterJson, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -158,6 +164,8 @@ public abstract class PlayActionTests<TDatabase>(TDatabase database) : PlayScena
         await FailsWith(StatusCode.PermissionDenied, () => csm.UpdatePlayRulesAsync(
             new() { RuleSet = rules, ExpectedVersion = rules.Version }, cancellationToken: Ct).ResponseAsync);
     }
+
+    private static System.Globalization.CultureInfo Invariant => System.Globalization.CultureInfo.InvariantCulture;
 
     private async Task<Play> Get(long id) =>
         (await Plays.GetPlayAsync(new() { PlayId = id }, cancellationToken: Ct)).Play;

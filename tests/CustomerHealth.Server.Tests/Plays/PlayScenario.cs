@@ -13,7 +13,7 @@ public abstract class PlayScenario<TDatabase>(TDatabase database) : HealthScenar
 {
     protected PlayService.PlayServiceClient Plays => new(Service.Channel);
 
-    /// <summary>The owner's plays (every status), once <paramref name="done"/> holds for them; fails after 10 s.</summary>
+    /// <summary>The owner's plays (every status), once <paramref name="done"/> holds for them (10 s at most).</summary>
     protected async Task<IReadOnlyList<Play>> PlaysOnce(string owner, Func<IReadOnlyList<Play>, bool> done)
     {
         IReadOnlyList<Play> plays = [];
@@ -33,7 +33,8 @@ public abstract class PlayScenario<TDatabase>(TDatabase database) : HealthScenar
         Assert.Single(plays, p => p.RuleKind == kind && p.Status is PlayStatus.Open or PlayStatus.Acknowledged
             or PlayStatus.Snoozed);
 
-    protected static bool HasActive(IReadOnlyList<Play> plays, PlayRuleKind kind, PlayStatus status = PlayStatus.Open) =>
+    protected static bool HasActive(
+        IReadOnlyList<Play> plays, PlayRuleKind kind, PlayStatus status = PlayStatus.Open) =>
         plays.Any(p => p.RuleKind == kind && p.Status == status);
 
     /// <summary>A CSM call now: it marks the account for rescoring (and clears a no-touchpoint play).</summary>
@@ -47,19 +48,22 @@ public abstract class PlayScenario<TDatabase>(TDatabase database) : HealthScenar
         await Engagement.RecordTouchpointAsync(new() { Touchpoint = touchpoint }, cancellationToken: Ct);
     }
 
-    /// <summary>Logins of <paramref name="users"/> on each day from <paramref name="first"/> to <paramref name="last"/>.</summary>
+    /// <summary>Logins of <paramref name="users"/> on each day from <paramref name="first"/> to
+    /// <paramref name="last"/>.</summary>
     protected async Task GivenLogins(string account, DateOnly first, DateOnly last, params string[] users)
     {
         var events = new List<UsageEvent>();
         for (var day = first; day <= last; day = day.AddDays(1))
         {
             var text = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-            events.AddRange(users.Select(u => Event($"{account}-{u}-{text}", account, u, "login", at: $"{text}T09:00:00Z")));
+            events.AddRange(users.Select(u =>
+                Event($"{account}-{u}-{text}", account, u, "login", at: $"{text}T09:00:00Z")));
         }
         await Engagement.IngestEventsAsync(Batch([.. events]), cancellationToken: Ct);
     }
 
-    /// <summary>A contract of <paramref name="seats"/> from <paramref name="start"/> to <paramref name="end"/>.</summary>
+    /// <summary>A contract of <paramref name="seats"/> seats from <paramref name="start"/> to
+    /// <paramref name="end"/>.</summary>
     protected async Task GivenContract(string account, string start, string end, int seats, string id = "c1")
     {
         var contract = Build.Contract($"{account}-{id}", account, arr: 24_000m, seats: seats, start: start, end: end);

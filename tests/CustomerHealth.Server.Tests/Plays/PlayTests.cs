@@ -12,7 +12,7 @@ public sealed class PlaysOnPostgreSql(PostgreSqlTestDatabase database) : PlayTes
 
 public sealed class PlaysOnSqlServer(SqlServerTestDatabase database) : PlayTests<SqlServerTestDatabase>(database);
 
-/// <summary>Plays that fire, dedupe, clear, snooze and complete as accounts are scored (clock: 2026-03-15 10:30).</summary>
+/// <summary>Plays that fire, dedupe and clear by themselves as accounts are scored (clock: 2026-03-15).</summary>
 public abstract class PlayTests<TDatabase>(TDatabase database) : PlayScenario<TDatabase>(database)
     where TDatabase : TestDatabase
 {
@@ -27,8 +27,10 @@ public abstract class PlayTests<TDatabase>(TDatabase database) : PlayScenario<TD
             && HasActive(p, PlayRuleKind.NoTouchpoint));
         var critical = Active(plays, PlayRuleKind.BandCritical);
         Assert.Equal(
-            ("pf-quiet", CsTier.HighTouch, PlayPriority.High), (critical.AccountId, critical.CsTier, critical.Priority));
-        Assert.Equal((PlayChannel.Csm, Build.Date("2026-03-17")), (critical.Channel, critical.DueDate)); // due in 2 days
+            ("pf-quiet", CsTier.HighTouch, PlayPriority.High),
+            (critical.AccountId, critical.CsTier, critical.Priority));
+        // High-touch: due in 2 days.
+        Assert.Equal((PlayChannel.Csm, Build.Date("2026-03-17")), (critical.Channel, critical.DueDate));
         Assert.Equal("score", Assert.Single(critical.Drivers).Name);
         var silent = Active(plays, PlayRuleKind.NoActivity);
         Assert.Equal(("days_without_activity", 14.0), (silent.Drivers[0].Name, silent.Drivers[0].Threshold));
