@@ -39,6 +39,7 @@ public static class CustomerHealthClientExtensions
         Add<AuditService.AuditServiceClient>(services, address, options);
         Add<CurrencyService.CurrencyServiceClient>(services, address, options);
         Add<WebhookService.WebhookServiceClient>(services, address, options);
+        Add<PlayService.PlayServiceClient>(services, address, options);
         return services;
     }
 

@@ -19,6 +19,9 @@ public enum AuditAction
     RenewalModelChosen = 13,
     RenewalModelHeldBack = 14,
     ExchangeRatesSet = 15,
+    PlayRulesUpdated = 16,
+    PlayCompleted = 17,
+    PlaySnoozed = 18,
     WebhookSubscriptionChanged = 19,
     WebhookDeliveriesRequeued = 20,
 }
@@ -36,6 +39,8 @@ public static class AuditTargets
     public const string HealthScores = "health_scores";
     public const string RenewalModel = "renewal_model";
     public const string ExchangeRates = "exchange_rates";
+    public const string PlayRules = "play_rules";
+    public const string Play = "play";
     public const string WebhookSubscription = "webhook_subscription";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
@@ -50,6 +55,8 @@ public static class AuditTargets
         HealthScores,
         RenewalModel,
         ExchangeRates,
+        PlayRules,
+        Play,
         WebhookSubscription,
     };
 }

@@ -1,6 +1,8 @@
 using CustomerHealth.Domain.Health;
+using CustomerHealth.Domain.Plays;
 using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Persistence;
+using CustomerHealth.Infrastructure.Plays;
 using CustomerHealth.Infrastructure.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +19,8 @@ public sealed record DayRecompute(DateOnly Day, DateTimeOffset AsOf, int Account
 /// (the day's last score wins). Works on batches: signals are read for the whole batch, written in one transaction.
 /// </summary>
 public sealed class HealthRecomputer(
-    CustomerHealthDbContext db, SignalReader signals, ScorecardStore scorecards, TimeProvider clock, IServiceScopeFactory scopes, HealthReadCache readCache)
+    CustomerHealthDbContext db, SignalReader signals, ScorecardStore scorecards, TimeProvider clock,
+    IServiceScopeFactory scopes, HealthReadCache readCache, PlayEvaluator plays)
 {
     /// <summary>
     /// Batches of a whole-portfolio recompute read and scored at once, each in its own scope (its own connection),
@@ -150,7 +153,8 @@ public sealed class HealthRecomputer(
     /// <summary>
     /// In one transaction under the feed lock: upserts the current scores and their day's snapshots, appends the
     /// change-feed
-    /// entries due, then runs <paramref name="alsoInTransaction"/> (the worker deletes the marks it saw). Accounts
+    /// entries due, evaluates the play rules (<see cref="PlayEvaluator"/>), then runs
+    /// <paramref name="alsoInTransaction"/> (the worker deletes the marks it saw). Accounts
     /// deleted since they were scored are left out; a write that lost a race starts over (<see cref="LostRaces"/>).
     /// </summary>
     private async Task StoreCurrentAsync(IReadOnlyList<HealthScoreRow> scored, Scorecard scorecard, Func<Task<int>>? alsoInTransaction, CancellationToken ct)
@@ -165,6 +169,7 @@ public sealed class HealthRecomputer(
             await StoreAsync(present, current: true, ct);
             await AppendChangesAsync(present, scorecard, ct);
             await db.SaveChangesAsync(ct);
+            await plays.EvaluateAsync(present, ct); // plays fire and clear by themselves, with the scores
             if (alsoInTransaction is not null) await alsoInTransaction();
             await transaction.CommitAsync(ct);
         }));
@@ -261,6 +266,7 @@ public sealed class HealthRecomputer(
                 RenewalDate = r.CurrentContract?.EndDate,
                 ArrMicros = r.CurrentContract is { } c ? (long)decimal.Round(c.ArrAmount * 1_000_000m, 0, MidpointRounding.ToEven) : null,
                 Currency = r.CurrentContract?.Currency,
+                PlayFacts = PlayFacts.Of(r.Signals),
             };
         }).ToArray();
     }

@@ -59,6 +59,12 @@ public sealed class HealthScoreRow
 
     public string? Currency { get; set; }
 
+    /// <summary>
+    /// What the play rules read from the account's signals, set when the score is computed and used when it is stored
+    /// (<see cref="Plays.PlayEvaluator"/>); not a column.
+    /// </summary>
+    public Domain.Plays.PlayFacts? PlayFacts { get; set; }
+
     /// <summary>Not stored here: the account's override in force when the row was read (see <see cref="HealthStore"/>),
     /// else null.</summary>
     public HealthOverride? Override { get; set; }

@@ -45,6 +45,9 @@ public sealed class CustomerHealthDbContext(DbContextOptions<CustomerHealthDbCon
     public DbSet<RenewalPredictionRow> RenewalPredictions => Set<RenewalPredictionRow>();
     public DbSet<RenewalPredictionChangeRow> RenewalPredictionChanges => Set<RenewalPredictionChangeRow>();
     public DbSet<RenewalHoldoutRow> RenewalHoldout => Set<RenewalHoldoutRow>();
+    public DbSet<Domain.Plays.Play> Plays => Set<Domain.Plays.Play>();
+    public DbSet<Plays.PlayRuleSetRow> PlayRuleSets => Set<Plays.PlayRuleSetRow>();
+    public DbSet<Plays.PlayChangeRow> PlayChanges => Set<Plays.PlayChangeRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

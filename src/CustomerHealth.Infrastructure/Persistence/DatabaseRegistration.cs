@@ -78,6 +78,10 @@ public static class DatabaseRegistration
         services.AddScoped<HealthStore>();
         services.AddScoped<HealthChangeFeed>();
         services.AddScoped<HealthOverrideStore>();
+        services.AddScoped<Plays.PlayRuleStore>();
+        services.AddScoped<Plays.PlayEvaluator>();
+        services.AddScoped<Plays.PlayStore>();
+        services.AddScoped<Plays.PlayChangeFeed>();
         services.AddScoped<Audit.AuditStore>();
         services.AddScoped<Metrics.PortfolioInputsReader>();
         services.AddScoped<Expansion.ExpansionReader>();

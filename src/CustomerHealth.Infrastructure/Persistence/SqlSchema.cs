@@ -157,6 +157,11 @@ internal static class SqlSchema
         public const string ExpiresAt = "expires_at";
     }
 
+    public static class PlayChanges
+    {
+        public const string Table = "play_changes";
+    }
+
     public static class RenewalPredictionChanges
     {
         public const string Table = "renewal_prediction_changes";

@@ -390,6 +390,117 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                     b.ToTable("onboarding_plans", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerHealth.Domain.Plays.Play", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("play_id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTime?>("AcknowledgedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("acknowledged_at");
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("acknowledged_by");
+
+                    b.Property<int>("Channel")
+                        .HasColumnType("integer")
+                        .HasColumnName("channel");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<string>("CompletedBy")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("completed_by");
+
+                    b.Property<string>("Drivers")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("drivers");
+
+                    b.Property<DateOnly>("DueDate")
+                        .HasColumnType("date")
+                        .HasColumnName("due_date");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer")
+                        .HasColumnName("rule_kind");
+
+                    b.Property<DateTime>("OpenedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("opened_at");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("integer")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("OutcomeNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("outcome_note");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("owner");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("integer")
+                        .HasColumnName("priority");
+
+                    b.Property<int>("RuleSetVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("rule_set_version");
+
+                    b.Property<DateOnly?>("SnoozedUntil")
+                        .HasColumnType("date")
+                        .HasColumnName("snoozed_until");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<int>("Tier")
+                        .HasColumnType("integer")
+                        .HasColumnName("tier");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Kind")
+                        .IsUnique()
+                        .HasDatabaseName("ux_plays_active_rule")
+                        .HasFilter("status IN (1, 2, 3)");
+
+                    b.HasIndex("AccountId", "Status")
+                        .HasDatabaseName("ix_plays_account_status");
+
+                    b.HasIndex("DueDate", "Id")
+                        .HasDatabaseName("ix_plays_due");
+
+                    b.HasIndex("Owner", "DueDate", "Id")
+                        .HasDatabaseName("ix_plays_owner_due");
+
+                    b.ToTable("plays", (string)null);
+                });
+
             modelBuilder.Entity("CustomerHealth.Infrastructure.Audit.AuditEventRow", b =>
                 {
                     b.Property<long>("Id")
@@ -1087,6 +1198,69 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                     b.ToTable("onboarding_templates", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Plays.PlayChangeRow", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("PlayId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("play_id");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("PlayId")
+                        .HasDatabaseName("ix_play_changes_play");
+
+                    b.ToTable("play_changes", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Plays.PlayRuleSetRow", b =>
+                {
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<string>("RulesJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("rules");
+
+                    b.Property<DateTime>("SetAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("set_at");
+
+                    b.Property<string>("SetBy")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("set_by");
+
+                    b.HasKey("Version");
+
+                    b.ToTable("play_rule_sets", (string)null);
+                });
+
             modelBuilder.Entity("CustomerHealth.Infrastructure.Renewals.RenewalHoldoutRow", b =>
                 {
                     b.Property<int>("ModelVersion")
@@ -1575,6 +1749,15 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("CustomerHealth.Domain.Plays.Play", b =>
+                {
+                    b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("CustomerHealth.Infrastructure.Engagement.AccountDailyUsage", b =>
                 {
                     b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
@@ -1648,6 +1831,15 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                 });
 
             modelBuilder.Entity("CustomerHealth.Infrastructure.Onboarding.OnboardingEvaluationRow", b =>
+                {
+                    b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Plays.PlayChangeRow", b =>
                 {
                     b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
                         .WithMany()

@@ -405,6 +405,119 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                     b.ToTable("onboarding_plans", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerHealth.Domain.Plays.Play", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("play_id");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+
+                    b.Property<DateTime?>("AcknowledgedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("acknowledged_at");
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasMaxLength(254)
+                        .HasColumnType("nvarchar(254)")
+                        .HasColumnName("acknowledged_by");
+
+                    b.Property<int>("Channel")
+                        .HasColumnType("int")
+                        .HasColumnName("channel");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("closed_at");
+
+                    b.Property<string>("CompletedBy")
+                        .HasMaxLength(254)
+                        .HasColumnType("nvarchar(254)")
+                        .HasColumnName("completed_by");
+
+                    b.Property<string>("Drivers")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)")
+                        .HasColumnName("drivers");
+
+                    b.Property<DateOnly>("DueDate")
+                        .HasColumnType("date")
+                        .HasColumnName("due_date");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("int")
+                        .HasColumnName("rule_kind");
+
+                    b.Property<DateTime>("OpenedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("opened_at");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("int")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("OutcomeNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)")
+                        .HasColumnName("outcome_note");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(254)
+                        .HasColumnType("nvarchar(254)")
+                        .HasColumnName("owner")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("int")
+                        .HasColumnName("priority");
+
+                    b.Property<int>("RuleSetVersion")
+                        .HasColumnType("int")
+                        .HasColumnName("rule_set_version");
+
+                    b.Property<DateOnly?>("SnoozedUntil")
+                        .HasColumnType("date")
+                        .HasColumnName("snoozed_until");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("int")
+                        .HasColumnName("status");
+
+                    b.Property<int>("Tier")
+                        .HasColumnType("int")
+                        .HasColumnName("tier");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Kind")
+                        .IsUnique()
+                        .HasDatabaseName("ux_plays_active_rule")
+                        .HasFilter("status IN (1, 2, 3)");
+
+                    b.HasIndex("AccountId", "Status")
+                        .HasDatabaseName("ix_plays_account_status");
+
+                    b.HasIndex("DueDate", "Id")
+                        .HasDatabaseName("ix_plays_due");
+
+                    b.HasIndex("Owner", "DueDate", "Id")
+                        .HasDatabaseName("ix_plays_owner_due");
+
+                    b.ToTable("plays", (string)null);
+                });
+
             modelBuilder.Entity("CustomerHealth.Infrastructure.Audit.AuditEventRow", b =>
                 {
                     b.Property<long>("Id")
@@ -1117,6 +1230,70 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                     b.ToTable("onboarding_templates", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Plays.PlayChangeRow", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Sequence"));
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("at");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("int")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("PlayId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("play_id");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("PlayId")
+                        .HasDatabaseName("ix_play_changes_play");
+
+                    b.ToTable("play_changes", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Plays.PlayRuleSetRow", b =>
+                {
+                    b.Property<int>("Version")
+                        .HasColumnType("int")
+                        .HasColumnName("version");
+
+                    b.Property<string>("RulesJson")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)")
+                        .HasColumnName("rules");
+
+                    b.Property<DateTime>("SetAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("set_at");
+
+                    b.Property<string>("SetBy")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("nvarchar(254)")
+                        .HasColumnName("set_by");
+
+                    b.HasKey("Version");
+
+                    b.ToTable("play_rule_sets", (string)null);
+                });
+
             modelBuilder.Entity("CustomerHealth.Infrastructure.Renewals.RenewalHoldoutRow", b =>
                 {
                     b.Property<int>("ModelVersion")
@@ -1611,6 +1788,15 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("CustomerHealth.Domain.Plays.Play", b =>
+                {
+                    b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("CustomerHealth.Infrastructure.Engagement.AccountDailyUsage", b =>
                 {
                     b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
@@ -1702,6 +1888,15 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                 });
 
             modelBuilder.Entity("CustomerHealth.Infrastructure.Onboarding.OnboardingEvaluationRow", b =>
+                {
+                    b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Plays.PlayChangeRow", b =>
                 {
                     b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
                         .WithMany()

@@ -385,6 +385,115 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                     b.ToTable("onboarding_plans", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerHealth.Domain.Plays.Play", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("play_id");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTime?>("AcknowledgedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("acknowledged_at");
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("acknowledged_by");
+
+                    b.Property<int>("Channel")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("channel");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("closed_at");
+
+                    b.Property<string>("CompletedBy")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("completed_by");
+
+                    b.Property<string>("Drivers")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("drivers");
+
+                    b.Property<DateOnly>("DueDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("due_date");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rule_kind");
+
+                    b.Property<DateTime>("OpenedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("opened_at");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("OutcomeNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome_note");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("priority");
+
+                    b.Property<int>("RuleSetVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rule_set_version");
+
+                    b.Property<DateOnly?>("SnoozedUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("snoozed_until");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<int>("Tier")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tier");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Kind")
+                        .IsUnique()
+                        .HasDatabaseName("ux_plays_active_rule")
+                        .HasFilter("status IN (1, 2, 3)");
+
+                    b.HasIndex("AccountId", "Status")
+                        .HasDatabaseName("ix_plays_account_status");
+
+                    b.HasIndex("DueDate", "Id")
+                        .HasDatabaseName("ix_plays_due");
+
+                    b.HasIndex("Owner", "DueDate", "Id")
+                        .HasDatabaseName("ix_plays_owner_due");
+
+                    b.ToTable("plays", (string)null);
+                });
+
             modelBuilder.Entity("CustomerHealth.Infrastructure.Audit.AuditEventRow", b =>
                 {
                     b.Property<long>("Id")
@@ -1070,6 +1179,67 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                     b.ToTable("onboarding_templates", (string)null);
                 });
 
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Plays.PlayChangeRow", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("PlayId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("play_id");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("PlayId")
+                        .HasDatabaseName("ix_play_changes_play");
+
+                    b.ToTable("play_changes", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Plays.PlayRuleSetRow", b =>
+                {
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<string>("RulesJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rules");
+
+                    b.Property<DateTime>("SetAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("set_at");
+
+                    b.Property<string>("SetBy")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("set_by");
+
+                    b.HasKey("Version");
+
+                    b.ToTable("play_rule_sets", (string)null);
+                });
+
             modelBuilder.Entity("CustomerHealth.Infrastructure.Renewals.RenewalHoldoutRow", b =>
                 {
                     b.Property<int>("ModelVersion")
@@ -1550,6 +1720,15 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("CustomerHealth.Domain.Plays.Play", b =>
+                {
+                    b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("CustomerHealth.Infrastructure.Engagement.AccountDailyUsage", b =>
                 {
                     b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
@@ -1641,6 +1820,15 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("CustomerHealth.Infrastructure.Onboarding.OnboardingEvaluationRow", b =>
+                {
+                    b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CustomerHealth.Infrastructure.Plays.PlayChangeRow", b =>
                 {
                     b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
                         .WithMany()

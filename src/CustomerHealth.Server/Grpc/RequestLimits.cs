@@ -77,6 +77,7 @@ public static class RequestLimits
         .. Audit.AuditRequests.Limits.Fields,
         .. Currency.CurrencyRequests.Limits.Fields,
         .. Webhooks.WebhookRequests.Limits.Fields,
+        .. Plays.PlayRequests.Limits.Fields,
     ];
 
     /// <summary>The limit of <paramref name="field"/> in the request message <paramref name="message"/>, if

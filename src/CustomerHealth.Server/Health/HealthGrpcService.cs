@@ -129,7 +129,7 @@ public sealed class HealthGrpcService(
         var (afterSequence, filter) = HealthRequests.Read(request);
         // Ends on the caller's cancellation and on shutdown alike, so an open stream never holds the host up.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
-        if (!await StartWatchAsync(context, stop.Token)) return;
+        if (!await WatchStart.StartAsync(context, stop.Token)) return;
         var changes = Changes.FollowAsync(
             afterSequence, filter, options.WatchPollInterval, PageToken.MaxPageSize, stop.Token);
         await foreach (var change in changes)
@@ -142,28 +142,6 @@ public sealed class HealthGrpcService(
             {
                 return;
             }
-        }
-    }
-
-    /// <summary>
-    /// Sends the response headers at once, so the caller's call has started before the first change (a quiet feed may
-    /// write nothing for minutes). Without them, a watch that ends on its deadline or on the caller's cancellation ends
-    /// while the caller is still waiting for the response to start, and a client that sees the stream reset then
-    /// (grpc-dotnet's in-memory test host) reports INTERNAL instead of DEADLINE_EXCEEDED or CANCELLED. False when the
-    /// call has already ended.
-    /// </summary>
-    private static async Task<bool> StartWatchAsync(ServerCallContext context, CancellationToken stop)
-    {
-        if (stop.IsCancellationRequested) return false;
-        try
-        {
-            await context.WriteResponseHeadersAsync([]);
-            return true;
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException or OperationCanceledException
-            && context.CancellationToken.IsCancellationRequested)
-        {
-            return false; // the deadline passed or the caller left meanwhile: the call has already ended
         }
     }
 

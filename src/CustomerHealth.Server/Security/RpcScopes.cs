@@ -19,6 +19,7 @@ public static class RpcScopes
     private const string Audit = "customerhealth.v1.AuditService/";
     private const string Currency = "customerhealth.v1.CurrencyService/";
     private const string Webhooks = "customerhealth.v1.WebhookService/";
+    private const string Plays = "customerhealth.v1.PlayService/";
 
     public static readonly IReadOnlyDictionary<string, string> ByMethod = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -99,6 +100,16 @@ public static class RpcScopes
         [Webhooks + "DeleteWebhookSubscription"] = Scopes.Admin,
         [Webhooks + "ListWebhookDeadLetters"] = Scopes.Admin,
         [Webhooks + "RedeliverWebhookDeliveries"] = Scopes.Admin,
+        [Plays + "ListPlays"] = Scopes.Read,
+        [Plays + "GetPlay"] = Scopes.Read,
+        // A CSM's own actions on the plays of their accounts, like overrides and manual milestones.
+        [Plays + "AcknowledgePlay"] = Scopes.CsmWrite,
+        [Plays + "CompletePlay"] = Scopes.CsmWrite,
+        [Plays + "SnoozePlay"] = Scopes.CsmWrite,
+        [Plays + "GetPlayRules"] = Scopes.Read,
+        [Plays + "UpdatePlayRules"] = Scopes.Admin,
+        [Plays + "ListPlayChanges"] = Scopes.Read,
+        [Plays + "WatchPlays"] = Scopes.Read,
 
         // Kubernetes' gRPC probes present no credential.
         ["grpc.health.v1.Health/Check"] = Public,

@@ -274,7 +274,7 @@ public abstract class AuditTrailTests<TDatabase>(TDatabase database) : Integrati
     /// <summary>Each audited RPC, called once on <paramref name="invoker"/>, with the event it must leave.</summary>
     private IEnumerable<AuditedCall> AuditedCalls(CallInvoker invoker) =>
         EngagementCalls(invoker).Concat(OnboardingCalls(invoker)).Concat(CurrencyCalls(invoker))
-            .Concat(WebhookCalls(invoker)).Concat(HealthAndAccountCalls(invoker));
+            .Concat(WebhookCalls(invoker)).Concat(PlayCalls(invoker)).Concat(HealthAndAccountCalls(invoker));
 
     private IEnumerable<AuditedCall> WebhookCalls(CallInvoker invoker)
     {
@@ -314,6 +314,22 @@ public abstract class AuditTrailTests<TDatabase>(TDatabase database) : Integrati
         {
             await webhooks.DeleteWebhookSubscriptionAsync(new() { Id = subscriptionId }, cancellationToken: Ct);
             return (AuditAction.WebhookSubscriptionChanged, "webhook_subscription", id);
+        }
+        );
+    }
+
+    private IEnumerable<AuditedCall> PlayCalls(CallInvoker invoker)
+    {
+        var plays = new PlayService.PlayServiceClient(invoker);
+        yield return ("customerhealth.v1.PlayService/UpdatePlayRules", async () =>
+        {
+            var rules = (await plays.GetPlayRulesAsync(new(), cancellationToken: Ct)).RuleSet;
+            var proposed = rules.Clone();
+            proposed.CooldownDays = rules.CooldownDays + 1;
+            var updated = await plays.UpdatePlayRulesAsync(
+                new() { RuleSet = proposed, ExpectedVersion = rules.Version }, cancellationToken: Ct);
+            return (AuditAction.PlayRulesUpdated, "play_rules", updated.RuleSet.Version.ToString(
+                System.Globalization.CultureInfo.InvariantCulture));
         }
         );
     }

@@ -14,7 +14,7 @@ public sealed class RequestLimitsTests
     [
         AccountService.Descriptor, EngagementService.Descriptor, HealthService.Descriptor,
         MetricsService.Descriptor, OnboardingService.Descriptor, RenewalService.Descriptor, AuditService.Descriptor,
-        CurrencyService.Descriptor, WebhookService.Descriptor,
+        CurrencyService.Descriptor, WebhookService.Descriptor, PlayService.Descriptor,
     ];
 
     private static IEnumerable<(string Message, string Field, LimitKind Kind)> SizedFields() =>

@@ -45,6 +45,7 @@ public abstract class DemoModeTests<TDatabase>(TDatabase database) : Integration
                 generated.Select(a => (a.AccountId, a.Account.DisplayName)),
                 accounts.Accounts.OrderBy(a => a.AccountId, StringComparer.Ordinal)
                     .Select(a => (a.AccountId, a.DisplayName)));
+            await PlaysFireByThemselves(demo);
         }
 
         await new AccountService.AccountServiceClient(Service.Channel)
@@ -56,6 +57,24 @@ public abstract class DemoModeTests<TDatabase>(TDatabase database) : Integration
                 .ListAccountsAsync(new() { PageSize = 100 }, cancellationToken: Ct);
             Assert.Equal(11, accounts.TotalSize); // not refilled: the database was not empty
         }
+    }
+
+    /// <summary>Scored by the worker, the demo accounts get plays, each with the drivers that fired it.</summary>
+    private static async Task PlaysFireByThemselves(ServiceUnderTest service)
+    {
+        var plays = new PlayService.PlayServiceClient(service.Channel);
+        for (var i = 0; i < 200; i++)
+        {
+            var page = await plays.ListPlaysAsync(new() { PageSize = 1000 }, cancellationToken: Ct);
+            if (page.Plays.Count > 0)
+            {
+                Assert.All(page.Plays, p => Assert.NotEmpty(p.Drivers));
+                Assert.All(page.Plays, p => Assert.StartsWith("demo-", p.AccountId, StringComparison.Ordinal));
+                return;
+            }
+            await Task.Delay(100, Ct);
+        }
+        Assert.Fail("The demo portfolio fired no play.");
     }
 
     private static async Task DemoFinished(ServiceUnderTest service)

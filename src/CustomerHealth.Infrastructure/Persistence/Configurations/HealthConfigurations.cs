@@ -11,6 +11,7 @@ internal sealed class HealthScoreConfiguration : IEntityTypeConfiguration<Health
     public void Configure(EntityTypeBuilder<HealthScoreRow> builder)
     {
         builder.ToTable("health_scores");
+        builder.Ignore(s => s.PlayFacts);
         builder.HasKey(s => s.AccountId);
         builder.Property(s => s.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
         builder.Property(s => s.Score).HasColumnName("score");
