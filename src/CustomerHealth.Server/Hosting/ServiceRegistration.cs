@@ -137,6 +137,7 @@ public static class ServiceRegistration
             options.Services.Map(MetricsGrpcService.ServiceName, _ => true);
             options.Services.Map(RenewalGrpcService.ServiceName, _ => true);
             options.Services.Map(Currency.CurrencyGrpcService.ServiceName, _ => true);
+            options.Services.Map(ServiceInfoGrpcService.ServiceName, _ => true);
         });
         builder.Services.AddGuardedServiceMethods(); // last: AddGrpc* calls register grpc-dotnet's binder again
         return builder;
@@ -152,6 +153,7 @@ public static class ServiceRegistration
         var enabled = demoSwitch || builder.Configuration.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}");
         builder.Services.AddValidatedOptions<DemoOptions, DemoOptionsValidator>(DemoOptions.Section);
         builder.Services.PostConfigure<DemoOptions>(o => o.Enabled |= demoSwitch);
+        builder.Services.AddSingleton<DemoProgress>();
         builder.Services.AddSingleton(sp => new LoopbackChannel(
             sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>(), LoopbackToken(sp, enabled)));
         if (enabled) builder.Services.AddHostedService<DemoPortfolioService>();
@@ -184,10 +186,11 @@ public static class ServiceRegistration
         app.MapGrpcService<RenewalGrpcService>().RequireDeclaredScopes();
         app.MapGrpcService<AuditGrpcService>().RequireDeclaredScopes();
         app.MapGrpcService<Currency.CurrencyGrpcService>().RequireDeclaredScopes();
+        app.MapGrpcService<ServiceInfoGrpcService>().RequireDeclaredScopes();
         app.MapGrpcHealthChecksService().RequireDeclaredScopes();
         app.MapGrpcReflectionService().RequireDeclaredScopes();
         app.MapGet("/", () => Results.Text(
-            "CustomerHealth speaks gRPC (HTTP/2) on this address. Services: customerhealth.v1.AccountService, customerhealth.v1.EngagementService, customerhealth.v1.OnboardingService, customerhealth.v1.HealthService, customerhealth.v1.MetricsService, customerhealth.v1.RenewalService, customerhealth.v1.AuditService, customerhealth.v1.CurrencyService, grpc.health.v1.Health; server reflection is on.\n"))
+            "CustomerHealth speaks gRPC (HTTP/2) on this address. Services: customerhealth.v1.AccountService, customerhealth.v1.EngagementService, customerhealth.v1.OnboardingService, customerhealth.v1.HealthService, customerhealth.v1.MetricsService, customerhealth.v1.RenewalService, customerhealth.v1.AuditService, customerhealth.v1.CurrencyService, customerhealth.v1.ServiceInfoService, grpc.health.v1.Health; server reflection is on.\n"))
             .AllowAnonymous();
         RpcAuthorization.VerifyEveryRpcDeclared(app);
         return app;

@@ -18,6 +18,7 @@ public static class RpcScopes
     private const string Metrics = "customerhealth.v1.MetricsService/";
     private const string Audit = "customerhealth.v1.AuditService/";
     private const string Currency = "customerhealth.v1.CurrencyService/";
+    private const string ServiceInfo = "customerhealth.v1.ServiceInfoService/";
 
     public static readonly IReadOnlyDictionary<string, string> ByMethod = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -86,6 +87,8 @@ public static class RpcScopes
 
         [Currency + "SetExchangeRates"] = Scopes.Admin,
         [Currency + "GetExchangeRates"] = Scopes.Read,
+
+        [ServiceInfo + "GetServiceInfo"] = Scopes.Read,
 
         // Kubernetes' gRPC probes present no credential.
         ["grpc.health.v1.Health/Check"] = Public,
