@@ -27,7 +27,8 @@ export function lineChart(points: Point[], options: LineOptions): SVGElement {
   const values = points.map((p) => p.value).filter((v): v is number => v !== undefined);
   const min = options.min ?? Math.min(0, ...values);
   const max = options.max ?? Math.max(1, ...values);
-  const x = (i: number) => left + (points.length <= 1 ? 0 : (i * (width - left - right)) / (points.length - 1));
+  const x = (i: number) =>
+    left + (points.length <= 1 ? (width - left - right) / 2 : (i * (width - left - right)) / (points.length - 1));
   const y = (v: number) => top + ((max - v) * (height - top - bottom)) / (max - min || 1);
   const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart", role: "img", "aria-label": options.title });
   for (const band of options.bands ?? []) {
@@ -43,6 +44,9 @@ export function lineChart(points: Point[], options: LineOptions): SVGElement {
     path += `${path && points[i - 1]?.value !== undefined ? "L" : "M"}${x(i).toFixed(1)},${y(p.value).toFixed(1)}`;
   });
   chart.append(svg("path", { d: path, class: "line" }));
+  points.forEach((p, i) => {
+    if (p.value !== undefined) chart.append(svg("circle", { cx: x(i), cy: y(p.value), r: 3, class: "dot" }));
+  });
   const step = Math.max(1, Math.ceil(points.length / 6));
   points.forEach((p, i) => {
     if (i % step === 0 || i === points.length - 1)
