@@ -74,7 +74,10 @@ public static class SecurityRegistration
         LoadKeysAndTrustNow(app.Services, options);
     }
 
-    /// <summary>The probe port's filter: first, so that nothing else (the dashboard's files either) answers there.</summary>
+    /// <summary>
+    /// The probe port's filter: first in the pipeline, so that nothing else (the dashboard's files either) answers
+    /// there.
+    /// </summary>
     public static WebApplication UseCustomerHealthProbePort(this WebApplication app)
     {
         if (app.Configuration.GetValue<int?>(ProbePortKey) is { } probePort) app.Use(OnlyProbesOn(probePort));
