@@ -7,9 +7,19 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..", "..");
 const bin = join(here, "..", "node_modules", ".bin");
-execFileSync(join(root, ".ci", "buf"), ["generate", "--template", "src/CustomerHealth.Dashboard/buf.gen.yaml",
-  "--path", "protos/customerhealth", "--include-imports"], {
-  cwd: root,
-  stdio: "inherit",
-  env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
-});
+execFileSync(
+    join(root, ".ci", "buf"),
+    [
+        "generate",
+        "--template",
+        "src/CustomerHealth.Dashboard/buf.gen.yaml",
+        "--path",
+        "protos/customerhealth",
+        "--include-imports",
+    ],
+    {
+        cwd: root,
+        stdio: "inherit",
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+    },
+);

@@ -10,29 +10,29 @@ import { ServiceInfoService } from "./gen/customerhealth/v1/service_info_service
 import { currentToken } from "./auth.js";
 
 const bearer: Interceptor = (next) => async (request) => {
-  const token = await currentToken();
-  if (token) request.header.set("authorization", `Bearer ${token}`);
-  return next(request);
+    const token = await currentToken();
+    if (token) request.header.set("authorization", `Bearer ${token}`);
+    return next(request);
 };
 
 const transport = createGrpcWebTransport({
-  baseUrl: new URL(".", window.location.href).href.replace(/\/$/, ""),
-  useBinaryFormat: true,
-  interceptors: [bearer],
+    baseUrl: new URL(".", window.location.href).href.replace(/\/$/, ""),
+    useBinaryFormat: true,
+    interceptors: [bearer],
 });
 
 export interface Api {
-  accounts: Client<typeof AccountService>;
-  health: Client<typeof HealthService>;
-  metrics: Client<typeof MetricsService>;
-  renewals: Client<typeof RenewalService>;
-  serviceInfo: Client<typeof ServiceInfoService>;
+    accounts: Client<typeof AccountService>;
+    health: Client<typeof HealthService>;
+    metrics: Client<typeof MetricsService>;
+    renewals: Client<typeof RenewalService>;
+    serviceInfo: Client<typeof ServiceInfoService>;
 }
 
 export const api: Api = {
-  accounts: createClient(AccountService, transport),
-  health: createClient(HealthService, transport),
-  metrics: createClient(MetricsService, transport),
-  renewals: createClient(RenewalService, transport),
-  serviceInfo: createClient(ServiceInfoService, transport),
+    accounts: createClient(AccountService, transport),
+    health: createClient(HealthService, transport),
+    metrics: createClient(MetricsService, transport),
+    renewals: createClient(RenewalService, transport),
+    serviceInfo: createClient(ServiceInfoService, transport),
 };
