@@ -1,6 +1,7 @@
 using CustomerHealth.Server.Hosting;
 using CustomerHealth.Server.Security;
 using CustomerHealth.Server.Telemetry;
+using CustomerHealth.Server.Web;
 
 // The command line (--help prints it): serving is the default, migrate applies the migrations and exits, --demo fills
 // an empty database with a demo portfolio; every other argument is configuration (--Key value, --Key=value).
@@ -28,12 +29,16 @@ public partial class Program
         builder.AddCustomerHealthSecurity();
         builder.AddCustomerHealthRateLimits();
         builder.AddCustomerHealthDemo(demo);
+        builder.AddCustomerHealthWeb();
 
         var app = builder.Build().ValidateOptions();
         app.UseCustomerHealthTelemetry();
+        app.UseCustomerHealthProbePort();
+        app.UseCustomerHealthWeb();
         app.UseCustomerHealthSecurity();
         app.UseCustomerHealthRateLimits();
         app.MapCustomerHealthGrpc();
+        app.MapCustomerHealthWeb();
         return app;
     }
 }

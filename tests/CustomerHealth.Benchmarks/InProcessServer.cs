@@ -84,6 +84,7 @@ internal sealed class InProcessServer : IAsyncDisposable
         {
             await app.MigrateOnStartupIfConfiguredAsync();
             beforeMap?.Invoke(app);
+            app.UseCustomerHealthProbePort();
             app.UseCustomerHealthSecurity();
             app.MapCustomerHealthGrpc();
             await app.StartAsync(ct);

@@ -10,11 +10,12 @@ namespace CustomerHealth.Server.Demo;
 /// server's own gRPC endpoint; a database that holds accounts is left alone. The service answers calls meanwhile.
 /// </summary>
 public sealed partial class DemoPortfolioService(
-    DemoOptions options, LoopbackChannel loopback, IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, TimeProvider clock,
-    ILogger<DemoPortfolioService> logger) : BackgroundService
+    DemoOptions options, DemoProgress progress, LoopbackChannel loopback, IServiceScopeFactory scopes,
+    IHostApplicationLifetime lifetime, TimeProvider clock, ILogger<DemoPortfolioService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        progress.Loading(options.Accounts);
         if (!await StartedAsync(stoppingToken)) return;
         try
         {
@@ -23,6 +24,7 @@ public sealed partial class DemoPortfolioService(
                 if (await scope.ServiceProvider.GetRequiredService<CustomerHealthDbContext>().Accounts.AnyAsync(stoppingToken))
                 {
                     LogLeftAlone(logger);
+                    progress.LeftAlone();
                     return;
                 }
             }
@@ -38,15 +40,18 @@ public sealed partial class DemoPortfolioService(
             using var channel = loopback.Create();
             try
             {
-                await PortfolioSeeding.RunAsync(channel.CreateCallInvoker(), portfolio, logger, clock, stoppingToken);
+                await PortfolioSeeding.RunAsync(
+                    channel.CreateCallInvoker(), portfolio, logger, clock, stoppingToken, progress.AccountWritten);
             }
             catch (RpcException ex) when (!stoppingToken.IsCancellationRequested)
             {
                 // Every write of the load is idempotent, so a second pass completes what the first left undone.
                 LogRetrying(logger, ex);
                 await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken);
-                await PortfolioSeeding.RunAsync(channel.CreateCallInvoker(), portfolio, logger, clock, stoppingToken);
+                await PortfolioSeeding.RunAsync(
+                    channel.CreateCallInvoker(), portfolio, logger, clock, stoppingToken, progress.AccountWritten);
             }
+            progress.Complete();
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -54,6 +59,7 @@ public sealed partial class DemoPortfolioService(
         }
         catch (Exception ex)
         {
+            progress.Failed();
             LogFailed(logger, ex);
         }
     }

@@ -11,7 +11,8 @@ namespace CustomerHealth.Server.Demo;
 public static class PortfolioSeeding
 {
     public static async Task<LoadReport> RunAsync(
-        CallInvoker invoker, PortfolioOptions options, ILogger logger, TimeProvider clock, CancellationToken ct)
+        CallInvoker invoker, PortfolioOptions options, ILogger logger, TimeProvider clock, CancellationToken ct,
+        Action? accountWritten = null)
     {
         using var activity = ServiceActivities.StartWork("demo.seed");
         logger.LogInformation("Writing a synthetic portfolio of {Accounts} accounts (seed {Seed}, {ActivityDays} days of activity up to {Today}) through the gRPC API.",
@@ -20,7 +21,11 @@ public static class PortfolioSeeding
         using (var progress = new WorkProgress("Demo portfolio", options.Accounts, "accounts", logger, clock))
         {
             report = await new PortfolioLoader(invoker, logger)
-                .LoadAsync(PortfolioGenerator.Generate(options), options.Source, written: _ => progress.Advance(), ct);
+                .LoadAsync(PortfolioGenerator.Generate(options), options.Source, written: _ =>
+                {
+                    progress.Advance();
+                    accountWritten?.Invoke();
+                }, ct);
         }
         logger.LogInformation(
             "Synthetic portfolio written in {Seconds:0.0} s: {Accounts} accounts, {Contracts} contracts, {Outcomes} " +

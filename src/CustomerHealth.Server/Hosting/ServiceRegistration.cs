@@ -166,6 +166,7 @@ public static class ServiceRegistration
             options.Services.Map(Currency.CurrencyGrpcService.ServiceName, _ => true);
             options.Services.Map(WebhookGrpcService.ServiceName, _ => true);
             options.Services.Map(Plays.PlayGrpcService.ServiceName, _ => true);
+            options.Services.Map(ServiceInfoGrpcService.ServiceName, _ => true);
         });
         builder.Services.AddGuardedServiceMethods(); // last: AddGrpc* calls register grpc-dotnet's binder again
         return builder;
@@ -181,6 +182,7 @@ public static class ServiceRegistration
         var enabled = demoSwitch || builder.Configuration.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}");
         builder.Services.AddValidatedOptions<DemoOptions, DemoOptionsValidator>(DemoOptions.Section);
         builder.Services.PostConfigure<DemoOptions>(o => o.Enabled |= demoSwitch);
+        builder.Services.AddSingleton<DemoProgress>();
         builder.Services.AddSingleton(sp => new LoopbackChannel(
             sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>(), LoopbackToken(sp, enabled)));
         if (enabled) builder.Services.AddHostedService<DemoPortfolioService>();
@@ -215,10 +217,11 @@ public static class ServiceRegistration
         app.MapGrpcService<Currency.CurrencyGrpcService>().RequireDeclaredScopes();
         app.MapGrpcService<WebhookGrpcService>().RequireDeclaredScopes();
         app.MapGrpcService<Plays.PlayGrpcService>().RequireDeclaredScopes();
+        app.MapGrpcService<ServiceInfoGrpcService>().RequireDeclaredScopes();
         app.MapGrpcHealthChecksService().RequireDeclaredScopes();
         app.MapGrpcReflectionService().RequireDeclaredScopes();
         app.MapGet("/", () => Results.Text(
-            "CustomerHealth speaks gRPC (HTTP/2) on this address. Services: customerhealth.v1.AccountService, customerhealth.v1.EngagementService, customerhealth.v1.OnboardingService, customerhealth.v1.HealthService, customerhealth.v1.MetricsService, customerhealth.v1.RenewalService, customerhealth.v1.AuditService, customerhealth.v1.CurrencyService, customerhealth.v1.WebhookService, customerhealth.v1.PlayService, grpc.health.v1.Health; server reflection is on.\n"))
+            "CustomerHealth speaks gRPC (HTTP/2) on this address. Services: customerhealth.v1.AccountService, customerhealth.v1.EngagementService, customerhealth.v1.OnboardingService, customerhealth.v1.HealthService, customerhealth.v1.MetricsService, customerhealth.v1.RenewalService, customerhealth.v1.AuditService, customerhealth.v1.CurrencyService, customerhealth.v1.WebhookService, customerhealth.v1.PlayService, customerhealth.v1.ServiceInfoService, grpc.health.v1.Health; server reflection is on.\n"))
             .AllowAnonymous();
         RpcAuthorization.VerifyEveryRpcDeclared(app);
         return app;

@@ -20,6 +20,7 @@ public static class RpcScopes
     private const string Currency = "customerhealth.v1.CurrencyService/";
     private const string Webhooks = "customerhealth.v1.WebhookService/";
     private const string Plays = "customerhealth.v1.PlayService/";
+    private const string ServiceInfo = "customerhealth.v1.ServiceInfoService/";
 
     public static readonly IReadOnlyDictionary<string, string> ByMethod = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -110,6 +111,7 @@ public static class RpcScopes
         [Plays + "UpdatePlayRules"] = Scopes.Admin,
         [Plays + "ListPlayChanges"] = Scopes.Read,
         [Plays + "WatchPlays"] = Scopes.Read,
+        [ServiceInfo + "GetServiceInfo"] = Scopes.Read,
 
         // Kubernetes' gRPC probes present no credential.
         ["grpc.health.v1.Health/Check"] = Public,

@@ -74,10 +74,19 @@ public static class SecurityRegistration
         LoadKeysAndTrustNow(app.Services, options);
     }
 
-    /// <summary>Authentication and authorization in the pipeline, and the probe port's filter.</summary>
-    public static WebApplication UseCustomerHealthSecurity(this WebApplication app)
+    /// <summary>
+    /// The probe port's filter: first in the pipeline, so that nothing else (the dashboard's files either) answers
+    /// there.
+    /// </summary>
+    public static WebApplication UseCustomerHealthProbePort(this WebApplication app)
     {
         if (app.Configuration.GetValue<int?>(ProbePortKey) is { } probePort) app.Use(OnlyProbesOn(probePort));
+        return app;
+    }
+
+    /// <summary>Authentication and authorization in the pipeline.</summary>
+    public static WebApplication UseCustomerHealthSecurity(this WebApplication app)
+    {
         app.UseAuthentication();
         app.UseAuthorization();
         return app;

@@ -35,6 +35,8 @@ public sealed class ServerProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "CustomerHealth.Server.dll"));
+        // appsettings.json's dashboard endpoint has a fixed port; tests running side by side take any free one.
+        start.ArgumentList.Add("--Kestrel:Endpoints:Web:Url=http://127.0.0.1:0");
         foreach (var arg in args) start.ArgumentList.Add(arg);
         var process = Process.Start(start) ?? throw new InvalidOperationException("The server did not start");
         var server = new ServerProcess(process);

@@ -62,6 +62,8 @@ public sealed class ServiceUnderTest : WebApplicationFactory<Program>
         builder.UseSetting("Onboarding:EvaluationInterval", "00:00:00.100");
         builder.UseSetting("Health:RecomputeInterval", "00:00:00.100");
         foreach (var (key, value) in TestCredentials.ServerSettings) builder.UseSetting(key, value);
+        // On Kestrel (StartOnKestrel), appsettings.json's dashboard endpoint would take its fixed port in every test.
+        builder.UseSetting("Kestrel:Endpoints:Web:Url", "http://127.0.0.1:0");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddProvider(Logs));
         builder.ConfigureTestServices(services =>

@@ -30,6 +30,10 @@ public abstract class DemoModeTests<TDatabase>(TDatabase database) : Integration
             var accounts = await new AccountService.AccountServiceClient(demo.Channel)
                 .ListAccountsAsync(new() { PageSize = 100 }, cancellationToken: Ct);
             Assert.Equal(12, accounts.TotalSize);
+            var info = await new ServiceInfoService.ServiceInfoServiceClient(demo.Channel)
+                .GetServiceInfoAsync(new(), cancellationToken: Ct);
+            Assert.Equal(
+                new DemoStatus { State = DemoState.Complete, AccountsWritten = 12, AccountsPlanned = 12 }, info.Demo);
             Assert.All(accounts.Accounts, a => Assert.StartsWith("demo-", a.AccountId, StringComparison.Ordinal));
             // The server writes no ground truth: the lab's generate --write none makes it from the same settings, since
             // the demo portfolio is the generator's for them (seed 42 unless Demo:Seed says otherwise).
@@ -56,6 +60,9 @@ public abstract class DemoModeTests<TDatabase>(TDatabase database) : Integration
             var accounts = await new AccountService.AccountServiceClient(again.Channel)
                 .ListAccountsAsync(new() { PageSize = 100 }, cancellationToken: Ct);
             Assert.Equal(11, accounts.TotalSize); // not refilled: the database was not empty
+            var info = await new ServiceInfoService.ServiceInfoServiceClient(again.Channel)
+                .GetServiceInfoAsync(new(), cancellationToken: Ct);
+            Assert.Equal(DemoState.LeftAlone, info.Demo.State);
         }
     }
 
