@@ -35,7 +35,7 @@ public sealed class SqlSchemaTests
         [typeof(SqlSchema.HealthChanges)] = typeof(HealthChangeRow),
         [typeof(SqlSchema.HealthScores)] = typeof(HealthScoreRow),
         [typeof(SqlSchema.HealthOverrides)] = typeof(HealthOverrideRow),
-        [typeof(SqlSchema.PlayChanges)] = typeof(Infrastructure.Plays.PlayChangeRow),
+        [typeof(SqlSchema.PlayChanges)] = typeof(global::CustomerHealth.Infrastructure.Plays.PlayChangeRow),
         [typeof(SqlSchema.RenewalPredictionChanges)] = typeof(RenewalPredictionChangeRow),
     };
 
