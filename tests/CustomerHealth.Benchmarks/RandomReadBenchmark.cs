@@ -10,13 +10,14 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CustomerHealth.Benchmarks;
 
 /// <summary>
-/// Issue 24: reads spread over a whole portfolio. In each round, the same in-process closed-loop client (see
-/// <see cref="ClosedLoop"/>) calls: the bare grpc-dotnet server with a random account id; <c>GetHealthScore</c> of a
-/// uniformly random account on the service as shipped (read cache on; a miss takes the hot read,
-/// <see cref="HealthScoreReader"/>); the same on a second instance whose hot read is off (the DbContext path, as
-/// before issue 24); <c>GetHealthScore</c> of one account (a read-cache hit); <c>BatchGetHealthScores</c> of 100 random
-/// accounts; <c>ListHealthScores</c> pages walked in account order. The ratios are each round's against that round's bare server; goals are judged on the medians of
-/// the rounds, and the exit code is 1 below the floor or on any failed call.
+/// Issue 24: reads spread over a whole portfolio. In each round, the same in-process closed-loop client (see <see
+/// cref="ClosedLoop"/>) calls: the bare grpc-dotnet server with a random account id; <c>GetHealthScore</c> of a
+/// uniformly random account on the service as shipped (read cache on; a miss takes the hot read, <see
+/// cref="HealthScoreReader"/>); the same on a second instance whose hot read is off (the DbContext path, as before
+/// issue 24); <c>GetHealthScore</c> of one account (a read-cache hit); <c>BatchGetHealthScores</c> of 100 random
+/// accounts; <c>ListHealthScores</c> pages walked in account order. The ratios are each round's against that round's
+/// bare server; goals are judged on the medians of the rounds, and the exit code is 1 below the floor or on any failed
+/// call.
 /// </summary>
 internal static class RandomReadBenchmark
 {
