@@ -5,8 +5,8 @@ using CustomerHealth.Domain.Health;
 using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using S = CustomerHealth.Infrastructure.Persistence.SqlSchema.HealthScores;
 using O = CustomerHealth.Infrastructure.Persistence.SqlSchema.HealthOverrides;
+using S = CustomerHealth.Infrastructure.Persistence.SqlSchema.HealthScores;
 
 namespace CustomerHealth.Infrastructure.Health;
 

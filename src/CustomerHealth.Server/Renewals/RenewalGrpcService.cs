@@ -1,12 +1,12 @@
 using System.Globalization;
 using CustomerHealth.Domain.Common;
 using CustomerHealth.Domain.Metrics;
-using Forecast = CustomerHealth.Domain.Renewals.RenewalForecast;
 using CustomerHealth.Infrastructure.Currency;
 using CustomerHealth.Infrastructure.Renewals;
 using CustomerHealth.Server.Audit;
 using CustomerHealth.V1;
 using Grpc.Core;
+using Forecast = CustomerHealth.Domain.Renewals.RenewalForecast;
 
 namespace CustomerHealth.Server.Renewals;
 
