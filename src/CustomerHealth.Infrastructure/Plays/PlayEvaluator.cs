@@ -46,6 +46,7 @@ public sealed class PlayEvaluator(CustomerHealthDbContext db, PlayRuleStore rule
         await db.SaveChangesAsync(ct); // new plays get their ids
         foreach (var (play, kind) in changes)
             db.PlayChanges.Add(PlayChangeRow.Of(play, kind, now));
+        PlayWebhooks.Queue(db, changes, now);
         await db.SaveChangesAsync(ct);
         return changes.Count;
     }

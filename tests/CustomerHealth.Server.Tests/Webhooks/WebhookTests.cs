@@ -86,16 +86,46 @@ public abstract class WebhookTests<TDatabase>(TDatabase database) : HealthScenar
         Assert.False(DomainWebhooks.WebhookSignature.Verify(Secret, header, changed, now, window));
         Assert.False(DomainWebhooks.WebhookSignature.Verify(Secret, header, received.Body, now.AddMinutes(6), window));
 
-        // Only band changes make events: never the first score (the account may have been scored `unknown` before
+        // Only band changes make band events: never the first score (the account may have been scored `unknown` before
         // its contract came, and changed band to critical then).
         var events = await Service.InDatabaseAsync(db => db.WebhookEvents.AsNoTracking()
-            .Where(e => e.Body.Contains("\"account_id\":\"wh-band\"")).Select(e => e.Body).ToListAsync(Ct));
+            .Where(e => e.Type == "health.band_changed" && e.Body.Contains("\"account_id\":\"wh-band\""))
+            .Select(e => e.Body).ToListAsync(Ct));
         Assert.All(events.Select(e => JsonDocument.Parse(e).RootElement.GetProperty("data")), d =>
         {
             Assert.NotEqual("unspecified", d.GetProperty("previous_band").GetString());
             Assert.NotEqual(d.GetProperty("previous_band").GetString(), d.GetProperty("band").GetString());
         });
     }
+
+    [Fact]
+    public async Task ANewPlayReachesASubscriberOfPlaysSigned()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await Webhooks.CreateWebhookSubscriptionAsync(new()
+        {
+            Url = receiver.Url.ToString(), Secret = Secret, EventTypes = { "play.opened" },
+        }, cancellationToken: Ct);
+
+        // A high-touch customer since January without any use: critical, so a band_critical play opens by itself.
+        await GivenCustomer("wh-play", CsTier.HighTouch, owner: "csm.plays@example.com");
+        var received = await ReceivedFor(receiver, r => Data(r).GetProperty("account_id").GetString() == "wh-play"
+            && Data(r).GetProperty("kind").GetString() == "band_critical");
+
+        Assert.True(SignedCorrectly(received, Secret), $"Bad signature {received.Headers["CustomerHealth-Signature"]}");
+        Assert.Equal("play.opened", received.Headers["CustomerHealth-Event-Type"]);
+        var data = Data(received);
+        var play = (await new PlayService.PlayServiceClient(Service.Channel)
+            .GetPlayAsync(new() { PlayId = data.GetProperty("play_id").GetInt64() }, cancellationToken: Ct)).Play;
+        Assert.Equal(("wh-play", PlayRuleKind.BandCritical), (play.AccountId, play.RuleKind));
+        Assert.Equal("csm.plays@example.com", data.GetProperty("owner").GetString());
+        Assert.Equal("high_touch", data.GetProperty("tier").GetString());
+        Assert.NotEqual(0, data.GetProperty("drivers").GetArrayLength());
+        Assert.DoesNotContain(receiver.Received, r => EventTypeOf(r) != "play.opened");
+    }
+
+    private static string? EventTypeOf(ReceivedWebhook r) =>
+        r.Headers.TryGetValue("CustomerHealth-Event-Type", out var type) ? type : null;
 
     [Fact]
     public async Task AFailingReceiverIsRetriedThenDeadLetteredAndRedeliveredOnRequest()

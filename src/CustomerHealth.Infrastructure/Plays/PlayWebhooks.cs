@@ -1,0 +1,36 @@
+using System.Text.Json;
+using CustomerHealth.Domain.Plays;
+using CustomerHealth.Domain.Webhooks;
+using CustomerHealth.Infrastructure.Persistence;
+using CustomerHealth.Infrastructure.Webhooks;
+
+namespace CustomerHealth.Infrastructure.Plays;
+
+/// <summary>
+/// The <c>data</c> of a <c>play.opened</c> webhook event (docs/webhooks.md#playopened): the play, its account and
+/// owner, the rule that fired with its priority, channel and due day, and the drivers that made it fire.
+/// </summary>
+public sealed record PlayOpenedData(
+    long PlayId, string AccountId, string? Owner, string Tier, string Kind, string Priority, string Channel,
+    DateOnly DueDate, DateTime OpenedAt, IReadOnlyList<PlayDriver> Drivers);
+
+/// <summary>Queues a <c>play.opened</c> webhook event for each play the evaluation opened, in the evaluation's own
+/// transaction (the outbox: docs/adr/0070-webhook-outbox-in-the-changing-transaction.md).</summary>
+internal static class PlayWebhooks
+{
+    public static void Queue(CustomerHealthDbContext db, IEnumerable<(Play Play, PlayChangeKind Kind)> changes,
+        DateTime nowUtc)
+    {
+        foreach (var (play, _) in changes.Where(c => c.Kind == PlayChangeKind.Opened))
+        {
+            var data = new PlayOpenedData(play.Id, play.AccountId, play.Owner, Name(play.Tier), Name(play.Kind),
+                Name(play.Priority), Name(play.Channel), play.DueDate,
+                DateTime.SpecifyKind(play.OpenedAt, DateTimeKind.Utc), play.Drivers);
+            WebhookOutbox.Enqueue(db, WebhookEventTypes.PlayOpened, data, nowUtc);
+        }
+    }
+
+    /// <summary>An enum value as the payload names it: <c>BandCritical</c> → <c>band_critical</c>.</summary>
+    private static string Name<T>(T value) where T : struct, Enum =>
+        JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+}
