@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CustomerHealth.Domain.Webhooks;
 using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Infrastructure.Webhooks;
@@ -32,13 +31,10 @@ internal static class BandChangeWebhooks
         {
             var account = accounts.GetValueOrDefault(c.AccountId);
             var data = new BandChangedData(c.AccountId, account?.DisplayName ?? c.AccountId, account?.Owner,
-                Name(c.PreviousBand), Name(c.Band), c.PreviousScore, c.Score, Name(c.Tier),
+                WebhookOutbox.Name(c.PreviousBand), WebhookOutbox.Name(c.Band), c.PreviousScore, c.Score,
+                WebhookOutbox.Name(c.Tier),
                 DateTime.SpecifyKind(c.AsOf, DateTimeKind.Utc), DateTime.SpecifyKind(c.ComputedAt, DateTimeKind.Utc));
             WebhookOutbox.Enqueue(db, WebhookEventTypes.HealthBandChanged, data, nowUtc);
         }
     }
-
-    /// <summary>An enum value as the payload names it: <c>AtRisk</c> → <c>at_risk</c>.</summary>
-    private static string Name<T>(T value) where T : struct, Enum =>
-        JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CustomerHealth.Domain.Plays;
 using CustomerHealth.Domain.Webhooks;
 using CustomerHealth.Infrastructure.Persistence;
@@ -23,14 +22,11 @@ internal static class PlayWebhooks
     {
         foreach (var (play, _) in changes.Where(c => c.Kind == PlayChangeKind.Opened))
         {
-            var data = new PlayOpenedData(play.Id, play.AccountId, play.Owner, Name(play.Tier), Name(play.Kind),
-                Name(play.Priority), Name(play.Channel), play.DueDate,
+            var data = new PlayOpenedData(play.Id, play.AccountId, play.Owner, WebhookOutbox.Name(play.Tier),
+                WebhookOutbox.Name(play.Kind), WebhookOutbox.Name(play.Priority), WebhookOutbox.Name(play.Channel),
+                play.DueDate,
                 DateTime.SpecifyKind(play.OpenedAt, DateTimeKind.Utc), play.Drivers);
             WebhookOutbox.Enqueue(db, WebhookEventTypes.PlayOpened, data, nowUtc);
         }
     }
-
-    /// <summary>An enum value as the payload names it: <c>BandCritical</c> → <c>band_critical</c>.</summary>
-    private static string Name<T>(T value) where T : struct, Enum =>
-        JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 }

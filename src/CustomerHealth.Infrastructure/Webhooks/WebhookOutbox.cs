@@ -37,4 +37,8 @@ public static class WebhookOutbox
         });
         return eventId;
     }
+
+    /// <summary>An enum value as payloads name it: <c>AtRisk</c> → <c>at_risk</c>.</summary>
+    public static string Name<T>(T value) where T : struct, Enum =>
+        JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 }
