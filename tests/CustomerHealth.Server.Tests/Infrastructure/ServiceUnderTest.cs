@@ -69,12 +69,18 @@ public sealed class ServiceUnderTest : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
-            // The server's calls to itself (demo mode) go through the test server's in-memory handler.
-            services.AddSingleton(sp => new LoopbackChannel(
-                sp.GetRequiredService<IServer>(),
-                () => sp.GetService<DevelopmentCredentials>()?.Mint("demo-loader", Scopes.All, TimeSpan.FromHours(1))
-                    ?? TestCredentials.AllScopes,
-                () => Server.CreateHandler()));
+            // The server's calls to itself (demo mode) go through the test server's in-memory handler. It is the
+            // host's own IServer, not this factory's Server property: the demo calls while the factory is still starting
+            // the host, and a read of Server then would start a second host on the same database.
+            services.AddSingleton(sp =>
+            {
+                var server = sp.GetRequiredService<IServer>();
+                return new LoopbackChannel(
+                    server,
+                    () => sp.GetService<DevelopmentCredentials>()?.Mint("demo-loader", Scopes.All, TimeSpan.FromHours(1))
+                        ?? TestCredentials.AllScopes,
+                    server is TestServer test ? () => test.CreateHandler() : null);
+            });
         });
     }
 
