@@ -2,7 +2,9 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace CustomerHealth.Client;
 
-/// <summary>How the clients authenticate: a bearer token (fixed or from a provider), a client certificate, or both.</summary>
+/// <summary>
+/// How the clients authenticate: a bearer token (fixed or from a provider), a client certificate, or both.
+/// </summary>
 public sealed class CustomerHealthClientOptions
 {
     /// <summary>A fixed bearer token, for example the one the server prints in loopback development mode.</summary>

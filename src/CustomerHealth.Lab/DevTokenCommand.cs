@@ -42,7 +42,8 @@ public static class DevTokenCommand
             var granted = parse.GetValue(scopes) is { Length: > 0 } asked ? asked : [.. Scopes.All];
             if (granted.FirstOrDefault(s => !Scopes.All.Contains(s)) is { } unknown)
                 return await LabCommandLine.RefuseAsync($"--scope {unknown} is not a scope of the service");
-            if (parse.GetValue(days) is < 1 or > 365) return await LabCommandLine.RefuseAsync("--days must be 1 to 365");
+            if (parse.GetValue(days) is < 1 or > 365) return await LabCommandLine.RefuseAsync(
+                "--days must be 1 to 365");
             await using var app = Program.Compose(ServerCommandLine.Configuration(parse));
             if (app.Services.GetService<DevelopmentCredentials>() is not { } development)
                 return await LabCommandLine.RefuseAsync(

@@ -26,7 +26,8 @@ public sealed record DirectLoadReport(int Accounts, long Events, long RollupRows
 /// events (their rollups are). Generation runs ahead of the writes, a chunk per writer at most, so memory stays
 /// bounded.
 /// </summary>
-public sealed class DirectPortfolioWriter(IServiceScopeFactory scopes, EventRules rules, TimeProvider clock, ILogger logger)
+public sealed class DirectPortfolioWriter(
+    IServiceScopeFactory scopes, EventRules rules, TimeProvider clock, ILogger logger)
 {
     public int ChunkSize { get; init; } = 250;
 
@@ -40,7 +41,8 @@ public sealed class DirectPortfolioWriter(IServiceScopeFactory scopes, EventRule
     /// <summary>Counts the accounts written, for the progress of the load (none by default).</summary>
     public WorkProgress? Progress { get; init; }
 
-    public async Task<DirectLoadReport> WriteAsync(IEnumerable<SyntheticAccount> accounts, GroundTruthWriter? truth, CancellationToken ct)
+    public async Task<DirectLoadReport> WriteAsync(
+        IEnumerable<SyntheticAccount> accounts, GroundTruthWriter? truth, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         logger.LogInformation(
@@ -58,7 +60,9 @@ public sealed class DirectPortfolioWriter(IServiceScopeFactory scopes, EventRule
                     // Reading the requests and reducing the events is most of the CPU work: spread it over the cores.
                     var inputs = new NewAccount[generated.Length];
                     var now = clock.GetUtcNow().UtcDateTime;
-                    Parallel.For(0, generated.Length, new ParallelOptions { CancellationToken = ct }, i => inputs[i] = Read(generated[i], catalogue, now));
+                    Parallel.For(
+                        0, generated.Length, new ParallelOptions { CancellationToken = ct },
+                        i => inputs[i] = Read(generated[i], catalogue, now));
                     foreach (var account in generated) truth?.Add(account);
                     events += inputs.Sum(i => i.Activity.Events);
                     await chunks.Writer.WriteAsync([.. inputs], ct);
@@ -75,7 +79,8 @@ public sealed class DirectPortfolioWriter(IServiceScopeFactory scopes, EventRule
             await foreach (var chunk in chunks.Reader.ReadAllAsync(ct))
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var chunkRows = await scope.ServiceProvider.GetRequiredService<BulkAccountLoader>().WriteAsync(chunk, catalogue, ct);
+                var chunkRows = await scope.ServiceProvider.GetRequiredService<BulkAccountLoader>()
+                    .WriteAsync(chunk, catalogue, ct);
                 Interlocked.Add(ref rows, chunkRows);
                 Interlocked.Add(ref written, chunk.Count);
                 Progress?.Advance(chunk.Count);
@@ -94,22 +99,31 @@ public sealed class DirectPortfolioWriter(IServiceScopeFactory scopes, EventRule
         var current = await store.GetAsync(ct);
         if (SyntheticCatalogue.MergeInto(current.ToProto()) is not { } merged) return current;
         var (entries, _, _) = EventRequests.Read(new UpdateEventCatalogueRequest { Catalogue = merged });
-        return (await store.ReplaceAsync(entries, current.Version, Caller.Service("customerhealth-generate"), ct)).Catalogue;
+        return (await store.ReplaceAsync(entries, current.Version, Caller.Service("customerhealth-generate"), ct))
+            .Catalogue;
     }
 
     private NewAccount Read(SyntheticAccount account, EventCatalogue catalogue, DateTime now)
     {
-        var contracts = account.Contracts.Select(c => AccountRequests.Read(new UpsertContractRequest { Contract = c })).ToArray();
+        var contracts = account.Contracts.Select(c => AccountRequests.Read(new UpsertContractRequest { Contract = c }))
+            .ToArray();
         var events = new Google.Protobuf.Collections.RepeatedField<V1.UsageEvent>();
         events.AddRange(account.Events());
         return new NewAccount(
             AccountRequests.Read(new UpsertAccountRequest { Account = account.Account }),
             contracts,
             account.Outcomes.Select(AccountRequests.Read).ToArray(),
-            account.NpsResponses.Select(n => SignalRequests.Read(new RecordNpsResponseRequest { Response = n }, now)).ToArray(),
-            account.Tickets.Select(t => SignalRequests.Read(new UpsertSupportTicketRequest { Ticket = t }, now)).ToArray(),
-            account.Touchpoints.Select(t => SignalRequests.Read(new RecordTouchpointRequest { Touchpoint = t }, now)).ToArray(),
-            account.MilestoneCompletions.Select(m => new ManualCompletion(m.MilestoneKey, m.CompletedBy, string.IsNullOrEmpty(m.Note) ? null : m.Note, m.CompleteTime.ToDateTime())).ToArray(),
-            AccountActivity.Of(EventRequests.ReadEvents(events), catalogue, rules, contracts.Min(c => c.StartDate), now));
+            account.NpsResponses.Select(n => SignalRequests.Read(new RecordNpsResponseRequest { Response = n }, now))
+                .ToArray(),
+            account.Tickets.Select(t => SignalRequests.Read(new UpsertSupportTicketRequest { Ticket = t }, now))
+                .ToArray(),
+            account.Touchpoints.Select(t => SignalRequests.Read(new RecordTouchpointRequest { Touchpoint = t }, now))
+                .ToArray(),
+            account.MilestoneCompletions.Select(
+                m => new ManualCompletion(
+                    m.MilestoneKey, m.CompletedBy, string.IsNullOrEmpty(m.Note) ? null : m.Note,
+                    m.CompleteTime.ToDateTime())).ToArray(),
+            AccountActivity.Of(
+                EventRequests.ReadEvents(events), catalogue, rules, contracts.Min(c => c.StartDate), now));
     }
 }

@@ -67,7 +67,8 @@ public static class EvaluateCommand
         await using var scope = app.Services.CreateAsyncScope();
         var training = scope.ServiceProvider.GetRequiredService<RenewalTraining>();
         var counts = await training.CountOutcomesAsync(lead, app.Lifetime.ApplicationStopping);
-        Console.WriteLine($"Recorded outcomes with a lead day not ahead: {counts.Renewals} renewals, {counts.Churns} churns.");
+        Console.WriteLine(
+            $"Recorded outcomes with a lead day not ahead: {counts.Renewals} renewals, {counts.Churns} churns.");
         if (training.WhyTooFew(counts) is { } why)
         {
             await Console.Error.WriteLineAsync($"Cannot train: {why}.");
@@ -85,17 +86,24 @@ public static class EvaluateCommand
             await using var csv = new StreamWriter(featuresFile);
             await csv.WriteLineAsync("contract_id,renewal_date,renewed," + string.Join(',', RenewalFeatures.Names));
             foreach (var r in rows.OrderBy(r => r.RenewalDate).ThenBy(r => r.ContractId, StringComparer.Ordinal))
-                await csv.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{r.ContractId},{r.RenewalDate:yyyy-MM-dd},{(r.Renewed ? 1 : 0)},{string.Join(',', r.Features.Values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))}"));
+                await csv.WriteLineAsync(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{r.ContractId},{r.RenewalDate:yyyy-MM-dd},{(r.Renewed ? 1 : 0)},{string.Join(',', r.Features.Values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))}"));
             Console.WriteLine($"Training rows written to {Path.GetFullPath(featuresFile)}.");
         }
         if (truthFolder is not null)
         {
             // The model's holdout predictions, as stored with it (the model does not serve, so it is not in the cache).
             var store = scope.ServiceProvider.GetRequiredService<RenewalModelStore>();
-            var holdout = await store.ListHoldoutAsync(model.Version, null, int.MaxValue, app.Lifetime.ApplicationStopping);
+            var holdout = await store.ListHoldoutAsync(
+                model.Version, null, int.MaxValue, app.Lifetime.ApplicationStopping);
             var truth = ReadTruth(Path.Combine(truthFolder, "renewals.csv"));
             Console.WriteLine();
-            Console.Write(TruthReport(holdout.Select(h => (h.Probability, truth.GetValueOrDefault(h.ContractId, double.NaN), h.Renewed)).ToArray()));
+            Console.Write(
+                TruthReport(
+                    holdout.Select(h => (h.Probability, truth.GetValueOrDefault(h.ContractId, double.NaN), h.Renewed))
+                    .ToArray()));
         }
         return 0;
     }
@@ -107,9 +115,12 @@ public static class EvaluateCommand
         var lines = File.ReadLines(file).ToArray();
         var header = lines[0].Split(',');
         int contract = Array.IndexOf(header, "contract_id"), probability = Array.IndexOf(header, "renew_probability");
-        if (contract < 0 || probability < 0) throw new InvalidDataException($"{file} has no contract_id and renew_probability columns.");
+        if (contract < 0 || probability < 0) throw new InvalidDataException(
+            $"{file} has no contract_id and renew_probability columns.");
         return lines.Skip(1).Select(l => l.Split(','))
-            .ToDictionary(f => f[contract], f => double.Parse(f[probability], CultureInfo.InvariantCulture), StringComparer.Ordinal);
+            .ToDictionary(
+                f => f[contract], f => double.Parse(f[probability], CultureInfo.InvariantCulture),
+                StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -125,15 +136,25 @@ public static class EvaluateCommand
         var text = new StringBuilder();
         var known = holdout.Where(h => !double.IsNaN(h.True)).ToArray();
         var generator = RenewalEvaluation.Evaluate(known.Select(h => (h.True, h.Renewed)).ToArray());
-        text.AppendLine(inv, $"Ground truth on the same holdout ({known.Length} of {holdout.Count} outcomes found in the truth file):");
-        text.AppendLine(inv, $"the generator's own probabilities: AUC {F(generator.Auc)}, log-loss {F(generator.LogLoss)}, Brier {F(generator.Brier)}, max calib. gap (n>={RenewalEvaluation.MinimumBinForGap}) {F(generator.MaxCalibrationGap)}");
+        text.AppendLine(
+            inv,
+            $"Ground truth on the same holdout ({known.Length} of {holdout.Count} outcomes found in the truth file):");
+        text.AppendLine(
+            inv,
+            $"the generator's own probabilities: AUC {F(generator.Auc)}, log-loss {F(generator.LogLoss)}, Brier " +
+            $"{F(generator.Brier)}, max calib. gap (n>={RenewalEvaluation.MinimumBinForGap}) " +
+            $"{F(generator.MaxCalibrationGap)}");
         Calibration(text, "generator's probabilities", generator);
         text.AppendLine("The model's deciles against the generator's probabilities:");
         text.AppendLine("  bin        count  mean predicted  mean true  observed  |predicted - true|");
         foreach (var bin in known.GroupBy(h => RenewalEvaluation.BinOf(h.Predicted)).OrderBy(g => g.Key))
         {
-            double predicted = bin.Average(h => h.Predicted), truth = bin.Average(h => h.True), observed = bin.Average(h => h.Renewed ? 1.0 : 0.0);
-            text.AppendLine(inv, $"  {bin.Key / 10.0:0.0}-{(bin.Key + 1) / 10.0:0.0}  {bin.Count(),6}  {predicted,14:0.000}  {truth,9:0.000}  {observed,8:0.000}  {Math.Abs(predicted - truth):0.000}");
+            double predicted = bin.Average(h => h.Predicted), truth = bin.Average(h => h.True),
+                observed = bin.Average(h => h.Renewed ? 1.0 : 0.0);
+            text.AppendLine(
+                inv,
+                $"  {bin.Key / 10.0:0.0}-{(bin.Key + 1) / 10.0:0.0}  {bin.Count(),6}  {predicted,14:0.000}  " +
+                $"{truth,9:0.000}  {observed,8:0.000}  {Math.Abs(predicted - truth):0.000}");
         }
         return text.ToString();
     }
@@ -144,19 +165,39 @@ public static class EvaluateCommand
         var d = model.Detail;
         var text = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
-        text.AppendLine(inv, $"Model version {model.Version}: {RenewalTrainer.Name(model.Kind)} (kept on holdout AUC); lead {model.LeadDays} days.");
+        text.AppendLine(
+            inv,
+            $"Model version {model.Version}: {RenewalTrainer.Name(model.Kind)} (kept on holdout AUC); lead " +
+            $"{model.LeadDays} days.");
         text.AppendLine(inv, $"Stored as a candidate (the evaluator never changes what serves). {d.GateReason}");
-        text.AppendLine(inv, $"Outcomes: {d.Renewals + d.Churns} ({d.Renewals} renewals, {d.Churns} churns): fit {d.FitCount}, calibration {d.CalibrationCount}, holdout {d.HoldoutCount}.");
-        text.AppendLine(inv, $"Renewal dates: training {d.TrainingStart:yyyy-MM-dd} to {d.TrainingEnd:yyyy-MM-dd}; holdout {d.HoldoutStart:yyyy-MM-dd} to {d.HoldoutEnd:yyyy-MM-dd}.");
+        text.AppendLine(
+            inv,
+            $"Outcomes: {d.Renewals + d.Churns} ({d.Renewals} renewals, {d.Churns} churns): fit {d.FitCount}, " +
+            $"calibration {d.CalibrationCount}, holdout {d.HoldoutCount}.");
+        text.AppendLine(
+            inv,
+            $"Renewal dates: training {d.TrainingStart:yyyy-MM-dd} to {d.TrainingEnd:yyyy-MM-dd}; holdout " +
+            $"{d.HoldoutStart:yyyy-MM-dd} to {d.HoldoutEnd:yyyy-MM-dd}.");
         foreach (var candidate in d.Candidates) text.AppendLine(inv, $"Candidate {candidate}");
-        text.AppendLine(inv, $"Kept: {d.Setting}; {d.CalibrationMethod} calibration (hyper-parameters and calibration chosen on the calibration fold).");
-        text.AppendLine(inv, $"Time: features {d.FeatureSeconds:0.0} s, fit (both candidates, calibration, evaluation) {d.FitSeconds:0.0} s, total {totalSeconds:0.0} s; peak working set {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20)} MiB; load average {LoadAverage()}.");
+        text.AppendLine(
+            inv,
+            $"Kept: {d.Setting}; {d.CalibrationMethod} calibration (hyper-parameters and calibration chosen on the " +
+            $"calibration fold).");
+        text.AppendLine(
+            inv,
+            $"Time: features {d.FeatureSeconds:0.0} s, fit (both candidates, calibration, evaluation) " +
+            $"{d.FitSeconds:0.0} s, total {totalSeconds:0.0} s; peak working set " +
+            $"{System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20)} MiB; load average " +
+            $"{LoadAverage()}.");
         text.AppendLine();
         text.AppendLine("holdout             model    score-only prior");
         text.AppendLine(inv, $"AUC                 {F(d.Holdout.Auc)}   {F(d.PriorHoldout.Auc)}");
         text.AppendLine(inv, $"log-loss            {F(d.Holdout.LogLoss)}   {F(d.PriorHoldout.LogLoss)}");
         text.AppendLine(inv, $"Brier               {F(d.Holdout.Brier)}   {F(d.PriorHoldout.Brier)}");
-        text.AppendLine(inv, $"max calib. gap (n>={RenewalEvaluation.MinimumBinForGap})  {F(d.Holdout.MaxCalibrationGap)}   {F(d.PriorHoldout.MaxCalibrationGap)}");
+        text.AppendLine(
+            inv,
+            $"max calib. gap (n>={RenewalEvaluation.MinimumBinForGap})  {F(d.Holdout.MaxCalibrationGap)}   " +
+            $"{F(d.PriorHoldout.MaxCalibrationGap)}");
         text.AppendLine();
         Calibration(text, "model", d.Holdout);
         Calibration(text, "score-only prior", d.PriorHoldout);
@@ -169,10 +210,14 @@ public static class EvaluateCommand
         text.AppendLine(inv, $"Calibration of the {name} on the holdout (populated deciles):");
         text.AppendLine("  bin        count  mean predicted  observed  gap");
         foreach (var b in metrics.Calibration)
-            text.AppendLine(inv, $"  {b.Lower:0.0}-{b.Upper:0.0}  {b.Count,6}  {b.MeanPredicted,14:0.000}  {b.ObservedRate,8:0.000}  {b.Gap:0.000}");
+            text.AppendLine(
+                inv,
+                $"  {b.Lower:0.0}-{b.Upper:0.0}  {b.Count,6}  {b.MeanPredicted,14:0.000}  {b.ObservedRate,8:0.000}  " +
+                $"{b.Gap:0.000}");
     }
 
-    private static string F(double? value) => value is { } v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "  n/a ";
+    private static string F(double? value) =>
+        value is { } v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "  n/a ";
 
     private static string LoadAverage()
     {

@@ -79,7 +79,8 @@ public static class GenerateCommand
                 AccountPrefix = parse.GetValue(prefix)!,
             };
             var request = new GenerateRequest(portfolio, parse.GetValue(truth)!, parse.GetValue(target),
-                parse.GetValue(streams), parse.GetValue(concurrency), parse.GetValue(write)!, parse.GetValue(tokenFile));
+                parse.GetValue(streams), parse.GetValue(concurrency), parse.GetValue(write)!,
+                    parse.GetValue(tokenFile));
             if (request.Problem() is { } problem) return await LabCommandLine.RefuseAsync(problem);
             // Disposed at the end, which flushes the console logger's queue: else, on a busy machine, the process
             // could exit before its last lines (the summary) were written.

@@ -40,7 +40,9 @@ public static class LabCommandLine
         _ => args,
     };
 
-    /// <summary>The root command, named as the tool is installed (a RootCommand would take the assembly's name).</summary>
+    /// <summary>
+    /// The root command, named as the tool is installed (a RootCommand would take the assembly's name).
+    /// </summary>
     public static Command Create()
     {
         var root = new Command("customerhealth", Description) { new HelpOption(), new VersionOption() };

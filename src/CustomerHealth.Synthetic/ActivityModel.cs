@@ -3,13 +3,14 @@ using CustomerHealth.V1;
 namespace CustomerHealth.Synthetic;
 
 /// <summary>
-/// Product usage from latent health. Each user n has a propensity πₙ (user 1, the champion, 0.95; the others U(0,1)^0.7).
-/// On a day the account is a customer and within the activity window, user n (only while n ≤ the contract's seats) is
-/// active with probability ramp · week · 0.6 · σ(6 (h' − 0.6) + 3 (πₙ − 0.5)), where h' is the health usage shows (the
-/// latent health, but higher for a detractor champion), week is 0.2 on Saturdays and Sundays, and ramp = min(1, (t + 1) /
-/// (20 + 70 (1 − h'))) over the first days t of the account. An active user signs in, comments with probability 0.15 and uses
-/// each key feature the account has adopted with probability 0.2; the account adopts feature f once h' exceeds its
-/// threshold (jittered per account) and it is at least f's earliest day into its life.
+/// Product usage from latent health. Each user n has a propensity πₙ (user 1, the champion, 0.95; the others
+/// U(0,1)^0.7). On a day the account is a customer and within the activity window, user n (only while n ≤ the
+/// contract's seats) is active with probability ramp · week · 0.6 · σ(6 (h' − 0.6) + 3 (πₙ − 0.5)), where h' is the
+/// health usage shows (the latent health, but higher for a detractor champion), week is 0.2 on Saturdays and Sundays,
+/// and ramp = min(1, (t + 1) / (20 + 70 (1 − h'))) over the first days t of the account. An active user signs in,
+/// comments with probability 0.15 and uses each key feature the account has adopted with probability 0.2; the account
+/// adopts feature f once h' exceeds its threshold (jittered per account) and it is at least f's earliest day into its
+/// life.
 /// </summary>
 internal sealed class ActivityModel(
     PortfolioOptions options, int index, string accountId, Archetype archetype, DateOnly firstStart,
@@ -49,7 +50,8 @@ internal sealed class ActivityModel(
                 var second = r.Int(7 * 3600, 18 * 3600);
                 var k = 0;
                 yield return Event(dayTag, n, k++, SyntheticCatalogue.Login, day, second, users[n]);
-                if (r.Chance(0.15)) yield return Event(dayTag, n, k++, SyntheticCatalogue.CommentAdded, day, second + 60 * k, users[n]);
+                if (r.Chance(0.15)) yield return Event(
+                    dayTag, n, k++, SyntheticCatalogue.CommentAdded, day, second + 60 * k, users[n]);
                 for (var f = 0; f < features.Length; f++)
                 {
                     if (shown > thresholds[f] && t >= earliest[f] && r.Chance(0.2))
@@ -59,12 +61,13 @@ internal sealed class ActivityModel(
         }
     }
 
-    private UsageEvent Event(string dayTag, int user, int k, string name, DateOnly day, int second, string userId) => new()
-    {
-        EventId = $"{accountId}/{dayTag}/{user}/{k}",
-        AccountId = accountId,
-        UserId = userId,
-        EventName = name,
-        OccurTime = PortfolioGenerator.At(day, Math.Min(second, 86_399)),
-    };
+    private UsageEvent Event(string dayTag, int user, int k, string name, DateOnly day, int second, string userId) =>
+        new()
+        {
+            EventId = $"{accountId}/{dayTag}/{user}/{k}",
+            AccountId = accountId,
+            UserId = userId,
+            EventName = name,
+            OccurTime = PortfolioGenerator.At(day, Math.Min(second, 86_399)),
+        };
 }

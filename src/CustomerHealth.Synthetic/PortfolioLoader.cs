@@ -16,11 +16,11 @@ public sealed record LoadReport(
 }
 
 /// <summary>
-/// Writes a synthetic portfolio through the public gRPC API, the way a CRM integration does: the event catalogue (adding the
-/// synthetic product's events), then per account its account, contracts, renewal outcomes, NPS answers, tickets, touchpoints
-/// and manual milestones (unary calls, several accounts at once), while its usage events go out on event streams shared by all
-/// accounts. Every write is idempotent, so a load can be repeated or resumed; a rejected event is an error (the generator
-/// must only make valid requests).
+/// Writes a synthetic portfolio through the public gRPC API, the way a CRM integration does: the event catalogue
+/// (adding the synthetic product's events), then per account its account, contracts, renewal outcomes, NPS answers,
+/// tickets, touchpoints and manual milestones (unary calls, several accounts at once), while its usage events go out on
+/// event streams shared by all accounts. Every write is idempotent, so a load can be repeated or resumed; a rejected
+/// event is an error (the generator must only make valid requests).
 /// </summary>
 public sealed class PortfolioLoader(CallInvoker invoker, ILogger? logger = null)
 {
@@ -44,19 +44,26 @@ public sealed class PortfolioLoader(CallInvoker invoker, ILogger? logger = null)
     {
         var clock = Stopwatch.StartNew();
         await EnsureCatalogueAsync(ct);
-        var events = Channel.CreateBounded<UsageEvent>(new BoundedChannelOptions(BatchSize * Streams * 4) { SingleWriter = false, SingleReader = false });
+        var events = Channel.CreateBounded<UsageEvent>(
+            new BoundedChannelOptions(BatchSize * Streams * 4) { SingleWriter = false, SingleReader = false });
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var streams = Enumerable.Range(0, Streams).Select(_ => StreamEventsAsync(events.Reader, source, failed.Token)).ToArray();
+        var streams = Enumerable.Range(0, Streams).Select(_ => StreamEventsAsync(events.Reader, source, failed.Token))
+            .ToArray();
         foreach (var stream in streams)
         {
             // A broken stream stops the writers too: otherwise they would wait forever on a full channel.
-            _ = stream.ContinueWith(_ => failed.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            _ = stream.ContinueWith(
+                _ => failed.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted,
+                TaskScheduler.Default);
         }
         var counts = new Counts();
         var gate = new Lock();
         try
         {
-            await Parallel.ForEachAsync(accounts, new ParallelOptions { MaxDegreeOfParallelism = AccountConcurrency, CancellationToken = failed.Token }, async (account, token) =>
+            await Parallel.ForEachAsync(
+                accounts,
+                new ParallelOptions { MaxDegreeOfParallelism = AccountConcurrency, CancellationToken = failed.Token },
+                async (account, token) =>
             {
                 await WriteAccountAsync(account, counts, token);
                 foreach (var e in account.Events()) await events.Writer.WriteAsync(e, token);
@@ -74,12 +81,15 @@ public sealed class PortfolioLoader(CallInvoker invoker, ILogger? logger = null)
             await failed.CancelAsync();
             await Task.WhenAll(streams.Select(s => s.ContinueWith(_ => { }, TaskScheduler.Default)));
             // Prefer the stream's own failure (the service's answer) over the cancellation it caused here.
-            if (ex is OperationCanceledException && !ct.IsCancellationRequested && streams.FirstOrDefault(s => s.IsFaulted) is { } broken)
+            if (ex is OperationCanceledException && !ct.IsCancellationRequested
+                && streams.FirstOrDefault(s => s.IsFaulted) is { } broken)
                 await broken;
             throw;
         }
         var results = await Task.WhenAll(streams);
-        return new LoadReport(counts.Accounts, counts.Contracts, counts.Outcomes, results.Sum(r => r.Accepted), results.Sum(r => r.Duplicates),
+        return new LoadReport(
+            counts.Accounts, counts.Contracts, counts.Outcomes, results.Sum(r => r.Accepted),
+            results.Sum(r => r.Duplicates),
             counts.Nps, counts.Tickets, counts.Touchpoints, counts.Milestones, counts.MilestonesSkipped, clock.Elapsed);
     }
 
@@ -87,7 +97,9 @@ public sealed class PortfolioLoader(CallInvoker invoker, ILogger? logger = null)
     {
         var current = (await _engagement.GetEventCatalogueAsync(new(), cancellationToken: ct)).Catalogue;
         if (SyntheticCatalogue.MergeInto(current) is not { } merged) return;
-        await _engagement.UpdateEventCatalogueAsync(new() { Catalogue = merged, UpdatedBy = "synthetic-portfolio", ExpectedVersion = current.Version }, cancellationToken: ct);
+        await _engagement.UpdateEventCatalogueAsync(
+            new() { Catalogue = merged, UpdatedBy = "synthetic-portfolio", ExpectedVersion = current.Version },
+            cancellationToken: ct);
     }
 
     private async Task WriteAccountAsync(SyntheticAccount account, Counts counts, CancellationToken ct)
@@ -124,8 +136,11 @@ public sealed class PortfolioLoader(CallInvoker invoker, ILogger? logger = null)
         Interlocked.Add(ref counts.MilestonesSkipped, skipped);
     }
 
-    /// <summary>Sends batches from <paramref name="events"/> on one stream and checks each answer: nothing may be rejected.</summary>
-    private async Task<(long Accepted, long Duplicates)> StreamEventsAsync(ChannelReader<UsageEvent> events, string source, CancellationToken ct)
+    /// <summary>
+    /// Sends batches from <paramref name="events"/> on one stream and checks each answer: nothing may be rejected.
+    /// </summary>
+    private async Task<(long Accepted, long Duplicates)> StreamEventsAsync(
+        ChannelReader<UsageEvent> events, string source, CancellationToken ct)
     {
         using var call = _engagement.StreamEvents(cancellationToken: ct);
         var answers = ReadAnswersAsync(call.ResponseStream, ct);
@@ -147,11 +162,13 @@ public sealed class PortfolioLoader(CallInvoker invoker, ILogger? logger = null)
             throw;
         }
         var (accepted, duplicates, answered) = await answers;
-        if (answered != sequence) throw new InvalidOperationException($"The event stream answered {answered} of {sequence} batches.");
+        if (answered != sequence) throw new InvalidOperationException(
+            $"The event stream answered {answered} of {sequence} batches.");
         return (accepted, duplicates);
     }
 
-    private static async Task<(long Accepted, long Duplicates, long Answered)> ReadAnswersAsync(IAsyncStreamReader<StreamEventsResponse> answers, CancellationToken ct)
+    private static async Task<(long Accepted, long Duplicates, long Answered)> ReadAnswersAsync(
+        IAsyncStreamReader<StreamEventsResponse> answers, CancellationToken ct)
     {
         long accepted = 0, duplicates = 0, answered = 0;
         while (await answers.MoveNext(ct))
@@ -160,7 +177,9 @@ public sealed class PortfolioLoader(CallInvoker invoker, ILogger? logger = null)
             if (result.Rejected > 0)
             {
                 var first = result.Rejections[0];
-                throw new InvalidOperationException($"The service rejected {result.Rejected} generated event(s) of batch {answers.Current.BatchSequence}, first {first.EventId}: {first.Reason} {first.Message}");
+                throw new InvalidOperationException(
+                    $"The service rejected {result.Rejected} generated event(s) of batch " +
+                    $"{answers.Current.BatchSequence}, first {first.EventId}: {first.Reason} {first.Message}");
             }
             accepted += result.Accepted;
             duplicates += result.Duplicates;

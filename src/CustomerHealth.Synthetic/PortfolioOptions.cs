@@ -8,7 +8,9 @@ public sealed record PortfolioOptions
 
     public int Seed { get; init; } = 1;
 
-    /// <summary>The day the portfolio is generated up to: activity ends the day before (the service refuses future events).</summary>
+    /// <summary>
+    /// The day the portfolio is generated up to: activity ends the day before (the service refuses future events).
+    /// </summary>
     public required DateOnly Today { get; init; }
 
     /// <summary>First contracts start up to this many days before <see cref="Today"/> (two years by default).</summary>
@@ -26,7 +28,9 @@ public sealed record PortfolioOptions
     /// <summary>The event source the events are sent under (deduplication is per source and event id).</summary>
     public string Source { get; init; } = "synthetic";
 
-    /// <summary>Share of tech-touch accounts (many small ones); the rest split by <see cref="HighTouchShare"/>.</summary>
+    /// <summary>
+    /// Share of tech-touch accounts (many small ones); the rest split by <see cref="HighTouchShare"/>.
+    /// </summary>
     public double TechTouchShare { get; init; } = 0.70;
 
     public double HighTouchShare { get; init; } = 0.06;
@@ -39,7 +43,9 @@ public sealed record PortfolioOptions
         : HistoryDays is < 1 or > 3650 ? "history days must be between 1 and 3,650"
         : ActivityDays is < 1 or > MaxActivityDays ? $"activity days must be between 1 and {MaxActivityDays}"
         : ActivityDays > HistoryDays ? "activity days must not exceed history days"
-        : string.IsNullOrWhiteSpace(AccountPrefix) || AccountPrefix.Length > 40 ? "the account prefix must be 1 to 40 characters"
-        : TechTouchShare < 0 || HighTouchShare < 0 || TechTouchShare + HighTouchShare > 1 ? "tier shares must be between 0 and 1 and sum to at most 1"
+        : string.IsNullOrWhiteSpace(AccountPrefix) || AccountPrefix.Length > 40
+            ? "the account prefix must be 1 to 40 characters"
+        : TechTouchShare < 0 || HighTouchShare < 0 || TechTouchShare + HighTouchShare > 1
+            ? "tier shares must be between 0 and 1 and sum to at most 1"
         : null;
 }

@@ -2,8 +2,8 @@ namespace CustomerHealth.Synthetic;
 
 /// <summary>
 /// A small, seeded, platform-independent random source (SplitMix64). Each account and each of its streams (profile,
-/// events, signals) gets its own generator derived from (seed, account index, stream), so that accounts can be made in any
-/// order or in parallel and one account's events can be enumerated again without replaying the others.
+/// events, signals) gets its own generator derived from (seed, account index, stream), so that accounts can be made in
+/// any order or in parallel and one account's events can be enumerated again without replaying the others.
 /// </summary>
 internal sealed class Rng(ulong state)
 {

@@ -5,24 +5,29 @@ namespace CustomerHealth.Synthetic;
 /// <summary>
 /// NPS answers, support tickets, CSM touchpoints and manual onboarding milestones, from latent health h on the day:
 /// <list type="bullet">
-/// <item>NPS: a survey wave every 90 days asks 1 (tech-touch), 2 (low-touch) or 4 (high-touch) users, each answering with
-/// probability 0.45, score round(N(1.5 + 9h, 1.4)) clipped to 0–10; a detractor champion also answers every wave with 1–5.</item>
-/// <item>Tickets: opened on a day with probability (0.004 + 0.0015 √seats)(1.7 − h); urgent with probability 0.03 + 0.1 (1 − h),
-/// high 0.2, normal 0.5, else low; closed after Exp(1.5 + 6 (1 − h)) days, still open if that is after the last day.</item>
-/// <item>Touchpoints: gaps of 2 + Exp(c (0.6 + 0.9 (1 − h))) days with c = 18 (high-touch), 55 (low-touch), 150 (tech-touch);
-/// high-touch also gets a QBR about every 90 days when h > 0.25.</item>
-/// <item>Manual milestones (kickoff, integration, training, review): done with probability σ(5 (h − 0.3)), about on their due day.</item>
+/// <item>NPS: a survey wave every 90 days asks 1 (tech-touch), 2 (low-touch) or 4 (high-touch) users, each answering
+/// with probability 0.45, score round(N(1.5 + 9h, 1.4)) clipped to 0–10; a detractor champion also answers every wave
+/// with 1–5.</item> <item>Tickets: opened on a day with probability (0.004 + 0.0015 √seats)(1.7 − h); urgent with
+/// probability 0.03 + 0.1 (1 − h), high 0.2, normal 0.5, else low; closed after Exp(1.5 + 6 (1 − h)) days, still open
+/// if that is after the last day.</item> <item>Touchpoints: gaps of 2 + Exp(c (0.6 + 0.9 (1 − h))) days with c = 18
+/// (high-touch), 55 (low-touch), 150 (tech-touch); high-touch also gets a QBR about every 90 days when h > 0.25.</item>
+/// <item>Manual milestones (kickoff, integration, training, review): done with probability σ(5 (h − 0.3)), about on
+/// their due day.</item>
 /// </list>
 /// </summary>
 internal sealed class SignalModel(
-    PortfolioOptions options, int index, string accountId, Archetype archetype, CsTier tier, string owner, DateOnly firstStart,
+    PortfolioOptions options, int index, string accountId, Archetype archetype, CsTier tier, string owner,
+        DateOnly firstStart,
     IReadOnlyList<double> health, IReadOnlyList<PortfolioGenerator.Term> terms)
 {
     private readonly Rng _r = Rng.For(options.Seed, index, Rng.Stream.Signals);
-    private DateOnly From => options.Today.AddDays(-options.ActivityDays) > firstStart ? options.Today.AddDays(-options.ActivityDays) : firstStart;
+    private DateOnly From =>
+        options.Today.AddDays(-options.ActivityDays) > firstStart ? options.Today.AddDays(-options.ActivityDays)
+            : firstStart;
     private DateOnly LastDay => firstStart.AddDays(health.Count - 1);
 
-    private double HealthOn(DateOnly day) => health[Math.Clamp(day.DayNumber - firstStart.DayNumber, 0, health.Count - 1)];
+    private double HealthOn(DateOnly day) =>
+        health[Math.Clamp(day.DayNumber - firstStart.DayNumber, 0, health.Count - 1)];
 
     private int SeatsOn(DateOnly day) => terms.LastOrDefault(t => t.Start <= day)?.Seats ?? terms[0].Seats;
 
@@ -66,7 +71,8 @@ internal sealed class SignalModel(
             if (!_r.Chance((0.004 + 0.0015 * Math.Sqrt(SeatsOn(day))) * (1.7 - h))) continue;
             var u = _r.Next();
             var urgent = 0.03 + 0.1 * (1 - h);
-            var severity = u < urgent ? TicketSeverity.Urgent : u < urgent + 0.2 ? TicketSeverity.High : u < urgent + 0.7 ? TicketSeverity.Normal : TicketSeverity.Low;
+            var severity = u < urgent ? TicketSeverity.Urgent : u < urgent + 0.2 ? TicketSeverity.High : u < urgent
+                + 0.7 ? TicketSeverity.Normal : TicketSeverity.Low;
             var open = PortfolioGenerator.At(day, _r.Int(8 * 3600, 18 * 3600));
             var closeAt = open.ToDateTime().AddDays(_r.Exponential(1.5 + 6 * (1 - h)));
             var lastInstant = LastDay.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
@@ -77,7 +83,8 @@ internal sealed class SignalModel(
                 Severity = severity,
                 Subject = _r.Pick(Names.TicketSubjects),
                 OpenTime = open,
-                CloseTime = closeAt < lastInstant && closeAt < end ? Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(TruncateToSecond(closeAt)) : null,
+                CloseTime = closeAt < lastInstant && closeAt < end
+                    ? Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(TruncateToSecond(closeAt)) : null,
             });
         }
         return tickets;
@@ -88,12 +95,14 @@ internal sealed class SignalModel(
         var touchpoints = new List<Touchpoint>();
         var cadence = tier switch { CsTier.HighTouch => 18.0, CsTier.LowTouch => 55.0, _ => 150.0 };
         var number = 0;
-        for (var day = From.AddDays(_r.Int(0, (int)cadence)); day <= LastDay; day = day.AddDays(2 + (int)_r.Exponential(cadence * (0.6 + 0.9 * (1 - HealthOn(day))))))
+        for (var day = From.AddDays(_r.Int(0, (int)cadence)); day <= LastDay; day = day.AddDays(
+            2 + (int)_r.Exponential(cadence * (0.6 + 0.9 * (1 - HealthOn(day))))))
         {
             var u = _r.Next();
             var kind = tier switch
             {
-                CsTier.HighTouch => u < 0.4 ? TouchpointKind.Meeting : u < 0.75 ? TouchpointKind.Call : TouchpointKind.Email,
+                CsTier.HighTouch =>
+                    u < 0.4 ? TouchpointKind.Meeting : u < 0.75 ? TouchpointKind.Call : TouchpointKind.Email,
                 CsTier.LowTouch => u < 0.5 ? TouchpointKind.Call : TouchpointKind.Email,
                 _ => TouchpointKind.Email,
             };
@@ -123,7 +132,8 @@ internal sealed class SignalModel(
     {
         (string Key, int DueDay)[] manual = tier switch
         {
-            CsTier.HighTouch => [("kickoff", 7), ("integration_live", 14), ("training_done", 45), ("day_90_review", 90)],
+            CsTier.HighTouch =>
+                [("kickoff", 7), ("integration_live", 14), ("training_done", 45), ("day_90_review", 90)],
             CsTier.LowTouch => [("kickoff", 10), ("day_90_review", 90)],
             _ => [],
         };
@@ -147,5 +157,6 @@ internal sealed class SignalModel(
         return completions;
     }
 
-    private static DateTime TruncateToSecond(DateTime instant) => new(instant.Ticks - instant.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
+    private static DateTime TruncateToSecond(DateTime instant) =>
+        new(instant.Ticks - instant.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
 }

@@ -8,19 +8,24 @@ public enum Archetype
     /// <summary>Latent health drifts around a level of its own.</summary>
     Typical,
 
-    /// <summary>A customer of more than a year whose health slides during the last five months: tenure is no shield.</summary>
+    /// <summary>
+    /// A customer of more than a year whose health slides during the last five months: tenure is no shield.
+    /// </summary>
     FadingVeteran,
 
     /// <summary>A tech-touch account with few seats that uses the product hard.</summary>
     SmallButEngaged,
 
-    /// <summary>Usage looks healthy, but the champion (user 1) is unhappy and says so in NPS: latent health is middling.</summary>
+    /// <summary>
+    /// Usage looks healthy, but the champion (user 1) is unhappy and says so in NPS: latent health is middling.
+    /// </summary>
     DetractorChampion,
 }
 
-/// <summary>The truth about one contract's renewal: what drove it and what happened.</summary>
-/// <param name="RenewProbability">The chance of renewal the generator drew the outcome from (for contracts still open: as of the last day).</param>
-/// <param name="Renewed">True or false once decided; null while the contract runs or awaits its outcome.</param>
+/// <summary>The truth about one contract's renewal: what drove it and what happened.</summary> <param
+/// name="RenewProbability">The chance of renewal the generator drew the outcome from (for contracts still open: as of
+/// the last day).</param> <param name="Renewed">True or false once decided; null while the contract runs or awaits its
+/// outcome.</param>
 public sealed record RenewalTruth(
     string ContractId, string AccountId, DateOnly EndDate, decimal Arr, double HealthAtEnd, double HealthAtLead,
     double RenewProbability, bool? Renewed, decimal? NewArr);
@@ -46,7 +51,10 @@ public sealed class SyntheticAccount
 
     public required Account Account { get; init; }
 
-    /// <summary>Contracts in order of start; outcomes are recorded separately (<see cref="Outcomes"/>), after all contracts exist.</summary>
+    /// <summary>
+    /// Contracts in order of start; outcomes are recorded separately (<see cref="Outcomes"/>), after all contracts
+    /// exist.
+    /// </summary>
     public required IReadOnlyList<Contract> Contracts { get; init; }
 
     public required IReadOnlyList<RecordRenewalOutcomeRequest> Outcomes { get; init; }
@@ -56,12 +64,16 @@ public sealed class SyntheticAccount
     public required IReadOnlyList<Touchpoint> Touchpoints { get; init; }
     public required IReadOnlyList<CompleteMilestoneRequest> MilestoneCompletions { get; init; }
 
-    /// <summary>Latent health (0–1) of each day from <see cref="FirstStart"/> to the last day the account was a customer.</summary>
+    /// <summary>
+    /// Latent health (0–1) of each day from <see cref="FirstStart"/> to the last day the account was a customer.
+    /// </summary>
     public required IReadOnlyList<double> LatentHealth { get; init; }
 
     public DateOnly LastDay => FirstStart.AddDays(LatentHealth.Count - 1);
 
-    /// <summary>Latent health on <paramref name="day"/>, or null when the account was not a customer that day.</summary>
+    /// <summary>
+    /// Latent health on <paramref name="day"/>, or null when the account was not a customer that day.
+    /// </summary>
     public double? HealthOn(DateOnly day)
     {
         var i = day.DayNumber - FirstStart.DayNumber;

@@ -27,16 +27,21 @@ public static class SyntheticCatalogue
     [
         new() { EventName = Login, Active = true, Description = "A user signed in" },
         new() { EventName = CommentAdded, Active = true, Description = "A user commented on a record" },
-        new() { EventName = "report_created", Active = true, KeyFeature = true, FirstValue = true, Description = "A user built a report: the first one is the customer's first value" },
-        new() { EventName = "dashboard_shared", Active = true, KeyFeature = true, Description = "A dashboard was shared with colleagues" },
-        new() { EventName = "integration_synced", Active = true, KeyFeature = true, Description = "A data integration synced" },
-        new() { EventName = "automation_created", Active = true, KeyFeature = true, Description = "A user set up an automation" },
-        new() { EventName = "export_scheduled", Active = true, KeyFeature = true, Description = "A scheduled export ran" },
+        new() { EventName = "report_created", Active = true, KeyFeature = true, FirstValue = true,
+            Description = "A user built a report: the first one is the customer's first value" },
+        new() { EventName = "dashboard_shared", Active = true, KeyFeature = true,
+            Description = "A dashboard was shared with colleagues" },
+        new() { EventName = "integration_synced", Active = true, KeyFeature = true,
+            Description = "A data integration synced" },
+        new() { EventName = "automation_created", Active = true, KeyFeature = true,
+            Description = "A user set up an automation" },
+        new() { EventName = "export_scheduled", Active = true, KeyFeature = true,
+            Description = "A scheduled export ran" },
     ];
 
     /// <summary>
-    /// The deployment's catalogue with the synthetic product's events added (entries already there are kept as they are),
-    /// or null when nothing is missing.
+    /// The deployment's catalogue with the synthetic product's events added (entries already there are kept as they
+    /// are), or null when nothing is missing.
     /// </summary>
     public static EventCatalogue? MergeInto(EventCatalogue current)
     {

@@ -9,7 +9,9 @@ internal sealed record BaselineResult(string Method, int Rows, TimeSpan Elapsed,
     public double RowsPerSecond => Rows / Elapsed.TotalSeconds;
 }
 
-/// <summary>What the service stored: raw events, and events counted by the account-day rollups (both must equal what was sent).</summary>
+/// <summary>
+/// What the service stored: raw events, and events counted by the account-day rollups (both must equal what was sent).
+/// </summary>
 internal sealed record StoredCounts(long RawEvents, long RolledUpEvents);
 
 /// <summary>
@@ -21,8 +23,11 @@ internal abstract class BenchmarkDatabase : IAsyncDisposable
     /// <summary>The baseline's table: same columns, primary key and indexes as <c>usage_events</c>.</summary>
     protected const string BaselineTable = "baseline_events";
 
-    /// <summary>The columns of <c>usage_events</c> the service writes, in the order of <see cref="EventRow"/>.</summary>
-    protected const string Columns = "source, event_id, account_id, user_id, event_name, occurred_at, day, quantity, properties, received_at";
+    /// <summary>
+    /// The columns of <c>usage_events</c> the service writes, in the order of <see cref="EventRow"/>.
+    /// </summary>
+    protected const string Columns = "source, event_id, account_id, user_id, event_name, occurred_at, day, quantity, " +
+        "properties, received_at";
 
     public abstract string Name { get; }
 
@@ -32,7 +37,8 @@ internal abstract class BenchmarkDatabase : IAsyncDisposable
     /// <summary>The engine's version and the durability settings that matter for the figures.</summary>
     public abstract Task<string> DescribeAsync(CancellationToken ct);
 
-    public abstract Task<BaselineResult> InsertBaselineAsync(IReadOnlyList<EventRow> rows, int chunkSize, CancellationToken ct);
+    public abstract Task<BaselineResult> InsertBaselineAsync(
+        IReadOnlyList<EventRow> rows, int chunkSize, CancellationToken ct);
 
     public abstract Task<StoredCounts> CountStoredAsync(CancellationToken ct);
 
@@ -41,10 +47,13 @@ internal abstract class BenchmarkDatabase : IAsyncDisposable
     protected static async Task<StoredCounts> CountStoredAsync(DbConnection connection, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT (SELECT COUNT(*) FROM usage_events), (SELECT COALESCE(SUM(events), 0) FROM account_daily_usage)";
+        command.CommandText = "SELECT (SELECT COUNT(*) FROM usage_events), (SELECT COALESCE(SUM(events), 0) FROM " +
+            "account_daily_usage)";
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        return new StoredCounts(Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture));
+        return new StoredCounts(
+            Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture),
+            Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture));
     }
 
     protected static async Task<string?> ScalarAsync(DbConnection connection, string sql, CancellationToken ct)

@@ -47,7 +47,10 @@ public sealed record BenchmarkOptions
         of a user who may create databases; the run creates customerhealth_bench_<guid> and drops it afterwards.
         """;
 
-    /// <summary>Reads <c>--name value</c> or <c>--name=value</c> pairs; throws <see cref="ArgumentException"/> with a readable message.</summary>
+    /// <summary>
+    /// Reads <c>--name value</c> or <c>--name=value</c> pairs; throws <see cref="ArgumentException"/> with a readable
+    /// message.
+    /// </summary>
     public static BenchmarkOptions Parse(IReadOnlyList<string> args)
     {
         var options = new BenchmarkOptions();
@@ -78,7 +81,8 @@ public sealed record BenchmarkOptions
     private static (string Name, string Value) SplitOption(IReadOnlyList<string> args, ref int i)
     {
         var arg = args[i];
-        if (!arg.StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"expected an option, got '{arg}'");
+        if (!arg.StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException(
+            $"expected an option, got '{arg}'");
         var equals = arg.IndexOf('=', StringComparison.Ordinal);
         if (equals > 0) return (arg[..equals], arg[(equals + 1)..]);
         if (i + 1 >= args.Count) throw new ArgumentException($"option '{arg}' needs a value");
@@ -95,7 +99,9 @@ public sealed record BenchmarkOptions
 
     private static int ParseCount(string name, string value, int min, int max)
     {
-        if (!int.TryParse(value.Replace("_", "", StringComparison.Ordinal), NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n) || n < min || n > max)
+        if (!int.TryParse(
+            value.Replace("_", "", StringComparison.Ordinal), NumberStyles.AllowThousands,
+            CultureInfo.InvariantCulture, out var n) || n < min || n > max)
             throw new ArgumentException($"{name} must be a whole number from {min:N0} to {max:N0} (got '{value}')");
         return n;
     }

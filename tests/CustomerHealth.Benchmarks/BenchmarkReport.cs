@@ -19,33 +19,51 @@ internal static class BenchmarkReport
         var c = CultureInfo.InvariantCulture;
         output.WriteLine();
         var warmup = options.WarmupEvents > 0
-            ? string.Create(c, $"warm-up of {options.WarmupEvents:N0} events on a scratch database first (JIT-compiled, as a running service)")
+            ? string.Create(
+                c,
+                $"warm-up of {options.WarmupEvents:N0} events on a scratch database first (JIT-compiled, as a " +
+                $"running service)")
             : "no warm-up (cold process: JIT compilation included)";
         output.WriteLine(string.Create(c,
-            $"Machine: {Environment.ProcessorCount} logical processors, {RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.ProcessArchitecture}. " +
-            $"Workload: {options.Accounts:N0} accounts × {options.UsersPerAccount:N0} users, events over {options.Days} days, seed {options.Seed}; {warmup}."));
+            $"Machine: {Environment.ProcessorCount} logical processors, {RuntimeInformation.OSDescription.Trim()}, " +
+            $"{RuntimeInformation.FrameworkDescription}, {RuntimeInformation.ProcessArchitecture}. " +
+            $"Workload: {options.Accounts:N0} accounts × {options.UsersPerAccount:N0} users, events over " +
+            $"{options.Days} days, seed {options.Seed}; {warmup}."));
         foreach (var r in results)
         {
             var variants = r.Baseline.Notes.Count == 0 ? "" : $" ({string.Join("; ", r.Baseline.Notes)})";
             var round = options.Rounds > 1 ? string.Create(c, $", round {r.Round}") : "";
-            output.WriteLine($"- {r.Provider}{round}: {r.Engine}. Baseline: {r.Baseline.Method}{variants}. Service run: {r.Service.Usage.Describe(r.Service.Events)}.");
+            output.WriteLine(
+                $"- {r.Provider}{round}: {r.Engine}. Baseline: {r.Baseline.Method}{variants}. Service run: " +
+                $"{r.Service.Usage.Describe(r.Service.Events)}.");
         }
         output.WriteLine();
-        output.WriteLine("| provider | events | batch size | streams | service events/s | baseline rows/s | service / baseline | wall s |");
+        output.WriteLine(
+            "| provider | events | batch size | streams | service events/s | baseline rows/s | service / baseline | " +
+            "wall s |");
         output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var r in results)
         {
             var label = options.Rounds > 1 ? string.Create(c, $"{r.Provider}, round {r.Round}") : r.Provider;
             output.WriteLine(string.Create(c,
-                $"| {label} | {r.Service.Events:N0} | {options.BatchSize:N0} | {options.Streams} | {r.Service.EventsPerSecond:N0} | {r.Baseline.RowsPerSecond:N0} | {r.Ratio:P0} | {r.Service.Wall.TotalSeconds:N2} |"));
+                $"| {label} | {r.Service.Events:N0} | {options.BatchSize:N0} | {options.Streams} | " +
+                $"{r.Service.EventsPerSecond:N0} | {r.Baseline.RowsPerSecond:N0} | {r.Ratio:P0} | " +
+                $"{r.Service.Wall.TotalSeconds:N2} |"));
         }
         var summaries = results.GroupBy(r => r.Provider)
-            .Select(g => (Provider: g.Key, EventsPerSecond: Median(g.Select(r => r.Service.EventsPerSecond)), RowsPerSecond: Median(g.Select(r => r.Baseline.RowsPerSecond)), Ratio: Median(g.Select(r => r.Ratio))))
+            .Select(
+                g =>
+                (Provider: g.Key, EventsPerSecond: Median(g.Select(r => r.Service.EventsPerSecond)),
+                RowsPerSecond: Median(g.Select(r => r.Baseline.RowsPerSecond)), Ratio: Median(g.Select(r => r.Ratio))))
             .ToArray();
         if (options.Rounds > 1)
         {
             foreach (var m in summaries)
-                output.WriteLine(string.Create(c, $"| {m.Provider}, median of {options.Rounds} | | | | {m.EventsPerSecond:N0} | {m.RowsPerSecond:N0} | {m.Ratio:P0} | |"));
+                output.WriteLine(
+                    string.Create(
+                        c,
+                        $"| {m.Provider}, median of {options.Rounds} | | | | {m.EventsPerSecond:N0} | " +
+                        $"{m.RowsPerSecond:N0} | {m.Ratio:P0} | |"));
         }
         output.WriteLine();
 
@@ -56,21 +74,33 @@ internal static class BenchmarkReport
             if (r.Failures.Count > 20) output.WriteLine($"  - … and {r.Failures.Count - 20} more");
         }
 
-        // With several rounds the goals are judged on the medians: on a shared machine one round's baseline alone moves by
-        // more than a tenth, and the median of interleaved rounds is what a repeat of the command would most likely show.
+        // With several rounds the goals are judged on the medians: on a shared machine one round's baseline alone moves
+        // by more than a tenth, and the median of interleaved rounds is what a repeat of the command would most likely
+        // show.
         var of = options.Rounds > 1 ? string.Create(c, $" (median of {options.Rounds} rounds)") : "";
         output.WriteLine("Goals:");
         foreach (var m in summaries.Where(m => m.Provider == "SQLite"))
-            output.WriteLine(Goal(m.EventsPerSecond >= SqliteGoalEventsPerSecond, string.Create(c, $"SQLite through the stream ≥ {SqliteGoalEventsPerSecond:N0} events/s{of}: {m.EventsPerSecond:N0}")));
+            output.WriteLine(
+                Goal(
+                    m.EventsPerSecond >= SqliteGoalEventsPerSecond,
+                    string.Create(
+                        c,
+                        $"SQLite through the stream ≥ {SqliteGoalEventsPerSecond:N0} events/s{of}: " +
+                        $"{m.EventsPerSecond:N0}")));
         foreach (var m in summaries)
-            output.WriteLine(Goal(m.Ratio >= BaselineGoalRatio, string.Create(c, $"{m.Provider} service ≥ {BaselineGoalRatio:P0} of the baseline{of}: {m.Ratio:P0}")));
+            output.WriteLine(
+                Goal(
+                    m.Ratio >= BaselineGoalRatio,
+                    string.Create(
+                        c, $"{m.Provider} service ≥ {BaselineGoalRatio:P0} of the baseline{of}: {m.Ratio:P0}")));
     }
 
     /// <summary>The middle value (the mean of the two middle ones for an even count).</summary>
     public static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2]
+            : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     private static string Goal(bool met, string text) => $"  [{(met ? "met" : "NOT met")}] {text}";

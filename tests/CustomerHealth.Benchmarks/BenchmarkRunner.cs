@@ -2,8 +2,12 @@ using CustomerHealth.V1;
 
 namespace CustomerHealth.Benchmarks;
 
-/// <summary>The figures of one database engine: the service through the stream, the baseline, and whether the run was clean.</summary>
-internal sealed record ProviderResult(string Provider, string Engine, IngestionResult Service, BaselineResult Baseline, StoredCounts Stored, IReadOnlyList<string> Failures)
+/// <summary>
+/// The figures of one database engine: the service through the stream, the baseline, and whether the run was clean.
+/// </summary>
+internal sealed record ProviderResult(
+    string Provider, string Engine, IngestionResult Service, BaselineResult Baseline, StoredCounts Stored,
+    IReadOnlyList<string> Failures)
 {
     /// <summary>Which measured round this is (1-based; see <c>--rounds</c>).</summary>
     public int Round { get; init; } = 1;
@@ -18,29 +22,36 @@ internal sealed record ProviderResult(string Provider, string Engine, IngestionR
 internal sealed class BenchmarkRunner(BenchmarkOptions options, Workload workload, TextWriter log)
 {
     /// <summary>
-    /// Runs the whole service path (server start, accounts, catalogue, <see cref="BenchmarkOptions.WarmupEvents"/> events
-    /// through the streams, then <see cref="WarmupCommits"/> small batches one call at a time, so that the code run once
-    /// per commit is hot too) on a scratch database, unmeasured, so that the measured run finds the code already compiled
-    /// by the JIT, as in a service that has been up for a while. The scratch database is a different one: the measured
-    /// database starts empty either way.
+    /// Runs the whole service path (server start, accounts, catalogue, <see cref="BenchmarkOptions.WarmupEvents"/>
+    /// events through the streams, then <see cref="WarmupCommits"/> small batches one call at a time, so that the code
+    /// run once per commit is hot too) on a scratch database, unmeasured, so that the measured run finds the code
+    /// already compiled by the JIT, as in a service that has been up for a while. The scratch database is a different
+    /// one: the measured database starts empty either way.
     /// </summary>
     public async Task WarmUpAsync(BenchmarkDatabase scratch, CancellationToken ct)
     {
         if (options.WarmupEvents == 0) return;
-        var warmup = Workload.Generate(options with { Events = options.WarmupEvents, Seed = options.Seed + 1 }, DateTime.UtcNow);
-        log.WriteLine($"[{scratch.Name}] warm-up: {warmup.EventCount:N0} events into a scratch database (not measured)…");
+        var warmup = Workload.Generate(
+            options with { Events = options.WarmupEvents, Seed = options.Seed + 1 }, DateTime.UtcNow);
+        log.WriteLine(
+            $"[{scratch.Name}] warm-up: {warmup.EventCount:N0} events into a scratch database (not measured)…");
         await using var server = await InProcessServer.StartAsync(scratch.ServerSettings, ct);
         await StreamIngestion.PrepareAsync(server.Channel, warmup, ct);
         var result = await StreamIngestion.RunAsync(server.Channel, warmup, ct);
         log.WriteLine($"[{scratch.Name}] warm-up: {result.EventsPerSecond:N0} events/s");
         if (result.Failures.Count > 0) throw new InvalidOperationException($"The warm-up failed: {result.Failures[0]}");
-        var small = Workload.Generate(options with { Events = WarmupCommits * 10, BatchSize = 10, Streams = 1, Seed = options.Seed + 2 }, DateTime.UtcNow);
+        var small = Workload.Generate(
+            options with { Events = WarmupCommits * 10, BatchSize = 10, Streams = 1, Seed = options.Seed + 2 },
+            DateTime.UtcNow);
         var client = new EngagementService.EngagementServiceClient(server.Channel);
         foreach (var batch in small.Streams[0])
-            await client.IngestEventsAsync(new IngestEventsRequest { Source = batch.Source, Events = { batch.Events } }, cancellationToken: ct);
+            await client.IngestEventsAsync(
+                new IngestEventsRequest { Source = batch.Source, Events = { batch.Events } }, cancellationToken: ct);
     }
 
-    /// <summary>Separate commits in the warm-up: well past the JIT's threshold for recompiling a method with full optimization.</summary>
+    /// <summary>
+    /// Separate commits in the warm-up: well past the JIT's threshold for recompiling a method with full optimization.
+    /// </summary>
     private const int WarmupCommits = 300;
 
     public async Task<ProviderResult> RunAsync(BenchmarkDatabase database, CancellationToken ct)
@@ -51,15 +62,21 @@ internal sealed class BenchmarkRunner(BenchmarkOptions options, Workload workloa
         {
             await StreamIngestion.PrepareAsync(server.Channel, workload, ct);
             await WaitUntilIdleAsync(ct);
-            log.WriteLine($"[{database.Name}] streaming {workload.EventCount:N0} events in {workload.BatchCount:N0} batches over {options.Streams} stream(s) to {server.Address}…");
+            log.WriteLine(
+                $"[{database.Name}] streaming {workload.EventCount:N0} events in {workload.BatchCount:N0} batches " +
+                $"over {options.Streams} stream(s) to {server.Address}…");
             service = await StreamIngestion.RunAsync(server.Channel, workload, ct);
-            log.WriteLine($"[{database.Name}] service: {service.EventsPerSecond:N0} events/s ({service.Wall.TotalSeconds:N2} s; {service.Totals}); {service.Usage.Describe(service.Events)}");
+            log.WriteLine(
+                $"[{database.Name}] service: {service.EventsPerSecond:N0} events/s ({service.Wall.TotalSeconds:N2} " +
+                $"s; {service.Totals}); {service.Usage.Describe(service.Events)}");
         }
 
         var stored = await database.CountStoredAsync(ct);
         var failures = service.Failures.ToList();
-        if (stored.RawEvents != workload.EventCount) failures.Add($"usage_events holds {stored.RawEvents:N0} rows, {workload.EventCount:N0} were sent");
-        if (stored.RolledUpEvents != workload.EventCount) failures.Add($"account_daily_usage counts {stored.RolledUpEvents:N0} events, {workload.EventCount:N0} were sent");
+        if (stored.RawEvents != workload.EventCount) failures.Add(
+            $"usage_events holds {stored.RawEvents:N0} rows, {workload.EventCount:N0} were sent");
+        if (stored.RolledUpEvents != workload.EventCount) failures.Add(
+            $"account_daily_usage counts {stored.RolledUpEvents:N0} events, {workload.EventCount:N0} were sent");
 
         log.WriteLine($"[{database.Name}] baseline: inserting the same {workload.EventCount:N0} rows…");
         var rows = EventRow.From(workload, DateTime.UtcNow);

@@ -4,9 +4,9 @@ using Npgsql;
 namespace CustomerHealth.Benchmarks;
 
 /// <summary>
-/// CPU time used by a local PostgreSQL server (the postmaster and its children: our backends, the writer, the WAL writer),
-/// read from /proc, so a phase's database work can be told apart from the other load of a shared machine. Null when the
-/// server is not on this machine or /proc cannot be read.
+/// CPU time used by a local PostgreSQL server (the postmaster and its children: our backends, the writer, the WAL
+/// writer), read from /proc, so a phase's database work can be told apart from the other load of a shared machine. Null
+/// when the server is not on this machine or /proc cannot be read.
 /// </summary>
 internal sealed class DatabaseCpu
 {
@@ -40,7 +40,8 @@ internal sealed class DatabaseCpu
         long ticks = 0;
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) continue;
+            if (!int.TryParse(
+                Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) continue;
             try
             {
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
@@ -48,7 +49,8 @@ internal sealed class DatabaseCpu
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
                 var ppid = int.Parse(fields[1], CultureInfo.InvariantCulture);
                 if (pid != _postmaster && ppid != _postmaster) continue;
-                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture)
+                    + long.Parse(fields[12], CultureInfo.InvariantCulture);
             }
             catch (IOException)
             {

@@ -19,15 +19,16 @@ internal readonly record struct EventRow(
     DateTime ReceivedAt)
 {
     /// <summary>
-    /// The rows of every event of <paramref name="workload"/> in time order (the order the streams deliver them in), built
-    /// before the baseline's clock starts.
+    /// The rows of every event of <paramref name="workload"/> in time order (the order the streams deliver them in),
+    /// built before the baseline's clock starts.
     /// </summary>
     public static EventRow[] From(Workload workload, DateTime receivedAt) =>
         workload.Streams.SelectMany(s => s).SelectMany(batch => batch.Events.Select(e =>
         {
             var occurredAt = e.OccurTime.ToDateTime();
             return new EventRow(
-                Workload.Source, e.EventId, e.AccountId, e.UserId, e.EventName, occurredAt, DateOnly.FromDateTime(occurredAt),
+                Workload.Source, e.EventId, e.AccountId, e.UserId, e.EventName, occurredAt,
+                    DateOnly.FromDateTime(occurredAt),
                 e.HasQuantity ? e.Quantity : null,
                 e.Properties.Count == 0 ? null : JsonSerializer.Serialize(new Dictionary<string, string>(e.Properties)),
                 receivedAt);

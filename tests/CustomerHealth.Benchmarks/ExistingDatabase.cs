@@ -8,8 +8,8 @@ namespace CustomerHealth.Benchmarks;
 
 /// <summary>
 /// A database that already holds a portfolio (made by <c>generate --write direct</c>), named by <c>--postgres
-/// CONNECTION</c> or <c>--sqlite FILE</c>. It is used as it is: not created, not dropped, not migrated (run the server's
-/// <c>migrate</c> command first; SQLite migrates at start-up anyway).
+/// CONNECTION</c> or <c>--sqlite FILE</c>. It is used as it is: not created, not dropped, not migrated (run the
+/// server's <c>migrate</c> command first; SQLite migrates at start-up anyway).
 /// </summary>
 internal sealed record ExistingDatabase(string Provider, string ConnectionString, string Description)
 {
@@ -21,9 +21,12 @@ internal sealed record ExistingDatabase(string Provider, string ConnectionString
     public static ExistingDatabase? TryRead(string name, string value) => name switch
     {
         "--postgres" => new ExistingDatabase("PostgreSql", value,
-            $"PostgreSQL database {new NpgsqlConnectionStringBuilder(value).Database} on {new NpgsqlConnectionStringBuilder(value).Host}:{new NpgsqlConnectionStringBuilder(value).Port}"),
+            $"PostgreSQL database {new NpgsqlConnectionStringBuilder(value).Database} on " +
+            $"{new NpgsqlConnectionStringBuilder(value).Host}:{new NpgsqlConnectionStringBuilder(value).Port}"),
         "--sqlite" => File.Exists(value)
-            ? new ExistingDatabase("Sqlite", $"Data Source={Path.GetFullPath(value)}", $"SQLite file {Path.GetFullPath(value)} ({new FileInfo(value).Length / 1e9:N2} GB)")
+            ? new ExistingDatabase(
+                "Sqlite", $"Data Source={Path.GetFullPath(value)}",
+                $"SQLite file {Path.GetFullPath(value)} ({new FileInfo(value).Length / 1e9:N2} GB)")
             : throw new ArgumentException($"--sqlite: no file '{value}'"),
         _ => null,
     };
@@ -37,7 +40,10 @@ internal sealed record ExistingDatabase(string Provider, string ConnectionString
         ["Database:MigrateOnStartup"] = Provider == "Sqlite" ? "true" : "false",
     };
 
-    /// <summary>The health options the service reads (batch size), registered without the background worker so nothing else runs.</summary>
+    /// <summary>
+    /// The health options the service reads (batch size), registered without the background worker so nothing else
+    /// runs.
+    /// </summary>
     public static Action<WebApplicationBuilder> HealthOptionsOnly(int batchSize, TimeSpan? readCacheTtl = null) =>
         builder => builder.Services.AddSingleton(new HealthOptions
         {

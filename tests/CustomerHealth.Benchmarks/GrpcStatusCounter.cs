@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Http.Features;
 namespace CustomerHealth.Benchmarks;
 
 /// <summary>
-/// Counts the <c>grpc-status</c> of every call a server answers (h2load sees only HTTP statuses, and a failed gRPC call is
-/// HTTP 200): middleware that looks at the trailers after the call, or at the headers for a trailers-only answer.
+/// Counts the <c>grpc-status</c> of every call a server answers (h2load sees only HTTP statuses, and a failed gRPC call
+/// is HTTP 200): middleware that looks at the trailers after the call, or at the headers for a trailers-only answer.
 /// </summary>
 internal sealed class GrpcStatusCounter
 {
@@ -27,5 +27,9 @@ internal sealed class GrpcStatusCounter
 
     public long Failed => _counts.Where(c => c.Key != "0").Sum(c => c.Value);
 
-    public string Describe() => _counts.IsEmpty ? "no calls" : string.Join(", ", _counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"grpc-status {c.Key}: {c.Value:N0}"));
+    public string Describe() =>
+        _counts.IsEmpty ? "no calls"
+            : string.Join(
+                ", ", _counts.OrderBy(c => c.Key, StringComparer.Ordinal)
+                .Select(c => $"grpc-status {c.Key}: {c.Value:N0}"));
 }

@@ -5,9 +5,13 @@ using Google.Protobuf;
 
 namespace CustomerHealth.Benchmarks;
 
-/// <summary>What one h2load run measured: requests per second, HTTP outcome counts, and latency percentiles from its per-request log.</summary>
+/// <summary>
+/// What one h2load run measured: requests per second, HTTP outcome counts, and latency percentiles from its per-request
+/// log.
+/// </summary>
 internal sealed record H2LoadResult(
-    string Command, double RequestsPerSecond, long Succeeded, long Failed, long Errored, long Status2xx, int LoggedRequests,
+    string Command, double RequestsPerSecond, long Succeeded, long Failed, long Errored, long Status2xx,
+        int LoggedRequests,
     double P50Ms, double P99Ms, double MeanMs, string RawSummary);
 
 /// <summary>
@@ -22,7 +26,8 @@ internal static partial class H2Load
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Select(d => System.IO.Path.Combine(d, "h2load")).FirstOrDefault(File.Exists);
 
-    public static async Task<H2LoadResult> RunAsync(string h2load, Uri server, string path, IMessage request, int connections, int streams,
+    public static async Task<H2LoadResult> RunAsync(
+        string h2load, Uri server, string path, IMessage request, int connections, int streams,
         int warmUpSeconds, int durationSeconds, CancellationToken ct, string? accessToken = null)
     {
         var body = System.IO.Path.GetTempFileName();
@@ -39,8 +44,10 @@ internal static partial class H2Load
             string[] arguments =
             [
                 url, "-H", "content-type: application/grpc", "-H", "te: trailers", "-d", body,
-                "-c", connections.ToString(CultureInfo.InvariantCulture), "-t", "1", "-m", streams.ToString(CultureInfo.InvariantCulture),
-                "--warm-up-time", warmUpSeconds.ToString(CultureInfo.InvariantCulture), "-D", durationSeconds.ToString(CultureInfo.InvariantCulture),
+                "-c", connections.ToString(CultureInfo.InvariantCulture), "-t", "1", "-m",
+                    streams.ToString(CultureInfo.InvariantCulture),
+                "--warm-up-time", warmUpSeconds.ToString(CultureInfo.InvariantCulture), "-D",
+                    durationSeconds.ToString(CultureInfo.InvariantCulture),
                 "--log-file", logFile,
                 .. accessToken is null ? Array.Empty<string>() : ["-H", "authorization: Bearer " + accessToken],
             ];
@@ -51,24 +58,42 @@ internal static partial class H2Load
             var stderr = process.StandardError.ReadToEndAsync(ct);
             await process.WaitForExitAsync(ct);
             var output = await stdout + await stderr;
-            if (process.ExitCode != 0) throw new InvalidOperationException($"h2load exited with {process.ExitCode}:\n{output}");
+            if (process.ExitCode != 0) throw new InvalidOperationException(
+                $"h2load exited with {process.ExitCode}:\n{output}");
 
             var durations = new List<double>();
             foreach (var line in await File.ReadAllLinesAsync(logFile, ct))
             {
                 var fields = line.Split('\t');
-                if (fields.Length >= 3 && double.TryParse(fields[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var micros)) durations.Add(micros / 1000.0);
+                if (fields.Length >= 3
+                    && double.TryParse(
+                        fields[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var micros)) durations.Add(
+                            micros / 1000.0);
             }
             durations.Sort();
             var rps = Number(RequestsPerSecondPattern().Match(output));
             var requests = RequestsPattern().Match(output);
-            var command = "h2load " + string.Join(' ', arguments.Select(a => a == body ? "body.bin" : a == logFile ? "requests.log" : a.StartsWith("authorization:", StringComparison.Ordinal) ? "'authorization: Bearer $TOKEN'" : a.Contains(' ', StringComparison.Ordinal) ? $"'{a}'" : a));
+            var command = "h2load "
+                + string.Join(
+                    ' ',
+                    arguments.Select(
+                        a => a == body ? "body.bin" : a == logFile ? "requests.log"
+                        : a.StartsWith("authorization:", StringComparison.Ordinal) ? "'authorization: Bearer $TOKEN'"
+                        : a.Contains(' ', StringComparison.Ordinal) ? $"'{a}'" : a));
             return new H2LoadResult(
                 command, rps,
                 Long(requests, "succeeded"), Long(requests, "failed"), Long(requests, "errored"),
                 Long(Status2xxPattern().Match(output), "n"), durations.Count,
-                Percentile(durations, 0.50), Percentile(durations, 0.99), durations.Count == 0 ? double.NaN : durations.Average(),
-                string.Join('\n', output.Split('\n').Where(l => l.StartsWith("finished", StringComparison.Ordinal) || l.StartsWith("requests:", StringComparison.Ordinal) || l.StartsWith("status codes:", StringComparison.Ordinal) || l.StartsWith("time for request:", StringComparison.Ordinal) || l.TrimStart().StartsWith("time for request", StringComparison.Ordinal))));
+                Percentile(durations, 0.50), Percentile(durations, 0.99), durations.Count == 0 ? double.NaN
+                    : durations.Average(),
+                string.Join(
+                    '\n', output.Split('\n')
+                    .Where(
+                        l => l.StartsWith("finished", StringComparison.Ordinal)
+                        || l.StartsWith("requests:", StringComparison.Ordinal)
+                        || l.StartsWith("status codes:", StringComparison.Ordinal)
+                        || l.StartsWith("time for request:", StringComparison.Ordinal) || l.TrimStart()
+                        .StartsWith("time for request", StringComparison.Ordinal))));
         }
         finally
         {
@@ -78,16 +103,20 @@ internal static partial class H2Load
     }
 
     private static double Percentile(List<double> sorted, double p) =>
-        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+        sorted.Count == 0 ? double.NaN
+            : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 
-    private static double Number(Match m) => m.Success ? double.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture) : double.NaN;
+    private static double Number(Match m) =>
+        m.Success ? double.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture) : double.NaN;
 
-    private static long Long(Match m, string group) => m.Success ? long.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture) : -1;
+    private static long Long(Match m, string group) =>
+        m.Success ? long.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture) : -1;
 
     [GeneratedRegex(@"finished in [^,]+, (?<n>[0-9.]+) req/s")]
     private static partial Regex RequestsPerSecondPattern();
 
-    [GeneratedRegex(@"requests: \d+ total, \d+ started, \d+ done, (?<succeeded>\d+) succeeded, (?<failed>\d+) failed, (?<errored>\d+) errored")]
+    [GeneratedRegex(
+        @"requests: \d+ total, \d+ started, \d+ done, (?<succeeded>\d+) succeeded, (?<failed>\d+) failed, (?<errored>\d+) errored")]
     private static partial Regex RequestsPattern();
 
     [GeneratedRegex(@"status codes: (?<n>\d+) 2xx")]

@@ -55,10 +55,12 @@ internal sealed class InProcessServer : IAsyncDisposable
     /// Starts the server. <paramref name="configure"/> may add services (for example the health options without the
     /// background worker) and <paramref name="beforeMap"/> middleware, ahead of the gRPC endpoints.
     /// </summary>
-    public static async Task<InProcessServer> StartAsync(IReadOnlyDictionary<string, string?> settings, CancellationToken ct,
+    public static async Task<InProcessServer> StartAsync(
+        IReadOnlyDictionary<string, string?> settings, CancellationToken ct,
         Action<WebApplicationBuilder>? configure = null, Action<WebApplication>? beforeMap = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateBuilder(
+            new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings)
         {
@@ -67,7 +69,8 @@ internal sealed class InProcessServer : IAsyncDisposable
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "None",
         });
         builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(
+            kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
 
         builder.AddCustomerHealthPersistence();
         builder.AddCustomerHealthEngagement();
@@ -94,7 +97,8 @@ internal sealed class InProcessServer : IAsyncDisposable
             await app.DisposeAsync();
             throw;
         }
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
+            .Addresses.Single();
         return new InProcessServer(app, new Uri(address));
     }
 

@@ -5,9 +5,10 @@ using CustomerHealth.V1;
 namespace CustomerHealth.Benchmarks;
 
 /// <summary>
-/// Issue 8: <c>MetricsService/GetPortfolioMetrics</c> for every account of an existing portfolio (month and quarter to date
-/// as of today or <c>--as-of</c>, no filter), over gRPC against the real server in this process: one warm-up call, then <c>--repetitions</c> calls one
-/// after the other, each timed from the request to the whole answer; the median is the figure.
+/// Issue 8: <c>MetricsService/GetPortfolioMetrics</c> for every account of an existing portfolio (month and quarter to
+/// date as of today or <c>--as-of</c>, no filter), over gRPC against the real server in this process: one warm-up call,
+/// then <c>--repetitions</c> calls one after the other, each timed from the request to the whole answer; the median is
+/// the figure.
 /// </summary>
 internal static class MetricsBenchmark
 {
@@ -17,7 +18,8 @@ internal static class MetricsBenchmark
     {
         var database = options.Database!;
         var loads = new List<string> { Machine.LoadAverage() };
-        await using var server = await InProcessServer.StartAsync(database.ServerSettings, ct, ExistingDatabase.HealthOptionsOnly(500));
+        await using var server = await InProcessServer.StartAsync(
+            database.ServerSettings, ct, ExistingDatabase.HealthOptionsOnly(500));
         var metrics = new MetricsService.MetricsServiceClient(server.Channel);
         var c = CultureInfo.InvariantCulture;
         var periods = new[] { PeriodKind.Month, PeriodKind.Quarter };
@@ -26,35 +28,53 @@ internal static class MetricsBenchmark
         foreach (var kind in periods)
         {
             var request = new GetPortfolioMetricsRequest { Period = new ReportingPeriod { Kind = kind } };
-            if (options.AsOf is { } asOf) request.Period.EndDate = new Google.Type.Date { Year = asOf.Year, Month = asOf.Month, Day = asOf.Day };
+            if (options.AsOf is { } asOf) request.Period.EndDate = new Google.Type.Date
+            {
+                Year = asOf.Year,
+                Month = asOf.Month, Day = asOf.Day
+            };
             var times = new List<double>();
             PortfolioReport? report = null;
             for (var i = 0; i <= options.Repetitions; i++)
             {
                 var clock = Stopwatch.StartNew();
-                var answer = await metrics.GetPortfolioMetricsAsync(request, deadline: DateTime.UtcNow.AddMinutes(10), cancellationToken: ct);
+                var answer = await metrics.GetPortfolioMetricsAsync(
+                    request, deadline: DateTime.UtcNow.AddMinutes(10), cancellationToken: ct);
                 clock.Stop();
                 report = answer.Report;
-                log.WriteLine(string.Create(c, $"[{DateTime.UtcNow:HH:mm:ss}] {kind} {(i == 0 ? "warm-up" : $"#{i}")}: {clock.Elapsed.TotalSeconds:N2} s"));
+                log.WriteLine(
+                    string.Create(
+                        c,
+                        $"[{DateTime.UtcNow:HH:mm:ss}] {kind} {(i == 0 ? "warm-up" : $"#{i}")}: " +
+                        $"{clock.Elapsed.TotalSeconds:N2} s"));
                 if (i > 0) times.Add(clock.Elapsed.TotalSeconds);
             }
             loads.Add(Machine.LoadAverage());
             times.Sort();
-            var median = times.Count % 2 == 1 ? times[times.Count / 2] : (times[times.Count / 2 - 1] + times[times.Count / 2]) / 2;
+            var median = times.Count % 2 == 1 ? times[times.Count / 2]
+                : (times[times.Count / 2 - 1] + times[times.Count / 2]) / 2;
             medians.Add(median);
             rows.Add(string.Create(c,
-                $"| {kind} to date ({report!.Period.StartDate.Year:0000}-{report.Period.StartDate.Month:00}-{report.Period.StartDate.Day:00} to {report.Period.EndDate.Year:0000}-{report.Period.EndDate.Month:00}-{report.Period.EndDate.Day:00}) | {report.Accounts:N0} | {report.ActiveUsers:N0} | {median:N2} | {times[0]:N2} – {times[^1]:N2} | {string.Join(", ", times.Select(t => t.ToString("N2", c)))} |"));
+                $"| {kind} to date " +
+                $"({report!.Period.StartDate.Year:0000}-{report.Period.StartDate.Month:00}-{report.Period.StartDate.Day:00} to {report.Period.EndDate.Year:0000}-{report.Period.EndDate.Month:00}-{report.Period.EndDate.Day:00}) | {report.Accounts:N0} | {report.ActiveUsers:N0} | {median:N2} | {times[0]:N2} – {times[^1]:N2} | {string.Join(", ", times.Select(t => t.ToString("N2", c)))} |"));
         }
 
         log.WriteLine();
-        log.WriteLine($"Machine: {Machine.Describe()}. Database: {database.Description}. Load average (1, 5, 15 min) at the start and after each period: {string.Join(" | ", loads)}.");
+        log.WriteLine(
+            $"Machine: {Machine.Describe()}. Database: {database.Description}. Load average (1, 5, 15 min) at the " +
+            $"start and after each period: {string.Join(" | ", loads)}.");
         log.WriteLine();
-        log.WriteLine($"| period | accounts | active users | median s | min – max s | all {options.Repetitions} calls, s |");
+        log.WriteLine(
+            $"| period | accounts | active users | median s | min – max s | all {options.Repetitions} calls, s |");
         log.WriteLine("| --- | ---: | ---: | ---: | ---: | --- |");
         foreach (var row in rows) log.WriteLine(row);
         log.WriteLine();
         log.WriteLine("Goals:");
-        log.WriteLine(string.Create(c, $"  [{(medians[0] < GoalSeconds ? "met" : "NOT met")}] GetPortfolioMetrics (month to date, every account) under {GoalSeconds:N0} s: median {medians[0]:N2} s"));
+        log.WriteLine(
+            string.Create(
+                c,
+                $"  [{(medians[0] < GoalSeconds ? "met" : "NOT met")}] GetPortfolioMetrics (month to date, every " +
+                $"account) under {GoalSeconds:N0} s: median {medians[0]:N2} s"));
         return 0;
     }
 }

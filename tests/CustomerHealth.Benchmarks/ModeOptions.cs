@@ -3,8 +3,8 @@ using System.Globalization;
 namespace CustomerHealth.Benchmarks;
 
 /// <summary>
-/// Options of the modes that measure an existing portfolio (<c>recompute</c>, <c>reads</c>, <c>metrics</c>, <c>quality</c>),
-/// as opposed to the ingestion benchmark (no mode), which makes its own databases.
+/// Options of the modes that measure an existing portfolio (<c>recompute</c>, <c>reads</c>, <c>metrics</c>,
+/// <c>quality</c>), as opposed to the ingestion benchmark (no mode), which makes its own databases.
 /// </summary>
 internal sealed record ModeOptions
 {
@@ -89,7 +89,8 @@ internal sealed record ModeOptions
             }
             if (i + 1 >= args.Count) throw new ArgumentException($"option '{name}' needs a value");
             var value = args[++i];
-            if (ExistingDatabase.TryRead(name, value) is { } database) { options = options with { Database = database }; continue; }
+            if (ExistingDatabase.TryRead(
+                name, value) is { } database) { options = options with { Database = database }; continue; }
             options = name switch
             {
                 "--batch-size" => options with { BatchSize = Count(name, value, 1, 2000) },
@@ -114,15 +115,19 @@ internal sealed record ModeOptions
             throw new ArgumentException("--smoke is an option of random-reads, without --sqlite or --postgres");
         if (options.Database is null && !options.Smoke)
             throw new ArgumentException($"{options.Mode} needs --postgres CONNECTION or --sqlite FILE");
-        if (options.Mode == "quality" && options.Truth is null) throw new ArgumentException("quality needs --truth FOLDER");
+        if (options.Mode == "quality" && options.Truth is null) throw new ArgumentException(
+            "quality needs --truth FOLDER");
         return options;
     }
 
     private static DateOnly Day(string name, string value) =>
-        DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : throw new ArgumentException($"{name} must be a day YYYY-MM-DD (got '{value}')");
+        DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d
+            : throw new ArgumentException($"{name} must be a day YYYY-MM-DD (got '{value}')");
 
     private static int Count(string name, string value, int min, int max) =>
-        int.TryParse(value.Replace("_", "", StringComparison.Ordinal), NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+        int.TryParse(
+            value.Replace("_", "", StringComparison.Ordinal), NumberStyles.AllowThousands,
+            CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
             ? n
             : throw new ArgumentException($"{name} must be a whole number from {min:N0} to {max:N0} (got '{value}')");
 }

@@ -5,13 +5,15 @@ using NpgsqlTypes;
 namespace CustomerHealth.Benchmarks;
 
 /// <summary>
-/// PostgreSQL: a new database <c>customerhealth_bench_&lt;guid&gt;</c> on the server of an admin connection string, dropped
-/// afterwards. The baseline copies the rows with binary COPY into <c>CREATE TABLE … (LIKE usage_events INCLUDING ALL)</c>.
+/// PostgreSQL: a new database <c>customerhealth_bench_&lt;guid&gt;</c> on the server of an admin connection string,
+/// dropped afterwards. The baseline copies the rows with binary COPY into <c>CREATE TABLE … (LIKE usage_events
+/// INCLUDING ALL)</c>.
 /// </summary>
 internal sealed class PostgreSqlBenchmarkDatabase : BenchmarkDatabase
 {
     /// <summary>Where the admin connection string comes from, first match wins.</summary>
-    public static readonly string[] EnvironmentVariables = ["CUSTOMERHEALTH_BENCH_POSTGRES", "CUSTOMERHEALTH_TEST_POSTGRES"];
+    public static readonly string[] EnvironmentVariables = ["CUSTOMERHEALTH_BENCH_POSTGRES",
+        "CUSTOMERHEALTH_TEST_POSTGRES"];
 
     private readonly string _adminConnectionString;
     private readonly string _databaseName;
@@ -21,7 +23,9 @@ internal sealed class PostgreSqlBenchmarkDatabase : BenchmarkDatabase
     {
         _adminConnectionString = adminConnectionString;
         _databaseName = databaseName;
-        _connectionString = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = databaseName }.ToString();
+        _connectionString = new NpgsqlConnectionStringBuilder(
+            adminConnectionString)
+        { Database = databaseName }.ToString();
     }
 
     public override string Name => "PostgreSQL";
@@ -35,11 +39,14 @@ internal sealed class PostgreSqlBenchmarkDatabase : BenchmarkDatabase
 
     /// <summary>The admin connection string from the environment, or null when PostgreSQL is not configured.</summary>
     public static string? AdminConnectionString() =>
-        EnvironmentVariables.Select(Environment.GetEnvironmentVariable).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+        EnvironmentVariables.Select(Environment.GetEnvironmentVariable)
+            .FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
 
-    public static async Task<PostgreSqlBenchmarkDatabase> CreateAsync(string adminConnectionString, CancellationToken ct)
+    public static async Task<PostgreSqlBenchmarkDatabase> CreateAsync(
+        string adminConnectionString, CancellationToken ct)
     {
-        var database = new PostgreSqlBenchmarkDatabase(adminConnectionString, $"customerhealth_bench_{Guid.NewGuid():N}");
+        var database = new PostgreSqlBenchmarkDatabase(
+            adminConnectionString, $"customerhealth_bench_{Guid.NewGuid():N}");
         await using var admin = new NpgsqlConnection(adminConnectionString);
         await admin.OpenAsync(ct);
         await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database._databaseName}\"", admin);
@@ -50,8 +57,10 @@ internal sealed class PostgreSqlBenchmarkDatabase : BenchmarkDatabase
     public override async Task<string> DescribeAsync(CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
-        return $"PostgreSQL {await ScalarAsync(connection, "SHOW server_version", ct)}, fsync={await ScalarAsync(connection, "SHOW fsync", ct)}, " +
-            $"synchronous_commit={await ScalarAsync(connection, "SHOW synchronous_commit", ct)}, shared_buffers={await ScalarAsync(connection, "SHOW shared_buffers", ct)}";
+        return $"PostgreSQL {await ScalarAsync(connection, "SHOW server_version", ct)}, " +
+            $"fsync={await ScalarAsync(connection, "SHOW fsync", ct)}, " +
+            $"synchronous_commit={await ScalarAsync(connection, "SHOW synchronous_commit", ct)}, " +
+            $"shared_buffers={await ScalarAsync(connection, "SHOW shared_buffers", ct)}";
     }
 
     public override async Task<StoredCounts> CountStoredAsync(CancellationToken ct)
@@ -60,10 +69,12 @@ internal sealed class PostgreSqlBenchmarkDatabase : BenchmarkDatabase
         return await CountStoredAsync(connection, ct);
     }
 
-    public override async Task<BaselineResult> InsertBaselineAsync(IReadOnlyList<EventRow> rows, int chunkSize, CancellationToken ct)
+    public override async Task<BaselineResult> InsertBaselineAsync(
+        IReadOnlyList<EventRow> rows, int chunkSize, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
-        await using (var create = new NpgsqlCommand($"CREATE TABLE {BaselineTable} (LIKE usage_events INCLUDING ALL)", connection))
+        await using (var create = new NpgsqlCommand(
+            $"CREATE TABLE {BaselineTable} (LIKE usage_events INCLUDING ALL)", connection))
             await create.ExecuteNonQueryAsync(ct);
 
         var clock = Stopwatch.StartNew();
@@ -87,7 +98,8 @@ internal sealed class PostgreSqlBenchmarkDatabase : BenchmarkDatabase
             }
             copy.Complete();
         }
-        return new BaselineResult("binary COPY (one statement), LIKE usage_events INCLUDING ALL", rows.Count, clock.Elapsed, []);
+        return new BaselineResult(
+            "binary COPY (one statement), LIKE usage_events INCLUDING ALL", rows.Count, clock.Elapsed, []);
     }
 
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)

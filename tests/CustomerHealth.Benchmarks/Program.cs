@@ -1,8 +1,9 @@
 using CustomerHealth.Benchmarks;
 
-// Without a mode: usage-event ingestion throughput through EngagementService.StreamEvents, against the fastest plain insert
-// on the same database. Exit code: 0 when every event went in, 1 when any batch failed, 2 for bad options or a missing
-// database. With a mode (recompute, reads, metrics, quality): measurements of an existing synthetic portfolio, see ModeOptions.
+// Without a mode: usage-event ingestion throughput through EngagementService.StreamEvents, against the fastest plain
+// insert on the same database. Exit code: 0 when every event went in, 1 when any batch failed, 2 for bad options or a
+// missing database. With a mode (recompute, reads, metrics, quality): measurements of an existing synthetic portfolio,
+// see ModeOptions.
 if (BenchmarkOptions.IsHelp(args))
 {
     Console.WriteLine(BenchmarkOptions.Usage);
@@ -34,7 +35,8 @@ if (ModeOptions.IsMode(args))
     Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
     return mode.Mode switch
     {
-        "recompute" => await RecomputeBenchmark.RunAsync(mode.Database!, mode.BatchSize, mode.ReadAgain, Console.Out, stop.Token),
+        "recompute" =>
+            await RecomputeBenchmark.RunAsync(mode.Database!, mode.BatchSize, mode.ReadAgain, Console.Out, stop.Token),
         "reads" => await ReadBenchmark.RunAsync(mode, Console.Out, stop.Token),
         "random-reads" => await RandomReadBenchmark.RunAsync(mode, Console.Out, stop.Token),
         "metrics" => await MetricsBenchmark.RunAsync(mode, Console.Out, stop.Token),
@@ -56,7 +58,9 @@ catch (ArgumentException ex)
 var postgres = PostgreSqlBenchmarkDatabase.AdminConnectionString();
 if (options.Provider == ProviderChoice.PostgreSql && postgres is null)
 {
-    Console.Error.WriteLine($"--provider postgresql needs {string.Join(" or ", PostgreSqlBenchmarkDatabase.EnvironmentVariables)} to hold an admin connection string.");
+    Console.Error.WriteLine(
+        $"--provider postgresql needs {string.Join(" or ", PostgreSqlBenchmarkDatabase.EnvironmentVariables)} to " +
+        $"hold an admin connection string.");
     return 2;
 }
 
@@ -70,7 +74,8 @@ var results = new List<ProviderResult>();
 
 if (options.Provider is ProviderChoice.All or ProviderChoice.Sqlite)
 {
-    await using (var scratch = new SqliteBenchmarkDatabase(options.SqliteSynchronous)) await runner.WarmUpAsync(scratch, cancel.Token);
+    await using (var scratch = new SqliteBenchmarkDatabase(options.SqliteSynchronous)) await runner.WarmUpAsync(
+        scratch, cancel.Token);
     for (var round = 1; round <= options.Rounds; round++)
     {
         await using var sqlite = new SqliteBenchmarkDatabase(options.SqliteSynchronous);
@@ -81,7 +86,9 @@ if (options.Provider is ProviderChoice.All or ProviderChoice.PostgreSql)
 {
     if (postgres is null)
     {
-        Console.WriteLine($"PostgreSQL skipped: {string.Join(" and ", PostgreSqlBenchmarkDatabase.EnvironmentVariables)} are not set.");
+        Console.WriteLine(
+            $"PostgreSQL skipped: {string.Join(" and ", PostgreSqlBenchmarkDatabase.EnvironmentVariables)} are not " +
+            $"set.");
     }
     else
     {

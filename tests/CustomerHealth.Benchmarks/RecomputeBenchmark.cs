@@ -13,37 +13,53 @@ namespace CustomerHealth.Benchmarks;
 /// Issue 6 (a): a full recompute of every account of an existing portfolio, beside the time just to read the same
 /// signals. In one process, on one database, one after the other:
 /// <list type="number">
-/// <item>read: every account's signals as of now, <c>--batch-size</c> accounts at a time in account id order, exactly as the
-/// recompute reads them (<see cref="SignalReader"/>), nothing scored or stored;</item>
-/// <item>recompute: <c>HealthService/RecomputeHealthScores</c> for today over gRPC (scores, snapshots and change feed written);</item>
+/// <item>read: every account's signals as of now, <c>--batch-size</c> accounts at a time in account id order, exactly
+/// as the recompute reads them (<see cref="SignalReader"/>), nothing scored or stored;</item> <item>recompute:
+/// <c>HealthService/RecomputeHealthScores</c> for today over gRPC (scores, snapshots and change feed written);</item>
 /// <item>read again, to show how much of the difference is the database's cache.</item>
 /// </list>
-/// Each phase reports its wall time, this process's CPU time and its peak working set (the high-water mark is reset before it).
+/// Each phase reports its wall time, this process's CPU time and its peak working set (the high-water mark is reset
+/// before it).
 /// </summary>
 internal static class RecomputeBenchmark
 {
     public const double GoalSeconds = 60;
     public const long GoalBytes = 1L << 30;
 
-    public static async Task<int> RunAsync(ExistingDatabase database, int batchSize, bool readAgain, TextWriter log, CancellationToken ct)
+    public static async Task<int> RunAsync(
+        ExistingDatabase database, int batchSize, bool readAgain, TextWriter log, CancellationToken ct)
     {
         var load = new List<string> { Machine.LoadAverage() };
-        log.WriteLine($"Recompute benchmark on {database.Description}; batches of {batchSize:N0}. Load average: {load[0]}");
-        await using var server = await InProcessServer.StartAsync(database.ServerSettings, ct, ExistingDatabase.HealthOptionsOnly(batchSize));
+        log.WriteLine(
+            $"Recompute benchmark on {database.Description}; batches of {batchSize:N0}. Load average: {load[0]}");
+        await using var server = await InProcessServer.StartAsync(
+            database.ServerSettings, ct, ExistingDatabase.HealthOptionsOnly(batchSize));
         var accounts = await CountAccountsAsync(server, ct);
         log.WriteLine($"{accounts:N0} accounts.");
 
         var databaseCpu = await DatabaseCpu.TryCreateAsync(database, ct);
         var phases = new List<Phase>();
-        Task<Phase> MeasureAsync(string name, TextWriter log, Func<Task<int>> work) => RecomputeBenchmark.MeasureAsync(name, log, databaseCpu, work);
-        phases.Add(await MeasureAsync("read signals (SignalReader, no scoring, nothing stored)", log, () => ReadAllAsync(server, batchSize, ct)));
+        Task<Phase> MeasureAsync(string name, TextWriter log, Func<Task<int>> work) =>
+            RecomputeBenchmark.MeasureAsync(name, log, databaseCpu, work);
+        phases.Add(
+            await MeasureAsync(
+                "read signals (SignalReader, no scoring, nothing stored)", log,
+                () => ReadAllAsync(server, batchSize, ct)));
         load.Add(Machine.LoadAverage());
         var health = new HealthService.HealthServiceClient(server.Channel);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        phases.Add(await MeasureAsync("full recompute (RecomputeHealthScores for today: read, score, store)", log, async () =>
+        phases.Add(
+            await MeasureAsync("full recompute (RecomputeHealthScores for today: read, score, store)", log, async () =>
         {
             var answer = await health.RecomputeHealthScoresAsync(
-                new RecomputeHealthScoresRequest { AsOfDate = new Google.Type.Date { Year = today.Year, Month = today.Month, Day = today.Day } },
+                new RecomputeHealthScoresRequest
+                {
+                    AsOfDate = new Google.Type.Date
+                    {
+                        Year = today.Year,
+                        Month = today.Month, Day = today.Day
+                    }
+                },
                 deadline: DateTime.UtcNow.AddHours(2), cancellationToken: ct);
             return answer.AccountCount;
         }));
@@ -56,48 +72,81 @@ internal static class RecomputeBenchmark
 
         var c = CultureInfo.InvariantCulture;
         log.WriteLine();
-        log.WriteLine($"Machine: {Machine.Describe()}. Database: {database.Description}. Load average (1, 5, 15 min) at the start and after each phase: {string.Join(" | ", load)}.");
+        log.WriteLine(
+            $"Machine: {Machine.Describe()}. Database: {database.Description}. Load average (1, 5, 15 min) at the " +
+            $"start and after each phase: {string.Join(" | ", load)}.");
         log.WriteLine();
-        log.WriteLine($"Recompute readers: {Infrastructure.Health.HealthRecomputer.ReadAhead} batches read ahead. The database's CPU is its server processes' (postmaster and children), when it runs on this machine.");
+        log.WriteLine(
+            $"Recompute readers: {Infrastructure.Health.HealthRecomputer.ReadAhead} batches read ahead. The " +
+            $"database's CPU is its server processes' (postmaster and children), when it runs on this machine.");
         log.WriteLine();
-        log.WriteLine("| phase | accounts | wall s | accounts/s | CPU s (this process) | CPU s (database server) | peak working set |");
+        log.WriteLine(
+            "| phase | accounts | wall s | accounts/s | CPU s (this process) | CPU s (database server) | peak " +
+            "working set |");
         log.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var p in phases)
-            log.WriteLine(string.Create(c, $"| {p.Name} | {p.Accounts:N0} | {p.Wall.TotalSeconds:N1} | {p.Accounts / p.Wall.TotalSeconds:N0} | {p.Cpu.TotalSeconds:N1} | {(p.DatabaseCpu is { } d ? d.TotalSeconds.ToString("N1", c) : "n/a")} | {PeakMemory.MiB(p.PeakBytes)} |"));
+            log.WriteLine(
+                string.Create(
+                    c,
+                    $"| {p.Name} | {p.Accounts:N0} | {p.Wall.TotalSeconds:N1} | " +
+                    $"{p.Accounts / p.Wall.TotalSeconds:N0} | {p.Cpu.TotalSeconds:N1} | " +
+                    $"{(p.DatabaseCpu is { } d ? d.TotalSeconds.ToString("N1", c) : "n/a")} | " +
+                    $"{PeakMemory.MiB(p.PeakBytes)} |"));
         var recompute = phases[1];
         log.WriteLine();
-        log.WriteLine(string.Create(c, $"Recompute / read: {recompute.Wall.TotalSeconds / phases[0].Wall.TotalSeconds:N2}×."));
+        log.WriteLine(
+            string.Create(c, $"Recompute / read: {recompute.Wall.TotalSeconds / phases[0].Wall.TotalSeconds:N2}×."));
         log.WriteLine("Goals:");
-        log.WriteLine(Goal(recompute.Wall.TotalSeconds < GoalSeconds, string.Create(c, $"full recompute under {GoalSeconds:N0} s: {recompute.Wall.TotalSeconds:N1} s")));
-        log.WriteLine(Goal(recompute.PeakBytes < GoalBytes, $"peak working set under 1 GiB: {PeakMemory.MiB(recompute.PeakBytes)}"));
+        log.WriteLine(
+            Goal(
+                recompute.Wall.TotalSeconds < GoalSeconds,
+                string.Create(c, $"full recompute under {GoalSeconds:N0} s: {recompute.Wall.TotalSeconds:N1} s")));
+        log.WriteLine(
+            Goal(
+                recompute.PeakBytes < GoalBytes,
+                $"peak working set under 1 GiB: {PeakMemory.MiB(recompute.PeakBytes)}"));
         return recompute.Accounts == accounts ? 0 : 1;
     }
 
-    private sealed record Phase(string Name, int Accounts, TimeSpan Wall, TimeSpan Cpu, TimeSpan? DatabaseCpu, long PeakBytes);
+    private sealed record Phase(
+        string Name, int Accounts, TimeSpan Wall, TimeSpan Cpu, TimeSpan? DatabaseCpu, long PeakBytes);
 
-    private static async Task<Phase> MeasureAsync(string name, TextWriter log, DatabaseCpu? databaseCpu, Func<Task<int>> work)
+    private static async Task<Phase> MeasureAsync(
+        string name, TextWriter log, DatabaseCpu? databaseCpu, Func<Task<int>> work)
     {
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         var resetOk = PeakMemory.Reset();
-        log.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {name}…{(resetOk ? "" : " (peak working set could not be reset: it is the process's)")}");
+        log.WriteLine(
+            $"[{DateTime.UtcNow:HH:mm:ss}] " +
+            $"{name}…{(resetOk ? "" : " (peak working set could not be reset: it is the process's)")}");
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var dbCpu = databaseCpu?.Now();
         var clock = Stopwatch.StartNew();
         var accounts = await work();
         clock.Stop();
-        var phase = new Phase(name, accounts, clock.Elapsed, Process.GetCurrentProcess().TotalProcessorTime - cpu, databaseCpu?.Now() - dbCpu, PeakMemory.PeakBytes());
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{DateTime.UtcNow:HH:mm:ss}]   {accounts:N0} accounts in {phase.Wall.TotalSeconds:N1} s, peak {PeakMemory.MiB(phase.PeakBytes)}"));
+        var phase = new Phase(
+            name, accounts, clock.Elapsed, Process.GetCurrentProcess().TotalProcessorTime - cpu, databaseCpu?.Now()
+            - dbCpu, PeakMemory.PeakBytes());
+        log.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"[{DateTime.UtcNow:HH:mm:ss}]   {accounts:N0} accounts in {phase.Wall.TotalSeconds:N1} s, peak " +
+                $"{PeakMemory.MiB(phase.PeakBytes)}"));
         return phase;
     }
 
-    /// <summary>Every account's signals, in account id order, a batch at a time, as <see cref="HealthRecomputer.RecomputeDayAsync"/> pages them.</summary>
+    /// <summary>
+    /// Every account's signals, in account id order, a batch at a time, as <see
+    /// cref="HealthRecomputer.RecomputeDayAsync"/> pages them.
+    /// </summary>
     private static async Task<int> ReadAllAsync(InProcessServer server, int batchSize, CancellationToken ct)
     {
         await using var scope = server.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CustomerHealthDbContext>();
         var reader = scope.ServiceProvider.GetRequiredService<SignalReader>();
-        var scorecard = (await scope.ServiceProvider.GetRequiredService<ScorecardStore>().GetCurrentAsync(ct)).Scorecard;
+        var scorecard = (await scope.ServiceProvider.GetRequiredService<ScorecardStore>().GetCurrentAsync(ct))
+            .Scorecard;
         var asOf = DateTimeOffset.UtcNow;
         var total = 0;
         string? after = null;

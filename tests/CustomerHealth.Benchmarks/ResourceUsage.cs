@@ -4,16 +4,17 @@ using System.Globalization;
 namespace CustomerHealth.Benchmarks;
 
 /// <summary>
-/// What a measured phase cost: CPU time of this process (the server and the client), and on Linux the busy CPU time of the
-/// whole machine (a local database server included) and the bytes this process handed to write calls (SQLite's WAL and
-/// checkpoints). Take one sample before the phase and one after; their difference is the phase's cost.
+/// What a measured phase cost: CPU time of this process (the server and the client), and on Linux the busy CPU time of
+/// the whole machine (a local database server included) and the bytes this process handed to write calls (SQLite's WAL
+/// and checkpoints). Take one sample before the phase and one after; their difference is the phase's cost.
 /// </summary>
 internal readonly record struct ResourceUsage(TimeSpan ProcessCpu, TimeSpan? MachineCpu, long? BytesWritten)
 {
     /// <summary>Linux reports /proc/stat in USER_HZ, 100 per second on every mainstream architecture.</summary>
     private const double ProcStatTicksPerSecond = 100;
 
-    public static ResourceUsage Now() => new(Process.GetCurrentProcess().TotalProcessorTime, MachineBusy(), ProcessBytesWritten());
+    public static ResourceUsage Now() =>
+        new(Process.GetCurrentProcess().TotalProcessorTime, MachineBusy(), ProcessBytesWritten());
 
     public ResourceUsage Since(ResourceUsage start) => new(
         ProcessCpu - start.ProcessCpu,
@@ -25,7 +26,8 @@ internal readonly record struct ResourceUsage(TimeSpan ProcessCpu, TimeSpan? Mac
         var c = CultureInfo.InvariantCulture;
         var text = string.Create(c, $"CPU {ProcessCpu.TotalSeconds:N1} s in this process");
         if (MachineCpu is { } machine) text += string.Create(c, $", {machine.TotalSeconds:N1} s on the whole machine");
-        if (BytesWritten is { } bytes) text += string.Create(c, $"; {bytes / 1e9:N2} GB written by this process ({bytes / 1024.0 / events:N1} KiB per event)");
+        if (BytesWritten is { } bytes) text += string.Create(
+            c, $"; {bytes / 1e9:N2} GB written by this process ({bytes / 1024.0 / events:N1} KiB per event)");
         return text;
     }
 
@@ -42,7 +44,8 @@ internal readonly record struct ResourceUsage(TimeSpan ProcessCpu, TimeSpan? Mac
     private static long? ProcessBytesWritten()
     {
         if (!File.Exists("/proc/self/io")) return null;
-        var line = File.ReadLines("/proc/self/io").FirstOrDefault(l => l.StartsWith("wchar:", StringComparison.Ordinal));
+        var line = File.ReadLines("/proc/self/io")
+            .FirstOrDefault(l => l.StartsWith("wchar:", StringComparison.Ordinal));
         return line is null ? null : long.Parse(line["wchar:".Length..].Trim(), CultureInfo.InvariantCulture);
     }
 }

@@ -4,11 +4,11 @@ using CustomerHealth.V1;
 namespace CustomerHealth.Benchmarks;
 
 /// <summary>
-/// Issue 6, score quality, on a synthetic portfolio with ground truth: (i) the Spearman rank correlation of every stored
-/// health score (computed, not an override; unknown scores left out) with the account's latent health (accounts.csv:
-/// mean over its last 30 days as a customer), for all accounts and for those still customers; (ii) the
-/// <c>BacktestHealthScores</c> answer: AUC of the score <c>--lead-days</c> before each recorded renewal, and the renewal
-/// rate per band. Everything is read through the public API of the real server in this process.
+/// Issue 6, score quality, on a synthetic portfolio with ground truth: (i) the Spearman rank correlation of every
+/// stored health score (computed, not an override; unknown scores left out) with the account's latent health
+/// (accounts.csv: mean over its last 30 days as a customer), for all accounts and for those still customers; (ii) the
+/// <c>BacktestHealthScores</c> answer: AUC of the score <c>--lead-days</c> before each recorded renewal, and the
+/// renewal rate per band. Everything is read through the public API of the real server in this process.
 /// </summary>
 internal static class ScoreQualityReport
 {
@@ -175,19 +175,24 @@ internal static class ScoreQualityReport
         var lines = File.ReadLines(path).GetEnumerator();
         if (!lines.MoveNext()) throw new InvalidOperationException($"{path} is empty");
         var header = lines.Current.Split(',');
-        int Column(string name) => Array.IndexOf(header, name) is var i and >= 0 ? i : throw new InvalidOperationException($"{path} has no column {name}");
+        int Column(string name) =>
+            Array.IndexOf(header, name) is var i and >= 0 ? i
+                : throw new InvalidOperationException($"{path} has no column {name}");
         var (id, churn, latent) = (Column("account_id"), Column("churn_date"), Column("mean_latent_health_30d"));
         var truth = new Dictionary<string, (double?, bool)>(StringComparer.Ordinal);
         while (lines.MoveNext())
         {
             var f = lines.Current.Split(',');
             if (f.Length <= Math.Max(id, Math.Max(churn, latent))) continue;
-            truth[f[id]] = (double.TryParse(f[latent], NumberStyles.Float, CultureInfo.InvariantCulture, out var h) ? h : null, f[churn].Length == 0);
+            truth[f[id]] = (double.TryParse(f[latent], NumberStyles.Float, CultureInfo.InvariantCulture, out var h) ? h
+                : null, f[churn].Length == 0);
         }
         return truth;
     }
 
-    /// <summary>Spearman's ρ: Pearson's correlation of the ranks, tied values getting the mean of their ranks.</summary>
+    /// <summary>
+    /// Spearman's ρ: Pearson's correlation of the ranks, tied values getting the mean of their ranks.
+    /// </summary>
     internal static double Spearman(double[] x, double[] y) => x.Length < 2 ? double.NaN : Pearson(Ranks(x), Ranks(y));
 
     private static double[] Ranks(double[] values)

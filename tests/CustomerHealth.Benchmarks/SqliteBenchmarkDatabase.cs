@@ -7,10 +7,10 @@ using SQLitePCL;
 namespace CustomerHealth.Benchmarks;
 
 /// <summary>
-/// SQLite: a new file in the temp directory, deleted afterwards. The baseline uses the pragmas of the service's ingestion
-/// connection (WAL, the same <c>synchronous</c> level, the same page cache) and one prepared INSERT reused for every row:
-/// through Microsoft.Data.Sqlite with a transaction per chunk and with one transaction for everything, and through
-/// SQLite's own API in one transaction; the fastest counts.
+/// SQLite: a new file in the temp directory, deleted afterwards. The baseline uses the pragmas of the service's
+/// ingestion connection (WAL, the same <c>synchronous</c> level, the same page cache) and one prepared INSERT reused
+/// for every row: through Microsoft.Data.Sqlite with a transaction per chunk and with one transaction for everything,
+/// and through SQLite's own API in one transaction; the fastest counts.
 /// </summary>
 internal sealed class SqliteBenchmarkDatabase : BenchmarkDatabase
 {
@@ -37,7 +37,8 @@ internal sealed class SqliteBenchmarkDatabase : BenchmarkDatabase
     public override async Task<string> DescribeAsync(CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
-        return $"SQLite {await ScalarAsync(connection, "SELECT sqlite_version()", ct)}, journal_mode={await ScalarAsync(connection, "PRAGMA journal_mode", ct)}, synchronous={_synchronous}";
+        return $"SQLite {await ScalarAsync(connection, "SELECT sqlite_version()", ct)}, " +
+            $"journal_mode={await ScalarAsync(connection, "PRAGMA journal_mode", ct)}, synchronous={_synchronous}";
     }
 
     public override async Task<StoredCounts> CountStoredAsync(CancellationToken ct)
@@ -46,14 +47,16 @@ internal sealed class SqliteBenchmarkDatabase : BenchmarkDatabase
         return await CountStoredAsync(connection, ct);
     }
 
-    public override async Task<BaselineResult> InsertBaselineAsync(IReadOnlyList<EventRow> rows, int chunkSize, CancellationToken ct)
+    public override async Task<BaselineResult> InsertBaselineAsync(
+        IReadOnlyList<EventRow> rows, int chunkSize, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
         var candidates = new (string Method, TimeSpan Time)[]
         {
             ($"prepared SqliteCommand, one transaction per {chunkSize:N0} rows", Measure(connection, rows, chunkSize)),
             ("prepared SqliteCommand, one transaction", Measure(connection, rows, rows.Count)),
-            ("prepared statement through SQLite's C API (bound by position), one transaction", MeasureNative(connection, rows)),
+            ("prepared statement through SQLite's C API (bound by position), one transaction",
+                MeasureNative(connection, rows)),
         };
         var notes = candidates.Select(c => $"{c.Method}: {rows.Count / c.Time.TotalSeconds:N0} rows/s").ToArray();
         var best = candidates.MinBy(c => c.Time);
@@ -69,7 +72,10 @@ internal sealed class SqliteBenchmarkDatabase : BenchmarkDatabase
     {
         CreateBaselineTable(connection);
         var db = connection.Handle!;
-        Check(raw.sqlite3_prepare_v2(db, $"INSERT INTO {BaselineTable} ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", out var insert), db);
+        Check(
+            raw.sqlite3_prepare_v2(
+                db, $"INSERT INTO {BaselineTable} ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                out var insert), db);
         using (insert)
         {
             Span<char> text = stackalloc char[32];
@@ -82,15 +88,20 @@ internal sealed class SqliteBenchmarkDatabase : BenchmarkDatabase
                 Check(raw.sqlite3_bind_text16(insert, 3, r.AccountId), db);
                 Check(raw.sqlite3_bind_text16(insert, 4, r.UserId), db);
                 Check(raw.sqlite3_bind_text16(insert, 5, r.EventName), db);
-                r.OccurredAt.TryFormat(text, out var n, @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", CultureInfo.InvariantCulture);
+                r.OccurredAt.TryFormat(
+                    text, out var n, @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", CultureInfo.InvariantCulture);
                 Check(raw.sqlite3_bind_text16(insert, 6, text[..n]), db);
                 r.Day.TryFormat(text, out n, @"yyyy\-MM\-dd", CultureInfo.InvariantCulture);
                 Check(raw.sqlite3_bind_text16(insert, 7, text[..n]), db);
-                Check(r.Quantity is { } q ? raw.sqlite3_bind_double(insert, 8, q) : raw.sqlite3_bind_null(insert, 8), db);
-                Check(r.PropertiesJson is { } json ? raw.sqlite3_bind_text16(insert, 9, json) : raw.sqlite3_bind_null(insert, 9), db);
+                Check(
+                    r.Quantity is { } q ? raw.sqlite3_bind_double(insert, 8, q) : raw.sqlite3_bind_null(insert, 8), db);
+                Check(
+                    r.PropertiesJson is { } json ? raw.sqlite3_bind_text16(insert, 9, json)
+                    : raw.sqlite3_bind_null(insert, 9), db);
                 r.ReceivedAt.TryFormat(text, out n, @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", CultureInfo.InvariantCulture);
                 Check(raw.sqlite3_bind_text16(insert, 10, text[..n]), db);
-                if (raw.sqlite3_step(insert) != raw.SQLITE_DONE) throw new InvalidOperationException(raw.sqlite3_errmsg(db).utf8_to_string());
+                if (raw.sqlite3_step(insert) != raw.SQLITE_DONE) throw new InvalidOperationException(
+                    raw.sqlite3_errmsg(db).utf8_to_string());
                 raw.sqlite3_reset(insert);
             }
             Execute(connection, "COMMIT");
@@ -103,13 +114,18 @@ internal sealed class SqliteBenchmarkDatabase : BenchmarkDatabase
         if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, db);
     }
 
-    /// <summary>Inserts every row into a fresh baseline table, committing every <paramref name="chunkSize"/> rows; the time excludes the DDL.</summary>
+    /// <summary>
+    /// Inserts every row into a fresh baseline table, committing every <paramref name="chunkSize"/> rows; the time
+    /// excludes the DDL.
+    /// </summary>
     private static TimeSpan Measure(SqliteConnection connection, IReadOnlyList<EventRow> rows, int chunkSize)
     {
         CreateBaselineTable(connection);
         using var insert = connection.CreateCommand();
-        insert.CommandText = $"INSERT INTO {BaselineTable} ({Columns}) VALUES ($source, $event_id, $account_id, $user_id, $event_name, $occurred_at, $day, $quantity, $properties, $received_at)";
-        var p = new[] { "$source", "$event_id", "$account_id", "$user_id", "$event_name", "$occurred_at", "$day", "$quantity", "$properties", "$received_at" }
+        insert.CommandText = $"INSERT INTO {BaselineTable} ({Columns}) VALUES ($source, $event_id, $account_id, " +
+            $"$user_id, $event_name, $occurred_at, $day, $quantity, $properties, $received_at)";
+        var p = new[] { "$source", "$event_id", "$account_id", "$user_id", "$event_name", "$occurred_at", "$day",
+            "$quantity", "$properties", "$received_at" }
             .Select(name => insert.Parameters.Add(new SqliteParameter { ParameterName = name }))
             .ToArray();
 
@@ -121,9 +137,11 @@ internal sealed class SqliteBenchmarkDatabase : BenchmarkDatabase
             for (var i = start; i < Math.Min(start + chunkSize, rows.Count); i++)
             {
                 var r = rows[i];
-                (p[0].Value, p[1].Value, p[2].Value, p[3].Value, p[4].Value) = (r.Source, r.EventId, r.AccountId, r.UserId, r.EventName);
+                (p[0].Value, p[1].Value, p[2].Value, p[3].Value, p[4].Value) = (r.Source, r.EventId, r.AccountId,
+                    r.UserId, r.EventName);
                 (p[5].Value, p[6].Value, p[7].Value, p[8].Value, p[9].Value) =
-                    (r.OccurredAt, r.Day, r.Quantity is { } q ? q : DBNull.Value, (object?)r.PropertiesJson ?? DBNull.Value, r.ReceivedAt);
+                    (r.OccurredAt, r.Day, r.Quantity is { } q ? q : DBNull.Value, (object?)r.PropertiesJson
+                        ?? DBNull.Value, r.ReceivedAt);
                 insert.ExecuteNonQuery();
             }
             transaction.Commit();
@@ -149,12 +167,17 @@ internal sealed class SqliteBenchmarkDatabase : BenchmarkDatabase
             CREATE INDEX ix_{BaselineTable}_day ON {BaselineTable} (day);
             """);
 
-    /// <summary>A connection with the pragmas of the service's ingestion connection (see SqlitePragmas and EventIngestionQueue).</summary>
+    /// <summary>
+    /// A connection with the pragmas of the service's ingestion connection (see SqlitePragmas and EventIngestionQueue).
+    /// </summary>
     private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct);
-        Execute(connection, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={_synchronous}; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; " +
+        Execute(
+            connection,
+            $"PRAGMA journal_mode=WAL; PRAGMA synchronous={_synchronous}; PRAGMA busy_timeout=10000; PRAGMA " +
+            $"foreign_keys=ON; " +
             $"PRAGMA cache_size=-{new DatabaseOptions().SqliteIngestCacheMiB * 1024};");
         return connection;
     }

@@ -6,8 +6,12 @@ using Grpc.Net.Client;
 
 namespace CustomerHealth.Benchmarks;
 
-/// <summary>What the streams achieved: how long from the first write to the last acknowledgement, and every batch that did not go in whole.</summary>
-internal sealed record IngestionResult(int Events, int Batches, TimeSpan Wall, ResourceUsage Usage, BatchTotals Totals, IReadOnlyList<string> Failures)
+/// <summary>
+/// What the streams achieved: how long from the first write to the last acknowledgement, and every batch that did not
+/// go in whole.
+/// </summary>
+internal sealed record IngestionResult(
+    int Events, int Batches, TimeSpan Wall, ResourceUsage Usage, BatchTotals Totals, IReadOnlyList<string> Failures)
 {
     public double EventsPerSecond => Events / Wall.TotalSeconds;
 }
@@ -25,14 +29,21 @@ internal sealed record BatchTotals(long Accepted, long Duplicates, long Rejected
 /// </summary>
 internal static class StreamIngestion
 {
-    /// <summary>Creates the accounts and installs the catalogue, through the API, before anything is measured.</summary>
+    /// <summary>
+    /// Creates the accounts and installs the catalogue, through the API, before anything is measured.
+    /// </summary>
     public static async Task PrepareAsync(GrpcChannel channel, Workload workload, CancellationToken ct)
     {
         var accounts = new AccountService.AccountServiceClient(channel);
-        await Parallel.ForEachAsync(workload.Accounts, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
-            async (account, token) => await accounts.UpsertAccountAsync(new UpsertAccountRequest { Account = account }, cancellationToken: token));
+        await Parallel.ForEachAsync(
+            workload.Accounts, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
+            async (account, token) =>
+                await accounts.UpsertAccountAsync(
+                    new UpsertAccountRequest { Account = account }, cancellationToken: token));
         var engagement = new EngagementService.EngagementServiceClient(channel);
-        await engagement.UpdateEventCatalogueAsync(new UpdateEventCatalogueRequest { Catalogue = workload.Catalogue, UpdatedBy = "benchmark@example.com" }, cancellationToken: ct);
+        await engagement.UpdateEventCatalogueAsync(
+            new UpdateEventCatalogueRequest { Catalogue = workload.Catalogue, UpdatedBy = "benchmark@example.com" },
+            cancellationToken: ct);
     }
 
     public static async Task<IngestionResult> RunAsync(GrpcChannel channel, Workload workload, CancellationToken ct)
@@ -69,16 +80,24 @@ internal static class StreamIngestion
                 failures.Enqueue($"batch {response.BatchSequence}: an answer to no batch that was sent");
             else if (r.Accepted != size || r.Duplicates != 0 || r.Rejected != 0)
             {
-                var first = r.Rejections.FirstOrDefault() is { } x ? $"; first rejection: #{x.Index} {x.Reason}: {x.Message}" : "";
-                failures.Enqueue($"batch {response.BatchSequence}: {r.Accepted} of {size} accepted, {r.Duplicates} duplicates, {r.Rejected} rejected{first}");
+                var first = r.Rejections.FirstOrDefault() is { } x
+                    ? $"; first rejection: #{x.Index} {x.Reason}: {x.Message}" : "";
+                failures.Enqueue(
+                    $"batch {response.BatchSequence}: {r.Accepted} of {size} accepted, {r.Duplicates} duplicates, " +
+                    $"{r.Rejected} rejected{first}");
             }
         }
 
-        if (answered != expected.Count) failures.Enqueue($"{expected.Count - answered} of {expected.Count} batches got no answer");
-        return new IngestionResult(workload.EventCount, expected.Count, wall, used, new BatchTotals(accepted, duplicates, rejected), failures.ToArray());
+        if (answered != expected.Count) failures.Enqueue(
+            $"{expected.Count - answered} of {expected.Count} batches got no answer");
+        return new IngestionResult(
+            workload.EventCount, expected.Count, wall, used, new BatchTotals(accepted, duplicates, rejected),
+            failures.ToArray());
     }
 
-    private static async Task StreamAsync(EngagementService.EngagementServiceClient client, IReadOnlyList<StreamEventsRequest> batches, Action<StreamEventsResponse> check, CancellationToken ct)
+    private static async Task StreamAsync(
+        EngagementService.EngagementServiceClient client, IReadOnlyList<StreamEventsRequest> batches,
+        Action<StreamEventsResponse> check, CancellationToken ct)
     {
         using var call = client.StreamEvents(cancellationToken: ct);
         var reading = Task.Run(async () =>

@@ -5,7 +5,8 @@ using Google.Protobuf.WellKnownTypes;
 namespace CustomerHealth.Benchmarks;
 
 /// <summary>One kind of product event the workload emits, how often, and what the catalogue says it means.</summary>
-internal sealed record EventKind(string Name, int Weight, bool Active, bool KeyFeature, bool FirstValue, bool HasQuantity, bool Catalogued = true);
+internal sealed record EventKind(
+    string Name, int Weight, bool Active, bool KeyFeature, bool FirstValue, bool HasQuantity, bool Catalogued = true);
 
 /// <summary>
 /// The data of one run, generated up front from a seeded <see cref="Random"/> so that runs are reproducible and message
@@ -17,7 +18,9 @@ internal sealed class Workload
 {
     public const string Source = "product-analytics";
 
-    /// <summary>A small product: a few key features, some plain activity, one event the catalogue does not know.</summary>
+    /// <summary>
+    /// A small product: a few key features, some plain activity, one event the catalogue does not know.
+    /// </summary>
     public static readonly IReadOnlyList<EventKind> Kinds =
     [
         new("login", 25, Active: true, KeyFeature: false, FirstValue: false, HasQuantity: false),
@@ -28,13 +31,16 @@ internal sealed class Workload
         new("alert_created", 5, Active: true, KeyFeature: true, FirstValue: false, HasQuantity: false),
         new("user_invited", 2, Active: true, KeyFeature: true, FirstValue: false, HasQuantity: false),
         new("settings_viewed", 5, Active: false, KeyFeature: false, FirstValue: false, HasQuantity: false),
-        new("tooltip_shown", 3, Active: false, KeyFeature: false, FirstValue: false, HasQuantity: false, Catalogued: false),
+        new("tooltip_shown", 3, Active: false, KeyFeature: false, FirstValue: false, HasQuantity: false,
+            Catalogued: false),
     ];
 
     private static readonly string[] Clients = ["web", "web", "web", "ios", "android"];
     private static readonly string[] Segments = ["SMB", "Mid-market", "Enterprise"];
 
-    private Workload(IReadOnlyList<Account> accounts, EventCatalogue catalogue, IReadOnlyList<IReadOnlyList<StreamEventsRequest>> streams, int eventCount)
+    private Workload(
+        IReadOnlyList<Account> accounts, EventCatalogue catalogue,
+        IReadOnlyList<IReadOnlyList<StreamEventsRequest>> streams, int eventCount)
     {
         Accounts = accounts;
         Catalogue = catalogue;
@@ -82,7 +88,8 @@ internal sealed class Workload
             };
             if (kind.HasQuantity) e.Quantity = random.Next(1, 500);
             e.Properties["client"] = Clients[random.Next(Clients.Length)];
-            e.Properties["app_version"] = string.Create(CultureInfo.InvariantCulture, $"4.{random.Next(8, 12)}.{random.Next(10)}");
+            e.Properties["app_version"] = string.Create(
+                CultureInfo.InvariantCulture, $"4.{random.Next(8, 12)}.{random.Next(10)}");
             events[i] = (account, e);
         }
 

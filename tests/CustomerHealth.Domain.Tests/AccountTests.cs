@@ -8,7 +8,9 @@ public sealed class AccountTests
     private static readonly DateTime Now = new(2026, 3, 15, 10, 0, 0, DateTimeKind.Utc);
 
     private static Contract ContractWorth(decimal arr) =>
-        Contract.Create(new ContractTerms("c", "acme", new Money(arr, "USD"), 10, new DateOnly(2026, 1, 1), new DateOnly(2027, 1, 1)), Now);
+        Contract.Create(
+            new ContractTerms(
+                "c", "acme", new Money(arr, "USD"), 10, new DateOnly(2026, 1, 1), new DateOnly(2027, 1, 1)), Now);
 
     [Fact]
     public void UpdatingWithTheSameDetailsChangesNothing()

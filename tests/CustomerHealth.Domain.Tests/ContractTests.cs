@@ -7,8 +7,12 @@ public sealed class ContractTests
 {
     private static readonly DateTime Now = new(2026, 3, 15, 10, 0, 0, DateTimeKind.Utc);
 
-    private static Contract ContractOf(string id = "c1", decimal arr = 24_000m, string start = "2026-01-01", string end = "2027-01-01", string currency = "USD") =>
-        Contract.Create(new ContractTerms(id, "acme", new Money(arr, currency), 40, DateOnly.Parse(start), DateOnly.Parse(end)), Now);
+    private static Contract ContractOf(
+        string id = "c1", decimal arr = 24_000m, string start = "2026-01-01", string end = "2027-01-01",
+        string currency = "USD") =>
+        Contract.Create(
+            new ContractTerms(id, "acme", new Money(arr, currency), 40, DateOnly.Parse(start), DateOnly.Parse(end)),
+            Now);
 
     [Fact]
     public void TheRenewalDateIsTheFirstDayAfterTheTerm()
@@ -37,7 +41,8 @@ public sealed class ContractTests
     {
         var contract = ContractOf(arr: 24_000m);
 
-        contract.RecordOutcome(new RenewalOutcomeInput(RenewalOutcomeKind.Renewed, new Money(newArr, "USD"), null, null, null), Now);
+        contract.RecordOutcome(
+            new RenewalOutcomeInput(RenewalOutcomeKind.Renewed, new Money(newArr, "USD"), null, null, null), Now);
 
         Assert.Equal(expected, contract.Outcome!.ChangeFrom(contract.ArrAmount));
         Assert.Equal(contract.EndDate, contract.Outcome.DecisionDate);
@@ -49,7 +54,9 @@ public sealed class ContractTests
     {
         var contract = ContractOf();
 
-        contract.RecordOutcome(new RenewalOutcomeInput(RenewalOutcomeKind.Churned, null, new DateOnly(2026, 12, 1), null, "  went elsewhere  "), Now);
+        contract.RecordOutcome(
+            new RenewalOutcomeInput(
+                RenewalOutcomeKind.Churned, null, new DateOnly(2026, 12, 1), null, "  went elsewhere  "), Now);
 
         Assert.Equal(ArrChange.Churn, contract.Outcome!.ChangeFrom(contract.ArrAmount));
         Assert.Equal(0m, contract.Outcome.NewArr);
@@ -72,9 +79,15 @@ public sealed class ContractTests
     {
         var contract = ContractOf(currency: "USD");
 
-        var missing = Assert.Throws<ValidationException>(() => contract.RecordOutcome(new RenewalOutcomeInput(RenewalOutcomeKind.Renewed, null, null, null, null), Now));
-        var otherCurrency = Assert.Throws<ValidationException>(() => contract.RecordOutcome(new RenewalOutcomeInput(RenewalOutcomeKind.Renewed, new Money(1m, "EUR"), null, null, null), Now));
-        var churnWithArr = Assert.Throws<ValidationException>(() => contract.RecordOutcome(new RenewalOutcomeInput(RenewalOutcomeKind.Churned, new Money(1m, "USD"), null, null, null), Now));
+        var missing = Assert.Throws<ValidationException>(
+            () => contract.RecordOutcome(
+                new RenewalOutcomeInput(RenewalOutcomeKind.Renewed, null, null, null, null), Now));
+        var otherCurrency = Assert.Throws<ValidationException>(
+            () => contract.RecordOutcome(
+                new RenewalOutcomeInput(RenewalOutcomeKind.Renewed, new Money(1m, "EUR"), null, null, null), Now));
+        var churnWithArr = Assert.Throws<ValidationException>(
+            () => contract.RecordOutcome(
+                new RenewalOutcomeInput(RenewalOutcomeKind.Churned, new Money(1m, "USD"), null, null, null), Now));
 
         Assert.Equal("new_arr", missing.Violations.Single().Field);
         Assert.Equal("new_arr.currency_code", otherCurrency.Violations.Single().Field);
@@ -88,7 +101,9 @@ public sealed class ContractTests
         var contract = ContractOf();
 
         var ex = Assert.Throws<RuleViolationException>(() =>
-            contract.UpdateTerms(new ContractTerms("c1", "other", new Money(1m, "USD"), 1, new DateOnly(2026, 1, 1), new DateOnly(2027, 1, 1)), Now));
+            contract.UpdateTerms(
+                new ContractTerms(
+                    "c1", "other", new Money(1m, "USD"), 1, new DateOnly(2026, 1, 1), new DateOnly(2027, 1, 1)), Now));
 
         Assert.Equal("CONTRACT_ACCOUNT_IMMUTABLE", ex.Reason);
         Assert.Equal("acme", contract.AccountId);

@@ -8,7 +8,9 @@ public sealed class EventRulesTests
     private static readonly DateTime Now = new(2026, 3, 15, 10, 0, 0, DateTimeKind.Utc);
     private static readonly EventRules Rules = new();
 
-    private static UsageEvent Event(string id = "e1", string account = "acme", string user = "u1", string name = "login", DateTime? at = null, double? quantity = null,
+    private static UsageEvent Event(
+        string id = "e1", string account = "acme", string user = "u1", string name = "login", DateTime? at = null,
+        double? quantity = null,
         Dictionary<string, string>? properties = null) =>
         new(id, account, user, name, at ?? Now.AddHours(-1), quantity, properties ?? []);
 
@@ -19,13 +21,15 @@ public sealed class EventRulesTests
     public void EventsUpToFiveMinutesAheadAreAcceptedBeyondThatRejected()
     {
         Assert.Null(Rules.Check(Event(at: Now.AddMinutes(5)), Now));
-        Assert.Equal(EventRejectionReason.InFuture, Rules.Check(Event(at: Now.AddMinutes(5).AddSeconds(1)), Now)?.Reason);
+        Assert.Equal(
+            EventRejectionReason.InFuture, Rules.Check(Event(at: Now.AddMinutes(5).AddSeconds(1)), Now)?.Reason);
     }
 
     [Fact]
     public void EventsOlderThanTheRetentionAreRejected()
     {
-        var firstKept = Rules.FirstRetainedDay(DateOnly.FromDateTime(Now)).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var firstKept = Rules.FirstRetainedDay(DateOnly.FromDateTime(Now))
+            .ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
 
         Assert.Null(Rules.Check(Event(at: firstKept), Now));
         Assert.Equal(EventRejectionReason.TooOld, Rules.Check(Event(at: firstKept.AddTicks(-1)), Now)?.Reason);
@@ -46,7 +50,8 @@ public sealed class EventRulesTests
     public void QuantitiesMustBeFiniteAndNonNegative()
     {
         Assert.Null(Rules.Check(Event(quantity: 0), Now));
-        Assert.Equal(EventRejectionReason.InvalidField, Rules.Check(Event(quantity: double.PositiveInfinity), Now)?.Reason);
+        Assert.Equal(
+            EventRejectionReason.InvalidField, Rules.Check(Event(quantity: double.PositiveInfinity), Now)?.Reason);
         Assert.Equal(EventRejectionReason.InvalidField, Rules.Check(Event(quantity: -0.5), Now)?.Reason);
     }
 
@@ -55,7 +60,9 @@ public sealed class EventRulesTests
     {
         var many = Enumerable.Range(0, 33).ToDictionary(i => $"k{i}", _ => "v");
         Assert.Equal(EventRejectionReason.TooLong, Rules.Check(Event(properties: many), Now)?.Reason);
-        Assert.Equal(EventRejectionReason.TooLong, Rules.Check(Event(properties: new() { ["k"] = new string('v', 513) }), Now)?.Reason);
+        Assert.Equal(
+            EventRejectionReason.TooLong,
+            Rules.Check(Event(properties: new() { ["k"] = new string('v', 513) }), Now)?.Reason);
         Assert.Null(Rules.Check(Event(properties: new() { ["plan"] = "pro" }), Now));
     }
 }
@@ -65,7 +72,8 @@ public sealed class EventCatalogueTests
     [Fact]
     public void WithoutActiveNamesEveryEventIsActivity()
     {
-        var catalogue = new EventCatalogue([new CatalogueEntry("export", Active: false, KeyFeature: true, FirstValue: false, null)]);
+        var catalogue = new EventCatalogue(
+            [new CatalogueEntry("export", Active: false, KeyFeature: true, FirstValue: false, null)]);
 
         Assert.True(catalogue.EveryEventIsActive);
         Assert.True(catalogue.IsActive("anything"));
@@ -76,7 +84,9 @@ public sealed class EventCatalogueTests
     [Fact]
     public void WithActiveNamesOnlyThoseCount()
     {
-        var catalogue = new EventCatalogue([new CatalogueEntry("login", true, false, false, null), new CatalogueEntry("first_report", false, false, true, null)]);
+        var catalogue = new EventCatalogue(
+            [new CatalogueEntry("login", true, false, false, null),
+            new CatalogueEntry("first_report", false, false, true, null)]);
 
         Assert.True(catalogue.IsActive("login"));
         Assert.False(catalogue.IsActive("first_report"));
@@ -87,26 +97,36 @@ public sealed class EventCatalogueTests
     public void DuplicateOrBadNamesAreRejectedWithTheirPosition()
     {
         var ex = Assert.Throws<ValidationException>(() => EventCatalogue.Validate(
-            [new CatalogueEntry("login", true, false, false, null), new CatalogueEntry("login", false, false, false, null), new CatalogueEntry("", false, false, false, null)]));
+            [new CatalogueEntry("login", true, false, false, null),
+                new CatalogueEntry("login", false, false, false, null),
+                new CatalogueEntry("", false, false, false, null)]));
 
-        Assert.Equal(["catalogue.events[1].event_name", "catalogue.events[2].event_name"], ex.Violations.Select(v => v.Field));
+        Assert.Equal(
+            ["catalogue.events[1].event_name", "catalogue.events[2].event_name"], ex.Violations.Select(v => v.Field));
     }
 }
 
 public sealed class RollupDeltasTests
 {
     private static UsageEvent At(string user, string name, int day, int hour = 10, string account = "acme") =>
-        new($"{user}-{name}-{day}-{hour}", account, user, name, new DateTime(2026, 3, day, hour, 0, 0, DateTimeKind.Utc), null, new Dictionary<string, string>());
+        new($"{user}-{name}-{day}-{hour}", account, user, name,
+            new DateTime(2026, 3, day, hour, 0, 0, DateTimeKind.Utc), null, new Dictionary<string, string>());
 
     [Fact]
     public void EventsAreGroupedPerUserDayAndPerKeyFeatureDay()
     {
-        var catalogue = new EventCatalogue([new CatalogueEntry("login", true, false, false, null), new CatalogueEntry("export", false, true, false, null)]);
+        var catalogue = new EventCatalogue(
+            [new CatalogueEntry("login", true, false, false, null),
+            new CatalogueEntry("export", false, true, false, null)]);
 
-        var (users, features) = RollupDeltas.From([At("ann", "login", 2), At("ann", "export", 2), At("ann", "login", 3), At("bob", "export", 2, 23)], catalogue);
+        var (users, features) = RollupDeltas.From(
+            [At("ann", "login", 2), At("ann", "export", 2), At("ann", "login", 3), At("bob", "export", 2, 23)],
+            catalogue);
 
         Assert.Equal(
-            [new UserDayDelta("acme", new DateOnly(2026, 3, 2), "ann", 2, 1), new UserDayDelta("acme", new DateOnly(2026, 3, 2), "bob", 1, 0), new UserDayDelta("acme", new DateOnly(2026, 3, 3), "ann", 1, 1)],
+            [new UserDayDelta("acme", new DateOnly(2026, 3, 2), "ann", 2, 1),
+                new UserDayDelta("acme", new DateOnly(2026, 3, 2), "bob", 1, 0),
+                new UserDayDelta("acme", new DateOnly(2026, 3, 3), "ann", 1, 1)],
             users);
         Assert.Equal([new FeatureDayDelta("acme", new DateOnly(2026, 3, 2), "export", 2)], features);
     }
@@ -114,26 +134,39 @@ public sealed class RollupDeltasTests
     [Fact]
     public void DeltasComeInOrdinalKeyOrderWhateverTheOrderOfTheEvents()
     {
-        var catalogue = new EventCatalogue([new CatalogueEntry("login", true, true, false, null), new CatalogueEntry("Export", false, true, false, null)]);
+        var catalogue = new EventCatalogue(
+            [new CatalogueEntry("login", true, true, false, null),
+            new CatalogueEntry("Export", false, true, false, null)]);
         var random = new Random(7);
         // Ids that a culture-aware or case-insensitive order would sort differently, days and names interleaved.
-        string[] accounts = ["b", "B", "a-2", "a10", "a2", "ä"], users = ["zed", "Ann", "ann", "bob"], names = ["login", "Export", "view"];
-        var events = Enumerable.Range(0, 400).Select(_ => At(users[random.Next(users.Length)], names[random.Next(names.Length)], 1 + random.Next(5), account: accounts[random.Next(accounts.Length)])).ToArray();
+        string[] accounts = ["b", "B", "a-2", "a10", "a2", "ä"], users = ["zed", "Ann", "ann", "bob"],
+            names = ["login", "Export", "view"];
+        var events = Enumerable.Range(0, 400)
+            .Select(
+                _ => At(
+                    users[random.Next(users.Length)], names[random.Next(names.Length)], 1 + random.Next(5),
+                    account: accounts[random.Next(accounts.Length)])).ToArray();
 
         var (users1, features) = RollupDeltas.From(events, catalogue);
 
         var expectedUsers = events.GroupBy(e => (e.AccountId, e.Day, e.UserId))
-            .Select(g => new UserDayDelta(g.Key.AccountId, g.Key.Day, g.Key.UserId, g.Count(), g.Count(e => e.EventName == "login")))
-            .OrderBy(d => d.AccountId, StringComparer.Ordinal).ThenBy(d => d.Day).ThenBy(d => d.UserId, StringComparer.Ordinal);
+            .Select(
+                g => new UserDayDelta(
+                    g.Key.AccountId, g.Key.Day, g.Key.UserId, g.Count(), g.Count(e => e.EventName == "login")))
+            .OrderBy(d => d.AccountId, StringComparer.Ordinal).ThenBy(d => d.Day)
+                .ThenBy(d => d.UserId, StringComparer.Ordinal);
         Assert.Equal(expectedUsers, users1);
         var expectedFeatures = events.Where(e => e.EventName != "view").GroupBy(e => (e.AccountId, e.Day, e.EventName))
             .Select(g => new FeatureDayDelta(g.Key.AccountId, g.Key.Day, g.Key.EventName, g.Count()))
-            .OrderBy(d => d.AccountId, StringComparer.Ordinal).ThenBy(d => d.Day).ThenBy(d => d.Feature, StringComparer.Ordinal);
+            .OrderBy(d => d.AccountId, StringComparer.Ordinal).ThenBy(d => d.Day)
+                .ThenBy(d => d.Feature, StringComparer.Ordinal);
         Assert.Equal(expectedFeatures, features);
 
         var accountDays = RollupDeltas.ForAccounts(users1.Select(d => (d, d.Events, d.ActiveEvents)));
         var expectedAccountDays = users1.GroupBy(d => (d.AccountId, d.Day))
-            .Select(g => new AccountDayDelta(g.Key.AccountId, g.Key.Day, g.Sum(d => d.Events), g.Count(), g.Count(d => d.ActiveEvents > 0)))
+            .Select(
+                g => new AccountDayDelta(
+                    g.Key.AccountId, g.Key.Day, g.Sum(d => d.Events), g.Count(), g.Count(d => d.ActiveEvents > 0)))
             .OrderBy(d => d.AccountId, StringComparer.Ordinal).ThenBy(d => d.Day);
         Assert.Equal(expectedAccountDays, accountDays);
     }
@@ -145,8 +178,10 @@ public sealed class RollupDeltasTests
         var applied = new[]
         {
             (new UserDayDelta("acme", day, "ann", 2, 1), EventsAfter: 2, ActiveAfter: 1),   // new row, newly active
-            (new UserDayDelta("acme", day, "bob", 1, 0), EventsAfter: 4, ActiveAfter: 2),   // existing row, already active
-            (new UserDayDelta("acme", day, "cy", 1, 1), EventsAfter: 3, ActiveAfter: 1),    // existing row, first active event
+            // existing row, already active
+            (new UserDayDelta("acme", day, "bob", 1, 0), EventsAfter: 4, ActiveAfter: 2),
+            // existing row, first active event
+            (new UserDayDelta("acme", day, "cy", 1, 1), EventsAfter: 3, ActiveAfter: 1),
         };
 
         var account = Assert.Single(RollupDeltas.ForAccounts(applied));
@@ -169,7 +204,8 @@ public sealed class ActiveDayBlocksTests
         Assert.All(bits, d => Assert.Equal(block, ActiveDayBlocks.BlockOf(d)));
         Assert.Equal(ActiveDayBlocks.LastDayOf(block), bits[^1]);
         Assert.Equal(block + 1, ActiveDayBlocks.BlockOf(bits[^1].AddDays(1)));
-        Assert.Equal(long.MaxValue, bits.Aggregate(0L, (or, d) => or | ActiveDayBlocks.BitOf(d)));   // 63 distinct bits, never the sign bit
+        // 63 distinct bits, never the sign bit
+        Assert.Equal(long.MaxValue, bits.Aggregate(0L, (or, d) => or | ActiveDayBlocks.BitOf(d)));
         Assert.Equal(1L, ActiveDayBlocks.BitOf(first));
     }
 

@@ -9,7 +9,8 @@ public sealed class OnboardingPlanTests
     private static readonly DateOnly Start = new(2026, 3, 1);
     private static readonly DateTime Now = new(2026, 3, 15, 10, 0, 0, DateTimeKind.Utc);
 
-    private static OnboardingPlan PlanFor(CsTier tier) => OnboardingPlan.Create("acme", Start, DefaultPlanTemplates.For(tier), Now);
+    private static OnboardingPlan PlanFor(CsTier tier) =>
+        OnboardingPlan.Create("acme", Start, DefaultPlanTemplates.For(tier), Now);
 
     /// <summary>Evidence given as a table: rule kind → the instant it was reached.</summary>
     private sealed class Evidence(Dictionary<MilestoneRuleKind, DateTime> reached) : IOnboardingEvidence
@@ -71,10 +72,16 @@ public sealed class OnboardingPlanTests
     public void EarlierEvidenceMovesARuleCompletionAndTheTimeToValueEarlierButNeverLater()
     {
         var plan = PlanFor(CsTier.TechTouch);
-        plan.ApplyEvidence(new Evidence(new() { [MilestoneRuleKind.FirstValue] = new DateTime(2026, 3, 12, 9, 0, 0, DateTimeKind.Utc) }), Now);
+        plan.ApplyEvidence(
+            new Evidence(
+                new() { [MilestoneRuleKind.FirstValue] = new DateTime(2026, 3, 12, 9, 0, 0, DateTimeKind.Utc) }), Now);
 
-        var moved = plan.ApplyEvidence(new Evidence(new() { [MilestoneRuleKind.FirstValue] = new DateTime(2026, 3, 5, 8, 0, 0, DateTimeKind.Utc) }), Now);
-        var later = plan.ApplyEvidence(new Evidence(new() { [MilestoneRuleKind.FirstValue] = new DateTime(2026, 3, 20, 8, 0, 0, DateTimeKind.Utc) }), Now);
+        var moved = plan.ApplyEvidence(
+            new Evidence(
+                new() { [MilestoneRuleKind.FirstValue] = new DateTime(2026, 3, 5, 8, 0, 0, DateTimeKind.Utc) }), Now);
+        var later = plan.ApplyEvidence(
+            new Evidence(
+                new() { [MilestoneRuleKind.FirstValue] = new DateTime(2026, 3, 20, 8, 0, 0, DateTimeKind.Utc) }), Now);
 
         Assert.Equal(["first_value"], moved);
         Assert.Empty(later);
@@ -88,7 +95,9 @@ public sealed class OnboardingPlanTests
         var plan = PlanFor(CsTier.TechTouch);
         plan.CompleteManually("first_value", "alice", "confirmed on a call", Now, Now);
 
-        var changed = plan.ApplyEvidence(new Evidence(new() { [MilestoneRuleKind.FirstValue] = new DateTime(2026, 3, 2, 8, 0, 0, DateTimeKind.Utc) }), Now);
+        var changed = plan.ApplyEvidence(
+            new Evidence(
+                new() { [MilestoneRuleKind.FirstValue] = new DateTime(2026, 3, 2, 8, 0, 0, DateTimeKind.Utc) }), Now);
 
         Assert.Empty(changed);
         Assert.Equal(Now, plan.FirstValueMilestone!.CompletedAt);
@@ -100,7 +109,9 @@ public sealed class OnboardingPlanTests
     {
         var plan = PlanFor(CsTier.TechTouch);
 
-        plan.ApplyEvidence(new Evidence(new() { [MilestoneRuleKind.FirstValue] = new DateTime(2026, 2, 20, 0, 0, 0, DateTimeKind.Utc) }), Now);
+        plan.ApplyEvidence(
+            new Evidence(
+                new() { [MilestoneRuleKind.FirstValue] = new DateTime(2026, 2, 20, 0, 0, 0, DateTimeKind.Utc) }), Now);
 
         Assert.Equal(0, plan.TimeToValueDays);
     }
@@ -114,8 +125,14 @@ public sealed class OnboardingPlanTests
         Assert.False(plan.CompleteManually("kickoff", "bob", null, Now, Now));
         Assert.Equal("alice", plan.Milestones.Single(m => m.Key == "kickoff").CompletedBy);
         Assert.Throws<NotFoundException>(() => plan.CompleteManually("nope", "alice", null, Now, Now));
-        Assert.Equal("complete_time", Assert.Throws<ValidationException>(() => plan.CompleteManually("training_done", "alice", null, new DateTime(2026, 2, 28, 0, 0, 0, DateTimeKind.Utc), Now)).Violations.Single().Field);
-        Assert.Throws<ValidationException>(() => plan.CompleteManually("training_done", "alice", null, Now.AddHours(1), Now));
+        Assert.Equal(
+            "complete_time",
+            Assert.Throws<ValidationException>(
+                () => plan.CompleteManually(
+                    "training_done", "alice", null, new DateTime(2026, 2, 28, 0, 0, 0, DateTimeKind.Utc), Now))
+                    .Violations.Single().Field);
+        Assert.Throws<ValidationException>(
+            () => plan.CompleteManually("training_done", "alice", null, Now.AddHours(1), Now));
     }
 
     [Fact]
@@ -135,6 +152,7 @@ public sealed class OnboardingPlanTests
     [InlineData(MilestoneRuleKind.ActiveSeatShare, null, 0, 0.0, false)]
     [InlineData(MilestoneRuleKind.ActiveSeatShare, null, 0, 0.5, true)]
     [InlineData(MilestoneRuleKind.Unspecified, null, 0, 0.0, false)]
-    public void RulesNeedTheirParameters(MilestoneRuleKind kind, string? eventName, int count, double share, bool valid) =>
+    public void RulesNeedTheirParameters(
+        MilestoneRuleKind kind, string? eventName, int count, double share, bool valid) =>
         Assert.Equal(valid, new MilestoneRule(kind, eventName, count, share).Explain() is null);
 }

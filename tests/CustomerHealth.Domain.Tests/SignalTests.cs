@@ -16,7 +16,8 @@ public sealed class SignalTests
         SupportTicket.Create("t1", "acme", TicketSeverity.High, "Export fails", Opened, closedAt, Now);
 
     private static Touchpoint Call() =>
-        Touchpoint.Create("tp1", "acme", TouchpointKind.Call, Now.AddHours(-3), "csm.alice@example.com", "Kick-off", Now);
+        Touchpoint.Create(
+            "tp1", "acme", TouchpointKind.Call, Now.AddHours(-3), "csm.alice@example.com", "Kick-off", Now);
 
     [Theory]
     [InlineData(0, NpsCategory.Detractor)]
@@ -59,7 +60,8 @@ public sealed class SignalTests
     {
         var ticket = Ticket();
 
-        var ex = Assert.Throws<ValidationException>(() => ticket.Update("acme", TicketSeverity.High, "Export fails", Opened, Opened.AddSeconds(-1), Now));
+        var ex = Assert.Throws<ValidationException>(
+            () => ticket.Update("acme", TicketSeverity.High, "Export fails", Opened, Opened.AddSeconds(-1), Now));
 
         Assert.Equal("ticket.close_time", ex.Violations.Single().Field);
         Assert.Null(ticket.ClosedAt);
@@ -92,7 +94,8 @@ public sealed class SignalTests
     {
         var call = Call();
 
-        var changed = call.Update("acme", TouchpointKind.Call, call.OccurredAt, " csm.alice@example.com", "Kick-off", Now.AddHours(1));
+        var changed = call.Update(
+            "acme", TouchpointKind.Call, call.OccurredAt, " csm.alice@example.com", "Kick-off", Now.AddHours(1));
 
         Assert.False(changed);
         Assert.Equal(Now, call.UpdatedAt);
@@ -142,6 +145,7 @@ public sealed class SignalTests
             () => Call().Update("globex", TouchpointKind.Call, Now, "csm.alice@example.com", null, Now),
         };
 
-        Assert.All(moves, move => Assert.Equal("ACCOUNT_IMMUTABLE", Assert.Throws<RuleViolationException>(move).Reason));
+        Assert.All(
+            moves, move => Assert.Equal("ACCOUNT_IMMUTABLE", Assert.Throws<RuleViolationException>(move).Reason));
     }
 }

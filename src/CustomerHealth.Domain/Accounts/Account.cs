@@ -5,7 +5,8 @@ namespace CustomerHealth.Domain.Accounts;
 /// <summary>A customer company, keyed by the CRM's id.</summary>
 public sealed class Account
 {
-    private Account(string id, string displayName, string? segment, CsTier assignedTier, string? owner, DateTime createdAt)
+    private Account(
+        string id, string displayName, string? segment, CsTier assignedTier, string? owner, DateTime createdAt)
     {
         Id = id;
         DisplayName = displayName;
@@ -41,11 +42,15 @@ public sealed class Account
 
     public static Account Create(AccountDetails details, DateTime now)
     {
-        var account = new Account(details.AccountId, details.DisplayName.Trim(), Normalize(details.Segment), details.Tier, Normalize(details.Owner), now);
+        var account = new Account(
+            details.AccountId, details.DisplayName.Trim(), Normalize(details.Segment), details.Tier,
+            Normalize(details.Owner), now);
         return account;
     }
 
-    /// <summary>Replaces the caller-owned fields; returns false (and changes nothing) when they are already equal.</summary>
+    /// <summary>
+    /// Replaces the caller-owned fields; returns false (and changes nothing) when they are already equal.
+    /// </summary>
     public bool Update(AccountDetails details, DateTime now)
     {
         if (details.AccountId != Id) throw new InvalidOperationException("An account's id cannot change.");

@@ -2,10 +2,14 @@ using CustomerHealth.Domain.Common;
 
 namespace CustomerHealth.Domain.Accounts;
 
-/// <summary>A subscription term of an account: ARR, seats, start and renewal date, and in time its renewal outcome.</summary>
+/// <summary>
+/// A subscription term of an account: ARR, seats, start and renewal date, and in time its renewal outcome.
+/// </summary>
 public sealed class Contract
 {
-    private Contract(string id, string accountId, decimal arrAmount, string currency, int seats, DateOnly startDate, DateOnly endDate, DateTime createdAt)
+    private Contract(
+        string id, string accountId, decimal arrAmount, string currency, int seats, DateOnly startDate,
+        DateOnly endDate, DateTime createdAt)
     {
         Id = id;
         AccountId = accountId;
@@ -36,10 +40,15 @@ public sealed class Contract
     public static Contract Create(ContractTerms terms, DateTime now)
     {
         EnsureConsistent(terms);
-        return new Contract(terms.ContractId, terms.AccountId, terms.Arr.Amount, terms.Arr.Currency, terms.Seats, terms.StartDate, terms.EndDate, now);
+        return new Contract(
+            terms.ContractId, terms.AccountId, terms.Arr.Amount, terms.Arr.Currency, terms.Seats, terms.StartDate,
+            terms.EndDate, now);
     }
 
-    /// <summary>Replaces the terms; returns false (and changes nothing) when they are already equal. A contract cannot move to another account.</summary>
+    /// <summary>
+    /// Replaces the terms; returns false (and changes nothing) when they are already equal. A contract cannot move to
+    /// another account.
+    /// </summary>
     public bool UpdateTerms(ContractTerms terms, DateTime now)
     {
         if (terms.ContractId != Id) throw new InvalidOperationException("A contract's id cannot change.");
@@ -48,17 +57,20 @@ public sealed class Contract
         {
             throw new RuleViolationException(
                 "CONTRACT_ACCOUNT_IMMUTABLE",
-                $"Contract '{Id}' belongs to account '{AccountId}'; it cannot move to '{terms.AccountId}'. Delete it and create a new contract instead.",
+                $"Contract '{Id}' belongs to account '{AccountId}'; it cannot move to '{terms.AccountId}'. Delete it " +
+                $"and create a new contract instead.",
                 new Dictionary<string, string> { ["contract_id"] = Id, ["account_id"] = AccountId });
         }
         if (Outcome is not null && terms.Arr.Currency != Currency)
         {
             throw new RuleViolationException(
                 "CONTRACT_CURRENCY_LOCKED",
-                $"Contract '{Id}' has a recorded renewal outcome in {Currency}; its currency cannot change to {terms.Arr.Currency}.",
+                $"Contract '{Id}' has a recorded renewal outcome in {Currency}; its currency cannot change to " +
+                $"{terms.Arr.Currency}.",
                 new Dictionary<string, string> { ["contract_id"] = Id, ["currency"] = Currency });
         }
-        if (terms.Arr.Amount == ArrAmount && terms.Arr.Currency == Currency && terms.Seats == Seats && terms.StartDate == StartDate && terms.EndDate == EndDate)
+        if (terms.Arr.Amount == ArrAmount && terms.Arr.Currency == Currency && terms.Seats == Seats
+            && terms.StartDate == StartDate && terms.EndDate == EndDate)
             return false;
         ArrAmount = terms.Arr.Amount;
         Currency = terms.Arr.Currency;
@@ -70,8 +82,8 @@ public sealed class Contract
     }
 
     /// <summary>
-    /// Records, or corrects, the renewal outcome. A renewal needs a new ARR in the contract's currency; a churn has none.
-    /// Returns false when the same outcome is already recorded.
+    /// Records, or corrects, the renewal outcome. A renewal needs a new ARR in the contract's currency; a churn has
+    /// none. Returns false when the same outcome is already recorded.
     /// </summary>
     /// <param name="successorAccountId">
     /// The account of the stored contract that <see cref="RenewalOutcomeInput.RenewalContractId"/> names, if that one
@@ -88,7 +100,9 @@ public sealed class Contract
                 break;
             case RenewalOutcomeKind.Renewed:
                 if (input.NewArr.Value.Currency != Currency)
-                    violations.Add("new_arr.currency_code", $"must be the contract's currency {Currency} (got {input.NewArr.Value.Currency})");
+                    violations.Add(
+                        "new_arr.currency_code",
+                        $"must be the contract's currency {Currency} (got {input.NewArr.Value.Currency})");
                 newArr = input.NewArr.Value.Amount;
                 break;
             case RenewalOutcomeKind.Churned:
@@ -108,7 +122,8 @@ public sealed class Contract
         var decisionDate = input.DecisionDate ?? EndDate;
         var note = string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim();
         var renewalId = string.IsNullOrEmpty(input.RenewalContractId) ? null : input.RenewalContractId;
-        if (Outcome is { } current && current.Kind == input.Kind && current.NewArr == newArr && current.DecisionDate == decisionDate
+        if (Outcome is { } current && current.Kind == input.Kind && current.NewArr == newArr
+            && current.DecisionDate == decisionDate
             && current.RenewalContractId == renewalId && current.Note == note)
             return false;
         Outcome = new RenewalOutcome(input.Kind, newArr, decisionDate, renewalId, note, now);
@@ -129,8 +144,9 @@ public sealed class Contract
     public bool CoversDay(DateOnly day) => StartDate <= day && day < EndDate;
 
     /// <summary>
-    /// The contract that sets an account's ARR on <paramref name="day"/>: the running one that started last; otherwise the
-    /// latest one that has started; otherwise the first upcoming one. Churned contracts no longer count once they ended.
+    /// The contract that sets an account's ARR on <paramref name="day"/>: the running one that started last; otherwise
+    /// the latest one that has started; otherwise the first upcoming one. Churned contracts no longer count once they
+    /// ended.
     /// </summary>
     public static Contract? CurrentOf(IEnumerable<Contract> contracts, DateOnly day)
     {
@@ -143,21 +159,25 @@ public sealed class Contract
             }
             else if (c.StartDate <= day)
             {
-                if (c.Outcome?.Kind != RenewalOutcomeKind.Churned && (started is null || Later(c, started))) started = c;
+                if (c.Outcome?.Kind != RenewalOutcomeKind.Churned
+                    && (started is null || Later(c, started))) started = c;
             }
-            else if (upcoming is null || c.StartDate < upcoming.StartDate || (c.StartDate == upcoming.StartDate && string.CompareOrdinal(c.Id, upcoming.Id) < 0))
+            else if (upcoming is null || c.StartDate < upcoming.StartDate
+                || (c.StartDate == upcoming.StartDate && string.CompareOrdinal(c.Id, upcoming.Id) < 0))
             {
                 upcoming = c;
             }
         }
         return running ?? started ?? upcoming;
 
-        static bool Later(Contract a, Contract b) => a.StartDate > b.StartDate || (a.StartDate == b.StartDate && string.CompareOrdinal(a.Id, b.Id) > 0);
+        static bool Later(Contract a, Contract b) =>
+            a.StartDate > b.StartDate || (a.StartDate == b.StartDate && string.CompareOrdinal(a.Id, b.Id) > 0);
     }
 
     private static void EnsureConsistent(ContractTerms terms)
     {
-        if (terms.EndDate <= terms.StartDate) throw new ValidationException("contract.end_date", "must be after start_date");
+        if (terms.EndDate <= terms.StartDate) throw new ValidationException(
+            "contract.end_date", "must be after start_date");
         if (terms.Seats < 0) throw new ValidationException("contract.seats", "must be zero or more");
         if (terms.Arr.Amount < 0) throw new ValidationException("contract.arr", "must be zero or more");
     }

@@ -2,8 +2,11 @@ using CustomerHealth.Domain.Common;
 
 namespace CustomerHealth.Domain.Accounts;
 
-/// <summary>The caller-owned terms of a contract. <see cref="EndDate"/> is the renewal date: the first day after the term.</summary>
-public sealed record ContractTerms(string ContractId, string AccountId, Money Arr, int Seats, DateOnly StartDate, DateOnly EndDate);
+/// <summary>
+/// The caller-owned terms of a contract. <see cref="EndDate"/> is the renewal date: the first day after the term.
+/// </summary>
+public sealed record ContractTerms(
+    string ContractId, string AccountId, Money Arr, int Seats, DateOnly StartDate, DateOnly EndDate);
 
 /// <summary>Where a contract stands on a given day.</summary>
 public enum ContractStatus
@@ -33,7 +36,9 @@ public enum ArrChange
     Churn = 4,
 }
 
-/// <summary>What the caller says about a renewal. <see cref="DecisionDate"/> defaults to the contract's end date.</summary>
+/// <summary>
+/// What the caller says about a renewal. <see cref="DecisionDate"/> defaults to the contract's end date.
+/// </summary>
 public sealed record RenewalOutcomeInput(
     RenewalOutcomeKind Kind,
     Money? NewArr,

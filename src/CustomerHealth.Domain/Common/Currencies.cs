@@ -3,8 +3,8 @@ using System.Collections.Frozen;
 namespace CustomerHealth.Domain.Common;
 
 /// <summary>
-/// ISO 4217 alphabetic codes of the currencies an ARR can be stated in: the active list maintained by SIX
-/// (ISO 4217 amendment 179, 2025), without the codes that are not money a customer pays in (precious metals XAU/XAG/XPD/XPT,
+/// ISO 4217 alphabetic codes of the currencies an ARR can be stated in: the active list maintained by SIX (ISO 4217
+/// amendment 179, 2025), without the codes that are not money a customer pays in (precious metals XAU/XAG/XPD/XPT,
 /// bond-market units XBA–XBD, the fund codes XDR/XSU/XUA, the testing code XTS and "no currency" XXX).
 /// </summary>
 public static class Currencies
@@ -24,6 +24,9 @@ public static class Currencies
         "XCD", "XCG", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWG", "ZWL",
     }.ToFrozenSet(StringComparer.Ordinal);
 
-    /// <summary>True for an upper-case active ISO 4217 code such as <c>USD</c>; codes are case-sensitive, as the standard writes them.</summary>
+    /// <summary>
+    /// True for an upper-case active ISO 4217 code such as <c>USD</c>; codes are case-sensitive, as the standard writes
+    /// them.
+    /// </summary>
     public static bool IsKnown(string? code) => code is { Length: 3 } && Codes.Contains(code);
 }

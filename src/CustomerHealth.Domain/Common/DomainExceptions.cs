@@ -1,9 +1,14 @@
 namespace CustomerHealth.Domain.Common;
 
-/// <summary>Base of the exceptions that carry a rule the caller broke; the host maps each kind to a gRPC status.</summary>
+/// <summary>
+/// Base of the exceptions that carry a rule the caller broke; the host maps each kind to a gRPC status.
+/// </summary>
 public abstract class DomainException(string message) : Exception(message);
 
-/// <summary>One broken field rule: the field's path as the caller names it (for example <c>contract.arr.currency_code</c>) and why.</summary>
+/// <summary>
+/// One broken field rule: the field's path as the caller names it (for example <c>contract.arr.currency_code</c>) and
+/// why.
+/// </summary>
 public sealed record FieldViolation(string Field, string Description);
 
 /// <summary>The request broke one or more field rules; nothing was written.</summary>
@@ -24,7 +29,8 @@ public sealed class ValidationException : DomainException
     private static string Describe(IReadOnlyList<FieldViolation> violations) =>
         violations.Count == 1
             ? $"Invalid {violations[0].Field}: {violations[0].Description}"
-            : $"The request has {violations.Count} invalid fields: " + string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}"));
+            : $"The request has {violations.Count} invalid fields: "
+                + string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}"));
 }
 
 /// <summary>A resource the request names does not exist.</summary>
@@ -35,8 +41,12 @@ public sealed class NotFoundException(string resourceType, string resourceId)
     public string ResourceId { get; } = resourceId;
 }
 
-/// <summary>The request is well formed but the stored state does not allow it (for example moving a contract to another account).</summary>
-public sealed class RuleViolationException(string reason, string message, IReadOnlyDictionary<string, string>? metadata = null)
+/// <summary>
+/// The request is well formed but the stored state does not allow it (for example moving a contract to another
+/// account).
+/// </summary>
+public sealed class RuleViolationException(
+    string reason, string message, IReadOnlyDictionary<string, string>? metadata = null)
     : DomainException(message)
 {
     /// <summary>A stable UPPER_SNAKE_CASE code a client can branch on.</summary>

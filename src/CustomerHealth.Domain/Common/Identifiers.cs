@@ -1,8 +1,9 @@
 namespace CustomerHealth.Domain.Common;
 
 /// <summary>
-/// Rules for ids chosen by callers (CRM account and contract ids): 1 to 128 characters from letters, digits and
-/// <c>. _ - : @ /</c>. Wide enough for Salesforce, HubSpot and UUID-style ids; narrow enough to sit in URLs, logs and page tokens.
+/// Rules for ids chosen by callers (CRM account and contract ids): 1 to 128 characters from letters, digits and <c>. _
+/// - : @ /</c>. Wide enough for Salesforce, HubSpot and UUID-style ids; narrow enough to sit in URLs, logs and page
+/// tokens.
 /// </summary>
 public static class Identifiers
 {
@@ -42,5 +43,6 @@ public static class Identifiers
     private static bool IsAllowed(char c) =>
         c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '.' or '_' or '-' or ':' or '@' or '/';
 
-    private static string Printable(char c) => char.IsControl(c) || char.IsWhiteSpace(c) ? $"U+{(int)c:X4}" : c.ToString();
+    private static string Printable(char c) =>
+        char.IsControl(c) || char.IsWhiteSpace(c) ? $"U+{(int)c:X4}" : c.ToString();
 }

@@ -5,7 +5,9 @@ public readonly record struct Money(decimal Amount, string Currency)
 {
     public const int MaxDecimals = 6;
 
-    /// <summary>The largest amount stored (a trillion), far above any real ARR and safe in 64-bit micro-units.</summary>
+    /// <summary>
+    /// The largest amount stored (a trillion), far above any real ARR and safe in 64-bit micro-units.
+    /// </summary>
     public const decimal MaxAmount = 1_000_000_000_000m;
 
     public static Money Zero(string currency) => new(0m, currency);

@@ -15,7 +15,9 @@ public sealed class Violations
         return this;
     }
 
-    /// <summary>Checks a caller-chosen identifier (see <see cref="Identifiers"/>); empty is an error unless optional.</summary>
+    /// <summary>
+    /// Checks a caller-chosen identifier (see <see cref="Identifiers"/>); empty is an error unless optional.
+    /// </summary>
     public Violations Identifier(string field, string? value, bool optional = false)
     {
         if (string.IsNullOrEmpty(value))
@@ -29,7 +31,10 @@ public sealed class Violations
         return this;
     }
 
-    /// <summary>Checks an opaque token such as a user id (see <see cref="Identifiers.ExplainToken"/>); empty is an error unless optional.</summary>
+    /// <summary>
+    /// Checks an opaque token such as a user id (see <see cref="Identifiers.ExplainToken"/>); empty is an error unless
+    /// optional.
+    /// </summary>
     public Violations Token(string field, string? value, bool optional = false)
     {
         if (string.IsNullOrEmpty(value))

@@ -1,22 +1,22 @@
 namespace CustomerHealth.Domain.Engagement;
 
 /// <summary>
-/// The days on which one user was active within one block of <see cref="ActiveDayBlocks.Length"/> consecutive days, as a
-/// bit set: bit <c>i</c> is the block's day <c>i</c>. To add one to a stored row is a bitwise OR.
+/// The days on which one user was active within one block of <see cref="ActiveDayBlocks.Length"/> consecutive days, as
+/// a bit set: bit <c>i</c> is the block's day <c>i</c>. To add one to a stored row is a bitwise OR.
 /// </summary>
 public sealed record ActiveDayBlock(string AccountId, string UserId, int Block, long Days);
 
 /// <summary>
 /// A compact form of the user-day rollups for distinct-user questions: one row per (account, user, block of 63 days)
 /// instead of one per active user-day. Counting the distinct users active in a window of up to 63 days reads at most
-/// two rows per user (the recompute's 30-day windows read 2 blocks, against up to 60 user-day rows per user).
-/// Blocks are numbered from 0001-01-01 (<see cref="DateOnly.DayNumber"/> / 63), so every database computes the same one.
+/// two rows per user (the recompute's 30-day windows read 2 blocks, against up to 60 user-day rows per user). Blocks
+/// are numbered from 0001-01-01 (<see cref="DateOnly.DayNumber"/> / 63), so every database computes the same one.
 /// </summary>
 public static class ActiveDayBlocks
 {
     /// <summary>
-    /// Days per block: bits 0 to 62 of a signed 64-bit integer. The sign bit is never used, so in SQL the SUM of a row's
-    /// distinct day bits equals their OR and never overflows (SQLite has no bitwise aggregate).
+    /// Days per block: bits 0 to 62 of a signed 64-bit integer. The sign bit is never used, so in SQL the SUM of a
+    /// row's distinct day bits equals their OR and never overflows (SQLite has no bitwise aggregate).
     /// </summary>
     public const int Length = 63;
 
@@ -28,7 +28,10 @@ public static class ActiveDayBlocks
 
     public static DateOnly LastDayOf(int block) => DateOnly.FromDayNumber(block * Length + Length - 1);
 
-    /// <summary>The bits of <paramref name="block"/>'s days that fall within [<paramref name="from"/>, <paramref name="to"/>] (0 when none).</summary>
+    /// <summary>
+    /// The bits of <paramref name="block"/>'s days that fall within [<paramref name="from"/>, <paramref name="to"/>] (0
+    /// when none).
+    /// </summary>
     public static long Mask(int block, DateOnly from, DateOnly to)
     {
         var start = block * Length;
@@ -39,7 +42,9 @@ public static class ActiveDayBlocks
         return ((1L << (high - low + 1)) - 1) << low;
     }
 
-    /// <summary>The blocks that user-days newly active in a batch add, one per (account, user, block), sorted by key.</summary>
+    /// <summary>
+    /// The blocks that user-days newly active in a batch add, one per (account, user, block), sorted by key.
+    /// </summary>
     public static IReadOnlyList<ActiveDayBlock> Of(IEnumerable<UserDayDelta> activeUserDays)
     {
         var blocks = new Dictionary<(string, int, string), long>();
@@ -50,19 +55,24 @@ public static class ActiveDayBlocks
             blocks[key] = blocks.GetValueOrDefault(key) | BitOf(d.Day);
         }
         return blocks.Select(kv => new ActiveDayBlock(kv.Key.Item1, kv.Key.Item3, kv.Key.Item2, kv.Value))
-            .OrderBy(b => b.AccountId, StringComparer.Ordinal).ThenBy(b => b.Block).ThenBy(b => b.UserId, StringComparer.Ordinal).ToArray();
+            .OrderBy(b => b.AccountId, StringComparer.Ordinal).ThenBy(b => b.Block)
+                .ThenBy(b => b.UserId, StringComparer.Ordinal).ToArray();
     }
 
     /// <summary>
-    /// The blocks to OR into the stored rows after the user-day upserts: only user-days that became active in this batch
-    /// (active events after the upsert equal to the batch's own), the same transition that counts an account-day's
-    /// active users in <see cref="RollupDeltas.ForAccounts"/>. A day already active changes nothing, so a user's later
-    /// events of the day cost no block write.
+    /// The blocks to OR into the stored rows after the user-day upserts: only user-days that became active in this
+    /// batch (active events after the upsert equal to the batch's own), the same transition that counts an
+    /// account-day's active users in <see cref="RollupDeltas.ForAccounts"/>. A day already active changes nothing, so a
+    /// user's later events of the day cost no block write.
     /// </summary>
-    public static IReadOnlyList<ActiveDayBlock> NewlyActive(IEnumerable<(UserDayDelta Delta, int EventsAfter, int ActiveEventsAfter)> applied) =>
+    public static IReadOnlyList<ActiveDayBlock> NewlyActive(
+        IEnumerable<(UserDayDelta Delta, int EventsAfter, int ActiveEventsAfter)> applied) =>
         Of(applied.Where(a => RollupDeltas.BecameActive(a.Delta, a.ActiveEventsAfter)).Select(a => a.Delta));
 
-    /// <summary>The distinct users with an active day within [<paramref name="from"/>, <paramref name="to"/>].</summary>
+    /// <summary>
+    /// The distinct users with an active day within [<paramref name="from"/>, <paramref name="to"/>].
+    /// </summary>
     public static int DistinctUsers(IEnumerable<ActiveDayBlock> blocks, DateOnly from, DateOnly to) =>
-        blocks.Where(b => (b.Days & Mask(b.Block, from, to)) != 0).Select(b => b.UserId).Distinct(StringComparer.Ordinal).Count();
+        blocks.Where(b => (b.Days & Mask(b.Block, from, to)) != 0).Select(b => b.UserId)
+            .Distinct(StringComparer.Ordinal).Count();
 }

@@ -31,8 +31,8 @@ public sealed record CatalogueEntry(
 
 /// <summary>
 /// Which event names make a user active, which are key features and which mean first value: deployment configuration.
-/// When no name is marked active, every event makes its user active (a product that sends only meaningful events needs no
-/// catalogue to start with).
+/// When no name is marked active, every event makes its user active (a product that sends only meaningful events needs
+/// no catalogue to start with).
 /// </summary>
 public sealed class EventCatalogue
 {
@@ -42,7 +42,8 @@ public sealed class EventCatalogue
     private readonly HashSet<string> _keyFeatures;
     private readonly HashSet<string> _tracked;
 
-    public EventCatalogue(IEnumerable<CatalogueEntry> entries, long version = 0, DateTime? updatedAt = null, string? updatedBy = null)
+    public EventCatalogue(
+        IEnumerable<CatalogueEntry> entries, long version = 0, DateTime? updatedAt = null, string? updatedBy = null)
     {
         Entries = entries.OrderBy(e => e.EventName, StringComparer.Ordinal).ToArray();
         Version = version;
@@ -89,7 +90,9 @@ public sealed class EventCatalogue
     /// <summary>The configured ratio pairs between metric events, in name order of the numerator.</summary>
     public IReadOnlyList<MetricRatio> Ratios { get; }
 
-    /// <summary>Checks a replacement catalogue: unique valid names, short descriptions, at most <see cref="MaxEntries"/>.</summary>
+    /// <summary>
+    /// Checks a replacement catalogue: unique valid names, short descriptions, at most <see cref="MaxEntries"/>.
+    /// </summary>
     public static void Validate(IReadOnlyList<CatalogueEntry> entries, string field = "catalogue.events")
     {
         var v = new Violations();
@@ -99,7 +102,8 @@ public sealed class EventCatalogue
         {
             var e = entries[i];
             if (string.IsNullOrWhiteSpace(e.EventName)) v.Add($"{field}[{i}].event_name", "is required");
-            else if (EventRules.ExplainEventName(e.EventName) is { } problem) v.Add($"{field}[{i}].event_name", problem);
+            else if (EventRules.ExplainEventName(e.EventName) is { } problem) v.Add(
+                $"{field}[{i}].event_name", problem);
             else if (!seen.Add(e.EventName)) v.Add($"{field}[{i}].event_name", $"'{e.EventName}' is listed twice");
             v.Text($"{field}[{i}].description", e.Description, CatalogueEntry.MaxDescriptionLength);
         }

@@ -16,7 +16,9 @@ public sealed record EventRules(int RetentionDays = EventRules.DefaultRetentionD
     /// <summary>How far ahead of the server's clock an event may be (clients' clocks drift).</summary>
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
 
-    /// <summary>What a caller's unreadable timestamp is mapped to, so that the event is rejected as invalid rather than missing.</summary>
+    /// <summary>
+    /// What a caller's unreadable timestamp is mapped to, so that the event is rejected as invalid rather than missing.
+    /// </summary>
     public static readonly DateTime InvalidTime = DateTime.MinValue;
 
     /// <summary>
@@ -59,36 +61,47 @@ public sealed record EventRules(int RetentionDays = EventRules.DefaultRetentionD
         if (string.IsNullOrWhiteSpace(e.EventName)) return Missing("event_name");
         if (ExplainEventName(e.EventName) is { } nameProblem) return Problem("event_name", nameProblem);
         if (e.OccurredAt is not { } occurredAt) return Missing("occur_time");
-        if (occurredAt == InvalidTime) return (EventRejectionReason.InvalidField, "occur_time is not a valid timestamp (seconds or nanos out of range)");
+        if (occurredAt == InvalidTime) return (EventRejectionReason.InvalidField,
+            "occur_time is not a valid timestamp (seconds or nanos out of range)");
         if (occurredAt > now + MaxClockSkew)
-            return (EventRejectionReason.InFuture, $"occur_time {occurredAt:O} is more than {MaxClockSkew.TotalMinutes:0} minutes ahead of the server's clock");
+            return (EventRejectionReason.InFuture,
+                $"occur_time {occurredAt:O} is more than {MaxClockSkew.TotalMinutes:0} minutes ahead of the server's " +
+                $"clock");
         if (DateOnly.FromDateTime(occurredAt) < FirstRetainedDay(DateOnly.FromDateTime(now)))
-            return (EventRejectionReason.TooOld, $"occur_time {occurredAt:O} is older than the {RetentionDays}-day retention of raw events");
+            return (EventRejectionReason.TooOld,
+                $"occur_time {occurredAt:O} is older than the {RetentionDays}-day retention of raw events");
         if (e.Quantity is { } q && (!double.IsFinite(q) || q < 0))
             return (EventRejectionReason.InvalidField, "quantity must be a finite number, zero or more");
         if (e.Properties.Count > MaxProperties)
-            return (EventRejectionReason.TooLong, $"properties may hold at most {MaxProperties} entries (got {e.Properties.Count})");
+            return (EventRejectionReason.TooLong,
+                $"properties may hold at most {MaxProperties} entries (got {e.Properties.Count})");
         foreach (var (key, value) in e.Properties)
         {
             if (key.Length is 0 or > MaxPropertyKeyLength)
-                return (EventRejectionReason.TooLong, $"properties keys must be 1 to {MaxPropertyKeyLength} characters (got '{Truncate(key)}')");
+                return (EventRejectionReason.TooLong,
+                    $"properties keys must be 1 to {MaxPropertyKeyLength} characters (got '{Truncate(key)}')");
             if (value.Length > MaxPropertyValueLength)
-                return (EventRejectionReason.TooLong, $"properties['{Truncate(key)}'] must be at most {MaxPropertyValueLength} characters");
+                return (EventRejectionReason.TooLong,
+                    $"properties['{Truncate(key)}'] must be at most {MaxPropertyValueLength} characters");
         }
         return null;
     }
 
-    /// <summary>Why <paramref name="name"/> is not a valid event name, or null: 1 to 100 characters, no control characters.</summary>
+    /// <summary>
+    /// Why <paramref name="name"/> is not a valid event name, or null: 1 to 100 characters, no control characters.
+    /// </summary>
     public static string? ExplainEventName(string name) =>
         name.Length > MaxEventNameLength ? $"must be at most {MaxEventNameLength} characters (got {name.Length})"
         : name.Any(char.IsControl) ? "must not contain control characters"
         : name.Trim().Length != name.Length ? "must not start or end with white space"
         : null;
 
-    private static (EventRejectionReason, string) Missing(string field) => (EventRejectionReason.MissingField, $"{field} is required");
+    private static (EventRejectionReason, string) Missing(string field) =>
+        (EventRejectionReason.MissingField, $"{field} is required");
 
     private static (EventRejectionReason, string) Problem(string field, string problem) =>
-        (problem.StartsWith("must be at most", StringComparison.Ordinal) ? EventRejectionReason.TooLong : EventRejectionReason.InvalidField, $"{field} {problem}");
+        (problem.StartsWith("must be at most", StringComparison.Ordinal) ? EventRejectionReason.TooLong
+            : EventRejectionReason.InvalidField, $"{field} {problem}");
 
     private static string Truncate(string text) => text.Length <= 20 ? text : text[..20] + "…";
 }

@@ -11,17 +11,18 @@ public sealed record FeatureDayDelta(string AccountId, DateOnly Day, string Feat
 
 /// <summary>
 /// The increments that newly stored events make to the daily rollups. Rollups are sums, so they can be maintained by
-/// adding these deltas in any order: late and out-of-order events land on their own day. Account-level user counts follow
-/// from the user-day rows' transitions (see <see cref="AccountDayDelta"/>).
+/// adding these deltas in any order: late and out-of-order events land on their own day. Account-level user counts
+/// follow from the user-day rows' transitions (see <see cref="AccountDayDelta"/>).
 /// </summary>
 public static class RollupDeltas
 {
     /// <summary>Groups events by user-day and by tracked-event-day (key features and metric events), sorted by key so
     /// writers lock rows in one order.</summary>
-    public static (IReadOnlyList<UserDayDelta> Users, IReadOnlyList<FeatureDayDelta> Features) From(IEnumerable<UsageEvent> events, EventCatalogue catalogue)
+    public static (IReadOnlyList<UserDayDelta> Users, IReadOnlyList<FeatureDayDelta> Features) From(
+        IEnumerable<UsageEvent> events, EventCatalogue catalogue)
     {
-        // One hash lookup per event and key (the value updated in place), and one sort of plain arrays: this runs on the
-        // single SQLite writer for every event of a group, so it is kept cheap.
+        // One hash lookup per event and key (the value updated in place), and one sort of plain arrays: this runs on
+        // the single SQLite writer for every event of a group, so it is kept cheap.
         var users = new Dictionary<(string, DateOnly, string), (int Events, int Active)>();
         var features = new Dictionary<(string, DateOnly, string), int>();
         foreach (var e in events)
@@ -36,7 +37,8 @@ public static class RollupDeltas
         // Sorted by (account, day, name) through each account's rank among the accounts present: the comparisons are
         // integers but for two rows of one account-day, and the account ids (often long, with long shared prefixes) are
         // compared only once per distinct account.
-        var ranks = AccountRanks(users.Keys.Select(k => k.Item1)); // every event has a user-day, so every account is here
+        // every event has a user-day, so every account is here
+        var ranks = AccountRanks(users.Keys.Select(k => k.Item1));
         var userKeys = new SortKey[users.Count];
         var userDeltas = new UserDayDelta[users.Count];
         var i = 0;
@@ -81,10 +83,11 @@ public static class RollupDeltas
     }
 
     /// <summary>
-    /// Folds the user-day upserts' before/after states into account-day increments: events added, users seen for the first
-    /// time that day, users active for the first time that day.
+    /// Folds the user-day upserts' before/after states into account-day increments: events added, users seen for the
+    /// first time that day, users active for the first time that day.
     /// </summary>
-    public static IReadOnlyList<AccountDayDelta> ForAccounts(IEnumerable<(UserDayDelta Delta, int EventsAfter, int ActiveEventsAfter)> applied)
+    public static IReadOnlyList<AccountDayDelta> ForAccounts(
+        IEnumerable<(UserDayDelta Delta, int EventsAfter, int ActiveEventsAfter)> applied)
     {
         var accounts = new Dictionary<(string, DateOnly), (long Events, int Users, int ActiveUsers)>();
         foreach (var (delta, eventsAfter, activeAfter) in applied)
@@ -108,7 +111,8 @@ public static class RollupDeltas
     }
 
     /// <summary>Whether a user-day upsert made the day active: it had no active event before this delta.</summary>
-    public static bool BecameActive(UserDayDelta delta, int activeEventsAfter) => delta.ActiveEvents > 0 && activeEventsAfter == delta.ActiveEvents;
+    public static bool BecameActive(UserDayDelta delta, int activeEventsAfter) =>
+        delta.ActiveEvents > 0 && activeEventsAfter == delta.ActiveEvents;
 }
 
 /// <summary>What newly stored events add to one account's day.</summary>

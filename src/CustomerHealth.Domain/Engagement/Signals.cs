@@ -5,7 +5,9 @@ public sealed class NpsResponse
 {
     public const int MaxCommentLength = 2000;
 
-    private NpsResponse(string id, string accountId, string respondentId, int score, string? comment, DateTime answeredAt, DateTime createdAt)
+    private NpsResponse(
+        string id, string accountId, string respondentId, int score, string? comment, DateTime answeredAt,
+        DateTime createdAt)
     {
         Id = id;
         AccountId = accountId;
@@ -28,17 +30,22 @@ public sealed class NpsResponse
 
     public NpsCategory Category => Categorize(Score);
 
-    public static NpsCategory Categorize(int score) => score >= 9 ? NpsCategory.Promoter : score >= 7 ? NpsCategory.Passive : NpsCategory.Detractor;
+    public static NpsCategory Categorize(int score) =>
+        score >= 9 ? NpsCategory.Promoter : score >= 7 ? NpsCategory.Passive : NpsCategory.Detractor;
 
-    public static NpsResponse Create(string id, string accountId, string respondentId, int score, string? comment, DateTime answeredAt, DateTime now) =>
+    public static NpsResponse Create(
+        string id, string accountId, string respondentId, int score, string? comment, DateTime answeredAt,
+        DateTime now) =>
         new(id, accountId, respondentId, score, Normalize(comment), answeredAt, now);
 
     /// <summary>Corrects the answer; false when nothing changed. An answer cannot move to another account.</summary>
-    public bool Update(string accountId, string respondentId, int score, string? comment, DateTime answeredAt, DateTime now)
+    public bool Update(
+        string accountId, string respondentId, int score, string? comment, DateTime answeredAt, DateTime now)
     {
         if (accountId != AccountId) throw MovedAcross("NPS response", Id, AccountId, accountId);
         comment = Normalize(comment);
-        if (respondentId == RespondentId && score == Score && comment == Comment && answeredAt == AnsweredAt) return false;
+        if (respondentId == RespondentId && score == Score && comment == Comment
+            && answeredAt == AnsweredAt) return false;
         (RespondentId, Score, Comment, AnsweredAt, UpdatedAt) = (respondentId, score, comment, answeredAt, now);
         return true;
     }
@@ -71,7 +78,9 @@ public sealed class SupportTicket
 {
     public const int MaxSubjectLength = 200;
 
-    private SupportTicket(string id, string accountId, TicketSeverity severity, string? subject, DateTime openedAt, DateTime? closedAt, DateTime createdAt)
+    private SupportTicket(
+        string id, string accountId, TicketSeverity severity, string? subject, DateTime openedAt, DateTime? closedAt,
+        DateTime createdAt)
     {
         Id = id;
         AccountId = accountId;
@@ -94,14 +103,19 @@ public sealed class SupportTicket
 
     public bool IsOpenAt(DateTime instant) => OpenedAt <= instant && (ClosedAt is null || ClosedAt > instant);
 
-    public static SupportTicket Create(string id, string accountId, TicketSeverity severity, string? subject, DateTime openedAt, DateTime? closedAt, DateTime now)
+    public static SupportTicket Create(
+        string id, string accountId, TicketSeverity severity, string? subject, DateTime openedAt, DateTime? closedAt,
+        DateTime now)
     {
         EnsureOrdered(openedAt, closedAt);
         return new SupportTicket(id, accountId, severity, NpsResponse.Normalize(subject), openedAt, closedAt, now);
     }
 
-    /// <summary>Updates or closes the ticket; false when nothing changed. A ticket cannot move to another account.</summary>
-    public bool Update(string accountId, TicketSeverity severity, string? subject, DateTime openedAt, DateTime? closedAt, DateTime now)
+    /// <summary>
+    /// Updates or closes the ticket; false when nothing changed. A ticket cannot move to another account.
+    /// </summary>
+    public bool Update(
+        string accountId, TicketSeverity severity, string? subject, DateTime openedAt, DateTime? closedAt, DateTime now)
     {
         if (accountId != AccountId) throw NpsResponse.MovedAcross("Support ticket", Id, AccountId, accountId);
         EnsureOrdered(openedAt, closedAt);
@@ -113,7 +127,8 @@ public sealed class SupportTicket
 
     private static void EnsureOrdered(DateTime openedAt, DateTime? closedAt)
     {
-        if (closedAt < openedAt) throw new Common.ValidationException("ticket.close_time", "must not be before open_time");
+        if (closedAt < openedAt) throw new Common.ValidationException(
+            "ticket.close_time", "must not be before open_time");
     }
 }
 
@@ -132,7 +147,9 @@ public sealed class Touchpoint
     public const int MaxCsmLength = Common.PersonNames.MaxLength;
     public const int MaxNoteLength = 2000;
 
-    private Touchpoint(string id, string accountId, TouchpointKind kind, DateTime occurredAt, string csm, string? note, DateTime createdAt)
+    private Touchpoint(
+        string id, string accountId, TouchpointKind kind, DateTime occurredAt, string csm, string? note,
+        DateTime createdAt)
     {
         Id = id;
         AccountId = accountId;
@@ -153,11 +170,14 @@ public sealed class Touchpoint
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
 
-    public static Touchpoint Create(string id, string accountId, TouchpointKind kind, DateTime occurredAt, string csm, string? note, DateTime now) =>
+    public static Touchpoint Create(
+        string id, string accountId, TouchpointKind kind, DateTime occurredAt, string csm, string? note,
+        DateTime now) =>
         new(id, accountId, kind, occurredAt, csm.Trim(), NpsResponse.Normalize(note), now);
 
     /// <summary>Corrects the touchpoint; false when nothing changed. It cannot move to another account.</summary>
-    public bool Update(string accountId, TouchpointKind kind, DateTime occurredAt, string csm, string? note, DateTime now)
+    public bool Update(
+        string accountId, TouchpointKind kind, DateTime occurredAt, string csm, string? note, DateTime now)
     {
         if (accountId != AccountId) throw NpsResponse.MovedAcross("Touchpoint", Id, AccountId, accountId);
         csm = csm.Trim();

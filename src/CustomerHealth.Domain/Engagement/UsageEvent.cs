@@ -11,7 +11,8 @@ public sealed record UsageEvent(
     IReadOnlyDictionary<string, string> Properties)
 {
     /// <summary>The UTC day the event belongs to.</summary>
-    public DateOnly Day => DateOnly.FromDateTime(OccurredAt ?? throw new InvalidOperationException("The event has no time."));
+    public DateOnly Day =>
+        DateOnly.FromDateTime(OccurredAt ?? throw new InvalidOperationException("The event has no time."));
 }
 
 /// <summary>Why an event was rejected.</summary>

@@ -31,16 +31,19 @@ public static class HealthBacktest
     {
         var renewals = cases.Count(c => c.Renewed);
         var bands = ReportedBands
-            .Select(b => new BandRenewals(b, cases.Count(c => c.Band == b && c.Renewed), cases.Count(c => c.Band == b && !c.Renewed)))
+            .Select(
+                b => new BandRenewals(
+                    b, cases.Count(c => c.Band == b && c.Renewed), cases.Count(c => c.Band == b && !c.Renewed)))
             .ToArray();
-        return new BacktestResult(renewals, cases.Count - renewals, Auc(cases.Select(c => (c.Score, c.Renewed)).ToArray()), bands);
+        return new BacktestResult(
+            renewals, cases.Count - renewals, Auc(cases.Select(c => (c.Score, c.Renewed)).ToArray()), bands);
     }
 
     /// <summary>
-    /// The area under the ROC curve of the score as a predictor of renewal: the probability that a renewal picked at random
-    /// scored higher than a churn picked at random, a tie counting half (the Mann–Whitney U of the renewals divided by
-    /// renewals × churns). 1: every renewal scored above every churn; 0.5: no better than chance; 0: exactly backwards.
-    /// Computed from mid-ranks in O(n log n). Null without at least one renewal and one churn.
+    /// The area under the ROC curve of the score as a predictor of renewal: the probability that a renewal picked at
+    /// random scored higher than a churn picked at random, a tie counting half (the Mann–Whitney U of the renewals
+    /// divided by renewals × churns). 1: every renewal scored above every churn; 0.5: no better than chance; 0: exactly
+    /// backwards. Computed from mid-ranks in O(n log n). Null without at least one renewal and one churn.
     /// </summary>
     public static double? Auc(IReadOnlyList<(double Score, bool Renewed)> cases)
     {

@@ -7,15 +7,20 @@ namespace CustomerHealth.Domain.Health;
 /// Scores an account's health: a pure function of (signals, scorecard); the as-of instant is in the signals. Each
 /// component gives 0–100 or has no data; the overall score is the weighted mean of the components with data, the tier's
 /// weights renormalised over them (a component without data counts neither as 0 nor as 100), rounded to one decimal.
-/// Components with weight 0 in the tier are not computed. Windows are UTC days ending on the as-of day, both ends counted.
-/// "The start" below is day 0 of the account as a customer: its first contract's start, else its creation day.
+/// Components with weight 0 in the tier are not computed. Windows are UTC days ending on the as-of day, both ends
+/// counted. "The start" below is day 0 of the account as a customer: its first contract's start, else its creation day.
 /// </summary>
 public static class HealthScorer
 {
-    /// <summary>Usage components need this many days of history, the start day included; fewer say more about the calendar than about the account.</summary>
+    /// <summary>
+    /// Usage components need this many days of history, the start day included; fewer say more about the calendar than
+    /// about the account.
+    /// </summary>
     public const int MinimumUsageDays = 7;
 
-    /// <summary>Momentum compares two full 30-day windows, so it needs this many days of history, the start day included.</summary>
+    /// <summary>
+    /// Momentum compares two full 30-day windows, so it needs this many days of history, the start day included.
+    /// </summary>
     public const int MomentumHistoryDays = 60;
 
     public const int OnboardingPlanDays = 90;
@@ -132,28 +137,30 @@ public static class HealthScorer
     /// <summary>
     /// <b>Engagement</b> = 100 × (active-day share + DAU/MAU) / 2 over the usage window (the last 30 days, or the days
     /// since the start when fewer): active-day share = days with an active user / days in the window; DAU/MAU = average
-    /// daily active users / distinct active users of the last 30 days (0 when there were none). No use is a score of 0, not
-    /// missing data; there is no data only while the usage window is shorter than 7 days (days 0–5 of the account).
+    /// daily active users / distinct active users of the last 30 days (0 when there were none). No use is a score of 0,
+    /// not missing data; there is no data only while the usage window is shorter than 7 days (days 0–5 of the account).
     /// </summary>
     private static Measured Engagement(UsageFacts u)
     {
         if (TooEarlyForUsage(u) is { } reason) return Measured.Missing(reason);
         var dayShare = (double)u.ActiveDays / u.ObservedDays;
         return new(100 * (dayShare + u.Stickiness) / 2,
-            $"Active on {u.ActiveDays} of the {u.WindowText}; DAU/MAU {u.Stickiness:0%} ({u.AverageDailyActiveUsers:0.#} of {u.MonthlyActiveUsers} monthly active users on an average day)");
+            $"Active on {u.ActiveDays} of the {u.WindowText}; DAU/MAU {u.Stickiness:0%} " +
+            $"({u.AverageDailyActiveUsers:0.#} of {u.MonthlyActiveUsers} monthly active users on an average day)");
     }
 
     /// <summary>
-    /// <b>Adoption</b> = 100 × the mean of seat utilisation = min(1, distinct active users in the last 30 days / seats) and
-    /// feature breadth = key features used in the last 30 days / key features in the catalogue. Without seats (none
-    /// purchased) it is feature breadth alone; without catalogued key features, seat utilisation alone; with neither, no
-    /// data. No data on days 0–5 of the account, as for engagement.
+    /// <b>Adoption</b> = 100 × the mean of seat utilisation = min(1, distinct active users in the last 30 days / seats)
+    /// and feature breadth = key features used in the last 30 days / key features in the catalogue. Without seats (none
+    /// purchased) it is feature breadth alone; without catalogued key features, seat utilisation alone; with neither,
+    /// no data. No data on days 0–5 of the account, as for engagement.
     /// </summary>
     private static Measured Adoption(AccountSignals s, UsageFacts u)
     {
         if (TooEarlyForUsage(u) is { } reason) return Measured.Missing(reason);
         var features = s.Usage.KeyFeaturesInCatalogue;
-        if (s.Seats <= 0 && features <= 0) return Measured.Missing("no purchased seats and no key features in the catalogue");
+        if (s.Seats <= 0 && features <= 0) return Measured.Missing(
+            "no purchased seats and no key features in the catalogue");
         var parts = new List<double>(2);
         string seatText, featureText;
         if (s.Seats > 0)
@@ -182,26 +189,33 @@ public static class HealthScorer
     /// <b>Momentum</b> = the mean of two change scores, last 30 days against the 30 before: distinct active users, and
     /// events. A change p = now / before − 1 maps to 0 at −50% or worse, 60 when flat, 100 at +25% or better, linear in
     /// between; growth from nothing scores 100; a measure that was zero in both windows is left out. No data until the
-    /// previous window lies wholly after the start (60 days, the start included: from day 59 on), nor without any use in
-    /// either window.
+    /// previous window lies wholly after the start (60 days, the start included: from day 59 on), nor without any use
+    /// in either window.
     /// </summary>
     private static Measured Momentum(AccountSignals s, UsageFacts u)
     {
         if (u.HistoryDays < MomentumHistoryDays)
-            return Measured.Missing($"needs {MomentumHistoryDays} days since the start to compare two 30-day windows; has {u.HistoryDays}");
+            return Measured.Missing(
+                $"needs {MomentumHistoryDays} days since the start to compare two 30-day windows; has {u.HistoryDays}");
         var usersNow = Math.Max(0, s.Usage.ActiveUsersLast30Days);
         var usersBefore = Math.Max(0, s.Usage.ActiveUsersPrevious30Days);
-        var parts = new[] { ChangeScore(usersNow, usersBefore), ChangeScore(u.EventsLast30, u.EventsPrevious30) }.OfType<double>().ToArray();
+        var parts = new[] { ChangeScore(usersNow, usersBefore),
+            ChangeScore(u.EventsLast30, u.EventsPrevious30) }.OfType<double>().ToArray();
         if (parts.Length == 0) return Measured.Missing("no use in the last 60 days to compare");
         return new(parts.Average(),
-            $"{usersNow} active users in the last 30 days vs {usersBefore} in the 30 before ({Change(usersNow, usersBefore)}); {u.EventsLast30} events vs {u.EventsPrevious30} ({Change(u.EventsLast30, u.EventsPrevious30)})");
+            $"{usersNow} active users in the last 30 days vs {usersBefore} in the 30 before " +
+            $"({Change(usersNow, usersBefore)}); {u.EventsLast30} events vs {u.EventsPrevious30} " +
+            $"({Change(u.EventsLast30, u.EventsPrevious30)})");
 
         static double? ChangeScore(double now, double before) =>
             before > 0 ? MomentumOf(now / before - 1) : now > 0 ? 100 : null;
-        static string Change(double now, double before) => before > 0 ? $"{now / before - 1:+0%;-0%;0%}" : now > 0 ? "new" : "none";
+        static string Change(double now, double before) =>
+            before > 0 ? $"{now / before - 1:+0%;-0%;0%}" : now > 0 ? "new" : "none";
     }
 
-    /// <summary>The momentum of a relative change: −50% or worse → 0, flat → 60, +25% or better → 100, linear between.</summary>
+    /// <summary>
+    /// The momentum of a relative change: −50% or worse → 0, flat → 60, +25% or better → 100, linear between.
+    /// </summary>
     public static double MomentumOf(double change) =>
         change <= -0.5 ? 0
         : change < 0 ? 60 * (change + 0.5) / 0.5
@@ -209,11 +223,11 @@ public static class HealthScorer
         : 100;
 
     /// <summary>
-    /// <b>Onboarding</b>, from the plan's milestones (due date = start + due day; overdue from the day after). While the
-    /// plan runs (up to day 90, or the last due day when later): 100 × done / due so far − 10 per overdue milestone,
-    /// clamped to 0–100, where "due so far" are the milestones past their due date plus those already done early. After
-    /// that: the final on-time share, 100 × milestones done by their due date / all milestones. No data without a plan,
-    /// before the first milestone is due (unless one is done early), and from day 365 of the plan on.
+    /// <b>Onboarding</b>, from the plan's milestones (due date = start + due day; overdue from the day after). While
+    /// the plan runs (up to day 90, or the last due day when later): 100 × done / due so far − 10 per overdue
+    /// milestone, clamped to 0–100, where "due so far" are the milestones past their due date plus those already done
+    /// early. After that: the final on-time share, 100 × milestones done by their due date / all milestones. No data
+    /// without a plan, before the first milestone is due (unless one is done early), and from day 365 of the plan on.
     /// </summary>
     private static Measured Onboarding(AccountSignals s)
     {
@@ -223,7 +237,8 @@ public static class HealthScorer
         var day = today.DayNumber - plan.StartDate.DayNumber;
         if (day < 0) return Measured.Missing($"the onboarding plan starts on {plan.StartDate:yyyy-MM-dd}");
         if (day >= OnboardingRelevanceDays)
-            return Measured.Missing($"onboarding is over: the plan started {day} days ago, and counts for {OnboardingRelevanceDays}");
+            return Measured.Missing(
+                $"onboarding is over: the plan started {day} days ago, and counts for {OnboardingRelevanceDays}");
 
         DateOnly DueDate(MilestoneSummary m) => plan.StartDate.AddDays(m.DueDay);
         bool Done(MilestoneSummary m) => m.DoneOn is { } on && on <= today;
@@ -239,18 +254,22 @@ public static class HealthScorer
         var done = plan.Milestones.Count(Done);
         var due = done + overdue.Length;
         if (due == 0)
-            return Measured.Missing($"no milestone due yet (day {day} of the plan; the first is due on day {plan.Milestones.Min(m => m.DueDay)})");
+            return Measured.Missing(
+                $"no milestone due yet (day {day} of the plan; the first is due on day " +
+                $"{plan.Milestones.Min(m => m.DueDay)})");
         var text = $"Day {day} of the plan: {done} of {due} milestones due so far done";
         if (overdue.Length > 0)
-            text += $"; {overdue.Length} overdue ({string.Join(", ", overdue.Select(m => $"{m.Key} by {today.DayNumber - DueDate(m).DayNumber} d"))})";
+            text += $"; {overdue.Length} overdue " +
+                $"({string.Join(", ", overdue.Select(m => $"{m.Key} by {today.DayNumber - DueDate(m).DayNumber} d"))})";
         return new(100.0 * done / due - OverdueMilestonePenalty * overdue.Length, text);
     }
 
     /// <summary>
-    /// <b>Sentiment</b>, from the NPS answers of the last 180 days. An answer is worth 5 × score for 0–6 (detractors, 0–30),
-    /// 70 for 7–8 (passives), 100 for 9–10 (promoters), and has a freshness f = 1 − age in days / 180. Sentiment =
-    /// 70 + (m − 70) × f(newest), where m is the mean of the answers' worth weighted by freshness: recent answers count
-    /// most, and as even the newest ages the whole fades toward a passive's 70. No data without an answer in 180 days.
+    /// <b>Sentiment</b>, from the NPS answers of the last 180 days. An answer is worth 5 × score for 0–6 (detractors,
+    /// 0–30), 70 for 7–8 (passives), 100 for 9–10 (promoters), and has a freshness f = 1 − age in days / 180. Sentiment
+    /// = 70 + (m − 70) × f(newest), where m is the mean of the answers' worth weighted by freshness: recent answers
+    /// count most, and as even the newest ages the whole fades toward a passive's 70. No data without an answer in 180
+    /// days.
     /// </summary>
     private static Measured Sentiment(AccountSignals s)
     {
@@ -269,7 +288,8 @@ public static class HealthScorer
         var detractors = answers.Count(a => a.Score <= 6);
         var nps = 100.0 * (promoters - detractors) / answers.Length;
         return new(NeutralSentiment + (weighted / weights - NeutralSentiment) * newest,
-            $"{answers.Length} NPS answer{(answers.Length == 1 ? "" : "s")} in the last {NpsWindowDays} days (NPS {nps:+0;-0;0}); newest answer {latest.Score}, {(s.AsOf - latest.AnsweredAt).TotalDays:0} days ago");
+            $"{answers.Length} NPS answer{(answers.Length == 1 ? "" : "s")} in the last {NpsWindowDays} days (NPS " +
+            $"{nps:+0;-0;0}); newest answer {latest.Score}, {(s.AsOf - latest.AnsweredAt).TotalDays:0} days ago");
 
         static double WorthOf(int score) => score >= 9 ? 100 : score >= 7 ? 70 : 5.0 * Math.Max(0, score);
     }
@@ -279,28 +299,33 @@ public static class HealthScorer
         s.NpsAnswers.Where(a => a.AnsweredAt <= s.AsOf && (s.AsOf - a.AnsweredAt).TotalDays < NpsWindowDays);
 
     /// <summary>
-    /// <b>Support</b> = 100 × 2^(−x / 2), where x = severity points per 10 seats = 10 × load / max(seats, 10), and load sums
-    /// the tickets open at some time in the last 30 days: low 1, normal (or unspecified) 2, high 4, urgent 8 points, halved
-    /// for a ticket closed by now. No tickets → 100; one open normal ticket on 10 seats → 50. No data when there is no
-    /// ticket and fewer than 7 days since the start.
+    /// <b>Support</b> = 100 × 2^(−x / 2), where x = severity points per 10 seats = 10 × load / max(seats, 10), and load
+    /// sums the tickets open at some time in the last 30 days: low 1, normal (or unspecified) 2, high 4, urgent 8
+    /// points, halved for a ticket closed by now. No tickets → 100; one open normal ticket on 10 seats → 50. No data
+    /// when there is no ticket and fewer than 7 days since the start.
     /// </summary>
     private static Measured Support(AccountSignals s, UsageFacts u)
     {
         var windowStart = s.AsOf.AddDays(-SupportWindowDays);
-        var tickets = s.Tickets.Where(t => t.OpenedAt <= s.AsOf && (t.ClosedAt is null || t.ClosedAt > windowStart)).ToArray();
+        var tickets = s.Tickets.Where(t => t.OpenedAt <= s.AsOf && (t.ClosedAt is null || t.ClosedAt > windowStart))
+            .ToArray();
         if (tickets.Length == 0)
         {
             return u.HistoryDays < MinimumUsageDays
-                ? Measured.Missing($"no ticket yet, and only {u.HistoryDays} days since the start (needs {MinimumUsageDays})")
+                ? Measured.Missing(
+                    $"no ticket yet, and only {u.HistoryDays} days since the start (needs {MinimumUsageDays})")
                 : new(100, $"No support tickets in the last {SupportWindowDays} days");
         }
         bool IsOpen(TicketSummary t) => t.ClosedAt is null || t.ClosedAt > s.AsOf;
         var load = tickets.Sum(t => PointsOf(t.Severity) * (IsOpen(t) ? 1 : 0.5));
         var seats = Math.Max(s.Seats, SupportSeatFloor);
         var perTenSeats = 10 * load / seats;
-        var severities = string.Join(", ", tickets.GroupBy(t => Severity(t.Severity)).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"));
+        var severities = string.Join(
+            ", ", tickets.GroupBy(t => Severity(t.Severity)).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{g.Count()} {g.Key}"));
         return new(100 * Math.Pow(2, -perTenSeats / SupportHalvingPoints),
-            $"{tickets.Length} ticket{(tickets.Length == 1 ? "" : "s")} in the last {SupportWindowDays} days ({severities}; {tickets.Count(IsOpen)} still open): {perTenSeats:0.#} severity points per 10 seats");
+            $"{tickets.Length} ticket{(tickets.Length == 1 ? "" : "s")} in the last {SupportWindowDays} days " +
+            $"({severities}; {tickets.Count(IsOpen)} still open): {perTenSeats:0.#} severity points per 10 seats");
 
         static double PointsOf(TicketSeverity severity) => severity switch
         {
@@ -309,13 +334,14 @@ public static class HealthScorer
             TicketSeverity.Urgent => 8,
             _ => 2,
         };
-        static string Severity(TicketSeverity severity) => severity is TicketSeverity.Unspecified ? "normal" : severity.ToString().ToLowerInvariant();
+        static string Severity(TicketSeverity severity) =>
+            severity is TicketSeverity.Unspecified ? "normal" : severity.ToString().ToLowerInvariant();
     }
 
     /// <summary>
-    /// <b>Relationship</b>, days since the last CSM touchpoint (d, in UTC days) against the tier's cadence (c): 100 while
-    /// d ≤ c, 0 from 2c on, linear in between. Without any touchpoint, d counts from the start, and there is no data until
-    /// d exceeds c. Not measured (no data) for a tier without cadence, such as tech-touch.
+    /// <b>Relationship</b>, days since the last CSM touchpoint (d, in UTC days) against the tier's cadence (c): 100
+    /// while d ≤ c, 0 from 2c on, linear in between. Without any touchpoint, d counts from the start, and there is no
+    /// data until d exceeds c. Not measured (no data) for a tier without cadence, such as tech-touch.
     /// </summary>
     private static Measured Relationship(AccountSignals s, CsTier tier, int? cadence)
     {
@@ -330,15 +356,18 @@ public static class HealthScorer
         else
         {
             days = s.AsOfDay.DayNumber - s.CustomerSince.DayNumber;
-            if (days <= c) return Measured.Missing($"no CSM touchpoint recorded yet, {Math.Max(0, days)} days since the start (cadence {c} days)");
-            text = $"No CSM touchpoint recorded in the {days} days since the start; the {Describe(tier)} cadence is {c} days";
+            if (days <= c) return Measured.Missing(
+                $"no CSM touchpoint recorded yet, {Math.Max(0, days)} days since the start (cadence {c} days)");
+            text = $"No CSM touchpoint recorded in the {days} days since the start; the {Describe(tier)} cadence is " +
+                $"{c} days";
         }
         return new(days <= c ? 100 : days >= 2 * c ? 0 : 100.0 * (2 * c - days) / c, text);
     }
 
     private static string? TooEarlyForUsage(UsageFacts u) =>
         u.HistoryDays == 0 ? $"the account starts on {u.Start:yyyy-MM-dd}"
-        : u.HistoryDays < MinimumUsageDays ? $"only {u.HistoryDays} days of use since the start; needs {MinimumUsageDays}"
+        : u.HistoryDays < MinimumUsageDays
+            ? $"only {u.HistoryDays} days of use since the start; needs {MinimumUsageDays}"
         : null;
 
     internal static string Describe(CsTier tier) => tier switch

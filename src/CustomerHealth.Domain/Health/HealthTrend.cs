@@ -6,7 +6,9 @@ public sealed record ScoreSnapshot(DateOnly Day, double? Score, HealthBand Band)
 /// <summary>Score changes over 7 and 30 days, in points (one decimal); null when either end has no score.</summary>
 public sealed record HealthTrend(double? Change7Days, double? Change30Days)
 {
-    /// <summary>The changes from the snapshots 7 and 30 days before (either may be missing) to <paramref name="current"/>.</summary>
+    /// <summary>
+    /// The changes from the snapshots 7 and 30 days before (either may be missing) to <paramref name="current"/>.
+    /// </summary>
     public static HealthTrend Of(double? current, ScoreSnapshot? sevenDaysAgo, ScoreSnapshot? thirtyDaysAgo) =>
         new(Delta(current, sevenDaysAgo?.Score), Delta(current, thirtyDaysAgo?.Score));
 
@@ -31,8 +33,8 @@ public static class ChangeFeed
 {
     /// <summary>
     /// Compares a new score with the one of the account's <b>last change-feed entry</b> (not with yesterday's snapshot,
-    /// so that slow drifts add up until they cross the threshold): due when there is none yet, when the band differs, or
-    /// when the score moved by at least <see cref="Scorecard.ChangeThresholdPoints"/> (compared at one decimal).
+    /// so that slow drifts add up until they cross the threshold): due when there is none yet, when the band differs,
+    /// or when the score moved by at least <see cref="Scorecard.ChangeThresholdPoints"/> (compared at one decimal).
     /// </summary>
     public static ChangeReason ReasonFor(ScoreSnapshot? lastReported, HealthScore current, Scorecard scorecard) =>
         ReasonFor(lastReported, current.ToSnapshot(), scorecard);
@@ -41,6 +43,7 @@ public static class ChangeFeed
     public static ChangeReason ReasonFor(ScoreSnapshot? lastReported, ScoreSnapshot current, Scorecard scorecard) =>
         lastReported is null ? ChangeReason.FirstScore
         : lastReported.Band != current.Band ? ChangeReason.BandChanged
-        : HealthTrend.Delta(current.Score, lastReported.Score) is { } delta && Math.Abs(delta) >= scorecard.ChangeThresholdPoints ? ChangeReason.Moved
+        : HealthTrend.Delta(current.Score, lastReported.Score) is { } delta
+            && Math.Abs(delta) >= scorecard.ChangeThresholdPoints ? ChangeReason.Moved
         : ChangeReason.None;
 }

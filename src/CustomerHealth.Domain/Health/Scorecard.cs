@@ -26,7 +26,9 @@ public enum HealthComponentKind
     UsageMetric = 8,
 }
 
-/// <summary>How much each component counts. Only ratios matter: weights are renormalised over the components that have data.</summary>
+/// <summary>
+/// How much each component counts. Only ratios matter: weights are renormalised over the components that have data.
+/// </summary>
 public sealed record ComponentWeights(
     double Engagement,
     double Adoption,
@@ -39,7 +41,8 @@ public sealed record ComponentWeights(
     /// <summary>Every component, in the order scores list them.</summary>
     public static IReadOnlyList<HealthComponentKind> Kinds { get; } =
     [
-        HealthComponentKind.Engagement, HealthComponentKind.Adoption, HealthComponentKind.Momentum, HealthComponentKind.Onboarding,
+        HealthComponentKind.Engagement, HealthComponentKind.Adoption, HealthComponentKind.Momentum,
+            HealthComponentKind.Onboarding,
         HealthComponentKind.Sentiment, HealthComponentKind.Support, HealthComponentKind.Relationship,
     ];
 
@@ -56,17 +59,20 @@ public sealed record ComponentWeights(
     };
 }
 
-/// <summary>What a scorecard says for one CS tier: the weights and how often a CSM should be in touch (null: not measured).</summary>
+/// <summary>
+/// What a scorecard says for one CS tier: the weights and how often a CSM should be in touch (null: not measured).
+/// </summary>
 public sealed record TierScorecard(ComponentWeights Weights, int? TouchpointCadenceDays);
 
 /// <summary>
 /// A versioned health scorecard: component weights and touchpoint cadence per CS tier, band thresholds, the change-feed
 /// threshold and the effective-account window. Changing it (a new version) recomputes scores.
 /// </summary>
-/// <param name="HealthyFrom">Scores from here up are healthy.</param>
-/// <param name="AtRiskFrom">Scores from here up to <paramref name="HealthyFrom"/> are at risk; below it, critical.</param>
-/// <param name="ChangeThresholdPoints">A move of at least this many points since the last change-feed entry adds an entry.</param>
-/// <param name="EffectiveAccountWindowDays">An effective account has a login on each of this many consecutive complete UTC days up to the as-of instant.</param>
+/// <param name="HealthyFrom">Scores from here up are healthy.</param> <param name="AtRiskFrom">Scores from here up to
+/// <paramref name="HealthyFrom"/> are at risk; below it, critical.</param> <param name="ChangeThresholdPoints">A move
+/// of at least this many points since the last change-feed entry adds an entry.</param> <param
+/// name="EffectiveAccountWindowDays">An effective account has a login on each of this many consecutive complete UTC
+/// days up to the as-of instant.</param>
 /// <param name="MinimumCompleteness">
 /// The share of the tier's weight that must have data for a score to be given; below it the score is unknown. Keeps a
 /// single early signal (one ticket on day 2) from painting a new account red or green.
@@ -102,9 +108,13 @@ public sealed record Scorecard(
     /// </summary>
     public static Scorecard Default { get; } = new(
         Version: 1,
-        TechTouch: new(new(Engagement: 35, Adoption: 30, Momentum: 15, Onboarding: 10, Sentiment: 5, Support: 5, Relationship: 0), null),
-        LowTouch: new(new(Engagement: 25, Adoption: 25, Momentum: 15, Onboarding: 10, Sentiment: 10, Support: 10, Relationship: 5), 90),
-        HighTouch: new(new(Engagement: 20, Adoption: 20, Momentum: 10, Onboarding: 10, Sentiment: 15, Support: 10, Relationship: 15), 30));
+        TechTouch: new(
+            new(Engagement: 35, Adoption: 30, Momentum: 15, Onboarding: 10, Sentiment: 5, Support: 5, Relationship: 0),
+            null),
+        LowTouch: new(
+            new(Engagement: 25, Adoption: 25, Momentum: 15, Onboarding: 10, Sentiment: 10, Support: 10, Relationship: 5), 90),
+        HighTouch: new(
+            new(Engagement: 20, Adoption: 20, Momentum: 10, Onboarding: 10, Sentiment: 15, Support: 10, Relationship: 15), 30));
 
     /// <summary>The rules of a tier; unspecified is treated as tech-touch.</summary>
     public TierScorecard For(CsTier tier) => tier switch
@@ -114,7 +124,10 @@ public sealed record Scorecard(
         _ => TechTouch,
     };
 
-    /// <summary>The band of a score: healthy from <see cref="HealthyFrom"/>, at risk from <see cref="AtRiskFrom"/>, else critical; unknown without a score.</summary>
+    /// <summary>
+    /// The band of a score: healthy from <see cref="HealthyFrom"/>, at risk from <see cref="AtRiskFrom"/>, else
+    /// critical; unknown without a score.
+    /// </summary>
     public HealthBand BandOf(double? score) =>
         score is not { } s ? HealthBand.Unknown
         : s >= HealthyFrom ? HealthBand.Healthy
@@ -127,7 +140,9 @@ public sealed record Scorecard(
     /// </summary>
     public int UsageHistoryDays => Math.Max(60, EffectiveAccountWindowDays + 1);
 
-    /// <summary>Every broken rule, with field paths under <paramref name="field"/>; empty when the scorecard is usable.</summary>
+    /// <summary>
+    /// Every broken rule, with field paths under <paramref name="field"/>; empty when the scorecard is usable.
+    /// </summary>
     public IReadOnlyList<FieldViolation> Validate(string field = "scorecard")
     {
         var v = new Violations();
@@ -136,9 +151,12 @@ public sealed record Scorecard(
         CheckTier(v, $"{field}.low_touch", LowTouch, MetricComponents.Any(m => m.LowTouchWeight > 0));
         CheckTier(v, $"{field}.high_touch", HighTouch, MetricComponents.Any(m => m.HighTouchWeight > 0));
         CheckUsageMetrics(v, $"{field}.usage_metrics", MetricComponents);
-        if (!(double.IsFinite(AtRiskFrom) && AtRiskFrom > 0)) v.Add($"{field}.at_risk_from", "must be a number above 0");
-        if (!(double.IsFinite(HealthyFrom) && HealthyFrom <= 100)) v.Add($"{field}.healthy_from", "must be a number of at most 100");
-        else if (!(HealthyFrom > AtRiskFrom)) v.Add($"{field}.healthy_from", $"must be above at_risk_from ({AtRiskFrom})");
+        if (!(double.IsFinite(AtRiskFrom) && AtRiskFrom > 0)) v.Add(
+            $"{field}.at_risk_from", "must be a number above 0");
+        if (!(double.IsFinite(HealthyFrom) && HealthyFrom <= 100)) v.Add(
+            $"{field}.healthy_from", "must be a number of at most 100");
+        else if (!(HealthyFrom > AtRiskFrom)) v.Add(
+            $"{field}.healthy_from", $"must be above at_risk_from ({AtRiskFrom})");
         if (!(double.IsFinite(ChangeThresholdPoints) && ChangeThresholdPoints > 0 && ChangeThresholdPoints <= 100))
             v.Add($"{field}.change_threshold_points", "must be above 0 and at most 100");
         if (EffectiveAccountWindowDays is < 1 or > MaxWindowDays)
@@ -194,6 +212,7 @@ public sealed record Scorecard(
         if (!hasMetricWeight && !ComponentWeights.Kinds.Any(k => weights[k] > 0 && double.IsFinite(weights[k])))
             v.Add($"{field}.weights", "must give at least one component (or usage metric) a weight above 0");
         if (tier.TouchpointCadenceDays is < 1 or > MaxCadenceDays)
-            v.Add($"{field}.touchpoint_cadence_days", $"must be from 1 to {MaxCadenceDays}, or empty when not measured");
+            v.Add(
+                $"{field}.touchpoint_cadence_days", $"must be from 1 to {MaxCadenceDays}, or empty when not measured");
     }
 }

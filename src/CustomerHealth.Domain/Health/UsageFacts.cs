@@ -10,7 +10,8 @@ internal sealed class UsageFacts
     public UsageFacts(AccountSignals signals)
     {
         AsOfDay = signals.AsOfDay;
-        LastCompleteDay = DateOnly.FromDateTime(signals.AsOf.UtcDateTime.AddTicks(TimeSpan.TicksPerMicrosecond)).AddDays(-1);
+        LastCompleteDay = DateOnly.FromDateTime(signals.AsOf.UtcDateTime.AddTicks(TimeSpan.TicksPerMicrosecond))
+            .AddDays(-1);
         Start = signals.CustomerSince;
         HistoryDays = Math.Max(0, AsOfDay.DayNumber - Start.DayNumber + 1);
         ObservedDays = Math.Min(WindowDays, HistoryDays);
@@ -73,7 +74,8 @@ internal sealed class UsageFacts
     public double Stickiness => MonthlyActiveUsers == 0 ? 0 : Math.Min(1, AverageDailyActiveUsers / MonthlyActiveUsers);
 
     /// <summary>"last 30 days", or how many days since the start when fewer.</summary>
-    public string WindowText => ObservedDays == WindowDays ? $"last {WindowDays} days" : $"{ObservedDays} days since {Start:yyyy-MM-dd}";
+    public string WindowText =>
+        ObservedDays == WindowDays ? $"last {WindowDays} days" : $"{ObservedDays} days since {Start:yyyy-MM-dd}";
 
     public int ActiveUsersOn(DateOnly day) => _days.TryGetValue(day, out var d) ? d.ActiveUsers : 0;
 

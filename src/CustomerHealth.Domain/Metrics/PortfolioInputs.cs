@@ -14,7 +14,9 @@ public sealed record PortfolioInputs(IReadOnlyList<AccountFacts> Accounts, IRead
     public static PortfolioInputs Empty { get; } = new([], []);
 }
 
-/// <summary>One account as the metrics see it. Tier, segment and owner are the current ones (filters use them).</summary>
+/// <summary>
+/// One account as the metrics see it. Tier, segment and owner are the current ones (filters use them).
+/// </summary>
 public sealed record AccountFacts
 {
     public required string AccountId { get; init; }
@@ -31,13 +33,21 @@ public sealed record AccountFacts
     /// <summary>The lifecycle stage as of the as-of day, or null when unknown.</summary>
     public LifecycleStage? Stage { get; init; }
 
-    /// <summary>An effective account as of the as-of day (a login on each day of the effective-account window).</summary>
+    /// <summary>
+    /// An effective account as of the as-of day (a login on each day of the effective-account window).
+    /// </summary>
     public bool Effective { get; init; }
 
-    /// <summary>Day 0 of the account as a customer: the start of its first contract (and of its onboarding plan); null for a lead.</summary>
+    /// <summary>
+    /// Day 0 of the account as a customer: the start of its first contract (and of its onboarding plan); null for a
+    /// lead.
+    /// </summary>
     public DateOnly? FirstContractStart { get; init; }
 
-    /// <summary>The UTC day the onboarding plan's first-value milestone was done, or null. Not before <see cref="FirstContractStart"/>.</summary>
+    /// <summary>
+    /// The UTC day the onboarding plan's first-value milestone was done, or null. Not before <see
+    /// cref="FirstContractStart"/>.
+    /// </summary>
     public DateOnly? FirstValueOn { get; init; }
 
     /// <summary>
@@ -64,9 +74,9 @@ public sealed record AccountFacts
 }
 
 /// <summary>
-/// One contract: ARR over its term from <see cref="Start"/> up to <see cref="End"/> (the renewal date, not counted), and its
-/// renewal outcome if one is recorded: renewed with <see cref="NewArr"/> (in the same currency), or churned, decided on
-/// <see cref="DecidedOn"/>.
+/// One contract: ARR over its term from <see cref="Start"/> up to <see cref="End"/> (the renewal date, not counted),
+/// and its renewal outcome if one is recorded: renewed with <see cref="NewArr"/> (in the same currency), or churned,
+/// decided on <see cref="DecidedOn"/>.
 /// </summary>
 public sealed record ContractFacts
 {
@@ -76,7 +86,9 @@ public sealed record ContractFacts
     public required DateOnly Start { get; init; }
     public required DateOnly End { get; init; }
 
-    /// <summary>Renewed, churned, or <see cref="RenewalOutcomeKind.Unspecified"/> while no outcome is recorded.</summary>
+    /// <summary>
+    /// Renewed, churned, or <see cref="RenewalOutcomeKind.Unspecified"/> while no outcome is recorded.
+    /// </summary>
     public RenewalOutcomeKind Outcome { get; init; }
 
     /// <summary>The renewal's ARR; required when renewed, null or 0 otherwise.</summary>
@@ -86,12 +98,15 @@ public sealed record ContractFacts
     public DateOnly? DecidedOn { get; init; }
 
     /// <summary>
-    /// The first day the contract is no longer active: its end date or its outcome's decision date, whichever is later; null
-    /// (active for good) while no outcome is recorded. A term that ended without a decision is awaiting its outcome: its ARR
-    /// is neither kept nor lost yet. A renewed contract stops once its term is over (its renewal contract carries the ARR
-    /// on); a churned one too, or on the decision date when the churn was decided after the term.
+    /// The first day the contract is no longer active: its end date or its outcome's decision date, whichever is later;
+    /// null (active for good) while no outcome is recorded. A term that ended without a decision is awaiting its
+    /// outcome: its ARR is neither kept nor lost yet. A renewed contract stops once its term is over (its renewal
+    /// contract carries the ARR on); a churned one too, or on the decision date when the churn was decided after the
+    /// term.
     /// </summary>
-    public DateOnly? ActiveUntil => Outcome == RenewalOutcomeKind.Unspecified || DecidedOn is not { } decided ? null : decided > End ? decided : End;
+    public DateOnly? ActiveUntil =>
+        Outcome == RenewalOutcomeKind.Unspecified || DecidedOn is not { } decided ? null : decided > End ? decided
+            : End;
 
     /// <summary>Active on <paramref name="day"/>: <see cref="Start"/> ≤ day &lt; <see cref="ActiveUntil"/>.</summary>
     public bool ActiveOn(DateOnly day) => Start <= day && !(ActiveUntil <= day);
@@ -123,7 +138,10 @@ public sealed record PortfolioFilter(
 /// </summary>
 public sealed record CurrencyConversion(string ReportingCurrency, IReadOnlyDictionary<string, decimal> Rates)
 {
-    /// <summary>The rate of <paramref name="currency"/> to the reporting currency (1 for the reporting currency itself), or null when missing.</summary>
+    /// <summary>
+    /// The rate of <paramref name="currency"/> to the reporting currency (1 for the reporting currency itself), or null
+    /// when missing.
+    /// </summary>
     public decimal? RateOf(string currency) =>
         currency == ReportingCurrency ? 1m : Rates.TryGetValue(currency, out var rate) ? rate : null;
 }

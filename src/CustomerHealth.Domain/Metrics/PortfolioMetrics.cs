@@ -6,18 +6,22 @@ using CustomerHealth.Domain.Health;
 namespace CustomerHealth.Domain.Metrics;
 
 /// <summary>
-/// Computes portfolio metrics: a pure function of (inputs, period, filter, conversion table); the as-of day is the period's
-/// last day and nothing dated after it is used. The filter is applied first: every figure is about the selected accounts
-/// and their contracts. Money is added in one currency: contracts in several currencies are an error
+/// Computes portfolio metrics: a pure function of (inputs, period, filter, conversion table); the as-of day is the
+/// period's last day and nothing dated after it is used. The filter is applied first: every figure is about the
+/// selected accounts and their contracts. Money is added in one currency: contracts in several currencies are an error
 /// (<c>MIXED_CURRENCIES</c>) unless a conversion table turns each into the reporting currency. The definitions are on
 /// <see cref="PortfolioReport"/> and the records it holds.
 /// </summary>
 public static class PortfolioMetrics
 {
-    /// <summary>The onboarding window: first value within this many days of the first contract's start is an activation.</summary>
+    /// <summary>
+    /// The onboarding window: first value within this many days of the first contract's start is an activation.
+    /// </summary>
     public const int OnboardingWindowDays = 90;
 
-    /// <summary>A signed account survives when it goes live within this many days of its first contract's start.</summary>
+    /// <summary>
+    /// A signed account survives when it goes live within this many days of its first contract's start.
+    /// </summary>
     public const int SurvivalWindowDays = 30;
 
     /// <summary>
@@ -27,19 +31,25 @@ public static class PortfolioMetrics
     public const int MaxCohortMonths = 120;
 
     /// <summary>
-    /// In the <b>onboarding cohort</b> of <paramref name="period"/>: the account's 90-day onboarding window closed within
-    /// it (first contract start + 90 days in the period), so its onboarding outcome is known and judged once.
+    /// In the <b>onboarding cohort</b> of <paramref name="period"/>: the account's 90-day onboarding window closed
+    /// within it (first contract start + 90 days in the period), so its onboarding outcome is known and judged once.
     /// </summary>
     public static bool InOnboardingCohort(DateOnly? firstContractStart, ReportingPeriod period) =>
         firstContractStart is { } start && period.Contains(start.AddDays(OnboardingWindowDays));
 
-    /// <summary>The first contract starts of the onboarding cohort of <paramref name="period"/>, both counted (see <see cref="InOnboardingCohort"/>).</summary>
+    /// <summary>
+    /// The first contract starts of the onboarding cohort of <paramref name="period"/>, both counted (see <see
+    /// cref="InOnboardingCohort"/>).
+    /// </summary>
     public static (DateOnly From, DateOnly To) OnboardingCohortStarts(ReportingPeriod period) =>
         (period.Start.AddDays(-OnboardingWindowDays), period.End.AddDays(-OnboardingWindowDays));
 
     /// <exception cref="ValidationException">An input row, or the conversion table, is malformed.</exception>
-    /// <exception cref="RuleViolationException">The selected contracts are in several currencies without a conversion table, or the table lacks one of them.</exception>
-    public static PortfolioReport Compute(PortfolioInputs inputs, ReportingPeriod period, PortfolioFilter? filter = null, CurrencyConversion? conversion = null)
+    /// <exception cref="RuleViolationException">The selected contracts are in several currencies without a conversion
+    /// table, or the table lacks one of them.</exception>
+    public static PortfolioReport Compute(
+        PortfolioInputs inputs, ReportingPeriod period, PortfolioFilter? filter = null,
+        CurrencyConversion? conversion = null)
     {
         Validate(inputs, conversion);
         filter ??= PortfolioFilter.All;
@@ -48,11 +58,12 @@ public static class PortfolioMetrics
         for (var i = 0; i < accounts.Length; i++) position.Add(accounts[i].AccountId, i);
         var contracts = inputs.Contracts.Where(c => position.ContainsKey(c.AccountId)).ToArray();
         var (currency, rate) = ReportingCurrency(contracts, conversion);
-        // Every selected contract, amounts in the reporting currency, grouped by account (in the accounts' order) and in
-        // start order within an account (ties in input order); each account's contracts are a slice of them, at the
+        // Every selected contract, amounts in the reporting currency, grouped by account (in the accounts' order) and
+        // in start order within an account (ties in input order); each account's contracts are a slice of them, at the
         // account's position.
         var order = new (int Account, int Start, int Index)[contracts.Length];
-        for (var i = 0; i < contracts.Length; i++) order[i] = (position[contracts[i].AccountId], contracts[i].Start.DayNumber, i);
+        for (var i = 0; i < contracts.Length; i++) order[i] = (position[contracts[i].AccountId],
+            contracts[i].Start.DayNumber, i);
         Array.Sort(order);
         var lines = new Line[contracts.Length];
         var contractsOf = new ArraySegment<Line>[accounts.Length];
@@ -89,7 +100,8 @@ public static class PortfolioMetrics
             activeUsers,
             activeUsers == 0 ? null : arr / activeUsers,
             ActivationOf(accounts, onboardingCohort, period),
-            new OnboardingOnTime(onboardingCohort.Sum(a => a.MilestonesDue), onboardingCohort.Sum(a => a.MilestonesOnTime)),
+            new OnboardingOnTime(
+                onboardingCohort.Sum(a => a.MilestonesDue), onboardingCohort.Sum(a => a.MilestonesOnTime)),
             NpsOf(accounts),
             CohortsOf(accounts, contractsOf, asOf));
     }
@@ -100,7 +112,8 @@ public static class PortfolioMetrics
         /// <summary>In the starting cohort: active on the day before the period.</summary>
         public bool StartsIn(ReportingPeriod period) => Facts.ActiveOn(period.Opening);
 
-        public bool DecidedWithin(ReportingPeriod period) => Facts.Outcome != RenewalOutcomeKind.Unspecified && Facts.DecidedOn is { } on && period.Contains(on);
+        public bool DecidedWithin(ReportingPeriod period) =>
+            Facts.Outcome != RenewalOutcomeKind.Unspecified && Facts.DecidedOn is { } on && period.Contains(on);
     }
 
     private static RevenueRetention RevenueOf(Line[] lines, ReportingPeriod period)
@@ -138,10 +151,12 @@ public static class PortfolioMetrics
         return new LogoRetention(starting, churned);
     }
 
-    private static Activation ActivationOf(AccountFacts[] accounts, AccountFacts[] onboardingCohort, ReportingPeriod period)
+    private static Activation ActivationOf(
+        AccountFacts[] accounts, AccountFacts[] onboardingCohort, ReportingPeriod period)
     {
         var activated = onboardingCohort.Count(a => TimeToValue(a) <= OnboardingWindowDays);
-        var reached = accounts.Where(a => a.FirstValueOn is { } on && period.Contains(on)).Select(a => TimeToValue(a)!.Value).Order().ToArray();
+        var reached = accounts.Where(a => a.FirstValueOn is { } on && period.Contains(on))
+            .Select(a => TimeToValue(a)!.Value).Order().ToArray();
         double? median = reached.Length == 0 ? null
             : reached.Length % 2 == 1 ? reached[reached.Length / 2]
             : (reached[reached.Length / 2 - 1] + reached[reached.Length / 2]) / 2.0;
@@ -172,7 +187,9 @@ public static class PortfolioMetrics
         Enumerable.Range(0, accounts.Length)
             .Where(i => accounts[i].FirstContractStart <= asOf
                 && accounts[i].FirstContractStart >= FirstCohortMonth(asOf))
-            .GroupBy(i => new DateOnly(accounts[i].FirstContractStart!.Value.Year, accounts[i].FirstContractStart!.Value.Month, 1))
+            .GroupBy(
+                i => new DateOnly(
+                    accounts[i].FirstContractStart!.Value.Year, accounts[i].FirstContractStart!.Value.Month, 1))
             .OrderBy(g => g.Key)
             .Select(g => CohortOf(g.Key, g.Select(i => (accounts[i], contractsOf[i])).ToArray(), asOf))
             .ToArray();
@@ -180,13 +197,15 @@ public static class PortfolioMetrics
     private static DateOnly FirstCohortMonth(DateOnly asOf) =>
         new DateOnly(asOf.Year, asOf.Month, 1).AddMonths(1 - MaxCohortMonths);
 
-    private static StartCohort CohortOf(DateOnly month, (AccountFacts Account, ArraySegment<Line> Contracts)[] members, DateOnly asOf)
+    private static StartCohort CohortOf(
+        DateOnly month, (AccountFacts Account, ArraySegment<Line> Contracts)[] members, DateOnly asOf)
     {
-        // Point n is the last day of the n-th month after the start month; it exists once that day is on or before the as-of day.
+        // Point n is the last day of the n-th month after the start month; it exists once that day is on or before the
+        // as-of day.
         var first = MonthNumber(month);
         var count = MonthNumber(asOf) - first + (asOf.AddDays(1).Day == 1 ? 1 : 0);
-        // A contract is active on the month ends n with MonthNumber(Start) ≤ first + n < MonthNumber(ActiveUntil): a run of
-        // points, added to running totals as a difference (+ where the run begins, − where it ends).
+        // A contract is active on the month ends n with MonthNumber(Start) ≤ first + n < MonthNumber(ActiveUntil): a
+        // run of points, added to running totals as a difference (+ where the run begins, − where it ends).
         var accountChange = new int[count + 1];
         var arrChange = new decimal[count + 1];
         int windowClosed = 0, live = 0;
@@ -199,7 +218,8 @@ public static class PortfolioMetrics
                 windowClosed++;
                 if (account.LiveOn <= start.AddDays(SurvivalWindowDays)) live++;
             }
-            var covered = 0; // the points up to here already count the account: it counts once where its contracts overlap
+            // the points up to here already count the account: it counts once where its contracts overlap
+            var covered = 0;
             foreach (var line in contracts)
             {
                 if (line.Facts.ActiveOn(start)) startingArr += line.Arr;
@@ -220,7 +240,9 @@ public static class PortfolioMetrics
         for (var n = 0; n < count; n++)
         {
             (active, arrOn) = (active + accountChange[n], arrOn + arrChange[n]);
-            points[n] = new RetentionPoint(n, month.AddMonths(n + 1).AddDays(-1), active, arrOn, Ratio.Of(active, members.Length), Ratio.Of(arrOn, startingArr));
+            points[n] = new RetentionPoint(
+                n, month.AddMonths(n + 1).AddDays(-1), active, arrOn, Ratio.Of(active, members.Length),
+                Ratio.Of(arrOn, startingArr));
         }
         return new StartCohort(month, members.Length, windowClosed, live, startingArr, points);
     }
@@ -232,7 +254,8 @@ public static class PortfolioMetrics
 
     private static int MonthNumber(DateOnly day) => day.Year * 12 + day.Month - 1;
 
-    private static Dictionary<T, int> CountBy<T>(AccountFacts[] accounts, Func<AccountFacts, T?> key) where T : struct, Enum
+    private static Dictionary<T, int> CountBy<T>(AccountFacts[] accounts, Func<AccountFacts, T?> key) where T : struct,
+        Enum
     {
         var counts = Enum.GetValues<T>().Where(v => !v.Equals(default(T))).ToDictionary(v => v, _ => 0);
         foreach (var account in accounts)
@@ -242,17 +265,21 @@ public static class PortfolioMetrics
         return counts;
     }
 
-    private static (string? Currency, Func<string, decimal> Rate) ReportingCurrency(ContractFacts[] contracts, CurrencyConversion? conversion)
+    private static (string? Currency, Func<string, decimal> Rate) ReportingCurrency(
+        ContractFacts[] contracts, CurrencyConversion? conversion)
     {
-        var currencies = contracts.Select(c => c.Arr.Currency).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var currencies = contracts.Select(c => c.Arr.Currency).Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal).ToArray();
         if (conversion is null)
         {
             if (currencies.Length > 1)
             {
                 throw new RuleViolationException(
                     "MIXED_CURRENCIES",
-                    $"The selected contracts are in {currencies.Length} currencies ({string.Join(", ", currencies)}); portfolio metrics add money in one "
-                    + "currency. Narrow the filter to accounts of one currency, or configure a conversion table to a reporting currency.",
+                    $"The selected contracts are in {currencies.Length} currencies " +
+                    $"({string.Join(", ", currencies)}); portfolio metrics add money in one "
+                    + "currency. Narrow the filter to accounts of one currency, or configure a conversion table to a " +
+                    "reporting currency.",
                     new Dictionary<string, string> { ["currencies"] = string.Join(",", currencies) });
             }
             return (currencies.SingleOrDefault(), _ => 1m);
@@ -262,8 +289,14 @@ public static class PortfolioMetrics
         {
             throw new RuleViolationException(
                 "EXCHANGE_RATE_MISSING",
-                $"The conversion table to {conversion.ReportingCurrency} has no rate for {string.Join(", ", missing)}; it needs one for every currency of the selected contracts.",
-                new Dictionary<string, string> { ["currencies"] = string.Join(",", missing), ["reporting_currency"] = conversion.ReportingCurrency });
+                $"The conversion table to {conversion.ReportingCurrency} has no rate for " +
+                $"{string.Join(", ", missing)}; it needs one for every currency of the selected contracts.",
+                new Dictionary<string,
+                    string>
+                {
+                    ["currencies"] = string.Join(",", missing),
+                    ["reporting_currency"] = conversion.ReportingCurrency
+                });
         }
         return (conversion.ReportingCurrency, c => conversion.RateOf(c)!.Value);
     }
@@ -291,22 +324,28 @@ public static class PortfolioMetrics
         {
             var (c, f) = (inputs.Contracts[i], new RowPath("contracts", i));
             if (string.IsNullOrEmpty(c.ContractId)) v.Add($"{f}.contract_id", "is required");
-            else if (!contractIds.Add(c.ContractId)) v.Add($"{f}.contract_id", $"'{c.ContractId}' appears more than once");
-            if (!accountIds.Contains(c.AccountId)) v.Add($"{f}.account_id", $"'{c.AccountId}' is not among the accounts");
-            if (!Currencies.IsKnown(c.Arr.Currency)) v.Add($"{f}.arr.currency_code", $"'{c.Arr.Currency}' is not an active ISO 4217 code");
+            else if (!contractIds.Add(c.ContractId)) v.Add(
+                $"{f}.contract_id", $"'{c.ContractId}' appears more than once");
+            if (!accountIds.Contains(c.AccountId)) v.Add(
+                $"{f}.account_id", $"'{c.AccountId}' is not among the accounts");
+            if (!Currencies.IsKnown(c.Arr.Currency)) v.Add(
+                $"{f}.arr.currency_code", $"'{c.Arr.Currency}' is not an active ISO 4217 code");
             if (c.Arr.Amount < 0) v.Add($"{f}.arr", "must be zero or more");
             if (c.End <= c.Start) v.Add($"{f}.end_date", "must be after the start date");
             switch (c.Outcome)
             {
                 case RenewalOutcomeKind.Unspecified:
-                    if (c.NewArr is not null || c.DecidedOn is not null) v.Add($"{f}.outcome", "is required with a new ARR or a decision date");
+                    if (c.NewArr is not null || c.DecidedOn is not null) v.Add(
+                        $"{f}.outcome", "is required with a new ARR or a decision date");
                     break;
                 case RenewalOutcomeKind.Renewed:
-                    if (c.NewArr is not >= 0) v.Add($"{f}.new_arr", "is required, zero or more, when the contract renewed");
+                    if (c.NewArr is not >= 0) v.Add(
+                        $"{f}.new_arr", "is required, zero or more, when the contract renewed");
                     if (c.DecidedOn is null) v.Add($"{f}.decided_on", "is required with an outcome");
                     break;
                 case RenewalOutcomeKind.Churned:
-                    if (c.NewArr is not (null or 0m)) v.Add($"{f}.new_arr", "must be empty or zero when the contract churned");
+                    if (c.NewArr is not (null or 0m)) v.Add(
+                        $"{f}.new_arr", "must be empty or zero when the contract churned");
                     if (c.DecidedOn is null) v.Add($"{f}.decided_on", "is required with an outcome");
                     break;
                 default:
@@ -318,12 +357,16 @@ public static class PortfolioMetrics
         if (conversion is not null)
         {
             if (!Currencies.IsKnown(conversion.ReportingCurrency))
-                v.Add("conversion.reporting_currency", $"'{conversion.ReportingCurrency}' is not an active ISO 4217 code");
+                v.Add(
+                    "conversion.reporting_currency",
+                    $"'{conversion.ReportingCurrency}' is not an active ISO 4217 code");
             foreach (var (currency, rate) in conversion.Rates)
             {
-                if (!Currencies.IsKnown(currency)) v.Add($"conversion.rates[{currency}]", $"'{currency}' is not an active ISO 4217 code");
+                if (!Currencies.IsKnown(currency)) v.Add(
+                    $"conversion.rates[{currency}]", $"'{currency}' is not an active ISO 4217 code");
                 if (rate <= 0) v.Add($"conversion.rates[{currency}]", "must be above zero");
-                else if (currency == conversion.ReportingCurrency && rate != 1m) v.Add($"conversion.rates[{currency}]", "must be 1 for the reporting currency");
+                else if (currency == conversion.ReportingCurrency && rate != 1m) v.Add(
+                    $"conversion.rates[{currency}]", "must be 1 for the reporting currency");
             }
         }
         v.ThrowIfAny();

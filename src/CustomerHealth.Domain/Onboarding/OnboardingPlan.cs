@@ -44,7 +44,8 @@ public sealed class Milestone
         Rule = MilestoneRule.Manual;
     }
 
-    private Milestone(string accountId, string key, string title, int dueDay, DateOnly dueDate, MilestoneRule rule, int position)
+    private Milestone(
+        string accountId, string key, string title, int dueDay, DateOnly dueDate, MilestoneRule rule, int position)
     {
         AccountId = accountId;
         Key = key;
@@ -79,12 +80,14 @@ public sealed class Milestone
         IsDone ? MilestoneStatus.Done : today > DueDate ? MilestoneStatus.Overdue : MilestoneStatus.Pending;
 
     internal static Milestone From(string accountId, DateOnly start, MilestoneTemplate template, int position) =>
-        new(accountId, template.Key, template.Title, template.DueDay, start.AddDays(template.DueDay), template.Rule, position);
+        new(accountId, template.Key, template.Title, template.DueDay, start.AddDays(template.DueDay), template.Rule,
+            position);
 
     internal bool Complete(DateTime at, CompletionMethod how, string? by, string? note)
     {
         if (IsDone) return false;
-        (CompletedAt, CompletedHow, CompletedBy, Note) = (at, how, by, string.IsNullOrWhiteSpace(note) ? null : note.Trim());
+        (CompletedAt, CompletedHow, CompletedBy, Note) = (at, how, by, string.IsNullOrWhiteSpace(note) ? null
+            : note.Trim());
         return true;
     }
 
@@ -98,9 +101,9 @@ public sealed class Milestone
 }
 
 /// <summary>
-/// An account's 90-day onboarding plan: milestones from the template of its tier (the version in force when the plan was
-/// created), due relative to the start of its first contract. Time to value is the days from start to the first-value
-/// milestone.
+/// An account's 90-day onboarding plan: milestones from the template of its tier (the version in force when the plan
+/// was created), due relative to the start of its first contract. Time to value is the days from start to the
+/// first-value milestone.
 /// </summary>
 public sealed class OnboardingPlan
 {
@@ -134,12 +137,16 @@ public sealed class OnboardingPlan
     /// <summary>Puts the milestones back in template order (a database returns them in any order).</summary>
     public void SortMilestones() => _milestones.Sort((a, b) => a.Position.CompareTo(b.Position));
 
-    /// <summary>The milestone that marks first value: the one with the first-value rule, else the one keyed <c>first_value</c>.</summary>
+    /// <summary>
+    /// The milestone that marks first value: the one with the first-value rule, else the one keyed <c>first_value</c>.
+    /// </summary>
     public Milestone? FirstValueMilestone =>
-        _milestones.FirstOrDefault(m => m.Rule.Kind == MilestoneRuleKind.FirstValue) ?? _milestones.FirstOrDefault(m => m.Key == "first_value");
+        _milestones.FirstOrDefault(m => m.Rule.Kind == MilestoneRuleKind.FirstValue)
+            ?? _milestones.FirstOrDefault(m => m.Key == "first_value");
 
     /// <summary>Days from the start to first value, once reached.</summary>
-    public int? TimeToValueDays => FirstValueMilestone?.CompletedAt is { } at ? DateOnly.FromDateTime(at).DayNumber - StartDate.DayNumber : null;
+    public int? TimeToValueDays =>
+        FirstValueMilestone?.CompletedAt is { } at ? DateOnly.FromDateTime(at).DayNumber - StartDate.DayNumber : null;
 
     public PlanStatus StatusOn(DateOnly today)
     {
@@ -156,9 +163,11 @@ public sealed class OnboardingPlan
     /// </summary>
     public bool CompleteManually(string key, string by, string? note, DateTime at, DateTime now)
     {
-        var milestone = _milestones.FirstOrDefault(m => m.Key == key) ?? throw new NotFoundException("Milestone", $"{AccountId}/{key}");
+        var milestone = _milestones.FirstOrDefault(m => m.Key == key)
+            ?? throw new NotFoundException("Milestone", $"{AccountId}/{key}");
         var v = new Violations();
-        if (DateOnly.FromDateTime(at) < StartDate) v.Add("complete_time", $"must not be before the plan's start {StartDate:yyyy-MM-dd}");
+        if (DateOnly.FromDateTime(at) < StartDate) v.Add(
+            "complete_time", $"must not be before the plan's start {StartDate:yyyy-MM-dd}");
         if (at > now + TimeSpan.FromMinutes(5)) v.Add("complete_time", "must not be in the future");
         v.ThrowIfAny();
         if (!milestone.Complete(at, CompletionMethod.Manual, by, note)) return false;
@@ -167,29 +176,36 @@ public sealed class OnboardingPlan
     }
 
     /// <summary>
-    /// Completes every pending automatic milestone that the evidence shows reached, and moves earlier the completion of a
-    /// milestone a rule completed when the evidence now shows an earlier instant (an event that arrived late); returns the
-    /// keys completed or moved. Completions by hand are never changed.
+    /// Completes every pending automatic milestone that the evidence shows reached, and moves earlier the completion of
+    /// a milestone a rule completed when the evidence now shows an earlier instant (an event that arrived late);
+    /// returns the keys completed or moved. Completions by hand are never changed.
     /// </summary>
     public IReadOnlyList<string> ApplyEvidence(IOnboardingEvidence evidence, DateTime now)
     {
         var changed = new List<string>();
         var start = StartDate.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-        foreach (var m in _milestones.Where(m => m.Rule.IsAutomatic && (!m.IsDone || m.CompletedHow == CompletionMethod.Rule)))
+        foreach (var m in _milestones.Where(
+            m => m.Rule.IsAutomatic && (!m.IsDone || m.CompletedHow == CompletionMethod.Rule)))
         {
             if (evidence.ReachedAt(m.Rule) is not { } reached) continue;
             var at = reached < start ? start : reached;
-            if (m.IsDone ? m.MoveRuleCompletionEarlier(at) : m.Complete(at, CompletionMethod.Rule, null, m.Rule.Describe())) changed.Add(m.Key);
+            if (m.IsDone ? m.MoveRuleCompletionEarlier(at)
+                : m.Complete(at, CompletionMethod.Rule, null, m.Rule.Describe())) changed.Add(m.Key);
         }
         if (changed.Count > 0) UpdatedAt = now;
         return changed;
     }
 
-    /// <summary>Whether an evaluation can change anything: an automatic milestone open, or completed by its rule.</summary>
-    public bool HasAutomaticMilestonesToEvaluate => _milestones.Any(m => m.Rule.IsAutomatic && (!m.IsDone || m.CompletedHow == CompletionMethod.Rule));
+    /// <summary>
+    /// Whether an evaluation can change anything: an automatic milestone open, or completed by its rule.
+    /// </summary>
+    public bool HasAutomaticMilestonesToEvaluate =>
+        _milestones.Any(m => m.Rule.IsAutomatic && (!m.IsDone || m.CompletedHow == CompletionMethod.Rule));
 }
 
-/// <summary>What the account's data shows for a rule: the instant the rule was first met since the plan's start, or null.</summary>
+/// <summary>
+/// What the account's data shows for a rule: the instant the rule was first met since the plan's start, or null.
+/// </summary>
 public interface IOnboardingEvidence
 {
     DateTime? ReachedAt(MilestoneRule rule);

@@ -14,9 +14,13 @@ public enum MilestoneRuleKind
     FirstEvent = 2,
     /// <summary>At least <see cref="MilestoneRule.Count"/> distinct users have been active since the start.</summary>
     ActiveUsers = 3,
-    /// <summary>At least <see cref="MilestoneRule.Share"/> of the purchased seats have been active since the start.</summary>
+    /// <summary>
+    /// At least <see cref="MilestoneRule.Share"/> of the purchased seats have been active since the start.
+    /// </summary>
     ActiveSeatShare = 4,
-    /// <summary>Any key feature of the catalogue used (or the one named by <see cref="MilestoneRule.EventName"/>).</summary>
+    /// <summary>
+    /// Any key feature of the catalogue used (or the one named by <see cref="MilestoneRule.EventName"/>).
+    /// </summary>
     KeyFeatureUsed = 5,
     /// <summary>The first event the catalogue marks as first value.</summary>
     FirstValue = 6,
@@ -33,12 +37,16 @@ public sealed record MilestoneRule(MilestoneRuleKind Kind, string? EventName = n
     public string? Explain() => Kind switch
     {
         MilestoneRuleKind.Manual or MilestoneRuleKind.FirstValue => null,
-        MilestoneRuleKind.FirstEvent when string.IsNullOrWhiteSpace(EventName) => "a first-event rule needs an event name",
-        MilestoneRuleKind.FirstEvent or MilestoneRuleKind.KeyFeatureUsed when EventName is not null && EventRules.ExplainEventName(EventName) is { } problem => $"event name {problem}",
+        MilestoneRuleKind.FirstEvent when string.IsNullOrWhiteSpace(EventName) =>
+            "a first-event rule needs an event name",
+        MilestoneRuleKind.FirstEvent or MilestoneRuleKind.KeyFeatureUsed when EventName is not null
+            && EventRules.ExplainEventName(EventName) is { } problem => $"event name {problem}",
         MilestoneRuleKind.FirstEvent or MilestoneRuleKind.KeyFeatureUsed => null,
-        MilestoneRuleKind.ActiveUsers when Count is < 1 or > 100_000 => "an active-users rule needs a count from 1 to 100,000",
+        MilestoneRuleKind.ActiveUsers when Count is < 1 or > 100_000 =>
+            "an active-users rule needs a count from 1 to 100,000",
         MilestoneRuleKind.ActiveUsers => null,
-        MilestoneRuleKind.ActiveSeatShare when !(Share > 0 && Share <= 1) => "an active-seat-share rule needs a share above 0 and at most 1",
+        MilestoneRuleKind.ActiveSeatShare when !(Share > 0 && Share <= 1) =>
+            "an active-seat-share rule needs a share above 0 and at most 1",
         MilestoneRuleKind.ActiveSeatShare => null,
         _ => "the rule kind is required",
     };
@@ -49,7 +57,8 @@ public sealed record MilestoneRule(MilestoneRuleKind Kind, string? EventName = n
         MilestoneRuleKind.FirstEvent => $"first '{EventName}' event",
         MilestoneRuleKind.ActiveUsers => $"{Count} distinct active users",
         MilestoneRuleKind.ActiveSeatShare => $"{Share:P0} of the seats active",
-        MilestoneRuleKind.KeyFeatureUsed => EventName is null ? "a key feature used" : $"key feature '{EventName}' used",
+        MilestoneRuleKind.KeyFeatureUsed =>
+            EventName is null ? "a key feature used" : $"key feature '{EventName}' used",
         MilestoneRuleKind.FirstValue => "first-value event",
         _ => "no rule",
     };
@@ -64,7 +73,8 @@ public sealed record MilestoneTemplate(string Key, string Title, int DueDay, Mil
 }
 
 /// <summary>The milestone plan for one CS tier, versioned: plans keep the version they were created with.</summary>
-public sealed record PlanTemplate(CsTier Tier, int Version, IReadOnlyList<MilestoneTemplate> Milestones, DateTime CreatedAt, string CreatedBy)
+public sealed record PlanTemplate(
+    CsTier Tier, int Version, IReadOnlyList<MilestoneTemplate> Milestones, DateTime CreatedAt, string CreatedBy)
 {
     public const int MaxMilestones = 30;
 
@@ -73,17 +83,20 @@ public sealed record PlanTemplate(CsTier Tier, int Version, IReadOnlyList<Milest
     {
         var v = new Violations();
         if (milestones.Count == 0) v.Add(field, "must hold at least one milestone");
-        if (milestones.Count > MaxMilestones) v.Add(field, $"may hold at most {MaxMilestones} milestones (got {milestones.Count})");
+        if (milestones.Count > MaxMilestones) v.Add(
+            field, $"may hold at most {MaxMilestones} milestones (got {milestones.Count})");
         var keys = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < milestones.Count && i < MaxMilestones; i++)
         {
             var m = milestones[i];
             if (string.IsNullOrEmpty(m.Key)) v.Add($"{field}[{i}].key", "is required");
-            else if (m.Key.Length > MilestoneTemplate.MaxKeyLength) v.Add($"{field}[{i}].key", $"must be at most {MilestoneTemplate.MaxKeyLength} characters");
+            else if (m.Key.Length > MilestoneTemplate.MaxKeyLength) v.Add(
+                $"{field}[{i}].key", $"must be at most {MilestoneTemplate.MaxKeyLength} characters");
             else if (Identifiers.Explain(m.Key) is { } problem) v.Add($"{field}[{i}].key", problem);
             else if (!keys.Add(m.Key)) v.Add($"{field}[{i}].key", $"'{m.Key}' is used twice");
             v.Text($"{field}[{i}].title", m.Title, MilestoneTemplate.MaxTitleLength, required: true);
-            if (m.DueDay is < 0 or > MilestoneTemplate.MaxDueDay) v.Add($"{field}[{i}].due_day", $"must be from 0 to {MilestoneTemplate.MaxDueDay}");
+            if (m.DueDay is < 0 or > MilestoneTemplate.MaxDueDay) v.Add(
+                $"{field}[{i}].due_day", $"must be from 0 to {MilestoneTemplate.MaxDueDay}");
             if (m.Rule.Explain() is { } ruleProblem) v.Add($"{field}[{i}].rule", ruleProblem);
         }
         v.ThrowIfAny();
@@ -91,9 +104,9 @@ public sealed record PlanTemplate(CsTier Tier, int Version, IReadOnlyList<Milest
 }
 
 /// <summary>
-/// The built-in templates (version 1 of each tier). Every tier reaches first value by day 30 at the latest and ends with
-/// the day-90 mark; the touch model decides the rest: high-touch has people-led steps (kickoff, integration, training,
-/// review), tech-touch only steps the product can observe.
+/// The built-in templates (version 1 of each tier). Every tier reaches first value by day 30 at the latest and ends
+/// with the day-90 mark; the touch model decides the rest: high-touch has people-led steps (kickoff, integration,
+/// training, review), tech-touch only steps the product can observe.
 /// </summary>
 public static class DefaultPlanTemplates
 {
@@ -107,7 +120,8 @@ public static class DefaultPlanTemplates
             new("integration_live", "Integration live", 14, MilestoneRule.Manual),
             new("first_value", "First value reached", 30, new(MilestoneRuleKind.FirstValue)),
             new("training_done", "Admin and user training done", 45, MilestoneRule.Manual),
-            new("half_seats_active", "Half of the seats active", 60, new(MilestoneRuleKind.ActiveSeatShare, Share: 0.5)),
+            new("half_seats_active", "Half of the seats active", 60,
+                new(MilestoneRuleKind.ActiveSeatShare, Share: 0.5)),
             new("day_90_review", "Day-90 business review held", 90, MilestoneRule.Manual),
         ], Epoch, "built-in"),
         CsTier.LowTouch => new(tier, 1,
@@ -115,7 +129,8 @@ public static class DefaultPlanTemplates
             new("kickoff", "Onboarding webinar attended", 10, MilestoneRule.Manual),
             new("first_value", "First value reached", 30, new(MilestoneRuleKind.FirstValue)),
             new("key_feature_adopted", "A key feature adopted", 45, new(MilestoneRuleKind.KeyFeatureUsed)),
-            new("half_seats_active", "Half of the seats active", 60, new(MilestoneRuleKind.ActiveSeatShare, Share: 0.5)),
+            new("half_seats_active", "Half of the seats active", 60,
+                new(MilestoneRuleKind.ActiveSeatShare, Share: 0.5)),
             new("day_90_review", "Day-90 check-in done", 90, MilestoneRule.Manual),
         ], Epoch, "built-in"),
         _ => new(CsTier.TechTouch, 1,
@@ -123,7 +138,8 @@ public static class DefaultPlanTemplates
             new("first_active_user", "First user active", 3, new(MilestoneRuleKind.ActiveUsers, Count: 1)),
             new("first_value", "First value reached", 14, new(MilestoneRuleKind.FirstValue)),
             new("key_feature_adopted", "A key feature adopted", 30, new(MilestoneRuleKind.KeyFeatureUsed)),
-            new("half_seats_active", "Half of the seats active", 60, new(MilestoneRuleKind.ActiveSeatShare, Share: 0.5)),
+            new("half_seats_active", "Half of the seats active", 60,
+                new(MilestoneRuleKind.ActiveSeatShare, Share: 0.5)),
         ], Epoch, "built-in"),
     };
 

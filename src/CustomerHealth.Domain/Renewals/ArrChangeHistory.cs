@@ -7,8 +7,8 @@ public readonly record struct RecordedRenewal(CsTier Tier, decimal Arr, decimal 
 
 /// <summary>
 /// The expansion and contraction renewals showed in history: the mean of new ARR / old ARR over recorded renewals, per
-/// tier when the tier has at least <see cref="MinimumPerTier"/> of them, else over all tiers, else 1 (flat). Expected renewal
-/// ARR = probability of renewal × ARR × that ratio.
+/// tier when the tier has at least <see cref="MinimumPerTier"/> of them, else over all tiers, else 1 (flat). Expected
+/// renewal ARR = probability of renewal × ARR × that ratio.
 /// </summary>
 public sealed class ArrChangeHistory
 {
@@ -16,15 +16,18 @@ public sealed class ArrChangeHistory
     private readonly Dictionary<CsTier, double> _byTier;
     private readonly double _overall;
 
-    private ArrChangeHistory(Dictionary<CsTier, double> byTier, double overall) => (_byTier, _overall) = (byTier, overall);
+    private ArrChangeHistory(Dictionary<CsTier, double> byTier, double overall) =>
+        (_byTier, _overall) = (byTier, overall);
 
     public static ArrChangeHistory Flat { get; } = new([], 1.0);
 
     public static ArrChangeHistory From(IEnumerable<RecordedRenewal> renewals)
     {
-        var valid = renewals.Where(r => r.Arr > 0 && r.NewArr >= 0).Select(r => (Tier: Normalise(r.Tier), Ratio: (double)(r.NewArr / r.Arr))).ToArray();
+        var valid = renewals.Where(r => r.Arr > 0 && r.NewArr >= 0)
+            .Select(r => (Tier: Normalise(r.Tier), Ratio: (double)(r.NewArr / r.Arr))).ToArray();
         if (valid.Length == 0) return Flat;
-        var byTier = valid.GroupBy(r => r.Tier).Where(g => g.Count() >= MinimumPerTier).ToDictionary(g => g.Key, g => g.Average(r => r.Ratio));
+        var byTier = valid.GroupBy(r => r.Tier).Where(g => g.Count() >= MinimumPerTier)
+            .ToDictionary(g => g.Key, g => g.Average(r => r.Ratio));
         return new ArrChangeHistory(byTier, valid.Average(r => r.Ratio));
     }
 

@@ -2,10 +2,10 @@ namespace CustomerHealth.Domain.Renewals;
 
 /// <summary>
 /// Isotonic calibration: the non-decreasing step function of a model's raw score that best fits the outcomes in squared
-/// error, fitted by pool-adjacent-violators on held-back outcomes. Each pooled block becomes a knot (mean score of the block,
-/// renewal rate of the block); a score between two knots is interpolated linearly, one outside them takes the nearest
-/// knot's value. Probabilities are kept within [1/(n + 2), 1 − 1/(n + 2)] for n calibration outcomes, so a block of one
-/// class alone cannot claim certainty (the bound Platt's smoothed targets imply).
+/// error, fitted by pool-adjacent-violators on held-back outcomes. Each pooled block becomes a knot (mean score of the
+/// block, renewal rate of the block); a score between two knots is interpolated linearly, one outside them takes the
+/// nearest knot's value. Probabilities are kept within [1/(n + 2), 1 − 1/(n + 2)] for n calibration outcomes, so a
+/// block of one class alone cannot claim certainty (the bound Platt's smoothed targets imply).
 /// </summary>
 public sealed record IsotonicCalibration(IReadOnlyList<double> Scores, IReadOnlyList<double> Probabilities)
 {

@@ -2,8 +2,8 @@ namespace CustomerHealth.Domain.Renewals;
 
 /// <summary>
 /// Platt scaling: a calibrated probability p = σ(A·s + B) from a model's raw score s, with A and B fitted by maximum
-/// likelihood (Newton's method) on held-back outcomes, with Platt's smoothed targets (N₊ + 1)/(N₊ + 2) and 1/(N₋ + 2) so a
-/// small calibration set cannot push probabilities to exactly 0 or 1.
+/// likelihood (Newton's method) on held-back outcomes, with Platt's smoothed targets (N₊ + 1)/(N₊ + 2) and 1/(N₋ + 2)
+/// so a small calibration set cannot push probabilities to exactly 0 or 1.
 /// </summary>
 public sealed record PlattScaling(double A, double B)
 {
@@ -13,7 +13,8 @@ public sealed record PlattScaling(double A, double B)
     {
         var positives = cases.Count(c => c.Renewed);
         var negatives = cases.Count - positives;
-        if (positives == 0 || negatives == 0) throw new ArgumentException("Calibration needs at least one renewal and one churn.", nameof(cases));
+        if (positives == 0 || negatives == 0) throw new ArgumentException(
+            "Calibration needs at least one renewal and one churn.", nameof(cases));
         var hi = (positives + 1.0) / (positives + 2.0);
         var lo = 1.0 / (negatives + 2.0);
         double a = 1, b = 0;
@@ -56,7 +57,8 @@ public sealed record PlattScaling(double A, double B)
         return new PlattScaling(a, b);
     }
 
-    private static double NegativeLogLikelihood(IReadOnlyList<(double Score, bool Renewed)> cases, double a, double b, double hi, double lo)
+    private static double NegativeLogLikelihood(
+        IReadOnlyList<(double Score, bool Renewed)> cases, double a, double b, double hi, double lo)
     {
         var sum = 0.0;
         foreach (var (s, renewed) in cases)

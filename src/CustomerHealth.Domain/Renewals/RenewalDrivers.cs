@@ -11,7 +11,8 @@ public enum DriverDirection
 /// <summary>One feature's part in a prediction: its value and its contribution to the log-odds of renewal.</summary>
 public sealed record RenewalDriver(string Feature, double Value, double Contribution)
 {
-    public DriverDirection Direction => Contribution >= 0 ? DriverDirection.RaisesRenewal : DriverDirection.LowersRenewal;
+    public DriverDirection Direction =>
+        Contribution >= 0 ? DriverDirection.RaisesRenewal : DriverDirection.LowersRenewal;
 }
 
 public static class RenewalDrivers

@@ -15,7 +15,9 @@ namespace CustomerHealth.Domain.Renewals;
 /// <param name="ContractArr">The ARR of the contract whose renewal is predicted (in its own currency).</param> <param
 /// name="RenewalDate">That contract's end date.</param> <param name="History">The account's evidence over longer
 /// windows (<see cref="RenewalHistory"/>), as of the same instant; null reads as none.</param>
-public sealed record RenewalFeatureInput(AccountSignals Signals, HealthScore Score, double? ScoreThirtyDaysBefore, decimal ContractArr, DateOnly RenewalDate, RenewalHistory? History = null);
+public sealed record RenewalFeatureInput(
+    AccountSignals Signals, HealthScore Score, double? ScoreThirtyDaysBefore, decimal ContractArr,
+    DateOnly RenewalDate, RenewalHistory? History = null);
 
 /// <summary>
 /// One contract's features, in the order of <see cref="RenewalFeatures.Names"/>, every value filled (see <see
@@ -101,7 +103,8 @@ public static class RenewalFeatures
     public static IReadOnlyList<string> Names { get; } =
     [
         HealthScore, ScoreChange30Days, Engagement, Adoption, Momentum, Onboarding, Sentiment, Support, Relationship,
-        DataCompleteness, SeatUtilisation, LogActiveUsers30Days, TenureYears, LogArr, LowTouch, HighTouch, LatestNps, HasNps,
+        DataCompleteness, SeatUtilisation, LogActiveUsers30Days, TenureYears, LogArr, LowTouch, HighTouch, LatestNps,
+            HasNps,
         OpenTickets, OnboardingCompletion, TimeToValueDays, RenewalsSoFar, DaysToRenewal,
         ActiveShare30Days, ActiveShare90Days, ActiveShare180Days, ActiveShareTrend, DaysSinceActive, HasUsage180Days,
         NpsMean365Days, NpsAnswers365Days, Tickets180Days, SevereTickets180Days, TicketCloseDays, Touchpoints180Days,
@@ -115,11 +118,14 @@ public static class RenewalFeatures
     /// component without data its neutral value (momentum 60 = flat, sentiment 70 = passive, support 100 = no tickets,
     /// others 50), no NPS answer 7.
     /// </summary>
-    public static IReadOnlyDictionary<string, double> Defaults { get; } = new Dictionary<string, double>(StringComparer.Ordinal)
+    public static IReadOnlyDictionary<string, double> Defaults { get; } = new Dictionary<string,
+        double>(StringComparer.Ordinal)
     {
-        [HealthScore] = 50, [ScoreChange30Days] = 0, [Engagement] = 50, [Adoption] = 50, [Momentum] = 60, [Onboarding] = 50,
+        [HealthScore] = 50, [ScoreChange30Days] = 0, [Engagement] = 50, [Adoption] = 50, [Momentum] = 60,
+        [Onboarding] = 50,
         [Sentiment] = 70, [Support] = 100, [Relationship] = 50, [LatestNps] = 7, [NpsMean365Days] = 7,
-        [DaysSinceActive] = RenewalHistory.UsageDays, [TicketCloseDays] = 0, [DaysSinceTouchpoint] = MaxDaysSinceTouchpoint,
+        [DaysSinceActive] = RenewalHistory.UsageDays, [TicketCloseDays] = 0,
+        [DaysSinceTouchpoint] = MaxDaysSinceTouchpoint,
         [LastRenewalArrChange] = 0, [UsageMetricScore] = 50,
     };
 
@@ -132,7 +138,8 @@ public static class RenewalFeatures
     /// account's history starts (a plan evaluated after the fact without the early usage looks unfinished), so it
     /// shifts between older and newer outcomes more than it tells about the renewal.
     /// </summary>
-    public static IReadOnlySet<string> NotModelled { get; } = new HashSet<string>(StringComparer.Ordinal) { Onboarding, OnboardingCompletion, TimeToValueDays };
+    public static IReadOnlySet<string> NotModelled { get; } = new HashSet<string>(
+        StringComparer.Ordinal) { Onboarding, OnboardingCompletion, TimeToValueDays };
 
     /// <summary>
     /// The features the model sees, in vector order: <see cref="Names"/> without <see cref="NotModelled"/>.
@@ -149,12 +156,14 @@ public static class RenewalFeatures
         return input;
     }
 
-    private static readonly Dictionary<string, int> Index = Names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i, StringComparer.Ordinal);
+    private static readonly Dictionary<string, int> Index = Names.Select((n, i) => (n, i))
+        .ToDictionary(x => x.n, x => x.i, StringComparer.Ordinal);
 
     public static int Count => Names.Count;
 
     public static int IndexOf(string name) =>
-        Index.TryGetValue(name, out var i) ? i : throw new ArgumentException($"Unknown renewal feature '{name}'.", nameof(name));
+        Index.TryGetValue(name, out var i) ? i
+            : throw new ArgumentException($"Unknown renewal feature '{name}'.", nameof(name));
 
     /// <summary>Builds the feature vector of one contract's renewal as of <see cref="AccountSignals.AsOf"/>.</summary>
     public static RenewalFeatureVector Build(RenewalFeatureInput input)
@@ -165,7 +174,8 @@ public static class RenewalFeatures
         var v = new double[Count];
 
         v[IndexOf(HealthScore)] = score.Score ?? Defaults[HealthScore];
-        v[IndexOf(ScoreChange30Days)] = score.Score is { } now && input.ScoreThirtyDaysBefore is { } before ? now - before : 0;
+        v[IndexOf(ScoreChange30Days)] = score.Score is { } now && input.ScoreThirtyDaysBefore is { } before ? now
+            - before : 0;
         Component(v, Engagement, score, HealthComponentKind.Engagement);
         Component(v, Adoption, score, HealthComponentKind.Adoption);
         Component(v, Momentum, score, HealthComponentKind.Momentum);
@@ -186,7 +196,8 @@ public static class RenewalFeatures
         var latest = s.NpsAnswers.Where(a => a.AnsweredAt <= s.AsOf).MaxBy(a => a.AnsweredAt);
         v[IndexOf(LatestNps)] = latest?.Score ?? Defaults[LatestNps];
         v[IndexOf(HasNps)] = latest is null ? 0 : 1;
-        v[IndexOf(OpenTickets)] = s.Tickets.Count(t => t.OpenedAt <= s.AsOf && (t.ClosedAt is null || t.ClosedAt > s.AsOf));
+        v[IndexOf(OpenTickets)] = s.Tickets.Count(
+            t => t.OpenedAt <= s.AsOf && (t.ClosedAt is null || t.ClosedAt > s.AsOf));
 
         var (completion, ttv) = OnboardingFigures(s.Onboarding, day);
         v[IndexOf(OnboardingCompletion)] = completion;

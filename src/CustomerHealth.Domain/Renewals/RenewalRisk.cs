@@ -1,6 +1,8 @@
 namespace CustomerHealth.Domain.Renewals;
 
-/// <summary>How likely a contract is to churn, from its probability of renewal; each level riskier than the one before.</summary>
+/// <summary>
+/// How likely a contract is to churn, from its probability of renewal; each level riskier than the one before.
+/// </summary>
 public enum RenewalRisk
 {
     Unspecified = 0,

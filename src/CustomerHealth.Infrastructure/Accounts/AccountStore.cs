@@ -62,7 +62,8 @@ public sealed class AccountStore(
         await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId, ct)
         ?? throw new NotFoundException("Account", accountId);
 
-    public async Task<Page<Account>> ListAccountsAsync(AccountFilter filter, int pageSize, string? afterAccountId, CancellationToken ct)
+    public async Task<Page<Account>> ListAccountsAsync(
+        AccountFilter filter, int pageSize, string? afterAccountId, CancellationToken ct)
     {
         var query = db.Accounts.AsNoTracking();
         if (filter.Tier is { } tier) query = query.Where(a => a.EffectiveTier == tier);
@@ -76,7 +77,8 @@ public sealed class AccountStore(
 
     /// <summary>Deletes the account and everything that belongs to it: through the database's cascades, and its usage
     /// events and user-days itself.</summary>
-    public async Task<(bool Deleted, int DeletedContracts)> DeleteAccountAsync(string accountId, Caller caller, CancellationToken ct)
+    public async Task<(bool Deleted, int DeletedContracts)> DeleteAccountAsync(
+        string accountId, Caller caller, CancellationToken ct)
     {
         var strategy = db.Database.CreateExecutionStrategy();
         var result = await strategy.ExecuteAsync(async () =>
@@ -92,7 +94,9 @@ public sealed class AccountStore(
             await db.UserDailyActivity.Where(u => u.AccountId == accountId).ExecuteDeleteAsync(ct);
             if (deleted > 0)
             {
-                var change = new AuditedChange(AuditAction.AccountDeleted, AuditTargets.Account, accountId, Details: new { DeletedContracts = contracts });
+                var change = new AuditedChange(
+                    AuditAction.AccountDeleted, AuditTargets.Account, accountId,
+                    Details: new { DeletedContracts = contracts });
                 await AuditTrail.WriteAsync(db, caller, change, Now, ct);
             }
             await transaction.CommitAsync(ct);
@@ -147,13 +151,16 @@ public sealed class AccountStore(
         await db.Contracts.AsNoTracking().SingleOrDefaultAsync(c => c.Id == contractId, ct)
         ?? throw new NotFoundException("Contract", contractId);
 
-    public async Task<Page<Contract>> ListContractsAsync(string accountId, int pageSize, ContractCursor? after, CancellationToken ct)
+    public async Task<Page<Contract>> ListContractsAsync(
+        string accountId, int pageSize, ContractCursor? after, CancellationToken ct)
     {
         if (!await db.Accounts.AnyAsync(a => a.Id == accountId, ct)) throw new NotFoundException("Account", accountId);
         var query = db.Contracts.AsNoTracking().Where(c => c.AccountId == accountId);
         if (after is not null)
         {
-            query = query.Where(c => c.StartDate > after.StartDate || (c.StartDate == after.StartDate && string.Compare(c.Id, after.ContractId) > 0));
+            query = query.Where(
+                c => c.StartDate > after.StartDate
+                || (c.StartDate == after.StartDate && string.Compare(c.Id, after.ContractId) > 0));
         }
         var rows = await query.OrderBy(c => c.StartDate).ThenBy(c => c.Id).Take(pageSize + 1).ToListAsync(ct);
         return new Page<Contract>(rows.Take(pageSize).ToArray(), rows.Count > pageSize);
@@ -163,7 +170,8 @@ public sealed class AccountStore(
     /// Records a contract's renewal outcome and refreshes its account's tier. A <c>DeleteAccount</c> at the same time
     /// makes it start over (<see cref="LostRaces"/>), and then answer NOT_FOUND.
     /// </summary>
-    public Task<Contract> RecordRenewalOutcomeAsync(string contractId, RenewalOutcomeInput input, CancellationToken ct) =>
+    public Task<Contract> RecordRenewalOutcomeAsync(
+        string contractId, RenewalOutcomeInput input, CancellationToken ct) =>
         db.StartOverAsync(() => RecordRenewalOutcomeOnceAsync(contractId, input, ct));
 
     private async Task<Contract> RecordRenewalOutcomeOnceAsync(string contractId, RenewalOutcomeInput input,

@@ -51,7 +51,8 @@ public sealed class AuditMetricsInterceptor(ServiceMetrics metrics) : SaveChange
         return ValueTask.FromResult(result);
     }
 
-    public override void SaveChangesFailed(DbContextErrorEventData eventData) => Forget(eventData.Context, saving: true);
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) =>
+        Forget(eventData.Context, saving: true);
 
     public override Task SaveChangesFailedAsync(
         DbContextErrorEventData eventData,

@@ -31,19 +31,25 @@ public sealed record AccountActivity(
     long Events, IReadOnlyList<UserDayDelta> UserDays, IReadOnlyList<FeatureDayDelta> FeatureDays,
     IReadOnlyDictionary<string, DateTime> FirstEvents, IReadOnlyList<DateOnly> FirstActiveDays)
 {
-    /// <summary>Checks every event against the rules (a broken one is an error: the bulk path has no rejections) and reduces them.</summary>
-    public static AccountActivity Of(IReadOnlyList<UsageEvent> events, EventCatalogue catalogue, EventRules rules, DateOnly planStart, DateTime now)
+    /// <summary>
+    /// Checks every event against the rules (a broken one is an error: the bulk path has no rejections) and reduces
+    /// them.
+    /// </summary>
+    public static AccountActivity Of(
+        IReadOnlyList<UsageEvent> events, EventCatalogue catalogue, EventRules rules, DateOnly planStart, DateTime now)
     {
         var firstEvents = new Dictionary<string, DateTime>(StringComparer.Ordinal);
         var firstActive = new Dictionary<string, DateOnly>(StringComparer.Ordinal);
         foreach (var e in events)
         {
             if (rules.Check(e, now) is { } problem)
-                throw new InvalidOperationException($"Event {e.EventId} of account {e.AccountId} breaks the rules: {problem.Message}");
+                throw new InvalidOperationException(
+                    $"Event {e.EventId} of account {e.AccountId} breaks the rules: {problem.Message}");
             if (e.Day < planStart) continue;
             var at = e.OccurredAt!.Value;
             if (!firstEvents.TryGetValue(e.EventName, out var first) || at < first) firstEvents[e.EventName] = at;
-            if (catalogue.IsActive(e.EventName) && (!firstActive.TryGetValue(e.UserId, out var day) || e.Day < day)) firstActive[e.UserId] = e.Day;
+            if (catalogue.IsActive(e.EventName)
+                && (!firstActive.TryGetValue(e.UserId, out var day) || e.Day < day)) firstActive[e.UserId] = e.Day;
         }
         var (users, features) = RollupDeltas.From(events, catalogue);
         return new AccountActivity(events.Count, users, features, firstEvents, firstActive.Values.Order().ToArray());
@@ -51,12 +57,12 @@ public sealed record AccountActivity(
 }
 
 /// <summary>
-/// The bulk path for benchmark-size synthetic portfolios: writes many new accounts per transaction through the same domain
-/// code as the API (entities from their factories, renewal outcomes, tier derivation, the onboarding plan from its tier's
-/// template with manual and automatic completion, rollup increments from <see cref="RollupDeltas"/>, inserted in bulk: the
-/// accounts are new), but skips the raw events: only their daily rollups are stored. So a database loaded this way must not
-/// have its rollups rebuilt from raw events (a rebuild or a catalogue change would empty them); it is for benchmarks.
-/// Accounts must be new: an account id that exists fails the whole chunk.
+/// The bulk path for benchmark-size synthetic portfolios: writes many new accounts per transaction through the same
+/// domain code as the API (entities from their factories, renewal outcomes, tier derivation, the onboarding plan from
+/// its tier's template with manual and automatic completion, rollup increments from <see cref="RollupDeltas"/>,
+/// inserted in bulk: the accounts are new), but skips the raw events: only their daily rollups are stored. So a
+/// database loaded this way must not have its rollups rebuilt from raw events (a rebuild or a catalogue change would
+/// empty them); it is for benchmarks. Accounts must be new: an account id that exists fails the whole chunk.
 /// </summary>
 public sealed class BulkAccountLoader(
     CustomerHealthDbContext db, RollupWriter writer, TierThresholds thresholds, OnboardingStore onboarding,
@@ -68,7 +74,8 @@ public sealed class BulkAccountLoader(
     /// Writes the accounts and everything that belongs to them in one transaction; returns the rollup rows written.
     /// <paramref name="expectedCatalogue"/> is the catalogue their activity was reduced with.
     /// </summary>
-    public async Task<long> WriteAsync(IReadOnlyList<NewAccount> accounts, EventCatalogue expectedCatalogue, CancellationToken ct)
+    public async Task<long> WriteAsync(
+        IReadOnlyList<NewAccount> accounts, EventCatalogue expectedCatalogue, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(now);
@@ -96,15 +103,28 @@ public sealed class BulkAccountLoader(
                 db.AddRange(contracts);
                 if (contracts.Count > 0)
                 {
-                    var plan = OnboardingPlan.Create(account.Id, contracts.Min(c => c.StartDate), await TemplateAsync(account.EffectiveTier, ct), now);
-                    foreach (var c in input.Completions) plan.CompleteManually(c.MilestoneKey, c.CompletedBy, c.Note, c.CompletedAt, now);
+                    var plan = OnboardingPlan.Create(
+                        account.Id, contracts.Min(c => c.StartDate), await TemplateAsync(account.EffectiveTier, ct),
+                        now);
+                    foreach (var c in input.Completions) plan.CompleteManually(
+                        c.MilestoneKey, c.CompletedBy, c.Note, c.CompletedAt, now);
                     var seats = OnboardingEvidence.PlanSeats(contracts, plan.StartDate, today);
-                    plan.ApplyEvidence(new OnboardingEvidence(catalogue, input.Activity.FirstEvents, input.Activity.FirstActiveDays, seats), now);
+                    plan.ApplyEvidence(
+                        new OnboardingEvidence(
+                            catalogue, input.Activity.FirstEvents, input.Activity.FirstActiveDays, seats), now);
                     db.Add(plan);
                 }
-                db.AddRange(input.NpsResponses.Select(a => NpsResponse.Create(a.ResponseId, a.AccountId, a.RespondentId, a.Score, a.Comment, a.AnsweredAt, now)));
-                db.AddRange(input.Tickets.Select(t => SupportTicket.Create(t.TicketId, t.AccountId, t.Severity, t.Subject, t.OpenedAt, t.ClosedAt, now)));
-                db.AddRange(input.Touchpoints.Select(t => Touchpoint.Create(t.TouchpointId, t.AccountId, t.Kind, t.OccurredAt, t.Csm, t.Note, now)));
+                db.AddRange(
+                    input.NpsResponses.Select(
+                        a => NpsResponse.Create(
+                            a.ResponseId, a.AccountId, a.RespondentId, a.Score, a.Comment, a.AnsweredAt, now)));
+                db.AddRange(
+                    input.Tickets.Select(
+                        t => SupportTicket.Create(
+                            t.TicketId, t.AccountId, t.Severity, t.Subject, t.OpenedAt, t.ClosedAt, now)));
+                db.AddRange(
+                    input.Touchpoints.Select(
+                        t => Touchpoint.Create(t.TouchpointId, t.AccountId, t.Kind, t.OccurredAt, t.Csm, t.Note, now)));
                 userDays.AddRange(input.Activity.UserDays);
                 featureDays.AddRange(input.Activity.FeatureDays);
             }
@@ -122,7 +142,8 @@ public sealed class BulkAccountLoader(
     private async Task<PlanTemplate> TemplateAsync(CsTier tier, CancellationToken ct)
     {
         if (!_templates.TryGetValue(tier, out var template))
-            _templates[tier] = template = await onboarding.GetTemplateAsync(tier == CsTier.Unspecified ? CsTier.TechTouch : tier, ct);
+            _templates[tier] = template = await onboarding.GetTemplateAsync(
+                tier == CsTier.Unspecified ? CsTier.TechTouch : tier, ct);
         return template;
     }
 }

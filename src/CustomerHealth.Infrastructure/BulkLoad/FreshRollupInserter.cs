@@ -18,35 +18,41 @@ namespace CustomerHealth.Infrastructure.BulkLoad;
 internal static class FreshRollupInserter
 {
     public static async Task InsertAsync(
-        DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> users, IReadOnlyList<AccountDayDelta> accounts,
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> users,
+            IReadOnlyList<AccountDayDelta> accounts,
         IReadOnlyList<FeatureDayDelta> features, CancellationToken ct)
     {
         await using (var command = SqlCommands.Create(connection, transaction,
             $"INSERT INTO {UserDays.Table} ({UserDays.Columns}) VALUES (@a, @d, @u, @e, @x)"))
         {
-            var (a, d, u, e, x) = (command.Add("@a", ""), command.Add("@d", DateOnly.MinValue), command.Add("@u", ""), command.Add("@e", 0), command.Add("@x", 0));
+            var (a, d, u, e, x) = (command.Add("@a", ""), command.Add("@d", DateOnly.MinValue), command.Add("@u", ""),
+                command.Add("@e", 0), command.Add("@x", 0));
             await command.PrepareAsync(ct);
             foreach (var row in users)
             {
-                (a.Value, d.Value, u.Value, e.Value, x.Value) = (row.AccountId, row.Day, row.UserId, row.Events, row.ActiveEvents);
+                (a.Value, d.Value, u.Value, e.Value, x.Value) = (row.AccountId, row.Day, row.UserId, row.Events,
+                    row.ActiveEvents);
                 await command.ExecuteNonQueryAsync(ct);
             }
         }
         await using (var command = SqlCommands.Create(connection, transaction,
             $"INSERT INTO {AccountDays.Table} ({AccountDays.Columns}) VALUES (@a, @d, @e, @u, @x)"))
         {
-            var (a, d, e, u, x) = (command.Add("@a", ""), command.Add("@d", DateOnly.MinValue), command.Add("@e", 0L), command.Add("@u", 0), command.Add("@x", 0));
+            var (a, d, e, u, x) = (command.Add("@a", ""), command.Add("@d", DateOnly.MinValue), command.Add("@e", 0L),
+                command.Add("@u", 0), command.Add("@x", 0));
             await command.PrepareAsync(ct);
             foreach (var row in accounts)
             {
-                (a.Value, d.Value, e.Value, u.Value, x.Value) = (row.AccountId, row.Day, row.Events, row.Users, row.ActiveUsers);
+                (a.Value, d.Value, e.Value, u.Value, x.Value) = (row.AccountId, row.Day, row.Events, row.Users,
+                    row.ActiveUsers);
                 await command.ExecuteNonQueryAsync(ct);
             }
         }
         await using (var command = SqlCommands.Create(connection, transaction,
             $"INSERT INTO {FeatureDays.Table} ({FeatureDays.Columns}) VALUES (@a, @d, @f, @e)"))
         {
-            var (a, d, f, e) = (command.Add("@a", ""), command.Add("@d", DateOnly.MinValue), command.Add("@f", ""), command.Add("@e", 0L));
+            var (a, d, f, e) = (command.Add("@a", ""), command.Add("@d", DateOnly.MinValue), command.Add("@f", ""),
+                command.Add("@e", 0L));
             await command.PrepareAsync(ct);
             foreach (var row in features)
             {
@@ -57,7 +63,8 @@ internal static class FreshRollupInserter
         await using (var command = SqlCommands.Create(connection, transaction,
             $"INSERT INTO {ActiveDays.Table} ({ActiveDays.Columns}) VALUES (@a, @b, @u, @d)"))
         {
-            var (a, b, u, d) = (command.Add("@a", ""), command.Add("@b", 0), command.Add("@u", ""), command.Add("@d", 0L));
+            var (a, b, u, d) = (command.Add("@a", ""), command.Add("@b", 0), command.Add("@u", ""),
+                command.Add("@d", 0L));
             await command.PrepareAsync(ct);
             foreach (var row in ActiveDayBlocks.Of(users))
             {

@@ -5,10 +5,10 @@ namespace CustomerHealth.Infrastructure.Coordination;
 
 /// <summary>
 /// Database leases, so that N replicas on one database run each piece of background work (the health recompute, the
-/// daily pass, onboarding evaluation, the retention purge) on one replica at a time instead of N times (DESIGN §9).
-/// A lease is one row; taking or renewing it is one conditional UPDATE, which every engine applies atomically to the
-/// row, so two replicas never both succeed. Expiry is judged by the caller's clock: replicas whose clocks disagree by
-/// more than a lease's length may overlap once, which costs duplicate work, never wrong data (every worker is idempotent).
+/// daily pass, onboarding evaluation, the retention purge) on one replica at a time instead of N times (DESIGN §9). A
+/// lease is one row; taking or renewing it is one conditional UPDATE, which every engine applies atomically to the row,
+/// so two replicas never both succeed. Expiry is judged by the caller's clock: replicas whose clocks disagree by more
+/// than a lease's length may overlap once, which costs duplicate work, never wrong data (every worker is idempotent).
 /// </summary>
 public sealed class LeaseStore(CustomerHealthDbContext db, TimeProvider clock)
 {
@@ -48,9 +48,9 @@ public sealed class LeaseStore(CustomerHealthDbContext db, TimeProvider clock)
         TryHoldAsync(name, holder, clock.GetUtcNow().UtcDateTime + length, ct);
 
     /// <summary>
-    /// Gives the lease up at once if <paramref name="holder"/> holds it (at shutdown, so another replica need not wait for
-    /// it to expire). It is marked expired at the epoch rather than at this replica's now, so that it is free by every
-    /// replica's clock.
+    /// Gives the lease up at once if <paramref name="holder"/> holds it (at shutdown, so another replica need not wait
+    /// for it to expire). It is marked expired at the epoch rather than at this replica's now, so that it is free by
+    /// every replica's clock.
     /// </summary>
     public Task ReleaseAsync(string name, string holder, CancellationToken ct) =>
         db.WorkLeases.Where(l => l.Name == name && l.Holder == holder)

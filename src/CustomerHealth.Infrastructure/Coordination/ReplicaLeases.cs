@@ -33,17 +33,24 @@ public sealed class ReplicaLeases(IServiceScopeFactory scopes, TimeProvider cloc
         return tick * 5 > floor ? tick * 5 : floor;
     }
 
-    /// <summary>The host, the process and a random part: unique per process, and readable in <c>work_leases</c>.</summary>
+    /// <summary>
+    /// The host, the process and a random part: unique per process, and readable in <c>work_leases</c>.
+    /// </summary>
     public string Holder { get; } = Truncate($"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}");
 
-    /// <summary>Takes or renews the lease for <paramref name="length"/> from now; true when this replica holds it.</summary>
+    /// <summary>
+    /// Takes or renews the lease for <paramref name="length"/> from now; true when this replica holds it.
+    /// </summary>
     public async Task<bool> TryHoldAsync(string name, TimeSpan length, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<LeaseStore>().TryHoldAsync(name, Holder, clock.GetUtcNow().UtcDateTime + length, ct);
+        return await scope.ServiceProvider.GetRequiredService<LeaseStore>()
+            .TryHoldAsync(name, Holder, clock.GetUtcNow().UtcDateTime + length, ct);
     }
 
-    /// <summary>Takes the lease until <paramref name="until"/> (for work done once per period, such as once per UTC day).</summary>
+    /// <summary>
+    /// Takes the lease until <paramref name="until"/> (for work done once per period, such as once per UTC day).
+    /// </summary>
     public async Task<bool> TryHoldUntilAsync(string name, DateTime until, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -51,15 +58,16 @@ public sealed class ReplicaLeases(IServiceScopeFactory scopes, TimeProvider cloc
     }
 
     /// <summary>
-    /// Gives the lease up (at shutdown), so that another replica takes the work over at its next tick rather than when the
-    /// lease expires. Best effort: if the database cannot be reached, the lease simply expires.
+    /// Gives the lease up (at shutdown), so that another replica takes the work over at its next tick rather than when
+    /// the lease expires. Best effort: if the database cannot be reached, the lease simply expires.
     /// </summary>
     public async Task ReleaseAsync(string name)
     {
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<LeaseStore>().ReleaseAsync(name, Holder, CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<LeaseStore>()
+                .ReleaseAsync(name, Holder, CancellationToken.None);
         }
         catch (Exception ex) when (ex is DbException or DbUpdateException or InvalidOperationException or TimeoutException
             || Persistence.DatabaseOutages.IsUnavailable(ex))
@@ -68,5 +76,6 @@ public sealed class ReplicaLeases(IServiceScopeFactory scopes, TimeProvider cloc
         }
     }
 
-    private static string Truncate(string holder) => holder.Length <= WorkLease.MaxHolderLength ? holder : holder[..WorkLease.MaxHolderLength];
+    private static string Truncate(string holder) =>
+        holder.Length <= WorkLease.MaxHolderLength ? holder : holder[..WorkLease.MaxHolderLength];
 }

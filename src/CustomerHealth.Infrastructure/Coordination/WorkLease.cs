@@ -6,7 +6,8 @@ namespace CustomerHealth.Infrastructure.Coordination;
 /// </summary>
 public sealed class WorkLease
 {
-    public WorkLease(string name, string holder, DateTime expiresAt) => (Name, Holder, ExpiresAt) = (name, holder, expiresAt);
+    public WorkLease(string name, string holder, DateTime expiresAt) =>
+        (Name, Holder, ExpiresAt) = (name, holder, expiresAt);
 
     public string Name { get; private set; }
     public string Holder { get; private set; }

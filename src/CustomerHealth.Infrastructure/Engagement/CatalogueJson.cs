@@ -29,8 +29,8 @@ internal static class CatalogueJson
     [ThreadStatic] private static Utf8JsonWriter? t_propertiesWriter;
 
     /// <summary>
-    /// The properties as a JSON object (null when there are none), written straight from the caller's map: this runs once
-    /// per ingested event, so it neither copies the map into a dictionary nor allocates a writer per call.
+    /// The properties as a JSON object (null when there are none), written straight from the caller's map: this runs
+    /// once per ingested event, so it neither copies the map into a dictionary nor allocates a writer per call.
     /// </summary>
     public static string? SerializeProperties(IReadOnlyDictionary<string, string> properties)
     {

@@ -11,7 +11,10 @@ public sealed class EngagementOptions
     public const int MaxRawEventRetentionDays = 3650;
     public static readonly TimeSpan MinPurgeInterval = TimeSpan.FromSeconds(1);
 
-    /// <summary>Raw events older than this many days are purged (rollups stay). Default 400: a year plus a quarter, enough for year-over-year.</summary>
+    /// <summary>
+    /// Raw events older than this many days are purged (rollups stay). Default 400: a year plus a quarter, enough for
+    /// year-over-year.
+    /// </summary>
     public int RawEventRetentionDays { get; set; } = Domain.Engagement.EventRules.DefaultRetentionDays;
 
     /// <summary>How often the retention purge runs.</summary>

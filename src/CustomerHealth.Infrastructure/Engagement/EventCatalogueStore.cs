@@ -9,12 +9,15 @@ namespace CustomerHealth.Infrastructure.Engagement;
 
 /// <summary>Reads and replaces the event catalogue; a replacement rebuilds the retained days' rollups in the same
 /// transaction.</summary>
-public sealed class EventCatalogueStore(CustomerHealthDbContext db, RollupWriter writer, EventRules rules, TimeProvider clock)
+public sealed class EventCatalogueStore(
+    CustomerHealthDbContext db, RollupWriter writer, EventRules rules, TimeProvider clock)
 {
     public async Task<EventCatalogue> GetAsync(CancellationToken ct)
     {
-        var row = await db.EventCatalogue.AsNoTracking().SingleOrDefaultAsync(c => c.Id == EventCatalogueRow.SingletonId, ct);
-        return row is null ? EventCatalogue.Empty : CatalogueJson.Deserialize(row.EntriesJson, row.Version, row.UpdatedAt, row.UpdatedBy);
+        var row = await db.EventCatalogue.AsNoTracking()
+            .SingleOrDefaultAsync(c => c.Id == EventCatalogueRow.SingletonId, ct);
+        return row is null ? EventCatalogue.Empty
+            : CatalogueJson.Deserialize(row.EntriesJson, row.Version, row.UpdatedAt, row.UpdatedBy);
     }
 
     /// <summary>
@@ -55,8 +58,14 @@ public sealed class EventCatalogueStore(CustomerHealthDbContext db, RollupWriter
             if (expectedVersion is { } expected && expected != row.Version)
             {
                 throw new RuleViolationException("CATALOGUE_VERSION_MISMATCH",
-                    $"The event catalogue is at version {row.Version}, not {expected}; read it again and reapply the change.",
-                    new Dictionary<string, string> { ["version"] = row.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                    $"The event catalogue is at version {row.Version}, not {expected}; read it again and reapply the " +
+                    $"change.",
+                    new Dictionary<string,
+                        string>
+                    {
+                        ["version"] = row.Version.ToString(
+                            System.Globalization.CultureInfo.InvariantCulture)
+                    });
             }
             var beforeJson = row.EntriesJson;
             row.EntriesJson = CatalogueJson.Serialize(entries);

@@ -16,8 +16,13 @@ namespace CustomerHealth.Infrastructure.Engagement;
 /// </summary>
 internal static class RollupRebuilder
 {
-    /// <summary>Rebuilds [<paramref name="from"/>, <paramref name="to"/>] for one account or all; returns the account-days produced.</summary>
-    public static async Task<long> RebuildAsync(RollupWriter writer, DbConnection connection, DbTransaction transaction, EventCatalogue catalogue, string? accountId, DateOnly from, DateOnly to, CancellationToken ct)
+    /// <summary>
+    /// Rebuilds [<paramref name="from"/>, <paramref name="to"/>] for one account or all; returns the account-days
+    /// produced.
+    /// </summary>
+    public static async Task<long> RebuildAsync(
+        RollupWriter writer, DbConnection connection, DbTransaction transaction, EventCatalogue catalogue,
+        string? accountId, DateOnly from, DateOnly to, CancellationToken ct)
     {
         // The tables rebuilt all name their day and account columns alike (SqlSchemaTests checks the names).
         const string days = $"{UserDays.Day} >= @from AND {UserDays.Day} <= @to";
@@ -56,30 +61,38 @@ internal static class RollupRebuilder
         }
         return accountDays;
 
-        async Task<int> RunAsync(string sql, IReadOnlyCollection<string>? activeNames = null, IReadOnlyCollection<string>? features = null)
+        async Task<int> RunAsync(
+            string sql, IReadOnlyCollection<string>? activeNames = null, IReadOnlyCollection<string>? features = null)
         {
             await using var command = SqlCommands.Create(connection, transaction, "");
             command.Add("@from", from);
             command.Add("@to", to);
             if (accountId is not null) command.Add("@account_id", accountId);
-            var active = activeNames is null ? "1 = 1" : $"{Events.EventName} IN ({command.AddList("active", activeNames)})";
+            var active = activeNames is null ? "1 = 1"
+                : $"{Events.EventName} IN ({command.AddList("active", activeNames)})";
             var featureList = features is null ? "" : command.AddList("feature", features);
-            command.CommandText = sql.Replace("__ACTIVE__", active, StringComparison.Ordinal).Replace("__FEATURES__", featureList, StringComparison.Ordinal);
+            command.CommandText = sql.Replace("__ACTIVE__", active, StringComparison.Ordinal)
+                .Replace("__FEATURES__", featureList, StringComparison.Ordinal);
             return await command.ExecuteNonQueryAsync(ct);
         }
     }
 
     /// <summary>
-    /// The blocks that overlap [<paramref name="from"/>, <paramref name="to"/>], whole: their days outside the range keep
-    /// their user-day rows, so each block is recomputed from the user-day rows of all its days.
+    /// The blocks that overlap [<paramref name="from"/>, <paramref name="to"/>], whole: their days outside the range
+    /// keep their user-day rows, so each block is recomputed from the user-day rows of all its days.
     /// </summary>
-    private static async Task RebuildActiveDaysAsync(RollupWriter writer, DbConnection connection, DbTransaction transaction, string? accountId, DateOnly from, DateOnly to, CancellationToken ct)
+    private static async Task RebuildActiveDaysAsync(
+        RollupWriter writer, DbConnection connection, DbTransaction transaction, string? accountId, DateOnly from,
+        DateOnly to, CancellationToken ct)
     {
         var (first, last) = (ActiveDayBlocks.BlockOf(from), ActiveDayBlocks.BlockOf(to));
         var account = accountId is null ? "" : $" AND {UserDays.AccountId} = @account_id";
         var (dayNumber, or) = writer.ActiveDaySql(UserDays.Day, "day_bit");
         (string, object?)[] scope = accountId is null ? [] : [("@account_id", accountId)];
-        await SqlCommands.ExecuteAsync(connection, transaction, $"DELETE FROM {ActiveDays.Table} WHERE {ActiveDays.Block} >= @first AND {ActiveDays.Block} <= @last{account}", ct,
+        await SqlCommands.ExecuteAsync(
+            connection, transaction,
+            $"DELETE FROM {ActiveDays.Table} WHERE {ActiveDays.Block} >= @first AND {ActiveDays.Block} <= " +
+            $"@last{account}", ct,
             [("@first", first), ("@last", last), .. scope]);
         await SqlCommands.ExecuteAsync(connection, transaction, $"""
             INSERT INTO {ActiveDays.Table} ({ActiveDays.Columns})

@@ -1,6 +1,8 @@
 namespace CustomerHealth.Infrastructure.Engagement;
 
-/// <summary>A stored raw usage event (table <c>usage_events</c>), written in bulk by the ingestor, purged after retention.</summary>
+/// <summary>
+/// A stored raw usage event (table <c>usage_events</c>), written in bulk by the ingestor, purged after retention.
+/// </summary>
 public sealed class UsageEventRow
 {
     public required string Source { get; init; }
@@ -21,7 +23,9 @@ public sealed class UsageEventRow
     public DateTime ReceivedAt { get; init; }
 }
 
-/// <summary>One user's activity on one UTC day (table <c>user_daily_activity</c>): DAU/MAU, seat use, streaks.</summary>
+/// <summary>
+/// One user's activity on one UTC day (table <c>user_daily_activity</c>): DAU/MAU, seat use, streaks.
+/// </summary>
 public sealed class UserDailyActivity
 {
     public required string AccountId { get; init; }
@@ -29,14 +33,16 @@ public sealed class UserDailyActivity
     public required string UserId { get; init; }
     public int Events { get; init; }
 
-    /// <summary>Events that make a user active (per the catalogue); the user was active that day when above zero.</summary>
+    /// <summary>
+    /// Events that make a user active (per the catalogue); the user was active that day when above zero.
+    /// </summary>
     public int ActiveEvents { get; init; }
 }
 
 /// <summary>
-/// One user's active days in one block of 63 days (table <c>user_active_days</c>; see
-/// <see cref="CustomerHealth.Domain.Engagement.ActiveDayBlocks"/>): the distinct-user windows of the health recompute
-/// read these instead of every user-day row. Kept by ingestion beside <see cref="UserDailyActivity"/> and rebuilt from it.
+/// One user's active days in one block of 63 days (table <c>user_active_days</c>; see <see
+/// cref="CustomerHealth.Domain.Engagement.ActiveDayBlocks"/>): the distinct-user windows of the health recompute read
+/// these instead of every user-day row. Kept by ingestion beside <see cref="UserDailyActivity"/> and rebuilt from it.
 /// </summary>
 public sealed class UserActiveDays
 {
@@ -62,7 +68,9 @@ public sealed class AccountDailyUsage
     public int ActiveUsers { get; init; }
 }
 
-/// <summary>Events of one key feature in one account on one UTC day (table <c>account_feature_daily_usage</c>).</summary>
+/// <summary>
+/// Events of one key feature in one account on one UTC day (table <c>account_feature_daily_usage</c>).
+/// </summary>
 public sealed class AccountFeatureDailyUsage
 {
     public required string AccountId { get; init; }
@@ -71,7 +79,9 @@ public sealed class AccountFeatureDailyUsage
     public long Events { get; init; }
 }
 
-/// <summary>The event catalogue: a single row holding the entries as JSON, versioned for optimistic concurrency.</summary>
+/// <summary>
+/// The event catalogue: a single row holding the entries as JSON, versioned for optimistic concurrency.
+/// </summary>
 public sealed class EventCatalogueRow
 {
     public const int SingletonId = 1;

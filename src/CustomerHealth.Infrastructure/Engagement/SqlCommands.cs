@@ -2,7 +2,9 @@ using System.Data.Common;
 
 namespace CustomerHealth.Infrastructure.Engagement;
 
-/// <summary>Small helpers for the hand-written, provider-neutral SQL of the bulk paths (ADO.NET on EF Core's connection).</summary>
+/// <summary>
+/// Small helpers for the hand-written, provider-neutral SQL of the bulk paths (ADO.NET on EF Core's connection).
+/// </summary>
 internal static class SqlCommands
 {
     public static DbCommand Create(DbConnection connection, DbTransaction? transaction, string sql)
@@ -22,7 +24,9 @@ internal static class SqlCommands
         return parameter;
     }
 
-    /// <summary>Adds one parameter per value (<c>@prefix0, @prefix1, ...</c>) and returns the SQL list of their names.</summary>
+    /// <summary>
+    /// Adds one parameter per value (<c>@prefix0, @prefix1, ...</c>) and returns the SQL list of their names.
+    /// </summary>
     public static string AddList(this DbCommand command, string prefix, IEnumerable<object> values)
     {
         var names = new List<string>();
@@ -35,7 +39,9 @@ internal static class SqlCommands
         return string.Join(", ", names);
     }
 
-    public static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    public static async Task<int> ExecuteAsync(
+        DbConnection connection, DbTransaction? transaction, string sql, CancellationToken ct,
+        params (string Name, object? Value)[] parameters)
     {
         await using var command = Create(connection, transaction, sql);
         foreach (var (name, value) in parameters) command.Add(name, value);

@@ -8,7 +8,8 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace CustomerHealth.Infrastructure.Engagement;
 
 /// <summary>One account's usage on one day, read from the rollups.</summary>
-public sealed record DailyUsageRow(DateOnly Day, long Events, int Users, int ActiveUsers, IReadOnlyDictionary<string, long> KeyFeatureEvents);
+public sealed record DailyUsageRow(
+    DateOnly Day, long Events, int Users, int ActiveUsers, IReadOnlyDictionary<string, long> KeyFeatureEvents);
 
 /// <summary>What a person-data deletion removed.</summary>
 public sealed record PersonDeletion(long DeletedEvents, int DeletedNpsResponses, int CorrectedAccountDays);
@@ -20,7 +21,8 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
 
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
-    public async Task<IReadOnlyList<DailyUsageRow>> GetDailyUsageAsync(string accountId, DateOnly from, DateOnly to, CancellationToken ct)
+    public async Task<IReadOnlyList<DailyUsageRow>> GetDailyUsageAsync(
+        string accountId, DateOnly from, DateOnly to, CancellationToken ct)
     {
         if (!await db.Accounts.AnyAsync(a => a.Id == accountId, ct)) throw new NotFoundException("Account", accountId);
         var days = await db.AccountDailyUsage.AsNoTracking()
@@ -37,9 +39,12 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
 
     /// <summary>Rebuilds the rollups of [from, to] from the raw events. Days before the retention window keep their
     /// rollups.</summary>
-    public async Task<long> RebuildAsync(string? accountId, DateOnly from, DateOnly to, Caller caller, CancellationToken ct)
+    public async Task<long> RebuildAsync(
+        string? accountId, DateOnly from, DateOnly to, Caller caller, CancellationToken ct)
     {
-        if (accountId is not null && !await db.Accounts.AnyAsync(a => a.Id == accountId, ct)) throw new NotFoundException("Account", accountId);
+        if (accountId is not null
+            && !await db.Accounts.AnyAsync(a => a.Id == accountId, ct)) throw new NotFoundException(
+                "Account", accountId);
         var firstRetained = rules.FirstRetainedDay(Today);
         if (from < firstRetained) from = firstRetained;
         if (to < from) return 0;
@@ -131,7 +136,8 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
             var change = new AuditedChange(AuditAction.PersonDataErased, AuditTargets.Person, accountId,
                 Details: new
                 {
-                    DeletedEvents = deletedEvents, DeletedNpsResponses = deletedNps, CorrectedAccountDays = userDays.Count,
+                    DeletedEvents = deletedEvents, DeletedNpsResponses = deletedNps,
+                    CorrectedAccountDays = userDays.Count,
                 });
             await AuditTrail.WriteAsync(db, caller, change, now, ct);
             await transaction.CommitAsync(ct);
@@ -207,7 +213,8 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
     {
         var cutoff = rules.FirstRetainedDay(Today);
         long purged = 0;
-        while (await db.UsageEvents.Where(e => e.Day < cutoff).OrderBy(e => e.Day).Select(e => (DateOnly?)e.Day).FirstOrDefaultAsync(ct) is { } oldest)
+        while (await db.UsageEvents.Where(e => e.Day < cutoff).OrderBy(e => e.Day).Select(e => (DateOnly?)e.Day)
+            .FirstOrDefaultAsync(ct) is { } oldest)
         {
             purged += await db.UsageEvents.Where(e => e.Day == oldest).ExecuteDeleteAsync(ct);
         }
@@ -233,5 +240,6 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
     /// <summary>Reads the catalogue with the same share lock ingestion takes, so a catalogue change cannot
     /// interleave.</summary>
     private Task<EventCatalogue> CatalogueForUpdateAsync(CancellationToken ct) =>
-        writer.ReadCatalogueAsync(db.Database.GetDbConnection(), db.Database.CurrentTransaction!.GetDbTransaction(), ct);
+        writer.ReadCatalogueAsync(
+            db.Database.GetDbConnection(), db.Database.CurrentTransaction!.GetDbTransaction(), ct);
 }

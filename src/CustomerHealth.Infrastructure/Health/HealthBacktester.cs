@@ -11,7 +11,8 @@ namespace CustomerHealth.Infrastructure.Health;
 /// their lead day: the day is still ahead, or the score that day was unknown. <see cref="NoData"/> counts, apart from
 /// them, the outcomes whose account had no usage data on or before the lead day.
 /// </summary>
-public sealed record BacktestReport(int LeadDays, BacktestResult Result, int Skipped, int FromSnapshots, int Computed, int NoData = 0);
+public sealed record BacktestReport(
+    int LeadDays, BacktestResult Result, int Skipped, int FromSnapshots, int Computed, int NoData = 0);
 
 /// <summary>
 /// Backtests the health score against recorded renewal outcomes: for each contract with an outcome (renewed or
@@ -45,10 +46,14 @@ public sealed class HealthBacktester(CustomerHealthDbContext db, HealthRecompute
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var outcomes = (await query.ToListAsync(ct))
             .Where(c => c.Outcome is { Kind: RenewalOutcomeKind.Renewed or RenewalOutcomeKind.Churned })
-            .Select(c => (c.AccountId, Day: c.EndDate.AddDays(-leadDays), Renewed: c.Outcome!.Kind == RenewalOutcomeKind.Renewed))
+            .Select(
+                c =>
+                (c.AccountId, Day: c.EndDate.AddDays(-leadDays),
+                Renewed: c.Outcome!.Kind == RenewalOutcomeKind.Renewed))
             .ToArray();
         var due = outcomes.Where(o => o.Day <= today).ToArray();
-        var firstUse = await FirstUsageDaysAsync(due.Select(o => o.AccountId).Distinct(StringComparer.Ordinal).ToArray(), ct);
+        var firstUse = await FirstUsageDaysAsync(
+            due.Select(o => o.AccountId).Distinct(StringComparer.Ordinal).ToArray(), ct);
         var scoreable = due.Where(o => firstUse.TryGetValue(o.AccountId, out var first) && first <= o.Day).ToArray();
         var noData = due.Length - scoreable.Length;
 
@@ -86,7 +91,8 @@ public sealed class HealthBacktester(CustomerHealthDbContext db, HealthRecompute
                 cases.Add(new BacktestCase(score, s.Band, o.Renewed));
         }
         return new BacktestReport(
-            leadDays, HealthBacktest.Evaluate(cases), outcomes.Length - noData - cases.Count, fromSnapshots, computed, noData);
+            leadDays, HealthBacktest.Evaluate(cases), outcomes.Length - noData - cases.Count, fromSnapshots, computed,
+                noData);
     }
 
     /// <summary>

@@ -6,7 +6,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CustomerHealth.Infrastructure.Health;
 
-/// <summary>Filters of the change feed; null means any. The band is the new band, the tier the one scored under, the owner the account's current one.</summary>
+/// <summary>
+/// Filters of the change feed; null means any. The band is the new band, the tier the one scored under, the owner the
+/// account's current one.
+/// </summary>
 public sealed record HealthChangeFilter(HealthBand? Band, CsTier? Tier, string? Owner, string? Segment = null);
 
 /// <summary>
@@ -15,23 +18,28 @@ public sealed record HealthChangeFilter(HealthBand? Band, CsTier? Tier, string? 
 /// </summary>
 public sealed class HealthChangeFeed(CustomerHealthDbContext db, TimeProvider clock)
 {
-    /// <summary>Up to <paramref name="pageSize"/> entries with a sequence above <paramref name="afterSequence"/>, oldest first.</summary>
-    public async Task<IReadOnlyList<HealthChangeRow>> ListAsync(long afterSequence, int pageSize, HealthChangeFilter filter, CancellationToken ct)
+    /// <summary>
+    /// Up to <paramref name="pageSize"/> entries with a sequence above <paramref name="afterSequence"/>, oldest first.
+    /// </summary>
+    public async Task<IReadOnlyList<HealthChangeRow>> ListAsync(
+        long afterSequence, int pageSize, HealthChangeFilter filter, CancellationToken ct)
     {
         var query = db.HealthChanges.AsNoTracking().Where(c => c.Sequence > afterSequence);
         if (filter.Band is { } band) query = query.Where(c => c.Band == band);
         if (filter.Tier is { } tier) query = query.Where(c => c.Tier == tier);
-        if (filter.Owner is { } owner) query = query.Where(c => db.Accounts.Any(a => a.Id == c.AccountId && a.Owner == owner));
+        if (filter.Owner is { } owner) query = query.Where(
+            c => db.Accounts.Any(a => a.Id == c.AccountId && a.Owner == owner));
         if (filter.Segment is { } segment)
             query = query.Where(c => db.Accounts.Any(a => a.Id == c.AccountId && a.Segment == segment));
         return await query.OrderBy(c => c.Sequence).Take(pageSize).ToListAsync(ct);
     }
 
     /// <summary>
-    /// Every entry after <paramref name="afterSequence"/>, then each new one as it appears, by polling every
-    /// <paramref name="pollInterval"/> while caught up. Ends (without an exception) when <paramref name="ct"/> is cancelled.
+    /// Every entry after <paramref name="afterSequence"/>, then each new one as it appears, by polling every <paramref
+    /// name="pollInterval"/> while caught up. Ends (without an exception) when <paramref name="ct"/> is cancelled.
     /// </summary>
-    public async IAsyncEnumerable<HealthChangeRow> FollowAsync(long afterSequence, HealthChangeFilter filter, TimeSpan pollInterval, int pageSize,
+    public async IAsyncEnumerable<HealthChangeRow> FollowAsync(
+        long afterSequence, HealthChangeFilter filter, TimeSpan pollInterval, int pageSize,
         [EnumeratorCancellation] CancellationToken ct)
     {
         var cursor = afterSequence;

@@ -7,11 +7,11 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace CustomerHealth.Infrastructure.Health;
 
 /// <summary>
-/// Marks an account for health recompute whenever a <c>SaveChanges</c> adds, changes or deletes something its score reads:
-/// the account itself (tier, owner), its contracts and outcomes, NPS answers, tickets, touchpoints, onboarding plan and
-/// milestones. The mark is one more inserted row of the same <c>SaveChanges</c>, so it commits with the change or not at
-/// all. Ingestion writes with its own SQL and marks its accounts itself, through the same
-/// <see cref="HealthRecomputeMarks"/>.
+/// Marks an account for health recompute whenever a <c>SaveChanges</c> adds, changes or deletes something its score
+/// reads: the account itself (tier, owner), its contracts and outcomes, NPS answers, tickets, touchpoints, onboarding
+/// plan and milestones. The mark is one more inserted row of the same <c>SaveChanges</c>, so it commits with the change
+/// or not at all. Ingestion writes with its own SQL and marks its accounts itself, through the same <see
+/// cref="HealthRecomputeMarks"/>.
 /// </summary>
 public sealed class HealthDirtyMarker(TimeProvider clock) : SaveChangesInterceptor
 {
@@ -21,7 +21,8 @@ public sealed class HealthDirtyMarker(TimeProvider clock) : SaveChangesIntercept
         return result;
     }
 
-    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
+        DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
         Mark(eventData.Context);
         return ValueTask.FromResult(result);

@@ -26,8 +26,11 @@ public static class HealthJson
     public static string Serialize(Scorecard scorecard) => JsonSerializer.Serialize(scorecard, Options);
 
     /// <summary>An override as kept in the audit (null stays null).</summary>
-    public static string? Serialize(HealthOverride? healthOverride) => healthOverride is null ? null : JsonSerializer.Serialize(healthOverride, Options);
+    public static string? Serialize(HealthOverride? healthOverride) =>
+        healthOverride is null ? null : JsonSerializer.Serialize(healthOverride, Options);
 
     public static Scorecard ReadScorecard(string json, int version) =>
-        (JsonSerializer.Deserialize<Scorecard>(json, Options) ?? throw new InvalidOperationException("Empty scorecard document.")) with { Version = version };
+        (JsonSerializer.Deserialize<Scorecard>(json, Options)
+            ?? throw new InvalidOperationException("Empty scorecard document.")) with
+        { Version = version };
 }

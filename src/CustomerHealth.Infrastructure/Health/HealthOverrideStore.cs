@@ -7,7 +7,8 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerHealth.Infrastructure.Health;
 
 /// <summary>Overrides of accounts' health, each change audited in its own transaction.</summary>
-public sealed class HealthOverrideStore(CustomerHealthDbContext db, ScorecardStore scorecards, TimeProvider clock, HealthReadCache readCache)
+public sealed class HealthOverrideStore(
+    CustomerHealthDbContext db, ScorecardStore scorecards, TimeProvider clock, HealthReadCache readCache)
 {
     /// <summary>
     /// Sets (or replaces) an account's override, audited in the same transaction. Throws <see
@@ -15,7 +16,8 @@ public sealed class HealthOverrideStore(CustomerHealthDbContext db, ScorecardSto
     /// for bad input and <see cref="NotFoundException"/> for an unknown account.
     /// </summary>
     public async Task<HealthOverride> SetAsync(
-        string accountId, double? score, HealthBand? band, string? reason, DateTimeOffset? expiresAt, Caller caller, CancellationToken ct)
+        string accountId, double? score, HealthBand? band, string? reason, DateTimeOffset? expiresAt, Caller caller,
+            CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var scorecard = (await scorecards.GetCurrentAsync(ct)).Scorecard;
@@ -57,7 +59,8 @@ public sealed class HealthOverrideStore(CustomerHealthDbContext db, ScorecardSto
                 throw new NotFoundException("Account", accountId);
             var row = await db.HealthOverrides.SingleOrDefaultAsync(o => o.AccountId == accountId, ct);
             if (row?.ToDomain() is not { } current || !current.IsActiveAt(now))
-                throw new RuleViolationException("NO_ACTIVE_OVERRIDE", $"Account '{accountId}' has no override in force.");
+                throw new RuleViolationException(
+                    "NO_ACTIVE_OVERRIDE", $"Account '{accountId}' has no override in force.");
             db.HealthOverrides.Remove(row);
             Audit(caller, AuditAction.HealthOverrideCleared, accountId, now, current, null);
             await db.SaveChangesAsync(ct);
@@ -66,16 +69,24 @@ public sealed class HealthOverrideStore(CustomerHealthDbContext db, ScorecardSto
     }
 
     /// <summary>The overrides in force now of those of <paramref name="accountIds"/> that have one.</summary>
-    public async Task<Dictionary<string, HealthOverride>> ActiveAsync(IReadOnlyCollection<string> accountIds, CancellationToken ct)
+    public async Task<Dictionary<string,
+        HealthOverride>> ActiveAsync(IReadOnlyCollection<string> accountIds, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var ids = accountIds.ToArray();
-        return (await db.HealthOverrides.AsNoTracking().Where(o => ids.Contains(o.AccountId) && o.ExpiresAt > now).ToListAsync(ct))
+        return (await db.HealthOverrides.AsNoTracking().Where(o => ids.Contains(o.AccountId) && o.ExpiresAt > now)
+            .ToListAsync(ct))
             .ToDictionary(o => o.AccountId, o => o.ToDomain(), StringComparer.Ordinal);
     }
 
-    private void Audit(Caller caller, AuditAction action, string accountId, DateTimeOffset at, HealthOverride? before, HealthOverride? after) =>
-        AuditTrail.Add(db, caller, new AuditedChange(action, AuditTargets.Account, accountId, HealthJson.Serialize(before), HealthJson.Serialize(after)), at.UtcDateTime);
+    private void Audit(
+        Caller caller, AuditAction action, string accountId, DateTimeOffset at, HealthOverride? before,
+        HealthOverride? after) =>
+        AuditTrail.Add(
+            db, caller,
+            new AuditedChange(
+                action, AuditTargets.Account, accountId, HealthJson.Serialize(before), HealthJson.Serialize(after)),
+                at.UtcDateTime);
 
     /// <summary>
     /// Runs <paramref name="work"/> in a transaction; when an identical call at once (a client and its retry) changed

@@ -3,22 +3,22 @@ using System.Collections.Concurrent;
 namespace CustomerHealth.Infrastructure.Health;
 
 /// <summary>
-/// A short-lived, in-process cache of answers to single-account score reads (the server keeps the mapped message, so a hit
-/// costs neither a query nor a mapping).
+/// A short-lived, in-process cache of answers to single-account score reads (the server keeps the mapped message, so a
+/// hit costs neither a query nor a mapping).
 /// <para>
-/// Freshness. Every write of this process that can change an account's answer (a recompute storing scores, an override set
-/// or cleared, the account deleted) invalidates it after committing, so this replica reads its own writes. Writes made by
-/// another replica are seen once the entry ages out: an entry lives at most <see cref="TimeToLive"/> (by the clock's
-/// timestamps, which go on when a test holds its wall-clock time still), and never past the end of the override it
-/// shows.
+/// Freshness. Every write of this process that can change an account's answer (a recompute storing scores, an override
+/// set or cleared, the account deleted) invalidates it after committing, so this replica reads its own writes. Writes
+/// made by another replica are seen once the entry ages out: an entry lives at most <see cref="TimeToLive"/> (by the
+/// clock's timestamps, which go on when a test holds its wall-clock time still), and never past the end of the override
+/// it shows.
 /// </para>
 /// <para>
-/// Races. A reader takes a <see cref="Ticket"/> before it queries and stores its answer with that ticket; an invalidation
-/// advances its stripe's generation, and an entry stored under an older generation is never
-/// served. So an answer read just before a commit cannot outlive the invalidation that follows the commit.
+/// Races. A reader takes a <see cref="Ticket"/> before it queries and stores its answer with that ticket; an
+/// invalidation advances its stripe's generation, and an entry stored under an older generation is never served. So an
+/// answer read just before a commit cannot outlive the invalidation that follows the commit.
 /// </para>
-/// Memory is bounded: entries that aged out are swept every few seconds (once there are more than a few), and past
-/// <see cref="MaxEntries"/> at once, so reading many accounts once each does not leave their answers behind; if a sweep
+/// Memory is bounded: entries that aged out are swept every few seconds (once there are more than a few), and past <see
+/// cref="MaxEntries"/> at once, so reading many accounts once each does not leave their answers behind; if a sweep
 /// frees too little, the cache is emptied.
 /// </summary>
 public sealed class HealthReadCache
@@ -52,7 +52,9 @@ public sealed class HealthReadCache
         _nextSweep = clock.GetTimestamp() + _sweepEveryTicks;
     }
 
-    /// <summary>The default of <see cref="TimeToLive"/>: a score read on another replica lags a write by at most this long.</summary>
+    /// <summary>
+    /// The default of <see cref="TimeToLive"/>: a score read on another replica lags a write by at most this long.
+    /// </summary>
     public static readonly TimeSpan DefaultTimeToLive = TimeSpan.FromSeconds(1);
 
     /// <summary>How long an entry may be served; zero turns the cache off.</summary>
@@ -67,7 +69,10 @@ public sealed class HealthReadCache
 
     private sealed record Entry(object Value, long Generation, long StaleAt, DateTimeOffset? EndsAt);
 
-    /// <summary>The answer stored for <paramref name="accountId"/>, if it is still valid at <paramref name="now"/> (the application clock).</summary>
+    /// <summary>
+    /// The answer stored for <paramref name="accountId"/>, if it is still valid at <paramref name="now"/> (the
+    /// application clock).
+    /// </summary>
     public bool TryGet<T>(string accountId, DateTimeOffset now, out T value) where T : class
     {
         if (Enabled && _entries.TryGetValue(accountId, out var entry)
@@ -89,8 +94,9 @@ public sealed class HealthReadCache
     public Ticket Take(string accountId) => new(Volatile.Read(ref _generations[StripeOf(accountId)]));
 
     /// <summary>
-    /// Stores the answer read under <paramref name="ticket"/>; it is served until it ages out, until <paramref name="endsAt"/>
-    /// (by the application clock: when an override shown in it expires), or until the account is invalidated.
+    /// Stores the answer read under <paramref name="ticket"/>; it is served until it ages out, until <paramref
+    /// name="endsAt"/> (by the application clock: when an override shown in it expires), or until the account is
+    /// invalidated.
     /// </summary>
     public void Set(string accountId, Ticket ticket, object value, DateTimeOffset? endsAt)
     {

@@ -13,12 +13,14 @@ namespace CustomerHealth.Infrastructure.Health;
 internal static class HealthRecomputeMarks
 {
     /// <summary>One account's mark; parameters <c>@account_id</c> and <c>@due_at</c>.</summary>
-    public const string InsertOneSql = $"INSERT INTO {Queue.Table} ({Queue.AccountId}, {Queue.DueAt}) VALUES (@account_id, @due_at)";
+    public const string InsertOneSql = $"INSERT INTO {Queue.Table} ({Queue.AccountId}, {Queue.DueAt}) VALUES " +
+        $"(@account_id, @due_at)";
 
     /// <summary>PostgreSQL: the marks of an array of accounts in one statement; parameters <c>@account_ids</c> and
     /// <c>@due_at</c>.</summary>
     public const string InsertFromArraySql =
-        $"INSERT INTO {Queue.Table} ({Queue.AccountId}, {Queue.DueAt}) SELECT a, @due_at FROM unnest(@account_ids) AS a";
+        $"INSERT INTO {Queue.Table} ({Queue.AccountId}, {Queue.DueAt}) SELECT a, @due_at FROM unnest(@account_ids) " +
+        $"AS a";
 
     /// <summary>Marks every account (a new scorecard, the daily pass); returns the rows inserted.</summary>
     public static Task<int> AddForEveryAccountAsync(CustomerHealthDbContext db, DateTime dueAt, CancellationToken ct) =>

@@ -54,7 +54,9 @@ public sealed class HealthRecomputer(
         var lastSeen = due.Max(d => d.LastId);
         var scorecard = (await scorecards.GetCurrentAsync(ct)).Scorecard;
         var scored = await ComputeAsync(ids, now, scorecard, ct);
-        await StoreCurrentAsync(scored, scorecard, () => db.HealthRecomputeQueue.Where(q => ids.Contains(q.AccountId) && q.Id <= lastSeen).ExecuteDeleteAsync(ct), ct);
+        await StoreCurrentAsync(
+            scored, scorecard, () => db.HealthRecomputeQueue.Where(q => ids.Contains(q.AccountId) && q.Id <= lastSeen)
+            .ExecuteDeleteAsync(ct), ct);
         return due.Count;
     }
 
@@ -72,7 +74,8 @@ public sealed class HealthRecomputer(
     /// signals
     /// are those of the whole day, as the day's last live score saw them.
     /// </summary>
-    public static DateTimeOffset EndOf(DateOnly day) => new(day.AddDays(1).ToDateTime(TimeOnly.MinValue).AddTicks(-TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
+    public static DateTimeOffset EndOf(DateOnly day) =>
+        new(day.AddDays(1).ToDateTime(TimeOnly.MinValue).AddTicks(-TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
 
     /// <summary>
     /// Recomputes every account's score of the UTC day <paramref name="day"/>, <paramref name="batchSize"/> accounts at
@@ -95,7 +98,8 @@ public sealed class HealthRecomputer(
         db.ChangeTracker.Clear();
         var current = day == DateOnly.FromDateTime(now.UtcDateTime);
         var asOf = current ? now : EndOf(day);
-        var scorecard = current ? (await scorecards.GetCurrentAsync(ct)).Scorecard : await scorecards.InForceAtAsync(asOf.UtcDateTime, ct);
+        var scorecard = current ? (await scorecards.GetCurrentAsync(ct)).Scorecard
+            : await scorecards.InForceAtAsync(asOf.UtcDateTime, ct);
         // Every id first (a few MB for 100,000 accounts), then batches in id order: ReadAhead batches are read and
         // scored
         // concurrently in their own scopes while the one before them is stored here; stores go one at a time, in order,
@@ -108,7 +112,8 @@ public sealed class HealthRecomputer(
             foreach (var batch in ids.Chunk(batchSize))
             {
                 pending.Enqueue(ComputeInOwnScopeAsync(batch, asOf, scorecard, ct));
-                if (pending.Count > ReadAhead) total += await StoreDayAsync(await pending.Dequeue(), scorecard, current, ct);
+                if (pending.Count > ReadAhead) total += await StoreDayAsync(
+                    await pending.Dequeue(), scorecard, current, ct);
             }
             while (pending.Count > 0) total += await StoreDayAsync(await pending.Dequeue(), scorecard, current, ct);
         }
@@ -121,14 +126,17 @@ public sealed class HealthRecomputer(
         return new DayRecompute(day, asOf, total, scorecard.Version, current);
     }
 
-    private async Task<IReadOnlyList<HealthScoreRow>> ComputeInOwnScopeAsync(string[] accountIds, DateTimeOffset asOf, Scorecard scorecard, CancellationToken ct)
+    private async Task<IReadOnlyList<HealthScoreRow>> ComputeInOwnScopeAsync(
+        string[] accountIds, DateTimeOffset asOf, Scorecard scorecard, CancellationToken ct)
     {
         await Task.Yield(); // the caller goes on queueing batches while this one reads
         await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<HealthRecomputer>().ComputeAsync(accountIds, asOf, scorecard, ct);
+        return await scope.ServiceProvider.GetRequiredService<HealthRecomputer>()
+            .ComputeAsync(accountIds, asOf, scorecard, ct);
     }
 
-    private async Task<int> StoreDayAsync(IReadOnlyList<HealthScoreRow> scored, Scorecard scorecard, bool current, CancellationToken ct)
+    private async Task<int> StoreDayAsync(
+        IReadOnlyList<HealthScoreRow> scored, Scorecard scorecard, bool current, CancellationToken ct)
     {
         if (current) await StoreCurrentAsync(scored, scorecard, null, ct);
         else await StoreSnapshotsAsync(scored, ct);
@@ -142,7 +150,8 @@ public sealed class HealthRecomputer(
     /// without
     /// storing anything.
     /// </summary>
-    public async Task<IReadOnlyList<HealthScoreRow>> ComputeDayAsync(IReadOnlyCollection<string> accountIds, DateOnly day, CancellationToken ct)
+    public async Task<IReadOnlyList<HealthScoreRow>> ComputeDayAsync(
+        IReadOnlyCollection<string> accountIds, DateOnly day, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         if (day == DateOnly.FromDateTime(now.UtcDateTime)) return await ComputeAsync(accountIds, now, ct);
@@ -157,7 +166,9 @@ public sealed class HealthRecomputer(
     /// <paramref name="alsoInTransaction"/> (the worker deletes the marks it saw). Accounts
     /// deleted since they were scored are left out; a write that lost a race starts over (<see cref="LostRaces"/>).
     /// </summary>
-    private async Task StoreCurrentAsync(IReadOnlyList<HealthScoreRow> scored, Scorecard scorecard, Func<Task<int>>? alsoInTransaction, CancellationToken ct)
+    private async Task StoreCurrentAsync(
+        IReadOnlyList<HealthScoreRow> scored, Scorecard scorecard, Func<Task<int>>? alsoInTransaction,
+        CancellationToken ct)
     {
         var strategy = db.Database.CreateExecutionStrategy();
         await db.StartOverAsync(() => strategy.ExecuteAsync(async () =>
@@ -208,13 +219,16 @@ public sealed class HealthRecomputer(
 
     /// <summary>Scores the accounts of <paramref name="accountIds"/> that exist as of <paramref name="asOf"/>, without
     /// storing anything.</summary>
-    public async Task<IReadOnlyList<HealthScoreRow>> ComputeAsync(IReadOnlyCollection<string> accountIds, DateTimeOffset asOf, CancellationToken ct) =>
+    public async Task<IReadOnlyList<HealthScoreRow>> ComputeAsync(
+        IReadOnlyCollection<string> accountIds, DateTimeOffset asOf, CancellationToken ct) =>
         await ComputeAsync(accountIds, asOf, (await scorecards.GetCurrentAsync(ct)).Scorecard, ct);
 
-    private Task<IReadOnlyList<HealthScoreRow>> ComputeAsync(IReadOnlyCollection<string> accountIds, DateTimeOffset asOf, Scorecard scorecard, CancellationToken ct) =>
+    private Task<IReadOnlyList<HealthScoreRow>> ComputeAsync(
+        IReadOnlyCollection<string> accountIds, DateTimeOffset asOf, Scorecard scorecard, CancellationToken ct) =>
         db.InOneSnapshotAsync(() => ComputeFromOneSnapshotAsync(accountIds, asOf, scorecard, ct), ct);
 
-    private async Task<IReadOnlyList<HealthScoreRow>> ComputeFromOneSnapshotAsync(IReadOnlyCollection<string> accountIds, DateTimeOffset asOf, Scorecard scorecard, CancellationToken ct)
+    private async Task<IReadOnlyList<HealthScoreRow>> ComputeFromOneSnapshotAsync(
+        IReadOnlyCollection<string> accountIds, DateTimeOffset asOf, Scorecard scorecard, CancellationToken ct)
     {
         var read = await signals.ReadAsync(
             accountIds, asOf, scorecard.UsageHistoryDays, ct, metrics: scorecard.MetricComponents.Count > 0);
@@ -244,7 +258,9 @@ public sealed class HealthRecomputer(
         return read.Select(r =>
         {
             var score = HealthScorer.Score(r.Signals, scorecard);
-            var trend = HealthTrend.Of(score.Score, past.GetValueOrDefault((r.AccountId, sevenDaysAgo)), past.GetValueOrDefault((r.AccountId, thirtyDaysAgo)));
+            var trend = HealthTrend.Of(
+                score.Score, past.GetValueOrDefault((r.AccountId, sevenDaysAgo)),
+                past.GetValueOrDefault((r.AccountId, thirtyDaysAgo)));
             return new HealthScoreRow
             {
                 AccountId = r.AccountId,
@@ -264,7 +280,8 @@ public sealed class HealthRecomputer(
                 AsOf = score.AsOf.UtcDateTime,
                 ComputedAt = computedAt,
                 RenewalDate = r.CurrentContract?.EndDate,
-                ArrMicros = r.CurrentContract is { } c ? (long)decimal.Round(c.ArrAmount * 1_000_000m, 0, MidpointRounding.ToEven) : null,
+                ArrMicros = r.CurrentContract is { } c
+                    ? (long)decimal.Round(c.ArrAmount * 1_000_000m, 0, MidpointRounding.ToEven) : null,
                 Currency = r.CurrentContract?.Currency,
                 PlayFacts = PlayFacts.Of(r.Signals),
             };
@@ -287,7 +304,8 @@ public sealed class HealthRecomputer(
     /// that conflicts with itself and with inserts but not with reads; SQL Server an application lock held by the
     /// transaction.
     /// </summary>
-    private Task LockChangeFeedAsync(CancellationToken ct) => FeedWriteLock.TakeAsync(db, SqlSchema.HealthChanges.Table, ct);
+    private Task LockChangeFeedAsync(CancellationToken ct) =>
+        FeedWriteLock.TakeAsync(db, SqlSchema.HealthChanges.Table, ct);
 
     /// <summary>
     /// Adds a change-feed entry for each score that <see cref="ChangeFeed.ReasonFor(ScoreSnapshot?, ScoreSnapshot,
@@ -295,12 +313,15 @@ public sealed class HealthRecomputer(
     /// says is due, comparing with the account's last entry (read under the feed lock), and a webhook event for each
     /// band change. Saved with the scores.
     /// </summary>
-    private async Task AppendChangesAsync(IReadOnlyList<HealthScoreRow> scored, Scorecard scorecard, CancellationToken ct)
+    private async Task AppendChangesAsync(
+        IReadOnlyList<HealthScoreRow> scored, Scorecard scorecard, CancellationToken ct)
     {
         if (scored.Count == 0) return;
         var ids = scored.Select(s => s.AccountId).ToArray();
         var last = await db.HealthChanges.AsNoTracking()
-            .Where(c => ids.Contains(c.AccountId) && c.Sequence == db.HealthChanges.Where(o => o.AccountId == c.AccountId).Max(o => o.Sequence))
+            .Where(
+                c => ids.Contains(c.AccountId) && c.Sequence == db.HealthChanges.Where(o => o.AccountId == c.AccountId)
+                .Max(o => o.Sequence))
             .ToDictionaryAsync(c => c.AccountId, StringComparer.Ordinal, ct);
         var added = new List<HealthChangeRow>();
         foreach (var s in scored)
@@ -308,7 +329,8 @@ public sealed class HealthRecomputer(
             var previous = last.GetValueOrDefault(s.AccountId);
             var day = DateOnly.FromDateTime(s.AsOf);
             var reason = ChangeFeed.ReasonFor(
-                previous is null ? null : new ScoreSnapshot(DateOnly.FromDateTime(previous.AsOf), previous.Score, previous.Band),
+                previous is null ? null
+                    : new ScoreSnapshot(DateOnly.FromDateTime(previous.AsOf), previous.Score, previous.Band),
                 new ScoreSnapshot(day, s.Score, s.Band),
                 scorecard);
             if (reason == ChangeReason.None) continue;
@@ -340,7 +362,8 @@ public sealed class HealthRecomputer(
         if (scored.Count == 0) return;
         var ids = scored.Select(s => s.AccountId).ToArray();
         var stored = current
-            ? await db.HealthScores.Where(s => ids.Contains(s.AccountId)).ToDictionaryAsync(s => s.AccountId, StringComparer.Ordinal, ct)
+            ? await db.HealthScores.Where(s => ids.Contains(s.AccountId))
+                .ToDictionaryAsync(s => s.AccountId, StringComparer.Ordinal, ct)
             : null;
         var days = scored.Select(s => DateOnly.FromDateTime(s.AsOf)).Distinct().ToArray();
         var snapshots = await db.HealthSnapshots.Where(s => ids.Contains(s.AccountId) && days.Contains(s.Day))

@@ -153,5 +153,6 @@ public sealed class HealthOverrideRow
     public DateTime ExpiresAt { get; set; }
 
     public HealthOverride ToDomain() =>
-        new(Score, Band, Reason, SetBy, new DateTimeOffset(DateTime.SpecifyKind(SetAt, DateTimeKind.Utc)), new DateTimeOffset(DateTime.SpecifyKind(ExpiresAt, DateTimeKind.Utc)));
+        new(Score, Band, Reason, SetBy, new DateTimeOffset(DateTime.SpecifyKind(SetAt, DateTimeKind.Utc)),
+            new DateTimeOffset(DateTime.SpecifyKind(ExpiresAt, DateTimeKind.Utc)));
 }

@@ -30,25 +30,33 @@ public sealed record HealthScoreFilter(
     HealthBand? Band, CsTier? Tier, string? Owner, LifecycleStage? Stage, int? RenewalWithinDays,
     string? Segment = null, bool IncludeChurned = false);
 
-/// <summary>Where the previous page ended: the last row's sort key (invariant text, empty for none) and its account id.</summary>
+/// <summary>
+/// Where the previous page ended: the last row's sort key (invariant text, empty for none) and its account id.
+/// </summary>
 public sealed record HealthScoreCursor(string? Key, string AccountId);
 
 /// <summary>Reads of current scores and their daily history.</summary>
-public sealed class HealthStore(CustomerHealthDbContext db, HealthRecomputer recomputer, HealthOverrideStore overrides, TimeProvider clock)
+public sealed class HealthStore(
+    CustomerHealthDbContext db, HealthRecomputer recomputer, HealthOverrideStore overrides, TimeProvider clock)
 {
     public const int MaxHistoryDays = 400;
 
     public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
-    /// <summary>An account's stored score, or one computed on the spot while it has none yet. Throws <see cref="NotFoundException"/>.</summary>
+    /// <summary>
+    /// An account's stored score, or one computed on the spot while it has none yet. Throws <see
+    /// cref="NotFoundException"/>.
+    /// </summary>
     public async Task<HealthScoreRow> GetAsync(string accountId, CancellationToken ct)
     {
-        // The hot read: one query by primary key, with the override in force joined in. (Not an EF compiled query: one of
-        // those keeps the provider of the first context that ran it, and a process may hold contexts of several providers.)
+        // The hot read: one query by primary key, with the override in force joined in. (Not an EF compiled query: one
+        // of those keeps the provider of the first context that ran it, and a process may hold contexts of several
+        // providers.)
         var now = clock.GetUtcNow().UtcDateTime;
         var found = await (
                 from s in db.HealthScores.AsNoTracking().Where(s => s.AccountId == accountId)
-                from o in db.HealthOverrides.AsNoTracking().Where(o => o.AccountId == s.AccountId && o.ExpiresAt > now).DefaultIfEmpty()
+                from o in db.HealthOverrides.AsNoTracking().Where(o => o.AccountId == s.AccountId && o.ExpiresAt > now)
+                    .DefaultIfEmpty()
                 select new { Score = s, Override = o })
             .FirstOrDefaultAsync(ct);
         if (found is not null)
@@ -61,11 +69,15 @@ public sealed class HealthStore(CustomerHealthDbContext db, HealthRecomputer rec
         return scores[0];
     }
 
-    /// <summary>The scores of the accounts that exist, in the order asked (repeats once), and the ids that name no account.</summary>
-    public async Task<(IReadOnlyList<HealthScoreRow> Scores, IReadOnlyList<string> Missing)> BatchGetAsync(IReadOnlyList<string> accountIds, CancellationToken ct)
+    /// <summary>
+    /// The scores of the accounts that exist, in the order asked (repeats once), and the ids that name no account.
+    /// </summary>
+    public async Task<(IReadOnlyList<HealthScoreRow> Scores, IReadOnlyList<string> Missing)> BatchGetAsync(
+        IReadOnlyList<string> accountIds, CancellationToken ct)
     {
         var ids = accountIds.Distinct(StringComparer.Ordinal).ToArray();
-        var stored = await db.HealthScores.AsNoTracking().Where(s => ids.Contains(s.AccountId)).ToDictionaryAsync(s => s.AccountId, StringComparer.Ordinal, ct);
+        var stored = await db.HealthScores.AsNoTracking().Where(s => ids.Contains(s.AccountId))
+            .ToDictionaryAsync(s => s.AccountId, StringComparer.Ordinal, ct);
         var unscored = ids.Where(id => !stored.ContainsKey(id)).ToArray();
         if (unscored.Length > 0)
         {
@@ -77,13 +89,15 @@ public sealed class HealthStore(CustomerHealthDbContext db, HealthRecomputer rec
     }
 
     /// <summary>Stored scores, filtered, in the given order, keyset-paged.</summary>
-    public async Task<Page<HealthScoreRow>> ListAsync(HealthScoreFilter filter, HealthScoreOrder order, int pageSize, HealthScoreCursor? after, CancellationToken ct)
+    public async Task<Page<HealthScoreRow>> ListAsync(
+        HealthScoreFilter filter, HealthScoreOrder order, int pageSize, HealthScoreCursor? after, CancellationToken ct)
     {
         var query = db.HealthScores.AsNoTracking();
         if (filter.Band is { } band) query = query.Where(s => s.Band == band);
         if (filter.Tier is { } tier) query = query.Where(s => s.Tier == tier);
         if (filter.Stage is { } stage) query = query.Where(s => s.Stage == stage);
-        if (filter.Owner is { } owner) query = query.Where(s => db.Accounts.Any(a => a.Id == s.AccountId && a.Owner == owner));
+        if (filter.Owner is { } owner) query = query.Where(
+            s => db.Accounts.Any(a => a.Id == s.AccountId && a.Owner == owner));
         if (filter.Segment is { } segment)
             query = query.Where(s => db.Accounts.Any(a => a.Id == s.AccountId && a.Segment == segment));
         if (!filter.IncludeChurned && filter.Stage is null) query = query.Where(s => s.Stage != LifecycleStage.Churned);
@@ -103,7 +117,9 @@ public sealed class HealthStore(CustomerHealthDbContext db, HealthRecomputer rec
                     if (after.Key is { Length: > 0 } k)
                     {
                         var v = double.Parse(k, System.Globalization.CultureInfo.InvariantCulture);
-                        query = query.Where(s => s.Score == null || s.Score > v || (s.Score == v && string.Compare(s.AccountId, id) > 0));
+                        query = query.Where(
+                            s => s.Score == null || s.Score > v
+                            || (s.Score == v && string.Compare(s.AccountId, id) > 0));
                     }
                     else query = query.Where(s => s.Score == null && string.Compare(s.AccountId, id) > 0);
                 }
@@ -116,11 +132,14 @@ public sealed class HealthStore(CustomerHealthDbContext db, HealthRecomputer rec
                     if (after.Key is { Length: > 0 } k)
                     {
                         var v = double.Parse(k, System.Globalization.CultureInfo.InvariantCulture);
-                        query = query.Where(s => s.Change7Days == null || s.Change7Days > v || (s.Change7Days == v && string.Compare(s.AccountId, id) > 0));
+                        query = query.Where(
+                            s => s.Change7Days == null || s.Change7Days > v
+                            || (s.Change7Days == v && string.Compare(s.AccountId, id) > 0));
                     }
                     else query = query.Where(s => s.Change7Days == null && string.Compare(s.AccountId, id) > 0);
                 }
-                ordered = query.OrderBy(s => s.Change7Days == null ? 1 : 0).ThenBy(s => s.Change7Days).ThenBy(s => s.AccountId);
+                ordered = query.OrderBy(s => s.Change7Days == null ? 1 : 0).ThenBy(s => s.Change7Days)
+                    .ThenBy(s => s.AccountId);
                 break;
             case HealthScoreOrder.Arr:
                 if (after is not null)
@@ -129,11 +148,14 @@ public sealed class HealthStore(CustomerHealthDbContext db, HealthRecomputer rec
                     if (after.Key is { Length: > 0 } k)
                     {
                         var v = long.Parse(k, System.Globalization.CultureInfo.InvariantCulture);
-                        query = query.Where(s => s.ArrMicros == null || s.ArrMicros < v || (s.ArrMicros == v && string.Compare(s.AccountId, id) > 0));
+                        query = query.Where(
+                            s => s.ArrMicros == null || s.ArrMicros < v
+                            || (s.ArrMicros == v && string.Compare(s.AccountId, id) > 0));
                     }
                     else query = query.Where(s => s.ArrMicros == null && string.Compare(s.AccountId, id) > 0);
                 }
-                ordered = query.OrderBy(s => s.ArrMicros == null ? 1 : 0).ThenByDescending(s => s.ArrMicros).ThenBy(s => s.AccountId);
+                ordered = query.OrderBy(s => s.ArrMicros == null ? 1 : 0).ThenByDescending(s => s.ArrMicros)
+                    .ThenBy(s => s.AccountId);
                 break;
             case HealthScoreOrder.RenewalDate:
                 if (after is not null)
@@ -142,11 +164,14 @@ public sealed class HealthStore(CustomerHealthDbContext db, HealthRecomputer rec
                     if (after.Key is { Length: > 0 } k)
                     {
                         var v = DateOnly.ParseExact(k, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-                        query = query.Where(s => s.RenewalDate == null || s.RenewalDate > v || (s.RenewalDate == v && string.Compare(s.AccountId, id) > 0));
+                        query = query.Where(
+                            s => s.RenewalDate == null || s.RenewalDate > v
+                            || (s.RenewalDate == v && string.Compare(s.AccountId, id) > 0));
                     }
                     else query = query.Where(s => s.RenewalDate == null && string.Compare(s.AccountId, id) > 0);
                 }
-                ordered = query.OrderBy(s => s.RenewalDate == null ? 1 : 0).ThenBy(s => s.RenewalDate).ThenBy(s => s.AccountId);
+                ordered = query.OrderBy(s => s.RenewalDate == null ? 1 : 0).ThenBy(s => s.RenewalDate)
+                    .ThenBy(s => s.AccountId);
                 break;
             default:
                 if (after is not null)
@@ -163,7 +188,9 @@ public sealed class HealthStore(CustomerHealthDbContext db, HealthRecomputer rec
         return new Page<HealthScoreRow>(page, rows.Count > pageSize);
     }
 
-    /// <summary>Sets <see cref="HealthScoreRow.Override"/> of each row to the account's override in force now, if any.</summary>
+    /// <summary>
+    /// Sets <see cref="HealthScoreRow.Override"/> of each row to the account's override in force now, if any.
+    /// </summary>
     private async Task WithOverridesAsync(IReadOnlyList<HealthScoreRow> rows, CancellationToken ct)
     {
         if (rows.Count == 0) return;
@@ -171,18 +198,26 @@ public sealed class HealthStore(CustomerHealthDbContext db, HealthRecomputer rec
         foreach (var row in rows) row.Override = active.GetValueOrDefault(row.AccountId);
     }
 
-    /// <summary>The sort key of a row under <paramref name="order"/>, as <see cref="ListAsync"/> reads it back from a cursor.</summary>
+    /// <summary>
+    /// The sort key of a row under <paramref name="order"/>, as <see cref="ListAsync"/> reads it back from a cursor.
+    /// </summary>
     public static string? SortKeyOf(HealthScoreRow row, HealthScoreOrder order) => order switch
     {
         HealthScoreOrder.Score => row.Score?.ToString("R", System.Globalization.CultureInfo.InvariantCulture) ?? "",
-        HealthScoreOrder.Change7Days => row.Change7Days?.ToString("R", System.Globalization.CultureInfo.InvariantCulture) ?? "",
+        HealthScoreOrder.Change7Days =>
+            row.Change7Days?.ToString("R", System.Globalization.CultureInfo.InvariantCulture) ?? "",
         HealthScoreOrder.Arr => row.ArrMicros?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
-        HealthScoreOrder.RenewalDate => row.RenewalDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "",
+        HealthScoreOrder.RenewalDate =>
+            row.RenewalDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "",
         _ => null,
     };
 
-    /// <summary>An account's snapshots from <paramref name="from"/> to <paramref name="to"/>, oldest first. Throws <see cref="NotFoundException"/>.</summary>
-    public async Task<IReadOnlyList<HealthSnapshotRow>> HistoryAsync(string accountId, DateOnly from, DateOnly to, CancellationToken ct)
+    /// <summary>
+    /// An account's snapshots from <paramref name="from"/> to <paramref name="to"/>, oldest first. Throws <see
+    /// cref="NotFoundException"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<HealthSnapshotRow>> HistoryAsync(
+        string accountId, DateOnly from, DateOnly to, CancellationToken ct)
     {
         if (!await db.Accounts.AnyAsync(a => a.Id == accountId, ct)) throw new NotFoundException("Account", accountId);
         return await db.HealthSnapshots.AsNoTracking()

@@ -26,14 +26,16 @@ public sealed class ScorecardStore(CustomerHealthDbContext db, TimeProvider cloc
         var row = await db.Scorecards.AsNoTracking().OrderByDescending(s => s.Version).FirstOrDefaultAsync(ct);
         return row is null
             ? new ScorecardVersion(Scorecard.Default, ScorecardVersion.BuiltIn, null)
-            : new ScorecardVersion(HealthJson.ReadScorecard(row.PayloadJson, row.Version), row.UpdatedBy, row.UpdatedAt);
+            : new ScorecardVersion(
+                HealthJson.ReadScorecard(row.PayloadJson, row.Version), row.UpdatedBy, row.UpdatedAt);
     }
 
     /// <summary>The version in force at <paramref name="at"/> (UTC): the newest one stored by then, else the built-in
     /// default.</summary>
     public async Task<Scorecard> InForceAtAsync(DateTime at, CancellationToken ct)
     {
-        var row = await db.Scorecards.AsNoTracking().Where(s => s.UpdatedAt <= at).OrderByDescending(s => s.Version).FirstOrDefaultAsync(ct);
+        var row = await db.Scorecards.AsNoTracking().Where(s => s.UpdatedAt <= at).OrderByDescending(s => s.Version)
+            .FirstOrDefaultAsync(ct);
         return row is null ? Scorecard.Default : HealthJson.ReadScorecard(row.PayloadJson, row.Version);
     }
 
@@ -60,10 +62,12 @@ public sealed class ScorecardStore(CustomerHealthDbContext db, TimeProvider cloc
                     await using var transaction = await db.Database.BeginTransactionAsync(ct);
                     db.Scorecards.Add(new ScorecardRow
                     {
-                        Version = next.Version, PayloadJson = HealthJson.Serialize(next), UpdatedBy = caller.Identity, UpdatedAt = now,
+                        Version = next.Version, PayloadJson = HealthJson.Serialize(next), UpdatedBy = caller.Identity,
+                        UpdatedAt = now,
                     });
                     var change = new AuditedChange(AuditAction.ScorecardReplaced, AuditTargets.Scorecard,
-                        next.Version.ToString(CultureInfo.InvariantCulture), HealthJson.Serialize(current.Scorecard), HealthJson.Serialize(next));
+                        next.Version.ToString(CultureInfo.InvariantCulture), HealthJson.Serialize(current.Scorecard),
+                            HealthJson.Serialize(next));
                     AuditTrail.Add(db, caller, change, now);
                     await db.SaveChangesAsync(ct);
                     await HealthRecomputer.MarkAllAsync(db, now, ct);

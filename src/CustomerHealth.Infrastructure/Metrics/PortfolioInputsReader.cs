@@ -8,15 +8,17 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerHealth.Infrastructure.Metrics;
 
 /// <summary>
-/// Reads <see cref="PortfolioInputs"/> for a report: four set-based queries over the accounts the filter selects (used as
-/// a sub-select, never an id list), returning one row per account, per contract, per milestone of the few accounts whose
-/// onboarding is judged in the period, and per NPS score; never raw events, never the user-day or daily rollups, never a
-/// query per account. What varies per account and day (band, stage, effective flag, monthly active users) is
-/// pre-aggregated by the health recompute into <c>health_scores</c> (today) and <c>health_snapshots</c> (each past day),
-/// and so are the first active and first-value days (in <c>health_scores</c>, good for every day), so a report reads one
-/// stored row per account instead of millions of rollup rows. Memory grows with the number of accounts and contracts only.
+/// Reads <see cref="PortfolioInputs"/> for a report: four set-based queries over the accounts the filter selects (used
+/// as a sub-select, never an id list), returning one row per account, per contract, per milestone of the few accounts
+/// whose onboarding is judged in the period, and per NPS score; never raw events, never the user-day or daily rollups,
+/// never a query per account. What varies per account and day (band, stage, effective flag, monthly active users) is
+/// pre-aggregated by the health recompute into <c>health_scores</c> (today) and <c>health_snapshots</c> (each past
+/// day), and so are the first active and first-value days (in <c>health_scores</c>, good for every day), so a report
+/// reads one stored row per account instead of millions of rollup rows. Memory grows with the number of accounts and
+/// contracts only.
 /// </summary>
-public sealed class PortfolioInputsReader(CustomerHealthDbContext db, StreamingReadContexts contexts, TimeProvider clock)
+public sealed class PortfolioInputsReader(
+    CustomerHealthDbContext db, StreamingReadContexts contexts, TimeProvider clock)
 {
     /// <summary>Today (UTC) by the service's clock: the default as-of day.</summary>
     public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -28,11 +30,12 @@ public sealed class PortfolioInputsReader(CustomerHealthDbContext db, StreamingR
         db.Database.CreateExecutionStrategy().ExecuteAsync(token => ReadOnceAsync(period, filter, token), ct);
 
     /// <summary>
-    /// The four reads are independent, so they run at once, each on its own connection and streaming context (see
-    /// <see cref="StreamingReadContexts"/>): the database answers one while this process folds the rows of another. Like
+    /// The four reads are independent, so they run at once, each on its own connection and streaming context (see <see
+    /// cref="StreamingReadContexts"/>): the database answers one while this process folds the rows of another. Like
     /// queries run one after the other, they see the database at slightly different moments (no shared transaction).
     /// </summary>
-    private async Task<PortfolioInputs> ReadOnceAsync(ReportingPeriod period, PortfolioFilter filter, CancellationToken ct)
+    private async Task<PortfolioInputs> ReadOnceAsync(
+        ReportingPeriod period, PortfolioFilter filter, CancellationToken ct)
     {
         var today = Today;
         var accounts = OnOwnContextAsync(other => ReadAccountsAsync(other, filter, period.End, today, ct));
@@ -46,12 +49,14 @@ public sealed class PortfolioInputsReader(CustomerHealthDbContext db, StreamingR
         finally
         {
             // On failure or cancellation, let the other reads finish before their contexts go away.
-            await ((Task)Task.WhenAll(accounts, contracts, onboarding, nps)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await ((Task)Task.WhenAll(accounts, contracts, onboarding, nps))
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         var facts = accounts.Result;
         if (facts.Count == 0) return PortfolioInputs.Empty;
-        // Contracts and rows of accounts created after the account read are left out (the domain wants each contract's account).
+        // Contracts and rows of accounts created after the account read are left out (the domain wants each contract's
+        // account).
         var contractFacts = contracts.Result.Where(c => facts.ContainsKey(c.AccountId)).ToList();
         foreach (var c in contractFacts)
         {
@@ -59,7 +64,9 @@ public sealed class PortfolioInputsReader(CustomerHealthDbContext db, StreamingR
             if (!(b.FirstContractStart <= c.Start)) b.FirstContractStart = c.Start;
         }
         foreach (var (id, o) in onboarding.Result)
-            if (facts.TryGetValue(id, out var b) && PortfolioMetrics.InOnboardingCohort(b.FirstContractStart, period)) (b.MilestonesDue, b.MilestonesOnTime) = (o.Due, o.OnTime);
+            if (facts.TryGetValue(id, out var b)
+                && PortfolioMetrics.InOnboardingCohort(b.FirstContractStart, period)) (b.MilestonesDue,
+                b.MilestonesOnTime) = (o.Due, o.OnTime);
         foreach (var n in nps.Result)
             if (facts.TryGetValue(n.AccountId, out var b)) b.NpsScores.AddRange(Enumerable.Repeat(n.Score, n.Answers));
         return new PortfolioInputs(facts.Values.Select(b => b.Build()).ToArray(), contractFacts);
@@ -72,7 +79,9 @@ public sealed class PortfolioInputsReader(CustomerHealthDbContext db, StreamingR
         return await read(context);
     }
 
-    /// <summary>The accounts the filter selects, as a query the other queries use as a sub-select (no id list in memory).</summary>
+    /// <summary>
+    /// The accounts the filter selects, as a query the other queries use as a sub-select (no id list in memory).
+    /// </summary>
     private static IQueryable<Account> Selected(CustomerHealthDbContext db, PortfolioFilter filter)
     {
         var accounts = db.Accounts.AsNoTracking();
@@ -83,12 +92,15 @@ public sealed class PortfolioInputsReader(CustomerHealthDbContext db, StreamingR
     }
 
     /// <summary>
-    /// One row per selected account with its health as of <paramref name="asOf"/>: from today on, the current score; for a
-    /// past day, the account's latest daily snapshot on or before it (one backward index seek per account on the snapshots'
-    /// key, account and day). The first active day and the first-value day come from the current score either way: as
-    /// days that only ever move earlier they answer for any earlier day too (see <see cref="Health.HealthScoreRow.FirstActiveDay"/>).
+    /// One row per selected account with its health as of <paramref name="asOf"/>: from today on, the current score;
+    /// for a past day, the account's latest daily snapshot on or before it (one backward index seek per account on the
+    /// snapshots' key, account and day). The first active day and the first-value day come from the current score
+    /// either way: as days that only ever move earlier they answer for any earlier day too (see <see
+    /// cref="Health.HealthScoreRow.FirstActiveDay"/>).
     /// </summary>
-    private static async Task<Dictionary<string, Builder>> ReadAccountsAsync(CustomerHealthDbContext db, PortfolioFilter filter, DateOnly asOf, DateOnly today, CancellationToken ct)
+    private static async Task<Dictionary<string,
+        Builder>> ReadAccountsAsync(
+            CustomerHealthDbContext db, PortfolioFilter filter, DateOnly asOf, DateOnly today, CancellationToken ct)
     {
         var withScores =
             from a in Selected(db, filter)
@@ -99,14 +111,20 @@ public sealed class PortfolioInputsReader(CustomerHealthDbContext db, StreamingR
         IQueryable<AccountRow> rows = asOf >= today
             ? withScores.Select(x => new AccountRow(
                 x.Account.Id, x.Account.EffectiveTier, x.Account.Segment, x.Account.Owner,
-                (HealthBand?)x.Score!.Band, (LifecycleStage?)x.Score.Stage, (bool?)x.Score.EffectiveAccount, x.Score.MonthlyActiveUsers,
+                (HealthBand?)x.Score!.Band, (LifecycleStage?)x.Score.Stage, (bool?)x.Score.EffectiveAccount,
+                    x.Score.MonthlyActiveUsers,
                 x.Score.FirstActiveDay, x.Score.FirstValueDay))
             : db.Database.IsSqlite()
             // SQLite has no LATERAL (EF would number every snapshot up to the day instead): join on the latest day, a
             // correlated max that SQLite answers with one backward seek per account on the snapshots' key.
             ? from x in withScores
               join p in db.HealthSnapshots.AsNoTracking()
-                  on new { Id = x.Account.Id, Day = db.HealthSnapshots.Where(q => q.AccountId == x.Account.Id && q.Day <= asOf).Max(q => (DateOnly?)q.Day) }
+                  on new
+                  {
+                      Id = x.Account.Id,
+                      Day = db.HealthSnapshots.Where(q => q.AccountId == x.Account.Id && q.Day <= asOf)
+                      .Max(q => (DateOnly?)q.Day)
+                  }
                   equals new { Id = p.AccountId, Day = (DateOnly?)p.Day } into latest
               from p in latest.DefaultIfEmpty()
               select new AccountRow(
@@ -146,7 +164,8 @@ public sealed class PortfolioInputsReader(CustomerHealthDbContext db, StreamingR
     }
 
     /// <summary>The selected accounts' contracts with their outcomes, only the columns the metrics use.</summary>
-    private static async Task<List<ContractFacts>> ReadContractsAsync(CustomerHealthDbContext db, PortfolioFilter filter, CancellationToken ct)
+    private static async Task<List<ContractFacts>> ReadContractsAsync(
+        CustomerHealthDbContext db, PortfolioFilter filter, CancellationToken ct)
     {
         var ids = Selected(db, filter).Select(a => a.Id);
         var contracts = new List<ContractFacts>();
@@ -183,12 +202,14 @@ public sealed class PortfolioInputsReader(CustomerHealthDbContext db, StreamingR
     }
 
     /// <summary>
-    /// The onboarding milestones of the period's onboarding cohort (the accounts whose first contract started from 90 days
-    /// before the period to 90 days before its end: a grouped sub-select over contracts), counted per account: due within
-    /// the first 90 days, and of those done on or before their due date (by the as-of day). Other accounts' milestones are
-    /// not read: the metrics use the counts of the cohort only.
+    /// The onboarding milestones of the period's onboarding cohort (the accounts whose first contract started from 90
+    /// days before the period to 90 days before its end: a grouped sub-select over contracts), counted per account: due
+    /// within the first 90 days, and of those done on or before their due date (by the as-of day). Other accounts'
+    /// milestones are not read: the metrics use the counts of the cohort only.
     /// </summary>
-    private static async Task<Dictionary<string, OnboardingFacts>> ReadOnboardingAsync(CustomerHealthDbContext db, PortfolioFilter filter, ReportingPeriod period, CancellationToken ct)
+    private static async Task<Dictionary<string,
+        OnboardingFacts>> ReadOnboardingAsync(
+            CustomerHealthDbContext db, PortfolioFilter filter, ReportingPeriod period, CancellationToken ct)
     {
         var ids = Selected(db, filter).Select(a => a.Id);
         var asOf = period.End;
@@ -198,7 +219,9 @@ public sealed class PortfolioInputsReader(CustomerHealthDbContext db, StreamingR
             .Where(g => g.Min(c => c.StartDate) >= from && g.Min(c => c.StartDate) <= to)
             .Select(g => g.Key);
         var rows = db.OnboardingMilestones.AsNoTracking()
-            .Where(m => ids.Contains(m.AccountId) && cohort.Contains(m.AccountId) && m.DueDay <= PortfolioMetrics.OnboardingWindowDays)
+            .Where(
+                m => ids.Contains(m.AccountId) && cohort.Contains(m.AccountId)
+                && m.DueDay <= PortfolioMetrics.OnboardingWindowDays)
             .Select(m => new { m.AccountId, m.DueDate, m.CompletedAt });
         var facts = new Dictionary<string, OnboardingFacts>(StringComparer.Ordinal);
         await foreach (var m in rows.AsAsyncEnumerable().WithCancellation(ct))
@@ -212,10 +235,12 @@ public sealed class PortfolioInputsReader(CustomerHealthDbContext db, StreamingR
     }
 
     /// <summary>NPS answers given within the period, counted per account and score.</summary>
-    private static async Task<List<NpsCount>> ReadNpsAsync(CustomerHealthDbContext db, PortfolioFilter filter, ReportingPeriod period, CancellationToken ct)
+    private static async Task<List<NpsCount>> ReadNpsAsync(
+        CustomerHealthDbContext db, PortfolioFilter filter, ReportingPeriod period, CancellationToken ct)
     {
         var ids = Selected(db, filter).Select(a => a.Id);
-        var (from, until) = (period.Start.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), period.End.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+        var (from, until) = (period.Start.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), period.End.AddDays(1)
+            .ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
         return await db.NpsResponses.AsNoTracking()
             .Where(n => ids.Contains(n.AccountId) && n.AnsweredAt >= from && n.AnsweredAt < until)
             .GroupBy(n => new { n.AccountId, n.Score })
@@ -228,10 +253,13 @@ public sealed class PortfolioInputsReader(CustomerHealthDbContext db, StreamingR
 
     private sealed record NpsCount(string AccountId, int Score, int Answers);
 
-    /// <summary>An account with its stored health figures as of the report's day (null where there is no score or snapshot).</summary>
+    /// <summary>
+    /// An account with its stored health figures as of the report's day (null where there is no score or snapshot).
+    /// </summary>
     private sealed record AccountRow(
         string Id, CsTier Tier, string? Segment, string? Owner,
-        HealthBand? Band, LifecycleStage? Stage, bool? Effective, int? MonthlyActiveUsers, DateOnly? FirstActiveDay, DateOnly? FirstValueDay);
+        HealthBand? Band, LifecycleStage? Stage, bool? Effective, int? MonthlyActiveUsers, DateOnly? FirstActiveDay,
+            DateOnly? FirstValueDay);
 
     /// <summary>An account's facts while its rows are folded in.</summary>
     private sealed class Builder

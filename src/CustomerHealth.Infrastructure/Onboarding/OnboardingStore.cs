@@ -11,7 +11,8 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerHealth.Infrastructure.Onboarding;
 
 /// <summary>An overdue milestone with its account, for CSM work queues.</summary>
-public sealed record OverdueItem(string AccountId, string DisplayName, string? Owner, CsTier Tier, string Key, string Title, DateOnly DueDate);
+public sealed record OverdueItem(
+    string AccountId, string DisplayName, string? Owner, CsTier Tier, string Key, string Title, DateOnly DueDate);
 
 /// <summary>
 /// Filters of the overdue work queue; null means any. Churned accounts (lifecycle stage CHURNED in their current
@@ -38,12 +39,16 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
     /// <summary>The template in force for a tier: its newest stored version, or the built-in version 1.</summary>
     public async Task<PlanTemplate> GetTemplateAsync(CsTier tier, CancellationToken ct)
     {
-        var row = await db.PlanTemplates.AsNoTracking().Where(t => t.Tier == (int)tier).OrderByDescending(t => t.Version).FirstOrDefaultAsync(ct);
-        return row is null ? DefaultPlanTemplates.For(tier) : new PlanTemplate(tier, row.Version, TemplateJson.Deserialize(row.MilestonesJson), row.CreatedAt, row.CreatedBy);
+        var row = await db.PlanTemplates.AsNoTracking().Where(t => t.Tier == (int)tier)
+            .OrderByDescending(t => t.Version).FirstOrDefaultAsync(ct);
+        return row is null ? DefaultPlanTemplates.For(tier)
+            : new PlanTemplate(
+                tier, row.Version, TemplateJson.Deserialize(row.MilestonesJson), row.CreatedAt, row.CreatedBy);
     }
 
     /// <summary>Stores a new version of a tier's template. Plans already created keep the version they have.</summary>
-    public async Task<PlanTemplate> ReplaceTemplateAsync(CsTier tier, IReadOnlyList<MilestoneTemplate> milestones, Caller caller, CancellationToken ct)
+    public async Task<PlanTemplate> ReplaceTemplateAsync(
+        CsTier tier, IReadOnlyList<MilestoneTemplate> milestones, Caller caller, CancellationToken ct)
     {
         PlanTemplate.Validate(milestones);
         for (var attempt = 1; ; attempt++)
@@ -51,7 +56,8 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
             var current = await GetTemplateAsync(tier, ct);
             var row = new PlanTemplateRow
             {
-                Tier = (int)tier, Version = current.Version + 1, MilestonesJson = TemplateJson.Serialize(milestones), CreatedAt = Now, CreatedBy = caller.Identity,
+                Tier = (int)tier, Version = current.Version + 1, MilestonesJson = TemplateJson.Serialize(milestones),
+                CreatedAt = Now, CreatedBy = caller.Identity,
             };
             db.PlanTemplates.Add(row);
             var change = new AuditedChange(AuditAction.PlanTemplateReplaced, AuditTargets.PlanTemplate,
@@ -107,26 +113,34 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
     private async Task<OnboardingPlan> CreatePlanOnceAsync(
         string accountId, DateOnly start, bool replaceExisting, Caller caller, CancellationToken ct)
     {
-        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId, ct) ?? throw new NotFoundException("Account", accountId);
+        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId, ct)
+            ?? throw new NotFoundException("Account", accountId);
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var existing = await db.OnboardingPlans.Include(p => p.Milestones).SingleOrDefaultAsync(p => p.AccountId == accountId, ct);
+            var existing = await db.OnboardingPlans.Include(p => p.Milestones)
+                .SingleOrDefaultAsync(p => p.AccountId == accountId, ct);
             if (existing is not null)
             {
-                if (!replaceExisting) throw new AlreadyExistsException("OnboardingPlan", accountId, "Set replace_existing to start it again.");
+                if (!replaceExisting) throw new AlreadyExistsException(
+                    "OnboardingPlan", accountId, "Set replace_existing to start it again.");
                 db.OnboardingPlans.Remove(existing);
                 await db.SaveChangesAsync(ct);
             }
-            var plan = OnboardingPlan.Create(accountId, start, await GetTemplateAsync(TemplateTier(account.EffectiveTier), ct), Now);
+            var plan = OnboardingPlan.Create(
+                accountId, start, await GetTemplateAsync(TemplateTier(account.EffectiveTier), ct), Now);
             db.OnboardingPlans.Add(plan);
             await ApplyEvidenceAsync(plan, ct);
             if (existing is not null)
             {
                 var details = new { ReplacedStartDate = existing.StartDate, StartDate = start, plan.TemplateVersion };
-                AuditTrail.Add(db, caller, new AuditedChange(AuditAction.OnboardingPlanReplaced, AuditTargets.OnboardingPlan, accountId, Details: details), Now);
+                AuditTrail.Add(
+                    db, caller,
+                    new AuditedChange(
+                        AuditAction.OnboardingPlanReplaced, AuditTargets.OnboardingPlan, accountId, Details: details),
+                        Now);
             }
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
@@ -142,7 +156,8 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
     public async Task<bool> AddInitialPlanIfMissingAsync(Account account, DateOnly start, CancellationToken ct)
     {
         if (await db.OnboardingPlans.AnyAsync(p => p.AccountId == account.Id, ct)) return false;
-        var plan = OnboardingPlan.Create(account.Id, start, await GetTemplateAsync(TemplateTier(account.EffectiveTier), ct), Now);
+        var plan = OnboardingPlan.Create(
+            account.Id, start, await GetTemplateAsync(TemplateTier(account.EffectiveTier), ct), Now);
         db.OnboardingPlans.Add(plan);
         await ApplyEvidenceAsync(plan, ct);
         return true;
@@ -192,7 +207,8 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
     private async Task<(OnboardingPlan Plan, bool Changed)> CompleteMilestoneOnceAsync(
         string accountId, string key, string? note, DateTime? at, Caller caller, CancellationToken ct)
     {
-        var plan = await db.OnboardingPlans.Include(p => p.Milestones).SingleOrDefaultAsync(p => p.AccountId == accountId, ct);
+        var plan = await db.OnboardingPlans.Include(p => p.Milestones)
+            .SingleOrDefaultAsync(p => p.AccountId == accountId, ct);
         if (plan is null) throw await MissingPlanAsync(accountId, ct);
         var now = Now;
         var changed = plan.CompleteManually(key, caller.Identity, note, at ?? now, now);
@@ -200,7 +216,10 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
         {
             // The note stays with the milestone only: the trail keeps no free text.
             var details = new { MilestoneKey = key, CompleteTime = at ?? now };
-            AuditTrail.Add(db, caller, new AuditedChange(AuditAction.MilestoneCompleted, AuditTargets.OnboardingPlan, accountId, Details: details), now);
+            AuditTrail.Add(
+                db, caller,
+                new AuditedChange(
+                    AuditAction.MilestoneCompleted, AuditTargets.OnboardingPlan, accountId, Details: details), now);
             await db.SaveChangesAsync(ct);
         }
         return (Ordered(plan), changed);
@@ -236,7 +255,9 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
         }
         var rows = await query.OrderBy(x => x.m.DueDate).ThenBy(x => x.m.AccountId).ThenBy(x => x.m.Key)
             .Take(pageSize + 1)
-            .Select(x => new OverdueItem(x.a.Id, x.a.DisplayName, x.a.Owner, x.a.EffectiveTier, x.m.Key, x.m.Title, x.m.DueDate))
+            .Select(
+                x => new OverdueItem(
+                    x.a.Id, x.a.DisplayName, x.a.Owner, x.a.EffectiveTier, x.m.Key, x.m.Title, x.m.DueDate))
             .ToListAsync(ct);
         return new Page<OverdueItem>(rows.Take(pageSize).ToArray(), rows.Count > pageSize);
     }
@@ -255,7 +276,8 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
     /// </summary>
     public async Task<int> EvaluateQueuedAsync(int maxAccounts, CancellationToken ct)
     {
-        var queued = await db.OnboardingEvaluationQueue.AsNoTracking().OrderBy(q => q.MarkedAt).Take(maxAccounts).ToListAsync(ct);
+        var queued = await db.OnboardingEvaluationQueue.AsNoTracking().OrderBy(q => q.MarkedAt).Take(maxAccounts)
+            .ToListAsync(ct);
         var strategy = db.Database.CreateExecutionStrategy();
         foreach (var entry in queued)
         {
@@ -264,7 +286,8 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
                 db.ChangeTracker.Clear();
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 await db.OnboardingEvaluationQueue.Where(q => q.AccountId == entry.AccountId).ExecuteDeleteAsync(ct);
-                var plan = await db.OnboardingPlans.Include(p => p.Milestones).SingleOrDefaultAsync(p => p.AccountId == entry.AccountId, ct);
+                var plan = await db.OnboardingPlans.Include(p => p.Milestones)
+                    .SingleOrDefaultAsync(p => p.AccountId == entry.AccountId, ct);
                 if (plan is not null && await ApplyEvidenceAsync(plan, ct)) await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
             });

@@ -8,12 +8,19 @@ namespace CustomerHealth.Infrastructure.Onboarding;
 internal static class TemplateJson
 {
     public static string Serialize(IEnumerable<MilestoneTemplate> milestones) =>
-        JsonSerializer.Serialize(milestones.Select(m => new StoredMilestone(m.Key, m.Title, m.DueDay, (int)m.Rule.Kind, m.Rule.EventName, m.Rule.Count, m.Rule.Share)).ToArray(),
+        JsonSerializer.Serialize(
+            milestones.Select(
+                m => new StoredMilestone(
+                    m.Key, m.Title, m.DueDay, (int)m.Rule.Kind, m.Rule.EventName, m.Rule.Count, m.Rule.Share))
+                    .ToArray(),
             OnboardingJsonContext.Default.StoredMilestoneArray);
 
     public static IReadOnlyList<MilestoneTemplate> Deserialize(string json) =>
         (JsonSerializer.Deserialize(json, OnboardingJsonContext.Default.StoredMilestoneArray) ?? [])
-            .Select(m => new MilestoneTemplate(m.Key, m.Title, m.DueDay, new MilestoneRule((MilestoneRuleKind)m.RuleKind, m.EventName, m.Count, m.Share)))
+            .Select(
+                m => new MilestoneTemplate(
+                    m.Key, m.Title, m.DueDay,
+                    new MilestoneRule((MilestoneRuleKind)m.RuleKind, m.EventName, m.Count, m.Share)))
             .ToArray();
 }
 

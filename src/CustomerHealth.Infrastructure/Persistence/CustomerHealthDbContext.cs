@@ -77,7 +77,8 @@ public sealed class CustomerHealthDbContext(DbContextOptions<CustomerHealthDbCon
             // SQL Server compares strings case-insensitively by default; CRM ids are case-sensitive everywhere else.
             foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(t => t.GetProperties()))
             {
-                if (property.ClrType == typeof(string) && (property.IsKey() || property.IsForeignKey() || property.IsIndex()))
+                if (property.ClrType == typeof(string)
+                    && (property.IsKey() || property.IsForeignKey() || property.IsIndex()))
                     property.SetCollation(SqlServerIdCollation);
             }
         }

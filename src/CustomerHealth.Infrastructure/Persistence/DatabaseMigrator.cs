@@ -23,7 +23,9 @@ public sealed class DatabaseMigrator(
             logger.LogInformation("The {Provider} database is up to date.", options.Provider);
             return pending;
         }
-        logger.LogInformation("Applying {Count} migration(s) to the {Provider} database: {Migrations}", pending.Length, options.Provider, string.Join(", ", pending));
+        logger.LogInformation(
+            "Applying {Count} migration(s) to the {Provider} database: {Migrations}", pending.Length, options.Provider,
+            string.Join(", ", pending));
         // One at a time, so that the progress tells which one runs and how long each took (a migration that rewrites a
         // large table can take minutes); each is its own transaction, as when they are applied together.
         var migrator = db.GetService<IMigrator>();

@@ -22,12 +22,16 @@ public sealed class DatabaseOptions
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
     /// <summary>
-    /// Apply pending migrations when the service starts. Null means: yes for SQLite (an embedded file owned by this process),
-    /// no for server databases, which are migrated by the explicit <c>migrate</c> command or the Helm hook job.
+    /// Apply pending migrations when the service starts. Null means: yes for SQLite (an embedded file owned by this
+    /// process), no for server databases, which are migrated by the explicit <c>migrate</c> command or the Helm hook
+    /// job.
     /// </summary>
     public bool? MigrateOnStartup { get; set; }
 
-    /// <summary>SQLite's <c>synchronous</c> pragma under WAL: FULL (default) makes every acknowledged commit survive power loss; NORMAL only a process crash.</summary>
+    /// <summary>
+    /// SQLite's <c>synchronous</c> pragma under WAL: FULL (default) makes every acknowledged commit survive power loss;
+    /// NORMAL only a process crash.
+    /// </summary>
     public string SqliteSynchronous { get; set; } = "FULL";
 
     /// <summary>How long a SQLite writer waits for another to finish before failing, in milliseconds.</summary>
@@ -41,8 +45,8 @@ public sealed class DatabaseOptions
 
     /// <summary>
     /// How long one statement of a migration may run, in seconds. Migrations that fill a new table from a large one
-    /// (<c>AddUserActiveDays</c>: 3 minutes for 73 million user-day rows on PostgreSQL) outlast the providers' 30-second
-    /// default for commands, which would fail the migration and roll it back.
+    /// (<c>AddUserActiveDays</c>: 3 minutes for 73 million user-day rows on PostgreSQL) outlast the providers'
+    /// 30-second default for commands, which would fail the migration and roll it back.
     /// </summary>
     public int MigrationCommandTimeoutSeconds { get; set; } = 3_600;
 

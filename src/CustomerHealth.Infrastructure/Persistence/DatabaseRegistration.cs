@@ -20,7 +20,8 @@ public static class DatabaseRegistration
     /// registers what its settings shape: the <see cref="TimeProvider"/>, <see cref="EventRules"/> and the
     /// <see cref="HealthReadCache"/>.
     /// </summary>
-    public static IServiceCollection AddCustomerHealthPersistence(this IServiceCollection services, DatabaseOptions options, string? connectionString)
+    public static IServiceCollection AddCustomerHealthPersistence(
+        this IServiceCollection services, DatabaseOptions options, string? connectionString)
     {
         DatabaseOptionsValidator.ThrowIfInvalid(options);
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -28,7 +29,8 @@ public static class DatabaseRegistration
             connectionString = options.Provider == DatabaseProvider.Sqlite
                 ? DatabaseOptions.DefaultSqliteConnectionString
                 : throw new InvalidOperationException(
-                    $"Database:Provider is {options.Provider} but ConnectionStrings:{DatabaseOptions.ConnectionStringName} is empty.");
+                    $"Database:Provider is {options.Provider} but " +
+                    $"ConnectionStrings:{DatabaseOptions.ConnectionStringName} is empty.");
         }
         connectionString = WaitBounds.Apply(options, connectionString);
 
@@ -37,7 +39,8 @@ public static class DatabaseRegistration
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(),
             sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddSingleton(sp => new HealthDirtyMarker(sp.GetService<TimeProvider>() ?? TimeProvider.System));
-        services.AddSingleton(sp => new Audit.AuditMetricsInterceptor(sp.GetRequiredService<Telemetry.ServiceMetrics>()));
+        services.AddSingleton(
+            sp => new Audit.AuditMetricsInterceptor(sp.GetRequiredService<Telemetry.ServiceMetrics>()));
         // The options are built once (a singleton), not per scope: building them parses the connection string and
         // touches the file system, which a hot read would pay on every call. Nothing in them depends on the scope.
         services.AddDbContext<CustomerHealthDbContext>((sp, builder) =>
@@ -127,7 +130,8 @@ public static class DatabaseRegistration
     /// factories. The server engines retry transient failures (<see cref="BoundedRetries"/>) unless
     /// <paramref name="retryOnFailure"/> is false (see <see cref="StreamingReadContexts"/>).
     /// </summary>
-    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, DatabaseOptions options, string connectionString, bool retryOnFailure = true)
+    public static DbContextOptionsBuilder Configure(
+        DbContextOptionsBuilder builder, DatabaseOptions options, string connectionString, bool retryOnFailure = true)
     {
         switch (options.Provider)
         {
@@ -165,7 +169,8 @@ public static class DatabaseRegistration
     private static void EnsureSqliteDirectory(string connectionString)
     {
         var dataSource = new SqliteConnectionStringBuilder(connectionString).DataSource;
-        if (string.IsNullOrEmpty(dataSource) || dataSource == ":memory:" || dataSource.StartsWith("file:", StringComparison.Ordinal)) return;
+        if (string.IsNullOrEmpty(dataSource) || dataSource == ":memory:"
+            || dataSource.StartsWith("file:", StringComparison.Ordinal)) return;
         var directory = Path.GetDirectoryName(Path.GetFullPath(dataSource));
         if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
     }

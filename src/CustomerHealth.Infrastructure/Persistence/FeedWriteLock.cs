@@ -20,7 +20,8 @@ internal static class FeedWriteLock
         if (db.Database.IsSqlServer())
         {
             return db.Database.ExecuteSqlRawAsync(
-                "EXEC sp_getapplock @Resource = {0}, @LockMode = N'Exclusive', @LockOwner = N'Transaction'", [table], ct);
+                "EXEC sp_getapplock @Resource = {0}, @LockMode = N'Exclusive', @LockOwner = N'Transaction'", [table],
+                    ct);
         }
         return Task.CompletedTask;
     }
@@ -28,5 +29,6 @@ internal static class FeedWriteLock
     /// <summary>The table names are the schema's constants (<see cref="SqlSchema"/>), never input: checked all the
     /// same.</summary>
     private static string Checked(string table) =>
-        table.All(c => c is '_' or (>= 'a' and <= 'z')) ? table : throw new ArgumentException($"Not a table name: {table}", nameof(table));
+        table.All(c => c is '_' or (>= 'a' and <= 'z')) ? table
+            : throw new ArgumentException($"Not a table name: {table}", nameof(table));
 }

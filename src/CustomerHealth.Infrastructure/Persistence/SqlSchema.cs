@@ -33,7 +33,8 @@ internal static class SqlSchema
         public const string ReceivedAt = "received_at";
 
         /// <summary>Every column, in the order the writers bind them.</summary>
-        public const string Columns = $"{Source}, {EventId}, {AccountId}, {UserId}, {EventName}, {OccurredAt}, {Day}, " +
+        public const string Columns = $"{Source}, {EventId}, {AccountId}, {UserId}, {EventName}, {OccurredAt}, " +
+            $"{Day}, " +
             $"{Quantity}, {PropertiesJson}, {ReceivedAt}";
     }
 

@@ -6,22 +6,25 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace CustomerHealth.Infrastructure.Persistence;
 
 /// <summary>
-/// Sets SQLite's per-connection pragmas when EF Core opens a connection: write-ahead logging (readers never block the writer),
-/// the configured durability level, and a busy timeout so concurrent writers queue instead of failing. They are settings of
-/// the native connection, which Microsoft.Data.Sqlite pools and hands out again on the next open: they are applied once
-/// per native connection, not on every open (a hot read opens a connection per call).
+/// Sets SQLite's per-connection pragmas when EF Core opens a connection: write-ahead logging (readers never block the
+/// writer), the configured durability level, and a busy timeout so concurrent writers queue instead of failing. They
+/// are settings of the native connection, which Microsoft.Data.Sqlite pools and hands out again on the next open: they
+/// are applied once per native connection, not on every open (a hot read opens a connection per call).
 /// </summary>
 internal sealed class SqlitePragmas(DatabaseOptions options) : DbConnectionInterceptor
 {
     private readonly string _sql = Sql(options);
 
-    /// <summary>The native connections (by their handle) that have the pragmas; an entry goes with its connection.</summary>
+    /// <summary>
+    /// The native connections (by their handle) that have the pragmas; an entry goes with its connection.
+    /// </summary>
     private static readonly ConditionalWeakTable<object, object> Applied = [];
     private static readonly object Marker = new();
 
     /// <summary>The pragmas every connection of the service gets.</summary>
     public static string Sql(DatabaseOptions options) =>
-        $"PRAGMA journal_mode=WAL; PRAGMA synchronous={options.SqliteSynchronous.ToUpperInvariant()}; PRAGMA busy_timeout={BusyTimeoutMs(options)}; PRAGMA foreign_keys=ON;";
+        $"PRAGMA journal_mode=WAL; PRAGMA synchronous={options.SqliteSynchronous.ToUpperInvariant()}; PRAGMA " +
+        $"busy_timeout={BusyTimeoutMs(options)}; PRAGMA foreign_keys=ON;";
 
     /// <summary>How long SQLite waits for another writer: the configured time, never past the wait bound.</summary>
     public static long BusyTimeoutMs(DatabaseOptions options) =>
@@ -36,7 +39,8 @@ internal sealed class SqlitePragmas(DatabaseOptions options) : DbConnectionInter
         Remember(connection);
     }
 
-    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    public override async Task ConnectionOpenedAsync(
+        DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
         if (AlreadyApplied(connection)) return;
         await using var command = connection.CreateCommand();

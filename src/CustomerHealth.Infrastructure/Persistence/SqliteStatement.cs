@@ -5,10 +5,10 @@ using SQLitePCL;
 namespace CustomerHealth.Infrastructure.Persistence;
 
 /// <summary>
-/// One prepared SQLite statement driven through SQLite's own API: parameters bound by position, the statement stepped and
-/// reset for each row. The ingestion path runs it once per event and per rollup row; through
-/// <see cref="SqliteCommand"/> every execution also binds each parameter by name and creates a data reader, which cost
-/// more than SQLite's own work on the row (see docs/adr/0008-group-commit-across-callers.md). Values are written in the
+/// One prepared SQLite statement driven through SQLite's own API: parameters bound by position, the statement stepped
+/// and reset for each row. The ingestion path runs it once per event and per rollup row; through <see
+/// cref="SqliteCommand"/> every execution also binds each parameter by name and creates a data reader, which cost more
+/// than SQLite's own work on the row (see docs/adr/0008-group-commit-across-callers.md). Values are written in the
 /// forms Microsoft.Data.Sqlite and EF Core write them (instants as <c>yyyy-MM-dd HH:mm:ss.FFFFFFF</c> text, days as
 /// <c>yyyy-MM-dd</c>), so what EF reads and compares is the same whichever path wrote it.
 /// </summary>
@@ -38,10 +38,13 @@ internal sealed class SqliteStatement : IDisposable
     public void Bind(int index, long value) => Check(raw.sqlite3_bind_int64(_statement, index, value));
 
     public void Bind(int index, double? value) =>
-        Check(value is { } v ? raw.sqlite3_bind_double(_statement, index, v) : raw.sqlite3_bind_null(_statement, index));
+        Check(
+            value is { } v ? raw.sqlite3_bind_double(_statement, index, v) : raw.sqlite3_bind_null(_statement, index));
 
     public void BindNullable(int index, string? value) =>
-        Check(value is null ? raw.sqlite3_bind_null(_statement, index) : raw.sqlite3_bind_text16(_statement, index, value));
+        Check(
+            value is null ? raw.sqlite3_bind_null(_statement, index)
+            : raw.sqlite3_bind_text16(_statement, index, value));
 
     public void Bind(int index, DateTime value)
     {
@@ -56,8 +59,8 @@ internal sealed class SqliteStatement : IDisposable
     }
 
     /// <summary>
-    /// <paramref name="value"/> as <see cref="InstantFormat"/> writes it (the fraction's trailing zeros dropped, and the
-    /// point with them when there is none), digit by digit: ingestion binds two instants per event, and the general
+    /// <paramref name="value"/> as <see cref="InstantFormat"/> writes it (the fraction's trailing zeros dropped, and
+    /// the point with them when there is none), digit by digit: ingestion binds two instants per event, and the general
     /// formatter parsing its pattern each time was a measurable share of the writer's time. Tests compare the two.
     /// </summary>
     internal static int FormatInstant(DateTime value, Span<char> text)
@@ -94,7 +97,9 @@ internal sealed class SqliteStatement : IDisposable
         for (var i = text.Length - 1; i >= 0; i--, value /= 10) text[i] = (char)('0' + value % 10);
     }
 
-    /// <summary>Runs the statement with the values bound now and resets it; returns the number of rows it changed.</summary>
+    /// <summary>
+    /// Runs the statement with the values bound now and resets it; returns the number of rows it changed.
+    /// </summary>
     public int Execute()
     {
         var rc = raw.sqlite3_step(_statement);
@@ -109,8 +114,8 @@ internal sealed class SqliteStatement : IDisposable
     }
 
     /// <summary>
-    /// Runs a statement that returns one row of two integers (an upsert with <c>RETURNING</c>) and resets it. SQLite makes
-    /// all of a statement's changes in its first step, so resetting after the first row loses nothing.
+    /// Runs a statement that returns one row of two integers (an upsert with <c>RETURNING</c>) and resets it. SQLite
+    /// makes all of a statement's changes in its first step, so resetting after the first row loses nothing.
     /// </summary>
     public (long First, long Second) ExecuteReturningPair()
     {

@@ -6,10 +6,10 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerHealth.Infrastructure.Renewals;
 
 /// <summary>
-/// The serving model in memory (one per process): null while the heuristic serves. A new model replaces the old one by a
-/// single reference assignment, so a prediction in flight uses the old model or the new one whole, never a mix, and reads
-/// never wait for a training. Replicas pick up a model another one trained through <see cref="SyncAsync"/>.
-/// Also caches the ARR change seen in renewal history (refreshed every <see cref="ArrHistoryLifetime"/>).
+/// The serving model in memory (one per process): null while the heuristic serves. A new model replaces the old one by
+/// a single reference assignment, so a prediction in flight uses the old model or the new one whole, never a mix, and
+/// reads never wait for a training. Replicas pick up a model another one trained through <see cref="SyncAsync"/>. Also
+/// caches the ARR change seen in renewal history (refreshed every <see cref="ArrHistoryLifetime"/>).
 /// </summary>
 public sealed class RenewalModelCache
 {
@@ -23,7 +23,9 @@ public sealed class RenewalModelCache
 
     public void Swap(ServingRenewalModel? model) => Interlocked.Exchange(ref _current, model);
 
-    /// <summary>Loads the database's serving model when it is not the one in memory; returns true when it swapped.</summary>
+    /// <summary>
+    /// Loads the database's serving model when it is not the one in memory; returns true when it swapped.
+    /// </summary>
     public async Task<bool> SyncAsync(RenewalModelStore store, CancellationToken ct)
     {
         var serving = await store.ServingVersionAsync(ct);
@@ -39,14 +41,18 @@ public sealed class RenewalModelCache
         return true;
     }
 
-    public async Task<ArrChangeHistory> ArrHistoryAsync(CustomerHealthDbContext db, DateTimeOffset now, CancellationToken ct)
+    public async Task<ArrChangeHistory> ArrHistoryAsync(
+        CustomerHealthDbContext db, DateTimeOffset now, CancellationToken ct)
     {
         if (_arrHistory is { } cached && now - cached.ReadAt < ArrHistoryLifetime) return cached.History;
         var renewals = await db.Contracts.AsNoTracking()
             .Where(c => c.Outcome != null && c.Outcome.Kind == RenewalOutcomeKind.Renewed)
-            .Join(db.Accounts, c => c.AccountId, a => a.Id, (c, a) => new { a.EffectiveTier, c.ArrAmount, c.Outcome!.NewArr })
+            .Join(
+                db.Accounts, c => c.AccountId, a => a.Id,
+                (c, a) => new { a.EffectiveTier, c.ArrAmount, c.Outcome!.NewArr })
             .ToListAsync(ct);
-        var history = ArrChangeHistory.From(renewals.Select(r => new RecordedRenewal(r.EffectiveTier, r.ArrAmount, r.NewArr)));
+        var history = ArrChangeHistory.From(
+            renewals.Select(r => new RecordedRenewal(r.EffectiveTier, r.ArrAmount, r.NewArr)));
         _arrHistory = (history, now);
         return history;
     }

@@ -95,7 +95,8 @@ public sealed record RenewalModelDetail
 
     [JsonIgnore]
     public RenewalCalibrator Calibrator => new(Platt,
-        CalibrationMethod == RenewalCalibrator.IsotonicMethod && IsotonicScores is { Count: > 0 } xs && IsotonicProbabilities is { } ys && ys.Count == xs.Count
+        CalibrationMethod == RenewalCalibrator.IsotonicMethod && IsotonicScores is { Count: > 0 } xs
+            && IsotonicProbabilities is { } ys && ys.Count == xs.Count
             ? new IsotonicCalibration(xs, ys)
             : null);
 
@@ -104,5 +105,6 @@ public sealed record RenewalModelDetail
     public string Serialize() => JsonSerializer.Serialize(this, Json);
 
     public static RenewalModelDetail Deserialize(string json) =>
-        JsonSerializer.Deserialize<RenewalModelDetail>(json, Json) ?? throw new InvalidOperationException("Empty renewal model detail.");
+        JsonSerializer.Deserialize<RenewalModelDetail>(json, Json)
+            ?? throw new InvalidOperationException("Empty renewal model detail.");
 }

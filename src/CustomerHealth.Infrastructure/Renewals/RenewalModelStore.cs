@@ -6,7 +6,9 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerHealth.Infrastructure.Renewals;
 
 /// <summary>A stored model without its bytes.</summary>
-public sealed record RenewalModelInfo(int Version, RenewalModelKind Kind, bool Serving, DateTime TrainedAt, string Trigger, int LeadDays, int OutcomeCount, RenewalModelDetail Detail);
+public sealed record RenewalModelInfo(
+    int Version, RenewalModelKind Kind, bool Serving, DateTime TrainedAt, string Trigger, int LeadDays,
+    int OutcomeCount, RenewalModelDetail Detail);
 
 /// <summary>How a newly trained model comes to serve: what triggered it, its lead, how many outcomes, when.</summary>
 public sealed record ModelServing(string Trigger, int LeadDays, int OutcomeCount, DateTime TrainedAt);
@@ -21,18 +23,21 @@ public sealed class RenewalModelStore(CustomerHealthDbContext db)
         (await Infos(db.RenewalModels.Where(m => m.Serving)).ToListAsync(ct)).Select(ToInfo).SingleOrDefault();
 
     public async Task<RenewalModelInfo?> GetAsync(int version, CancellationToken ct) =>
-        (await Infos(db.RenewalModels.Where(m => m.Version == version)).ToListAsync(ct)).Select(ToInfo).SingleOrDefault();
+        (await Infos(db.RenewalModels.Where(m => m.Version == version)).ToListAsync(ct)).Select(ToInfo)
+            .SingleOrDefault();
 
     /// <summary>Newest first, versions below <paramref name="beforeVersion"/> when given.</summary>
     public async Task<IReadOnlyList<RenewalModelInfo>> ListAsync(int pageSize, int? beforeVersion, CancellationToken ct)
     {
         var query = db.RenewalModels.AsQueryable();
         if (beforeVersion is { } before) query = query.Where(m => m.Version < before);
-        return (await Infos(query.OrderByDescending(m => m.Version).Take(pageSize)).ToListAsync(ct)).Select(ToInfo).ToArray();
+        return (await Infos(query.OrderByDescending(m => m.Version).Take(pageSize)).ToListAsync(ct)).Select(ToInfo)
+            .ToArray();
     }
 
     /// <summary>The serving model's version and bytes, or null when none is trained.</summary>
-    public async Task<(int Version, RenewalModelKind Kind, byte[] Bytes, string DetailJson)?> LoadServingAsync(CancellationToken ct)
+    public async Task<(int Version, RenewalModelKind Kind, byte[] Bytes, string DetailJson)?> LoadServingAsync(
+        CancellationToken ct)
     {
         var row = await db.RenewalModels.AsNoTracking().Where(m => m.Serving)
             .Select(m => new { m.Version, m.Kind, m.ModelBytes, m.DetailJson }).SingleOrDefaultAsync(ct);
@@ -170,10 +175,16 @@ public sealed class RenewalModelStore(CustomerHealthDbContext db)
     }
 
     private static IQueryable<InfoRow> Infos(IQueryable<RenewalModelRow> query) =>
-        query.AsNoTracking().Select(m => new InfoRow(m.Version, m.Kind, m.Serving, m.TrainedAt, m.Trigger, m.LeadDays, m.OutcomeCount, m.DetailJson));
+        query.AsNoTracking()
+            .Select(
+                m => new InfoRow(
+                    m.Version, m.Kind, m.Serving, m.TrainedAt, m.Trigger, m.LeadDays, m.OutcomeCount, m.DetailJson));
 
     private static RenewalModelInfo ToInfo(InfoRow r) =>
-        new(r.Version, r.Kind, r.Serving, r.TrainedAt, r.Trigger, r.LeadDays, r.OutcomeCount, RenewalModelDetail.Deserialize(r.DetailJson));
+        new(r.Version, r.Kind, r.Serving, r.TrainedAt, r.Trigger, r.LeadDays, r.OutcomeCount,
+            RenewalModelDetail.Deserialize(r.DetailJson));
 
-    private sealed record InfoRow(int Version, RenewalModelKind Kind, bool Serving, DateTime TrainedAt, string Trigger, int LeadDays, int OutcomeCount, string DetailJson);
+    private sealed record InfoRow(
+        int Version, RenewalModelKind Kind, bool Serving, DateTime TrainedAt, string Trigger, int LeadDays,
+        int OutcomeCount, string DetailJson);
 }

@@ -92,7 +92,10 @@ public sealed class RenewalOptionsValidator : IValidateOptions<RenewalOptions>
         if (options.LeadDays is < 1 or > RenewalOptions.MaxLeadDays)
             result.AddError($"{Key(nameof(options.LeadDays))} must be from 1 to {RenewalOptions.MaxLeadDays}");
         if (options.MinimumOutcomesPerClass < RenewalQualityGate.MinimumHoldoutPerClass)
-            result.AddError(Text($"{Key(nameof(options.MinimumOutcomesPerClass))} must be at least {RenewalQualityGate.MinimumHoldoutPerClass} (the quality gate judges a model on at least that many renewals and churns of its holdout)"));
+            result.AddError(
+                Key(nameof(options.MinimumOutcomesPerClass))
+                + Text($" must be at least {RenewalQualityGate.MinimumHoldoutPerClass}")
+                + " (the quality gate judges a model on at least that many renewals and churns of its holdout)");
         if (options.RetrainAfterNewOutcomes < 1)
             result.AddError($"{Key(nameof(options.RetrainAfterNewOutcomes))} must be at least 1");
         CheckInterval(result, nameof(options.RefreshInterval), options.RefreshInterval);

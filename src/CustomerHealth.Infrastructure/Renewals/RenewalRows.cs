@@ -2,20 +2,27 @@ using CustomerHealth.Domain.Renewals;
 
 namespace CustomerHealth.Infrastructure.Renewals;
 
-/// <summary>A trained renewal model (<c>renewal_models</c>): the ML.NET model's bytes, its calibration and figures, and whether it serves.</summary>
+/// <summary>
+/// A trained renewal model (<c>renewal_models</c>): the ML.NET model's bytes, its calibration and figures, and whether
+/// it serves.
+/// </summary>
 public sealed class RenewalModelRow
 {
     /// <summary>1, 2, ... in training order.</summary>
     public int Version { get; set; }
     public RenewalModelKind Kind { get; set; }
 
-    /// <summary>True for exactly one row once a model is trained; flipped in one transaction when a newer one is swapped in.</summary>
+    /// <summary>
+    /// True for exactly one row once a model is trained; flipped in one transaction when a newer one is swapped in.
+    /// </summary>
     public bool Serving { get; set; }
     public DateTime TrainedAt { get; set; }
     public string Trigger { get; set; } = "";
     public int LeadDays { get; set; }
 
-    /// <summary>Every outcome used (fit, calibration and holdout): the count new outcomes are measured against for retraining.</summary>
+    /// <summary>
+    /// Every outcome used (fit, calibration and holdout): the count new outcomes are measured against for retraining.
+    /// </summary>
     public int OutcomeCount { get; set; }
 
     /// <summary>The ML.NET model (transformer chain) as saved by <c>MLContext.Model.Save</c>.</summary>
@@ -25,7 +32,9 @@ public sealed class RenewalModelRow
     public string DetailJson { get; set; } = "";
 }
 
-/// <summary>One open contract's current prediction (<c>renewal_predictions</c>), kept by the prediction worker.</summary>
+/// <summary>
+/// One open contract's current prediction (<c>renewal_predictions</c>), kept by the prediction worker.
+/// </summary>
 public sealed class RenewalPredictionRow
 {
     public string ContractId { get; set; } = "";
@@ -58,7 +67,9 @@ public enum PredictionChangeReason
     Removed = 5,
 }
 
-/// <summary>One entry of the prediction change feed (<c>renewal_prediction_changes</c>); the sequence only grows.</summary>
+/// <summary>
+/// One entry of the prediction change feed (<c>renewal_prediction_changes</c>); the sequence only grows.
+/// </summary>
 public sealed class RenewalPredictionChangeRow
 {
     public long Sequence { get; set; }

@@ -6,7 +6,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CustomerHealth.Infrastructure.Renewals;
 
-/// <summary>A prediction as read: the stored (or freshly computed) row with the account's current tier and owner.</summary>
+/// <summary>
+/// A prediction as read: the stored (or freshly computed) row with the account's current tier and owner.
+/// </summary>
 public sealed record RenewalPredictionView(RenewalPredictionRow Row, CsTier Tier, string? Owner);
 
 /// <summary>Filters of the upcoming-renewals list; null means any.</summary>
@@ -23,19 +25,24 @@ public enum UpcomingRenewalOrder
     Risk = 2,
 }
 
-/// <summary>The last row of a page: its sort key (the renewal date as yyyy-MM-dd, or the probability round-trip formatted) and contract id.</summary>
+/// <summary>
+/// The last row of a page: its sort key (the renewal date as yyyy-MM-dd, or the probability round-trip formatted) and
+/// contract id.
+/// </summary>
 public sealed record UpcomingRenewalCursor(string SortKey, string ContractId);
 
-/// <summary>Reads of renewal predictions: one, a filtered keyset-paged list, and the change feed after a cursor.</summary>
+/// <summary>
+/// Reads of renewal predictions: one, a filtered keyset-paged list, and the change feed after a cursor.
+/// </summary>
 public sealed class RenewalStore(CustomerHealthDbContext db, RenewalPredictor predictor)
 {
     public DateOnly Today => predictor.Today;
 
     /// <summary>
-    /// The prediction of an open contract: the stored one, else computed on the spot (not stored). NOT_FOUND for an unknown
-    /// contract; FAILED_PRECONDITION when its outcome is recorded or its renewal date has passed. Every read of it sees
-    /// one committed state (<see cref="ConsistentReads"/>), so a <c>DeleteAccount</c> at the same time is either not
-    /// seen at all or seen whole.
+    /// The prediction of an open contract: the stored one, else computed on the spot (not stored). NOT_FOUND for an
+    /// unknown contract; FAILED_PRECONDITION when its outcome is recorded or its renewal date has passed. Every read of
+    /// it sees one committed state (<see cref="ConsistentReads"/>), so a <c>DeleteAccount</c> at the same time is
+    /// either not seen at all or seen whole.
     /// </summary>
     public Task<RenewalPredictionView> GetByContractAsync(string contractId, CancellationToken ct) =>
         db.InOneSnapshotAsync(() => GetByContractInSnapshotAsync(contractId, ct), ct);
@@ -47,7 +54,8 @@ public sealed class RenewalStore(CustomerHealthDbContext db, RenewalPredictor pr
         if (contract.Outcome is not null || contract.EndDate < Today)
         {
             throw new RuleViolationException("CONTRACT_NOT_OPEN",
-                $"Contract '{contractId}' is not open for renewal: {(contract.Outcome is not null ? "its outcome is recorded" : "its renewal date has passed")}.",
+                $"Contract '{contractId}' is not open for renewal: " +
+                $"{(contract.Outcome is not null ? "its outcome is recorded" : "its renewal date has passed")}.",
                 new Dictionary<string, string> { ["contract_id"] = contractId });
         }
         return await ViewOfAsync(contract, ct);
@@ -68,7 +76,8 @@ public sealed class RenewalStore(CustomerHealthDbContext db, RenewalPredictor pr
             .Where(c => c.AccountId == accountId && c.Outcome == null && c.EndDate >= today)
             .OrderBy(c => c.EndDate).ThenBy(c => c.Id)
             .FirstOrDefaultAsync(ct)
-            ?? throw new RuleViolationException("NO_OPEN_CONTRACT", $"Account '{accountId}' has no open contract to renew.",
+            ?? throw new RuleViolationException(
+                "NO_OPEN_CONTRACT", $"Account '{accountId}' has no open contract to renew.",
                 new Dictionary<string, string> { ["account_id"] = accountId });
         return await ViewOfAsync(contract, ct);
     }
@@ -83,7 +92,8 @@ public sealed class RenewalStore(CustomerHealthDbContext db, RenewalPredictor pr
         var account = await db.Accounts.AsNoTracking().Where(a => a.Id == contract.AccountId)
                 .Select(a => new { a.EffectiveTier, a.Owner }).SingleOrDefaultAsync(ct)
             ?? throw new NotFoundException("Contract", contract.Id);
-        var stored = await db.RenewalPredictions.AsNoTracking().SingleOrDefaultAsync(p => p.ContractId == contract.Id, ct);
+        var stored = await db.RenewalPredictions.AsNoTracking()
+            .SingleOrDefaultAsync(p => p.ContractId == contract.Id, ct);
         if (stored is not null) return new RenewalPredictionView(stored, account.EffectiveTier, account.Owner);
         var computed = await predictor.ComputeAsync([contract], ct);
         return computed.Count == 1
@@ -95,7 +105,8 @@ public sealed class RenewalStore(CustomerHealthDbContext db, RenewalPredictor pr
     /// stored).</summary>
     public async Task<RenewalPredictionRow> PredictionOfAsync(Contract contract, CancellationToken ct)
     {
-        var stored = await db.RenewalPredictions.AsNoTracking().SingleOrDefaultAsync(p => p.ContractId == contract.Id, ct);
+        var stored = await db.RenewalPredictions.AsNoTracking()
+            .SingleOrDefaultAsync(p => p.ContractId == contract.Id, ct);
         return stored ?? (await predictor.ComputeAsync([contract], ct)).Single().Row;
     }
 
@@ -105,9 +116,13 @@ public sealed class RenewalStore(CustomerHealthDbContext db, RenewalPredictor pr
         contracts.Where(c => c.Outcome is null && c.EndDate >= Today)
             .OrderBy(c => c.EndDate).ThenBy(c => c.Id, StringComparer.Ordinal).FirstOrDefault();
 
-    /// <summary>Stored predictions of contracts renewing from today to <c>today + WithinDays</c>, filtered, in the order asked, after the cursor.</summary>
+    /// <summary>
+    /// Stored predictions of contracts renewing from today to <c>today + WithinDays</c>, filtered, in the order asked,
+    /// after the cursor.
+    /// </summary>
     public async Task<(IReadOnlyList<RenewalPredictionView> Items, bool HasMore)> ListUpcomingAsync(
-        UpcomingRenewalFilter filter, UpcomingRenewalOrder order, int pageSize, UpcomingRenewalCursor? after, CancellationToken ct)
+        UpcomingRenewalFilter filter, UpcomingRenewalOrder order, int pageSize, UpcomingRenewalCursor? after,
+            CancellationToken ct)
     {
         var query = Upcoming(filter);
         if (order == UpcomingRenewalOrder.Risk)
@@ -125,7 +140,8 @@ public sealed class RenewalStore(CustomerHealthDbContext db, RenewalPredictor pr
         {
             if (after is not null)
             {
-                var date = DateOnly.ParseExact(after.SortKey, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                var date = DateOnly.ParseExact(
+                    after.SortKey, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
                 query = query.Where(x => x.Prediction.RenewalDate > date
                     || (x.Prediction.RenewalDate == date
                         && string.Compare(x.Prediction.ContractId, after.ContractId) > 0));
@@ -194,8 +210,9 @@ public sealed class RenewalStore(CustomerHealthDbContext db, RenewalPredictor pr
             ? row.Probability.ToString("R", System.Globalization.CultureInfo.InvariantCulture)
             : row.RenewalDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>Up to <paramref name="pageSize"/> feed entries after <paramref name="afterSequence"/>, oldest first: one primary-key range seek.</summary>
-    /// <remarks>With <paramref name="segment"/>, only entries of accounts now in that segment.</remarks>
+    /// <summary>Up to <paramref name="pageSize"/> feed entries after <paramref name="afterSequence"/>, oldest first:
+    /// one primary-key range seek.</summary> <remarks>With <paramref name="segment"/>, only entries of accounts now in
+    /// that segment.</remarks>
     public async Task<IReadOnlyList<RenewalPredictionChangeRow>> ListChangesAsync(
         long afterSequence, int pageSize, string? segment, CancellationToken ct)
     {

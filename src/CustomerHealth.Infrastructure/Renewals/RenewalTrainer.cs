@@ -9,7 +9,8 @@ using Microsoft.ML.Trainers.FastTree;
 namespace CustomerHealth.Infrastructure.Renewals;
 
 /// <summary>One recorded outcome with its features as of the lead time before its renewal date.</summary>
-public sealed record TrainingOutcome(string ContractId, DateOnly RenewalDate, RenewalFeatureVector Features, bool Renewed) : ITimedOutcome;
+public sealed record TrainingOutcome(
+    string ContractId, DateOnly RenewalDate, RenewalFeatureVector Features, bool Renewed) : ITimedOutcome;
 
 /// <summary>One holdout outcome with the kept model's probability of renewal and the score-only prior's.</summary>
 public sealed record HoldoutPrediction(TrainingOutcome Outcome, double Probability, double Prior);
@@ -17,7 +18,8 @@ public sealed record HoldoutPrediction(TrainingOutcome Outcome, double Probabili
 /// <summary>
 /// A trained model ready to store: its kind, ML.NET bytes, everything kept beside them, and its holdout predictions.
 /// </summary>
-public sealed record TrainedRenewalModel(RenewalModelKind Kind, byte[] ModelBytes, RenewalModelDetail Detail, IReadOnlyList<HoldoutPrediction> Holdout);
+public sealed record TrainedRenewalModel(
+    RenewalModelKind Kind, byte[] ModelBytes, RenewalModelDetail Detail, IReadOnlyList<HoldoutPrediction> Holdout);
 
 /// <summary>How the trainer splits and fits.</summary>
 public sealed record RenewalTrainingSettings(double HoldoutShare = 0.2, double CalibrationShare = 0.3, int Seed = 1);
@@ -49,7 +51,8 @@ public static class RenewalTrainer
         var clock = Stopwatch.StartNew();
         var split = TimeOrderedSplitter.Split(outcomes, settings.HoldoutShare, settings.CalibrationShare);
         if (split.Fit.Select(o => o.Renewed).Distinct().Count() < 2)
-            throw new InvalidOperationException("The oldest outcomes (the fitting fold) hold only one class; record more outcomes.");
+            throw new InvalidOperationException(
+                "The oldest outcomes (the fitting fold) hold only one class; record more outcomes.");
         var ml = new MLContext(seed: settings.Seed);
         var folds = Folds.Of(ml, split);
         var candidates = new[] { RenewalModelKind.LogisticRegression, RenewalModelKind.GradientBoostedTrees }
@@ -65,7 +68,8 @@ public static class RenewalTrainer
         {
             FitSeconds = clock.Elapsed.TotalSeconds,
         };
-        var holdout = split.Holdout.Select((o, i) => new HoldoutPrediction(o, chosen.HoldoutProbabilities[i], priors[i])).ToArray();
+        var holdout = split.Holdout.Select(
+            (o, i) => new HoldoutPrediction(o, chosen.HoldoutProbabilities[i], priors[i])).ToArray();
         return new TrainedRenewalModel(chosen.Kind, stream.ToArray(), detail, holdout);
     }
 
@@ -76,12 +80,14 @@ public static class RenewalTrainer
     /// the feature means of the outcomes the served model is fitted on.
     /// </summary>
     private sealed record Folds(
-        TimeOrderedSplit<TrainingOutcome> Split, IDataView FitData, IReadOnlyList<TrainingOutcome> Calibration, bool Refit,
+        TimeOrderedSplit<TrainingOutcome> Split, IDataView FitData, IReadOnlyList<TrainingOutcome> Calibration,
+            bool Refit,
         IReadOnlyList<TrainingOutcome> Fitted, double[] FeatureMeans)
     {
         public static Folds Of(MLContext ml, TimeOrderedSplit<TrainingOutcome> split)
         {
-            var calibration = split.Calibration.Select(o => o.Renewed).Distinct().Count() == 2 ? split.Calibration : split.Fit;
+            var calibration = split.Calibration.Select(o => o.Renewed).Distinct().Count() == 2 ? split.Calibration
+                : split.Fit;
             // With a calibration fold of its own that holds both classes, the served model is fitted on both folds: the
             // newest outcomes before the holdout are the most like the renewals to come, and they only choose and
             // calibrate otherwise.
@@ -114,10 +120,11 @@ public static class RenewalTrainer
         var cases = calibrationScores.Zip(calibration, (sc, o) => (sc, o.Renewed)).ToArray();
         if (folds.Refit)
         {
-            // The kept setting is fitted again on the fitting and calibration folds together, and calibrated on scores of
-            // the calibration fold that each come from a model fitted without that outcome (cross-fitting).
+            // The kept setting is fitted again on the fitting and calibration folds together, and calibrated on scores
+            // of the calibration fold that each come from a model fitted without that outcome (cross-fitting).
             var split = folds.Split;
-            cases = CrossFittedScores(ml, best, split.Fit, split.Calibration).Zip(split.Calibration, (sc, o) => (sc, o.Renewed)).ToArray();
+            cases = CrossFittedScores(ml, best, split.Fit, split.Calibration)
+                .Zip(split.Calibration, (sc, o) => (sc, o.Renewed)).ToArray();
             model = best.Estimator(ml).Fit(Load(ml, folds.Fitted));
         }
         var calibrator = RenewalCalibrator.Fit(cases);
@@ -125,7 +132,8 @@ public static class RenewalTrainer
         var probabilities = holdoutOutcomes.Count == 0
             ? []
             : Scores(ml, model, holdoutOutcomes).Select(calibrator.Probability).ToArray();
-        var holdout = RenewalEvaluation.Evaluate(probabilities.Zip(holdoutOutcomes, (p, o) => (p, o.Renewed)).ToArray());
+        var holdout = RenewalEvaluation.Evaluate(
+            probabilities.Zip(holdoutOutcomes, (p, o) => (p, o.Renewed)).ToArray());
         return new Candidate(kind, best.Name, model, calibrator, calibrationAuc, holdout, probabilities);
     }
 
@@ -161,7 +169,10 @@ public static class RenewalTrainer
             HoldoutEnd = split.Holdout.Count == 0 ? null : split.Holdout[^1].RenewalDate,
             Holdout = chosen.Holdout,
             PriorHoldout = prior,
-            Candidates = candidates.Select(c => $"{Name(c.Kind)}: AUC {Format(c.Holdout.Auc)}, log-loss {c.Holdout.LogLoss:0.0000} ({c.Setting}, calibration-fold AUC {c.CalibrationAuc:0.0000}; {c.Calibrator.Method} calibration{refitNote})").ToArray(),
+            Candidates = candidates.Select(
+                c =>
+                $"{Name(c.Kind)}: AUC {Format(c.Holdout.Auc)}, log-loss {c.Holdout.LogLoss:0.0000} ({c.Setting}, " +
+                $"calibration-fold AUC {c.CalibrationAuc:0.0000}; {c.Calibrator.Method} calibration{refitNote})").ToArray(),
             FitSeconds = 0,
         };
     }
@@ -176,7 +187,8 @@ public static class RenewalTrainer
     /// part, so each spans the fold's whole period): the scores a model fitted on both folds gives outcomes it has not
     /// seen.
     /// </summary>
-    private static double[] CrossFittedScores(MLContext ml, Setting setting, IReadOnlyList<TrainingOutcome> fit, IReadOnlyList<TrainingOutcome> calibration)
+    private static double[] CrossFittedScores(
+        MLContext ml, Setting setting, IReadOnlyList<TrainingOutcome> fit, IReadOnlyList<TrainingOutcome> calibration)
     {
         var scores = new double[calibration.Count];
         for (var part = 0; part < CrossFitFolds; part++)
@@ -210,20 +222,25 @@ public static class RenewalTrainer
         {
             foreach (var l2 in new[] { 0.1f, 1f, 10f })
             {
-                yield return new Setting(FormattableString.Invariant($"L2 {l2}"), ml => ml.Transforms.NormalizeMeanVariance(FeaturesColumn)
-                    .Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
-                    {
-                        LabelColumnName = LabelColumn,
-                        FeatureColumnName = FeaturesColumn,
-                        L2Regularization = l2,
-                        L1Regularization = 0f,
-                    })));
+                yield return new Setting(
+                    FormattableString.Invariant($"L2 {l2}"), ml => ml.Transforms.NormalizeMeanVariance(FeaturesColumn)
+                    .Append(
+                        ml.BinaryClassification.Trainers.LbfgsLogisticRegression(
+                            new LbfgsLogisticRegressionBinaryTrainer.Options
+                            {
+                                LabelColumnName = LabelColumn,
+                                FeatureColumnName = FeaturesColumn,
+                                L2Regularization = l2,
+                                L1Regularization = 0f,
+                            })));
             }
             yield break;
         }
-        foreach (var (leaves, trees, rate, minLeaf) in new[] { (16, 200, 0.05, 20), (8, 300, 0.03, 30), (4, 400, 0.05, 40), (16, 150, 0.03, 60) })
+        foreach (var (leaves, trees, rate, minLeaf) in new[] { (16, 200, 0.05, 20), (8, 300, 0.03, 30),
+            (4, 400, 0.05, 40), (16, 150, 0.03, 60) })
         {
-            yield return new Setting(FormattableString.Invariant($"{trees} trees of {leaves} leaves, rate {rate}, min leaf {minLeaf}"), ml =>
+            yield return new Setting(
+                FormattableString.Invariant($"{trees} trees of {leaves} leaves, rate {rate}, min leaf {minLeaf}"), ml =>
                 ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
                 {
                     LabelColumnName = LabelColumn,
@@ -246,7 +263,8 @@ public static class RenewalTrainer
         _ => "heuristic",
     };
 
-    private static string Format(double? value) => value is { } v ? v.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture) : "n/a";
+    private static string Format(double? value) =>
+        value is { } v ? v.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture) : "n/a";
 
     private static double[] Means(IReadOnlyList<TrainingOutcome> outcomes)
     {
@@ -265,12 +283,16 @@ public static class RenewalTrainer
 
     internal static double[] ScoresOf(MLContext ml, ITransformer model, IEnumerable<IReadOnlyList<double>> vectors)
     {
-        var data = ml.Data.LoadFromEnumerable(vectors.Select(v => new ModelInput { Features = RenewalFeatures.ModelInput(v) }), Schema());
+        var data = ml.Data.LoadFromEnumerable(
+            vectors.Select(v => new ModelInput { Features = RenewalFeatures.ModelInput(v) }), Schema());
         return model.Transform(data).GetColumn<float>(ScoreColumn).Select(s => (double)s).ToArray();
     }
 
     private static IDataView Load(MLContext ml, IReadOnlyList<TrainingOutcome> outcomes) =>
-        ml.Data.LoadFromEnumerable(outcomes.Select(o => new ModelInput { Features = RenewalFeatures.ModelInput(o.Features.Values), Label = o.Renewed }).ToArray(), Schema());
+        ml.Data.LoadFromEnumerable(
+            outcomes.Select(
+                o => new ModelInput { Features = RenewalFeatures.ModelInput(o.Features.Values), Label = o.Renewed })
+                .ToArray(), Schema());
 
     /// <summary>
     /// The input schema: a fixed-size vector of the <see cref="RenewalFeatures.ModelNames"/> as singles and a boolean
@@ -279,7 +301,8 @@ public static class RenewalTrainer
     internal static SchemaDefinition Schema()
     {
         var schema = SchemaDefinition.Create(typeof(ModelInput));
-        schema[FeaturesColumn].ColumnType = new VectorDataViewType(NumberDataViewType.Single, RenewalFeatures.ModelNames.Count);
+        schema[FeaturesColumn].ColumnType = new VectorDataViewType(
+            NumberDataViewType.Single, RenewalFeatures.ModelNames.Count);
         return schema;
     }
 

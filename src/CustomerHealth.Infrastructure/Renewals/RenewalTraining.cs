@@ -91,14 +91,15 @@ public sealed class RenewalTraining(
     /// <summary>Why the heuristic must serve with these counts, or null when a model can be trained.</summary>
     public string? WhyTooFew(OutcomeCounts counts) =>
         counts.Renewals < options.MinimumOutcomesPerClass || counts.Churns < options.MinimumOutcomesPerClass
-            ? $"{counts.Renewals} renewals and {counts.Churns} churns are recorded; a model needs at least {options.MinimumOutcomesPerClass} of each (Renewals:MinimumOutcomesPerClass)"
+            ? $"{counts.Renewals} renewals and {counts.Churns} churns are recorded; a model needs at least " +
+                $"{options.MinimumOutcomesPerClass} of each (Renewals:MinimumOutcomesPerClass)"
             : null;
 
     /// <summary>
     /// Whether the worker should train now with <paramref name="plan"/>: enough outcomes of each class, and no model
     /// stored yet (the evaluator's aside) or at least <see cref="RenewalOptions.RetrainAfterNewOutcomes"/> more
-    /// outcomes than the newest one was trained with, whether it serves or not: a candidate the gate held back, or an admin's
-    /// choice of another version or of the heuristic, stands until that many new outcomes are recorded.
+    /// outcomes than the newest one was trained with, whether it serves or not: a candidate the gate held back, or an
+    /// admin's choice of another version or of the heuristic, stands until that many new outcomes are recorded.
     /// </summary>
     public async Task<bool> IsTrainingDueAsync(TrainingPlan plan, CancellationToken ct)
     {
@@ -186,8 +187,9 @@ public sealed class RenewalTraining(
     /// Makes stored version <paramref name="version"/> serve, or the heuristic for 0 (rollback), audited, and swaps it
     /// into this process's cache (other replicas follow on their worker's next pass). Any stored version this build can
     /// compute the features of may serve, a candidate the gate held back included: the admin's explicit, audited
-    /// choice. NOT_FOUND for an unknown version, FAILED_PRECONDITION (UNKNOWN_FEATURE_BUILDER) for a model trained
-    /// with a feature builder version this build does not compute. Serialised with trainings. Returns the version served before.
+    /// choice. NOT_FOUND for an unknown version, FAILED_PRECONDITION (UNKNOWN_FEATURE_BUILDER) for a model trained with
+    /// a feature builder version this build does not compute. Serialised with trainings. Returns the version served
+    /// before.
     /// </summary>
     public async Task<int> ServeAsync(int version, Caller caller, CancellationToken ct)
     {
@@ -307,20 +309,28 @@ public sealed class RenewalTraining(
             .Where(c => c.Outcome != null && c.EndDate <= lastEnd)
             .Select(c => new { c.Id, c.AccountId, c.ArrAmount, c.Currency, c.StartDate, c.EndDate, c.Outcome!.Kind })
             .ToListAsync(ct);
-        var counts = new OutcomeCounts(decided.Count(c => c.Kind == RenewalOutcomeKind.Renewed), decided.Count(c => c.Kind == RenewalOutcomeKind.Churned));
-        var renewed = decided.ToDictionary(c => c.Id, c => c.Kind == RenewalOutcomeKind.Renewed, StringComparer.Ordinal);
+        var counts = new OutcomeCounts(
+            decided.Count(c => c.Kind == RenewalOutcomeKind.Renewed),
+            decided.Count(c => c.Kind == RenewalOutcomeKind.Churned));
+        var renewed = decided.ToDictionary(
+            c => c.Id, c => c.Kind == RenewalOutcomeKind.Renewed, StringComparer.Ordinal);
         var requests = decided
-            .Select(c => new RenewalFeatureRequest(c.AccountId, c.Id, c.ArrAmount, c.Currency, c.EndDate, LeadInstant(c.EndDate, leadDays)))
+            .Select(
+                c => new RenewalFeatureRequest(
+                    c.AccountId, c.Id, c.ArrAmount, c.Currency, c.EndDate, LeadInstant(c.EndDate, leadDays)))
             .ToArray();
         var rows = await features.ReadAsync(requests, ct);
-        var outcomes = rows.Select(r => new TrainingOutcome(r.Request.ContractId, r.Request.RenewalDate, r.Features, renewed[r.Request.ContractId])).ToArray();
+        var outcomes = rows.Select(
+            r => new TrainingOutcome(
+                r.Request.ContractId, r.Request.RenewalDate, r.Features, renewed[r.Request.ContractId])).ToArray();
         return new TrainingSet(counts, outcomes, requests.ToDictionary(r => r.ContractId, StringComparer.Ordinal),
             decided.Select(c => c.EndDate.DayNumber - c.StartDate.DayNumber).ToArray());
     }
 
     /// <summary>The instant a training row's features are taken as of: the end of the day <paramref name="leadDays"/>
     /// before the renewal date.</summary>
-    public static DateTimeOffset LeadInstant(DateOnly renewalDate, int leadDays) => HealthRecomputer.EndOf(renewalDate.AddDays(-leadDays));
+    public static DateTimeOffset LeadInstant(DateOnly renewalDate, int leadDays) =>
+        HealthRecomputer.EndOf(renewalDate.AddDays(-leadDays));
 
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 }

@@ -4,7 +4,8 @@ using Microsoft.ML;
 namespace CustomerHealth.Infrastructure.Renewals;
 
 /// <summary>A probability of renewal with its top drivers, and what made it.</summary>
-public sealed record RenewalEstimate(double Probability, IReadOnlyList<RenewalDriver> Drivers, RenewalModelKind Kind, int Version);
+public sealed record RenewalEstimate(
+    double Probability, IReadOnlyList<RenewalDriver> Drivers, RenewalModelKind Kind, int Version);
 
 /// <summary>
 /// A trained model loaded for predicting: the ML.NET transformer, its calibration (Platt or isotonic) and the training
@@ -23,7 +24,8 @@ public sealed class ServingRenewalModel
     private readonly ITransformer _model;
     private readonly Lock _gate = new();
 
-    private ServingRenewalModel(int version, RenewalModelKind kind, RenewalModelDetail detail, MLContext ml, ITransformer model)
+    private ServingRenewalModel(
+        int version, RenewalModelKind kind, RenewalModelDetail detail, MLContext ml, ITransformer model)
     {
         Version = version;
         Kind = kind;
@@ -49,8 +51,10 @@ public sealed class ServingRenewalModel
 
     /// <summary>Why model <paramref name="version"/> cannot serve in this build.</summary>
     public static string UnknownFeatures(int version, RenewalModelDetail detail) =>
-        $"Renewal model {version} was trained with feature builder version {detail.BuilderVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}; " +
-        $"this build computes version {RenewalFeatureBuilderVersion.Current} only, so it cannot compute the features that model knows. Serve another version or train a new one.";
+        $"Renewal model {version} was trained with feature builder version " +
+        $"{detail.BuilderVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}; " +
+        $"this build computes version {RenewalFeatureBuilderVersion.Current} only, so it cannot compute the features " +
+        $"that model knows. Serve another version or train a new one.";
 
     /// <summary>Probabilities of renewal only (no drivers): one ML.NET pass over the vectors.</summary>
     public IReadOnlyList<double> Probabilities(IReadOnlyList<RenewalFeatureVector> features)
@@ -62,7 +66,8 @@ public sealed class ServingRenewalModel
         return scores.Select(calibrator.Probability).ToArray();
     }
 
-    public IReadOnlyList<RenewalEstimate> Predict(IReadOnlyList<RenewalFeatureVector> features, int topDrivers = RenewalDrivers.DefaultTop)
+    public IReadOnlyList<RenewalEstimate> Predict(
+        IReadOnlyList<RenewalFeatureVector> features, int topDrivers = RenewalDrivers.DefaultTop)
     {
         if (features.Count == 0) return [];
         var n = RenewalFeatures.Count;
@@ -95,8 +100,10 @@ public sealed class ServingRenewalModel
             var raw = scores[at];
             var drivers = new RenewalDriver[n];
             for (var i = 0; i < n; i++)
-                drivers[i] = new RenewalDriver(RenewalFeatures.Names[i], features[k].Values[i], platt.A * (raw - scores[at + 1 + i]));
-            estimates[k] = new RenewalEstimate(calibrator.Probability(raw), RenewalDrivers.Top(drivers, topDrivers), Kind, Version);
+                drivers[i] = new RenewalDriver(
+                    RenewalFeatures.Names[i], features[k].Values[i], platt.A * (raw - scores[at + 1 + i]));
+            estimates[k] = new RenewalEstimate(
+                calibrator.Probability(raw), RenewalDrivers.Top(drivers, topDrivers), Kind, Version);
         }
         return estimates;
     }

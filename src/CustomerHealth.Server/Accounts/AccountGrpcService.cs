@@ -16,19 +16,23 @@ public sealed partial class AccountGrpcService(
 {
     public static readonly string ServiceName = AccountService.Descriptor.FullName;
 
-    public override async Task<UpsertAccountResponse> UpsertAccount(UpsertAccountRequest request, ServerCallContext context)
+    public override async Task<UpsertAccountResponse> UpsertAccount(
+        UpsertAccountRequest request, ServerCallContext context)
     {
-        var (account, created) = await store.UpsertAccountAsync(AccountRequests.Read(request), context.CancellationToken);
+        var (account, created) = await store.UpsertAccountAsync(
+            AccountRequests.Read(request), context.CancellationToken);
         return new UpsertAccountResponse { Account = account.ToProto(), Created = created };
     }
 
     public override async Task<GetAccountResponse> GetAccount(GetAccountRequest request, ServerCallContext context)
     {
-        var account = await store.GetAccountAsync(AccountRequests.ReadAccountId(request.AccountId), context.CancellationToken);
+        var account = await store.GetAccountAsync(
+            AccountRequests.ReadAccountId(request.AccountId), context.CancellationToken);
         return new GetAccountResponse { Account = account.ToProto() };
     }
 
-    public override async Task<ListAccountsResponse> ListAccounts(ListAccountsRequest request, ServerCallContext context)
+    public override async Task<ListAccountsResponse> ListAccounts(
+        ListAccountsRequest request, ServerCallContext context)
     {
         var (filter, pageSize, after, fingerprint) = AccountRequests.Read(request);
         var page = await store.ListAccountsAsync(filter, pageSize, after, context.CancellationToken);
@@ -38,7 +42,8 @@ public sealed partial class AccountGrpcService(
         return response;
     }
 
-    public override async Task<DeleteAccountResponse> DeleteAccount(DeleteAccountRequest request, ServerCallContext context)
+    public override async Task<DeleteAccountResponse> DeleteAccount(
+        DeleteAccountRequest request, ServerCallContext context)
     {
         var accountId = AccountRequests.ReadAccountId(request.AccountId);
         var (deleted, contracts) =
@@ -47,19 +52,23 @@ public sealed partial class AccountGrpcService(
         return new DeleteAccountResponse { Deleted = deleted, DeletedContracts = contracts };
     }
 
-    public override async Task<UpsertContractResponse> UpsertContract(UpsertContractRequest request, ServerCallContext context)
+    public override async Task<UpsertContractResponse> UpsertContract(
+        UpsertContractRequest request, ServerCallContext context)
     {
-        var (contract, created) = await store.UpsertContractAsync(AccountRequests.Read(request), context.CancellationToken);
+        var (contract, created) = await store.UpsertContractAsync(
+            AccountRequests.Read(request), context.CancellationToken);
         return new UpsertContractResponse { Contract = contract.ToProto(store.CurrentDay), Created = created };
     }
 
     public override async Task<GetContractResponse> GetContract(GetContractRequest request, ServerCallContext context)
     {
-        var contract = await store.GetContractAsync(AccountRequests.ReadContractId(request.ContractId), context.CancellationToken);
+        var contract = await store.GetContractAsync(
+            AccountRequests.ReadContractId(request.ContractId), context.CancellationToken);
         return new GetContractResponse { Contract = contract.ToProto(store.CurrentDay) };
     }
 
-    public override async Task<ListContractsResponse> ListContracts(ListContractsRequest request, ServerCallContext context)
+    public override async Task<ListContractsResponse> ListContracts(
+        ListContractsRequest request, ServerCallContext context)
     {
         var (accountId, pageSize, after, fingerprint) = AccountRequests.Read(request);
         var page = await store.ListContractsAsync(accountId, pageSize, after, context.CancellationToken);
@@ -69,12 +78,14 @@ public sealed partial class AccountGrpcService(
         if (page.HasMore)
         {
             var last = page.Items[^1];
-            response.NextPageToken = AccountRequests.NextToken(fingerprint, new ContractCursor(last.StartDate, last.Id));
+            response.NextPageToken = AccountRequests.NextToken(
+                fingerprint, new ContractCursor(last.StartDate, last.Id));
         }
         return response;
     }
 
-    public override async Task<RecordRenewalOutcomeResponse> RecordRenewalOutcome(RecordRenewalOutcomeRequest request, ServerCallContext context)
+    public override async Task<RecordRenewalOutcomeResponse> RecordRenewalOutcome(
+        RecordRenewalOutcomeRequest request, ServerCallContext context)
     {
         var (contractId, input) = AccountRequests.Read(request);
         var contract = await store.RecordRenewalOutcomeAsync(contractId, input, context.CancellationToken);

@@ -64,7 +64,9 @@ public static partial class AccountRequests
             .Text("account.owner", account.Owner, Limits.Owner);
         ProtoConvert.IsDefined(v, "account.cs_tier", account.CsTier);
         v.ThrowIfAny();
-        return new AccountDetails(account.AccountId, account.DisplayName, account.Segment, AccountMapping.ToDomain(account.CsTier), account.Owner);
+        return new AccountDetails(
+            account.AccountId, account.DisplayName, account.Segment, AccountMapping.ToDomain(account.CsTier),
+            account.Owner);
     }
 
     public static string ReadAccountId(string accountId, string field = "account_id")
@@ -79,7 +81,8 @@ public static partial class AccountRequests
         return contractId;
     }
 
-    public static (AccountFilter Filter, int PageSize, string? After, string Fingerprint) Read(ListAccountsRequest request)
+    public static (AccountFilter Filter, int PageSize, string? After, string Fingerprint) Read(
+        ListAccountsRequest request)
     {
         var v = new Violations();
         var pageSize = PageToken.ReadPageSize(v, request.PageSize);
@@ -103,17 +106,21 @@ public static partial class AccountRequests
         {
             v.Add("contract", "is required").ThrowIfAny();
         }
-        v.Identifier("contract.contract_id", contract!.ContractId).Identifier("contract.account_id", contract.AccountId);
+        v.Identifier("contract.contract_id", contract!.ContractId)
+            .Identifier("contract.account_id", contract.AccountId);
         var arr = ProtoConvert.ReadMoney(v, "contract.arr", contract.Arr, required: true);
         if (contract.Seats < 0) v.Add("contract.seats", "must be zero or more");
         var start = ProtoConvert.ReadDate(v, "contract.start_date", contract.StartDate, required: true);
         var end = ProtoConvert.ReadDate(v, "contract.end_date", contract.EndDate, required: true);
-        if (start is { } s && end is { } e && e <= s) v.Add("contract.end_date", $"must be after start_date {s:yyyy-MM-dd} (got {e:yyyy-MM-dd})");
+        if (start is { } s && end is { } e && e <= s) v.Add(
+            "contract.end_date", $"must be after start_date {s:yyyy-MM-dd} (got {e:yyyy-MM-dd})");
         v.ThrowIfAny();
-        return new ContractTerms(contract.ContractId, contract.AccountId, arr!.Value, contract.Seats, start!.Value, end!.Value);
+        return new ContractTerms(
+            contract.ContractId, contract.AccountId, arr!.Value, contract.Seats, start!.Value, end!.Value);
     }
 
-    public static (string AccountId, int PageSize, ContractCursor? After, string Fingerprint) Read(ListContractsRequest request)
+    public static (string AccountId, int PageSize, ContractCursor? After, string Fingerprint) Read(
+        ListContractsRequest request)
     {
         var v = new Violations();
         v.Identifier("account_id", request.AccountId);
@@ -138,14 +145,17 @@ public static partial class AccountRequests
     public static (string ContractId, RenewalOutcomeInput Input) Read(RecordRenewalOutcomeRequest request)
     {
         var v = new Violations();
-        v.Identifier("contract_id", request.ContractId).Identifier("renewal_contract_id", request.RenewalContractId, optional: true);
+        v.Identifier("contract_id", request.ContractId)
+            .Identifier("renewal_contract_id", request.RenewalContractId, optional: true);
         if (ProtoConvert.IsDefined(v, "kind", request.Kind) && request.Kind == V1.RenewalOutcomeKind.Unspecified)
             v.Add("kind", "is required: RENEWAL_OUTCOME_KIND_RENEWED or RENEWAL_OUTCOME_KIND_CHURNED");
-        var newArr = ProtoConvert.ReadMoney(v, "new_arr", request.NewArr, required: request.Kind == V1.RenewalOutcomeKind.Renewed);
+        var newArr = ProtoConvert.ReadMoney(
+            v, "new_arr", request.NewArr, required: request.Kind == V1.RenewalOutcomeKind.Renewed);
         var decisionDate = ProtoConvert.ReadDate(v, "decision_date", request.DecisionDate, required: false);
         v.Text("note", request.Note, Limits.RenewalNote, multiline: true);
         v.ThrowIfAny();
         var kind = (Domain.Accounts.RenewalOutcomeKind)request.Kind;
-        return (request.ContractId, new RenewalOutcomeInput(kind, newArr, decisionDate, request.RenewalContractId, request.Note));
+        return (request.ContractId,
+            new RenewalOutcomeInput(kind, newArr, decisionDate, request.RenewalContractId, request.Note));
     }
 }

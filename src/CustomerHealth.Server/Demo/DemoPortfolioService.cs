@@ -6,8 +6,8 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerHealth.Server.Demo;
 
 /// <summary>
-/// In demo mode, once the server listens: if the database holds no account, fills it with a synthetic portfolio through the
-/// server's own gRPC endpoint; a database that holds accounts is left alone. The service answers calls meanwhile.
+/// In demo mode, once the server listens: if the database holds no account, fills it with a synthetic portfolio through
+/// the server's own gRPC endpoint; a database that holds accounts is left alone. The service answers calls meanwhile.
 /// </summary>
 public sealed partial class DemoPortfolioService(
     DemoOptions options, DemoProgress progress, LoopbackChannel loopback, IServiceScopeFactory scopes,
@@ -21,7 +21,8 @@ public sealed partial class DemoPortfolioService(
         {
             await using (var scope = scopes.CreateAsyncScope())
             {
-                if (await scope.ServiceProvider.GetRequiredService<CustomerHealthDbContext>().Accounts.AnyAsync(stoppingToken))
+                if (await scope.ServiceProvider.GetRequiredService<CustomerHealthDbContext>()
+                    .Accounts.AnyAsync(stoppingToken))
                 {
                     LogLeftAlone(logger);
                     progress.LeftAlone();
@@ -80,13 +81,20 @@ public sealed partial class DemoPortfolioService(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Demo mode: the database already holds accounts, so no demo portfolio is written.")]
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "Demo mode: the database already holds accounts, so no demo portfolio is written.")]
     private static partial void LogLeftAlone(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo mode: stopped before the demo portfolio was complete; run the generate command to finish it (every write is idempotent).")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Demo mode: stopped before the demo portfolio was complete; run the generate command to finish it " +
+            "(every write is idempotent).")]
     private static partial void LogStopped(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo mode: a call of the demo load failed; loading once more (the writes are idempotent).")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Demo mode: a call of the demo load failed; loading once more (the writes are idempotent).")]
     private static partial void LogRetrying(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Demo mode: writing the demo portfolio failed.")]

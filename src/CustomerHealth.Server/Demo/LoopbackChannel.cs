@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace CustomerHealth.Server.Demo;
 
 /// <summary>
-/// A gRPC channel to this very server, so that demo data and generated portfolios go through the public API exactly as a
-/// CRM integration's calls do. It uses the first address Kestrel listens on (a wildcard host becomes 127.0.0.1); tests pass
-/// their in-memory handler instead.
+/// A gRPC channel to this very server, so that demo data and generated portfolios go through the public API exactly as
+/// a CRM integration's calls do. It uses the first address Kestrel listens on (a wildcard host becomes 127.0.0.1);
+/// tests pass their in-memory handler instead.
 /// </summary>
 public sealed class LoopbackChannel(IServer server, Func<string> accessToken, Func<HttpMessageHandler>? handler = null)
 {
@@ -29,7 +29,9 @@ public sealed class LoopbackChannel(IServer server, Func<string> accessToken, Fu
     {
         var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("The server listens on no address yet.");
-        var uri = new Uri(address.Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal));
+        var uri = new Uri(
+            address.Replace("://+", "://127.0.0.1", StringComparison.Ordinal)
+            .Replace("://*", "://127.0.0.1", StringComparison.Ordinal));
         return uri.Host is "0.0.0.0" or "[::]" or "::" ? new UriBuilder(uri) { Host = "127.0.0.1" }.Uri : uri;
     }
 }

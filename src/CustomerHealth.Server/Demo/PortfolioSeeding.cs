@@ -15,7 +15,9 @@ public static class PortfolioSeeding
         Action? accountWritten = null)
     {
         using var activity = ServiceActivities.StartWork("demo.seed");
-        logger.LogInformation("Writing a synthetic portfolio of {Accounts} accounts (seed {Seed}, {ActivityDays} days of activity up to {Today}) through the gRPC API.",
+        logger.LogInformation(
+            "Writing a synthetic portfolio of {Accounts} accounts (seed {Seed}, {ActivityDays} days of activity up " +
+            "to {Today}) through the gRPC API.",
             options.Accounts, options.Seed, options.ActivityDays, options.Today);
         LoadReport report;
         using (var progress = new WorkProgress("Demo portfolio", options.Accounts, "accounts", logger, clock))
@@ -31,7 +33,8 @@ public static class PortfolioSeeding
             "Synthetic portfolio written in {Seconds:0.0} s: {Accounts} accounts, {Contracts} contracts, {Outcomes} " +
             "renewal outcomes, {Events} events ({Duplicates} already there, {Rate:0} events/s), {Nps} NPS answers, " +
             "{Tickets} tickets, {Touchpoints} touchpoints, {Milestones} milestones.",
-            report.Elapsed.TotalSeconds, report.Accounts, report.Contracts, report.Outcomes, report.EventsAccepted, report.EventsDuplicate, report.EventsPerSecond,
+            report.Elapsed.TotalSeconds, report.Accounts, report.Contracts, report.Outcomes, report.EventsAccepted,
+                report.EventsDuplicate, report.EventsPerSecond,
             report.NpsResponses, report.Tickets, report.Touchpoints, report.Milestones);
         return report;
     }

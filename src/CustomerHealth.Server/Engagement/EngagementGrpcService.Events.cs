@@ -14,7 +14,9 @@ public sealed partial class EngagementGrpcService
     /// </summary>
     private const int MaxEventsInFlightPerStream = 2 * EventIngestionQueue.MaxEventsPerCommit;
 
-    public override async Task StreamEvents(IAsyncStreamReader<StreamEventsRequest> requestStream, IServerStreamWriter<StreamEventsResponse> responseStream, ServerCallContext context)
+    public override async Task StreamEvents(
+        IAsyncStreamReader<StreamEventsRequest> requestStream,
+        IServerStreamWriter<StreamEventsResponse> responseStream, ServerCallContext context)
     {
         var ct = context.CancellationToken;
         // Batches are read and queued as they arrive (the client may send ahead of the answers), so that the queue can
@@ -68,7 +70,8 @@ public sealed partial class EngagementGrpcService
             var (sequence, events, outcome) = inFlight.Dequeue();
             eventsInFlight -= events;
             // Answered only after the transaction committed: an acknowledged batch is durable.
-            await responseStream.WriteAsync(new StreamEventsResponse { BatchSequence = sequence, Result = (await outcome).ToProto() }, ct);
+            await responseStream.WriteAsync(
+                new StreamEventsResponse { BatchSequence = sequence, Result = (await outcome).ToProto() }, ct);
         }
     }
 
@@ -92,16 +95,21 @@ public sealed partial class EngagementGrpcService
             {
             }
         }
-        _ = read?.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _ = read?.ContinueWith(
+            static t => t.Exception, CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
-    public override async Task<IngestEventsResponse> IngestEvents(IngestEventsRequest request, ServerCallContext context)
+    public override async Task<IngestEventsResponse> IngestEvents(
+        IngestEventsRequest request, ServerCallContext context)
     {
         var outcome = await queue.IngestAsync(EventRequests.Read(request), context.CancellationToken);
         return new IngestEventsResponse { Result = outcome.ToProto() };
     }
 
-    public override async Task<GetDailyUsageResponse> GetDailyUsage(GetDailyUsageRequest request, ServerCallContext context)
+    public override async Task<GetDailyUsageResponse> GetDailyUsage(
+        GetDailyUsageRequest request, ServerCallContext context)
     {
         var (accountId, from, to) = EventRequests.Read(request);
         var rows = await usage.GetDailyUsageAsync(accountId, from, to, context.CancellationToken);
@@ -110,23 +118,32 @@ public sealed partial class EngagementGrpcService
         return response;
     }
 
-    public override async Task<GetEventCatalogueResponse> GetEventCatalogue(GetEventCatalogueRequest request, ServerCallContext context) =>
+    public override async Task<GetEventCatalogueResponse> GetEventCatalogue(
+        GetEventCatalogueRequest request, ServerCallContext context) =>
         new() { Catalogue = (await catalogueStore.GetAsync(context.CancellationToken)).ToProto() };
 
-    public override async Task<UpdateEventCatalogueResponse> UpdateEventCatalogue(UpdateEventCatalogueRequest request, ServerCallContext context)
+    public override async Task<UpdateEventCatalogueResponse> UpdateEventCatalogue(
+        UpdateEventCatalogueRequest request, ServerCallContext context)
     {
         var (entries, onBehalfOf, expectedVersion) = EventRequests.Read(request);
-        var (catalogue, rebuilt) = await catalogueStore.ReplaceAsync(entries, expectedVersion, context.Caller(onBehalfOf), context.CancellationToken);
+        var (catalogue, rebuilt) = await catalogueStore.ReplaceAsync(
+            entries, expectedVersion, context.Caller(onBehalfOf), context.CancellationToken);
         return new UpdateEventCatalogueResponse { Catalogue = catalogue.ToProto(), RebuiltAccountDays = rebuilt };
     }
 
-    public override async Task<RebuildRollupsResponse> RebuildRollups(RebuildRollupsRequest request, ServerCallContext context)
+    public override async Task<RebuildRollupsResponse> RebuildRollups(
+        RebuildRollupsRequest request, ServerCallContext context)
     {
         var (accountId, from, to) = EventRequests.Read(request);
-        return new RebuildRollupsResponse { RebuiltAccountDays = await usage.RebuildAsync(accountId, from, to, context.Caller(), context.CancellationToken) };
+        return new RebuildRollupsResponse
+        {
+            RebuiltAccountDays = await usage.RebuildAsync(
+            accountId, from, to, context.Caller(), context.CancellationToken)
+        };
     }
 
-    public override async Task<DeletePersonDataResponse> DeletePersonData(DeletePersonDataRequest request, ServerCallContext context)
+    public override async Task<DeletePersonDataResponse> DeletePersonData(
+        DeletePersonDataRequest request, ServerCallContext context)
     {
         var (userId, accountId) = EventRequests.Read(request);
         var deletion = await usage.DeletePersonAsync(userId, accountId, context.Caller(), context.CancellationToken);

@@ -5,12 +5,18 @@ using V1 = CustomerHealth.V1;
 
 namespace CustomerHealth.Server.Engagement;
 
-/// <summary>Event batch outcomes, the event catalogue and daily usage mapped to v1 (requests: <see cref="EventRequests"/>).</summary>
+/// <summary>
+/// Event batch outcomes, the event catalogue and daily usage mapped to v1 (requests: <see cref="EventRequests"/>).
+/// </summary>
 public static class EventMapping
 {
     public static V1.EventBatchResult ToProto(this EventBatchOutcome outcome)
     {
-        var result = new V1.EventBatchResult { Accepted = outcome.Accepted, Duplicates = outcome.Duplicates, Rejected = outcome.Rejected };
+        var result = new V1.EventBatchResult
+        {
+            Accepted = outcome.Accepted, Duplicates = outcome.Duplicates,
+            Rejected = outcome.Rejected
+        };
         result.Rejections.AddRange(outcome.Rejections.Select(r => new V1.EventRejection
         {
             Index = r.Index,
@@ -44,7 +50,11 @@ public static class EventMapping
 
     public static V1.DailyUsage ToProto(this DailyUsageRow row)
     {
-        var message = new V1.DailyUsage { Day = ProtoConvert.ToDate(row.Day), Events = row.Events, Users = row.Users, ActiveUsers = row.ActiveUsers };
+        var message = new V1.DailyUsage
+        {
+            Day = ProtoConvert.ToDate(row.Day), Events = row.Events, Users = row.Users,
+            ActiveUsers = row.ActiveUsers
+        };
         foreach (var (feature, events) in row.KeyFeatureEvents) message.KeyFeatureEvents[feature] = events;
         return message;
     }

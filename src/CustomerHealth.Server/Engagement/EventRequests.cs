@@ -96,7 +96,8 @@ public static class EventRequests
     public static DateTime? ReadTime(Timestamp? time)
     {
         if (time is null) return null;
-        if (time.Seconds is < MinTimestampSeconds or > MaxTimestampSeconds || time.Nanos is < 0 or > 999_999_999) return EventRules.InvalidTime;
+        if (time.Seconds is < MinTimestampSeconds or > MaxTimestampSeconds
+            || time.Nanos is < 0 or > 999_999_999) return EventRules.InvalidTime;
         return time.ToDateTime();
     }
 
@@ -125,7 +126,8 @@ public static class EventRequests
         return (request.UserId, string.IsNullOrEmpty(request.AccountId) ? null : request.AccountId);
     }
 
-    public static (IReadOnlyList<CatalogueEntry> Entries, string? OnBehalfOf, long? ExpectedVersion) Read(V1.UpdateEventCatalogueRequest request)
+    public static (IReadOnlyList<CatalogueEntry> Entries, string? OnBehalfOf, long? ExpectedVersion) Read(
+        V1.UpdateEventCatalogueRequest request)
     {
         var v = new Violations();
         if (request.Catalogue is null) v.Add("catalogue", "is required");
@@ -138,17 +140,20 @@ public static class EventRequests
                 string.IsNullOrWhiteSpace(e.Description) ? null : e.Description.Trim(),
                 e.Metric, e.RatioTo.Count == 0 ? null : e.RatioTo.ToArray()))
             .ToArray();
-        return (entries, OnBehalfOf.Of(request.UpdatedBy), request.ExpectedVersion == 0 ? null : request.ExpectedVersion);
+        return (entries, OnBehalfOf.Of(request.UpdatedBy), request.ExpectedVersion == 0 ? null
+            : request.ExpectedVersion);
     }
 
-    private static (DateOnly From, DateOnly To) ReadRange(Violations v, Google.Type.Date? start, Google.Type.Date? end, int maxDays)
+    private static (DateOnly From, DateOnly To) ReadRange(
+        Violations v, Google.Type.Date? start, Google.Type.Date? end, int maxDays)
     {
         var from = ProtoConvert.ReadDate(v, "start_date", start, required: true);
         var to = ProtoConvert.ReadDate(v, "end_date", end, required: true);
         if (from is { } f && to is { } t)
         {
             if (t < f) v.Add("end_date", "must not be before start_date");
-            else if (t.DayNumber - f.DayNumber + 1 > maxDays) v.Add("end_date", $"the range may span at most {maxDays} days");
+            else if (t.DayNumber - f.DayNumber + 1 > maxDays) v.Add(
+                "end_date", $"the range may span at most {maxDays} days");
         }
         return (from ?? default, to ?? default);
     }

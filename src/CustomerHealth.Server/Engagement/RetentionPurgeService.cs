@@ -22,11 +22,15 @@ public sealed class RetentionPurgeService(
         {
             try
             {
-                // Slightly shorter than the interval, so this replica's next tick finds it expired and can take it again.
-                if (!await leases.TryHoldAsync(ReplicaLeases.Names.RetentionPurge, options.PurgeInterval * 0.9, stoppingToken)) continue;
+                // Slightly shorter than the interval, so this replica's next tick finds it expired and can take it
+                // again.
+                if (!await leases.TryHoldAsync(
+                    ReplicaLeases.Names.RetentionPurge, options.PurgeInterval * 0.9, stoppingToken)) continue;
                 await using var scope = scopes.CreateAsyncScope();
-                var purged = await scope.ServiceProvider.GetRequiredService<UsageStore>().PurgeExpiredEventsAsync(stoppingToken);
-                if (purged > 0) logger.LogInformation("Purged {Count} raw events older than {Days} days.", purged, options.RawEventRetentionDays);
+                var purged = await scope.ServiceProvider.GetRequiredService<UsageStore>()
+                    .PurgeExpiredEventsAsync(stoppingToken);
+                if (purged > 0) logger.LogInformation(
+                    "Purged {Count} raw events older than {Days} days.", purged, options.RawEventRetentionDays);
                 backoff.Succeeded();
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -4,7 +4,9 @@ using V1 = CustomerHealth.V1;
 
 namespace CustomerHealth.Server.Engagement;
 
-/// <summary>Domain NPS answers, support tickets and touchpoints to their v1 messages, and the v1 enums to the domain's.</summary>
+/// <summary>
+/// Domain NPS answers, support tickets and touchpoints to their v1 messages, and the v1 enums to the domain's.
+/// </summary>
 public static class SignalMapping
 {
     public static V1.NpsResponse ToProto(this Model.NpsResponse response) => new()

@@ -10,10 +10,11 @@ using Model = CustomerHealth.Domain.Engagement;
 namespace CustomerHealth.Server.Engagement;
 
 /// <summary>
-/// Reads the NPS, support-ticket and touchpoint requests into store input, checking every field rule first and reporting
-/// all violations at once (INVALID_ARGUMENT with proto field paths), so a bad request writes nothing. Instants may be at
-/// most <see cref="Model.EventRules.MaxClockSkew"/> ahead of <c>now</c> (callers' clocks drift) and are kept to the microsecond,
-/// the finest precision every database stores, so that a repeated request compares equal to what was stored.
+/// Reads the NPS, support-ticket and touchpoint requests into store input, checking every field rule first and
+/// reporting all violations at once (INVALID_ARGUMENT with proto field paths), so a bad request writes nothing.
+/// Instants may be at most <see cref="Model.EventRules.MaxClockSkew"/> ahead of <c>now</c> (callers' clocks drift) and
+/// are kept to the microsecond, the finest precision every database stores, so that a repeated request compares equal
+/// to what was stored.
 /// </summary>
 public static class SignalRequests
 {
@@ -27,7 +28,9 @@ public static class SignalRequests
         public const int TouchpointNote = Model.Touchpoint.MaxNoteLength;
         public const int Id = Identifiers.MaxLength;
 
-        /// <summary>The bounds as a table, by request message and field path (see <see cref="RequestLimits"/>).</summary>
+        /// <summary>
+        /// The bounds as a table, by request message and field path (see <see cref="RequestLimits"/>).
+        /// </summary>
         public static readonly IReadOnlyList<FieldLimit> Fields =
         [
             FieldLimit.Length<RecordNpsResponseRequest>("response.response_id", Id),
@@ -66,7 +69,9 @@ public static class SignalRequests
             v.Add("response.score", $"must be between 0 and {Limits.NpsScore} (got {response.Score})");
         var answeredAt = ReadInstant(v, "response.answer_time", response.AnswerTime, now, required: true);
         v.ThrowIfAny();
-        return new NpsResponseInput(response.ResponseId, response.AccountId, response.RespondentId, response.Score, response.Comment, answeredAt!.Value);
+        return new NpsResponseInput(
+            response.ResponseId, response.AccountId, response.RespondentId, response.Score, response.Comment,
+            answeredAt!.Value);
     }
 
     public static SupportTicketInput Read(UpsertSupportTicketRequest request, DateTime now)
@@ -80,14 +85,20 @@ public static class SignalRequests
         v.Identifier("ticket.ticket_id", ticket!.TicketId)
             .Identifier("ticket.account_id", ticket.AccountId)
             .Text("ticket.subject", ticket.Subject, Limits.TicketSubject);
-        if (ProtoConvert.IsDefined(v, "ticket.severity", ticket.Severity) && ticket.Severity == V1.TicketSeverity.Unspecified)
-            v.Add("ticket.severity", "is required: TICKET_SEVERITY_LOW, TICKET_SEVERITY_NORMAL, TICKET_SEVERITY_HIGH or TICKET_SEVERITY_URGENT");
+        if (ProtoConvert.IsDefined(v, "ticket.severity", ticket.Severity)
+            && ticket.Severity == V1.TicketSeverity.Unspecified)
+            v.Add(
+                "ticket.severity",
+                "is required: TICKET_SEVERITY_LOW, TICKET_SEVERITY_NORMAL, TICKET_SEVERITY_HIGH or " +
+                "TICKET_SEVERITY_URGENT");
         var openedAt = ReadInstant(v, "ticket.open_time", ticket.OpenTime, now, required: true);
         var closedAt = ReadInstant(v, "ticket.close_time", ticket.CloseTime, now, required: false);
         if (openedAt is { } opened && closedAt is { } closed && closed < opened)
             v.Add("ticket.close_time", $"must not be before open_time {Format(opened)} (got {Format(closed)})");
         v.ThrowIfAny();
-        return new SupportTicketInput(ticket.TicketId, ticket.AccountId, SignalMapping.ToDomain(ticket.Severity), ticket.Subject, openedAt!.Value, closedAt);
+        return new SupportTicketInput(
+            ticket.TicketId, ticket.AccountId, SignalMapping.ToDomain(ticket.Severity), ticket.Subject,
+            openedAt!.Value, closedAt);
     }
 
     public static TouchpointInput Read(RecordTouchpointRequest request, DateTime now)
@@ -102,28 +113,37 @@ public static class SignalRequests
             .Identifier("touchpoint.account_id", touchpoint.AccountId)
             .Text("touchpoint.csm", touchpoint.Csm, Limits.TouchpointCsm, required: true)
             .Text("touchpoint.note", touchpoint.Note, Limits.TouchpointNote, multiline: true);
-        if (ProtoConvert.IsDefined(v, "touchpoint.kind", touchpoint.Kind) && touchpoint.Kind == V1.TouchpointKind.Unspecified)
-            v.Add("touchpoint.kind", "is required: TOUCHPOINT_KIND_CALL, TOUCHPOINT_KIND_EMAIL, TOUCHPOINT_KIND_MEETING or TOUCHPOINT_KIND_QBR");
+        if (ProtoConvert.IsDefined(v, "touchpoint.kind", touchpoint.Kind)
+            && touchpoint.Kind == V1.TouchpointKind.Unspecified)
+            v.Add(
+                "touchpoint.kind",
+                "is required: TOUCHPOINT_KIND_CALL, TOUCHPOINT_KIND_EMAIL, TOUCHPOINT_KIND_MEETING or " +
+                "TOUCHPOINT_KIND_QBR");
         var occurredAt = ReadInstant(v, "touchpoint.occur_time", touchpoint.OccurTime, now, required: true);
         v.ThrowIfAny();
-        return new TouchpointInput(touchpoint.TouchpointId, touchpoint.AccountId, SignalMapping.ToDomain(touchpoint.Kind), occurredAt!.Value, touchpoint.Csm, touchpoint.Note);
+        return new TouchpointInput(
+            touchpoint.TouchpointId, touchpoint.AccountId, SignalMapping.ToDomain(touchpoint.Kind), occurredAt!.Value,
+            touchpoint.Csm, touchpoint.Note);
     }
 
-    public static (string AccountId, int PageSize, SignalCursor? After, string Fingerprint) Read(ListNpsResponsesRequest request)
+    public static (string AccountId, int PageSize, SignalCursor? After, string Fingerprint) Read(
+        ListNpsResponsesRequest request)
     {
         var fingerprint = $"nps|{request.AccountId}";
         var (pageSize, after) = ReadListing(request.AccountId, request.PageSize, request.PageToken, fingerprint);
         return (request.AccountId, pageSize, after, fingerprint);
     }
 
-    public static (string AccountId, bool OpenOnly, int PageSize, SignalCursor? After, string Fingerprint) Read(ListSupportTicketsRequest request)
+    public static (string AccountId, bool OpenOnly, int PageSize, SignalCursor? After, string Fingerprint) Read(
+        ListSupportTicketsRequest request)
     {
         var fingerprint = $"tickets|{request.AccountId}|{(request.OpenOnly ? "open" : "all")}";
         var (pageSize, after) = ReadListing(request.AccountId, request.PageSize, request.PageToken, fingerprint);
         return (request.AccountId, request.OpenOnly, pageSize, after, fingerprint);
     }
 
-    public static (string AccountId, int PageSize, SignalCursor? After, string Fingerprint) Read(ListTouchpointsRequest request)
+    public static (string AccountId, int PageSize, SignalCursor? After, string Fingerprint) Read(
+        ListTouchpointsRequest request)
     {
         var fingerprint = $"touchpoints|{request.AccountId}";
         var (pageSize, after) = ReadListing(request.AccountId, request.PageSize, request.PageToken, fingerprint);
@@ -134,7 +154,8 @@ public static class SignalRequests
     public static string NextToken(string fingerprint, SignalCursor last) =>
         PageToken.Encode(fingerprint, last.At.Ticks.ToString(CultureInfo.InvariantCulture), last.Id);
 
-    private static (int PageSize, SignalCursor? After) ReadListing(string accountId, int pageSize, string pageToken, string fingerprint)
+    private static (int PageSize, SignalCursor? After) ReadListing(
+        string accountId, int pageSize, string pageToken, string fingerprint)
     {
         var v = new Violations();
         v.Identifier("account_id", accountId);
@@ -148,7 +169,8 @@ public static class SignalRequests
     {
         var key = PageToken.Decode(v, pageToken, fingerprint, keyParts: 2);
         if (key is null) return null;
-        if (long.TryParse(key[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks <= DateTime.MaxValue.Ticks && Identifiers.IsValid(key[1]))
+        if (long.TryParse(key[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+            && ticks <= DateTime.MaxValue.Ticks && Identifiers.IsValid(key[1]))
             return new SignalCursor(new DateTime(ticks, DateTimeKind.Utc), key[1]);
         v.Add("page_token", PageToken.NotIssuedHere);
         return null;
@@ -173,7 +195,10 @@ public static class SignalRequests
         var instant = TruncateToMicroseconds(timestamp.ToDateTime());
         if (instant > now + Model.EventRules.MaxClockSkew)
         {
-            v.Add(field, $"must not be in the future: {Format(instant)} is more than {Model.EventRules.MaxClockSkew.TotalMinutes:0} minutes ahead of the server's clock ({Format(now)})");
+            v.Add(
+                field,
+                $"must not be in the future: {Format(instant)} is more than " +
+                $"{Model.EventRules.MaxClockSkew.TotalMinutes:0} minutes ahead of the server's clock ({Format(now)})");
             return null;
         }
         return instant;
@@ -182,5 +207,6 @@ public static class SignalRequests
     private static DateTime TruncateToMicroseconds(DateTime instant) =>
         new(instant.Ticks - instant.Ticks % TimeSpan.TicksPerMicrosecond, DateTimeKind.Utc);
 
-    private static string Format(DateTime instant) => instant.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFF'Z'", CultureInfo.InvariantCulture);
+    private static string Format(DateTime instant) =>
+        instant.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFF'Z'", CultureInfo.InvariantCulture);
 }

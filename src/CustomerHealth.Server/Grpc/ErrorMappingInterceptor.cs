@@ -10,11 +10,11 @@ using Status = Google.Rpc.Status;
 namespace CustomerHealth.Server.Grpc;
 
 /// <summary>
-/// Turns the domain's exceptions into <c>google.rpc.Status</c> errors with details, so callers get INVALID_ARGUMENT with
-/// field violations, NOT_FOUND with the resource, FAILED_PRECONDITION with a reason code, UNAVAILABLE for transient database
-/// trouble (<see cref="DatabaseUnavailable"/>), and never UNKNOWN. Anything unexpected is logged and answered INTERNAL
-/// without internals. Every answer stays within <see cref="StatusBounds"/>; a caller's mistake is logged at debug level
-/// without a stack trace, and repeated lines are throttled (<see cref="LogThrottle"/>).
+/// Turns the domain's exceptions into <c>google.rpc.Status</c> errors with details, so callers get INVALID_ARGUMENT
+/// with field violations, NOT_FOUND with the resource, FAILED_PRECONDITION with a reason code, UNAVAILABLE for
+/// transient database trouble (<see cref="DatabaseUnavailable"/>), and never UNKNOWN. Anything unexpected is logged and
+/// answered INTERNAL without internals. Every answer stays within <see cref="StatusBounds"/>; a caller's mistake is
+/// logged at debug level without a stack trace, and repeated lines are throttled (<see cref="LogThrottle"/>).
 /// </summary>
 public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger, LogThrottle throttle) : Interceptor
 {
@@ -34,7 +34,8 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
     }
 
     public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest,
+            TResponse> continuation)
     {
         try
         {
@@ -47,7 +48,8 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
     }
 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
-        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+            ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
         try
         {
@@ -60,7 +62,8 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
     }
 
     public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream,
+            ServerCallContext context,
         DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
         try
@@ -98,7 +101,9 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
                 return Build(Code.Cancelled, "The call was cancelled by the client or timed out.");
 
             case DbUpdateConcurrencyException:
-                return Build(Code.Aborted, "A concurrent change to the same data won; retry the request.", Info("CONCURRENT_MODIFICATION"));
+                return Build(
+                    Code.Aborted, "A concurrent change to the same data won; retry the request.",
+                    Info("CONCURRENT_MODIFICATION"));
 
             case Exception unavailable when DatabaseOutages.IsUnavailable(unavailable):
                 DatabaseOutages.ForgetBrokenConnections(unavailable);
@@ -108,12 +113,15 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
                     Info(DatabaseUnavailable.Reason), DatabaseUnavailable.Retry);
 
             default:
-                var traceId = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.GetHttpContext().TraceIdentifier;
+                var traceId = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.GetHttpContext()
+                    .TraceIdentifier;
                 if (throttle.ShouldLog($"{context.Method}|{exception.GetType().FullName}", out var left))
                     logger.LogError(exception,
                         "Unhandled error in {Method} (trace {TraceId}; {Suppressed} like it left out)",
                         context.Method, traceId, left);
-                return Build(Code.Internal, $"An internal error occurred (trace {traceId}); it has been logged.", Info("INTERNAL", new Dictionary<string, string> { ["trace_id"] = traceId }));
+                return Build(
+                    Code.Internal, $"An internal error occurred (trace {traceId}); it has been logged.",
+                    Info("INTERNAL", new Dictionary<string, string> { ["trace_id"] = traceId }));
         }
     }
 

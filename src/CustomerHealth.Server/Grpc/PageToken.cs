@@ -27,7 +27,9 @@ public static class PageToken
     private const string Version = "1";
     private const char Separator = '\n';
 
-    /// <summary>Checks <c>page_size</c>: 0 means the default, 1 to <see cref="MaxPageSize"/> is taken as given.</summary>
+    /// <summary>
+    /// Checks <c>page_size</c>: 0 means the default, 1 to <see cref="MaxPageSize"/> is taken as given.
+    /// </summary>
     public static int ReadPageSize(Violations violations, int pageSize, string field = "page_size")
     {
         if (pageSize is >= 0 and <= MaxPageSize) return pageSize == 0 ? DefaultPageSize : pageSize;
@@ -43,7 +45,8 @@ public static class PageToken
     }
 
     /// <summary>Decodes a token into its key parts; an empty token is the first page (null).</summary>
-    public static string[]? Decode(Violations violations, string? token, string filterFingerprint, int keyParts, string field = "page_token")
+    public static string[]? Decode(
+        Violations violations, string? token, string filterFingerprint, int keyParts, string field = "page_token")
     {
         if (string.IsNullOrEmpty(token)) return null;
         if (token.Length > MaxTokenLength)
@@ -68,7 +71,8 @@ public static class PageToken
         }
         if (parts[1] != Fingerprint(filterFingerprint))
         {
-            violations.Add(field, "was issued for a request with other filters; repeat the same filters or start without a token");
+            violations.Add(
+                field, "was issued for a request with other filters; repeat the same filters or start without a token");
             return null;
         }
         return parts[2..];

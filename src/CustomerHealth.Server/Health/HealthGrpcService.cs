@@ -30,7 +30,8 @@ public sealed class HealthGrpcService(
 
     public static readonly string ServiceName = HealthService.Descriptor.FullName;
 
-    public override async Task<GetHealthScoreResponse> GetHealthScore(GetHealthScoreRequest request, ServerCallContext context)
+    public override async Task<GetHealthScoreResponse> GetHealthScore(
+        GetHealthScoreRequest request, ServerCallContext context)
     {
         var accountId = AccountRequests.ReadAccountId(request.AccountId);
         if (!readCache.TryGet(accountId, clock.GetUtcNow(), out V1.HealthScore message))
@@ -55,7 +56,8 @@ public sealed class HealthGrpcService(
             ? stored
             : await Store.GetAsync(accountId, ct);
 
-    public override async Task<BatchGetHealthScoresResponse> BatchGetHealthScores(BatchGetHealthScoresRequest request, ServerCallContext context)
+    public override async Task<BatchGetHealthScoresResponse> BatchGetHealthScores(
+        BatchGetHealthScoresRequest request, ServerCallContext context)
     {
         var (scores, missing) = await Store.BatchGetAsync(HealthRequests.Read(request), context.CancellationToken);
         var response = new BatchGetHealthScoresResponse();
@@ -64,7 +66,8 @@ public sealed class HealthGrpcService(
         return response;
     }
 
-    public override async Task<ListHealthScoresResponse> ListHealthScores(ListHealthScoresRequest request, ServerCallContext context)
+    public override async Task<ListHealthScoresResponse> ListHealthScores(
+        ListHealthScoresRequest request, ServerCallContext context)
     {
         var (filter, order, pageSize, after, fingerprint) = HealthRequests.Read(request, Store.Today);
         var page = await Store.ListAsync(filter, order, pageSize, after, context.CancellationToken);
@@ -95,7 +98,8 @@ public sealed class HealthGrpcService(
         });
     }
 
-    public override async Task<GetHealthHistoryResponse> GetHealthHistory(GetHealthHistoryRequest request, ServerCallContext context)
+    public override async Task<GetHealthHistoryResponse> GetHealthHistory(
+        GetHealthHistoryRequest request, ServerCallContext context)
     {
         var (accountId, from, to) = HealthRequests.Read(request);
         var snapshots = await Store.HistoryAsync(accountId, from, to, context.CancellationToken);
@@ -104,17 +108,20 @@ public sealed class HealthGrpcService(
         return response;
     }
 
-    public override async Task<GetScorecardResponse> GetScorecard(GetScorecardRequest request, ServerCallContext context) =>
+    public override async Task<GetScorecardResponse> GetScorecard(
+        GetScorecardRequest request, ServerCallContext context) =>
         new() { Scorecard = (await Scorecards.GetCurrentAsync(context.CancellationToken)).ToProto() };
 
-    public override async Task<ReplaceScorecardResponse> ReplaceScorecard(ReplaceScorecardRequest request, ServerCallContext context)
+    public override async Task<ReplaceScorecardResponse> ReplaceScorecard(
+        ReplaceScorecardRequest request, ServerCallContext context)
     {
         var (scorecard, onBehalfOf) = HealthRequests.Read(request);
         var stored = await Scorecards.ReplaceAsync(scorecard, context.Caller(onBehalfOf), context.CancellationToken);
         return new ReplaceScorecardResponse { Scorecard = stored.ToProto() };
     }
 
-    public override async Task<ListHealthChangesResponse> ListHealthChanges(ListHealthChangesRequest request, ServerCallContext context)
+    public override async Task<ListHealthChangesResponse> ListHealthChanges(
+        ListHealthChangesRequest request, ServerCallContext context)
     {
         var (afterSequence, pageSize, filter) = HealthRequests.Read(request);
         var page = await Changes.ListAsync(afterSequence, pageSize, filter, context.CancellationToken);
@@ -124,11 +131,14 @@ public sealed class HealthGrpcService(
         return response;
     }
 
-    public override async Task WatchHealthChanges(WatchHealthChangesRequest request, IServerStreamWriter<WatchHealthChangesResponse> responseStream, ServerCallContext context)
+    public override async Task WatchHealthChanges(
+        WatchHealthChangesRequest request, IServerStreamWriter<WatchHealthChangesResponse> responseStream,
+        ServerCallContext context)
     {
         var (afterSequence, filter) = HealthRequests.Read(request);
         // Ends on the caller's cancellation and on shutdown alike, so an open stream never holds the host up.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(
+            context.CancellationToken, lifetime.ApplicationStopping);
         if (!await WatchStart.StartAsync(context, stop.Token)) return;
         var changes = Changes.FollowAsync(
             afterSequence, filter, options.WatchPollInterval, PageToken.MaxPageSize, stop.Token);
@@ -136,7 +146,8 @@ public sealed class HealthGrpcService(
         {
             try
             {
-                await responseStream.WriteAsync(new WatchHealthChangesResponse { Change = change.ToProto() }, stop.Token);
+                await responseStream.WriteAsync(
+                    new WatchHealthChangesResponse { Change = change.ToProto() }, stop.Token);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -145,7 +156,8 @@ public sealed class HealthGrpcService(
         }
     }
 
-    public override async Task<SetHealthOverrideResponse> SetHealthOverride(SetHealthOverrideRequest request, ServerCallContext context)
+    public override async Task<SetHealthOverrideResponse> SetHealthOverride(
+        SetHealthOverrideRequest request, ServerCallContext context)
     {
         var o = HealthRequests.Read(request);
         var ct = context.CancellationToken;
@@ -153,7 +165,8 @@ public sealed class HealthGrpcService(
         return new SetHealthOverrideResponse { Score = (await Store.GetAsync(o.AccountId, ct)).ToProto() };
     }
 
-    public override async Task<ClearHealthOverrideResponse> ClearHealthOverride(ClearHealthOverrideRequest request, ServerCallContext context)
+    public override async Task<ClearHealthOverrideResponse> ClearHealthOverride(
+        ClearHealthOverrideRequest request, ServerCallContext context)
     {
         var (accountId, onBehalfOf) = HealthRequests.Read(request);
         await Overrides.ClearAsync(accountId, context.Caller(onBehalfOf), context.CancellationToken);
@@ -161,7 +174,8 @@ public sealed class HealthGrpcService(
         return new ClearHealthOverrideResponse { Score = score.ToProto() };
     }
 
-    public override async Task<ListHealthAuditResponse> ListHealthAudit(ListHealthAuditRequest request, ServerCallContext context)
+    public override async Task<ListHealthAuditResponse> ListHealthAudit(
+        ListHealthAuditRequest request, ServerCallContext context)
     {
         var (accountId, pageSize, before, fingerprint) = HealthRequests.Read(request);
         var filter = accountId is null
@@ -171,11 +185,13 @@ public sealed class HealthGrpcService(
         var page = await stores.Audit.ListAsync(filter, pageSize, before, context.CancellationToken);
         var response = new ListHealthAuditResponse();
         response.Entries.AddRange(page.Items.Select(e => e.ToHealthAuditEntry()));
-        if (page.HasMore) response.NextPageToken = PageToken.Encode(fingerprint, page.Items[^1].Id.ToString(CultureInfo.InvariantCulture));
+        if (page.HasMore) response.NextPageToken = PageToken.Encode(
+            fingerprint, page.Items[^1].Id.ToString(CultureInfo.InvariantCulture));
         return response;
     }
 
-    public override async Task<RecomputeHealthScoresResponse> RecomputeHealthScores(RecomputeHealthScoresRequest request, ServerCallContext context)
+    public override async Task<RecomputeHealthScoresResponse> RecomputeHealthScores(
+        RecomputeHealthScoresRequest request, ServerCallContext context)
     {
         var day = HealthRequests.Read(request, Store.Today, rules.RetentionDays);
         var done = await Recomputer.RecomputeDayAsync(
@@ -189,7 +205,8 @@ public sealed class HealthGrpcService(
         };
     }
 
-    public override async Task<BacktestHealthScoresResponse> BacktestHealthScores(BacktestHealthScoresRequest request, ServerCallContext context)
+    public override async Task<BacktestHealthScoresResponse> BacktestHealthScores(
+        BacktestHealthScoresRequest request, ServerCallContext context)
     {
         var (leadDays, from, to) = HealthRequests.Read(request);
         var report = await Backtester.RunAsync(leadDays, from, to, context.CancellationToken);

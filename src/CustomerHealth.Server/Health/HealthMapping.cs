@@ -203,7 +203,11 @@ public static class HealthMapping
         if (report.Result.Auc is { } auc) response.Auc = auc;
         foreach (var band in report.Result.Bands)
         {
-            var rate = new V1.BandRenewalRate { Band = (V1.HealthBand)band.Band, RenewalCount = band.Renewals, ChurnCount = band.Churns };
+            var rate = new V1.BandRenewalRate
+            {
+                Band = (V1.HealthBand)band.Band, RenewalCount = band.Renewals,
+                ChurnCount = band.Churns
+            };
             if (band.RenewalRate is { } r) rate.RenewalRate = r;
             response.Bands.Add(rate);
         }

@@ -84,7 +84,8 @@ public static class HealthRequests
 
     /// <param name="today">The renewal filter counts from today, so a token is only good on the day it was
     /// issued.</param>
-    public static (HealthScoreFilter Filter, HealthScoreOrder Order, int PageSize, HealthScoreCursor? After, string Fingerprint) Read(
+    public static (HealthScoreFilter Filter, HealthScoreOrder Order, int PageSize, HealthScoreCursor? After,
+        string Fingerprint) Read(
         V1.ListHealthScoresRequest request, DateOnly today)
     {
         var v = new Violations().Text("owner", request.Owner, Limits.Owner)
@@ -105,7 +106,8 @@ public static class HealthRequests
             OptionalText(request.Segment),
             request.IncludeChurned);
         var order = (HealthScoreOrder)request.OrderBy;
-        var day = filter.RenewalWithinDays is null ? "" : today.ToString(PageToken.DayFormat, CultureInfo.InvariantCulture);
+        var day = filter.RenewalWithinDays is null ? ""
+            : today.ToString(PageToken.DayFormat, CultureInfo.InvariantCulture);
         var fingerprint = string.Create(CultureInfo.InvariantCulture, $"health|{filter}|{order}|{day}");
         var key = PageToken.Decode(v, request.PageToken, fingerprint, keyParts: 2);
         var after = key is null ? null : new HealthScoreCursor(key[0], key[1]);
@@ -177,7 +179,8 @@ public static class HealthRequests
     private static UsageMetricComponent ToDomain(V1.UsageMetricComponent m) =>
         new(m.Metric, m.TechTouchWeight, m.LowTouchWeight, m.HighTouchWeight, m.Breakpoints.ToArray(), m.LowerIsBetter);
 
-    public static (long AfterSequence, int PageSize, HealthChangeFilter Filter) Read(V1.ListHealthChangesRequest request)
+    public static (long AfterSequence, int PageSize, HealthChangeFilter Filter) Read(
+        V1.ListHealthChangesRequest request)
     {
         var v = new Violations();
         var pageSize = PageToken.ReadPageSize(v, request.PageSize);
@@ -198,12 +201,14 @@ public static class HealthRequests
 
     public static HealthOverrideRequest Read(V1.SetHealthOverrideRequest request)
     {
-        var v = new Violations().Identifier("account_id", request.AccountId).Text("set_by", request.SetBy, Limits.SetBy);
+        var v = new Violations().Identifier("account_id", request.AccountId)
+            .Text("set_by", request.SetBy, Limits.SetBy);
         ProtoConvert.IsDefined(v, "band", request.Band);
         var expiresAt = ReadInstant(v, "expire_time", request.ExpireTime);
         v.ThrowIfAny();
         return new HealthOverrideRequest(request.AccountId, request.HasScore ? request.Score : null,
-            request.Band == V1.HealthBand.Unspecified ? null : (HealthBand)request.Band, request.Reason, OnBehalfOf.Of(request.SetBy), expiresAt);
+            request.Band == V1.HealthBand.Unspecified ? null : (HealthBand)request.Band, request.Reason,
+                OnBehalfOf.Of(request.SetBy), expiresAt);
     }
 
     public static (string AccountId, string? OnBehalfOf) Read(V1.ClearHealthOverrideRequest request)
@@ -214,7 +219,8 @@ public static class HealthRequests
         return (request.AccountId, OnBehalfOf.Of(request.ClearedBy));
     }
 
-    public static (string? AccountId, int PageSize, long? Before, string Fingerprint) Read(V1.ListHealthAuditRequest request)
+    public static (string? AccountId, int PageSize, long? Before, string Fingerprint) Read(
+        V1.ListHealthAuditRequest request)
     {
         var v = new Violations().Identifier("account_id", request.AccountId, optional: true);
         var pageSize = PageToken.ReadPageSize(v, request.PageSize);
@@ -275,7 +281,8 @@ public static class HealthRequests
 
     /// <summary>An instant from a timestamp field; null (not reported) when absent, reported when out of
     /// range.</summary>
-    private static DateTimeOffset? ReadInstant(Violations v, string field, Google.Protobuf.WellKnownTypes.Timestamp? timestamp)
+    private static DateTimeOffset? ReadInstant(
+        Violations v, string field, Google.Protobuf.WellKnownTypes.Timestamp? timestamp)
     {
         if (timestamp is null) return null;
         if (ProtoConvert.InWindow(timestamp)) return timestamp.ToDateTimeOffset();
@@ -286,7 +293,9 @@ public static class HealthRequests
     private static TierScorecard ToDomain(V1.TierScorecard? tier) =>
         tier is null
             ? new TierScorecard(null!, null) // reported by Validate as "weights are required"
-            : new TierScorecard(tier.Weights is { } w ? ToDomain(w) : null!, tier.HasTouchpointCadenceDays ? tier.TouchpointCadenceDays : null);
+            : new TierScorecard(
+                tier.Weights is { } w ? ToDomain(w) : null!, tier.HasTouchpointCadenceDays ? tier.TouchpointCadenceDays
+                : null);
 
     private static ComponentWeights ToDomain(V1.ComponentWeights w) =>
         new(w.Engagement, w.Adoption, w.Momentum, w.Onboarding, w.Sentiment, w.Support, w.Relationship);
@@ -301,7 +310,8 @@ public static class HealthRequests
         {
             HealthScoreOrder.Score or HealthScoreOrder.Change7Days =>
                 double.TryParse(cursor.Key, NumberStyles.Float, CultureInfo.InvariantCulture, out _),
-            HealthScoreOrder.Arr => long.TryParse(cursor.Key, NumberStyles.Integer, CultureInfo.InvariantCulture, out _),
+            HealthScoreOrder.Arr =>
+                long.TryParse(cursor.Key, NumberStyles.Integer, CultureInfo.InvariantCulture, out _),
             HealthScoreOrder.RenewalDate => PageToken.TryReadDay(cursor.Key, out _),
             _ => false,
         };

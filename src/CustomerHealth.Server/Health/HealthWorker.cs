@@ -6,9 +6,9 @@ using CustomerHealth.Server.Hosting;
 namespace CustomerHealth.Server.Health;
 
 /// <summary>
-/// Keeps scores fresh: every <see cref="HealthOptions.RecomputeInterval"/> it recomputes the accounts that writes marked
-/// dirty, in batches until none is due; on the first pass of each UTC day (by the app's clock) it first marks every account.
-/// With several replicas on one database, one of them does this at a time: the one holding the lease
+/// Keeps scores fresh: every <see cref="HealthOptions.RecomputeInterval"/> it recomputes the accounts that writes
+/// marked dirty, in batches until none is due; on the first pass of each UTC day (by the app's clock) it first marks
+/// every account. With several replicas on one database, one of them does this at a time: the one holding the lease
 /// <see cref="ReplicaLeases.Names.HealthRecompute"/>, renewed at every tick; the daily marking happens once per day in
 /// all (lease <see cref="ReplicaLeases.Names.HealthDailyPass"/>, held until the day's end).
 /// </summary>
@@ -18,7 +18,9 @@ public sealed class HealthWorker(
 {
     private DateOnly? _lastDailyPass;
 
-    /// <summary>How long the recompute lease lasts unrenewed: a replica that stops is replaced within this long.</summary>
+    /// <summary>
+    /// How long the recompute lease lasts unrenewed: a replica that stops is replaced within this long.
+    /// </summary>
     private TimeSpan LeaseLength => ReplicaLeases.LengthFor(options.RecomputeInterval);
 
     // A failed pass leaves the marks, so the next one recomputes those accounts again.
@@ -33,7 +35,9 @@ public sealed class HealthWorker(
         if (options.DailyPass && _lastDailyPass != today)
         {
             // Held until the day's end: whichever replica marks first today, the others find the lease taken.
-            if (await leases.TryHoldUntilAsync(ReplicaLeases.Names.HealthDailyPass, today.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), stoppingToken))
+            if (await leases.TryHoldUntilAsync(
+                ReplicaLeases.Names.HealthDailyPass, today.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
+                stoppingToken))
             {
                 await using var scope = scopes.CreateAsyncScope();
                 await scope.ServiceProvider.GetRequiredService<HealthRecomputer>().MarkAllAsync(stoppingToken);

@@ -5,12 +5,13 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace CustomerHealth.Server.Hosting;
 
 /// <summary>
-/// The database answers a trivial query. Opens the connection directly, without the retrying execution strategy, so that a
-/// probe learns within its timeout that the database is gone instead of waiting out the retries.
+/// The database answers a trivial query. Opens the connection directly, without the retrying execution strategy, so
+/// that a probe learns within its timeout that the database is gone instead of waiting out the retries.
 /// </summary>
 public sealed class DatabaseHealthCheck(CustomerHealthDbContext db) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(
+        HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var connection = db.Database.GetDbConnection();
         try

@@ -22,9 +22,9 @@ public static class OptionsRegistration
     }
 
     /// <summary>
-    /// Checks now every section registered by <see cref="AddValidatedOptions{TOptions, TValidator}"/>, which the host would check when it
-    /// starts: the commands that never start it (<c>migrate</c>) then refuse an invalid setting as serving does, and
-    /// the failure ends the program before the host runs.
+    /// Checks now every section registered by <see cref="AddValidatedOptions{TOptions, TValidator}"/>, which the host
+    /// would check when it starts: the commands that never start it (<c>migrate</c>) then refuse an invalid setting as
+    /// serving does, and the failure ends the program before the host runs.
     /// </summary>
     public static WebApplication ValidateOptions(this WebApplication app)
     {

@@ -2,7 +2,9 @@ using CustomerHealth.Infrastructure.Persistence;
 
 namespace CustomerHealth.Server.Hosting;
 
-/// <summary>Commands of the server executable besides serving: <c>migrate</c> applies the database migrations and exits.</summary>
+/// <summary>
+/// Commands of the server executable besides serving: <c>migrate</c> applies the database migrations and exits.
+/// </summary>
 public static class ServerCommands
 {
     /// <summary>Applies pending migrations of the configured provider; exit code 0 on success, 1 on failure.</summary>
@@ -12,7 +14,8 @@ public static class ServerCommands
         try
         {
             await using var scope = app.Services.CreateAsyncScope();
-            var applied = await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
+            var applied = await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>()
+                .MigrateAsync(app.Lifetime.ApplicationStopping);
             logger.LogInformation("Migration finished: {Count} migration(s) applied.", applied.Count);
             return 0;
         }
@@ -23,11 +26,14 @@ public static class ServerCommands
         }
     }
 
-    /// <summary>SQLite (by default) migrates itself at start-up; server databases only when Database:MigrateOnStartup is true.</summary>
+    /// <summary>
+    /// SQLite (by default) migrates itself at start-up; server databases only when Database:MigrateOnStartup is true.
+    /// </summary>
     public static async Task MigrateOnStartupIfConfiguredAsync(this WebApplication app)
     {
         if (!app.Services.GetRequiredService<DatabaseOptions>().ShouldMigrateOnStartup) return;
         await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
+        await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>()
+            .MigrateAsync(app.Lifetime.ApplicationStopping);
     }
 }

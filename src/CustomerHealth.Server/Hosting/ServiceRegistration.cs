@@ -30,7 +30,8 @@ public static class ServiceRegistration
     /// </summary>
     public static WebApplicationBuilder AddCustomerHealthPersistence(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>()
+            ?? new DatabaseOptions();
         var connectionString = builder.Configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
         if (options.Provider == DatabaseProvider.Sqlite)
         {
@@ -179,7 +180,8 @@ public static class ServiceRegistration
     /// </summary>
     public static WebApplicationBuilder AddCustomerHealthDemo(this WebApplicationBuilder builder, bool demoSwitch)
     {
-        var enabled = demoSwitch || builder.Configuration.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}");
+        var enabled = demoSwitch
+            || builder.Configuration.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}");
         builder.Services.AddValidatedOptions<DemoOptions, DemoOptionsValidator>(DemoOptions.Section);
         builder.Services.PostConfigure<DemoOptions>(o => o.Enabled |= demoSwitch);
         builder.Services.AddSingleton<DemoProgress>();
@@ -201,7 +203,8 @@ public static class ServiceRegistration
                 "The demo loads its portfolio through the API with the loopback development credentials, which are off "
                 + "when Authentication:Jwt or Authentication:Certificate is configured; start the demo without them.");
         return () => development?.Mint("demo-loader", Scopes.All, TimeSpan.FromHours(1))
-            ?? throw new InvalidOperationException("The server can sign tokens for itself only with the development key.");
+            ?? throw new InvalidOperationException(
+                "The server can sign tokens for itself only with the development key.");
     }
 
     /// <summary>The gRPC services, each method behind the scope <see cref="RpcScopes"/> declares for it.</summary>
@@ -221,7 +224,12 @@ public static class ServiceRegistration
         app.MapGrpcHealthChecksService().RequireDeclaredScopes();
         app.MapGrpcReflectionService().RequireDeclaredScopes();
         app.MapGet("/", () => Results.Text(
-            "CustomerHealth speaks gRPC (HTTP/2) on this address. Services: customerhealth.v1.AccountService, customerhealth.v1.EngagementService, customerhealth.v1.OnboardingService, customerhealth.v1.HealthService, customerhealth.v1.MetricsService, customerhealth.v1.RenewalService, customerhealth.v1.AuditService, customerhealth.v1.CurrencyService, customerhealth.v1.WebhookService, customerhealth.v1.PlayService, customerhealth.v1.ServiceInfoService, grpc.health.v1.Health; server reflection is on.\n"))
+            "CustomerHealth speaks gRPC (HTTP/2) on this address. Services: customerhealth.v1.AccountService, " +
+            "customerhealth.v1.EngagementService, customerhealth.v1.OnboardingService, " +
+            "customerhealth.v1.HealthService, customerhealth.v1.MetricsService, customerhealth.v1.RenewalService, " +
+            "customerhealth.v1.AuditService, customerhealth.v1.CurrencyService, customerhealth.v1.WebhookService, " +
+            "customerhealth.v1.PlayService, customerhealth.v1.ServiceInfoService, grpc.health.v1.Health; server " +
+            "reflection is on.\n"))
             .AllowAnonymous();
         RpcAuthorization.VerifyEveryRpcDeclared(app);
         return app;

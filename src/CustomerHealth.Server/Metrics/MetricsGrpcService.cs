@@ -10,13 +10,16 @@ using Signals = CustomerHealth.Domain.Expansion.ExpansionSignals;
 
 namespace CustomerHealth.Server.Metrics;
 
-/// <summary>customerhealth.v1.MetricsService: read the request, read the inputs, compute (pure), map the report.</summary>
+/// <summary>
+/// customerhealth.v1.MetricsService: read the request, read the inputs, compute (pure), map the report.
+/// </summary>
 public sealed class MetricsGrpcService(PortfolioInputsReader reader, ExchangeRateStore rates, ExpansionReader expansion)
     : Stubs.MetricsService.MetricsServiceBase
 {
     public static readonly string ServiceName = MetricsService.Descriptor.FullName;
 
-    public override async Task<GetPortfolioMetricsResponse> GetPortfolioMetrics(GetPortfolioMetricsRequest request, ServerCallContext context)
+    public override async Task<GetPortfolioMetricsResponse> GetPortfolioMetrics(
+        GetPortfolioMetricsRequest request, ServerCallContext context)
     {
         var query = MetricsRequests.Read(request, reader.Today);
         var (conversion, ratesVersion) =

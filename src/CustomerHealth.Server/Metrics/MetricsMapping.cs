@@ -33,7 +33,11 @@ public static class MetricsMapping
                 ChurnedArr = Money(report.Revenue.ChurnedArr, currency),
                 ExpansionMrr = Money(report.Revenue.ExpansionMrr, currency),
             },
-            Logos = new V1.LogoRetention { StartingAccounts = report.Logos.StartingAccounts, ChurnedAccounts = report.Logos.ChurnedAccounts },
+            Logos = new V1.LogoRetention
+            {
+                StartingAccounts = report.Logos.StartingAccounts,
+                ChurnedAccounts = report.Logos.ChurnedAccounts
+            },
             ActiveUsers = report.MonthlyActiveUsers,
             Arpu = report.Arpu is { } arpu ? Money(arpu, currency) : null,
             Activation = new V1.Activation
@@ -42,8 +46,16 @@ public static class MetricsMapping
                 ActivatedAccounts = report.Activation.Activated,
                 ValueReachedAccounts = report.Activation.ValueReached,
             },
-            Onboarding = new V1.OnboardingOnTime { DueMilestones = report.Onboarding.Due, OnTimeMilestones = report.Onboarding.OnTime },
-            Nps = new V1.NetPromoterScore { Promoters = report.Nps.Promoters, Passives = report.Nps.Passives, Detractors = report.Nps.Detractors },
+            Onboarding = new V1.OnboardingOnTime
+            {
+                DueMilestones = report.Onboarding.Due,
+                OnTimeMilestones = report.Onboarding.OnTime
+            },
+            Nps = new V1.NetPromoterScore
+            {
+                Promoters = report.Nps.Promoters, Passives = report.Nps.Passives,
+                Detractors = report.Nps.Detractors
+            },
         };
         if (report.Revenue.Grr is { } grr) message.Revenue.Grr = grr;
         if (report.Revenue.Nrr is { } nrr) message.Revenue.Nrr = nrr;
@@ -56,9 +68,17 @@ public static class MetricsMapping
         if (report.Onboarding.Rate is { } onTime) message.Onboarding.Rate = onTime;
         if (report.Nps.Score is { } nps) message.Nps.Score = nps;
         message.AccountsByBand.AddRange(Enum.GetValues<HealthBand>().Where(b => b != HealthBand.Unspecified)
-            .Select(b => new V1.BandCount { Band = (V1.HealthBand)b, Accounts = report.AccountsByBand.GetValueOrDefault(b) }));
+            .Select(
+                b =>
+                new V1.BandCount { Band = (V1.HealthBand)b, Accounts = report.AccountsByBand.GetValueOrDefault(b) }));
         message.AccountsByStage.AddRange(Enum.GetValues<LifecycleStage>().Where(s => s != LifecycleStage.Unspecified)
-            .Select(s => new V1.StageCount { Stage = (V1.LifecycleStage)s, Accounts = report.AccountsByStage.GetValueOrDefault(s) }));
+            .Select(
+                s =>
+                new V1.StageCount
+                {
+                    Stage = (V1.LifecycleStage)s,
+                    Accounts = report.AccountsByStage.GetValueOrDefault(s)
+                }));
         message.Cohorts.AddRange(report.Cohorts.Select(c => c.ToProto(currency)));
         return message;
     }
@@ -76,7 +96,11 @@ public static class MetricsMapping
         if (cohort.SurvivalRate is { } survival) message.SurvivalRate = survival;
         message.Retention.AddRange(cohort.Retention.Select(p =>
         {
-            var point = new V1.RetentionPoint { MonthsAfterStart = p.MonthsAfterStart, Date = ProtoConvert.ToDate(p.On), ActiveAccounts = p.ActiveAccounts, Arr = Money(p.Arr, currency) };
+            var point = new V1.RetentionPoint
+            {
+                MonthsAfterStart = p.MonthsAfterStart,
+                Date = ProtoConvert.ToDate(p.On), ActiveAccounts = p.ActiveAccounts, Arr = Money(p.Arr, currency)
+            };
             if (p.AccountShare is { } accounts) point.AccountShare = accounts;
             if (p.ArrShare is { } arr) point.ArrShare = arr;
             return point;
@@ -84,7 +108,9 @@ public static class MetricsMapping
         return message;
     }
 
-    /// <summary>An amount rounded to nanos (converted amounts and ARPU can have more decimals); absent without a currency.</summary>
+    /// <summary>
+    /// An amount rounded to nanos (converted amounts and ARPU can have more decimals); absent without a currency.
+    /// </summary>
     private static Google.Type.Money? Money(decimal amount, string? currency) =>
         currency is null ? null : ProtoConvert.ToMoney(Math.Round(amount, 9, MidpointRounding.ToEven), currency);
 }

@@ -54,11 +54,14 @@ public static class MetricsRequests
         if (period is null) v.Add("period", "is required");
         else
         {
-            if (period.Kind == V1.PeriodKind.Unspecified) v.Add("period.kind", "is required: MONTH, QUARTER, YEAR or RANGE");
+            if (period.Kind == V1.PeriodKind.Unspecified) v.Add(
+                "period.kind", "is required: MONTH, QUARTER, YEAR or RANGE");
             else if (ProtoConvert.IsDefined(v, "period.kind", period.Kind)) kind = (PeriodKind)period.Kind;
             end = ProtoConvert.ReadDate(v, "period.end_date", period.EndDate, required: false);
-            if (kind == PeriodKind.Range) start = ProtoConvert.ReadDate(v, "period.start_date", period.StartDate, required: true);
-            else if (period.StartDate is not null && kind != PeriodKind.Unspecified) v.Add("period.start_date", "is only given with RANGE (a month, quarter or year starts on its first day)");
+            if (kind == PeriodKind.Range) start = ProtoConvert.ReadDate(
+                v, "period.start_date", period.StartDate, required: true);
+            else if (period.StartDate is not null && kind != PeriodKind.Unspecified) v.Add(
+                "period.start_date", "is only given with RANGE (a month, quarter or year starts on its first day)");
         }
         if (start is { } first && end is { } last && last.DayNumber - first.DayNumber + 1 > Limits.RangeDays)
             v.Add("period.end_date", $"a RANGE period may span at most {Limits.RangeDays} days");
@@ -69,7 +72,8 @@ public static class MetricsRequests
         v.ThrowIfAny();
 
         var asOf = end ?? today;
-        var reportingPeriod = kind == PeriodKind.Range ? ReportingPeriod.Between(start!.Value, asOf) : ReportingPeriod.ToDate(kind, asOf);
+        var reportingPeriod = kind == PeriodKind.Range ? ReportingPeriod.Between(start!.Value, asOf)
+            : ReportingPeriod.ToDate(kind, asOf);
         var filter = new PortfolioFilter(
             request.CsTier == V1.CsTier.Unspecified ? null : AccountMapping.ToDomain(request.CsTier),
             string.IsNullOrWhiteSpace(request.Segment) ? null : request.Segment.Trim(),
@@ -99,7 +103,8 @@ public static class MetricsRequests
         var currency = request.CurrencyCode;
         if (string.IsNullOrEmpty(currency))
         {
-            if (request.ConversionRates.Count > 0) v.Add("currency_code", "is required with conversion_rates: the currency the rates convert to");
+            if (request.ConversionRates.Count > 0) v.Add(
+                "currency_code", "is required with conversion_rates: the currency the rates convert to");
             return null;
         }
         var valid = true;
@@ -126,8 +131,18 @@ public static class MetricsRequests
                 v.Add(field, $"{Excerpt.Of(code)} is not an active ISO 4217 code in upper case");
                 valid = false;
             }
-            else if (!double.IsFinite(rate) || rate <= 0 || rate > Limits.ConversionRate) { v.Add(field, "must be a finite rate above zero (at most 10^12)"); valid = false; }
-            else if (code == currency && rate != 1) { v.Add(field, "must be 1 for the reporting currency itself (or be left out)"); valid = false; }
+            else if (!double.IsFinite(rate) || rate <= 0
+                || rate > Limits.ConversionRate)
+            {
+                v.Add(
+                    field, "must be a finite rate above zero (at most 10^12)"); valid = false;
+            }
+            else if (code == currency
+                && rate != 1)
+            {
+                v.Add(
+                    field, "must be 1 for the reporting currency itself (or be left out)"); valid = false;
+            }
             else rates[code] = (decimal)rate;
         }
         return valid ? new CurrencyConversion(currency, rates) : null;

@@ -11,13 +11,16 @@ public sealed class OnboardingGrpcService(OnboardingStore store) : Stubs.Onboard
 {
     public static readonly string ServiceName = OnboardingService.Descriptor.FullName;
 
-    public override async Task<GetOnboardingPlanResponse> GetOnboardingPlan(GetOnboardingPlanRequest request, ServerCallContext context)
+    public override async Task<GetOnboardingPlanResponse> GetOnboardingPlan(
+        GetOnboardingPlanRequest request, ServerCallContext context)
     {
-        var plan = await store.GetPlanAsync(AccountRequests.ReadAccountId(request.AccountId), context.CancellationToken);
+        var plan = await store.GetPlanAsync(
+            AccountRequests.ReadAccountId(request.AccountId), context.CancellationToken);
         return new GetOnboardingPlanResponse { Plan = plan.ToProto(store.Today) };
     }
 
-    public override async Task<CreateOnboardingPlanResponse> CreateOnboardingPlan(CreateOnboardingPlanRequest request, ServerCallContext context)
+    public override async Task<CreateOnboardingPlanResponse> CreateOnboardingPlan(
+        CreateOnboardingPlanRequest request, ServerCallContext context)
     {
         var (accountId, start) = OnboardingRequests.Read(request);
         var plan = await store.CreatePlanAsync(
@@ -25,7 +28,8 @@ public sealed class OnboardingGrpcService(OnboardingStore store) : Stubs.Onboard
         return new CreateOnboardingPlanResponse { Plan = plan.ToProto(store.Today) };
     }
 
-    public override async Task<CompleteMilestoneResponse> CompleteMilestone(CompleteMilestoneRequest request, ServerCallContext context)
+    public override async Task<CompleteMilestoneResponse> CompleteMilestone(
+        CompleteMilestoneRequest request, ServerCallContext context)
     {
         var c = OnboardingRequests.Read(request);
         var (plan, changed) = await store.CompleteMilestoneAsync(
@@ -33,7 +37,8 @@ public sealed class OnboardingGrpcService(OnboardingStore store) : Stubs.Onboard
         return new CompleteMilestoneResponse { Plan = plan.ToProto(store.Today), Changed = changed };
     }
 
-    public override async Task<ListOverdueMilestonesResponse> ListOverdueMilestones(ListOverdueMilestonesRequest request, ServerCallContext context)
+    public override async Task<ListOverdueMilestonesResponse> ListOverdueMilestones(
+        ListOverdueMilestonesRequest request, ServerCallContext context)
     {
         var (filter, pageSize, after, fingerprint) = OnboardingRequests.Read(request, store.Today);
         var page = await store.ListOverdueAsync(filter, pageSize, after, context.CancellationToken);
@@ -44,13 +49,15 @@ public sealed class OnboardingGrpcService(OnboardingStore store) : Stubs.Onboard
         return response;
     }
 
-    public override async Task<GetPlanTemplateResponse> GetPlanTemplate(GetPlanTemplateRequest request, ServerCallContext context)
+    public override async Task<GetPlanTemplateResponse> GetPlanTemplate(
+        GetPlanTemplateRequest request, ServerCallContext context)
     {
         var template = await store.GetTemplateAsync(OnboardingRequests.Read(request), context.CancellationToken);
         return new GetPlanTemplateResponse { Template = template.ToProto() };
     }
 
-    public override async Task<ReplacePlanTemplateResponse> ReplacePlanTemplate(ReplacePlanTemplateRequest request, ServerCallContext context)
+    public override async Task<ReplacePlanTemplateResponse> ReplacePlanTemplate(
+        ReplacePlanTemplateRequest request, ServerCallContext context)
     {
         var (tier, milestones, onBehalfOf) = OnboardingRequests.Read(request);
         var template = await store.ReplaceTemplateAsync(

@@ -48,7 +48,10 @@ public static class OnboardingMapping
             CreateTime = ProtoConvert.ToTimestamp(template.CreatedAt),
             CreatedBy = template.CreatedBy,
         };
-        message.Milestones.AddRange(template.Milestones.Select(m => new V1.MilestoneTemplate { Key = m.Key, Title = m.Title, DueDay = m.DueDay, Rule = m.Rule.ToProto() }));
+        message.Milestones.AddRange(
+            template.Milestones.Select(
+                m =>
+                new V1.MilestoneTemplate { Key = m.Key, Title = m.Title, DueDay = m.DueDay, Rule = m.Rule.ToProto() }));
         return message;
     }
 
@@ -65,5 +68,9 @@ public static class OnboardingMapping
     };
 
     private static V1.MilestoneRule ToProto(this MilestoneRule rule) =>
-        new() { Kind = (V1.MilestoneRuleKind)rule.Kind, EventName = rule.EventName ?? "", Count = rule.Count, Share = rule.Share };
+        new()
+        {
+            Kind = (V1.MilestoneRuleKind)rule.Kind, EventName = rule.EventName ?? "", Count = rule.Count,
+            Share = rule.Share
+        };
 }

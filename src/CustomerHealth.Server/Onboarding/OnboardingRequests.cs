@@ -11,7 +11,8 @@ using V1 = CustomerHealth.V1;
 namespace CustomerHealth.Server.Onboarding;
 
 /// <summary>A <c>CompleteMilestone</c> request read.</summary>
-public sealed record MilestoneCompletion(string AccountId, string MilestoneKey, string? OnBehalfOf, string Note, DateTime? At);
+public sealed record MilestoneCompletion(
+    string AccountId, string MilestoneKey, string? OnBehalfOf, string Note, DateTime? At);
 
 /// <summary>
 /// Reads each onboarding request into store input, checking every field rule first and reporting all violations at once
@@ -78,7 +79,8 @@ public static class OnboardingRequests
             v.Add("complete_time", $"must be a valid timestamp {DateWindow.Description}");
         }
         v.ThrowIfAny();
-        return new MilestoneCompletion(request.AccountId, request.MilestoneKey, OnBehalfOf.Of(request.CompletedBy), request.Note, at);
+        return new MilestoneCompletion(
+            request.AccountId, request.MilestoneKey, OnBehalfOf.Of(request.CompletedBy), request.Note, at);
     }
 
     /// <param name="today">Overdue counts from today, so a token is only good on the day it was issued.</param>
@@ -123,7 +125,8 @@ public static class OnboardingRequests
         return tier;
     }
 
-    public static (CsTier Tier, IReadOnlyList<MilestoneTemplate> Milestones, string? OnBehalfOf) Read(V1.ReplacePlanTemplateRequest request)
+    public static (CsTier Tier, IReadOnlyList<MilestoneTemplate> Milestones, string? OnBehalfOf) Read(
+        V1.ReplacePlanTemplateRequest request)
     {
         var v = new Violations();
         var tier = ReadTier(v, "cs_tier", request.CsTier);
@@ -140,7 +143,8 @@ public static class OnboardingRequests
         return AccountMapping.ToDomain(tier);
     }
 
-    private static IReadOnlyList<MilestoneTemplate> ReadMilestones(Violations v, IReadOnlyList<V1.MilestoneTemplate> milestones)
+    private static IReadOnlyList<MilestoneTemplate> ReadMilestones(
+        Violations v, IReadOnlyList<V1.MilestoneTemplate> milestones)
     {
         var result = new List<MilestoneTemplate>(milestones.Count);
         for (var i = 0; i < milestones.Count; i++)

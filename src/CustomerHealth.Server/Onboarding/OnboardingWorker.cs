@@ -27,7 +27,8 @@ public sealed class OnboardingWorker(
         do
         {
             await using var scope = scopes.CreateAsyncScope();
-            evaluated = await scope.ServiceProvider.GetRequiredService<OnboardingStore>().EvaluateQueuedAsync(options.BatchSize, stoppingToken);
+            evaluated = await scope.ServiceProvider.GetRequiredService<OnboardingStore>()
+                .EvaluateQueuedAsync(options.BatchSize, stoppingToken);
         }
         while (evaluated == options.BatchSize && !stoppingToken.IsCancellationRequested);
     }

@@ -19,7 +19,8 @@ public sealed class RenewalGrpcService(
 {
     public static readonly string ServiceName = RenewalService.Descriptor.FullName;
 
-    public override async Task<GetRenewalPredictionResponse> GetRenewalPrediction(GetRenewalPredictionRequest request, ServerCallContext context)
+    public override async Task<GetRenewalPredictionResponse> GetRenewalPrediction(
+        GetRenewalPredictionRequest request, ServerCallContext context)
     {
         var target = RenewalRequests.Read(request);
         var view = target.ContractId is { } contractId
@@ -28,7 +29,8 @@ public sealed class RenewalGrpcService(
         return new GetRenewalPredictionResponse { Prediction = view.ToProto(store.Today) };
     }
 
-    public override async Task<ListUpcomingRenewalsResponse> ListUpcomingRenewals(ListUpcomingRenewalsRequest request, ServerCallContext context)
+    public override async Task<ListUpcomingRenewalsResponse> ListUpcomingRenewals(
+        ListUpcomingRenewalsRequest request, ServerCallContext context)
     {
         var today = store.Today;
         var (filter, order, pageSize, after, fingerprint) = RenewalRequests.Read(request, options.HorizonDays, today);
@@ -39,7 +41,8 @@ public sealed class RenewalGrpcService(
         return response;
     }
 
-    public override async Task<ListPredictionChangesResponse> ListPredictionChanges(ListPredictionChangesRequest request, ServerCallContext context)
+    public override async Task<ListPredictionChangesResponse> ListPredictionChanges(
+        ListPredictionChangesRequest request, ServerCallContext context)
     {
         var (afterSequence, pageSize, segment) = RenewalRequests.Read(request);
         var page = await store.ListChangesAsync(afterSequence, pageSize, segment, context.CancellationToken);
@@ -84,10 +87,13 @@ public sealed class RenewalGrpcService(
         if ((await models.ListAsync(1, null, ct)).FirstOrDefault() is { } newest)
         {
             return string.Create(CultureInfo.InvariantCulture,
-                $"none of the stored models serves (the heuristic was chosen with ServeRenewalModel, or no model passed the quality gate); the newest, version {newest.Version}: {newest.Detail.GateReason ?? "no gate reason recorded"}");
+                $"none of the stored models serves (the heuristic was chosen with ServeRenewalModel, or no model " +
+                $"passed the quality gate); the newest, version {newest.Version}: " +
+                $"{newest.Detail.GateReason ?? "no gate reason recorded"}");
         }
         return training.WhyTooFew(counts)
-            ?? $"no model is trained yet ({counts.Renewals} renewals and {counts.Churns} churns are recorded: enough; train one with TrainRenewalModel, or wait for the automatic training)";
+            ?? $"no model is trained yet ({counts.Renewals} renewals and {counts.Churns} churns are recorded: " +
+                $"enough; train one with TrainRenewalModel, or wait for the automatic training)";
     }
 
     public override async Task<ServeRenewalModelResponse> ServeRenewalModel(ServeRenewalModelRequest request,

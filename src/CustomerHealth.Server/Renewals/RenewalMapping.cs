@@ -25,7 +25,8 @@ public static class RenewalMapping
             Risk = (V1.RenewalRisk)row.Risk,
             ModelKind = (V1.RenewalModelKind)row.ModelKind,
             ModelVersion = row.ModelVersion,
-            CsTier = AccountMapping.ToProto(view.Tier == Domain.Accounts.CsTier.Unspecified ? Domain.Accounts.CsTier.TechTouch : view.Tier),
+            CsTier = AccountMapping.ToProto(
+                view.Tier == Domain.Accounts.CsTier.Unspecified ? Domain.Accounts.CsTier.TechTouch : view.Tier),
             Owner = view.Owner ?? "",
             AsOf = ProtoConvert.ToTimestamp(row.AsOf),
             ComputeTime = ProtoConvert.ToTimestamp(row.ComputedAt),

@@ -18,7 +18,8 @@ public sealed record RenewalTarget(string? ContractId, string? AccountId);
 /// dates; the page size, the cursor, and the fingerprint its next token carries.
 /// </summary>
 public sealed record HoldoutQuery(
-    int Version, DateOnly? Start, DateOnly? End, int PageSize, (DateOnly Day, string ContractId)? After, string Fingerprint);
+    int Version, DateOnly? Start, DateOnly? End, int PageSize, (DateOnly Day, string ContractId)? After,
+        string Fingerprint);
 
 /// <summary>
 /// Reads each renewal request into store input, checking every field rule first and reporting all violations at once
@@ -66,7 +67,8 @@ public static class RenewalRequests
 
     /// <param name="horizonDays">The configured horizon: the widest window, and the one 0 stands for.</param>
     /// <param name="today">The window counts from today, so a token is only good on the day it was issued.</param>
-    public static (UpcomingRenewalFilter Filter, UpcomingRenewalOrder Order, int PageSize, UpcomingRenewalCursor? After, string Fingerprint)
+    public static (UpcomingRenewalFilter Filter, UpcomingRenewalOrder Order, int PageSize,
+        UpcomingRenewalCursor? After, string Fingerprint)
         Read(V1.ListUpcomingRenewalsRequest request, int horizonDays, DateOnly today)
     {
         var v = new Violations();
@@ -74,7 +76,8 @@ public static class RenewalRequests
             v, request.WithinDays, request.MinimumRisk, request.CsTier, request.Owner, request.Segment, horizonDays);
         var pageSize = PageToken.ReadPageSize(v, request.PageSize);
         ProtoConvert.IsDefined(v, "order_by", request.OrderBy);
-        var order = request.OrderBy == V1.UpcomingRenewalOrder.Risk ? UpcomingRenewalOrder.Risk : UpcomingRenewalOrder.RenewalDate;
+        var order = request.OrderBy == V1.UpcomingRenewalOrder.Risk ? UpcomingRenewalOrder.Risk
+            : UpcomingRenewalOrder.RenewalDate;
         var fingerprint = string.Create(CultureInfo.InvariantCulture, $"renewals|{filter}|{order}|{today:yyyy-MM-dd}");
         var key = PageToken.Decode(v, request.PageToken, fingerprint, keyParts: 2);
         if (key is not null && !CursorReadable(key[0], order)) v.Add("page_token", PageToken.NotIssuedHere);
@@ -128,7 +131,8 @@ public static class RenewalRequests
     public static int Read(V1.TrainRenewalModelRequest request, int configuredLeadDays)
     {
         if (request.LeadDays is < 0 or > Limits.TrainLeadDays)
-            throw new ValidationException("lead_days", $"must be from 0 to {Limits.TrainLeadDays} (0 means the configured lead)");
+            throw new ValidationException(
+                "lead_days", $"must be from 0 to {Limits.TrainLeadDays} (0 means the configured lead)");
         return request.LeadDays == 0 ? configuredLeadDays : request.LeadDays;
     }
 
@@ -145,7 +149,8 @@ public static class RenewalRequests
         int? before = null;
         if (key is not null)
         {
-            if (int.TryParse(key[0], NumberStyles.None, CultureInfo.InvariantCulture, out var version)) before = version;
+            if (int.TryParse(
+                key[0], NumberStyles.None, CultureInfo.InvariantCulture, out var version)) before = version;
             else v.Add("page_token", PageToken.NotIssuedHere);
         }
         v.ThrowIfAny();
@@ -168,7 +173,8 @@ public static class RenewalRequests
         var start = ProtoConvert.ReadDate(v, "start_date", request.StartDate, required: request.EndDate is not null);
         var end = ProtoConvert.ReadDate(v, "end_date", request.EndDate, required: request.StartDate is not null);
         if (start is { } s && end is { } e && e < s) v.Add("end_date", "must not be before start_date");
-        var fingerprint = string.Create(CultureInfo.InvariantCulture, $"holdout|{request.Version}|{start:yyyy-MM-dd}|{end:yyyy-MM-dd}");
+        var fingerprint = string.Create(
+            CultureInfo.InvariantCulture, $"holdout|{request.Version}|{start:yyyy-MM-dd}|{end:yyyy-MM-dd}");
         var key = PageToken.Decode(v, request.PageToken, fingerprint, keyParts: 2);
         (DateOnly, string)? after = null;
         if (key is not null)

@@ -98,12 +98,14 @@ public sealed class RenewalWorker(
         var cursor = _healthCursor ?? feedEnd;
         while (true)
         {
-            var changed = await db.HealthChanges.AsNoTracking().Where(c => c.Sequence > cursor).OrderBy(c => c.Sequence).Take(options.BatchSize)
+            var changed = await db.HealthChanges.AsNoTracking().Where(c => c.Sequence > cursor).OrderBy(c => c.Sequence)
+                .Take(options.BatchSize)
                 .Select(c => new { c.Sequence, c.AccountId }).ToListAsync(ct);
             if (changed.Count == 0) break;
             using var activity = ServiceActivities.StartWork("renewals.predict_changed");
             activity?.SetTag("customerhealth.accounts", changed.Count);
-            await predictor.RefreshAccountsAsync(changed.Select(c => c.AccountId).Distinct(StringComparer.Ordinal).ToArray(), ct);
+            await predictor.RefreshAccountsAsync(
+                changed.Select(c => c.AccountId).Distinct(StringComparer.Ordinal).ToArray(), ct);
             cursor = changed[^1].Sequence;
             _healthCursor = cursor;
             db.ChangeTracker.Clear();
@@ -133,7 +135,8 @@ public sealed class RenewalTrainingWorker(
     : BackgroundService
 {
     /// <summary>Long enough to cover a training run, so that no other replica starts one meanwhile.</summary>
-    private TimeSpan LeaseLength => ReplicaLeases.LengthFor(options.AutoTrainCheckInterval, atLeast: TimeSpan.FromMinutes(15));
+    private TimeSpan LeaseLength =>
+        ReplicaLeases.LengthFor(options.AutoTrainCheckInterval, atLeast: TimeSpan.FromMinutes(15));
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         LeasedLoop.RunAsync(leases, clock, ReplicaLeases.Names.RenewalTraining, options.AutoTrainCheckInterval,

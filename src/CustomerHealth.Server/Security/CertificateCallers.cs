@@ -58,7 +58,8 @@ public sealed class CertificateCallers(IReadOnlyList<CertificateCaller> callers)
         while (sequence.HasData)
         {
             var tag = sequence.PeekTag();
-            if (tag == uriTag) yield return sequence.ReadCharacterString(System.Formats.Asn1.UniversalTagNumber.IA5String, uriTag);
+            if (tag == uriTag) yield return sequence.ReadCharacterString(
+                System.Formats.Asn1.UniversalTagNumber.IA5String, uriTag);
             else sequence.ReadEncodedValue();
         }
     }

@@ -53,7 +53,9 @@ public sealed class DevelopmentCredentials
         return new DevelopmentCredentials(key, folder, audience, clock);
     }
 
-    /// <summary>A token for <paramref name="subject"/> with <paramref name="scopes"/>, signed by the development key.</summary>
+    /// <summary>
+    /// A token for <paramref name="subject"/> with <paramref name="scopes"/>, signed by the development key.
+    /// </summary>
     public string Mint(string subject, IEnumerable<string> scopes, TimeSpan lifetime)
     {
         var now = _clock.GetUtcNow().UtcDateTime;

@@ -11,7 +11,8 @@ public sealed class DevelopmentTokenAnnouncer(
     {
         var token = credentials.WriteDeveloperToken(options.Value.Development.TokenLifetime);
         logger.LogWarning(
-            "No authentication is configured, so this loopback-only server accepts tokens signed by its development key "
+            "No authentication is configured, so this loopback-only server accepts tokens signed by its development " +
+            "key "
             + "({Folder}). Token with every scope (also in {TokenFile}):{NewLine}{Token}",
             credentials.Folder, credentials.TokenFile, Environment.NewLine, token);
         return Task.CompletedTask;

@@ -20,7 +20,9 @@ public sealed class GrpcAuthorizationResultHandler : IAuthorizationMiddlewareRes
     public const string ReasonExpiredCredentials = "CREDENTIALS_EXPIRED";
     public const string ReasonMissingScope = "SCOPE_MISSING";
 
-    /// <summary>Where the authentication handlers leave why a credential failed (<see cref="RememberFailure"/>).</summary>
+    /// <summary>
+    /// Where the authentication handlers leave why a credential failed (<see cref="RememberFailure"/>).
+    /// </summary>
     public static readonly object FailureKey = new();
 
     private readonly AuthorizationMiddlewareResultHandler _default = new();
@@ -29,9 +31,11 @@ public sealed class GrpcAuthorizationResultHandler : IAuthorizationMiddlewareRes
     public static void RememberFailure(HttpContext context, Exception failure) => context.Items[FailureKey] = failure;
 
     public Task HandleAsync(
-        RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+        RequestDelegate next, HttpContext context, AuthorizationPolicy policy,
+            PolicyAuthorizationResult authorizeResult)
     {
-        if (authorizeResult.Succeeded || !TrailersOnlyResponse.IsGrpc(context.Request)) return _default.HandleAsync(next, context, policy, authorizeResult);
+        if (authorizeResult.Succeeded || !TrailersOnlyResponse.IsGrpc(context.Request)) return _default.HandleAsync(
+            next, context, policy, authorizeResult);
         return authorizeResult.Forbidden && context.User.Identity?.IsAuthenticated == true
             ? TrailersOnlyResponse.WriteAsync(context, Forbidden(authorizeResult))
             : TrailersOnlyResponse.WriteAsync(context, Unauthenticated(context));
@@ -47,12 +51,15 @@ public sealed class GrpcAuthorizationResultHandler : IAuthorizationMiddlewareRes
             SecurityTokenExpiredException => (ReasonExpiredCredentials, "The bearer token has expired."),
             _ => (ReasonInvalidCredentials, "The credential was not accepted."),
         };
-        return Status(Code.Unauthenticated, message, new ErrorInfo { Reason = reason, Domain = ErrorMappingInterceptor.ErrorDomain });
+        return Status(
+            Code.Unauthenticated, message,
+            new ErrorInfo { Reason = reason, Domain = ErrorMappingInterceptor.ErrorDomain });
     }
 
     private static Google.Rpc.Status Forbidden(PolicyAuthorizationResult result)
     {
-        var missing = result.AuthorizationFailure?.FailedRequirements.OfType<ScopeRequirement>().Select(r => r.Scope).ToList() ?? [];
+        var missing = result.AuthorizationFailure?.FailedRequirements.OfType<ScopeRequirement>().Select(r => r.Scope)
+            .ToList() ?? [];
         var scopes = string.Join(' ', missing);
         var info = new ErrorInfo { Reason = ReasonMissingScope, Domain = ErrorMappingInterceptor.ErrorDomain };
         info.Metadata["required_scope"] = scopes;

@@ -13,8 +13,10 @@ public static class ListenAddresses
         var endpoints = configuration.GetSection("Kestrel:Endpoints").GetChildren()
             .Select(e => e["Url"]).OfType<string>().ToList();
         if (endpoints.Count > 0) return endpoints;
-        if (configuration["urls"] is { Length: > 0 } urls) return urls.Split(';', StringSplitOptions.RemoveEmptyEntries);
-        var ports = $"{configuration["http_ports"]};{configuration["https_ports"]}".Split(';', StringSplitOptions.RemoveEmptyEntries);
+        if (configuration["urls"] is { Length: > 0 } urls) return urls.Split(
+            ';', StringSplitOptions.RemoveEmptyEntries);
+        var ports = $"{configuration["http_ports"]};{configuration["https_ports"]}".Split(
+            ';', StringSplitOptions.RemoveEmptyEntries);
         return ports.Length > 0 ? [.. ports.Select(p => $"http://*:{p}")] : ["http://localhost:5000"];
     }
 

@@ -3,14 +3,19 @@ using Microsoft.AspNetCore.Authorization;
 
 namespace CustomerHealth.Server.Security;
 
-/// <summary>Applies <see cref="RpcScopes"/> to the mapped gRPC methods and proves at start-up that none was left out.</summary>
+/// <summary>
+/// Applies <see cref="RpcScopes"/> to the mapped gRPC methods and proves at start-up that none was left out.
+/// </summary>
 public static class RpcAuthorization
 {
     /// <summary>The policy of a method missing from <see cref="RpcScopes"/>: it never succeeds.</summary>
     public const string UndeclaredPolicy = "undeclared-rpc";
 
-    /// <summary>Each gRPC method of <paramref name="builder"/> requires its declared scope (health probes: none).</summary>
-    public static TBuilder RequireDeclaredScopes<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+    /// <summary>
+    /// Each gRPC method of <paramref name="builder"/> requires its declared scope (health probes: none).
+    /// </summary>
+    public static TBuilder RequireDeclaredScopes<TBuilder>(this TBuilder builder) where TBuilder
+        : IEndpointConventionBuilder
     {
         builder.Add(endpoint =>
         {

@@ -12,7 +12,9 @@ public sealed class ScopeRequirement(string scope) : IAuthorizationRequirement
     public static string PolicyName(string scope) => "scope:" + scope;
 }
 
-/// <summary>Grants a <see cref="ScopeRequirement"/> when the caller's <c>scope</c> or <c>scp</c> claims list it.</summary>
+/// <summary>
+/// Grants a <see cref="ScopeRequirement"/> when the caller's <c>scope</c> or <c>scp</c> claims list it.
+/// </summary>
 public sealed class ScopeRequirementHandler : AuthorizationHandler<ScopeRequirement>
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ScopeRequirement requirement)
@@ -22,7 +24,9 @@ public sealed class ScopeRequirementHandler : AuthorizationHandler<ScopeRequirem
     }
 }
 
-/// <summary>Reads scopes from a principal: OAuth's space-separated <c>scope</c>, or <c>scp</c> (one or many claims).</summary>
+/// <summary>
+/// Reads scopes from a principal: OAuth's space-separated <c>scope</c>, or <c>scp</c> (one or many claims).
+/// </summary>
 public static class CallerScopes
 {
     public const string ScopeClaim = "scope";

@@ -7,10 +7,14 @@ namespace CustomerHealth.Server.Security;
 /// </summary>
 public static class Scopes
 {
-    /// <summary>Every read: accounts, engagement, scores, history, change feeds, predictions, metrics, reflection.</summary>
+    /// <summary>
+    /// Every read: accounts, engagement, scores, history, change feeds, predictions, metrics, reflection.
+    /// </summary>
     public const string Read = "customerhealth.read";
 
-    /// <summary>What a CRM sync pushes: accounts, contracts, renewal outcomes, NPS, tickets, touchpoints, plans.</summary>
+    /// <summary>
+    /// What a CRM sync pushes: accounts, contracts, renewal outcomes, NPS, tickets, touchpoints, plans.
+    /// </summary>
     public const string CrmWrite = "customerhealth.crm.write";
 
     /// <summary>Product-usage events (the analytics pipeline).</summary>
@@ -19,7 +23,9 @@ public static class Scopes
     /// <summary>A customer-success manager's own actions: score overrides and manual onboarding milestones.</summary>
     public const string CsmWrite = "customerhealth.csm.write";
 
-    /// <summary>Deletions, person erasure, scorecard / template / catalogue changes, recomputes, model training, audit.</summary>
+    /// <summary>
+    /// Deletions, person erasure, scorecard / template / catalogue changes, recomputes, model training, audit.
+    /// </summary>
     public const string Admin = "customerhealth.admin";
 
     public static readonly IReadOnlyList<string> All = [Read, CrmWrite, EngagementWrite, CsmWrite, Admin];

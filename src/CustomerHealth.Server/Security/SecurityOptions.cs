@@ -19,20 +19,26 @@ public sealed class SecurityOptions
 
     public bool JwtConfigured => Jwt.IsConfigured;
 
-    /// <summary>No identity provider, keys or certificates configured: the loopback development credentials apply.</summary>
+    /// <summary>
+    /// No identity provider, keys or certificates configured: the loopback development credentials apply.
+    /// </summary>
     public bool UsesDevelopmentCredentials => !Jwt.IsConfigured && !Certificate.Enabled && !AllowUnauthenticated;
 }
 
 /// <summary>JWT bearer tokens (<c>Authentication:Jwt:*</c>), from an identity provider or keys in a file.</summary>
 public sealed class JwtOptions
 {
-    /// <summary>The identity provider (OpenID Connect discovery at <c>{Authority}/.well-known/openid-configuration</c>).</summary>
+    /// <summary>
+    /// The identity provider (OpenID Connect discovery at <c>{Authority}/.well-known/openid-configuration</c>).
+    /// </summary>
     public string? Authority { get; set; }
 
     /// <summary>The discovery document's address, when it is not under <see cref="Authority"/>.</summary>
     public string? MetadataAddress { get; set; }
 
-    /// <summary>Discovery over plain HTTP is refused unless this is false (a test identity provider on loopback).</summary>
+    /// <summary>
+    /// Discovery over plain HTTP is refused unless this is false (a test identity provider on loopback).
+    /// </summary>
     public bool RequireHttpsMetadata { get; set; } = true;
 
     /// <summary>The issuer tokens must name; required with <see cref="SigningKeysFile"/>.</summary>
@@ -66,13 +72,16 @@ public sealed class CertificateOptions
     /// <summary>Whether to check revocation lists (needs the CAs' distribution points to be reachable).</summary>
     public bool CheckRevocation { get; set; }
 
-    /// <summary>Which certificate is which caller, and its scopes. A trusted certificate that matches none is refused.</summary>
+    /// <summary>
+    /// Which certificate is which caller, and its scopes. A trusted certificate that matches none is refused.
+    /// </summary>
     public List<CertificateCaller> Callers { get; set; } = [];
 }
 
 /// <summary>
 /// One service-to-service caller: a certificate matches when its subject equals <see cref="Subject"/> (for example
-/// <c>CN=crm-sync, O=Example</c>) or one of its subject alternative names equals <see cref="DnsName"/> or <see cref="Uri"/>.
+/// <c>CN=crm-sync, O=Example</c>) or one of its subject alternative names equals <see cref="DnsName"/> or <see
+/// cref="Uri"/>.
 /// </summary>
 public sealed class CertificateCaller
 {

@@ -22,11 +22,14 @@ public sealed class SecurityOptionsValidator : IValidateOptions<SecurityOptions>
                 failures.Add("Authentication:Certificate:TrustedCaFile must name a PEM file of trusted CAs.");
             if (certificate.Callers.Count == 0)
                 failures.Add("Authentication:Certificate:Callers must list at least one caller.");
-            for (var i = 0; i < certificate.Callers.Count; i++) failures.AddRange(CheckCaller(i, certificate.Callers[i]));
+            for (var i = 0; i < certificate.Callers.Count; i++) failures.AddRange(
+                CheckCaller(i, certificate.Callers[i]));
         }
         if (options.AllowUnauthenticated && (jwt.IsConfigured || certificate.Enabled))
-            failures.Add("Authentication:AllowUnauthenticated cannot be combined with Jwt or Certificate authentication.");
-        if (options.Development.TokenLifetime <= TimeSpan.Zero || options.Development.TokenLifetime > TimeSpan.FromDays(365))
+            failures.Add(
+                "Authentication:AllowUnauthenticated cannot be combined with Jwt or Certificate authentication.");
+        if (options.Development.TokenLifetime <= TimeSpan.Zero
+            || options.Development.TokenLifetime > TimeSpan.FromDays(365))
             failures.Add("Authentication:Development:TokenLifetime must be between 1 second and 365 days.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
@@ -34,7 +37,8 @@ public sealed class SecurityOptionsValidator : IValidateOptions<SecurityOptions>
     private static IEnumerable<string> CheckCaller(int index, CertificateCaller caller)
     {
         var key = $"Authentication:Certificate:Callers:{index}";
-        if (string.IsNullOrWhiteSpace(caller.Subject) && string.IsNullOrWhiteSpace(caller.DnsName) && string.IsNullOrWhiteSpace(caller.Uri))
+        if (string.IsNullOrWhiteSpace(caller.Subject) && string.IsNullOrWhiteSpace(caller.DnsName)
+            && string.IsNullOrWhiteSpace(caller.Uri))
             yield return $"{key} needs a Subject, DnsName or Uri to match certificates by.";
         if (caller.Scopes.Count == 0)
             yield return $"{key}:Scopes must list at least one scope.";

@@ -27,11 +27,13 @@ public static class SecurityRegistration
         var options = section.Get<SecurityOptions>() ?? new SecurityOptions();
         // The schemes to register depend on these settings, so they are checked now rather than at start-up.
         var validation = new SecurityOptionsValidator().Validate(null, options);
-        if (validation.Failed) throw new OptionsValidationException(SecurityOptions.Section, typeof(SecurityOptions), validation.Failures);
+        if (validation.Failed) throw new OptionsValidationException(
+            SecurityOptions.Section, typeof(SecurityOptions), validation.Failures);
         builder.Services.AddValidatedOptions<SecurityOptions, SecurityOptionsValidator>(SecurityOptions.Section);
 
         var authentication = builder.Services.AddAuthentication(CallerScheme)
-            .AddPolicyScheme(CallerScheme, "Bearer token or client certificate", o => o.ForwardDefaultSelector = SchemeOf(options));
+            .AddPolicyScheme(
+                CallerScheme, "Bearer token or client certificate", o => o.ForwardDefaultSelector = SchemeOf(options));
         if (options.UsesDevelopmentCredentials)
         {
             var folder = string.IsNullOrWhiteSpace(options.Development.Folder)
@@ -49,17 +51,21 @@ public static class SecurityRegistration
         }
         if (options.Certificate.Enabled) AddCertificates(builder, authentication, options.Certificate);
         if (options.AllowUnauthenticated)
-            authentication.AddScheme<AuthenticationSchemeOptions, UnauthenticatedLoopbackHandler>(UnauthenticatedLoopbackHandler.SchemeName, null);
+            authentication.AddScheme<AuthenticationSchemeOptions,
+                UnauthenticatedLoopbackHandler>(UnauthenticatedLoopbackHandler.SchemeName, null);
 
         builder.Services.AddAuthorization(o =>
         {
             foreach (var scope in Scopes.All)
-                o.AddPolicy(ScopeRequirement.PolicyName(scope), p => p.RequireAuthenticatedUser().AddRequirements(new ScopeRequirement(scope)));
+                o.AddPolicy(
+                    ScopeRequirement.PolicyName(scope), p => p.RequireAuthenticatedUser()
+                    .AddRequirements(new ScopeRequirement(scope)));
             o.AddPolicy(RpcAuthorization.UndeclaredPolicy, p => p.RequireAssertion(_ => false));
             o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
         });
         builder.Services.AddSingleton<IAuthorizationHandler, ScopeRequirementHandler>();
-        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResultHandler>();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler,
+            GrpcAuthorizationResultHandler>();
         return builder;
     }
 
@@ -93,8 +99,8 @@ public static class SecurityRegistration
     }
 
     /// <summary>
-    /// <c>Probes:Port</c>: a port (its own Kestrel endpoint, cleartext) that serves grpc.health.v1 and nothing else, for
-    /// Kubernetes' gRPC probes, which speak neither TLS nor tokens.
+    /// <c>Probes:Port</c>: a port (its own Kestrel endpoint, cleartext) that serves grpc.health.v1 and nothing else,
+    /// for Kubernetes' gRPC probes, which speak neither TLS nor tokens.
     /// </summary>
     public const string ProbePortKey = "Probes:Port";
 
@@ -113,7 +119,8 @@ public static class SecurityRegistration
     private static void LoadKeysAndTrustNow(IServiceProvider services, SecurityOptions options)
     {
         if (options.Jwt.IsConfigured || options.UsesDevelopmentCredentials)
-            services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
+            services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>()
+                .Get(JwtBearerDefaults.AuthenticationScheme);
         if (options.Certificate.Enabled)
             services.GetRequiredService<IOptionsMonitor<CertificateAuthenticationOptions>>()
                 .Get(CertificateAuthenticationDefaults.AuthenticationScheme);
@@ -126,9 +133,11 @@ public static class SecurityRegistration
         if (exposed.Count == 0) return;
         var why = options.AllowUnauthenticated
             ? "Authentication:AllowUnauthenticated is only allowed on loopback addresses"
-            : "no authentication is configured (Authentication:Jwt:Authority or SigningKeysFile, or Authentication:Certificate)";
+            : "no authentication is configured (Authentication:Jwt:Authority or SigningKeysFile, or " +
+                "Authentication:Certificate)";
         throw new InvalidOperationException(
-            $"Refusing to listen on {string.Join(", ", exposed)}: {why}. Configure authentication (see docs/security.md).");
+            $"Refusing to listen on {string.Join(", ", exposed)}: {why}. Configure authentication (see " +
+            $"docs/security.md).");
     }
 
     private static Func<HttpContext, string?> SchemeOf(SecurityOptions options)
@@ -137,7 +146,8 @@ public static class SecurityRegistration
         var certificate = options.Certificate.Enabled;
         return context =>
             bearer && context.Request.Headers.Authorization.Count > 0 ? JwtBearerDefaults.AuthenticationScheme
-            : certificate && context.Connection.ClientCertificate is not null ? CertificateAuthenticationDefaults.AuthenticationScheme
+            : certificate && context.Connection.ClientCertificate is not null
+                ? CertificateAuthenticationDefaults.AuthenticationScheme
             : options.AllowUnauthenticated ? UnauthenticatedLoopbackHandler.SchemeName
             : bearer ? JwtBearerDefaults.AuthenticationScheme
             : CertificateAuthenticationDefaults.AuthenticationScheme;
@@ -186,7 +196,8 @@ public static class SecurityRegistration
         }
     }
 
-    private static void AddCertificates(WebApplicationBuilder builder, AuthenticationBuilder authentication, CertificateOptions certificates)
+    private static void AddCertificates(
+        WebApplicationBuilder builder, AuthenticationBuilder authentication, CertificateOptions certificates)
     {
         // The TLS layer asks for a certificate but lets callers without one in (health probes, token callers);
         // which certificates are trusted, and whose they are, is decided per call by the certificate handler.
@@ -200,7 +211,8 @@ public static class SecurityRegistration
         {
             if (!File.Exists(certificates.TrustedCaFile))
                 throw new InvalidOperationException(
-                    $"Authentication:Certificate:TrustedCaFile: the file '{certificates.TrustedCaFile}' does not exist.");
+                    $"Authentication:Certificate:TrustedCaFile: the file '{certificates.TrustedCaFile}' does not " +
+                    $"exist.");
             var trusted = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
             trusted.ImportFromPemFile(certificates.TrustedCaFile);
             o.AllowedCertificateTypes = CertificateTypes.Chained;

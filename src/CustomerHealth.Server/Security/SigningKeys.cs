@@ -7,11 +7,14 @@ namespace CustomerHealth.Server.Security;
 /// <summary>Token signing keys read from a file: a JWKS document, or PEM public keys and certificates.</summary>
 public static class SigningKeys
 {
-    /// <summary>Reads every key of <paramref name="path"/>; fails with a message naming the file when it holds none.</summary>
+    /// <summary>
+    /// Reads every key of <paramref name="path"/>; fails with a message naming the file when it holds none.
+    /// </summary>
     public static IReadOnlyList<SecurityKey> Load(string path)
     {
         if (!File.Exists(path))
-            throw new InvalidOperationException($"Authentication:Jwt:SigningKeysFile: the file '{path}' does not exist.");
+            throw new InvalidOperationException(
+                $"Authentication:Jwt:SigningKeysFile: the file '{path}' does not exist.");
         var text = File.ReadAllText(path);
         var keys = text.TrimStart().StartsWith('{') ? FromJwks(text) : FromPem(text);
         if (keys.Count == 0)

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace CustomerHealth.Server.Security;
 
 /// <summary>
-/// <c>Authentication:AllowUnauthenticated</c>: every caller is "unauthenticated-loopback" with every scope. Registered only
-/// when that setting is on, which the server refuses on a non-loopback address.
+/// <c>Authentication:AllowUnauthenticated</c>: every caller is "unauthenticated-loopback" with every scope. Registered
+/// only when that setting is on, which the server refuses on a non-loopback address.
 /// </summary>
 public sealed class UnauthenticatedLoopbackHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
@@ -24,6 +24,7 @@ public sealed class UnauthenticatedLoopbackHandler(
                 new Claim(CallerScopes.ScopeClaim, string.Join(' ', Scopes.All)),
             ],
             SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        return Task.FromResult(
+            AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 }

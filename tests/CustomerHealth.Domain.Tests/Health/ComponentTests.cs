@@ -30,7 +30,9 @@ public sealed class ComponentTests
         var engagement = Component(signals, Engagement);
 
         Assert.Equal(31.3, engagement.Score); // 100 × (15/30 + 2.5/20) / 2
-        Assert.Equal("Active on 15 of the last 30 days; DAU/MAU 13% (2.5 of 20 monthly active users on an average day)", engagement.Explanation);
+        Assert.Equal(
+            "Active on 15 of the last 30 days; DAU/MAU 13% (2.5 of 20 monthly active users on an average day)",
+            engagement.Explanation);
     }
 
     [Fact]
@@ -69,7 +71,8 @@ public sealed class ComponentTests
     [Fact]
     public void AdoptionAveragesSeatUtilisationAndFeatureBreadth()
     {
-        var adoption = Component(Steady() with { Usage = Use(activeUsers: 12, mau: 12, featuresUsed: 3, features: 5) }, Adoption);
+        var adoption = Component(
+            Steady() with { Usage = Use(activeUsers: 12, mau: 12, featuresUsed: 3, features: 5) }, Adoption);
 
         Assert.Equal(45, adoption.Score); // (12/40 + 3/5) / 2
         Assert.Equal("12 of 40 seats active in the last 30 days; 3 of 5 key features used", adoption.Explanation);
@@ -82,7 +85,8 @@ public sealed class ComponentTests
     [Fact]
     public void WithoutSeatsAdoptionIsFeatureBreadthAlone()
     {
-        var adoption = Component(Steady(seats: 0) with { Usage = Use(activeUsers: 12, mau: 12, featuresUsed: 3, features: 5) }, Adoption);
+        var adoption = Component(
+            Steady(seats: 0) with { Usage = Use(activeUsers: 12, mau: 12, featuresUsed: 3, features: 5) }, Adoption);
 
         Assert.Equal(60, adoption.Score);
         Assert.StartsWith("no purchased seats", adoption.Explanation);
@@ -90,7 +94,10 @@ public sealed class ComponentTests
 
     [Fact]
     public void WithoutKeyFeaturesAdoptionIsSeatUtilisationAlone() =>
-        Assert.Equal(30, Component(Steady() with { Usage = Use(activeUsers: 12, mau: 12, featuresUsed: 0, features: 0) }, Adoption).Score);
+        Assert.Equal(
+            30,
+            Component(Steady() with { Usage = Use(activeUsers: 12, mau: 12, featuresUsed: 0, features: 0) }, Adoption)
+            .Score);
 
     [Fact]
     public void WithoutSeatsOrKeyFeaturesAdoptionHasNoData() =>
@@ -116,30 +123,45 @@ public sealed class ComponentTests
         var momentum = Component(Steady() with { Usage = Use(activeUsers: 20, mau: 20, previousMau: 40) }, Momentum);
 
         Assert.Equal(30, momentum.Score); // users −50% → 0, events flat → 60
-        Assert.Equal("20 active users in the last 30 days vs 40 in the 30 before (-50%); 3000 events vs 3000 (0%)", momentum.Explanation);
+        Assert.Equal(
+            "20 active users in the last 30 days vs 40 in the 30 before (-50%); 3000 events vs 3000 (0%)",
+            momentum.Explanation);
     }
 
     [Fact]
     public void UseFromNothingIsFullMomentum() =>
-        Assert.Equal(100, Component(Steady() with { Usage = Use(activeUsers: 5, mau: 5, previousMau: 0, days: 30) }, Momentum).Score);
+        Assert.Equal(
+            100, Component(Steady() with { Usage = Use(activeUsers: 5, mau: 5, previousMau: 0, days: 30) }, Momentum)
+            .Score);
 
     [Fact]
     public void NoUseInEitherWindowGivesNoMomentum() =>
-        Assert.Equal("no use in the last 60 days to compare", MissingReason(Steady() with { Usage = UsageSignals.None }, Momentum));
+        Assert.Equal(
+            "no use in the last 60 days to compare",
+            MissingReason(Steady() with { Usage = UsageSignals.None }, Momentum));
 
     [Fact]
     public void MomentumNeedsTwoFullWindowsSinceTheStart()
     {
         var usage = Use(activeUsers: 5, mau: 5);
 
-        Assert.Equal("needs 60 days since the start to compare two 30-day windows; has 59", MissingReason(NewCustomer(58) with { Usage = usage }, Momentum));
+        Assert.Equal(
+            "needs 60 days since the start to compare two 30-day windows; has 59",
+            MissingReason(NewCustomer(58) with { Usage = usage }, Momentum));
         Assert.Equal(60, Component(NewCustomer(59) with { Usage = usage }, Momentum).Score);
     }
 
     // Onboarding
 
-    private static AccountSignals Onboarding90(int day, int? kickoff = null, int? firstValue = null, int? halfSeats = null, int? review = null) =>
-        NewCustomer(day) with { Onboarding = Plan(day, ("kickoff", 7, kickoff), ("first_value", 30, firstValue), ("half_seats_active", 60, halfSeats), ("day_90_review", 90, review)) };
+    private static AccountSignals Onboarding90(
+        int day, int? kickoff = null, int? firstValue = null, int? halfSeats = null, int? review = null) =>
+        NewCustomer(
+            day) with
+        {
+            Onboarding = Plan(
+                day, ("kickoff", 7, kickoff), ("first_value", 30, firstValue), ("half_seats_active", 60, halfSeats),
+                ("day_90_review", 90, review))
+        };
 
     [Fact]
     public void OnboardingIsFullWhenEveryMilestoneDueIsDone() =>
@@ -151,7 +173,9 @@ public sealed class ComponentTests
         var onboarding = Component(Onboarding90(day: 40, kickoff: 5), Onboarding);
 
         Assert.Equal(40, onboarding.Score); // 1 of 2 done → 50, one overdue → −10
-        Assert.Equal("Day 40 of the plan: 1 of 2 milestones due so far done; 1 overdue (first_value by 10 d)", onboarding.Explanation);
+        Assert.Equal(
+            "Day 40 of the plan: 1 of 2 milestones due so far done; 1 overdue (first_value by 10 d)",
+            onboarding.Explanation);
     }
 
     [Fact]
@@ -161,7 +185,9 @@ public sealed class ComponentTests
     [Fact]
     public void AMilestoneIsOverdueFromTheDayAfterItsDueDay()
     {
-        Assert.Equal("no milestone due yet (day 7 of the plan; the first is due on day 7)", MissingReason(Onboarding90(day: 7), Onboarding));
+        Assert.Equal(
+            "no milestone due yet (day 7 of the plan; the first is due on day 7)",
+            MissingReason(Onboarding90(day: 7), Onboarding));
         Assert.Equal(0, Component(Onboarding90(day: 8), Onboarding).Score);
     }
 
@@ -176,7 +202,8 @@ public sealed class ComponentTests
     [Fact]
     public void AfterDay90OnboardingIsTheFinalOnTimeShare()
     {
-        Assert.Equal(100, Component(Onboarding90(day: 90, kickoff: 5, firstValue: 35, halfSeats: 50), Onboarding).Score);
+        Assert.Equal(
+            100, Component(Onboarding90(day: 90, kickoff: 5, firstValue: 35, halfSeats: 50), Onboarding).Score);
 
         var final = Component(Onboarding90(day: 91, kickoff: 5, firstValue: 35, halfSeats: 50), Onboarding);
 
@@ -211,12 +238,14 @@ public sealed class ComponentTests
     [InlineData(10, 85)]
     [InlineData(0, 35)]
     public void AnAnswerFadesTowardAPassiveAsItAges(int answer, double expected) =>
-        Assert.Equal(expected, Component(Steady() with { NpsAnswers = [Answer(answer, daysAgo: 90)] }, Sentiment).Score);
+        Assert.Equal(
+            expected, Component(Steady() with { NpsAnswers = [Answer(answer, daysAgo: 90)] }, Sentiment).Score);
 
     [Fact]
     public void RecentAnswersCountMoreThanOldOnes()
     {
-        var sentiment = Component(Steady() with { NpsAnswers = [Answer(10, daysAgo: 90), Answer(0, daysAgo: 0)] }, Sentiment);
+        var sentiment = Component(
+            Steady() with { NpsAnswers = [Answer(10, daysAgo: 90), Answer(0, daysAgo: 0)] }, Sentiment);
 
         Assert.Equal(33.3, sentiment.Score); // (0.5 × 100 + 1 × 0) / 1.5, the newest fully fresh
         Assert.Equal("2 NPS answers in the last 180 days (NPS 0); newest answer 0, 0 days ago", sentiment.Explanation);
@@ -224,11 +253,15 @@ public sealed class ComponentTests
 
     [Fact]
     public void AnswersOlderThan180DaysOrAfterTheAsOfInstantAreIgnored() =>
-        Assert.Equal("no NPS answer in the last 180 days", MissingReason(Steady() with { NpsAnswers = [Answer(10, daysAgo: 180), Answer(0, daysAgo: -1)] }, Sentiment));
+        Assert.Equal(
+            "no NPS answer in the last 180 days",
+            MissingReason(
+                Steady() with { NpsAnswers = [Answer(10, daysAgo: 180), Answer(0, daysAgo: -1)] }, Sentiment));
 
     // Support
 
-    private static TicketSummary Ticket(TicketSeverity severity, double openedDaysAgo = 3, double? closedDaysAgo = null) =>
+    private static TicketSummary Ticket(
+        TicketSeverity severity, double openedDaysAgo = 3, double? closedDaysAgo = null) =>
         new(severity, AsOf.AddDays(-openedDaysAgo), closedDaysAgo is { } c ? AsOf.AddDays(-c) : null);
 
     [Fact]
@@ -249,23 +282,43 @@ public sealed class ComponentTests
     [InlineData(10, TicketSeverity.Low, null, 70.7)]
     [InlineData(10, TicketSeverity.High, null, 25)]
     [InlineData(10, TicketSeverity.Urgent, null, 6.3)]
-    public void SupportHalvesWithEveryTwoSeverityPointsPerTenSeats(int seats, TicketSeverity severity, double? closedDaysAgo, double expected) =>
-        Assert.Equal(expected, Component(Steady(seats: seats) with { Tickets = [Ticket(severity, closedDaysAgo: closedDaysAgo)] }, Support).Score);
+    public void SupportHalvesWithEveryTwoSeverityPointsPerTenSeats(
+        int seats, TicketSeverity severity, double? closedDaysAgo, double expected) =>
+        Assert.Equal(
+            expected,
+            Component(Steady(seats: seats) with { Tickets = [Ticket(severity, closedDaysAgo: closedDaysAgo)] }, Support)
+            .Score);
 
     [Fact]
     public void SupportExplainsTheTickets() =>
         Assert.Equal("2 tickets in the last 30 days (1 high, 1 low; 1 still open): 1.1 severity points per 10 seats",
-            Component(Steady() with { Tickets = [Ticket(TicketSeverity.High), Ticket(TicketSeverity.Low, closedDaysAgo: 1)] }, Support).Explanation);
+            Component(
+                Steady() with
+                {
+                    Tickets = [Ticket(TicketSeverity.High),
+                Ticket(TicketSeverity.Low, closedDaysAgo: 1)]
+                }, Support).Explanation);
 
     [Fact]
     public void TicketsClosedBeforeTheWindowOrOpenedAfterTheAsOfInstantAreIgnored() =>
-        Assert.Equal(100, Component(Steady() with { Tickets = [Ticket(TicketSeverity.Urgent, 60, closedDaysAgo: 31), Ticket(TicketSeverity.Urgent, openedDaysAgo: -1)] }, Support).Score);
+        Assert.Equal(
+            100,
+            Component(
+                Steady() with
+                {
+                    Tickets = [Ticket(TicketSeverity.Urgent, 60, closedDaysAgo: 31),
+                Ticket(TicketSeverity.Urgent, openedDaysAgo: -1)]
+                }, Support).Score);
 
     [Fact]
     public void SupportNeedsATicketOrSevenDaysSinceTheStart()
     {
         Assert.StartsWith("no ticket yet", MissingReason(NewCustomer(day: 2), Support));
-        Assert.Equal(25, Component(NewCustomer(day: 2, seats: 10) with { Tickets = [Ticket(TicketSeverity.High, openedDaysAgo: 1)] }, Support).Score);
+        Assert.Equal(
+            25,
+            Component(
+                NewCustomer(day: 2, seats: 10) with { Tickets = [Ticket(TicketSeverity.High, openedDaysAgo: 1)] },
+                Support).Score);
     }
 
     // Relationship
@@ -278,20 +331,24 @@ public sealed class ComponentTests
     [InlineData(200, 0)]
     public void RelationshipFallsFromFullAtTheCadenceToZeroAtTwiceIt(int daysAgo, double expected)
     {
-        var relationship = Component(Steady(CsTier.HighTouch) with { LastTouchpointAt = AsOf.AddDays(-daysAgo) }, Relationship);
+        var relationship = Component(
+            Steady(CsTier.HighTouch) with { LastTouchpointAt = AsOf.AddDays(-daysAgo) }, Relationship);
 
         Assert.Equal(expected, relationship.Score);
-        Assert.Equal($"Last CSM touchpoint {daysAgo} days ago; the high-touch cadence is 30 days", relationship.Explanation);
+        Assert.Equal(
+            $"Last CSM touchpoint {daysAgo} days ago; the high-touch cadence is 30 days", relationship.Explanation);
     }
 
     [Fact]
     public void LowTouchAccountsHaveANinetyDayCadence() =>
-        Assert.Equal(50, Component(Steady(CsTier.LowTouch) with { LastTouchpointAt = AsOf.AddDays(-135) }, Relationship).Score);
+        Assert.Equal(
+            50, Component(Steady(CsTier.LowTouch) with { LastTouchpointAt = AsOf.AddDays(-135) }, Relationship).Score);
 
     [Fact]
     public void WithoutATouchpointTheDaysCountFromTheStartOnceTheCadenceHasPassed()
     {
-        Assert.StartsWith("no CSM touchpoint recorded yet", MissingReason(NewCustomer(day: 20, CsTier.HighTouch), Relationship));
+        Assert.StartsWith(
+            "no CSM touchpoint recorded yet", MissingReason(NewCustomer(day: 20, CsTier.HighTouch), Relationship));
 
         var relationship = Component(NewCustomer(day: 45, CsTier.HighTouch), Relationship);
 
@@ -316,6 +373,7 @@ public sealed class ComponentTests
             TechTouch = Scorecard.Default.TechTouch with { Weights = Scorecard.Default.TechTouch.Weights with { Relationship = 5 } },
         };
 
-        Assert.Equal("not measured for tech-touch accounts", MissingReason(Steady(CsTier.TechTouch), Relationship, card));
+        Assert.Equal(
+            "not measured for tech-touch accounts", MissingReason(Steady(CsTier.TechTouch), Relationship, card));
     }
 }

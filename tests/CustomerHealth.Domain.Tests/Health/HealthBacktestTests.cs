@@ -21,7 +21,8 @@ public sealed class HealthBacktestTests
     [Fact]
     public void TheAucCountsOrderedPairs()
     {
-        // Renewals 70, 50, 50; churns 60, 50. Pairs (renewal, churn): 70>60, 70>50, 50<60, 50=50, 50<60, 50=50 → (2 + 2 × 0.5) / 6.
+        // Renewals 70, 50, 50; churns 60, 50. Pairs (renewal, churn): 70>60, 70>50, 50<60, 50=50, 50<60, 50=50 → (2 + 2
+        // × 0.5) / 6.
         Assert.Equal(0.5, HealthBacktest.Auc([(70, true), (50, true), (50, true), (60, false), (50, false)]));
         // Renewals 90, 40; churns 30, 80, 95: 90 beats 30 and 80, 40 beats 30 → 3 / 6.
         Assert.Equal(0.5, HealthBacktest.Auc([(90, true), (40, true), (30, false), (80, false), (95, false)]));
@@ -33,7 +34,9 @@ public sealed class HealthBacktestTests
     public void TheAucAgreesWithCountingPairsOnRandomCases()
     {
         var random = new Random(7);
-        var cases = Enumerable.Range(0, 300).Select(_ => (Score: Math.Round(random.NextDouble() * 100, 0), Renewed: random.NextDouble() < 0.7)).ToArray();
+        var cases = Enumerable.Range(0, 300)
+            .Select(_ => (Score: Math.Round(random.NextDouble() * 100, 0), Renewed: random.NextDouble() < 0.7))
+            .ToArray();
         double wins = 0;
         var pairs = 0;
         foreach (var r in cases.Where(c => c.Renewed))

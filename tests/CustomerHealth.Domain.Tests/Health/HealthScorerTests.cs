@@ -7,10 +7,14 @@ namespace CustomerHealth.Domain.Tests.Health;
 
 public sealed class HealthScorerTests
 {
-    /// <summary>Steady, but growing: every usage component is 100 (40 of 40 seats daily, users +33%, events +25%).</summary>
+    /// <summary>
+    /// Steady, but growing: every usage component is 100 (40 of 40 seats daily, users +33%, events +25%).
+    /// </summary>
     private static AccountSignals Thriving() => Steady() with
     {
-        Usage = new([.. Days(0, 30, activeUsers: 40, events: 125), .. Days(30, 30, activeUsers: 30, events: 100)], 40, 30, 5, 5),
+        Usage = new(
+            [.. Days(0, 30, activeUsers: 40, events: 125), .. Days(30, 30, activeUsers: 30, events: 100)], 40, 30, 5,
+            5),
     };
 
     [Fact]
@@ -24,7 +28,8 @@ public sealed class HealthScorerTests
         Assert.Equal(1, score.Components.Sum(c => c.Weight), 9);
         Assert.Equal(25.0 / 80, score.Component(HealthComponentKind.Engagement)!.Weight, 9);
         Assert.Equal(
-            [HealthComponentKind.Engagement, HealthComponentKind.Adoption, HealthComponentKind.Momentum, HealthComponentKind.Support, HealthComponentKind.Relationship],
+            [HealthComponentKind.Engagement, HealthComponentKind.Adoption, HealthComponentKind.Momentum,
+                HealthComponentKind.Support, HealthComponentKind.Relationship],
             score.Components.Select(c => c.Kind));
     }
 
@@ -36,7 +41,9 @@ public sealed class HealthScorerTests
 
         Assert.Equal(100, withoutAnswers.Score); // not 80 (as if sentiment were 0) nor lower
         Assert.Equal(0.8, withoutAnswers.Completeness.Share, 9);
-        Assert.Equal([HealthComponentKind.Onboarding, HealthComponentKind.Sentiment], withoutAnswers.Completeness.Missing.Select(m => m.Kind));
+        Assert.Equal(
+            [HealthComponentKind.Onboarding, HealthComponentKind.Sentiment],
+            withoutAnswers.Completeness.Missing.Select(m => m.Kind));
         Assert.Equal("no NPS answer in the last 180 days", withoutAnswers.Completeness.Missing[1].Reason);
 
         Assert.Equal(88.9, withADetractor.Score); // 80 × 100 + 10 × 0 over 90
@@ -61,7 +68,8 @@ public sealed class HealthScorerTests
     [Fact]
     public void OnDayZeroANewAccountHasNoScoreYet()
     {
-        var score = Score(NewCustomer(day: 0) with { Onboarding = Plan(0, ("kickoff", 7, null), ("first_value", 30, null)) });
+        var score = Score(
+            NewCustomer(day: 0) with { Onboarding = Plan(0, ("kickoff", 7, null), ("first_value", 30, null)) });
 
         Assert.Null(score.Score);
         Assert.Equal(0, score.Completeness.Share);
@@ -73,7 +81,9 @@ public sealed class HealthScorerTests
     [Fact]
     public void TooLittleDataGivesNoScoreButStillShowsWhatItHas()
     {
-        var urgentOnDayTwo = NewCustomer(day: 2) with { Tickets = [new(TicketSeverity.Urgent, AsOf.AddDays(-1), null)] };
+        var urgentOnDayTwo = NewCustomer(
+            day: 2) with
+        { Tickets = [new(TicketSeverity.Urgent, AsOf.AddDays(-1), null)] };
 
         var score = Score(urgentOnDayTwo);
 
@@ -106,7 +116,8 @@ public sealed class HealthScorerTests
             Usage = Use(activeUsers: 13, mau: 17, previousMau: 15, featuresUsed: 2),
             Onboarding = Plan(100, ("kickoff", 7, 3), ("first_value", 30, 40)),
             NpsAnswers = [Answer(9, 10), Answer(4, 100), Answer(7, 3)],
-            Tickets = [new(TicketSeverity.High, AsOf.AddDays(-5), null), new(TicketSeverity.Low, AsOf.AddDays(-20), AsOf.AddDays(-2))],
+            Tickets = [new(TicketSeverity.High, AsOf.AddDays(-5), null),
+                new(TicketSeverity.Low, AsOf.AddDays(-20), AsOf.AddDays(-2))],
             LastTouchpointAt = AsOf.AddDays(-40),
         };
         var reordered = signals with
@@ -134,7 +145,12 @@ public sealed class HealthScorerTests
     [Fact]
     public void EveryScoreIsBetweenZeroAndOneHundredWithOneDecimal()
     {
-        var score = Score(Steady() with { Usage = Use(activeUsers: 7, mau: 13, previousMau: 11, featuresUsed: 1, features: 3), NpsAnswers = [Answer(8, 17)] });
+        var score = Score(
+            Steady() with
+            {
+                Usage = Use(activeUsers: 7, mau: 13, previousMau: 11, featuresUsed: 1, features: 3),
+                NpsAnswers = [Answer(8, 17)]
+            });
 
         Assert.All(score.Components, c => Assert.Equal(Math.Round(c.Score, 1), c.Score));
         Assert.All(score.Components, c => Assert.InRange(c.Score, 0, 100));
@@ -144,7 +160,12 @@ public sealed class HealthScorerTests
     [Fact]
     public void AnAccountWithALoginOnEachDayOfTheWindowIsEffective()
     {
-        var withAGap = Steady() with { Usage = Steady().Usage with { Days = Days(0, 60, 20).Where(d => d.Day != Today.AddDays(-12)).ToArray() } };
+        var withAGap = Steady() with
+        {
+            Usage = Steady()
+            .Usage with
+            { Days = Days(0, 60, 20).Where(d => d.Day != Today.AddDays(-12)).ToArray() }
+        };
 
         Assert.True(Score(Steady()).EffectiveAccount);
         Assert.False(Score(withAGap).EffectiveAccount);

@@ -7,8 +7,11 @@ public sealed class LifecycleTests
 {
     private static LifecycleStage StageOf(AccountSignals signals) => Lifecycle.StageOf(signals);
 
-    /// <summary>A first-term customer of 100 days with 40 seats, <paramref name="users"/> of them active every day.</summary>
-    private static AccountSignals FirstTerm(int users, int seats = 40) => NewCustomer(day: 100, seats: seats) with { Usage = Use(users, users) };
+    /// <summary>
+    /// A first-term customer of 100 days with 40 seats, <paramref name="users"/> of them active every day.
+    /// </summary>
+    private static AccountSignals FirstTerm(int users, int seats = 40) =>
+        NewCustomer(day: 100, seats: seats) with { Usage = Use(users, users) };
 
     [Fact]
     public void AnAccountThatNeverSignedIsALead() =>
@@ -34,8 +37,12 @@ public sealed class LifecycleTests
     [Fact]
     public void ReachingFirstValueMakesItLive()
     {
-        Assert.Equal(LifecycleStage.Live, StageOf(NewCustomer(day: 20) with { Onboarding = Plan(20, ("kickoff", 7, 2), ("first_value", 30, 10)) }));
-        Assert.Equal(LifecycleStage.New, StageOf(NewCustomer(day: 20) with { Onboarding = Plan(20, ("kickoff", 7, 2), ("first_value", 30, null)) }));
+        Assert.Equal(
+            LifecycleStage.Live,
+            StageOf(NewCustomer(day: 20) with { Onboarding = Plan(20, ("kickoff", 7, 2), ("first_value", 30, 10)) }));
+        Assert.Equal(
+            LifecycleStage.New,
+            StageOf(NewCustomer(day: 20) with { Onboarding = Plan(20, ("kickoff", 7, 2), ("first_value", 30, null)) }));
     }
 
     [Fact]
@@ -66,7 +73,9 @@ public sealed class LifecycleTests
     [Fact]
     public void APromoterThatIsRetainedOrActiveIsAnAdvocate()
     {
-        Assert.Equal(LifecycleStage.Advocate, StageOf(Steady() with { Usage = UsageSignals.None, NpsAnswers = [Answer(9, 30)] }));
+        Assert.Equal(
+            LifecycleStage.Advocate,
+            StageOf(Steady() with { Usage = UsageSignals.None, NpsAnswers = [Answer(9, 30)] }));
         Assert.Equal(LifecycleStage.Advocate, StageOf(FirstTerm(users: 20) with { NpsAnswers = [Answer(10)] }));
         Assert.Equal(LifecycleStage.Live, StageOf(FirstTerm(users: 10) with { NpsAnswers = [Answer(10)] }));
     }
@@ -84,7 +93,9 @@ public sealed class LifecycleTests
     {
         var churned = Steady() with { Contracts = Steady().Contracts! with { HasActiveContract = false, Churns = 1 } };
         var wonBack = Steady() with { Contracts = Steady().Contracts! with { Renewals = 0, Churns = 1 } };
-        var awaitingOutcome = FirstTerm(users: 20) with { Contracts = FirstTerm(20).Contracts! with { HasActiveContract = false } };
+        var awaitingOutcome = FirstTerm(
+            users: 20) with
+        { Contracts = FirstTerm(20).Contracts! with { HasActiveContract = false } };
 
         Assert.Equal(LifecycleStage.Churned, StageOf(churned with { NpsAnswers = [Answer(10)] }));
         Assert.Equal(LifecycleStage.Active, StageOf(wonBack));

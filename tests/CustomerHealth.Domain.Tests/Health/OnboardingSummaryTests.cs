@@ -17,7 +17,9 @@ public sealed class OnboardingSummaryTests
         var summary = OnboardingSummary.Of(plan);
 
         Assert.Equal(start, summary.StartDate);
-        Assert.Equal(["kickoff", "integration_live", "first_value", "training_done", "half_seats_active", "day_90_review"], summary.Milestones.Select(m => m.Key));
+        Assert.Equal(
+            ["kickoff", "integration_live", "first_value", "training_done", "half_seats_active", "day_90_review"],
+            summary.Milestones.Select(m => m.Key));
         Assert.Equal(new MilestoneSummary("kickoff", 7, new DateOnly(2026, 3, 5)), summary.Milestones[0]);
         Assert.Equal("first_value", summary.Milestones.Single(m => m.IsFirstValue).Key);
         Assert.All(summary.Milestones.Skip(1), m => Assert.Null(m.DoneOn));

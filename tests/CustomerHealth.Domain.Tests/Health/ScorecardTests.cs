@@ -73,7 +73,9 @@ public sealed class ScorecardTests
     [InlineData(40, 100.5, false)]
     [InlineData(double.NaN, 70, false)]
     public void ThresholdsMustRiseFromAboveZeroToAtMost100(double atRiskFrom, double healthyFrom, bool valid) =>
-        Assert.Equal(valid, (Scorecard.Default with { AtRiskFrom = atRiskFrom, HealthyFrom = healthyFrom }).Validate().Count == 0);
+        Assert.Equal(
+            valid, (Scorecard.Default with { AtRiskFrom = atRiskFrom, HealthyFrom = healthyFrom }).Validate()
+            .Count == 0);
 
     [Theory]
     [InlineData(0.1, true)]

@@ -10,7 +10,8 @@ public sealed class TrendAndChangeTests
         new(Today.AddDays(-daysAgo), score, Scorecard.Default.BandOf(score));
 
     private static HealthScore Current(double? score) =>
-        new(AsOf, 1, CsTier.LowTouch, score, Scorecard.Default.BandOf(score), [], new(score is null ? 0 : 1, []), LifecycleStage.Live, false);
+        new(AsOf, 1, CsTier.LowTouch, score, Scorecard.Default.BandOf(score), [], new(score is null ? 0 : 1, []),
+            LifecycleStage.Live, false);
 
     [Fact]
     public void TheTrendIsTheChangeSinceSevenAndThirtyDaysAgo()
@@ -63,7 +64,9 @@ public sealed class TrendAndChangeTests
 
     [Fact]
     public void TheThresholdComesFromTheScorecard() =>
-        Assert.Equal(ChangeReason.Moved, ChangeFeed.ReasonFor(Snapshot(80), Current(85), Scorecard.Default with { ChangeThresholdPoints = 5 }));
+        Assert.Equal(
+            ChangeReason.Moved,
+            ChangeFeed.ReasonFor(Snapshot(80), Current(85), Scorecard.Default with { ChangeThresholdPoints = 5 }));
 
     [Fact]
     public void AnUnknownScoreThatStaysUnknownIsNoChange() =>

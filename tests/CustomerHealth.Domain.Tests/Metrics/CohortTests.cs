@@ -9,15 +9,19 @@ public sealed class CohortTests
     /// <summary>
     /// Two years of starts (USD):
     /// <list type="bullet">
-    /// <item>January 2024: jan-a 10,000 from 01-10, live after 15 days, renewed at 12,000; jan-b 10,000 from 01-20, live after 41 days, churned at its end.</item>
-    /// <item>June 2024: jun-a 4,000 from 06-05, live after 15 days, churned at its end (2025-06-05), back at 6,000 from 2025-09-01.</item>
-    /// <item>March 2025: mar-a 5,000 from 03-20, live after 5 days.</item>
+    /// <item>January 2024: jan-a 10,000 from 01-10, live after 15 days, renewed at 12,000; jan-b 10,000 from 01-20,
+    /// live after 41 days, churned at its end.</item> <item>June 2024: jun-a 4,000 from 06-05, live after 15 days,
+    /// churned at its end (2025-06-05), back at 6,000 from 2025-09-01.</item> <item>March 2025: mar-a 5,000 from 03-20,
+    /// live after 5 days.</item>
     /// </list>
     /// </summary>
     private static Portfolio TwoYears() => new Portfolio()
-        .Account("jan-a").Contract(10_000m, "2024-01-10", "2025-01-10").Renewed(12_000m).With(a => a with { LiveOn = Day("2024-01-25") })
-        .Account("jan-b").Contract(10_000m, "2024-01-20", "2025-01-20").Churned().With(a => a with { LiveOn = Day("2024-03-01") })
-        .Account("jun-a").Contract(4_000m, "2024-06-05", "2025-06-05").Churned().Contract(6_000m, "2025-09-01", "2026-09-01").With(a => a with { LiveOn = Day("2024-06-20") })
+        .Account("jan-a").Contract(10_000m, "2024-01-10", "2025-01-10").Renewed(12_000m)
+            .With(a => a with { LiveOn = Day("2024-01-25") })
+        .Account("jan-b").Contract(10_000m, "2024-01-20", "2025-01-20").Churned()
+            .With(a => a with { LiveOn = Day("2024-03-01") })
+        .Account("jun-a").Contract(4_000m, "2024-06-05", "2025-06-05").Churned()
+            .Contract(6_000m, "2025-09-01", "2026-09-01").With(a => a with { LiveOn = Day("2024-06-20") })
         .Account("mar-a").Contract(5_000m, "2025-03-20", "2026-03-20").With(a => a with { LiveOn = Day("2025-03-25") })
         .Account("lead");
 
@@ -29,7 +33,8 @@ public sealed class CohortTests
         Assert.Equal([Day("2024-01-01"), Day("2024-06-01"), Day("2025-03-01")], cohorts.Select(c => c.Month));
         Assert.Equal([2, 1, 1], cohorts.Select(c => c.Accounts));
         Assert.Equal([20_000m, 4_000m, 5_000m], cohorts.Select(c => c.StartingArr));
-        Assert.Equal([24, 19, 10], cohorts.Select(c => c.Retention.Count));   // month ends 2024-01-31 (0) .. 2025-12-31 (23), ...
+        // month ends 2024-01-31 (0) .. 2025-12-31 (23), ...
+        Assert.Equal([24, 19, 10], cohorts.Select(c => c.Retention.Count));
         Assert.All(cohorts, c => Assert.Equal(Day("2025-12-31"), c.Retention[^1].On));
     }
 
@@ -77,8 +82,10 @@ public sealed class CohortTests
     public void GoingLiveOnDay30StillCountsAndOnDay31DoesNot()
     {
         var cohort = Assert.Single(new Portfolio()
-            .Account("day-30").Contract(1_000m, "2026-01-01", "2027-01-01").With(a => a with { LiveOn = Day("2026-01-31") })
-            .Account("day-31").Contract(1_000m, "2026-01-01", "2027-01-01").With(a => a with { LiveOn = Day("2026-02-01") })
+            .Account("day-30").Contract(1_000m, "2026-01-01", "2027-01-01")
+                .With(a => a with { LiveOn = Day("2026-01-31") })
+            .Account("day-31").Contract(1_000m, "2026-01-01", "2027-01-01")
+                .With(a => a with { LiveOn = Day("2026-02-01") })
             .Account("never").Contract(1_000m, "2026-01-01", "2027-01-01")
             .Report(Month("2026-02-28")).Cohorts);
 
@@ -88,5 +95,7 @@ public sealed class CohortTests
 
     [Fact]
     public void AccountsThatStartAfterTheAsOfDayAreInNoCohort() =>
-        Assert.Equal([Day("2024-01-01"), Day("2024-06-01")], TwoYears().Report(Month("2025-02-28")).Cohorts.Select(c => c.Month));
+        Assert.Equal(
+            [Day("2024-01-01"), Day("2024-06-01")], TwoYears().Report(Month("2025-02-28"))
+            .Cohorts.Select(c => c.Month));
 }

@@ -9,8 +9,9 @@ public sealed class OnboardingMetricsTests
     private static readonly ReportingPeriod March = Month("2026-03-31");
 
     /// <summary>
-    /// The onboarding cohort of March 2026 started from 2025-12-01 to 2025-12-31 (their day 90 falls in March): s1 reached first
-    /// value on day 90, s2 on day 91, s3 not at all. s4 (day 90 on 2026-02-28) and s5 (day 90 on 2026-04-01) are outside it.
+    /// The onboarding cohort of March 2026 started from 2025-12-01 to 2025-12-31 (their day 90 falls in March): s1
+    /// reached first value on day 90, s2 on day 91, s3 not at all. s4 (day 90 on 2026-02-28) and s5 (day 90 on
+    /// 2026-04-01) are outside it.
     /// </summary>
     private static Portfolio Onboarders() => new Portfolio()
         .Starter("s1", "2025-12-01", "2026-03-01", due: 6, onTime: 6)
@@ -59,7 +60,8 @@ public sealed class OnboardingMetricsTests
     {
         var report = Onboarders().Report(Month("2026-01-31"));
 
-        Assert.Equal(new Activation(Cohort: 0, Activated: 0, ValueReached: 1, MedianTimeToValueDays: 19), report.Activation);
+        Assert.Equal(
+            new Activation(Cohort: 0, Activated: 0, ValueReached: 1, MedianTimeToValueDays: 19), report.Activation);
         Assert.Null(report.Activation.Rate);
         Assert.Null(report.Onboarding.Rate);
     }

@@ -21,7 +21,9 @@ internal sealed class Portfolio
 
     public PortfolioInputs Inputs => new(_accounts.ToArray(), _contracts.ToArray());
 
-    public Portfolio Account(string id, CsTier tier = CsTier.LowTouch, string? segment = "Mid-Market", string? owner = "ana", Func<AccountFacts, AccountFacts>? with = null)
+    public Portfolio Account(
+        string id, CsTier tier = CsTier.LowTouch, string? segment = "Mid-Market", string? owner = "ana",
+        Func<AccountFacts, AccountFacts>? with = null)
     {
         var account = new AccountFacts { AccountId = id, Tier = tier, Segment = segment, Owner = owner };
         _accounts.Add(with is null ? account : with(account));
@@ -29,8 +31,9 @@ internal sealed class Portfolio
     }
 
     /// <summary>
-    /// An account (its contracts left out) whose first contract started on <paramref name="start"/>, with first value on
-    /// <paramref name="firstValue"/> and <paramref name="onTime"/> of <paramref name="due"/> onboarding milestones done on time.
+    /// An account (its contracts left out) whose first contract started on <paramref name="start"/>, with first value
+    /// on <paramref name="firstValue"/> and <paramref name="onTime"/> of <paramref name="due"/> onboarding milestones
+    /// done on time.
     /// </summary>
     public Portfolio Starter(string id, string start, string? firstValue, int due = 0, int onTime = 0) =>
         Account(id, with: a => a with
@@ -48,7 +51,9 @@ internal sealed class Portfolio
         return this;
     }
 
-    /// <summary>A contract of the account added last, from <paramref name="start"/> up to <paramref name="end"/> (not counted).</summary>
+    /// <summary>
+    /// A contract of the account added last, from <paramref name="start"/> up to <paramref name="end"/> (not counted).
+    /// </summary>
     public Portfolio Contract(decimal arr, string start, string end, string currency = "USD")
     {
         var account = _accounts[^1];
@@ -60,27 +65,46 @@ internal sealed class Portfolio
             Start = Day(start),
             End = Day(end),
         });
-        if (!(account.FirstContractStart <= Day(start))) _accounts[^1] = account with { FirstContractStart = Day(start) };
+        if (!(account.FirstContractStart <= Day(start))) _accounts[^1] = account with
+        {
+            FirstContractStart = Day(
+            start)
+        };
         return this;
     }
 
-    /// <summary>The last contract renewed with <paramref name="newArr"/> (decided on its end date unless given), and its renewal contract for a term as long.</summary>
+    /// <summary>
+    /// The last contract renewed with <paramref name="newArr"/> (decided on its end date unless given), and its renewal
+    /// contract for a term as long.
+    /// </summary>
     public Portfolio Renewed(decimal newArr, string? decidedOn = null)
     {
         var last = _contracts[^1];
-        _contracts[^1] = last with { Outcome = RenewalOutcomeKind.Renewed, NewArr = newArr, DecidedOn = decidedOn is null ? last.End : Day(decidedOn) };
+        _contracts[^1] = last with
+        {
+            Outcome = RenewalOutcomeKind.Renewed,
+            NewArr = newArr,
+            DecidedOn = decidedOn is null ? last.End : Day(decidedOn)
+        };
         var months = (last.End.Year - last.Start.Year) * 12 + last.End.Month - last.Start.Month;
-        return Contract(newArr, $"{last.End:yyyy-MM-dd}", $"{last.End.AddMonths(months):yyyy-MM-dd}", last.Arr.Currency);
+        return Contract(
+            newArr, $"{last.End:yyyy-MM-dd}", $"{last.End.AddMonths(months):yyyy-MM-dd}", last.Arr.Currency);
     }
 
     /// <summary>The last contract churned, decided on its end date unless given.</summary>
     public Portfolio Churned(string? decidedOn = null)
     {
         var last = _contracts[^1];
-        _contracts[^1] = last with { Outcome = RenewalOutcomeKind.Churned, DecidedOn = decidedOn is null ? last.End : Day(decidedOn) };
+        _contracts[^1] = last with
+        {
+            Outcome = RenewalOutcomeKind.Churned,
+            DecidedOn = decidedOn is null ? last.End
+            : Day(decidedOn)
+        };
         return this;
     }
 
-    public PortfolioReport Report(ReportingPeriod period, PortfolioFilter? filter = null, CurrencyConversion? conversion = null) =>
+    public PortfolioReport Report(
+        ReportingPeriod period, PortfolioFilter? filter = null, CurrencyConversion? conversion = null) =>
         PortfolioMetrics.Compute(Inputs, period, filter, conversion);
 }

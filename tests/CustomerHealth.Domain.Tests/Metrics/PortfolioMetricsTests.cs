@@ -14,7 +14,8 @@ public sealed class PortfolioMetricsTests
     private static Portfolio Answers(params int[][] scoresPerAccount)
     {
         var portfolio = new Portfolio();
-        for (var i = 0; i < scoresPerAccount.Length; i++) portfolio.Account($"a{i}", with: a => a with { NpsScores = scoresPerAccount[i] });
+        for (var i = 0; i < scoresPerAccount.Length; i++) portfolio.Account(
+            $"a{i}", with: a => a with { NpsScores = scoresPerAccount[i] });
         return portfolio;
     }
 
@@ -23,7 +24,9 @@ public sealed class PortfolioMetricsTests
     {
         var report = PortfolioMetrics.Compute(PortfolioInputs.Empty, March, PortfolioFilter.All);
 
-        Assert.Equal((0, 0, 0, 0m, 0), (report.Accounts, report.EffectiveAccounts, report.ActiveAccounts, report.Arr, report.MonthlyActiveUsers));
+        Assert.Equal(
+            (0, 0, 0, 0m, 0),
+            (report.Accounts, report.EffectiveAccounts, report.ActiveAccounts, report.Arr, report.MonthlyActiveUsers));
         Assert.Null(report.Currency);
         Assert.Equal(4, report.AccountsByBand.Count);
         Assert.Equal(7, report.AccountsByStage.Count);
@@ -59,8 +62,10 @@ public sealed class PortfolioMetricsTests
     public void AccountsAreCountedByBandStageAndEffectivenessAsGiven()
     {
         var report = new Portfolio()
-            .Account("a", with: a => a with { Band = HealthBand.Healthy, Stage = LifecycleStage.Active, Effective = true })
-            .Account("b", with: a => a with { Band = HealthBand.Healthy, Stage = LifecycleStage.Advocate, Effective = true })
+            .Account(
+                "a", with: a => a with { Band = HealthBand.Healthy, Stage = LifecycleStage.Active, Effective = true })
+            .Account(
+                "b", with: a => a with { Band = HealthBand.Healthy, Stage = LifecycleStage.Advocate, Effective = true })
             .Account("c", with: a => a with { Band = HealthBand.Critical, Stage = LifecycleStage.Churned })
             .Account("d", with: a => a with { Band = HealthBand.Unknown, Stage = LifecycleStage.New })
             .Account("lead", with: a => a with { Stage = LifecycleStage.Lead })
@@ -68,7 +73,10 @@ public sealed class PortfolioMetricsTests
 
         Assert.Equal(5, report.Accounts);
         Assert.Equal(2, report.EffectiveAccounts);
-        Assert.Equal((2, 0, 1, 1), (report.AccountsByBand[HealthBand.Healthy], report.AccountsByBand[HealthBand.AtRisk], report.AccountsByBand[HealthBand.Critical], report.AccountsByBand[HealthBand.Unknown]));
+        Assert.Equal(
+            (2, 0, 1, 1),
+            (report.AccountsByBand[HealthBand.Healthy], report.AccountsByBand[HealthBand.AtRisk],
+            report.AccountsByBand[HealthBand.Critical], report.AccountsByBand[HealthBand.Unknown]));
         Assert.Equal(4, report.AccountsByBand.Values.Sum());   // the lead has no score
         Assert.Equal(1, report.AccountsByStage[LifecycleStage.Lead]);
         Assert.Equal(0, report.AccountsByStage[LifecycleStage.Retained]);
@@ -81,7 +89,8 @@ public sealed class PortfolioMetricsTests
         var report = new Portfolio()
             .Account("a").Contract(12_000m, "2025-06-01", "2026-06-01").With(a => a with { MonthlyActiveUsers = 10 })
             .Account("b").Contract(6_000m, "2025-06-01", "2026-06-01").With(a => a with { MonthlyActiveUsers = 5 })
-            .Account("gone").Contract(9_000m, "2025-03-10", "2026-03-10").Churned().With(a => a with { MonthlyActiveUsers = 7 })
+            .Account("gone").Contract(9_000m, "2025-03-10", "2026-03-10").Churned()
+                .With(a => a with { MonthlyActiveUsers = 7 })
             .Report(March);
 
         Assert.Equal((18_000m, 15), (report.Arr, report.MonthlyActiveUsers));
@@ -120,7 +129,9 @@ public sealed class PortfolioMetricsTests
 
     [Fact]
     public void AnAnswerOutsideZeroToTenIsRejected() =>
-        Assert.Equal("accounts[1].nps_scores", Assert.Throws<ValidationException>(() => Answers([10], [11]).Report(March)).Violations.Single().Field);
+        Assert.Equal(
+            "accounts[1].nps_scores", Assert.Throws<ValidationException>(() => Answers([10], [11]).Report(March))
+            .Violations.Single().Field);
 
     private static Portfolio TwoCurrencies() => new Portfolio()
         .Account("us", segment: "Americas").Contract(10_000m, "2025-02-01", "2026-02-01").Renewed(12_000m)
@@ -154,7 +165,8 @@ public sealed class PortfolioMetricsTests
 
         Assert.Equal("USD", report.Currency);
         // 10,000 USD + 10,000 EUR × 1.1; the EUR renewal at 8,000 EUR = 8,800 USD contracts by 2,200 USD.
-        Assert.Equal(new RevenueRetention(2, 21_000m, ExpansionArr: 2_000m, ContractionArr: 2_200m, 0m), report.Revenue);
+        Assert.Equal(
+            new RevenueRetention(2, 21_000m, ExpansionArr: 2_000m, ContractionArr: 2_200m, 0m), report.Revenue);
         Assert.Equal(20_800m, report.Arr);
         Assert.Equal(18_800.0 / 21_000, report.Revenue.Grr!.Value, 12);
     }
@@ -184,9 +196,12 @@ public sealed class PortfolioMetricsTests
     public void FiltersSelectTheAccountsBeforeAnythingIsComputed()
     {
         var portfolio = new Portfolio()
-            .Account("ana-1", CsTier.HighTouch, "Enterprise", "ana").Contract(100_000m, "2025-02-01", "2026-02-01").Renewed(120_000m)
-            .Account("ana-2", CsTier.LowTouch, "Mid-Market", "ana").Contract(20_000m, "2025-02-01", "2026-02-01").Churned()
-            .Account("ben-1", CsTier.LowTouch, "Mid-Market", "ben").Contract(30_000m, "2025-02-01", "2026-02-01").Renewed(15_000m)
+            .Account("ana-1", CsTier.HighTouch, "Enterprise", "ana").Contract(100_000m, "2025-02-01", "2026-02-01")
+                .Renewed(120_000m)
+            .Account("ana-2", CsTier.LowTouch, "Mid-Market", "ana").Contract(20_000m, "2025-02-01", "2026-02-01")
+                .Churned()
+            .Account("ben-1", CsTier.LowTouch, "Mid-Market", "ben").Contract(30_000m, "2025-02-01", "2026-02-01")
+                .Renewed(15_000m)
             .Account("ben-2", CsTier.TechTouch, "SMB", "ben").Contract(5_000m, "2025-02-01", "2027-02-01");
         var quarter = Quarter("2026-03-31");
 
@@ -197,7 +212,8 @@ public sealed class PortfolioMetricsTests
 
         Assert.Equal((2, new RevenueRetention(2, 120_000m, 20_000m, 0m, 20_000m)), (ana.Accounts, ana.Revenue));
         Assert.Equal(new LogoRetention(2, 1), ana.Logos);
-        Assert.Equal((2, new RevenueRetention(2, 50_000m, 0m, 15_000m, 20_000m)), (lowTouch.Accounts, lowTouch.Revenue));
+        Assert.Equal(
+            (2, new RevenueRetention(2, 50_000m, 0m, 15_000m, 20_000m)), (lowTouch.Accounts, lowTouch.Revenue));
         Assert.Equal((1, 15_000m), (benMidMarket.Accounts, benMidMarket.Arr));
         Assert.Equal(0, nobody.Accounts);
         Assert.Null(nobody.Revenue.Grr);
@@ -207,21 +223,26 @@ public sealed class PortfolioMetricsTests
     public void MalformedRowsAreRejectedWithEveryProblemListed()
     {
         var inputs = new Portfolio()
-            .Account("a", with: a => a with { MilestonesDue = 2, MilestonesOnTime = 3, FirstValueOn = Day("2026-01-01") })
+            .Account(
+                "a", with: a => a with { MilestonesDue = 2, MilestonesOnTime = 3, FirstValueOn = Day("2026-01-01") })
             .Account("a")
             .Contract(1_000m, "2026-01-01", "2026-01-01")
             .Inputs;
         var contracts = inputs.Contracts.Append(new ContractFacts
         {
-            ContractId = "x", AccountId = "nobody", Arr = new Money(1m, "usd"), Start = Day("2026-01-01"), End = Day("2027-01-01"),
+            ContractId = "x", AccountId = "nobody", Arr = new Money(1m, "usd"), Start = Day("2026-01-01"),
+            End = Day("2027-01-01"),
             Outcome = RenewalOutcomeKind.Renewed,
         }).ToArray();
 
-        var ex = Assert.Throws<ValidationException>(() => PortfolioMetrics.Compute(inputs with { Contracts = contracts }, March));
+        var ex = Assert.Throws<ValidationException>(
+            () => PortfolioMetrics.Compute(inputs with { Contracts = contracts }, March));
 
         Assert.Equal(
-            ["accounts[0].first_value_on", "accounts[0].milestones_on_time", "accounts[1].account_id", "contracts[0].end_date",
-             "contracts[1].account_id", "contracts[1].arr.currency_code", "contracts[1].new_arr", "contracts[1].decided_on"],
+            ["accounts[0].first_value_on", "accounts[0].milestones_on_time", "accounts[1].account_id",
+                "contracts[0].end_date",
+             "contracts[1].account_id", "contracts[1].arr.currency_code", "contracts[1].new_arr",
+                 "contracts[1].decided_on"],
             ex.Violations.Select(v => v.Field));
     }
 }

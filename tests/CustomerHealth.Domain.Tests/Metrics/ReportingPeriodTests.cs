@@ -37,7 +37,8 @@ public sealed class ReportingPeriodTests
     [Fact]
     public void ARangeMustNotEndBeforeItStarts()
     {
-        var ex = Assert.Throws<ValidationException>(() => ReportingPeriod.Between(Day("2026-02-01"), Day("2026-01-31")));
+        var ex = Assert.Throws<ValidationException>(
+            () => ReportingPeriod.Between(Day("2026-02-01"), Day("2026-01-31")));
 
         Assert.Equal("period.end_date", ex.Violations.Single().Field);
     }
@@ -46,5 +47,7 @@ public sealed class ReportingPeriodTests
     [InlineData(PeriodKind.Unspecified)]
     [InlineData(PeriodKind.Range)]
     public void AKindWithoutDatesOfItsOwnIsRejected(PeriodKind kind) =>
-        Assert.Equal("period.kind", Assert.Throws<ValidationException>(() => ReportingPeriod.ToDate(kind, Day("2026-01-31"))).Violations.Single().Field);
+        Assert.Equal(
+            "period.kind", Assert.Throws<ValidationException>(() => ReportingPeriod.ToDate(kind, Day("2026-01-31")))
+            .Violations.Single().Field);
 }

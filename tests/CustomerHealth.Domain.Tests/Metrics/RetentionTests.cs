@@ -21,10 +21,12 @@ public sealed class RetentionTests
     private static Portfolio FirstQuarter() => new Portfolio()
         .Account("expands").Contract(10_000m, "2025-02-01", "2026-02-01").Renewed(12_000m)
         .Account("contracts").Contract(20_000m, "2025-03-01", "2026-03-01").Renewed(15_000m, decidedOn: "2026-02-20")
-        .Account("returns", owner: "ben").Contract(8_000m, "2025-01-15", "2026-01-15").Churned().Contract(5_000m, "2026-03-01", "2027-03-01")
+        .Account("returns", owner: "ben").Contract(8_000m, "2025-01-15", "2026-01-15").Churned()
+            .Contract(5_000m, "2026-03-01", "2027-03-01")
         .Account("newcomer", owner: "ben").Contract(6_000m, "2026-02-10", "2027-02-10")
         .Account("steady", owner: "ben").Contract(7_000m, "2025-06-01", "2026-06-01")
-        .Account("multi", owner: "ben").Contract(3_000m, "2025-07-01", "2026-07-01").Contract(2_000m, "2025-01-01", "2026-01-01").Churned()
+        .Account("multi", owner: "ben").Contract(3_000m, "2025-07-01", "2026-07-01")
+            .Contract(2_000m, "2025-01-01", "2026-01-01").Churned()
         .Account("lead");
 
     [Fact]
@@ -33,7 +35,10 @@ public sealed class RetentionTests
         var report = FirstQuarter().Report(Quarter("2026-03-31"));
 
         // Starting cohort: 10,000 + 20,000 + 8,000 + 7,000 + 3,000 + 2,000 (the newcomer started within the quarter).
-        Assert.Equal(new RevenueRetention(StartingContracts: 6, StartingArr: 50_000m, ExpansionArr: 2_000m, ContractionArr: 5_000m, ChurnedArr: 10_000m), report.Revenue);
+        Assert.Equal(
+            new RevenueRetention(
+                StartingContracts: 6, StartingArr: 50_000m, ExpansionArr: 2_000m, ContractionArr: 5_000m,
+                ChurnedArr: 10_000m), report.Revenue);
         Assert.Equal(0.70, report.Revenue.Grr!.Value, 12);   // (50,000 − 5,000 − 10,000) / 50,000
         Assert.Equal(0.74, report.Revenue.Nrr!.Value, 12);   // (50,000 + 2,000 − 5,000 − 10,000) / 50,000
         Assert.Equal(new LogoRetention(StartingAccounts: 5, ChurnedAccounts: 1), report.Logos);
@@ -74,10 +79,12 @@ public sealed class RetentionTests
     [Fact]
     public void AnAccountThatChurnsAndReturnsIsALostLogoAndItsNewContractIsNewBusiness()
     {
-        var report = new Portfolio().Account("returns").Contract(8_000m, "2025-01-15", "2026-01-15").Churned().Contract(5_000m, "2026-03-01", "2027-03-01")
+        var report = new Portfolio().Account("returns").Contract(8_000m, "2025-01-15", "2026-01-15").Churned()
+            .Contract(5_000m, "2026-03-01", "2027-03-01")
             .Report(Quarter("2026-03-31"));
 
-        Assert.Equal(new RevenueRetention(1, 8_000m, ExpansionArr: 0m, ContractionArr: 0m, ChurnedArr: 8_000m), report.Revenue);
+        Assert.Equal(
+            new RevenueRetention(1, 8_000m, ExpansionArr: 0m, ContractionArr: 0m, ChurnedArr: 8_000m), report.Revenue);
         Assert.Equal(0.0, report.Revenue.Nrr);
         Assert.Equal(1.0, report.Logos.ChurnRate);
         Assert.Equal(5_000m, report.Arr);
@@ -102,8 +109,10 @@ public sealed class RetentionTests
     public void LosingOneOfSeveralContractsIsChurnedArrButNotALostLogo()
     {
         var report = new Portfolio()
-            .Account("multi").Contract(3_000m, "2025-07-01", "2026-07-01").Contract(2_000m, "2025-01-01", "2026-01-01").Churned()
-            .Account("gone").Contract(1_000m, "2025-03-01", "2026-03-01").Churned().Contract(1_000m, "2025-03-01", "2026-02-01").Churned()
+            .Account("multi").Contract(3_000m, "2025-07-01", "2026-07-01").Contract(2_000m, "2025-01-01", "2026-01-01")
+                .Churned()
+            .Account("gone").Contract(1_000m, "2025-03-01", "2026-03-01").Churned()
+                .Contract(1_000m, "2025-03-01", "2026-02-01").Churned()
             .Report(Quarter("2026-03-31"));
 
         Assert.Equal(new RevenueRetention(4, 7_000m, 0m, 0m, ChurnedArr: 4_000m), report.Revenue);
@@ -114,7 +123,8 @@ public sealed class RetentionTests
     public void TheArrAtTheEndOfAMonthIsTheStartingArrOfTheNext()
     {
         var portfolio = FirstQuarter();
-        var (january, february, march) = (portfolio.Report(Month("2026-01-31")), portfolio.Report(Month("2026-02-28")), portfolio.Report(Month("2026-03-31")));
+        var (january, february, march) = (portfolio.Report(Month("2026-01-31")), portfolio.Report(Month("2026-02-28")),
+            portfolio.Report(Month("2026-03-31")));
 
         Assert.Equal(50_000m, january.Revenue.StartingArr);
         Assert.Equal(40_000m, january.Arr);  // 10,000 + 20,000 + 7,000 + 3,000
@@ -127,11 +137,13 @@ public sealed class RetentionTests
     public void EveryOutcomeCountsInTheMonthItWasDecidedIn()
     {
         var portfolio = FirstQuarter();
-        var (january, february, march) = (portfolio.Report(Month("2026-01-31")), portfolio.Report(Month("2026-02-28")), portfolio.Report(Month("2026-03-31")));
+        var (january, february, march) = (portfolio.Report(Month("2026-01-31")), portfolio.Report(Month("2026-02-28")),
+            portfolio.Report(Month("2026-03-31")));
 
         Assert.Equal(new RevenueRetention(6, 50_000m, 0m, 0m, ChurnedArr: 10_000m), january.Revenue);
         Assert.Equal(new LogoRetention(5, 1), january.Logos);
-        Assert.Equal(new RevenueRetention(4, 40_000m, ExpansionArr: 2_000m, ContractionArr: 5_000m, 0m), february.Revenue);
+        Assert.Equal(
+            new RevenueRetention(4, 40_000m, ExpansionArr: 2_000m, ContractionArr: 5_000m, 0m), february.Revenue);
         Assert.Equal(0.875, february.Revenue.Grr);
         Assert.Equal(0.925, february.Revenue.Nrr!.Value, 12);
         // The contraction decided on 2026-02-20 takes effect on 2026-03-01 but was counted in February.
@@ -146,14 +158,16 @@ public sealed class RetentionTests
         var portfolio = new Portfolio()
             .Account("leaving").Contract(9_000m, "2025-01-01", "2026-01-01").Churned(decidedOn: "2025-11-15")
             .Account("steady").Contract(1_000m, "2025-01-01", "2027-01-01");
-        var (november, december, january) = (portfolio.Report(Month("2025-11-30")), portfolio.Report(Month("2025-12-31")), portfolio.Report(Month("2026-01-31")));
+        var (november, december, january) = (portfolio.Report(Month("2025-11-30")),
+            portfolio.Report(Month("2025-12-31")), portfolio.Report(Month("2026-01-31")));
 
         Assert.Equal(new RevenueRetention(2, 10_000m, 0m, 0m, ChurnedArr: 9_000m), november.Revenue);
         Assert.Equal(new LogoRetention(2, 1), november.Logos);
         Assert.Equal(10_000m, november.Arr); // still paying until its term ends
         Assert.Equal(new RevenueRetention(2, 10_000m, 0m, 0m, 0m), december.Revenue);
         Assert.Equal(new LogoRetention(2, 0), december.Logos);
-        // Still in January's cohort (its term covered 2025-12-31), and nothing more is lost: ARR falls to 1,000 without a churn.
+        // Still in January's cohort (its term covered 2025-12-31), and nothing more is lost: ARR falls to 1,000 without
+        // a churn.
         Assert.Equal(new RevenueRetention(2, 10_000m, 0m, 0m, 0m), january.Revenue);
         Assert.Equal(1_000m, january.Arr);
     }
@@ -161,7 +175,8 @@ public sealed class RetentionTests
     [Fact]
     public void AContractAwaitingItsOutcomeStaysInTheCohortUntilTheOutcomeIsDecided()
     {
-        var portfolio = new Portfolio().Account("late").Contract(9_000m, "2025-01-01", "2026-01-01").Churned(decidedOn: "2026-02-10");
+        var portfolio = new Portfolio().Account("late").Contract(9_000m, "2025-01-01", "2026-01-01")
+            .Churned(decidedOn: "2026-02-10");
         var (january, february) = (portfolio.Report(Month("2026-01-31")), portfolio.Report(Month("2026-02-28")));
 
         Assert.Equal(new RevenueRetention(1, 9_000m, 0m, 0m, 0m), january.Revenue);
@@ -174,7 +189,8 @@ public sealed class RetentionTests
     [Fact]
     public void AnOutcomeDecidedAfterTheAsOfDayIsNotKnownYet()
     {
-        var report = new Portfolio().Account("later").Contract(9_000m, "2025-01-01", "2026-01-01").Churned(decidedOn: "2026-01-20")
+        var report = new Portfolio().Account("later").Contract(9_000m, "2025-01-01", "2026-01-01")
+            .Churned(decidedOn: "2026-01-20")
             .Report(ReportingPeriod.Between(Day("2026-01-01"), Day("2026-01-19")));
 
         Assert.Equal(0m, report.Revenue.ChurnedArr);

@@ -7,8 +7,10 @@ public sealed class RenewalCalibrationTests
     [Fact]
     public void PoolAdjacentViolatorsPoolsEveryDecreaseAndKeepsTheRestAsTheyAre()
     {
-        // Rates by score: 1 → 0/2, 2 → 2/2, 3 → 0/2 (violates 2), 4 → 2/2. Scores 2 and 3 pool to 2/4 at mean score 2.5.
-        (double, bool)[] cases = [(1, false), (1, false), (2, true), (2, true), (3, false), (3, false), (4, true), (4, true)];
+        // Rates by score: 1 → 0/2, 2 → 2/2, 3 → 0/2 (violates 2), 4 → 2/2. Scores 2 and 3 pool to 2/4 at mean score
+        // 2.5.
+        (double, bool)[] cases = [(1, false), (1, false), (2, true), (2, true), (3, false), (3, false), (4, true),
+            (4, true)];
 
         var iso = IsotonicCalibration.Fit(cases);
 
@@ -65,7 +67,8 @@ public sealed class RenewalCalibrationTests
         Assert.Equal(RenewalCalibrator.PlattMethod, kept.Method);
         Assert.Equal(kept.Platt.Probability(0.3), kept.Probability(0.3), 12);
 
-        // A step: renewal rate 0.2 below 0 and 0.9 above, whatever the distance; a logistic of s cannot bend that sharply.
+        // A step: renewal rate 0.2 below 0 and 0.9 above, whatever the distance; a logistic of s cannot bend that
+        // sharply.
         var step = Enumerable.Range(0, 2000).Select(_ =>
         {
             var s = random.NextDouble() * 20 - 10;
@@ -82,7 +85,8 @@ public sealed class RenewalCalibrationTests
     [Fact]
     public void FewCalibrationOutcomesAlwaysUsePlatt()
     {
-        var step = Enumerable.Range(0, RenewalCalibrator.MinimumForIsotonic - 1).Select(i => ((double)i, i % 3 != 0)).ToArray();
+        var step = Enumerable.Range(0, RenewalCalibrator.MinimumForIsotonic - 1).Select(i => ((double)i, i % 3 != 0))
+            .ToArray();
 
         Assert.Equal(RenewalCalibrator.PlattMethod, RenewalCalibrator.Fit(step).Method);
     }

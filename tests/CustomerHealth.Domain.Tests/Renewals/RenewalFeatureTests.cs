@@ -8,8 +8,10 @@ namespace CustomerHealth.Domain.Tests.Renewals;
 
 public sealed class RenewalFeatureTests
 {
-    private static RenewalFeatureVector Build(AccountSignals signals, double? scoreBefore = null, decimal arr = 24_000m, int daysToRenewal = 90) =>
-        RenewalFeatures.Build(new RenewalFeatureInput(signals, S.Score(signals), scoreBefore, arr, S.Today.AddDays(daysToRenewal)));
+    private static RenewalFeatureVector Build(
+        AccountSignals signals, double? scoreBefore = null, decimal arr = 24_000m, int daysToRenewal = 90) =>
+        RenewalFeatures.Build(
+            new RenewalFeatureInput(signals, S.Score(signals), scoreBefore, arr, S.Today.AddDays(daysToRenewal)));
 
     [Fact]
     public void EveryFeatureHasAValueInNameOrder()
@@ -83,12 +85,15 @@ public sealed class RenewalFeatureTests
     }
 
     /// <summary>
-    /// Steady's account (40 seats, customer for 400 days) with 180 days of use (and one more day, after the instant): 20 users a day on the last 60 days and
-    /// 10 before; NPS answers, tickets, touchpoints, key-feature days; and one of each dated after the instant.
+    /// Steady's account (40 seats, customer for 400 days) with 180 days of use (and one more day, after the instant):
+    /// 20 users a day on the last 60 days and 10 before; NPS answers, tickets, touchpoints, key-feature days; and one
+    /// of each dated after the instant.
     /// </summary>
     private static RenewalHistory History() => new(
-        [.. S.Days(0, 60, activeUsers: 20, events: 200), .. S.Days(60, 120, activeUsers: 10, events: 50), new DailyUsage(S.Today.AddDays(1), 40, 999)],
-        [S.Answer(9, daysAgo: 10), S.Answer(5, daysAgo: 200), S.Answer(0, daysAgo: 400), new NpsAnswer(0, S.AsOf.AddHours(1))],
+        [.. S.Days(0, 60, activeUsers: 20, events: 200), .. S.Days(60, 120, activeUsers: 10, events: 50),
+            new DailyUsage(S.Today.AddDays(1), 40, 999)],
+        [S.Answer(9, daysAgo: 10), S.Answer(5, daysAgo: 200), S.Answer(0, daysAgo: 400),
+            new NpsAnswer(0, S.AsOf.AddHours(1))],
         [
             new TicketSummary(TicketSeverity.High, S.AsOf.AddDays(-10), S.AsOf.AddDays(-8)),
             new TicketSummary(TicketSeverity.Low, S.AsOf.AddDays(-100), S.AsOf.AddDays(-96)),
@@ -102,7 +107,8 @@ public sealed class RenewalFeatureTests
         [
             new KeyFeatureDay(S.Today.AddDays(-3), "report", 4), new KeyFeatureDay(S.Today.AddDays(-4), "report", 2),
             new KeyFeatureDay(S.Today.AddDays(-40), "share", 6), new KeyFeatureDay(S.Today.AddDays(-70), "export", 3),
-            new KeyFeatureDay(S.Today.AddDays(-95), "automate", 9), new KeyFeatureDay(S.Today.AddDays(1), "automate", 9),
+            new KeyFeatureDay(S.Today.AddDays(-95), "automate", 9),
+                new KeyFeatureDay(S.Today.AddDays(1), "automate", 9),
         ],
         KeyFeaturesInCatalogue: 5);
 
@@ -110,9 +116,11 @@ public sealed class RenewalFeatureTests
     public void LongerWindowsGiveLevelsAndTrendsOfUseNpsTicketsTouchpointsAndTheLastRenewal()
     {
         var signals = S.Steady(seats: 40) with { LastTouchpointAt = S.AsOf.AddDays(-5) };
-        var f = RenewalFeatures.Build(new RenewalFeatureInput(signals, S.Score(signals), null, 24_000m, S.Today.AddDays(90), History()));
+        var f = RenewalFeatures.Build(
+            new RenewalFeatureInput(signals, S.Score(signals), null, 24_000m, S.Today.AddDays(90), History()));
 
-        // Active users per seat per day: 20/40 over the last 30 days; (60 × 20 + 30 × 10) / 90 / 40; (60 × 20 + 120 × 10) / 180 / 40.
+        // Active users per seat per day: 20/40 over the last 30 days; (60 × 20 + 30 × 10) / 90 / 40; (60 × 20 + 120 ×
+        // 10) / 180 / 40.
         Assert.Equal(0.5, f[RenewalFeatures.ActiveShare30Days], 9);
         Assert.Equal(1500 / 3600.0, f[RenewalFeatures.ActiveShare90Days], 9);
         Assert.Equal(2400 / 7200.0, f[RenewalFeatures.ActiveShare180Days], 9);
@@ -136,7 +144,8 @@ public sealed class RenewalFeatureTests
         Assert.Equal(0.2, f[RenewalFeatures.KeyFeatureBreadth30Days], 9);
         Assert.Equal(0.6, f[RenewalFeatures.KeyFeatureBreadth90Days], 9);
         Assert.Equal(0.2 - 0.4, f[RenewalFeatures.KeyFeatureBreadthTrend], 9);
-        // Depth over 90 days: 15 key-feature events / (60 × 20 + 30 × 10) user-days; all events: (60 × 200 + 30 × 50) / 1500.
+        // Depth over 90 days: 15 key-feature events / (60 × 20 + 30 × 10) user-days; all events: (60 × 200 + 30 × 50) /
+        // 1500.
         Assert.Equal(15 / 1500.0, f[RenewalFeatures.KeyFeatureEventsPerActiveDay90Days], 9);
         Assert.Equal(13_500 / 1500.0, f[RenewalFeatures.EventsPerActiveDay90Days], 9);
     }
@@ -160,7 +169,8 @@ public sealed class RenewalFeatureTests
     {
         var signals = S.NewCustomer(day: 9);
         var history = RenewalHistory.None with { Days = S.Days(0, 10, activeUsers: 8) };
-        var f = RenewalFeatures.Build(new RenewalFeatureInput(signals, S.Score(signals), null, 24_000m, S.Today.AddDays(356), history));
+        var f = RenewalFeatures.Build(
+            new RenewalFeatureInput(signals, S.Score(signals), null, 24_000m, S.Today.AddDays(356), history));
 
         // 10 days as a customer, 8 of 40 seats active on each: 0.2 over every window, no trend (no days 31 to 90 yet).
         Assert.Equal(0.2, f[RenewalFeatures.ActiveShare30Days], 9);
@@ -174,8 +184,13 @@ public sealed class RenewalFeatureTests
         // A customer of 400 days whose use is on record only from 20 days ago (tracking connected then): 10 of 40 seats
         // active on each of those days reads as 0.25 over every window, not as 20 days of use thinned over 90 or 180.
         var signals = S.Steady(seats: 40);
-        var tracked = RenewalHistory.None with { Days = S.Days(0, 20, activeUsers: 10), FirstActiveDay = S.Today.AddDays(-19) };
-        var f = RenewalFeatures.Build(new RenewalFeatureInput(signals, S.Score(signals), null, 24_000m, S.Today.AddDays(90), tracked));
+        var tracked = RenewalHistory.None with
+        {
+            Days = S.Days(0, 20, activeUsers: 10),
+            FirstActiveDay = S.Today.AddDays(-19)
+        };
+        var f = RenewalFeatures.Build(
+            new RenewalFeatureInput(signals, S.Score(signals), null, 24_000m, S.Today.AddDays(90), tracked));
         Assert.Equal(0.25, f[RenewalFeatures.ActiveShare30Days], 9);
         Assert.Equal(0.25, f[RenewalFeatures.ActiveShare90Days], 9);
         Assert.Equal(0.25, f[RenewalFeatures.ActiveShare180Days], 9);
@@ -183,14 +198,24 @@ public sealed class RenewalFeatureTests
 
         // Use recorded long before the window: the idle days within it count as idle.
         var lapsed = tracked with { FirstActiveDay = S.Today.AddDays(-300) };
-        f = RenewalFeatures.Build(new RenewalFeatureInput(signals, S.Score(signals), null, 24_000m, S.Today.AddDays(90), lapsed));
+        f = RenewalFeatures.Build(
+            new RenewalFeatureInput(signals, S.Score(signals), null, 24_000m, S.Today.AddDays(90), lapsed));
         Assert.Equal(200 / 1200.0, f[RenewalFeatures.ActiveShare30Days], 9);
         Assert.Equal(200 / 7200.0, f[RenewalFeatures.ActiveShare180Days], 9);
 
         // The earliest active day of the rollups counts when the first active day given is later (or not given at all).
-        Assert.Equal(S.Today.AddDays(-19), RenewalFeatures.ObservedSince(S.Today.AddDays(-400), null, new Dictionary<DateOnly, int> { [S.Today.AddDays(-19)] = 3, [S.Today.AddDays(-25)] = 0 }));
-        Assert.Equal(S.Today.AddDays(-400), RenewalFeatures.ObservedSince(S.Today.AddDays(-400), null, new Dictionary<DateOnly, int>()));
-        Assert.Equal(S.Today.AddDays(-10), RenewalFeatures.ObservedSince(S.Today.AddDays(-10), S.Today.AddDays(-50), new Dictionary<DateOnly, int>()));
+        Assert.Equal(
+            S.Today.AddDays(-19),
+            RenewalFeatures.ObservedSince(
+                S.Today.AddDays(-400), null, new Dictionary<DateOnly,
+                int>
+                { [S.Today.AddDays(-19)] = 3, [S.Today.AddDays(-25)] = 0 }));
+        Assert.Equal(
+            S.Today.AddDays(-400),
+            RenewalFeatures.ObservedSince(S.Today.AddDays(-400), null, new Dictionary<DateOnly, int>()));
+        Assert.Equal(
+            S.Today.AddDays(-10),
+            RenewalFeatures.ObservedSince(S.Today.AddDays(-10), S.Today.AddDays(-50), new Dictionary<DateOnly, int>()));
     }
 
     [Fact]
@@ -221,7 +246,8 @@ public sealed class RenewalRulesTests
     [InlineData(0.5, RenewalRisk.High)]
     [InlineData(0.39, RenewalRisk.Critical)]
     [InlineData(0.0, RenewalRisk.Critical)]
-    public void RiskLevelsFollowTheProbability(double p, RenewalRisk expected) => Assert.Equal(expected, RenewalRisks.Of(p));
+    public void RiskLevelsFollowTheProbability(double p, RenewalRisk expected) =>
+        Assert.Equal(expected, RenewalRisks.Of(p));
 
     [Fact]
     public void ThePriorIsTheDocumentedLogisticOfTheScore()
@@ -250,7 +276,8 @@ public sealed class RenewalRulesTests
     {
         var drivers = RenewalDrivers.Top(
         [
-            new("a", 1, 0.1), new("b", 1, -0.9), new("c", 1, 0.5), new("d", 1, 0), new("e", 1, -0.2), new("f", 1, 0.3), new("g", 1, 0.05),
+            new("a", 1, 0.1), new("b", 1, -0.9), new("c", 1, 0.5), new("d", 1, 0), new("e", 1, -0.2), new("f", 1, 0.3),
+                new("g", 1, 0.05),
         ]);
 
         Assert.Equal(["b", "c", "f", "e", "a"], drivers.Select(d => d.Feature));
@@ -295,8 +322,16 @@ public sealed class RenewalEvaluationTests
         Assert.Equal((0.01 + 0.81 + 0.04 + 0.5625) / 4, metrics.Brier, 9);
         Assert.Equal((-Math.Log(0.9) - Math.Log(0.1) - Math.Log(0.8) - Math.Log(0.25)) / 4, metrics.LogLoss, 9);
         Assert.Collection(metrics.Calibration,
-            b => { Assert.Equal(0.2, b.Lower); Assert.Equal(2, b.Count); Assert.Equal(0.225, b.MeanPredicted, 9); Assert.Equal(0.5, b.ObservedRate); },
-            b => { Assert.Equal(0.9, b.Lower); Assert.Equal(1.0, b.Upper); Assert.Equal(2, b.Count); Assert.Equal(0.5, b.ObservedRate); });
+            b =>
+                {
+                    Assert.Equal(0.2, b.Lower); Assert.Equal(2, b.Count); Assert.Equal(
+                    0.225, b.MeanPredicted, 9); Assert.Equal(0.5, b.ObservedRate);
+                },
+            b =>
+                {
+                    Assert.Equal(0.9, b.Lower); Assert.Equal(1.0, b.Upper); Assert.Equal(2, b.Count); Assert.Equal(
+                    0.5, b.ObservedRate);
+                });
         Assert.Null(metrics.MaxCalibrationGap); // no bin has 20 cases
         Assert.Equal(0.625, metrics.Auc); // pairs: tie 0.5 + 1 + 0 + 1 of 4
     }
@@ -328,7 +363,8 @@ public sealed class RenewalEvaluationTests
     public void TheSplitHoldsOutTheNewestOutcomesAndCalibratesOnTheNewestOfTheRest()
     {
         var start = new DateOnly(2025, 1, 1);
-        var outcomes = Enumerable.Range(0, 100).Select(i => new Outcome($"c{i:D3}", start.AddDays((i * 37) % 100))).ToArray();
+        var outcomes = Enumerable.Range(0, 100).Select(i => new Outcome($"c{i:D3}", start.AddDays((i * 37) % 100)))
+            .ToArray();
 
         var split = TimeOrderedSplitter.Split(outcomes, holdoutShare: 0.2, calibrationShare: 0.25);
 

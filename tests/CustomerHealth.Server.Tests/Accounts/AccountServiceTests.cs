@@ -6,11 +6,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CustomerHealth.Server.Tests.Accounts;
 
-public sealed class AccountServiceOnSqlite(SqliteTestDatabase database) : AccountServiceTests<SqliteTestDatabase>(database);
+public sealed class AccountServiceOnSqlite(SqliteTestDatabase database)
+    : AccountServiceTests<SqliteTestDatabase>(database);
 
-public sealed class AccountServiceOnPostgreSql(PostgreSqlTestDatabase database) : AccountServiceTests<PostgreSqlTestDatabase>(database);
+public sealed class AccountServiceOnPostgreSql(PostgreSqlTestDatabase database)
+    : AccountServiceTests<PostgreSqlTestDatabase>(database);
 
-public sealed class AccountServiceOnSqlServer(SqlServerTestDatabase database) : AccountServiceTests<SqlServerTestDatabase>(database);
+public sealed class AccountServiceOnSqlServer(SqlServerTestDatabase database)
+    : AccountServiceTests<SqlServerTestDatabase>(database);
 
 /// <summary>customerhealth.v1.AccountService through real gRPC calls, on each database engine.</summary>
 public abstract class AccountServiceTests<TDatabase>(TDatabase database) : IntegrationTest<TDatabase>(database)
@@ -21,7 +24,8 @@ public abstract class AccountServiceTests<TDatabase>(TDatabase database) : Integ
     [Fact]
     public async Task UpsertCreatesAnAccountAndReturnsItAsStored()
     {
-        var response = await Client.UpsertAccountAsync(new() { Account = Build.Account("create-1", tier: CsTier.HighTouch) }, cancellationToken: Ct);
+        var response = await Client.UpsertAccountAsync(
+            new() { Account = Build.Account("create-1", tier: CsTier.HighTouch) }, cancellationToken: Ct);
 
         Assert.True(response.Created);
         Assert.Equal("create-1", response.Account.AccountId);
@@ -40,10 +44,12 @@ public abstract class AccountServiceTests<TDatabase>(TDatabase database) : Integ
     [Fact]
     public async Task RepeatingAnUpsertIsIdempotentAndKeepsTheUpdateTime()
     {
-        var first = await Client.UpsertAccountAsync(new() { Account = Build.Account("retry-1") }, cancellationToken: Ct);
+        var first = await Client.UpsertAccountAsync(
+            new() { Account = Build.Account("retry-1") }, cancellationToken: Ct);
         Clock.Advance(TimeSpan.FromHours(1));
 
-        var retry = await Client.UpsertAccountAsync(new() { Account = Build.Account("retry-1") }, cancellationToken: Ct);
+        var retry = await Client.UpsertAccountAsync(
+            new() { Account = Build.Account("retry-1") }, cancellationToken: Ct);
 
         Assert.False(retry.Created);
         Assert.Equal(first.Account, retry.Account);
@@ -56,30 +62,43 @@ public abstract class AccountServiceTests<TDatabase>(TDatabase database) : Integ
         await Client.UpsertAccountAsync(new() { Account = Build.Account("replace-1") }, cancellationToken: Ct);
         Clock.Advance(TimeSpan.FromMinutes(5));
 
-        var updated = await Client.UpsertAccountAsync(new() { Account = Build.Account("replace-1", name: "Acme Holdings", segment: "", owner: "csm.bob@example.com") }, cancellationToken: Ct);
+        var updated = await Client.UpsertAccountAsync(
+            new()
+            {
+                Account = Build.Account(
+                "replace-1", name: "Acme Holdings", segment: "", owner: "csm.bob@example.com")
+            },
+                cancellationToken: Ct);
 
         Assert.False(updated.Created);
         Assert.Equal("Acme Holdings", updated.Account.DisplayName);
         Assert.Equal("", updated.Account.Segment);
         Assert.Equal("csm.bob@example.com", updated.Account.Owner);
-        Assert.Equal(IntegrationTest<TDatabase>.DefaultNow.AddMinutes(5), updated.Account.UpdateTime.ToDateTimeOffset());
+        Assert.Equal(
+            IntegrationTest<TDatabase>.DefaultNow.AddMinutes(5), updated.Account.UpdateTime.ToDateTimeOffset());
         Assert.Equal(IntegrationTest<TDatabase>.DefaultNow, updated.Account.CreateTime.ToDateTimeOffset());
     }
 
     [Fact]
     public async Task IdsAreCaseSensitive()
     {
-        await Client.UpsertAccountAsync(new() { Account = Build.Account("CaseId", name: "Upper") }, cancellationToken: Ct);
-        var lower = await Client.UpsertAccountAsync(new() { Account = Build.Account("caseid", name: "Lower") }, cancellationToken: Ct);
+        await Client.UpsertAccountAsync(
+            new() { Account = Build.Account("CaseId", name: "Upper") }, cancellationToken: Ct);
+        var lower = await Client.UpsertAccountAsync(
+            new() { Account = Build.Account("caseid", name: "Lower") }, cancellationToken: Ct);
 
         Assert.True(lower.Created);
-        Assert.Equal("Upper", (await Client.GetAccountAsync(new() { AccountId = "CaseId" }, cancellationToken: Ct)).Account.DisplayName);
+        Assert.Equal(
+            "Upper", (await Client.GetAccountAsync(new() { AccountId = "CaseId" }, cancellationToken: Ct))
+            .Account.DisplayName);
     }
 
     [Fact]
     public async Task GettingAnUnknownAccountIsNotFoundWithTheResourceNamed()
     {
-        var status = await FailsWith(StatusCode.NotFound, () => Client.GetAccountAsync(new() { AccountId = "nobody" }, cancellationToken: Ct).ResponseAsync);
+        var status = await FailsWith(
+            StatusCode.NotFound, () => Client.GetAccountAsync(new() { AccountId = "nobody" }, cancellationToken: Ct)
+            .ResponseAsync);
 
         var resource = status.GetDetail<ResourceInfo>();
         Assert.NotNull(resource);
@@ -105,31 +124,44 @@ public abstract class AccountServiceTests<TDatabase>(TDatabase database) : Integ
     [MemberData(nameof(InvalidAccounts))]
     public async Task EachAccountRuleIsInvalidArgumentNamingTheFieldAndWritesNothing(string field, Account account)
     {
-        await RejectsField(field, () => Client.UpsertAccountAsync(new() { Account = account }, cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            field, () => Client.UpsertAccountAsync(new() { Account = account }, cancellationToken: Ct).ResponseAsync);
 
-        Assert.Equal(0, await Service.InDatabaseAsync(db => db.Accounts.CountAsync(a => a.Id == account.AccountId, Ct)));
+        Assert.Equal(
+            0, await Service.InDatabaseAsync(db => db.Accounts.CountAsync(a => a.Id == account.AccountId, Ct)));
     }
 
     [Fact]
     public async Task AnInvalidUpdateLeavesTheStoredAccountUntouched()
     {
-        var stored = await Client.UpsertAccountAsync(new() { Account = Build.Account("keep-1") }, cancellationToken: Ct);
+        var stored = await Client.UpsertAccountAsync(
+            new() { Account = Build.Account("keep-1") }, cancellationToken: Ct);
 
-        await RejectsField("account.display_name", () => Client.UpsertAccountAsync(new() { Account = Build.Account("keep-1", name: "") }, cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "account.display_name",
+            () => Client.UpsertAccountAsync(
+                new() { Account = Build.Account("keep-1", name: "") }, cancellationToken: Ct).ResponseAsync);
 
-        Assert.Equal(stored.Account, (await Client.GetAccountAsync(new() { AccountId = "keep-1" }, cancellationToken: Ct)).Account);
+        Assert.Equal(
+            stored.Account, (await Client.GetAccountAsync(new() { AccountId = "keep-1" }, cancellationToken: Ct))
+            .Account);
     }
 
     [Fact]
     public async Task AMissingAccountMessageIsInvalidArgument()
     {
-        await RejectsField("account", () => Client.UpsertAccountAsync(new UpsertAccountRequest(), cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "account", () => Client.UpsertAccountAsync(new UpsertAccountRequest(), cancellationToken: Ct)
+            .ResponseAsync);
     }
 
     [Fact]
     public async Task AllViolationsOfARequestAreReportedTogether()
     {
-        var badRequest = await RejectsField("account.account_id", () => Client.UpsertAccountAsync(new() { Account = Build.Account(id: "", name: "") }, cancellationToken: Ct).ResponseAsync);
+        var badRequest = await RejectsField(
+            "account.account_id",
+            () => Client.UpsertAccountAsync(new() { Account = Build.Account(id: "", name: "") }, cancellationToken: Ct)
+            .ResponseAsync);
 
         Assert.Contains(badRequest.FieldViolations, v => v.Field == "account.display_name");
     }
@@ -138,14 +170,16 @@ public abstract class AccountServiceTests<TDatabase>(TDatabase database) : Integ
     public async Task ListingPagesThroughEveryMatchingAccountInIdOrder()
     {
         for (var i = 0; i < 7; i++)
-            await Client.UpsertAccountAsync(new() { Account = Build.Account($"page-{i}", segment: "Paging") }, cancellationToken: Ct);
+            await Client.UpsertAccountAsync(
+                new() { Account = Build.Account($"page-{i}", segment: "Paging") }, cancellationToken: Ct);
 
         var seen = new List<string>();
         string token = "";
         var pages = 0;
         do
         {
-            var page = await Client.ListAccountsAsync(new() { Segment = "Paging", PageSize = 3, PageToken = token }, cancellationToken: Ct);
+            var page = await Client.ListAccountsAsync(
+                new() { Segment = "Paging", PageSize = 3, PageToken = token }, cancellationToken: Ct);
             Assert.Equal(7, page.TotalSize);
             Assert.True(page.Accounts.Count <= 3);
             seen.AddRange(page.Accounts.Select(a => a.AccountId));
@@ -161,13 +195,21 @@ public abstract class AccountServiceTests<TDatabase>(TDatabase database) : Integ
     [Fact]
     public async Task ListingFiltersByTierOwnerAndSegment()
     {
-        await Client.UpsertAccountAsync(new() { Account = Build.Account("filter-a", segment: "Filters", tier: CsTier.HighTouch, owner: "ann") }, cancellationToken: Ct);
-        await Client.UpsertAccountAsync(new() { Account = Build.Account("filter-b", segment: "Filters", tier: CsTier.LowTouch, owner: "ann") }, cancellationToken: Ct);
-        await Client.UpsertAccountAsync(new() { Account = Build.Account("filter-c", segment: "Filters", tier: CsTier.HighTouch, owner: "ben") }, cancellationToken: Ct);
+        await Client.UpsertAccountAsync(
+            new() { Account = Build.Account("filter-a", segment: "Filters", tier: CsTier.HighTouch, owner: "ann") },
+            cancellationToken: Ct);
+        await Client.UpsertAccountAsync(
+            new() { Account = Build.Account("filter-b", segment: "Filters", tier: CsTier.LowTouch, owner: "ann") },
+            cancellationToken: Ct);
+        await Client.UpsertAccountAsync(
+            new() { Account = Build.Account("filter-c", segment: "Filters", tier: CsTier.HighTouch, owner: "ben") },
+            cancellationToken: Ct);
 
-        var highTouch = await Client.ListAccountsAsync(new() { Segment = "Filters", CsTier = CsTier.HighTouch }, cancellationToken: Ct);
+        var highTouch = await Client.ListAccountsAsync(
+            new() { Segment = "Filters", CsTier = CsTier.HighTouch }, cancellationToken: Ct);
         var ann = await Client.ListAccountsAsync(new() { Segment = "Filters", Owner = "ann" }, cancellationToken: Ct);
-        var annHigh = await Client.ListAccountsAsync(new() { Segment = "Filters", Owner = "ann", CsTier = CsTier.HighTouch }, cancellationToken: Ct);
+        var annHigh = await Client.ListAccountsAsync(
+            new() { Segment = "Filters", Owner = "ann", CsTier = CsTier.HighTouch }, cancellationToken: Ct);
 
         Assert.Equal(["filter-a", "filter-c"], highTouch.Accounts.Select(a => a.AccountId));
         Assert.Equal(["filter-a", "filter-b"], ann.Accounts.Select(a => a.AccountId));
@@ -178,40 +220,63 @@ public abstract class AccountServiceTests<TDatabase>(TDatabase database) : Integ
     [Fact]
     public async Task APageTokenIsRejectedWithOtherFiltersOrWhenForged()
     {
-        await Client.UpsertAccountAsync(new() { Account = Build.Account("token-1", segment: "Tokens") }, cancellationToken: Ct);
-        await Client.UpsertAccountAsync(new() { Account = Build.Account("token-2", segment: "Tokens") }, cancellationToken: Ct);
+        await Client.UpsertAccountAsync(
+            new() { Account = Build.Account("token-1", segment: "Tokens") }, cancellationToken: Ct);
+        await Client.UpsertAccountAsync(
+            new() { Account = Build.Account("token-2", segment: "Tokens") }, cancellationToken: Ct);
         var first = await Client.ListAccountsAsync(new() { Segment = "Tokens", PageSize = 1 }, cancellationToken: Ct);
         Assert.NotEqual("", first.NextPageToken);
 
-        await RejectsField("page_token", () => Client.ListAccountsAsync(new() { Segment = "Other", PageSize = 1, PageToken = first.NextPageToken }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("page_token", () => Client.ListAccountsAsync(new() { PageToken = "not-a-token!" }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("page_size", () => Client.ListAccountsAsync(new() { PageSize = -1 }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("page_size", () => Client.ListAccountsAsync(new() { PageSize = 1001 }, cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "page_token",
+            () => Client.ListAccountsAsync(
+                new() { Segment = "Other", PageSize = 1, PageToken = first.NextPageToken }, cancellationToken: Ct)
+                .ResponseAsync);
+        await RejectsField(
+            "page_token", () => Client.ListAccountsAsync(new() { PageToken = "not-a-token!" }, cancellationToken: Ct)
+            .ResponseAsync);
+        await RejectsField(
+            "page_size", () => Client.ListAccountsAsync(new() { PageSize = -1 }, cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "page_size", () => Client.ListAccountsAsync(new() { PageSize = 1001 }, cancellationToken: Ct)
+            .ResponseAsync);
     }
 
     [Fact]
     public async Task DeletingAnAccountDeletesItsContracts()
     {
         await Client.UpsertAccountAsync(new() { Account = Build.Account("gone-1") }, cancellationToken: Ct);
-        await Client.UpsertContractAsync(new() { Contract = Build.Contract("gone-1-c1", "gone-1") }, cancellationToken: Ct);
-        await Client.UpsertContractAsync(new() { Contract = Build.Contract("gone-1-c2", "gone-1", start: "2027-01-01", end: "2028-01-01") }, cancellationToken: Ct);
-        await Client.RecordRenewalOutcomeAsync(new() { ContractId = "gone-1-c1", Kind = RenewalOutcomeKind.Renewed, NewArr = Build.Money(30_000m) }, cancellationToken: Ct);
+        await Client.UpsertContractAsync(
+            new() { Contract = Build.Contract("gone-1-c1", "gone-1") }, cancellationToken: Ct);
+        await Client.UpsertContractAsync(
+            new() { Contract = Build.Contract("gone-1-c2", "gone-1", start: "2027-01-01", end: "2028-01-01") },
+            cancellationToken: Ct);
+        await Client.RecordRenewalOutcomeAsync(
+            new() { ContractId = "gone-1-c1", Kind = RenewalOutcomeKind.Renewed, NewArr = Build.Money(30_000m) },
+            cancellationToken: Ct);
 
         var deleted = await Client.DeleteAccountAsync(new() { AccountId = "gone-1" }, cancellationToken: Ct);
 
         Assert.True(deleted.Deleted);
         Assert.Equal(2, deleted.DeletedContracts);
-        await FailsWith(StatusCode.NotFound, () => Client.GetAccountAsync(new() { AccountId = "gone-1" }, cancellationToken: Ct).ResponseAsync);
-        await FailsWith(StatusCode.NotFound, () => Client.GetContractAsync(new() { ContractId = "gone-1-c1" }, cancellationToken: Ct).ResponseAsync);
+        await FailsWith(
+            StatusCode.NotFound, () => Client.GetAccountAsync(new() { AccountId = "gone-1" }, cancellationToken: Ct)
+            .ResponseAsync);
+        await FailsWith(
+            StatusCode.NotFound,
+            () => Client.GetContractAsync(new() { ContractId = "gone-1-c1" }, cancellationToken: Ct).ResponseAsync);
         Assert.Equal(0, await Service.InDatabaseAsync(db => db.Contracts.CountAsync(c => c.AccountId == "gone-1", Ct)));
     }
 
     [Fact]
     public async Task DeletingAMissingAccountIsNotFoundUnlessAllowed()
     {
-        await FailsWith(StatusCode.NotFound, () => Client.DeleteAccountAsync(new() { AccountId = "never-was" }, cancellationToken: Ct).ResponseAsync);
+        await FailsWith(
+            StatusCode.NotFound,
+            () => Client.DeleteAccountAsync(new() { AccountId = "never-was" }, cancellationToken: Ct).ResponseAsync);
 
-        var allowed = await Client.DeleteAccountAsync(new() { AccountId = "never-was", AllowMissing = true }, cancellationToken: Ct);
+        var allowed = await Client.DeleteAccountAsync(
+            new() { AccountId = "never-was", AllowMissing = true }, cancellationToken: Ct);
 
         Assert.False(allowed.Deleted);
     }
@@ -220,18 +285,24 @@ public abstract class AccountServiceTests<TDatabase>(TDatabase database) : Integ
     public async Task DeletingOneAccountLeavesTheOthersAlone()
     {
         await Client.UpsertAccountAsync(new() { Account = Build.Account("stay-1") }, cancellationToken: Ct);
-        await Client.UpsertContractAsync(new() { Contract = Build.Contract("stay-1-c", "stay-1") }, cancellationToken: Ct);
+        await Client.UpsertContractAsync(
+            new() { Contract = Build.Contract("stay-1-c", "stay-1") }, cancellationToken: Ct);
         await Client.UpsertAccountAsync(new() { Account = Build.Account("leave-1") }, cancellationToken: Ct);
 
         await Client.DeleteAccountAsync(new() { AccountId = "leave-1" }, cancellationToken: Ct);
 
-        Assert.Equal("stay-1-c", (await Client.GetContractAsync(new() { ContractId = "stay-1-c" }, cancellationToken: Ct)).Contract.ContractId);
+        Assert.Equal(
+            "stay-1-c", (await Client.GetContractAsync(new() { ContractId = "stay-1-c" }, cancellationToken: Ct))
+            .Contract.ContractId);
     }
 
     [Fact]
     public async Task ConcurrentFirstUpsertsOfOneAccountStoreItOnce()
     {
-        var calls = Enumerable.Range(0, 8).Select(_ => Client.UpsertAccountAsync(new() { Account = Build.Account("race-1") }, cancellationToken: Ct).ResponseAsync);
+        var calls = Enumerable.Range(0, 8)
+            .Select(
+                _ => Client.UpsertAccountAsync(new() { Account = Build.Account("race-1") }, cancellationToken: Ct)
+                .ResponseAsync);
 
         var responses = await Task.WhenAll(calls);
 

@@ -8,9 +8,11 @@ namespace CustomerHealth.Server.Tests.Accounts;
 
 public sealed class ContractsOnSqlite(SqliteTestDatabase database) : ContractTests<SqliteTestDatabase>(database);
 
-public sealed class ContractsOnPostgreSql(PostgreSqlTestDatabase database) : ContractTests<PostgreSqlTestDatabase>(database);
+public sealed class ContractsOnPostgreSql(PostgreSqlTestDatabase database)
+    : ContractTests<PostgreSqlTestDatabase>(database);
 
-public sealed class ContractsOnSqlServer(SqlServerTestDatabase database) : ContractTests<SqlServerTestDatabase>(database);
+public sealed class ContractsOnSqlServer(SqlServerTestDatabase database)
+    : ContractTests<SqlServerTestDatabase>(database);
 
 /// <summary>Contracts and renewal outcomes through real gRPC calls, on each database engine.</summary>
 public abstract class ContractTests<TDatabase>(TDatabase database) : IntegrationTest<TDatabase>(database)
@@ -19,7 +21,8 @@ public abstract class ContractTests<TDatabase>(TDatabase database) : Integration
     private AccountService.AccountServiceClient Client => new(Service.Channel);
 
     private async Task<Account> GivenAccount(string id, CsTier tier = CsTier.Unspecified) =>
-        (await Client.UpsertAccountAsync(new() { Account = Build.Account(id, tier: tier) }, cancellationToken: Ct)).Account;
+        (await Client.UpsertAccountAsync(new() { Account = Build.Account(id, tier: tier) }, cancellationToken: Ct))
+            .Account;
 
     private async Task<Contract> GivenContract(Contract contract) =>
         (await Client.UpsertContractAsync(new() { Contract = contract }, cancellationToken: Ct)).Contract;
@@ -29,7 +32,9 @@ public abstract class ContractTests<TDatabase>(TDatabase database) : Integration
     {
         await GivenAccount("exact");
 
-        var response = await Client.UpsertContractAsync(new() { Contract = Build.Contract("exact-c", "exact", arr: 12_345.67m, currency: "EUR", seats: 25) }, cancellationToken: Ct);
+        var response = await Client.UpsertContractAsync(
+            new() { Contract = Build.Contract("exact-c", "exact", arr: 12_345.67m, currency: "EUR", seats: 25) },
+            cancellationToken: Ct);
 
         Assert.True(response.Created);
         var read = (await Client.GetContractAsync(new() { ContractId = "exact-c" }, cancellationToken: Ct)).Contract;
@@ -46,7 +51,11 @@ public abstract class ContractTests<TDatabase>(TDatabase database) : Integration
     [Fact]
     public async Task AContractOfAnUnknownAccountIsNotFoundAndNotStored()
     {
-        var status = await FailsWith(StatusCode.NotFound, () => Client.UpsertContractAsync(new() { Contract = Build.Contract("orphan-c", "no-such-account") }, cancellationToken: Ct).ResponseAsync);
+        var status = await FailsWith(
+            StatusCode.NotFound,
+            () => Client.UpsertContractAsync(
+                new() { Contract = Build.Contract("orphan-c", "no-such-account") }, cancellationToken: Ct)
+                .ResponseAsync);
 
         Assert.Equal("no-such-account", status.GetDetail<ResourceInfo>()?.ResourceName);
         Assert.Equal(0, await Service.InDatabaseAsync(db => db.Contracts.CountAsync(c => c.Id == "orphan-c", Ct)));
@@ -101,7 +110,9 @@ public abstract class ContractTests<TDatabase>(TDatabase database) : Integration
     {
         await GivenAccount("acme");
 
-        await RejectsField(field, () => Client.UpsertContractAsync(new() { Contract = contract }, cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            field, () => Client.UpsertContractAsync(new() { Contract = contract }, cancellationToken: Ct)
+            .ResponseAsync);
 
         Assert.Equal(0, await Service.InDatabaseAsync(db => db.Contracts.CountAsync(c => c.AccountId == "acme", Ct)));
     }
@@ -113,10 +124,14 @@ public abstract class ContractTests<TDatabase>(TDatabase database) : Integration
         await GivenAccount("owner-b");
         var stored = await GivenContract(Build.Contract("moving-c", "owner-a"));
 
-        var status = await FailsWith(StatusCode.FailedPrecondition, () => Client.UpsertContractAsync(new() { Contract = Build.Contract("moving-c", "owner-b") }, cancellationToken: Ct).ResponseAsync);
+        var status = await FailsWith(
+            StatusCode.FailedPrecondition,
+            () => Client.UpsertContractAsync(
+                new() { Contract = Build.Contract("moving-c", "owner-b") }, cancellationToken: Ct).ResponseAsync);
 
         Assert.Equal("CONTRACT_ACCOUNT_IMMUTABLE", status.GetDetail<ErrorInfo>()?.Reason);
-        Assert.Equal(stored, (await Client.GetContractAsync(new() { ContractId = "moving-c" }, cancellationToken: Ct)).Contract);
+        Assert.Equal(
+            stored, (await Client.GetContractAsync(new() { ContractId = "moving-c" }, cancellationToken: Ct)).Contract);
     }
 
     [Fact]
@@ -126,8 +141,10 @@ public abstract class ContractTests<TDatabase>(TDatabase database) : Integration
         var first = await GivenContract(Build.Contract("terms-c", "terms"));
         Clock.Advance(TimeSpan.FromMinutes(1));
 
-        var retry = await Client.UpsertContractAsync(new() { Contract = Build.Contract("terms-c", "terms") }, cancellationToken: Ct);
-        var updated = await Client.UpsertContractAsync(new() { Contract = Build.Contract("terms-c", "terms", arr: 36_000m, seats: 60) }, cancellationToken: Ct);
+        var retry = await Client.UpsertContractAsync(
+            new() { Contract = Build.Contract("terms-c", "terms") }, cancellationToken: Ct);
+        var updated = await Client.UpsertContractAsync(
+            new() { Contract = Build.Contract("terms-c", "terms", arr: 36_000m, seats: 60) }, cancellationToken: Ct);
 
         Assert.False(retry.Created);
         Assert.Equal(first, retry.Contract);
@@ -162,14 +179,21 @@ public abstract class ContractTests<TDatabase>(TDatabase database) : Integration
     {
         await GivenAccount("given", CsTier.HighTouch);
         await GivenContract(Build.Contract("given-c", "given", arr: 1_000m));
-        Assert.Equal(CsTier.HighTouch, (await Client.GetAccountAsync(new() { AccountId = "given" }, cancellationToken: Ct)).Account.EffectiveCsTier);
+        Assert.Equal(
+            CsTier.HighTouch, (await Client.GetAccountAsync(new() { AccountId = "given" }, cancellationToken: Ct))
+            .Account.EffectiveCsTier);
 
-        await Client.UpsertAccountAsync(new() { Account = Build.Account("given", tier: CsTier.Unspecified) }, cancellationToken: Ct);
-        Assert.Equal(CsTier.TechTouch, (await Client.GetAccountAsync(new() { AccountId = "given" }, cancellationToken: Ct)).Account.EffectiveCsTier);
+        await Client.UpsertAccountAsync(
+            new() { Account = Build.Account("given", tier: CsTier.Unspecified) }, cancellationToken: Ct);
+        Assert.Equal(
+            CsTier.TechTouch, (await Client.GetAccountAsync(new() { AccountId = "given" }, cancellationToken: Ct))
+            .Account.EffectiveCsTier);
 
         // A later, larger contract does not count until it runs.
         await GivenContract(Build.Contract("given-c2", "given", arr: 250_000m, start: "2027-01-01", end: "2028-01-01"));
-        Assert.Equal(CsTier.TechTouch, (await Client.GetAccountAsync(new() { AccountId = "given" }, cancellationToken: Ct)).Account.EffectiveCsTier);
+        Assert.Equal(
+            CsTier.TechTouch, (await Client.GetAccountAsync(new() { AccountId = "given" }, cancellationToken: Ct))
+            .Account.EffectiveCsTier);
     }
 
     [Fact]
@@ -177,7 +201,8 @@ public abstract class ContractTests<TDatabase>(TDatabase database) : Integration
     {
         await GivenAccount("status");
         await GivenContract(Build.Contract("status-c", "status", start: "2026-06-01", end: "2027-06-01"));
-        async Task<ContractStatus> Status() => (await Client.GetContractAsync(new() { ContractId = "status-c" }, cancellationToken: Ct)).Contract.Status;
+        async Task<ContractStatus> Status() =>
+            (await Client.GetContractAsync(new() { ContractId = "status-c" }, cancellationToken: Ct)).Contract.Status;
 
         Assert.Equal(ContractStatus.Upcoming, await Status());
         Clock.Set(new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero));
@@ -187,7 +212,12 @@ public abstract class ContractTests<TDatabase>(TDatabase database) : Integration
         Clock.Set(new DateTimeOffset(2027, 6, 1, 0, 0, 0, TimeSpan.Zero));
         Assert.Equal(ContractStatus.AwaitingOutcome, await Status());
 
-        await Client.RecordRenewalOutcomeAsync(new() { ContractId = "status-c", Kind = RenewalOutcomeKind.Churned, Note = "Budget cut.\nMoved to a competitor." }, cancellationToken: Ct);
+        await Client.RecordRenewalOutcomeAsync(
+            new()
+            {
+                ContractId = "status-c", Kind = RenewalOutcomeKind.Churned,
+                Note = "Budget cut.\nMoved to a competitor."
+            }, cancellationToken: Ct);
         Assert.Equal(ContractStatus.Churned, await Status());
     }
 
@@ -204,14 +234,17 @@ public abstract class ContractTests<TDatabase>(TDatabase database) : Integration
         var token = "";
         do
         {
-            var page = await Client.ListContractsAsync(new() { AccountId = "history", PageSize = 3, PageToken = token }, cancellationToken: Ct);
+            var page = await Client.ListContractsAsync(
+                new() { AccountId = "history", PageSize = 3, PageToken = token }, cancellationToken: Ct);
             ids.AddRange(page.Contracts.Select(c => c.ContractId));
             token = page.NextPageToken;
         }
         while (token != "");
 
         Assert.Equal(["h-2025", "h-2026-a", "h-2026-b", "h-2027"], ids);
-        await FailsWith(StatusCode.NotFound, () => Client.ListContractsAsync(new() { AccountId = "no-history" }, cancellationToken: Ct).ResponseAsync);
+        await FailsWith(
+            StatusCode.NotFound,
+            () => Client.ListContractsAsync(new() { AccountId = "no-history" }, cancellationToken: Ct).ResponseAsync);
     }
 
     [Fact]
@@ -221,7 +254,12 @@ public abstract class ContractTests<TDatabase>(TDatabase database) : Integration
         await GivenContract(Build.Contract("renew-c", "renew", arr: 24_000m));
         await GivenContract(Build.Contract("renew-c2", "renew", arr: 30_000m, start: "2027-01-01", end: "2028-01-01"));
 
-        var renewed = (await Client.RecordRenewalOutcomeAsync(new() { ContractId = "renew-c", Kind = RenewalOutcomeKind.Renewed, NewArr = Build.Money(30_000m), RenewalContractId = "renew-c2" }, cancellationToken: Ct)).Contract;
+        var renewed = (await Client.RecordRenewalOutcomeAsync(
+            new()
+            {
+                ContractId = "renew-c", Kind = RenewalOutcomeKind.Renewed, NewArr = Build.Money(30_000m),
+                RenewalContractId = "renew-c2"
+            }, cancellationToken: Ct)).Contract;
 
         Assert.Equal(ContractStatus.Renewed, renewed.Status);
         Assert.Equal(RenewalOutcomeKind.Renewed, renewed.RenewalOutcome.Kind);
@@ -231,17 +269,30 @@ public abstract class ContractTests<TDatabase>(TDatabase database) : Integration
         Assert.Equal("renew-c2", renewed.RenewalOutcome.RenewalContractId);
 
         Clock.Advance(TimeSpan.FromHours(2));
-        var retried = (await Client.RecordRenewalOutcomeAsync(new() { ContractId = "renew-c", Kind = RenewalOutcomeKind.Renewed, NewArr = Build.Money(30_000m), RenewalContractId = "renew-c2" }, cancellationToken: Ct)).Contract;
+        var retried = (await Client.RecordRenewalOutcomeAsync(
+            new()
+            {
+                ContractId = "renew-c", Kind = RenewalOutcomeKind.Renewed, NewArr = Build.Money(30_000m),
+                RenewalContractId = "renew-c2"
+            }, cancellationToken: Ct)).Contract;
         Assert.Equal(renewed, retried);
 
-        var corrected = (await Client.RecordRenewalOutcomeAsync(new() { ContractId = "renew-c", Kind = RenewalOutcomeKind.Renewed, NewArr = Build.Money(20_000m), DecisionDate = Build.Date("2026-11-20") }, cancellationToken: Ct)).Contract;
+        var corrected = (await Client.RecordRenewalOutcomeAsync(
+            new()
+            {
+                ContractId = "renew-c", Kind = RenewalOutcomeKind.Renewed, NewArr = Build.Money(20_000m),
+                DecisionDate = Build.Date("2026-11-20")
+            }, cancellationToken: Ct)).Contract;
         Assert.Equal(ArrChange.Contraction, corrected.RenewalOutcome.ArrChange);
         Assert.Equal(Build.Date("2026-11-20"), corrected.RenewalOutcome.DecisionDate);
 
-        var flat = (await Client.RecordRenewalOutcomeAsync(new() { ContractId = "renew-c", Kind = RenewalOutcomeKind.Renewed, NewArr = Build.Money(24_000m) }, cancellationToken: Ct)).Contract;
+        var flat = (await Client.RecordRenewalOutcomeAsync(
+            new() { ContractId = "renew-c", Kind = RenewalOutcomeKind.Renewed, NewArr = Build.Money(24_000m) },
+            cancellationToken: Ct)).Contract;
         Assert.Equal(ArrChange.Flat, flat.RenewalOutcome.ArrChange);
 
-        var churned = (await Client.RecordRenewalOutcomeAsync(new() { ContractId = "renew-c", Kind = RenewalOutcomeKind.Churned }, cancellationToken: Ct)).Contract;
+        var churned = (await Client.RecordRenewalOutcomeAsync(
+            new() { ContractId = "renew-c", Kind = RenewalOutcomeKind.Churned }, cancellationToken: Ct)).Contract;
         Assert.Equal(ArrChange.Churn, churned.RenewalOutcome.ArrChange);
         Assert.Equal(0m, Build.Amount(churned.RenewalOutcome.NewArr));
     }
@@ -254,17 +305,63 @@ public abstract class ContractTests<TDatabase>(TDatabase database) : Integration
         await GivenContract(Build.Contract("outcome-c", "outcome", currency: "USD"));
         await GivenContract(Build.Contract("outcome-other-c", "outcome-other"));
 
-        await RejectsField("kind", () => Client.RecordRenewalOutcomeAsync(new() { ContractId = "outcome-c" }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("kind", () => Client.RecordRenewalOutcomeAsync(new() { ContractId = "outcome-c", Kind = (RenewalOutcomeKind)7 }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("new_arr", () => Client.RecordRenewalOutcomeAsync(new() { ContractId = "outcome-c", Kind = RenewalOutcomeKind.Renewed }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("new_arr", () => Client.RecordRenewalOutcomeAsync(new() { ContractId = "outcome-c", Kind = RenewalOutcomeKind.Churned, NewArr = Build.Money(5m) }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("new_arr.currency_code", () => Client.RecordRenewalOutcomeAsync(new() { ContractId = "outcome-c", Kind = RenewalOutcomeKind.Renewed, NewArr = Build.Money(5m, "EUR") }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("decision_date", () => Client.RecordRenewalOutcomeAsync(new() { ContractId = "outcome-c", Kind = RenewalOutcomeKind.Churned, DecisionDate = new Google.Type.Date { Year = 2026, Month = 13, Day = 1 } }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("renewal_contract_id", () => Client.RecordRenewalOutcomeAsync(new() { ContractId = "outcome-c", Kind = RenewalOutcomeKind.Churned, RenewalContractId = "outcome-c" }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("renewal_contract_id", () => Client.RecordRenewalOutcomeAsync(new() { ContractId = "outcome-c", Kind = RenewalOutcomeKind.Renewed, NewArr = Build.Money(1m), RenewalContractId = "outcome-other-c" }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("note", () => Client.RecordRenewalOutcomeAsync(new() { ContractId = "outcome-c", Kind = RenewalOutcomeKind.Churned, Note = new string('n', 2001) }, cancellationToken: Ct).ResponseAsync);
-        await FailsWith(StatusCode.NotFound, () => Client.RecordRenewalOutcomeAsync(new() { ContractId = "no-such-contract", Kind = RenewalOutcomeKind.Churned }, cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "kind", () => Client.RecordRenewalOutcomeAsync(new() { ContractId = "outcome-c" }, cancellationToken: Ct)
+            .ResponseAsync);
+        await RejectsField(
+            "kind",
+            () => Client.RecordRenewalOutcomeAsync(
+                new() { ContractId = "outcome-c", Kind = (RenewalOutcomeKind)7 }, cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "new_arr",
+            () => Client.RecordRenewalOutcomeAsync(
+                new() { ContractId = "outcome-c", Kind = RenewalOutcomeKind.Renewed }, cancellationToken: Ct)
+                .ResponseAsync);
+        await RejectsField(
+            "new_arr",
+            () => Client.RecordRenewalOutcomeAsync(
+                new() { ContractId = "outcome-c", Kind = RenewalOutcomeKind.Churned, NewArr = Build.Money(5m) },
+                cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "new_arr.currency_code",
+            () => Client.RecordRenewalOutcomeAsync(
+                new() { ContractId = "outcome-c", Kind = RenewalOutcomeKind.Renewed, NewArr = Build.Money(5m, "EUR") },
+                cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "decision_date",
+            () => Client.RecordRenewalOutcomeAsync(
+                new()
+                {
+                    ContractId = "outcome-c", Kind = RenewalOutcomeKind.Churned,
+                    DecisionDate = new Google.Type.Date { Year = 2026, Month = 13, Day = 1 }
+                }, cancellationToken: Ct)
+                .ResponseAsync);
+        await RejectsField(
+            "renewal_contract_id",
+            () => Client.RecordRenewalOutcomeAsync(
+                new() { ContractId = "outcome-c", Kind = RenewalOutcomeKind.Churned, RenewalContractId = "outcome-c" },
+                cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "renewal_contract_id",
+            () => Client.RecordRenewalOutcomeAsync(
+                new()
+                {
+                    ContractId = "outcome-c", Kind = RenewalOutcomeKind.Renewed, NewArr = Build.Money(1m),
+                    RenewalContractId = "outcome-other-c"
+                }, cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "note",
+            () => Client.RecordRenewalOutcomeAsync(
+                new() { ContractId = "outcome-c", Kind = RenewalOutcomeKind.Churned, Note = new string('n', 2001) },
+                cancellationToken: Ct).ResponseAsync);
+        await FailsWith(
+            StatusCode.NotFound,
+            () => Client.RecordRenewalOutcomeAsync(
+                new() { ContractId = "no-such-contract", Kind = RenewalOutcomeKind.Churned }, cancellationToken: Ct)
+                .ResponseAsync);
 
-        Assert.Null((await Client.GetContractAsync(new() { ContractId = "outcome-c" }, cancellationToken: Ct)).Contract.RenewalOutcome);
+        Assert.Null(
+            (await Client.GetContractAsync(new() { ContractId = "outcome-c" }, cancellationToken: Ct))
+            .Contract.RenewalOutcome);
     }
 }

@@ -34,7 +34,9 @@ public abstract class LeaseTests<TDatabase>(TDatabase database) : IntegrationTes
     }
 
     private Task<string?> HolderAsync(string name) =>
-        Service.InDatabaseAsync(db => db.WorkLeases.AsNoTracking().Where(l => l.Name == name).Select(l => l.Holder).SingleOrDefaultAsync(Ct));
+        Service.InDatabaseAsync(
+            db => db.WorkLeases.AsNoTracking().Where(l => l.Name == name).Select(l => l.Holder)
+            .SingleOrDefaultAsync(Ct));
 
     [Fact]
     public async Task TheFirstReplicaTakesALeaseAndTheOthersAreTurnedAway()
@@ -82,7 +84,8 @@ public abstract class LeaseTests<TDatabase>(TDatabase database) : IntegrationTes
     [Fact]
     public async Task OfManyReplicasRacingForANewLeaseExactlyOneGetsIt()
     {
-        var attempts = Enumerable.Range(0, 8).Select(i => Task.Run(() => TryHoldAsync("race", $"replica-{i}", Minute), Ct)).ToArray();
+        var attempts = Enumerable.Range(0, 8)
+            .Select(i => Task.Run(() => TryHoldAsync("race", $"replica-{i}", Minute), Ct)).ToArray();
         var results = await Task.WhenAll(attempts);
 
         Assert.Equal(1, results.Count(held => held));
@@ -96,7 +99,8 @@ public abstract class LeaseTests<TDatabase>(TDatabase database) : IntegrationTes
         var holder = Service.Services.GetRequiredService<ReplicaLeases>().Holder;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         // The row may still name a server of an earlier test of this class, which released it when it stopped.
-        while (await HolderAsync(ReplicaLeases.Names.HealthRecompute) != holder && DateTime.UtcNow < deadline) await Task.Delay(100, Ct);
+        while (await HolderAsync(ReplicaLeases.Names.HealthRecompute) != holder
+            && DateTime.UtcNow < deadline) await Task.Delay(100, Ct);
 
         Assert.Equal(holder, await HolderAsync(ReplicaLeases.Names.HealthRecompute));
         Assert.False(await TryHoldAsync(ReplicaLeases.Names.HealthRecompute, "another-replica", Minute));

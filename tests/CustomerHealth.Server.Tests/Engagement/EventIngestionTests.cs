@@ -10,11 +10,14 @@ using static CustomerHealth.Server.Tests.Engagement.Events;
 
 namespace CustomerHealth.Server.Tests.Engagement;
 
-public sealed class EventIngestionOnSqlite(SqliteTestDatabase database) : EventIngestionTests<SqliteTestDatabase>(database);
+public sealed class EventIngestionOnSqlite(SqliteTestDatabase database)
+    : EventIngestionTests<SqliteTestDatabase>(database);
 
-public sealed class EventIngestionOnPostgreSql(PostgreSqlTestDatabase database) : EventIngestionTests<PostgreSqlTestDatabase>(database);
+public sealed class EventIngestionOnPostgreSql(PostgreSqlTestDatabase database)
+    : EventIngestionTests<PostgreSqlTestDatabase>(database);
 
-public sealed class EventIngestionOnSqlServer(SqlServerTestDatabase database) : EventIngestionTests<SqlServerTestDatabase>(database);
+public sealed class EventIngestionOnSqlServer(SqlServerTestDatabase database)
+    : EventIngestionTests<SqlServerTestDatabase>(database);
 
 /// <summary>Usage-event ingestion and the daily rollups, through real gRPC calls, on each database engine.</summary>
 public abstract class EventIngestionTests<TDatabase>(TDatabase database) : IntegrationTest<TDatabase>(database)
@@ -25,19 +28,24 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
 
     private async Task GivenAccounts(params string[] ids)
     {
-        foreach (var id in ids) await Accounts.UpsertAccountAsync(new() { Account = Build.Account(id) }, cancellationToken: Ct);
+        foreach (var id in ids) await Accounts.UpsertAccountAsync(
+            new() { Account = Build.Account(id) }, cancellationToken: Ct);
     }
 
-    private async Task<EventBatchResult> Ingest(IngestEventsRequest batch) => (await Engagement.IngestEventsAsync(batch, cancellationToken: Ct)).Result;
+    private async Task<EventBatchResult> Ingest(IngestEventsRequest batch) =>
+        (await Engagement.IngestEventsAsync(batch, cancellationToken: Ct)).Result;
 
     private async Task<DailyUsage[]> Usage(string account, string from = "2026-03-01", string to = "2026-03-31") =>
-        (await Engagement.GetDailyUsageAsync(new() { AccountId = account, StartDate = Build.Date(from), EndDate = Build.Date(to) }, cancellationToken: Ct)).Days.ToArray();
+        (await Engagement.GetDailyUsageAsync(
+            new() { AccountId = account, StartDate = Build.Date(from), EndDate = Build.Date(to) },
+            cancellationToken: Ct)).Days.ToArray();
 
     private async Task UseCatalogue(params CatalogueEvent[] events)
     {
         var catalogue = new EventCatalogue();
         catalogue.Events.AddRange(events);
-        await Engagement.UpdateEventCatalogueAsync(new() { Catalogue = catalogue, UpdatedBy = "ops@example.com" }, cancellationToken: Ct);
+        await Engagement.UpdateEventCatalogueAsync(
+            new() { Catalogue = catalogue, UpdatedBy = "ops@example.com" }, cancellationToken: Ct);
     }
 
     /// <summary>The incrementally maintained rollups of the accounts are exactly what a rebuild from raw events
@@ -47,7 +55,12 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
         var incremental = await Service.RollupSnapshot(accounts);
         Assert.NotEmpty(incremental);
         foreach (var account in accounts)
-            await Engagement.RebuildRollupsAsync(new() { AccountId = account, StartDate = Build.Date("2025-01-01"), EndDate = Build.Date("2026-12-31") }, cancellationToken: Ct);
+            await Engagement.RebuildRollupsAsync(
+                new()
+                {
+                    AccountId = account, StartDate = Build.Date("2025-01-01"),
+                    EndDate = Build.Date("2026-12-31")
+                }, cancellationToken: Ct);
         Assert.Equal(await Service.RollupSnapshot(accounts), incremental);
     }
 
@@ -55,7 +68,9 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
     public async Task AcceptedEventsAreStoredAndRolledUpPerDay()
     {
         await GivenAccounts("rolled");
-        await UseCatalogue(new CatalogueEvent { EventName = "login", Active = true }, new CatalogueEvent { EventName = "report_exported", Active = true, KeyFeature = true });
+        await UseCatalogue(
+            new CatalogueEvent { EventName = "login", Active = true },
+            new CatalogueEvent { EventName = "report_exported", Active = true, KeyFeature = true });
 
         var result = await Ingest(Batch(
             Event("r1", "rolled", "ann", "login"),
@@ -96,7 +111,10 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
         await Ingest(Batch(Event("mixed-1", "mixed"), Event("mixed-2", "mixed", "u2")));
 
         // Stored events, new ones and an unknown account in one batch; then batches after it, new and resent again.
-        var mixed = await Ingest(Batch(Event("mixed-1", "mixed"), Event("mixed-3", "mixed", "u3"), Event("mixed-2", "mixed", "u2"), Event("mixed-4", "nobody"), Event("mixed-5", "mixed")));
+        var mixed = await Ingest(
+            Batch(
+                Event("mixed-1", "mixed"), Event("mixed-3", "mixed", "u3"), Event("mixed-2", "mixed", "u2"),
+                Event("mixed-4", "nobody"), Event("mixed-5", "mixed")));
         var fresh = await Ingest(Batch(Event("mixed-6", "mixed", "u6"), Event("mixed-7", "mixed", "u7")));
         var again = await Ingest(Batch(Event("mixed-7", "mixed", "u7"), Event("mixed-8", "mixed", "u8")));
         var freshAgain = await Ingest(Batch(Event("mixed-9", "mixed", "u9")));
@@ -116,7 +134,8 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
     {
         await GivenAccounts("dedupe");
 
-        var first = await Ingest(Batch("web", Event("same", "dedupe"), Event("same", "dedupe"), Event("other", "dedupe")));
+        var first = await Ingest(
+            Batch("web", Event("same", "dedupe"), Event("same", "dedupe"), Event("other", "dedupe")));
         var otherSource = await Ingest(Batch("mobile", Event("same", "dedupe")));
 
         Assert.Equal((2, 1), (first.Accepted, first.Duplicates));
@@ -155,10 +174,14 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
         Assert.Equal(12, result.Rejected);
         Assert.Equal(
             [
-                (1, EventRejectionReason.UnknownAccount), (2, EventRejectionReason.MissingField), (3, EventRejectionReason.MissingField),
-                (4, EventRejectionReason.InvalidField), (5, EventRejectionReason.TooLong), (6, EventRejectionReason.InFuture),
-                (7, EventRejectionReason.TooOld), (8, EventRejectionReason.InvalidField), (9, EventRejectionReason.InvalidField),
-                (10, EventRejectionReason.MissingField), (11, EventRejectionReason.InvalidField), (12, EventRejectionReason.TooLong),
+                (1, EventRejectionReason.UnknownAccount), (2, EventRejectionReason.MissingField),
+                    (3, EventRejectionReason.MissingField),
+                (4, EventRejectionReason.InvalidField), (5, EventRejectionReason.TooLong),
+                    (6, EventRejectionReason.InFuture),
+                (7, EventRejectionReason.TooOld), (8, EventRejectionReason.InvalidField),
+                    (9, EventRejectionReason.InvalidField),
+                (10, EventRejectionReason.MissingField), (11, EventRejectionReason.InvalidField),
+                    (12, EventRejectionReason.TooLong),
             ],
             result.Rejections.Select(r => (r.Index, r.Reason)));
         Assert.Contains("user_id", result.Rejections[2].Message);
@@ -172,9 +195,14 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
         await GivenAccounts("batch");
         var tooMany = Batch(Enumerable.Range(0, 5001).Select(i => Event($"e{i}", "batch")).ToArray());
 
-        await RejectsField("source", () => Engagement.IngestEventsAsync(Batch("", Event("a", "batch")), cancellationToken: Ct).ResponseAsync);
-        await RejectsField("source", () => Engagement.IngestEventsAsync(Batch("has space", Event("a", "batch")), cancellationToken: Ct).ResponseAsync);
-        await RejectsField("events", () => Engagement.IngestEventsAsync(Batch("product"), cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "source", () => Engagement.IngestEventsAsync(Batch("", Event("a", "batch")), cancellationToken: Ct)
+            .ResponseAsync);
+        await RejectsField(
+            "source", () => Engagement.IngestEventsAsync(Batch("has space", Event("a", "batch")), cancellationToken: Ct)
+            .ResponseAsync);
+        await RejectsField(
+            "events", () => Engagement.IngestEventsAsync(Batch("product"), cancellationToken: Ct).ResponseAsync);
         await RejectsField("events", () => Engagement.IngestEventsAsync(tooMany, cancellationToken: Ct).ResponseAsync);
         Assert.Equal(0, await Service.RawEventCount("batch"));
     }
@@ -191,7 +219,8 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
         }).ToArray();
 
         // grpc-dotnet rejects the message before any service code runs (4 MB by default).
-        var ex = await Assert.ThrowsAsync<RpcException>(() => Engagement.IngestEventsAsync(Batch(events), cancellationToken: Ct).ResponseAsync);
+        var ex = await Assert.ThrowsAsync<RpcException>(
+            () => Engagement.IngestEventsAsync(Batch(events), cancellationToken: Ct).ResponseAsync);
         Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
 
         Assert.Equal(0, await Service.RawEventCount("huge"));
@@ -203,12 +232,20 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
         await GivenAccounts("late");
         await UseCatalogue(); // no active names: every event counts as activity
         await Ingest(Batch(Event("l1", "late", "u1", at: "2026-03-14T12:00:00Z")));
-        await Ingest(Batch(Event("l2", "late", "u2", at: "2026-03-10T08:00:00Z"), Event("l3", "late", "u1", at: "2026-03-12T08:00:00Z")));
-        await Ingest(Batch(Event("l4", "late", "u1", at: "2026-03-10T23:00:00Z"), Event("l5", "late", "u3", at: "2026-03-14T00:00:00Z")));
+        await Ingest(
+            Batch(
+                Event("l2", "late", "u2", at: "2026-03-10T08:00:00Z"),
+                Event("l3", "late", "u1", at: "2026-03-12T08:00:00Z")));
+        await Ingest(
+            Batch(
+                Event("l4", "late", "u1", at: "2026-03-10T23:00:00Z"),
+                Event("l5", "late", "u3", at: "2026-03-14T00:00:00Z")));
 
         var days = await Usage("late");
 
-        Assert.Equal(["2026-03-10 2 2", "2026-03-12 1 1", "2026-03-14 2 2"], days.Select(d => $"{d.Day.Year}-{d.Day.Month:D2}-{d.Day.Day:D2} {d.Events} {d.ActiveUsers}"));
+        Assert.Equal(
+            ["2026-03-10 2 2", "2026-03-12 1 1", "2026-03-14 2 2"],
+            days.Select(d => $"{d.Day.Year}-{d.Day.Month:D2}-{d.Day.Day:D2} {d.Events} {d.ActiveUsers}"));
         await AssertRollupsEqualARebuild("late");
     }
 
@@ -216,7 +253,10 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
     public async Task IncrementalRollupsEqualARebuildFromRawEvents()
     {
         await GivenAccounts("mix-a", "mix-b");
-        await UseCatalogue(new CatalogueEvent { EventName = "login", Active = true }, new CatalogueEvent { EventName = "dashboard", KeyFeature = true, Active = true }, new CatalogueEvent { EventName = "export", KeyFeature = true });
+        await UseCatalogue(
+            new CatalogueEvent { EventName = "login", Active = true },
+            new CatalogueEvent { EventName = "dashboard", KeyFeature = true, Active = true },
+            new CatalogueEvent { EventName = "export", KeyFeature = true });
         var random = new Random(7);
         string[] names = ["login", "dashboard", "export", "help_opened"];
         for (var b = 0; b < 6; b++)
@@ -225,7 +265,8 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
             {
                 var n = random.Next(0, 150); // ids repeat across batches: duplicates on purpose
                 var at = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(n * 97 % (13 * 24 * 60));
-                return Event($"m{n}", n % 3 == 0 ? "mix-b" : "mix-a", $"user{n % 7}", names[n % names.Length], at.ToString("O"));
+                return Event(
+                    $"m{n}", n % 3 == 0 ? "mix-b" : "mix-a", $"user{n % 7}", names[n % names.Length], at.ToString("O"));
             }).ToArray();
             await Ingest(Batch(batch));
         }
@@ -238,13 +279,20 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
     {
         await GivenAccounts("cat");
         await UseCatalogue();
-        await Ingest(Batch(Event("c1", "cat", "u1", "login"), Event("c2", "cat", "u2", "page_viewed"), Event("c3", "cat", "u2", "export")));
+        await Ingest(
+            Batch(
+                Event("c1", "cat", "u1", "login"), Event("c2", "cat", "u2", "page_viewed"),
+                Event("c3", "cat", "u2", "export")));
         Assert.Equal(2, (await Usage("cat")).Single().ActiveUsers); // no active names yet: every event counts
 
         var before = (await Engagement.GetEventCatalogueAsync(new(), cancellationToken: Ct)).Catalogue.Version;
         var updated = await Engagement.UpdateEventCatalogueAsync(new()
         {
-            Catalogue = new EventCatalogue { Events = { new CatalogueEvent { EventName = "login", Active = true }, new CatalogueEvent { EventName = "export", KeyFeature = true } } },
+            Catalogue = new EventCatalogue
+            {
+                Events = { new CatalogueEvent { EventName = "login", Active = true },
+                new CatalogueEvent { EventName = "export", KeyFeature = true } }
+            },
             UpdatedBy = "ops@example.com",
             ExpectedVersion = before,
         }, cancellationToken: Ct);
@@ -264,7 +312,11 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
         Assert.Equal("CATALOGUE_VERSION_MISMATCH", stale.GetDetail<ErrorInfo>()?.Reason);
         await RejectsField("catalogue.events[1].event_name", () => Engagement.UpdateEventCatalogueAsync(new()
         {
-            Catalogue = new EventCatalogue { Events = { new CatalogueEvent { EventName = "login" }, new CatalogueEvent { EventName = "login" } } },
+            Catalogue = new EventCatalogue
+            {
+                Events = { new CatalogueEvent { EventName = "login" },
+                new CatalogueEvent { EventName = "login" } }
+            },
             UpdatedBy = "ops@example.com",
         }, cancellationToken: Ct).ResponseAsync);
     }
@@ -275,12 +327,17 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
         await GivenAccounts("gdpr");
         await UseCatalogue(new CatalogueEvent { EventName = "export", KeyFeature = true, Active = true });
         await Ingest(Batch(
-            Event("g1", "gdpr", "leaver@example.com", "export"), Event("g2", "gdpr", "leaver@example.com", "login", at: "2026-03-12T10:00:00Z"),
+            Event("g1", "gdpr", "leaver@example.com", "export"),
+                Event("g2", "gdpr", "leaver@example.com", "login", at: "2026-03-12T10:00:00Z"),
             Event("g3", "gdpr", "stayer", "export"), Event("g4", "gdpr", "stayer", "login")));
-        await Engagement.RecordNpsResponseAsync(new() { Response = BuildSignal.Nps("gdpr-nps-1", "gdpr", respondent: "leaver@example.com") }, cancellationToken: Ct);
-        await Engagement.RecordNpsResponseAsync(new() { Response = BuildSignal.Nps("gdpr-nps-2", "gdpr", respondent: "stayer") }, cancellationToken: Ct);
+        await Engagement.RecordNpsResponseAsync(
+            new() { Response = BuildSignal.Nps("gdpr-nps-1", "gdpr", respondent: "leaver@example.com") },
+            cancellationToken: Ct);
+        await Engagement.RecordNpsResponseAsync(
+            new() { Response = BuildSignal.Nps("gdpr-nps-2", "gdpr", respondent: "stayer") }, cancellationToken: Ct);
 
-        var deletion = await Engagement.DeletePersonDataAsync(new() { UserId = "leaver@example.com" }, cancellationToken: Ct);
+        var deletion = await Engagement.DeletePersonDataAsync(
+            new() { UserId = "leaver@example.com" }, cancellationToken: Ct);
 
         Assert.Equal(2, deletion.DeletedEvents);
         Assert.Equal(1, deletion.DeletedNpsResponses);
@@ -299,11 +356,14 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
         await GivenAccounts("gdpr-a", "gdpr-b");
         await UseCatalogue(new CatalogueEvent { EventName = "export", KeyFeature = true, Active = true });
         await Ingest(Batch(
-            Event("ga1", "gdpr-a", "mover", "export", at: "2026-03-10T10:00:00Z"), Event("ga2", "gdpr-a", "mover", "export", at: "2026-03-11T10:00:00Z"),
-            Event("ga3", "gdpr-a", "mover", "login", at: "2026-03-14T23:59:59Z"), Event("ga4", "gdpr-a", "other", "export", at: "2026-03-11T09:00:00Z"),
+            Event("ga1", "gdpr-a", "mover", "export", at: "2026-03-10T10:00:00Z"),
+                Event("ga2", "gdpr-a", "mover", "export", at: "2026-03-11T10:00:00Z"),
+            Event("ga3", "gdpr-a", "mover", "login", at: "2026-03-14T23:59:59Z"),
+                Event("ga4", "gdpr-a", "other", "export", at: "2026-03-11T09:00:00Z"),
             Event("gb1", "gdpr-b", "mover", "export", at: "2026-03-11T10:00:00Z")));
 
-        var deletion = await Engagement.DeletePersonDataAsync(new() { UserId = "mover", AccountId = "gdpr-a" }, cancellationToken: Ct);
+        var deletion = await Engagement.DeletePersonDataAsync(
+            new() { UserId = "mover", AccountId = "gdpr-a" }, cancellationToken: Ct);
 
         Assert.Equal((3L, 3), (deletion.DeletedEvents, deletion.CorrectedAccountDays));
         Assert.Equal(1, await Service.RawEventCount("gdpr-a"));
@@ -324,7 +384,10 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
             for (var b = 0; b < 5; b++)
             {
                 var request = new StreamEventsRequest { Source = "product", BatchSequence = b };
-                request.Events.AddRange(Enumerable.Range(0, 50).Select(i => Event($"{prefix}-{b}-{i}", "busy", $"user{i % 9}", at: $"2026-03-1{i % 4}T10:00:00Z")));
+                request.Events.AddRange(
+                    Enumerable.Range(0, 50)
+                    .Select(
+                        i => Event($"{prefix}-{b}-{i}", "busy", $"user{i % 9}", at: $"2026-03-1{i % 4}T10:00:00Z")));
                 await call.RequestStream.WriteAsync(request, Ct);
                 Assert.True(await call.ResponseStream.MoveNext(Ct));
                 Assert.Equal(b, call.ResponseStream.Current.BatchSequence);
@@ -355,17 +418,25 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
         using var call = Engagement.StreamEvents(cancellationToken: Ct);
         // All sent before reading any answer, so the server finds several batches waiting (and may commit them
         // together).
-        await call.RequestStream.WriteAsync(StreamBatch(1, Event("ah-1", "ahead"), Event("ah-2", "ahead", "u2", "report_exported")), Ct);
-        await call.RequestStream.WriteAsync(StreamBatch(2, Event("ah-2", "ahead", "u2"), Event("ah-3", "ahead", "u3"), Event("ah-3", "ahead", "u3")), Ct);
-        await call.RequestStream.WriteAsync(StreamBatch(3, Event("ah-4", "nobody"), Event("ah-5", "ahead", at: "2026-03-13T08:00:00Z")), Ct);
+        await call.RequestStream.WriteAsync(
+            StreamBatch(1, Event("ah-1", "ahead"), Event("ah-2", "ahead", "u2", "report_exported")), Ct);
+        await call.RequestStream.WriteAsync(
+            StreamBatch(2, Event("ah-2", "ahead", "u2"), Event("ah-3", "ahead", "u3"), Event("ah-3", "ahead", "u3")),
+            Ct);
+        await call.RequestStream.WriteAsync(
+            StreamBatch(3, Event("ah-4", "nobody"), Event("ah-5", "ahead", at: "2026-03-13T08:00:00Z")), Ct);
         await call.RequestStream.CompleteAsync();
 
         var answers = new List<StreamEventsResponse>();
         await foreach (var answer in call.ResponseStream.ReadAllAsync(Ct)) answers.Add(answer);
 
         Assert.Equal([1L, 2L, 3L], answers.Select(a => a.BatchSequence));
-        Assert.Equal([(2, 0, 0), (1, 2, 0), (1, 0, 1)], answers.Select(a => (a.Result.Accepted, a.Result.Duplicates, a.Result.Rejected)));
-        Assert.Equal((0, EventRejectionReason.UnknownAccount), (answers[2].Result.Rejections[0].Index, answers[2].Result.Rejections[0].Reason));
+        Assert.Equal(
+            [(2, 0, 0), (1, 2, 0), (1, 0, 1)],
+            answers.Select(a => (a.Result.Accepted, a.Result.Duplicates, a.Result.Rejected)));
+        Assert.Equal(
+            (0, EventRejectionReason.UnknownAccount),
+            (answers[2].Result.Rejections[0].Index, answers[2].Result.Rejections[0].Reason));
         Assert.Equal(4, await Service.RawEventCount("ahead"));
         var days = await Usage("ahead");
         Assert.Equal([(1L, 1), (3L, 3)], days.Select(d => (d.Events, d.Users)));
@@ -393,11 +464,16 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
     {
         await GivenAccounts("halt");
         using var call = Engagement.StreamEvents(cancellationToken: Ct);
-        var good = new StreamEventsRequest { Source = "product", BatchSequence = 1, Events = { Event("halt-1", "halt") } };
+        var good = new StreamEventsRequest
+        {
+            Source = "product", BatchSequence = 1,
+            Events = { Event("halt-1", "halt") }
+        };
         await call.RequestStream.WriteAsync(good, Ct);
         Assert.True(await call.ResponseStream.MoveNext(Ct));
 
-        await call.RequestStream.WriteAsync(new StreamEventsRequest { Source = "", BatchSequence = 2, Events = { Event("halt-2", "halt") } }, Ct);
+        await call.RequestStream.WriteAsync(
+            new StreamEventsRequest { Source = "", BatchSequence = 2, Events = { Event("halt-2", "halt") } }, Ct);
         var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(Ct));
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
@@ -446,7 +522,10 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
     public async Task RawEventsPastRetentionArePurgedWhileTheRollupsStay()
     {
         await GivenAccounts("aging");
-        await Ingest(Batch(Event("old-1", "aging", at: "2026-03-01T10:00:00Z"), Event("new-1", "aging", at: "2026-03-15T10:00:00Z")));
+        await Ingest(
+            Batch(
+                Event("old-1", "aging", at: "2026-03-01T10:00:00Z"),
+                Event("new-1", "aging", at: "2026-03-15T10:00:00Z")));
         var rollups = await Service.RollupSnapshot("aging");
 
         Clock.Set(new DateTimeOffset(2027, 4, 10, 0, 0, 0, TimeSpan.Zero)); // 2026-03-01 is now past the 400-day window
@@ -464,10 +543,35 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
     [Fact]
     public async Task ReadingUsageChecksTheAccountAndTheRange()
     {
-        await FailsWith(StatusCode.NotFound, () => Engagement.GetDailyUsageAsync(new() { AccountId = "ghost", StartDate = Build.Date("2026-01-01"), EndDate = Build.Date("2026-01-31") }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("end_date", () => Engagement.GetDailyUsageAsync(new() { AccountId = "ghost", StartDate = Build.Date("2026-01-31"), EndDate = Build.Date("2026-01-01") }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("end_date", () => Engagement.GetDailyUsageAsync(new() { AccountId = "ghost", StartDate = Build.Date("2024-01-01"), EndDate = Build.Date("2026-01-01") }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("start_date", () => Engagement.GetDailyUsageAsync(new() { AccountId = "ghost", EndDate = Build.Date("2026-01-01") }, cancellationToken: Ct).ResponseAsync);
+        await FailsWith(
+            StatusCode.NotFound,
+            () => Engagement.GetDailyUsageAsync(
+                new()
+                {
+                    AccountId = "ghost", StartDate = Build.Date("2026-01-01"),
+                    EndDate = Build.Date("2026-01-31")
+                }, cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "end_date",
+            () => Engagement.GetDailyUsageAsync(
+                new()
+                {
+                    AccountId = "ghost", StartDate = Build.Date("2026-01-31"),
+                    EndDate = Build.Date("2026-01-01")
+                }, cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "end_date",
+            () => Engagement.GetDailyUsageAsync(
+                new()
+                {
+                    AccountId = "ghost", StartDate = Build.Date("2024-01-01"),
+                    EndDate = Build.Date("2026-01-01")
+                }, cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "start_date",
+            () => Engagement.GetDailyUsageAsync(
+                new() { AccountId = "ghost", EndDate = Build.Date("2026-01-01") }, cancellationToken: Ct)
+                .ResponseAsync);
     }
 
     [Fact]
@@ -482,7 +586,10 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
         }, Ct);
         for (var b = 0; b < 40; b++)
         {
-            await call.RequestStream.WriteAsync(StreamBatch(b, Enumerable.Range(0, 25).Select(i => Event($"race-{b}-{i}", "racing", $"user{i}")).ToArray()), Ct);
+            await call.RequestStream.WriteAsync(
+                StreamBatch(
+                    b, Enumerable.Range(0, 25).Select(i => Event($"race-{b}-{i}", "racing", $"user{i}")).ToArray()),
+                    Ct);
             if (b == 10) await Accounts.DeleteAccountAsync(new() { AccountId = "racing" }, cancellationToken: Ct);
         }
         await call.RequestStream.CompleteAsync();
@@ -492,7 +599,9 @@ public abstract class EventIngestionTests<TDatabase>(TDatabase database) : Integ
         // stays.
         Assert.Equal(40, answers.Count);
         Assert.All(answers, a => Assert.Equal(25, a.Accepted + a.Rejected));
-        Assert.All(answers.Where(a => a.Rejected > 0), a => Assert.All(a.Rejections, r => Assert.Equal(EventRejectionReason.UnknownAccount, r.Reason)));
+        Assert.All(
+            answers.Where(a => a.Rejected > 0),
+            a => Assert.All(a.Rejections, r => Assert.Equal(EventRejectionReason.UnknownAccount, r.Reason)));
         Assert.Equal(25, answers[^1].Rejected);
         Assert.Equal(0, await Service.RawEventCount("racing"));
         Assert.Empty(await Service.RollupSnapshot("racing"));

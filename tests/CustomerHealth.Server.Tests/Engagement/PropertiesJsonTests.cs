@@ -5,8 +5,9 @@ using Google.Protobuf.Collections;
 namespace CustomerHealth.Server.Tests.Engagement;
 
 /// <summary>
-/// Event properties are stored as the JSON text of a string map, written by hand from the request's map (once per event,
-/// on every ingestion path): the text must be what the JSON serializer writes for the same map, escapes included.
+/// Event properties are stored as the JSON text of a string map, written by hand from the request's map (once per
+/// event, on every ingestion path): the text must be what the JSON serializer writes for the same map, escapes
+/// included.
 /// </summary>
 public sealed class PropertiesJsonTests
 {

@@ -12,11 +12,14 @@ using DomainEvent = CustomerHealth.Domain.Engagement.UsageEvent;
 
 namespace CustomerHealth.Server.Tests.Engagement;
 
-public sealed class RollupWriterConformanceOnSqlite(SqliteTestDatabase database) : RollupWriterConformance<SqliteTestDatabase>(database);
+public sealed class RollupWriterConformanceOnSqlite(SqliteTestDatabase database)
+    : RollupWriterConformance<SqliteTestDatabase>(database);
 
-public sealed class RollupWriterConformanceOnPostgreSql(PostgreSqlTestDatabase database) : RollupWriterConformance<PostgreSqlTestDatabase>(database);
+public sealed class RollupWriterConformanceOnPostgreSql(PostgreSqlTestDatabase database)
+    : RollupWriterConformance<PostgreSqlTestDatabase>(database);
 
-public sealed class RollupWriterConformanceOnSqlServer(SqlServerTestDatabase database) : RollupWriterConformance<SqlServerTestDatabase>(database);
+public sealed class RollupWriterConformanceOnSqlServer(SqlServerTestDatabase database)
+    : RollupWriterConformance<SqlServerTestDatabase>(database);
 
 /// <summary>
 /// The contract of the engagement slice's storage seam (<see cref="RollupWriter"/>), run against each engine's writer
@@ -35,13 +38,15 @@ public abstract class RollupWriterConformance<TDatabase>(TDatabase database) : I
     private async Task Given(params string[] accounts)
     {
         var client = new AccountService.AccountServiceClient(Service.Channel);
-        foreach (var id in accounts) await client.UpsertAccountAsync(new() { Account = Build.Account(id) }, cancellationToken: Ct);
+        foreach (var id in accounts) await client.UpsertAccountAsync(
+            new() { Account = Build.Account(id) }, cancellationToken: Ct);
         var catalogue = new CustomerHealth.V1.EventCatalogue();
         catalogue.Events.Add(new CatalogueEvent { EventName = "login", Active = true });
         catalogue.Events.Add(new CatalogueEvent { EventName = "dashboard", Active = true, KeyFeature = true });
         catalogue.Events.Add(new CatalogueEvent { EventName = "export", KeyFeature = true });
         await new EngagementService.EngagementServiceClient(Service.Channel)
-            .UpdateEventCatalogueAsync(new() { Catalogue = catalogue, UpdatedBy = "ops@example.com" }, cancellationToken: Ct);
+            .UpdateEventCatalogueAsync(
+                new() { Catalogue = catalogue, UpdatedBy = "ops@example.com" }, cancellationToken: Ct);
     }
 
     /// <summary>Events over two weeks, several users, active and inactive names, key features; ids unique per
@@ -57,7 +62,8 @@ public abstract class RollupWriterConformance<TDatabase>(TDatabase database) : I
 
     /// <summary>Runs <paramref name="work"/> in a transaction of the service's own context, committed or rolled
     /// back.</summary>
-    private Task<T> InTransaction<T>(bool commit, Func<DbConnection, DbTransaction, CustomerHealthDbContext, Task<T>> work) =>
+    private Task<T> InTransaction<T>(
+        bool commit, Func<DbConnection, DbTransaction, CustomerHealthDbContext, Task<T>> work) =>
         Service.InDatabaseAsync(db => db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(Ct);
@@ -104,12 +110,15 @@ public abstract class RollupWriterConformance<TDatabase>(TDatabase database) : I
         {
             var catalogue = await Writer.ReadCatalogueAsync(connection, transaction, Ct);
             var (users, features) = CustomerHealth.Domain.Engagement.RollupDeltas.From(fresh, catalogue);
-            var accounts = CustomerHealth.Domain.Engagement.RollupDeltas.ForAccounts(users.Select(d => (d, d.Events, d.ActiveEvents)));
+            var accounts = CustomerHealth.Domain.Engagement.RollupDeltas.ForAccounts(
+                users.Select(d => (d, d.Events, d.ActiveEvents)));
             await Writer.InsertFreshRollupsAsync(connection, transaction, users, accounts, features, Ct);
             return 0;
         });
 
-        Assert.Equal(Renamed(await Service.RollupSnapshot("upserted"), "upserted", "fresh"), await Service.RollupSnapshot("fresh"));
+        Assert.Equal(
+            Renamed(await Service.RollupSnapshot("upserted"), "upserted", "fresh"),
+            await Service.RollupSnapshot("fresh"));
     }
 
     [Fact]
@@ -117,11 +126,16 @@ public abstract class RollupWriterConformance<TDatabase>(TDatabase database) : I
     {
         await Given("rebuilt");
         var engagement = new EngagementService.EngagementServiceClient(Service.Channel);
-        var batch = Batch(Activity("rebuilt", 90, seed: 11).Select(e => Event(e.EventId, e.AccountId, e.UserId, e.EventName, e.OccurredAt!.Value.ToString("O"))).ToArray());
+        var batch = Batch(
+            Activity("rebuilt", 90, seed: 11)
+            .Select(e => Event(e.EventId, e.AccountId, e.UserId, e.EventName, e.OccurredAt!.Value.ToString("O")))
+            .ToArray());
         Assert.Equal(90, (await engagement.IngestEventsAsync(batch, cancellationToken: Ct)).Result.Accepted);
         var incremental = await Service.RollupSnapshot("rebuilt");
 
-        await engagement.RebuildRollupsAsync(new() { AccountId = "rebuilt", StartDate = Build.Date("2026-01-01"), EndDate = Build.Date("2026-12-31") }, cancellationToken: Ct);
+        await engagement.RebuildRollupsAsync(
+            new() { AccountId = "rebuilt", StartDate = Build.Date("2026-01-01"), EndDate = Build.Date("2026-12-31") },
+            cancellationToken: Ct);
 
         Assert.NotEmpty(incremental);
         Assert.Equal(incremental, await Service.RollupSnapshot("rebuilt"));
@@ -143,8 +157,10 @@ public abstract class RollupWriterConformance<TDatabase>(TDatabase database) : I
         {
             var catalogue = await Writer.ReadCatalogueAsync(connection, transaction, Ct);
             await Writer.AddToRollupsAsync(connection, transaction, events, catalogue, at, Ct);
-            var marks = await db.HealthRecomputeQueue.AsNoTracking().Where(q => q.DueAt == at).Select(q => q.AccountId).ToListAsync(Ct);
-            var queued = await db.OnboardingEvaluationQueue.AsNoTracking().Where(q => q.MarkedAt == at).Select(q => q.AccountId).ToListAsync(Ct);
+            var marks = await db.HealthRecomputeQueue.AsNoTracking().Where(q => q.DueAt == at).Select(q => q.AccountId)
+                .ToListAsync(Ct);
+            var queued = await db.OnboardingEvaluationQueue.AsNoTracking().Where(q => q.MarkedAt == at)
+                .Select(q => q.AccountId).ToListAsync(Ct);
             return (marks, queued);
         });
 
@@ -166,7 +182,8 @@ public abstract class RollupWriterConformance<TDatabase>(TDatabase database) : I
         Assert.Empty(again);
         Assert.Equal(10, await Service.RawEventCount("stored"));
         if (!Writer.CanInsertWithoutLookup) return;
-        var conflict = await Assert.ThrowsAnyAsync<DbException>(() => InTransaction(commit: false, async (connection, transaction, _) =>
+        var conflict = await Assert.ThrowsAnyAsync<DbException>(
+            () => InTransaction(commit: false, async (connection, transaction, _) =>
         {
             await Writer.InsertNewEventsAsync(connection, transaction, [("product", events[0])], Now, Ct);
             return 0;

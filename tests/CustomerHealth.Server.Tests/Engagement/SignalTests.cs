@@ -9,11 +9,15 @@ namespace CustomerHealth.Server.Tests.Engagement;
 
 public sealed class SignalsOnSqlite(SqliteTestDatabase database) : SignalTests<SqliteTestDatabase>(database);
 
-public sealed class SignalsOnPostgreSql(PostgreSqlTestDatabase database) : SignalTests<PostgreSqlTestDatabase>(database);
+public sealed class SignalsOnPostgreSql(PostgreSqlTestDatabase database)
+    : SignalTests<PostgreSqlTestDatabase>(database);
 
 public sealed class SignalsOnSqlServer(SqlServerTestDatabase database) : SignalTests<SqlServerTestDatabase>(database);
 
-/// <summary>NPS answers, support tickets and CSM touchpoints of customerhealth.v1.EngagementService through real gRPC calls, on each database engine.</summary>
+/// <summary>
+/// NPS answers, support tickets and CSM touchpoints of customerhealth.v1.EngagementService through real gRPC calls, on
+/// each database engine.
+/// </summary>
 public abstract class SignalTests<TDatabase>(TDatabase database) : IntegrationTest<TDatabase>(database)
     where TDatabase : TestDatabase
 {
@@ -69,7 +73,10 @@ public abstract class SignalTests<TDatabase>(TDatabase database) : IntegrationTe
     {
         await GivenAccount("nps-create");
 
-        var recorded = await Record(BuildSignal.Nps("nps-create-1", "nps-create", score: 7, respondent: "jane+nps@example.com", comment: "Solid.\nExports could be faster."));
+        var recorded = await Record(
+            BuildSignal.Nps(
+                "nps-create-1", "nps-create", score: 7, respondent: "jane+nps@example.com",
+                comment: "Solid.\nExports could be faster."));
 
         Assert.True(recorded.Created);
         Assert.Equal("nps-create-1", recorded.Response.ResponseId);
@@ -88,7 +95,8 @@ public abstract class SignalTests<TDatabase>(TDatabase database) : IntegrationTe
     {
         await GivenAccount("ticket-create");
 
-        var opened = await Upsert(BuildSignal.Ticket("ticket-create-1", "ticket-create", TicketSeverity.Urgent, subject: "Production down"));
+        var opened = await Upsert(
+            BuildSignal.Ticket("ticket-create-1", "ticket-create", TicketSeverity.Urgent, subject: "Production down"));
 
         Assert.True(opened.Created);
         Assert.Equal("ticket-create-1", opened.Ticket.TicketId);
@@ -107,7 +115,10 @@ public abstract class SignalTests<TDatabase>(TDatabase database) : IntegrationTe
     {
         await GivenAccount("touch-create");
 
-        var recorded = await Record(BuildSignal.Touchpoint("touch-create-1", "touch-create", TouchpointKind.Qbr, csm: "csm.bob@example.com", note: "QBR:\n- renewal\n- seats"));
+        var recorded = await Record(
+            BuildSignal.Touchpoint(
+                "touch-create-1", "touch-create", TouchpointKind.Qbr, csm: "csm.bob@example.com",
+                note: "QBR:\n- renewal\n- seats"));
 
         Assert.True(recorded.Created);
         Assert.Equal("touch-create-1", recorded.Touchpoint.TouchpointId);
@@ -156,7 +167,8 @@ public abstract class SignalTests<TDatabase>(TDatabase database) : IntegrationTe
         await Record(BuildSignal.Nps("nps-fix-1", "nps-fix", score: 9, comment: "Great"));
         Clock.Advance(TimeSpan.FromMinutes(10));
 
-        var corrected = await Record(BuildSignal.Nps("nps-fix-1", "nps-fix", score: 3, comment: "", at: "2026-03-14T09:30:00Z"));
+        var corrected = await Record(
+            BuildSignal.Nps("nps-fix-1", "nps-fix", score: 3, comment: "", at: "2026-03-14T09:30:00Z"));
 
         Assert.False(corrected.Created);
         Assert.Equal(3, corrected.Response.Score);
@@ -164,7 +176,8 @@ public abstract class SignalTests<TDatabase>(TDatabase database) : IntegrationTe
         Assert.Equal(BuildSignal.Time("2026-03-14T09:30:00Z"), corrected.Response.AnswerTime);
         var listed = await Client.ListNpsResponsesAsync(new() { AccountId = "nps-fix" }, cancellationToken: Ct);
         Assert.Equal([corrected.Response], listed.Responses);
-        var updatedAt = await Service.InDatabaseAsync(db => db.NpsResponses.Where(n => n.Id == "nps-fix-1").Select(n => n.UpdatedAt).SingleAsync(Ct));
+        var updatedAt = await Service.InDatabaseAsync(
+            db => db.NpsResponses.Where(n => n.Id == "nps-fix-1").Select(n => n.UpdatedAt).SingleAsync(Ct));
         Assert.Equal(DefaultNow.AddMinutes(10).UtcDateTime, updatedAt);
     }
 
@@ -175,13 +188,16 @@ public abstract class SignalTests<TDatabase>(TDatabase database) : IntegrationTe
         await Upsert(BuildSignal.Ticket("ticket-close-1", "ticket-close", TicketSeverity.High));
         Clock.Advance(TimeSpan.FromHours(2));
 
-        var closed = await Upsert(BuildSignal.Ticket("ticket-close-1", "ticket-close", TicketSeverity.Low, closed: "2026-03-15T11:00:00Z"));
+        var closed = await Upsert(
+            BuildSignal.Ticket("ticket-close-1", "ticket-close", TicketSeverity.Low, closed: "2026-03-15T11:00:00Z"));
 
         Assert.False(closed.Created);
         Assert.Equal(TicketSeverity.Low, closed.Ticket.Severity);
         Assert.Equal(BuildSignal.Time("2026-03-15T11:00:00Z"), closed.Ticket.CloseTime);
         Assert.Equal(DefaultNow.AddHours(2), closed.Ticket.UpdateTime.ToDateTimeOffset());
-        Assert.Empty((await Client.ListSupportTicketsAsync(new() { AccountId = "ticket-close", OpenOnly = true }, cancellationToken: Ct)).Tickets);
+        Assert.Empty(
+            (await Client.ListSupportTicketsAsync(
+                new() { AccountId = "ticket-close", OpenOnly = true }, cancellationToken: Ct)).Tickets);
     }
 
     [Fact]
@@ -190,13 +206,17 @@ public abstract class SignalTests<TDatabase>(TDatabase database) : IntegrationTe
         await GivenAccount("touch-fix");
         await Record(BuildSignal.Touchpoint("touch-fix-1", "touch-fix", TouchpointKind.Call));
 
-        var corrected = await Record(BuildSignal.Touchpoint("touch-fix-1", "touch-fix", TouchpointKind.Meeting, csm: "csm.bob@example.com", note: ""));
+        var corrected = await Record(
+            BuildSignal.Touchpoint(
+                "touch-fix-1", "touch-fix", TouchpointKind.Meeting, csm: "csm.bob@example.com", note: ""));
 
         Assert.False(corrected.Created);
         Assert.Equal(TouchpointKind.Meeting, corrected.Touchpoint.Kind);
         Assert.Equal("csm.bob@example.com", corrected.Touchpoint.Csm);
         Assert.Equal("", corrected.Touchpoint.Note);
-        Assert.Equal([corrected.Touchpoint], (await Client.ListTouchpointsAsync(new() { AccountId = "touch-fix" }, cancellationToken: Ct)).Touchpoints);
+        Assert.Equal(
+            [corrected.Touchpoint],
+            (await Client.ListTouchpointsAsync(new() { AccountId = "touch-fix" }, cancellationToken: Ct)).Touchpoints);
     }
 
     [Fact]
@@ -207,9 +227,15 @@ public abstract class SignalTests<TDatabase>(TDatabase database) : IntegrationTe
             () => Record(BuildSignal.Nps("orphan-nps", "no-such-account")),
             () => Upsert(BuildSignal.Ticket("orphan-ticket", "no-such-account")),
             () => Record(BuildSignal.Touchpoint("orphan-touch", "no-such-account")),
-            () => Client.ListNpsResponsesAsync(new() { AccountId = "no-such-account" }, cancellationToken: Ct).ResponseAsync,
-            () => Client.ListSupportTicketsAsync(new() { AccountId = "no-such-account" }, cancellationToken: Ct).ResponseAsync,
-            () => Client.ListTouchpointsAsync(new() { AccountId = "no-such-account" }, cancellationToken: Ct).ResponseAsync,
+            () =>
+                Client.ListNpsResponsesAsync(new() { AccountId = "no-such-account" }, cancellationToken: Ct)
+                    .ResponseAsync,
+            () =>
+                Client.ListSupportTicketsAsync(new() { AccountId = "no-such-account" }, cancellationToken: Ct)
+                    .ResponseAsync,
+            () =>
+                Client.ListTouchpointsAsync(new() { AccountId = "no-such-account" }, cancellationToken: Ct)
+                    .ResponseAsync,
         };
 
         foreach (var write in writes)
@@ -237,10 +263,15 @@ public abstract class SignalTests<TDatabase>(TDatabase database) : IntegrationTe
         { "response.comment", BuildSignal.Nps(comment: "bell\a") },
         { "response.answer_time", BuildSignal.Nps(at: null) },
         { "response.answer_time", BuildSignal.Nps(at: "2026-03-15T10:35:01Z") },
-        { "response.answer_time", BuildSignal.With(BuildSignal.Nps(), n => n.AnswerTime = BuildSignal.RawTime(MaxTimestampSeconds + 1)) },
-        { "response.answer_time", BuildSignal.With(BuildSignal.Nps(), n => n.AnswerTime = BuildSignal.RawTime(MinTimestampSeconds - 1)) },
-        { "response.answer_time", BuildSignal.With(BuildSignal.Nps(), n => n.AnswerTime = BuildSignal.RawTime(1_773_482_400, nanos: -1)) },
-        { "response.answer_time", BuildSignal.With(BuildSignal.Nps(), n => n.AnswerTime = BuildSignal.RawTime(1_773_482_400, nanos: 1_000_000_000)) },
+        { "response.answer_time",
+            BuildSignal.With(BuildSignal.Nps(), n => n.AnswerTime = BuildSignal.RawTime(MaxTimestampSeconds + 1)) },
+        { "response.answer_time",
+            BuildSignal.With(BuildSignal.Nps(), n => n.AnswerTime = BuildSignal.RawTime(MinTimestampSeconds - 1)) },
+        { "response.answer_time",
+            BuildSignal.With(BuildSignal.Nps(), n => n.AnswerTime = BuildSignal.RawTime(1_773_482_400, nanos: -1)) },
+        { "response.answer_time",
+            BuildSignal.With(
+                BuildSignal.Nps(), n => n.AnswerTime = BuildSignal.RawTime(1_773_482_400, nanos: 1_000_000_000)) },
     };
 
     [Theory]
@@ -251,7 +282,8 @@ public abstract class SignalTests<TDatabase>(TDatabase database) : IntegrationTe
 
         await RejectsField(field, () => Record(response));
 
-        Assert.Equal(0, await Service.InDatabaseAsync(db => db.NpsResponses.CountAsync(n => n.Id == response.ResponseId, Ct)));
+        Assert.Equal(
+            0, await Service.InDatabaseAsync(db => db.NpsResponses.CountAsync(n => n.Id == response.ResponseId, Ct)));
     }
 
     public static TheoryData<string, SupportTicket> InvalidTickets => new()
@@ -266,10 +298,12 @@ public abstract class SignalTests<TDatabase>(TDatabase database) : IntegrationTe
         { "ticket.subject", BuildSignal.Ticket(subject: "two\nlines") },
         { "ticket.open_time", BuildSignal.Ticket(opened: null) },
         { "ticket.open_time", BuildSignal.Ticket(opened: "2026-03-15T10:36:00Z") },
-        { "ticket.open_time", BuildSignal.With(BuildSignal.Ticket(), t => t.OpenTime = BuildSignal.RawTime(MaxTimestampSeconds + 1)) },
+        { "ticket.open_time",
+            BuildSignal.With(BuildSignal.Ticket(), t => t.OpenTime = BuildSignal.RawTime(MaxTimestampSeconds + 1)) },
         { "ticket.close_time", BuildSignal.Ticket(opened: "2026-03-10T08:00:00Z", closed: "2026-03-10T07:59:59Z") },
         { "ticket.close_time", BuildSignal.Ticket(closed: "2026-03-15T10:36:00Z") },
-        { "ticket.close_time", BuildSignal.With(BuildSignal.Ticket(), t => t.CloseTime = BuildSignal.RawTime(1_773_482_400, nanos: -5)) },
+        { "ticket.close_time",
+            BuildSignal.With(BuildSignal.Ticket(), t => t.CloseTime = BuildSignal.RawTime(1_773_482_400, nanos: -5)) },
     };
 
     [Theory]
@@ -280,7 +314,8 @@ public abstract class SignalTests<TDatabase>(TDatabase database) : IntegrationTe
 
         await RejectsField(field, () => Upsert(ticket));
 
-        Assert.Equal(0, await Service.InDatabaseAsync(db => db.SupportTickets.CountAsync(t => t.Id == ticket.TicketId, Ct)));
+        Assert.Equal(
+            0, await Service.InDatabaseAsync(db => db.SupportTickets.CountAsync(t => t.Id == ticket.TicketId, Ct)));
     }
 
     public static TheoryData<string, Touchpoint> InvalidTouchpoints => new()
@@ -298,34 +333,48 @@ public abstract class SignalTests<TDatabase>(TDatabase database) : IntegrationTe
         { "touchpoint.note", BuildSignal.Touchpoint(note: "bell\a") },
         { "touchpoint.occur_time", BuildSignal.Touchpoint(at: null) },
         { "touchpoint.occur_time", BuildSignal.Touchpoint(at: "2026-03-16T00:00:00Z") },
-        { "touchpoint.occur_time", BuildSignal.With(BuildSignal.Touchpoint(), t => t.OccurTime = BuildSignal.RawTime(MinTimestampSeconds - 1)) },
+        { "touchpoint.occur_time",
+            BuildSignal.With(
+                BuildSignal.Touchpoint(), t => t.OccurTime = BuildSignal.RawTime(MinTimestampSeconds - 1)) },
     };
 
     [Theory]
     [MemberData(nameof(InvalidTouchpoints))]
-    public async Task EachTouchpointRuleIsInvalidArgumentNamingTheFieldAndWritesNothing(string field, Touchpoint touchpoint)
+    public async Task EachTouchpointRuleIsInvalidArgumentNamingTheFieldAndWritesNothing(
+        string field, Touchpoint touchpoint)
     {
         await GivenAccount("acme");
 
         await RejectsField(field, () => Record(touchpoint));
 
-        Assert.Equal(0, await Service.InDatabaseAsync(db => db.Touchpoints.CountAsync(t => t.Id == touchpoint.TouchpointId, Ct)));
+        Assert.Equal(
+            0,
+            await Service.InDatabaseAsync(db => db.Touchpoints.CountAsync(t => t.Id == touchpoint.TouchpointId, Ct)));
     }
 
     [Fact]
     public async Task MissingMessagesAreInvalidArgument()
     {
-        await RejectsField("response", () => Client.RecordNpsResponseAsync(new RecordNpsResponseRequest(), cancellationToken: Ct).ResponseAsync);
-        await RejectsField("ticket", () => Client.UpsertSupportTicketAsync(new UpsertSupportTicketRequest(), cancellationToken: Ct).ResponseAsync);
-        await RejectsField("touchpoint", () => Client.RecordTouchpointAsync(new RecordTouchpointRequest(), cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "response", () => Client.RecordNpsResponseAsync(new RecordNpsResponseRequest(), cancellationToken: Ct)
+            .ResponseAsync);
+        await RejectsField(
+            "ticket", () => Client.UpsertSupportTicketAsync(new UpsertSupportTicketRequest(), cancellationToken: Ct)
+            .ResponseAsync);
+        await RejectsField(
+            "touchpoint", () => Client.RecordTouchpointAsync(new RecordTouchpointRequest(), cancellationToken: Ct)
+            .ResponseAsync);
     }
 
     [Fact]
     public async Task AllViolationsOfARequestAreReportedTogether()
     {
-        var badRequest = await RejectsField("response.score", () => Record(BuildSignal.Nps(score: 12, respondent: "", at: null)));
+        var badRequest = await RejectsField(
+            "response.score", () => Record(BuildSignal.Nps(score: 12, respondent: "", at: null)));
 
-        Assert.Equal(["response.respondent_id", "response.score", "response.answer_time"], badRequest.FieldViolations.Select(v => v.Field));
+        Assert.Equal(
+            ["response.respondent_id", "response.score", "response.answer_time"],
+            badRequest.FieldViolations.Select(v => v.Field));
     }
 
     [Fact]
@@ -334,7 +383,8 @@ public abstract class SignalTests<TDatabase>(TDatabase database) : IntegrationTe
         await GivenAccount("skew");
 
         var answer = await Record(BuildSignal.Nps("skew-nps", "skew", at: "2026-03-15T10:35:00Z"));
-        var ticket = await Upsert(BuildSignal.Ticket("skew-ticket", "skew", opened: "2026-03-15T10:34:00Z", closed: "2026-03-15T10:35:00Z"));
+        var ticket = await Upsert(
+            BuildSignal.Ticket("skew-ticket", "skew", opened: "2026-03-15T10:34:00Z", closed: "2026-03-15T10:35:00Z"));
         var touchpoint = await Record(BuildSignal.Touchpoint("skew-touch", "skew", at: "2026-03-15T10:35:00Z"));
 
         Assert.True(answer.Created);
@@ -347,7 +397,9 @@ public abstract class SignalTests<TDatabase>(TDatabase database) : IntegrationTe
     {
         await GivenAccount("micros");
         var answer = BuildSignal.With(BuildSignal.Nps("micros-nps", "micros"), n => n.AnswerTime.Nanos = 123_456_789);
-        var ticket = BuildSignal.With(BuildSignal.Ticket("micros-ticket", "micros", closed: "2026-03-11T00:00:00Z"), t => t.CloseTime.Nanos = 999_999_999);
+        var ticket = BuildSignal.With(
+            BuildSignal.Ticket("micros-ticket", "micros", closed: "2026-03-11T00:00:00Z"),
+            t => t.CloseTime.Nanos = 999_999_999);
 
         var first = await Record(answer);
         var firstTicket = await Upsert(ticket);
@@ -358,9 +410,12 @@ public abstract class SignalTests<TDatabase>(TDatabase database) : IntegrationTe
         Assert.False(repeat.Created);
         Assert.Equal(first.Response, repeat.Response);
         Assert.Equal(firstTicket.Ticket, repeatTicket.Ticket);
-        var updatedAt = await Service.InDatabaseAsync(db => db.NpsResponses.Where(n => n.Id == "micros-nps").Select(n => n.UpdatedAt).SingleAsync(Ct));
+        var updatedAt = await Service.InDatabaseAsync(
+            db => db.NpsResponses.Where(n => n.Id == "micros-nps").Select(n => n.UpdatedAt).SingleAsync(Ct));
         Assert.Equal(DefaultNow.UtcDateTime, updatedAt);
-        Assert.Equal([first.Response], (await Client.ListNpsResponsesAsync(new() { AccountId = "micros" }, cancellationToken: Ct)).Responses);
+        Assert.Equal(
+            [first.Response],
+            (await Client.ListNpsResponsesAsync(new() { AccountId = "micros" }, cancellationToken: Ct)).Responses);
         Assert.Equal(123_456_000, first.Response.AnswerTime.Nanos);
         Assert.Equal(999_999_000, firstTicket.Ticket.CloseTime.Nanos);
     }
@@ -379,7 +434,8 @@ public abstract class SignalTests<TDatabase>(TDatabase database) : IntegrationTe
         var token = "";
         do
         {
-            var page = await Client.ListNpsResponsesAsync(new() { AccountId = "nps-page", PageSize = 2, PageToken = token }, cancellationToken: Ct);
+            var page = await Client.ListNpsResponsesAsync(
+                new() { AccountId = "nps-page", PageSize = 2, PageToken = token }, cancellationToken: Ct);
             pages.Add(string.Join(",", page.Responses.Select(r => r.ResponseId)));
             token = page.NextPageToken;
             if (pages.Count == 1) await Record(BuildSignal.Nps("newest", "nps-page", at: "2026-03-15T09:00:00Z"));
@@ -395,15 +451,20 @@ public abstract class SignalTests<TDatabase>(TDatabase database) : IntegrationTe
     public async Task TicketsAreListedNewestOpenedFirstAndOpenOnlyLeavesOutClosedOnes()
     {
         await GivenAccount("ticket-page");
-        await Upsert(BuildSignal.Ticket("t1", "ticket-page", opened: "2026-03-01T00:00:00Z", closed: "2026-03-02T00:00:00Z"));
+        await Upsert(
+            BuildSignal.Ticket("t1", "ticket-page", opened: "2026-03-01T00:00:00Z", closed: "2026-03-02T00:00:00Z"));
         await Upsert(BuildSignal.Ticket("t2", "ticket-page", opened: "2026-03-05T00:00:00Z"));
-        await Upsert(BuildSignal.Ticket("t3", "ticket-page", opened: "2026-03-08T00:00:00Z", closed: "2026-03-09T00:00:00Z"));
+        await Upsert(
+            BuildSignal.Ticket("t3", "ticket-page", opened: "2026-03-08T00:00:00Z", closed: "2026-03-09T00:00:00Z"));
         await Upsert(BuildSignal.Ticket("t4", "ticket-page", opened: "2026-03-10T00:00:00Z"));
         await Upsert(BuildSignal.Ticket("t5", "ticket-page", opened: "2026-03-12T00:00:00Z"));
 
         var all = await Client.ListSupportTicketsAsync(new() { AccountId = "ticket-page" }, cancellationToken: Ct);
-        var openFirst = await Client.ListSupportTicketsAsync(new() { AccountId = "ticket-page", OpenOnly = true, PageSize = 2 }, cancellationToken: Ct);
-        var openSecond = await Client.ListSupportTicketsAsync(new() { AccountId = "ticket-page", OpenOnly = true, PageSize = 2, PageToken = openFirst.NextPageToken }, cancellationToken: Ct);
+        var openFirst = await Client.ListSupportTicketsAsync(
+            new() { AccountId = "ticket-page", OpenOnly = true, PageSize = 2 }, cancellationToken: Ct);
+        var openSecond = await Client.ListSupportTicketsAsync(
+            new() { AccountId = "ticket-page", OpenOnly = true, PageSize = 2, PageToken = openFirst.NextPageToken },
+            cancellationToken: Ct);
 
         Assert.Equal(["t5", "t4", "t3", "t2", "t1"], all.Tickets.Select(t => t.TicketId));
         Assert.Equal(["t5", "t4"], openFirst.Tickets.Select(t => t.TicketId));
@@ -419,8 +480,10 @@ public abstract class SignalTests<TDatabase>(TDatabase database) : IntegrationTe
         await Record(BuildSignal.Touchpoint("p3", "touch-page", at: "2026-03-01T10:00:00Z"));
         await Record(BuildSignal.Touchpoint("p2", "touch-page", at: "2026-02-15T10:00:00Z"));
 
-        var first = await Client.ListTouchpointsAsync(new() { AccountId = "touch-page", PageSize = 2 }, cancellationToken: Ct);
-        var second = await Client.ListTouchpointsAsync(new() { AccountId = "touch-page", PageSize = 2, PageToken = first.NextPageToken }, cancellationToken: Ct);
+        var first = await Client.ListTouchpointsAsync(
+            new() { AccountId = "touch-page", PageSize = 2 }, cancellationToken: Ct);
+        var second = await Client.ListTouchpointsAsync(
+            new() { AccountId = "touch-page", PageSize = 2, PageToken = first.NextPageToken }, cancellationToken: Ct);
 
         Assert.Equal(["p3", "p2"], first.Touchpoints.Select(t => t.TouchpointId));
         Assert.Equal(["p1"], second.Touchpoints.Select(t => t.TouchpointId));
@@ -436,18 +499,43 @@ public abstract class SignalTests<TDatabase>(TDatabase database) : IntegrationTe
         await Upsert(BuildSignal.Ticket("token-t2", "token-a", opened: "2026-03-02T00:00:00Z"));
         await Record(BuildSignal.Nps("token-n1", "token-a", at: "2026-03-01T00:00:00Z"));
         await Record(BuildSignal.Nps("token-n2", "token-a", at: "2026-03-02T00:00:00Z"));
-        var tickets = await Client.ListSupportTicketsAsync(new() { AccountId = "token-a", OpenOnly = true, PageSize = 1 }, cancellationToken: Ct);
-        var answers = await Client.ListNpsResponsesAsync(new() { AccountId = "token-a", PageSize = 1 }, cancellationToken: Ct);
+        var tickets = await Client.ListSupportTicketsAsync(
+            new() { AccountId = "token-a", OpenOnly = true, PageSize = 1 }, cancellationToken: Ct);
+        var answers = await Client.ListNpsResponsesAsync(
+            new() { AccountId = "token-a", PageSize = 1 }, cancellationToken: Ct);
         Assert.NotEqual("", tickets.NextPageToken);
         Assert.NotEqual("", answers.NextPageToken);
 
-        await RejectsField("page_token", () => Client.ListSupportTicketsAsync(new() { AccountId = "token-a", PageSize = 1, PageToken = tickets.NextPageToken }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("page_token", () => Client.ListNpsResponsesAsync(new() { AccountId = "token-b", PageToken = answers.NextPageToken }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("page_token", () => Client.ListTouchpointsAsync(new() { AccountId = "token-a", PageToken = answers.NextPageToken }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("page_token", () => Client.ListTouchpointsAsync(new() { AccountId = "token-a", PageToken = "not-a-token!" }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("page_size", () => Client.ListNpsResponsesAsync(new() { AccountId = "token-a", PageSize = -1 }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("page_size", () => Client.ListSupportTicketsAsync(new() { AccountId = "token-a", PageSize = 1001 }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("account_id", () => Client.ListTouchpointsAsync(new() { AccountId = "" }, cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "page_token",
+            () => Client.ListSupportTicketsAsync(
+                new() { AccountId = "token-a", PageSize = 1, PageToken = tickets.NextPageToken }, cancellationToken: Ct)
+                .ResponseAsync);
+        await RejectsField(
+            "page_token",
+            () => Client.ListNpsResponsesAsync(
+                new() { AccountId = "token-b", PageToken = answers.NextPageToken }, cancellationToken: Ct)
+                .ResponseAsync);
+        await RejectsField(
+            "page_token",
+            () => Client.ListTouchpointsAsync(
+                new() { AccountId = "token-a", PageToken = answers.NextPageToken }, cancellationToken: Ct)
+                .ResponseAsync);
+        await RejectsField(
+            "page_token",
+            () => Client.ListTouchpointsAsync(
+                new() { AccountId = "token-a", PageToken = "not-a-token!" }, cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "page_size",
+            () => Client.ListNpsResponsesAsync(new() { AccountId = "token-a", PageSize = -1 }, cancellationToken: Ct)
+            .ResponseAsync);
+        await RejectsField(
+            "page_size",
+            () => Client.ListSupportTicketsAsync(
+                new() { AccountId = "token-a", PageSize = 1001 }, cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "account_id", () => Client.ListTouchpointsAsync(new() { AccountId = "" }, cancellationToken: Ct)
+            .ResponseAsync);
     }
 
     [Fact]
@@ -490,7 +578,9 @@ public abstract class SignalTests<TDatabase>(TDatabase database) : IntegrationTe
 
         Assert.Equal(0, await StoredSignalsOf("doomed"));
         Assert.Equal(3, await StoredSignalsOf("spared"));
-        await FailsWith(StatusCode.NotFound, () => Client.ListNpsResponsesAsync(new() { AccountId = "doomed" }, cancellationToken: Ct).ResponseAsync);
+        await FailsWith(
+            StatusCode.NotFound,
+            () => Client.ListNpsResponsesAsync(new() { AccountId = "doomed" }, cancellationToken: Ct).ResponseAsync);
     }
 
     [Fact]

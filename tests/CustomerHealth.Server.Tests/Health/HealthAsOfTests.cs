@@ -7,9 +7,11 @@ namespace CustomerHealth.Server.Tests.Health;
 
 public sealed class HealthAsOfOnSqlite(SqliteTestDatabase database) : HealthAsOfTests<SqliteTestDatabase>(database);
 
-public sealed class HealthAsOfOnPostgreSql(PostgreSqlTestDatabase database) : HealthAsOfTests<PostgreSqlTestDatabase>(database);
+public sealed class HealthAsOfOnPostgreSql(PostgreSqlTestDatabase database)
+    : HealthAsOfTests<PostgreSqlTestDatabase>(database);
 
-public sealed class HealthAsOfOnSqlServer(SqlServerTestDatabase database) : HealthAsOfTests<SqlServerTestDatabase>(database);
+public sealed class HealthAsOfOnSqlServer(SqlServerTestDatabase database)
+    : HealthAsOfTests<SqlServerTestDatabase>(database);
 
 /// <summary>Recomputes as of a past day and the backtest against renewal outcomes, on each database engine.</summary>
 public abstract class HealthAsOfTests<TDatabase>(TDatabase database) : HealthScenario<TDatabase>(database)
@@ -20,12 +22,16 @@ public abstract class HealthAsOfTests<TDatabase>(TDatabase database) : HealthSce
     private async Task<HealthSnapshot> SnapshotOf(string account, DateOnly day)
     {
         var iso = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        var history = await Health.GetHealthHistoryAsync(new() { AccountId = account, StartDate = Build.Date(iso), EndDate = Build.Date(iso) }, cancellationToken: Ct);
+        var history = await Health.GetHealthHistoryAsync(
+            new() { AccountId = account, StartDate = Build.Date(iso), EndDate = Build.Date(iso) },
+            cancellationToken: Ct);
         return Assert.Single(history.Snapshots);
     }
 
     private Task<DateTime> SnapshotComputedAt(string account, DateOnly day) =>
-        Service.InDatabaseAsync(db => db.HealthSnapshots.AsNoTracking().Where(s => s.AccountId == account && s.Day == day).Select(s => s.ComputedAt).SingleAsync(Ct));
+        Service.InDatabaseAsync(
+            db => db.HealthSnapshots.AsNoTracking().Where(s => s.AccountId == account && s.Day == day)
+            .Select(s => s.ComputedAt).SingleAsync(Ct));
 
     /// <summary>
     /// Waits until the onboarding and health workers have no mark left: every milestone the evidence completes is
@@ -49,7 +55,11 @@ public abstract class HealthAsOfTests<TDatabase>(TDatabase database) : HealthSce
     {
         await GivenCustomer("asof", CsTier.LowTouch, seats: 4);
         await GivenDailyLogins("asof", 30, "ann", "bob", "cy");
-        await Eventually("asof", s => s.Components.Any(c => c.Kind == HealthComponentKind.Adoption && c.Explanation.StartsWith("3 of 4 seats", StringComparison.Ordinal)));
+        await Eventually(
+            "asof",
+            s => s.Components.Any(
+                c => c.Kind == HealthComponentKind.Adoption
+                && c.Explanation.StartsWith("3 of 4 seats", StringComparison.Ordinal)));
         await SnapshotStored("asof", FirstDay);
         await WorkerIdle();
         var live = await SnapshotOf("asof", FirstDay);
@@ -70,13 +80,16 @@ public abstract class HealthAsOfTests<TDatabase>(TDatabase database) : HealthSce
         var current = await Score("asof");
         var changes = await Service.InDatabaseAsync(db => db.HealthChanges.CountAsync(Ct));
 
-        var response = await Health.RecomputeHealthScoresAsync(new() { AsOfDate = Build.Date("2026-03-15") }, cancellationToken: Ct);
+        var response = await Health.RecomputeHealthScoresAsync(
+            new() { AsOfDate = Build.Date("2026-03-15") }, cancellationToken: Ct);
 
         Assert.True(response.AccountCount >= 1);
         Assert.False(response.CurrentScoresUpdated);
         Assert.Equal(1, response.ScorecardVersion);
-        Assert.Equal(new DateTime(2026, 3, 15, 23, 59, 59, DateTimeKind.Utc).AddTicks(9_999_990), response.AsOf.ToDateTime());
-        // Really recomputed (now), and equal to the live snapshot: score, band, components and their explanations, stage, version.
+        Assert.Equal(
+            new DateTime(2026, 3, 15, 23, 59, 59, DateTimeKind.Utc).AddTicks(9_999_990), response.AsOf.ToDateTime());
+        // Really recomputed (now), and equal to the live snapshot: score, band, components and their explanations,
+        // stage, version.
         Assert.Equal(Clock.GetUtcNow().UtcDateTime, await SnapshotComputedAt("asof", FirstDay));
         Assert.Equal(live, await SnapshotOf("asof", FirstDay));
         // The current score and the change feed are untouched.
@@ -99,7 +112,8 @@ public abstract class HealthAsOfTests<TDatabase>(TDatabase database) : HealthSce
         await WorkerIdle();
         Clock.Advance(TimeSpan.FromHours(2));
 
-        var response = await Health.RecomputeHealthScoresAsync(new() { AsOfDate = Build.Date("2026-03-15") }, cancellationToken: Ct);
+        var response = await Health.RecomputeHealthScoresAsync(
+            new() { AsOfDate = Build.Date("2026-03-15") }, cancellationToken: Ct);
 
         Assert.True(response.CurrentScoresUpdated);
         Assert.Equal(Clock.GetUtcNow().UtcDateTime, response.AsOf.ToDateTime());
@@ -111,16 +125,39 @@ public abstract class HealthAsOfTests<TDatabase>(TDatabase database) : HealthSce
     [Fact]
     public async Task BadDatesAndLeadsAreInvalidArguments()
     {
-        await RejectsField("as_of_date", () => Health.RecomputeHealthScoresAsync(new(), cancellationToken: Ct).ResponseAsync);
-        await RejectsField("as_of_date", () => Health.RecomputeHealthScoresAsync(new() { AsOfDate = Build.Date("2026-03-16") }, cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "as_of_date", () => Health.RecomputeHealthScoresAsync(new(), cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "as_of_date",
+            () => Health.RecomputeHealthScoresAsync(
+                new() { AsOfDate = Build.Date("2026-03-16") }, cancellationToken: Ct).ResponseAsync);
         // 2026-03-15 minus the 400 days of raw-event retention is 2025-02-08.
-        await RejectsField("as_of_date", () => Health.RecomputeHealthScoresAsync(new() { AsOfDate = Build.Date("2025-02-07") }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("as_of_date", () => Health.RecomputeHealthScoresAsync(new() { AsOfDate = new Google.Type.Date { Year = 2026, Month = 2, Day = 30 } }, cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "as_of_date",
+            () => Health.RecomputeHealthScoresAsync(
+                new() { AsOfDate = Build.Date("2025-02-07") }, cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "as_of_date",
+            () => Health.RecomputeHealthScoresAsync(
+                new() { AsOfDate = new Google.Type.Date { Year = 2026, Month = 2, Day = 30 } }, cancellationToken: Ct)
+                .ResponseAsync);
 
-        await RejectsField("lead_days", () => Health.BacktestHealthScoresAsync(new() { LeadDays = -1 }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("lead_days", () => Health.BacktestHealthScoresAsync(new() { LeadDays = 731 }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("renewal_end_date", () => Health.BacktestHealthScoresAsync(new() { RenewalStartDate = Build.Date("2026-01-01"), RenewalEndDate = Build.Date("2025-12-31") }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("renewal_start_date", () => Health.BacktestHealthScoresAsync(new() { RenewalStartDate = new Google.Type.Date { Year = 2026, Month = 13, Day = 1 } }, cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "lead_days", () => Health.BacktestHealthScoresAsync(new() { LeadDays = -1 }, cancellationToken: Ct)
+            .ResponseAsync);
+        await RejectsField(
+            "lead_days", () => Health.BacktestHealthScoresAsync(new() { LeadDays = 731 }, cancellationToken: Ct)
+            .ResponseAsync);
+        await RejectsField(
+            "renewal_end_date",
+            () => Health.BacktestHealthScoresAsync(
+                new() { RenewalStartDate = Build.Date("2026-01-01"), RenewalEndDate = Build.Date("2025-12-31") },
+                cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "renewal_start_date",
+            () => Health.BacktestHealthScoresAsync(
+                new() { RenewalStartDate = new Google.Type.Date { Year = 2026, Month = 13, Day = 1 } },
+                cancellationToken: Ct).ResponseAsync);
     }
 
     [Fact]
@@ -139,8 +176,10 @@ public abstract class HealthAsOfTests<TDatabase>(TDatabase database) : HealthSce
         await GivenDailyLogins("bt-good2", 30, "ann", "bob", "cy");
         await Engagement.IngestEventsAsync(Tests.Engagement.Events.Batch(
             Tests.Engagement.Events.Event("bt-bad1-jan", "bt-bad1", "ann", "login", at: "2026-01-20T09:00:00Z"),
-            Tests.Engagement.Events.Event("bt-bad2-jan", "bt-bad2", "ann", "login", at: "2026-01-20T09:00:00Z")), cancellationToken: Ct);
-        foreach (var (account, renewed) in new[] { ("bt-good1", true), ("bt-good2", true), ("bt-bad1", false), ("bt-bad2", false), ("bt-later", true), ("bt-silent", false) })
+            Tests.Engagement.Events.Event("bt-bad2-jan", "bt-bad2", "ann", "login", at: "2026-01-20T09:00:00Z")),
+                cancellationToken: Ct);
+        foreach (var (account, renewed) in new[] { ("bt-good1", true), ("bt-good2", true), ("bt-bad1", false),
+            ("bt-bad2", false), ("bt-later", true), ("bt-silent", false) })
         {
             await Accounts.RecordRenewalOutcomeAsync(new()
             {
@@ -149,7 +188,11 @@ public abstract class HealthAsOfTests<TDatabase>(TDatabase database) : HealthSce
                 NewArr = renewed ? Build.Money(24_000m) : null,
             }, cancellationToken: Ct);
         }
-        await Eventually("bt-good1", s => s.Components.Any(c => c.Kind == HealthComponentKind.Adoption && c.Explanation.StartsWith("3 of 4 seats", StringComparison.Ordinal)));
+        await Eventually(
+            "bt-good1",
+            s => s.Components.Any(
+                c => c.Kind == HealthComponentKind.Adoption
+                && c.Explanation.StartsWith("3 of 4 seats", StringComparison.Ordinal)));
         await Eventually("bt-bad1", s => s.HasScore);
         await SnapshotStored("bt-good1", FirstDay);
         await SnapshotStored("bt-bad1", FirstDay);
@@ -172,7 +215,12 @@ public abstract class HealthAsOfTests<TDatabase>(TDatabase database) : HealthSce
         Assert.False(report.Bands[1].HasRenewalRate);
 
         // The renewal date range keeps only the contracts ending on 2026-03-20; the default lead (90 days) is reported.
-        var ranged = await Health.BacktestHealthScoresAsync(new() { LeadDays = 10, RenewalStartDate = Build.Date("2026-03-20"), RenewalEndDate = Build.Date("2026-03-20") }, cancellationToken: Ct);
+        var ranged = await Health.BacktestHealthScoresAsync(
+            new()
+            {
+                LeadDays = 10, RenewalStartDate = Build.Date("2026-03-20"),
+                RenewalEndDate = Build.Date("2026-03-20")
+            }, cancellationToken: Ct);
         Assert.Equal((1, 1, 0), (ranged.RenewalCount, ranged.ChurnCount, ranged.SkippedCount));
         Assert.Equal(90, (await Health.BacktestHealthScoresAsync(new(), cancellationToken: Ct)).LeadDays);
     }

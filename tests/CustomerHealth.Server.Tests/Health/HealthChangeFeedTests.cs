@@ -8,21 +8,30 @@ using Model = CustomerHealth.Domain.Health;
 
 namespace CustomerHealth.Server.Tests.Health;
 
-public sealed class HealthChangeFeedOnSqlite(SqliteTestDatabase database) : HealthChangeFeedTests<SqliteTestDatabase>(database);
+public sealed class HealthChangeFeedOnSqlite(SqliteTestDatabase database)
+    : HealthChangeFeedTests<SqliteTestDatabase>(database);
 
-public sealed class HealthChangeFeedOnPostgreSql(PostgreSqlTestDatabase database) : HealthChangeFeedTests<PostgreSqlTestDatabase>(database);
+public sealed class HealthChangeFeedOnPostgreSql(PostgreSqlTestDatabase database)
+    : HealthChangeFeedTests<PostgreSqlTestDatabase>(database);
 
-public sealed class HealthChangeFeedOnSqlServer(SqlServerTestDatabase database) : HealthChangeFeedTests<SqlServerTestDatabase>(database);
+public sealed class HealthChangeFeedOnSqlServer(SqlServerTestDatabase database)
+    : HealthChangeFeedTests<SqlServerTestDatabase>(database);
 
-/// <summary>The change feed for polling bots and streaming dashboards, and the order by change. Each test has its own owner.</summary>
+/// <summary>
+/// The change feed for polling bots and streaming dashboards, and the order by change. Each test has its own owner.
+/// </summary>
 public abstract class HealthChangeFeedTests<TDatabase>(TDatabase database) : HealthScenario<TDatabase>(database)
     where TDatabase : TestDatabase
 {
-    /// <summary>The whole feed of <paramref name="owner"/>'s accounts, once the worker has scored every mark of <paramref name="accounts"/>.</summary>
+    /// <summary>
+    /// The whole feed of <paramref name="owner"/>'s accounts, once the worker has scored every mark of <paramref
+    /// name="accounts"/>.
+    /// </summary>
     private async Task<IReadOnlyList<HealthChange>> FeedOnceScored(string owner, params string[] accounts)
     {
         foreach (var account in accounts) await Rescored(account);
-        return (await Health.ListHealthChangesAsync(new() { Owner = owner, PageSize = 1000 }, cancellationToken: Ct)).Changes;
+        return (await Health.ListHealthChangesAsync(new() { Owner = owner, PageSize = 1000 }, cancellationToken: Ct))
+            .Changes;
     }
 
     /// <summary>Waits until the worker has taken every recompute mark of the account.</summary>
@@ -30,7 +39,8 @@ public abstract class HealthChangeFeedTests<TDatabase>(TDatabase database) : Hea
     {
         for (var i = 0; i < 100; i++)
         {
-            if (!await Service.InDatabaseAsync(db => Task.FromResult(db.HealthRecomputeQueue.Any(q => q.AccountId == account)))) return;
+            if (!await Service.InDatabaseAsync(
+                db => Task.FromResult(db.HealthRecomputeQueue.Any(q => q.AccountId == account)))) return;
             await Task.Delay(100, Ct);
         }
         Assert.Fail($"{account} was never rescored.");
@@ -59,7 +69,8 @@ public abstract class HealthChangeFeedTests<TDatabase>(TDatabase database) : Hea
         long cursor = 0;
         while (true)
         {
-            var page = await Health.ListHealthChangesAsync(new() { Owner = owner, PageSize = 2, AfterSequence = cursor }, cancellationToken: Ct);
+            var page = await Health.ListHealthChangesAsync(
+                new() { Owner = owner, PageSize = 2, AfterSequence = cursor }, cancellationToken: Ct);
             if (page.Changes.Count == 0)
             {
                 // A bot polling with its latest cursor gets nothing, and keeps its cursor.
@@ -73,15 +84,21 @@ public abstract class HealthChangeFeedTests<TDatabase>(TDatabase database) : Hea
         }
         Assert.Equal(all, paged);
 
-        var resumed = await Health.ListHealthChangesAsync(new() { Owner = owner, AfterSequence = all[0].Sequence }, cancellationToken: Ct);
+        var resumed = await Health.ListHealthChangesAsync(
+            new() { Owner = owner, AfterSequence = all[0].Sequence }, cancellationToken: Ct);
         Assert.Equal(all.Skip(1), resumed.Changes);
 
-        var highTouch = await Health.ListHealthChangesAsync(new() { Owner = owner, CsTier = CsTier.HighTouch }, cancellationToken: Ct);
+        var highTouch = await Health.ListHealthChangesAsync(
+            new() { Owner = owner, CsTier = CsTier.HighTouch }, cancellationToken: Ct);
         Assert.NotEmpty(highTouch.Changes);
         Assert.All(highTouch.Changes, c => Assert.Equal("fo-c", c.AccountId));
 
-        await RejectsField("after_sequence", () => Health.ListHealthChangesAsync(new() { AfterSequence = -1 }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("page_size", () => Health.ListHealthChangesAsync(new() { PageSize = 1001 }, cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "after_sequence", () => Health.ListHealthChangesAsync(new() { AfterSequence = -1 }, cancellationToken: Ct)
+            .ResponseAsync);
+        await RejectsField(
+            "page_size", () => Health.ListHealthChangesAsync(new() { PageSize = 1001 }, cancellationToken: Ct)
+            .ResponseAsync);
     }
 
     [Fact]
@@ -142,7 +159,8 @@ public abstract class HealthChangeFeedTests<TDatabase>(TDatabase database) : Hea
         const string owner = "feed-shutdown";
         await GivenCustomer("fs", CsTier.TechTouch, owner: owner);
         var existing = await FeedOnceScored(owner, "fs");
-        using var watch = Health.WatchHealthChanges(new() { Owner = owner, AfterSequence = existing[^1].Sequence - 1 }, cancellationToken: Ct);
+        using var watch = Health.WatchHealthChanges(
+            new() { Owner = owner, AfterSequence = existing[^1].Sequence - 1 }, cancellationToken: Ct);
         Assert.True(await watch.ResponseStream.MoveNext(Ct)); // the stream is live, then caught up and polling
         var next = watch.ResponseStream.MoveNext(Ct);
 
@@ -160,9 +178,12 @@ public abstract class HealthChangeFeedTests<TDatabase>(TDatabase database) : Hea
         var first = (await FeedOnceScored(owner, "fd"))[^1];
 
         // Rescoring without a real change adds nothing.
-        await Accounts.UpsertAccountAsync(new() { Account = Build.Account("fd", tier: CsTier.TechTouch, owner: owner, name: "FD renamed") }, cancellationToken: Ct);
+        await Accounts.UpsertAccountAsync(
+            new() { Account = Build.Account("fd", tier: CsTier.TechTouch, owner: owner, name: "FD renamed") },
+            cancellationToken: Ct);
         await Rescored("fd");
-        var after = await Health.ListHealthChangesAsync(new() { Owner = owner, AfterSequence = first.Sequence }, cancellationToken: Ct);
+        var after = await Health.ListHealthChangesAsync(
+            new() { Owner = owner, AfterSequence = first.Sequence }, cancellationToken: Ct);
         Assert.Empty(after.Changes);
     }
 
@@ -178,12 +199,24 @@ public abstract class HealthChangeFeedTests<TDatabase>(TDatabase database) : Hea
         var weekAgo = new DateOnly(2026, 3, 8);
         await Service.InDatabaseAsync(async db =>
         {
-            db.HealthSnapshots.Add(new CustomerHealth.Infrastructure.Health.HealthSnapshotRow { AccountId = "fc-steady", Day = weekAgo, Score = 20, Band = Model.HealthBand.Critical, DetailJson = "{}" });
-            db.HealthSnapshots.Add(new CustomerHealth.Infrastructure.Health.HealthSnapshotRow { AccountId = "fc-falling", Day = weekAgo, Score = 90, Band = Model.HealthBand.Healthy, DetailJson = "{}" });
+            db.HealthSnapshots.Add(
+                new CustomerHealth.Infrastructure.Health.HealthSnapshotRow
+                {
+                    AccountId = "fc-steady", Day = weekAgo,
+                    Score = 20, Band = Model.HealthBand.Critical, DetailJson = "{}"
+                });
+            db.HealthSnapshots.Add(
+                new CustomerHealth.Infrastructure.Health.HealthSnapshotRow
+                {
+                    AccountId = "fc-falling", Day = weekAgo,
+                    Score = 90, Band = Model.HealthBand.Healthy, DetailJson = "{}"
+                });
             return await db.SaveChangesAsync(Ct);
         });
         foreach (var id in new[] { "fc-steady", "fc-falling", "fc-new" })
-            await Accounts.UpsertAccountAsync(new() { Account = Build.Account(id, tier: CsTier.TechTouch, owner: owner, name: $"{id} again") }, cancellationToken: Ct);
+            await Accounts.UpsertAccountAsync(
+                new() { Account = Build.Account(id, tier: CsTier.TechTouch, owner: owner, name: $"{id} again") },
+                cancellationToken: Ct);
         await Eventually("fc-steady", s => s.Trend.HasChange7D);
         await Eventually("fc-falling", s => s.Trend.HasChange7D);
         await Rescored("fc-new");
@@ -192,7 +225,9 @@ public abstract class HealthChangeFeedTests<TDatabase>(TDatabase database) : Hea
         var token = "";
         do
         {
-            var page = await Health.ListHealthScoresAsync(new() { Owner = owner, OrderBy = HealthScoreOrder.Change7D, PageSize = 1, PageToken = token }, cancellationToken: Ct);
+            var page = await Health.ListHealthScoresAsync(
+                new() { Owner = owner, OrderBy = HealthScoreOrder.Change7D, PageSize = 1, PageToken = token },
+                cancellationToken: Ct);
             ordered.AddRange(page.Scores);
             token = page.NextPageToken;
         }

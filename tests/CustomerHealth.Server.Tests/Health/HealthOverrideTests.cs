@@ -5,11 +5,14 @@ using Grpc.Core;
 
 namespace CustomerHealth.Server.Tests.Health;
 
-public sealed class HealthOverridesOnSqlite(SqliteTestDatabase database) : HealthOverrideTests<SqliteTestDatabase>(database);
+public sealed class HealthOverridesOnSqlite(SqliteTestDatabase database)
+    : HealthOverrideTests<SqliteTestDatabase>(database);
 
-public sealed class HealthOverridesOnPostgreSql(PostgreSqlTestDatabase database) : HealthOverrideTests<PostgreSqlTestDatabase>(database);
+public sealed class HealthOverridesOnPostgreSql(PostgreSqlTestDatabase database)
+    : HealthOverrideTests<PostgreSqlTestDatabase>(database);
 
-public sealed class HealthOverridesOnSqlServer(SqlServerTestDatabase database) : HealthOverrideTests<SqlServerTestDatabase>(database);
+public sealed class HealthOverridesOnSqlServer(SqlServerTestDatabase database)
+    : HealthOverrideTests<SqlServerTestDatabase>(database);
 
 /// <summary>CSM overrides beside the computed score, and the audit of overrides and scorecard changes.</summary>
 public abstract class HealthOverrideTests<TDatabase>(TDatabase database) : HealthScenario<TDatabase>(database)
@@ -28,7 +31,8 @@ public abstract class HealthOverrideTests<TDatabase>(TDatabase database) : Healt
 
         var set = (await Health.SetHealthOverrideAsync(new()
         {
-            AccountId = "ov", Score = 75, Reason = "Exec sponsor confirmed the renewal", ExpireTime = InDays(14), SetBy = "csm.alice@example.com",
+            AccountId = "ov", Score = 75, Reason = "Exec sponsor confirmed the renewal", ExpireTime = InDays(14),
+            SetBy = "csm.alice@example.com",
         }, cancellationToken: Ct)).Score;
 
         Assert.Equal(computed.Score, set.Score); // the computed score stays
@@ -48,7 +52,10 @@ public abstract class HealthOverrideTests<TDatabase>(TDatabase database) : Healt
         var expired = await Score("ov");
         Assert.Null(expired.Override);
         await FailsWith(StatusCode.FailedPrecondition,
-            () => Health.ClearHealthOverrideAsync(new() { AccountId = "ov", ClearedBy = "csm.alice@example.com" }, cancellationToken: Ct).ResponseAsync);
+            () =>
+                Health.ClearHealthOverrideAsync(
+                    new() { AccountId = "ov", ClearedBy = "csm.alice@example.com" }, cancellationToken: Ct)
+                    .ResponseAsync);
     }
 
     [Fact]
@@ -60,31 +67,62 @@ public abstract class HealthOverrideTests<TDatabase>(TDatabase database) : Healt
 
         await Health.SetHealthOverrideAsync(new()
         {
-            AccountId = "ov-fresh", Band = HealthBand.Healthy, Reason = "Renewal signed early", ExpireTime = InDays(7), SetBy = "csm.alice@example.com",
+            AccountId = "ov-fresh", Band = HealthBand.Healthy, Reason = "Renewal signed early", ExpireTime = InDays(7),
+            SetBy = "csm.alice@example.com",
         }, cancellationToken: Ct);
         Assert.Equal(HealthBand.Healthy, (await Score("ov-fresh")).Override.Band);
 
-        await Health.ClearHealthOverrideAsync(new() { AccountId = "ov-fresh", ClearedBy = "csm.alice@example.com" }, cancellationToken: Ct);
+        await Health.ClearHealthOverrideAsync(
+            new() { AccountId = "ov-fresh", ClearedBy = "csm.alice@example.com" }, cancellationToken: Ct);
         Assert.Null((await Score("ov-fresh")).Override);
 
         await Accounts.DeleteAccountAsync(new() { AccountId = "ov-fresh" }, cancellationToken: Ct);
-        await FailsWith(StatusCode.NotFound, () => Health.GetHealthScoreAsync(new() { AccountId = "ov-fresh" }, cancellationToken: Ct).ResponseAsync);
+        await FailsWith(
+            StatusCode.NotFound,
+            () => Health.GetHealthScoreAsync(new() { AccountId = "ov-fresh" }, cancellationToken: Ct).ResponseAsync);
     }
 
     [Fact]
     public async Task BadOverridesAreRejectedNamingTheField()
     {
         await GivenCustomer("ov-bad", CsTier.TechTouch);
-        SetHealthOverrideRequest Good() => new() { AccountId = "ov-bad", Band = HealthBand.AtRisk, Reason = "why", ExpireTime = InDays(1), SetBy = "bob" };
+        SetHealthOverrideRequest Good() =>
+            new()
+            {
+                AccountId = "ov-bad", Band = HealthBand.AtRisk, Reason = "why", ExpireTime = InDays(1),
+                SetBy = "bob"
+            };
 
-        await RejectsField("reason", () => Health.SetHealthOverrideAsync(Good().With(r => r.Reason = " "), cancellationToken: Ct).ResponseAsync);
-        await RejectsField("expire_time", () => Health.SetHealthOverrideAsync(Good().With(r => r.ExpireTime = null), cancellationToken: Ct).ResponseAsync);
-        await RejectsField("expire_time", () => Health.SetHealthOverrideAsync(Good().With(r => r.ExpireTime = InDays(-1)), cancellationToken: Ct).ResponseAsync);
-        await RejectsField("score", () => Health.SetHealthOverrideAsync(Good().With(r => r.Score = 120), cancellationToken: Ct).ResponseAsync);
-        await RejectsField("score", () => Health.SetHealthOverrideAsync(Good().With(r => r.Band = HealthBand.Unspecified), cancellationToken: Ct).ResponseAsync);
-        await RejectsField("band", () => Health.SetHealthOverrideAsync(Good().With(r => r.Band = HealthBand.Unknown), cancellationToken: Ct).ResponseAsync);
-        await RejectsField("set_by", () => Health.SetHealthOverrideAsync(Good().With(r => r.SetBy = new string('b', 255)), cancellationToken: Ct).ResponseAsync);
-        await FailsWith(StatusCode.NotFound, () => Health.SetHealthOverrideAsync(Good().With(r => r.AccountId = "ghost"), cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "reason", () => Health.SetHealthOverrideAsync(Good().With(r => r.Reason = " "), cancellationToken: Ct)
+            .ResponseAsync);
+        await RejectsField(
+            "expire_time",
+            () => Health.SetHealthOverrideAsync(Good().With(r => r.ExpireTime = null), cancellationToken: Ct)
+            .ResponseAsync);
+        await RejectsField(
+            "expire_time",
+            () => Health.SetHealthOverrideAsync(Good().With(r => r.ExpireTime = InDays(-1)), cancellationToken: Ct)
+            .ResponseAsync);
+        await RejectsField(
+            "score", () => Health.SetHealthOverrideAsync(Good().With(r => r.Score = 120), cancellationToken: Ct)
+            .ResponseAsync);
+        await RejectsField(
+            "score",
+            () => Health.SetHealthOverrideAsync(
+                Good().With(r => r.Band = HealthBand.Unspecified), cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "band",
+            () => Health.SetHealthOverrideAsync(Good().With(r => r.Band = HealthBand.Unknown), cancellationToken: Ct)
+            .ResponseAsync);
+        await RejectsField(
+            "set_by",
+            () => Health.SetHealthOverrideAsync(Good().With(r => r.SetBy = new string('b', 255)), cancellationToken: Ct)
+            .ResponseAsync);
+        await FailsWith(
+            StatusCode.NotFound,
+            () => Health.SetHealthOverrideAsync(Good().With(r => r.AccountId = "ghost"), cancellationToken: Ct)
+            .ResponseAsync);
         Assert.Null((await Score("ov-bad")).Override);
     }
 
@@ -93,11 +131,25 @@ public abstract class HealthOverrideTests<TDatabase>(TDatabase database) : Healt
     {
         await GivenCustomer("ov-audit", CsTier.TechTouch);
         // Each change comes from another caller; the names the requests give are not who made them.
-        await As("carol").SetHealthOverrideAsync(new() { AccountId = "ov-audit", Band = HealthBand.AtRisk, Reason = "Champion left", ExpireTime = InDays(30), SetBy = "mallory" }, cancellationToken: Ct);
+        await As("carol")
+            .SetHealthOverrideAsync(
+                new()
+                {
+                    AccountId = "ov-audit", Band = HealthBand.AtRisk, Reason = "Champion left",
+                    ExpireTime = InDays(30), SetBy = "mallory"
+                }, cancellationToken: Ct);
         Clock.Advance(TimeSpan.FromHours(1));
-        await As("dave").SetHealthOverrideAsync(new() { AccountId = "ov-audit", Band = HealthBand.Critical, Reason = "Asked for a cancellation quote", ExpireTime = InDays(30) }, cancellationToken: Ct);
+        await As("dave")
+            .SetHealthOverrideAsync(
+                new()
+                {
+                    AccountId = "ov-audit", Band = HealthBand.Critical, Reason = "Asked for a cancellation quote",
+                    ExpireTime = InDays(30)
+                }, cancellationToken: Ct);
         Clock.Advance(TimeSpan.FromHours(1));
-        var cleared = (await As("erin").ClearHealthOverrideAsync(new() { AccountId = "ov-audit", ClearedBy = "mallory" }, cancellationToken: Ct)).Score;
+        var cleared = (await As("erin")
+            .ClearHealthOverrideAsync(new() { AccountId = "ov-audit", ClearedBy = "mallory" }, cancellationToken: Ct))
+            .Score;
         Assert.Null(cleared.Override);
         var card = (await Health.GetScorecardAsync(new(), cancellationToken: Ct)).Scorecard;
         card.ChangeThresholdPoints = 5;
@@ -107,13 +159,16 @@ public abstract class HealthOverrideTests<TDatabase>(TDatabase database) : Healt
         var token = "";
         do
         {
-            var page = await Health.ListHealthAuditAsync(new() { AccountId = "ov-audit", PageSize = 2, PageToken = token }, cancellationToken: Ct);
+            var page = await Health.ListHealthAuditAsync(
+                new() { AccountId = "ov-audit", PageSize = 2, PageToken = token }, cancellationToken: Ct);
             entries.AddRange(page.Entries);
             token = page.NextPageToken;
         }
         while (token != "");
 
-        Assert.Equal([HealthAuditAction.OverrideCleared, HealthAuditAction.OverrideSet, HealthAuditAction.OverrideSet], entries.Select(e => e.Action));
+        Assert.Equal(
+            [HealthAuditAction.OverrideCleared, HealthAuditAction.OverrideSet, HealthAuditAction.OverrideSet],
+            entries.Select(e => e.Action));
         Assert.Equal(["erin", "dave", "carol"], entries.Select(e => e.Actor));
         Assert.Equal(Timestamp.FromDateTimeOffset(Clock.GetUtcNow()), entries[0].Time);
         Assert.Contains("Asked for a cancellation quote", entries[0].BeforeJson, StringComparison.Ordinal);

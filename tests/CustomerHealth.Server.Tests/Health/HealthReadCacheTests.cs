@@ -3,13 +3,16 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace CustomerHealth.Server.Tests.Health;
 
-/// <summary>The read cache's rules, without a server: what it serves, and what makes it stop serving an answer.</summary>
+/// <summary>
+/// The read cache's rules, without a server: what it serves, and what makes it stop serving an answer.
+/// </summary>
 public sealed class HealthReadCacheTests
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 15, 10, 30, 0, TimeSpan.Zero);
     private readonly HealthReadCache _cache = new(TimeSpan.FromMinutes(1), TimeProvider.System);
 
-    private void Store(string id, object value, DateTimeOffset? endsAt = null) => _cache.Set(id, _cache.Take(id), value, endsAt);
+    private void Store(string id, object value, DateTimeOffset? endsAt = null) =>
+        _cache.Set(id, _cache.Take(id), value, endsAt);
 
     [Fact]
     public void AStoredAnswerIsServedUntilItsAccountIsInvalidated()
@@ -28,7 +31,8 @@ public sealed class HealthReadCacheTests
     [Fact]
     public void AnAnswerReadBeforeAnInvalidationIsNeverServed()
     {
-        // A reader takes its ticket, a writer commits and invalidates, then the reader stores what it read before the commit.
+        // A reader takes its ticket, a writer commits and invalidates, then the reader stores what it read before the
+        // commit.
         var ticket = _cache.Take("acme");
         _cache.Invalidate("acme");
         _cache.Set("acme", ticket, "stale", null);

@@ -10,9 +10,11 @@ namespace CustomerHealth.Server.Tests.Health;
 
 public sealed class HealthScoresOnSqlite(SqliteTestDatabase database) : HealthScoreTests<SqliteTestDatabase>(database);
 
-public sealed class HealthScoresOnPostgreSql(PostgreSqlTestDatabase database) : HealthScoreTests<PostgreSqlTestDatabase>(database);
+public sealed class HealthScoresOnPostgreSql(PostgreSqlTestDatabase database)
+    : HealthScoreTests<PostgreSqlTestDatabase>(database);
 
-public sealed class HealthScoresOnSqlServer(SqlServerTestDatabase database) : HealthScoreTests<SqlServerTestDatabase>(database);
+public sealed class HealthScoresOnSqlServer(SqlServerTestDatabase database)
+    : HealthScoreTests<SqlServerTestDatabase>(database);
 
 /// <summary>Clients and givens shared by the health test classes. The test clock starts 2026-03-15 10:30 UTC.</summary>
 public abstract class HealthScenario<TDatabase>(TDatabase database) : IntegrationTest<TDatabase>(database)
@@ -23,21 +25,29 @@ public abstract class HealthScenario<TDatabase>(TDatabase database) : Integratio
     protected EngagementService.EngagementServiceClient Engagement => new(Service.Channel);
 
     /// <summary>An account with one contract of a year.</summary>
-    protected async Task GivenCustomer(string id, CsTier tier, string start = "2026-01-01", int seats = 4, decimal arr = 24_000m, string owner = "csm.alice@example.com")
+    protected async Task GivenCustomer(
+        string id, CsTier tier, string start = "2026-01-01", int seats = 4, decimal arr = 24_000m,
+        string owner = "csm.alice@example.com")
     {
-        await Accounts.UpsertAccountAsync(new() { Account = Build.Account(id, tier: tier, owner: owner) }, cancellationToken: Ct);
+        await Accounts.UpsertAccountAsync(
+            new() { Account = Build.Account(id, tier: tier, owner: owner) }, cancellationToken: Ct);
         var end = DateOnly.ParseExact(start, "yyyy-MM-dd").AddYears(1).ToString("yyyy-MM-dd");
-        await Accounts.UpsertContractAsync(new() { Contract = Build.Contract($"{id}-c1", id, arr: arr, seats: seats, start: start, end: end) }, cancellationToken: Ct);
+        await Accounts.UpsertContractAsync(
+            new() { Contract = Build.Contract($"{id}-c1", id, arr: arr, seats: seats, start: start, end: end) },
+            cancellationToken: Ct);
     }
 
-    /// <summary>Logins of <paramref name="users"/> on each of the <paramref name="days"/> days up to 2026-03-14.</summary>
+    /// <summary>
+    /// Logins of <paramref name="users"/> on each of the <paramref name="days"/> days up to 2026-03-14.
+    /// </summary>
     protected async Task GivenDailyLogins(string account, int days, params string[] users)
     {
         var events = new List<UsageEvent>();
         for (var d = 0; d < days; d++)
         {
             var day = new DateOnly(2026, 3, 14).AddDays(-d).ToString("yyyy-MM-dd");
-            events.AddRange(users.Select(u => Event($"{account}-{u}-{day}", account, u, "login", at: $"{day}T09:00:00Z")));
+            events.AddRange(
+                users.Select(u => Event($"{account}-{u}-{day}", account, u, "login", at: $"{day}T09:00:00Z")));
         }
         await Engagement.IngestEventsAsync(Batch([.. events]), cancellationToken: Ct);
     }
@@ -62,7 +72,9 @@ public abstract class HealthScenario<TDatabase>(TDatabase database) : Integratio
 
     private Task<bool> IsStored(HealthScore score) =>
         Service.InDatabaseAsync(async db =>
-            await db.HealthScores.AsNoTracking().SingleOrDefaultAsync(s => s.AccountId == score.AccountId, Ct) is { } row && row.ToProto().Equals(score));
+            await db.HealthScores.AsNoTracking()
+                .SingleOrDefaultAsync(s => s.AccountId == score.AccountId, Ct) is { } row && row.ToProto()
+                .Equals(score));
 
     /// <summary>Waits until the worker has stored the account's snapshot of <paramref name="day"/>.</summary>
     protected async Task SnapshotStored(string account, DateOnly day)
@@ -71,7 +83,8 @@ public abstract class HealthScenario<TDatabase>(TDatabase database) : Integratio
         for (var i = 0; i < 100; i++)
         {
             // A snapshot of the day, and no write left waiting to be scored (else the snapshot may predate it).
-            if (await Service.InDatabaseAsync(db => Task.FromResult(db.HealthSnapshots.Any(s => s.AccountId == account && s.Day == day)
+            if (await Service.InDatabaseAsync(
+                db => Task.FromResult(db.HealthSnapshots.Any(s => s.AccountId == account && s.Day == day)
                     && !db.HealthRecomputeQueue.Any(q => q.AccountId == account && q.DueAt <= now)))) return;
             await Task.Delay(100, Ct);
         }
@@ -84,7 +97,9 @@ public abstract class HealthScenario<TDatabase>(TDatabase database) : Integratio
         var since = Clock.GetUtcNow().UtcDateTime;
         for (var i = 0; i < 100; i++)
         {
-            var stored = await Service.InDatabaseAsync(db => Task.FromResult(db.HealthScores.Count(s => accounts.Contains(s.AccountId) && s.ComputedAt >= since)));
+            var stored = await Service.InDatabaseAsync(
+                db => Task.FromResult(
+                    db.HealthScores.Count(s => accounts.Contains(s.AccountId) && s.ComputedAt >= since)));
             if (stored == accounts.Length) return;
             await Task.Delay(100, Ct);
         }
@@ -102,24 +117,34 @@ public abstract class HealthScoreTests<TDatabase>(TDatabase database) : HealthSc
         await GivenCustomer("acme", CsTier.LowTouch, seats: 4);
         await GivenDailyLogins("acme", 30, "ann", "bob", "cy");
 
-        var score = await Eventually("acme", s => s.Components.Any(c => c.Kind == HealthComponentKind.Adoption && c.Explanation.StartsWith("3 of 4 seats", StringComparison.Ordinal)));
+        var score = await Eventually(
+            "acme",
+            s => s.Components.Any(
+                c => c.Kind == HealthComponentKind.Adoption
+                && c.Explanation.StartsWith("3 of 4 seats", StringComparison.Ordinal)));
 
         Assert.True(score.HasScore);
         Assert.Equal(CsTier.LowTouch, score.CsTier);
         Assert.Equal(1, score.ScorecardVersion);
         var engagement = score.Components.Single(c => c.Kind == HealthComponentKind.Engagement);
-        // Logins on 29 of the 30 days up to 2026-03-15 (none yet today), all three users each time: 100 x (29/30 + 29/30) / 2.
+        // Logins on 29 of the 30 days up to 2026-03-15 (none yet today), all three users each time: 100 x (29/30 +
+        // 29/30) / 2.
         Assert.Equal(96.7, engagement.Score, 1);
-        Assert.StartsWith("Active on 29 of the last 30 days; DAU/MAU 97%", engagement.Explanation, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "Active on 29 of the last 30 days; DAU/MAU 97%", engagement.Explanation, StringComparison.Ordinal);
         Assert.Equal(1, score.Components.Sum(c => c.Weight), 6);
-        Assert.Contains(score.Completeness.Missing, m => m.Kind == HealthComponentKind.Sentiment && m.Reason.Contains("no NPS answer", StringComparison.Ordinal));
+        Assert.Contains(
+            score.Completeness.Missing, m => m.Kind == HealthComponentKind.Sentiment
+            && m.Reason.Contains("no NPS answer", StringComparison.Ordinal));
         Assert.InRange(score.Completeness.Share, 0.5, 1);
         Assert.Equal(HealthBand.Healthy, score.Band);
         Assert.Equal(LifecycleStage.Active, score.LifecycleStage);
         // Logins on each of the 30 complete days before today (none yet today): effective all of today.
         Assert.True(score.EffectiveAccount);
 
-        var history = await Health.GetHealthHistoryAsync(new() { AccountId = "acme", StartDate = Build.Date("2026-03-01"), EndDate = Build.Date("2026-03-31") }, cancellationToken: Ct);
+        var history = await Health.GetHealthHistoryAsync(
+            new() { AccountId = "acme", StartDate = Build.Date("2026-03-01"), EndDate = Build.Date("2026-03-31") },
+            cancellationToken: Ct);
         var today = Assert.Single(history.Snapshots);
         Assert.Equal(Build.Date("2026-03-15"), today.Day);
         Assert.Equal(score.Score, today.Score);
@@ -155,9 +180,13 @@ public abstract class HealthScoreTests<TDatabase>(TDatabase database) : HealthSc
     [Fact]
     public async Task AnAccountWhoseLastContractChurnedIsChurnedNotALead()
     {
-        await Accounts.UpsertAccountAsync(new() { Account = Build.Account("gone", tier: CsTier.LowTouch) }, cancellationToken: Ct);
-        await Accounts.UpsertContractAsync(new() { Contract = Build.Contract("gone-c1", "gone", start: "2025-02-01", end: "2026-02-01") }, cancellationToken: Ct);
-        await Accounts.RecordRenewalOutcomeAsync(new() { ContractId = "gone-c1", Kind = RenewalOutcomeKind.Churned }, cancellationToken: Ct);
+        await Accounts.UpsertAccountAsync(
+            new() { Account = Build.Account("gone", tier: CsTier.LowTouch) }, cancellationToken: Ct);
+        await Accounts.UpsertContractAsync(
+            new() { Contract = Build.Contract("gone-c1", "gone", start: "2025-02-01", end: "2026-02-01") },
+            cancellationToken: Ct);
+        await Accounts.RecordRenewalOutcomeAsync(
+            new() { ContractId = "gone-c1", Kind = RenewalOutcomeKind.Churned }, cancellationToken: Ct);
 
         var score = await Eventually("gone", s => s.LifecycleStage == LifecycleStage.Churned);
 
@@ -173,11 +202,18 @@ public abstract class HealthScoreTests<TDatabase>(TDatabase database) : HealthSc
 
         await new EngagementService.EngagementServiceClient(Service.Channel).RecordNpsResponseAsync(new()
         {
-            Response = new NpsResponse { ResponseId = "n1", AccountId = "sig", RespondentId = "ann", Score = 10, AnswerTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(new DateTime(2026, 3, 10, 0, 0, 0, DateTimeKind.Utc)) },
+            Response = new NpsResponse
+            {
+                ResponseId = "n1", AccountId = "sig", RespondentId = "ann", Score = 10,
+                AnswerTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(
+                    new DateTime(2026, 3, 10, 0, 0, 0, DateTimeKind.Utc))
+            },
         }, cancellationToken: Ct);
 
         var score = await Eventually("sig", s => s.Components.Any(c => c.Kind == HealthComponentKind.Sentiment));
-        Assert.Contains("1 NPS answer", score.Components.Single(c => c.Kind == HealthComponentKind.Sentiment).Explanation, StringComparison.Ordinal);
+        Assert.Contains(
+            "1 NPS answer", score.Components.Single(c => c.Kind == HealthComponentKind.Sentiment).Explanation,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -185,16 +221,22 @@ public abstract class HealthScoreTests<TDatabase>(TDatabase database) : HealthSc
     {
         await GivenCustomer("known", CsTier.TechTouch);
 
-        await FailsWith(StatusCode.NotFound, () => Health.GetHealthScoreAsync(new() { AccountId = "ghost" }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("account_id", () => Health.GetHealthScoreAsync(new() { AccountId = "" }, cancellationToken: Ct).ResponseAsync);
+        await FailsWith(
+            StatusCode.NotFound, () => Health.GetHealthScoreAsync(new() { AccountId = "ghost" }, cancellationToken: Ct)
+            .ResponseAsync);
+        await RejectsField(
+            "account_id", () => Health.GetHealthScoreAsync(new() { AccountId = "" }, cancellationToken: Ct)
+            .ResponseAsync);
 
-        var batch = await Health.BatchGetHealthScoresAsync(new() { AccountIds = { "ghost", "known", "known", "phantom" } }, cancellationToken: Ct);
+        var batch = await Health.BatchGetHealthScoresAsync(
+            new() { AccountIds = { "ghost", "known", "known", "phantom" } }, cancellationToken: Ct);
         Assert.Equal(["known"], batch.Scores.Select(s => s.AccountId));
         Assert.Equal(["ghost", "phantom"], batch.MissingAccountIds);
 
         var tooMany = new BatchGetHealthScoresRequest();
         tooMany.AccountIds.AddRange(Enumerable.Range(0, 1001).Select(i => $"a{i}"));
-        await RejectsField("account_ids", () => Health.BatchGetHealthScoresAsync(tooMany, cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "account_ids", () => Health.BatchGetHealthScoresAsync(tooMany, cancellationToken: Ct).ResponseAsync);
     }
 
     [Fact]
@@ -211,7 +253,9 @@ public abstract class HealthScoreTests<TDatabase>(TDatabase database) : HealthSc
         var token = "";
         do
         {
-            var page = await Health.ListHealthScoresAsync(new() { Owner = "list-owner", OrderBy = HealthScoreOrder.Arr, PageSize = 2, PageToken = token }, cancellationToken: Ct);
+            var page = await Health.ListHealthScoresAsync(
+                new() { Owner = "list-owner", OrderBy = HealthScoreOrder.Arr, PageSize = 2, PageToken = token },
+                cancellationToken: Ct);
             Assert.True(page.Scores.Count <= 2);
             byArr.AddRange(page.Scores.Select(s => s.AccountId));
             token = page.NextPageToken;
@@ -219,17 +263,23 @@ public abstract class HealthScoreTests<TDatabase>(TDatabase database) : HealthSc
         while (token != "");
         Assert.Equal(["l-big", "l-mid", "l-small"], byArr);
 
-        var byRenewal = await Health.ListHealthScoresAsync(new() { OrderBy = HealthScoreOrder.RenewalDate, PageSize = 1000 }, cancellationToken: Ct);
-        Assert.Equal(["l-mid", "l-big", "l-small", "l-other"], byRenewal.Scores.Where(s => s.AccountId.StartsWith("l-", StringComparison.Ordinal)).Select(s => s.AccountId));
+        var byRenewal = await Health.ListHealthScoresAsync(
+            new() { OrderBy = HealthScoreOrder.RenewalDate, PageSize = 1000 }, cancellationToken: Ct);
+        Assert.Equal(
+            ["l-mid", "l-big", "l-small", "l-other"],
+            byRenewal.Scores.Where(s => s.AccountId.StartsWith("l-", StringComparison.Ordinal))
+            .Select(s => s.AccountId));
 
         // Renewals within 60 days of 2026-03-15: l-mid (2026-04-10) only.
         var renewing = await Health.ListHealthScoresAsync(new() { RenewalWithinDays = 60 }, cancellationToken: Ct);
         Assert.Equal(["l-mid"], renewing.Scores.Select(s => s.AccountId));
 
-        var lowTouch = await Health.ListHealthScoresAsync(new() { CsTier = CsTier.LowTouch, Owner = "list-owner" }, cancellationToken: Ct);
+        var lowTouch = await Health.ListHealthScoresAsync(
+            new() { CsTier = CsTier.LowTouch, Owner = "list-owner" }, cancellationToken: Ct);
         Assert.Equal(["l-mid"], lowTouch.Scores.Select(s => s.AccountId));
 
-        var byScore = (await Health.ListHealthScoresAsync(new() { OrderBy = HealthScoreOrder.Score, PageSize = 1000 }, cancellationToken: Ct)).Scores;
+        var byScore = (await Health.ListHealthScoresAsync(
+            new() { OrderBy = HealthScoreOrder.Score, PageSize = 1000 }, cancellationToken: Ct)).Scores;
         var known = byScore.TakeWhile(s => s.HasScore).Select(s => s.Score).ToArray();
         Assert.Equal(known.Order(), known);
         Assert.All(byScore.Skip(known.Length), s => Assert.False(s.HasScore));
@@ -239,8 +289,13 @@ public abstract class HealthScoreTests<TDatabase>(TDatabase database) : HealthSc
         Assert.All(inBand.Scores, s => Assert.Equal(band, s.Band));
         Assert.Equal(byScore.Count(s => s.Band == band), inBand.Scores.Count);
 
-        await RejectsField("page_token", () => Health.ListHealthScoresAsync(new() { OrderBy = HealthScoreOrder.Score, PageToken = "bm9wZQ" }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("renewal_within_days", () => Health.ListHealthScoresAsync(new() { RenewalWithinDays = -1 }, cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "page_token",
+            () => Health.ListHealthScoresAsync(
+                new() { OrderBy = HealthScoreOrder.Score, PageToken = "bm9wZQ" }, cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "renewal_within_days",
+            () => Health.ListHealthScoresAsync(new() { RenewalWithinDays = -1 }, cancellationToken: Ct).ResponseAsync);
     }
 
     [Fact]
@@ -253,11 +308,28 @@ public abstract class HealthScoreTests<TDatabase>(TDatabase database) : HealthSc
         Clock.Advance(TimeSpan.FromDays(1));
         await SnapshotStored("daily", new DateOnly(2026, 3, 16));
 
-        var history = await Health.GetHealthHistoryAsync(new() { AccountId = "daily", StartDate = Build.Date("2026-03-10"), EndDate = Build.Date("2026-03-20") }, cancellationToken: Ct);
+        var history = await Health.GetHealthHistoryAsync(
+            new() { AccountId = "daily", StartDate = Build.Date("2026-03-10"), EndDate = Build.Date("2026-03-20") },
+            cancellationToken: Ct);
         Assert.Equal([Build.Date("2026-03-15"), Build.Date("2026-03-16")], history.Snapshots.Select(s => s.Day));
-        Assert.All(history.Snapshots, s => Assert.Contains(s.Components, c => c.Kind == HealthComponentKind.Engagement));
+        Assert.All(
+            history.Snapshots, s => Assert.Contains(s.Components, c => c.Kind == HealthComponentKind.Engagement));
 
-        await FailsWith(StatusCode.NotFound, () => Health.GetHealthHistoryAsync(new() { AccountId = "ghost", StartDate = Build.Date("2026-03-10"), EndDate = Build.Date("2026-03-20") }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("end_date", () => Health.GetHealthHistoryAsync(new() { AccountId = "daily", StartDate = Build.Date("2026-03-10"), EndDate = Build.Date("2026-03-01") }, cancellationToken: Ct).ResponseAsync);
+        await FailsWith(
+            StatusCode.NotFound,
+            () => Health.GetHealthHistoryAsync(
+                new()
+                {
+                    AccountId = "ghost", StartDate = Build.Date("2026-03-10"),
+                    EndDate = Build.Date("2026-03-20")
+                }, cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "end_date",
+            () => Health.GetHealthHistoryAsync(
+                new()
+                {
+                    AccountId = "daily", StartDate = Build.Date("2026-03-10"),
+                    EndDate = Build.Date("2026-03-01")
+                }, cancellationToken: Ct).ResponseAsync);
     }
 }

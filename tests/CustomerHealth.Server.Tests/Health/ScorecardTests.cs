@@ -5,9 +5,11 @@ namespace CustomerHealth.Server.Tests.Health;
 
 public sealed class ScorecardOnSqlite(SqliteTestDatabase database) : ScorecardTests<SqliteTestDatabase>(database);
 
-public sealed class ScorecardOnPostgreSql(PostgreSqlTestDatabase database) : ScorecardTests<PostgreSqlTestDatabase>(database);
+public sealed class ScorecardOnPostgreSql(PostgreSqlTestDatabase database)
+    : ScorecardTests<PostgreSqlTestDatabase>(database);
 
-public sealed class ScorecardOnSqlServer(SqlServerTestDatabase database) : ScorecardTests<SqlServerTestDatabase>(database);
+public sealed class ScorecardOnSqlServer(SqlServerTestDatabase database)
+    : ScorecardTests<SqlServerTestDatabase>(database);
 
 /// <summary>Scorecard changes, on a database of their own so that the other health tests see the built-in
 /// scorecard.</summary>
@@ -31,14 +33,20 @@ public abstract class ScorecardTests<TDatabase>(TDatabase database) : HealthScen
         bad.TechTouch.Weights.Engagement = -1;
         bad.HealthyFrom = 30;
         var rejected = await RejectsField("scorecard.tech_touch.weights.engagement",
-            () => Health.ReplaceScorecardAsync(new() { Scorecard = bad, UpdatedBy = "ops" }, cancellationToken: Ct).ResponseAsync);
+            () =>
+                Health.ReplaceScorecardAsync(new() { Scorecard = bad, UpdatedBy = "ops" }, cancellationToken: Ct)
+                    .ResponseAsync);
         Assert.Contains(rejected.FieldViolations, v => v.Field == "scorecard.healthy_from");
-        await RejectsField("updated_by", () => Health.ReplaceScorecardAsync(new() { Scorecard = builtIn, UpdatedBy = new string('x', 255) }, cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "updated_by",
+            () => Health.ReplaceScorecardAsync(
+                new() { Scorecard = builtIn, UpdatedBy = new string('x', 255) }, cancellationToken: Ct).ResponseAsync);
         Assert.Equal(1, (await Health.GetScorecardAsync(new(), cancellationToken: Ct)).Scorecard.Version);
 
         var engagementOnly = builtIn.Clone();
         engagementOnly.TechTouch.Weights = new ComponentWeights { Engagement = 1 };
-        var replaced = (await Health.ReplaceScorecardAsync(new() { Scorecard = engagementOnly, UpdatedBy = "ops" }, cancellationToken: Ct)).Scorecard;
+        var replaced = (await Health.ReplaceScorecardAsync(
+            new() { Scorecard = engagementOnly, UpdatedBy = "ops" }, cancellationToken: Ct)).Scorecard;
 
         Assert.Equal(2, replaced.Version);
         Assert.Equal(TestCredentials.Subject, replaced.UpdatedBy); // the authenticated caller, not the request's field

@@ -15,11 +15,14 @@ public sealed class ClientRegistrationTests(SqliteTestDatabase database) : Integ
     {
         var services = new ServiceCollection();
         services.AddCustomerHealthClient(Service.Server.BaseAddress, o => o.AccessToken = TestCredentials.AllScopes);
-        services.Configure<GrpcClientFactoryOptions>(nameof(AccountService.AccountServiceClient), o => o.ChannelOptionsActions.Add(c => c.HttpHandler = Service.Server.CreateHandler()));
+        services.Configure<GrpcClientFactoryOptions>(
+            nameof(AccountService.AccountServiceClient),
+            o => o.ChannelOptionsActions.Add(c => c.HttpHandler = Service.Server.CreateHandler()));
         await using var provider = services.BuildServiceProvider();
         var client = provider.GetRequiredService<AccountService.AccountServiceClient>();
 
-        var created = await client.UpsertAccountAsync(new() { Account = Build.Account("client-1") }, cancellationToken: TestContext.Current.CancellationToken);
+        var created = await client.UpsertAccountAsync(
+            new() { Account = Build.Account("client-1") }, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.True(created.Created);
     }

@@ -9,11 +9,14 @@ namespace CustomerHealth.Server.Tests.Hosting;
 
 public sealed class HostingOnSqlite(SqliteTestDatabase database) : HostingTests<SqliteTestDatabase>(database);
 
-public sealed class HostingOnPostgreSql(PostgreSqlTestDatabase database) : HostingTests<PostgreSqlTestDatabase>(database);
+public sealed class HostingOnPostgreSql(PostgreSqlTestDatabase database)
+    : HostingTests<PostgreSqlTestDatabase>(database);
 
 public sealed class HostingOnSqlServer(SqlServerTestDatabase database) : HostingTests<SqlServerTestDatabase>(database);
 
-/// <summary>What operators and generic tools rely on: grpc.health.v1 following the database, reflection, migrations.</summary>
+/// <summary>
+/// What operators and generic tools rely on: grpc.health.v1 following the database, reflection, migrations.
+/// </summary>
 public abstract class HostingTests<TDatabase>(TDatabase database) : IntegrationTest<TDatabase>(database)
     where TDatabase : TestDatabase
 {
@@ -24,7 +27,8 @@ public abstract class HostingTests<TDatabase>(TDatabase database) : IntegrationT
         var health = new global::Grpc.Health.V1.Health.HealthClient(Service.Channel);
 
         var overall = await health.CheckAsync(new HealthCheckRequest(), cancellationToken: Ct);
-        var accounts = await health.CheckAsync(new HealthCheckRequest { Service = "customerhealth.v1.AccountService" }, cancellationToken: Ct);
+        var accounts = await health.CheckAsync(
+            new HealthCheckRequest { Service = "customerhealth.v1.AccountService" }, cancellationToken: Ct);
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, overall.Status);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, accounts.Status);
@@ -92,17 +96,21 @@ public abstract class HostingTests<TDatabase>(TDatabase database) : IntegrationT
     }
 }
 
-/// <summary>The health service follows the database: a server whose database cannot be reached is NOT_SERVING.</summary>
+/// <summary>
+/// The health service follows the database: a server whose database cannot be reached is NOT_SERVING.
+/// </summary>
 public sealed class HealthFollowsTheDatabase
 {
     [Fact]
     public async Task AnUnreachableDatabaseMakesTheServerNotServing()
     {
         var unreachable = new UnreachableDatabase();
-        await using var service = new ServiceUnderTest(unreachable, new ManualClock(DateTimeOffset.UtcNow), migrateOnStartup: false);
+        await using var service = new ServiceUnderTest(
+            unreachable, new ManualClock(DateTimeOffset.UtcNow), migrateOnStartup: false);
         var health = new global::Grpc.Health.V1.Health.HealthClient(service.Channel);
 
-        var response = await health.CheckAsync(new HealthCheckRequest(), cancellationToken: TestContext.Current.CancellationToken);
+        var response = await health.CheckAsync(
+            new HealthCheckRequest(), cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, response.Status);
     }
@@ -116,6 +124,7 @@ public sealed class HealthFollowsTheDatabase
 
         public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-        public UnreachableDatabase() => ConnectionString = "Host=127.0.0.1;Port=1;Username=nobody;Database=none;Timeout=2";
+        public UnreachableDatabase() =>
+            ConnectionString = "Host=127.0.0.1;Port=1;Username=nobody;Database=none;Timeout=2";
     }
 }

@@ -19,14 +19,17 @@ public abstract class IntegrationTest<TDatabase> : IClassFixture<TDatabase>, IAs
     /// <summary>The class's database, for tests that start more servers on it.</summary>
     protected TDatabase Database => _database;
 
-    protected ServiceUnderTest Service => _service ?? throw new InvalidOperationException("The service starts in InitializeAsync.");
+    protected ServiceUnderTest Service =>
+        _service ?? throw new InvalidOperationException("The service starts in InitializeAsync.");
 
     protected ManualClock Clock => Service.Clock;
 
     /// <summary>The running test's cancellation token, for every call a test makes.</summary>
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Extra configuration for the class's servers (for example shorter worker intervals); none by default.</summary>
+    /// <summary>
+    /// Extra configuration for the class's servers (for example shorter worker intervals); none by default.
+    /// </summary>
     protected virtual IReadOnlyDictionary<string, string>? Settings => null;
 
     public virtual ValueTask InitializeAsync()
@@ -53,7 +56,9 @@ public abstract class IntegrationTest<TDatabase> : IClassFixture<TDatabase>, IAs
         return status;
     }
 
-    /// <summary>Asserts the status is INVALID_ARGUMENT and names <paramref name="field"/> among its field violations.</summary>
+    /// <summary>
+    /// Asserts the status is INVALID_ARGUMENT and names <paramref name="field"/> among its field violations.
+    /// </summary>
     protected static async Task<BadRequest> RejectsField(string field, Func<Task> call)
     {
         var status = await FailsWith(StatusCode.InvalidArgument, call);

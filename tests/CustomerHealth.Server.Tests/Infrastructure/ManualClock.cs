@@ -1,6 +1,8 @@
 namespace CustomerHealth.Server.Tests.Infrastructure;
 
-/// <summary>A clock the tests move by hand, so date-dependent answers (contract status, tiers) are checked at chosen instants.</summary>
+/// <summary>
+/// A clock the tests move by hand, so date-dependent answers (contract status, tiers) are checked at chosen instants.
+/// </summary>
 public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
     private DateTimeOffset _now = start;

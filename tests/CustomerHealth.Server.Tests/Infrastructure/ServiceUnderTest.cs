@@ -24,7 +24,9 @@ public sealed class ServiceUnderTest : WebApplicationFactory<Program>
     private GrpcChannel? _channel;
 
     /// <param name="settings">Extra configuration (for example <c>Demo:Enabled</c>).</param>
-    public ServiceUnderTest(TestDatabase database, ManualClock clock, bool migrateOnStartup = true, IReadOnlyDictionary<string, string>? settings = null)
+    public ServiceUnderTest(
+        TestDatabase database, ManualClock clock, bool migrateOnStartup = true, IReadOnlyDictionary<string,
+        string>? settings = null)
     {
         _database = database;
         _migrateOnStartup = migrateOnStartup;
@@ -40,7 +42,9 @@ public sealed class ServiceUnderTest : WebApplicationFactory<Program>
     /// <summary>A channel whose calls carry a token with every scope.</summary>
     public GrpcChannel Channel => _channel ??= ChannelWith(TestCredentials.AllScopes);
 
-    /// <summary>A new channel whose calls carry <paramref name="token"/> (none when null); the caller disposes it.</summary>
+    /// <summary>
+    /// A new channel whose calls carry <paramref name="token"/> (none when null); the caller disposes it.
+    /// </summary>
     public GrpcChannel ChannelWith(string? token) => GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
     {
         HttpHandler = Server.CreateHandler(),
@@ -56,9 +60,12 @@ public sealed class ServiceUnderTest : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting($"{DatabaseOptions.Section}:{nameof(DatabaseOptions.Provider)}", _database.Provider.ToString());
+        builder.UseSetting(
+            $"{DatabaseOptions.Section}:{nameof(DatabaseOptions.Provider)}", _database.Provider.ToString());
         builder.UseSetting($"ConnectionStrings:{DatabaseOptions.ConnectionStringName}", _database.ConnectionString);
-        builder.UseSetting($"{DatabaseOptions.Section}:{nameof(DatabaseOptions.MigrateOnStartup)}", _migrateOnStartup ? "true" : "false");
+        builder.UseSetting(
+            $"{DatabaseOptions.Section}:{nameof(DatabaseOptions.MigrateOnStartup)}", _migrateOnStartup ? "true"
+            : "false");
         builder.UseSetting("Onboarding:EvaluationInterval", "00:00:00.100");
         builder.UseSetting("Health:RecomputeInterval", "00:00:00.100");
         foreach (var (key, value) in TestCredentials.ServerSettings) builder.UseSetting(key, value);
@@ -69,15 +76,16 @@ public sealed class ServiceUnderTest : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
-            // The server's calls to itself (demo mode) go through the test server's in-memory handler. It is the
-            // host's own IServer, not this factory's Server property: the demo calls while the factory is still starting
-            // the host, and a read of Server then would start a second host on the same database.
+            // The server's calls to itself (demo mode) go through the test server's in-memory handler. It is the host's
+            // own IServer, not this factory's Server property: the demo calls while the factory is still starting the
+            // host, and a read of Server then would start a second host on the same database.
             services.AddSingleton(sp =>
             {
                 var server = sp.GetRequiredService<IServer>();
                 return new LoopbackChannel(
                     server,
-                    () => sp.GetService<DevelopmentCredentials>()?.Mint("demo-loader", Scopes.All, TimeSpan.FromHours(1))
+                    () =>
+                        sp.GetService<DevelopmentCredentials>()?.Mint("demo-loader", Scopes.All, TimeSpan.FromHours(1))
                         ?? TestCredentials.AllScopes,
                     server is TestServer test ? () => test.CreateHandler() : null);
             });

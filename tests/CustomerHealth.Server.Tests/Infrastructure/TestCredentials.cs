@@ -8,8 +8,8 @@ namespace CustomerHealth.Server.Tests.Infrastructure;
 
 /// <summary>
 /// The test suite's identity provider: one signing key per test run, its public half in a PEM file the servers under
-/// test are configured with (<c>Authentication:Jwt:SigningKeysFile</c>), and tokens minted for chosen scopes. Tokens are
-/// valid from 2000 to 2100, so they hold whatever instant a test's clock shows.
+/// test are configured with (<c>Authentication:Jwt:SigningKeysFile</c>), and tokens minted for chosen scopes. Tokens
+/// are valid from 2000 to 2100, so they hold whatever instant a test's clock shows.
 /// </summary>
 public static class TestCredentials
 {
@@ -50,7 +50,8 @@ public static class TestCredentials
             IssuedAt = notBefore ?? ValidFrom,
             NotBefore = notBefore ?? ValidFrom,
             Expires = expires ?? ValidUntil,
-            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(key ?? Key), SecurityAlgorithms.EcdsaSha256),
+            SigningCredentials = new SigningCredentials(
+                new ECDsaSecurityKey(key ?? Key), SecurityAlgorithms.EcdsaSha256),
         };
         return new JsonWebTokenHandler().CreateToken(descriptor);
     }

@@ -7,8 +7,8 @@ using Testcontainers.PostgreSql;
 namespace CustomerHealth.Server.Tests.Infrastructure;
 
 /// <summary>
-/// A real, empty database for one test class. When its engine is not available here, <see cref="SkipReason"/> says why and
-/// every test of the class is reported as skipped with that reason (never silently passed).
+/// A real, empty database for one test class. When its engine is not available here, <see cref="SkipReason"/> says why
+/// and every test of the class is reported as skipped with that reason (never silently passed).
 /// </summary>
 public abstract class TestDatabase : IAsyncLifetime
 {
@@ -30,8 +30,11 @@ public abstract class TestDatabase : IAsyncLifetime
     public abstract ValueTask InitializeAsync();
     public abstract ValueTask DisposeAsync();
 
-    /// <summary>Whether a Docker engine failure means "no engine here" (skip) rather than a broken test (fail).</summary>
-    protected static bool IsDockerUnavailable(Exception ex) => ex is DotNet.Testcontainers.Builders.DockerUnavailableException;
+    /// <summary>
+    /// Whether a Docker engine failure means "no engine here" (skip) rather than a broken test (fail).
+    /// </summary>
+    protected static bool IsDockerUnavailable(Exception ex) =>
+        ex is DotNet.Testcontainers.Builders.DockerUnavailableException;
 }
 
 /// <summary>SQLite: a new file per test class in the temp directory, deleted afterwards. Always available.</summary>
@@ -58,8 +61,9 @@ public sealed class SqliteTestDatabase : TestDatabase
 }
 
 /// <summary>
-/// PostgreSQL: a new database per test class on the server named by <c>CUSTOMERHEALTH_TEST_POSTGRES</c> (CI starts Debian's
-/// PostgreSQL and sets it), otherwise in a Testcontainers container when a Docker engine answers, otherwise skipped.
+/// PostgreSQL: a new database per test class on the server named by <c>CUSTOMERHEALTH_TEST_POSTGRES</c> (CI starts
+/// Debian's PostgreSQL and sets it), otherwise in a Testcontainers container when a Docker engine answers, otherwise
+/// skipped.
 /// </summary>
 public sealed class PostgreSqlTestDatabase : TestDatabase
 {
@@ -83,7 +87,8 @@ public sealed class PostgreSqlTestDatabase : TestDatabase
             }
             catch (Exception ex) when (IsDockerUnavailable(ex))
             {
-                SkipReason = $"PostgreSQL tests skipped: {EnvironmentVariable} is not set and no Docker engine answers for Testcontainers ({ex.Message.Split('\n')[0]}).";
+                SkipReason = $"PostgreSQL tests skipped: {EnvironmentVariable} is not set and no Docker engine " +
+                    $"answers for Testcontainers ({ex.Message.Split('\n')[0]}).";
                 return;
             }
         }
@@ -96,7 +101,9 @@ public sealed class PostgreSqlTestDatabase : TestDatabase
             create.CommandText = $"CREATE DATABASE \"{_databaseName}\"";
             await create.ExecuteNonQueryAsync();
         }
-        ConnectionString = new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = _databaseName }.ToString();
+        ConnectionString = new NpgsqlConnectionStringBuilder(
+            _adminConnectionString)
+        { Database = _databaseName }.ToString();
     }
 
     public override async ValueTask DisposeAsync()
@@ -114,7 +121,9 @@ public sealed class PostgreSqlTestDatabase : TestDatabase
     }
 }
 
-/// <summary>SQL Server: a Testcontainers container per test class when a Docker engine answers, otherwise skipped.</summary>
+/// <summary>
+/// SQL Server: a Testcontainers container per test class when a Docker engine answers, otherwise skipped.
+/// </summary>
 public sealed class SqlServerTestDatabase : TestDatabase
 {
     private MsSqlContainer? _container;
@@ -130,7 +139,8 @@ public sealed class SqlServerTestDatabase : TestDatabase
         }
         catch (Exception ex) when (IsDockerUnavailable(ex))
         {
-            SkipReason = $"SQL Server tests skipped: no Docker engine answers for Testcontainers.MsSql ({ex.Message.Split('\n')[0]}).";
+            SkipReason = $"SQL Server tests skipped: no Docker engine answers for Testcontainers.MsSql " +
+                $"({ex.Message.Split('\n')[0]}).";
             _container = null;
             return;
         }

@@ -6,13 +6,18 @@ using Grpc.Core;
 
 namespace CustomerHealth.Server.Tests.Metrics;
 
-public sealed class MetricsCurrenciesOnSqlite(SqliteTestDatabase database) : MetricsCurrencyTests<SqliteTestDatabase>(database);
+public sealed class MetricsCurrenciesOnSqlite(SqliteTestDatabase database)
+    : MetricsCurrencyTests<SqliteTestDatabase>(database);
 
-public sealed class MetricsCurrenciesOnPostgreSql(PostgreSqlTestDatabase database) : MetricsCurrencyTests<PostgreSqlTestDatabase>(database);
+public sealed class MetricsCurrenciesOnPostgreSql(PostgreSqlTestDatabase database)
+    : MetricsCurrencyTests<PostgreSqlTestDatabase>(database);
 
-public sealed class MetricsCurrenciesOnSqlServer(SqlServerTestDatabase database) : MetricsCurrencyTests<SqlServerTestDatabase>(database);
+public sealed class MetricsCurrenciesOnSqlServer(SqlServerTestDatabase database)
+    : MetricsCurrencyTests<SqlServerTestDatabase>(database);
 
-/// <summary>Portfolio metrics over contracts in two currencies (a database of its own): an error unless converted.</summary>
+/// <summary>
+/// Portfolio metrics over contracts in two currencies (a database of its own): an error unless converted.
+/// </summary>
 public abstract class MetricsCurrencyTests<TDatabase>(TDatabase database) : IntegrationTest<TDatabase>(database)
     where TDatabase : TestDatabase
 {
@@ -21,10 +26,24 @@ public abstract class MetricsCurrencyTests<TDatabase>(TDatabase database) : Inte
 
     private async Task GivenDollarsAndEuros()
     {
-        await Accounts.UpsertAccountAsync(new() { Account = Build.Account("us", segment: "US") }, cancellationToken: Ct);
-        await Accounts.UpsertContractAsync(new() { Contract = Build.Contract("us-1", "us", arr: 10_000m, currency: "USD", start: "2025-06-01", end: "2026-06-01") }, cancellationToken: Ct);
-        await Accounts.UpsertAccountAsync(new() { Account = Build.Account("eu", segment: "EU") }, cancellationToken: Ct);
-        await Accounts.UpsertContractAsync(new() { Contract = Build.Contract("eu-1", "eu", arr: 20_000m, currency: "EUR", start: "2025-06-01", end: "2026-06-01") }, cancellationToken: Ct);
+        await Accounts.UpsertAccountAsync(
+            new() { Account = Build.Account("us", segment: "US") }, cancellationToken: Ct);
+        await Accounts.UpsertContractAsync(
+            new()
+            {
+                Contract = Build.Contract(
+                "us-1", "us", arr: 10_000m, currency: "USD", start: "2025-06-01", end: "2026-06-01")
+            },
+                cancellationToken: Ct);
+        await Accounts.UpsertAccountAsync(
+            new() { Account = Build.Account("eu", segment: "EU") }, cancellationToken: Ct);
+        await Accounts.UpsertContractAsync(
+            new()
+            {
+                Contract = Build.Contract(
+                "eu-1", "eu", arr: 20_000m, currency: "EUR", start: "2025-06-01", end: "2026-06-01")
+            },
+                cancellationToken: Ct);
     }
 
     private static GetPortfolioMetricsRequest Month(Action<GetPortfolioMetricsRequest>? change = null)
@@ -39,11 +58,16 @@ public abstract class MetricsCurrencyTests<TDatabase>(TDatabase database) : Inte
     {
         await GivenDollarsAndEuros();
 
-        var status = await FailsWith(StatusCode.FailedPrecondition, () => Metrics.GetPortfolioMetricsAsync(Month(), cancellationToken: Ct).ResponseAsync);
+        var status = await FailsWith(
+            StatusCode.FailedPrecondition, () => Metrics.GetPortfolioMetricsAsync(Month(), cancellationToken: Ct)
+            .ResponseAsync);
         Assert.Equal("MIXED_CURRENCIES", status.GetDetail<ErrorInfo>()?.Reason);
 
         // A reporting currency without the other's rate is no better.
-        status = await FailsWith(StatusCode.FailedPrecondition, () => Metrics.GetPortfolioMetricsAsync(Month(r => r.CurrencyCode = "USD"), cancellationToken: Ct).ResponseAsync);
+        status = await FailsWith(
+            StatusCode.FailedPrecondition,
+            () => Metrics.GetPortfolioMetricsAsync(Month(r => r.CurrencyCode = "USD"), cancellationToken: Ct)
+            .ResponseAsync);
         Assert.NotNull(status.GetDetail<PreconditionFailure>());
     }
 
@@ -52,11 +76,13 @@ public abstract class MetricsCurrencyTests<TDatabase>(TDatabase database) : Inte
     {
         await GivenDollarsAndEuros();
 
-        var converted = (await Metrics.GetPortfolioMetricsAsync(Month(r => { r.CurrencyCode = "USD"; r.ConversionRates["EUR"] = 1.25; }), cancellationToken: Ct)).Report;
+        var converted = (await Metrics.GetPortfolioMetricsAsync(
+            Month(r => { r.CurrencyCode = "USD"; r.ConversionRates["EUR"] = 1.25; }), cancellationToken: Ct)).Report;
         Assert.Equal("USD", converted.CurrencyCode);
         Assert.Equal(35_000m, Build.Amount(converted.Arr));
 
-        var euros = (await Metrics.GetPortfolioMetricsAsync(Month(r => r.Segment = "EU"), cancellationToken: Ct)).Report;
+        var euros = (await Metrics.GetPortfolioMetricsAsync(Month(r => r.Segment = "EU"), cancellationToken: Ct))
+            .Report;
         Assert.Equal("EUR", euros.CurrencyCode);
         Assert.Equal(20_000m, Build.Amount(euros.Arr));
     }

@@ -9,29 +9,30 @@ using static CustomerHealth.Server.Tests.Engagement.Events;
 
 namespace CustomerHealth.Server.Tests.Metrics;
 
-public sealed class PortfolioMetricsOnSqlite(SqliteTestDatabase database) : PortfolioMetricsTests<SqliteTestDatabase>(database);
+public sealed class PortfolioMetricsOnSqlite(SqliteTestDatabase database)
+    : PortfolioMetricsTests<SqliteTestDatabase>(database);
 
-public sealed class PortfolioMetricsOnPostgreSql(PostgreSqlTestDatabase database) : PortfolioMetricsTests<PostgreSqlTestDatabase>(database);
+public sealed class PortfolioMetricsOnPostgreSql(PostgreSqlTestDatabase database)
+    : PortfolioMetricsTests<PostgreSqlTestDatabase>(database);
 
-public sealed class PortfolioMetricsOnSqlServer(SqlServerTestDatabase database) : PortfolioMetricsTests<SqlServerTestDatabase>(database);
+public sealed class PortfolioMetricsOnSqlServer(SqlServerTestDatabase database)
+    : PortfolioMetricsTests<SqlServerTestDatabase>(database);
 
 /// <summary>
-/// Portfolio metrics through real gRPC calls, on each database engine, over a small USD portfolio pushed through the public
-/// API (every given is idempotent, so each test states it again). The test clock is 2026-03-15 10:30 UTC; the report is
-/// the first quarter to date: 2026-01-01 to 2026-03-15, starting cohort = contracts active on 2025-12-31.
+/// Portfolio metrics through real gRPC calls, on each database engine, over a small USD portfolio pushed through the
+/// public API (every given is idempotent, so each test states it again). The test clock is 2026-03-15 10:30 UTC; the
+/// report is the first quarter to date: 2026-01-01 to 2026-03-15, starting cohort = contracts active on 2025-12-31.
 /// <code>
-/// account    owner  tier  contracts (ARR)                                       in the quarter
-/// expand     alice  low   2025-02-01..2026-02-01 10,000 → 2026-02-01.. 15,000  renewed 2026-01-20: expansion 5,000
-/// shrink     alice  low   2025-03-01..2026-03-01 20,000 → 2026-03-01.. 16,000  renewed 2026-02-15: contraction 4,000
-/// churn      alice  tech  2025-01-10..2026-01-10  8,000                        churned 2026-01-05: churned 8,000, a lost logo
-/// steady     bob    high  2025-06-01..2026-06-01 30,000                        no outcome
-/// onboarded  bob    low   2025-11-01..2026-11-01 12,000                        90-day window closes 2026-01-30
-/// newbie     alice  tech  2026-01-15..2027-01-15  5,000                        new business (mid-period start)
-/// lead       alice  -     none
+/// account owner tier contracts (ARR) in the quarter expand alice low 2025-02-01..2026-02-01 10,000 → 2026-02-01..
+/// 15,000 renewed 2026-01-20: expansion 5,000 shrink alice low 2025-03-01..2026-03-01 20,000 → 2026-03-01.. 16,000
+/// renewed 2026-02-15: contraction 4,000 churn alice tech 2025-01-10..2026-01-10 8,000 churned 2026-01-05: churned
+/// 8,000, a lost logo steady bob high 2025-06-01..2026-06-01 30,000 no outcome onboarded bob low 2025-11-01..2026-11-01
+/// 12,000 90-day window closes 2026-01-30 newbie alice tech 2026-01-15..2027-01-15 5,000 new business (mid-period
+/// start) lead alice - none
 /// </code>
 /// Starting ARR 80,000 (5 contracts, 5 accounts); GRR = (80,000 − 4,000 − 8,000) / 80,000 = 0.85; NRR = (80,000 + 5,000
-/// − 4,000 − 8,000) / 80,000 = 0.9125; logo churn 1 / 5. ARR on 2026-03-15 = 15,000 + 16,000 + 30,000 + 12,000 + 5,000 =
-/// 78,000 over 5 active accounts; their monthly active users as of 2026-03-15 (active from 2026-02-14 on, as the
+/// − 4,000 − 8,000) / 80,000 = 0.9125; logo churn 1 / 5. ARR on 2026-03-15 = 15,000 + 16,000 + 30,000 + 12,000 + 5,000
+/// = 78,000 over 5 active accounts; their monthly active users as of 2026-03-15 (active from 2026-02-14 on, as the
 /// current scores store them): expand 2, steady 2 (newbie's user was last active on 2026-01-20, shrink's in December,
 /// churn is no longer active) = 4, so ARPU = 19,500. NPS in the quarter: 10, 9, 9 (promoters), 8 (passive), 3
 /// (detractor); the 2 of December is outside: 100 × (3 − 1) / 5 = 40.
@@ -49,18 +50,29 @@ public abstract class PortfolioMetricsTests<TDatabase>(TDatabase database) : Int
 
     private async Task GivenPortfolio()
     {
-        await Customer("expand", CsTier.LowTouch, Alice, ("expand-1", 10_000m, "2025-02-01", "2026-02-01"), ("expand-2", 15_000m, "2026-02-01", "2027-02-01"));
+        await Customer(
+            "expand", CsTier.LowTouch, Alice, ("expand-1", 10_000m, "2025-02-01", "2026-02-01"),
+            ("expand-2", 15_000m, "2026-02-01", "2027-02-01"));
         await Renewed("expand-1", 15_000m, "2026-01-20", "expand-2");
-        await Customer("shrink", CsTier.LowTouch, Alice, ("shrink-1", 20_000m, "2025-03-01", "2026-03-01"), ("shrink-2", 16_000m, "2026-03-01", "2027-03-01"));
+        await Customer(
+            "shrink", CsTier.LowTouch, Alice, ("shrink-1", 20_000m, "2025-03-01", "2026-03-01"),
+            ("shrink-2", 16_000m, "2026-03-01", "2027-03-01"));
         await Renewed("shrink-1", 16_000m, "2026-02-15", "shrink-2");
         await Customer("churn", CsTier.TechTouch, Alice, ("churn-1", 8_000m, "2025-01-10", "2026-01-10"));
-        await Accounts.RecordRenewalOutcomeAsync(new() { ContractId = "churn-1", Kind = RenewalOutcomeKind.Churned, DecisionDate = Build.Date("2026-01-05") }, cancellationToken: Ct);
+        await Accounts.RecordRenewalOutcomeAsync(
+            new()
+            {
+                ContractId = "churn-1", Kind = RenewalOutcomeKind.Churned,
+                DecisionDate = Build.Date("2026-01-05")
+            }, cancellationToken: Ct);
         await Customer("steady", CsTier.HighTouch, Bob, ("steady-1", 30_000m, "2025-06-01", "2026-06-01"));
         await Customer("onboarded", CsTier.LowTouch, Bob, ("onboarded-1", 12_000m, "2025-11-01", "2026-11-01"));
         await Customer("newbie", CsTier.TechTouch, Alice, ("newbie-1", 5_000m, "2026-01-15", "2027-01-15"));
-        await Accounts.UpsertAccountAsync(new() { Account = Build.Account("lead", owner: Alice) }, cancellationToken: Ct);
+        await Accounts.UpsertAccountAsync(
+            new() { Account = Build.Account("lead", owner: Alice) }, cancellationToken: Ct);
 
-        // Onboarding: the plan of "onboarded" (low-touch, from 2025-11-01) has 5 milestones due within 90 days; 2 done on time.
+        // Onboarding: the plan of "onboarded" (low-touch, from 2025-11-01) has 5 milestones due within 90 days; 2 done
+        // on time.
         await Complete("onboarded", "kickoff", "2025-11-05T10:00:00Z");
         await Complete("onboarded", "first_value", "2025-11-20T10:00:00Z");
         await Complete("onboarded", "day_90_review", "2026-02-10T10:00:00Z");
@@ -84,29 +96,40 @@ public abstract class PortfolioMetricsTests<TDatabase>(TDatabase database) : Int
         await Nps("n6", "steady", 2, "2025-12-15T09:00:00Z");
     }
 
-    private async Task Customer(string id, CsTier tier, string owner, params (string Id, decimal Arr, string Start, string End)[] contracts)
+    private async Task Customer(
+        string id, CsTier tier, string owner, params (string Id, decimal Arr, string Start, string End)[] contracts)
     {
-        await Accounts.UpsertAccountAsync(new() { Account = Build.Account(id, tier: tier, owner: owner) }, cancellationToken: Ct);
+        await Accounts.UpsertAccountAsync(
+            new() { Account = Build.Account(id, tier: tier, owner: owner) }, cancellationToken: Ct);
         foreach (var c in contracts)
-            await Accounts.UpsertContractAsync(new() { Contract = Build.Contract(c.Id, id, arr: c.Arr, seats: 4, start: c.Start, end: c.End) }, cancellationToken: Ct);
+            await Accounts.UpsertContractAsync(
+                new() { Contract = Build.Contract(c.Id, id, arr: c.Arr, seats: 4, start: c.Start, end: c.End) },
+                cancellationToken: Ct);
     }
 
     private Task Renewed(string contract, decimal newArr, string decided, string renewal) =>
         Accounts.RecordRenewalOutcomeAsync(new()
         {
-            ContractId = contract, Kind = RenewalOutcomeKind.Renewed, NewArr = Build.Money(newArr), DecisionDate = Build.Date(decided), RenewalContractId = renewal,
+            ContractId = contract, Kind = RenewalOutcomeKind.Renewed, NewArr = Build.Money(newArr),
+            DecisionDate = Build.Date(decided), RenewalContractId = renewal,
         }, cancellationToken: Ct).ResponseAsync;
 
     private Task Complete(string account, string milestone, string at) =>
         Onboarding.CompleteMilestoneAsync(new()
         {
-            AccountId = account, MilestoneKey = milestone, CompletedBy = Alice, CompleteTime = Timestamp.FromDateTimeOffset(DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture)),
+            AccountId = account, MilestoneKey = milestone, CompletedBy = Alice,
+            CompleteTime = Timestamp.FromDateTimeOffset(
+                    DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture)),
         }, cancellationToken: Ct).ResponseAsync;
 
     private Task Nps(string id, string account, int score, string at) =>
-        Engagement.RecordNpsResponseAsync(new() { Response = BuildSignal.Nps(id, account, score, respondent: $"{id}@example.com", at: at) }, cancellationToken: Ct).ResponseAsync;
+        Engagement.RecordNpsResponseAsync(
+            new() { Response = BuildSignal.Nps(id, account, score, respondent: $"{id}@example.com", at: at) },
+            cancellationToken: Ct).ResponseAsync;
 
-    private async Task<PortfolioReport> Report(PeriodKind kind = PeriodKind.Quarter, string? start = null, string? end = null, Action<GetPortfolioMetricsRequest>? change = null)
+    private async Task<PortfolioReport> Report(
+        PeriodKind kind = PeriodKind.Quarter, string? start = null, string? end = null,
+        Action<GetPortfolioMetricsRequest>? change = null)
     {
         var request = new GetPortfolioMetricsRequest { Period = new ReportingPeriod { Kind = kind } };
         if (start is not null) request.Period.StartDate = Build.Date(start);
@@ -121,14 +144,19 @@ public abstract class PortfolioMetricsTests<TDatabase>(TDatabase database) : Int
         return Build.Amount(money);
     }
 
-    /// <summary>Waits until the recompute worker has scored all 7 accounts and no mark is left; returns the scores.</summary>
+    /// <summary>
+    /// Waits until the recompute worker has scored all 7 accounts and no mark is left; returns the scores.
+    /// </summary>
     private async Task<HealthScore[]> ScoresStored()
     {
         for (var i = 0; i < 300; i++)
         {
-            var (pending, stored) = await Service.InDatabaseAsync(async db => (await db.HealthRecomputeQueue.CountAsync(Ct), await db.HealthScores.CountAsync(Ct)));
+            var (pending, stored) = await Service.InDatabaseAsync(
+                async db => (await db.HealthRecomputeQueue.CountAsync(Ct), await db.HealthScores.CountAsync(Ct)));
             if (pending == 0 && stored == 7)
-                return [.. (await new HealthService.HealthServiceClient(Service.Channel).ListHealthScoresAsync(new() { PageSize = 100, IncludeChurned = true }, cancellationToken: Ct)).Scores];
+                return [.. (await new HealthService.HealthServiceClient(Service.Channel)
+                    .ListHealthScoresAsync(new() { PageSize = 100, IncludeChurned = true }, cancellationToken: Ct))
+                    .Scores];
             await Task.Delay(100, Ct);
         }
         return [];
@@ -142,7 +170,12 @@ public abstract class PortfolioMetricsTests<TDatabase>(TDatabase database) : Int
 
         var report = await Report();
 
-        Assert.Equal(new ReportingPeriod { Kind = PeriodKind.Quarter, StartDate = Build.Date("2026-01-01"), EndDate = Build.Date("2026-03-15") }, report.Period);
+        Assert.Equal(
+            new ReportingPeriod
+            {
+                Kind = PeriodKind.Quarter, StartDate = Build.Date("2026-01-01"),
+                EndDate = Build.Date("2026-03-15")
+            }, report.Period);
         Assert.Equal("USD", report.CurrencyCode);
         Assert.Equal(7, report.Accounts);
         Assert.Equal(5, report.ActiveAccounts);
@@ -164,7 +197,8 @@ public abstract class PortfolioMetricsTests<TDatabase>(TDatabase database) : Int
         Assert.Equal(4, report.ActiveUsers);
         Assert.Equal(19_500m, Amount(report.Arpu));
 
-        // Onboarding cohort: "onboarded" (window closed 2026-01-30), first value on day 19; newbie reached value on day 10.
+        // Onboarding cohort: "onboarded" (window closed 2026-01-30), first value on day 19; newbie reached value on day
+        // 10.
         Assert.Equal(1, report.Activation.CohortAccounts);
         Assert.Equal(1, report.Activation.ActivatedAccounts);
         Assert.Equal(1.0, report.Activation.Rate, 9);
@@ -177,21 +211,27 @@ public abstract class PortfolioMetricsTests<TDatabase>(TDatabase database) : Int
         Assert.Equal((3, 1, 1), (report.Nps.Promoters, report.Nps.Passives, report.Nps.Detractors));
         Assert.Equal(40.0, report.Nps.Score, 9);
 
-        // One cohort per start month; newbie (2026-01) went live on day 5 (its first active user), onboarded through first value.
-        Assert.Equal(["2025-01", "2025-02", "2025-03", "2025-06", "2025-11", "2026-01"], report.Cohorts.Select(c => $"{c.Month.Year:D4}-{c.Month.Month:D2}"));
+        // One cohort per start month; newbie (2026-01) went live on day 5 (its first active user), onboarded through
+        // first value.
+        Assert.Equal(
+            ["2025-01", "2025-02", "2025-03", "2025-06", "2025-11", "2026-01"],
+            report.Cohorts.Select(c => $"{c.Month.Year:D4}-{c.Month.Month:D2}"));
         var january = report.Cohorts[^1];
         Assert.Equal((1, 1, 1), (january.Accounts, january.WindowClosedAccounts, january.LiveWithin30DaysAccounts));
         Assert.Equal(1.0, january.SurvivalRate, 9);
         Assert.Equal(5_000m, Amount(january.StartingArr));
         Assert.Equal([0, 1], january.Retention.Select(p => p.MonthsAfterStart));
         Assert.Equal(Build.Date("2026-01-31"), january.Retention[0].Date);
-        Assert.All(january.Retention, p => Assert.Equal((1, 5_000m, 1.0), (p.ActiveAccounts, Amount(p.Arr), p.AccountShare)));
+        Assert.All(
+            january.Retention, p => Assert.Equal((1, 5_000m, 1.0), (p.ActiveAccounts, Amount(p.Arr), p.AccountShare)));
         Assert.Equal(1.0, report.Cohorts.Single(c => c.Month.Month == 11).SurvivalRate, 9);
         // The churned account's cohort: active until its term ended on 2026-01-10, gone by the end of January.
         var churned = report.Cohorts[0];
         Assert.Equal(8_000m, Amount(churned.StartingArr));
         Assert.Equal((1, 8_000m), (churned.Retention[11].ActiveAccounts, Amount(churned.Retention[11].Arr)));
-        Assert.Equal((0, 0m, 0.0), (churned.Retention[12].ActiveAccounts, Amount(churned.Retention[12].Arr), churned.Retention[12].ArrShare));
+        Assert.Equal(
+            (0, 0m, 0.0),
+            (churned.Retention[12].ActiveAccounts, Amount(churned.Retention[12].Arr), churned.Retention[12].ArrShare));
     }
 
     [Fact]
@@ -244,7 +284,12 @@ public abstract class PortfolioMetricsTests<TDatabase>(TDatabase database) : Int
 
         // December 2025: no outcome was decided yet, everything in force on 2025-11-30 is kept.
         var december = await Report(PeriodKind.Month, end: "2025-12-31");
-        Assert.Equal(new ReportingPeriod { Kind = PeriodKind.Month, StartDate = Build.Date("2025-12-01"), EndDate = Build.Date("2025-12-31") }, december.Period);
+        Assert.Equal(
+            new ReportingPeriod
+            {
+                Kind = PeriodKind.Month, StartDate = Build.Date("2025-12-01"),
+                EndDate = Build.Date("2025-12-31")
+            }, december.Period);
         Assert.Equal(80_000m, Amount(december.Arr));
         Assert.Equal(1.0, december.Revenue.Nrr, 9);
         Assert.Equal(0.0, december.Revenue.NetRevenueChurn, 9);
@@ -298,7 +343,10 @@ public abstract class PortfolioMetricsTests<TDatabase>(TDatabase database) : Int
     public async Task RatesWithoutAReportingCurrencyOrWithBadCodesAreRejected()
     {
         await RejectsField("currency_code", () => Report(change: r => r.ConversionRates["EUR"] = 1.1));
-        var bad = await RejectsField("conversion_rates[EUR]", () => Report(change: r => { r.CurrencyCode = "USD"; r.ConversionRates["EUR"] = -1; r.ConversionRates["XYZ"] = 2; }));
+        var bad = await RejectsField(
+            "conversion_rates[EUR]",
+            () => Report(
+                change: r => { r.CurrencyCode = "USD"; r.ConversionRates["EUR"] = -1; r.ConversionRates["XYZ"] = 2; }));
         Assert.Contains(bad.FieldViolations, v => v.Field == "conversion_rates[XYZ]");
     }
 }

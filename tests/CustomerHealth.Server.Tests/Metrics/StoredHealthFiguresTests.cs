@@ -6,24 +6,26 @@ using static CustomerHealth.Server.Tests.Engagement.Events;
 
 namespace CustomerHealth.Server.Tests.Metrics;
 
-public sealed class StoredHealthFiguresOnSqlite(SqliteTestDatabase database) : StoredHealthFiguresTests<SqliteTestDatabase>(database);
+public sealed class StoredHealthFiguresOnSqlite(SqliteTestDatabase database)
+    : StoredHealthFiguresTests<SqliteTestDatabase>(database);
 
-public sealed class StoredHealthFiguresOnPostgreSql(PostgreSqlTestDatabase database) : StoredHealthFiguresTests<PostgreSqlTestDatabase>(database);
+public sealed class StoredHealthFiguresOnPostgreSql(PostgreSqlTestDatabase database)
+    : StoredHealthFiguresTests<PostgreSqlTestDatabase>(database);
 
-public sealed class StoredHealthFiguresOnSqlServer(SqlServerTestDatabase database) : StoredHealthFiguresTests<SqlServerTestDatabase>(database);
+public sealed class StoredHealthFiguresOnSqlServer(SqlServerTestDatabase database)
+    : StoredHealthFiguresTests<SqlServerTestDatabase>(database);
 
 /// <summary>
 /// The figures portfolio metrics read from the health recompute: monthly active users (the ARPU denominator), the
 /// effective-account flag and the first active day (the live day), stored with the current scores (as-of day today) and
 /// with each day's snapshots (a past as-of day). The test clock is 2026-03-15 10:30 UTC.
 /// <code>
-/// account  contract (ARR)                 active users
-/// daily    2025-06-01..2026-06-01 12,000  u1 every day 2026-01-30..2026-02-28 (30 days: effective on 2026-02-28), u2 on 2026-03-10
-/// quiet    2025-06-01..2026-06-01 18,000  q1 on 2026-01-10
-/// newbie   2026-02-01..2027-02-01  6,000  n1 on 2026-02-20 (live on day 19, no milestone done)
+/// account contract (ARR) active users daily 2025-06-01..2026-06-01 12,000 u1 every day 2026-01-30..2026-02-28 (30
+/// days: effective on 2026-02-28), u2 on 2026-03-10 quiet 2025-06-01..2026-06-01 18,000 q1 on 2026-01-10 newbie
+/// 2026-02-01..2027-02-01 6,000 n1 on 2026-02-20 (live on day 19, no milestone done)
 /// </code>
-/// As of today (30 days from 2026-02-14): daily 2 (u1, u2), quiet 0, newbie 1: 3 monthly active users, ARPU 36,000 / 3 =
-/// 12,000; nobody was active on each of the last 30 days. As of 2026-02-28 (30 days from 2026-01-30): daily 1 and
+/// As of today (30 days from 2026-02-14): daily 2 (u1, u2), quiet 0, newbie 1: 3 monthly active users, ARPU 36,000 / 3
+/// = 12,000; nobody was active on each of the last 30 days. As of 2026-02-28 (30 days from 2026-01-30): daily 1 and
 /// effective, quiet 0, newbie 1: ARPU 36,000 / 2 = 18,000, one effective account.
 /// </summary>
 public abstract class StoredHealthFiguresTests<TDatabase>(TDatabase database) : IntegrationTest<TDatabase>(database)
@@ -40,7 +42,8 @@ public abstract class StoredHealthFiguresTests<TDatabase>(TDatabase database) : 
         await Customer("quiet", 18_000m, "2025-06-01", "2026-06-01");
         await Customer("newbie", 6_000m, "2026-02-01", "2027-02-01");
         var start = new DateOnly(2026, 1, 30);
-        var events = Enumerable.Range(0, 30).Select(i => Event($"d{i}", "daily", "u1", at: $"{start.AddDays(i):yyyy-MM-dd}T09:00:00Z")).ToList();
+        var events = Enumerable.Range(0, 30)
+            .Select(i => Event($"d{i}", "daily", "u1", at: $"{start.AddDays(i):yyyy-MM-dd}T09:00:00Z")).ToList();
         events.Add(Event("d-u2", "daily", "u2", at: "2026-03-10T09:00:00Z"));
         events.Add(Event("q1", "quiet", "q1", at: "2026-01-10T09:00:00Z"));
         events.Add(Event("n1", "newbie", "n1", at: "2026-02-20T09:00:00Z"));
@@ -50,8 +53,11 @@ public abstract class StoredHealthFiguresTests<TDatabase>(TDatabase database) : 
 
     private async Task Customer(string id, decimal arr, string start, string end)
     {
-        await Accounts.UpsertAccountAsync(new() { Account = Build.Account(id, tier: CsTier.LowTouch) }, cancellationToken: Ct);
-        await Accounts.UpsertContractAsync(new() { Contract = Build.Contract($"{id}-1", id, arr: arr, seats: 4, start: start, end: end) }, cancellationToken: Ct);
+        await Accounts.UpsertAccountAsync(
+            new() { Account = Build.Account(id, tier: CsTier.LowTouch) }, cancellationToken: Ct);
+        await Accounts.UpsertContractAsync(
+            new() { Contract = Build.Contract($"{id}-1", id, arr: arr, seats: 4, start: start, end: end) },
+            cancellationToken: Ct);
     }
 
     /// <summary>Waits until the recompute worker has scored every account and no mark is left.</summary>
@@ -59,7 +65,8 @@ public abstract class StoredHealthFiguresTests<TDatabase>(TDatabase database) : 
     {
         for (var i = 0; i < 300; i++)
         {
-            var (pending, stored) = await Service.InDatabaseAsync(async db => (await db.HealthRecomputeQueue.CountAsync(Ct), await db.HealthScores.CountAsync(Ct)));
+            var (pending, stored) = await Service.InDatabaseAsync(
+                async db => (await db.HealthRecomputeQueue.CountAsync(Ct), await db.HealthScores.CountAsync(Ct)));
             if (pending == 0 && stored == accounts) return;
             await Task.Delay(100, Ct);
         }
@@ -79,7 +86,8 @@ public abstract class StoredHealthFiguresTests<TDatabase>(TDatabase database) : 
         await GivenPortfolio();
 
         var scores = await Service.InDatabaseAsync(db => db.HealthScores.AsNoTracking()
-            .ToDictionaryAsync(s => s.AccountId, s => (s.MonthlyActiveUsers, s.FirstActiveDay, s.EffectiveAccount), Ct));
+            .ToDictionaryAsync(
+                s => s.AccountId, s => (s.MonthlyActiveUsers, s.FirstActiveDay, s.EffectiveAccount), Ct));
 
         Assert.Equal((2, new DateOnly(2026, 1, 30), false), scores["daily"]);
         Assert.Equal((0, new DateOnly(2026, 1, 10), false), scores["quiet"]);
@@ -98,7 +106,8 @@ public abstract class StoredHealthFiguresTests<TDatabase>(TDatabase database) : 
         Assert.Equal(3, report.ActiveUsers);
         Assert.Equal(12_000m, Build.Amount(report.Arpu));
         Assert.Equal(0, report.EffectiveAccounts);
-        // newbie went live on its first active day (2026-02-20), within 30 days of its start: the stored first active day.
+        // newbie went live on its first active day (2026-02-20), within 30 days of its start: the stored first active
+        // day.
         var february = Assert.Single(report.Cohorts, c => c.Month.Year == 2026 && c.Month.Month == 2);
         Assert.Equal((1, 1, 1), (february.Accounts, february.WindowClosedAccounts, february.LiveWithin30DaysAccounts));
     }
@@ -109,7 +118,8 @@ public abstract class StoredHealthFiguresTests<TDatabase>(TDatabase database) : 
         await GivenPortfolio();
         await Health.RecomputeHealthScoresAsync(new() { AsOfDate = Build.Date("2026-02-28") }, cancellationToken: Ct);
 
-        var snapshots = await Service.InDatabaseAsync(db => db.HealthSnapshots.AsNoTracking().Where(s => s.Day == new DateOnly(2026, 2, 28))
+        var snapshots = await Service.InDatabaseAsync(
+            db => db.HealthSnapshots.AsNoTracking().Where(s => s.Day == new DateOnly(2026, 2, 28))
             .ToDictionaryAsync(s => s.AccountId, s => (s.MonthlyActiveUsers, s.EffectiveAccount), Ct));
         Assert.Equal((1, true), snapshots["daily"]);
         Assert.Equal((0, false), snapshots["quiet"]);

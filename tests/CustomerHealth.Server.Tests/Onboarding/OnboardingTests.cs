@@ -9,9 +9,11 @@ namespace CustomerHealth.Server.Tests.Onboarding;
 
 public sealed class OnboardingOnSqlite(SqliteTestDatabase database) : OnboardingTests<SqliteTestDatabase>(database);
 
-public sealed class OnboardingOnPostgreSql(PostgreSqlTestDatabase database) : OnboardingTests<PostgreSqlTestDatabase>(database);
+public sealed class OnboardingOnPostgreSql(PostgreSqlTestDatabase database)
+    : OnboardingTests<PostgreSqlTestDatabase>(database);
 
-public sealed class OnboardingOnSqlServer(SqlServerTestDatabase database) : OnboardingTests<SqlServerTestDatabase>(database);
+public sealed class OnboardingOnSqlServer(SqlServerTestDatabase database)
+    : OnboardingTests<SqlServerTestDatabase>(database);
 
 /// <summary>Clients and givens shared by the onboarding test classes. The test clock starts 2026-03-15 10:30
 /// UTC.</summary>
@@ -23,16 +25,22 @@ public abstract class OnboardingScenario<TDatabase>(TDatabase database) : Integr
     protected EngagementService.EngagementServiceClient Engagement => new(Service.Channel);
 
     /// <summary>An account with one contract (which creates its plan).</summary>
-    protected async Task GivenCustomer(string id, CsTier tier, string start = "2026-03-01", int seats = 4, string owner = "csm.alice@example.com")
+    protected async Task GivenCustomer(
+        string id, CsTier tier, string start = "2026-03-01", int seats = 4, string owner = "csm.alice@example.com")
     {
-        await Accounts.UpsertAccountAsync(new() { Account = Build.Account(id, tier: tier, owner: owner) }, cancellationToken: Ct);
+        await Accounts.UpsertAccountAsync(
+            new() { Account = Build.Account(id, tier: tier, owner: owner) }, cancellationToken: Ct);
         var end = DateOnly.ParseExact(start, "yyyy-MM-dd").AddYears(1).ToString("yyyy-MM-dd");
-        await Accounts.UpsertContractAsync(new() { Contract = Build.Contract($"{id}-c1", id, seats: seats, start: start, end: end) }, cancellationToken: Ct);
+        await Accounts.UpsertContractAsync(
+            new() { Contract = Build.Contract($"{id}-c1", id, seats: seats, start: start, end: end) },
+            cancellationToken: Ct);
     }
 
-    protected async Task<OnboardingPlan> Plan(string account) => (await Onboarding.GetOnboardingPlanAsync(new() { AccountId = account }, cancellationToken: Ct)).Plan;
+    protected async Task<OnboardingPlan> Plan(string account) =>
+        (await Onboarding.GetOnboardingPlanAsync(new() { AccountId = account }, cancellationToken: Ct)).Plan;
 
-    protected static PlanMilestone Milestone(OnboardingPlan plan, string key) => plan.Milestones.Single(m => m.Key == key);
+    protected static PlanMilestone Milestone(OnboardingPlan plan, string key) =>
+        plan.Milestones.Single(m => m.Key == key);
 
     /// <summary>Polls the plan until <paramref name="done"/> holds: the worker completes milestones in the
     /// background.</summary>
@@ -56,9 +64,14 @@ public abstract class OnboardingTests<TDatabase>(TDatabase database) : Onboardin
     where TDatabase : TestDatabase
 {
     [Theory]
-    [InlineData(CsTier.HighTouch, new[] { "kickoff", "integration_live", "first_value", "training_done", "half_seats_active", "day_90_review" })]
-    [InlineData(CsTier.LowTouch, new[] { "kickoff", "first_value", "key_feature_adopted", "half_seats_active", "day_90_review" })]
-    [InlineData(CsTier.TechTouch, new[] { "first_active_user", "first_value", "key_feature_adopted", "half_seats_active" })]
+    [InlineData(
+        CsTier.HighTouch,
+        new[] { "kickoff", "integration_live", "first_value", "training_done", "half_seats_active", "day_90_review" })]
+    [InlineData(
+        CsTier.LowTouch,
+        new[] { "kickoff", "first_value", "key_feature_adopted", "half_seats_active", "day_90_review" })]
+    [InlineData(
+        CsTier.TechTouch, new[] { "first_active_user", "first_value", "key_feature_adopted", "half_seats_active" })]
     public async Task TheFirstContractCreatesAPlanFromItsTiersTemplate(CsTier tier, string[] keys)
     {
         var id = $"new-{tier}";
@@ -72,7 +85,8 @@ public abstract class OnboardingTests<TDatabase>(TDatabase database) : Onboardin
         Assert.Equal(keys, plan.Milestones.Select(m => m.Key));
         var firstValue = Milestone(plan, "first_value");
         Assert.Equal(MilestoneRuleKind.FirstValue, firstValue.Rule.Kind);
-        Assert.Equal(Build.Date(new DateOnly(2026, 3, 2).AddDays(firstValue.DueDay).ToString("yyyy-MM-dd")), firstValue.DueDate);
+        Assert.Equal(
+            Build.Date(new DateOnly(2026, 3, 2).AddDays(firstValue.DueDay).ToString("yyyy-MM-dd")), firstValue.DueDate);
         Assert.All(plan.Milestones, m => Assert.NotEqual(MilestoneStatus.Done, m.Status));
         Assert.Equal(13, plan.DaysSinceStart);
         Assert.False(plan.HasTimeToValueDays);
@@ -83,7 +97,12 @@ public abstract class OnboardingTests<TDatabase>(TDatabase database) : Onboardin
     {
         await Engagement.UpdateEventCatalogueAsync(new()
         {
-            Catalogue = new EventCatalogue { Events = { new CatalogueEvent { EventName = "report_created", FirstValue = true, KeyFeature = true, Active = true }, new CatalogueEvent { EventName = "login", Active = true } } },
+            Catalogue = new EventCatalogue
+            {
+                Events = { new CatalogueEvent { EventName = "report_created",
+                FirstValue = true, KeyFeature = true, Active = true },
+                new CatalogueEvent { EventName = "login", Active = true } }
+            },
             UpdatedBy = "ops",
         }, cancellationToken: Ct);
         await GivenCustomer("auto", CsTier.TechTouch, start: "2026-03-01", seats: 4);
@@ -97,9 +116,14 @@ public abstract class OnboardingTests<TDatabase>(TDatabase database) : Onboardin
         Assert.Equal(MilestoneStatus.Done, Milestone(plan, "first_active_user").Status);
         Assert.Equal(MilestoneStatus.Done, Milestone(plan, "first_value").Status);
         Assert.Equal(CompletionMethod.Rule, Milestone(plan, "first_value").CompletionMethod);
-        Assert.Equal(new DateTime(2026, 3, 6, 11, 0, 0, DateTimeKind.Utc), Milestone(plan, "first_value").CompleteTime.ToDateTime());
+        Assert.Equal(
+            new DateTime(2026, 3, 6, 11, 0, 0, DateTimeKind.Utc), Milestone(plan, "first_value")
+            .CompleteTime.ToDateTime());
         Assert.Equal(MilestoneStatus.Done, Milestone(plan, "key_feature_adopted").Status);
-        Assert.Equal(new DateTime(2026, 3, 8, 0, 0, 0, DateTimeKind.Utc), Milestone(plan, "half_seats_active").CompleteTime.ToDateTime()); // 2 of 4 seats
+        // 2 of 4 seats
+        Assert.Equal(
+            new DateTime(2026, 3, 8, 0, 0, 0, DateTimeKind.Utc), Milestone(plan, "half_seats_active")
+            .CompleteTime.ToDateTime());
         Assert.Equal(5, plan.TimeToValueDays);
         Assert.Equal(PlanStatus.Complete, plan.Status);
     }
@@ -109,20 +133,30 @@ public abstract class OnboardingTests<TDatabase>(TDatabase database) : Onboardin
     {
         await Engagement.UpdateEventCatalogueAsync(new()
         {
-            Catalogue = new EventCatalogue { Events = { new CatalogueEvent { EventName = "report_created", FirstValue = true, Active = true }, new CatalogueEvent { EventName = "login", Active = true } } },
+            Catalogue = new EventCatalogue
+            {
+                Events = { new CatalogueEvent { EventName = "report_created",
+                FirstValue = true, Active = true }, new CatalogueEvent { EventName = "login", Active = true } }
+            },
             UpdatedBy = "ops",
         }, cancellationToken: Ct);
         await GivenCustomer("late", CsTier.TechTouch, start: "2026-03-01", seats: 4);
-        await Engagement.IngestEventsAsync(Batch(Event("l1", "late", "ann", "report_created", at: "2026-03-10T11:00:00Z")), cancellationToken: Ct);
+        await Engagement.IngestEventsAsync(
+            Batch(Event("l1", "late", "ann", "report_created", at: "2026-03-10T11:00:00Z")), cancellationToken: Ct);
         await Eventually("late", p => Milestone(p, "first_value").Status == MilestoneStatus.Done);
 
         // The analytics pipeline delivers an older event of another user afterwards.
-        await Engagement.IngestEventsAsync(Batch(Event("l0", "late", "bob", "report_created", at: "2026-03-04T15:30:00Z")), cancellationToken: Ct);
+        await Engagement.IngestEventsAsync(
+            Batch(Event("l0", "late", "bob", "report_created", at: "2026-03-04T15:30:00Z")), cancellationToken: Ct);
 
-        var plan = await Eventually("late", p => Milestone(p, "first_value").CompleteTime.ToDateTime() == new DateTime(2026, 3, 4, 15, 30, 0, DateTimeKind.Utc));
+        var plan = await Eventually(
+            "late", p => Milestone(p, "first_value")
+            .CompleteTime.ToDateTime() == new DateTime(2026, 3, 4, 15, 30, 0, DateTimeKind.Utc));
         Assert.Equal(3, plan.TimeToValueDays);
         Assert.Equal(CompletionMethod.Rule, Milestone(plan, "first_value").CompletionMethod);
-        Assert.Equal(new DateTime(2026, 3, 4, 0, 0, 0, DateTimeKind.Utc), Milestone(plan, "first_active_user").CompleteTime.ToDateTime());
+        Assert.Equal(
+            new DateTime(2026, 3, 4, 0, 0, 0, DateTimeKind.Utc), Milestone(plan, "first_active_user")
+            .CompleteTime.ToDateTime());
     }
 
     [Fact]
@@ -141,7 +175,8 @@ public abstract class OnboardingTests<TDatabase>(TDatabase database) : Onboardin
         Assert.Equal(MilestoneStatus.Overdue, Milestone(dayAfter, "kickoff").Status);
         Assert.Equal(PlanStatus.AtRisk, dayAfter.Status);
 
-        Clock.Set(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero)); // kickoff, integration and first value overdue
+        // kickoff, integration and first value overdue
+        Clock.Set(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero));
         Assert.Equal(PlanStatus.Behind, (await Plan("due")).Status);
     }
 
@@ -150,9 +185,16 @@ public abstract class OnboardingTests<TDatabase>(TDatabase database) : Onboardin
     {
         await GivenCustomer("manual", CsTier.HighTouch);
 
-        var first = await Onboarding.CompleteMilestoneAsync(new() { AccountId = "manual", MilestoneKey = "kickoff", CompletedBy = "csm.alice@example.com", Note = "Great call" }, cancellationToken: Ct);
+        var first = await Onboarding.CompleteMilestoneAsync(
+            new()
+            {
+                AccountId = "manual", MilestoneKey = "kickoff", CompletedBy = "csm.alice@example.com",
+                Note = "Great call"
+            }, cancellationToken: Ct);
         Clock.Advance(TimeSpan.FromHours(3));
-        var again = await Onboarding.CompleteMilestoneAsync(new() { AccountId = "manual", MilestoneKey = "kickoff", CompletedBy = "someone.else@example.com" }, cancellationToken: Ct);
+        var again = await Onboarding.CompleteMilestoneAsync(
+            new() { AccountId = "manual", MilestoneKey = "kickoff", CompletedBy = "someone.else@example.com" },
+            cancellationToken: Ct);
 
         Assert.True(first.Changed);
         Assert.False(again.Changed);
@@ -170,20 +212,39 @@ public abstract class OnboardingTests<TDatabase>(TDatabase database) : Onboardin
         await GivenCustomer("strict-plan", CsTier.HighTouch, start: "2026-03-01");
         await Accounts.UpsertAccountAsync(new() { Account = Build.Account("no-plan") }, cancellationToken: Ct);
 
-        await FailsWith(StatusCode.NotFound, () => Onboarding.CompleteMilestoneAsync(new() { AccountId = "strict-plan", MilestoneKey = "no_such_step", CompletedBy = "x" }, cancellationToken: Ct).ResponseAsync);
-        await FailsWith(StatusCode.NotFound, () => Onboarding.CompleteMilestoneAsync(new() { AccountId = "no-plan", MilestoneKey = "kickoff", CompletedBy = "x" }, cancellationToken: Ct).ResponseAsync);
-        await FailsWith(StatusCode.NotFound, () => Onboarding.CompleteMilestoneAsync(new() { AccountId = "ghost", MilestoneKey = "kickoff", CompletedBy = "x" }, cancellationToken: Ct).ResponseAsync);
+        await FailsWith(
+            StatusCode.NotFound,
+            () => Onboarding.CompleteMilestoneAsync(
+                new() { AccountId = "strict-plan", MilestoneKey = "no_such_step", CompletedBy = "x" },
+                cancellationToken: Ct).ResponseAsync);
+        await FailsWith(
+            StatusCode.NotFound,
+            () => Onboarding.CompleteMilestoneAsync(
+                new() { AccountId = "no-plan", MilestoneKey = "kickoff", CompletedBy = "x" }, cancellationToken: Ct)
+                .ResponseAsync);
+        await FailsWith(
+            StatusCode.NotFound,
+            () => Onboarding.CompleteMilestoneAsync(
+                new() { AccountId = "ghost", MilestoneKey = "kickoff", CompletedBy = "x" }, cancellationToken: Ct)
+                .ResponseAsync);
         await RejectsField("complete_time", () => Onboarding.CompleteMilestoneAsync(new()
         {
-            AccountId = "strict-plan", MilestoneKey = "kickoff", CompletedBy = "x", CompleteTime = Timestamp.FromDateTime(new DateTime(2026, 2, 28, 12, 0, 0, DateTimeKind.Utc)),
+            AccountId = "strict-plan", MilestoneKey = "kickoff", CompletedBy = "x",
+            CompleteTime = Timestamp.FromDateTime(new DateTime(2026, 2, 28, 12, 0, 0, DateTimeKind.Utc)),
         }, cancellationToken: Ct).ResponseAsync);
         await RejectsField("complete_time", () => Onboarding.CompleteMilestoneAsync(new()
         {
-            AccountId = "strict-plan", MilestoneKey = "kickoff", CompletedBy = "x", CompleteTime = Timestamp.FromDateTime(new DateTime(2026, 3, 16, 0, 0, 0, DateTimeKind.Utc)),
+            AccountId = "strict-plan", MilestoneKey = "kickoff", CompletedBy = "x",
+            CompleteTime = Timestamp.FromDateTime(new DateTime(2026, 3, 16, 0, 0, 0, DateTimeKind.Utc)),
         }, cancellationToken: Ct).ResponseAsync);
         await RejectsField("completed_by", () => Onboarding.CompleteMilestoneAsync(
-            new() { AccountId = "strict-plan", MilestoneKey = "kickoff", CompletedBy = new string('x', 255) }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField("milestone_key", () => Onboarding.CompleteMilestoneAsync(new() { AccountId = "strict-plan", MilestoneKey = "", CompletedBy = "x" }, cancellationToken: Ct).ResponseAsync);
+            new() { AccountId = "strict-plan", MilestoneKey = "kickoff", CompletedBy = new string('x', 255) },
+                cancellationToken: Ct).ResponseAsync);
+        await RejectsField(
+            "milestone_key",
+            () => Onboarding.CompleteMilestoneAsync(
+                new() { AccountId = "strict-plan", MilestoneKey = "", CompletedBy = "x" }, cancellationToken: Ct)
+                .ResponseAsync);
 
         Assert.All((await Plan("strict-plan")).Milestones, m => Assert.NotEqual(MilestoneStatus.Done, m.Status));
     }
@@ -199,17 +260,21 @@ public abstract class OnboardingTests<TDatabase>(TDatabase database) : Onboardin
         var token = "";
         do
         {
-            var page = await Onboarding.ListOverdueMilestonesAsync(new() { Owner = "queue-owner", PageSize = 2, PageToken = token }, cancellationToken: Ct);
+            var page = await Onboarding.ListOverdueMilestonesAsync(
+                new() { Owner = "queue-owner", PageSize = 2, PageToken = token }, cancellationToken: Ct);
             all.AddRange(page.Milestones);
             token = page.NextPageToken;
         }
         while (token != "");
-        var highTouch = await Onboarding.ListOverdueMilestonesAsync(new() { Owner = "queue-owner", CsTier = CsTier.HighTouch }, cancellationToken: Ct);
+        var highTouch = await Onboarding.ListOverdueMilestonesAsync(
+            new() { Owner = "queue-owner", CsTier = CsTier.HighTouch }, cancellationToken: Ct);
 
         // As of 2026-03-15: queue-a (start 02-01) is past kickoff (02-08), integration (02-15), first value (03-03),
         // training (03-15 is due today: not yet);
         // queue-b (start 02-10, low-touch) is past kickoff (02-20) and first value (03-12).
-        Assert.Equal(["queue-a/kickoff", "queue-a/integration_live", "queue-b/kickoff", "queue-a/first_value", "queue-b/first_value"], all.Select(m => $"{m.AccountId}/{m.MilestoneKey}"));
+        Assert.Equal(
+            ["queue-a/kickoff", "queue-a/integration_live", "queue-b/kickoff", "queue-a/first_value",
+            "queue-b/first_value"], all.Select(m => $"{m.AccountId}/{m.MilestoneKey}"));
         Assert.Equal(35, all[0].DaysOverdue);
         Assert.Equal("queue-owner", all[0].Owner);
         Assert.Equal(["queue-a", "queue-a", "queue-a"], highTouch.Milestones.Select(m => m.AccountId));
@@ -218,18 +283,40 @@ public abstract class OnboardingTests<TDatabase>(TDatabase database) : Onboardin
     [Fact]
     public async Task APlanCreatedOnDemandCountsPastEventsAndDoesNotSilentlyReplaceOne()
     {
-        await Engagement.UpdateEventCatalogueAsync(new() { Catalogue = new EventCatalogue { Events = { new CatalogueEvent { EventName = "report_created", FirstValue = true } } }, UpdatedBy = "ops" }, cancellationToken: Ct);
-        await Accounts.UpsertAccountAsync(new() { Account = Build.Account("on-demand", tier: CsTier.TechTouch) }, cancellationToken: Ct);
-        await Engagement.IngestEventsAsync(Batch(Event("od1", "on-demand", "ann", "report_created", at: "2026-03-10T08:00:00Z")), cancellationToken: Ct);
+        await Engagement.UpdateEventCatalogueAsync(
+            new()
+            {
+                Catalogue = new EventCatalogue
+                {
+                    Events = { new CatalogueEvent { EventName = "report_created",
+            FirstValue = true } }
+                }, UpdatedBy = "ops"
+            }, cancellationToken: Ct);
+        await Accounts.UpsertAccountAsync(
+            new() { Account = Build.Account("on-demand", tier: CsTier.TechTouch) }, cancellationToken: Ct);
+        await Engagement.IngestEventsAsync(
+            Batch(Event("od1", "on-demand", "ann", "report_created", at: "2026-03-10T08:00:00Z")),
+            cancellationToken: Ct);
 
-        var created = (await Onboarding.CreateOnboardingPlanAsync(new() { AccountId = "on-demand", StartDate = Build.Date("2026-03-05") }, cancellationToken: Ct)).Plan;
+        var created = (await Onboarding.CreateOnboardingPlanAsync(
+            new() { AccountId = "on-demand", StartDate = Build.Date("2026-03-05") }, cancellationToken: Ct)).Plan;
 
         Assert.Equal(MilestoneStatus.Done, Milestone(created, "first_value").Status);
         Assert.Equal(5, created.TimeToValueDays);
-        await FailsWith(StatusCode.AlreadyExists, () => Onboarding.CreateOnboardingPlanAsync(new() { AccountId = "on-demand", StartDate = Build.Date("2026-03-12") }, cancellationToken: Ct).ResponseAsync);
-        var replaced = (await Onboarding.CreateOnboardingPlanAsync(new() { AccountId = "on-demand", StartDate = Build.Date("2026-03-12"), ReplaceExisting = true }, cancellationToken: Ct)).Plan;
+        await FailsWith(
+            StatusCode.AlreadyExists,
+            () => Onboarding.CreateOnboardingPlanAsync(
+                new() { AccountId = "on-demand", StartDate = Build.Date("2026-03-12") }, cancellationToken: Ct)
+                .ResponseAsync);
+        var replaced = (await Onboarding.CreateOnboardingPlanAsync(
+            new() { AccountId = "on-demand", StartDate = Build.Date("2026-03-12"), ReplaceExisting = true },
+            cancellationToken: Ct)).Plan;
         Assert.Equal(Build.Date("2026-03-12"), replaced.StartDate);
-        Assert.Equal(MilestoneStatus.Pending, Milestone(replaced, "first_value").Status); // the event predates the new start
-        await FailsWith(StatusCode.NotFound, () => Onboarding.GetOnboardingPlanAsync(new() { AccountId = "ghost" }, cancellationToken: Ct).ResponseAsync);
+        // the event predates the new start
+        Assert.Equal(MilestoneStatus.Pending, Milestone(replaced, "first_value").Status);
+        await FailsWith(
+            StatusCode.NotFound,
+            () => Onboarding.GetOnboardingPlanAsync(new() { AccountId = "ghost" }, cancellationToken: Ct)
+            .ResponseAsync);
     }
 }

@@ -58,13 +58,17 @@ public sealed class SqlSchemaTests
         var model = db.GetService<IDesignTimeModel>().Model;
         foreach (var (schema, clrType) in Entities)
         {
-            var entity = model.FindEntityType(clrType) ?? throw new InvalidOperationException($"{clrType.Name} is not mapped");
+            var entity = model.FindEntityType(clrType)
+                ?? throw new InvalidOperationException($"{clrType.Name} is not mapped");
             var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
             Assert.Equal(Constant(schema, "Table"), table.Name);
             var columns = Columns(entity, table);
-            foreach (var field in Constants(schema).Where(f => f.Name is not ("Table" or "PrimaryKey") && !Lists.Contains(f.Name)))
+            foreach (var field in Constants(schema)
+                .Where(f => f.Name is not ("Table" or "PrimaryKey") && !Lists.Contains(f.Name)))
             {
-                Assert.True(columns.TryGetValue(field.Name, out var column), $"{schema.Name}.{field.Name} names no property of {clrType.Name}");
+                Assert.True(
+                    columns.TryGetValue(field.Name, out var column),
+                    $"{schema.Name}.{field.Name} names no property of {clrType.Name}");
                 Assert.Equal(column, (string)field.GetRawConstantValue()!);
             }
             if (Constants(schema).Any(f => f.Name == "PrimaryKey"))
@@ -86,20 +90,29 @@ public sealed class SqlSchemaTests
         using var db = Context(provider);
         var milestone = db.GetService<IDesignTimeModel>().Model.FindEntityType(typeof(Milestone))!;
         var completedHow = milestone.FindProperty(nameof(Milestone.CompletedHow))!;
-        var ruleKind = milestone.FindComplexProperty(nameof(Milestone.Rule))!.ComplexType.FindProperty(nameof(MilestoneRule.Kind))!;
+        var ruleKind = milestone.FindComplexProperty(nameof(Milestone.Rule))!.ComplexType.FindProperty(
+            nameof(MilestoneRule.Kind))!;
         foreach (var property in new[] { completedHow, ruleKind })
             Assert.Equal(typeof(int), property.GetTypeMapping().Converter?.ProviderClrType ?? property.ClrType);
-        Assert.Equal(((int)MilestoneRuleKind.Manual).ToString(System.Globalization.CultureInfo.InvariantCulture), SqlSchema.Values.ManualRule);
-        Assert.Equal(((int)CompletionMethod.Rule).ToString(System.Globalization.CultureInfo.InvariantCulture), SqlSchema.Values.CompletedByRule);
+        Assert.Equal(
+            ((int)MilestoneRuleKind.Manual).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            SqlSchema.Values.ManualRule);
+        Assert.Equal(
+            ((int)CompletionMethod.Rule).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            SqlSchema.Values.CompletedByRule);
     }
 
     [Fact]
     public void TheRebuiltTablesNameTheirAccountAndDayAlike()
     {
         // RollupRebuilder scopes its statements on every rollup table and the raw events with one condition.
-        Assert.All(new[] { SqlSchema.UsageEvents.Day, SqlSchema.AccountDailyUsage.Day, SqlSchema.AccountFeatureDailyUsage.Day },
+        Assert.All(
+            new[] { SqlSchema.UsageEvents.Day, SqlSchema.AccountDailyUsage.Day,
+            SqlSchema.AccountFeatureDailyUsage.Day },
             day => Assert.Equal(SqlSchema.UserDailyActivity.Day, day));
-        Assert.All(new[] { SqlSchema.UsageEvents.AccountId, SqlSchema.AccountDailyUsage.AccountId, SqlSchema.AccountFeatureDailyUsage.AccountId },
+        Assert.All(
+            new[] { SqlSchema.UsageEvents.AccountId, SqlSchema.AccountDailyUsage.AccountId,
+            SqlSchema.AccountFeatureDailyUsage.AccountId },
             account => Assert.Equal(SqlSchema.UserDailyActivity.AccountId, account));
     }
 
@@ -109,7 +122,8 @@ public sealed class SqlSchemaTests
         var columns = entity.GetProperties().ToDictionary(p => p.Name, p => p.GetColumnName(table)!);
         foreach (var complex in entity.GetComplexProperties())
         {
-            foreach (var p in complex.ComplexType.GetProperties()) columns[complex.Name + p.Name] = p.GetColumnName(table)!;
+            foreach (var p in complex.ComplexType.GetProperties()) columns[complex.Name + p.Name] = p.GetColumnName(
+                table)!;
         }
         return columns;
     }
@@ -128,9 +142,11 @@ public sealed class SqlSchemaTests
     }
 
     private static FieldInfo[] Constants(Type schema) =>
-        schema.GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral && f.FieldType == typeof(string)).ToArray();
+        schema.GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string)).ToArray();
 
-    private static string Constant(Type schema, string name) => (string)Constants(schema).Single(f => f.Name == name).GetRawConstantValue()!;
+    private static string Constant(Type schema, string name) =>
+        (string)Constants(schema).Single(f => f.Name == name).GetRawConstantValue()!;
 
     private static string[] Split(string list) => list.Split(", ");
 }

@@ -15,21 +15,24 @@ public sealed class SqliteStatementTests : IDisposable
     {
         _connection.Open();
         using var create = _connection.CreateCommand();
-        create.CommandText = "CREATE TABLE t (path TEXT NOT NULL, instant TEXT, day TEXT, amount REAL, note TEXT, count INTEGER)";
+        create.CommandText = "CREATE TABLE t (path TEXT NOT NULL, instant TEXT, day TEXT, amount REAL, note TEXT, " +
+            "count INTEGER)";
         create.ExecuteNonQuery();
     }
 
     public static TheoryData<DateTime, DateOnly, double?, string?, long> Values => new()
     {
         { new DateTime(2026, 3, 15, 10, 30, 0, DateTimeKind.Utc), new DateOnly(2026, 3, 15), null, null, 0 },
-        { new DateTime(2026, 3, 15, 10, 30, 0, DateTimeKind.Utc).AddTicks(1_234_567), new DateOnly(1, 1, 1), 2.5, "ünïcødé ✓", long.MaxValue },
+        { new DateTime(2026, 3, 15, 10, 30, 0, DateTimeKind.Utc).AddTicks(1_234_567), new DateOnly(1, 1, 1), 2.5,
+            "ünïcødé ✓", long.MaxValue },
         { new DateTime(2026, 12, 31, 23, 59, 59, 990, DateTimeKind.Utc), new DateOnly(9999, 12, 31), -0.1, "", -7 },
         { DateTime.UnixEpoch, new DateOnly(2024, 2, 29), 1e300, "{\"plan\":\"pro\"}", 42 },
     };
 
     [Theory]
     [MemberData(nameof(Values))]
-    public void NativeBindingStoresWhatMicrosoftDataSqliteStores(DateTime instant, DateOnly day, double? amount, string? note, long count)
+    public void NativeBindingStoresWhatMicrosoftDataSqliteStores(
+        DateTime instant, DateOnly day, double? amount, string? note, long count)
     {
         using (var command = _connection.CreateCommand())
         {
@@ -41,7 +44,8 @@ public sealed class SqliteStatementTests : IDisposable
             command.Parameters.AddWithValue("@count", count);
             command.ExecuteNonQuery();
         }
-        using (var statement = new SqliteStatement(_connection, "INSERT INTO t VALUES ('native', @instant, @day, @amount, @note, @count)"))
+        using (var statement = new SqliteStatement(
+            _connection, "INSERT INTO t VALUES ('native', @instant, @day, @amount, @note, @count)"))
         {
             statement.Bind(statement.Parameter("@instant"), instant);
             statement.Bind(statement.Parameter("@day"), day);
@@ -68,15 +72,24 @@ public sealed class SqliteStatementTests : IDisposable
     public void InstantsAndDaysAreWrittenAsTheGeneralFormatterWritesThem()
     {
         var random = new Random(11);
-        var instants = new List<DateTime> { DateTime.MinValue, DateTime.MaxValue, DateTime.UnixEpoch, new(2026, 3, 15, 10, 30, 0, 100, DateTimeKind.Utc) };
-        for (var i = 0; i < 20_000; i++) instants.Add(new DateTime(random.NextInt64(DateTime.MaxValue.Ticks), DateTimeKind.Utc));
-        for (var i = 0; i < 2_000; i++) instants.Add(new DateTime(random.NextInt64(DateTime.MaxValue.Ticks) / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond + random.Next(10) * 1_000_000L, DateTimeKind.Utc));
+        var instants = new List<DateTime> { DateTime.MinValue, DateTime.MaxValue, DateTime.UnixEpoch,
+            new(2026, 3, 15, 10, 30, 0, 100, DateTimeKind.Utc) };
+        for (var i = 0; i < 20_000; i++) instants.Add(
+            new DateTime(random.NextInt64(DateTime.MaxValue.Ticks), DateTimeKind.Utc));
+        for (var i = 0; i < 2_000; i++) instants.Add(
+            new DateTime(
+                random.NextInt64(DateTime.MaxValue.Ticks) / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond
+                + random.Next(10) * 1_000_000L, DateTimeKind.Utc));
         Span<char> text = stackalloc char[27];
         foreach (var instant in instants)
         {
-            Assert.Equal(instant.ToString(SqliteStatement.InstantFormat, System.Globalization.CultureInfo.InvariantCulture), new string(text[..SqliteStatement.FormatInstant(instant, text)]));
+            Assert.Equal(
+                instant.ToString(SqliteStatement.InstantFormat, System.Globalization.CultureInfo.InvariantCulture),
+                new string(text[..SqliteStatement.FormatInstant(instant, text)]));
             var day = DateOnly.FromDateTime(instant);
-            Assert.Equal(day.ToString(SqliteStatement.DayFormat, System.Globalization.CultureInfo.InvariantCulture), new string(text[..SqliteStatement.FormatDay(day.Year, day.Month, day.Day, text)]));
+            Assert.Equal(
+                day.ToString(SqliteStatement.DayFormat, System.Globalization.CultureInfo.InvariantCulture),
+                new string(text[..SqliteStatement.FormatDay(day.Year, day.Month, day.Day, text)]));
         }
     }
 

@@ -8,9 +8,11 @@ namespace CustomerHealth.Server.Tests.Renewals;
 
 public sealed class RenewalModelOnSqlite(SqliteTestDatabase database) : RenewalModelTests<SqliteTestDatabase>(database);
 
-public sealed class RenewalModelOnPostgreSql(PostgreSqlTestDatabase database) : RenewalModelTests<PostgreSqlTestDatabase>(database);
+public sealed class RenewalModelOnPostgreSql(PostgreSqlTestDatabase database)
+    : RenewalModelTests<PostgreSqlTestDatabase>(database);
 
-public sealed class RenewalModelOnSqlServer(SqlServerTestDatabase database) : RenewalModelTests<SqlServerTestDatabase>(database);
+public sealed class RenewalModelOnSqlServer(SqlServerTestDatabase database)
+    : RenewalModelTests<SqlServerTestDatabase>(database);
 
 /// <summary>
 /// A synthetic portfolio (written by the direct path: the API's readers and domain code, rollups without raw events)
@@ -51,10 +53,13 @@ public abstract class RenewalModelTests<TDatabase>(TDatabase database) : Renewal
             Assert.InRange(p.DaysToRenewal, 0, 180);
             AssertDriversExplain(p);
         });
-        Assert.Equal(upcoming.OrderBy(p => Day(p.RenewalDate)).ThenBy(p => p.ContractId, StringComparer.Ordinal).Select(p => p.ContractId), upcoming.Select(p => p.ContractId));
+        Assert.Equal(
+            upcoming.OrderBy(p => Day(p.RenewalDate)).ThenBy(p => p.ContractId, StringComparer.Ordinal)
+            .Select(p => p.ContractId), upcoming.Select(p => p.ContractId));
 
         await AssertListsOrderAndFilter(upcoming);
-        var one = (await Renewals.GetRenewalPredictionAsync(new() { ContractId = upcoming[0].ContractId }, cancellationToken: Ct)).Prediction;
+        var one = (await Renewals.GetRenewalPredictionAsync(
+            new() { ContractId = upcoming[0].ContractId }, cancellationToken: Ct)).Prediction;
         Assert.Equal(1, one.ModelVersion);
         AssertDriversExplain(one);
 
@@ -96,7 +101,8 @@ public abstract class RenewalModelTests<TDatabase>(TDatabase database) : Renewal
         Assert.Equal(
             (TestCredentials.Subject, "customerhealth.v1.RenewalService/ServeRenewalModel", "1"),
             (audited.Caller, audited.Rpc, audited.TargetId));
-        Assert.Contains(trained.Kind, new[] { RenewalModelKind.LogisticRegression, RenewalModelKind.GradientBoostedTrees });
+        Assert.Contains(
+            trained.Kind, new[] { RenewalModelKind.LogisticRegression, RenewalModelKind.GradientBoostedTrees });
         Assert.Equal("admin", trained.Trigger);
         Assert.Equal(90, trained.LeadDays);
         Assert.True(trained.RenewalCount >= 10 && trained.ChurnCount >= 10);
@@ -147,7 +153,8 @@ public abstract class RenewalModelTests<TDatabase>(TDatabase database) : Renewal
             for (var i = 0; !stop.IsCancellationRequested; i++)
             {
                 var model = await Renewals.GetRenewalModelAsync(new(), cancellationToken: Ct);
-                var prediction = await Renewals.GetRenewalPredictionAsync(new() { ContractId = watched }, cancellationToken: Ct);
+                var prediction = await Renewals.GetRenewalPredictionAsync(
+                    new() { ContractId = watched }, cancellationToken: Ct);
                 seen.Add((reader, i, model.Model.Version, prediction.Prediction.ModelVersion));
             }
         })).ToArray();
@@ -160,7 +167,9 @@ public abstract class RenewalModelTests<TDatabase>(TDatabase database) : Renewal
         Assert.Contains("does not beat serving model 1's", second.GateReason);
         var swapped = await Renewals.ServeRenewalModelAsync(new() { Version = 2 }, cancellationToken: Ct);
         Assert.Equal(1, swapped.PreviousVersion);
-        await Eventually(() => Renewals.GetRenewalPredictionAsync(new() { ContractId = watched }, cancellationToken: Ct).ResponseAsync,
+        await Eventually(
+            () => Renewals.GetRenewalPredictionAsync(new() { ContractId = watched }, cancellationToken: Ct)
+            .ResponseAsync,
             r => r.Prediction.ModelVersion == 2, "the watched prediction to come from model 2");
         await stop.CancelAsync();
         await Task.WhenAll(readers);
@@ -171,15 +180,23 @@ public abstract class RenewalModelTests<TDatabase>(TDatabase database) : Renewal
         foreach (var reader in seen.GroupBy(s => s.Reader))
         {
             var ordered = reader.OrderBy(s => s.Order).ToArray();
-            Assert.All(ordered, s => { Assert.Contains(s.ModelVersion, new[] { 1, 2 }); Assert.Contains(s.PredictionVersion, new[] { 1, 2 }); });
+            Assert.All(
+                ordered,
+                s =>
+                {
+                    Assert.Contains(s.ModelVersion, new[] { 1, 2 }); Assert.Contains(
+                    s.PredictionVersion, new[] { 1, 2 });
+                });
             Assert.Equal(ordered.Select(s => s.ModelVersion).Order(), ordered.Select(s => s.ModelVersion));
             Assert.Equal(ordered.Select(s => s.PredictionVersion).Order(), ordered.Select(s => s.PredictionVersion));
         }
-        var servingRows = await Service.InDatabaseAsync(db => db.RenewalModels.Where(m => m.Serving).Select(m => m.Version).ToListAsync(Ct));
+        var servingRows = await Service.InDatabaseAsync(
+            db => db.RenewalModels.Where(m => m.Serving).Select(m => m.Version).ToListAsync(Ct));
         Assert.Equal([2], servingRows);
         var listed = await Renewals.ListRenewalModelsAsync(new() { PageSize = 1 }, cancellationToken: Ct);
         Assert.Equal(2, Assert.Single(listed.Models).Version);
-        var next = await Renewals.ListRenewalModelsAsync(new() { PageSize = 1, PageToken = listed.NextPageToken }, cancellationToken: Ct);
+        var next = await Renewals.ListRenewalModelsAsync(
+            new() { PageSize = 1, PageToken = listed.NextPageToken }, cancellationToken: Ct);
         Assert.Equal(1, Assert.Single(next.Models).Version);
         Assert.False(next.Models[0].Serving);
     }
@@ -204,8 +221,12 @@ public abstract class RenewalModelTests<TDatabase>(TDatabase database) : Renewal
         await GivenSyntheticPortfolio();
         await using var scope = Service.Services.CreateAsyncScope();
         var reader = scope.ServiceProvider.GetRequiredService<CustomerHealth.Infrastructure.Health.SignalReader>();
-        var ids = await Service.InDatabaseAsync(db => db.Accounts.Where(a => a.Id.StartsWith("syn-")).OrderBy(a => a.Id).Select(a => a.Id).Take(60).ToListAsync(Ct));
-        var requests = ids.SelectMany(id => instants.Select(at => new CustomerHealth.Infrastructure.Health.SignalRequest(id, at))).Append(new("syn-unknown", DefaultNow)).ToArray();
+        var ids = await Service.InDatabaseAsync(
+            db => db.Accounts.Where(a => a.Id.StartsWith("syn-")).OrderBy(a => a.Id).Select(a => a.Id).Take(60)
+            .ToListAsync(Ct));
+        var requests = ids.SelectMany(
+            id => instants.Select(at => new CustomerHealth.Infrastructure.Health.SignalRequest(id, at)))
+            .Append(new("syn-unknown", DefaultNow)).ToArray();
 
         var many = await reader.ReadManyAsync(requests, 60, Ct);
 
@@ -213,7 +234,8 @@ public abstract class RenewalModelTests<TDatabase>(TDatabase database) : Renewal
         foreach (var at in instants)
         {
             var one = (await reader.ReadAsync(ids, at, 60, Ct)).ToDictionary(r => r.AccountId);
-            foreach (var (request, read) in requests.Zip(many).Where(x => x.First.AsOf == at && x.First.AccountId != "syn-unknown"))
+            foreach (var (request, read) in requests.Zip(many)
+                .Where(x => x.First.AsOf == at && x.First.AccountId != "syn-unknown"))
             {
                 var expected = one[request.AccountId].Signals;
                 var actual = read!.Signals;
@@ -226,9 +248,11 @@ public abstract class RenewalModelTests<TDatabase>(TDatabase database) : Renewal
     /// <summary>Every figure of a set of signals as text (the records hold lists, which records compare by
     /// reference).</summary>
     private static string Describe(Domain.Health.AccountSignals s) => string.Join("|",
-        s.AsOf, s.Tier, s.AccountCreatedOn, s.Contracts, s.Usage.ActiveUsersLast30Days, s.Usage.ActiveUsersPrevious30Days, s.Usage.KeyFeaturesUsedLast30Days,
+        s.AsOf, s.Tier, s.AccountCreatedOn, s.Contracts, s.Usage.ActiveUsersLast30Days,
+            s.Usage.ActiveUsersPrevious30Days, s.Usage.KeyFeaturesUsedLast30Days,
         s.Usage.KeyFeaturesInCatalogue, string.Join(",", s.Usage.Days.OrderBy(d => d.Day)), s.Onboarding?.StartDate,
-        string.Join(",", s.Onboarding?.Milestones.Select(m => m.ToString()) ?? []), string.Join(",", s.NpsAnswers.OrderBy(n => n.AnsweredAt)),
+        string.Join(",", s.Onboarding?.Milestones.Select(m => m.ToString()) ?? []),
+            string.Join(",", s.NpsAnswers.OrderBy(n => n.AnsweredAt)),
         string.Join(",", s.Tickets.OrderBy(t => t.OpenedAt).ThenBy(t => t.Severity)), s.LastTouchpointAt);
 
     private async Task<IReadOnlyList<AuditEvent>> AuditEvents(AuditAction action) =>

@@ -11,8 +11,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace CustomerHealth.Server.Tests.Renewals;
 
 /// <summary>
-/// Renewal tests: the prediction worker polls every 100 ms, automatic training is off (tests train through the admin RPC)
-/// and a model needs 10 renewals and 10 churns. The test clock stands at 2026-03-15 10:30 UTC.
+/// Renewal tests: the prediction worker polls every 100 ms, automatic training is off (tests train through the admin
+/// RPC) and a model needs 10 renewals and 10 churns. The test clock stands at 2026-03-15 10:30 UTC.
 /// </summary>
 public abstract class RenewalScenario<TDatabase>(TDatabase database) : IntegrationTest<TDatabase>(database)
     where TDatabase : TestDatabase
@@ -50,10 +50,14 @@ public abstract class RenewalScenario<TDatabase>(TDatabase database) : Integrati
     protected EngagementService.EngagementServiceClient Engagement => new(Service.Channel);
 
     /// <summary>An account with one contract from <paramref name="start"/> to <paramref name="end"/>.</summary>
-    protected async Task GivenContract(string account, string contract, string start, string end, decimal arr = 24_000m, CsTier tier = CsTier.LowTouch)
+    protected async Task GivenContract(
+        string account, string contract, string start, string end, decimal arr = 24_000m, CsTier tier = CsTier.LowTouch)
     {
-        await Accounts.UpsertAccountAsync(new() { Account = Build.Account(account, tier: tier) }, cancellationToken: Ct);
-        await Accounts.UpsertContractAsync(new() { Contract = Build.Contract(contract, account, arr: arr, start: start, end: end) }, cancellationToken: Ct);
+        await Accounts.UpsertAccountAsync(
+            new() { Account = Build.Account(account, tier: tier) }, cancellationToken: Ct);
+        await Accounts.UpsertContractAsync(
+            new() { Contract = Build.Contract(contract, account, arr: arr, start: start, end: end) },
+            cancellationToken: Ct);
     }
 
     protected Task RecordOutcome(string contract, bool renewed, decimal newArr = 24_000m) =>
@@ -64,7 +68,9 @@ public abstract class RenewalScenario<TDatabase>(TDatabase database) : Integrati
             NewArr = renewed ? Build.Money(newArr) : null,
         }, cancellationToken: Ct).ResponseAsync;
 
-    /// <summary>Polls until <paramref name="done"/> holds (the worker runs in the background); fails after 30 s.</summary>
+    /// <summary>
+    /// Polls until <paramref name="done"/> holds (the worker runs in the background); fails after 30 s.
+    /// </summary>
     protected static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done, string what)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -90,7 +96,9 @@ public abstract class RenewalScenario<TDatabase>(TDatabase database) : Integrati
         }
     }
 
-    /// <summary>Drivers are present, at most five, sorted by absolute contribution, their direction the sign's.</summary>
+    /// <summary>
+    /// Drivers are present, at most five, sorted by absolute contribution, their direction the sign's.
+    /// </summary>
     protected static void AssertDriversExplain(RenewalPrediction prediction)
     {
         Assert.NotEmpty(prediction.Drivers);
@@ -100,7 +108,8 @@ public abstract class RenewalScenario<TDatabase>(TDatabase database) : Integrati
         Assert.All(prediction.Drivers, d =>
         {
             Assert.NotEqual("", d.Feature);
-            Assert.Equal(d.Contribution >= 0 ? DriverDirection.RaisesRenewal : DriverDirection.LowersRenewal, d.Direction);
+            Assert.Equal(
+                d.Contribution >= 0 ? DriverDirection.RaisesRenewal : DriverDirection.LowersRenewal, d.Direction);
         });
     }
 }

@@ -7,7 +7,9 @@ using Grpc.Core;
 
 namespace CustomerHealth.Server.Tests.Security;
 
-/// <summary>The lab's <c>dev-token</c>: a token of the development key with the scopes asked for, and no more.</summary>
+/// <summary>
+/// The lab's <c>dev-token</c>: a token of the development key with the scopes asked for, and no more.
+/// </summary>
 public sealed class DevTokenTests(SqliteTestDatabase database) : IntegrationTest<SqliteTestDatabase>(database)
 {
     [Fact]
@@ -51,7 +53,8 @@ public sealed class DevTokenTests(SqliteTestDatabase database) : IntegrationTest
         var folder = Directory.CreateTempSubdirectory("customerhealth-dev-token-").FullName;
         try
         {
-            var run = await DotnetProcess.RunAsync("CustomerHealth.Lab.dll", folder, "dev-token", "--scope", "everything");
+            var run = await DotnetProcess.RunAsync(
+                "CustomerHealth.Lab.dll", folder, "dev-token", "--scope", "everything");
 
             Assert.Equal(2, run.ExitCode);
             Assert.Contains("--scope everything is not a scope", run.Error, StringComparison.Ordinal);

@@ -28,7 +28,9 @@ public sealed class MutualTlsTests(SqliteTestDatabase database) : IntegrationTes
 
         var accounts = AccountClient(address, certificate);
 
-        await FailsWith(StatusCode.NotFound, async () => await accounts.GetAccountAsync(new() { AccountId = "nobody" }, cancellationToken: Ct));
+        await FailsWith(
+            StatusCode.NotFound,
+            async () => await accounts.GetAccountAsync(new() { AccountId = "nobody" }, cancellationToken: Ct));
         var denied = await FailsWith(StatusCode.PermissionDenied, async () =>
             await accounts.UpsertAccountAsync(new() { Account = Build.Account("acme") }, cancellationToken: Ct));
         Assert.Equal(Scopes.CrmWrite, denied.GetDetail<ErrorInfo>()?.Metadata["required_scope"]);
@@ -40,7 +42,8 @@ public sealed class MutualTlsTests(SqliteTestDatabase database) : IntegrationTes
         var address = StartServer();
         using var certificate = _ca.Client("CN=whatever", dnsName: "crm-sync.internal");
 
-        var created = await AccountClient(address, certificate).UpsertAccountAsync(new() { Account = Build.Account("acme") }, cancellationToken: Ct);
+        var created = await AccountClient(address, certificate)
+            .UpsertAccountAsync(new() { Account = Build.Account("acme") }, cancellationToken: Ct);
 
         Assert.True(created.Created);
     }
@@ -56,8 +59,10 @@ public sealed class MutualTlsTests(SqliteTestDatabase database) : IntegrationTes
         foreach (var certificate in new[] { foreign, unmapped })
         {
             var status = await FailsWith(StatusCode.Unauthenticated, async () =>
-                await AccountClient(address, certificate).GetAccountAsync(new() { AccountId = "acme" }, cancellationToken: Ct));
-            Assert.Equal(GrpcAuthorizationResultHandler.ReasonInvalidCredentials, status.GetDetail<ErrorInfo>()?.Reason);
+                await AccountClient(address, certificate)
+                    .GetAccountAsync(new() { AccountId = "acme" }, cancellationToken: Ct));
+            Assert.Equal(
+                GrpcAuthorizationResultHandler.ReasonInvalidCredentials, status.GetDetail<ErrorInfo>()?.Reason);
         }
     }
 
@@ -70,14 +75,17 @@ public sealed class MutualTlsTests(SqliteTestDatabase database) : IntegrationTes
             CustomerHealthClientExtensions.TrustedBy([_ca.Authority], cert as X509Certificate2, errors);
         using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler });
 
-        var health = await new global::Grpc.Health.V1.Health.HealthClient(channel).CheckAsync(new(), cancellationToken: Ct);
+        var health = await new global::Grpc.Health.V1.Health.HealthClient(channel)
+            .CheckAsync(new(), cancellationToken: Ct);
         Assert.Equal(global::Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
         await FailsWith(StatusCode.Unauthenticated, async () =>
-            await new AccountService.AccountServiceClient(channel).GetAccountAsync(new() { AccountId = "nobody" }, cancellationToken: Ct));
+            await new AccountService.AccountServiceClient(channel)
+                .GetAccountAsync(new() { AccountId = "nobody" }, cancellationToken: Ct));
         var withToken = new AccountService.AccountServiceClient(channel);
         // The class shares one database, where another test stores "acme": ask for an account no test stores.
         await FailsWith(StatusCode.NotFound, async () => await withToken.GetAccountAsync(
-            new() { AccountId = "nobody" }, new Metadata { { "Authorization", "Bearer " + TestCredentials.AllScopes } }, cancellationToken: Ct));
+            new() { AccountId = "nobody" },
+                new Metadata { { "Authorization", "Bearer " + TestCredentials.AllScopes } }, cancellationToken: Ct));
     }
 
     [Fact]
@@ -92,10 +100,13 @@ public sealed class MutualTlsTests(SqliteTestDatabase database) : IntegrationTes
         });
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{probePort}");
 
-        var health = await new global::Grpc.Health.V1.Health.HealthClient(channel).CheckAsync(new(), cancellationToken: Ct);
+        var health = await new global::Grpc.Health.V1.Health.HealthClient(channel)
+            .CheckAsync(new(), cancellationToken: Ct);
         Assert.Equal(global::Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
-        var refused = await Assert.ThrowsAsync<RpcException>(async () => await new AccountService.AccountServiceClient(channel).GetAccountAsync(
-            new() { AccountId = "acme" }, new Metadata { { "Authorization", "Bearer " + TestCredentials.AllScopes } }, cancellationToken: Ct));
+        var refused = await Assert.ThrowsAsync<RpcException>(
+            async () => await new AccountService.AccountServiceClient(channel).GetAccountAsync(
+            new() { AccountId = "acme" }, new Metadata { { "Authorization", "Bearer " + TestCredentials.AllScopes } },
+                cancellationToken: Ct));
         Assert.Equal(StatusCode.Unimplemented, refused.StatusCode);
     }
 

@@ -30,7 +30,9 @@ public sealed class ScopeTests(SqliteTestDatabase database) : IntegrationTest<Sq
         using var anonymous = Service.ChannelWith(token: null);
         var unauthenticated = await Rpcs.CallAsync(anonymous.CreateCallInvoker(), rpc, Ct);
         Assert.Equal(StatusCode.Unauthenticated, unauthenticated?.StatusCode);
-        Assert.Equal(GrpcAuthorizationResultHandler.ReasonMissingCredentials, unauthenticated!.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason);
+        Assert.Equal(
+            GrpcAuthorizationResultHandler.ReasonMissingCredentials,
+            unauthenticated!.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason);
 
         using var otherScopes = Service.ChannelWith(TestCredentials.Token(Scopes.All.Where(s => s != scope)));
         var denied = await Rpcs.CallAsync(otherScopes.CreateCallInvoker(), rpc, Ct);
@@ -49,11 +51,19 @@ public sealed class ScopeTests(SqliteTestDatabase database) : IntegrationTest<Sq
 
     public static TheoryData<string, string> BadTokens => new()
     {
-        { "expired", TestCredentials.Token([Scopes.Read], notBefore: new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc), expires: new DateTime(2001, 1, 2, 0, 0, 0, DateTimeKind.Utc)) },
-        { "not yet valid", TestCredentials.Token([Scopes.Read], notBefore: new DateTime(2099, 1, 1, 0, 0, 0, DateTimeKind.Utc)) },
+        { "expired",
+            TestCredentials.Token(
+                [Scopes.Read], notBefore: new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+                expires: new DateTime(2001, 1, 2, 0, 0, 0, DateTimeKind.Utc)) },
+        { "not yet valid",
+            TestCredentials.Token([Scopes.Read], notBefore: new DateTime(2099, 1, 1, 0, 0, 0, DateTimeKind.Utc)) },
         { "wrong audience", TestCredentials.Token([Scopes.Read], audience: "another-service") },
         { "wrong issuer", TestCredentials.Token([Scopes.Read], issuer: "https://evil.example") },
-        { "signed by another key", TestCredentials.Token([Scopes.Read], key: System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256)) },
+        { "signed by another key",
+            TestCredentials.Token(
+                [Scopes.Read],
+                key: System.Security.Cryptography.ECDsa.Create(
+                    System.Security.Cryptography.ECCurve.NamedCurves.nistP256)) },
         { "unsigned (alg none)", Unsigned(TestCredentials.Token([Scopes.Read])) },
         { "tampered scope", Tampered(TestCredentials.Token([Scopes.Read])) },
         { "not a token", "not-a-token" },
@@ -66,7 +76,9 @@ public sealed class ScopeTests(SqliteTestDatabase database) : IntegrationTest<Sq
         using var channel = Service.ChannelWith(token);
         var client = new AccountService.AccountServiceClient(channel);
 
-        var status = await FailsWith(StatusCode.Unauthenticated, async () => await client.GetAccountAsync(new() { AccountId = "acme" }, cancellationToken: Ct));
+        var status = await FailsWith(
+            StatusCode.Unauthenticated,
+            async () => await client.GetAccountAsync(new() { AccountId = "acme" }, cancellationToken: Ct));
 
         Assert.NotNull(status.GetDetail<ErrorInfo>());
         Assert.NotEmpty(why);
@@ -75,10 +87,14 @@ public sealed class ScopeTests(SqliteTestDatabase database) : IntegrationTest<Sq
     [Fact]
     public async Task AnExpiredTokenIsNamedAsSuch()
     {
-        var expired = TestCredentials.Token([Scopes.Read], notBefore: new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc), expires: new DateTime(2001, 1, 2, 0, 0, 0, DateTimeKind.Utc));
+        var expired = TestCredentials.Token(
+            [Scopes.Read], notBefore: new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+            expires: new DateTime(2001, 1, 2, 0, 0, 0, DateTimeKind.Utc));
         using var channel = Service.ChannelWith(expired);
 
-        var status = await FailsWith(StatusCode.Unauthenticated, async () => await new AccountService.AccountServiceClient(channel).GetAccountAsync(new() { AccountId = "acme" }, cancellationToken: Ct));
+        var status = await FailsWith(
+            StatusCode.Unauthenticated, async () => await new AccountService.AccountServiceClient(channel)
+            .GetAccountAsync(new() { AccountId = "acme" }, cancellationToken: Ct));
 
         Assert.Equal(GrpcAuthorizationResultHandler.ReasonExpiredCredentials, status.GetDetail<ErrorInfo>()?.Reason);
     }
@@ -88,7 +104,8 @@ public sealed class ScopeTests(SqliteTestDatabase database) : IntegrationTest<Sq
     {
         using var channel = Service.ChannelWith(token: null);
 
-        var reply = await new global::Grpc.Health.V1.Health.HealthClient(channel).CheckAsync(new global::Grpc.Health.V1.HealthCheckRequest(), cancellationToken: Ct);
+        var reply = await new global::Grpc.Health.V1.Health.HealthClient(channel)
+            .CheckAsync(new global::Grpc.Health.V1.HealthCheckRequest(), cancellationToken: Ct);
 
         Assert.Equal(global::Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, reply.Status);
     }
@@ -96,11 +113,13 @@ public sealed class ScopeTests(SqliteTestDatabase database) : IntegrationTest<Sq
     [Fact]
     public async Task ReflectionNeedsTheReadScope()
     {
-        var method = new Method<byte[], byte[]>(MethodType.DuplexStreaming, "grpc.reflection.v1alpha.ServerReflection", "ServerReflectionInfo",
+        var method = new Method<byte[],
+            byte[]>(MethodType.DuplexStreaming, "grpc.reflection.v1alpha.ServerReflection", "ServerReflectionInfo",
             Marshallers.Create(b => b, b => b), Marshallers.Create(b => b, b => b));
 
         using var writer = Service.ChannelWith(TestCredentials.Token([Scopes.CrmWrite]));
-        using var call = writer.CreateCallInvoker().AsyncDuplexStreamingCall(method, null, new CallOptions(cancellationToken: Ct));
+        using var call = writer.CreateCallInvoker()
+            .AsyncDuplexStreamingCall(method, null, new CallOptions(cancellationToken: Ct));
         await call.RequestStream.CompleteAsync();
         var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(Ct));
 
@@ -117,7 +136,8 @@ public sealed class ScopeTests(SqliteTestDatabase database) : IntegrationTest<Sq
     private static string Tampered(string token)
     {
         var parts = token.Split('.');
-        var payload = Base64UrlEncoder.Decode(parts[1]).Replace(Scopes.Read, string.Join(' ', Scopes.All), StringComparison.Ordinal);
+        var payload = Base64UrlEncoder.Decode(parts[1])
+            .Replace(Scopes.Read, string.Join(' ', Scopes.All), StringComparison.Ordinal);
         return $"{parts[0]}.{Base64UrlEncoder.Encode(payload)}.{parts[2]}";
     }
 }

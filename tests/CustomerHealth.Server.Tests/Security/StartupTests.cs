@@ -38,7 +38,9 @@ public sealed class StartupTests(SqliteTestDatabase database) : IntegrationTest<
     [Fact]
     public async Task WithoutConfiguredAuthenticationTheServerRefusesANonLoopbackAddress()
     {
-        var settings = new Dictionary<string, string>(NoAuthentication) { ["Kestrel:Endpoints:Grpc:Url"] = "http://0.0.0.0:5080" };
+        var settings = new Dictionary<string,
+            string>(NoAuthentication)
+        { ["Kestrel:Endpoints:Grpc:Url"] = "http://0.0.0.0:5080" };
         await using var service = new ServiceUnderTest(Database, new ManualClock(DefaultNow), settings: settings);
 
         var ex = Assert.ThrowsAny<InvalidOperationException>(() => service.Server);
@@ -49,12 +51,15 @@ public sealed class StartupTests(SqliteTestDatabase database) : IntegrationTest<
     [Fact]
     public async Task AllowingUnauthenticatedCallsOnLoopbackServesWithoutACredential()
     {
-        var settings = new Dictionary<string, string>(NoAuthentication) { ["Authentication:AllowUnauthenticated"] = "true" };
+        var settings = new Dictionary<string,
+            string>(NoAuthentication)
+        { ["Authentication:AllowUnauthenticated"] = "true" };
         await using var service = new ServiceUnderTest(Database, new ManualClock(DefaultNow), settings: settings);
         using var anonymous = service.ChannelWith(token: null);
 
         await FailsWith(StatusCode.NotFound, async () =>
-            await new AccountService.AccountServiceClient(anonymous).GetAccountAsync(new() { AccountId = "nobody" }, cancellationToken: Ct));
+            await new AccountService.AccountServiceClient(anonymous)
+                .GetAccountAsync(new() { AccountId = "nobody" }, cancellationToken: Ct));
     }
 
     [Fact]
@@ -74,19 +79,25 @@ public sealed class StartupTests(SqliteTestDatabase database) : IntegrationTest<
             await using var service = new ServiceUnderTest(Database, new ManualClock(DefaultNow), settings: settings);
             await DemoFinished(service);
 
-            var token = (await File.ReadAllTextAsync(Path.Combine(folder, DevelopmentCredentials.TokenFileName), Ct)).Trim();
+            var token = (await File.ReadAllTextAsync(Path.Combine(folder, DevelopmentCredentials.TokenFileName), Ct))
+                .Trim();
             using var developer = service.ChannelWith(token);
-            var accounts = await new AccountService.AccountServiceClient(developer).ListAccountsAsync(new() { PageSize = 10 }, cancellationToken: Ct);
+            var accounts = await new AccountService.AccountServiceClient(developer)
+                .ListAccountsAsync(new() { PageSize = 10 }, cancellationToken: Ct);
             Assert.Equal(3, accounts.TotalSize);
 
             using var anonymous = service.ChannelWith(token: null);
             await FailsWith(StatusCode.Unauthenticated, async () =>
-                await new AccountService.AccountServiceClient(anonymous).ListAccountsAsync(new(), cancellationToken: Ct));
+                await new AccountService.AccountServiceClient(anonymous)
+                    .ListAccountsAsync(new(), cancellationToken: Ct));
             using var testSuite = service.ChannelWith(TestCredentials.AllScopes);
             await FailsWith(StatusCode.Unauthenticated, async () =>
-                await new AccountService.AccountServiceClient(testSuite).ListAccountsAsync(new(), cancellationToken: Ct));
+                await new AccountService.AccountServiceClient(testSuite)
+                    .ListAccountsAsync(new(), cancellationToken: Ct));
             if (!OperatingSystem.IsWindows())
-                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(folder, DevelopmentCredentials.KeyFileName)));
+                Assert.Equal(
+                    UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                    File.GetUnixFileMode(Path.Combine(folder, DevelopmentCredentials.KeyFileName)));
         }
         finally
         {

@@ -9,9 +9,11 @@ namespace CustomerHealth.Server.Tests.Synthetic;
 
 public sealed class DemoModeOnSqlite(SqliteTestDatabase database) : DemoModeTests<SqliteTestDatabase>(database);
 
-public sealed class DemoModeOnPostgreSql(PostgreSqlTestDatabase database) : DemoModeTests<PostgreSqlTestDatabase>(database);
+public sealed class DemoModeOnPostgreSql(PostgreSqlTestDatabase database)
+    : DemoModeTests<PostgreSqlTestDatabase>(database);
 
-public sealed class DemoModeOnSqlServer(SqlServerTestDatabase database) : DemoModeTests<SqlServerTestDatabase>(database);
+public sealed class DemoModeOnSqlServer(SqlServerTestDatabase database)
+    : DemoModeTests<SqlServerTestDatabase>(database);
 
 /// <summary>Demo mode (<c>--demo</c>) on a database of its own: it must start empty.</summary>
 public abstract class DemoModeTests<TDatabase>(TDatabase database) : IntegrationTest<TDatabase>(database)

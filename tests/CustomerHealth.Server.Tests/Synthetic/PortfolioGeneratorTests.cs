@@ -9,7 +9,8 @@ namespace CustomerHealth.Server.Tests.Synthetic;
 public sealed class PortfolioGeneratorTests
 {
     private static readonly DateOnly Today = new(2026, 3, 15);
-    private static PortfolioOptions Options(int accounts, int seed = 7, int activityDays = 60) => new() { Accounts = accounts, Seed = seed, Today = Today, ActivityDays = activityDays };
+    private static PortfolioOptions Options(int accounts, int seed = 7, int activityDays = 60) =>
+        new() { Accounts = accounts, Seed = seed, Today = Today, ActivityDays = activityDays };
 
     /// <summary>Everything the loader would send for an account, as bytes.</summary>
     private static byte[] Fingerprint(SyntheticAccount a)
@@ -61,7 +62,12 @@ public sealed class PortfolioGeneratorTests
         foreach (var a in accounts)
         {
             var arr = a.Contracts[0].Arr.Units;
-            var (low, high) = a.Tier switch { CsTier.TechTouch => (1_200, 9_900), CsTier.LowTouch => (10_000, 99_000), _ => (100_000, 900_000) };
+            var (low, high) = a.Tier switch
+            {
+                CsTier.TechTouch => (1_200, 9_900),
+                CsTier.LowTouch => (10_000, 99_000),
+                _ => (100_000, 900_000)
+            };
             Assert.InRange(arr, low, high);
             Assert.All(a.Contracts, c => Assert.True(c.Seats >= 1));
             Assert.Equal("USD", a.Contracts[0].Arr.CurrencyCode);
@@ -74,13 +80,15 @@ public sealed class PortfolioGeneratorTests
     [Fact]
     public void RenewalsFollowLatentHealthWithNoise()
     {
-        var renewals = PortfolioGenerator.Generate(Options(3000)).SelectMany(a => a.Renewals).Where(r => r.Renewed is not null).ToArray();
+        var renewals = PortfolioGenerator.Generate(Options(3000)).SelectMany(a => a.Renewals)
+            .Where(r => r.Renewed is not null).ToArray();
         var rate = renewals.Count(r => r.Renewed == true) / (double)renewals.Length;
         var renewedHealth = renewals.Where(r => r.Renewed == true).Average(r => r.HealthAtLead);
         var churnedHealth = renewals.Where(r => r.Renewed == false).Average(r => r.HealthAtLead);
 
         Assert.InRange(rate, 0.75, 0.92); // gross logo retention of a healthy SaaS book
-        Assert.True(renewedHealth > churnedHealth + 0.15, $"renewed {renewedHealth:0.00} vs churned {churnedHealth:0.00}");
+        Assert.True(
+            renewedHealth > churnedHealth + 0.15, $"renewed {renewedHealth:0.00} vs churned {churnedHealth:0.00}");
         Assert.Contains(renewals, r => r.Renewed == false && r.HealthAtLead > 0.6); // noise: healthy accounts churn too
         Assert.All(renewals.Where(r => r.Renewed == true), r => Assert.True(r.NewArr > 0));
     }
@@ -88,7 +96,8 @@ public sealed class PortfolioGeneratorTests
     [Fact]
     public void UsageAndSentimentRiseWithLatentHealth()
     {
-        var accounts = PortfolioGenerator.Generate(Options(400, activityDays: 30)).Where(a => a.ChurnDate is null && a.FirstStart < Today.AddDays(-120)).ToArray();
+        var accounts = PortfolioGenerator.Generate(Options(400, activityDays: 30))
+            .Where(a => a.ChurnDate is null && a.FirstStart < Today.AddDays(-120)).ToArray();
         var rows = accounts.Select(a =>
         {
             var health = Enumerable.Range(1, 30).Select(d => a.HealthOn(Today.AddDays(-d))!.Value).Average();
@@ -100,10 +109,14 @@ public sealed class PortfolioGeneratorTests
         var unhealthy = rows.Where(r => r.Health < 0.4).Average(r => r.Utilisation);
 
         Assert.True(healthy > 2 * unhealthy, $"utilisation healthy {healthy:0.00} vs unhealthy {unhealthy:0.00}");
-        var nps = PortfolioGenerator.Generate(Options(1500, activityDays: 180)).SelectMany(a => a.NpsResponses.Select(n => (a, n)))
+        var nps = PortfolioGenerator.Generate(Options(1500, activityDays: 180))
+            .SelectMany(a => a.NpsResponses.Select(n => (a, n)))
             .Where(x => x.a.Archetype != Archetype.DetractorChampion)
-            .Select(x => (Health: x.a.HealthOn(DateOnly.FromDateTime(x.n.AnswerTime.ToDateTime()))!.Value, x.n.Score)).ToArray();
-        Assert.True(nps.Where(x => x.Health > 0.8).Average(x => x.Score) > nps.Where(x => x.Health < 0.4).Average(x => x.Score) + 2);
+            .Select(x => (Health: x.a.HealthOn(DateOnly.FromDateTime(x.n.AnswerTime.ToDateTime()))!.Value, x.n.Score))
+                .ToArray();
+        Assert.True(
+            nps.Where(x => x.Health > 0.8).Average(x => x.Score) > nps.Where(x => x.Health < 0.4).Average(x => x.Score)
+            + 2);
     }
 
     [Fact]
@@ -122,7 +135,11 @@ public sealed class PortfolioGeneratorTests
                 Assert.Equal(a.AccountId, e.AccountId);
             }
             if (a.ChurnDate is { } churn) Assert.True(a.LastDay < churn);
-            Assert.All(a.Tickets, t => Assert.True(t.CloseTime is null || t.CloseTime.ToDateTime() <= Today.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)));
+            Assert.All(
+                a.Tickets,
+                t => Assert.True(
+                    t.CloseTime is null
+                    || t.CloseTime.ToDateTime() <= Today.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)));
         }
     }
 
@@ -139,14 +156,20 @@ public sealed class PortfolioGeneratorTests
                 foreach (var a in accounts) writer.Add(a);
             }
             var daily = File.ReadAllLines(Path.Combine(folder, "daily_health.csv"));
-            var expectedDays = accounts.Sum(a => Math.Max(0, a.LastDay.DayNumber - Math.Max(a.FirstStart.DayNumber, Today.AddDays(-30).DayNumber) + 1));
+            var expectedDays = accounts.Sum(
+                a => Math.Max(
+                    0, a.LastDay.DayNumber - Math.Max(a.FirstStart.DayNumber, Today.AddDays(-30).DayNumber) + 1));
 
             Assert.Equal("account_id,day,latent_health", daily[0]);
             Assert.Equal(expectedDays, daily.Length - 1);
             Assert.Equal(21, File.ReadAllLines(Path.Combine(folder, "accounts.csv")).Length);
-            Assert.Equal(accounts.Sum(a => a.Renewals.Count) + 1, File.ReadAllLines(Path.Combine(folder, "renewals.csv")).Length);
+            Assert.Equal(
+                accounts.Sum(a => a.Renewals.Count) + 1, File.ReadAllLines(Path.Combine(folder, "renewals.csv"))
+                .Length);
             var sample = daily[1].Split(',');
-            Assert.Equal(accounts.Single(a => a.AccountId == sample[0]).HealthOn(DateOnly.Parse(sample[1]))!.Value, double.Parse(sample[2]), 4);
+            Assert.Equal(
+                accounts.Single(a => a.AccountId == sample[0]).HealthOn(DateOnly.Parse(sample[1]))!.Value,
+                double.Parse(sample[2]), 4);
         }
         finally
         {

@@ -12,15 +12,18 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CustomerHealth.Server.Tests.Synthetic;
 
-public sealed class PortfolioLoadOnSqlite(SqliteTestDatabase database) : PortfolioLoadTests<SqliteTestDatabase>(database);
+public sealed class PortfolioLoadOnSqlite(SqliteTestDatabase database)
+    : PortfolioLoadTests<SqliteTestDatabase>(database);
 
-public sealed class PortfolioLoadOnPostgreSql(PostgreSqlTestDatabase database) : PortfolioLoadTests<PostgreSqlTestDatabase>(database);
+public sealed class PortfolioLoadOnPostgreSql(PostgreSqlTestDatabase database)
+    : PortfolioLoadTests<PostgreSqlTestDatabase>(database);
 
-public sealed class PortfolioLoadOnSqlServer(SqlServerTestDatabase database) : PortfolioLoadTests<SqlServerTestDatabase>(database);
+public sealed class PortfolioLoadOnSqlServer(SqlServerTestDatabase database)
+    : PortfolioLoadTests<SqlServerTestDatabase>(database);
 
 /// <summary>
-/// The synthetic portfolio written through the public API: every generated request is accepted and a second load changes
-/// nothing. The test clock stands at 2026-03-15 10:30 UTC.
+/// The synthetic portfolio written through the public API: every generated request is accepted and a second load
+/// changes nothing. The test clock stands at 2026-03-15 10:30 UTC.
 /// </summary>
 public abstract class PortfolioLoadTests<TDatabase>(TDatabase database) : IntegrationTest<TDatabase>(database)
     where TDatabase : TestDatabase
@@ -63,7 +66,8 @@ public abstract class PortfolioLoadTests<TDatabase>(TDatabase database) : Integr
         Assert.Equal((24, first.Contracts, first.Tickets, first.NpsResponses, first.Touchpoints), stored);
 
         var churned = expected.First(a => a.ChurnDate is not null || a.Outcomes.Count > 0);
-        var contracts = (await new AccountService.AccountServiceClient(Service.Channel).ListContractsAsync(new() { AccountId = churned.AccountId }, cancellationToken: Ct)).Contracts;
+        var contracts = (await new AccountService.AccountServiceClient(Service.Channel)
+            .ListContractsAsync(new() { AccountId = churned.AccountId }, cancellationToken: Ct)).Contracts;
         Assert.Equal(churned.Contracts.Select(c => c.ContractId).Order(), contracts.Select(c => c.ContractId).Order());
         Assert.Equal(churned.Outcomes.Count, contracts.Count(c => c.RenewalOutcome is not null));
     }
@@ -73,12 +77,14 @@ public abstract class PortfolioLoadTests<TDatabase>(TDatabase database) : Integr
     {
         var viaApi = Portfolio("api-", accounts: 16);
         var direct = viaApi with { AccountPrefix = "direct-" }; // same seed: the same accounts under other ids
-        // Two streams, so an account's events arrive out of time order: a milestone the worker completed from a later event
-        // must move earlier when an older one arrives, to match the direct path, which sees all the evidence at once.
+        // Two streams, so an account's events arrive out of time order: a milestone the worker completed from a later
+        // event must move earlier when an older one arrives, to match the direct path, which sees all the evidence at
+        // once.
         await new PortfolioLoader(Service.Channel.CreateCallInvoker()) { BatchSize = 500, Streams = 2 }
             .LoadAsync(PortfolioGenerator.Generate(viaApi), viaApi.Source, written: null, Ct);
         var writer = new DirectPortfolioWriter(
-            Service.Services.GetRequiredService<IServiceScopeFactory>(), Service.Services.GetRequiredService<EventRules>(), Clock, NullLogger.Instance)
+            Service.Services.GetRequiredService<IServiceScopeFactory>(),
+                Service.Services.GetRequiredService<EventRules>(), Clock, NullLogger.Instance)
         {
             ChunkSize = 5,
             Writers = Database.Provider == DatabaseProvider.Sqlite ? 1 : 2,
@@ -97,25 +103,36 @@ public abstract class PortfolioLoadTests<TDatabase>(TDatabase database) : Integr
         {
             string Api(string text) => text.Replace("direct-", "api-", StringComparison.Ordinal);
             var (a, d) = ($"api-{i:D6}", $"direct-{i:D6}");
-            var usageA = await engagement.GetDailyUsageAsync(new() { AccountId = a, StartDate = from, EndDate = to }, cancellationToken: Ct);
-            var usageD = await engagement.GetDailyUsageAsync(new() { AccountId = d, StartDate = from, EndDate = to }, cancellationToken: Ct);
+            var usageA = await engagement.GetDailyUsageAsync(
+                new() { AccountId = a, StartDate = from, EndDate = to }, cancellationToken: Ct);
+            var usageD = await engagement.GetDailyUsageAsync(
+                new() { AccountId = d, StartDate = from, EndDate = to }, cancellationToken: Ct);
             Assert.Equal(usageA.Days.ToString(), Api(usageD.Days.ToString()));
-            // The API path's automatic milestones complete in the background (the onboarding worker); the direct path's at once.
+            // The API path's automatic milestones complete in the background (the onboarding worker); the direct path's
+            // at once.
             var planD = (await onboarding.GetOnboardingPlanAsync(new() { AccountId = d }, cancellationToken: Ct)).Plan;
             var planA = (await onboarding.GetOnboardingPlanAsync(new() { AccountId = a }, cancellationToken: Ct)).Plan;
-            static string Shape(OnboardingPlan plan) => string.Join(";", plan.Milestones.Select(m => $"{m.Key}:{m.Status}:{m.CompleteTime}")) + $"|{plan.TimeToValueDays}";
+            static string Shape(OnboardingPlan plan) =>
+                string.Join(";", plan.Milestones.Select(m => $"{m.Key}:{m.Status}:{m.CompleteTime}"))
+                    + $"|{plan.TimeToValueDays}";
             for (var attempt = 0; attempt < 200 && Shape(planA) != Shape(planD); attempt++)
             {
                 await Task.Delay(100, Ct);
                 planA = (await onboarding.GetOnboardingPlanAsync(new() { AccountId = a }, cancellationToken: Ct)).Plan;
             }
-            Assert.Equal(planA.Milestones.Select(m => (m.Key, m.Status, m.CompleteTime)), planD.Milestones.Select(m => (m.Key, m.Status, m.CompleteTime)));
+            Assert.Equal(
+                planA.Milestones.Select(m => (m.Key, m.Status, m.CompleteTime)),
+                planD.Milestones.Select(m => (m.Key, m.Status, m.CompleteTime)));
             Assert.Equal(planA.TimeToValueDays, planD.TimeToValueDays);
-            var contractsA = (await accounts.ListContractsAsync(new() { AccountId = a }, cancellationToken: Ct)).Contracts.Select(c => (c.Status, c.Arr.Units, c.RenewalOutcome?.Kind));
-            var contractsD = (await accounts.ListContractsAsync(new() { AccountId = d }, cancellationToken: Ct)).Contracts.Select(c => (c.Status, c.Arr.Units, c.RenewalOutcome?.Kind));
+            var contractsA = (await accounts.ListContractsAsync(new() { AccountId = a }, cancellationToken: Ct))
+                .Contracts.Select(c => (c.Status, c.Arr.Units, c.RenewalOutcome?.Kind));
+            var contractsD = (await accounts.ListContractsAsync(new() { AccountId = d }, cancellationToken: Ct))
+                .Contracts.Select(c => (c.Status, c.Arr.Units, c.RenewalOutcome?.Kind));
             Assert.Equal(contractsA, contractsD);
         }
-        Assert.Equal(0, await Service.InDatabaseAsync(db => db.UsageEvents.CountAsync(e => e.AccountId.StartsWith("direct-"), Ct)));
+        Assert.Equal(
+            0,
+            await Service.InDatabaseAsync(db => db.UsageEvents.CountAsync(e => e.AccountId.StartsWith("direct-"), Ct)));
 
         // Every rollup row, active-day blocks included (the snapshot also checks those against the user-day rows).
         var rollupsA = await Service.RollupSnapshot(Enumerable.Range(1, 16).Select(i => $"api-{i:D6}").ToArray());

@@ -43,7 +43,8 @@ internal static class PostgreSqlFreshRollups
             await copy.WriteAsync(row.Feature, NpgsqlDbType.Varchar, ct);
             await copy.WriteAsync((long)row.Events, NpgsqlDbType.Bigint, ct);
         }, ct);
-        await CopyRowsAsync(npgsql, ActiveDays.Table, ActiveDays.Columns, ActiveDayBlocks.Of(users), async (copy, row) =>
+        await CopyRowsAsync(
+            npgsql, ActiveDays.Table, ActiveDays.Columns, ActiveDayBlocks.Of(users), async (copy, row) =>
         {
             await copy.WriteAsync(row.AccountId, NpgsqlDbType.Varchar, ct);
             await copy.WriteAsync(row.Block, NpgsqlDbType.Integer, ct);

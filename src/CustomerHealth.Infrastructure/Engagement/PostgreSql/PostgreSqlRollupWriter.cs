@@ -23,7 +23,8 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
 {
     internal override string ReadCatalogueSql { get; } = CatalogueReadSql + " FOR SHARE";
 
-    internal override async Task<HashSet<string>?> LockKnownAccountsAsync(DbConnection connection, DbTransaction transaction, string[] accountIds, CancellationToken ct)
+    internal override async Task<HashSet<string>?> LockKnownAccountsAsync(
+        DbConnection connection, DbTransaction transaction, string[] accountIds, CancellationToken ct)
     {
         // usage_events has no foreign key to accounts here (it cost a checked lookup per event; migration
         // EventsWithoutAccountKey): this lock is what keeps an account from being deleted while its events go in, and
@@ -31,7 +32,8 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
         // block other writers or changes to an account's other columns.
         var known = new HashSet<string>(StringComparer.Ordinal);
         if (accountIds.Length == 0) return known;
-        const string sql = $"SELECT {AccountsTable.Id} FROM {AccountsTable.Table} WHERE {AccountsTable.Id} = ANY(@account_ids) FOR KEY SHARE";
+        const string sql = $"SELECT {AccountsTable.Id} FROM {AccountsTable.Table} WHERE {AccountsTable.Id} = " +
+            $"ANY(@account_ids) FOR KEY SHARE";
         await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
         command.Parameters.AddWithValue("account_ids", accountIds);
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -48,25 +50,31 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
 
     private const string CopyEventsSql = $"COPY {Events.Table} ({Events.Columns}) FROM STDIN (FORMAT BINARY)";
 
-    internal override async Task InsertNewEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<(string Source, EventToWrite Event)> events, DateTime receivedAt, CancellationToken ct)
+    internal override async Task InsertNewEventsAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<(string Source, EventToWrite Event)> events,
+        DateTime receivedAt, CancellationToken ct)
     {
         // One binary COPY for the whole group. Looking for each event first cost about as much as the COPY itself (one
-        // probe of the primary key per event, measured); an event that turns out stored fails the COPY on that key instead.
+        // probe of the primary key per event, measured); an event that turns out stored fails the COPY on that key
+        // instead.
         await using var copy = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(CopyEventsSql, ct);
         foreach (var (source, e) in events) await WriteRowAsync(copy, source, e, receivedAt, ct);
         await copy.CompleteAsync(ct);
     }
 
-    internal override async Task<IReadOnlyList<int>> InsertEventsAsync(DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<EventToWrite> events, DateTime receivedAt, CancellationToken ct)
+    internal override async Task<IReadOnlyList<int>> InsertEventsAsync(
+        DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<EventToWrite> events,
+        DateTime receivedAt, CancellationToken ct)
     {
         // The events already stored are looked up first, and the others go in by binary COPY, several times cheaper per
-        // row than INSERT ... ON CONFLICT. A concurrent writer storing one of the same events between the two steps makes
-        // the COPY fail on the primary key; the ingestor then writes the batches again, and the lookup finds it.
+        // row than INSERT ... ON CONFLICT. A concurrent writer storing one of the same events between the two steps
+        // makes the COPY fail on the primary key; the ingestor then writes the batches again, and the lookup finds it.
         var npgsql = (NpgsqlConnection)connection;
         var stored = new HashSet<string>(StringComparer.Ordinal);
-        // One primary-key probe per event id, whatever the statistics say: written as "event_id = ANY(@event_ids)", a table
-        // that has grown since it was last analyzed (a new database during its first backfill) is estimated to match
-        // every row of the source, and each batch scanned them all (the ingestion benchmark spent most of its time there).
+        // One primary-key probe per event id, whatever the statistics say: written as "event_id = ANY(@event_ids)", a
+        // table that has grown since it was last analyzed (a new database during its first backfill) is estimated to
+        // match every row of the source, and each batch scanned them all (the ingestion benchmark spent most of its
+        // time there).
         const string lookupSql = $"""
             SELECT x.{Events.EventId} FROM unnest(@event_ids) AS i(event_id)
             CROSS JOIN LATERAL (
@@ -95,7 +103,8 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
         return inserted;
     }
 
-    private static async Task WriteRowAsync(NpgsqlBinaryImporter copy, string source, EventToWrite row, DateTime receivedAt, CancellationToken ct)
+    private static async Task WriteRowAsync(
+        NpgsqlBinaryImporter copy, string source, EventToWrite row, DateTime receivedAt, CancellationToken ct)
     {
         var e = row.Event;
         await copy.StartRowAsync(ct);
@@ -120,26 +129,30 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
     internal override (string DayNumber, string BitOr) ActiveDaySql(string day, string bit) =>
         (DayNumberOf(day), $"bit_or(1::bigint << {bit})");
 
-    internal override Task LockAccountsForRebuildAsync(DbConnection connection, DbTransaction transaction, string? accountId, CancellationToken ct)
+    internal override Task LockAccountsForRebuildAsync(
+        DbConnection connection, DbTransaction transaction, string? accountId, CancellationToken ct)
     {
-        // user_daily_activity has no foreign key to accounts here (CustomerHealthDbContext): the accounts whose rows are
-        // rebuilt are locked against deletion first, as ingestion does.
+        // user_daily_activity has no foreign key to accounts here (CustomerHealthDbContext): the accounts whose rows
+        // are rebuilt are locked against deletion first, as ingestion does.
         (string, object?)[] account = accountId is null ? [] : [("@account_id", accountId)];
         return SqlCommands.ExecuteAsync(connection, transaction, accountId is null
             ? $"SELECT 1 FROM {AccountsTable.Table} FOR KEY SHARE"
             : $"SELECT 1 FROM {AccountsTable.Table} WHERE {AccountsTable.Id} = @account_id FOR KEY SHARE", ct, account);
     }
 
-    internal override Task InsertFreshRollupsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> users,
+    internal override Task InsertFreshRollupsAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> users,
         IReadOnlyList<AccountDayDelta> accounts, IReadOnlyList<FeatureDayDelta> features, CancellationToken ct) =>
         PostgreSqlFreshRollups.CopyAsync(connection, transaction, users, accounts, features, ct);
 
     private static readonly string AddUserAndAccountDaysSql = UserAndAccountDaysSql();
 
-    private protected override async Task AddUserAndAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
+    private protected override async Task AddUserAndAccountDaysAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
     {
         // One statement (UserAndAccountDaysSql).
-        await using var command = new NpgsqlCommand(AddUserAndAccountDaysSql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+        await using var command = new NpgsqlCommand(
+            AddUserAndAccountDaysSql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
         command.Parameters.AddWithValue("account_ids", deltas.Select(d => d.AccountId).ToArray());
         command.Parameters.AddWithValue("days", deltas.Select(d => d.Day).ToArray());
         command.Parameters.AddWithValue("user_ids", deltas.Select(d => d.UserId).ToArray());
@@ -148,7 +161,8 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private protected override async Task AddFeatureDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<FeatureDayDelta> deltas, CancellationToken ct)
+    private protected override async Task AddFeatureDaysAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<FeatureDayDelta> deltas, CancellationToken ct)
     {
         if (deltas.Count == 0) return;
         const string sql = $"""
@@ -176,7 +190,9 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
         ON CONFLICT ({Queue.AccountId}) DO UPDATE SET {Queue.MarkedAt} = excluded.{Queue.MarkedAt}
         """;
 
-    private protected override async Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountEvents> accounts, DateTime now, CancellationToken ct)
+    private protected override async Task QueueOnboardingEvaluationAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountEvents> accounts, DateTime now,
+        CancellationToken ct)
     {
         var sql = QueueOnboardingSql;
         await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
@@ -186,7 +202,9 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private protected override async Task MarkHealthDirtyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct)
+    private protected override async Task MarkHealthDirtyAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now,
+        CancellationToken ct)
     {
         if (accountIds.Count == 0) return;
         const string sql = HealthRecomputeMarks.InsertFromArraySql;

@@ -14,7 +14,8 @@ namespace CustomerHealth.Infrastructure.Engagement.SqlServer;
 
 /// <summary>
 /// Row-at-a-time writes with one prepared command per statement, reused for every row of the batch (SQL Server).
-/// Untested here (no SQL Server engine without Docker): its tests run where Docker is (SQL Server through Testcontainers).
+/// Untested here (no SQL Server engine without Docker): its tests run where Docker is (SQL Server through
+/// Testcontainers).
 /// </summary>
 internal abstract class PreparedRowWriter : RollupWriter
 {
@@ -24,7 +25,9 @@ internal abstract class PreparedRowWriter : RollupWriter
     private protected abstract string AddFeatureDaySql { get; }
     private protected abstract string AddActiveDaysSql { get; }
 
-    internal override async Task<IReadOnlyList<int>> InsertEventsAsync(DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<EventToWrite> events, DateTime receivedAt, CancellationToken ct)
+    internal override async Task<IReadOnlyList<int>> InsertEventsAsync(
+        DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<EventToWrite> events,
+        DateTime receivedAt, CancellationToken ct)
     {
         await using var command = SqlCommands.Create(connection, transaction, InsertEventSql);
         command.Add("@source", source);
@@ -55,7 +58,9 @@ internal abstract class PreparedRowWriter : RollupWriter
         return inserted;
     }
 
-    private protected override async Task MarkHealthDirtyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now, CancellationToken ct)
+    private protected override async Task MarkHealthDirtyAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<string> accountIds, DateTime now,
+        CancellationToken ct)
     {
         if (accountIds.Count == 0) return;
         await using var command = SqlCommands.Create(connection, transaction, HealthRecomputeMarks.InsertOneSql);
@@ -69,7 +74,8 @@ internal abstract class PreparedRowWriter : RollupWriter
         }
     }
 
-    private protected override async Task AddUserAndAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
+    private protected override async Task AddUserAndAccountDaysAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
     {
         var after = await AddUserDaysAsync(connection, transaction, deltas, ct);
         var applied = deltas.Select((d, i) => (d, after[i].EventsAfter, after[i].ActiveEventsAfter)).ToArray();
@@ -77,11 +83,13 @@ internal abstract class PreparedRowWriter : RollupWriter
         await AddActiveDaysAsync(connection, transaction, ActiveDayBlocks.NewlyActive(applied), ct);
     }
 
-    private async Task AddActiveDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<ActiveDayBlock> blocks, CancellationToken ct)
+    private async Task AddActiveDaysAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<ActiveDayBlock> blocks, CancellationToken ct)
     {
         if (blocks.Count == 0) return;
         await using var command = SqlCommands.Create(connection, transaction, AddActiveDaysSql);
-        var (account, block, user, days) = (command.Add("@account_id", ""), command.Add("@block", 0), command.Add("@user_id", ""), command.Add("@days", 0L));
+        var (account, block, user, days) = (command.Add("@account_id", ""), command.Add("@block", 0),
+            command.Add("@user_id", ""), command.Add("@days", 0L));
         await command.PrepareAsync(ct);
         foreach (var b in blocks)
         {
@@ -91,37 +99,48 @@ internal abstract class PreparedRowWriter : RollupWriter
     }
 
     /// <summary>Adds each delta to its user-day row; returns, per delta, the row's totals after the addition.</summary>
-    private async Task<IReadOnlyList<(int EventsAfter, int ActiveEventsAfter)>> AddUserDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
+    private async Task<IReadOnlyList<(int EventsAfter, int ActiveEventsAfter)>> AddUserDaysAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<UserDayDelta> deltas, CancellationToken ct)
     {
         await using var command = SqlCommands.Create(connection, transaction, AddUserDaySql);
-        var (account, day, user) = (command.Add("@account_id", ""), command.Add("@day", DateOnly.MinValue), command.Add("@user_id", ""));
+        var (account, day, user) = (command.Add("@account_id", ""), command.Add("@day", DateOnly.MinValue),
+            command.Add("@user_id", ""));
         var (events, active) = (command.Add("@events", 0), command.Add("@active_events", 0));
         await command.PrepareAsync(ct);
         var after = new List<(int, int)>(deltas.Count);
         foreach (var d in deltas)
         {
-            (account.Value, day.Value, user.Value, events.Value, active.Value) = (d.AccountId, d.Day, d.UserId, d.Events, d.ActiveEvents);
+            (account.Value, day.Value, user.Value, events.Value, active.Value) = (d.AccountId, d.Day, d.UserId,
+                d.Events, d.ActiveEvents);
             await using var reader = await command.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct)) throw new InvalidOperationException("The user-day upsert returned no row.");
-            after.Add((Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture), Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture)));
+            if (!await reader.ReadAsync(ct)) throw new InvalidOperationException(
+                "The user-day upsert returned no row.");
+            after.Add(
+                (Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture),
+                Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture)));
         }
         return after;
     }
 
-    private async Task AddAccountDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountDayDelta> deltas, CancellationToken ct)
+    private async Task AddAccountDaysAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountDayDelta> deltas, CancellationToken ct)
     {
         await using var command = SqlCommands.Create(connection, transaction, AddAccountDaySql);
         var (account, day) = (command.Add("@account_id", ""), command.Add("@day", DateOnly.MinValue));
-        var (events, users, active) = (command.Add("@events", 0L), command.Add("@users", 0), command.Add("@active_users", 0));
+        var (events, users, active) = (command.Add("@events", 0L), command.Add("@users", 0),
+            command.Add("@active_users", 0));
         await command.PrepareAsync(ct);
         foreach (var d in deltas)
         {
-            (account.Value, day.Value, events.Value, users.Value, active.Value) = (d.AccountId, d.Day, d.Events, d.Users, d.ActiveUsers);
+            (account.Value, day.Value, events.Value, users.Value, active.Value) = (d.AccountId, d.Day, d.Events,
+                d.Users, d.ActiveUsers);
             await command.ExecuteNonQueryAsync(ct);
         }
     }
 
-    private protected override async Task QueueOnboardingEvaluationAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountEvents> accounts, DateTime now, CancellationToken ct)
+    private protected override async Task QueueOnboardingEvaluationAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<AccountEvents> accounts, DateTime now,
+        CancellationToken ct)
     {
         await using var command = SqlCommands.Create(connection, transaction, QueueOnboardingSql);
         command.Add("@marked_at", now);
@@ -137,11 +156,13 @@ internal abstract class PreparedRowWriter : RollupWriter
 
     private protected abstract string QueueOnboardingSql { get; }
 
-    private protected override async Task AddFeatureDaysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<FeatureDayDelta> deltas, CancellationToken ct)
+    private protected override async Task AddFeatureDaysAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<FeatureDayDelta> deltas, CancellationToken ct)
     {
         if (deltas.Count == 0) return;
         await using var command = SqlCommands.Create(connection, transaction, AddFeatureDaySql);
-        var (account, day, feature, events) = (command.Add("@account_id", ""), command.Add("@day", DateOnly.MinValue), command.Add("@feature", ""), command.Add("@events", 0L));
+        var (account, day, feature, events) = (command.Add("@account_id", ""), command.Add("@day", DateOnly.MinValue),
+            command.Add("@feature", ""), command.Add("@events", 0L));
         await command.PrepareAsync(ct);
         foreach (var d in deltas)
         {
@@ -151,10 +172,15 @@ internal abstract class PreparedRowWriter : RollupWriter
     }
 }
 
-/// <summary>SQL Server: MERGE under HOLDLOCK (an upsert that is safe under concurrency), one prepared statement per row.</summary>
+/// <summary>
+/// SQL Server: MERGE under HOLDLOCK (an upsert that is safe under concurrency), one prepared statement per row.
+/// </summary>
 internal sealed class SqlServerRollupWriter : PreparedRowWriter
 {
-    /// <summary>No <c>BIT_OR</c> before SQL Server 2022: a SUM of powers of two (bits of a group are distinct, below the sign bit).</summary>
+    /// <summary>
+    /// No <c>BIT_OR</c> before SQL Server 2022: a SUM of powers of two (bits of a group are distinct, below the sign
+    /// bit).
+    /// </summary>
     internal override (string DayNumber, string BitOr) ActiveDaySql(string day, string bit) =>
         ($"DATEDIFF(DAY, CAST('0001-01-01' AS date), [{day}])", $"SUM(POWER(CAST(2 AS bigint), {bit}))");
 

@@ -12,7 +12,8 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
         builder.ToTable(SqlSchema.Accounts.Table);
         builder.HasKey(a => a.Id);
         builder.Property(a => a.Id).HasColumnName(SqlSchema.Accounts.Id).HasMaxLength(Identifiers.MaxLength);
-        builder.Property(a => a.DisplayName).HasColumnName("display_name").HasMaxLength(AccountDetails.MaxDisplayNameLength).IsRequired();
+        builder.Property(a => a.DisplayName).HasColumnName("display_name")
+            .HasMaxLength(AccountDetails.MaxDisplayNameLength).IsRequired();
         builder.Property(a => a.Segment).HasColumnName("segment").HasMaxLength(AccountDetails.MaxSegmentLength);
         builder.Property(a => a.Owner).HasColumnName("owner").HasMaxLength(AccountDetails.MaxOwnerLength);
         builder.Property(a => a.AssignedTier).HasColumnName("assigned_tier");

@@ -27,7 +27,8 @@ internal sealed class ContractConfiguration : IEntityTypeConfiguration<Contract>
             outcome.Property(o => o.Kind).HasColumnName("outcome_kind");
             outcome.Property(o => o.NewArr).HasColumnName("outcome_new_arr_micros").HasConversion<MicrosConverter>();
             outcome.Property(o => o.DecisionDate).HasColumnName("outcome_decision_date");
-            outcome.Property(o => o.RenewalContractId).HasColumnName("outcome_renewal_contract_id").HasMaxLength(Identifiers.MaxLength);
+            outcome.Property(o => o.RenewalContractId).HasColumnName("outcome_renewal_contract_id")
+                .HasMaxLength(Identifiers.MaxLength);
             outcome.Property(o => o.Note).HasColumnName("outcome_note").HasMaxLength(RenewalOutcomeInput.MaxNoteLength);
             outcome.Property(o => o.RecordedAt).HasColumnName("outcome_recorded_at");
         });

@@ -13,11 +13,15 @@ internal sealed class UsageEventConfiguration : IEntityTypeConfiguration<UsageEv
     {
         builder.ToTable(SqlSchema.UsageEvents.Table);
         builder.HasKey(e => new { e.Source, e.EventId });
-        builder.Property(e => e.Source).HasColumnName(SqlSchema.UsageEvents.Source).HasMaxLength(EventRules.MaxSourceLength);
-        builder.Property(e => e.EventId).HasColumnName(SqlSchema.UsageEvents.EventId).HasMaxLength(Identifiers.MaxLength);
-        builder.Property(e => e.AccountId).HasColumnName(SqlSchema.UsageEvents.AccountId).HasMaxLength(Identifiers.MaxLength);
+        builder.Property(e => e.Source).HasColumnName(SqlSchema.UsageEvents.Source)
+            .HasMaxLength(EventRules.MaxSourceLength);
+        builder.Property(e => e.EventId).HasColumnName(SqlSchema.UsageEvents.EventId)
+            .HasMaxLength(Identifiers.MaxLength);
+        builder.Property(e => e.AccountId).HasColumnName(SqlSchema.UsageEvents.AccountId)
+            .HasMaxLength(Identifiers.MaxLength);
         builder.Property(e => e.UserId).HasColumnName(SqlSchema.UsageEvents.UserId).HasMaxLength(Identifiers.MaxLength);
-        builder.Property(e => e.EventName).HasColumnName(SqlSchema.UsageEvents.EventName).HasMaxLength(EventRules.MaxEventNameLength);
+        builder.Property(e => e.EventName).HasColumnName(SqlSchema.UsageEvents.EventName)
+            .HasMaxLength(EventRules.MaxEventNameLength);
         builder.Property(e => e.OccurredAt).HasColumnName(SqlSchema.UsageEvents.OccurredAt);
         builder.Property(e => e.Day).HasColumnName(SqlSchema.UsageEvents.Day);
         builder.Property(e => e.Quantity).HasColumnName(SqlSchema.UsageEvents.Quantity);
@@ -37,11 +41,14 @@ internal sealed class UserDailyActivityConfiguration : IEntityTypeConfiguration<
     public void Configure(EntityTypeBuilder<UserDailyActivity> builder)
     {
         builder.ToTable(SqlSchema.UserDailyActivity.Table);
-        // SQLite: a WITHOUT ROWID table (migration AddUserActiveDays); a later migration that makes EF rebuild it must keep that.
+        // SQLite: a WITHOUT ROWID table (migration AddUserActiveDays); a later migration that makes EF rebuild it must
+        // keep that.
         builder.HasKey(u => new { u.AccountId, u.Day, u.UserId });
-        builder.Property(u => u.AccountId).HasColumnName(SqlSchema.UserDailyActivity.AccountId).HasMaxLength(Identifiers.MaxLength);
+        builder.Property(u => u.AccountId).HasColumnName(SqlSchema.UserDailyActivity.AccountId)
+            .HasMaxLength(Identifiers.MaxLength);
         builder.Property(u => u.Day).HasColumnName(SqlSchema.UserDailyActivity.Day);
-        builder.Property(u => u.UserId).HasColumnName(SqlSchema.UserDailyActivity.UserId).HasMaxLength(Identifiers.MaxLength);
+        builder.Property(u => u.UserId).HasColumnName(SqlSchema.UserDailyActivity.UserId)
+            .HasMaxLength(Identifiers.MaxLength);
         builder.Property(u => u.Events).HasColumnName(SqlSchema.UserDailyActivity.Events);
         builder.Property(u => u.ActiveEvents).HasColumnName(SqlSchema.UserDailyActivity.ActiveEvents);
         // No second index: ingestion writes a row for most events, and per-user questions (person deletion, streaks)
@@ -55,13 +62,16 @@ internal sealed class UserActiveDaysConfiguration : IEntityTypeConfiguration<Use
     public void Configure(EntityTypeBuilder<UserActiveDays> builder)
     {
         builder.ToTable(SqlSchema.UserActiveDays.Table);
-        // Account first, then block: the recompute reads a batch of accounts' last two blocks as ranges of this key. The
-        // migrations make those reads touch the key alone: PostgreSQL's key INCLUDEs days, SQLite's table is WITHOUT
-        // ROWID (a later migration that makes EF rebuild this table on SQLite must keep that), SQL Server's is clustered.
+        // Account first, then block: the recompute reads a batch of accounts' last two blocks as ranges of this key.
+        // The migrations make those reads touch the key alone: PostgreSQL's key INCLUDEs days, SQLite's table is
+        // WITHOUT ROWID (a later migration that makes EF rebuild this table on SQLite must keep that), SQL Server's is
+        // clustered.
         builder.HasKey(u => new { u.AccountId, u.Block, u.UserId });
-        builder.Property(u => u.AccountId).HasColumnName(SqlSchema.UserActiveDays.AccountId).HasMaxLength(Identifiers.MaxLength);
+        builder.Property(u => u.AccountId).HasColumnName(SqlSchema.UserActiveDays.AccountId)
+            .HasMaxLength(Identifiers.MaxLength);
         builder.Property(u => u.Block).HasColumnName(SqlSchema.UserActiveDays.Block);
-        builder.Property(u => u.UserId).HasColumnName(SqlSchema.UserActiveDays.UserId).HasMaxLength(Identifiers.MaxLength);
+        builder.Property(u => u.UserId).HasColumnName(SqlSchema.UserActiveDays.UserId)
+            .HasMaxLength(Identifiers.MaxLength);
         builder.Property(u => u.Days).HasColumnName(SqlSchema.UserActiveDays.Days);
         builder.HasOne<Account>().WithMany().HasForeignKey(u => u.AccountId).OnDelete(DeleteBehavior.Cascade);
     }
@@ -72,9 +82,11 @@ internal sealed class AccountDailyUsageConfiguration : IEntityTypeConfiguration<
     public void Configure(EntityTypeBuilder<AccountDailyUsage> builder)
     {
         builder.ToTable(SqlSchema.AccountDailyUsage.Table);
-        // SQLite: a WITHOUT ROWID table (migration AddUserActiveDays); a later migration that makes EF rebuild it must keep that.
+        // SQLite: a WITHOUT ROWID table (migration AddUserActiveDays); a later migration that makes EF rebuild it must
+        // keep that.
         builder.HasKey(a => new { a.AccountId, a.Day });
-        builder.Property(a => a.AccountId).HasColumnName(SqlSchema.AccountDailyUsage.AccountId).HasMaxLength(Identifiers.MaxLength);
+        builder.Property(a => a.AccountId).HasColumnName(SqlSchema.AccountDailyUsage.AccountId)
+            .HasMaxLength(Identifiers.MaxLength);
         builder.Property(a => a.Day).HasColumnName(SqlSchema.AccountDailyUsage.Day);
         builder.Property(a => a.Events).HasColumnName(SqlSchema.AccountDailyUsage.Events);
         builder.Property(a => a.Users).HasColumnName(SqlSchema.AccountDailyUsage.Users);
@@ -88,11 +100,14 @@ internal sealed class AccountFeatureDailyUsageConfiguration : IEntityTypeConfigu
     public void Configure(EntityTypeBuilder<AccountFeatureDailyUsage> builder)
     {
         builder.ToTable(SqlSchema.AccountFeatureDailyUsage.Table);
-        // SQLite: a WITHOUT ROWID table (migration AddUserActiveDays); a later migration that makes EF rebuild it must keep that.
+        // SQLite: a WITHOUT ROWID table (migration AddUserActiveDays); a later migration that makes EF rebuild it must
+        // keep that.
         builder.HasKey(f => new { f.AccountId, f.Day, f.Feature });
-        builder.Property(f => f.AccountId).HasColumnName(SqlSchema.AccountFeatureDailyUsage.AccountId).HasMaxLength(Identifiers.MaxLength);
+        builder.Property(f => f.AccountId).HasColumnName(SqlSchema.AccountFeatureDailyUsage.AccountId)
+            .HasMaxLength(Identifiers.MaxLength);
         builder.Property(f => f.Day).HasColumnName(SqlSchema.AccountFeatureDailyUsage.Day);
-        builder.Property(f => f.Feature).HasColumnName(SqlSchema.AccountFeatureDailyUsage.Feature).HasMaxLength(EventRules.MaxEventNameLength);
+        builder.Property(f => f.Feature).HasColumnName(SqlSchema.AccountFeatureDailyUsage.Feature)
+            .HasMaxLength(EventRules.MaxEventNameLength);
         builder.Property(f => f.Events).HasColumnName(SqlSchema.AccountFeatureDailyUsage.Events);
         builder.HasOne<Account>().WithMany().HasForeignKey(f => f.AccountId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -32,7 +32,8 @@ internal sealed class HealthScoreConfiguration : IEntityTypeConfiguration<Health
         builder.Property(s => s.RenewalDate).HasColumnName("renewal_date");
         builder.Property(s => s.ArrMicros).HasColumnName("arr_micros");
         builder.Property(s => s.Currency).HasColumnName("currency").HasMaxLength(3).IsFixedLength();
-        builder.HasOne<Account>().WithOne().HasForeignKey<HealthScoreRow>(s => s.AccountId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Account>().WithOne().HasForeignKey<HealthScoreRow>(s => s.AccountId)
+            .OnDelete(DeleteBehavior.Cascade);
         // The list orders, each with the id as tie-breaker (keyset paging).
         builder.HasIndex(s => new { s.Score, s.AccountId }).HasDatabaseName("ix_health_scores_score");
         builder.HasIndex(s => new { s.ArrMicros, s.AccountId }).HasDatabaseName("ix_health_scores_arr");
@@ -83,7 +84,8 @@ internal sealed class HealthRecomputeConfiguration : IEntityTypeConfiguration<He
         builder.ToTable(SqlSchema.HealthRecomputeQueue.Table);
         builder.HasKey(q => q.Id);
         builder.Property(q => q.Id).HasColumnName("id").ValueGeneratedOnAdd();
-        builder.Property(q => q.AccountId).HasColumnName(SqlSchema.HealthRecomputeQueue.AccountId).HasMaxLength(Identifiers.MaxLength);
+        builder.Property(q => q.AccountId).HasColumnName(SqlSchema.HealthRecomputeQueue.AccountId)
+            .HasMaxLength(Identifiers.MaxLength);
         builder.Property(q => q.DueAt).HasColumnName(SqlSchema.HealthRecomputeQueue.DueAt);
         builder.HasOne<Account>().WithMany().HasForeignKey(q => q.AccountId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(q => q.DueAt).HasDatabaseName("ix_health_recompute_queue_due");
@@ -122,10 +124,13 @@ internal sealed class HealthOverrideConfiguration : IEntityTypeConfiguration<Hea
         builder.Property(o => o.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
         builder.Property(o => o.Score).HasColumnName("score");
         builder.Property(o => o.Band).HasColumnName("band");
-        builder.Property(o => o.Reason).HasColumnName("reason").HasMaxLength(Domain.Health.HealthOverride.MaxReasonLength);
-        builder.Property(o => o.SetBy).HasColumnName("set_by").HasMaxLength(Domain.Health.HealthOverride.MaxActorLength);
+        builder.Property(o => o.Reason).HasColumnName("reason")
+            .HasMaxLength(Domain.Health.HealthOverride.MaxReasonLength);
+        builder.Property(o => o.SetBy).HasColumnName("set_by")
+            .HasMaxLength(Domain.Health.HealthOverride.MaxActorLength);
         builder.Property(o => o.SetAt).HasColumnName("set_at");
         builder.Property(o => o.ExpiresAt).HasColumnName("expires_at");
-        builder.HasOne<Account>().WithOne().HasForeignKey<HealthOverrideRow>(o => o.AccountId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Account>().WithOne().HasForeignKey<HealthOverrideRow>(o => o.AccountId)
+            .OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -20,7 +20,8 @@ internal sealed class OnboardingPlanConfiguration : IEntityTypeConfiguration<Onb
         builder.Property(p => p.TemplateVersion).HasColumnName("template_version");
         builder.Property(p => p.CreatedAt).HasColumnName("created_at");
         builder.Property(p => p.UpdatedAt).HasColumnName("updated_at");
-        builder.HasOne<Account>().WithOne().HasForeignKey<OnboardingPlan>(p => p.AccountId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Account>().WithOne().HasForeignKey<OnboardingPlan>(p => p.AccountId)
+            .OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(p => p.Milestones).WithOne().HasForeignKey(m => m.AccountId).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(p => p.Milestones).HasField("_milestones").UsePropertyAccessMode(PropertyAccessMode.Field);
     }
@@ -32,7 +33,8 @@ internal sealed class MilestoneConfiguration : IEntityTypeConfiguration<Mileston
     {
         builder.ToTable(SqlSchema.Milestones.Table);
         builder.HasKey(m => new { m.AccountId, m.Key });
-        builder.Property(m => m.AccountId).HasColumnName(SqlSchema.Milestones.AccountId).HasMaxLength(Identifiers.MaxLength);
+        builder.Property(m => m.AccountId).HasColumnName(SqlSchema.Milestones.AccountId)
+            .HasMaxLength(Identifiers.MaxLength);
         builder.Property(m => m.Key).HasColumnName("milestone_key").HasMaxLength(MilestoneTemplate.MaxKeyLength);
         builder.Property(m => m.Title).HasColumnName("title").HasMaxLength(MilestoneTemplate.MaxTitleLength);
         builder.Property(m => m.DueDay).HasColumnName("due_day");
@@ -45,7 +47,8 @@ internal sealed class MilestoneConfiguration : IEntityTypeConfiguration<Mileston
         builder.ComplexProperty(m => m.Rule, rule =>
         {
             rule.Property(r => r.Kind).HasColumnName(SqlSchema.Milestones.RuleKind);
-            rule.Property(r => r.EventName).HasColumnName("rule_event_name").HasMaxLength(EventRules.MaxEventNameLength);
+            rule.Property(r => r.EventName).HasColumnName("rule_event_name")
+                .HasMaxLength(EventRules.MaxEventNameLength);
             rule.Property(r => r.Count).HasColumnName("rule_count");
             rule.Property(r => r.Share).HasColumnName("rule_share");
         });
@@ -75,7 +78,8 @@ internal sealed class OnboardingEvaluationConfiguration : IEntityTypeConfigurati
     {
         builder.ToTable(SqlSchema.OnboardingEvaluationQueue.Table);
         builder.HasKey(q => q.AccountId);
-        builder.Property(q => q.AccountId).HasColumnName(SqlSchema.OnboardingEvaluationQueue.AccountId).HasMaxLength(Identifiers.MaxLength);
+        builder.Property(q => q.AccountId).HasColumnName(SqlSchema.OnboardingEvaluationQueue.AccountId)
+            .HasMaxLength(Identifiers.MaxLength);
         builder.Property(q => q.MarkedAt).HasColumnName(SqlSchema.OnboardingEvaluationQueue.MarkedAt);
         builder.HasOne<Account>().WithMany().HasForeignKey(q => q.AccountId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(q => q.MarkedAt).HasDatabaseName("ix_onboarding_evaluation_queue_marked");

@@ -48,7 +48,8 @@ internal sealed class RenewalPredictionConfiguration : IEntityTypeConfiguration<
         builder.Property(p => p.ComputedAt).HasColumnName("computed_at");
         // The two list orders (keyset paging with the contract id as tie-breaker) and the per-account lookup.
         builder.HasIndex(p => new { p.RenewalDate, p.ContractId }).HasDatabaseName("ix_renewal_predictions_date");
-        builder.HasIndex(p => new { p.Probability, p.ContractId }).HasDatabaseName("ix_renewal_predictions_probability");
+        builder.HasIndex(p => new { p.Probability, p.ContractId })
+            .HasDatabaseName("ix_renewal_predictions_probability");
         builder.HasIndex(p => p.AccountId).HasDatabaseName("ix_renewal_predictions_account");
     }
 }
@@ -61,7 +62,8 @@ internal sealed class RenewalPredictionChangeConfiguration : IEntityTypeConfigur
         builder.ToTable(SqlSchema.RenewalPredictionChanges.Table);
         builder.HasKey(c => c.Sequence);
         builder.Property(c => c.Sequence).HasColumnName("sequence").ValueGeneratedOnAdd();
-        builder.Property(c => c.ContractId).HasColumnName("contract_id").HasMaxLength(Identifiers.MaxLength).IsRequired();
+        builder.Property(c => c.ContractId).HasColumnName("contract_id").HasMaxLength(Identifiers.MaxLength)
+            .IsRequired();
         builder.Property(c => c.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength).IsRequired();
         builder.Property(c => c.Reason).HasColumnName("reason");
         builder.Property(c => c.PreviousProbability).HasColumnName("previous_probability");
@@ -72,7 +74,8 @@ internal sealed class RenewalPredictionChangeConfiguration : IEntityTypeConfigur
         builder.Property(c => c.RenewalDate).HasColumnName("renewal_date");
         builder.Property(c => c.ComputedAt).HasColumnName("computed_at");
         // A contract's last entry, which its next prediction is compared with.
-        builder.HasIndex(c => new { c.ContractId, c.Sequence }).HasDatabaseName("ix_renewal_prediction_changes_contract");
+        builder.HasIndex(c => new { c.ContractId, c.Sequence })
+            .HasDatabaseName("ix_renewal_prediction_changes_contract");
     }
 }
 
