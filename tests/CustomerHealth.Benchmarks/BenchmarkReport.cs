@@ -17,6 +17,43 @@ internal static class BenchmarkReport
     public static void Write(TextWriter output, BenchmarkOptions options, IReadOnlyList<ProviderResult> results)
     {
         var c = CultureInfo.InvariantCulture;
+        WriteSetup(output, options, results);
+        output.WriteLine();
+        output.WriteLine(
+            "| provider | events | batch size | streams | service events/s | baseline rows/s | service / baseline | " +
+            "wall s |");
+        output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var r in results)
+        {
+            var label = options.Rounds > 1 ? string.Create(c, $"{r.Provider}, round {r.Round}") : r.Provider;
+            output.WriteLine(string.Create(c,
+                $"| {label} | {r.Service.Events:N0} | {options.BatchSize:N0} | {options.Streams} | " +
+                $"{r.Service.EventsPerSecond:N0} | {r.Baseline.RowsPerSecond:N0} | {r.Ratio:P0} | " +
+                $"{r.Service.Wall.TotalSeconds:N2} |"));
+        }
+        var summaries = results.GroupBy(r => r.Provider)
+            .Select(g => new Summary(
+                g.Key, Median(g.Select(r => r.Service.EventsPerSecond)),
+                    Median(g.Select(r => r.Baseline.RowsPerSecond)),
+                Median(g.Select(r => r.Ratio))))
+            .ToArray();
+        if (options.Rounds > 1)
+        {
+            foreach (var m in summaries)
+                output.WriteLine(string.Create(c,
+                    $"| {m.Provider}, median of {options.Rounds} | | | | {m.EventsPerSecond:N0} | " +
+                    $"{m.RowsPerSecond:N0} | {m.Ratio:P0} | |"));
+        }
+        output.WriteLine();
+        WriteFailures(output, results);
+        WriteGoals(output, options, summaries);
+    }
+
+    private readonly record struct Summary(string Provider, double EventsPerSecond, double RowsPerSecond, double Ratio);
+
+    private static void WriteSetup(TextWriter output, BenchmarkOptions options, IReadOnlyList<ProviderResult> results)
+    {
+        var c = CultureInfo.InvariantCulture;
         output.WriteLine();
         var warmup = options.WarmupEvents > 0
             ? string.Create(
@@ -37,43 +74,21 @@ internal static class BenchmarkReport
                 $"- {r.Provider}{round}: {r.Engine}. Baseline: {r.Baseline.Method}{variants}. Service run: " +
                 $"{r.Service.Usage.Describe(r.Service.Events)}.");
         }
-        output.WriteLine();
-        output.WriteLine(
-            "| provider | events | batch size | streams | service events/s | baseline rows/s | service / baseline | " +
-            "wall s |");
-        output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        foreach (var r in results)
-        {
-            var label = options.Rounds > 1 ? string.Create(c, $"{r.Provider}, round {r.Round}") : r.Provider;
-            output.WriteLine(string.Create(c,
-                $"| {label} | {r.Service.Events:N0} | {options.BatchSize:N0} | {options.Streams} | " +
-                $"{r.Service.EventsPerSecond:N0} | {r.Baseline.RowsPerSecond:N0} | {r.Ratio:P0} | " +
-                $"{r.Service.Wall.TotalSeconds:N2} |"));
-        }
-        var summaries = results.GroupBy(r => r.Provider)
-            .Select(
-                g =>
-                (Provider: g.Key, EventsPerSecond: Median(g.Select(r => r.Service.EventsPerSecond)),
-                RowsPerSecond: Median(g.Select(r => r.Baseline.RowsPerSecond)), Ratio: Median(g.Select(r => r.Ratio))))
-            .ToArray();
-        if (options.Rounds > 1)
-        {
-            foreach (var m in summaries)
-                output.WriteLine(
-                    string.Create(
-                        c,
-                        $"| {m.Provider}, median of {options.Rounds} | | | | {m.EventsPerSecond:N0} | " +
-                        $"{m.RowsPerSecond:N0} | {m.Ratio:P0} | |"));
-        }
-        output.WriteLine();
+    }
 
+    private static void WriteFailures(TextWriter output, IReadOnlyList<ProviderResult> results)
+    {
         foreach (var r in results.Where(r => r.Failures.Count > 0))
         {
             output.WriteLine($"{r.Provider}: {r.Failures.Count} failure(s):");
             foreach (var failure in r.Failures.Take(20)) output.WriteLine($"  - {failure}");
             if (r.Failures.Count > 20) output.WriteLine($"  - … and {r.Failures.Count - 20} more");
         }
+    }
 
+    private static void WriteGoals(TextWriter output, BenchmarkOptions options, Summary[] summaries)
+    {
+        var c = CultureInfo.InvariantCulture;
         // With several rounds the goals are judged on the medians: on a shared machine one round's baseline alone moves
         // by more than a tenth, and the median of interleaved rounds is what a repeat of the command would most likely
         // show.

@@ -11,13 +11,12 @@ namespace CustomerHealth.Benchmarks;
 /// </summary>
 internal sealed record H2LoadResult(
     string Command, double RequestsPerSecond, long Succeeded, long Failed, long Errored, long Status2xx,
-        int LoggedRequests,
-    double P50Ms, double P99Ms, double MeanMs, string RawSummary);
+    int LoggedRequests, double P50Ms, double P99Ms, double MeanMs, string RawSummary);
 
 /// <summary>
-/// Runs h2load (Debian: <c>apt-get install nghttp2-client</c>) against one gRPC unary method: the request body is the gRPC
-/// frame (a 0 byte, the 4-byte big-endian length, the message), sent with <c>content-type: application/grpc</c> and
-/// <c>te: trailers</c>. h2load reports the mean latency only, so the percentiles come from its per-request log
+/// Runs h2load (Debian: <c>apt-get install nghttp2-client</c>) against one gRPC unary method: the request body is the
+/// gRPC frame (a 0 byte, the 4-byte big-endian length, the message), sent with <c>content-type: application/grpc</c>
+/// and <c>te: trailers</c>. h2load reports the mean latency only, so the percentiles come from its per-request log
 /// (<c>--log-file</c>: start, HTTP status, duration in µs per line).
 /// </summary>
 internal static partial class H2Load
@@ -61,39 +60,17 @@ internal static partial class H2Load
             if (process.ExitCode != 0) throw new InvalidOperationException(
                 $"h2load exited with {process.ExitCode}:\n{output}");
 
-            var durations = new List<double>();
-            foreach (var line in await File.ReadAllLinesAsync(logFile, ct))
-            {
-                var fields = line.Split('\t');
-                if (fields.Length >= 3
-                    && double.TryParse(
-                        fields[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var micros)) durations.Add(
-                            micros / 1000.0);
-            }
-            durations.Sort();
+            var durations = await ReadDurationsAsync(logFile, ct);
             var rps = Number(RequestsPerSecondPattern().Match(output));
             var requests = RequestsPattern().Match(output);
-            var command = "h2load "
-                + string.Join(
-                    ' ',
-                    arguments.Select(
-                        a => a == body ? "body.bin" : a == logFile ? "requests.log"
-                        : a.StartsWith("authorization:", StringComparison.Ordinal) ? "'authorization: Bearer $TOKEN'"
-                        : a.Contains(' ', StringComparison.Ordinal) ? $"'{a}'" : a));
+            var command = CommandLine(arguments, body, logFile);
             return new H2LoadResult(
                 command, rps,
                 Long(requests, "succeeded"), Long(requests, "failed"), Long(requests, "errored"),
                 Long(Status2xxPattern().Match(output), "n"), durations.Count,
-                Percentile(durations, 0.50), Percentile(durations, 0.99), durations.Count == 0 ? double.NaN
-                    : durations.Average(),
-                string.Join(
-                    '\n', output.Split('\n')
-                    .Where(
-                        l => l.StartsWith("finished", StringComparison.Ordinal)
-                        || l.StartsWith("requests:", StringComparison.Ordinal)
-                        || l.StartsWith("status codes:", StringComparison.Ordinal)
-                        || l.StartsWith("time for request:", StringComparison.Ordinal) || l.TrimStart()
-                        .StartsWith("time for request", StringComparison.Ordinal))));
+                Percentile(durations, 0.50), Percentile(durations, 0.99),
+                durations.Count == 0 ? double.NaN : durations.Average(),
+                Excerpt(output));
         }
         finally
         {
@@ -101,6 +78,38 @@ internal static partial class H2Load
             File.Delete(logFile);
         }
     }
+
+    /// <summary>Each request's duration in milliseconds from h2load's log, sorted.</summary>
+    private static async Task<List<double>> ReadDurationsAsync(string logFile, CancellationToken ct)
+    {
+        var durations = new List<double>();
+        foreach (var line in await File.ReadAllLinesAsync(logFile, ct))
+        {
+            var fields = line.Split('\t');
+            if (fields.Length >= 3
+                && double.TryParse(fields[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var micros))
+                durations.Add(micros / 1000.0);
+        }
+        durations.Sort();
+        return durations;
+    }
+
+    /// <summary>The command as a reader can repeat it: temporary files named, the token left out.</summary>
+    private static string CommandLine(string[] arguments, string body, string logFile) =>
+        "h2load " + string.Join(' ', arguments.Select(a =>
+            a == body ? "body.bin"
+            : a == logFile ? "requests.log"
+            : a.StartsWith("authorization:", StringComparison.Ordinal) ? "'authorization: Bearer $TOKEN'"
+            : a.Contains(' ', StringComparison.Ordinal) ? $"'{a}'"
+            : a));
+
+    /// <summary>The lines of h2load's output worth keeping: totals, status codes and request times.</summary>
+    private static string Excerpt(string output) =>
+        string.Join('\n', output.Split('\n').Where(l =>
+            l.StartsWith("finished", StringComparison.Ordinal)
+            || l.StartsWith("requests:", StringComparison.Ordinal)
+            || l.StartsWith("status codes:", StringComparison.Ordinal)
+            || l.TrimStart().StartsWith("time for request", StringComparison.Ordinal)));
 
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN

@@ -28,35 +28,17 @@ internal static class MetricsBenchmark
         foreach (var kind in periods)
         {
             var request = new GetPortfolioMetricsRequest { Period = new ReportingPeriod { Kind = kind } };
-            if (options.AsOf is { } asOf) request.Period.EndDate = new Google.Type.Date
-            {
-                Year = asOf.Year,
-                Month = asOf.Month, Day = asOf.Day
-            };
-            var times = new List<double>();
-            PortfolioReport? report = null;
-            for (var i = 0; i <= options.Repetitions; i++)
-            {
-                var clock = Stopwatch.StartNew();
-                var answer = await metrics.GetPortfolioMetricsAsync(
-                    request, deadline: DateTime.UtcNow.AddMinutes(10), cancellationToken: ct);
-                clock.Stop();
-                report = answer.Report;
-                log.WriteLine(
-                    string.Create(
-                        c,
-                        $"[{DateTime.UtcNow:HH:mm:ss}] {kind} {(i == 0 ? "warm-up" : $"#{i}")}: " +
-                        $"{clock.Elapsed.TotalSeconds:N2} s"));
-                if (i > 0) times.Add(clock.Elapsed.TotalSeconds);
-            }
+            if (options.AsOf is { } asOf)
+                request.Period.EndDate = new Google.Type.Date { Year = asOf.Year, Month = asOf.Month, Day = asOf.Day };
+            var (times, report) = await TimeAsync(metrics, request, options.Repetitions, log, ct);
             loads.Add(Machine.LoadAverage());
-            times.Sort();
-            var median = times.Count % 2 == 1 ? times[times.Count / 2]
-                : (times[times.Count / 2 - 1] + times[times.Count / 2]) / 2;
+            var median = BenchmarkReport.Median(times);
             medians.Add(median);
             rows.Add(string.Create(c,
                 $"| {kind} to date " +
-                $"({report!.Period.StartDate.Year:0000}-{report.Period.StartDate.Month:00}-{report.Period.StartDate.Day:00} to {report.Period.EndDate.Year:0000}-{report.Period.EndDate.Month:00}-{report.Period.EndDate.Day:00}) | {report.Accounts:N0} | {report.ActiveUsers:N0} | {median:N2} | {times[0]:N2} – {times[^1]:N2} | {string.Join(", ", times.Select(t => t.ToString("N2", c)))} |"));
+                $"({Day(report.Period.StartDate)} to {Day(report.Period.EndDate)}) | {report.Accounts:N0} | " +
+                $"{report.ActiveUsers:N0} | {median:N2} | {times[0]:N2} – {times[^1]:N2} | " +
+                $"{string.Join(", ", times.Select(t => t.ToString("N2", c)))} |"));
         }
 
         log.WriteLine();
@@ -77,4 +59,34 @@ internal static class MetricsBenchmark
                 $"account) under {GoalSeconds:N0} s: median {medians[0]:N2} s"));
         return 0;
     }
+
+    /// <summary>
+    /// One warm-up call, then <paramref name="repetitions"/> timed ones; the times sorted, in seconds.
+    /// </summary>
+    private static async Task<(List<double> Times, PortfolioReport Report)> TimeAsync(
+        MetricsService.MetricsServiceClient metrics, GetPortfolioMetricsRequest request, int repetitions,
+        TextWriter log, CancellationToken ct)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var kind = request.Period.Kind;
+        var times = new List<double>();
+        PortfolioReport? report = null;
+        for (var i = 0; i <= repetitions; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var answer = await metrics.GetPortfolioMetricsAsync(
+                request, deadline: DateTime.UtcNow.AddMinutes(10), cancellationToken: ct);
+            clock.Stop();
+            report = answer.Report;
+            log.WriteLine(string.Create(c,
+                $"[{DateTime.UtcNow:HH:mm:ss}] {kind} {(i == 0 ? "warm-up" : $"#{i}")}: " +
+                $"{clock.Elapsed.TotalSeconds:N2} s"));
+            if (i > 0) times.Add(clock.Elapsed.TotalSeconds);
+        }
+        times.Sort();
+        return (times, report!);
+    }
+
+    private static string Day(Google.Type.Date d) =>
+        string.Create(CultureInfo.InvariantCulture, $"{d.Year:0000}-{d.Month:00}-{d.Day:00}");
 }

@@ -291,8 +291,7 @@ public static class PortfolioMetrics
                 "EXCHANGE_RATE_MISSING",
                 $"The conversion table to {conversion.ReportingCurrency} has no rate for " +
                 $"{string.Join(", ", missing)}; it needs one for every currency of the selected contracts.",
-                new Dictionary<string,
-                    string>
+                new Dictionary<string, string>
                 {
                     ["currencies"] = string.Join(",", missing),
                     ["reporting_currency"] = conversion.ReportingCurrency
@@ -304,6 +303,15 @@ public static class PortfolioMetrics
     private static void Validate(PortfolioInputs inputs, CurrencyConversion? conversion)
     {
         var v = new Violations();
+        var accountIds = ValidateAccounts(inputs, v);
+        ValidateContracts(inputs, accountIds, v);
+        if (conversion is not null) ValidateConversion(conversion, v);
+        v.ThrowIfAny();
+    }
+
+    /// <summary>Checks the account rows; returns their ids.</summary>
+    private static HashSet<string> ValidateAccounts(PortfolioInputs inputs, Violations v)
+    {
         var accountIds = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < inputs.Accounts.Count; i++)
         {
@@ -318,7 +326,11 @@ public static class PortfolioMetrics
             if (a.MonthlyActiveUsers < 0) v.Add($"{f}.monthly_active_users", "must be zero or more");
             if (a.NpsScores.Any(s => s is < 0 or > 10)) v.Add($"{f}.nps_scores", "must each be between 0 and 10");
         }
+        return accountIds;
+    }
 
+    private static void ValidateContracts(PortfolioInputs inputs, HashSet<string> accountIds, Violations v)
+    {
         var contractIds = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < inputs.Contracts.Count; i++)
         {
@@ -332,44 +344,48 @@ public static class PortfolioMetrics
                 $"{f}.arr.currency_code", $"'{c.Arr.Currency}' is not an active ISO 4217 code");
             if (c.Arr.Amount < 0) v.Add($"{f}.arr", "must be zero or more");
             if (c.End <= c.Start) v.Add($"{f}.end_date", "must be after the start date");
-            switch (c.Outcome)
-            {
-                case RenewalOutcomeKind.Unspecified:
-                    if (c.NewArr is not null || c.DecidedOn is not null) v.Add(
-                        $"{f}.outcome", "is required with a new ARR or a decision date");
-                    break;
-                case RenewalOutcomeKind.Renewed:
-                    if (c.NewArr is not >= 0) v.Add(
-                        $"{f}.new_arr", "is required, zero or more, when the contract renewed");
-                    if (c.DecidedOn is null) v.Add($"{f}.decided_on", "is required with an outcome");
-                    break;
-                case RenewalOutcomeKind.Churned:
-                    if (c.NewArr is not (null or 0m)) v.Add(
-                        $"{f}.new_arr", "must be empty or zero when the contract churned");
-                    if (c.DecidedOn is null) v.Add($"{f}.decided_on", "is required with an outcome");
-                    break;
-                default:
-                    v.Add($"{f}.outcome", "must be RENEWED, CHURNED or unspecified");
-                    break;
-            }
+            ValidateOutcome(c, f, v);
         }
+    }
 
-        if (conversion is not null)
+    private static void ValidateOutcome(ContractFacts c, RowPath f, Violations v)
+    {
+        switch (c.Outcome)
         {
-            if (!Currencies.IsKnown(conversion.ReportingCurrency))
-                v.Add(
-                    "conversion.reporting_currency",
-                    $"'{conversion.ReportingCurrency}' is not an active ISO 4217 code");
-            foreach (var (currency, rate) in conversion.Rates)
-            {
-                if (!Currencies.IsKnown(currency)) v.Add(
-                    $"conversion.rates[{currency}]", $"'{currency}' is not an active ISO 4217 code");
-                if (rate <= 0) v.Add($"conversion.rates[{currency}]", "must be above zero");
-                else if (currency == conversion.ReportingCurrency && rate != 1m) v.Add(
-                    $"conversion.rates[{currency}]", "must be 1 for the reporting currency");
-            }
+            case RenewalOutcomeKind.Unspecified:
+                if (c.NewArr is not null || c.DecidedOn is not null) v.Add(
+                    $"{f}.outcome", "is required with a new ARR or a decision date");
+                break;
+            case RenewalOutcomeKind.Renewed:
+                if (c.NewArr is not >= 0) v.Add(
+                    $"{f}.new_arr", "is required, zero or more, when the contract renewed");
+                if (c.DecidedOn is null) v.Add($"{f}.decided_on", "is required with an outcome");
+                break;
+            case RenewalOutcomeKind.Churned:
+                if (c.NewArr is not (null or 0m)) v.Add(
+                    $"{f}.new_arr", "must be empty or zero when the contract churned");
+                if (c.DecidedOn is null) v.Add($"{f}.decided_on", "is required with an outcome");
+                break;
+            default:
+                v.Add($"{f}.outcome", "must be RENEWED, CHURNED or unspecified");
+                break;
         }
-        v.ThrowIfAny();
+    }
+
+    private static void ValidateConversion(CurrencyConversion conversion, Violations v)
+    {
+        if (!Currencies.IsKnown(conversion.ReportingCurrency))
+            v.Add(
+                "conversion.reporting_currency",
+                $"'{conversion.ReportingCurrency}' is not an active ISO 4217 code");
+        foreach (var (currency, rate) in conversion.Rates)
+        {
+            if (!Currencies.IsKnown(currency)) v.Add(
+                $"conversion.rates[{currency}]", $"'{currency}' is not an active ISO 4217 code");
+            if (rate <= 0) v.Add($"conversion.rates[{currency}]", "must be above zero");
+            else if (currency == conversion.ReportingCurrency && rate != 1m) v.Add(
+                $"conversion.rates[{currency}]", "must be 1 for the reporting currency");
+        }
     }
 
     /// <summary>A row's field path, such as <c>contracts[3].end_date</c>, formatted only for a violation.</summary>

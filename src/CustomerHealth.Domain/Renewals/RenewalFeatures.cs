@@ -118,8 +118,8 @@ public static class RenewalFeatures
     /// component without data its neutral value (momentum 60 = flat, sentiment 70 = passive, support 100 = no tickets,
     /// others 50), no NPS answer 7.
     /// </summary>
-    public static IReadOnlyDictionary<string, double> Defaults { get; } = new Dictionary<string,
-        double>(StringComparer.Ordinal)
+    public static IReadOnlyDictionary<string, double> Defaults { get; } = new Dictionary<string, double>(
+        StringComparer.Ordinal)
     {
         [HealthScore] = 50, [ScoreChange30Days] = 0, [Engagement] = 50, [Adoption] = 50, [Momentum] = 60,
         [Onboarding] = 50,

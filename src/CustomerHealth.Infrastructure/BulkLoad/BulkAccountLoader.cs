@@ -1,4 +1,5 @@
 using CustomerHealth.Domain.Accounts;
+using CustomerHealth.Domain.Common;
 using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Domain.Onboarding;
 using CustomerHealth.Infrastructure.Engagement;
@@ -78,7 +79,6 @@ public sealed class BulkAccountLoader(
         IReadOnlyList<NewAccount> accounts, EventCatalogue expectedCatalogue, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var today = DateOnly.FromDateTime(now);
         var rates = await rateStore.CurrentAsync(ct);
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         var strategy = db.Database.CreateExecutionStrategy();
@@ -94,37 +94,7 @@ public sealed class BulkAccountLoader(
                 throw new InvalidOperationException("The event catalogue changed during the load; start it again.");
             foreach (var input in accounts)
             {
-                var account = Account.Create(input.Details, now);
-                var contracts = input.Contracts.Select(t => Contract.Create(t, now)).ToList();
-                foreach (var (contractId, outcome) in input.Outcomes)
-                    contracts.Single(c => c.Id == contractId).RecordOutcome(outcome, now);
-                account.RefreshEffectiveTier(Contract.CurrentOf(contracts, today), thresholds, rates, now);
-                db.Add(account);
-                db.AddRange(contracts);
-                if (contracts.Count > 0)
-                {
-                    var plan = OnboardingPlan.Create(
-                        account.Id, contracts.Min(c => c.StartDate), await TemplateAsync(account.EffectiveTier, ct),
-                        now);
-                    foreach (var c in input.Completions) plan.CompleteManually(
-                        c.MilestoneKey, c.CompletedBy, c.Note, c.CompletedAt, now);
-                    var seats = OnboardingEvidence.PlanSeats(contracts, plan.StartDate, today);
-                    plan.ApplyEvidence(
-                        new OnboardingEvidence(
-                            catalogue, input.Activity.FirstEvents, input.Activity.FirstActiveDays, seats), now);
-                    db.Add(plan);
-                }
-                db.AddRange(
-                    input.NpsResponses.Select(
-                        a => NpsResponse.Create(
-                            a.ResponseId, a.AccountId, a.RespondentId, a.Score, a.Comment, a.AnsweredAt, now)));
-                db.AddRange(
-                    input.Tickets.Select(
-                        t => SupportTicket.Create(
-                            t.TicketId, t.AccountId, t.Severity, t.Subject, t.OpenedAt, t.ClosedAt, now)));
-                db.AddRange(
-                    input.Touchpoints.Select(
-                        t => Touchpoint.Create(t.TouchpointId, t.AccountId, t.Kind, t.OccurredAt, t.Csm, t.Note, now)));
+                await AddAccountAsync(input, catalogue, rates, now, ct);
                 userDays.AddRange(input.Activity.UserDays);
                 featureDays.AddRange(input.Activity.FeatureDays);
             }
@@ -137,6 +107,44 @@ public sealed class BulkAccountLoader(
             await transaction.CommitAsync(ct);
             return (long)userDays.Count + accountDays.Count + featureDays.Count;
         });
+    }
+
+    /// <summary>Adds one account with its contracts, onboarding plan and signals to the unit of work.</summary>
+    private async Task AddAccountAsync(
+        NewAccount input, EventCatalogue catalogue, ExchangeRates rates, DateTime now, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(now);
+        var account = Account.Create(input.Details, now);
+        var contracts = input.Contracts.Select(t => Contract.Create(t, now)).ToList();
+        foreach (var (contractId, outcome) in input.Outcomes)
+            contracts.Single(c => c.Id == contractId).RecordOutcome(outcome, now);
+        account.RefreshEffectiveTier(Contract.CurrentOf(contracts, today), thresholds, rates, now);
+        db.Add(account);
+        db.AddRange(contracts);
+        if (contracts.Count > 0)
+        {
+            var plan = OnboardingPlan.Create(
+                account.Id, contracts.Min(c => c.StartDate), await TemplateAsync(account.EffectiveTier, ct),
+                now);
+            foreach (var c in input.Completions) plan.CompleteManually(
+                c.MilestoneKey, c.CompletedBy, c.Note, c.CompletedAt, now);
+            var seats = OnboardingEvidence.PlanSeats(contracts, plan.StartDate, today);
+            plan.ApplyEvidence(
+                new OnboardingEvidence(
+                    catalogue, input.Activity.FirstEvents, input.Activity.FirstActiveDays, seats), now);
+            db.Add(plan);
+        }
+        db.AddRange(
+            input.NpsResponses.Select(
+                a => NpsResponse.Create(
+                    a.ResponseId, a.AccountId, a.RespondentId, a.Score, a.Comment, a.AnsweredAt, now)));
+        db.AddRange(
+            input.Tickets.Select(
+                t => SupportTicket.Create(
+                    t.TicketId, t.AccountId, t.Severity, t.Subject, t.OpenedAt, t.ClosedAt, now)));
+        db.AddRange(
+            input.Touchpoints.Select(
+                t => Touchpoint.Create(t.TouchpointId, t.AccountId, t.Kind, t.OccurredAt, t.Csm, t.Note, now)));
     }
 
     private async Task<PlanTemplate> TemplateAsync(CsTier tier, CancellationToken ct)

@@ -60,11 +60,10 @@ public sealed class EventCatalogueStore(
                 throw new RuleViolationException("CATALOGUE_VERSION_MISMATCH",
                     $"The event catalogue is at version {row.Version}, not {expected}; read it again and reapply the " +
                     $"change.",
-                    new Dictionary<string,
-                        string>
+                    new Dictionary<string, string>
                     {
                         ["version"] = row.Version.ToString(
-                            System.Globalization.CultureInfo.InvariantCulture)
+                        System.Globalization.CultureInfo.InvariantCulture)
                     });
             }
             var beforeJson = row.EntriesJson;

@@ -46,8 +46,7 @@ public sealed class HealthBacktester(CustomerHealthDbContext db, HealthRecompute
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var outcomes = (await query.ToListAsync(ct))
             .Where(c => c.Outcome is { Kind: RenewalOutcomeKind.Renewed or RenewalOutcomeKind.Churned })
-            .Select(
-                c =>
+            .Select(c =>
                 (c.AccountId, Day: c.EndDate.AddDays(-leadDays),
                 Renewed: c.Outcome!.Kind == RenewalOutcomeKind.Renewed))
             .ToArray();

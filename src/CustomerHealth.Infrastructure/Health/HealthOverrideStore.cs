@@ -69,8 +69,8 @@ public sealed class HealthOverrideStore(
     }
 
     /// <summary>The overrides in force now of those of <paramref name="accountIds"/> that have one.</summary>
-    public async Task<Dictionary<string,
-        HealthOverride>> ActiveAsync(IReadOnlyCollection<string> accountIds, CancellationToken ct)
+    public async Task<Dictionary<string, HealthOverride>> ActiveAsync(
+        IReadOnlyCollection<string> accountIds, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var ids = accountIds.ToArray();

@@ -98,9 +98,8 @@ public sealed class PortfolioInputsReader(
     /// either way: as days that only ever move earlier they answer for any earlier day too (see <see
     /// cref="Health.HealthScoreRow.FirstActiveDay"/>).
     /// </summary>
-    private static async Task<Dictionary<string,
-        Builder>> ReadAccountsAsync(
-            CustomerHealthDbContext db, PortfolioFilter filter, DateOnly asOf, DateOnly today, CancellationToken ct)
+    private static async Task<Dictionary<string, Builder>> ReadAccountsAsync(
+        CustomerHealthDbContext db, PortfolioFilter filter, DateOnly asOf, DateOnly today, CancellationToken ct)
     {
         var withScores =
             from a in Selected(db, filter)
@@ -143,25 +142,24 @@ public sealed class PortfolioInputsReader(
                   x.Score!.FirstActiveDay, x.Score.FirstValueDay);
 
         var facts = new Dictionary<string, Builder>(StringComparer.Ordinal);
-        await foreach (var r in rows.AsAsyncEnumerable().WithCancellation(ct))
-        {
-            facts[r.Id] = new Builder
-            {
-                AccountId = r.Id,
-                Tier = r.Tier,
-                Segment = r.Segment,
-                Owner = r.Owner,
-                Band = r.Band is HealthBand.Unspecified ? null : r.Band,
-                Stage = r.Stage is LifecycleStage.Unspecified ? null : r.Stage,
-                Effective = r.Effective ?? false,
-                MonthlyActiveUsers = Math.Max(0, r.MonthlyActiveUsers ?? 0),
-                // Nothing dated after the as-of day: a first active (or value) day after it means none up to it.
-                FirstActiveOn = r.FirstActiveDay <= asOf ? r.FirstActiveDay : null,
-                FirstValueOn = r.FirstValueDay <= asOf ? r.FirstValueDay : null,
-            };
-        }
+        await foreach (var r in rows.AsAsyncEnumerable().WithCancellation(ct)) facts[r.Id] = ToBuilder(r, asOf);
         return facts;
     }
+
+    private static Builder ToBuilder(AccountRow r, DateOnly asOf) => new()
+    {
+        AccountId = r.Id,
+        Tier = r.Tier,
+        Segment = r.Segment,
+        Owner = r.Owner,
+        Band = r.Band is HealthBand.Unspecified ? null : r.Band,
+        Stage = r.Stage is LifecycleStage.Unspecified ? null : r.Stage,
+        Effective = r.Effective ?? false,
+        MonthlyActiveUsers = Math.Max(0, r.MonthlyActiveUsers ?? 0),
+        // Nothing dated after the as-of day: a first active (or value) day after it means none up to it.
+        FirstActiveOn = r.FirstActiveDay <= asOf ? r.FirstActiveDay : null,
+        FirstValueOn = r.FirstValueDay <= asOf ? r.FirstValueDay : null,
+    };
 
     /// <summary>The selected accounts' contracts with their outcomes, only the columns the metrics use.</summary>
     private static async Task<List<ContractFacts>> ReadContractsAsync(
@@ -207,9 +205,8 @@ public sealed class PortfolioInputsReader(
     /// within the first 90 days, and of those done on or before their due date (by the as-of day). Other accounts'
     /// milestones are not read: the metrics use the counts of the cohort only.
     /// </summary>
-    private static async Task<Dictionary<string,
-        OnboardingFacts>> ReadOnboardingAsync(
-            CustomerHealthDbContext db, PortfolioFilter filter, ReportingPeriod period, CancellationToken ct)
+    private static async Task<Dictionary<string, OnboardingFacts>> ReadOnboardingAsync(
+        CustomerHealthDbContext db, PortfolioFilter filter, ReportingPeriod period, CancellationToken ct)
     {
         var ids = Selected(db, filter).Select(a => a.Id);
         var asOf = period.End;

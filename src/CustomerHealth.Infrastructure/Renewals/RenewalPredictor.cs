@@ -192,8 +192,8 @@ public sealed class RenewalPredictor(
                 row?.RenewalDate ?? default, now);
 
     /// <summary>Each contract's newest feed entry, read under the feed lock.</summary>
-    private async Task<Dictionary<string,
-        RenewalPredictionChangeRow>> LastEntriesAsync(string[] contractIds, CancellationToken ct)
+    private async Task<Dictionary<string, RenewalPredictionChangeRow>> LastEntriesAsync(
+        string[] contractIds, CancellationToken ct)
     {
         var result = new Dictionary<string, RenewalPredictionChangeRow>(StringComparer.Ordinal);
         foreach (var chunk in contractIds.Chunk(500))

@@ -169,10 +169,10 @@ public static class RenewalTrainer
             HoldoutEnd = split.Holdout.Count == 0 ? null : split.Holdout[^1].RenewalDate,
             Holdout = chosen.Holdout,
             PriorHoldout = prior,
-            Candidates = candidates.Select(
-                c =>
+            Candidates = candidates.Select(c =>
                 $"{Name(c.Kind)}: AUC {Format(c.Holdout.Auc)}, log-loss {c.Holdout.LogLoss:0.0000} ({c.Setting}, " +
-                $"calibration-fold AUC {c.CalibrationAuc:0.0000}; {c.Calibrator.Method} calibration{refitNote})").ToArray(),
+                $"calibration-fold AUC {c.CalibrationAuc:0.0000}; {c.Calibrator.Method} calibration{refitNote})")
+                    .ToArray(),
             FitSeconds = 0,
         };
     }

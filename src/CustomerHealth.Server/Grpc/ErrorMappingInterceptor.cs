@@ -34,8 +34,8 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
     }
 
     public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest,
-            TResponse> continuation)
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context,
+            ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
         try
         {

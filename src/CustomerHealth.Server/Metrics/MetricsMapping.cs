@@ -24,15 +24,7 @@ public static class MetricsMapping
             EffectiveAccounts = report.EffectiveAccounts,
             ActiveAccounts = report.ActiveAccounts,
             Arr = Money(report.Arr, currency),
-            Revenue = new V1.RevenueRetention
-            {
-                StartingContracts = report.Revenue.StartingContracts,
-                StartingArr = Money(report.Revenue.StartingArr, currency),
-                ExpansionArr = Money(report.Revenue.ExpansionArr, currency),
-                ContractionArr = Money(report.Revenue.ContractionArr, currency),
-                ChurnedArr = Money(report.Revenue.ChurnedArr, currency),
-                ExpansionMrr = Money(report.Revenue.ExpansionMrr, currency),
-            },
+            Revenue = report.Revenue.ToProto(currency),
             Logos = new V1.LogoRetention
             {
                 StartingAccounts = report.Logos.StartingAccounts,
@@ -57,9 +49,6 @@ public static class MetricsMapping
                 Detractors = report.Nps.Detractors
             },
         };
-        if (report.Revenue.Grr is { } grr) message.Revenue.Grr = grr;
-        if (report.Revenue.Nrr is { } nrr) message.Revenue.Nrr = nrr;
-        if (report.Revenue.NetRevenueChurn is { } netChurn) message.Revenue.NetRevenueChurn = netChurn;
         if (report.Arpa is { } arpa) message.Arpa = Money(arpa, currency);
         if (report.CustomerLifetimeValue is { } clv) message.CustomerLifetimeValue = Money(clv, currency);
         if (report.Logos.ChurnRate is { } churnRate) message.Logos.ChurnRate = churnRate;
@@ -68,18 +57,33 @@ public static class MetricsMapping
         if (report.Onboarding.Rate is { } onTime) message.Onboarding.Rate = onTime;
         if (report.Nps.Score is { } nps) message.Nps.Score = nps;
         message.AccountsByBand.AddRange(Enum.GetValues<HealthBand>().Where(b => b != HealthBand.Unspecified)
-            .Select(
-                b =>
-                new V1.BandCount { Band = (V1.HealthBand)b, Accounts = report.AccountsByBand.GetValueOrDefault(b) }));
+            .Select(b => new V1.BandCount
+            {
+                Band = (V1.HealthBand)b, Accounts = report.AccountsByBand.GetValueOrDefault(b),
+            }));
         message.AccountsByStage.AddRange(Enum.GetValues<LifecycleStage>().Where(s => s != LifecycleStage.Unspecified)
-            .Select(
-                s =>
-                new V1.StageCount
-                {
-                    Stage = (V1.LifecycleStage)s,
-                    Accounts = report.AccountsByStage.GetValueOrDefault(s)
-                }));
+            .Select(s => new V1.StageCount
+            {
+                Stage = (V1.LifecycleStage)s, Accounts = report.AccountsByStage.GetValueOrDefault(s),
+            }));
         message.Cohorts.AddRange(report.Cohorts.Select(c => c.ToProto(currency)));
+        return message;
+    }
+
+    private static V1.RevenueRetention ToProto(this RevenueRetention revenue, string? currency)
+    {
+        var message = new V1.RevenueRetention
+        {
+            StartingContracts = revenue.StartingContracts,
+            StartingArr = Money(revenue.StartingArr, currency),
+            ExpansionArr = Money(revenue.ExpansionArr, currency),
+            ContractionArr = Money(revenue.ContractionArr, currency),
+            ChurnedArr = Money(revenue.ChurnedArr, currency),
+            ExpansionMrr = Money(revenue.ExpansionMrr, currency),
+        };
+        if (revenue.Grr is { } grr) message.Grr = grr;
+        if (revenue.Nrr is { } nrr) message.Nrr = nrr;
+        if (revenue.NetRevenueChurn is { } netChurn) message.NetRevenueChurn = netChurn;
         return message;
     }
 

@@ -49,8 +49,7 @@ public static class OnboardingMapping
             CreatedBy = template.CreatedBy,
         };
         message.Milestones.AddRange(
-            template.Milestones.Select(
-                m =>
+            template.Milestones.Select(m =>
                 new V1.MilestoneTemplate { Key = m.Key, Title = m.Title, DueDay = m.DueDay, Rule = m.Rule.ToProto() }));
         return message;
     }

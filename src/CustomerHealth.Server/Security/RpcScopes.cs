@@ -22,8 +22,8 @@ public static class RpcScopes
     private const string Plays = "customerhealth.v1.PlayService/";
     private const string ServiceInfo = "customerhealth.v1.ServiceInfoService/";
 
-    public static readonly IReadOnlyDictionary<string, string> ByMethod = new Dictionary<string,
-        string>(StringComparer.Ordinal)
+    public static readonly IReadOnlyDictionary<string, string> ByMethod = new Dictionary<string, string>(
+        StringComparer.Ordinal)
     {
         [Accounts + "UpsertAccount"] = Scopes.CrmWrite,
         [Accounts + "GetAccount"] = Scopes.Read,

@@ -51,8 +51,8 @@ public static class SecurityRegistration
         }
         if (options.Certificate.Enabled) AddCertificates(builder, authentication, options.Certificate);
         if (options.AllowUnauthenticated)
-            authentication.AddScheme<AuthenticationSchemeOptions,
-                UnauthenticatedLoopbackHandler>(UnauthenticatedLoopbackHandler.SchemeName, null);
+            authentication.AddScheme<AuthenticationSchemeOptions, UnauthenticatedLoopbackHandler>(
+                UnauthenticatedLoopbackHandler.SchemeName, null);
 
         builder.Services.AddAuthorization(o =>
         {
@@ -64,8 +64,8 @@ public static class SecurityRegistration
             o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
         });
         builder.Services.AddSingleton<IAuthorizationHandler, ScopeRequirementHandler>();
-        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler,
-            GrpcAuthorizationResultHandler>();
+        builder.Services.AddSingleton<
+            Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResultHandler>();
         return builder;
     }
 
@@ -216,7 +216,8 @@ public static class SecurityRegistration
             var trusted = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
             trusted.ImportFromPemFile(certificates.TrustedCaFile);
             o.AllowedCertificateTypes = CertificateTypes.Chained;
-            o.ChainTrustValidationMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+            o.ChainTrustValidationMode =
+                System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
             o.CustomTrustStore = trusted;
             o.RevocationMode = certificates.CheckRevocation
                 ? System.Security.Cryptography.X509Certificates.X509RevocationMode.Online

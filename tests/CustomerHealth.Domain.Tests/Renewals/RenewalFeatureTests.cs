@@ -207,9 +207,8 @@ public sealed class RenewalFeatureTests
         Assert.Equal(
             S.Today.AddDays(-19),
             RenewalFeatures.ObservedSince(
-                S.Today.AddDays(-400), null, new Dictionary<DateOnly,
-                int>
-                { [S.Today.AddDays(-19)] = 3, [S.Today.AddDays(-25)] = 0 }));
+                S.Today.AddDays(-400), null,
+                new Dictionary<DateOnly, int> { [S.Today.AddDays(-19)] = 3, [S.Today.AddDays(-25)] = 0 }));
         Assert.Equal(
             S.Today.AddDays(-400),
             RenewalFeatures.ObservedSince(S.Today.AddDays(-400), null, new Dictionary<DateOnly, int>()));
@@ -323,15 +322,19 @@ public sealed class RenewalEvaluationTests
         Assert.Equal((-Math.Log(0.9) - Math.Log(0.1) - Math.Log(0.8) - Math.Log(0.25)) / 4, metrics.LogLoss, 9);
         Assert.Collection(metrics.Calibration,
             b =>
-                {
-                    Assert.Equal(0.2, b.Lower); Assert.Equal(2, b.Count); Assert.Equal(
-                    0.225, b.MeanPredicted, 9); Assert.Equal(0.5, b.ObservedRate);
-                },
+            {
+                Assert.Equal(0.2, b.Lower);
+                Assert.Equal(2, b.Count);
+                Assert.Equal(0.225, b.MeanPredicted, 9);
+                Assert.Equal(0.5, b.ObservedRate);
+            },
             b =>
-                {
-                    Assert.Equal(0.9, b.Lower); Assert.Equal(1.0, b.Upper); Assert.Equal(2, b.Count); Assert.Equal(
-                    0.5, b.ObservedRate);
-                });
+            {
+                Assert.Equal(0.9, b.Lower);
+                Assert.Equal(1.0, b.Upper);
+                Assert.Equal(2, b.Count);
+                Assert.Equal(0.5, b.ObservedRate);
+            });
         Assert.Null(metrics.MaxCalibrationGap); // no bin has 20 cases
         Assert.Equal(0.625, metrics.Auc); // pairs: tie 0.5 + 1 + 0 + 1 of 4
     }

@@ -305,55 +305,30 @@ public abstract class ContractTests<TDatabase>(TDatabase database) : Integration
         await GivenContract(Build.Contract("outcome-c", "outcome", currency: "USD"));
         await GivenContract(Build.Contract("outcome-other-c", "outcome-other"));
 
-        await RejectsField(
-            "kind", () => Client.RecordRenewalOutcomeAsync(new() { ContractId = "outcome-c" }, cancellationToken: Ct)
-            .ResponseAsync);
-        await RejectsField(
-            "kind",
-            () => Client.RecordRenewalOutcomeAsync(
-                new() { ContractId = "outcome-c", Kind = (RenewalOutcomeKind)7 }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField(
-            "new_arr",
-            () => Client.RecordRenewalOutcomeAsync(
-                new() { ContractId = "outcome-c", Kind = RenewalOutcomeKind.Renewed }, cancellationToken: Ct)
-                .ResponseAsync);
-        await RejectsField(
-            "new_arr",
-            () => Client.RecordRenewalOutcomeAsync(
-                new() { ContractId = "outcome-c", Kind = RenewalOutcomeKind.Churned, NewArr = Build.Money(5m) },
-                cancellationToken: Ct).ResponseAsync);
-        await RejectsField(
+        await Rejects("kind", new() { ContractId = "outcome-c" });
+        await Rejects("kind", new() { ContractId = "outcome-c", Kind = (RenewalOutcomeKind)7 });
+        await Rejects("new_arr", new() { ContractId = "outcome-c", Kind = RenewalOutcomeKind.Renewed });
+        await Rejects(
+            "new_arr", new() { ContractId = "outcome-c", Kind = RenewalOutcomeKind.Churned, NewArr = Build.Money(5m) });
+        await Rejects(
             "new_arr.currency_code",
-            () => Client.RecordRenewalOutcomeAsync(
-                new() { ContractId = "outcome-c", Kind = RenewalOutcomeKind.Renewed, NewArr = Build.Money(5m, "EUR") },
-                cancellationToken: Ct).ResponseAsync);
-        await RejectsField(
-            "decision_date",
-            () => Client.RecordRenewalOutcomeAsync(
-                new()
-                {
-                    ContractId = "outcome-c", Kind = RenewalOutcomeKind.Churned,
-                    DecisionDate = new Google.Type.Date { Year = 2026, Month = 13, Day = 1 }
-                }, cancellationToken: Ct)
-                .ResponseAsync);
-        await RejectsField(
+            new() { ContractId = "outcome-c", Kind = RenewalOutcomeKind.Renewed, NewArr = Build.Money(5m, "EUR") });
+        await Rejects("decision_date", new()
+        {
+            ContractId = "outcome-c", Kind = RenewalOutcomeKind.Churned,
+            DecisionDate = new Google.Type.Date { Year = 2026, Month = 13, Day = 1 },
+        });
+        await Rejects(
             "renewal_contract_id",
-            () => Client.RecordRenewalOutcomeAsync(
-                new() { ContractId = "outcome-c", Kind = RenewalOutcomeKind.Churned, RenewalContractId = "outcome-c" },
-                cancellationToken: Ct).ResponseAsync);
-        await RejectsField(
-            "renewal_contract_id",
-            () => Client.RecordRenewalOutcomeAsync(
-                new()
-                {
-                    ContractId = "outcome-c", Kind = RenewalOutcomeKind.Renewed, NewArr = Build.Money(1m),
-                    RenewalContractId = "outcome-other-c"
-                }, cancellationToken: Ct).ResponseAsync);
-        await RejectsField(
+            new() { ContractId = "outcome-c", Kind = RenewalOutcomeKind.Churned, RenewalContractId = "outcome-c" });
+        await Rejects("renewal_contract_id", new()
+        {
+            ContractId = "outcome-c", Kind = RenewalOutcomeKind.Renewed, NewArr = Build.Money(1m),
+            RenewalContractId = "outcome-other-c",
+        });
+        await Rejects(
             "note",
-            () => Client.RecordRenewalOutcomeAsync(
-                new() { ContractId = "outcome-c", Kind = RenewalOutcomeKind.Churned, Note = new string('n', 2001) },
-                cancellationToken: Ct).ResponseAsync);
+            new() { ContractId = "outcome-c", Kind = RenewalOutcomeKind.Churned, Note = new string('n', 2001) });
         await FailsWith(
             StatusCode.NotFound,
             () => Client.RecordRenewalOutcomeAsync(
@@ -364,4 +339,7 @@ public abstract class ContractTests<TDatabase>(TDatabase database) : Integration
             (await Client.GetContractAsync(new() { ContractId = "outcome-c" }, cancellationToken: Ct))
             .Contract.RenewalOutcome);
     }
+
+    private Task<BadRequest> Rejects(string field, RecordRenewalOutcomeRequest request) =>
+        RejectsField(field, () => Client.RecordRenewalOutcomeAsync(request, cancellationToken: Ct).ResponseAsync);
 }

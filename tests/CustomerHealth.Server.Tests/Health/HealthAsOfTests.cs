@@ -166,6 +166,39 @@ public abstract class HealthAsOfTests<TDatabase>(TDatabase database) : HealthSce
         // Renewal dates (contract ends) 2026-03-25 and 2026-03-20: with a 10-day lead, scores of 03-15 (today: the
         // worker's snapshots) and of 03-10 (computed on the spot). Renewing accounts use the product, churning ones
         // stopped in January; bt-silent has no usage data at all by its lead day: no data, not zero use.
+        await GivenBacktestPortfolio();
+
+        var report = await Health.BacktestHealthScoresAsync(new() { LeadDays = 10 }, cancellationToken: Ct);
+
+        Assert.Equal(10, report.LeadDays);
+        Assert.Equal(2, report.RenewalCount);
+        Assert.Equal(2, report.ChurnCount);
+        Assert.Equal(1, report.SkippedCount); // bt-later: 2026-05-22 is still ahead
+        Assert.Equal(1, report.NoDataCount); // bt-silent: no usage on or before 2026-03-15
+        Assert.Equal(2, report.SnapshotScoreCount);
+        Assert.Equal(2, report.ComputedScoreCount);
+        Assert.Equal(1.0, report.Auc);
+        Assert.Equal([HealthBand.Critical, HealthBand.AtRisk, HealthBand.Healthy], report.Bands.Select(b => b.Band));
+        var critical = report.Bands[0];
+        Assert.Equal((0, 2, 0.0), (critical.RenewalCount, critical.ChurnCount, critical.RenewalRate));
+        var healthy = report.Bands[2];
+        Assert.Equal((2, 0, 1.0), (healthy.RenewalCount, healthy.ChurnCount, healthy.RenewalRate));
+        Assert.False(report.Bands[1].HasRenewalRate);
+
+        // The renewal date range keeps only the contracts ending on 2026-03-20; the default lead (90 days) is reported.
+        var ranged = await Health.BacktestHealthScoresAsync(
+            new()
+            {
+                LeadDays = 10, RenewalStartDate = Build.Date("2026-03-20"),
+                RenewalEndDate = Build.Date("2026-03-20")
+            }, cancellationToken: Ct);
+        Assert.Equal((1, 1, 0), (ranged.RenewalCount, ranged.ChurnCount, ranged.SkippedCount));
+        Assert.Equal(90, (await Health.BacktestHealthScoresAsync(new(), cancellationToken: Ct)).LeadDays);
+    }
+
+    /// <summary>Four decided renewals of low-touch customers, one still ahead and one without data.</summary>
+    private async Task GivenBacktestPortfolio()
+    {
         await GivenCustomer("bt-good1", CsTier.LowTouch, start: "2025-03-25", seats: 4);
         await GivenCustomer("bt-good2", CsTier.LowTouch, start: "2025-03-20", seats: 4);
         await GivenCustomer("bt-bad1", CsTier.LowTouch, start: "2025-03-25", seats: 4);
@@ -196,32 +229,5 @@ public abstract class HealthAsOfTests<TDatabase>(TDatabase database) : HealthSce
         await Eventually("bt-bad1", s => s.HasScore);
         await SnapshotStored("bt-good1", FirstDay);
         await SnapshotStored("bt-bad1", FirstDay);
-
-        var report = await Health.BacktestHealthScoresAsync(new() { LeadDays = 10 }, cancellationToken: Ct);
-
-        Assert.Equal(10, report.LeadDays);
-        Assert.Equal(2, report.RenewalCount);
-        Assert.Equal(2, report.ChurnCount);
-        Assert.Equal(1, report.SkippedCount); // bt-later: 2026-05-22 is still ahead
-        Assert.Equal(1, report.NoDataCount); // bt-silent: no usage on or before 2026-03-15
-        Assert.Equal(2, report.SnapshotScoreCount);
-        Assert.Equal(2, report.ComputedScoreCount);
-        Assert.Equal(1.0, report.Auc);
-        Assert.Equal([HealthBand.Critical, HealthBand.AtRisk, HealthBand.Healthy], report.Bands.Select(b => b.Band));
-        var critical = report.Bands[0];
-        Assert.Equal((0, 2, 0.0), (critical.RenewalCount, critical.ChurnCount, critical.RenewalRate));
-        var healthy = report.Bands[2];
-        Assert.Equal((2, 0, 1.0), (healthy.RenewalCount, healthy.ChurnCount, healthy.RenewalRate));
-        Assert.False(report.Bands[1].HasRenewalRate);
-
-        // The renewal date range keeps only the contracts ending on 2026-03-20; the default lead (90 days) is reported.
-        var ranged = await Health.BacktestHealthScoresAsync(
-            new()
-            {
-                LeadDays = 10, RenewalStartDate = Build.Date("2026-03-20"),
-                RenewalEndDate = Build.Date("2026-03-20")
-            }, cancellationToken: Ct);
-        Assert.Equal((1, 1, 0), (ranged.RenewalCount, ranged.ChurnCount, ranged.SkippedCount));
-        Assert.Equal(90, (await Health.BacktestHealthScoresAsync(new(), cancellationToken: Ct)).LeadDays);
     }
 }

@@ -25,8 +25,8 @@ public sealed class ServiceUnderTest : WebApplicationFactory<Program>
 
     /// <param name="settings">Extra configuration (for example <c>Demo:Enabled</c>).</param>
     public ServiceUnderTest(
-        TestDatabase database, ManualClock clock, bool migrateOnStartup = true, IReadOnlyDictionary<string,
-        string>? settings = null)
+        TestDatabase database, ManualClock clock, bool migrateOnStartup = true,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         _database = database;
         _migrateOnStartup = migrateOnStartup;

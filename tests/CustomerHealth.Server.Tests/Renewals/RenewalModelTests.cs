@@ -180,13 +180,11 @@ public abstract class RenewalModelTests<TDatabase>(TDatabase database) : Renewal
         foreach (var reader in seen.GroupBy(s => s.Reader))
         {
             var ordered = reader.OrderBy(s => s.Order).ToArray();
-            Assert.All(
-                ordered,
-                s =>
-                {
-                    Assert.Contains(s.ModelVersion, new[] { 1, 2 }); Assert.Contains(
-                    s.PredictionVersion, new[] { 1, 2 });
-                });
+            Assert.All(ordered, s =>
+            {
+                Assert.Contains(s.ModelVersion, new[] { 1, 2 });
+                Assert.Contains(s.PredictionVersion, new[] { 1, 2 });
+            });
             Assert.Equal(ordered.Select(s => s.ModelVersion).Order(), ordered.Select(s => s.ModelVersion));
             Assert.Equal(ordered.Select(s => s.PredictionVersion).Order(), ordered.Select(s => s.PredictionVersion));
         }

@@ -69,8 +69,7 @@ public abstract class RenewalPredictionTests<TDatabase>(TDatabase database) : Re
         var cursor = start.NextSequence;
         await GivenContract("feed-1", "feed-1-c1", "2025-05-01", "2026-05-01");
 
-        var first = await Eventually(
-            () =>
+        var first = await Eventually(() =>
                 Renewals.ListPredictionChangesAsync(new() { AfterSequence = cursor }, cancellationToken: Ct)
                     .ResponseAsync,
             r => r.Changes.Any(c => c.ContractId == "feed-1-c1"), "the first prediction in the feed");
@@ -88,8 +87,7 @@ public abstract class RenewalPredictionTests<TDatabase>(TDatabase database) : Re
         Assert.True(quiet.Changes.All(c => c.ContractId != "feed-1-c1"));
 
         await RecordOutcome("feed-1-c1", renewed: true);
-        var removed = await Eventually(
-            () =>
+        var removed = await Eventually(() =>
                 Renewals.ListPredictionChangesAsync(new() { AfterSequence = first.NextSequence }, cancellationToken: Ct)
                     .ResponseAsync,
             r =>
@@ -124,8 +122,7 @@ public abstract class RenewalPredictionTests<TDatabase>(TDatabase database) : Re
         await Engagement.UpsertSupportTicketAsync(
             new()
             {
-                Ticket = BuildSignal.Ticket(
-                "leak-t1", "leak", TicketSeverity.Normal, opened: "2025-09-20T10:00:00Z")
+                Ticket = BuildSignal.Ticket("leak-t1", "leak", TicketSeverity.Normal, opened: "2025-09-20T10:00:00Z"),
             }, cancellationToken: Ct);
         await Engagement.RecordTouchpointAsync(
             new() { Touchpoint = BuildSignal.Touchpoint("leak-tp1", "leak", at: "2025-09-25T10:00:00Z") },
@@ -144,6 +141,14 @@ public abstract class RenewalPredictionTests<TDatabase>(TDatabase database) : Re
 
         // Everything below is dated after the lead instant: events from the next day on, a detractor's answer, a new
         // urgent ticket, the old ticket closed, a touchpoint.
+        await GivenEvidenceAfterTheLeadInstant();
+        var after = await TrainingRow("leak-c1");
+
+        Assert.Equal(before.Values, after.Values);
+    }
+
+    private async Task GivenEvidenceAfterTheLeadInstant()
+    {
         await Engagement.IngestEventsAsync(
             Batch([.. Logins("leak", new DateOnly(2025, 10, 4), new DateOnly(2025, 12, 31), "after")]),
             cancellationToken: Ct);
@@ -151,28 +156,24 @@ public abstract class RenewalPredictionTests<TDatabase>(TDatabase database) : Re
             new()
             {
                 Response = BuildSignal.Nps(
-                "leak-nps-2", "leak", score: 0, respondent: "joe@example.com", at: "2025-10-04T00:00:01Z")
+                    "leak-nps-2", "leak", score: 0, respondent: "joe@example.com", at: "2025-10-04T00:00:01Z"),
             },
-                cancellationToken: Ct);
+            cancellationToken: Ct);
         await Engagement.UpsertSupportTicketAsync(
             new()
             {
-                Ticket = BuildSignal.Ticket(
-                "leak-t2", "leak", TicketSeverity.Urgent, opened: "2025-10-05T10:00:00Z")
+                Ticket = BuildSignal.Ticket("leak-t2", "leak", TicketSeverity.Urgent, opened: "2025-10-05T10:00:00Z"),
             }, cancellationToken: Ct);
         await Engagement.UpsertSupportTicketAsync(
             new()
             {
                 Ticket = BuildSignal.Ticket(
-                "leak-t1", "leak", TicketSeverity.Normal, opened: "2025-09-20T10:00:00Z",
-                closed: "2025-10-10T10:00:00Z")
+                    "leak-t1", "leak", TicketSeverity.Normal, opened: "2025-09-20T10:00:00Z",
+                    closed: "2025-10-10T10:00:00Z"),
             }, cancellationToken: Ct);
         await Engagement.RecordTouchpointAsync(
             new() { Touchpoint = BuildSignal.Touchpoint("leak-tp2", "leak", at: "2025-10-06T10:00:00Z") },
             cancellationToken: Ct);
-        var after = await TrainingRow("leak-c1");
-
-        Assert.Equal(before.Values, after.Values);
     }
 
     private async Task<Domain.Renewals.RenewalFeatureVector> TrainingRow(string contract)
@@ -195,7 +196,7 @@ public abstract class RenewalPredictionTests<TDatabase>(TDatabase database) : Re
     }
 
     [Fact]
-    public async Task BadRequestsAreRejectedWithTheFieldAndUnknownOnesAreNotFound()
+    public async Task BadRequestsAreRejectedWithTheField()
     {
         await RejectsField(
             "target", () => Renewals.GetRenewalPredictionAsync(new(), cancellationToken: Ct).ResponseAsync);
@@ -234,7 +235,11 @@ public abstract class RenewalPredictionTests<TDatabase>(TDatabase database) : Re
         await RejectsField(
             "page_token", () => Renewals.ListRenewalModelsAsync(new() { PageToken = "x" }, cancellationToken: Ct)
             .ResponseAsync);
+    }
 
+    [Fact]
+    public async Task UnknownTargetsAreNotFoundAndAClosedContractHasNoPrediction()
+    {
         await FailsWith(
             StatusCode.NotFound,
             () => Renewals.GetRenewalPredictionAsync(new() { ContractId = "no-such-contract" }, cancellationToken: Ct)

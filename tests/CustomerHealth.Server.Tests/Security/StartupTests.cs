@@ -38,8 +38,8 @@ public sealed class StartupTests(SqliteTestDatabase database) : IntegrationTest<
     [Fact]
     public async Task WithoutConfiguredAuthenticationTheServerRefusesANonLoopbackAddress()
     {
-        var settings = new Dictionary<string,
-            string>(NoAuthentication)
+        var settings = new Dictionary<string, string>(
+            NoAuthentication)
         { ["Kestrel:Endpoints:Grpc:Url"] = "http://0.0.0.0:5080" };
         await using var service = new ServiceUnderTest(Database, new ManualClock(DefaultNow), settings: settings);
 
@@ -51,8 +51,8 @@ public sealed class StartupTests(SqliteTestDatabase database) : IntegrationTest<
     [Fact]
     public async Task AllowingUnauthenticatedCallsOnLoopbackServesWithoutACredential()
     {
-        var settings = new Dictionary<string,
-            string>(NoAuthentication)
+        var settings = new Dictionary<string, string>(
+            NoAuthentication)
         { ["Authentication:AllowUnauthenticated"] = "true" };
         await using var service = new ServiceUnderTest(Database, new ManualClock(DefaultNow), settings: settings);
         using var anonymous = service.ChannelWith(token: null);

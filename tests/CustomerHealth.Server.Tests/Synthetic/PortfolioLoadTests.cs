@@ -94,42 +94,9 @@ public abstract class PortfolioLoadTests<TDatabase>(TDatabase database) : Integr
 
         Assert.Equal(16, report.Accounts);
         Assert.True(report.RollupRows > 0);
-        var engagement = new EngagementService.EngagementServiceClient(Service.Channel);
-        var onboarding = new OnboardingService.OnboardingServiceClient(Service.Channel);
-        var accounts = new AccountService.AccountServiceClient(Service.Channel);
         var from = Build.Date(DateOnly.FromDateTime(DefaultNow.UtcDateTime).AddDays(-30).ToString("yyyy-MM-dd"));
         var to = Build.Date(DateOnly.FromDateTime(DefaultNow.UtcDateTime).ToString("yyyy-MM-dd"));
-        for (var i = 1; i <= 16; i++)
-        {
-            string Api(string text) => text.Replace("direct-", "api-", StringComparison.Ordinal);
-            var (a, d) = ($"api-{i:D6}", $"direct-{i:D6}");
-            var usageA = await engagement.GetDailyUsageAsync(
-                new() { AccountId = a, StartDate = from, EndDate = to }, cancellationToken: Ct);
-            var usageD = await engagement.GetDailyUsageAsync(
-                new() { AccountId = d, StartDate = from, EndDate = to }, cancellationToken: Ct);
-            Assert.Equal(usageA.Days.ToString(), Api(usageD.Days.ToString()));
-            // The API path's automatic milestones complete in the background (the onboarding worker); the direct path's
-            // at once.
-            var planD = (await onboarding.GetOnboardingPlanAsync(new() { AccountId = d }, cancellationToken: Ct)).Plan;
-            var planA = (await onboarding.GetOnboardingPlanAsync(new() { AccountId = a }, cancellationToken: Ct)).Plan;
-            static string Shape(OnboardingPlan plan) =>
-                string.Join(";", plan.Milestones.Select(m => $"{m.Key}:{m.Status}:{m.CompleteTime}"))
-                    + $"|{plan.TimeToValueDays}";
-            for (var attempt = 0; attempt < 200 && Shape(planA) != Shape(planD); attempt++)
-            {
-                await Task.Delay(100, Ct);
-                planA = (await onboarding.GetOnboardingPlanAsync(new() { AccountId = a }, cancellationToken: Ct)).Plan;
-            }
-            Assert.Equal(
-                planA.Milestones.Select(m => (m.Key, m.Status, m.CompleteTime)),
-                planD.Milestones.Select(m => (m.Key, m.Status, m.CompleteTime)));
-            Assert.Equal(planA.TimeToValueDays, planD.TimeToValueDays);
-            var contractsA = (await accounts.ListContractsAsync(new() { AccountId = a }, cancellationToken: Ct))
-                .Contracts.Select(c => (c.Status, c.Arr.Units, c.RenewalOutcome?.Kind));
-            var contractsD = (await accounts.ListContractsAsync(new() { AccountId = d }, cancellationToken: Ct))
-                .Contracts.Select(c => (c.Status, c.Arr.Units, c.RenewalOutcome?.Kind));
-            Assert.Equal(contractsA, contractsD);
-        }
+        for (var i = 1; i <= 16; i++) await TheAccountsMatch($"api-{i:D6}", $"direct-{i:D6}", from, to);
         Assert.Equal(
             0,
             await Service.InDatabaseAsync(db => db.UsageEvents.CountAsync(e => e.AccountId.StartsWith("direct-"), Ct)));
@@ -139,5 +106,42 @@ public abstract class PortfolioLoadTests<TDatabase>(TDatabase database) : Integr
         var rollupsD = await Service.RollupSnapshot(Enumerable.Range(1, 16).Select(i => $"direct-{i:D6}").ToArray());
         Assert.Contains(rollupsA, r => r.StartsWith("active ", StringComparison.Ordinal));
         Assert.Equal(rollupsA, rollupsD.Select(r => r.Replace("direct-", "api-", StringComparison.Ordinal)).ToArray());
+    }
+
+    /// <summary>
+    /// The account written through the API (<paramref name="a"/>) and its direct twin store the same.
+    /// </summary>
+    private async Task TheAccountsMatch(string a, string d, Google.Type.Date from, Google.Type.Date to)
+    {
+        var engagement = new EngagementService.EngagementServiceClient(Service.Channel);
+        var onboarding = new OnboardingService.OnboardingServiceClient(Service.Channel);
+        var accounts = new AccountService.AccountServiceClient(Service.Channel);
+        string Api(string text) => text.Replace("direct-", "api-", StringComparison.Ordinal);
+        var usageA = await engagement.GetDailyUsageAsync(
+            new() { AccountId = a, StartDate = from, EndDate = to }, cancellationToken: Ct);
+        var usageD = await engagement.GetDailyUsageAsync(
+            new() { AccountId = d, StartDate = from, EndDate = to }, cancellationToken: Ct);
+        Assert.Equal(usageA.Days.ToString(), Api(usageD.Days.ToString()));
+        // The API path's automatic milestones complete in the background (the onboarding worker); the direct path's
+        // at once.
+        var planD = (await onboarding.GetOnboardingPlanAsync(new() { AccountId = d }, cancellationToken: Ct)).Plan;
+        var planA = (await onboarding.GetOnboardingPlanAsync(new() { AccountId = a }, cancellationToken: Ct)).Plan;
+        static string Shape(OnboardingPlan plan) =>
+            string.Join(";", plan.Milestones.Select(m => $"{m.Key}:{m.Status}:{m.CompleteTime}"))
+                + $"|{plan.TimeToValueDays}";
+        for (var attempt = 0; attempt < 200 && Shape(planA) != Shape(planD); attempt++)
+        {
+            await Task.Delay(100, Ct);
+            planA = (await onboarding.GetOnboardingPlanAsync(new() { AccountId = a }, cancellationToken: Ct)).Plan;
+        }
+        Assert.Equal(
+            planA.Milestones.Select(m => (m.Key, m.Status, m.CompleteTime)),
+            planD.Milestones.Select(m => (m.Key, m.Status, m.CompleteTime)));
+        Assert.Equal(planA.TimeToValueDays, planD.TimeToValueDays);
+        var contractsA = (await accounts.ListContractsAsync(new() { AccountId = a }, cancellationToken: Ct))
+            .Contracts.Select(c => (c.Status, c.Arr.Units, c.RenewalOutcome?.Kind));
+        var contractsD = (await accounts.ListContractsAsync(new() { AccountId = d }, cancellationToken: Ct))
+            .Contracts.Select(c => (c.Status, c.Arr.Units, c.RenewalOutcome?.Kind));
+        Assert.Equal(contractsA, contractsD);
     }
 }
