@@ -134,6 +134,9 @@ Refuses combinations that cannot work. Renders nothing otherwise.
 {{- if not (or $jwt.authority $jwt.metadataAddress $jwt.signingKeys.secretName .Values.auth.clientCertificates.enabled) }}
 {{- fail "the server refuses to listen on the pod's address without authentication: set auth.jwt.authority (or metadataAddress, or signingKeys.secretName with issuer) or auth.clientCertificates (see docs/security.md)" }}
 {{- end }}
+{{- if and .Values.web.enabled .Values.metrics.enabled (eq (int .Values.web.port) (int .Values.metrics.port)) }}
+{{- fail "web.port and metrics.port must differ: each endpoint needs a port of its own" }}
+{{- end }}
 {{- if and $jwt.signingKeys.secretName (not $jwt.issuer) }}
 {{- fail "auth.jwt.signingKeys needs auth.jwt.issuer (the issuer the tokens must name)" }}
 {{- end }}
@@ -201,7 +204,7 @@ The connection string the chart stores when it creates the Secret.
 {{/*
 Environment of the server and migration containers: listening address, provider, migrate-on-start-up, connection
 string (from a Secret), then values.config as configuration keys and values.extraEnv.
-Call with (dict "root" $ "secretName" "..."), plus "server" true for the server pods (the metrics listener).
+Call with (dict "root" $ "secretName" "..."), plus "server" true for the server pods (the web and metrics listeners).
 */}}
 {{- define "customer-health.env" -}}
 {{- $root := .root -}}
@@ -219,6 +222,18 @@ Call with (dict "root" $ "secretName" "..."), plus "server" true for the server 
   value: Http2
 - name: Probes__Port
   value: "5081"
+{{- if and .server $root.Values.web.enabled }}
+- name: Kestrel__Endpoints__Web__Url
+  value: {{ printf "%s://0.0.0.0:%d" (ternary "https" "http" $root.Values.tls.enabled) (int $root.Values.web.port) | quote }}
+- name: Kestrel__Endpoints__Web__Protocols
+  value: Http1
+{{- if $root.Values.tls.enabled }}
+- name: Kestrel__Endpoints__Web__Certificate__Path
+  value: /etc/customer-health/tls/tls.crt
+- name: Kestrel__Endpoints__Web__Certificate__KeyPath
+  value: /etc/customer-health/tls/tls.key
+{{- end }}
+{{- end }}
 {{- if and .server $root.Values.metrics.enabled }}
 - name: Kestrel__Endpoints__Metrics__Url
   value: {{ printf "http://0.0.0.0:%d" (int $root.Values.metrics.port) | quote }}
