@@ -1,4 +1,5 @@
 using CustomerHealth.Domain.Accounts;
+using CustomerHealth.Domain.Expansion;
 using CustomerHealth.Domain.Health;
 using CustomerHealth.Domain.Renewals;
 
@@ -42,6 +43,19 @@ public sealed record PlayFacts
 
     public int Seats { get; init; }
     public int MonthlyActiveUsers { get; init; }
+
+    /// <summary>Distinct users active in the 30 days before the last 30.</summary>
+    public int PreviousMonthlyActiveUsers { get; init; }
+
+    /// <summary>All events of the last 30 days, the as-of day included.</summary>
+    public long EventsLast30Days { get; init; }
+
+    /// <summary>
+    /// The expansion signals of the account alone (<see cref="WithExpansion"/>): seat saturation and active-user
+    /// growth. Key-feature growth and the comparison with peers need figures the scoring does not read; the expansion
+    /// RPCs give all four.
+    /// </summary>
+    public IReadOnlyList<ExpansionReason> ExpansionReasons { get; init; } = [];
     public IReadOnlyList<OverdueMilestone> OverdueMilestones { get; init; } = [];
 
     /// <summary>The lowest NPS answer of the last <see cref="NpsWindowDays"/> days, or null without one.</summary>
@@ -60,6 +74,7 @@ public sealed record PlayFacts
         var lastActive = signals.Usage.Days.Where(d => d.ActiveUsers > 0 && d.Day <= today)
             .Select(d => (DateOnly?)d.Day).Max();
         var mau = Math.Max(0, signals.Usage.ActiveUsersLast30Days);
+        var eventsFrom = today.AddDays(-(UsageFacts.WindowDays - 1));
         var npsFrom = signals.AsOf.AddDays(-NpsWindowDays);
         var nps = signals.NpsAnswers.Where(a => a.AnsweredAt >= npsFrom && a.AnsweredAt <= signals.AsOf)
             .Select(a => (int?)a.Score).Min();
@@ -72,11 +87,29 @@ public sealed record PlayFacts
             LastActiveDay = lastActive,
             Seats = signals.Seats,
             MonthlyActiveUsers = mau,
+            PreviousMonthlyActiveUsers = Math.Max(0, signals.Usage.ActiveUsersPrevious30Days),
+            EventsLast30Days = signals.Usage.Days.Where(d => d.Day >= eventsFrom && d.Day <= today).Sum(d => d.Events),
             SeatUtilisation = signals.Seats > 0 ? Math.Min(1.0, (double)mau / signals.Seats) : null,
             OverdueMilestones = Overdue(signals.Onboarding, today),
             LowestRecentNps = nps,
             LastTouchpoint = signals.LastTouchpointAt is { } t ? DateOnly.FromDateTime(t.UtcDateTime) : null,
         };
+    }
+
+    /// <summary>These facts with the account's own expansion signals under <paramref name="thresholds"/>.</summary>
+    public PlayFacts WithExpansion(ExpansionThresholds thresholds)
+    {
+        var facts = new ExpansionFacts
+        {
+            AccountId = "",
+            Tier = Tier,
+            Seats = Seats,
+            ActiveUsers = MonthlyActiveUsers,
+            PreviousActiveUsers = PreviousMonthlyActiveUsers,
+            Events = EventsLast30Days,
+            Band = Band,
+        };
+        return this with { ExpansionReasons = ExpansionSignals.Assess([facts], thresholds)[0].Reasons };
     }
 
     private static OverdueMilestone[] Overdue(OnboardingSummary? plan, DateOnly today) =>

@@ -6,7 +6,7 @@ namespace CustomerHealth.Domain.Plays;
 
 /// <summary>
 /// Which rules of a set fire for an account's facts, each with the drivers that made it fire. Pure: no clock, no
-/// database. Only customers (a contract covers today) get plays; champion-left and expansion-signal never fire yet.
+/// database. Only customers (a contract covers today) get plays; champion-left never fires yet.
 /// </summary>
 public static class PlayRules
 {
@@ -34,7 +34,8 @@ public static class PlayRules
             PlayRuleKind.NoActivity => NoActivity(rule.Threshold, facts),
             PlayRuleKind.DetractorNps => DetractorNps(rule.Threshold, facts),
             PlayRuleKind.NoTouchpoint => NoTouchpoint(cadence.TouchpointDays, facts),
-            _ => [], // champion left, expansion signal: their data arrives with later work
+            PlayRuleKind.ExpansionSignal => ExpansionSignal(facts),
+            _ => [], // champion left: its data arrives with later work
         };
 
     private static PlayDriver[] ScoreDrop(int points, PlayFacts facts) =>
@@ -102,6 +103,25 @@ public static class PlayRules
             ? []
             : [new("days_since_touchpoint", quiet, cadenceDays, $"no touchpoint for {quiet} days")];
     }
+
+    /// <summary>
+    /// The account's own expansion signals (<see cref="PlayFacts.ExpansionReasons"/>), unless it is critical: a save
+    /// comes before an upsell.
+    /// </summary>
+    private static PlayDriver[] ExpansionSignal(PlayFacts facts) =>
+        facts.Band == HealthBand.Critical || facts.Seats == 0
+            ? []
+            : facts.ExpansionReasons
+                .Select(r => new PlayDriver(DriverName(r.Kind), Round(r.Value), r.Threshold, r.Explanation))
+                .ToArray();
+
+    private static string DriverName(Expansion.ExpansionSignalKind kind) => kind switch
+    {
+        Expansion.ExpansionSignalKind.SeatSaturation => "seat_saturation",
+        Expansion.ExpansionSignalKind.ActiveUserGrowth => "active_user_growth",
+        Expansion.ExpansionSignalKind.KeyFeatureGrowth => "key_feature_growth",
+        _ => "heavy_for_its_plan",
+    };
 
     private static double Round(double value) => Math.Round(value, 2, MidpointRounding.AwayFromZero);
 

@@ -1,8 +1,10 @@
 using CustomerHealth.Domain.Plays;
 using CustomerHealth.Domain.Renewals;
+using CustomerHealth.Infrastructure.Expansion;
 using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CustomerHealth.Infrastructure.Plays;
 
@@ -12,7 +14,8 @@ namespace CustomerHealth.Infrastructure.Plays;
 /// accounts' owners, their active (and recently completed) plays and their renewal predictions in four queries, then
 /// only the plays that change are written, with their change-feed entries.
 /// </summary>
-public sealed class PlayEvaluator(CustomerHealthDbContext db, PlayRuleStore rules, TimeProvider clock)
+public sealed class PlayEvaluator(
+    CustomerHealthDbContext db, PlayRuleStore rules, TimeProvider clock, IOptions<ExpansionOptions> expansion)
 {
     /// <summary>Evaluates the scored accounts whose rows carry play facts; returns the feed entries added.</summary>
     public async Task<int> EvaluateAsync(IReadOnlyList<HealthScoreRow> scored, CancellationToken ct)
@@ -30,16 +33,17 @@ public sealed class PlayEvaluator(CustomerHealthDbContext db, PlayRuleStore rule
             .ToLookup(p => p.AccountId, StringComparer.Ordinal);
         var renewals = await RenewalsAsync(ids, ruleSet, DateOnly.FromDateTime(now), ct);
         var changes = new List<(Play Play, PlayChangeKind Kind)>();
+        var thresholds = expansion.Value.Thresholds;
         foreach (var row in rows)
         {
-            var facts = row.PlayFacts! with
+            var facts = (row.PlayFacts! with
             {
                 Score = row.Score,
                 Band = row.Band,
                 Change7Days = row.Change7Days,
                 Tier = PlayPlanner.ServedTier(row.Tier),
                 Renewals = renewals[row.AccountId].ToArray(),
-            };
+            }).WithExpansion(thresholds);
             var owner = owners.GetValueOrDefault(row.AccountId);
             Apply(ruleSet, facts, row.AccountId, owner, plays[row.AccountId].ToArray(), now, changes);
         }

@@ -1,6 +1,7 @@
 using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Infrastructure.Currency;
 using CustomerHealth.Infrastructure.Engagement;
+using CustomerHealth.Infrastructure.Expansion;
 using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Infrastructure.Renewals;
@@ -44,6 +45,8 @@ public static class ServiceRegistration
         builder.Services.AddSingleton(TimeProvider.System);
         // The reporting currency of the exchange-rate table, which the account and metrics stores read.
         builder.Services.AddValidatedOptions<CurrencyOptions, CurrencyOptionsValidator>(CurrencyOptions.Section);
+        // The expansion signals' thresholds, which the expansion RPCs and the plays' expansion rule share.
+        builder.Services.AddValidatedOptions<ExpansionOptions, ExpansionOptionsValidator>(ExpansionOptions.Section);
         builder.Services.AddCustomerHealthPersistence(options, connectionString);
         return builder;
     }

@@ -6,6 +6,7 @@ using CustomerHealth.Infrastructure.Expansion;
 using CustomerHealth.Infrastructure.Metrics;
 using CustomerHealth.V1;
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 using Signals = CustomerHealth.Domain.Expansion.ExpansionSignals;
 
 namespace CustomerHealth.Server.Metrics;
@@ -13,7 +14,9 @@ namespace CustomerHealth.Server.Metrics;
 /// <summary>
 /// customerhealth.v1.MetricsService: read the request, read the inputs, compute (pure), map the report.
 /// </summary>
-public sealed class MetricsGrpcService(PortfolioInputsReader reader, ExchangeRateStore rates, ExpansionReader expansion)
+public sealed class MetricsGrpcService(
+    PortfolioInputsReader reader, ExchangeRateStore rates, ExpansionReader expansion,
+        IOptions<ExpansionOptions> options)
     : Stubs.MetricsService.MetricsServiceBase
 {
     public static readonly string ServiceName = MetricsService.Descriptor.FullName;
@@ -37,7 +40,8 @@ public sealed class MetricsGrpcService(PortfolioInputsReader reader, ExchangeRat
         var group = await expansion.PeerGroupOfAsync(accountId, context.CancellationToken)
             ?? throw new NotFoundException("Account", accountId);
         var facts = await expansion.ReadAsync(group, context.CancellationToken);
-        var assessed = Signals.Assess(facts).SingleOrDefault(a => a.Facts.AccountId == accountId)
+        var assessed = Signals.Assess(facts, options.Value.Thresholds)
+            .SingleOrDefault(a => a.Facts.AccountId == accountId)
             ?? throw new NotFoundException("Account", accountId);
         return new GetExpansionSignalsResponse { Signals = assessed.ToProto(today) };
     }
@@ -48,7 +52,7 @@ public sealed class MetricsGrpcService(PortfolioInputsReader reader, ExchangeRat
         var today = expansion.Today;
         var query = ExpansionRequests.Read(request, today);
         var facts = await expansion.ReadAsync(query.Population, context.CancellationToken);
-        var kept = Signals.Assess(facts).Where(query.Keeps)
+        var kept = Signals.Assess(facts, options.Value.Thresholds).Where(query.Keeps)
             .OrderBy(a => a.Facts.AccountId, StringComparer.Ordinal).Take(query.PageSize + 1).ToArray();
         var response = new ListExpansionSignalsResponse();
         response.Signals.AddRange(kept.Take(query.PageSize).Select(a => a.ToProto(today)));

@@ -1,6 +1,7 @@
 using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Common;
 using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Domain.Expansion;
 using CustomerHealth.Domain.Health;
 using CustomerHealth.Domain.Plays;
 using CustomerHealth.Domain.Renewals;
@@ -60,6 +61,37 @@ public sealed class PlayRuleTests
         var driver = Assert.Single(drop.Drivers);
         Assert.Equal(("score_change_7d", -18.5, -15.0), (driver.Name, driver.Value, driver.Threshold));
         Assert.Equal(PlayPriority.High, drop.Priority);
+    }
+
+    [Fact]
+    public void ExpansionFiresOnTheAccountsOwnSignalsUnderTheGivenThresholdsAndNeverWhenCritical()
+    {
+        // 9 of 10 seats active, 8 users the month before: saturation 0.9, growth +12.5 %.
+        var busy = Calm() with { MonthlyActiveUsers = 9, PreviousMonthlyActiveUsers = 8, EventsLast30Days = 900 };
+        var found = PlayRules.Evaluate(PlayRuleSet.Default, busy.WithExpansion(ExpansionThresholds.Default))
+            .Single(f => f.Kind == PlayRuleKind.ExpansionSignal);
+        var driver = Assert.Single(found.Drivers);
+        Assert.Equal(("seat_saturation", 0.9, 0.9), (driver.Name, driver.Value, driver.Threshold));
+        Assert.Contains("9 active users on 10 seats", driver.Explanation, StringComparison.Ordinal);
+        Assert.Equal(PlayPriority.Medium, found.Priority);
+
+        var lenient = ExpansionThresholds.Default with { SeatSaturation = 0.95, ActiveUserGrowth = 0.1 };
+        var growth = PlayRules.Evaluate(PlayRuleSet.Default, busy.WithExpansion(lenient))
+            .Single(f => f.Kind == PlayRuleKind.ExpansionSignal).Drivers;
+        Assert.Equal(["active_user_growth"], growth.Select(d => d.Name));
+        Assert.Equal(0.13, growth[0].Value); // rounded to 2 places
+
+        Assert.DoesNotContain(PlayRuleKind.ExpansionSignal,
+            Fired(busy.WithExpansion(ExpansionThresholds.Default with { SeatSaturation = 0.95 })));
+        var critical = busy with { Band = HealthBand.Critical, Score = 20 };
+        Assert.DoesNotContain(PlayRuleKind.ExpansionSignal, Fired(critical.WithExpansion(ExpansionThresholds.Default)));
+        Assert.DoesNotContain(PlayRuleKind.ExpansionSignal,
+            Fired(busy.WithExpansion(ExpansionThresholds.Default), PlayRuleSet.Default with
+            {
+                Rules = PlayRuleSet.Default.Rules
+                    .Select(r => r.Kind == PlayRuleKind.ExpansionSignal ? r with { Enabled = false } : r).ToArray(),
+            }));
+        Assert.Empty(Fired(Calm().WithExpansion(ExpansionThresholds.Default)));
     }
 
     [Fact]
