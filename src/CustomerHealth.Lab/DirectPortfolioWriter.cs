@@ -20,11 +20,9 @@ public sealed record DirectLoadReport(int Accounts, long Events, long RollupRows
 
 /// <summary>
 /// <c>generate --write direct</c>: the synthetic portfolio's requests are read by the API's own request readers (the
-/// same
-/// validation) and written in chunks of accounts by <see cref="BulkAccountLoader"/>, without HTTP and without storing
-/// raw
-/// events (their rollups are). Generation runs ahead of the writes, a chunk per writer at most, so memory stays
-/// bounded.
+/// same validation) and written in chunks of accounts by <see cref="BulkAccountLoader"/>, without HTTP and without
+/// storing raw events (their rollups are). Generation runs ahead of the writes, a chunk per writer at most, so memory
+/// stays bounded.
 /// </summary>
 public sealed class DirectPortfolioWriter(
     IServiceScopeFactory scopes, EventRules rules, TimeProvider clock, ILogger logger)
@@ -33,8 +31,8 @@ public sealed class DirectPortfolioWriter(
 
     /// <summary>
     /// Chunks written at once, each in its own transaction on its own connection. On a server database the bulk
-    /// inserts'
-    /// work is in the database's own processes, so two writers keep both cores busy; SQLite has one writer anyway.
+    /// inserts' work is in the database's own processes, so two writers keep both cores busy; SQLite has one writer
+    /// anyway.
     /// </summary>
     public int Writers { get; init; } = 1;
 

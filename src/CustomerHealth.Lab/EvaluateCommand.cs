@@ -13,10 +13,9 @@ namespace CustomerHealth.Lab;
 /// <summary>
 /// <c>evaluate</c> (formerly <c>renewals-evaluate</c>, still accepted): trains a renewal model on the recorded outcomes
 /// of the configured database (as TrainRenewalModel does, but it is stored as a candidate and never serves: what serves
-/// does not change), then prints its quality
-/// on the time-ordered holdout beside the score-only prior's, the calibration tables, the time spent building features
-/// and fitting, and the peak memory.
-/// Load a synthetic portfolio first with <c>generate --write direct</c>.
+/// does not change), then prints its quality on the time-ordered holdout beside the score-only prior's, the calibration
+/// tables, the time spent building features and fitting, and the peak memory. Load a synthetic portfolio first with
+/// <c>generate --write direct</c>.
 /// </summary>
 public static class EvaluateCommand
 {
@@ -125,10 +124,9 @@ public static class EvaluateCommand
 
     /// <summary>
     /// The holdout graded against the generator's probabilities: how those probabilities themselves fare on the same
-    /// outcomes
-    /// (the best any model could do, and how far pure chance moves a decile's observed rate), and per decile of the
-    /// model's
-    /// predictions the mean of the generator's probability beside the mean prediction and the observed rate.
+    /// outcomes (the best any model could do, and how far pure chance moves a decile's observed rate), and per decile
+    /// of the model's predictions the mean of the generator's probability beside the mean prediction and the observed
+    /// rate.
     /// </summary>
     private static string TruthReport(IReadOnlyList<(double Predicted, double True, bool Renewed)> holdout)
     {

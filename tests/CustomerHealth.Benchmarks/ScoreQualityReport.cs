@@ -125,9 +125,8 @@ internal static class ScoreQualityReport
 
     /// <summary>
     /// Issue 20: <c>ProposeScorecard</c> at the backtest's lead and renewal start, its defaults otherwise: the AUC of
-    /// the current and the
-    /// fitted scorecard on the older (fit) and the newer (holdout) outcomes, and the fitted weights. Nothing is
-    /// adopted.
+    /// the current and the fitted scorecard on the older (fit) and the newer (holdout) outcomes, and the fitted
+    /// weights. Nothing is adopted.
     /// </summary>
     private static async Task ProposeAsync(
         HealthService.HealthServiceClient health, BacktestHealthScoresRequest backtest, TextWriter log,

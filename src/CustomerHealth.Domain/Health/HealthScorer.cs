@@ -101,8 +101,7 @@ public static class HealthScorer
 
     /// <summary>
     /// <b>Usage metrics</b>: each of the scorecard's usage-metric components with a weight in the tier, in scorecard
-    /// order
-    /// after the seven built-in components: the metric's value (<see cref="UsageRates"/>) mapped to 0–100 by the
+    /// order after the seven built-in components: the metric's value (<see cref="UsageRates"/>) mapped to 0–100 by the
     /// component's breakpoints. A metric without data is missing like any component. Returns the weight that had data.
     /// </summary>
     private static double UsageMetrics(

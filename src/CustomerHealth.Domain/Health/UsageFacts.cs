@@ -81,8 +81,8 @@ internal sealed class UsageFacts
 
     /// <summary>
     /// True when each of the last <paramref name="days"/> complete UTC days (up to <see cref="LastCompleteDay"/>) had
-    /// an
-    /// active user: the day in progress is not judged, so an account that qualified at midnight keeps the flag all day.
+    /// an active user: the day in progress is not judged, so an account that qualified at midnight keeps the flag all
+    /// day.
     /// </summary>
     public bool ActiveOnEachOfLast(int days)
     {

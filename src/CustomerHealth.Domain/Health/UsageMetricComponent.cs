@@ -5,11 +5,9 @@ namespace CustomerHealth.Domain.Health;
 
 /// <summary>
 /// A scorecard component made of one usage-rate metric (<see cref="UsageRates"/>): its weight per tier, and how its
-/// value
-/// maps to 0–100. The mapping is piecewise linear over <paramref name="Breakpoints"/> (non-decreasing, 2 to
-/// <see cref="MaxBreakpoints"/>): the first maps to 0, the last to 100, evenly spaced between; a value below the first
-/// is
-/// 0, above the last 100; a value equal to several breakpoints (a tie, as percentiles of a metric that is often 0 have)
+/// value maps to 0–100. The mapping is piecewise linear over <paramref name="Breakpoints"/> (non-decreasing, 2 to <see
+/// cref="MaxBreakpoints"/>): the first maps to 0, the last to 100, evenly spaced between; a value below the first is 0,
+/// above the last 100; a value equal to several breakpoints (a tie, as percentiles of a metric that is often 0 have)
 /// takes the mean of their positions. Two breakpoints are thresholds; eleven deciles of the metric among accounts are a
 /// percentile mapping. With <paramref name="LowerIsBetter"/> the score is 100 minus that.
 /// </summary>

@@ -55,11 +55,9 @@ public readonly record struct UsageMetricValue(string Metric, double? Value, str
 /// already reads; at least 1). While the account has fewer than 28 days since its start, the count is scaled up to 28
 /// days. No data before day 7, as for the usage components.</item>
 /// <item><c>change:e</c> = events in the last 28 days / events in the 28 before − 1. No data until both windows lie
-/// after
-/// the start (56 days) nor when e was not used in the earlier window.</item>
+/// after the start (56 days) nor when e was not used in the earlier window.</item>
 /// <item><c>days_since:e</c> = days from e's last use to the as-of day; not used in the last 56 days (or since the
-/// start,
-/// when that is later): 56 or the days since the start, whichever is fewer. No data before day 7.</item>
+/// start, when that is later): 56 or the days since the start, whichever is fewer. No data before day 7.</item>
 /// <item><c>ratio:a/b</c> = events of a / events of b, both over the last 28 days; no data when b was not used.</item>
 /// </list>
 /// Pure: it reads only the signals' counts, which come from the daily feature rollups (no raw events).

@@ -212,8 +212,7 @@ public static class RenewalFeatures
     /// <summary>
     /// The usage-rate metrics (<see cref="UsageRates"/>): the weighted mean of the score's usage-metric components (50
     /// without any), and over the catalogue's metric events the mean of ln(1 + rate per active user per 28 days), of
-    /// the
-    /// relative change (−100% to +300%) and of the days since last use, each 0 when no metric event has data.
+    /// the relative change (−100% to +300%) and of the days since last use, each 0 when no metric event has data.
     /// </summary>
     private static void UsageMetrics(double[] v, AccountSignals s, HealthScore score)
     {

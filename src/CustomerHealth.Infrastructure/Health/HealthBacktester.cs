@@ -16,17 +16,13 @@ public sealed record BacktestReport(
 
 /// <summary>
 /// Backtests the health score against recorded renewal outcomes: for each contract with an outcome (renewed or
-/// churned),
-/// the account's score as of <c>lead days</c> before the contract's end date, from that day's stored snapshot when
-/// there
-/// is one, else computed for that day by <see cref="HealthRecomputer.ComputeDayAsync"/> (the path of an as-of
-/// recompute,
-/// not stored). Snapshots are read and scores computed per batch of accounts, never per contract. An outcome whose
-/// account
-/// has no daily usage rollup on or before its lead day is left out as "no data": before the account's first recorded
-/// use, its usage was not tracked yet (an event log that starts later, an integration connected mid-contract), and
-/// scoring it would read that absence as zero use and put it in the critical band. An account that truly never used
-/// the product is left out too; the report counts them so the reader sees how many.
+/// churned), the account's score as of <c>lead days</c> before the contract's end date, from that day's stored snapshot
+/// when there is one, else computed for that day by <see cref="HealthRecomputer.ComputeDayAsync"/> (the path of an
+/// as-of recompute, not stored). Snapshots are read and scores computed per batch of accounts, never per contract. An
+/// outcome whose account has no daily usage rollup on or before its lead day is left out as "no data": before the
+/// account's first recorded use, its usage was not tracked yet (an event log that starts later, an integration
+/// connected mid-contract), and scoring it would read that absence as zero use and put it in the critical band. An
+/// account that truly never used the product is left out too; the report counts them so the reader sees how many.
 /// </summary>
 public sealed class HealthBacktester(CustomerHealthDbContext db, HealthRecomputer recomputer, TimeProvider clock)
 {

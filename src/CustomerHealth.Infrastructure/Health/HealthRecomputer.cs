@@ -15,8 +15,7 @@ public sealed record DayRecompute(DateOnly Day, DateTimeOffset AsOf, int Account
 
 /// <summary>
 /// Scores accounts and stores the results: the current score (one row per account) and the snapshot of the as-of UTC
-/// day
-/// (the day's last score wins). Works on batches: signals are read for the whole batch, written in one transaction.
+/// day (the day's last score wins). Works on batches: signals are read for the whole batch, written in one transaction.
 /// </summary>
 public sealed class HealthRecomputer(
     CustomerHealthDbContext db, SignalReader signals, ScorecardStore scorecards, TimeProvider clock,
@@ -24,16 +23,14 @@ public sealed class HealthRecomputer(
 {
     /// <summary>
     /// Batches of a whole-portfolio recompute read and scored at once, each in its own scope (its own connection),
-    /// while
-    /// this instance stores the finished ones in order: the database reads of some batches overlap the scoring and the
-    /// writes of others.
+    /// while this instance stores the finished ones in order: the database reads of some batches overlap the scoring
+    /// and the writes of others.
     /// </summary>
     public static int ReadAhead { get; } = Math.Clamp(Environment.ProcessorCount, 2, 8);
 
     /// <summary>
     /// Recomputes up to <paramref name="maxAccounts"/> accounts marked dirty (due by now), oldest mark first; returns
-    /// how
-    /// many. The marks an account had when the batch was read are deleted in the transaction that stores its score.
+    /// how many. The marks an account had when the batch was read are deleted in the transaction that stores its score.
     /// </summary>
     public async Task<int> RecomputeDueAsync(int maxAccounts, CancellationToken ct)
     {
@@ -79,14 +76,11 @@ public sealed class HealthRecomputer(
 
     /// <summary>
     /// Recomputes every account's score of the UTC day <paramref name="day"/>, <paramref name="batchSize"/> accounts at
-    /// a
-    /// time (one signal read and one transaction per batch, in account id order). Today: as of now with the scorecard
-    /// in
-    /// force, storing current scores, the day's snapshots and change-feed entries exactly as the worker does. A past
-    /// day: as
-    /// of the day's end (<see cref="EndOf"/>) with the scorecard version in force then, upserting only that day's
-    /// snapshots;
-    /// current scores and the change feed are left alone. The caller validates the day (not in the future).
+    /// a time (one signal read and one transaction per batch, in account id order). Today: as of now with the scorecard
+    /// in force, storing current scores, the day's snapshots and change-feed entries exactly as the worker does. A past
+    /// day: as of the day's end (<see cref="EndOf"/>) with the scorecard version in force then, upserting only that
+    /// day's snapshots; current scores and the change feed are left alone. The caller validates the day (not in the
+    /// future).
     /// </summary>
     public async Task<DayRecompute> RecomputeDayAsync(DateOnly day, int batchSize, Caller caller, CancellationToken ct)
     {
@@ -145,10 +139,8 @@ public sealed class HealthRecomputer(
 
     /// <summary>
     /// Scores <paramref name="accountIds"/> for the UTC day <paramref name="day"/> the way <see
-    /// cref="RecomputeDayAsync"/>
-    /// does (today: as of now with the current scorecard; a past day: as of its end with the version in force then),
-    /// without
-    /// storing anything.
+    /// cref="RecomputeDayAsync"/> does (today: as of now with the current scorecard; a past day: as of its end with the
+    /// version in force then), without storing anything.
     /// </summary>
     public async Task<IReadOnlyList<HealthScoreRow>> ComputeDayAsync(
         IReadOnlyCollection<string> accountIds, DateOnly day, CancellationToken ct)
@@ -297,21 +289,18 @@ public sealed class HealthRecomputer(
 
     /// <summary>
     /// Serialises writers of the change feed until the transaction ends, so that sequences commit in the order they
-    /// were
-    /// taken and a reader that has seen sequence n can never later see a smaller one appear. The recompute worker is
-    /// the
-    /// feed's only writer, but every replica runs one. SQLite has a single writer anyway; PostgreSQL takes a table lock
-    /// that conflicts with itself and with inserts but not with reads; SQL Server an application lock held by the
-    /// transaction.
+    /// were taken and a reader that has seen sequence n can never later see a smaller one appear. The recompute worker
+    /// is the feed's only writer, but every replica runs one. SQLite has a single writer anyway; PostgreSQL takes a
+    /// table lock that conflicts with itself and with inserts but not with reads; SQL Server an application lock held
+    /// by the transaction.
     /// </summary>
     private Task LockChangeFeedAsync(CancellationToken ct) =>
         FeedWriteLock.TakeAsync(db, SqlSchema.HealthChanges.Table, ct);
 
     /// <summary>
     /// Adds a change-feed entry for each score that <see cref="ChangeFeed.ReasonFor(ScoreSnapshot?, ScoreSnapshot,
-    /// Scorecard)"/>
-    /// says is due, comparing with the account's last entry (read under the feed lock), and a webhook event for each
-    /// band change. Saved with the scores.
+    /// Scorecard)"/> says is due, comparing with the account's last entry (read under the feed lock), and a webhook
+    /// event for each band change. Saved with the scores.
     /// </summary>
     private async Task AppendChangesAsync(
         IReadOnlyList<HealthScoreRow> scored, Scorecard scorecard, CancellationToken ct)

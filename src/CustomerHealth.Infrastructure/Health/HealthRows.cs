@@ -25,11 +25,9 @@ public sealed class HealthScoreRow
 
     /// <summary>
     /// The account's first day with an active user up to the as-of day (daily rollups), or null when it had none. As
-    /// the
-    /// earliest such day it only ever moves earlier, so it answers for any day up to the as-of day too: the first
-    /// active
-    /// day on or before day D is this one when it is on or before D, else there is none. Null as well on a row written
-    /// before the column existed, until the account's next recompute.
+    /// the earliest such day it only ever moves earlier, so it answers for any day up to the as-of day too: the first
+    /// active day on or before day D is this one when it is on or before D, else there is none. Null as well on a row
+    /// written before the column existed, until the account's next recompute.
     /// </summary>
     public DateOnly? FirstActiveDay { get; set; }
 

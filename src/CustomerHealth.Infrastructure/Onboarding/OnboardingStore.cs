@@ -264,15 +264,11 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
 
     /// <summary>
     /// Evaluates the automatic milestones of up to <paramref name="maxAccounts"/> accounts that ingestion queued,
-    /// oldest
-    /// first; returns how many accounts were evaluated. Each account's mark is removed first, in the transaction that
-    /// reads
-    /// the evidence and saves the plan: a batch committed before the removal is in the evidence read after it, and a
-    /// batch
-    /// committing after it marks the account again (its insert waits for this transaction), so no batch is left
-    /// unevaluated, whatever the times on the marks (equal ones included, as under a stopped clock). A failure rolls
-    /// the
-    /// removal back with the rest.
+    /// oldest first; returns how many accounts were evaluated. Each account's mark is removed first, in the transaction
+    /// that reads the evidence and saves the plan: a batch committed before the removal is in the evidence read after
+    /// it, and a batch committing after it marks the account again (its insert waits for this transaction), so no batch
+    /// is left unevaluated, whatever the times on the marks (equal ones included, as under a stopped clock). A failure
+    /// rolls the removal back with the rest.
     /// </summary>
     public async Task<int> EvaluateQueuedAsync(int maxAccounts, CancellationToken ct)
     {

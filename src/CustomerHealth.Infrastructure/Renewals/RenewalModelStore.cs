@@ -112,8 +112,7 @@ public sealed class RenewalModelStore(CustomerHealthDbContext db)
     /// <summary>
     /// Makes stored version <paramref name="version"/> the serving model, or (0) none, so the heuristic serves, in one
     /// transaction with its audit event (the version served before, and the one chosen). Returns the version that
-    /// served
-    /// before (0: the heuristic). The caller checks that the version exists and that this build can serve it.
+    /// served before (0: the heuristic). The caller checks that the version exists and that this build can serve it.
     /// </summary>
     public async Task<int> ServeAsync(int version, Caller caller, DateTime atUtc, CancellationToken ct)
     {

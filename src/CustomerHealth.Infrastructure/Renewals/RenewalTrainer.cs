@@ -26,19 +26,14 @@ public sealed record RenewalTrainingSettings(double HoldoutShare = 0.2, double C
 
 /// <summary>
 /// Trains the renewal classifier with ML.NET. Outcomes are split by time (<see cref="TimeOrderedSplitter"/>): the
-/// oldest are
-/// fitted, the newest of the rest form the calibration fold, the newest of all are held out. Two kinds of candidate: an
-/// L2-regularised logistic regression (L-BFGS) on mean/variance-normalised features, and gradient-boosted trees
-/// (FastTree).
-/// For each kind every hyper-parameter setting of <see cref="Settings"/> is fitted and the one whose raw score ranks
-/// the
-/// calibration fold best (AUC) is kept; its score is then calibrated on that fold (<see cref="RenewalCalibrator"/>:
-/// Platt, or
-/// isotonic when cross-validation within the fold prefers it). Of the two kinds, the one with the better holdout AUC is
-/// kept
-/// (log-loss breaks ties): the one documented step that looks at the holdout. Its figures and the score-only prior's on
-/// the
-/// same holdout are returned with it. The model sees <see cref="RenewalFeatures.ModelNames"/>.
+/// oldest are fitted, the newest of the rest form the calibration fold, the newest of all are held out. Two kinds of
+/// candidate: an L2-regularised logistic regression (L-BFGS) on mean/variance-normalised features, and gradient-boosted
+/// trees (FastTree). For each kind every hyper-parameter setting of <see cref="Settings"/> is fitted and the one whose
+/// raw score ranks the calibration fold best (AUC) is kept; its score is then calibrated on that fold (<see
+/// cref="RenewalCalibrator"/>: Platt, or isotonic when cross-validation within the fold prefers it). Of the two kinds,
+/// the one with the better holdout AUC is kept (log-loss breaks ties): the one documented step that looks at the
+/// holdout. Its figures and the score-only prior's on the same holdout are returned with it. The model sees <see
+/// cref="RenewalFeatures.ModelNames"/>.
 /// </summary>
 public static class RenewalTrainer
 {
@@ -75,9 +70,8 @@ public static class RenewalTrainer
 
     /// <summary>
     /// The data of the folds: the fitting fold loaded, the outcomes calibration uses (the calibration fold when it
-    /// holds
-    /// both classes, else, on tiny sets, the fitting fold), whether the kept setting is fitted again on both folds, and
-    /// the feature means of the outcomes the served model is fitted on.
+    /// holds both classes, else, on tiny sets, the fitting fold), whether the kept setting is fitted again on both
+    /// folds, and the feature means of the outcomes the served model is fitted on.
     /// </summary>
     private sealed record Folds(
         TimeOrderedSplit<TrainingOutcome> Split, IDataView FitData, IReadOnlyList<TrainingOutcome> Calibration,
@@ -99,11 +93,9 @@ public static class RenewalTrainer
 
     /// <summary>
     /// One kind's candidate: each setting is fitted on the fitting fold and the one ranking the calibration fold best
-    /// (AUC
-    /// of the raw score) is kept; the holdout is not looked at. (On a tiny set whose calibration fold holds one class,
-    /// the
-    /// fitting fold stands in for it, as for calibration, and the choice is only a fit to it.) The kept setting is then
-    /// refitted and calibrated (see <see cref="Folds"/>) and evaluated on the holdout.
+    /// (AUC of the raw score) is kept; the holdout is not looked at. (On a tiny set whose calibration fold holds one
+    /// class, the fitting fold stands in for it, as for calibration, and the choice is only a fit to it.) The kept
+    /// setting is then refitted and calibrated (see <see cref="Folds"/>) and evaluated on the holdout.
     /// </summary>
     private static Candidate FitCandidate(MLContext ml, Folds folds, RenewalModelKind kind)
     {
@@ -182,10 +174,9 @@ public static class RenewalTrainer
 
     /// <summary>
     /// Scores of the calibration fold's outcomes, each from a model of <paramref name="setting"/> fitted on the fitting
-    /// fold
-    /// and the other parts of the calibration fold (every <see cref="CrossFitFolds"/>th outcome by renewal date forms a
-    /// part, so each spans the fold's whole period): the scores a model fitted on both folds gives outcomes it has not
-    /// seen.
+    /// fold and the other parts of the calibration fold (every <see cref="CrossFitFolds"/>th outcome by renewal date
+    /// forms a part, so each spans the fold's whole period): the scores a model fitted on both folds gives outcomes it
+    /// has not seen.
     /// </summary>
     private static double[] CrossFittedScores(
         MLContext ml, Setting setting, IReadOnlyList<TrainingOutcome> fit, IReadOnlyList<TrainingOutcome> calibration)

@@ -9,14 +9,11 @@ public sealed record RenewalEstimate(
 
 /// <summary>
 /// A trained model loaded for predicting: the ML.NET transformer, its calibration (Platt or isotonic) and the training
-/// means. Immutable
-/// once built, so it can be swapped in by a single reference assignment. Drivers: for each feature, the change in
-/// calibrated
-/// log-odds when that feature alone is set to its training mean (A · (s(x) − s(x with feature i at its mean)), A the
-/// Platt
-/// slope, fitted whichever calibration the probabilities use). For the
-/// logistic regression this is exactly weight × (standardised value − standardised mean); for the trees it is the same
-/// one-at-a-time attribution. All variants of a batch are scored in one ML.NET pass.
+/// means. Immutable once built, so it can be swapped in by a single reference assignment. Drivers: for each feature,
+/// the change in calibrated log-odds when that feature alone is set to its training mean (A · (s(x) − s(x with feature
+/// i at its mean)), A the Platt slope, fitted whichever calibration the probabilities use). For the logistic regression
+/// this is exactly weight × (standardised value − standardised mean); for the trees it is the same one-at-a-time
+/// attribution. All variants of a batch are scored in one ML.NET pass.
 /// </summary>
 public sealed class ServingRenewalModel
 {

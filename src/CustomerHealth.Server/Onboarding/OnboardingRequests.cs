@@ -17,8 +17,7 @@ public sealed record MilestoneCompletion(
 /// <summary>
 /// Reads each onboarding request into store input, checking every field rule first and reporting all violations at once
 /// (INVALID_ARGUMENT with field paths as the caller names them), so a bad request writes nothing. A template's
-/// milestones
-/// are checked by the domain (<see cref="PlanTemplate"/>); here only what the proto alone can tell.
+/// milestones are checked by the domain (<see cref="PlanTemplate"/>); here only what the proto alone can tell.
 /// </summary>
 public static class OnboardingRequests
 {

@@ -10,14 +10,12 @@ namespace CustomerHealth.Server.Renewals;
 
 /// <summary>
 /// Keeps renewal predictions fresh. Every <see cref="RenewalOptions.RefreshInterval"/>: picks up a model another
-/// replica
-/// swapped in; recomputes every prediction after a model swap and on the first pass of each UTC day; otherwise
-/// recomputes
-/// the accounts that entered the health change feed since its cursor (their score changed band or moved). Every
-/// <see cref="RenewalOptions.ReconcileInterval"/> it also fixes accounts whose open contracts and stored predictions
-/// disagree (a new contract, an outcome recorded, a renewal date passed). Every replica keeps its model cache in step;
-/// with several replicas on one database, only the holder of the lease
-/// <see cref="ReplicaLeases.Names.RenewalPredictions"/> recomputes predictions.
+/// replica swapped in; recomputes every prediction after a model swap and on the first pass of each UTC day; otherwise
+/// recomputes the accounts that entered the health change feed since its cursor (their score changed band or moved).
+/// Every <see cref="RenewalOptions.ReconcileInterval"/> it also fixes accounts whose open contracts and stored
+/// predictions disagree (a new contract, an outcome recorded, a renewal date passed). Every replica keeps its model
+/// cache in step; with several replicas on one database, only the holder of the lease <see
+/// cref="ReplicaLeases.Names.RenewalPredictions"/> recomputes predictions.
 /// </summary>
 public sealed class RenewalWorker(
     IServiceScopeFactory scopes, RenewalOptions options, RenewalModelCache cache, TimeProvider clock,
@@ -124,10 +122,9 @@ public sealed class RenewalWorker(
 /// <summary>
 /// Trains by itself: every <see cref="RenewalOptions.AutoTrainCheckInterval"/> it counts the recorded outcomes and
 /// trains when <see cref="RenewalTraining.IsTrainingDueAsync"/> says so, with the lead and settings of the serving
-/// model (<see cref="RenewalTraining.AutomaticPlanAsync"/>); the model serves only when it passes the quality gate.
-/// Off the request path; reads go on while it trains.
-/// With
-/// several replicas, the holder of the lease <see cref="ReplicaLeases.Names.RenewalTraining"/> trains.
+/// model (<see cref="RenewalTraining.AutomaticPlanAsync"/>); the model serves only when it passes the quality gate. Off
+/// the request path; reads go on while it trains. With several replicas, the holder of the lease <see
+/// cref="ReplicaLeases.Names.RenewalTraining"/> trains.
 /// </summary>
 public sealed class RenewalTrainingWorker(
     IServiceScopeFactory scopes, RenewalOptions options, TimeProvider clock, ReplicaLeases leases,

@@ -23,9 +23,8 @@ public sealed class RollupWriterConformanceOnSqlServer(SqlServerTestDatabase dat
 
 /// <summary>
 /// The contract of the engagement slice's storage seam (<see cref="RollupWriter"/>), run against each engine's writer
-/// as
-/// the registration picks it: the same expectations for every engine, compared through the rollup snapshot
-/// (<see cref="Events.RollupSnapshot"/>). A new engine's writer gets a subclass here; a new raw write gets a test here.
+/// as the registration picks it: the same expectations for every engine, compared through the rollup snapshot (<see
+/// cref="Events.RollupSnapshot"/>). A new engine's writer gets a subclass here; a new raw write gets a test here.
 /// </summary>
 public abstract class RollupWriterConformance<TDatabase>(TDatabase database) : IntegrationTest<TDatabase>(database)
     where TDatabase : TestDatabase

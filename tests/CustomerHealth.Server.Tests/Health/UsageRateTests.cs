@@ -140,8 +140,7 @@ public abstract class UsageRateTests<TDatabase>(TDatabase database) : HealthScen
 
     /// <summary>
     /// One tech-touch account per outcome, a seat each, a contract of a year ending on <paramref name="end"/>; in the
-    /// 28
-    /// days up to its lead day (10 days before the end) its user logs in daily, and makes two reports a day when
+    /// 28 days up to its lead day (10 days before the end) its user logs in daily, and makes two reports a day when
     /// <paramref name="heavy"/>, else one report in all.
     /// </summary>
     private async Task GivenOutcome(string id, DateOnly end, bool renewed, bool heavy)

@@ -16,10 +16,8 @@ public sealed class RenewalModelOnSqlServer(SqlServerTestDatabase database)
 
 /// <summary>
 /// A synthetic portfolio (written by the direct path: the API's readers and domain code, rollups without raw events)
-/// with
-/// enough outcomes for a model: the switch from the prior to a trained model, explained predictions, the lists a
-/// renewal
-/// bot reads, and an atomic model swap while clients keep reading.
+/// with enough outcomes for a model: the switch from the prior to a trained model, explained predictions, the lists a
+/// renewal bot reads, and an atomic model swap while clients keep reading.
 /// </summary>
 public abstract class RenewalModelTests<TDatabase>(TDatabase database) : RenewalScenario<TDatabase>(database)
     where TDatabase : TestDatabase
