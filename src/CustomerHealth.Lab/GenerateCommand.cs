@@ -61,17 +61,7 @@ public static class GenerateCommand
         var write = Text("--write", "api", "api: through gRPC; direct: the bulk path into the configured database " +
             "(new accounts only, rollups without raw events: for benchmark sets); none: generate only, to size a set");
         write.AcceptOnlyFromAmong("api", "direct", "none");
-        var archetype = Text("--archetype", "b2b", "b2b: annual contracts with seats, tiers and CSMs; self-serve: " +
-            "monthly plans of one to five users, churn driven by the rates of the uses that create value; mixed: both " +
-            "(see --self-serve-share). The B2B accounts of a mixed portfolio are those of a B2B one with the same seed");
-        archetype.AcceptOnlyFromAmong("b2b", "self-serve", "mixed");
-        var share = new Option<double>("--self-serve-share")
-        {
-            Description = "With --archetype mixed: the share of self-serve accounts (0 to 1)",
-            DefaultValueFactory = _ => 0.5,
-            HelpName = "SHARE",
-        };
-
+        var (archetype, share) = MixOptions();
         var command = new Command("generate", "Write a synthetic portfolio with known ground truth")
         {
             accounts, seed, historyDays, activityDays, prefix, truth, target, tokenFile, streams, concurrency, write,
@@ -88,7 +78,7 @@ public static class GenerateCommand
                 HistoryDays = parse.GetValue(historyDays),
                 ActivityDays = parse.GetValue(activityDays),
                 AccountPrefix = parse.GetValue(prefix)!,
-                Mix = MixOf(parse.GetValue(archetype)!),
+                Mix = PortfolioOptions.MixNames[parse.GetValue(archetype)!],
                 SelfServeShare = parse.GetValue(share),
             };
             var request = new GenerateRequest(portfolio, parse.GetValue(truth)!, parse.GetValue(target),
@@ -250,13 +240,22 @@ public static class GenerateCommand
             Environment.WorkingSet / (1 << 20), Path.GetFullPath(truth));
     }
 
-    /// <summary>The portfolio mix <c>--archetype</c> names.</summary>
-    public static PortfolioMix MixOf(string name) => name switch
+    /// <summary><c>--archetype</c> and <c>--self-serve-share</c>.</summary>
+    private static (Option<string> Archetype, Option<double> Share) MixOptions()
     {
-        "self-serve" => PortfolioMix.SelfServe,
-        "mixed" => PortfolioMix.Mixed,
-        _ => PortfolioMix.B2b,
-    };
+        var archetype = Text("--archetype", "b2b", "b2b: annual contracts with seats, tiers and CSMs; self-serve: " +
+            "monthly plans of one to five users, churn driven by the rates of the uses that create value; mixed: " +
+            "both (see --self-serve-share). The B2B accounts of a mixed portfolio are those of a B2B one with the " +
+            "same seed");
+        archetype.AcceptOnlyFromAmong([.. PortfolioOptions.MixNames.Keys]);
+        var share = new Option<double>("--self-serve-share")
+        {
+            Description = "With --archetype mixed: the share of self-serve accounts (0 to 1)",
+            DefaultValueFactory = _ => 0.5,
+            HelpName = "SHARE",
+        };
+        return (archetype, share);
+    }
 
     private static TimeProvider Clock(WebApplication app) => app.Services.GetRequiredService<TimeProvider>();
 

@@ -57,6 +57,12 @@ public sealed record PortfolioOptions
 
     public const int MaxActivityDays = 400;
 
+    /// <summary>The names <c>--archetype</c> and <c>Demo:Archetype</c> take, by mix.</summary>
+    public static IReadOnlyDictionary<string, PortfolioMix> MixNames { get; } = new Dictionary<string, PortfolioMix>
+    {
+        ["b2b"] = PortfolioMix.B2b, ["self-serve"] = PortfolioMix.SelfServe, ["mixed"] = PortfolioMix.Mixed,
+    };
+
     /// <summary>Why these options cannot make a portfolio, or null.</summary>
     public string? Explain() =>
         Accounts is < 1 or > 10_000_000 ? "accounts must be between 1 and 10,000,000"
