@@ -3,8 +3,9 @@ using CustomerHealth.V1;
 namespace CustomerHealth.Synthetic;
 
 /// <summary>
-/// A self-serve account's product use (<see cref="SelfServeModel"/>): on each day of the activity window the account was
-/// a customer, each user is active with probability q and then signs in and makes Poisson(λₖ) events of each kind.
+/// A self-serve account's product use (<see cref="SelfServeModel"/>): on each day of the activity window the account
+/// was a customer, each user is active with probability q and then signs in and makes Poisson(λₖ) events of each
+/// kind.
 /// </summary>
 internal sealed class SelfServeActivity(
     PortfolioOptions options, int index, string accountId, SelfServeModel.SelfServeProfile profile,
