@@ -37,9 +37,14 @@ public static class EvaluateCommand
                 "generate --truth DIR) on the same holdout, and compare the model's deciles with them",
             HelpName = "DIR",
         };
+        var scorecard = new Option<bool>("--scorecard")
+        {
+            Description = "Also fit a scorecard to the outcomes (as ProposeScorecard does; nothing is adopted) and " +
+                "report the health score's AUC on its holdout with the current and the fitted scorecard",
+        };
         var command = new Command("evaluate", "Train a renewal model on the configured database and grade it")
         {
-            lead, features, truth,
+            lead, features, truth, scorecard,
         };
         command.Aliases.Add("renewals-evaluate");
         command.TreatUnmatchedTokensAsErrors = false;
@@ -52,7 +57,11 @@ public static class EvaluateCommand
                 return await LabCommandLine.RefuseAsync($"--truth {truthFolder}: no renewals.csv (generate makes it)");
             }
             var app = Program.Compose(ServerCommandLine.Configuration(parse));
-            return await RunAsync(app, leadDays, parse.GetValue(features), truthFolder);
+            var code = await RunAsync(app, leadDays, parse.GetValue(features), truthFolder);
+            return code == 0 && parse.GetValue(scorecard)
+                ? await ArchetypeReport.ScorecardAsync(app, leadDays ?? app.Services.GetRequiredService<RenewalOptions>()
+                    .LeadDays)
+                : code;
         });
         return command;
     }
@@ -78,10 +87,9 @@ public static class EvaluateCommand
             Caller.Service("customerhealth-evaluate"), app.Lifetime.ApplicationStopping);
         var total = started.Elapsed.TotalSeconds;
         Console.Write(Report(model, total));
-        if (featuresFile is null && truthFolder is null) return 0;
-        var rows = (await training.BuildTrainingSetAsync(lead, app.Lifetime.ApplicationStopping)).Outcomes;
         if (featuresFile is not null)
         {
+            var rows = (await training.BuildTrainingSetAsync(lead, app.Lifetime.ApplicationStopping)).Outcomes;
             await using var csv = new StreamWriter(featuresFile);
             await csv.WriteLineAsync("contract_id,renewal_date,renewed," + string.Join(',', RenewalFeatures.Names));
             foreach (var r in rows.OrderBy(r => r.RenewalDate).ThenBy(r => r.ContractId, StringComparer.Ordinal))
@@ -103,6 +111,7 @@ public static class EvaluateCommand
                 TruthReport(
                     holdout.Select(h => (h.Probability, truth.GetValueOrDefault(h.ContractId, double.NaN), h.Renewed))
                     .ToArray()));
+            Console.Write(ArchetypeReport.Of(holdout, truthFolder));
         }
         return 0;
     }

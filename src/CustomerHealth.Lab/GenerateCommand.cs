@@ -61,10 +61,11 @@ public static class GenerateCommand
         var write = Text("--write", "api", "api: through gRPC; direct: the bulk path into the configured database " +
             "(new accounts only, rollups without raw events: for benchmark sets); none: generate only, to size a set");
         write.AcceptOnlyFromAmong("api", "direct", "none");
-
+        var (archetype, share) = MixOptions();
         var command = new Command("generate", "Write a synthetic portfolio with known ground truth")
         {
             accounts, seed, historyDays, activityDays, prefix, truth, target, tokenFile, streams, concurrency, write,
+            archetype, share,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async parse =>
@@ -77,6 +78,8 @@ public static class GenerateCommand
                 HistoryDays = parse.GetValue(historyDays),
                 ActivityDays = parse.GetValue(activityDays),
                 AccountPrefix = parse.GetValue(prefix)!,
+                Mix = PortfolioOptions.MixNames[parse.GetValue(archetype)!],
+                SelfServeShare = parse.GetValue(share),
             };
             var request = new GenerateRequest(portfolio, parse.GetValue(truth)!, parse.GetValue(target),
                 parse.GetValue(streams), parse.GetValue(concurrency), parse.GetValue(write)!,
@@ -235,6 +238,23 @@ public static class GenerateCommand
             "Ground truth: {Truth}",
             options.Accounts, clock.Elapsed.TotalSeconds, events, userDays, accountDays, requests,
             Environment.WorkingSet / (1 << 20), Path.GetFullPath(truth));
+    }
+
+    /// <summary><c>--archetype</c> and <c>--self-serve-share</c>.</summary>
+    private static (Option<string> Archetype, Option<double> Share) MixOptions()
+    {
+        var archetype = Text("--archetype", "b2b", "b2b: annual contracts with seats, tiers and CSMs; self-serve: " +
+            "monthly plans of one to five users, churn driven by the rates of the uses that create value; mixed: " +
+            "both (see --self-serve-share). The B2B accounts of a mixed portfolio are those of a B2B one with the " +
+            "same seed");
+        archetype.AcceptOnlyFromAmong([.. PortfolioOptions.MixNames.Keys]);
+        var share = new Option<double>("--self-serve-share")
+        {
+            Description = "With --archetype mixed: the share of self-serve accounts (0 to 1)",
+            DefaultValueFactory = _ => 0.5,
+            HelpName = "SHARE",
+        };
+        return (archetype, share);
     }
 
     private static TimeProvider Clock(WebApplication app) => app.Services.GetRequiredService<TimeProvider>();

@@ -31,7 +31,15 @@ public static class PortfolioGenerator
 
     /// <summary>Account number <paramref name="index"/> (1-based) of the portfolio: depends only on the options and the
     /// index.</summary>
-    public static SyntheticAccount Account(PortfolioOptions options, int index)
+    public static SyntheticAccount Account(PortfolioOptions options, int index) => options.Mix switch
+    {
+        PortfolioMix.SelfServe => SelfServeModel.Account(options, index),
+        PortfolioMix.Mixed when Rng.For(options.Seed, index, Rng.Stream.Business).Chance(options.SelfServeShare) =>
+            SelfServeModel.Account(options, index),
+        _ => B2bAccount(options, index),
+    };
+
+    private static SyntheticAccount B2bAccount(PortfolioOptions options, int index)
     {
         var r = Rng.For(options.Seed, index, Rng.Stream.Profile);
         var id = $"{options.AccountPrefix}{index:D6}";
@@ -228,10 +236,10 @@ public static class PortfolioGenerator
 
     private static double Clamp(double value, double low, double high) => Math.Clamp(value, low, high);
 
-    private static decimal RoundArr(double value) =>
+    internal static decimal RoundArr(double value) =>
         Math.Round((decimal)value / 100m, MidpointRounding.AwayFromZero) * 100m;
 
-    private static Google.Type.Money Money(decimal amount) => new() { CurrencyCode = Currency, Units = (long)amount };
+    internal static Google.Type.Money Money(decimal amount) => new() { CurrencyCode = Currency, Units = (long)amount };
 
     internal static Google.Type.Date Date(DateOnly day) => new() { Year = day.Year, Month = day.Month, Day = day.Day };
 

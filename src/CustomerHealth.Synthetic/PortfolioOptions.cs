@@ -1,5 +1,19 @@
 namespace CustomerHealth.Synthetic;
 
+/// <summary>Which kinds of business a portfolio holds (<c>generate --archetype</c>).</summary>
+public enum PortfolioMix
+{
+    /// <summary>Annual B2B contracts with seats, tiers and CSMs (the generator's first kind; the default).</summary>
+    B2b,
+
+    /// <summary>Self-serve, product-led: monthly plans, one to five users (<see cref="SelfServeModel"/>).</summary>
+    SelfServe,
+
+    /// <summary>Both: each account is self-serve with probability <see cref="PortfolioOptions.SelfServeShare"/>, drawn
+    /// from a stream of its own, so the B2B accounts are those the same index makes in a B2B portfolio.</summary>
+    Mixed,
+}
+
 /// <summary>What portfolio to make. The same options (seed included) always give the same portfolio.</summary>
 public sealed record PortfolioOptions
 {
@@ -35,7 +49,19 @@ public sealed record PortfolioOptions
 
     public double HighTouchShare { get; init; } = 0.06;
 
+    /// <summary>Which kinds of business (B2B by default).</summary>
+    public PortfolioMix Mix { get; init; } = PortfolioMix.B2b;
+
+    /// <summary>With <see cref="PortfolioMix.Mixed"/>: the share of self-serve accounts.</summary>
+    public double SelfServeShare { get; init; } = 0.5;
+
     public const int MaxActivityDays = 400;
+
+    /// <summary>The names <c>--archetype</c> and <c>Demo:Archetype</c> take, by mix.</summary>
+    public static IReadOnlyDictionary<string, PortfolioMix> MixNames { get; } = new Dictionary<string, PortfolioMix>
+    {
+        ["b2b"] = PortfolioMix.B2b, ["self-serve"] = PortfolioMix.SelfServe, ["mixed"] = PortfolioMix.Mixed,
+    };
 
     /// <summary>Why these options cannot make a portfolio, or null.</summary>
     public string? Explain() =>
@@ -47,5 +73,6 @@ public sealed record PortfolioOptions
             ? "the account prefix must be 1 to 40 characters"
         : TechTouchShare < 0 || HighTouchShare < 0 || TechTouchShare + HighTouchShare > 1
             ? "tier shares must be between 0 and 1 and sum to at most 1"
+        : SelfServeShare is < 0 or > 1 ? "the self-serve share must be between 0 and 1"
         : null;
 }

@@ -12,7 +12,7 @@ internal sealed class Rng(ulong state)
     public static Rng For(int seed, int account, Stream stream) =>
         new(Mix(Mix((ulong)(uint)seed * 0x9E3779B97F4A7C15UL ^ (ulong)(uint)account) ^ (ulong)stream));
 
-    public enum Stream : ulong { Profile = 0x51ED27, Events = 0xE7E175, Signals = 0x516AA1 }
+    public enum Stream : ulong { Profile = 0x51ED27, Events = 0xE7E175, Signals = 0x516AA1, Business = 0xB051E5 }
 
     /// <summary>Uniform on [0, 1).</summary>
     public double Next() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
@@ -39,6 +39,20 @@ internal sealed class Rng(ulong state)
 
     /// <summary>Exponential with the given mean.</summary>
     public double Exponential(double mean) => -mean * Math.Log(1.0 - Next());
+
+    /// <summary>Poisson with the given mean (Knuth's product of uniforms; means here stay small), at most
+    /// <paramref name="cap"/>.</summary>
+    public int Poisson(double mean, int cap = 50)
+    {
+        var limit = Math.Exp(-mean);
+        var (k, product) = (0, Next());
+        while (product > limit && k < cap)
+        {
+            k++;
+            product *= Next();
+        }
+        return k;
+    }
 
     public T Pick<T>(IReadOnlyList<T> items) => items[Int(0, items.Count)];
 

@@ -20,6 +20,25 @@ public enum Archetype
     /// Usage looks healthy, but the champion (user 1) is unhappy and says so in NPS: latent health is middling.
     /// </summary>
     DetractorChampion,
+
+    /// <summary>A self-serve account on a monthly plan (<see cref="SelfServeModel"/>).</summary>
+    SelfServe,
+
+    /// <summary>
+    /// A self-serve account that signs in often but makes little with the product (few reports and automations): its
+    /// activity looks healthy, its rates of the uses that keep customers do not.
+    /// </summary>
+    HabitualBrowser,
+}
+
+/// <summary>The kind of business an archetype belongs to.</summary>
+public static class ArchetypeKinds
+{
+    public static bool IsSelfServe(this Archetype archetype) =>
+        archetype is Archetype.SelfServe or Archetype.HabitualBrowser;
+
+    /// <summary>The mix name of the archetype's kind of business, as <c>--archetype</c> spells it.</summary>
+    public static string Business(this Archetype archetype) => archetype.IsSelfServe() ? "self-serve" : "b2b";
 }
 
 /// <summary>The truth about one contract's renewal: what drove it and what happened.</summary> <param

@@ -29,7 +29,9 @@ public sealed class RenewalModelCache
     public async Task<bool> SyncAsync(RenewalModelStore store, CancellationToken ct)
     {
         var serving = await store.ServingVersionAsync(ct);
-        if (serving == CurrentVersion) return false;
+        if (serving == CurrentVersion && (serving != 0 || Unservable is null)) return false;
+        if (serving == Unservable) return false;
+        Unservable = null;
         if (serving == 0)
         {
             Swap(null);
@@ -37,9 +39,24 @@ public sealed class RenewalModelCache
         }
         var loaded = await store.LoadServingAsync(ct);
         if (loaded is not { } m) return false;
-        Swap(ServingRenewalModel.Load(m.Version, m.Kind, m.Bytes, RenewalModelDetail.Deserialize(m.DetailJson)));
+        var detail = RenewalModelDetail.Deserialize(m.DetailJson);
+        if (!detail.ServableByThisBuild)
+        {
+            Swap(null);
+            Unservable = m.Version;
+            return true;
+        }
+        Swap(ServingRenewalModel.Load(m.Version, m.Kind, m.Bytes, detail));
         return true;
     }
+
+    /// <summary>
+    /// The version the database marks as serving when this build cannot compute its features (trained with another
+    /// feature builder version): the heuristic serves in its place until a model trained by this build passes the
+    /// gate (automatic training retrains at once, see <see cref="RenewalTraining.IsTrainingDueAsync"/>). Null
+    /// otherwise.
+    /// </summary>
+    public int? Unservable { get; private set; }
 
     public async Task<ArrChangeHistory> ArrHistoryAsync(
         CustomerHealthDbContext db, DateTimeOffset now, CancellationToken ct)

@@ -97,17 +97,21 @@ public sealed class RenewalTraining(
 
     /// <summary>
     /// Whether the worker should train now with <paramref name="plan"/>: enough outcomes of each class, and no model
-    /// stored yet (the evaluator's aside) or at least <see cref="RenewalOptions.RetrainAfterNewOutcomes"/> more
-    /// outcomes than the newest one was trained with, whether it serves or not: a candidate the gate held back, or an
-    /// admin's choice of another version or of the heuristic, stands until that many new outcomes are recorded.
+    /// stored yet (the evaluator's aside), or the newest one was trained with a feature builder version this build
+    /// does not compute (a model this build cannot serve is replaced at once; the heuristic serves meanwhile), or at
+    /// least <see cref="RenewalOptions.RetrainAfterNewOutcomes"/> more outcomes than the newest one was trained with,
+    /// whether it serves or not: a candidate the gate held back, or an admin's choice of another version or of the
+    /// heuristic, stands until that many new outcomes are recorded.
     /// </summary>
     public async Task<bool> IsTrainingDueAsync(TrainingPlan plan, CancellationToken ct)
     {
         var counts = await CountOutcomesAsync(plan.LeadDays, ct);
         if (WhyTooFew(counts) is not null) return false;
         var newest = await db.RenewalModels.AsNoTracking().Where(m => m.Trigger != EvaluateTrigger)
-            .OrderByDescending(m => m.Version).Select(m => (int?)m.OutcomeCount).FirstOrDefaultAsync(ct);
-        return newest is not { } trained || counts.Total - trained >= options.RetrainAfterNewOutcomes;
+            .OrderByDescending(m => m.Version).Select(m => new { m.OutcomeCount, m.DetailJson })
+            .FirstOrDefaultAsync(ct);
+        return newest is null || !RenewalModelDetail.Deserialize(newest.DetailJson).ServableByThisBuild
+            || counts.Total - newest.OutcomeCount >= options.RetrainAfterNewOutcomes;
     }
 
     /// <summary>

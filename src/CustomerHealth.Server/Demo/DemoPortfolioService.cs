@@ -29,15 +29,7 @@ public sealed partial class DemoPortfolioService(
                     return;
                 }
             }
-            var portfolio = new PortfolioOptions
-            {
-                Accounts = options.Accounts,
-                Seed = options.Seed,
-                ActivityDays = options.ActivityDays,
-                Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime),
-                AccountPrefix = "demo-",
-                Source = "demo",
-            };
+            var portfolio = options.Portfolio(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
             using var channel = loopback.Create();
             try
             {

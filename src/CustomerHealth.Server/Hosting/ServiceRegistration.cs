@@ -191,6 +191,12 @@ public static class ServiceRegistration
         builder.Services.AddSingleton(sp => new LoopbackChannel(
             sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>(), LoopbackToken(sp, enabled)));
         if (enabled) builder.Services.AddHostedService<DemoPortfolioService>();
+        // Most demo contracts are monthly, and a lead must be shorter than the median term: the demo's own lead
+        // applies unless one is configured.
+        var demoLead = builder.Configuration.GetValue(
+            $"{DemoOptions.Section}:{nameof(DemoOptions.RenewalLeadDays)}", new DemoOptions().RenewalLeadDays);
+        if (enabled && builder.Configuration[$"{RenewalOptions.Section}:{nameof(RenewalOptions.LeadDays)}"] is null)
+            builder.Services.PostConfigure<RenewalOptions>(o => o.LeadDays = demoLead);
         return builder;
     }
 

@@ -72,7 +72,18 @@ public sealed class RenewalGrpcService(
             return new GetRenewalModelResponse { Model = model.ToProto() };
         }
         var serving = await models.GetServingAsync(context.CancellationToken);
-        if (serving is not null) return new GetRenewalModelResponse { Model = serving.ToProto() };
+        if (serving is { Detail.ServableByThisBuild: true })
+            return new GetRenewalModelResponse { Model = serving.ToProto() };
+        if (serving is not null)
+        {
+            return new GetRenewalModelResponse
+            {
+                Model = RenewalMapping.Heuristic(options.LeadDays),
+                HeuristicReason = $"{ServingRenewalModel.UnknownFeatures(serving.Version, serving.Detail)} The " +
+                    "heuristic serves in its place until a model trained by this build passes the quality gate " +
+                    "(automatic training retrains at once).",
+            };
+        }
         return new GetRenewalModelResponse
         {
             Model = RenewalMapping.Heuristic(options.LeadDays),

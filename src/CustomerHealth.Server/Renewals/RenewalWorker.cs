@@ -63,7 +63,15 @@ public sealed class RenewalWorker(
         var services = scope.ServiceProvider;
         var db = services.GetRequiredService<CustomerHealthDbContext>();
         var predictor = services.GetRequiredService<RenewalPredictor>();
-        await cache.SyncAsync(services.GetRequiredService<RenewalModelStore>(), ct);
+        if (await cache.SyncAsync(services.GetRequiredService<RenewalModelStore>(), ct)
+            && cache.Unservable is { } unservable)
+        {
+            logger.LogWarning(
+                "Renewal model {Version} serves in the database, but it was trained with a feature builder version " +
+                "this build does not compute ({Current}); the heuristic serves until a model trained by this build " +
+                "passes the quality gate (automatic training retrains now).",
+                unservable, Domain.Renewals.RenewalFeatureBuilderVersion.Current);
+        }
         metrics.ServingModel(cache.CurrentVersion, cache.Current?.Detail.Holdout.Auc);
         if (!await leases.TryHoldAsync(ReplicaLeases.Names.RenewalPredictions, LeaseLength, ct))
         {

@@ -97,6 +97,42 @@ public abstract class RenewalGateTests<TDatabase>(TDatabase database) : RenewalS
     }
 
     [Fact]
+    public async Task AServingModelOfAFeatureBuilderThisBuildNoLongerComputesIsRetrainedAtOnce()
+    {
+        await GivenSyntheticPortfolio();
+        var old = await Train(leadDays: 60);
+        await Serve(old.Version);
+        await Service.InDatabaseAsync(async db =>
+        {
+            // As a model trained by an earlier build: the features it knows are not the ones this build computes.
+            var row = await db.RenewalModels.SingleAsync(m => m.Version == old.Version, Ct);
+            row.DetailJson = (RenewalModelDetail.Deserialize(row.DetailJson) with { FeatureBuilderVersion = 1 })
+                .Serialize();
+            return await db.SaveChangesAsync(Ct);
+        });
+        // As when the new build starts: no model is loaded yet.
+        Service.Services.GetRequiredService<RenewalModelCache>().Swap(null);
+
+        // The service does not fail: the heuristic serves in its place, and says why.
+        await Eventually(() => AllUpcoming(new() { PageSize = 100 }),
+            all => all.Count > 0 && all.All(p => p.ModelKind == RenewalModelKind.Heuristic),
+            "every prediction to come from the heuristic");
+        var model = await Renewals.GetRenewalModelAsync(new(), cancellationToken: Ct);
+        Assert.Equal(RenewalModelKind.Heuristic, model.Model.Kind);
+        Assert.Contains(
+            $"Renewal model {old.Version} was trained with feature builder version 1", model.HeuristicReason);
+
+        // Automatic training retrains at once, though no outcome was recorded since, with the lead it served with.
+        await using var scope = Service.Services.CreateAsyncScope();
+        var training = scope.ServiceProvider.GetRequiredService<RenewalTraining>();
+        var retrained = await training.TrainIfDueAsync(Caller.Service("renewal-worker"), Ct);
+        Assert.NotNull(retrained);
+        Assert.Equal((RenewalTraining.AutoTrigger, 60, true, (int?)null), (retrained.Trigger, retrained.LeadDays,
+            retrained.Detail.ServableByThisBuild, retrained.Detail.ComparedWithVersion));
+        Assert.Null(await training.TrainIfDueAsync(Caller.Service("renewal-worker"), Ct));
+    }
+
+    [Fact]
     public async Task AutomaticTrainingKeepsTheLeadAndSettingsOfTheServingModel()
     {
         await GivenSyntheticPortfolio();

@@ -38,7 +38,8 @@ public abstract class DemoModeTests<TDatabase>(TDatabase database) : Integration
                 new DemoStatus { State = DemoState.Complete, AccountsWritten = 12, AccountsPlanned = 12 }, info.Demo);
             Assert.All(accounts.Accounts, a => Assert.StartsWith("demo-", a.AccountId, StringComparison.Ordinal));
             // The server writes no ground truth: the lab's generate --write none makes it from the same settings, since
-            // the demo portfolio is the generator's for them (seed 42 unless Demo:Seed says otherwise).
+            // the demo portfolio is the generator's for them (seed 42 unless Demo:Seed says otherwise; mixed, three
+            // quarters self-serve, unless Demo:Archetype and Demo:SelfServeShare say otherwise).
             var generated = PortfolioGenerator.Generate(new PortfolioOptions
             {
                 Accounts = 12,
@@ -46,6 +47,8 @@ public abstract class DemoModeTests<TDatabase>(TDatabase database) : Integration
                 ActivityDays = 14,
                 Today = DateOnly.FromDateTime(DefaultNow.UtcDateTime),
                 AccountPrefix = "demo-",
+                Mix = PortfolioMix.Mixed,
+                SelfServeShare = 0.75,
             });
             Assert.Equal(
                 generated.Select(a => (a.AccountId, a.Account.DisplayName)),

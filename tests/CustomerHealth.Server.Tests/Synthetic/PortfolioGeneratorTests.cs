@@ -177,6 +177,59 @@ public sealed class PortfolioGeneratorTests
         }
     }
 
+    [Theory]
+    [InlineData("2026-03-15")]
+    [InlineData("2026-07-01")]
+    [InlineData("2026-12-07")]
+    public void TheDefaultDemoRecordsFiftyRenewalsAndFiftyChurns(string today)
+    {
+        var options = new CustomerHealth.Server.Demo.DemoOptions().Portfolio(DateOnly.Parse(today));
+
+        var outcomes = PortfolioGenerator.Generate(options).SelectMany(a => a.Outcomes).ToArray();
+
+        // Enough for the renewal model's minimum (50 of each) with room for the day's draw.
+        Assert.InRange(outcomes.Count(o => o.Kind == RenewalOutcomeKind.Churned), 75, int.MaxValue);
+        Assert.InRange(outcomes.Count(o => o.Kind == RenewalOutcomeKind.Renewed), 75, int.MaxValue);
+    }
+
+    [Fact]
+    public void SelfServeAccountsRenewMonthlyWithOneToFiveUsersAndChurnOnLowRatesOfValueUse()
+    {
+        var options = Options(600, activityDays: 90) with { Mix = PortfolioMix.SelfServe };
+        var accounts = PortfolioGenerator.Generate(options).ToArray();
+        var decided = accounts.SelectMany(a => a.Renewals).Where(r => r.Renewed is not null).ToArray();
+
+        Assert.All(accounts, a => Assert.True(a.Archetype.IsSelfServe()));
+        Assert.All(accounts.SelectMany(a => a.Contracts), c => Assert.InRange(c.Seats, 1, 5));
+        Assert.All(accounts.SelectMany(a => a.Contracts), c => Assert.InRange(
+            Date(c.EndDate).DayNumber - Date(c.StartDate).DayNumber, 28, 31));
+        Assert.InRange(decided.Count(r => r.Renewed == false) / (double)decided.Length, 0.03, 0.12); // monthly churn
+        var renewed = decided.Where(r => r.Renewed == true).Average(r => r.RenewProbability);
+        var churned = decided.Where(r => r.Renewed == false).Average(r => r.RenewProbability);
+        Assert.True(renewed > churned + 0.1, $"renewed {renewed:0.00} vs churned {churned:0.00}");
+        // Habitual browsers sign in as much as the others but make fewer reports per sign-in.
+        double ReportsPerLogin(Archetype archetype)
+        {
+            var events = accounts.Where(a => a.Archetype == archetype).SelectMany(a => a.Events()).ToArray();
+            return events.Count(e => e.EventName == "report_created")
+                / (double)events.Count(e => e.EventName == SyntheticCatalogue.Login);
+        }
+        Assert.True(ReportsPerLogin(Archetype.HabitualBrowser) < 0.5 * ReportsPerLogin(Archetype.SelfServe));
+    }
+
+    [Fact]
+    public void AMixedPortfolioKeepsTheB2bAccountsOfTheSameSeed()
+    {
+        var mixed = PortfolioGenerator.Generate(Options(200) with { Mix = PortfolioMix.Mixed }).ToArray();
+        var b2b = PortfolioGenerator.Generate(Options(200)).ToArray();
+
+        Assert.InRange(mixed.Count(a => a.Archetype.IsSelfServe()), 70, 130);
+        Assert.All(mixed.Where(a => !a.Archetype.IsSelfServe()),
+            a => Assert.Equal(Fingerprint(b2b[a.Index - 1]), Fingerprint(a)));
+    }
+
+    private static DateOnly Date(Google.Type.Date d) => new(d.Year, d.Month, d.Day);
+
     [Fact]
     public void BadOptionsAreRefused()
     {
