@@ -148,7 +148,9 @@ internal static class RandomReadBenchmark
             string name, int inFlight, Func<Random, CancellationToken, Task<int>> call, CancellationToken ct) =>
             ClosedLoop.RunAsync(name, inFlight, WarmUp, Measured, call, ct);
 
-        /// <summary>A channel of the benchmark's client: as many HTTP/2 connections as the calls in flight need.</summary>
+        /// <summary>
+        /// A channel of the benchmark's client: as many HTTP/2 connections as the calls in flight need.
+        /// </summary>
         public static GrpcChannel Channel(Uri address, string? token) => GrpcChannel.ForAddress(address,
             new GrpcChannelOptions
             {
