@@ -38,12 +38,11 @@ public sealed class ValidatedTokenCache(int capacity, TimeSpan maxAge, TimeProvi
     public async ValueTask<TokenValidationResult?> TryGetAsync(string token, TokenValidationParameters parameters)
     {
         if (!_entries.TryGetValue(token, out var entry)) return null;
-        if (entry.ExpiresAt <= clock.GetUtcNow())
+        if (entry.ExpiresAt <= clock.GetUtcNow() || !await SigningKeyStillTrustedAsync(entry.SigningKey, parameters))
         {
             Remove(token, entry);
             return null;
         }
-        if (!await SigningKeyStillTrustedAsync(entry.SigningKey, parameters)) return null;
         return new TokenValidationResult
         {
             IsValid = true,
@@ -66,6 +65,8 @@ public sealed class ValidatedTokenCache(int capacity, TimeSpan maxAge, TimeProvi
         if (Count >= Capacity && !SweepExpired(now)) return;
         var entry = new Entry(result.SecurityToken, identity.Clone(), key, result.Issuer, result.TokenType, expiresAt);
         if (_entries.TryAdd(token, entry)) Interlocked.Increment(ref _count);
+        // Kept already (validated again by a concurrent call): the newer entry replaces it, the count unchanged.
+        else if (_entries.TryGetValue(token, out var kept)) _entries.TryUpdate(token, entry, kept);
     }
 
     /// <summary>

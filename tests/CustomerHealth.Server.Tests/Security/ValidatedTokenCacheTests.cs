@@ -97,6 +97,7 @@ public sealed class ValidatedTokenCacheTests
 
         Assert.False(result.IsValid);
         Assert.Equal(2, _inner.Validations);
+        Assert.Equal(0, Cache().Count);
     }
 
     [Fact]
