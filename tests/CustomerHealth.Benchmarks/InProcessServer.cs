@@ -31,19 +31,25 @@ internal sealed class InProcessServer : IAsyncDisposable
         Address = address;
         // Authenticated as shipped: with no identity provider configured on loopback, the server accepts tokens of its
         // development key, and the benchmark's calls carry one like any client's.
-        AccessToken = app.Services.GetRequiredService<DevelopmentCredentials>()
+        // (With Authentication:AllowUnauthenticated there is no development key, and the calls carry no token.)
+        AccessToken = app.Services.GetService<DevelopmentCredentials>()?
             .Mint("benchmark", Scopes.All, TimeSpan.FromDays(1));
         Channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
-            Credentials = Client.CustomerHealthClientExtensions.BearerCredentials(AccessToken, tls: false),
+            Credentials = AccessToken is null
+                ? Grpc.Core.ChannelCredentials.Insecure
+                : Client.CustomerHealthClientExtensions.BearerCredentials(AccessToken, tls: false),
             UnsafeUseInsecureChannelCallCredentials = true,
         });
     }
 
     public Uri Address { get; }
 
-    /// <summary>A token with every scope, for clients that are not this process's channel (h2load).</summary>
-    public string AccessToken { get; }
+    /// <summary>
+    /// A token with every scope, for clients that are not this process's channel (h2load); none when the server runs
+    /// without authentication.
+    /// </summary>
+    public string? AccessToken { get; }
 
     /// <summary>One channel (one HTTP/2 connection) shared by every call, as a typical client holds it.</summary>
     public GrpcChannel Channel { get; }
@@ -53,11 +59,13 @@ internal sealed class InProcessServer : IAsyncDisposable
 
     /// <summary>
     /// Starts the server. <paramref name="configure"/> may add services (for example the health options without the
-    /// background worker) and <paramref name="beforeMap"/> middleware, ahead of the gRPC endpoints.
+    /// background worker) and <paramref name="beforeMap"/> middleware, ahead of the gRPC endpoints;
+    /// <paramref name="afterSecurity"/> middleware after authentication and authorization (the rate limiter).
     /// </summary>
     public static async Task<InProcessServer> StartAsync(
         IReadOnlyDictionary<string, string?> settings, CancellationToken ct,
-        Action<WebApplicationBuilder>? configure = null, Action<WebApplication>? beforeMap = null)
+        Action<WebApplicationBuilder>? configure = null, Action<WebApplication>? beforeMap = null,
+        Action<WebApplication>? afterSecurity = null)
     {
         var builder = WebApplication.CreateBuilder(
             new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -89,6 +97,7 @@ internal sealed class InProcessServer : IAsyncDisposable
             beforeMap?.Invoke(app);
             app.UseCustomerHealthProbePort();
             app.UseCustomerHealthSecurity();
+            afterSecurity?.Invoke(app);
             app.MapCustomerHealthGrpc();
             await app.StartAsync(ct);
         }

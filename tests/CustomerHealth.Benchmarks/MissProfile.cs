@@ -22,16 +22,16 @@ internal static class MissProfile
         var random = new Random(7);
         string Pick() => ids[random.Next(ids.Length)];
         var lines = new List<string>();
-        async Task Step(string name, Func<Task> step)
+        async Task Step(string name, Func<Task> step, int? times = null)
         {
-            for (var i = 0; i < Math.Min(200, repetitions); i++) await step(); // warm, unmeasured
+            var n = times ?? repetitions;
+            for (var i = 0; i < Math.Min(200, n); i++) await step(); // warm, unmeasured
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
-            for (var i = 0; i < repetitions; i++) await step();
-            var cpuMicros =
-                (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds * 1000 / repetitions;
+            for (var i = 0; i < n; i++) await step();
+            var cpuMicros = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds * 1000 / n;
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {cpuMicros:N1} | {clock.Elapsed.TotalMilliseconds * 1000 / repetitions:N1} |"));
+                $"| {name} | {cpuMicros:N1} | {clock.Elapsed.TotalMilliseconds * 1000 / n:N1} |"));
         }
         var reader = services.GetRequiredService<HealthScoreReader>();
         var sample = await reader.TryGetAsync(ids[0], DateTimeOffset.UtcNow, ct);
@@ -60,6 +60,26 @@ internal static class MissProfile
             sample.ToProto();
             return Task.CompletedTask;
         });
+        await BatchStepsAsync(services, Pick, (name, step) => Step(name, step, Math.Max(1, repetitions / 10)), ct);
         return lines;
+    }
+
+    /// <summary>BatchGetHealthScores' store read and its mapping, per batch of 100 random accounts.</summary>
+    private static async Task BatchStepsAsync(
+        IServiceProvider services, Func<string> pick, Func<string, Func<Task>, Task> step, CancellationToken ct)
+    {
+        string[] Batch() => [.. Enumerable.Range(0, 100).Select(_ => pick())];
+        await step("batch of 100: scope + HealthStore.BatchGetAsync (scores, then overrides)", async () =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<HealthStore>().BatchGetAsync(Batch(), ct);
+        });
+        await using var scope = services.CreateAsyncScope();
+        var (rows, _) = await scope.ServiceProvider.GetRequiredService<HealthStore>().BatchGetAsync(Batch(), ct);
+        await step("batch of 100: mapping the rows to messages", () =>
+        {
+            foreach (var row in rows) row.ToProto();
+            return Task.CompletedTask;
+        });
     }
 }

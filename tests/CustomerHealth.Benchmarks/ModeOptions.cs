@@ -25,6 +25,9 @@ internal sealed record ModeOptions
     public DateOnly? RenewalStart { get; init; }
     public DateOnly? AsOf { get; init; }
     public bool Smoke { get; init; }
+
+    /// <summary>random-reads: only the diagnosis of a cache hit's pipeline (<see cref="PipelineProfile"/>).</summary>
+    public bool Pipeline { get; init; }
     public int InFlight { get; init; } = 64;
     public int BatchInFlight { get; init; } = 8;
     public int PageSize { get; init; } = 100;
@@ -55,6 +58,8 @@ internal sealed record ModeOptions
                         --batch-in-flight N  BatchGet and List calls in flight (default 8)
                         --page-size N    ListHealthScores page size (default 100)
                         --warm-up N, -D N  warm-up and measured seconds per run (default 3 and 15)
+                        --pipeline       instead: where a read-cache hit's time goes (variants of the server with one
+                                         piece of the pipeline off or on, and each piece timed on its own)
                         --smoke          correctness only: a temporary 20-account SQLite portfolio, one round of 1 + 1 s,
                                          nothing judged (no --sqlite or --postgres)
           metrics     issue 8: MetricsService/GetPortfolioMetrics (this month to date, all accounts) over gRPC, repeated
@@ -82,6 +87,7 @@ internal sealed record ModeOptions
             if (name == "--read-again") { options = options with { ReadAgain = true }; continue; }
             if (name == "--recompute") { options = options with { Recompute = true }; continue; }
             if (name == "--propose") { options = options with { Propose = true }; continue; }
+            if (name == "--pipeline") { options = options with { Pipeline = true }; continue; }
             if (name == "--smoke")
             {
                 options = options with { Smoke = true, Rounds = 1, WarmUpSeconds = 1, DurationSeconds = 1 };

@@ -31,6 +31,7 @@ internal static class RandomReadBenchmark
     {
         await using var smoke = options.Smoke ? await SmokePortfolio.CreateAsync(ct) : null;
         var database = smoke?.Database ?? options.Database!;
+        if (options.Pipeline) return await PipelineProfile.RunAsync(options, database, log, ct);
         var loads = new List<string> { Machine.LoadAverage() };
         await using var bare = await BareServer.StartAsync(new GrpcStatusCounter(), ct);
         await using var service = await InProcessServer.StartAsync(database.ServerSettings, ct,
@@ -82,7 +83,7 @@ internal static class RandomReadBenchmark
             : throw new InvalidOperationException("No stored health score: run RecomputeHealthScores first.");
     }
 
-    private sealed class Runner(
+    internal sealed class Runner(
         ModeOptions options, string[] ids, BareServer bare, InProcessServer service, InProcessServer before)
     {
         private readonly BareService.BareServiceClient _bare = new(Channel(bare.Address, null));
@@ -147,7 +148,10 @@ internal static class RandomReadBenchmark
             string name, int inFlight, Func<Random, CancellationToken, Task<int>> call, CancellationToken ct) =>
             ClosedLoop.RunAsync(name, inFlight, WarmUp, Measured, call, ct);
 
-        private static GrpcChannel Channel(Uri address, string? token) => GrpcChannel.ForAddress(address,
+        /// <summary>
+        /// A channel of the benchmark's client: as many HTTP/2 connections as the calls in flight need.
+        /// </summary>
+        public static GrpcChannel Channel(Uri address, string? token) => GrpcChannel.ForAddress(address,
             new GrpcChannelOptions
             {
                 Credentials = token is null

@@ -56,6 +56,18 @@ public sealed class JwtOptions
     /// <summary>Tolerated clock difference between the token's issuer and this server.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How many validated tokens are kept so that a caller's next calls skip the signature check (ADR 0076); 0 turns
+    /// the cache off.
+    /// </summary>
+    public int ValidatedTokenCacheSize { get; set; } = 4096;
+
+    /// <summary>
+    /// The longest a validated token is answered from the cache before it is validated again (never past its
+    /// <c>exp</c>).
+    /// </summary>
+    public TimeSpan ValidatedTokenCacheMaxAge { get; set; } = TimeSpan.FromMinutes(5);
+
     public bool IsConfigured =>
         !string.IsNullOrWhiteSpace(Authority) || !string.IsNullOrWhiteSpace(MetadataAddress)
         || !string.IsNullOrWhiteSpace(SigningKeysFile);

@@ -15,6 +15,11 @@ public sealed class SecurityOptionsValidator : IValidateOptions<SecurityOptions>
             failures.Add("Authentication:Jwt:Audience must not be empty.");
         if (jwt.ClockSkew < TimeSpan.Zero || jwt.ClockSkew > TimeSpan.FromMinutes(10))
             failures.Add("Authentication:Jwt:ClockSkew must be between 0 and 10 minutes.");
+        if (jwt.ValidatedTokenCacheSize is < 0 or > 1_000_000)
+            failures.Add("Authentication:Jwt:ValidatedTokenCacheSize must be from 0 (off) to 1,000,000.");
+        if (jwt.ValidatedTokenCacheMaxAge < TimeSpan.FromSeconds(1)
+            || jwt.ValidatedTokenCacheMaxAge > TimeSpan.FromHours(1))
+            failures.Add("Authentication:Jwt:ValidatedTokenCacheMaxAge must be between 1 second and 1 hour.");
         var certificate = options.Certificate;
         if (certificate.Enabled)
         {

@@ -49,6 +49,8 @@ public static class SecurityRegistration
         {
             authentication.AddJwtBearer(o => ConfigureJwt(o, options.Jwt, development: null));
         }
+        if (options.UsesDevelopmentCredentials || options.Jwt.IsConfigured)
+            AddValidatedTokenCache(builder, options.Jwt);
         if (options.Certificate.Enabled) AddCertificates(builder, authentication, options.Certificate);
         if (options.AllowUnauthenticated)
             authentication.AddScheme<AuthenticationSchemeOptions, UnauthenticatedLoopbackHandler>(
@@ -194,6 +196,25 @@ public static class SecurityRegistration
             o.RequireHttpsMetadata = jwt.RequireHttpsMetadata;
             if (!string.IsNullOrWhiteSpace(jwt.Issuer)) o.TokenValidationParameters.ValidIssuer = jwt.Issuer;
         }
+    }
+
+    /// <summary>
+    /// Puts <see cref="ValidatedTokenCache"/> in front of the bearer scheme's token handlers (ADR 0076). Its clock is
+    /// the system's, as the token handler's lifetime check is, so an entry never outlives the token.
+    /// </summary>
+    private static void AddValidatedTokenCache(WebApplicationBuilder builder, JwtOptions jwt)
+    {
+        if (jwt.ValidatedTokenCacheSize == 0) return;
+        builder.Services.AddSingleton(
+            new ValidatedTokenCache(jwt.ValidatedTokenCacheSize, jwt.ValidatedTokenCacheMaxAge, TimeProvider.System));
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<ValidatedTokenCache>((o, cache) =>
+            {
+                var handlers = o.TokenHandlers.ToList();
+                o.TokenHandlers.Clear();
+                foreach (var handler in handlers)
+                    o.TokenHandlers.Add(handler as CachingTokenHandler ?? new CachingTokenHandler(handler, cache));
+            });
     }
 
     private static void AddCertificates(
