@@ -48,25 +48,8 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
         var firstRetained = rules.FirstRetainedDay(Today);
         if (from < firstRetained) from = firstRetained;
         if (to < from) return 0;
-        // Ingestion of the same days may insert a rollup row between the rebuild's delete and its insert (PostgreSQL,
-        // where writers run side by side): the rebuild lost that race and starts over, deriving the rows again from
-        // every raw event, the new ones included (LostRaces).
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await RebuildOnceAsync(accountId, from, to, caller, ct);
-            }
-            catch (Exception ex) when (LostToAConcurrentInsert(ex))
-            {
-                db.ChangeTracker.Clear();
-                if (attempt == LostRaces.MaxAttempts)
-                {
-                    throw new DbUpdateConcurrencyException(
-                        "Concurrent ingestion kept writing the rebuilt days; retry.", ex);
-                }
-            }
-        }
+        return await RollupRebuilder.StartOverWhenLostAsync(
+            db, () => RebuildOnceAsync(accountId, from, to, caller, ct));
     }
 
     private Task<long> RebuildOnceAsync(string? accountId, DateOnly from, DateOnly to, Caller caller,
@@ -85,15 +68,6 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
             await transaction.CommitAsync(ct);
             return rebuilt;
         });
-
-    private static bool LostToAConcurrentInsert(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation }) return true;
-        }
-        return false;
-    }
 
     /// <summary>
     /// Deletes a person's events and NPS answers (in one account or all) and takes their contribution out of the
