@@ -15,9 +15,9 @@ public sealed class RacesOnOneAccountOnPostgreSql(PostgreSqlTestDatabase databas
 /// <summary>
 /// Calls about one account at once, as the fuzzer sends them: contracts upserted together on a new account (the
 /// contract read, the account's contracts and the first plan raced: "Sequence contains no elements" once), and writes
-/// and reads racing the account's deletion (GetRenewalPrediction read the contract, then missed its account;
-/// CompleteMilestone wrote for an account gone meanwhile). Every call answers what it would answer one after the other,
-/// or ABORTED; never INTERNAL.
+/// and reads racing the account's deletion (GetRenewalPrediction read the contract, then missed its account, and so
+/// did GetAccountOverview's prediction; CompleteMilestone wrote for an account gone meanwhile). Every call answers what
+/// it would answer one after the other, or ABORTED; never INTERNAL.
 /// </summary>
 public abstract class RacesOnOneAccountTests<TDatabase>(TDatabase database) : IntegrationTest<TDatabase>(database)
     where TDatabase : TestDatabase
@@ -88,6 +88,7 @@ public abstract class RacesOnOneAccountTests<TDatabase>(TDatabase database) : In
         () => Renewals.GetRenewalPredictionAsync(new() { ContractId = $"{id}-c" }, cancellationToken: Ct)
             .ResponseAsync,
         () => Renewals.GetRenewalPredictionAsync(new() { AccountId = id }, cancellationToken: Ct).ResponseAsync,
+        () => Accounts.GetAccountOverviewAsync(new() { AccountId = id }, cancellationToken: Ct).ResponseAsync,
         () => Health.SetHealthOverrideAsync(new()
         {
             AccountId = id, Score = 50, Reason = "Escalation in progress", SetBy = "csm.alice@example.com",
