@@ -42,9 +42,7 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
     public async Task<long> RebuildAsync(
         string? accountId, DateOnly from, DateOnly to, Caller caller, CancellationToken ct)
     {
-        if (accountId is not null
-            && !await db.Accounts.AnyAsync(a => a.Id == accountId, ct)) throw new NotFoundException(
-                "Account", accountId);
+        await ThrowIfMissingAsync(accountId, ct);
         var firstRetained = rules.FirstRetainedDay(Today);
         if (from < firstRetained) from = firstRetained;
         if (to < from) return 0;
@@ -52,10 +50,19 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
             db, () => RebuildOnceAsync(accountId, from, to, caller, ct));
     }
 
+    private async Task ThrowIfMissingAsync(string? accountId, CancellationToken ct)
+    {
+        if (accountId is not null && !await db.Accounts.AnyAsync(a => a.Id == accountId, ct))
+            throw new NotFoundException("Account", accountId);
+    }
+
     private Task<long> RebuildOnceAsync(string? accountId, DateOnly from, DateOnly to, Caller caller,
         CancellationToken ct) =>
         db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
+            // Checked on every attempt: an attempt that lost to a DeleteAccount of the account (its recompute mark
+            // names a deleted account) starts over and answers NOT_FOUND.
+            await ThrowIfMissingAsync(accountId, ct);
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var catalogue = await CatalogueForUpdateAsync(ct);
             var rebuilt = await RollupRebuilder.RebuildAsync(writer, db.Database.GetDbConnection(),

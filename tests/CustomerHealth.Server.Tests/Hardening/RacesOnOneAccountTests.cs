@@ -26,6 +26,7 @@ public abstract class RacesOnOneAccountTests<TDatabase>(TDatabase database) : In
     private const int Racers = 8;
 
     private AccountService.AccountServiceClient Accounts => new(Service.Channel);
+    private EngagementService.EngagementServiceClient Engagement => new(Service.Channel);
     private HealthService.HealthServiceClient Health => new(Service.Channel);
     private OnboardingService.OnboardingServiceClient Onboarding => new(Service.Channel);
     private RenewalService.RenewalServiceClient Renewals => new(Service.Channel);
@@ -100,6 +101,10 @@ public abstract class RacesOnOneAccountTests<TDatabase>(TDatabase database) : In
         }, cancellationToken: Ct).ResponseAsync,
         () => Health.RecomputeHealthScoresAsync(new() { AsOfDate = Build.Date("2026-03-10") },
             cancellationToken: Ct).ResponseAsync,
+        () => Engagement.RebuildRollupsAsync(new()
+        {
+            AccountId = id, StartDate = Build.Date("2026-03-01"), EndDate = Build.Date("2026-03-14"),
+        }, cancellationToken: Ct).ResponseAsync,
     ];
 
     private static async Task<StatusCode> CodeOf(Func<Task> call)
