@@ -28,22 +28,11 @@ public sealed class EventCatalogueStore(
         IReadOnlyList<CatalogueEntry> entries, long? expectedVersion, Caller caller, CancellationToken ct)
     {
         EventCatalogue.Validate(entries);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await ReplaceOnceAsync(entries, expectedVersion, caller, ct);
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < MaxRaceAttempts)
-            {
-                // An identical call at once (a client and its retry) replaced the catalogue first: apply this one after
-                // it.
-                db.ChangeTracker.Clear();
-            }
-        }
+        // An identical call at once (a client and its retry) may replace the catalogue first: this one is then applied
+        // after it, like a rebuild that lost to ingestion.
+        return await RollupRebuilder.StartOverWhenLostAsync(
+            db, () => ReplaceOnceAsync(entries, expectedVersion, caller, ct));
     }
-
-    private const int MaxRaceAttempts = 10;
 
     private async Task<(EventCatalogue Catalogue, long RebuiltAccountDays)> ReplaceOnceAsync(
         IReadOnlyList<CatalogueEntry> entries, long? expectedVersion, Caller caller, CancellationToken ct)

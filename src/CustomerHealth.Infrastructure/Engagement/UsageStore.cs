@@ -42,37 +42,27 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
     public async Task<long> RebuildAsync(
         string? accountId, DateOnly from, DateOnly to, Caller caller, CancellationToken ct)
     {
-        if (accountId is not null
-            && !await db.Accounts.AnyAsync(a => a.Id == accountId, ct)) throw new NotFoundException(
-                "Account", accountId);
+        await ThrowIfMissingAsync(accountId, ct);
         var firstRetained = rules.FirstRetainedDay(Today);
         if (from < firstRetained) from = firstRetained;
         if (to < from) return 0;
-        // Ingestion of the same days may insert a rollup row between the rebuild's delete and its insert (PostgreSQL,
-        // where writers run side by side): the rebuild lost that race and starts over, deriving the rows again from
-        // every raw event, the new ones included (LostRaces).
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await RebuildOnceAsync(accountId, from, to, caller, ct);
-            }
-            catch (Exception ex) when (LostToAConcurrentInsert(ex))
-            {
-                db.ChangeTracker.Clear();
-                if (attempt == LostRaces.MaxAttempts)
-                {
-                    throw new DbUpdateConcurrencyException(
-                        "Concurrent ingestion kept writing the rebuilt days; retry.", ex);
-                }
-            }
-        }
+        return await RollupRebuilder.StartOverWhenLostAsync(
+            db, () => RebuildOnceAsync(accountId, from, to, caller, ct));
+    }
+
+    private async Task ThrowIfMissingAsync(string? accountId, CancellationToken ct)
+    {
+        if (accountId is not null && !await db.Accounts.AnyAsync(a => a.Id == accountId, ct))
+            throw new NotFoundException("Account", accountId);
     }
 
     private Task<long> RebuildOnceAsync(string? accountId, DateOnly from, DateOnly to, Caller caller,
         CancellationToken ct) =>
         db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
+            // Checked on every attempt: an attempt that lost to a DeleteAccount of the account (its recompute mark
+            // names a deleted account) starts over and answers NOT_FOUND.
+            await ThrowIfMissingAsync(accountId, ct);
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var catalogue = await CatalogueForUpdateAsync(ct);
             var rebuilt = await RollupRebuilder.RebuildAsync(writer, db.Database.GetDbConnection(),
@@ -85,15 +75,6 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
             await transaction.CommitAsync(ct);
             return rebuilt;
         });
-
-    private static bool LostToAConcurrentInsert(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation }) return true;
-        }
-        return false;
-    }
 
     /// <summary>
     /// Deletes a person's events and NPS answers (in one account or all) and takes their contribution out of the

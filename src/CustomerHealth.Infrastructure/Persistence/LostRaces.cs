@@ -19,7 +19,16 @@ public static class LostRaces
     /// foreign key that a concurrent write took or removed, a row it changed or deleted), clearing the change tracker
     /// before each new attempt.
     /// </summary>
-    public static async Task<T> StartOverAsync<T>(this CustomerHealthDbContext db, Func<Task<T>> attempt)
+    public static Task<T> StartOverAsync<T>(this CustomerHealthDbContext db, Func<Task<T>> attempt) =>
+        db.StartOverAsync(attempt, static e => e is DbUpdateException);
+
+    /// <summary>
+    /// Runs <paramref name="attempt"/> until it does not fail with an exception <paramref name="lost"/> calls a lost
+    /// race (for writes whose own SQL reports the loss, not EF Core's <see cref="DbUpdateException"/>), clearing the
+    /// change tracker before each new attempt.
+    /// </summary>
+    public static async Task<T> StartOverAsync<T>(
+        this CustomerHealthDbContext db, Func<Task<T>> attempt, Func<Exception, bool> lost)
     {
         for (var n = 1; ; n++)
         {
@@ -27,7 +36,7 @@ public static class LostRaces
             {
                 return await attempt();
             }
-            catch (DbUpdateException ex)
+            catch (Exception ex) when (lost(ex))
             {
                 db.ChangeTracker.Clear();
                 if (n == MaxAttempts) throw TooMany(ex);
@@ -44,7 +53,7 @@ public static class LostRaces
         });
 
     /// <summary>The exception a write gives up with: answered ABORTED.</summary>
-    public static DbUpdateConcurrencyException TooMany(DbUpdateException lastLoss) =>
+    public static DbUpdateConcurrencyException TooMany(Exception lastLoss) =>
         new($"Concurrent writes to the same data kept winning over this one ({MaxAttempts} attempts); retry it.",
             lastLoss);
 }

@@ -102,12 +102,14 @@ public sealed class RenewalStore(CustomerHealthDbContext db, RenewalPredictor pr
     }
 
     /// <summary>The stored prediction of an open contract (one query), else one computed on the spot (not
-    /// stored).</summary>
+    /// stored). NOT_FOUND for the account when a <c>DeleteAccount</c> removed it since the contract was read.</summary>
     public async Task<RenewalPredictionRow> PredictionOfAsync(Contract contract, CancellationToken ct)
     {
         var stored = await db.RenewalPredictions.AsNoTracking()
             .SingleOrDefaultAsync(p => p.ContractId == contract.Id, ct);
-        return stored ?? (await predictor.ComputeAsync([contract], ct)).Single().Row;
+        if (stored is not null) return stored;
+        var computed = await predictor.ComputeAsync([contract], ct);
+        return computed.Count == 1 ? computed[0].Row : throw new NotFoundException("Account", contract.AccountId);
     }
 
     /// <summary>The account's open contract that renews first (no outcome, renewal date today or later), or

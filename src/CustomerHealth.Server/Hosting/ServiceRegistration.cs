@@ -219,6 +219,7 @@ public static class ServiceRegistration
     /// <summary>The gRPC services, each method behind the scope <see cref="RpcScopes"/> declares for it.</summary>
     public static WebApplication MapCustomerHealthGrpc(this WebApplication app)
     {
+        app.UseClientResetsAsCancellations();
         app.MapGrpcService<AccountGrpcService>().RequireDeclaredScopes();
         app.MapGrpcService<EngagementGrpcService>().RequireDeclaredScopes();
         app.MapGrpcService<OnboardingGrpcService>().RequireDeclaredScopes();

@@ -15,9 +15,9 @@ public sealed class RacesOnOneAccountOnPostgreSql(PostgreSqlTestDatabase databas
 /// <summary>
 /// Calls about one account at once, as the fuzzer sends them: contracts upserted together on a new account (the
 /// contract read, the account's contracts and the first plan raced: "Sequence contains no elements" once), and writes
-/// and reads racing the account's deletion (GetRenewalPrediction read the contract, then missed its account;
-/// CompleteMilestone wrote for an account gone meanwhile). Every call answers what it would answer one after the other,
-/// or ABORTED; never INTERNAL.
+/// and reads racing the account's deletion (GetRenewalPrediction read the contract, then missed its account, and so
+/// did GetAccountOverview's prediction; CompleteMilestone wrote for an account gone meanwhile). Every call answers what
+/// it would answer one after the other, or ABORTED; never INTERNAL.
 /// </summary>
 public abstract class RacesOnOneAccountTests<TDatabase>(TDatabase database) : IntegrationTest<TDatabase>(database)
     where TDatabase : TestDatabase
@@ -26,6 +26,7 @@ public abstract class RacesOnOneAccountTests<TDatabase>(TDatabase database) : In
     private const int Racers = 8;
 
     private AccountService.AccountServiceClient Accounts => new(Service.Channel);
+    private EngagementService.EngagementServiceClient Engagement => new(Service.Channel);
     private HealthService.HealthServiceClient Health => new(Service.Channel);
     private OnboardingService.OnboardingServiceClient Onboarding => new(Service.Channel);
     private RenewalService.RenewalServiceClient Renewals => new(Service.Channel);
@@ -88,6 +89,7 @@ public abstract class RacesOnOneAccountTests<TDatabase>(TDatabase database) : In
         () => Renewals.GetRenewalPredictionAsync(new() { ContractId = $"{id}-c" }, cancellationToken: Ct)
             .ResponseAsync,
         () => Renewals.GetRenewalPredictionAsync(new() { AccountId = id }, cancellationToken: Ct).ResponseAsync,
+        () => Accounts.GetAccountOverviewAsync(new() { AccountId = id }, cancellationToken: Ct).ResponseAsync,
         () => Health.SetHealthOverrideAsync(new()
         {
             AccountId = id, Score = 50, Reason = "Escalation in progress", SetBy = "csm.alice@example.com",
@@ -99,6 +101,10 @@ public abstract class RacesOnOneAccountTests<TDatabase>(TDatabase database) : In
         }, cancellationToken: Ct).ResponseAsync,
         () => Health.RecomputeHealthScoresAsync(new() { AsOfDate = Build.Date("2026-03-10") },
             cancellationToken: Ct).ResponseAsync,
+        () => Engagement.RebuildRollupsAsync(new()
+        {
+            AccountId = id, StartDate = Build.Date("2026-03-01"), EndDate = Build.Date("2026-03-14"),
+        }, cancellationToken: Ct).ResponseAsync,
     ];
 
     private static async Task<StatusCode> CodeOf(Func<Task> call)
