@@ -15,6 +15,12 @@ internal static class SqlSchema
     {
         public const string Table = "accounts";
         public const string Id = "account_id";
+        public const string ParentId = "parent_account_id";
+    }
+
+    public static class Contacts
+    {
+        public const string Table = "contacts";
     }
 
     public static class UsageEvents

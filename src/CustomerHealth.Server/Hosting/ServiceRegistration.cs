@@ -1,4 +1,5 @@
 using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Infrastructure.Accounts;
 using CustomerHealth.Infrastructure.Currency;
 using CustomerHealth.Infrastructure.Engagement;
 using CustomerHealth.Infrastructure.Health;
@@ -44,6 +45,9 @@ public static class ServiceRegistration
         builder.Services.AddSingleton(TimeProvider.System);
         // The reporting currency of the exchange-rate table, which the account and metrics stores read.
         builder.Services.AddValidatedOptions<CurrencyOptions, CurrencyOptionsValidator>(CurrencyOptions.Section);
+        // The champion signal's quiet window, which the account page and the play rules read.
+        builder.Services.AddValidatedOptions<StakeholderOptions, StakeholderOptionsValidator>(
+            StakeholderOptions.Section);
         builder.Services.AddCustomerHealthPersistence(options, connectionString);
         return builder;
     }
