@@ -18,11 +18,6 @@ internal static class SqlSchema
         public const string ParentId = "parent_account_id";
     }
 
-    public static class Contacts
-    {
-        public const string Table = "contacts";
-    }
-
     public static class UsageEvents
     {
         public const string Table = "usage_events";

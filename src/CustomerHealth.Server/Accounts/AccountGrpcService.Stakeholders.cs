@@ -5,7 +5,7 @@ using Grpc.Core;
 
 namespace CustomerHealth.Server.Accounts;
 
-/// <summary>The account hierarchy and the stakeholders (docs/stakeholders.md).</summary>
+/// <summary>The account hierarchy and the stakeholders (docs/api/stakeholders.md).</summary>
 public sealed partial class AccountGrpcService
 {
     public override async Task<GetAccountHierarchyResponse> GetAccountHierarchy(

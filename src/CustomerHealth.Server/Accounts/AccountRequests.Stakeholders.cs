@@ -6,7 +6,7 @@ using ContactRole = CustomerHealth.Domain.Accounts.ContactRole;
 
 namespace CustomerHealth.Server.Accounts;
 
-/// <summary>The hierarchy's and the contacts' requests (docs/stakeholders.md).</summary>
+/// <summary>The hierarchy's and the contacts' requests (docs/api/stakeholders.md).</summary>
 public static partial class AccountRequests
 {
     public static partial class Limits

@@ -41,7 +41,8 @@ public static class StakeholderMapping
             {
                 Accounts = tree.Rollup.Accounts,
                 TotalReportingArr = ProtoConvert.ToMoney(
-                    Math.Round(tree.Rollup.TotalReportingArr, 9, MidpointRounding.ToEven), tree.Rates.ReportingCurrency),
+                    Math.Round(tree.Rollup.TotalReportingArr, 9, MidpointRounding.ToEven),
+                    tree.Rates.ReportingCurrency),
                 AccountsWithoutRate = tree.Rollup.AccountsWithoutRate,
                 UnscoredAccounts = tree.Rollup.UnscoredAccounts,
             },

@@ -9,7 +9,7 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
 {
     public void Configure(EntityTypeBuilder<Contact> builder)
     {
-        builder.ToTable(SqlSchema.Contacts.Table);
+        builder.ToTable("contacts");
         builder.HasKey(c => c.Id);
         builder.Property(c => c.Id).HasColumnName("contact_id").HasMaxLength(Identifiers.MaxLength);
         builder.Property(c => c.AccountId).HasColumnName("account_id").HasMaxLength(Identifiers.MaxLength);
