@@ -6,8 +6,10 @@ namespace CustomerHealth.Domain.Accounts;
 public sealed class Account
 {
     private Account(
-        string id, string displayName, string? segment, CsTier assignedTier, string? owner, DateTime createdAt)
+        string id, string displayName, string? segment, CsTier assignedTier, string? owner, string? parentId,
+        DateTime createdAt)
     {
+        ParentId = parentId;
         Id = id;
         DisplayName = displayName;
         Segment = segment;
@@ -37,6 +39,10 @@ public sealed class Account
     public bool TierUnconverted { get; private set; }
 
     public string? Owner { get; private set; }
+
+    /// <summary>The account above this one in a hierarchy, or null for a root (or an account on its own).</summary>
+    public string? ParentId { get; private set; }
+
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
 
@@ -44,7 +50,7 @@ public sealed class Account
     {
         var account = new Account(
             details.AccountId, details.DisplayName.Trim(), Normalize(details.Segment), details.Tier,
-            Normalize(details.Owner), now);
+            Normalize(details.Owner), Normalize(details.ParentAccountId), now);
         return account;
     }
 
@@ -57,8 +63,11 @@ public sealed class Account
         var name = details.DisplayName.Trim();
         var segment = Normalize(details.Segment);
         var owner = Normalize(details.Owner);
-        if (name == DisplayName && segment == Segment && owner == Owner && details.Tier == AssignedTier) return false;
+        var parent = Normalize(details.ParentAccountId);
+        if (name == DisplayName && segment == Segment && owner == Owner && details.Tier == AssignedTier
+            && parent == ParentId) return false;
         DisplayName = name;
+        ParentId = parent;
         Segment = segment;
         Owner = owner;
         AssignedTier = details.Tier;

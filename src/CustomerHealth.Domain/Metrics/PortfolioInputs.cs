@@ -118,17 +118,20 @@ public sealed record ContractFacts
 /// <summary>
 /// Which accounts a report covers; a null criterion matches every account. Segment and owner match exactly (ordinal).
 /// <paramref name="ChurnedInBands"/> false leaves churned accounts (lifecycle stage churned) out of the band counts
-/// only; every other figure counts them.
+/// only; every other figure counts them. <paramref name="AccountIds"/> (a tree of accounts, or null for any) keeps only
+/// the accounts it holds.
 /// </summary>
 public sealed record PortfolioFilter(
-    CsTier? Tier = null, string? Segment = null, string? Owner = null, bool ChurnedInBands = true)
+    CsTier? Tier = null, string? Segment = null, string? Owner = null, bool ChurnedInBands = true,
+    IReadOnlySet<string>? AccountIds = null)
 {
     public static PortfolioFilter All { get; } = new();
 
     public bool Matches(AccountFacts account) =>
         (Tier is null || account.Tier == Tier)
         && (Segment is null || string.Equals(account.Segment, Segment, StringComparison.Ordinal))
-        && (Owner is null || string.Equals(account.Owner, Owner, StringComparison.Ordinal));
+        && (Owner is null || string.Equals(account.Owner, Owner, StringComparison.Ordinal))
+        && (AccountIds is null || AccountIds.Contains(account.AccountId));
 }
 
 /// <summary>

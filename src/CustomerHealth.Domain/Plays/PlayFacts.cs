@@ -64,6 +64,10 @@ public sealed record PlayFacts
     /// <summary>The UTC day of the last CSM touchpoint, or null when none was recorded.</summary>
     public DateOnly? LastTouchpoint { get; init; }
 
+    /// <summary>The account's champion alerts (left, or quiet while others are active), added when it is scored.
+    /// </summary>
+    public IReadOnlyList<ChampionAlert> ChampionAlerts { get; init; } = [];
+
     /// <summary>The open contracts' renewal predictions.</summary>
     public IReadOnlyList<UpcomingRenewal> Renewals { get; init; } = [];
 

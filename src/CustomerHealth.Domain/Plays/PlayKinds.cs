@@ -29,7 +29,7 @@ public enum PlayRuleKind
     /// <summary>No CSM touchpoint for the tier's cadence (threshold unused).</summary>
     NoTouchpoint = 8,
 
-    /// <summary>Declared, never fires yet: the contact data it needs is not modelled.</summary>
+    /// <summary>A champion contact left (and none is in place) or went quiet while others stay active.</summary>
     ChampionLeft = 9,
 
     /// <summary>Declared, never fires yet: expansion signals are another slice's work.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Health;
 using CustomerHealth.Domain.Renewals;
 
@@ -6,7 +7,7 @@ namespace CustomerHealth.Domain.Plays;
 
 /// <summary>
 /// Which rules of a set fire for an account's facts, each with the drivers that made it fire. Pure: no clock, no
-/// database. Only customers (a contract covers today) get plays; champion-left never fires yet.
+/// database. Only customers (a contract covers today) get plays.
 /// </summary>
 public static class PlayRules
 {
@@ -34,8 +35,9 @@ public static class PlayRules
             PlayRuleKind.NoActivity => NoActivity(rule.Threshold, facts),
             PlayRuleKind.DetractorNps => DetractorNps(rule.Threshold, facts),
             PlayRuleKind.NoTouchpoint => NoTouchpoint(cadence.TouchpointDays, facts),
+            PlayRuleKind.ChampionLeft => ChampionLeft(facts),
             PlayRuleKind.ExpansionSignal => ExpansionSignal(facts),
-            _ => [], // champion left: its data arrives with later work
+            _ => [],
         };
 
     private static PlayDriver[] ScoreDrop(int points, PlayFacts facts) =>
@@ -103,6 +105,17 @@ public static class PlayRules
             ? []
             : [new("days_since_touchpoint", quiet, cadenceDays, $"no touchpoint for {quiet} days")];
     }
+
+    /// <summary>One driver per champion alert, named by the contact's id (a play keeps no person's name).</summary>
+    private static PlayDriver[] ChampionLeft(PlayFacts facts) =>
+        facts.ChampionAlerts.Select(a => a.Kind == ChampionAlertKind.Left
+                ? new PlayDriver("champion_left:" + a.ContactId,
+                    a.LeftOn is { } on ? Math.Max(0, facts.Today.DayNumber - on.DayNumber) : 0, 0,
+                    a.LeftOn is { } day ? $"champion {a.ContactId} left on {day:yyyy-MM-dd}"
+                        : $"champion {a.ContactId} left")
+                : new PlayDriver("champion_quiet_days:" + a.ContactId, a.QuietDays, a.QuietDays,
+                    $"champion {a.ContactId} not active for {a.QuietDays} days while others were"))
+            .ToArray();
 
     /// <summary>
     /// The account's own expansion signals (<see cref="PlayFacts.ExpansionReasons"/>), unless it is critical: a save

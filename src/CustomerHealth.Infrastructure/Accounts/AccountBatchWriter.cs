@@ -57,9 +57,23 @@ public sealed class AccountBatchWriter(
             // Tiers compare ARR in the reporting currency: one read of the rates in force serves the batch.
             var table = await rates.CurrentAsync(token);
             var results = new List<BatchItemResult>(items.Count);
+            var links = new ParentLinks(db); // the earlier items' parent links, for the later items' checks
             foreach (var (index, details) in items)
             {
                 BatchOutcome outcome;
+                var before = accounts.GetValueOrDefault(details.AccountId);
+                if (details.ParentAccountId is { } parentId && parentId != before?.ParentId)
+                {
+                    try
+                    {
+                        await links.CheckAsync(details.AccountId, parentId, token);
+                    }
+                    catch (DomainException rejected)
+                    {
+                        results.Add(new BatchItemResult(index, BatchOutcome.Rejected, rejected));
+                        continue;
+                    }
+                }
                 if (accounts.TryGetValue(details.AccountId, out var account))
                 {
                     outcome = account.Update(details, now) ? BatchOutcome.Updated : BatchOutcome.Unchanged;
@@ -74,6 +88,7 @@ public sealed class AccountBatchWriter(
                 var current = Contract.CurrentOf(contracts[account.Id], today);
                 if (account.RefreshEffectiveTier(current, thresholds, table, now) && outcome == BatchOutcome.Unchanged)
                     outcome = BatchOutcome.Updated;
+                links.Set(account.Id, account.ParentId);
                 results.Add(new BatchItemResult(index, outcome));
             }
             return results;

@@ -26,24 +26,30 @@ public sealed record AccountPage(
     IReadOnlyList<NpsResponse> Nps,
     IReadOnlyList<SupportTicket> Tickets,
     IReadOnlyList<Touchpoint> Touchpoints,
-    DateOnly Today);
+    DateOnly Today,
+    IReadOnlyList<Contact> Stakeholders,
+    IReadOnlyList<ChampionAlert> ChampionAlerts);
 
 /// <summary>
 /// Everything a dashboard's account page shows, read through the stores the single-purpose RPCs use, one after the
-/// other on the call's one DbContext: 15 queries at most when the account's score and prediction are stored (one
+/// other on the call's one DbContext: 19 queries at most when the account's score and prediction are stored (one
 /// fewer when its contract is in the reporting currency); an account not scored yet, or a contract without a stored
 /// prediction, is computed on the spot as GetHealthScore and GetRenewalPrediction do
 /// (docs/api/contract.md#account-overview).
 /// </summary>
 public sealed class AccountOverviewReader(
     CustomerHealthDbContext db, AccountStore accounts, ExchangeRateStore rates, HealthStore scores, UsageStore usage,
-    OnboardingStore onboarding, RenewalStore renewals, SignalStore signals)
+    OnboardingStore onboarding, RenewalStore renewals, SignalStore signals, ContactStore contacts,
+    ChampionSignalReader champions)
 {
     /// <summary>The days of the usage series, ending today.</summary>
     public const int UsageDays = 90;
 
     /// <summary>The most NPS answers, tickets and touchpoints shown, each.</summary>
     public const int RecentItems = 5;
+
+    /// <summary>The most stakeholders shown.</summary>
+    public const int Stakeholders = 100;
 
     /// <summary>The account's page. Throws <see cref="NotFoundException"/> for an unknown account.</summary>
     public async Task<AccountPage> ReadAsync(string accountId, CancellationToken ct)
@@ -67,7 +73,9 @@ public sealed class AccountOverviewReader(
         var nps = await signals.ListNpsResponsesAsync(accountId, RecentItems, null, ct);
         var tickets = await signals.ListSupportTicketsAsync(accountId, openOnly: false, RecentItems, null, ct);
         var touchpoints = await signals.ListTouchpointsAsync(accountId, RecentItems, null, ct);
+        var stakeholders = await contacts.OfAccountAsync(accountId, Stakeholders, ct);
+        var alerts = await champions.ReadAsync([accountId], ct);
         return new AccountPage(account, current, table, score, usageFrom, days, plan, prediction,
-            nps.Items, tickets.Items, touchpoints.Items, today);
+            nps.Items, tickets.Items, touchpoints.Items, today, stakeholders, alerts[accountId].ToArray());
     }
 }

@@ -9,8 +9,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CustomerHealth.Infrastructure.Accounts;
 
-/// <summary>Filters of an account listing; null means "any".</summary>
-public sealed record AccountFilter(CsTier? Tier, string? Owner, string? Segment);
+/// <summary>Filters of an account listing; null means "any". <paramref name="AccountIds"/> holds a tree's accounts
+/// (<see cref="AccountTrees"/>).</summary>
+public sealed record AccountFilter(
+    CsTier? Tier, string? Owner, string? Segment, IReadOnlyCollection<string>? AccountIds = null);
 
 /// <summary>A page of results, plus whether more follow.</summary>
 public sealed record Page<T>(IReadOnlyList<T> Items, bool HasMore, int? TotalSize = null);
@@ -43,6 +45,8 @@ public sealed class AccountStore(
         var now = Now;
         var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == details.AccountId, ct);
         var created = account is null;
+        if (details.ParentAccountId is { } parentId && parentId != account?.ParentId)
+            await new ParentLinks(db).CheckAsync(details.AccountId, parentId, ct);
         if (account is null)
         {
             account = Account.Create(details, now);
@@ -69,6 +73,7 @@ public sealed class AccountStore(
         if (filter.Tier is { } tier) query = query.Where(a => a.EffectiveTier == tier);
         if (filter.Owner is { } owner) query = query.Where(a => a.Owner == owner);
         if (filter.Segment is { } segment) query = query.Where(a => a.Segment == segment);
+        if (filter.AccountIds is { } ids) query = query.Where(a => ids.Contains(a.Id));
         var total = await query.CountAsync(ct);
         if (afterAccountId is not null) query = query.Where(a => string.Compare(a.Id, afterAccountId) > 0);
         var rows = await query.OrderBy(a => a.Id).Take(pageSize + 1).ToListAsync(ct);
@@ -76,7 +81,7 @@ public sealed class AccountStore(
     }
 
     /// <summary>Deletes the account and everything that belongs to it: through the database's cascades, and its usage
-    /// events and user-days itself.</summary>
+    /// events and user-days itself. Its child accounts are detached: they become roots of their own trees.</summary>
     public async Task<(bool Deleted, int DeletedContracts)> DeleteAccountAsync(
         string accountId, Caller caller, CancellationToken ct)
     {
@@ -86,6 +91,9 @@ public sealed class AccountStore(
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var contracts = await db.Contracts.CountAsync(c => c.AccountId == accountId, ct);
             var deleted = await db.Accounts.Where(a => a.Id == accountId).ExecuteDeleteAsync(ct);
+            var now = Now;
+            var detached = await db.Accounts.Where(a => a.ParentId == accountId).ExecuteUpdateAsync(
+                s => s.SetProperty(a => a.ParentId, (string?)null).SetProperty(a => a.UpdatedAt, now), ct);
             // Usage events and user-days have no foreign key on PostgreSQL (CustomerHealthDbContext). Deleting the
             // account
             // row first waits for any ingestion or rebuild holding it (FOR KEY SHARE) and keeps new ones out, so these
@@ -96,7 +104,7 @@ public sealed class AccountStore(
             {
                 var change = new AuditedChange(
                     AuditAction.AccountDeleted, AuditTargets.Account, accountId,
-                    Details: new { DeletedContracts = contracts });
+                    Details: new { DeletedContracts = contracts, DetachedChildren = detached });
                 await AuditTrail.WriteAsync(db, caller, change, Now, ct);
             }
             await transaction.CommitAsync(ct);

@@ -12,7 +12,8 @@ public sealed record DailyUsageRow(
     DateOnly Day, long Events, int Users, int ActiveUsers, IReadOnlyDictionary<string, long> KeyFeatureEvents);
 
 /// <summary>What a person-data deletion removed.</summary>
-public sealed record PersonDeletion(long DeletedEvents, int DeletedNpsResponses, int CorrectedAccountDays);
+public sealed record PersonDeletion(
+    long DeletedEvents, int DeletedNpsResponses, int CorrectedAccountDays, int DeletedContacts = 0);
 
 /// <summary>Reads the rollups, and repairs them: rebuild from raw events, person deletion, retention purge.</summary>
 public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, EventRules rules, TimeProvider clock)
@@ -105,6 +106,11 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
             var touched = userDays.Select(u => u.AccountId)
                 .Concat(await answers.Select(n => n.AccountId).Distinct().ToListAsync(ct)).ToList();
             var deletedNps = await answers.ExecuteDeleteAsync(ct);
+            // Contacts linked to the person's usage user id hold their name, e-mail and title: they go too.
+            var contacts = db.Contacts.Where(c =>
+                c.UsageUserId == userId && (accountId == null || c.AccountId == accountId));
+            touched.AddRange(await contacts.Select(c => c.AccountId).Distinct().ToListAsync(ct));
+            var deletedContacts = await contacts.ExecuteDeleteAsync(ct);
             await db.UserDailyActivity.Where(u => u.UserId == userId && (accountId == null || u.AccountId == accountId))
                 .ExecuteDeleteAsync(ct);
             await db.UserActiveDays.Where(u => u.UserId == userId && (accountId == null || u.AccountId == accountId))
@@ -118,11 +124,11 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
                 Details: new
                 {
                     DeletedEvents = deletedEvents, DeletedNpsResponses = deletedNps,
-                    CorrectedAccountDays = userDays.Count,
+                    CorrectedAccountDays = userDays.Count, DeletedContacts = deletedContacts,
                 });
             await AuditTrail.WriteAsync(db, caller, change, now, ct);
             await transaction.CommitAsync(ct);
-            return new PersonDeletion(deletedEvents, deletedNps, userDays.Count);
+            return new PersonDeletion(deletedEvents, deletedNps, userDays.Count, deletedContacts);
         });
     }
 

@@ -54,6 +54,7 @@ public sealed class HealthDirtyMarker(TimeProvider clock) : SaveChangesIntercept
             {
                 Account a => a.Id,
                 Contract c => c.AccountId,
+                Contact c => c.AccountId,
                 NpsResponse n => n.AccountId,
                 SupportTicket t => t.AccountId,
                 Touchpoint t => t.AccountId,

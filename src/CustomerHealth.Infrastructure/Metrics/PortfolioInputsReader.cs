@@ -88,6 +88,7 @@ public sealed class PortfolioInputsReader(
         if (filter.Tier is { } tier) accounts = accounts.Where(a => a.EffectiveTier == tier);
         if (filter.Segment is { } segment) accounts = accounts.Where(a => a.Segment == segment);
         if (filter.Owner is { } owner) accounts = accounts.Where(a => a.Owner == owner);
+        if (filter.AccountIds is { } ids) accounts = accounts.Where(a => ids.Contains(a.Id));
         return accounts;
     }
 

@@ -16,6 +16,7 @@ public sealed class CustomerHealthDbContext(DbContextOptions<CustomerHealthDbCon
 {
     public DbSet<Account> Accounts => Set<Account>();
     public DbSet<Contract> Contracts => Set<Contract>();
+    public DbSet<Contact> Contacts => Set<Contact>();
     public DbSet<UsageEventRow> UsageEvents => Set<UsageEventRow>();
     public DbSet<UserDailyActivity> UserDailyActivity => Set<UserDailyActivity>();
     public DbSet<UserActiveDays> UserActiveDays => Set<UserActiveDays>();

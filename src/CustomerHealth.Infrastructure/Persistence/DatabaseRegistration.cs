@@ -55,6 +55,10 @@ public static class DatabaseRegistration
         services.AddSingleton(TierThresholds.Default);
         services.AddScoped<AccountStore>();
         services.AddScoped<AccountBatchWriter>();
+        services.AddScoped<AccountTrees>();
+        services.AddScoped<ContactStore>();
+        services.AddScoped<ChampionSignalReader>();
+        services.AddOptions<StakeholderOptions>(); // bound and checked by the server (its defaults elsewhere)
         AddCurrencyAndAccountPages(services);
         services.AddScoped<SignalStore>();
         services.AddSingleton(EngagementWriter(options.Provider));

@@ -15,6 +15,7 @@ internal static class SqlSchema
     {
         public const string Table = "accounts";
         public const string Id = "account_id";
+        public const string ParentId = "parent_account_id";
     }
 
     public static class UsageEvents

@@ -1,5 +1,7 @@
+using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Plays;
 using CustomerHealth.Domain.Renewals;
+using CustomerHealth.Infrastructure.Accounts;
 using CustomerHealth.Infrastructure.Expansion;
 using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Persistence;
@@ -11,11 +13,12 @@ namespace CustomerHealth.Infrastructure.Plays;
 /// <summary>
 /// Runs the play rules over a batch of accounts just scored, inside the transaction that stores their scores
 /// (<see cref="HealthRecomputer"/>): plays open, resolve and reopen by themselves. Per batch: the rule set, the
-/// accounts' owners, their active (and recently completed) plays and their renewal predictions in four queries, then
-/// only the plays that change are written, with their change-feed entries.
+/// accounts' owners, their active (and recently completed) plays, their renewal predictions and (at most three queries)
+/// their champion alerts, then only the plays that change are written, with their change-feed entries.
 /// </summary>
 public sealed class PlayEvaluator(
-    CustomerHealthDbContext db, PlayRuleStore rules, TimeProvider clock, IOptions<ExpansionOptions> expansion)
+    CustomerHealthDbContext db, PlayRuleStore rules, ChampionSignalReader champions, TimeProvider clock,
+    IOptions<ExpansionOptions> expansion)
 {
     /// <summary>Evaluates the scored accounts whose rows carry play facts; returns the feed entries added.</summary>
     public async Task<int> EvaluateAsync(IReadOnlyList<HealthScoreRow> scored, CancellationToken ct)
@@ -32,6 +35,9 @@ public sealed class PlayEvaluator(
         var plays = (await PlaysAsync(ids, ruleSet, DateOnly.FromDateTime(now), ct))
             .ToLookup(p => p.AccountId, StringComparer.Ordinal);
         var renewals = await RenewalsAsync(ids, ruleSet, DateOnly.FromDateTime(now), ct);
+        var alerts = ruleSet.RuleFor(PlayRuleKind.ChampionLeft).Enabled
+            ? await champions.ReadAsync(ids, ct)
+            : Array.Empty<ChampionAlert>().ToLookup(_ => "", StringComparer.Ordinal);
         var changes = new List<(Play Play, PlayChangeKind Kind)>();
         var thresholds = expansion.Value.Thresholds;
         foreach (var row in rows)
@@ -43,6 +49,7 @@ public sealed class PlayEvaluator(
                 Change7Days = row.Change7Days,
                 Tier = PlayPlanner.ServedTier(row.Tier),
                 Renewals = renewals[row.AccountId].ToArray(),
+                ChampionAlerts = alerts[row.AccountId].ToArray(),
             }).WithExpansion(thresholds);
             var owner = owners.GetValueOrDefault(row.AccountId);
             Apply(ruleSet, facts, row.AccountId, owner, plays[row.AccountId].ToArray(), now, changes);

@@ -53,6 +53,11 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                         .HasColumnType("character varying(254)")
                         .HasColumnName("owner");
 
+                    b.Property<string>("ParentId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("parent_account_id");
+
                     b.Property<string>("Segment")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
@@ -68,6 +73,9 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ParentId")
+                        .HasDatabaseName("ix_accounts_parent_account_id");
+
                     b.HasIndex("EffectiveTier", "Id")
                         .HasDatabaseName("ix_accounts_effective_tier");
 
@@ -78,6 +86,67 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                         .HasDatabaseName("ix_accounts_segment");
 
                     b.ToTable("accounts", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerHealth.Domain.Accounts.Contact", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("contact_id");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("display_name");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("email");
+
+                    b.Property<DateOnly?>("LeftOn")
+                        .HasColumnType("date")
+                        .HasColumnName("left_on");
+
+                    b.Property<int>("Role")
+                        .HasColumnType("integer")
+                        .HasColumnName("role");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("title");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UsageUserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("usage_user_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UsageUserId")
+                        .HasDatabaseName("ix_contacts_usage_user_id");
+
+                    b.HasIndex("AccountId", "Id")
+                        .HasDatabaseName("ix_contacts_account_id");
+
+                    b.ToTable("contacts", (string)null);
                 });
 
             modelBuilder.Entity("CustomerHealth.Domain.Accounts.Contract", b =>
@@ -1652,6 +1721,15 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("webhook_subscriptions", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerHealth.Domain.Accounts.Contact", b =>
+                {
+                    b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("CustomerHealth.Domain.Accounts.Contract", b =>

@@ -55,6 +55,12 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                         .HasColumnName("owner")
                         .UseCollation("Latin1_General_100_BIN2_UTF8");
 
+                    b.Property<string>("ParentId")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("parent_account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+
                     b.Property<string>("Segment")
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)")
@@ -71,6 +77,9 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ParentId")
+                        .HasDatabaseName("ix_accounts_parent_account_id");
+
                     b.HasIndex("EffectiveTier", "Id")
                         .HasDatabaseName("ix_accounts_effective_tier");
 
@@ -81,6 +90,70 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                         .HasDatabaseName("ix_accounts_segment");
 
                     b.ToTable("accounts", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerHealth.Domain.Accounts.Contact", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("contact_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("account_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasColumnName("display_name");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(254)
+                        .HasColumnType("nvarchar(254)")
+                        .HasColumnName("email");
+
+                    b.Property<DateOnly?>("LeftOn")
+                        .HasColumnType("date")
+                        .HasColumnName("left_on");
+
+                    b.Property<int>("Role")
+                        .HasColumnType("int")
+                        .HasColumnName("role");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasColumnName("title");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UsageUserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("usage_user_id")
+                        .UseCollation("Latin1_General_100_BIN2_UTF8");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UsageUserId")
+                        .HasDatabaseName("ix_contacts_usage_user_id");
+
+                    b.HasIndex("AccountId", "Id")
+                        .HasDatabaseName("ix_contacts_account_id");
+
+                    b.ToTable("contacts", (string)null);
                 });
 
             modelBuilder.Entity("CustomerHealth.Domain.Accounts.Contract", b =>
@@ -1690,6 +1763,15 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("webhook_subscriptions", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerHealth.Domain.Accounts.Contact", b =>
+                {
+                    b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("CustomerHealth.Domain.Accounts.Contract", b =>

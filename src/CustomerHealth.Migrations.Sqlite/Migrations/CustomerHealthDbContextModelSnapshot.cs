@@ -48,6 +48,11 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("owner");
 
+                    b.Property<string>("ParentId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("parent_account_id");
+
                     b.Property<string>("Segment")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
@@ -63,6 +68,9 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ParentId")
+                        .HasDatabaseName("ix_accounts_parent_account_id");
+
                     b.HasIndex("EffectiveTier", "Id")
                         .HasDatabaseName("ix_accounts_effective_tier");
 
@@ -73,6 +81,67 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                         .HasDatabaseName("ix_accounts_segment");
 
                     b.ToTable("accounts", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerHealth.Domain.Accounts.Contact", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("contact_id");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("display_name");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email");
+
+                    b.Property<DateOnly?>("LeftOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("left_on");
+
+                    b.Property<int>("Role")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("role");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UsageUserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("usage_user_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UsageUserId")
+                        .HasDatabaseName("ix_contacts_usage_user_id");
+
+                    b.HasIndex("AccountId", "Id")
+                        .HasDatabaseName("ix_contacts_account_id");
+
+                    b.ToTable("contacts", (string)null);
                 });
 
             modelBuilder.Entity("CustomerHealth.Domain.Accounts.Contract", b =>
@@ -1623,6 +1692,15 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("webhook_subscriptions", (string)null);
+                });
+
+            modelBuilder.Entity("CustomerHealth.Domain.Accounts.Contact", b =>
+                {
+                    b.HasOne("CustomerHealth.Domain.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("CustomerHealth.Domain.Accounts.Contract", b =>

@@ -31,6 +31,8 @@ public sealed partial class AccountGrpcService
         overview.LatestNpsResponses.AddRange(page.Nps.Select(n => n.ToProto()));
         overview.LatestSupportTickets.AddRange(page.Tickets.Select(t => t.ToProto()));
         overview.LatestTouchpoints.AddRange(page.Touchpoints.Select(t => t.ToProto()));
+        overview.Stakeholders.AddRange(page.Stakeholders.Select(c => c.ToProto()));
+        overview.ChampionAlerts.AddRange(page.ChampionAlerts.Select(a => a.ToProto()));
         return new GetAccountOverviewResponse { Overview = overview };
     }
 }

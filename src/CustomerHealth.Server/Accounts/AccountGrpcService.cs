@@ -10,7 +10,9 @@ namespace CustomerHealth.Server.Accounts;
 public sealed partial class AccountGrpcService(
     AccountStore store,
     AccountBatchWriter batches,
-    AccountOverviewReader overviews
+    AccountOverviewReader overviews,
+    AccountTrees trees,
+    ContactStore contacts
 )
     : Stubs.AccountService.AccountServiceBase
 {
@@ -34,7 +36,12 @@ public sealed partial class AccountGrpcService(
     public override async Task<ListAccountsResponse> ListAccounts(
         ListAccountsRequest request, ServerCallContext context)
     {
-        var (filter, pageSize, after, fingerprint) = AccountRequests.Read(request);
+        var (filter, tree, pageSize, after, fingerprint) = AccountRequests.Read(request);
+        if (tree is not null)
+        {
+            var members = await trees.MembersAsync(tree, context.CancellationToken);
+            filter = filter with { AccountIds = members.Select(m => m.AccountId).ToArray() };
+        }
         var page = await store.ListAccountsAsync(filter, pageSize, after, context.CancellationToken);
         var response = new ListAccountsResponse { TotalSize = page.TotalSize ?? 0 };
         response.Accounts.AddRange(page.Items.Select(a => a.ToProto()));

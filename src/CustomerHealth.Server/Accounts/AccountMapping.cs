@@ -17,6 +17,7 @@ public static class AccountMapping
         CsTierDerived = account.TierDerived,
         CsTierUnconverted = account.TierUnconverted,
         Owner = account.Owner ?? "",
+        ParentAccountId = account.ParentId ?? "",
         CreateTime = ProtoConvert.ToTimestamp(account.CreatedAt),
         UpdateTime = ProtoConvert.ToTimestamp(account.UpdatedAt),
     };

@@ -30,10 +30,12 @@ public static partial class AccountRequests
             FieldLimit.Length<UpsertAccountRequest>("account.display_name", DisplayName),
             FieldLimit.Length<UpsertAccountRequest>("account.segment", Segment),
             FieldLimit.Length<UpsertAccountRequest>("account.owner", Owner),
+            FieldLimit.Length<UpsertAccountRequest>("account.parent_account_id", Id),
             FieldLimit.Length<GetAccountRequest>("account_id", Id),
             FieldLimit.Length<GetAccountOverviewRequest>("account_id", Id),
             FieldLimit.Length<ListAccountsRequest>("owner", Owner),
             FieldLimit.Length<ListAccountsRequest>("segment", Segment),
+            FieldLimit.Length<ListAccountsRequest>("parent_account_id", Id),
             FieldLimit.Length<ListAccountsRequest>("page_token", PageToken.MaxTokenLength),
             FieldLimit.Length<DeleteAccountRequest>("account_id", Id),
             FieldLimit.Length<UpsertContractRequest>("contract.contract_id", Id),
@@ -63,10 +65,11 @@ public static partial class AccountRequests
             .Text("account.segment", account.Segment, Limits.Segment)
             .Text("account.owner", account.Owner, Limits.Owner);
         ProtoConvert.IsDefined(v, "account.cs_tier", account.CsTier);
+        ReadParent(v, account);
         v.ThrowIfAny();
         return new AccountDetails(
             account.AccountId, account.DisplayName, account.Segment, AccountMapping.ToDomain(account.CsTier),
-            account.Owner);
+            account.Owner, string.IsNullOrEmpty(account.ParentAccountId) ? null : account.ParentAccountId);
     }
 
     public static string ReadAccountId(string accountId, string field = "account_id")
@@ -81,21 +84,26 @@ public static partial class AccountRequests
         return contractId;
     }
 
-    public static (AccountFilter Filter, int PageSize, string? After, string Fingerprint) Read(
+    /// <summary>Reads a listing; the filter's tree is the id in <c>Tree</c>, for the caller to resolve.</summary>
+    public static (AccountFilter Filter, string? Tree, int PageSize, string? After, string Fingerprint) Read(
         ListAccountsRequest request)
     {
         var v = new Violations();
         var pageSize = PageToken.ReadPageSize(v, request.PageSize);
-        v.Text("owner", request.Owner, Limits.Owner).Text("segment", request.Segment, Limits.Segment);
+        v.Text("owner", request.Owner, Limits.Owner).Text("segment", request.Segment, Limits.Segment)
+            .Identifier("parent_account_id", request.ParentAccountId, optional: true);
         ProtoConvert.IsDefined(v, "cs_tier", request.CsTier);
         var filter = new AccountFilter(
             request.CsTier == V1.CsTier.Unspecified ? null : AccountMapping.ToDomain(request.CsTier),
             string.IsNullOrWhiteSpace(request.Owner) ? null : request.Owner.Trim(),
             string.IsNullOrWhiteSpace(request.Segment) ? null : request.Segment.Trim());
-        var fingerprint = $"accounts|{filter.Tier}|{filter.Owner}|{filter.Segment}";
+        var tree = string.IsNullOrEmpty(request.ParentAccountId) ? null : request.ParentAccountId;
+        // A tree's token only pages that tree (the parent's id, quoted, cannot collide with the other parts).
+        var fingerprint = $"accounts|{filter.Tier}|{filter.Owner}|{filter.Segment}"
+            + (tree is null ? "" : $"|tree:{tree}");
         var key = PageToken.Decode(v, request.PageToken, fingerprint, keyParts: 1);
         v.ThrowIfAny();
-        return (filter, pageSize, key?[0], fingerprint);
+        return (filter, tree, pageSize, key?[0], fingerprint);
     }
 
     public static ContractTerms Read(UpsertContractRequest request)

@@ -152,6 +152,7 @@ public sealed partial class EngagementGrpcService
             DeletedEvents = deletion.DeletedEvents,
             DeletedNpsResponses = deletion.DeletedNpsResponses,
             CorrectedAccountDays = deletion.CorrectedAccountDays,
+            DeletedContacts = deletion.DeletedContacts,
         };
     }
 }

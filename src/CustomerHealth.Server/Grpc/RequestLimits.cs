@@ -67,6 +67,7 @@ public static class RequestLimits
     [
         .. AccountRequests.Limits.Fields,
         .. AccountRequests.Limits.BatchFields,
+        .. AccountRequests.Limits.StakeholderFields,
         .. EventRequests.Limits.Fields,
         .. SignalRequests.Limits.Fields,
         .. HealthRequests.Limits.Fields,

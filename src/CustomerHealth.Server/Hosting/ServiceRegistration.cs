@@ -1,4 +1,5 @@
 using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Infrastructure.Accounts;
 using CustomerHealth.Infrastructure.Currency;
 using CustomerHealth.Infrastructure.Engagement;
 using CustomerHealth.Infrastructure.Expansion;
@@ -47,6 +48,9 @@ public static class ServiceRegistration
         builder.Services.AddValidatedOptions<CurrencyOptions, CurrencyOptionsValidator>(CurrencyOptions.Section);
         // The expansion signals' thresholds, which the expansion RPCs and the plays' expansion rule share.
         builder.Services.AddValidatedOptions<ExpansionOptions, ExpansionOptionsValidator>(ExpansionOptions.Section);
+        // The champion signal's quiet window, which the account page and the play rules read.
+        builder.Services.AddValidatedOptions<StakeholderOptions, StakeholderOptionsValidator>(
+            StakeholderOptions.Section);
         builder.Services.AddCustomerHealthPersistence(options, connectionString);
         return builder;
     }

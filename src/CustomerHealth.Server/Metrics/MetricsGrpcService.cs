@@ -1,6 +1,7 @@
 using CustomerHealth.Domain.Common;
 using CustomerHealth.Domain.Expansion;
 using CustomerHealth.Domain.Metrics;
+using CustomerHealth.Infrastructure.Accounts;
 using CustomerHealth.Infrastructure.Currency;
 using CustomerHealth.Infrastructure.Expansion;
 using CustomerHealth.Infrastructure.Metrics;
@@ -15,8 +16,8 @@ namespace CustomerHealth.Server.Metrics;
 /// customerhealth.v1.MetricsService: read the request, read the inputs, compute (pure), map the report.
 /// </summary>
 public sealed class MetricsGrpcService(
-    PortfolioInputsReader reader, ExchangeRateStore rates, ExpansionReader expansion,
-        IOptions<ExpansionOptions> options)
+    PortfolioInputsReader reader, ExchangeRateStore rates, ExpansionReader expansion, AccountTrees trees,
+    IOptions<ExpansionOptions> options)
     : Stubs.MetricsService.MetricsServiceBase
 {
     public static readonly string ServiceName = MetricsService.Descriptor.FullName;
@@ -25,6 +26,12 @@ public sealed class MetricsGrpcService(
         GetPortfolioMetricsRequest request, ServerCallContext context)
     {
         var query = MetricsRequests.Read(request, reader.Today);
+        if (query.Tree is { } tree)
+        {
+            var members = await trees.MembersAsync(tree, context.CancellationToken);
+            var ids = members.Select(m => m.AccountId).ToHashSet(StringComparer.Ordinal);
+            query = query with { Filter = query.Filter with { AccountIds = ids } };
+        }
         var (conversion, ratesVersion) =
             MetricsRequests.WithStoredRates(query.Conversion, await rates.CurrentAsync(context.CancellationToken));
         var inputs = await reader.ReadAsync(query.Period, query.Filter, context.CancellationToken);

@@ -7,8 +7,10 @@ using V1 = CustomerHealth.V1;
 
 namespace CustomerHealth.Server.Metrics;
 
-/// <summary>A portfolio-metrics request read into domain input.</summary>
-public sealed record PortfolioQuery(ReportingPeriod Period, PortfolioFilter Filter, CurrencyConversion? Conversion);
+/// <summary>A portfolio-metrics request read into domain input; <paramref name="Tree"/> is the account whose tree the
+/// filter keeps, for the caller to resolve into the filter's ids.</summary>
+public sealed record PortfolioQuery(
+    ReportingPeriod Period, PortfolioFilter Filter, CurrencyConversion? Conversion, string? Tree = null);
 
 /// <summary>
 /// Reads a metrics request into domain input, checking every field rule first and reporting all violations at once
@@ -38,6 +40,7 @@ public static class MetricsRequests
         [
             FieldLimit.Length<V1.GetPortfolioMetricsRequest>("segment", Segment),
             FieldLimit.Length<V1.GetPortfolioMetricsRequest>("owner", Owner),
+            FieldLimit.Length<V1.GetPortfolioMetricsRequest>("parent_account_id", Identifiers.MaxLength),
             FieldLimit.Length<V1.GetPortfolioMetricsRequest>("currency_code", CurrencyCode),
             FieldLimit.Count<V1.GetPortfolioMetricsRequest>("conversion_rates", ConversionRates),
             FieldLimit.Length<V1.GetPortfolioMetricsRequest>("conversion_rates{key}", CurrencyCode),
@@ -67,7 +70,8 @@ public static class MetricsRequests
             v.Add("period.end_date", $"a RANGE period may span at most {Limits.RangeDays} days");
         ProtoConvert.IsDefined(v, "cs_tier", request.CsTier);
         v.Text("segment", request.Segment, Limits.Segment);
-        v.Text("owner", request.Owner, Limits.Owner);
+        v.Text("owner", request.Owner, Limits.Owner)
+            .Identifier("parent_account_id", request.ParentAccountId, optional: true);
         var conversion = ReadConversion(v, request);
         v.ThrowIfAny();
 
@@ -79,7 +83,8 @@ public static class MetricsRequests
             string.IsNullOrWhiteSpace(request.Segment) ? null : request.Segment.Trim(),
             string.IsNullOrWhiteSpace(request.Owner) ? null : request.Owner.Trim(),
             ChurnedInBands: request.IncludeChurned);
-        return new PortfolioQuery(reportingPeriod, filter, conversion);
+        var tree = string.IsNullOrEmpty(request.ParentAccountId) ? null : request.ParentAccountId;
+        return new PortfolioQuery(reportingPeriod, filter, conversion, tree);
     }
 
     /// <summary>

@@ -37,6 +37,10 @@ public static class RpcScopes
         [Accounts + "BatchUpsertAccounts"] = Scopes.CrmWrite,
         [Accounts + "BatchUpsertContracts"] = Scopes.CrmWrite,
         [Accounts + "BatchRecordRenewalOutcomes"] = Scopes.CrmWrite,
+        [Accounts + "GetAccountHierarchy"] = Scopes.Read,
+        [Accounts + "UpsertContact"] = Scopes.CrmWrite,
+        [Accounts + "ListContacts"] = Scopes.Read,
+        [Accounts + "DeleteContact"] = Scopes.CrmWrite,
 
         [Engagement + "StreamEvents"] = Scopes.EngagementWrite,
         [Engagement + "IngestEvents"] = Scopes.EngagementWrite,

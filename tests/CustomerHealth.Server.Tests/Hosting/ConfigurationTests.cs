@@ -24,6 +24,8 @@ public sealed class ConfigurationTests
     [InlineData("Renewals:ChangeThreshold", "1.5")]
     [InlineData("Renewals:MinimumOutcomesPerClass", "9")]
     [InlineData("Demo:Accounts", "0")]
+    [InlineData("Stakeholders:ChampionQuietDays", "6")]
+    [InlineData("Stakeholders:ChampionQuietDays", "61")]
     [InlineData("Demo:ActivityDays", "100000")]
     [InlineData("Authentication:Jwt:ClockSkew", "01:00:00")]
     [InlineData("RateLimits:Read:RequestsPerSecond", "0")]
