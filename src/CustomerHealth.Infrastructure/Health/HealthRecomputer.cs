@@ -168,7 +168,7 @@ public sealed class HealthRecomputer(
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await LockChangeFeedAsync(ct);
-            var present = await StillPresentAsync(scored, ct);
+            var present = await NotOlderThanStoredAsync(await StillPresentAsync(scored, ct), ct);
             await StoreAsync(present, current: true, ct);
             await AppendChangesAsync(present, scorecard, ct);
             await db.SaveChangesAsync(ct);
@@ -207,6 +207,23 @@ public sealed class HealthRecomputer(
         var present = (await db.Accounts.AsNoTracking().Where(a => ids.Contains(a.Id)).Select(a => a.Id)
             .ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
         return present.Count == scored.Count ? scored : scored.Where(s => present.Contains(s.AccountId)).ToArray();
+    }
+
+    /// <summary>
+    /// Leaves out the scores whose signals are older than the current score stored meanwhile: a pass that read its
+    /// signals before another stored a newer score (an explicit recompute racing the worker) must not replace it. The
+    /// feed lock the caller holds keeps this check and the write together.
+    /// </summary>
+    private async Task<IReadOnlyList<HealthScoreRow>> NotOlderThanStoredAsync(
+        IReadOnlyList<HealthScoreRow> scored, CancellationToken ct)
+    {
+        if (scored.Count == 0) return scored;
+        var ids = scored.Select(s => s.AccountId).ToArray();
+        var stored = await db.HealthScores.AsNoTracking().Where(s => ids.Contains(s.AccountId))
+            .Select(s => new { s.AccountId, s.AsOf })
+            .ToDictionaryAsync(s => s.AccountId, s => s.AsOf, StringComparer.Ordinal, ct);
+        var kept = scored.Where(s => !stored.TryGetValue(s.AccountId, out var asOf) || asOf <= s.AsOf).ToArray();
+        return kept.Length == scored.Count ? scored : kept;
     }
 
     /// <summary>Scores the accounts of <paramref name="accountIds"/> that exist as of <paramref name="asOf"/>, without

@@ -217,6 +217,29 @@ public abstract class HealthScoreTests<TDatabase>(TDatabase database) : HealthSc
     }
 
     [Fact]
+    public async Task AScoreFromOlderSignalsNeverReplacesANewerOne()
+    {
+        await GivenCustomer("fresh", CsTier.HighTouch, seats: 10);
+        await GivenDailyLogins("fresh", 30, "ann");
+        await Eventually("fresh", s => s.Components.Any(c => c.Kind == HealthComponentKind.Engagement));
+        Clock.Advance(TimeSpan.FromMinutes(30));
+        var newer = await Health.RecomputeHealthScoresAsync(
+            new() { AsOfDate = Build.Date("2026-03-15") }, cancellationToken: Ct);
+        Assert.Equal(newer.AsOf, (await Score("fresh")).AsOf);
+
+        // A pass that took its signals half an hour earlier (as a worker pass that read them before the recompute
+        // above and stores after it) keeps the newer score.
+        Clock.Set(DefaultNow);
+        var older = await Health.RecomputeHealthScoresAsync(
+            new() { AsOfDate = Build.Date("2026-03-15") }, cancellationToken: Ct);
+        Assert.True(older.AsOf.ToDateTime() < newer.AsOf.ToDateTime());
+        Assert.Equal(newer.AsOf, (await Score("fresh")).AsOf);
+        var stored = await Service.InDatabaseAsync(db => db.HealthScores.Where(s => s.AccountId == "fresh")
+            .Select(s => s.AsOf).SingleAsync(Ct));
+        Assert.Equal(newer.AsOf.ToDateTime(), DateTime.SpecifyKind(stored, DateTimeKind.Utc));
+    }
+
+    [Fact]
     public async Task GetOfAnUnknownAccountIsNotFoundAndBatchGetReportsMissingIds()
     {
         await GivenCustomer("known", CsTier.TechTouch);
