@@ -59,8 +59,8 @@ public static class EvaluateCommand
             var app = Program.Compose(ServerCommandLine.Configuration(parse));
             var code = await RunAsync(app, leadDays, parse.GetValue(features), truthFolder);
             return code == 0 && parse.GetValue(scorecard)
-                ? await ArchetypeReport.ScorecardAsync(app, leadDays ?? app.Services.GetRequiredService<RenewalOptions>()
-                    .LeadDays)
+                ? await ArchetypeReport.ScorecardAsync(
+                    app, leadDays ?? app.Services.GetRequiredService<RenewalOptions>().LeadDays)
                 : code;
         });
         return command;

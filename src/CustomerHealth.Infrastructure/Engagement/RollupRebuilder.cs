@@ -20,10 +20,11 @@ internal static class RollupRebuilder
 {
     /// <summary>
     /// Runs <paramref name="attempt"/>, a transaction that rebuilds rollups (<c>RebuildRollups</c>, a catalogue
-    /// change), until it stops losing races (<see cref="LostRaces"/>; ABORTED after <see cref="LostRaces.MaxAttempts"/>): a
-    /// concurrent EF Core write that won (the catalogue's version taken first), or, where writers run side by side
-    /// (PostgreSQL, SQL Server), ingestion of the same days inserting a rollup row between the rebuild's delete and
-    /// its insert. Each new attempt derives the rows again from every raw event, the new ones included.
+    /// change), until it stops losing races (<see cref="LostRaces"/>; ABORTED after <see
+    /// cref="LostRaces.MaxAttempts"/>): a concurrent EF Core write that won (the catalogue's version taken first), or,
+    /// where writers run side by side (PostgreSQL, SQL Server), ingestion of the same days inserting a rollup row
+    /// between the rebuild's delete and its insert. Each new attempt derives the rows again from every raw event, the
+    /// new ones included.
     /// </summary>
     public static Task<T> StartOverWhenLostAsync<T>(CustomerHealthDbContext db, Func<Task<T>> attempt) =>
         db.StartOverAsync(attempt, static e => e is DbUpdateException || HitARowInsertedMeanwhile(e));

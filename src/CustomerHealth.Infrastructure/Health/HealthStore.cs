@@ -92,6 +92,23 @@ public sealed class HealthStore(
     public async Task<Page<HealthScoreRow>> ListAsync(
         HealthScoreFilter filter, HealthScoreOrder order, int pageSize, HealthScoreCursor? after, CancellationToken ct)
     {
+        var query = Filtered(filter);
+        var ordered = order switch
+        {
+            HealthScoreOrder.Score => ByScore(query, after),
+            HealthScoreOrder.Change7Days => ByChange7Days(query, after),
+            HealthScoreOrder.Arr => ByArr(query, after),
+            HealthScoreOrder.RenewalDate => ByRenewalDate(query, after),
+            _ => ByAccountId(query, after),
+        };
+        var rows = await ordered.Take(pageSize + 1).ToListAsync(ct);
+        var page = rows.Take(pageSize).ToArray();
+        await WithOverridesAsync(page, ct);
+        return new Page<HealthScoreRow>(page, rows.Count > pageSize);
+    }
+
+    private IQueryable<HealthScoreRow> Filtered(HealthScoreFilter filter)
+    {
         var query = db.HealthScores.AsNoTracking();
         if (filter.Band is { } band) query = query.Where(s => s.Band == band);
         if (filter.Tier is { } tier) query = query.Where(s => s.Tier == tier);
@@ -106,86 +123,93 @@ public sealed class HealthStore(
             var (from, to) = (Today, Today.AddDays(within));
             query = query.Where(s => s.RenewalDate != null && s.RenewalDate >= from && s.RenewalDate <= to);
         }
+        return query;
+    }
 
-        IOrderedQueryable<HealthScoreRow> ordered;
-        switch (order)
+    private static IOrderedQueryable<HealthScoreRow> ByScore(
+        IQueryable<HealthScoreRow> query, HealthScoreCursor? after)
+    {
+        if (after is not null)
         {
-            case HealthScoreOrder.Score:
-                if (after is not null)
-                {
-                    var id = after.AccountId;
-                    if (after.Key is { Length: > 0 } k)
-                    {
-                        var v = double.Parse(k, System.Globalization.CultureInfo.InvariantCulture);
-                        query = query.Where(
-                            s => s.Score == null || s.Score > v
-                            || (s.Score == v && string.Compare(s.AccountId, id) > 0));
-                    }
-                    else query = query.Where(s => s.Score == null && string.Compare(s.AccountId, id) > 0);
-                }
-                ordered = query.OrderBy(s => s.Score == null ? 1 : 0).ThenBy(s => s.Score).ThenBy(s => s.AccountId);
-                break;
-            case HealthScoreOrder.Change7Days:
-                if (after is not null)
-                {
-                    var id = after.AccountId;
-                    if (after.Key is { Length: > 0 } k)
-                    {
-                        var v = double.Parse(k, System.Globalization.CultureInfo.InvariantCulture);
-                        query = query.Where(
-                            s => s.Change7Days == null || s.Change7Days > v
-                            || (s.Change7Days == v && string.Compare(s.AccountId, id) > 0));
-                    }
-                    else query = query.Where(s => s.Change7Days == null && string.Compare(s.AccountId, id) > 0);
-                }
-                ordered = query.OrderBy(s => s.Change7Days == null ? 1 : 0).ThenBy(s => s.Change7Days)
-                    .ThenBy(s => s.AccountId);
-                break;
-            case HealthScoreOrder.Arr:
-                if (after is not null)
-                {
-                    var id = after.AccountId;
-                    if (after.Key is { Length: > 0 } k)
-                    {
-                        var v = long.Parse(k, System.Globalization.CultureInfo.InvariantCulture);
-                        query = query.Where(
-                            s => s.ArrMicros == null || s.ArrMicros < v
-                            || (s.ArrMicros == v && string.Compare(s.AccountId, id) > 0));
-                    }
-                    else query = query.Where(s => s.ArrMicros == null && string.Compare(s.AccountId, id) > 0);
-                }
-                ordered = query.OrderBy(s => s.ArrMicros == null ? 1 : 0).ThenByDescending(s => s.ArrMicros)
-                    .ThenBy(s => s.AccountId);
-                break;
-            case HealthScoreOrder.RenewalDate:
-                if (after is not null)
-                {
-                    var id = after.AccountId;
-                    if (after.Key is { Length: > 0 } k)
-                    {
-                        var v = DateOnly.ParseExact(k, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-                        query = query.Where(
-                            s => s.RenewalDate == null || s.RenewalDate > v
-                            || (s.RenewalDate == v && string.Compare(s.AccountId, id) > 0));
-                    }
-                    else query = query.Where(s => s.RenewalDate == null && string.Compare(s.AccountId, id) > 0);
-                }
-                ordered = query.OrderBy(s => s.RenewalDate == null ? 1 : 0).ThenBy(s => s.RenewalDate)
-                    .ThenBy(s => s.AccountId);
-                break;
-            default:
-                if (after is not null)
-                {
-                    var id = after.AccountId;
-                    query = query.Where(s => string.Compare(s.AccountId, id) > 0);
-                }
-                ordered = query.OrderBy(s => s.AccountId);
-                break;
+            var id = after.AccountId;
+            if (after.Key is { Length: > 0 } k)
+            {
+                var v = double.Parse(k, System.Globalization.CultureInfo.InvariantCulture);
+                query = query.Where(
+                    s => s.Score == null || s.Score > v
+                    || (s.Score == v && string.Compare(s.AccountId, id) > 0));
+            }
+            else query = query.Where(s => s.Score == null && string.Compare(s.AccountId, id) > 0);
         }
-        var rows = await ordered.Take(pageSize + 1).ToListAsync(ct);
-        var page = rows.Take(pageSize).ToArray();
-        await WithOverridesAsync(page, ct);
-        return new Page<HealthScoreRow>(page, rows.Count > pageSize);
+        return query.OrderBy(s => s.Score == null ? 1 : 0).ThenBy(s => s.Score).ThenBy(s => s.AccountId);
+    }
+
+    private static IOrderedQueryable<HealthScoreRow> ByChange7Days(
+        IQueryable<HealthScoreRow> query, HealthScoreCursor? after)
+    {
+        if (after is not null)
+        {
+            var id = after.AccountId;
+            if (after.Key is { Length: > 0 } k)
+            {
+                var v = double.Parse(k, System.Globalization.CultureInfo.InvariantCulture);
+                query = query.Where(
+                    s => s.Change7Days == null || s.Change7Days > v
+                    || (s.Change7Days == v && string.Compare(s.AccountId, id) > 0));
+            }
+            else query = query.Where(s => s.Change7Days == null && string.Compare(s.AccountId, id) > 0);
+        }
+        return query.OrderBy(s => s.Change7Days == null ? 1 : 0).ThenBy(s => s.Change7Days)
+            .ThenBy(s => s.AccountId);
+    }
+
+    private static IOrderedQueryable<HealthScoreRow> ByArr(
+        IQueryable<HealthScoreRow> query, HealthScoreCursor? after)
+    {
+        if (after is not null)
+        {
+            var id = after.AccountId;
+            if (after.Key is { Length: > 0 } k)
+            {
+                var v = long.Parse(k, System.Globalization.CultureInfo.InvariantCulture);
+                query = query.Where(
+                    s => s.ArrMicros == null || s.ArrMicros < v
+                    || (s.ArrMicros == v && string.Compare(s.AccountId, id) > 0));
+            }
+            else query = query.Where(s => s.ArrMicros == null && string.Compare(s.AccountId, id) > 0);
+        }
+        return query.OrderBy(s => s.ArrMicros == null ? 1 : 0).ThenByDescending(s => s.ArrMicros)
+            .ThenBy(s => s.AccountId);
+    }
+
+    private static IOrderedQueryable<HealthScoreRow> ByRenewalDate(
+        IQueryable<HealthScoreRow> query, HealthScoreCursor? after)
+    {
+        if (after is not null)
+        {
+            var id = after.AccountId;
+            if (after.Key is { Length: > 0 } k)
+            {
+                var v = DateOnly.ParseExact(k, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                query = query.Where(
+                    s => s.RenewalDate == null || s.RenewalDate > v
+                    || (s.RenewalDate == v && string.Compare(s.AccountId, id) > 0));
+            }
+            else query = query.Where(s => s.RenewalDate == null && string.Compare(s.AccountId, id) > 0);
+        }
+        return query.OrderBy(s => s.RenewalDate == null ? 1 : 0).ThenBy(s => s.RenewalDate)
+            .ThenBy(s => s.AccountId);
+    }
+
+    private static IOrderedQueryable<HealthScoreRow> ByAccountId(
+        IQueryable<HealthScoreRow> query, HealthScoreCursor? after)
+    {
+        if (after is not null)
+        {
+            var id = after.AccountId;
+            query = query.Where(s => string.Compare(s.AccountId, id) > 0);
+        }
+        return query.OrderBy(s => s.AccountId);
     }
 
     /// <summary>
