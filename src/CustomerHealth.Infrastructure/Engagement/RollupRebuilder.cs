@@ -23,22 +23,11 @@ internal static class RollupRebuilder
     /// change), until it stops losing races (<see cref="LostRaces"/>; ABORTED after <see
     /// cref="LostRaces.MaxAttempts"/>): a concurrent EF Core write that won (the catalogue's version taken first), or,
     /// where writers run side by side (PostgreSQL, SQL Server), ingestion of the same days inserting a rollup row
-    /// between the rebuild's delete and its insert. Each new attempt derives the rows again from every raw event, the
-    /// new ones included.
+    /// between the rebuild's delete and its insert, or a deletion of the account that fails its rescore mark. Each new
+    /// attempt derives the rows again from every raw event, the new ones included.
     /// </summary>
     public static Task<T> StartOverWhenLostAsync<T>(CustomerHealthDbContext db, Func<Task<T>> attempt) =>
-        db.StartOverAsync(attempt, static e => e is DbUpdateException || HitARowInsertedMeanwhile(e));
-
-    /// <summary>Whether the rebuild's own SQL failed on a unique key: a row inserted since its delete.</summary>
-    private static bool HitARowInsertedMeanwhile(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation }
-                or Microsoft.Data.SqlClient.SqlException { Number: 2601 or 2627 }) return true;
-        }
-        return false;
-    }
+        db.StartOverAsync(attempt, LostRaces.MetAConcurrentWrite);
 
     /// <summary>
     /// Rebuilds [<paramref name="from"/>, <paramref name="to"/>] for one account or all; returns the account-days

@@ -44,6 +44,25 @@ public static class LostRaces
         }
     }
 
+    /// <summary>
+    /// Whether a write's own SQL (not EF Core's) met a key a concurrent write took, or lost a row a concurrent delete
+    /// removed: a unique or foreign-key violation on PostgreSQL or SQL Server, where writers run side by side (SQLite
+    /// runs one writer at a time). EF Core reports the same through <see cref="DbUpdateException"/>.
+    /// </summary>
+    public static bool MetAConcurrentWrite(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is DbUpdateException
+                or Npgsql.PostgresException
+                {
+                    SqlState: Npgsql.PostgresErrorCodes.UniqueViolation or Npgsql.PostgresErrorCodes.ForeignKeyViolation,
+                }
+                or Microsoft.Data.SqlClient.SqlException { Number: 2601 or 2627 or 547 }) return true;
+        }
+        return false;
+    }
+
     /// <inheritdoc cref="StartOverAsync{T}"/>
     public static Task StartOverAsync(this CustomerHealthDbContext db, Func<Task> attempt) =>
         db.StartOverAsync(async () =>

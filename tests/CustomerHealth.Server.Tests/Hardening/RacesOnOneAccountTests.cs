@@ -2,6 +2,7 @@ using CustomerHealth.Server.Tests.Accounts;
 using CustomerHealth.Server.Tests.Infrastructure;
 using CustomerHealth.V1;
 using Grpc.Core;
+using static CustomerHealth.Server.Tests.Engagement.Events;
 using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 
 namespace CustomerHealth.Server.Tests.Hardening;
@@ -65,6 +66,8 @@ public abstract class RacesOnOneAccountTests<TDatabase>(TDatabase database) : In
                 cancellationToken: Ct);
             await Accounts.UpsertContractAsync(new() { Contract = Build.Contract($"{id}-c", id) },
                 cancellationToken: Ct);
+            await Engagement.IngestEventsAsync(
+                Batch(Event($"{id}-ann", id, "ann", "login", at: "2026-03-10T09:00:00Z")), cancellationToken: Ct);
 
             var calls = Enumerable.Range(0, Racers / 2).SelectMany(n => Racing(id, n)).Select(CodeOf).ToList();
             calls.Insert(calls.Count / 2, CodeOf(() => Accounts.DeleteAccountAsync(new() { AccountId = id },
@@ -101,6 +104,8 @@ public abstract class RacesOnOneAccountTests<TDatabase>(TDatabase database) : In
         }, cancellationToken: Ct).ResponseAsync,
         () => Health.RecomputeHealthScoresAsync(new() { AsOfDate = Build.Date("2026-03-10") },
             cancellationToken: Ct).ResponseAsync,
+        () => Engagement.DeletePersonDataAsync(new() { UserId = "ann", AccountId = id }, cancellationToken: Ct)
+            .ResponseAsync,
         () => Engagement.RebuildRollupsAsync(new()
         {
             AccountId = id, StartDate = Build.Date("2026-03-01"), EndDate = Build.Date("2026-03-14"),
