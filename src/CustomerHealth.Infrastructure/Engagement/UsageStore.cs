@@ -83,7 +83,8 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
     /// those rows and events held.
     /// Days whose raw events were already purged lose the person's user-day rows; their anonymous account totals stay.
     /// </summary>
-    public Task<PersonDeletion> DeletePersonAsync(string userId, string? accountId, Caller caller, CancellationToken ct) =>
+    public Task<PersonDeletion> DeletePersonAsync(
+        string userId, string? accountId, Caller caller, CancellationToken ct) =>
         // An account deleted meanwhile fails the rescore mark: the next attempt no longer finds the person there.
         db.StartOverAsync(() => DeletePersonOnceAsync(userId, accountId, caller, ct), LostRaces.MetAConcurrentWrite);
 

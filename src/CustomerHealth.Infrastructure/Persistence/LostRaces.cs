@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using static Npgsql.PostgresErrorCodes;
 
 namespace CustomerHealth.Infrastructure.Persistence;
 
@@ -54,10 +55,7 @@ public static class LostRaces
         for (var e = exception; e is not null; e = e.InnerException)
         {
             if (e is DbUpdateException
-                or Npgsql.PostgresException
-                {
-                    SqlState: Npgsql.PostgresErrorCodes.UniqueViolation or Npgsql.PostgresErrorCodes.ForeignKeyViolation,
-                }
+                or Npgsql.PostgresException { SqlState: UniqueViolation or ForeignKeyViolation }
                 or Microsoft.Data.SqlClient.SqlException { Number: 2601 or 2627 or 547 }) return true;
         }
         return false;
