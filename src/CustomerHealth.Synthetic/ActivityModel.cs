@@ -62,12 +62,5 @@ internal sealed class ActivityModel(
     }
 
     private UsageEvent Event(string dayTag, int user, int k, string name, DateOnly day, int second, string userId) =>
-        new()
-        {
-            EventId = $"{accountId}/{dayTag}/{user}/{k}",
-            AccountId = accountId,
-            UserId = userId,
-            EventName = name,
-            OccurTime = PortfolioGenerator.At(day, Math.Min(second, 86_399)),
-        };
+        PortfolioGenerator.UsageEvent(accountId, $"{dayTag}/{user}/{k}", name, day, second, userId);
 }

@@ -46,24 +46,7 @@ public static class PortfolioGenerator
         // The draws keep their order (profile, life, outcomes, name): the same seed makes the same account.
         var profile = Profile.Draw(r, options);
         var life = Life.Simulate(r, profile, id, options.Today);
-        var contracts = life.Terms.Select((t, i) => new Contract
-        {
-            ContractId = t.Id(id, i + 1),
-            AccountId = id,
-            Arr = Money(t.Arr),
-            Seats = t.Seats,
-            StartDate = Date(t.Start),
-            EndDate = Date(t.End),
-        }).ToArray();
-        var outcomes = life.Renewals.Where(x => x.Renewed is not null).Select((x, i) => new RecordRenewalOutcomeRequest
-        {
-            ContractId = x.ContractId,
-            Kind = x.Renewed == true ? RenewalOutcomeKind.Renewed : RenewalOutcomeKind.Churned,
-            NewArr = x.Renewed == true ? Money(x.NewArr!.Value) : null,
-            DecisionDate = Date(x.EndDate),
-            RenewalContractId = x.Renewed == true ? contracts[i + 1].ContractId : "",
-            Note = x.Renewed == true ? "" : r.Pick(Names.ChurnReasons),
-        }).ToArray();
+        var (contracts, outcomes) = ContractsOf(id, life.Terms, life.Renewals, () => r.Pick(Names.ChurnReasons));
         var account = new Account
         {
             AccountId = id,
@@ -242,6 +225,49 @@ public static class PortfolioGenerator
     internal static Google.Type.Money Money(decimal amount) => new() { CurrencyCode = Currency, Units = (long)amount };
 
     internal static Google.Type.Date Date(DateOnly day) => new() { Year = day.Year, Month = day.Month, Day = day.Day };
+
+    /// <summary>
+    /// A generated usage event: its id is the account's, then <paramref name="key"/> (day, user and the event's number
+    /// that day), at <paramref name="second"/> of the day (at most its last second).
+    /// </summary>
+    internal static UsageEvent UsageEvent(
+        string accountId, string key, string name, DateOnly day, int second, string userId) => new()
+    {
+        EventId = $"{accountId}/{key}",
+        AccountId = accountId,
+        UserId = userId,
+        EventName = name,
+        OccurTime = At(day, Math.Min(second, 86_399)),
+    };
+
+    /// <summary>
+    /// A simulated life's terms as the account's contracts, and its decided renewals as outcomes (a renewal names the
+    /// next contract). <paramref name="churnNote"/> is drawn as each churn's outcome is made, so the draws keep their
+    /// order.
+    /// </summary>
+    internal static (Contract[] Contracts, RecordRenewalOutcomeRequest[] Outcomes) ContractsOf(
+        string id, IEnumerable<Term> terms, IEnumerable<RenewalTruth> renewals, Func<string> churnNote)
+    {
+        var contracts = terms.Select((t, i) => new Contract
+        {
+            ContractId = t.Id(id, i + 1),
+            AccountId = id,
+            Arr = Money(t.Arr),
+            Seats = t.Seats,
+            StartDate = Date(t.Start),
+            EndDate = Date(t.End),
+        }).ToArray();
+        var outcomes = renewals.Where(x => x.Renewed is not null).Select((x, i) => new RecordRenewalOutcomeRequest
+        {
+            ContractId = x.ContractId,
+            Kind = x.Renewed == true ? RenewalOutcomeKind.Renewed : RenewalOutcomeKind.Churned,
+            NewArr = x.Renewed == true ? Money(x.NewArr!.Value) : null,
+            DecisionDate = Date(x.EndDate),
+            RenewalContractId = x.Renewed == true ? contracts[i + 1].ContractId : "",
+            Note = x.Renewed == true ? "" : churnNote(),
+        }).ToArray();
+        return (contracts, outcomes);
+    }
 
     internal static Timestamp At(DateOnly day, int secondOfDay) =>
         Timestamp.FromDateTime(day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).AddSeconds(secondOfDay));

@@ -48,24 +48,8 @@ internal static class SelfServeModel
         var id = $"{options.AccountPrefix}{index:D6}";
         var profile = SelfServeProfile.Draw(r, options);
         var life = SelfServeLife.Simulate(r, profile, id, options.Today);
-        var contracts = life.Terms.Select((t, i) => new Contract
-        {
-            ContractId = t.Id(id, i + 1),
-            AccountId = id,
-            Arr = PortfolioGenerator.Money(t.Arr),
-            Seats = t.Seats,
-            StartDate = PortfolioGenerator.Date(t.Start),
-            EndDate = PortfolioGenerator.Date(t.End),
-        }).ToArray();
-        var outcomes = life.Renewals.Where(x => x.Renewed is not null).Select((x, i) => new RecordRenewalOutcomeRequest
-        {
-            ContractId = x.ContractId,
-            Kind = x.Renewed == true ? RenewalOutcomeKind.Renewed : RenewalOutcomeKind.Churned,
-            NewArr = x.Renewed == true ? PortfolioGenerator.Money(x.NewArr!.Value) : null,
-            DecisionDate = PortfolioGenerator.Date(x.EndDate),
-            RenewalContractId = x.Renewed == true ? contracts[i + 1].ContractId : "",
-            Note = x.Renewed == true ? "" : r.Pick(SelfServeChurnReasons),
-        }).ToArray();
+        var (contracts, outcomes) = PortfolioGenerator.ContractsOf(
+            id, life.Terms, life.Renewals, () => r.Pick(SelfServeChurnReasons));
         var account = new Account
         {
             AccountId = id,
