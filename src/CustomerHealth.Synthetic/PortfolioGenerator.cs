@@ -232,13 +232,13 @@ public static class PortfolioGenerator
     /// </summary>
     internal static UsageEvent UsageEvent(
         string accountId, string key, string name, DateOnly day, int second, string userId) => new()
-    {
-        EventId = $"{accountId}/{key}",
-        AccountId = accountId,
-        UserId = userId,
-        EventName = name,
-        OccurTime = At(day, Math.Min(second, 86_399)),
-    };
+        {
+            EventId = $"{accountId}/{key}",
+            AccountId = accountId,
+            UserId = userId,
+            EventName = name,
+            OccurTime = At(day, Math.Min(second, 86_399)),
+        };
 
     /// <summary>
     /// A simulated life's terms as the account's contracts, and its decided renewals as outcomes (a renewal names the
