@@ -17,6 +17,7 @@ public sealed class FuzzValues(Random random, FieldLimits limits, FuzzIds ids, D
     private static readonly string[] Words =
         ["login", "report_exported", "Acme Corp", "SMB", "Enterprise", "jane", "fuzz"];
     private static readonly string[] Currencies = ["USD", "EUR", "GBP", "JPY"];
+    private static readonly string[] EventTypes = ["health.band_changed", "play.opened"];
 
     public Random Random => random;
 
@@ -33,6 +34,11 @@ public sealed class FuzzValues(Random random, FieldLimits limits, FuzzIds ids, D
         if (name.EndsWith("user_id", StringComparison.Ordinal)) return ids.User(random.Next());
         if (name.EndsWith("_id", StringComparison.Ordinal)) return $"fuzz-{random.Next(1000)}";
         if (name.Contains("currency", StringComparison.Ordinal)) return Currencies[random.Next(Currencies.Length)];
+        // Fields with a format of their own get one, so that UpsertContact and the webhook writes pass validation.
+        if (name == "email") return $"{Words[random.Next(2, Words.Length)].Replace(' ', '.')}@example.com";
+        if (name == "url") return $"https://hooks.fuzz.invalid/{random.Next(1000)}";
+        if (name == "secret") return $"fuzz-secret-{random.Next():x8}-{random.Next():x8}";
+        if (name == "event_types") return EventTypes[random.Next(EventTypes.Length)];
         if (name.Contains("page_token", StringComparison.Ordinal)) return "";
         return Words[random.Next(Words.Length)];
     }

@@ -1,5 +1,6 @@
 using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Common;
+using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -62,12 +63,19 @@ public sealed class ContactStore(CustomerHealthDbContext db, TimeProvider clock)
         await db.Contacts.AsNoTracking().Where(c => c.AccountId == accountId).OrderBy(c => c.Id).Take(limit)
             .ToListAsync(ct);
 
-    /// <summary>Deletes a contact; false when there was none.</summary>
-    public async Task<bool> DeleteAsync(string contactId, CancellationToken ct)
+    /// <summary>
+    /// Deletes a contact; false when there was none. The deletion is audited against the contact's account with its
+    /// role: the contact's id may be the person's e-mail address, and the trail keeps no personal data of customers'
+    /// people (docs/adr/0043-one-audit-trail-written-with-the-change.md).
+    /// </summary>
+    public async Task<bool> DeleteAsync(string contactId, Caller caller, CancellationToken ct)
     {
         var contact = await db.Contacts.SingleOrDefaultAsync(c => c.Id == contactId, ct);
         if (contact is null) return false;
         db.Contacts.Remove(contact);
+        var change = new AuditedChange(AuditAction.ContactDeleted, AuditTargets.Account, contact.AccountId,
+            Details: new { Role = contact.Role.ToString(), contact.Left });
+        AuditTrail.Add(db, caller, change, clock.GetUtcNow().UtcDateTime);
         try
         {
             await db.SaveChangesAsync(ct);

@@ -24,6 +24,7 @@ public enum AuditAction
     PlaySnoozed = 18,
     WebhookSubscriptionChanged = 19,
     WebhookDeliveriesRequeued = 20,
+    ContactDeleted = 21,
 }
 
 /// <summary>The kinds of thing an audit event names as its target.</summary>

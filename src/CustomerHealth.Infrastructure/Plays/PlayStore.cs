@@ -9,9 +9,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CustomerHealth.Infrastructure.Plays;
 
-/// <summary>Filters of a play listing; null (or empty) means any.</summary>
+/// <summary>Filters of a play listing; null (or empty) means any. <paramref name="Segment"/> is the account's
+/// current segment.</summary>
 public sealed record PlayFilter(
-    string? Owner, CsTier? Tier, PlayPriority? Priority, IReadOnlyCollection<PlayStatus> Statuses, string? AccountId);
+    string? Owner, CsTier? Tier, PlayPriority? Priority, IReadOnlyCollection<PlayStatus> Statuses, string? AccountId,
+    string? Segment = null);
 
 /// <summary>The last row of a page: the keyset the next page starts after.</summary>
 public sealed record PlayKey(DateOnly DueDate, long Id);
@@ -35,6 +37,8 @@ public sealed class PlayStore(CustomerHealthDbContext db, TimeProvider clock)
         if (filter.Priority is { } priority) query = query.Where(p => p.Priority == priority);
         if (filter.Statuses.Count > 0) query = query.Where(p => filter.Statuses.Contains(p.Status));
         if (filter.AccountId is { } account) query = query.Where(p => p.AccountId == account);
+        if (filter.Segment is { } segment)
+            query = query.Where(p => db.Accounts.Any(a => a.Id == p.AccountId && a.Segment == segment));
         if (after is { } a) query = query.Where(p => p.DueDate > a.DueDate || (p.DueDate == a.DueDate && p.Id > a.Id));
         var rows = await query.OrderBy(p => p.DueDate).ThenBy(p => p.Id).Take(pageSize + 1).ToListAsync(ct);
         return new Page<Play>(rows.Take(pageSize).ToArray(), rows.Count > pageSize);

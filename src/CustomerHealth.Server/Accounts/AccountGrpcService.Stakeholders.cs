@@ -1,4 +1,5 @@
 using CustomerHealth.Domain.Common;
+using CustomerHealth.Server.Audit;
 using CustomerHealth.Server.Grpc;
 using CustomerHealth.V1;
 using Grpc.Core;
@@ -38,7 +39,7 @@ public sealed partial class AccountGrpcService
         DeleteContactRequest request, ServerCallContext context)
     {
         var contactId = AccountRequests.ReadContactId(request.ContactId);
-        var deleted = await contacts.DeleteAsync(contactId, context.CancellationToken);
+        var deleted = await contacts.DeleteAsync(contactId, context.Caller(), context.CancellationToken);
         if (!deleted && !request.AllowMissing) throw new NotFoundException("Contact", contactId);
         return new DeleteContactResponse { Deleted = deleted };
     }

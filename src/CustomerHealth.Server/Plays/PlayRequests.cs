@@ -31,6 +31,8 @@ public static class PlayRequests
         /// <summary>One cadence per tier.</summary>
         public const int Cadences = 3;
 
+        public const int Segment = Domain.Accounts.AccountDetails.MaxSegmentLength;
+
         /// <summary>The furthest a snooze reaches.</summary>
         public const int MaxSnoozeDays = 366;
 
@@ -40,6 +42,7 @@ public static class PlayRequests
             FieldLimit.Length<V1.ListPlaysRequest>("owner", Owner),
             FieldLimit.Count<V1.ListPlaysRequest>("statuses", Statuses),
             FieldLimit.Length<V1.ListPlaysRequest>("account_id", Id),
+            FieldLimit.Length<V1.ListPlaysRequest>("segment", Segment),
             FieldLimit.Length<V1.ListPlaysRequest>("page_token", PageToken.MaxTokenLength),
             FieldLimit.Length<V1.CompletePlayRequest>("note", Note),
             FieldLimit.Count<V1.UpdatePlayRulesRequest>("rule_set.rules", Rules),
@@ -55,7 +58,8 @@ public static class PlayRequests
         V1.ListPlaysRequest request)
     {
         var v = new Violations().Text("owner", request.Owner, Limits.Owner)
-            .Identifier("account_id", request.AccountId, optional: true);
+            .Identifier("account_id", request.AccountId, optional: true)
+            .Text("segment", request.Segment, Limits.Segment);
         var tier = ReadTier(v, "cs_tier", request.CsTier);
         ProtoConvert.IsDefined(v, "priority", request.Priority);
         if (request.Statuses.Count > Limits.Statuses)
@@ -69,9 +73,11 @@ public static class PlayRequests
             .Distinct().Order().ToArray();
         var filter = new PlayFilter(Optional(request.Owner), tier,
             request.Priority == V1.PlayPriority.Unspecified ? null : (PlayPriority)request.Priority, statuses,
-            Optional(request.AccountId));
+            Optional(request.AccountId), Optional(request.Segment));
+        // A token of a page without a segment stays valid: the segment joins the fingerprint only when given.
         var fingerprint = string.Join('|', filter.Owner, filter.Tier, filter.Priority,
-            string.Join(',', statuses), filter.AccountId);
+            string.Join(',', statuses), filter.AccountId)
+            + (filter.Segment is null ? "" : "|" + filter.Segment);
         var key = PageToken.Decode(v, request.PageToken, fingerprint, 2);
         var after = key is null ? null : ReadKey(v, key);
         v.ThrowIfAny();

@@ -31,6 +31,7 @@ public abstract class AuditTrailTests<TDatabase>(TDatabase database) : Integrati
     private const string Admin = "admin.auditor@example.com";
     private const string Requester = "requester@example.com";
     private const string Person = "person-42";
+    private const string ContactEmail = "dana.champion@acme.example";
 
     private AuditService.AuditServiceClient Audit => new(Service.Channel);
 
@@ -73,9 +74,13 @@ public abstract class AuditTrailTests<TDatabase>(TDatabase database) : Integrati
             Assert.Equal(Timestamp.FromDateTimeOffset(Clock.GetUtcNow()), e.Time);
             // The erased person's id is kept nowhere in the trail.
             Assert.DoesNotContain(Person, e.ToString(), StringComparison.Ordinal);
+            // Nor is a deleted contact's id, which may be the person's e-mail address.
+            Assert.DoesNotContain(ContactEmail, e.ToString(), StringComparison.Ordinal);
         });
         var erased = Assert.Single(events, e => e.Action == AuditAction.PersonDataErased);
         Assert.Contains("\"deletedEvents\":1", erased.DetailsJson, StringComparison.Ordinal);
+        var contact = Assert.Single(events, e => e.Action == AuditAction.ContactDeleted);
+        Assert.Contains("\"role\":\"Champion\"", contact.DetailsJson, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -274,7 +279,8 @@ public abstract class AuditTrailTests<TDatabase>(TDatabase database) : Integrati
     /// <summary>Each audited RPC, called once on <paramref name="invoker"/>, with the event it must leave.</summary>
     private IEnumerable<AuditedCall> AuditedCalls(CallInvoker invoker) =>
         EngagementCalls(invoker).Concat(OnboardingCalls(invoker)).Concat(CurrencyCalls(invoker))
-            .Concat(WebhookCalls(invoker)).Concat(PlayCalls(invoker)).Concat(HealthAndAccountCalls(invoker));
+            .Concat(WebhookCalls(invoker)).Concat(PlayCalls(invoker)).Concat(HealthCalls(invoker))
+            .Concat(AccountCalls(invoker));
 
     private IEnumerable<AuditedCall> WebhookCalls(CallInvoker invoker)
     {
@@ -444,9 +450,8 @@ public abstract class AuditTrailTests<TDatabase>(TDatabase database) : Integrati
         );
     }
 
-    private IEnumerable<AuditedCall> HealthAndAccountCalls(CallInvoker invoker)
+    private IEnumerable<AuditedCall> HealthCalls(CallInvoker invoker)
     {
-        var accounts = new AccountService.AccountServiceClient(invoker);
         var health = new HealthService.HealthServiceClient(invoker);
         const string healthService = "customerhealth.v1.HealthService/";
         var expire = Timestamp.FromDateTimeOffset(Clock.GetUtcNow().AddDays(7));
@@ -490,6 +495,25 @@ public abstract class AuditTrailTests<TDatabase>(TDatabase database) : Integrati
                 cancellationToken: Ct
             );
             return (AuditAction.HealthScoresRecomputed, "health_scores", "2026-03-14");
+        }
+        );
+    }
+
+    private IEnumerable<AuditedCall> AccountCalls(CallInvoker invoker)
+    {
+        var accounts = new AccountService.AccountServiceClient(invoker);
+        yield return ("customerhealth.v1.AccountService/DeleteContact", async () =>
+        {
+            await accounts.UpsertContactAsync(new()
+            {
+                Contact = new()
+                {
+                    ContactId = ContactEmail, AccountId = "acme", DisplayName = "Dana Champion",
+                    Email = ContactEmail, Role = ContactRole.Champion,
+                },
+            }, cancellationToken: Ct);
+            await accounts.DeleteContactAsync(new() { ContactId = ContactEmail }, cancellationToken: Ct);
+            return (AuditAction.ContactDeleted, "account", "acme");
         }
         );
         yield return ("customerhealth.v1.AccountService/DeleteAccount", async () =>

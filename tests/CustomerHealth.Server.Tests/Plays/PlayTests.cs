@@ -54,6 +54,42 @@ public abstract class PlayTests<TDatabase>(TDatabase database) : PlayScenario<TD
     }
 
     [Fact]
+    public async Task PlaysListOfOneSegmentHoldsOnlyItsAccounts()
+    {
+        const string owner = "plays-segment@example.com";
+        await GivenCustomer("ps-smb", CsTier.HighTouch, owner: owner); // quiet: critical, no activity, no touchpoint
+        await GivenCustomer("ps-ent", CsTier.HighTouch, owner: owner);
+        var smb = Build.Account("ps-smb", tier: CsTier.HighTouch, owner: owner);
+        smb.Segment = "smb";
+        await Accounts.UpsertAccountAsync(new() { Account = smb }, cancellationToken: Ct);
+        var all = await PlaysOnce(owner, p => p.Select(x => x.AccountId).Distinct().Count() == 2
+            && p.Count(x => x.RuleKind == PlayRuleKind.BandCritical) == 2);
+
+        var page = await Plays.ListPlaysAsync(new() { Owner = owner, Segment = "smb", PageSize = 1 },
+            cancellationToken: Ct);
+        var listed = page.Plays.ToList();
+        while (page.NextPageToken != "")
+        {
+            page = await Plays.ListPlaysAsync(
+                new() { Owner = owner, Segment = "smb", PageSize = 1, PageToken = page.NextPageToken },
+                cancellationToken: Ct);
+            listed.AddRange(page.Plays);
+        }
+
+        Assert.Equal(all.Where(p => p.AccountId == "ps-smb").Select(p => p.PlayId).Order(),
+            listed.Select(p => p.PlayId).Order());
+        Assert.Empty((await Plays.ListPlaysAsync(new() { Owner = owner, Segment = "mid-market" },
+            cancellationToken: Ct)).Plays);
+        // A page token belongs to its filters: the next page of another segment is refused.
+        var first = await Plays.ListPlaysAsync(new() { Owner = owner, Segment = "smb", PageSize = 1 },
+            cancellationToken: Ct);
+        Assert.NotEqual("", first.NextPageToken);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => Plays.ListPlaysAsync(
+            new() { Owner = owner, PageToken = first.NextPageToken }, cancellationToken: Ct).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task AScoreDropFiresWhenTheAccountIsRescored()
     {
         const string owner = "plays-drop@example.com";
