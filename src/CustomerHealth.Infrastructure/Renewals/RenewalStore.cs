@@ -12,11 +12,16 @@ namespace CustomerHealth.Infrastructure.Renewals;
 public sealed record RenewalPredictionView(RenewalPredictionRow Row, CsTier Tier, string? Owner);
 
 /// <summary>Filters of the upcoming-renewals list; null means any.</summary>
+/// <param name="Tree">The top account of a tree the caller asked for; <paramref name="AccountIds"/> holds its accounts
+/// once resolved (<see cref="Accounts.AccountTrees"/>).</param>
 public sealed record UpcomingRenewalFilter(
-    int WithinDays, RenewalRisk? MinimumRisk, CsTier? Tier, string? Owner, string? Segment = null)
+    int WithinDays, RenewalRisk? MinimumRisk, CsTier? Tier, string? Owner, string? Segment = null,
+    string? Tree = null, IReadOnlyCollection<string>? AccountIds = null)
 {
+    /// <summary>The filter as a page token's fingerprint: the tree's id, not its members.</summary>
     public override string ToString() =>
-        $"{WithinDays}|{MinimumRisk}|{Tier}|{Owner}" + (Segment is null ? "" : $"|{Segment}");
+        $"{WithinDays}|{MinimumRisk}|{Tier}|{Owner}" + (Segment is null ? "" : $"|{Segment}")
+        + (Tree is null ? "" : $"|tree:{Tree}");
 }
 
 public enum UpcomingRenewalOrder
@@ -195,6 +200,7 @@ public sealed class RenewalStore(CustomerHealthDbContext db, RenewalPredictor pr
         if (filter.Tier is { } tier) query = query.Where(x => x.EffectiveTier == tier);
         if (filter.Owner is { } owner) query = query.Where(x => x.Owner == owner);
         if (filter.Segment is { } segment) query = query.Where(x => x.Segment == segment);
+        if (filter.AccountIds is { } ids) query = query.Where(x => ids.Contains(x.Prediction.AccountId));
         return query;
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CustomerHealth.Domain.Common;
 using CustomerHealth.Domain.Metrics;
+using CustomerHealth.Infrastructure.Accounts;
 using CustomerHealth.Infrastructure.Currency;
 using CustomerHealth.Infrastructure.Renewals;
 using CustomerHealth.Server.Audit;
@@ -14,7 +15,7 @@ namespace CustomerHealth.Server.Renewals;
 /// result.</summary>
 public sealed class RenewalGrpcService(
     RenewalStore store, RenewalTraining training, RenewalModelStore models, RenewalHoldoutReader holdout,
-    RenewalOptions options, ExchangeRateStore rates)
+    RenewalOptions options, ExchangeRateStore rates, AccountTrees trees)
     : Stubs.RenewalService.RenewalServiceBase
 {
     public static readonly string ServiceName = RenewalService.Descriptor.FullName;
@@ -34,6 +35,7 @@ public sealed class RenewalGrpcService(
     {
         var today = store.Today;
         var (filter, order, pageSize, after, fingerprint) = RenewalRequests.Read(request, options.HorizonDays, today);
+        filter = await WithTreeAsync(filter, context.CancellationToken);
         var (items, hasMore) = await store.ListUpcomingAsync(filter, order, pageSize, after, context.CancellationToken);
         var response = new ListUpcomingRenewalsResponse();
         response.Predictions.AddRange(items.Select(i => i.ToProto(store.Today)));
@@ -149,7 +151,7 @@ public sealed class RenewalGrpcService(
         ServerCallContext context)
     {
         var today = store.Today;
-        var filter = RenewalRequests.Read(request, options.HorizonDays);
+        var filter = await WithTreeAsync(RenewalRequests.Read(request, options.HorizonDays), context.CancellationToken);
         var table = await rates.CurrentAsync(context.CancellationToken);
         var lines = await store.ListForecastLinesAsync(filter, context.CancellationToken);
         var conversion = table.Version == 0 ? null : new CurrencyConversion(table.ReportingCurrency, table.Rates);
@@ -160,5 +162,14 @@ public sealed class RenewalGrpcService(
             Forecast = forecast.ToProto(today, today.AddDays(filter.WithinDays)),
             ExchangeRatesVersion = table.Version,
         };
+    }
+
+    /// <summary>The filter with its tree's accounts, when it names a tree (NOT_FOUND when its top account does not
+    /// exist).</summary>
+    private async Task<UpcomingRenewalFilter> WithTreeAsync(UpcomingRenewalFilter filter, CancellationToken ct)
+    {
+        if (filter.Tree is not { } tree) return filter;
+        var members = await trees.MembersAsync(tree, ct);
+        return filter with { AccountIds = members.Select(m => m.AccountId).ToArray() };
     }
 }

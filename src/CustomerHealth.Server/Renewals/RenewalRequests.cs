@@ -48,6 +48,8 @@ public static class RenewalRequests
             FieldLimit.Length<V1.ListPredictionChangesRequest>("segment", Segment),
             FieldLimit.Length<V1.GetRenewalForecastRequest>("owner", Owner),
             FieldLimit.Length<V1.GetRenewalForecastRequest>("segment", Segment),
+            FieldLimit.Length<V1.ListUpcomingRenewalsRequest>("parent_account_id", Identifiers.MaxLength),
+            FieldLimit.Length<V1.GetRenewalForecastRequest>("parent_account_id", Identifiers.MaxLength),
             FieldLimit.Length<V1.ListUpcomingRenewalsRequest>("page_token", PageToken.MaxTokenLength),
             FieldLimit.Length<V1.ListRenewalModelsRequest>("page_token", PageToken.MaxTokenLength),
             FieldLimit.Length<V1.ListRenewalHoldoutRequest>("page_token", PageToken.MaxTokenLength),
@@ -72,8 +74,8 @@ public static class RenewalRequests
         Read(V1.ListUpcomingRenewalsRequest request, int horizonDays, DateOnly today)
     {
         var v = new Violations();
-        var filter = ReadFilter(
-            v, request.WithinDays, request.MinimumRisk, request.CsTier, request.Owner, request.Segment, horizonDays);
+        var filter = ReadFilter(v, request.WithinDays, request.MinimumRisk, request.CsTier, request.Owner,
+            request.Segment, request.ParentAccountId, horizonDays);
         var pageSize = PageToken.ReadPageSize(v, request.PageSize);
         ProtoConvert.IsDefined(v, "order_by", request.OrderBy);
         var order = request.OrderBy == V1.UpcomingRenewalOrder.Risk ? UpcomingRenewalOrder.Risk
@@ -91,17 +93,18 @@ public static class RenewalRequests
     public static UpcomingRenewalFilter Read(V1.GetRenewalForecastRequest request, int horizonDays)
     {
         var v = new Violations();
-        var filter = ReadFilter(
-            v, request.WithinDays, request.MinimumRisk, request.CsTier, request.Owner, request.Segment, horizonDays);
+        var filter = ReadFilter(v, request.WithinDays, request.MinimumRisk, request.CsTier, request.Owner,
+            request.Segment, request.ParentAccountId, horizonDays);
         v.ThrowIfAny();
         return filter;
     }
 
     private static UpcomingRenewalFilter ReadFilter(
         Violations v, int withinDays, V1.RenewalRisk minimumRisk, V1.CsTier tier, string owner, string segment,
-        int horizonDays)
+        string parentAccountId, int horizonDays)
     {
-        v.Text("owner", owner, Limits.Owner).Text("segment", segment, Limits.Segment);
+        v.Text("owner", owner, Limits.Owner).Text("segment", segment, Limits.Segment)
+            .Identifier("parent_account_id", parentAccountId, optional: true);
         if (withinDays < 0 || withinDays > horizonDays)
             v.Add("within_days", $"must be from 0 to the horizon, {horizonDays} days (0 means the horizon)");
         ProtoConvert.IsDefined(v, "minimum_risk", minimumRisk);
@@ -111,7 +114,8 @@ public static class RenewalRequests
             minimumRisk == V1.RenewalRisk.Unspecified ? null : (Model.RenewalRisk)minimumRisk,
             tier == V1.CsTier.Unspecified ? null : AccountMapping.ToDomain(tier),
             string.IsNullOrWhiteSpace(owner) ? null : owner.Trim(),
-            string.IsNullOrWhiteSpace(segment) ? null : segment.Trim());
+            string.IsNullOrWhiteSpace(segment) ? null : segment.Trim(),
+            string.IsNullOrEmpty(parentAccountId) ? null : parentAccountId);
     }
 
     public static string NextToken(string fingerprint, RenewalPredictionRow last, UpcomingRenewalOrder order) =>

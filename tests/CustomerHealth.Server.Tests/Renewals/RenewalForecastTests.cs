@@ -31,6 +31,7 @@ public abstract class RenewalForecastTests<TDatabase>(TDatabase database) : Rene
         var all = await Eventually(() => Stable(new ListUpcomingRenewalsRequest(), new GetRenewalForecastRequest()),
             r => r.List.Count > 50, "predictions of the synthetic portfolio");
         var owner = all.List.GroupBy(p => p.Owner).OrderByDescending(g => g.Count()).First().Key;
+        var (parent, child) = await GivenTwoAccountsInOneTree(all.List);
         var cases = new (ListUpcomingRenewalsRequest List, GetRenewalForecastRequest Forecast)[]
         {
             (new(), new()),
@@ -39,6 +40,7 @@ public abstract class RenewalForecastTests<TDatabase>(TDatabase database) : Rene
             (new() { Owner = owner }, new() { Owner = owner }),
             (new() { MinimumRisk = RenewalRisk.High, OrderBy = UpcomingRenewalOrder.Risk },
                 new() { MinimumRisk = RenewalRisk.High }),
+            (new() { ParentAccountId = parent, PageSize = 1 }, new() { ParentAccountId = parent }),
         };
         foreach (var (listRequest, forecastRequest) in cases)
         {
@@ -59,6 +61,9 @@ public abstract class RenewalForecastTests<TDatabase>(TDatabase database) : Rene
             Assert.Equal(list.Count, forecast.ByOwner.Sum(q => q.Figures.Contracts));
             Assert.Equal(list.Count, forecast.ByTier.Sum(q => q.Figures.Contracts));
         }
+        var (tree, _) = await Stable(new() { ParentAccountId = parent }, new() { ParentAccountId = parent });
+        Assert.Equal(all.List.Where(p => p.AccountId == parent || p.AccountId == child).Select(p => p.ContractId)
+            .Order(StringComparer.Ordinal), tree.Select(p => p.ContractId).Order(StringComparer.Ordinal));
         Assert.True(all.Forecast.Total.CommittedContracts > 0, "some contract is committed");
         Assert.True(all.Forecast.Total.CommittedContracts < all.List.Count, "some contract is not");
     }
@@ -77,6 +82,22 @@ public abstract class RenewalForecastTests<TDatabase>(TDatabase database) : Rene
             new() { CsTier = (CsTier)99 }, cancellationToken: Ct).ResponseAsync);
         await RejectsField("owner", () => Renewals.GetRenewalForecastAsync(
             new() { Owner = new string('o', 1000) }, cancellationToken: Ct).ResponseAsync);
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => Renewals.GetRenewalForecastAsync(
+            new() { ParentAccountId = "no-such-parent" }, cancellationToken: Ct).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
+        unknown = await Assert.ThrowsAsync<RpcException>(() => Renewals.ListUpcomingRenewalsAsync(
+            new() { ParentAccountId = "no-such-parent" }, cancellationToken: Ct).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
+    }
+
+    /// <summary>Two accounts with upcoming renewals, the second made a child of the first; their ids.</summary>
+    private async Task<(string Parent, string Child)> GivenTwoAccountsInOneTree(IReadOnlyList<RenewalPrediction> list)
+    {
+        var ids = list.Select(p => p.AccountId).Distinct().Order(StringComparer.Ordinal).Take(2).ToArray();
+        var child = (await Accounts.GetAccountAsync(new() { AccountId = ids[1] }, cancellationToken: Ct)).Account;
+        child.ParentAccountId = ids[0];
+        await Accounts.UpsertAccountAsync(new() { Account = child }, cancellationToken: Ct);
+        return (ids[0], ids[1]);
     }
 
     /// <summary>
