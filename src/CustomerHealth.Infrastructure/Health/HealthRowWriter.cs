@@ -76,6 +76,23 @@ public class HealthRowWriter
         return snapshot;
     }
 
+    /// <summary>
+    /// Runs a raw write and reports its database errors as EF Core's <c>SaveChanges</c> would, as a
+    /// <see cref="DbUpdateException"/>: a write that lost a race (an account deleted meanwhile) starts over as on the
+    /// change-tracker path (<see cref="LostRaces"/>).
+    /// </summary>
+    private protected static async Task AsUpdateAsync(Func<Task> write)
+    {
+        try
+        {
+            await write();
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            throw new DbUpdateException("A set-based write of health rows failed; see the inner exception.", e);
+        }
+    }
+
     /// <summary>The connection and transaction of <paramref name="db"/>'s current transaction, for a raw write.</summary>
     private protected static (System.Data.Common.DbConnection, System.Data.Common.DbTransaction) Connection(
         CustomerHealthDbContext db) =>

@@ -45,7 +45,7 @@ internal sealed class PostgreSqlHealthRowWriter : HealthRowWriter
             if (element == typeof(DateTime)) parameter.NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz;
             command.Parameters.Add(parameter);
         }
-        await command.ExecuteNonQueryAsync(ct);
+        await AsUpdateAsync(() => command.ExecuteNonQueryAsync(ct));
     }
 
     /// <summary>

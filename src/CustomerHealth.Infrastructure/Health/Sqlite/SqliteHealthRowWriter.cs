@@ -36,13 +36,16 @@ internal sealed class SqliteHealthRowWriter : HealthRowWriter
         await using var command = SqlCommands.Create(connection, transaction, Sql(table, upsert));
         var parameters = new DbParameter[table.Columns.Count];
         for (var c = 0; c < parameters.Length; c++) parameters[c] = command.Add($"@c{c}", null);
-        await command.PrepareAsync(ct);
-        foreach (var row in rows)
+        await AsUpdateAsync(async () =>
         {
-            for (var c = 0; c < parameters.Length; c++)
-                parameters[c].Value = table.Columns[c].ValueOf(row) ?? DBNull.Value;
-            await command.ExecuteNonQueryAsync(ct);
-        }
+            await command.PrepareAsync(ct);
+            foreach (var row in rows)
+            {
+                for (var c = 0; c < parameters.Length; c++)
+                    parameters[c].Value = table.Columns[c].ValueOf(row) ?? DBNull.Value;
+                await command.ExecuteNonQueryAsync(ct);
+            }
+        });
     }
 
     private static string Sql<T>(HealthRowTable<T> table, bool upsert)
