@@ -93,7 +93,8 @@ public class HealthRowWriter
         }
     }
 
-    /// <summary>The connection and transaction of <paramref name="db"/>'s current transaction, for a raw write.</summary>
+    /// <summary>The connection and transaction of <paramref name="db"/>'s current transaction, for a raw
+    /// write.</summary>
     private protected static (System.Data.Common.DbConnection, System.Data.Common.DbTransaction) Connection(
         CustomerHealthDbContext db) =>
         (db.Database.GetDbConnection(), db.Database.CurrentTransaction?.GetDbTransaction()

@@ -54,7 +54,8 @@ public abstract class SetBasedRecomputeTests<TDatabase>(TDatabase database) : In
         var engine = await RecomputeAsync(enginesWriter);
 
         // SQL Server keeps the change-tracker path; the other engines have their own writer.
-        Assert.Equal(Database.Provider != DatabaseProvider.SqlServer, enginesWriter.GetType() != typeof(HealthRowWriter));
+        Assert.Equal(
+            Database.Provider != DatabaseProvider.SqlServer, enginesWriter.GetType() != typeof(HealthRowWriter));
         Assert.Equal(40, tracked.Count(r => r.StartsWith("health_scores ", StringComparison.Ordinal)));
         Assert.Contains(tracked, r => r.StartsWith("health_changes ", StringComparison.Ordinal));
         Assert.Equal(tracked, engine);
