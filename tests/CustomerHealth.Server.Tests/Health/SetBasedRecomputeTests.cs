@@ -46,7 +46,8 @@ public abstract class SetBasedRecomputeTests<TDatabase>(TDatabase database) : In
         };
         var loader = new DirectPortfolioWriter(
             Service.Services.GetRequiredService<IServiceScopeFactory>(),
-            Service.Services.GetRequiredService<EventRules>(), Clock, NullLogger.Instance) { ChunkSize = 10 };
+            Service.Services.GetRequiredService<EventRules>(), Clock, NullLogger.Instance)
+        { ChunkSize = 10 };
         await loader.WriteAsync(PortfolioGenerator.Generate(options), truth: null, Ct);
 
         var enginesWriter = Service.Services.GetRequiredService<HealthRowWriter>();
