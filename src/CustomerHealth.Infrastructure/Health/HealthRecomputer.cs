@@ -19,7 +19,7 @@ public sealed record DayRecompute(DateOnly Day, DateTimeOffset AsOf, int Account
 /// </summary>
 public sealed class HealthRecomputer(
     CustomerHealthDbContext db, SignalReader signals, ScorecardStore scorecards, TimeProvider clock,
-    IServiceScopeFactory scopes, HealthReadCache readCache, PlayEvaluator plays)
+    IServiceScopeFactory scopes, HealthReadCache readCache, PlayEvaluator plays, HealthRowWriter writer)
 {
     /// <summary>
     /// Batches of a whole-portfolio recompute read and scored at once, each in its own scope (its own connection),
@@ -169,7 +169,7 @@ public sealed class HealthRecomputer(
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await LockChangeFeedAsync(ct);
             var present = await NotOlderThanStoredAsync(await StillPresentAsync(scored, ct), ct);
-            await StoreAsync(present, current: true, ct);
+            await writer.StoreAsync(db, present, current: true, ct);
             await AppendChangesAsync(present, scorecard, ct);
             await db.SaveChangesAsync(ct);
             await plays.EvaluateAsync(present, ct); // plays fire and clear by themselves, with the scores
@@ -191,7 +191,7 @@ public sealed class HealthRecomputer(
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await StoreAsync(await StillPresentAsync(scored, ct), current: false, ct);
+            await writer.StoreAsync(db, await StillPresentAsync(scored, ct), current: false, ct);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
         }));
@@ -353,49 +353,8 @@ public sealed class HealthRecomputer(
                 ComputedAt = s.ComputedAt,
             });
         }
-        db.HealthChanges.AddRange(added);
+        await writer.AddChangesAsync(db, added, ct);
         // Band changes also go out as webhook events, queued in this same transaction.
         await BandChangeWebhooks.QueueAsync(db, added, clock.GetUtcNow().UtcDateTime, ct);
-    }
-
-    /// <summary>
-    /// Upserts the as-of day's snapshots and, when <paramref name="current"/>, the current scores (change tracker,
-    /// batched
-    /// by EF per statement kind); the caller saves.
-    /// </summary>
-    private async Task StoreAsync(IReadOnlyList<HealthScoreRow> scored, bool current, CancellationToken ct)
-    {
-        if (scored.Count == 0) return;
-        var ids = scored.Select(s => s.AccountId).ToArray();
-        var stored = current
-            ? await db.HealthScores.Where(s => ids.Contains(s.AccountId))
-                .ToDictionaryAsync(s => s.AccountId, StringComparer.Ordinal, ct)
-            : null;
-        var days = scored.Select(s => DateOnly.FromDateTime(s.AsOf)).Distinct().ToArray();
-        var snapshots = await db.HealthSnapshots.Where(s => ids.Contains(s.AccountId) && days.Contains(s.Day))
-            .ToDictionaryAsync(s => (s.AccountId, s.Day), ct);
-        foreach (var s in scored)
-        {
-            if (stored is not null)
-            {
-                if (stored.TryGetValue(s.AccountId, out var row)) db.Entry(row).CurrentValues.SetValues(s);
-                else db.HealthScores.Add(s);
-            }
-
-            var day = DateOnly.FromDateTime(s.AsOf);
-            if (!snapshots.TryGetValue((s.AccountId, day), out var snapshot))
-            {
-                snapshot = new HealthSnapshotRow { AccountId = s.AccountId, Day = day, DetailJson = s.DetailJson };
-                db.HealthSnapshots.Add(snapshot);
-            }
-            snapshot.Score = s.Score;
-            snapshot.Band = s.Band;
-            snapshot.Stage = s.Stage;
-            snapshot.EffectiveAccount = s.EffectiveAccount;
-            snapshot.MonthlyActiveUsers = s.MonthlyActiveUsers;
-            snapshot.ScorecardVersion = s.ScorecardVersion;
-            snapshot.DetailJson = s.DetailJson;
-            snapshot.ComputedAt = s.ComputedAt;
-        }
     }
 }

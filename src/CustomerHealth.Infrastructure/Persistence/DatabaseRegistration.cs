@@ -62,6 +62,7 @@ public static class DatabaseRegistration
         AddCurrencyAndAccountPages(services);
         services.AddScoped<SignalStore>();
         services.AddSingleton(EngagementWriter(options.Provider));
+        services.AddSingleton(HealthWriter(options.Provider));
         services.AddScoped<EventIngestor>();
         services.AddSingleton(sp => new EventIngestionQueue(sp.GetRequiredService<IServiceScopeFactory>(),
             sp.GetRequiredService<EventRules>(), sp.GetRequiredService<TimeProvider>(),
@@ -127,6 +128,14 @@ public static class DatabaseRegistration
         DatabaseProvider.PostgreSql => new Engagement.PostgreSql.PostgreSqlRollupWriter(),
         DatabaseProvider.SqlServer => new Engagement.SqlServer.SqlServerRollupWriter(),
         _ => throw new InvalidOperationException($"Unknown database provider {provider}."),
+    };
+
+    /// <summary>How a recompute stores its rows on the engine (the change tracker on SQL Server).</summary>
+    private static Health.HealthRowWriter HealthWriter(DatabaseProvider provider) => provider switch
+    {
+        DatabaseProvider.Sqlite => new Health.Sqlite.SqliteHealthRowWriter(),
+        DatabaseProvider.PostgreSql => new Health.PostgreSql.PostgreSqlHealthRowWriter(),
+        _ => new Health.HealthRowWriter(),
     };
 
     /// <summary>

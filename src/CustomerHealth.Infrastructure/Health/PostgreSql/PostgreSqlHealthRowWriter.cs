@@ -1,0 +1,65 @@
+using CustomerHealth.Infrastructure.Persistence;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CustomerHealth.Infrastructure.Health.PostgreSql;
+
+/// <summary>
+/// PostgreSQL: each table's rows of a batch in one statement over arrays, one array per column (<c>unnest</c>, in
+/// list order): <c>INSERT ... ON CONFLICT DO UPDATE</c> for scores and snapshots, a plain insert for the change feed.
+/// </summary>
+internal sealed class PostgreSqlHealthRowWriter : HealthRowWriter
+{
+    private readonly SetBasedHealthTables _tables = new();
+
+    internal override async Task StoreAsync(
+        CustomerHealthDbContext db, IReadOnlyList<HealthScoreRow> scored, bool current, CancellationToken ct)
+    {
+        if (scored.Count == 0) return;
+        var tables = _tables.Of(db.Model);
+        if (current) await WriteAsync(db, tables.Scores, scored, upsert: true, ct);
+        await WriteAsync(db, tables.Snapshots, scored.Select(SnapshotOf).ToArray(), upsert: true, ct);
+    }
+
+    internal override async Task AddChangesAsync(
+        CustomerHealthDbContext db, IReadOnlyList<HealthChangeRow> entries, CancellationToken ct)
+    {
+        if (entries.Count == 0) return;
+        await WriteAsync(db, _tables.Of(db.Model).Changes, entries, upsert: false, ct);
+    }
+
+    private static async Task WriteAsync<T>(
+        CustomerHealthDbContext db, HealthRowTable<T> table, IReadOnlyList<T> rows, bool upsert, CancellationToken ct)
+    {
+        var (connection, transaction) = Connection(db);
+        await using var command = new NpgsqlCommand(
+            Sql(table, upsert), (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+        for (var c = 0; c < table.Columns.Count; c++)
+        {
+            var column = table.Columns[c];
+            var values = Array.CreateInstance(column.ProviderType, rows.Count);
+            for (var r = 0; r < rows.Count; r++) values.SetValue(column.ValueOf(rows[r]), r);
+            var parameter = new NpgsqlParameter($"c{c}", values);
+            // Instants are UTC (the model's converter): timestamptz, as EF writes them.
+            var element = Nullable.GetUnderlyingType(column.ProviderType) ?? column.ProviderType;
+            if (element == typeof(DateTime)) parameter.NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz;
+            command.Parameters.Add(parameter);
+        }
+        await AsUpdateAsync(() => command.ExecuteNonQueryAsync(ct));
+    }
+
+    /// <summary>
+    /// <c>INSERT INTO t (columns) SELECT columns FROM unnest(arrays) WITH ORDINALITY ORDER BY ordinality</c>, with
+    /// <c>ON CONFLICT (key) DO UPDATE</c> of every other column for an upsert: rows (and identities) go in list order.
+    /// </summary>
+    private static string Sql<T>(HealthRowTable<T> table, bool upsert)
+    {
+        var names = string.Join(", ", table.Columns.Select(c => c.Name));
+        var arrays = string.Join(", ", table.Columns.Select((_, i) => $"@c{i}"));
+        var sql = $"INSERT INTO {table.Table} ({names}) SELECT {names} FROM unnest({arrays}) WITH ORDINALITY "
+            + $"AS u({names}, ord) ORDER BY ord";
+        if (!upsert) return sql;
+        return sql + $" ON CONFLICT ({string.Join(", ", table.Key)}) DO UPDATE SET "
+            + string.Join(", ", table.NonKey.Select(n => $"{n} = excluded.{n}"));
+    }
+}

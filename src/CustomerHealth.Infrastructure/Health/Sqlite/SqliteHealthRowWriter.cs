@@ -1,0 +1,59 @@
+using System.Data.Common;
+using CustomerHealth.Infrastructure.Engagement;
+using CustomerHealth.Infrastructure.Persistence;
+
+namespace CustomerHealth.Infrastructure.Health.Sqlite;
+
+/// <summary>
+/// SQLite: one prepared statement per table and batch, executed once per row with new parameter values (the engine
+/// is in this process, so a row costs a bind and a step, not a round trip): <c>INSERT ... ON CONFLICT DO UPDATE</c>
+/// for scores and snapshots, a plain insert for the change feed, in list order.
+/// </summary>
+internal sealed class SqliteHealthRowWriter : HealthRowWriter
+{
+    private readonly SetBasedHealthTables _tables = new();
+
+    internal override async Task StoreAsync(
+        CustomerHealthDbContext db, IReadOnlyList<HealthScoreRow> scored, bool current, CancellationToken ct)
+    {
+        if (scored.Count == 0) return;
+        var tables = _tables.Of(db.Model);
+        if (current) await WriteAsync(db, tables.Scores, scored, upsert: true, ct);
+        await WriteAsync(db, tables.Snapshots, scored.Select(SnapshotOf).ToArray(), upsert: true, ct);
+    }
+
+    internal override async Task AddChangesAsync(
+        CustomerHealthDbContext db, IReadOnlyList<HealthChangeRow> entries, CancellationToken ct)
+    {
+        if (entries.Count == 0) return;
+        await WriteAsync(db, _tables.Of(db.Model).Changes, entries, upsert: false, ct);
+    }
+
+    private static async Task WriteAsync<T>(
+        CustomerHealthDbContext db, HealthRowTable<T> table, IReadOnlyList<T> rows, bool upsert, CancellationToken ct)
+    {
+        var (connection, transaction) = Connection(db);
+        await using var command = SqlCommands.Create(connection, transaction, Sql(table, upsert));
+        var parameters = new DbParameter[table.Columns.Count];
+        for (var c = 0; c < parameters.Length; c++) parameters[c] = command.Add($"@c{c}", null);
+        await AsUpdateAsync(async () =>
+        {
+            await command.PrepareAsync(ct);
+            foreach (var row in rows)
+            {
+                for (var c = 0; c < parameters.Length; c++)
+                    parameters[c].Value = table.Columns[c].ValueOf(row) ?? DBNull.Value;
+                await command.ExecuteNonQueryAsync(ct);
+            }
+        });
+    }
+
+    private static string Sql<T>(HealthRowTable<T> table, bool upsert)
+    {
+        var sql = $"INSERT INTO {table.Table} ({string.Join(", ", table.Columns.Select(c => c.Name))}) VALUES ("
+            + string.Join(", ", table.Columns.Select((_, i) => $"@c{i}")) + ")";
+        if (!upsert) return sql;
+        return sql + $" ON CONFLICT ({string.Join(", ", table.Key)}) DO UPDATE SET "
+            + string.Join(", ", table.NonKey.Select(n => $"{n} = excluded.{n}"));
+    }
+}

@@ -1,0 +1,125 @@
+using System.Globalization;
+using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Infrastructure.Audit;
+using CustomerHealth.Infrastructure.Health;
+using CustomerHealth.Infrastructure.Persistence;
+using CustomerHealth.Lab;
+using CustomerHealth.Server.Tests.Infrastructure;
+using CustomerHealth.Synthetic;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CustomerHealth.Server.Tests.Health;
+
+public sealed class SetBasedRecomputeOnSqlite(SqliteTestDatabase database)
+    : SetBasedRecomputeTests<SqliteTestDatabase>(database);
+
+public sealed class SetBasedRecomputeOnPostgreSql(PostgreSqlTestDatabase database)
+    : SetBasedRecomputeTests<PostgreSqlTestDatabase>(database);
+
+public sealed class SetBasedRecomputeOnSqlServer(SqlServerTestDatabase database)
+    : SetBasedRecomputeTests<SqlServerTestDatabase>(database);
+
+/// <summary>
+/// The engine's recompute writer (set-based on PostgreSQL and SQLite, docs/adr/0079-set-based-recompute-writes.md)
+/// stores exactly what the change-tracker path stores, byte for byte as the database holds it: on a generated
+/// portfolio, a full recompute of today (inserts), another one later that day (updates and change-feed entries) and
+/// one of a past day (snapshots only). The worker waits an hour, so only these recomputes write.
+/// </summary>
+public abstract class SetBasedRecomputeTests<TDatabase>(TDatabase database) : IntegrationTest<TDatabase>(database)
+    where TDatabase : TestDatabase
+{
+    protected override IReadOnlyDictionary<string, string>? Settings => new Dictionary<string, string>
+    {
+        ["Health:RecomputeInterval"] = "01:00:00",
+        ["Health:DailyPass"] = "false",
+    };
+
+    [Fact]
+    public async Task TheEnginesWriterStoresWhatTheChangeTrackerStores()
+    {
+        var options = new PortfolioOptions
+        {
+            Accounts = 40, Seed = 5, Today = DateOnly.FromDateTime(DefaultNow.UtcDateTime), ActivityDays = 75,
+            AccountPrefix = "sb-",
+        };
+        var loader = new DirectPortfolioWriter(
+            Service.Services.GetRequiredService<IServiceScopeFactory>(),
+            Service.Services.GetRequiredService<EventRules>(), Clock, NullLogger.Instance)
+        { ChunkSize = 10 };
+        await loader.WriteAsync(PortfolioGenerator.Generate(options), truth: null, Ct);
+
+        var enginesWriter = Service.Services.GetRequiredService<HealthRowWriter>();
+        var tracked = await RecomputeAsync(new HealthRowWriter());
+        var engine = await RecomputeAsync(enginesWriter);
+
+        // SQL Server keeps the change-tracker path; the other engines have their own writer.
+        Assert.Equal(
+            Database.Provider != DatabaseProvider.SqlServer, enginesWriter.GetType() != typeof(HealthRowWriter));
+        Assert.Equal(40, tracked.Count(r => r.StartsWith("health_scores ", StringComparison.Ordinal)));
+        Assert.Contains(tracked, r => r.StartsWith("health_changes ", StringComparison.Ordinal));
+        Assert.Equal(tracked, engine);
+    }
+
+    /// <summary>
+    /// From empty health tables: today's recompute, a second one three hours later, then 2026-03-01's; every row of
+    /// the three tables afterwards, the change feed in sequence order.
+    /// </summary>
+    private async Task<string[]> RecomputeAsync(HealthRowWriter writer)
+    {
+        await Service.InDatabaseAsync(async db =>
+        {
+            await db.HealthChanges.ExecuteDeleteAsync(Ct);
+            await db.HealthSnapshots.ExecuteDeleteAsync(Ct);
+            return await db.HealthScores.ExecuteDeleteAsync(Ct);
+        });
+        Clock.Set(DefaultNow);
+        var today = DateOnly.FromDateTime(DefaultNow.UtcDateTime);
+        await RecomputeDayAsync(writer, today);
+        Clock.Set(DefaultNow.AddHours(3));
+        await RecomputeDayAsync(writer, today);
+        await RecomputeDayAsync(writer, new DateOnly(2026, 3, 1));
+        return
+        [
+            .. await RowsAsync("health_scores", "account_id"),
+            .. await RowsAsync("health_snapshots", "account_id, day"),
+            .. await RowsAsync("health_changes", "sequence"),
+        ];
+    }
+
+    private async Task RecomputeDayAsync(HealthRowWriter writer, DateOnly day)
+    {
+        await using var scope = Service.Services.CreateAsyncScope();
+        var recomputer = ActivatorUtilities.CreateInstance<HealthRecomputer>(scope.ServiceProvider, writer);
+        var done = await recomputer.RecomputeDayAsync(day, batchSize: 7, Caller.Service("test"), Ct);
+        Assert.Equal(40, done.Accounts);
+    }
+
+    /// <summary>Every row of a table as the database returns it, the sequence left out (it only grows).</summary>
+    private Task<string[]> RowsAsync(string table, string order) => Service.InDatabaseAsync(async db =>
+    {
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync(Ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT * FROM {table} ORDER BY {order}";
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        var rows = new List<string>();
+        while (await reader.ReadAsync(Ct))
+        {
+            var cells = Enumerable.Range(0, reader.FieldCount)
+                .Where(i => reader.GetName(i) != "sequence")
+                .Select(i => $"{reader.GetName(i)}={Text(reader.GetValue(i))}");
+            rows.Add($"{table} {string.Join(" ", cells)}");
+        }
+        return rows.ToArray();
+    });
+
+    private static string Text(object value) => value switch
+    {
+        DBNull => "null",
+        DateTime t => t.ToString("O", CultureInfo.InvariantCulture),
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+    };
+}
