@@ -83,20 +83,27 @@ public static class EvaluateCommand
             return 1;
         }
         var started = System.Diagnostics.Stopwatch.StartNew();
+        var cpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var model = await training.TrainAsync(training.PlanWithLead(lead), RenewalTraining.EvaluateTrigger,
             Caller.Service("customerhealth-evaluate"), app.Lifetime.ApplicationStopping);
         var total = started.Elapsed.TotalSeconds;
-        Console.Write(Report(model, total));
+        var cpu = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+        Console.Write(Report(model, total, cpu));
         if (featuresFile is not null)
         {
             var rows = (await training.BuildTrainingSetAsync(lead, app.Lifetime.ApplicationStopping)).Outcomes;
             await using var csv = new StreamWriter(featuresFile);
-            await csv.WriteLineAsync("contract_id,renewal_date,renewed," + string.Join(',', RenewalFeatures.Names));
+            var events = RenewalFeatures.MetricEventsOf(rows.Select(r => r.Features));
+            await csv.WriteLineAsync("contract_id,renewal_date,renewed," + string.Join(',', RenewalFeatures.Names
+                .Concat(events.Select(e => RenewalFeatures.MetricLogRatePrefix + e))));
             foreach (var r in rows.OrderBy(r => r.RenewalDate).ThenBy(r => r.ContractId, StringComparer.Ordinal))
-                await csv.WriteLineAsync(
-                    string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"{r.ContractId},{r.RenewalDate:yyyy-MM-dd},{(r.Renewed ? 1 : 0)},{string.Join(',', r.Features.Values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))}"));
+            {
+                var values = r.Features.Values
+                    .Concat(events.Select(e => r.Features.MetricLogRates.GetValueOrDefault(e)))
+                    .Select(v => v.ToString("R", CultureInfo.InvariantCulture));
+                await csv.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{r.ContractId},{r.RenewalDate:yyyy-MM-dd},{(r.Renewed ? 1 : 0)},{string.Join(',', values)}"));
+            }
             Console.WriteLine($"Training rows written to {Path.GetFullPath(featuresFile)}.");
         }
         if (truthFolder is not null)
@@ -166,8 +173,11 @@ public static class EvaluateCommand
         return text.ToString();
     }
 
-    /// <summary>The figures of a trained model as plain text.</summary>
-    public static string Report(RenewalModelInfo model, double totalSeconds)
+    /// <summary>
+    /// The figures of a trained model as plain text, with the training's wall time and the process's CPU time over it
+    /// (on a shared machine the CPU time bounds what the training needs when it has the cores to itself).
+    /// </summary>
+    public static string Report(RenewalModelInfo model, double totalSeconds, double cpuSeconds)
     {
         var d = model.Detail;
         var text = new StringBuilder();
@@ -193,7 +203,7 @@ public static class EvaluateCommand
         text.AppendLine(
             inv,
             $"Time: features {d.FeatureSeconds:0.0} s, fit (both candidates, calibration, evaluation) " +
-            $"{d.FitSeconds:0.0} s, total {totalSeconds:0.0} s; peak working set " +
+            $"{d.FitSeconds:0.0} s, total {totalSeconds:0.0} s (process CPU {cpuSeconds:0.0} s); peak working set " +
             $"{System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20)} MiB; load average " +
             $"{LoadAverage()}.");
         text.AppendLine();

@@ -21,11 +21,20 @@ public sealed record RenewalFeatureInput(
 
 /// <summary>
 /// One contract's features, in the order of <see cref="RenewalFeatures.Names"/>, every value filled (see <see
-/// cref="RenewalFeatures.Defaults"/>).
+/// cref="RenewalFeatures.Defaults"/>), and beside them the per-event usage rates: ln(1 + rate per active user per 28
+/// days) of each metric event of the catalogue that has data (<see cref="UsageRates"/>), by event name. Which of those
+/// a model reads is the model's own list (<see cref="RenewalFeatures.ModelInput(RenewalFeatureVector,
+/// IReadOnlyList{string})"/>), so a catalogue change never shifts what an input means.
 /// </summary>
 public sealed record RenewalFeatureVector(IReadOnlyList<double> Values)
 {
+    private static readonly IReadOnlyDictionary<string, double> NoRates = new Dictionary<string, double>();
+
     public double this[string name] => Values[RenewalFeatures.IndexOf(name)];
+
+    /// <summary>ln(1 + rate:e) by metric event e with data; an event missing here reads 0 (no use, or no
+    /// data).</summary>
+    public IReadOnlyDictionary<string, double> MetricLogRates { get; init; } = NoRates;
 }
 
 /// <summary>
@@ -149,12 +158,39 @@ public static class RenewalFeatures
     private static readonly int[] ModelIndexes = ModelNames.Select(n => Names.ToList().IndexOf(n)).ToArray();
 
     /// <summary>The model's input: the values of <see cref="ModelNames"/>, as singles.</summary>
-    public static float[] ModelInput(IReadOnlyList<double> values)
+    public static float[] ModelInput(IReadOnlyList<double> values) => ModelInput(values, null, []);
+
+    /// <summary>
+    /// The input of a model that also reads the log-rates of <paramref name="metricEvents"/> (its own list, fixed when
+    /// it was trained): the values of <see cref="ModelNames"/>, then each event's ln(1 + rate), 0 without data.
+    /// </summary>
+    public static float[] ModelInput(RenewalFeatureVector features, IReadOnlyList<string> metricEvents) =>
+        ModelInput(features.Values, features.MetricLogRates, metricEvents);
+
+    private static float[] ModelInput(
+        IReadOnlyList<double> values, IReadOnlyDictionary<string, double>? rates, IReadOnlyList<string> metricEvents)
     {
-        var input = new float[ModelIndexes.Length];
-        for (var i = 0; i < input.Length; i++) input[i] = (float)values[ModelIndexes[i]];
+        var input = new float[ModelIndexes.Length + metricEvents.Count];
+        for (var i = 0; i < ModelIndexes.Length; i++) input[i] = (float)values[ModelIndexes[i]];
+        for (var j = 0; j < metricEvents.Count; j++)
+            input[ModelIndexes.Length + j] = (float)(rates?.GetValueOrDefault(metricEvents[j]) ?? 0);
         return input;
     }
+
+    /// <summary>The most metric events a model reads one by one (the first by ordinal name).</summary>
+    public const int MaxMetricEvents = 12;
+
+    /// <summary>The prefix of a per-event rate input's name, as drivers name it:
+    /// <c>log_rate:report_created</c>.</summary>
+    public const string MetricLogRatePrefix = "log_rate:";
+
+    /// <summary>
+    /// The metric events a model trained on <paramref name="rows"/> reads one by one: those with data in any row, by
+    /// ordinal name, at most <see cref="MaxMetricEvents"/>.
+    /// </summary>
+    public static IReadOnlyList<string> MetricEventsOf(IEnumerable<RenewalFeatureVector> rows) =>
+        rows.SelectMany(r => r.MetricLogRates.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+            .Take(MaxMetricEvents).ToArray();
 
     private static readonly Dictionary<string, int> Index = Names.Select((n, i) => (n, i))
         .ToDictionary(x => x.n, x => x.i, StringComparer.Ordinal);
@@ -205,16 +241,17 @@ public static class RenewalFeatures
         v[IndexOf(RenewalsSoFar)] = s.Contracts?.Renewals ?? 0;
         v[IndexOf(DaysToRenewal)] = Math.Max(0, input.RenewalDate.DayNumber - day.DayNumber);
         History(v, s, input.History ?? RenewalHistory.None);
-        UsageMetrics(v, s, score);
-        return new RenewalFeatureVector(v);
+        var rates = UsageMetrics(v, s, score);
+        return new RenewalFeatureVector(v) { MetricLogRates = rates };
     }
 
     /// <summary>
     /// The usage-rate metrics (<see cref="UsageRates"/>): the weighted mean of the score's usage-metric components (50
     /// without any), and over the catalogue's metric events the mean of ln(1 + rate per active user per 28 days), of
     /// the relative change (−100% to +300%) and of the days since last use, each 0 when no metric event has data.
+    /// Returns ln(1 + rate) by metric event, for the events with data.
     /// </summary>
-    private static void UsageMetrics(double[] v, AccountSignals s, HealthScore score)
+    private static Dictionary<string, double> UsageMetrics(double[] v, AccountSignals s, HealthScore score)
     {
         var parts = score.Components.Where(c => c.Kind == HealthComponentKind.UsageMetric).ToArray();
         var weight = parts.Sum(c => c.Weight);
@@ -230,6 +267,9 @@ public static class RenewalFeatures
         v[IndexOf(MetricLogRateMean)] = Mean(values["rate"], x => Math.Log(1 + Math.Max(0, x)));
         v[IndexOf(MetricChangeMean)] = Mean(values["change"], x => Math.Clamp(x, -1, MaxMetricChange));
         v[IndexOf(MetricDaysSinceMean)] = Mean(values["days_since"], x => x);
+        return values["rate"].Where(m => m.Value is not null).ToDictionary(
+            m => m.Metric[UsageRates.RatePrefix.Length..], m => Math.Log(1 + Math.Max(0, m.Value!.Value)),
+            StringComparer.Ordinal);
     }
 
     /// <summary>The features over longer windows: levels and trends of use, NPS, tickets, touchpoints, the last

@@ -66,6 +66,16 @@ public sealed record RenewalModelDetail
     /// Each feature's mean over the fitted outcomes: the reference a driver's contribution is measured against.
     /// </summary>
     public required IReadOnlyList<double> FeatureMeans { get; init; }
+
+    /// <summary>
+    /// The metric events whose ln(1 + rate) the model reads one by one after the <see cref="ModelFeatureNames"/>, in
+    /// input order (null or empty: none; models stored before read none).
+    /// </summary>
+    public IReadOnlyList<string>? MetricEvents { get; init; }
+
+    /// <summary>Each metric event's mean log-rate over the fitted outcomes, in the order of <see
+    /// cref="MetricEvents"/>.</summary>
+    public IReadOnlyList<double>? MetricMeans { get; init; }
     public required int FitCount { get; init; }
     public required int CalibrationCount { get; init; }
     public required int HoldoutCount { get; init; }

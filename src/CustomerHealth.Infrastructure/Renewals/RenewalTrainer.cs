@@ -49,7 +49,7 @@ public static class RenewalTrainer
             throw new InvalidOperationException(
                 "The oldest outcomes (the fitting fold) hold only one class; record more outcomes.");
         var ml = new MLContext(seed: settings.Seed);
-        var folds = Folds.Of(ml, split);
+        var folds = Folds.Of(ml, split, RenewalFeatures.MetricEventsOf(outcomes.Select(o => o.Features)));
         var candidates = new[] { RenewalModelKind.LogisticRegression, RenewalModelKind.GradientBoostedTrees }
             .Select(kind => FitCandidate(ml, folds, kind))
             .ToList();
@@ -76,9 +76,9 @@ public static class RenewalTrainer
     private sealed record Folds(
         TimeOrderedSplit<TrainingOutcome> Split, IDataView FitData, IReadOnlyList<TrainingOutcome> Calibration,
             bool Refit,
-        IReadOnlyList<TrainingOutcome> Fitted, double[] FeatureMeans)
+        IReadOnlyList<TrainingOutcome> Fitted, double[] FeatureMeans, IReadOnlyList<string> MetricEvents)
     {
-        public static Folds Of(MLContext ml, TimeOrderedSplit<TrainingOutcome> split)
+        public static Folds Of(MLContext ml, TimeOrderedSplit<TrainingOutcome> split, IReadOnlyList<string> events)
         {
             var calibration = split.Calibration.Select(o => o.Renewed).Distinct().Count() == 2 ? split.Calibration
                 : split.Fit;
@@ -87,7 +87,8 @@ public static class RenewalTrainer
             // calibrate otherwise.
             var refit = calibration == split.Calibration && split.Calibration.Count >= CrossFitFolds * 2;
             var fitted = refit ? split.Fit.Concat(split.Calibration).ToArray() : split.Fit.ToArray();
-            return new Folds(split, Load(ml, split.Fit), calibration, refit, fitted, RenewalTrainer.Means(fitted));
+            return new Folds(split, Load(ml, split.Fit, events), calibration, refit, fitted,
+                RenewalTrainer.Means(fitted), events);
         }
     }
 
@@ -104,7 +105,7 @@ public static class RenewalTrainer
         foreach (var setting in Settings(kind))
         {
             var fitted = setting.Estimator(ml).Fit(folds.FitData);
-            var scores = Scores(ml, fitted, calibration);
+            var scores = Scores(ml, fitted, calibration, folds.MetricEvents);
             var auc = HealthBacktest.Auc(scores.Zip(calibration, (sc, o) => (sc, o.Renewed)).ToArray()) ?? 0;
             if (chosen is null || auc > chosen.Value.Auc) chosen = (setting, fitted, scores, auc);
         }
@@ -115,15 +116,15 @@ public static class RenewalTrainer
             // The kept setting is fitted again on the fitting and calibration folds together, and calibrated on scores
             // of the calibration fold that each come from a model fitted without that outcome (cross-fitting).
             var split = folds.Split;
-            cases = CrossFittedScores(ml, best, split.Fit, split.Calibration)
+            cases = CrossFittedScores(ml, best, folds)
                 .Zip(split.Calibration, (sc, o) => (sc, o.Renewed)).ToArray();
-            model = best.Estimator(ml).Fit(Load(ml, folds.Fitted));
+            model = best.Estimator(ml).Fit(Load(ml, folds.Fitted, folds.MetricEvents));
         }
         var calibrator = RenewalCalibrator.Fit(cases);
         var holdoutOutcomes = folds.Split.Holdout;
         var probabilities = holdoutOutcomes.Count == 0
             ? []
-            : Scores(ml, model, holdoutOutcomes).Select(calibrator.Probability).ToArray();
+            : Scores(ml, model, holdoutOutcomes, folds.MetricEvents).Select(calibrator.Probability).ToArray();
         var holdout = RenewalEvaluation.Evaluate(
             probabilities.Zip(holdoutOutcomes, (p, o) => (p, o.Renewed)).ToArray());
         return new Candidate(kind, best.Name, model, calibrator, calibrationAuc, holdout, probabilities);
@@ -148,6 +149,9 @@ public static class RenewalTrainer
             FeatureNames = RenewalFeatures.Names,
             ModelFeatureNames = RenewalFeatures.ModelNames,
             FeatureMeans = folds.FeatureMeans,
+            MetricEvents = folds.MetricEvents,
+            MetricMeans = folds.MetricEvents.Select(e => folds.Fitted
+                .Average(o => o.Features.MetricLogRates.GetValueOrDefault(e))).ToArray(),
             FitCount = split.Fit.Count,
             CalibrationCount = split.Calibration.Count,
             HoldoutCount = split.Holdout.Count,
@@ -178,16 +182,16 @@ public static class RenewalTrainer
     /// forms a part, so each spans the fold's whole period): the scores a model fitted on both folds gives outcomes it
     /// has not seen.
     /// </summary>
-    private static double[] CrossFittedScores(
-        MLContext ml, Setting setting, IReadOnlyList<TrainingOutcome> fit, IReadOnlyList<TrainingOutcome> calibration)
+    private static double[] CrossFittedScores(MLContext ml, Setting setting, Folds folds)
     {
+        var (fit, calibration, events) = (folds.Split.Fit, folds.Split.Calibration, folds.MetricEvents);
         var scores = new double[calibration.Count];
         for (var part = 0; part < CrossFitFolds; part++)
         {
             var held = Enumerable.Range(0, calibration.Count).Where(i => i % CrossFitFolds == part).ToArray();
             var training = fit.Concat(calibration.Where((_, i) => i % CrossFitFolds != part)).ToArray();
-            var model = setting.Estimator(ml).Fit(Load(ml, training));
-            var partScores = Scores(ml, model, held.Select(i => calibration[i]).ToArray());
+            var model = setting.Estimator(ml).Fit(Load(ml, training, events));
+            var partScores = Scores(ml, model, held.Select(i => calibration[i]).ToArray(), events);
             for (var j = 0; j < held.Length; j++) scores[held[j]] = partScores[j];
         }
         return scores;
@@ -269,31 +273,35 @@ public static class RenewalTrainer
     }
 
     /// <summary>The raw scores (before calibration) of a model for some outcomes, in order.</summary>
-    private static double[] Scores(MLContext ml, ITransformer model, IReadOnlyList<TrainingOutcome> outcomes) =>
-        ScoresOf(ml, model, outcomes.Select(o => o.Features.Values));
+    private static double[] Scores(
+        MLContext ml, ITransformer model, IReadOnlyList<TrainingOutcome> outcomes, IReadOnlyList<string> events) =>
+        ScoresOf(ml, model, outcomes.Select(o => RenewalFeatures.ModelInput(o.Features, events)), events.Count);
 
-    internal static double[] ScoresOf(MLContext ml, ITransformer model, IEnumerable<IReadOnlyList<double>> vectors)
+    /// <summary>The raw scores of model inputs (<see cref="RenewalFeatures.ModelInput(RenewalFeatureVector,
+    /// IReadOnlyList{string})"/>) of a model reading <paramref name="metricEvents"/> metric events.</summary>
+    internal static double[] ScoresOf(MLContext ml, ITransformer model, IEnumerable<float[]> inputs, int metricEvents)
     {
         var data = ml.Data.LoadFromEnumerable(
-            vectors.Select(v => new ModelInput { Features = RenewalFeatures.ModelInput(v) }), Schema());
+            inputs.Select(v => new ModelInput { Features = v }), Schema(metricEvents));
         return model.Transform(data).GetColumn<float>(ScoreColumn).Select(s => (double)s).ToArray();
     }
 
-    private static IDataView Load(MLContext ml, IReadOnlyList<TrainingOutcome> outcomes) =>
+    private static IDataView Load(
+        MLContext ml, IReadOnlyList<TrainingOutcome> outcomes, IReadOnlyList<string> events) =>
         ml.Data.LoadFromEnumerable(
             outcomes.Select(
-                o => new ModelInput { Features = RenewalFeatures.ModelInput(o.Features.Values), Label = o.Renewed })
-                .ToArray(), Schema());
+                o => new ModelInput { Features = RenewalFeatures.ModelInput(o.Features, events), Label = o.Renewed })
+                .ToArray(), Schema(events.Count));
 
     /// <summary>
-    /// The input schema: a fixed-size vector of the <see cref="RenewalFeatures.ModelNames"/> as singles and a boolean
-    /// label.
+    /// The input schema: a fixed-size vector of the <see cref="RenewalFeatures.ModelNames"/> and the model's metric
+    /// events' log-rates as singles, and a boolean label.
     /// </summary>
-    internal static SchemaDefinition Schema()
+    internal static SchemaDefinition Schema(int metricEvents)
     {
         var schema = SchemaDefinition.Create(typeof(ModelInput));
         schema[FeaturesColumn].ColumnType = new VectorDataViewType(
-            NumberDataViewType.Single, RenewalFeatures.ModelNames.Count);
+            NumberDataViewType.Single, RenewalFeatures.ModelNames.Count + metricEvents);
         return schema;
     }
 

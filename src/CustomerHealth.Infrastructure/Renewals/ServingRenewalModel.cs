@@ -57,52 +57,78 @@ public sealed class ServingRenewalModel
     public IReadOnlyList<double> Probabilities(IReadOnlyList<RenewalFeatureVector> features)
     {
         if (features.Count == 0) return [];
+        var events = MetricEvents;
         double[] scores;
-        lock (_gate) scores = RenewalTrainer.ScoresOf(_ml, _model, features.Select(f => f.Values));
+        lock (_gate)
+            scores = RenewalTrainer.ScoresOf(
+                _ml, _model, features.Select(f => RenewalFeatures.ModelInput(f, events)), events.Count);
         var calibrator = Detail.Calibrator;
         return scores.Select(calibrator.Probability).ToArray();
     }
+
+    /// <summary>The metric events the model reads one by one (none for models trained before they were).</summary>
+    private IReadOnlyList<string> MetricEvents => Detail.MetricEvents ?? [];
 
     public IReadOnlyList<RenewalEstimate> Predict(
         IReadOnlyList<RenewalFeatureVector> features, int topDrivers = RenewalDrivers.DefaultTop)
     {
         if (features.Count == 0) return [];
-        var n = RenewalFeatures.Count;
-        var means = Detail.FeatureMeans;
-        var vectors = new List<IReadOnlyList<double>>(features.Count * (n + 1));
-        foreach (var f in features)
-        {
-            vectors.Add(f.Values);
-            for (var i = 0; i < n; i++)
-            {
-                // A feature the model does not see changes nothing: its variant is the vector itself (contribution 0).
-                if (RenewalFeatures.NotModelled.Contains(RenewalFeatures.Names[i]))
-                {
-                    vectors.Add(f.Values);
-                    continue;
-                }
-                var variant = f.Values.ToArray();
-                variant[i] = means[i];
-                vectors.Add(variant);
-            }
-        }
+        var events = MetricEvents;
+        var (n, m) = (RenewalFeatures.Count, events.Count);
+        var inputs = new List<float[]>(features.Count * (n + m + 1));
+        foreach (var f in features) inputs.AddRange(Variants(f, events));
         double[] scores;
-        lock (_gate) scores = RenewalTrainer.ScoresOf(_ml, _model, vectors);
+        lock (_gate) scores = RenewalTrainer.ScoresOf(_ml, _model, inputs, m);
         var platt = Detail.Platt;
         var calibrator = Detail.Calibrator;
         var estimates = new RenewalEstimate[features.Count];
         for (var k = 0; k < features.Count; k++)
         {
-            var at = k * (n + 1);
+            var at = k * (n + m + 1);
             var raw = scores[at];
-            var drivers = new RenewalDriver[n];
+            var drivers = new RenewalDriver[n + m];
             for (var i = 0; i < n; i++)
                 drivers[i] = new RenewalDriver(
                     RenewalFeatures.Names[i], features[k].Values[i], platt.A * (raw - scores[at + 1 + i]));
+            for (var j = 0; j < m; j++)
+                drivers[n + j] = new RenewalDriver(
+                    RenewalFeatures.MetricLogRatePrefix + events[j],
+                    features[k].MetricLogRates.GetValueOrDefault(events[j]), platt.A * (raw - scores[at + 1 + n + j]));
             estimates[k] = new RenewalEstimate(
                 calibrator.Probability(raw), RenewalDrivers.Top(drivers, topDrivers), Kind, Version);
         }
         return estimates;
+    }
+
+    /// <summary>
+    /// The model input of <paramref name="f"/>, then one variant per feature with that feature alone at its training
+    /// mean: each of <see cref="RenewalFeatures.Names"/> (a feature the model does not see changes nothing: its variant
+    /// is the input itself, contribution 0), then each metric event's log-rate.
+    /// </summary>
+    private IEnumerable<float[]> Variants(RenewalFeatureVector f, IReadOnlyList<string> events)
+    {
+        var input = RenewalFeatures.ModelInput(f, events);
+        yield return input;
+        var means = Detail.FeatureMeans;
+        for (var i = 0; i < RenewalFeatures.Count; i++)
+        {
+            if (RenewalFeatures.NotModelled.Contains(RenewalFeatures.Names[i]))
+            {
+                yield return input;
+                continue;
+            }
+            var values = f.Values.ToArray();
+            values[i] = means[i];
+            yield return RenewalFeatures.ModelInput(f with { Values = values }, events);
+        }
+        var metricMeans = Detail.MetricMeans ?? [];
+        var first = input.Length - events.Count;
+        for (var j = 0; j < events.Count; j++)
+        {
+            var variant = (float[])input.Clone();
+            variant[first + j] = (float)(j < metricMeans.Count ? metricMeans[j] : 0);
+            yield return variant;
+        }
     }
 
     /// <summary>The prior's estimate (version 0, kind heuristic) of a feature vector.</summary>

@@ -406,4 +406,31 @@ public sealed class RenewalUsageMetricFeatureTests
             none[RenewalFeatures.MetricLogRateMean], none[RenewalFeatures.MetricChangeMean],
             none[RenewalFeatures.MetricDaysSinceMean]));
     }
+
+    [Fact]
+    public void EachMetricEventsLogRateIsReadByTheModelsOwnList()
+    {
+        // 20 monthly active users; "report" 84 in the last 28 days (rate 4.2), "share" 4 (rate 0.2), "export" tracked
+        // but unused (rate 0).
+        var days = Enumerable.Range(0, 28).Select(i => new MetricDay(S.Today.AddDays(-i), "report", 3))
+            .Append(new MetricDay(S.Today.AddDays(-10), "share", 4)).ToArray();
+        var signals = S.Steady() with { Metrics = new(["report", "share", "export"], [], days) };
+        var f = RenewalFeatures.Build(new RenewalFeatureInput(
+            signals, HealthScorer.Score(signals, Scorecard.Default), null, 24_000m, S.Today.AddDays(90)));
+
+        Assert.Equal(Math.Log(1 + 4.2), f.MetricLogRates["report"], 9);
+        Assert.Equal(Math.Log(1 + 0.2), f.MetricLogRates["share"], 9);
+        Assert.Equal(0, f.MetricLogRates["export"]);
+        // The model's list fixes the inputs after the fixed features: a name the catalogue no longer tracks reads 0.
+        var input = RenewalFeatures.ModelInput(f, ["share", "gone", "report"]);
+        var fixedCount = RenewalFeatures.ModelNames.Count;
+        Assert.Equal(fixedCount + 3, input.Length);
+        Assert.Equal(RenewalFeatures.ModelInput(f.Values), input[..fixedCount]);
+        Assert.Equal([(float)Math.Log(1.2), 0f, (float)Math.Log(5.2)], input[fixedCount..]);
+        Assert.Equal(["export", "report", "share"], RenewalFeatures.MetricEventsOf([f, f]));
+        var noMetrics = RenewalFeatures.Build(new RenewalFeatureInput(
+            S.Steady(), HealthScorer.Score(S.Steady(), Scorecard.Default), null, 24_000m, S.Today.AddDays(90)));
+        Assert.Empty(noMetrics.MetricLogRates);
+        Assert.Empty(RenewalFeatures.MetricEventsOf([noMetrics]));
+    }
 }

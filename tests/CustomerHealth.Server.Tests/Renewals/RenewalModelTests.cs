@@ -120,7 +120,25 @@ public abstract class RenewalModelTests<TDatabase>(TDatabase database) : Renewal
         Assert.Equal(1, serving.Model.Version);
         Assert.Equal("", serving.HeuristicReason);
         Assert.Equal(trained.Holdout.Auc, serving.Model.Holdout.Auc);
+        await AssertReadsEachMetricEvent();
+    }
 
+    /// <summary>
+    /// The model reads the log-rate of each metric event of the catalogue one by one (the synthetic product's five key
+    /// features, in ordinal order: each has data, a rate, as of every lead day), with their means over the fitted
+    /// outcomes as the drivers' reference.
+    /// </summary>
+    private async Task AssertReadsEachMetricEvent()
+    {
+        var json = await Service.InDatabaseAsync(
+            db => db.RenewalModels.Where(m => m.Version == 1).Select(m => m.DetailJson).SingleAsync(Ct));
+        var detail = global::CustomerHealth.Infrastructure.Renewals.RenewalModelDetail.Deserialize(json);
+        var keyFeatures = global::CustomerHealth.Synthetic.SyntheticCatalogue.Entries.Where(e => e.KeyFeature)
+            .Select(e => e.EventName).Order(StringComparer.Ordinal);
+        Assert.Equal(keyFeatures, detail.MetricEvents);
+        Assert.Equal(detail.MetricEvents!.Count, detail.MetricMeans!.Count);
+        // ln(1 + rate) is never negative; this small portfolio's lead days see no key-feature use, so every rate is 0.
+        Assert.All(detail.MetricMeans, m => Assert.InRange(m, 0, 10));
     }
 
     /// <summary>The upcoming renewals by date, by risk and filtered, all from the same predictions.</summary>
