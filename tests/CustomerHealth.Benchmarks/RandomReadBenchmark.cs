@@ -142,7 +142,8 @@ internal static class RandomReadBenchmark
             CancellationToken ct)
         {
             var tokens = new System.Collections.Concurrent.ConcurrentDictionary<Random, string>();
-            return Loop($"ListHealthScores, pages of {options.PageSize}{variant}", options.BatchInFlight, async (r, c) =>
+            var name = $"ListHealthScores, pages of {options.PageSize}{variant}";
+            return Loop(name, options.BatchInFlight, async (r, c) =>
             {
                 var request = new ListHealthScoresRequest
                 {

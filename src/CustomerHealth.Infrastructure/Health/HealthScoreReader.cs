@@ -9,11 +9,11 @@ namespace CustomerHealth.Infrastructure.Health;
 /// <summary>
 /// The hot reads of stored scores, without a DbContext: <c>GetHealthScore</c> on a read-cache miss, the stored scores
 /// of a <c>BatchGetHealthScores</c> and the pages of <c>ListHealthScores</c>. Each is one prepared statement on a
-/// connection kept open: the stored score rows (the rows the recompute writes whole, keyed by account) with the override
-/// in force joined in, and for a list page the account's summary too (ADR 0067, ADR 0077). A single read's answer is
-/// exactly <see cref="HealthStore.GetAsync"/>'s for an account that has a stored score; null sends the caller to that
-/// method (no stored score yet: computed on the spot, or NOT_FOUND); a batch's ids without a stored score go to <see
-/// cref="HealthStore.BatchGetAsync"/> likewise.
+/// connection kept open: the stored score rows (the rows the recompute writes whole, keyed by account) with the
+/// override in force joined in, and for a list page the account's summary too (ADR 0067, ADR 0077). A single read's
+/// answer is exactly <see cref="HealthStore.GetAsync"/>'s for an account that has a stored score; null sends the caller
+/// to that method (no stored score yet: computed on the spot, or NOT_FOUND); a batch's ids without a stored score go to
+/// <see cref="HealthStore.BatchGetAsync"/> likewise.
 /// <para>
 /// Why: on a miss the DbContext path cost about 430 µs of CPU on SQLite, most of it EF Core's SQLite provider
 /// registering its SQL functions on every connection object it creates (see docs/benchmarks/health-reads.md and ADR

@@ -7,7 +7,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CustomerHealth.Infrastructure.Health;
 
-/// <summary>The orders of <see cref="HealthStore.ListAsync"/> (and the hot list read's); ties are broken by account id.</summary>
+/// <summary>The orders of <see cref="HealthStore.ListAsync"/> (and of the hot list read); ties are broken by account
+/// id.</summary>
 public enum HealthScoreOrder
 {
     AccountId = 0,

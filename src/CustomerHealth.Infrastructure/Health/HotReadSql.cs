@@ -64,8 +64,9 @@ internal static class HotReadSql
         $"SELECT {ScoreColumns} {FromScores}WHERE {dialect.InIds($"s.{S.AccountId}", "@ids")}";
 
     /// <summary>
-    /// A page of <c>ListHealthScores</c>: the statement and its parameters, with <see cref="HotReadRows.AccountColumns"/>
-    /// after the score's. Filters, order and cursor as <see cref="HealthStore.ListAsync"/> writes them in LINQ.
+    /// A page of <c>ListHealthScores</c>: the statement and its parameters, the account's display name, owner, segment
+    /// and effective tier selected after the score's columns. Filters, order and cursor as <see
+    /// cref="HealthStore.ListAsync"/> writes them in LINQ.
     /// </summary>
     public static (string Sql, List<KeyValuePair<string, object>> Parameters) Page(
         HotReadDialect dialect, HealthListQuery query, DateTime nowUtc, DateOnly today)
@@ -125,7 +126,8 @@ internal static class HotReadSql
         _ => (null, ">", true),
     };
 
-    /// <summary>A cursor's key (checked readable by the request reader) as the value its column compares with.</summary>
+    /// <summary>A cursor's key (checked readable by the request reader) as the value its column compares
+    /// with.</summary>
     private static object CursorValue(HotReadDialect dialect, HealthScoreOrder order, string key) => order switch
     {
         HealthScoreOrder.Arr => long.Parse(key, CultureInfo.InvariantCulture),

@@ -98,7 +98,9 @@ public sealed class HealthGrpcService(
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var (filter, tree, order, pageSize, after, fingerprint) = HealthRequests.Read(request, today);
-        var within = tree is null ? null : (await stores.Trees.MembersAsync(tree, ct)).Select(m => m.AccountId).ToArray();
+        var within = tree is null
+            ? null
+            : (await stores.Trees.MembersAsync(tree, ct)).Select(m => m.AccountId).ToArray();
         var query = new HealthListQuery(filter, order, pageSize, after, within);
         var (rows, accounts, hasMore) = hotReads.Enabled
             ? FromHotRead(await hotReads.ListAsync(query, now, today, ct))

@@ -14,9 +14,9 @@ public sealed class HealthReadFreshnessOnPostgreSql(PostgreSqlTestDatabase datab
 
 /// <summary>
 /// What the hot score reads (a read-cache miss answered from the stored score row by a kept connection, ADR 0067; the
-/// batch and list reads on kept connections, ADR 0077) serve after each write that changes an answer: every one shows on
-/// this replica at once, on the very next call, never after a wait. Each test reads twice before the write, so that the
-/// answer is in the read cache and was read by the hot read.
+/// batch and list reads on kept connections, ADR 0077) serve after each write that changes an answer: every one shows
+/// on this replica at once, on the very next call, never after a wait. Each test reads twice before the write, so that
+/// the answer is in the read cache and was read by the hot read.
 /// </summary>
 public abstract class HealthReadFreshnessTests<TDatabase>(TDatabase database) : HealthScenario<TDatabase>(database)
     where TDatabase : TestDatabase
