@@ -3,10 +3,10 @@ using CustomerHealth.Server.Health;
 using CustomerHealth.Server.Tests.Accounts;
 using CustomerHealth.Server.Tests.Infrastructure;
 using CustomerHealth.V1;
-using HealthScoreOrder = CustomerHealth.V1.HealthScoreOrder;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
+using HealthScoreOrder = CustomerHealth.V1.HealthScoreOrder;
 
 namespace CustomerHealth.Server.Tests.Health;
 
