@@ -64,7 +64,8 @@ internal static class MissProfile
         return lines;
     }
 
-    /// <summary>BatchGetHealthScores' store read and its mapping, per batch of 100 random accounts.</summary>
+    /// <summary>BatchGetHealthScores' store read (before and after ADR 0077) and its mapping, per batch of 100 random
+    /// accounts.</summary>
     private static async Task BatchStepsAsync(
         IServiceProvider services, Func<string> pick, Func<string, Func<Task>, Task> step, CancellationToken ct)
     {
@@ -74,6 +75,10 @@ internal static class MissProfile
             await using var scope = services.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<HealthStore>().BatchGetAsync(Batch(), ct);
         });
+        var reader = services.GetRequiredService<HealthScoreReader>();
+        if (reader.Enabled)
+            await step("batch of 100: hot read HealthScoreReader.GetManyAsync (one statement, overrides joined)",
+                () => reader.GetManyAsync(Batch(), DateTimeOffset.UtcNow, ct));
         await using var scope = services.CreateAsyncScope();
         var (rows, _) = await scope.ServiceProvider.GetRequiredService<HealthStore>().BatchGetAsync(Batch(), ct);
         await step("batch of 100: mapping the rows to messages", () =>

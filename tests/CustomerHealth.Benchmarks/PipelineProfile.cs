@@ -114,16 +114,29 @@ internal static class PipelineProfile
             With(("Authentication:Jwt:ValidatedTokenCacheSize", "0")), health, null);
         yield return ("no token (Authentication:AllowUnauthenticated; scopes still checked)",
             With(("Authentication:AllowUnauthenticated", "true")), health, null);
-        // As Program.cs adds them; the read limit is raised so that the limiter is measured, not its refusals.
-        yield return ("token cached + telemetry + rate limiter (as shipped)",
-            With(("RateLimits:Read:RequestsPerSecond", "1000000"), ("RateLimits:Read:Burst", "1000000")),
-            builder =>
-            {
-                health(builder);
-                builder.AddCustomerHealthTelemetry();
-                builder.AddCustomerHealthRateLimits();
-            },
-            app => app.UseCustomerHealthRateLimits());
+        var (settings, configure, after) = AsShipped(database, health);
+        yield return ("token cached + telemetry + rate limiter (as shipped)", settings, configure, after);
+    }
+
+    /// <summary>
+    /// A server as shipped: telemetry and the rate limiter added as Program.cs adds them, on top of <paramref
+    /// name="configure"/>. The read limit is raised so that the limiter is measured, not its refusals.
+    /// </summary>
+    public static (IReadOnlyDictionary<string, string?> Settings, Action<WebApplicationBuilder> Configure,
+        Action<WebApplication> AfterSecurity) AsShipped(
+        ExistingDatabase database, Action<WebApplicationBuilder> configure)
+    {
+        var settings = new Dictionary<string, string?>(database.ServerSettings)
+        {
+            ["RateLimits:Read:RequestsPerSecond"] = "1000000",
+            ["RateLimits:Read:Burst"] = "1000000",
+        };
+        return (settings, builder =>
+        {
+            configure(builder);
+            builder.AddCustomerHealthTelemetry();
+            builder.AddCustomerHealthRateLimits();
+        }, app => app.UseCustomerHealthRateLimits());
     }
 
     private static async Task<IReadOnlyList<string>> PiecesAsync(InProcessServer server, CancellationToken ct)

@@ -34,9 +34,11 @@ internal static class RandomReadBenchmark
         if (options.Pipeline) return await PipelineProfile.RunAsync(options, database, log, ct);
         var loads = new List<string> { Machine.LoadAverage() };
         await using var bare = await BareServer.StartAsync(new GrpcStatusCounter(), ct);
-        await using var service = await InProcessServer.StartAsync(database.ServerSettings, ct,
-            ExistingDatabase.HealthOptionsOnly(500));
-        await using var before = await InProcessServer.StartAsync(database.ServerSettings, ct, WithoutHotRead);
+        // Both as shipped: authentication, telemetry and the rate limiter (its read limit raised), request limits.
+        var (settings, shipped, limiter) = PipelineProfile.AsShipped(database, ExistingDatabase.HealthOptionsOnly(500));
+        await using var service = await InProcessServer.StartAsync(settings, ct, shipped, afterSecurity: limiter);
+        var (_, shippedBefore, _) = PipelineProfile.AsShipped(database, WithoutHotRead);
+        await using var before = await InProcessServer.StartAsync(settings, ct, shippedBefore, afterSecurity: limiter);
         var ids = await AccountIdsAsync(service.Channel, ct);
         log.WriteLine($"{ids.Length:N0} accounts with a stored score; {options.InFlight} calls in flight, " +
             $"{options.Rounds} round(s) of {options.WarmUpSeconds} + {options.DurationSeconds} s per server.");
@@ -113,14 +115,21 @@ internal static class RandomReadBenchmark
                     new GetHealthScoreRequest { AccountId = ids[0] }, cancellationToken: c);
                 return 1;
             }, ct),
-            await Loop($"BatchGetHealthScores, {BatchSize} random accounts", options.BatchInFlight, async (r, c) =>
+            await BatchAsync("", _service, ct),
+            await ListAsync("", _service, ct),
+            // The DbContext path of batch and list reads (ADR 0077's "before").
+            await BatchAsync(", hot read off (before)", _before, ct),
+            await ListAsync(", hot read off (before)", _before, ct),
+        ];
+
+        private Task<LoopResult> BatchAsync(string variant, HealthService.HealthServiceClient client,
+            CancellationToken ct) =>
+            Loop($"BatchGetHealthScores, {BatchSize} random accounts{variant}", options.BatchInFlight, async (r, c) =>
             {
                 var request = new BatchGetHealthScoresRequest();
                 for (var i = 0; i < BatchSize; i++) request.AccountIds.Add(Pick(r));
-                return (await _service.BatchGetHealthScoresAsync(request, cancellationToken: c)).Scores.Count;
-            }, ct),
-            await ListAsync(ct),
-        ];
+                return (await client.BatchGetHealthScoresAsync(request, cancellationToken: c)).Scores.Count;
+            }, ct);
 
         private async Task<int> GetAsync(HealthService.HealthServiceClient client, Random r, CancellationToken c)
         {
@@ -129,16 +138,18 @@ internal static class RandomReadBenchmark
         }
 
         /// <summary>Pages of <c>ListHealthScores</c> in account order; each caller starts over at the end.</summary>
-        private Task<LoopResult> ListAsync(CancellationToken ct)
+        private Task<LoopResult> ListAsync(string variant, HealthService.HealthServiceClient client,
+            CancellationToken ct)
         {
             var tokens = new System.Collections.Concurrent.ConcurrentDictionary<Random, string>();
-            return Loop($"ListHealthScores, pages of {options.PageSize}", options.BatchInFlight, async (r, c) =>
+            var name = $"ListHealthScores, pages of {options.PageSize}{variant}";
+            return Loop(name, options.BatchInFlight, async (r, c) =>
             {
                 var request = new ListHealthScoresRequest
                 {
                     PageSize = options.PageSize, IncludeChurned = true, PageToken = tokens.GetValueOrDefault(r, ""),
                 };
-                var page = await _service.ListHealthScoresAsync(request, cancellationToken: c);
+                var page = await client.ListHealthScoresAsync(request, cancellationToken: c);
                 tokens[r] = page.NextPageToken;
                 return page.Scores.Count;
             }, ct);

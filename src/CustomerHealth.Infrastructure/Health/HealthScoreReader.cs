@@ -1,26 +1,25 @@
 using System.Collections.Concurrent;
-using System.Data.Common;
-using CustomerHealth.Domain.Accounts;
-using CustomerHealth.Domain.Health;
+using CustomerHealth.Infrastructure.Accounts;
 using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using O = CustomerHealth.Infrastructure.Persistence.SqlSchema.HealthOverrides;
-using S = CustomerHealth.Infrastructure.Persistence.SqlSchema.HealthScores;
 
 namespace CustomerHealth.Infrastructure.Health;
 
 /// <summary>
-/// The hot single-account read of <c>GetHealthScore</c> on a read-cache miss: the account's stored score (the row the
-/// recompute writes whole, keyed by account) with the override in force joined in, by one prepared statement on a
-/// connection kept open, without a DbContext. Its answer is exactly <see cref="HealthStore.GetAsync"/>'s for an account
-/// that has a stored score; null sends the caller to that method (no stored score yet: computed on the spot, or
-/// NOT_FOUND).
+/// The hot reads of stored scores, without a DbContext: <c>GetHealthScore</c> on a read-cache miss, the stored scores
+/// of a <c>BatchGetHealthScores</c> and the pages of <c>ListHealthScores</c>. Each is one prepared statement on a
+/// connection kept open: the stored score rows (the rows the recompute writes whole, keyed by account) with the
+/// override in force joined in, and for a list page the account's summary too (ADR 0067, ADR 0077). A single read's
+/// answer is exactly <see cref="HealthStore.GetAsync"/>'s for an account that has a stored score; null sends the caller
+/// to that method (no stored score yet: computed on the spot, or NOT_FOUND); a batch's ids without a stored score go to
+/// <see cref="HealthStore.BatchGetAsync"/> likewise.
 /// <para>
 /// Why: on a miss the DbContext path cost about 430 µs of CPU on SQLite, most of it EF Core's SQLite provider
 /// registering its SQL functions on every connection object it creates (see docs/benchmarks/health-reads.md and ADR
-/// 0067). Here each kept connection is opened once, with the service's pragmas and no functions, and its statement
-/// prepared once. PostgreSQL keeps its prepared statement and skips the pool's reset on return.
+/// 0067). Here each kept connection is opened once, with the service's pragmas and no functions, and each statement
+/// prepared once per connection (<see cref="HotReadConnection"/>). PostgreSQL keeps its prepared statements and skips
+/// the pool's reset on return.
 /// </para>
 /// <para>
 /// Connections are lent one read at a time, at most <see cref="MaxConnections"/> of them; a connection whose statement
@@ -36,18 +35,17 @@ public sealed class HealthScoreReader : IDisposable
     /// </summary>
     public static int MaxConnections { get; } = Math.Max(4, 2 * Environment.ProcessorCount);
 
-    private const string Sql =
-        $"SELECT s.{S.Score}, s.{S.Band}, s.{S.Tier}, s.{S.Stage}, s.{S.EffectiveAccount}, s.{S.CompletenessShare}, " +
-        $"s.{S.DetailJson}, s.{S.Change7Days}, s.{S.Change30Days}, s.{S.ScorecardVersion}, s.{S.AsOf}, " +
-        $"s.{S.ComputedAt}, s.{S.RenewalDate}, s.{S.ArrMicros}, s.{S.Currency}, s.{S.FirstActiveDay}, " +
-        $"s.{S.FirstValueDay}, s.{S.MonthlyActiveUsers}, " +
-        $"o.{O.AccountId}, o.{O.Score}, o.{O.Band}, o.{O.Reason}, o.{O.SetBy}, o.{O.SetAt}, o.{O.ExpiresAt} " +
-        $"FROM {S.Table} s LEFT JOIN {O.Table} o ON o.{O.AccountId} = s.{S.AccountId} AND o.{O.ExpiresAt} > @now " +
-        $"WHERE s.{S.AccountId} = @id";
+    /// <summary>
+    /// How much of a SQLite file a kept connection reads through memory mapping rather than <c>read()</c> calls into its
+    /// own small page cache: a batch of random accounts touches pages all over the scores' table, and each page copied
+    /// in by a system call cost more than the row's own decoding (docs/benchmarks/health-reads.md, run 5). Address
+    /// space only; the pages are the operating system's page cache, shared by every connection.
+    /// </summary>
+    public const long SqliteMappedBytes = 1L << 30;
 
     private readonly DatabaseOptions _options;
     private readonly string _connectionString;
-    private readonly ConcurrentBag<Kept> _idle = [];
+    private readonly ConcurrentBag<HotReadConnection> _idle = [];
     private readonly SemaphoreSlim _lendable = new(MaxConnections, MaxConnections);
     private bool _disposed;
 
@@ -72,11 +70,55 @@ public sealed class HealthScoreReader : IDisposable
     /// </summary>
     public async Task<HealthScoreRow?> TryGetAsync(string accountId, DateTimeOffset now, CancellationToken ct)
     {
+        var rows = await LendAsync(c => c.QueryAsync(HotReadSql.One,
+            [new("@now", c.Dialect.Instant(now.UtcDateTime)), new("@id", accountId)], HotReadRows.Score, ct), ct);
+        return rows.Count > 0 ? rows[0] : null;
+    }
+
+    /// <summary>
+    /// The stored scores among <paramref name="accountIds"/> (each with the override in force at <paramref
+    /// name="now"/>), by account id, in one statement; an id without a stored score is not in the answer.
+    /// </summary>
+    public async Task<Dictionary<string, HealthScoreRow>> GetManyAsync(
+        IReadOnlyCollection<string> accountIds, DateTimeOffset now, CancellationToken ct)
+    {
+        var rows = await LendAsync(c => c.QueryAsync(HotReadSql.Many(c.Dialect),
+            [new("@now", c.Dialect.Instant(now.UtcDateTime)), new("@ids", c.Dialect.Ids(accountIds))],
+            HotReadRows.Score, ct), ct);
+        var byId = new Dictionary<string, HealthScoreRow>(rows.Count, StringComparer.Ordinal);
+        foreach (var row in rows) byId[row.AccountId] = row;
+        return byId;
+    }
+
+    /// <summary>
+    /// A page of stored scores as <see cref="HealthStore.ListAsync"/> reads it (same filters, order and cursor), each
+    /// with its account's summary, in one statement; <paramref name="today"/> is the renewal filter's first day.
+    /// </summary>
+    public async Task<Page<(HealthScoreRow Score, AccountSummaryRow? Account)>> ListAsync(
+        HealthListQuery query, DateTimeOffset now, DateOnly today, CancellationToken ct)
+    {
+        var rows = await LendAsync(c =>
+        {
+            var (sql, parameters) = HotReadSql.Page(c.Dialect, query, now.UtcDateTime, today);
+            return c.QueryAsync(sql, parameters, r =>
+            {
+                var score = HotReadRows.Score(r);
+                return (score, HotReadRows.Account(r, score.AccountId));
+            }, ct);
+        }, ct);
+        var hasMore = rows.Count > query.PageSize;
+        if (hasMore) rows.RemoveAt(rows.Count - 1);
+        return new Page<(HealthScoreRow, AccountSummaryRow?)>(rows, hasMore);
+    }
+
+    /// <summary>Runs <paramref name="read"/> on a kept connection, waiting for one when all are lent.</summary>
+    private async Task<T> LendAsync<T>(Func<HotReadConnection, Task<T>> read, CancellationToken ct)
+    {
         if (!Enabled) throw new InvalidOperationException("The hot read is not served on this database.");
         await _lendable.WaitAsync(ct);
         try
         {
-            return await ReadAsync(accountId, now.UtcDateTime, ct);
+            return await ReadAsync(read);
         }
         finally
         {
@@ -84,15 +126,15 @@ public sealed class HealthScoreReader : IDisposable
         }
     }
 
-    private async Task<HealthScoreRow?> ReadAsync(string accountId, DateTime now, CancellationToken ct)
+    private async Task<T> ReadAsync<T>(Func<HotReadConnection, Task<T>> read)
     {
         var reused = _idle.TryTake(out var kept);
         kept ??= Open();
         try
         {
-            var row = await kept.ReadAsync(accountId, now, ct);
+            var result = await read(kept);
             Return(kept);
-            return row;
+            return result;
         }
         catch (Exception ex) when (reused && DatabaseOutages.BrokeConnections(ex))
         {
@@ -108,9 +150,9 @@ public sealed class HealthScoreReader : IDisposable
         var fresh = Open();
         try
         {
-            var row = await fresh.ReadAsync(accountId, now, ct);
+            var result = await read(fresh);
             Return(fresh);
-            return row;
+            return result;
         }
         catch
         {
@@ -119,16 +161,17 @@ public sealed class HealthScoreReader : IDisposable
         }
     }
 
-    private Kept Open() => _options.Provider == DatabaseProvider.Sqlite ? OpenSqlite() : OpenPostgreSql();
+    private HotReadConnection Open() =>
+        _options.Provider == DatabaseProvider.Sqlite ? OpenSqlite() : OpenPostgreSql();
 
     /// <summary>Back for the next read, or closed when the reader is disposed meanwhile.</summary>
-    private void Return(Kept kept)
+    private void Return(HotReadConnection kept)
     {
         _idle.Add(kept);
         if (Volatile.Read(ref _disposed)) DisposeIdle();
     }
 
-    private Kept OpenSqlite()
+    private HotReadConnection OpenSqlite()
     {
         var connection = new SqliteConnection(_connectionString);
         try
@@ -136,19 +179,10 @@ public sealed class HealthScoreReader : IDisposable
             connection.Open();
             using (var pragmas = connection.CreateCommand())
             {
-                pragmas.CommandText = SqlitePragmas.Sql(_options);
+                pragmas.CommandText = SqlitePragmas.Sql(_options) + $" PRAGMA mmap_size={SqliteMappedBytes};";
                 pragmas.ExecuteNonQuery();
             }
-            var command = connection.CreateCommand();
-            command.CommandText = Sql;
-            var id = command.Parameters.Add("@id", SqliteType.Text);
-            var now = command.Parameters.Add("@now", SqliteType.Text);
-            id.Value = "";
-            now.Value = "";
-            command.Prepare();
-            // Instants are stored as EF Core writes them: text that orders as the instant does.
-            return new Kept(connection, command, id, now,
-                at => at.ToString(SqliteStatement.InstantFormat, System.Globalization.CultureInfo.InvariantCulture));
+            return new HotReadConnection(connection, HotReadDialect.Sqlite);
         }
         catch
         {
@@ -157,20 +191,13 @@ public sealed class HealthScoreReader : IDisposable
         }
     }
 
-    private Kept OpenPostgreSql()
+    private HotReadConnection OpenPostgreSql()
     {
         var connection = new NpgsqlConnection(_connectionString);
         try
         {
             connection.Open();
-            var command = connection.CreateCommand();
-            command.CommandText = Sql;
-            var id = command.Parameters.Add("id", NpgsqlTypes.NpgsqlDbType.Varchar);
-            var now = command.Parameters.Add("now", NpgsqlTypes.NpgsqlDbType.TimestampTz);
-            id.Value = "";
-            now.Value = DateTime.UnixEpoch;
-            command.Prepare();
-            return new Kept(connection, command, id, now, at => at);
+            return new HotReadConnection(connection, HotReadDialect.PostgreSql);
         }
         catch
         {
@@ -195,57 +222,4 @@ public sealed class HealthScoreReader : IDisposable
         Volatile.Write(ref _disposed, true);
         DisposeIdle();
     }
-
-    /// <summary>One open connection with the prepared statement and its two parameters.</summary>
-    private sealed class Kept(
-        DbConnection connection, DbCommand command, DbParameter id, DbParameter now, Func<DateTime, object> instant)
-        : IDisposable
-    {
-        public async Task<HealthScoreRow?> ReadAsync(string accountId, DateTime nowUtc, CancellationToken ct)
-        {
-            id.Value = accountId;
-            now.Value = instant(nowUtc);
-            await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, ct);
-            return await reader.ReadAsync(ct) ? ToRow(reader, accountId) : null;
-        }
-
-        public void Dispose()
-        {
-            command.Dispose();
-            connection.Dispose();
-        }
-    }
-
-    private static HealthScoreRow ToRow(DbDataReader r, string accountId) => new()
-    {
-        AccountId = accountId,
-        Score = r.IsDBNull(0) ? null : r.GetDouble(0),
-        Band = (HealthBand)r.GetInt32(1),
-        Tier = (CsTier)r.GetInt32(2),
-        Stage = (LifecycleStage)r.GetInt32(3),
-        EffectiveAccount = r.GetBoolean(4),
-        CompletenessShare = r.GetDouble(5),
-        DetailJson = r.GetString(6),
-        Change7Days = r.IsDBNull(7) ? null : r.GetDouble(7),
-        Change30Days = r.IsDBNull(8) ? null : r.GetDouble(8),
-        ScorecardVersion = r.GetInt32(9),
-        AsOf = Utc(r.GetDateTime(10)),
-        ComputedAt = Utc(r.GetDateTime(11)),
-        RenewalDate = Day(r, 12),
-        ArrMicros = r.IsDBNull(13) ? null : r.GetInt64(13),
-        Currency = r.IsDBNull(14) ? null : r.GetString(14),
-        FirstActiveDay = Day(r, 15),
-        FirstValueDay = Day(r, 16),
-        MonthlyActiveUsers = r.IsDBNull(17) ? null : r.GetInt32(17),
-        Override = r.IsDBNull(18) ? null : new HealthOverride(
-            r.IsDBNull(19) ? null : r.GetDouble(19), (HealthBand)r.GetInt32(20), r.GetString(21), r.GetString(22),
-            new DateTimeOffset(Utc(r.GetDateTime(23))), new DateTimeOffset(Utc(r.GetDateTime(24)))),
-    };
-
-    private static DateOnly? Day(DbDataReader r, int ordinal) =>
-        r.IsDBNull(ordinal) ? null : r.GetFieldValue<DateOnly>(ordinal);
-
-    private static DateTime Utc(DateTime value) => value.Kind == DateTimeKind.Utc
-        ? value
-        : DateTime.SpecifyKind(value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : value, DateTimeKind.Utc);
 }

@@ -7,7 +7,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CustomerHealth.Infrastructure.Health;
 
-/// <summary>The orders of <see cref="HealthStore.ListAsync"/>; ties are broken by account id.</summary>
+/// <summary>The orders of <see cref="HealthStore.ListAsync"/> (and of the hot list read); ties are broken by account
+/// id.</summary>
 public enum HealthScoreOrder
 {
     AccountId = 0,
@@ -89,10 +90,15 @@ public sealed class HealthStore(
     }
 
     /// <summary>Stored scores, filtered, in the given order, keyset-paged.</summary>
-    public async Task<Page<HealthScoreRow>> ListAsync(
-        HealthScoreFilter filter, HealthScoreOrder order, int pageSize, HealthScoreCursor? after, CancellationToken ct)
+    public async Task<Page<HealthScoreRow>> ListAsync(HealthListQuery list, CancellationToken ct)
     {
+        var (filter, order, pageSize, after) = (list.Filter, list.Order, list.PageSize, list.After);
         var query = Filtered(filter);
+        if (list.Within is { } within)
+        {
+            var ids = within as string[] ?? within.ToArray();
+            query = query.Where(s => ids.Contains(s.AccountId));
+        }
         var ordered = order switch
         {
             HealthScoreOrder.Score => ByScore(query, after),

@@ -16,6 +16,10 @@ internal static class SqlSchema
         public const string Table = "accounts";
         public const string Id = "account_id";
         public const string ParentId = "parent_account_id";
+        public const string DisplayName = "display_name";
+        public const string Owner = "owner";
+        public const string Segment = "segment";
+        public const string EffectiveTier = "effective_tier";
     }
 
     public static class UsageEvents

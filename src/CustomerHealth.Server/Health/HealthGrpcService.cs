@@ -1,5 +1,6 @@
 using System.Globalization;
 using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Infrastructure.Accounts;
 using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Server.Accounts;
@@ -14,7 +15,8 @@ namespace CustomerHealth.Server.Health;
 /// customerhealth.v1.HealthService: read the request, call the store, map the result. The stores (and with them the
 /// DbContext) are built on first use (<see cref="HealthStores"/>): the class is created for every call, and
 /// <c>GetHealthScore</c>, the hot read, answers from <see cref="HealthReadCache"/> or, on a miss, from
-/// <see cref="HealthScoreReader"/> without touching any of them.
+/// <see cref="HealthScoreReader"/> without touching any of them; <c>BatchGetHealthScores</c> and
+/// <c>ListHealthScores</c> read stored scores from <see cref="HealthScoreReader"/> too (ADR 0077).
 /// </summary>
 public sealed class HealthGrpcService(
     HealthStores stores, HealthReadCache readCache, HealthScoreReader hotReads, TimeProvider clock, EventRules rules,
@@ -59,32 +61,79 @@ public sealed class HealthGrpcService(
     public override async Task<BatchGetHealthScoresResponse> BatchGetHealthScores(
         BatchGetHealthScoresRequest request, ServerCallContext context)
     {
-        var (scores, missing) = await Store.BatchGetAsync(HealthRequests.Read(request), context.CancellationToken);
+        var ids = HealthRequests.Read(request);
+        var (scores, missing) = hotReads.Enabled
+            ? await BatchReadAsync(ids, context.CancellationToken)
+            : await Store.BatchGetAsync(ids, context.CancellationToken);
         var response = new BatchGetHealthScoresResponse();
         response.Scores.AddRange(scores.Select(s => s.ToProto()));
         response.MissingAccountIds.AddRange(missing);
         return response;
     }
 
+    /// <summary>
+    /// <see cref="HealthStore.BatchGetAsync"/>'s answer with the stored scores read by the hot read (one statement, no
+    /// DbContext); only the ids without a stored score (new accounts: computed on the spot; unknown ones: missing) go
+    /// to the store.
+    /// </summary>
+    private async Task<(IReadOnlyList<HealthScoreRow> Scores, IReadOnlyList<string> Missing)> BatchReadAsync(
+        IReadOnlyList<string> asked, CancellationToken ct)
+    {
+        var ids = asked.Distinct(StringComparer.Ordinal).ToArray();
+        var found = await hotReads.GetManyAsync(ids, clock.GetUtcNow(), ct);
+        IReadOnlyList<string> missing = [];
+        if (found.Count < ids.Length)
+        {
+            var (computed, unknown) = await Store.BatchGetAsync(ids.Where(id => !found.ContainsKey(id)).ToArray(), ct);
+            foreach (var score in computed) found[score.AccountId] = score;
+            missing = unknown;
+        }
+        return (ids.Where(found.ContainsKey).Select(id => found[id]).ToArray(), missing);
+    }
+
     public override async Task<ListHealthScoresResponse> ListHealthScores(
         ListHealthScoresRequest request, ServerCallContext context)
     {
-        var (filter, order, pageSize, after, fingerprint) = HealthRequests.Read(request, Store.Today);
-        var page = await Store.ListAsync(filter, order, pageSize, after, context.CancellationToken);
+        var ct = context.CancellationToken;
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var (filter, tree, order, pageSize, after, fingerprint) = HealthRequests.Read(request, today);
+        var within = tree is null
+            ? null
+            : (await stores.Trees.MembersAsync(tree, ct)).Select(m => m.AccountId).ToArray();
+        var query = new HealthListQuery(filter, order, pageSize, after, within);
+        var (rows, accounts, hasMore) = hotReads.Enabled
+            ? FromHotRead(await hotReads.ListAsync(query, now, today, ct))
+            : await FromStoreAsync(await Store.ListAsync(query, ct), ct);
         var response = new ListHealthScoresResponse();
-        response.Scores.AddRange(await WithAccountsAsync(page.Items, context.CancellationToken));
-        if (page.HasMore) response.NextPageToken = HealthRequests.NextToken(fingerprint, page.Items[^1], order);
+        response.Scores.AddRange(await WithAccountsAsync(rows, accounts, ct));
+        if (hasMore) response.NextPageToken = HealthRequests.NextToken(fingerprint, rows[^1], order);
         return response;
     }
 
+    private static (IReadOnlyList<HealthScoreRow>, IReadOnlyDictionary<string, AccountSummaryRow>, bool) FromHotRead(
+        Page<(HealthScoreRow Score, AccountSummaryRow? Account)> page)
+    {
+        var accounts = new Dictionary<string, AccountSummaryRow>(page.Items.Count, StringComparer.Ordinal);
+        foreach (var (_, account) in page.Items)
+        {
+            if (account is not null) accounts[account.AccountId] = account;
+        }
+        return (page.Items.Select(i => i.Score).ToArray(), accounts, page.HasMore);
+    }
+
+    private async Task<(IReadOnlyList<HealthScoreRow>, IReadOnlyDictionary<string, AccountSummaryRow>, bool)>
+        FromStoreAsync(Page<HealthScoreRow> page, CancellationToken ct) =>
+        (page.Items, await stores.Accounts.ReadAsync(page.Items.Select(r => r.AccountId).ToArray(), ct), page.HasMore);
+
     /// <summary>
     /// The rows as list rows: each score with its account's name, owner, tier and ARR (also in the reporting currency).
-    /// One query for the accounts, and one for the exchange rates when a row's ARR is in another currency.
+    /// One query for the exchange rates when a row's ARR is in another currency.
     /// </summary>
     private async Task<IEnumerable<V1.HealthScore>> WithAccountsAsync(
-        IReadOnlyList<HealthScoreRow> rows, CancellationToken ct)
+        IReadOnlyList<HealthScoreRow> rows, IReadOnlyDictionary<string, AccountSummaryRow> accounts,
+        CancellationToken ct)
     {
-        var accounts = await stores.Accounts.ReadAsync(rows.Select(r => r.AccountId).ToArray(), ct);
         var reporting = stores.Rates.ReportingCurrency;
         var rates = rows.Any(r => r.Currency is { } c && c != reporting)
             ? await stores.Rates.CurrentAsync(ct)

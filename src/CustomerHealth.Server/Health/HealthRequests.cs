@@ -51,6 +51,7 @@ public static class HealthRequests
             FieldLimit.Length<V1.BatchGetHealthScoresRequest>("account_ids[]", Id),
             FieldLimit.Length<V1.ListHealthScoresRequest>("owner", Owner),
             FieldLimit.Length<V1.ListHealthScoresRequest>("segment", Segment),
+            FieldLimit.Length<V1.ListHealthScoresRequest>("parent_account_id", Id),
             FieldLimit.Length<V1.ListHealthScoresRequest>("page_token", PageToken.MaxTokenLength),
             FieldLimit.Length<V1.GetHealthHistoryRequest>("account_id", Id),
             FieldLimit.Ignored<V1.ReplaceScorecardRequest>("scorecard.updated_by"),
@@ -82,14 +83,16 @@ public static class HealthRequests
         return ids;
     }
 
+    /// <summary>Reads a listing; the filter's tree is the id in <c>Tree</c>, for the caller to resolve.</summary>
     /// <param name="today">The renewal filter counts from today, so a token is only good on the day it was
     /// issued.</param>
-    public static (HealthScoreFilter Filter, HealthScoreOrder Order, int PageSize, HealthScoreCursor? After,
-        string Fingerprint) Read(
+    public static (HealthScoreFilter Filter, string? Tree, HealthScoreOrder Order, int PageSize,
+        HealthScoreCursor? After, string Fingerprint) Read(
         V1.ListHealthScoresRequest request, DateOnly today)
     {
         var v = new Violations().Text("owner", request.Owner, Limits.Owner)
-            .Text("segment", request.Segment, Limits.Segment);
+            .Text("segment", request.Segment, Limits.Segment)
+            .Identifier("parent_account_id", request.ParentAccountId, optional: true);
         var pageSize = PageToken.ReadPageSize(v, request.PageSize);
         ProtoConvert.IsDefined(v, "band", request.Band);
         ProtoConvert.IsDefined(v, "cs_tier", request.CsTier);
@@ -108,12 +111,15 @@ public static class HealthRequests
         var order = (HealthScoreOrder)request.OrderBy;
         var day = filter.RenewalWithinDays is null ? ""
             : today.ToString(PageToken.DayFormat, CultureInfo.InvariantCulture);
-        var fingerprint = string.Create(CultureInfo.InvariantCulture, $"health|{filter}|{order}|{day}");
+        var tree = string.IsNullOrEmpty(request.ParentAccountId) ? null : request.ParentAccountId;
+        // A token issued for a tree only pages that tree, and the unfiltered listing's tokens stay as they were.
+        var fingerprint = string.Create(CultureInfo.InvariantCulture, $"health|{filter}|{order}|{day}")
+            + (tree is null ? "" : $"|tree:{tree}");
         var key = PageToken.Decode(v, request.PageToken, fingerprint, keyParts: 2);
         var after = key is null ? null : new HealthScoreCursor(key[0], key[1]);
         if (after is not null && !CursorReadable(after, order)) v.Add("page_token", PageToken.NotIssuedHere);
         v.ThrowIfAny();
-        return (filter, order, pageSize, after, fingerprint);
+        return (filter, tree, order, pageSize, after, fingerprint);
     }
 
     public static string NextToken(string fingerprint, HealthScoreRow last, HealthScoreOrder order) =>

@@ -33,4 +33,6 @@ public sealed class HealthStores(IServiceProvider services)
     public AccountSummaries Accounts => field ??= services.GetRequiredService<AccountSummaries>();
 
     public ExchangeRateStore Rates => field ??= services.GetRequiredService<ExchangeRateStore>();
+
+    public AccountTrees Trees => field ??= services.GetRequiredService<AccountTrees>();
 }

@@ -13,10 +13,10 @@ public sealed class HealthReadFreshnessOnPostgreSql(PostgreSqlTestDatabase datab
     : HealthReadFreshnessTests<PostgreSqlTestDatabase>(database);
 
 /// <summary>
-/// What the hot score read (a read-cache miss answered from the stored score row by a kept connection, ADR 0067) serves
-/// after each write that changes an answer: every one shows on this replica at once, on the very next call, never after
-/// a wait. Each test reads twice before the write, so that the answer is in the read cache and was read by the hot
-/// read.
+/// What the hot score reads (a read-cache miss answered from the stored score row by a kept connection, ADR 0067; the
+/// batch and list reads on kept connections, ADR 0077) serve after each write that changes an answer: every one shows
+/// on this replica at once, on the very next call, never after a wait. Each test reads twice before the write, so that
+/// the answer is in the read cache and was read by the hot read.
 /// </summary>
 public abstract class HealthReadFreshnessTests<TDatabase>(TDatabase database) : HealthScenario<TDatabase>(database)
     where TDatabase : TestDatabase
@@ -143,5 +143,49 @@ public abstract class HealthReadFreshnessTests<TDatabase>(TDatabase database) : 
 
         var served = await Score("fresh-erase");
         Assert.StartsWith("2 of 4 seats", Adoption(served), StringComparison.Ordinal);
+        Assert.Equal(served, await Batched("fresh-erase"));
+        Assert.Equal(served, WithoutAccount((await Listed("fresh-erase"))!));
+    }
+
+    [Fact]
+    public async Task ARecomputedScoreShowsAtOnceInBatchAndListReads()
+    {
+        await GivenScoredAndRead("fresh-calc");
+        var batched = await Batched("fresh-calc");
+        Assert.NotNull(await Listed("fresh-calc"));
+
+        await GivenDailyLogins("fresh-calc", 20, "ann", "bob");
+        await Health.RecomputeHealthScoresAsync(new() { AsOfDate = Build.Date("2026-03-15") }, cancellationToken: Ct);
+
+        var served = await Score("fresh-calc");
+        Assert.NotEqual(batched, served);
+        Assert.Equal(served, await Batched("fresh-calc"));
+        Assert.Equal(served, WithoutAccount((await Listed("fresh-calc"))!));
+    }
+
+    [Fact]
+    public async Task AnExpiredOverrideIsGoneFromSingleBatchAndListReadsAtOnce()
+    {
+        await GivenScoredAndRead("fresh-exp");
+        await Health.SetHealthOverrideAsync(new()
+        {
+            AccountId = "fresh-exp", Band = HealthBand.Healthy, Reason = "Renewal signed early",
+            ExpireTime = Timestamp.FromDateTimeOffset(Clock.GetUtcNow().AddHours(1)), SetBy = "csm.alice@example.com",
+        }, cancellationToken: Ct);
+        Assert.NotNull((await Batched("fresh-exp")).Override);
+        Assert.NotNull((await Listed("fresh-exp"))!.Override);
+
+        Clock.Advance(TimeSpan.FromHours(2));
+
+        Assert.Null((await Score("fresh-exp")).Override);
+        Assert.Null((await Batched("fresh-exp")).Override);
+        Assert.Null((await Listed("fresh-exp"))!.Override);
+    }
+
+    private static HealthScore WithoutAccount(HealthScore score)
+    {
+        var copy = score.Clone();
+        copy.Account = null;
+        return copy;
     }
 }
