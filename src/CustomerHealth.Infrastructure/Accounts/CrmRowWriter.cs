@@ -31,13 +31,14 @@ public sealed class NewCrmRows
 
 /// <summary>
 /// The batch CRM writes' storage seam for new rows (docs/adr/0054, docs/adr/0042): SQLite and PostgreSQL insert them
-/// with their own statements inside the batch's transaction, next to EF Core's updates, and write the recompute marks of
-/// their accounts; SQL Server adds them to the change tracker. One subclass per engine, chosen once in
+/// with their own statements inside the batch's transaction, next to EF Core's updates, and write the recompute marks
+/// of their accounts; SQL Server adds them to the change tracker. One subclass per engine, chosen once in
 /// <c>DatabaseRegistration</c>.
 /// </summary>
 public abstract class CrmRowWriter
 {
-    /// <summary>True when the new rows go through EF Core's change tracker (and its recompute marker) instead.</summary>
+    /// <summary>True when the new rows go through EF Core's change tracker (and its recompute marker)
+    /// instead.</summary>
     internal virtual bool UsesChangeTracker => false;
 
     /// <summary>

@@ -75,7 +75,8 @@ public abstract class BatchNewRowTests<TDatabase>(TDatabase database) : Integrat
         await Client.BatchUpsertAccountsAsync(
             Accounts(Build.Account("f-new"), Build.Account("f-old"), Build.Account("twin-f-new")),
             cancellationToken: Ct);
-        await Client.UpsertContractAsync(new() { Contract = Build.Contract("f-old-1", "f-old") }, cancellationToken: Ct);
+        await Client.UpsertContractAsync(
+            new() { Contract = Build.Contract("f-old-1", "f-old") }, cancellationToken: Ct);
         var marksBefore = await MarksAsync("f-new", "f-old");
         Clock.Advance(TimeSpan.FromMinutes(1));
         var first = Build.Contract("f-new-1", "f-new", arr: 150_000m, start: "2026-02-01", end: "2027-02-01");
@@ -159,7 +160,8 @@ public abstract class BatchNewRowTests<TDatabase>(TDatabase database) : Integrat
         return request;
     }
 
-    /// <summary>Writes each account again through the unary call, as <c>twin-</c> and its id (its parent too).</summary>
+    /// <summary>Writes each account again through the unary call, as <c>twin-</c> and its id (its parent
+    /// too).</summary>
     private async Task TwinAsync(params Account[] accounts)
     {
         foreach (var account in accounts)
