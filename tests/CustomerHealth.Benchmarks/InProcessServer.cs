@@ -1,5 +1,6 @@
 using System.Net;
 using CustomerHealth.Infrastructure.Health;
+using CustomerHealth.Infrastructure.Renewals;
 using CustomerHealth.Server.Health;
 using CustomerHealth.Server.Hosting;
 using CustomerHealth.Server.Security;
@@ -84,6 +85,9 @@ internal sealed class InProcessServer : IAsyncDisposable
         builder.AddCustomerHealthEngagement();
         builder.AddCustomerHealthGrpc();
         builder.AddCustomerHealthSecurity();
+        // The account service answers overviews with renewal predictions: their settings, without the renewal workers
+        // Program.cs starts with them (AddCustomerHealthRenewals).
+        builder.Services.AddValidatedOptions<RenewalOptions, RenewalOptionsValidator>(RenewalOptions.Section);
         configure?.Invoke(builder);
         // Program.cs registers the health read cache with the health worker (AddCustomerHealthScoring), left out here.
         builder.Services.AddSingleton(sp => new HealthReadCache(

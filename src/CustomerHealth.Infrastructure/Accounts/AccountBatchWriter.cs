@@ -3,7 +3,9 @@ using CustomerHealth.Domain.Common;
 using CustomerHealth.Domain.Onboarding;
 using CustomerHealth.Infrastructure.Onboarding;
 using CustomerHealth.Infrastructure.Persistence;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace CustomerHealth.Infrastructure.Accounts;
 
@@ -36,7 +38,8 @@ public sealed class AccountBatchWriter(
     TimeProvider clock,
     TierThresholds thresholds,
     OnboardingStore onboarding,
-    Currency.ExchangeRateStore rates)
+    Currency.ExchangeRateStore rates,
+    CrmRowWriter rowWriter)
 {
     /// <summary>How often a batch that lost a race (an id another caller inserted between the reads and the write)
     /// starts over.</summary>
@@ -44,7 +47,7 @@ public sealed class AccountBatchWriter(
 
     public Task<IReadOnlyList<BatchItemResult>> UpsertAccountsAsync(
         IReadOnlyList<BatchItem<AccountDetails>> items, CancellationToken ct) =>
-        SaveWithRetriesAsync(async (now, token) =>
+        SaveWithRetriesAsync(async (now, created, token) =>
         {
             var ids = items.Select(i => i.Input.AccountId).Distinct(StringComparer.Ordinal).ToArray();
             var accounts = await db.Accounts.Where(a => ids.Contains(a.Id))
@@ -81,7 +84,7 @@ public sealed class AccountBatchWriter(
                 else
                 {
                     account = Account.Create(details, now);
-                    db.Accounts.Add(account);
+                    created.Accounts.Add(account);
                     accounts.Add(account.Id, account);
                     outcome = BatchOutcome.Created;
                 }
@@ -96,7 +99,7 @@ public sealed class AccountBatchWriter(
 
     public Task<IReadOnlyList<BatchItemResult>> UpsertContractsAsync(
         IReadOnlyList<BatchItem<ContractTerms>> items, CancellationToken ct) =>
-        SaveWithRetriesAsync(async (now, token) =>
+        SaveWithRetriesAsync(async (now, created, token) =>
         {
             var accountIds = items.Select(i => i.Input.AccountId).Distinct(StringComparer.Ordinal).ToArray();
             var contractIds = items.Select(i => i.Input.ContractId).Distinct(StringComparer.Ordinal).ToArray();
@@ -119,14 +122,14 @@ public sealed class AccountBatchWriter(
                 {
                     var account = accounts.GetValueOrDefault(terms.AccountId)
                         ?? throw new NotFoundException("Account", terms.AccountId);
-                    var outcome = contracts.Upsert(terms, now, db);
+                    var outcome = contracts.Upsert(terms, now, created);
                     var ofAccount = contracts.Of(account.Id);
                     account.RefreshEffectiveTier(Contract.CurrentOf(ofAccount, today), thresholds, table, now);
                     // The first contract starts the account's 90-day onboarding plan.
                     if (planned.Add(account.Id))
                     {
-                        await onboarding.AddInitialPlanAsync(account, ofAccount.Min(c => c.StartDate),
-                            withUsage.Contains(account.Id), templates, token);
+                        created.Plans.Add(await onboarding.CreateInitialPlanAsync(account,
+                            ofAccount.Min(c => c.StartDate), withUsage.Contains(account.Id), templates, token));
                     }
                     results.Add(new BatchItemResult(index, outcome));
                 }
@@ -140,7 +143,7 @@ public sealed class AccountBatchWriter(
 
     public Task<IReadOnlyList<BatchItemResult>> RecordRenewalOutcomesAsync(
         IReadOnlyList<BatchItem<(string ContractId, RenewalOutcomeInput Input)>> items, CancellationToken ct) =>
-        SaveWithRetriesAsync(async (now, token) =>
+        SaveWithRetriesAsync(async (now, created, token) =>
         {
             var named = items.SelectMany(i => new[] { i.Input.ContractId, i.Input.Input.RenewalContractId ?? "" })
                 .Where(id => id.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
@@ -181,14 +184,14 @@ public sealed class AccountBatchWriter(
         }, ct);
 
     /// <summary>
-    /// Applies the batch to a fresh unit of work and saves it in one <c>SaveChanges</c> (one transaction). A unique-key
-    /// conflict means another caller stored an id between the reads and the write: the batch starts over from fresh
-    /// reads (those items are then updates or unchanged). A database that is away is left to the caller's error
-    /// mapping (UNAVAILABLE); a batch that keeps losing races ends ABORTED, for the client to retry. Either way nothing
-    /// of the batch was written.
+    /// Applies the batch to a fresh unit of work and saves it in one transaction. A unique-key or foreign-key conflict
+    /// means another caller stored an id (or deleted an account) between the reads and the write: the batch starts over
+    /// from fresh reads (those items are then updates, unchanged or not found). A database that is away is left to the
+    /// caller's error mapping (UNAVAILABLE); a batch that keeps losing races ends ABORTED, for the client to retry.
+    /// Either way nothing of the batch was written.
     /// </summary>
     private async Task<IReadOnlyList<BatchItemResult>> SaveWithRetriesAsync(
-        Func<DateTime, CancellationToken, Task<List<BatchItemResult>>> apply, CancellationToken ct)
+        Func<DateTime, NewCrmRows, CancellationToken, Task<List<BatchItemResult>>> apply, CancellationToken ct)
     {
         var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
         // One DetectChanges before saving, not one per look at the tracker (the recompute marker looks per entry).
@@ -198,15 +201,14 @@ public sealed class AccountBatchWriter(
             for (var attempt = 1; ; attempt++)
             {
                 db.ChangeTracker.Clear();
-                var results = await apply(clock.GetUtcNow().UtcDateTime, ct);
-                db.ChangeTracker.DetectChanges();
+                var created = new NewCrmRows();
+                var results = await apply(clock.GetUtcNow().UtcDateTime, created, ct);
                 try
                 {
-                    await db.SaveChangesAsync(ct);
+                    await SaveAsync(created, ct);
                     return results;
                 }
-                catch (DbUpdateException ex) when (ex is not DbUpdateConcurrencyException
-                    && !DatabaseOutages.IsUnavailable(ex))
+                catch (Exception ex) when (LostARace(ex))
                 {
                     if (attempt == MaxAttempts)
                     {
@@ -225,6 +227,45 @@ public sealed class AccountBatchWriter(
         }
     }
 
+    /// <summary>
+    /// Saves the batch: its new rows through the engine's <see cref="CrmRowWriter"/> and its updates through EF Core,
+    /// in one transaction, committed before the call answers. Every touched account gets one recompute mark: EF Core's
+    /// interceptor marks the accounts of the updates, the row writer the others.
+    /// </summary>
+    private async Task SaveAsync(NewCrmRows created, CancellationToken ct)
+    {
+        if (rowWriter.UsesChangeTracker || created.IsEmpty)
+        {
+            CrmRowWriter.Track(db, created);
+            db.ChangeTracker.DetectChanges();
+            await db.SaveChangesAsync(ct);
+            return;
+        }
+        var marked = created.AccountIds();
+        marked.ExceptWith(Health.HealthDirtyMarker.TouchedAccounts(db));
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await rowWriter.InsertAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), created, marked,
+                clock.GetUtcNow().UtcDateTime, ct);
+            // Changes are accepted only once committed: a retried attempt (a transient failure) saves them again.
+            await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
+            await transaction.CommitAsync(ct);
+        });
+        db.ChangeTracker.AcceptAllChanges();
+    }
+
+    /// <summary>A write that met a key or a deletion of a concurrent caller (EF Core's report of it, or the row
+    /// writer's constraint error), not an outage.</summary>
+    private static bool LostARace(Exception ex) =>
+        ex is DbUpdateException and not DbUpdateConcurrencyException ? !DatabaseOutages.IsUnavailable(ex)
+        : ex is not DbUpdateConcurrencyException
+            && (LostRaces.MetAConcurrentWrite(ex) || ex is SqliteException { SqliteErrorCode: ConstraintViolation });
+
+    /// <summary>SQLITE_CONSTRAINT: a key or foreign key the row writer met.</summary>
+    private const int ConstraintViolation = 19;
+
     /// <summary>The contracts a batch works on, by id and by account, new ones included.</summary>
     private sealed class ContractsByAccount
     {
@@ -240,12 +281,12 @@ public sealed class AccountBatchWriter(
 
         /// <summary>Creates the contract or replaces its terms, as <see cref="AccountStore.UpsertContractAsync"/>
         /// does.</summary>
-        public BatchOutcome Upsert(ContractTerms terms, DateTime now, CustomerHealthDbContext db)
+        public BatchOutcome Upsert(ContractTerms terms, DateTime now, NewCrmRows created)
         {
             if (_byId.TryGetValue(terms.ContractId, out var contract))
                 return contract.UpdateTerms(terms, now) ? BatchOutcome.Updated : BatchOutcome.Unchanged;
             contract = Contract.Create(terms, now);
-            db.Contracts.Add(contract);
+            created.Contracts.Add(contract);
             Add(contract);
             return BatchOutcome.Created;
         }

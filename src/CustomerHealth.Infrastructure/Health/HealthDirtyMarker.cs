@@ -43,6 +43,19 @@ public sealed class HealthDirtyMarker(TimeProvider clock) : SaveChangesIntercept
     private void Mark(DbContext? context)
     {
         if (context is null) return;
+        var touched = TouchedAccounts(context);
+        if (touched.Count == 0) return;
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var id in touched) HealthRecomputeMarks.Add(context, id, now);
+    }
+
+    /// <summary>
+    /// The accounts whose scores the pending changes of <paramref name="context"/> make stale (those deleted left out):
+    /// the marks its next <c>SaveChanges</c> adds. A writer that inserts rows of its own beside EF Core's changes marks
+    /// only the other accounts, so each gets one mark.
+    /// </summary>
+    internal static SortedSet<string> TouchedAccounts(DbContext context)
+    {
         context.ChangeTracker.DetectChanges();
         var deletedAccounts = new HashSet<string>(StringComparer.Ordinal);
         var touched = new SortedSet<string>(StringComparer.Ordinal);
@@ -69,11 +82,7 @@ public sealed class HealthDirtyMarker(TimeProvider clock) : SaveChangesIntercept
             if (entry.Entity is Account && entry.State == EntityState.Deleted) deletedAccounts.Add(accountId);
             touched.Add(accountId);
         }
-        if (touched.Count == 0) return;
-        var now = clock.GetUtcNow().UtcDateTime;
-        foreach (var id in touched)
-        {
-            if (!deletedAccounts.Contains(id)) HealthRecomputeMarks.Add(context, id, now);
-        }
+        touched.ExceptWith(deletedAccounts);
+        return touched;
     }
 }

@@ -164,12 +164,12 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
     }
 
     /// <summary>
-    /// Adds an account's first plan to the unit of work as <see cref="AddInitialPlanIfMissingAsync"/> does, for a
-    /// caller that already knows the account has none (a batch that read the plans of all its accounts at once).
+    /// An account's first plan, as <see cref="AddInitialPlanIfMissingAsync"/> adds it, for a caller that already knows
+    /// the account has none (a batch that read the plans of all its accounts at once) and saves it itself.
     /// <paramref name="hasUsage"/> false skips reading evidence that cannot be there (no usage stored for the account);
     /// <paramref name="templates"/> keeps the templates read, across the accounts of the batch.
     /// </summary>
-    public async Task AddInitialPlanAsync(
+    public async Task<OnboardingPlan> CreateInitialPlanAsync(
         Account account, DateOnly start, bool hasUsage, IDictionary<CsTier, PlanTemplate> templates,
         CancellationToken ct)
     {
@@ -177,8 +177,8 @@ public sealed class OnboardingStore(CustomerHealthDbContext db, EventCatalogueSt
         if (!templates.TryGetValue(tier, out var template))
             templates[tier] = template = await GetTemplateAsync(tier, ct);
         var plan = OnboardingPlan.Create(account.Id, start, template, Now);
-        db.OnboardingPlans.Add(plan);
         if (hasUsage) await ApplyEvidenceAsync(plan, ct);
+        return plan;
     }
 
     /// <summary>Which of <paramref name="accountIds"/> have usage stored (raw events or user-days): the only ones a new

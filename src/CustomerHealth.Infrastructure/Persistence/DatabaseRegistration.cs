@@ -55,6 +55,7 @@ public static class DatabaseRegistration
         services.AddSingleton(TierThresholds.Default);
         services.AddScoped<AccountStore>();
         services.AddScoped<AccountBatchWriter>();
+        services.AddSingleton(CrmRowWriterFor(options.Provider));
         services.AddScoped<AccountTrees>();
         services.AddScoped<ContactStore>();
         services.AddScoped<ChampionSignalReader>();
@@ -121,6 +122,15 @@ public static class DatabaseRegistration
         options.Provider == DatabaseProvider.Sqlite
             ? new Engagement.Sqlite.SqliteIngestionConnection(options, connectionString)
             : new PooledIngestionConnections();
+
+    /// <summary>The batch CRM writes' writer of new rows for the engine: the one place that picks it.</summary>
+    private static CrmRowWriter CrmRowWriterFor(DatabaseProvider provider) => provider switch
+    {
+        DatabaseProvider.Sqlite => new Accounts.Sqlite.SqliteCrmRowWriter(),
+        DatabaseProvider.PostgreSql => new Accounts.PostgreSql.PostgreSqlCrmRowWriter(),
+        DatabaseProvider.SqlServer => new TrackedCrmRowWriter(),
+        _ => throw new InvalidOperationException($"Unknown database provider {provider}."),
+    };
 
     private static RollupWriter EngagementWriter(DatabaseProvider provider) => provider switch
     {

@@ -15,11 +15,52 @@ internal static class SqlSchema
     {
         public const string Table = "accounts";
         public const string Id = "account_id";
-        public const string ParentId = "parent_account_id";
         public const string DisplayName = "display_name";
-        public const string Owner = "owner";
         public const string Segment = "segment";
+        public const string Owner = "owner";
+        public const string AssignedTier = "assigned_tier";
         public const string EffectiveTier = "effective_tier";
+        public const string TierUnconverted = "tier_unconverted";
+        public const string ParentId = "parent_account_id";
+        public const string CreatedAt = "created_at";
+        public const string UpdatedAt = "updated_at";
+
+        /// <summary>The columns the batch writers insert, in the order they bind them.</summary>
+        public const string Columns = $"{Id}, {DisplayName}, {Segment}, {Owner}, {AssignedTier}, {EffectiveTier}, " +
+            $"{TierUnconverted}, {ParentId}, {CreatedAt}, {UpdatedAt}";
+    }
+
+    /// <summary>Contracts without their renewal outcome (a new contract has none).</summary>
+    public static class Contracts
+    {
+        public const string Table = "contracts";
+        public const string Id = "contract_id";
+        public const string AccountId = "account_id";
+        public const string ArrAmount = "arr_micros";
+        public const string Currency = "currency";
+        public const string Seats = "seats";
+        public const string StartDate = "start_date";
+        public const string EndDate = "end_date";
+        public const string CreatedAt = "created_at";
+        public const string UpdatedAt = "updated_at";
+
+        /// <summary>The columns the batch writers insert, in the order they bind them.</summary>
+        public const string Columns = $"{Id}, {AccountId}, {ArrAmount}, {Currency}, {Seats}, {StartDate}, {EndDate}, " +
+            $"{CreatedAt}, {UpdatedAt}";
+    }
+
+    public static class OnboardingPlans
+    {
+        public const string Table = "onboarding_plans";
+        public const string AccountId = "account_id";
+        public const string StartDate = "start_date";
+        public const string Tier = "tier";
+        public const string TemplateVersion = "template_version";
+        public const string CreatedAt = "created_at";
+        public const string UpdatedAt = "updated_at";
+
+        /// <summary>The columns the batch writers insert, in the order they bind them.</summary>
+        public const string Columns = $"{AccountId}, {StartDate}, {Tier}, {TemplateVersion}, {CreatedAt}, {UpdatedAt}";
     }
 
     public static class UsageEvents
@@ -101,9 +142,24 @@ internal static class SqlSchema
     {
         public const string Table = "onboarding_milestones";
         public const string AccountId = "account_id";
+        /// <summary>The primary key: the account and the milestone's own key.</summary>
+        public const string Key = $"{AccountId}, milestone_key";
+        public const string Title = "title";
+        public const string DueDay = "due_day";
+        public const string DueDate = "due_date";
+        public const string Position = "position";
         public const string CompletedAt = "completed_at";
         public const string CompletedHow = "completed_how";
+        public const string CompletedBy = "completed_by";
+        public const string Note = "note";
         public const string RuleKind = "rule_kind";
+        public const string RuleEventName = "rule_event_name";
+        public const string RuleCount = "rule_count";
+        public const string RuleShare = "rule_share";
+
+        /// <summary>The columns the batch writers insert, in the order they bind them.</summary>
+        public const string Columns = $"{Key}, {Title}, {DueDay}, {DueDate}, {Position}, {CompletedAt}, " +
+            $"{CompletedHow}, {CompletedBy}, {Note}, {RuleKind}, {RuleEventName}, {RuleCount}, {RuleShare}";
     }
 
     public static class OnboardingEvaluationQueue

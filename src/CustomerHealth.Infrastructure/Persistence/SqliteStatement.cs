@@ -52,6 +52,12 @@ internal sealed class SqliteStatement : IDisposable
         Check(raw.sqlite3_bind_text16(_statement, index, text[..FormatInstant(value, text)]));
     }
 
+    public void BindNullable(int index, DateTime? value)
+    {
+        if (value is { } instant) Bind(index, instant);
+        else Check(raw.sqlite3_bind_null(_statement, index));
+    }
+
     public void Bind(int index, DateOnly value)
     {
         Span<char> text = stackalloc char[10];

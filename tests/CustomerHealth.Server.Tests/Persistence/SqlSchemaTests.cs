@@ -23,6 +23,8 @@ public sealed class SqlSchemaTests
     private static readonly Dictionary<Type, Type> Entities = new()
     {
         [typeof(SqlSchema.Accounts)] = typeof(Account),
+        [typeof(SqlSchema.Contracts)] = typeof(Contract),
+        [typeof(SqlSchema.OnboardingPlans)] = typeof(OnboardingPlan),
         [typeof(SqlSchema.UsageEvents)] = typeof(UsageEventRow),
         [typeof(SqlSchema.UserDailyActivity)] = typeof(UserDailyActivity),
         [typeof(SqlSchema.UserActiveDays)] = typeof(UserActiveDays),
