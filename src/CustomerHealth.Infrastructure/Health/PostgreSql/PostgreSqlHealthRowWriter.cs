@@ -8,27 +8,9 @@ namespace CustomerHealth.Infrastructure.Health.PostgreSql;
 /// PostgreSQL: each table's rows of a batch in one statement over arrays, one array per column (<c>unnest</c>, in
 /// list order): <c>INSERT ... ON CONFLICT DO UPDATE</c> for scores and snapshots, a plain insert for the change feed.
 /// </summary>
-internal sealed class PostgreSqlHealthRowWriter : HealthRowWriter
+internal sealed class PostgreSqlHealthRowWriter : SetBasedHealthRowWriter
 {
-    private readonly SetBasedHealthTables _tables = new();
-
-    internal override async Task StoreAsync(
-        CustomerHealthDbContext db, IReadOnlyList<HealthScoreRow> scored, bool current, CancellationToken ct)
-    {
-        if (scored.Count == 0) return;
-        var tables = _tables.Of(db.Model);
-        if (current) await WriteAsync(db, tables.Scores, scored, upsert: true, ct);
-        await WriteAsync(db, tables.Snapshots, scored.Select(SnapshotOf).ToArray(), upsert: true, ct);
-    }
-
-    internal override async Task AddChangesAsync(
-        CustomerHealthDbContext db, IReadOnlyList<HealthChangeRow> entries, CancellationToken ct)
-    {
-        if (entries.Count == 0) return;
-        await WriteAsync(db, _tables.Of(db.Model).Changes, entries, upsert: false, ct);
-    }
-
-    private static async Task WriteAsync<T>(
+    private protected override async Task WriteAsync<T>(
         CustomerHealthDbContext db, HealthRowTable<T> table, IReadOnlyList<T> rows, bool upsert, CancellationToken ct)
     {
         var (connection, transaction) = Connection(db);
