@@ -36,10 +36,10 @@ public sealed class HealthScoreReader : IDisposable
     public static int MaxConnections { get; } = Math.Max(4, 2 * Environment.ProcessorCount);
 
     /// <summary>
-    /// How much of a SQLite file a kept connection reads through memory mapping rather than <c>read()</c> calls into its
-    /// own small page cache: a batch of random accounts touches pages all over the scores' table, and each page copied
-    /// in by a system call cost more than the row's own decoding (docs/benchmarks/health-reads.md, run 5). Address
-    /// space only; the pages are the operating system's page cache, shared by every connection.
+    /// How much of a SQLite file a kept connection reads through memory mapping rather than <c>read()</c> calls into
+    /// its own small page cache: a batch of random accounts touches pages all over the scores' table, and each page
+    /// copied in by a system call cost more than the row's own decoding (docs/benchmarks/health-reads.md, run 5).
+    /// Address space only; the pages are the operating system's page cache, shared by every connection.
     /// </summary>
     public const long SqliteMappedBytes = 1L << 30;
 
