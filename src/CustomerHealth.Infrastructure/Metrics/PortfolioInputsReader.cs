@@ -17,7 +17,7 @@ namespace CustomerHealth.Infrastructure.Metrics;
 /// reads one stored row per account instead of millions of rollup rows. Memory grows with the number of accounts and
 /// contracts only.
 /// </summary>
-public sealed class PortfolioInputsReader(
+public sealed partial class PortfolioInputsReader(
     CustomerHealthDbContext db, StreamingReadContexts contexts, TimeProvider clock)
 {
     /// <summary>Today (UTC) by the service's clock: the default as-of day.</summary>
@@ -102,6 +102,13 @@ public sealed class PortfolioInputsReader(
     private static async Task<Dictionary<string, Builder>> ReadAccountsAsync(
         CustomerHealthDbContext db, PortfolioFilter filter, DateOnly asOf, DateOnly today, CancellationToken ct)
     {
+        var facts = new Dictionary<string, Builder>(StringComparer.Ordinal);
+        if (asOf >= today && await TryReadTodayRowsAsync(db, filter, ct) is { } todayRows)
+        {
+            foreach (var r in todayRows) facts[r.Id] = ToBuilder(r, asOf);
+            return facts;
+        }
+
         var withScores =
             from a in Selected(db, filter)
             join s in db.HealthScores.AsNoTracking() on a.Id equals s.AccountId into scores
@@ -142,7 +149,6 @@ public sealed class PortfolioInputsReader(
                   (HealthBand?)p!.Band, (LifecycleStage?)p.Stage, p.EffectiveAccount, p.MonthlyActiveUsers,
                   x.Score!.FirstActiveDay, x.Score.FirstValueDay);
 
-        var facts = new Dictionary<string, Builder>(StringComparer.Ordinal);
         await foreach (var r in rows.AsAsyncEnumerable().WithCancellation(ct)) facts[r.Id] = ToBuilder(r, asOf);
         return facts;
     }
@@ -166,6 +172,7 @@ public sealed class PortfolioInputsReader(
     private static async Task<List<ContractFacts>> ReadContractsAsync(
         CustomerHealthDbContext db, PortfolioFilter filter, CancellationToken ct)
     {
+        if (await TryReadContractRowsAsync(db, filter, ct) is { } read) return read;
         var ids = Selected(db, filter).Select(a => a.Id);
         var contracts = new List<ContractFacts>();
         var rows = db.Contracts.AsNoTracking()
