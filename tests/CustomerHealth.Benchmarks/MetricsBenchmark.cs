@@ -67,8 +67,8 @@ internal static class MetricsBenchmark
     }
 
     /// <summary>
-    /// One warm-up call, then <paramref name="repetitions"/> timed ones; the wall and process CPU times, each sorted, in
-    /// seconds.
+    /// One warm-up call, then <paramref name="repetitions"/> timed ones; the wall and process CPU times, each sorted,
+    /// in seconds.
     /// </summary>
     private static async Task<(List<double> Times, List<double> Cpu, PortfolioReport Report)> TimeAsync(
         MetricsService.MetricsServiceClient metrics, GetPortfolioMetricsRequest request, int repetitions,

@@ -112,7 +112,9 @@ public sealed partial class PortfolioInputsReader
         return parameters;
     }
 
-    /// <summary>Runs <paramref name="sql"/> on the context's connection and hands each row to <paramref name="row"/>.</summary>
+    /// <summary>
+    /// Runs <paramref name="sql"/> on the context's connection and hands each row to <paramref name="row"/>.
+    /// </summary>
     private static async Task ReadRowsAsync(
         CustomerHealthDbContext db, string sql, List<KeyValuePair<string, object>> parameters,
         Action<DbDataReader> row, CancellationToken ct)
