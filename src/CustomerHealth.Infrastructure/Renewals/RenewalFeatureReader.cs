@@ -3,6 +3,8 @@ using CustomerHealth.Domain.Health;
 using CustomerHealth.Domain.Renewals;
 using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Persistence;
+using CustomerHealth.Infrastructure.Telemetry;
+using Microsoft.Extensions.Logging;
 
 namespace CustomerHealth.Infrastructure.Renewals;
 
@@ -25,7 +27,8 @@ public sealed record RenewalFeatureRow(
 /// accounts that no longer exist are left out.
 /// </summary>
 public sealed class RenewalFeatureReader(
-    CustomerHealthDbContext db, SignalReader signals, RenewalHistoryReader histories, ScorecardStore scorecards)
+    CustomerHealthDbContext db, SignalReader signals, RenewalHistoryReader histories, ScorecardStore scorecards,
+    ILogger<RenewalFeatureReader>? logger = null)
 {
     public const int BatchSize = 500;
     public const int ScoreChangeDays = 30;
@@ -35,26 +38,29 @@ public sealed class RenewalFeatureReader(
     {
         var rows = new List<RenewalFeatureRow>(requests.Count);
         var scorecardsAt = new Dictionary<DateTimeOffset, Scorecard>();
+        var times = new StageTimes();
         // Sorted by instant and chunked, so each chunk's instants are close together and its reads span little history.
         foreach (var chunk in requests.OrderBy(r => r.AsOf).ThenBy(r => r.AccountId, StringComparer.Ordinal)
             .Chunk(BatchSize))
         {
             foreach (var instant in chunk.Select(r => r.AsOf).Distinct())
             {
-                if (!scorecardsAt.ContainsKey(instant)) scorecardsAt[instant] = await scorecards.InForceAtAsync(
-                    instant.UtcDateTime, ct);
+                if (!scorecardsAt.ContainsKey(instant)) scorecardsAt[instant] = await times.TimeAsync(
+                    "scorecards", () => scorecards.InForceAtAsync(instant.UtcDateTime, ct));
             }
             var historyDays = chunk.Max(r => scorecardsAt[r.AsOf].UsageHistoryDays);
             // The daily rollups of the longer history come with the signals (the score reads only its own windows of
             // them). All three reads of a chunk see one committed state (ConsistentReads).
             var (now, history, before) = await db.InOneSnapshotAsync(async () => (
-                await signals.ReadManyAsync(
+                await times.TimeAsync("signals", () => signals.ReadManyAsync(
                     chunk.Select(r => new SignalRequest(r.AccountId, r.AsOf)).ToArray(),
-                    Math.Max(historyDays, RenewalHistory.UsageDays), ct),
-                await histories.ReadManyAsync(chunk.Select(r => new SignalRequest(r.AccountId, r.AsOf)).ToArray(), ct),
-                await signals.ReadManyAsync(
+                    Math.Max(historyDays, RenewalHistory.UsageDays), ct)),
+                await times.TimeAsync("history", () => histories.ReadManyAsync(
+                    chunk.Select(r => new SignalRequest(r.AccountId, r.AsOf)).ToArray(), ct)),
+                await times.TimeAsync("signals 30 days before", () => signals.ReadManyAsync(
                     chunk.Select(r => new SignalRequest(r.AccountId, r.AsOf.AddDays(-ScoreChangeDays))).ToArray(),
-                    historyDays, ct)), ct);
+                    historyDays, ct))), ct);
+            var started = StageTimes.Start();
             for (var i = 0; i < chunk.Length; i++)
             {
                 if (now[i] is not { } read) continue;
@@ -68,7 +74,9 @@ public sealed class RenewalFeatureReader(
                         history[i] with { Days = read.Signals.Usage.Days }));
                 rows.Add(new RenewalFeatureRow(chunk[i], features, score.Score, read.Signals.Tier));
             }
+            times.Stop("scores and features", started);
         }
+        times.LogDebug(logger, $"Reading the renewal features of {rows.Count} requests");
         return rows;
     }
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using CustomerHealth.Domain.Health;
 using CustomerHealth.Domain.Renewals;
+using CustomerHealth.Infrastructure.Telemetry;
+using Microsoft.Extensions.Logging;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
@@ -41,17 +43,20 @@ public static class RenewalTrainer
     internal const string LabelColumn = "Label";
     internal const string ScoreColumn = "Score";
 
-    public static TrainedRenewalModel Train(IReadOnlyList<TrainingOutcome> outcomes, RenewalTrainingSettings settings)
+    public static TrainedRenewalModel Train(
+        IReadOnlyList<TrainingOutcome> outcomes, RenewalTrainingSettings settings, ILogger? logger = null)
     {
+        var times = new StageTimes();
         var clock = Stopwatch.StartNew();
         var split = TimeOrderedSplitter.Split(outcomes, settings.HoldoutShare, settings.CalibrationShare);
         if (split.Fit.Select(o => o.Renewed).Distinct().Count() < 2)
             throw new InvalidOperationException(
                 "The oldest outcomes (the fitting fold) hold only one class; record more outcomes.");
         var ml = new MLContext(seed: settings.Seed);
-        var folds = Folds.Of(ml, split, RenewalFeatures.MetricEventsOf(outcomes.Select(o => o.Features)));
+        var folds = times.Time("folds", () =>
+            Folds.Of(ml, split, RenewalFeatures.MetricEventsOf(outcomes.Select(o => o.Features))));
         var candidates = new[] { RenewalModelKind.LogisticRegression, RenewalModelKind.GradientBoostedTrees }
-            .Select(kind => FitCandidate(ml, folds, kind))
+            .Select(kind => FitCandidate(ml, folds, kind, times))
             .ToList();
         var chosen = candidates.OrderByDescending(c => c.Holdout.Auc ?? 0).ThenBy(c => c.Holdout.LogLoss).First();
         var priors = split.Holdout.Select(o => RenewalPrior.ProbabilityOf(o.Features)).ToArray();
@@ -65,6 +70,7 @@ public static class RenewalTrainer
         };
         var holdout = split.Holdout.Select(
             (o, i) => new HoldoutPrediction(o, chosen.HoldoutProbabilities[i], priors[i])).ToArray();
+        times.LogDebug(logger, $"Fitting the renewal model on {outcomes.Count} outcomes");
         return new TrainedRenewalModel(chosen.Kind, stream.ToArray(), detail, holdout);
     }
 
@@ -98,14 +104,15 @@ public static class RenewalTrainer
     /// class, the fitting fold stands in for it, as for calibration, and the choice is only a fit to it.) The kept
     /// setting is then refitted and calibrated (see <see cref="Folds"/>) and evaluated on the holdout.
     /// </summary>
-    private static Candidate FitCandidate(MLContext ml, Folds folds, RenewalModelKind kind)
+    private static Candidate FitCandidate(MLContext ml, Folds folds, RenewalModelKind kind, StageTimes times)
     {
+        var name = Name(kind);
         var calibration = folds.Calibration;
         (Setting Setting, ITransformer Model, double[] Scores, double Auc)? chosen = null;
         foreach (var setting in Settings(kind))
         {
-            var fitted = setting.Estimator(ml).Fit(folds.FitData);
-            var scores = Scores(ml, fitted, calibration, folds.MetricEvents);
+            var fitted = times.Time($"{name} setting fits", () => setting.Estimator(ml).Fit(folds.FitData));
+            var scores = times.Time($"{name} scoring", () => Scores(ml, fitted, calibration, folds.MetricEvents));
             var auc = HealthBacktest.Auc(scores.Zip(calibration, (sc, o) => (sc, o.Renewed)).ToArray()) ?? 0;
             if (chosen is null || auc > chosen.Value.Auc) chosen = (setting, fitted, scores, auc);
         }
@@ -116,11 +123,12 @@ public static class RenewalTrainer
             // The kept setting is fitted again on the fitting and calibration folds together, and calibrated on scores
             // of the calibration fold that each come from a model fitted without that outcome (cross-fitting).
             var split = folds.Split;
-            cases = CrossFittedScores(ml, best, folds)
+            cases = times.Time($"{name} cross-fits", () => CrossFittedScores(ml, best, folds))
                 .Zip(split.Calibration, (sc, o) => (sc, o.Renewed)).ToArray();
-            model = best.Estimator(ml).Fit(Load(ml, folds.Fitted, folds.MetricEvents));
+            model = times.Time(
+                $"{name} refit", () => best.Estimator(ml).Fit(Load(ml, folds.Fitted, folds.MetricEvents)));
         }
-        var calibrator = RenewalCalibrator.Fit(cases);
+        var calibrator = times.Time($"{name} calibration", () => RenewalCalibrator.Fit(cases));
         var holdoutOutcomes = folds.Split.Holdout;
         var probabilities = holdoutOutcomes.Count == 0
             ? []
