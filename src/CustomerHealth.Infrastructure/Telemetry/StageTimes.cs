@@ -47,7 +47,8 @@ public sealed class StageTimes
     public static (long Wall, TimeSpan Cpu) Start() =>
         (Stopwatch.GetTimestamp(), Environment.CpuUsage.TotalTime);
 
-    /// <summary>Adds the time since <paramref name="started"/> (<see cref="Start"/>) to <paramref name="stage"/>.</summary>
+    /// <summary>Adds the time since <paramref name="started"/> (<see cref="Start"/>) to
+    /// <paramref name="stage"/>.</summary>
     public void Stop(string stage, (long Wall, TimeSpan Cpu) started)
     {
         var (elapsed, cpu) = (Stopwatch.GetElapsedTime(started.Wall), Environment.CpuUsage.TotalTime - started.Cpu);
