@@ -40,6 +40,34 @@ public sealed class ScorecardStore(CustomerHealthDbContext db, TimeProvider cloc
     }
 
     /// <summary>
+    /// The version in force at each of <paramref name="instants"/> (UTC), as <see cref="InForceAtAsync"/> finds it,
+    /// from one read of the stored versions (a training asks for hundreds of instants).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<DateTime, Scorecard>> InForceAtManyAsync(
+        IEnumerable<DateTime> instants, CancellationToken ct)
+    {
+        var stored = await db.Scorecards.AsNoTracking().OrderByDescending(s => s.Version)
+            .Select(s => new { s.Version, s.UpdatedAt, s.PayloadJson })
+            .ToListAsync(ct);
+        var parsed = new Dictionary<int, Scorecard>();
+        var inForce = new Dictionary<DateTime, Scorecard>();
+        foreach (var at in instants)
+        {
+            if (inForce.ContainsKey(at)) continue;
+            var row = stored.Find(s => s.UpdatedAt <= at);
+            if (row is null)
+            {
+                inForce[at] = Scorecard.Default;
+                continue;
+            }
+            if (!parsed.TryGetValue(row.Version, out var scorecard))
+                parsed[row.Version] = scorecard = HealthJson.ReadScorecard(row.PayloadJson, row.Version);
+            inForce[at] = scorecard;
+        }
+        return inForce;
+    }
+
+    /// <summary>
     /// Stores <paramref name="proposed"/> as the next version (its own version number is ignored) and, in the same
     /// transaction, audits the change (both versions in full) and marks every account for recompute. Throws <see
     /// cref="ValidationException"/> with every broken rule.

@@ -9,7 +9,11 @@ namespace CustomerHealth.Infrastructure.Health;
 public sealed record AccountSignalsRead(string AccountId, AccountSignals Signals, Contract? CurrentContract);
 
 /// <summary>One account's signals wanted as of one instant.</summary>
-public readonly record struct SignalRequest(string AccountId, DateTimeOffset AsOf);
+public readonly record struct SignalRequest(string AccountId, DateTimeOffset AsOf)
+{
+    /// <summary>Days of daily rollups this pair's usage signals carry; null: the batch's.</summary>
+    public int? UsageHistoryDays { get; init; }
+}
 
 /// <summary>
 /// Builds <see cref="AccountSignals"/> for a batch of (account, instant) pairs from the stored aggregates: one
@@ -36,24 +40,30 @@ public sealed partial class SignalReader(CustomerHealthDbContext db, EventCatalo
 
     /// <summary>
     /// The signals of many (account, instant) pairs, in request order, with one set-based query per source for the
-    /// whole set. Meant for sets whose instants are close together (callers sort by instant and chunk): renewal
-    /// training reads each outcome as of its own lead day this way, a health recompute a batch of accounts as of one
-    /// instant. Pairs of unknown accounts come back null. With <paramref name="metrics"/> false the usage-rate metrics'
-    /// day counts are not read (<see cref="AccountSignals.Metrics"/> stays empty): a scorecard without usage-metric
-    /// components does not need them.
+    /// whole set. Meant for sets whose instants are close together (callers sort by instant and chunk), or for a few
+    /// accounts each asked at many instants: renewal training reads all the outcomes of a chunk of accounts, each as of
+    /// its own lead day and 30 days before, this way, a health recompute a batch of accounts as of one instant. Pairs
+    /// of unknown accounts come back null. With <paramref name="metrics"/> false the usage-rate metrics' day counts are
+    /// not read (<see cref="AccountSignals.Metrics"/> stays empty): a scorecard without usage-metric components does
+    /// not need them. A pair's own <see cref="SignalRequest.UsageHistoryDays"/> overrides <paramref
+    /// name="usageHistoryDays"/>.
     /// </summary>
     public async Task<IReadOnlyList<AccountSignalsRead?>> ReadManyAsync(
         IReadOnlyList<SignalRequest> requests, int usageHistoryDays, CancellationToken ct, bool metrics = true)
     {
         if (requests.Count == 0) return [];
         var ids = requests.Select(r => r.AccountId).Distinct(StringComparer.Ordinal).ToArray();
+        var spanDays = requests.Max(r => r.UsageHistoryDays ?? usageHistoryDays);
         var span = new ReadSpan(
-            Windows.Of(requests.MinBy(r => r.AsOf.UtcDateTime).AsOf, usageHistoryDays),
-            Windows.Of(requests.MaxBy(r => r.AsOf.UtcDateTime).AsOf, usageHistoryDays));
+            Windows.Of(requests.MinBy(r => r.AsOf.UtcDateTime).AsOf, spanDays),
+            Windows.Of(requests.MaxBy(r => r.AsOf.UtcDateTime).AsOf, spanDays));
         var result = new AccountSignalsRead?[requests.Count];
         var sources = await ReadSourcesAsync(ids, span, metrics, ct);
         if (sources is null) return result;
-        for (var i = 0; i < requests.Count; i++) result[i] = Assemble(sources, requests[i], usageHistoryDays);
+        for (var i = 0; i < requests.Count; i++)
+        {
+            result[i] = Assemble(sources, requests[i], requests[i].UsageHistoryDays ?? usageHistoryDays);
+        }
         return result;
     }
 

@@ -14,7 +14,7 @@ namespace CustomerHealth.Infrastructure.Renewals;
 /// window start to the latest instant; each pair keeps only what its own instant allows, so nothing recorded after it
 /// can reach its row. The daily rollups are not read here: <see cref="RenewalFeatureReader"/> asks <see
 /// cref="SignalReader.ReadManyAsync"/> for <see cref="RenewalHistory.UsageDays"/> days of them. Meant, like that
-/// reader, for chunks of requests sorted by instant.
+/// reader, for chunks of requests sorted by instant or holding every request of a few accounts.
 /// </summary>
 public sealed class RenewalHistoryReader(CustomerHealthDbContext db, EventCatalogueStore catalogues)
 {

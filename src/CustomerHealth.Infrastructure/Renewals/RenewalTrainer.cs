@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using CustomerHealth.Domain.Health;
 using CustomerHealth.Domain.Renewals;
+using CustomerHealth.Infrastructure.Telemetry;
+using Microsoft.Extensions.Logging;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
@@ -32,8 +34,9 @@ public sealed record RenewalTrainingSettings(double HoldoutShare = 0.2, double C
 /// raw score ranks the calibration fold best (AUC) is kept; its score is then calibrated on that fold (<see
 /// cref="RenewalCalibrator"/>: Platt, or isotonic when cross-validation within the fold prefers it). Of the two kinds,
 /// the one with the better holdout AUC is kept (log-loss breaks ties): the one documented step that looks at the
-/// holdout. Its figures and the score-only prior's on the same holdout are returned with it. The model sees <see
-/// cref="RenewalFeatures.ModelNames"/>.
+/// holdout. Its figures and the score-only prior's on the same holdout are returned with it. The fits of a step (every
+/// setting of both kinds, then the cross-fits and refits) are independent and run side by side on the cores. The model
+/// sees <see cref="RenewalFeatures.ModelNames"/>.
 /// </summary>
 public static class RenewalTrainer
 {
@@ -41,18 +44,19 @@ public static class RenewalTrainer
     internal const string LabelColumn = "Label";
     internal const string ScoreColumn = "Score";
 
-    public static TrainedRenewalModel Train(IReadOnlyList<TrainingOutcome> outcomes, RenewalTrainingSettings settings)
+    public static TrainedRenewalModel Train(
+        IReadOnlyList<TrainingOutcome> outcomes, RenewalTrainingSettings settings, ILogger? logger = null)
     {
+        var times = new StageTimes();
         var clock = Stopwatch.StartNew();
         var split = TimeOrderedSplitter.Split(outcomes, settings.HoldoutShare, settings.CalibrationShare);
         if (split.Fit.Select(o => o.Renewed).Distinct().Count() < 2)
             throw new InvalidOperationException(
                 "The oldest outcomes (the fitting fold) hold only one class; record more outcomes.");
         var ml = new MLContext(seed: settings.Seed);
-        var folds = Folds.Of(ml, split, RenewalFeatures.MetricEventsOf(outcomes.Select(o => o.Features)));
-        var candidates = new[] { RenewalModelKind.LogisticRegression, RenewalModelKind.GradientBoostedTrees }
-            .Select(kind => FitCandidate(ml, folds, kind))
-            .ToList();
+        var folds = times.Time("folds", () =>
+            Folds.Of(ml, split, RenewalFeatures.MetricEventsOf(outcomes.Select(o => o.Features))));
+        var candidates = FitCandidates(folds, settings.Seed, times);
         var chosen = candidates.OrderByDescending(c => c.Holdout.Auc ?? 0).ThenBy(c => c.Holdout.LogLoss).First();
         var priors = split.Holdout.Select(o => RenewalPrior.ProbabilityOf(o.Features)).ToArray();
         var prior = RenewalEvaluation.Evaluate(priors.Zip(split.Holdout, (p, o) => (p, o.Renewed)).ToArray());
@@ -65,6 +69,7 @@ public static class RenewalTrainer
         };
         var holdout = split.Holdout.Select(
             (o, i) => new HoldoutPrediction(o, chosen.HoldoutProbabilities[i], priors[i])).ToArray();
+        times.LogDebug(logger, $"Fitting the renewal model on {outcomes.Count} outcomes");
         return new TrainedRenewalModel(chosen.Kind, stream.ToArray(), detail, holdout);
     }
 
@@ -92,43 +97,109 @@ public static class RenewalTrainer
         }
     }
 
+    private static readonly RenewalModelKind[] Kinds =
+        [RenewalModelKind.LogisticRegression, RenewalModelKind.GradientBoostedTrees];
+
     /// <summary>
-    /// One kind's candidate: each setting is fitted on the fitting fold and the one ranking the calibration fold best
-    /// (AUC of the raw score) is kept; the holdout is not looked at. (On a tiny set whose calibration fold holds one
-    /// class, the fitting fold stands in for it, as for calibration, and the choice is only a fit to it.) The kept
-    /// setting is then refitted and calibrated (see <see cref="Folds"/>) and evaluated on the holdout.
+    /// How many fits run at once: each fit is single-threaded and independent of the others (its own context and data
+    /// view, seeded trainers), so the models are the same whatever the count.
     /// </summary>
-    private static Candidate FitCandidate(MLContext ml, Folds folds, RenewalModelKind kind)
+    private static int Parallelism => Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>
+    /// Each kind's candidate: each setting is fitted on the fitting fold and the one ranking the calibration fold best
+    /// (AUC of the raw score; the first of equals) is kept; the holdout is not looked at. (On a tiny set whose
+    /// calibration fold holds one class, the fitting fold stands in for it, as for calibration, and the choice is only
+    /// a fit to it.) The kept setting is then refitted and calibrated (see <see cref="Folds"/>) and evaluated on the
+    /// holdout. The fits of each step are independent and run side by side (<see cref="Parallelism"/>).
+    /// </summary>
+    private static List<Candidate> FitCandidates(Folds folds, int seed, StageTimes times)
     {
-        var calibration = folds.Calibration;
-        (Setting Setting, ITransformer Model, double[] Scores, double Auc)? chosen = null;
-        foreach (var setting in Settings(kind))
+        var (calibration, events) = (folds.Calibration, folds.MetricEvents);
+        var tried = InParallel(
+            Kinds.SelectMany(kind => Settings(kind).Select(setting => (Kind: kind, Setting: setting))).ToArray(),
+            x => times.Time($"{Name(x.Kind)} setting fits", () =>
+            {
+                var ml = new MLContext(seed);
+                var model = x.Setting.Estimator(ml).Fit(Load(ml, folds.Split.Fit, events));
+                var scores = Scores(ml, model, calibration, events);
+                var auc = HealthBacktest.Auc(scores.Zip(calibration, (sc, o) => (sc, o.Renewed)).ToArray()) ?? 0;
+                return (x.Kind, x.Setting, Model: model, Scores: scores, Auc: auc);
+            }));
+        var best = Kinds.Select(kind => tried.Where(t => t.Kind == kind)
+            .Aggregate((kept, next) => next.Auc > kept.Auc ? next : kept)).ToArray();
+        var refits = folds.Refit ? Refits(best.Select(b => (b.Kind, b.Setting)).ToArray(), folds, seed, times) : null;
+        return best.Select((b, k) =>
         {
-            var fitted = setting.Estimator(ml).Fit(folds.FitData);
-            var scores = Scores(ml, fitted, calibration, folds.MetricEvents);
-            var auc = HealthBacktest.Auc(scores.Zip(calibration, (sc, o) => (sc, o.Renewed)).ToArray()) ?? 0;
-            if (chosen is null || auc > chosen.Value.Auc) chosen = (setting, fitted, scores, auc);
-        }
-        var (best, model, calibrationScores, calibrationAuc) = chosen!.Value;
-        var cases = calibrationScores.Zip(calibration, (sc, o) => (sc, o.Renewed)).ToArray();
-        if (folds.Refit)
-        {
-            // The kept setting is fitted again on the fitting and calibration folds together, and calibrated on scores
-            // of the calibration fold that each come from a model fitted without that outcome (cross-fitting).
-            var split = folds.Split;
-            cases = CrossFittedScores(ml, best, folds)
-                .Zip(split.Calibration, (sc, o) => (sc, o.Renewed)).ToArray();
-            model = best.Estimator(ml).Fit(Load(ml, folds.Fitted, folds.MetricEvents));
-        }
-        var calibrator = RenewalCalibrator.Fit(cases);
+            var (model, scores, outcomes) = refits is null ? (b.Model, b.Scores, calibration)
+                : (refits[k].Model, refits[k].Scores, folds.Split.Calibration);
+            var cases = scores.Zip(outcomes, (sc, o) => (sc, o.Renewed)).ToArray();
+            return Evaluate(b.Kind, b.Setting.Name, model, b.Auc, cases, folds, times);
+        }).ToList();
+    }
+
+    /// <summary>The candidate of a kept setting: calibrated on <paramref name="cases"/>, evaluated on the
+    /// holdout.</summary>
+    private static Candidate Evaluate(
+        RenewalModelKind kind, string setting, ITransformer model, double calibrationAuc,
+        (double Score, bool Renewed)[] cases, Folds folds, StageTimes times)
+    {
+        var calibrator = times.Time($"{Name(kind)} calibration", () => RenewalCalibrator.Fit(cases));
         var holdoutOutcomes = folds.Split.Holdout;
         var probabilities = holdoutOutcomes.Count == 0
             ? []
-            : Scores(ml, model, holdoutOutcomes, folds.MetricEvents).Select(calibrator.Probability).ToArray();
+            : Scores(new MLContext(), model, holdoutOutcomes, folds.MetricEvents).Select(calibrator.Probability)
+                .ToArray();
         var holdout = RenewalEvaluation.Evaluate(
             probabilities.Zip(holdoutOutcomes, (p, o) => (p, o.Renewed)).ToArray());
-        return new Candidate(kind, best.Name, model, calibrator, calibrationAuc, holdout, probabilities);
+        return new Candidate(kind, setting, model, calibrator, calibrationAuc, holdout, probabilities);
     }
+
+    /// <summary>How many parts the calibration fold is cut into for cross-fitted calibration scores.</summary>
+    internal const int CrossFitFolds = 5;
+
+    /// <summary>
+    /// For each kept setting, the model fitted again on the fitting and calibration folds together, and scores of the
+    /// calibration fold that each come from a model fitted without that outcome (cross-fitting): a model of the setting
+    /// fitted on the fitting fold and the other parts of the calibration fold (every <see cref="CrossFitFolds"/>th
+    /// outcome by renewal date forms a part, so each spans the fold's whole period), the scores a model fitted on both
+    /// folds gives outcomes it has not seen. All the fits of all the kinds run side by side.
+    /// </summary>
+    private static (ITransformer Model, double[] Scores)[] Refits(
+        (RenewalModelKind Kind, Setting Setting)[] kept, Folds folds, int seed, StageTimes times)
+    {
+        var (fit, calibration, events) = (folds.Split.Fit, folds.Split.Calibration, folds.MetricEvents);
+        // Part -1 is the refit on both folds; parts 0 to CrossFitFolds - 1 hold a part of the calibration fold out.
+        var jobs = kept.SelectMany((k, i) => Enumerable.Range(-1, CrossFitFolds + 1).Select(part => (Index: i, Part:
+            part))).ToArray();
+        var fitted = InParallel(jobs, job => times.Time(
+            $"{Name(kept[job.Index].Kind)} {(job.Part < 0 ? "refit" : "cross-fits")}", () =>
+            {
+                var ml = new MLContext(seed);
+                var training = job.Part < 0 ? folds.Fitted
+                    : fit.Concat(calibration.Where((_, i) => i % CrossFitFolds != job.Part)).ToArray();
+                var model = kept[job.Index].Setting.Estimator(ml).Fit(Load(ml, training, events));
+                var held = job.Part < 0 ? [] : calibration.Where((_, i) => i % CrossFitFolds == job.Part).ToArray();
+                return (Model: model, Scores: held.Length == 0 ? [] : Scores(ml, model, held, events));
+            }));
+        return kept.Select((_, k) =>
+        {
+            var scores = new double[calibration.Count];
+            for (var part = 0; part < CrossFitFolds; part++)
+            {
+                var partScores = fitted[Array.IndexOf(jobs, (k, part))].Scores;
+                for (var j = 0; j < partScores.Length; j++) scores[part + j * CrossFitFolds] = partScores[j];
+            }
+            return (fitted[Array.IndexOf(jobs, (k, -1))].Model, scores);
+        }).ToArray();
+    }
+
+    /// <summary>
+    /// <paramref name="fit"/> of each item, in item order, up to <see cref="Parallelism"/> at once.
+    /// </summary>
+    private static TResult[] InParallel<TItem, TResult>(IReadOnlyList<TItem> items, Func<TItem, TResult> fit) =>
+        items.AsParallel().AsOrdered().WithDegreeOfParallelism(Math.Min(Parallelism, items.Count)).Select(fit)
+            .ToArray();
 
     /// <summary>What is stored beside the kept model's bytes (fit time excluded: the caller adds it).</summary>
     private static RenewalModelDetail Detail(
@@ -171,30 +242,6 @@ public static class RenewalTrainer
                     .ToArray(),
             FitSeconds = 0,
         };
-    }
-
-    /// <summary>How many parts the calibration fold is cut into for cross-fitted calibration scores.</summary>
-    internal const int CrossFitFolds = 5;
-
-    /// <summary>
-    /// Scores of the calibration fold's outcomes, each from a model of <paramref name="setting"/> fitted on the fitting
-    /// fold and the other parts of the calibration fold (every <see cref="CrossFitFolds"/>th outcome by renewal date
-    /// forms a part, so each spans the fold's whole period): the scores a model fitted on both folds gives outcomes it
-    /// has not seen.
-    /// </summary>
-    private static double[] CrossFittedScores(MLContext ml, Setting setting, Folds folds)
-    {
-        var (fit, calibration, events) = (folds.Split.Fit, folds.Split.Calibration, folds.MetricEvents);
-        var scores = new double[calibration.Count];
-        for (var part = 0; part < CrossFitFolds; part++)
-        {
-            var held = Enumerable.Range(0, calibration.Count).Where(i => i % CrossFitFolds == part).ToArray();
-            var training = fit.Concat(calibration.Where((_, i) => i % CrossFitFolds != part)).ToArray();
-            var model = setting.Estimator(ml).Fit(Load(ml, training, events));
-            var partScores = Scores(ml, model, held.Select(i => calibration[i]).ToArray(), events);
-            for (var j = 0; j < held.Length; j++) scores[held[j]] = partScores[j];
-        }
-        return scores;
     }
 
     private sealed record Candidate(

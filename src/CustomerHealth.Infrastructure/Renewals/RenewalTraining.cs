@@ -149,7 +149,7 @@ public sealed class RenewalTraining(
             progress.Advance(set.Outcomes.Count);
             progress.EnterStage("fitting");
             var settings = new RenewalTrainingSettings(plan.HoldoutShare, plan.CalibrationShare);
-            var trained = await Task.Run(() => RenewalTrainer.Train(set.Outcomes, settings), ct);
+            var trained = await Task.Run(() => RenewalTrainer.Train(set.Outcomes, settings, logger), ct);
             progress.EnterStage("judging");
             var (servingVersion, decision) = await JudgeAsync(trained, set, plan.LeadDays, ct);
             var serve = decision.Passed && trigger != EvaluateTrigger;
