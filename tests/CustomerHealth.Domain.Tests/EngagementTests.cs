@@ -223,6 +223,26 @@ public sealed class ActiveDayBlocksTests
     }
 
     [Fact]
+    public void BlocksComeSortedByAccountThenBlockThenUserInOrdinalOrder()
+    {
+        var first = ActiveDayBlocks.FirstDayOf(ActiveDayBlocks.BlockOf(Day));
+        var block = ActiveDayBlocks.BlockOf(first);
+        var blocks = ActiveDayBlocks.Of([
+            new UserDayDelta("b", first, "z", 1, 1),
+            new UserDayDelta("a", first.AddDays(-1), "y", 1, 1),
+            new UserDayDelta("a", first, "Z", 1, 1),
+            new UserDayDelta("ab", first, "y", 1, 1),
+            new UserDayDelta("a", first, "y", 1, 1),
+            new UserDayDelta("a", first.AddDays(1), "y", 1, 1),
+        ]);
+
+        Assert.Equal(
+            [("a", block - 1, "y"), ("a", block, "Z"), ("a", block, "y"), ("ab", block, "y"), ("b", block, "z")],
+            blocks.Select(b => (b.AccountId, b.Block, b.UserId)));
+        Assert.Equal(0b11L, blocks.Single(b => b is { AccountId: "a", UserId: "y", Block: var n } && n == block).Days);
+    }
+
+    [Fact]
     public void BlocksOrTheDaysOfEachUserAndLeaveInactiveDaysOut()
     {
         var block = ActiveDayBlocks.BlockOf(Day);

@@ -61,7 +61,7 @@ public static class RollupDeltas
     }
 
     /// <summary>Each distinct account id's position in ordinal order.</summary>
-    private static Dictionary<string, int> AccountRanks(IEnumerable<string> accountIds)
+    internal static Dictionary<string, int> AccountRanks(IEnumerable<string> accountIds)
     {
         var distinct = accountIds.Distinct(StringComparer.Ordinal).ToArray();
         Array.Sort(distinct, StringComparer.Ordinal);
@@ -71,7 +71,7 @@ public static class RollupDeltas
     }
 
     /// <summary>(account, day, name) order, with the account as its rank (<see cref="AccountRanks"/>).</summary>
-    private readonly record struct SortKey(int Account, int Day, string Name) : IComparable<SortKey>
+    internal readonly record struct SortKey(int Account, int Day, string Name) : IComparable<SortKey>
     {
         public int CompareTo(SortKey other)
         {

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.InteropServices;
 using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Persistence;
@@ -19,7 +20,28 @@ namespace CustomerHealth.Infrastructure.Engagement;
 internal sealed record EventToWrite(int Index, UsageEvent Event, string? PropertiesJson);
 
 /// <summary>An account that newly stored events touched, and the earliest instant among them.</summary>
-internal readonly record struct AccountEvents(string AccountId, DateTime Earliest);
+internal readonly record struct AccountEvents(string AccountId, DateTime Earliest)
+{
+    /// <summary>
+    /// The accounts of <paramref name="events"/> with their earliest instants, in ordinal order of the account id: one
+    /// hash lookup per event (a LINQ grouping took about a tenth of the SQLite writer's time outside SQL).
+    /// </summary>
+    public static AccountEvents[] Of(IEnumerable<UsageEvent> events)
+    {
+        var earliest = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            var at = e.OccurredAt!.Value;
+            ref var min = ref CollectionsMarshal.GetValueRefOrAddDefault(earliest, e.AccountId, out var seen);
+            if (!seen || at < min) min = at;
+        }
+        var accounts = new AccountEvents[earliest.Count];
+        var i = 0;
+        foreach (var (accountId, at) in earliest) accounts[i++] = new AccountEvents(accountId, at);
+        Array.Sort(accounts, static (x, y) => string.CompareOrdinal(x.AccountId, y.AccountId));
+        return accounts;
+    }
+}
 
 /// <summary>
 /// The engagement slice's storage seam: the engine-specific writes of ingestion, of rollup rebuilds and of the bulk
@@ -96,9 +118,7 @@ public abstract class RollupWriter
         if (users.Count == 0) return;
         await AddUserAndAccountDaysAsync(connection, transaction, users, ct);
         await AddFeatureDaysAsync(connection, transaction, features, ct);
-        var accounts = inserted.GroupBy(e => e.AccountId, StringComparer.Ordinal)
-            .Select(g => new AccountEvents(g.Key, g.Min(e => e.OccurredAt!.Value)))
-            .OrderBy(a => a.AccountId, StringComparer.Ordinal).ToArray();
+        var accounts = AccountEvents.Of(inserted);
         await QueueOnboardingEvaluationAsync(connection, transaction, accounts, now, ct);
         await MarkHealthDirtyAsync(connection, transaction, accounts.Select(a => a.AccountId).ToArray(), now, ct);
     }
