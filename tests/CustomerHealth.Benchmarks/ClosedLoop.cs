@@ -13,8 +13,10 @@ internal sealed record LoopResult(
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
-    public string Row(double? baseline) => string.Create(CultureInfo.InvariantCulture,
-        $"| {Name} | {CallsPerSecond:N0} | {(baseline is { } b ? (CallsPerSecond / b).ToString("P1", C) : "")} | " +
+    /// <summary>The table row; <paramref name="ofBare"/> is the share of the bare server shown (none for the bare
+    /// run itself): a round's own ratio, or for a median row the median of the rounds' ratios.</summary>
+    public string Row(double? ofBare) => string.Create(CultureInfo.InvariantCulture,
+        $"| {Name} | {CallsPerSecond:N0} | {(ofBare is { } r ? r.ToString("P1", C) : "")} | " +
         $"{ItemsPerSecond:N0} | {P50Ms:N2} | {P99Ms:N2} | {CpuMicrosPerCall:N0} | {Ok:N0} / {Failed:N0} |");
 }
 

@@ -55,6 +55,20 @@ internal static class MissProfile
         if (reader.Enabled)
             await Step("hot read: HealthScoreReader.TryGetAsync (kept connection, prepared statement)",
                 () => reader.TryGetAsync(Pick(), DateTimeOffset.UtcNow, ct));
+        if (reader.Enabled)
+        {
+            // The same reads from 64 callers at once, as the closed loop's 64 calls in flight make them (no gRPC):
+            // the wall time per read is the inverse of the reads' throughput on the kept connections.
+            const int callers = 64, each = 16;
+            await Step($"hot read, {callers} callers at once on {HealthScoreReader.MaxConnections} kept connections " +
+                "(per read; wall: 1 / reads per second)", () => Task.WhenAll(Enumerable.Range(0, callers).Select(_ =>
+                    Task.Run(async () =>
+                    {
+                        for (var i = 0; i < each; i++)
+                            await reader.TryGetAsync(ids[Random.Shared.Next(ids.Length)], DateTimeOffset.UtcNow, ct);
+                    }, ct))), Math.Max(1, repetitions / (callers * each)));
+            lines[^1] = PerRead(lines[^1], callers * each);
+        }
         if (sample is not null) await Step("mapping the row to the message (detail JSON parsed)", () =>
         {
             sample.ToProto();
@@ -62,6 +76,15 @@ internal static class MissProfile
         });
         await BatchStepsAsync(services, Pick, (name, step) => Step(name, step, Math.Max(1, repetitions / 10)), ct);
         return lines;
+    }
+
+    /// <summary>A step's line with its figures divided by the reads it made each time.</summary>
+    private static string PerRead(string line, int reads)
+    {
+        var cells = line.Split(" | ");
+        string Per(string cell) => (double.Parse(cell.Trim(' ', '|'), NumberStyles.Number, CultureInfo.InvariantCulture)
+            / reads).ToString("N1", CultureInfo.InvariantCulture);
+        return $"{cells[0]} | {Per(cells[1])} | {Per(cells[2])} |";
     }
 
     /// <summary>BatchGetHealthScores' store read (before and after ADR 0077) and its mapping, per batch of 100 random

@@ -52,7 +52,8 @@ internal sealed record ModeOptions
           random-reads  issue 24: GetHealthScore of a uniformly random account (the service as shipped, and a second
                       instance with the hot read off), BatchGetHealthScores of 100 random accounts and ListHealthScores
                       pages, against a bare gRPC server, by the same in-process client in the same run; exit code 1
-                      below the 30 % floor or on any failed call
+                      below the 30 % floor or on any failed call; after the rounds, the bare server and the random
+                      GetHealthScore at half its saturated rate from an open loop (its p99 judged against 10 ms)
                         --rounds N       rounds, each measuring every run once (default 3); judged on the medians
                         --in-flight N    GetHealthScore calls in flight (default 64)
                         --batch-in-flight N  BatchGet and List calls in flight (default 8)

@@ -93,7 +93,7 @@ internal static class PipelineProfile
             {
                 var run = await ClosedLoop.RunAsync(name, options.InFlight, warmUp, measured,
                     async (_, c) => { await hit(client, c); return 1; }, ct);
-                log.WriteLine($"| {round} " + run.Row(baseline.CallsPerSecond));
+                log.WriteLine($"| {round} " + run.Row(run.CallsPerSecond / baseline.CallsPerSecond));
             }
             loads.Add(Machine.LoadAverage());
         }

@@ -25,6 +25,7 @@ internal static class RandomReadBenchmark
     public const double GoalRatio = 0.60;
     public const double ScoresFloor = 20_000;
     public const double ScoresGoal = 50_000;
+    public const double HalfSaturationP99Ms = 10;
     private const int BatchSize = 100;
 
     public static async Task<int> RunAsync(ModeOptions options, TextWriter log, CancellationToken ct)
@@ -58,7 +59,10 @@ internal static class RandomReadBenchmark
         log.WriteLine("| step | CPU µs per call | wall µs per call |");
         log.WriteLine("| --- | ---: | ---: |");
         foreach (var line in profile) log.WriteLine(line);
-        return Report(log, options, database, ids.Length, rounds, loads);
+        var saturated = Median(rounds.Select(r => r[1])).CallsPerSecond;
+        var half = await runner.HalfSaturationAsync(saturated / 2, ct);
+        loads.Add(Machine.LoadAverage());
+        return Report(log, options, database, ids.Length, rounds, half, loads);
     }
 
     /// <summary>The service with its hot read off: every miss takes the DbContext path (the "before").</summary>
@@ -122,6 +126,23 @@ internal static class RandomReadBenchmark
             await ListAsync(", hot read off (before)", _before, ct),
         ];
 
+        /// <summary>
+        /// The bare server and <c>GetHealthScore</c> of a random account, one after the other, each at <paramref
+        /// name="perSecond"/> calls a second from an open loop (<see cref="OpenLoop"/>): the latency below
+        /// saturation.
+        /// </summary>
+        public async Task<LoopResult[]> HalfSaturationAsync(double perSecond, CancellationToken ct) =>
+        [
+            await OpenLoop.RunAsync("bare grpc-dotnet, random id, open loop", perSecond, WarmUp, Measured,
+                async (r, c) =>
+                {
+                    await _bare.GetAsync(new GetRequest { AccountId = Pick(r) }, cancellationToken: c);
+                    return 1;
+                }, ct),
+            await OpenLoop.RunAsync("GetHealthScore, random account, open loop", perSecond, WarmUp, Measured,
+                (r, c) => GetAsync(_service, r, c), ct),
+        ];
+
         private Task<LoopResult> BatchAsync(string variant, HealthService.HealthServiceClient client,
             CancellationToken ct) =>
             Loop($"BatchGetHealthScores, {BatchSize} random accounts{variant}", options.BatchInFlight, async (r, c) =>
@@ -175,40 +196,61 @@ internal static class RandomReadBenchmark
     }
 
     private static int Report(TextWriter log, ModeOptions options, ExistingDatabase database, int accounts,
-        List<LoopResult[]> rounds, List<string> loads)
+        List<LoopResult[]> rounds, LoopResult[] halfSaturation, List<string> loads)
     {
         var c = CultureInfo.InvariantCulture;
         log.WriteLine();
         log.WriteLine($"Machine: {Machine.Describe()}. Database: {database.Description}, {accounts:N0} accounts. " +
-            $"Load average (1, 5, 15 min) at the start and after each round: {string.Join(" | ", loads)}.");
+            "Load average (1, 5, 15 min) at the start, after each round and after the open-loop runs: " +
+            $"{string.Join(" | ", loads)}.");
         log.WriteLine();
         log.WriteLine(
             "| round | run | calls/s | of bare | items/s | p50 ms | p99 ms | process CPU µs/call | ok / failed |");
         log.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (var i = 0; i < rounds.Count; i++)
             foreach (var r in rounds[i])
-                log.WriteLine($"| {i + 1} " + r.Row(r == rounds[i][0] ? null : rounds[i][0].CallsPerSecond));
+            {
+                var bare = rounds[i][0];
+                log.WriteLine($"| {i + 1} " + r.Row(r == bare ? null : r.CallsPerSecond / bare.CallsPerSecond));
+            }
         var median = Enumerable.Range(0, rounds[0].Length).Select(k => Median(rounds.Select(r => r[k]))).ToArray();
         double Ratio(int k) => MedianOf(rounds.Select(r => r[k].CallsPerSecond / r[0].CallsPerSecond));
         log.WriteLine();
-        log.WriteLine(
-            $"Medians of {rounds.Count} round(s) (ratios: the median of each round's ratio to its bare run):");
-        foreach (var r in median) log.WriteLine("| median " + r.Row(r == median[0] ? null : median[0].CallsPerSecond));
+        log.WriteLine($"Medians of {rounds.Count} round(s): each column the round whose call rate is the median, but " +
+            "the share of bare the median of each round's ratio to its own bare run (the figure judged):");
+        for (var k = 0; k < median.Length; k++) log.WriteLine("| median " + median[k].Row(k == 0 ? null : Ratio(k)));
+        WriteHalfSaturation(log, halfSaturation);
         var (get, before, batch, list) = (Ratio(1), Ratio(2), median[4].ItemsPerSecond, median[5].ItemsPerSecond);
         log.WriteLine();
         log.WriteLine(options.Smoke ? "Smoke run: nothing below is judged, only that every call succeeded." : "Goals:");
         log.WriteLine(string.Create(c, $"  [{Judge(get >= GoalRatio, get >= FloorRatio)}] GetHealthScore, random " +
             $"account: {get:P1} of the bare server (goal {GoalRatio:P0}, floor {FloorRatio:P0}); " +
             $"hot read off: {before:P1}"));
+        var p99 = halfSaturation[1].P99Ms;
+        log.WriteLine(string.Create(c, $"  [{(p99 < HalfSaturationP99Ms ? "goal met" : "goal NOT met")}] " +
+            $"GetHealthScore, random account, at half its saturated rate: p99 {p99:N2} ms (goal < " +
+            $"{HalfSaturationP99Ms} ms)"));
         log.WriteLine(string.Create(c,
             $"  [{Judge(batch >= ScoresGoal, batch >= ScoresFloor)}] BatchGetHealthScores: " +
             $"{batch:N0} scores/s; [{Judge(list >= ScoresGoal, list >= ScoresFloor)}] ListHealthScores: {list:N0} " +
             $"scores/s (goal {ScoresGoal:N0}, floor {ScoresFloor:N0})"));
-        var failed = rounds.SelectMany(r => r).Where(r => r.Failed > 0).ToArray();
+        var failed = rounds.SelectMany(r => r).Concat(halfSaturation).Where(r => r.Failed > 0).ToArray();
         foreach (var f in failed)
             log.WriteLine($"  FAILED calls in '{f.Name}': {f.Failed:N0}, first: {f.FirstFailure}");
         if (failed.Length > 0) return 1;
         return options.Smoke || get >= FloorRatio ? 0 : 1;
+    }
+
+    private static void WriteHalfSaturation(TextWriter log, LoopResult[] runs)
+    {
+        log.WriteLine();
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"At half the saturated rate of GetHealthScore, " +
+            $"random account (the median round's): {runs[1].CallsPerSecond:N0} calls/s started at a fixed rate " +
+            $"(open loop), latency from when each call was due:"));
+        log.WriteLine();
+        log.WriteLine("| run | calls/s | | items/s | p50 ms | p99 ms | process CPU µs/call | ok / failed |");
+        log.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var r in runs) log.WriteLine(r.Row(null));
     }
 
     private static string Judge(bool goal, bool floor) => goal ? "goal met" : floor ? "floor met" : "floor NOT met";

@@ -47,6 +47,14 @@ internal sealed class HotReadConnection : IDisposable
                 kept = true;
             }
             var rows = new List<T>();
+            if (Dialect.IsSqlite)
+            {
+                // Microsoft.Data.Sqlite runs its async methods synchronously: the same work without their tasks.
+                ct.ThrowIfCancellationRequested();
+                using var syncReader = command!.ExecuteReader(CommandBehavior.Default);
+                while (syncReader.Read()) rows.Add(read(syncReader));
+                return rows;
+            }
             await using var reader = await command!.ExecuteReaderAsync(CommandBehavior.Default, ct);
             while (await reader.ReadAsync(ct)) rows.Add(read(reader));
             return rows;

@@ -72,9 +72,17 @@ internal static class HotReadSql
         HotReadDialect dialect, HealthListQuery query, DateTime nowUtc, DateOnly today)
     {
         var p = new List<KeyValuePair<string, object>> { new("@now", dialect.Instant(nowUtc)) };
+        var (column, after, ascending) = SortColumn(query.Order);
+        // In account order after a cursor, the joined tables get the cursor's bound too (the same rows: each join is
+        // on the account id). Without it PostgreSQL's generic plan merge-joined the accounts' key from its first row
+        // to the cursor: 50,000 index rows for a page in the middle of 100,000 accounts (28 ms against 0.3 ms).
+        var joinAfter = column is null && query.After is not null;
         var sql = new StringBuilder(
-            $"SELECT {ScoreColumns}, a.{A.DisplayName}, a.{A.Owner}, a.{A.Segment}, a.{A.EffectiveTier} {FromScores}" +
-            $"LEFT JOIN {A.Table} a ON a.{A.Id} = s.{S.AccountId} WHERE 1 = 1");
+            $"SELECT {ScoreColumns}, a.{A.DisplayName}, a.{A.Owner}, a.{A.Segment}, a.{A.EffectiveTier} " +
+            $"FROM {S.Table} s LEFT JOIN {O.Table} o ON o.{O.AccountId} = s.{S.AccountId} AND o.{O.ExpiresAt} > @now" +
+            (joinAfter ? $" AND o.{O.AccountId} > @after" : "") +
+            $" LEFT JOIN {A.Table} a ON a.{A.Id} = s.{S.AccountId}" +
+            (joinAfter ? $" AND a.{A.Id} > @after" : "") + " WHERE 1 = 1");
         void Where(string predicate, params (string Name, object Value)[] values)
         {
             sql.Append(" AND ").Append(predicate);
@@ -94,7 +102,6 @@ internal static class HotReadSql
                 ("@from", dialect.Day(today)), ("@to", dialect.Day(today.AddDays(within))));
         }
         if (query.Within is { } ids) Where(dialect.InIds($"s.{S.AccountId}", "@within"), ("@within", dialect.Ids(ids)));
-        var (column, after, ascending) = SortColumn(query.Order);
         if (query.After is { } cursor)
         {
             p.Add(new("@after", cursor.AccountId));

@@ -13,7 +13,6 @@ public static class HealthMapping
 {
     public static V1.HealthScore ToProto(this HealthScoreRow row)
     {
-        var detail = HealthJson.ReadDetail(row.DetailJson);
         var message = new V1.HealthScore
         {
             AccountId = row.AccountId,
@@ -42,6 +41,14 @@ public static class HealthMapping
         }
         if (row.Change7Days is { } c7) message.Trend.Change7D = c7;
         if (row.Change30Days is { } c30) message.Trend.Change30D = c30;
+        var (components, missing) = (new List<V1.HealthComponent>(8), new List<V1.MissingComponent>(4));
+        if (HealthDetailReader.TryRead(row.DetailJson, components, missing))
+        {
+            message.Components.AddRange(components);
+            message.Completeness.Missing.AddRange(missing);
+            return message;
+        }
+        var detail = HealthJson.ReadDetail(row.DetailJson);
         message.Components.AddRange(detail.Components.Select(ToProto));
         message.Completeness.Missing.AddRange(detail.Missing.Select(m =>
             new V1.MissingComponent
