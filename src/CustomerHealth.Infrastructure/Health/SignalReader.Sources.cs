@@ -51,7 +51,7 @@ public sealed partial class SignalReader
     private sealed record Sources(
         Dictionary<string, AccountFacts> Accounts,
         ILookup<string, Contract> Contracts,
-        ILookup<string, DailyUsage> Days,
+        Dictionary<string, List<DailyUsage>> Days,
         Func<string, Windows, (int Last30, int Previous30)> ActiveUsers,
         Func<string, Windows, int> KeyFeaturesUsed,
         int KeyFeaturesInCatalogue,
@@ -75,18 +75,16 @@ public sealed partial class SignalReader
         var contracts = (await db.Contracts.AsNoTracking().Where(c => ids.Contains(c.AccountId)).ToListAsync(ct))
             .ToLookup(c => c.AccountId, StringComparer.Ordinal);
         var (historyFrom, latestDay) = (span.Earliest.HistoryFrom, span.Latest.Day);
-        var days = (await db.AccountDailyUsage.AsNoTracking()
-                .Where(u => ids.Contains(u.AccountId) && u.Day >= historyFrom && u.Day <= latestDay)
-                .Select(u => new { u.AccountId, u.Day, u.ActiveUsers, u.Events })
-                .ToListAsync(ct))
-            .ToLookup(u => u.AccountId, u => new DailyUsage(u.Day, u.ActiveUsers, u.Events), StringComparer.Ordinal);
+        var days = ReadsDirectly ? await ReadDaysDirectlyAsync(ids, historyFrom, latestDay, ct)
+            : await ReadDaysAsync(ids, historyFrom, latestDay, ct);
         var activeUsers = await ReadActiveUsersAsync(ids, span, ct);
         var catalogue = await catalogues.GetAsync(ct);
         var keyFeatures = catalogue.KeyFeatures.ToArray();
         var keyFeaturesUsed = await ReadKeyFeaturesUsedAsync(ids, keyFeatures, span, ct);
-        var plans = await db.OnboardingPlans.AsNoTracking().Include(p => p.Milestones)
-            .Where(p => ids.Contains(p.AccountId))
-            .ToDictionaryAsync(p => p.AccountId, OnboardingSummary.Of, StringComparer.Ordinal, ct);
+        var plans = ReadsDirectly ? await ReadPlansDirectlyAsync(ids, ct)
+            : await db.OnboardingPlans.AsNoTracking().Include(p => p.Milestones)
+                .Where(p => ids.Contains(p.AccountId))
+                .ToDictionaryAsync(p => p.AccountId, OnboardingSummary.Of, StringComparer.Ordinal, ct);
         var (answers, tickets) = (await ReadNpsAnswersAsync(ids, span, ct), await ReadTicketsAsync(ids, span, ct));
         var lastTouchpoint = await ReadLastTouchpointsAsync(ids, span, ct);
         return new Sources(
@@ -96,6 +94,17 @@ public sealed partial class SignalReader
             Metrics = metrics ? (catalogue, await ReadMetricDaysAsync(ids, catalogue, span, ct)) : null,
         };
     }
+
+    /// <summary>Each account's daily rollups from <paramref name="from"/> to <paramref name="to"/>, through EF
+    /// Core.</summary>
+    private async Task<Dictionary<string, List<DailyUsage>>> ReadDaysAsync(
+        string[] ids, DateOnly from, DateOnly to, CancellationToken ct) =>
+        (await db.AccountDailyUsage.AsNoTracking()
+            .Where(u => ids.Contains(u.AccountId) && u.Day >= from && u.Day <= to)
+            .Select(u => new { u.AccountId, u.Day, u.ActiveUsers, u.Events })
+            .ToListAsync(ct))
+        .GroupBy(u => u.AccountId, u => new DailyUsage(u.Day, u.ActiveUsers, u.Events), StringComparer.Ordinal)
+        .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
 
     /// <summary>
     /// The feature-rollup rows of the catalogue's metric events over the usage-rate lookback of every pair (the 56 days

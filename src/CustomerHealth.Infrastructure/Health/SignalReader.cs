@@ -83,7 +83,8 @@ public sealed partial class SignalReader(CustomerHealthDbContext db, EventCatalo
             AccountCreatedOn = DateOnly.FromDateTime(account.CreatedAt),
             Contracts = ContractsOf(own, current, w.Day),
             Usage = new UsageSignals(
-                s.Days[id].Where(u => u.Day >= w.HistoryFrom && u.Day <= w.Day).ToArray(),
+                (s.Days.GetValueOrDefault(id) ?? []).Where(u => u.Day >= w.HistoryFrom && u.Day <= w.Day)
+                    .ToArray(),
                 last30,
                 previous30,
                 s.KeyFeaturesUsed(id, w),
