@@ -100,8 +100,9 @@ internal sealed class PostgreSqlCrmRowWriter : CrmRowWriter
             m.Select(x => x.Rule.Share).ToArray());
     }
 
-    /// <summary>Updates one row per array position (<c>UPDATE … FROM unnest</c>): <paramref name="arrays"/> hold the
-    /// key of <paramref name="key"/>, then the values of <paramref name="columns"/>; returns the rows updated.</summary>
+    /// <summary>Updates one row per array position (<c>UPDATE … FROM unnest</c>): <paramref name="arrays"/> hold
+    /// the key of <paramref name="key"/>, then the values of <paramref name="columns"/>; returns the rows
+    /// updated.</summary>
     private static async Task<int> UpdateFromArraysAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string table, string key, string[] columns,
         CancellationToken ct, params Array[] arrays)

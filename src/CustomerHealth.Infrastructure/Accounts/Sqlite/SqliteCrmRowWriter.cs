@@ -52,8 +52,8 @@ internal sealed class SqliteCrmRowWriter : CrmRowWriter
     private static void UpdateTiers(SqliteConnection connection, IReadOnlyCollection<Account> accounts)
     {
         using var update = new SqliteStatement(connection, $"UPDATE {AccountsTable.Table} SET "
-            + $"{AccountsTable.EffectiveTier} = ?2, {AccountsTable.TierUnconverted} = ?3, {AccountsTable.UpdatedAt} = ?4 "
-            + $"WHERE {AccountsTable.Id} = ?1");
+            + $"{AccountsTable.EffectiveTier} = ?2, {AccountsTable.TierUnconverted} = ?3, "
+            + $"{AccountsTable.UpdatedAt} = ?4 WHERE {AccountsTable.Id} = ?1");
         var updated = 0;
         foreach (var a in accounts)
         {
@@ -68,10 +68,10 @@ internal sealed class SqliteCrmRowWriter : CrmRowWriter
 
     private static void UpdateOutcomes(SqliteConnection connection, IReadOnlyCollection<Contract> contracts)
     {
-        using var update = new SqliteStatement(connection, $"UPDATE {Contracts.Table} SET {Contracts.OutcomeKind} = ?2, "
-            + $"{Contracts.OutcomeNewArr} = ?3, {Contracts.OutcomeDecisionDate} = ?4, "
-            + $"{Contracts.OutcomeRenewalContractId} = ?5, {Contracts.OutcomeNote} = ?6, {Contracts.OutcomeRecordedAt} = ?7, "
-            + $"{Contracts.UpdatedAt} = ?8 WHERE {Contracts.Id} = ?1");
+        using var update = new SqliteStatement(connection, $"UPDATE {Contracts.Table} SET "
+            + $"{Contracts.OutcomeKind} = ?2, {Contracts.OutcomeNewArr} = ?3, {Contracts.OutcomeDecisionDate} = ?4, "
+            + $"{Contracts.OutcomeRenewalContractId} = ?5, {Contracts.OutcomeNote} = ?6, "
+            + $"{Contracts.OutcomeRecordedAt} = ?7, {Contracts.UpdatedAt} = ?8 WHERE {Contracts.Id} = ?1");
         var updated = 0;
         foreach (var c in contracts)
         {
