@@ -47,7 +47,7 @@ public sealed class AccountBatchWriter(
 
     public Task<IReadOnlyList<BatchItemResult>> UpsertAccountsAsync(
         IReadOnlyList<BatchItem<AccountDetails>> items, CancellationToken ct) =>
-        SaveWithRetriesAsync(async (now, created, token) =>
+        SaveWithRetriesAsync(async (now, created, _, token) =>
         {
             var ids = items.Select(i => i.Input.AccountId).Distinct(StringComparer.Ordinal).ToArray();
             var accounts = await db.Accounts.Where(a => ids.Contains(a.Id))
@@ -99,11 +99,13 @@ public sealed class AccountBatchWriter(
 
     public Task<IReadOnlyList<BatchItemResult>> UpsertContractsAsync(
         IReadOnlyList<BatchItem<ContractTerms>> items, CancellationToken ct) =>
-        SaveWithRetriesAsync(async (now, created, token) =>
+        SaveWithRetriesAsync(async (now, created, updated, token) =>
         {
             var accountIds = items.Select(i => i.Input.AccountId).Distinct(StringComparer.Ordinal).ToArray();
             var contractIds = items.Select(i => i.Input.ContractId).Distinct(StringComparer.Ordinal).ToArray();
-            var accounts = await db.Accounts.Where(a => accountIds.Contains(a.Id))
+            // The accounts change only in their derived tier here: read as plain objects, those changes are written
+            // set-based (a stored contract's terms may change too: contracts stay tracked).
+            var accounts = await Read(db.Accounts).Where(a => accountIds.Contains(a.Id))
                 .ToDictionaryAsync(a => a.Id, StringComparer.Ordinal, token);
             var contracts = new ContractsByAccount(await db.Contracts
                 .Where(c => accountIds.Contains(c.AccountId) || contractIds.Contains(c.Id)).ToListAsync(token));
@@ -124,7 +126,8 @@ public sealed class AccountBatchWriter(
                         ?? throw new NotFoundException("Account", terms.AccountId);
                     var outcome = contracts.Upsert(terms, now, created);
                     var ofAccount = contracts.Of(account.Id);
-                    account.RefreshEffectiveTier(Contract.CurrentOf(ofAccount, today), thresholds, table, now);
+                    if (account.RefreshEffectiveTier(Contract.CurrentOf(ofAccount, today), thresholds, table, now))
+                        updated.Tier(account);
                     // The first contract starts the account's 90-day onboarding plan.
                     if (planned.Add(account.Id))
                     {
@@ -143,19 +146,22 @@ public sealed class AccountBatchWriter(
 
     public Task<IReadOnlyList<BatchItemResult>> RecordRenewalOutcomesAsync(
         IReadOnlyList<BatchItem<(string ContractId, RenewalOutcomeInput Input)>> items, CancellationToken ct) =>
-        SaveWithRetriesAsync(async (now, created, token) =>
+        SaveWithRetriesAsync(async (now, created, updated, token) =>
         {
+            // Only outcomes and derived tiers change here: contracts and accounts are read as plain objects and those
+            // changes written set-based.
             var named = items.SelectMany(i => new[] { i.Input.ContractId, i.Input.Input.RenewalContractId ?? "" })
                 .Where(id => id.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
-            var byId = await db.Contracts.Where(c => named.Contains(c.Id))
+            var byId = await Read(db.Contracts).Where(c => named.Contains(c.Id))
                 .ToDictionaryAsync(c => c.Id, StringComparer.Ordinal, token);
             var accountIds = items.Select(i => byId.GetValueOrDefault(i.Input.ContractId)?.AccountId)
                 .OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
-            var accounts = await db.Accounts.Where(a => accountIds.Contains(a.Id))
+            var accounts = await Read(db.Accounts).Where(a => accountIds.Contains(a.Id))
                 .ToDictionaryAsync(a => a.Id, StringComparer.Ordinal, token);
-            // Tracked like the named ones: identity resolution hands back the same instances for those.
-            var contracts = new ContractsByAccount(
-                await db.Contracts.Where(c => accountIds.Contains(c.AccountId)).ToListAsync(token));
+            var stored = await Read(db.Contracts).Where(c => accountIds.Contains(c.AccountId)).ToListAsync(token);
+            // One instance per contract: an outcome recorded on a named contract counts for its account's current one.
+            foreach (var contract in stored.Where(c => byId.ContainsKey(c.Id))) byId[contract.Id] = contract;
+            var contracts = new ContractsByAccount(stored);
             var today = DateOnly.FromDateTime(now);
             // Tiers compare ARR in the reporting currency: one read of the rates in force serves the batch.
             var table = await rates.CurrentAsync(token);
@@ -170,9 +176,10 @@ public sealed class AccountBatchWriter(
                     var first = contract.Outcome is null;
                     var outcome = !contract.RecordOutcome(input, now, successor?.AccountId) ? BatchOutcome.Unchanged
                         : first ? BatchOutcome.Created : BatchOutcome.Updated;
+                    if (outcome != BatchOutcome.Unchanged) updated.Outcome(contract);
                     var account = accounts[contract.AccountId];
                     var current = Contract.CurrentOf(contracts.Of(account.Id), today);
-                    account.RefreshEffectiveTier(current, thresholds, table, now);
+                    if (account.RefreshEffectiveTier(current, thresholds, table, now)) updated.Tier(account);
                     results.Add(new BatchItemResult(index, outcome));
                 }
                 catch (DomainException rejected)
@@ -191,7 +198,8 @@ public sealed class AccountBatchWriter(
     /// Either way nothing of the batch was written.
     /// </summary>
     private async Task<IReadOnlyList<BatchItemResult>> SaveWithRetriesAsync(
-        Func<DateTime, NewCrmRows, CancellationToken, Task<List<BatchItemResult>>> apply, CancellationToken ct)
+        Func<DateTime, NewCrmRows, CrmUpdates, CancellationToken, Task<List<BatchItemResult>>> apply,
+        CancellationToken ct)
     {
         var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
         // One DetectChanges before saving, not one per look at the tracker (the recompute marker looks per entry).
@@ -201,11 +209,11 @@ public sealed class AccountBatchWriter(
             for (var attempt = 1; ; attempt++)
             {
                 db.ChangeTracker.Clear();
-                var created = new NewCrmRows();
-                var results = await apply(clock.GetUtcNow().UtcDateTime, created, ct);
+                var (created, updated) = (new NewCrmRows(), new CrmUpdates());
+                var results = await apply(clock.GetUtcNow().UtcDateTime, created, updated, ct);
                 try
                 {
-                    await SaveAsync(created, ct);
+                    await SaveAsync(created, updated, ct);
                     return results;
                 }
                 catch (Exception ex) when (LostARace(ex))
@@ -228,33 +236,52 @@ public sealed class AccountBatchWriter(
     }
 
     /// <summary>
-    /// Saves the batch: its new rows through the engine's <see cref="CrmRowWriter"/> and its updates through EF Core,
-    /// in one transaction, committed before the call answers. Every touched account gets one recompute mark: EF Core's
-    /// interceptor marks the accounts of the updates, the row writer the others.
+    /// Saves the batch in one transaction, committed before the call answers: its new rows through the engine's
+    /// <see cref="CrmRowWriter"/>, its tier and outcome changes set-based through the same writer, and any other change
+    /// (an account's or a contract's fields) through EF Core. Every touched account gets one recompute mark, all added
+    /// by the row writer in one statement (EF Core's marker is told to leave this save alone), so an attempt the
+    /// execution strategy runs again after a transient failure writes the same marks, not a second set.
     /// </summary>
-    private async Task SaveAsync(NewCrmRows created, CancellationToken ct)
+    private async Task SaveAsync(NewCrmRows created, CrmUpdates updated, CancellationToken ct)
     {
-        if (rowWriter.UsesChangeTracker || created.IsEmpty)
+        if (rowWriter.UsesChangeTracker)
         {
+            // Reads were tracked (Read): the change tracker holds the updates too.
             CrmRowWriter.Track(db, created);
             db.ChangeTracker.DetectChanges();
             await db.SaveChangesAsync(ct);
             return;
         }
-        var marked = created.AccountIds();
-        marked.ExceptWith(Health.HealthDirtyMarker.TouchedAccounts(db));
+        var marked = Health.HealthDirtyMarker.TouchedAccounts(db);
+        marked.UnionWith(created.AccountIds());
+        marked.UnionWith(updated.AccountIds());
+        if (marked.Count == 0 && !db.ChangeTracker.HasChanges()) return;
         var strategy = db.Database.CreateExecutionStrategy();
-        await strategy.ExecuteAsync(async () =>
+        db.RecomputeMarksWrittenByCaller = true;
+        try
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await rowWriter.InsertAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), created, marked,
-                clock.GetUtcNow().UtcDateTime, ct);
-            // Changes are accepted only once committed: a retried attempt (a transient failure) saves them again.
-            await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
-            await transaction.CommitAsync(ct);
-        });
+            await strategy.ExecuteAsync(async () =>
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                var (connection, tx) = (db.Database.GetDbConnection(), transaction.GetDbTransaction());
+                await rowWriter.InsertAsync(connection, tx, created, marked, clock.GetUtcNow().UtcDateTime, ct);
+                await rowWriter.UpdateAsync(connection, tx, updated, ct);
+                // Changes are accepted only once committed: a retried attempt (a transient failure) saves them again.
+                await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
+                await transaction.CommitAsync(ct);
+            });
+        }
+        finally
+        {
+            db.RecomputeMarksWrittenByCaller = false;
+        }
         db.ChangeTracker.AcceptAllChanges();
     }
+
+    /// <summary>A query of rows the batch changes only set-based, read without tracking on the engines that write
+    /// those changes themselves; tracked where EF Core saves them (SQL Server).</summary>
+    private IQueryable<T> Read<T>(IQueryable<T> query) where T : class =>
+        rowWriter.UsesChangeTracker ? query : query.AsNoTracking();
 
     /// <summary>A write that met a key or a deletion of a concurrent caller (EF Core's report of it, or the row
     /// writer's constraint error), not an outage.</summary>

@@ -30,6 +30,32 @@ public sealed class NewCrmRows
 }
 
 /// <summary>
+/// The stored rows a batch changes in the common ways, each in its final state: accounts whose derived tier changed
+/// (and nothing else of theirs), and contracts whose renewal outcome was recorded or corrected. The engines with their
+/// own statements write these set-based; other changes of stored rows (an account's or a contract's fields) stay on
+/// EF Core's change tracker.
+/// </summary>
+public sealed class CrmUpdates
+{
+    private readonly Dictionary<string, Account> _tiers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Contract> _outcomes = new(StringComparer.Ordinal);
+
+    public IReadOnlyCollection<Account> Tiers => _tiers.Values;
+    public IReadOnlyCollection<Contract> Outcomes => _outcomes.Values;
+
+    public bool IsEmpty => _tiers.Count == 0 && _outcomes.Count == 0;
+
+    /// <summary>A stored account (read without tracking) whose effective tier or its flag changed.</summary>
+    public void Tier(Account account) => _tiers[account.Id] = account;
+
+    /// <summary>A stored contract (read without tracking) whose renewal outcome changed.</summary>
+    public void Outcome(Contract contract) => _outcomes[contract.Id] = contract;
+
+    /// <summary>The accounts these changes belong to: each gets one recompute mark.</summary>
+    public IEnumerable<string> AccountIds() => _tiers.Keys.Concat(_outcomes.Values.Select(c => c.AccountId));
+}
+
+/// <summary>
 /// The batch CRM writes' storage seam for new rows (docs/adr/0054, docs/adr/0042): SQLite and PostgreSQL insert them
 /// with their own statements inside the batch's transaction, next to EF Core's updates, and write the recompute marks
 /// of their accounts; SQL Server adds them to the change tracker. One subclass per engine, chosen once in
@@ -49,6 +75,25 @@ public abstract class CrmRowWriter
     internal abstract Task InsertAsync(
         DbConnection connection, DbTransaction transaction, NewCrmRows rows, IReadOnlyCollection<string> marked,
         DateTime dueAt, CancellationToken ct);
+
+    /// <summary>
+    /// Writes <paramref name="updates"/> in <paramref name="transaction"/>, one set-based statement (or one prepared
+    /// statement) per table. A row that is gone (an account a concurrent call deleted, with its contracts) fails the
+    /// batch as EF Core's update of it would, with a <see cref="DbUpdateConcurrencyException"/>.
+    /// </summary>
+    internal abstract Task UpdateAsync(
+        DbConnection connection, DbTransaction transaction, CrmUpdates updates, CancellationToken ct);
+
+    /// <summary>Fails when an update found fewer rows than it was given.</summary>
+    protected static void EnsureAllFound(string table, int expected, int updated)
+    {
+        if (updated != expected)
+        {
+            throw new DbUpdateConcurrencyException(
+                $"The batch expected to update {expected} rows of {table} but updated {updated}: some were deleted "
+                + "since they were read.");
+        }
+    }
 
     /// <summary>Adds the rows to the change tracker (the engines without their own statements).</summary>
     internal static void Track(DbContext db, NewCrmRows rows)
@@ -83,4 +128,8 @@ internal sealed class TrackedCrmRowWriter : CrmRowWriter
         DbConnection connection, DbTransaction transaction, NewCrmRows rows, IReadOnlyCollection<string> marked,
         DateTime dueAt, CancellationToken ct) =>
         throw new NotSupportedException("SQL Server's batch rows are saved through the change tracker.");
+
+    internal override Task UpdateAsync(
+        DbConnection connection, DbTransaction transaction, CrmUpdates updates, CancellationToken ct) =>
+        throw new NotSupportedException("SQL Server's batch updates are saved through the change tracker.");
 }

@@ -42,7 +42,7 @@ public sealed class HealthDirtyMarker(TimeProvider clock) : SaveChangesIntercept
 
     private void Mark(DbContext? context)
     {
-        if (context is null) return;
+        if (context is null or Persistence.CustomerHealthDbContext { RecomputeMarksWrittenByCaller: true }) return;
         var touched = TouchedAccounts(context);
         if (touched.Count == 0) return;
         var now = clock.GetUtcNow().UtcDateTime;
@@ -51,8 +51,9 @@ public sealed class HealthDirtyMarker(TimeProvider clock) : SaveChangesIntercept
 
     /// <summary>
     /// The accounts whose scores the pending changes of <paramref name="context"/> make stale (those deleted left out):
-    /// the marks its next <c>SaveChanges</c> adds. A writer that inserts rows of its own beside EF Core's changes marks
-    /// only the other accounts, so each gets one mark.
+    /// the marks its next <c>SaveChanges</c> adds. A writer that writes rows of its own beside EF Core's changes writes
+    /// these marks with its own (<see cref="Persistence.CustomerHealthDbContext.RecomputeMarksWrittenByCaller"/>), so
+    /// each account gets one mark.
     /// </summary>
     internal static SortedSet<string> TouchedAccounts(DbContext context)
     {

@@ -14,6 +14,12 @@ namespace CustomerHealth.Infrastructure.Persistence;
 /// <summary>The one DbContext of the service. Mapping lives in <c>Configurations/</c>, one class per entity.</summary>
 public sealed class CustomerHealthDbContext(DbContextOptions<CustomerHealthDbContext> options) : DbContext(options)
 {
+    /// <summary>
+    /// True while a writer that writes every recompute mark of its save itself (the batch CRM writes, docs/adr/0054)
+    /// saves: <see cref="HealthDirtyMarker"/> then leaves that <c>SaveChanges</c> alone.
+    /// </summary>
+    internal bool RecomputeMarksWrittenByCaller { get; set; }
+
     public DbSet<Account> Accounts => Set<Account>();
     public DbSet<Contract> Contracts => Set<Contract>();
     public DbSet<Contact> Contacts => Set<Contact>();

@@ -30,7 +30,7 @@ internal static class SqlSchema
             $"{TierUnconverted}, {ParentId}, {CreatedAt}, {UpdatedAt}";
     }
 
-    /// <summary>Contracts without their renewal outcome (a new contract has none).</summary>
+    /// <summary>Contracts (a new contract has no renewal outcome: <see cref="Columns"/> leaves it out).</summary>
     public static class Contracts
     {
         public const string Table = "contracts";
@@ -43,6 +43,15 @@ internal static class SqlSchema
         public const string EndDate = "end_date";
         public const string CreatedAt = "created_at";
         public const string UpdatedAt = "updated_at";
+
+        /// <summary>The renewal outcome's columns (an owned type stored in the contract's row), which the batch writers
+        /// update.</summary>
+        public const string OutcomeKind = "outcome_kind";
+        public const string OutcomeNewArr = "outcome_new_arr_micros";
+        public const string OutcomeDecisionDate = "outcome_decision_date";
+        public const string OutcomeRenewalContractId = "outcome_renewal_contract_id";
+        public const string OutcomeNote = "outcome_note";
+        public const string OutcomeRecordedAt = "outcome_recorded_at";
 
         /// <summary>The columns the batch writers insert, in the order they bind them.</summary>
         public const string Columns = $"{Id}, {AccountId}, {ArrAmount}, {Currency}, {Seats}, {StartDate}, {EndDate}, " +

@@ -153,6 +153,69 @@ public abstract class BatchNewRowTests<TDatabase>(TDatabase database) : Integrat
         Assert.Equal(await PlanAsync("twin-u-a"), await PlanAsync("u-a"));
     }
 
+    [Fact]
+    public async Task OutcomesAndTheTiersTheyChangeInABatchStoreWhatTheUnaryCallsStore()
+    {
+        Clock.Advance(TimeSpan.FromTicks(3_141_593));
+        foreach (var twin in new[] { "", "twin-" })
+        {
+            await Client.BatchUpsertAccountsAsync(Accounts(Build.Account(twin + "o-a"), Build.Account(twin + "o-b")),
+                cancellationToken: Ct);
+            foreach (var (id, arr, start, end) in new[]
+                     {
+                         ("o-a-1", 150_000m, "2025-03-01", "2026-03-01"), ("o-b-1", 50_000m, "2025-03-01", "2026-03-01"),
+                         ("o-b-2", 5_000m, "2026-03-01", "2027-03-01"),
+                     })
+            {
+                await Client.UpsertContractAsync(new() { Contract = Build.Contract(twin + id, twin + id[..3], arr: arr,
+                    start: start, end: end) }, cancellationToken: Ct);
+            }
+        }
+        var marksBefore = await MarksAsync("o-a", "o-b");
+        var tierBefore = (await GetAsync("o-a")).EffectiveCsTier;
+        var audited = await AuditEventsAsync();
+        Clock.Advance(TimeSpan.FromMinutes(3));
+        var items = new RecordRenewalOutcomeRequest[]
+        {
+            new()
+            {
+                ContractId = "o-a-1", Kind = RenewalOutcomeKind.Churned, DecisionDate = Build.Date("2026-02-20"),
+                Note = "  moved to a rival  ",
+            },
+            new()
+            {
+                ContractId = "o-b-1", Kind = RenewalOutcomeKind.Renewed, NewArr = Build.Money(5_000m),
+                RenewalContractId = "o-b-2",
+            },
+            new()
+            {
+                ContractId = "o-b-1", Kind = RenewalOutcomeKind.Renewed, NewArr = Build.Money(6_000.25m),
+                RenewalContractId = "o-b-2", Note = "corrected",
+            },
+        };
+
+        var results = (await Client.BatchRecordRenewalOutcomesAsync(new() { Requests = { items } },
+            cancellationToken: Ct)).Results;
+        foreach (var item in items)
+        {
+            var twin = item.Clone();
+            twin.ContractId = "twin-" + item.ContractId;
+            if (twin.RenewalContractId.Length > 0) twin.RenewalContractId = "twin-" + item.RenewalContractId;
+            await Client.RecordRenewalOutcomeAsync(twin, cancellationToken: Ct);
+        }
+
+        Assert.Equal([BatchWriteOutcome.Created, BatchWriteOutcome.Created, BatchWriteOutcome.Updated],
+            results.Select(r => r.Outcome));
+        foreach (var id in new[] { "o-a-1", "o-b-1", "o-b-2" })
+            Assert.Equal((await ContractAsync("twin-" + id)).Replace("twin-", ""), await ContractAsync(id));
+        foreach (var id in new[] { "o-a", "o-b" })
+            Assert.Equal(await AccountAsync("twin-" + id), await AccountAsync(id));
+        // The churned contract was o-a's only one: its derived tier is gone.
+        Assert.Equal((CsTier.HighTouch, CsTier.Unspecified), (tierBefore, (await GetAsync("o-a")).EffectiveCsTier));
+        Assert.Equal(marksBefore.Select(m => m + 1), await MarksAsync("o-a", "o-b"));
+        Assert.Equal(audited, await AuditEventsAsync());
+    }
+
     private static BatchUpsertAccountsRequest Accounts(params Account[] accounts)
     {
         var request = new BatchUpsertAccountsRequest();

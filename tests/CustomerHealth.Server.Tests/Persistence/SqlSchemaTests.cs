@@ -127,6 +127,12 @@ public sealed class SqlSchemaTests
             foreach (var p in complex.ComplexType.GetProperties()) columns[complex.Name + p.Name] = p.GetColumnName(
                 table)!;
         }
+        // An owned type stored in the same row (a contract's outcome): its columns by navigation and property name.
+        foreach (var owned in entity.GetNavigations().Where(n => n.ForeignKey.IsOwnership && !n.IsOnDependent))
+        {
+            foreach (var p in owned.TargetEntityType.GetProperties().Where(p => !p.IsPrimaryKey()))
+                columns[owned.Name + p.Name] = p.GetColumnName(table)!;
+        }
         return columns;
     }
 

@@ -34,6 +34,34 @@ internal sealed class PostgreSqlCrmRowWriter : CrmRowWriter
         }
     }
 
+    internal override async Task UpdateAsync(
+        DbConnection connection, DbTransaction transaction, CrmUpdates updates, CancellationToken ct)
+    {
+        var (npgsql, tx) = ((NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+        var a = updates.Tiers;
+        if (a.Count > 0)
+        {
+            EnsureAllFound(AccountsTable.Table, a.Count, await UpdateFromArraysAsync(npgsql, tx,
+                AccountsTable.Table, AccountsTable.Id, [AccountsTable.EffectiveTier, AccountsTable.TierUnconverted,
+                    AccountsTable.UpdatedAt], ct,
+                a.Select(x => x.Id).ToArray(), a.Select(x => (int)x.EffectiveTier).ToArray(),
+                a.Select(x => x.TierUnconverted).ToArray(), a.Select(x => Utc(x.UpdatedAt)).ToArray()));
+        }
+        var c = updates.Outcomes;
+        if (c.Count > 0)
+        {
+            var o = c.Select(x => x.Outcome!).ToList();
+            EnsureAllFound(Contracts.Table, c.Count, await UpdateFromArraysAsync(npgsql, tx,
+                Contracts.Table, Contracts.Id, [Contracts.OutcomeKind, Contracts.OutcomeNewArr,
+                    Contracts.OutcomeDecisionDate, Contracts.OutcomeRenewalContractId, Contracts.OutcomeNote,
+                    Contracts.OutcomeRecordedAt, Contracts.UpdatedAt], ct,
+                c.Select(x => x.Id).ToArray(), o.Select(x => (int)x.Kind).ToArray(),
+                o.Select(x => Micros(x.NewArr)).ToArray(), o.Select(x => x.DecisionDate).ToArray(),
+                o.Select(x => x.RenewalContractId).ToArray(), o.Select(x => x.Note).ToArray(),
+                o.Select(x => Utc(x.RecordedAt)).ToArray(), c.Select(x => Utc(x.UpdatedAt)).ToArray()));
+        }
+    }
+
     private static Task InsertAccountsAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, List<Account> a, CancellationToken ct) =>
         ExecuteAsync(connection, transaction, AccountsTable.Table, AccountsTable.Columns, ct,
@@ -72,6 +100,22 @@ internal sealed class PostgreSqlCrmRowWriter : CrmRowWriter
             m.Select(x => x.Rule.Share).ToArray());
     }
 
+    /// <summary>Updates one row per array position (<c>UPDATE … FROM unnest</c>): <paramref name="arrays"/> hold
+    /// the key of <paramref name="key"/>, then the values of <paramref name="columns"/>; returns the rows
+    /// updated.</summary>
+    private static async Task<int> UpdateFromArraysAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string table, string key, string[] columns,
+        CancellationToken ct, params Array[] arrays)
+    {
+        var names = string.Join(", ", Enumerable.Range(0, arrays.Length).Select(i => $"@c{i}"));
+        var sets = string.Join(", ", columns.Select((column, i) => $"{column} = u.c{i + 1}"));
+        var aliases = string.Join(", ", Enumerable.Range(0, arrays.Length).Select(i => $"c{i}"));
+        var sql = $"UPDATE {table} AS t SET {sets} FROM unnest({names}) AS u({aliases}) WHERE t.{key} = u.c0";
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        AddArrays(command, arrays);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>Inserts one row per array position: <paramref name="arrays"/> hold the columns of
     /// <paramref name="columns"/>, in that order, all of one length.</summary>
     private static async Task ExecuteAsync(
@@ -81,6 +125,13 @@ internal sealed class PostgreSqlCrmRowWriter : CrmRowWriter
         var names = Enumerable.Range(0, arrays.Length).Select(i => $"@c{i}");
         var sql = $"INSERT INTO {table} ({columns}) SELECT * FROM unnest({string.Join(", ", names)})";
         await using var command = new NpgsqlCommand(sql, connection, transaction);
+        AddArrays(command, arrays);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Binds <paramref name="arrays"/> as <c>@c0</c>, <c>@c1</c>, ….</summary>
+    private static void AddArrays(NpgsqlCommand command, Array[] arrays)
+    {
         for (var i = 0; i < arrays.Length; i++)
         {
             var parameter = command.Parameters.AddWithValue($"c{i}", arrays[i]);
@@ -88,6 +139,5 @@ internal sealed class PostgreSqlCrmRowWriter : CrmRowWriter
             if (arrays[i] is DateTime[] or DateTime?[])
                 parameter.NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz;
         }
-        await command.ExecuteNonQueryAsync(ct);
     }
 }

@@ -40,6 +40,55 @@ internal sealed class SqliteCrmRowWriter : CrmRowWriter
         return Task.CompletedTask;
     }
 
+    internal override Task UpdateAsync(
+        DbConnection connection, DbTransaction transaction, CrmUpdates updates, CancellationToken ct)
+    {
+        var sqlite = (SqliteConnection)connection;
+        if (updates.Tiers.Count > 0) UpdateTiers(sqlite, updates.Tiers);
+        if (updates.Outcomes.Count > 0) UpdateOutcomes(sqlite, updates.Outcomes);
+        return Task.CompletedTask;
+    }
+
+    private static void UpdateTiers(SqliteConnection connection, IReadOnlyCollection<Account> accounts)
+    {
+        using var update = new SqliteStatement(connection, $"UPDATE {AccountsTable.Table} SET "
+            + $"{AccountsTable.EffectiveTier} = ?2, {AccountsTable.TierUnconverted} = ?3, "
+            + $"{AccountsTable.UpdatedAt} = ?4 WHERE {AccountsTable.Id} = ?1");
+        var updated = 0;
+        foreach (var a in accounts)
+        {
+            update.Bind(1, a.Id);
+            update.Bind(2, (long)a.EffectiveTier);
+            update.Bind(3, a.TierUnconverted ? 1L : 0L);
+            update.Bind(4, Utc(a.UpdatedAt));
+            updated += update.Execute();
+        }
+        EnsureAllFound(AccountsTable.Table, accounts.Count, updated);
+    }
+
+    private static void UpdateOutcomes(SqliteConnection connection, IReadOnlyCollection<Contract> contracts)
+    {
+        using var update = new SqliteStatement(connection, $"UPDATE {Contracts.Table} SET "
+            + $"{Contracts.OutcomeKind} = ?2, {Contracts.OutcomeNewArr} = ?3, {Contracts.OutcomeDecisionDate} = ?4, "
+            + $"{Contracts.OutcomeRenewalContractId} = ?5, {Contracts.OutcomeNote} = ?6, "
+            + $"{Contracts.OutcomeRecordedAt} = ?7, {Contracts.UpdatedAt} = ?8 WHERE {Contracts.Id} = ?1");
+        var updated = 0;
+        foreach (var c in contracts)
+        {
+            var outcome = c.Outcome!;
+            update.Bind(1, c.Id);
+            update.Bind(2, (long)outcome.Kind);
+            update.Bind(3, Micros(outcome.NewArr));
+            update.Bind(4, outcome.DecisionDate);
+            update.BindNullable(5, outcome.RenewalContractId);
+            update.BindNullable(6, outcome.Note);
+            update.Bind(7, Utc(outcome.RecordedAt));
+            update.Bind(8, Utc(c.UpdatedAt));
+            updated += update.Execute();
+        }
+        EnsureAllFound(Contracts.Table, contracts.Count, updated);
+    }
+
     private static void InsertAccounts(SqliteConnection connection, List<Account> accounts)
     {
         using var insert = new SqliteStatement(connection, InsertSql(AccountsTable.Table, AccountsTable.Columns));
