@@ -163,7 +163,8 @@ public abstract class BatchNewRowTests<TDatabase>(TDatabase database) : Integrat
                 cancellationToken: Ct);
             foreach (var (id, arr, start, end) in new[]
                      {
-                         ("o-a-1", 150_000m, "2025-03-01", "2026-03-01"), ("o-b-1", 50_000m, "2025-03-01", "2026-03-01"),
+                         ("o-a-1", 150_000m, "2025-03-01", "2026-03-01"),
+                         ("o-b-1", 50_000m, "2025-03-01", "2026-03-01"),
                          ("o-b-2", 5_000m, "2026-03-01", "2027-03-01"),
                      })
             {
