@@ -161,16 +161,7 @@ public abstract class BatchNewRowTests<TDatabase>(TDatabase database) : Integrat
         {
             await Client.BatchUpsertAccountsAsync(Accounts(Build.Account(twin + "o-a"), Build.Account(twin + "o-b")),
                 cancellationToken: Ct);
-            foreach (var (id, arr, start, end) in new[]
-                     {
-                         ("o-a-1", 150_000m, "2025-03-01", "2026-03-01"),
-                         ("o-b-1", 50_000m, "2025-03-01", "2026-03-01"),
-                         ("o-b-2", 5_000m, "2026-03-01", "2027-03-01"),
-                     })
-            {
-                await Client.UpsertContractAsync(new() { Contract = Build.Contract(twin + id, twin + id[..3], arr: arr,
-                    start: start, end: end) }, cancellationToken: Ct);
-            }
+            await UpsertContractsAsync(twin);
         }
         var marksBefore = await MarksAsync("o-a", "o-b");
         var tierBefore = (await GetAsync("o-a")).EffectiveCsTier;
@@ -215,6 +206,20 @@ public abstract class BatchNewRowTests<TDatabase>(TDatabase database) : Integrat
         Assert.Equal((CsTier.HighTouch, CsTier.Unspecified), (tierBefore, (await GetAsync("o-a")).EffectiveCsTier));
         Assert.Equal(marksBefore.Select(m => m + 1), await MarksAsync("o-a", "o-b"));
         Assert.Equal(audited, await AuditEventsAsync());
+    }
+
+    /// <summary>The outcome test's three contracts, their ids prefixed by <paramref name="twin"/>.</summary>
+    private async Task UpsertContractsAsync(string twin)
+    {
+        foreach (var (id, arr, start, end) in new[]
+                 {
+                     ("o-a-1", 150_000m, "2025-03-01", "2026-03-01"), ("o-b-1", 50_000m, "2025-03-01", "2026-03-01"),
+                     ("o-b-2", 5_000m, "2026-03-01", "2027-03-01"),
+                 })
+        {
+            await Client.UpsertContractAsync(new() { Contract = Build.Contract(twin + id, twin + id[..3], arr: arr,
+                start: start, end: end) }, cancellationToken: Ct);
+        }
     }
 
     private static BatchUpsertAccountsRequest Accounts(params Account[] accounts)
