@@ -217,8 +217,8 @@ public abstract class BatchNewRowTests<TDatabase>(TDatabase database) : Integrat
                      ("o-b-2", 5_000m, "2026-03-01", "2027-03-01"),
                  })
         {
-            await Client.UpsertContractAsync(new() { Contract = Build.Contract(twin + id, twin + id[..3], arr: arr,
-                start: start, end: end) }, cancellationToken: Ct);
+            var contract = Build.Contract(twin + id, twin + id[..3], arr: arr, start: start, end: end);
+            await Client.UpsertContractAsync(new() { Contract = contract }, cancellationToken: Ct);
         }
     }
 
