@@ -1,9 +1,8 @@
-using System.Data.Common;
 using System.Text.Json;
 using CustomerHealth.Domain.Health;
 using CustomerHealth.Domain.Onboarding;
+using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Days = CustomerHealth.Infrastructure.Persistence.SqlSchema.AccountDailyUsage;
 using Milestones = CustomerHealth.Infrastructure.Persistence.SqlSchema.Milestones;
 using Plans = CustomerHealth.Infrastructure.Persistence.SqlSchema.OnboardingPlans;
@@ -40,7 +39,7 @@ public sealed partial class SignalReader
         var days = new Dictionary<string, List<DailyUsage>>(ids.Length, StringComparer.Ordinal);
         var sql = $"SELECT {Days.AccountId}, {Days.Day}, {Days.ActiveUsers}, {Days.Events} FROM {Days.Table} " +
             $"WHERE {AmongIds(Days.AccountId)} AND {Days.Day} >= @from AND {Days.Day} <= @to";
-        await QueryAsync(sql, [("ids", IdsParameter(ids)), ("from", from), ("to", to)], r =>
+        await db.Database.ReadRowsAsync(sql, [("ids", IdsParameter(ids)), ("from", from), ("to", to)], r =>
         {
             var id = r.GetString(0);
             if (!days.TryGetValue(id, out var list)) days.Add(id, list = []);
@@ -58,13 +57,13 @@ public sealed partial class SignalReader
         string[] ids, CancellationToken ct)
     {
         var starts = new Dictionary<string, DateOnly>(ids.Length, StringComparer.Ordinal);
-        await QueryAsync(
+        await db.Database.ReadRowsAsync(
             $"SELECT {Plans.AccountId}, {Plans.StartDate} FROM {Plans.Table} WHERE {AmongIds(Plans.AccountId)}",
             [("ids", IdsParameter(ids))], r => starts[r.GetString(0)] = r.GetFieldValue<DateOnly>(1), ct);
         var milestones = new Dictionary<string, List<(MilestoneSummary Summary, int Position, bool Rule)>>(
             starts.Count, StringComparer.Ordinal);
         var firstValueRule = (int)MilestoneRuleKind.FirstValue;
-        await QueryAsync(
+        await db.Database.ReadRowsAsync(
             $"SELECT {Milestones.Key}, {Milestones.DueDay}, {Milestones.Position}, {Milestones.CompletedAt}, " +
             $"{Milestones.RuleKind} FROM {Milestones.Table} WHERE {AmongIds(Milestones.AccountId)} " +
             $"ORDER BY {Milestones.Key}",
@@ -93,32 +92,5 @@ public sealed partial class SignalReader
             .OrderBy(m => m.Position)
             .Select(m => m.Summary)
             .ToArray());
-    }
-
-    /// <summary>Runs <paramref name="sql"/> on the context's connection, in its transaction (the batch's snapshot),
-    /// and hands each row to <paramref name="read"/>.</summary>
-    private async Task QueryAsync(
-        string sql, (string Name, object Value)[] parameters, Action<DbDataReader> read, CancellationToken ct)
-    {
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = sql;
-            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            foreach (var (name, value) in parameters)
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                parameter.Value = value;
-                command.Parameters.Add(parameter);
-            }
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) read(reader);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
     }
 }

@@ -42,7 +42,7 @@ public sealed partial class PortfolioInputsReader
             $"FROM {A.Table} a LEFT JOIN {S.Table} s ON s.{S.AccountId} = a.{A.Id} WHERE 1 = 1");
         var parameters = SelectedWhere(dialect, filter, "a", sql);
         var rows = new List<AccountRow>();
-        await ReadRowsAsync(db, sql.ToString(), parameters, reader =>
+        await db.Database.ReadRowsAsync(sql.ToString(), parameters, reader =>
         {
             var noScore = reader.IsDBNull(4);
             rows.Add(new AccountRow(
@@ -62,7 +62,7 @@ public sealed partial class PortfolioInputsReader
         var sql = new StringBuilder(
             $"SELECT c.{C.Id}, c.{C.AccountId}, c.{C.ArrAmount}, c.{C.Currency}, c.{C.StartDate}, c.{C.EndDate}, " +
             $"c.{OutcomeKind}, c.{OutcomeNewArr}, c.{OutcomeDecidedOn} FROM {C.Table} c");
-        List<KeyValuePair<string, object>> parameters = [];
+        List<(string Name, object Value)> parameters = [];
         if (filter is not { Tier: null, Segment: null, Owner: null, AccountIds: null })
         {
             // Every contract belongs to an account (a foreign key), so without a filter no sub-select is needed.
@@ -71,7 +71,7 @@ public sealed partial class PortfolioInputsReader
             sql.Append(')');
         }
         var contracts = new List<ContractFacts>();
-        await ReadRowsAsync(db, sql.ToString(), parameters, reader =>
+        await db.Database.ReadRowsAsync(sql.ToString(), parameters, reader =>
         {
             var outcome = reader.IsDBNull(6) ? RenewalOutcomeKind.Unspecified : (RenewalOutcomeKind)reader.GetInt32(6);
             contracts.Add(new ContractFacts
@@ -92,14 +92,14 @@ public sealed partial class PortfolioInputsReader
     }
 
     /// <summary>Appends the filter's predicates on the accounts aliased <paramref name="alias"/>.</summary>
-    private static List<KeyValuePair<string, object>> SelectedWhere(
+    private static List<(string Name, object Value)> SelectedWhere(
         HotReadDialect dialect, PortfolioFilter filter, string alias, StringBuilder sql)
     {
-        var parameters = new List<KeyValuePair<string, object>>();
+        var parameters = new List<(string Name, object Value)>();
         void Where(string column, string name, object value)
         {
             sql.Append($" AND {alias}.{column} = {name}");
-            parameters.Add(new(name, value));
+            parameters.Add((name, value));
         }
         if (filter.Tier is { } tier) Where(A.EffectiveTier, "@tier", (int)tier);
         if (filter.Segment is { } segment) Where(A.Segment, "@segment", segment);
@@ -107,30 +107,9 @@ public sealed partial class PortfolioInputsReader
         if (filter.AccountIds is { } ids)
         {
             sql.Append(" AND ").Append(dialect.InIds($"{alias}.{A.Id}", "@ids"));
-            parameters.Add(new("@ids", dialect.Ids(ids)));
+            parameters.Add(("@ids", dialect.Ids(ids)));
         }
         return parameters;
-    }
-
-    /// <summary>
-    /// Runs <paramref name="sql"/> on the context's connection and hands each row to <paramref name="row"/>.
-    /// </summary>
-    private static async Task ReadRowsAsync(
-        CustomerHealthDbContext db, string sql, List<KeyValuePair<string, object>> parameters,
-        Action<DbDataReader> row, CancellationToken ct)
-    {
-        await db.Database.OpenConnectionAsync(ct);
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) row(reader);
     }
 
     private static string? NullableString(DbDataReader reader, int ordinal) =>
