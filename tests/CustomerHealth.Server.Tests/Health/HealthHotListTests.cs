@@ -5,6 +5,7 @@ using CustomerHealth.Server.Tests.Infrastructure;
 using CustomerHealth.V1;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using HealthScoreOrder = CustomerHealth.V1.HealthScoreOrder;
 
@@ -42,6 +43,14 @@ public abstract class HealthHotListTests<TDatabase>(TDatabase database) : Health
             AccountId = "hl-c", Band = HealthBand.Healthy, Reason = "Signed early", SetBy = "csm.alice@example.com",
             ExpireTime = Timestamp.FromDateTimeOffset(Clock.GetUtcNow().AddDays(7)),
         }, cancellationToken: Ct);
+        // A first stored score may predate a later write's recompute: compare only once the worker has caught up, so
+        // the hot read and the store's read cannot straddle a recompute.
+        for (var i = 0; i < 300; i++)
+        {
+            if (await Service.InDatabaseAsync(db => db.HealthRecomputeQueue.CountAsync(Ct)) == 0) return;
+            await Task.Delay(100, Ct);
+        }
+        Assert.Fail("The recompute queue never drained.");
     }
 
     private async Task<T> WithStore<T>(Func<HealthStore, Task<T>> read)

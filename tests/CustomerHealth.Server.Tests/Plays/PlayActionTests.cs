@@ -24,8 +24,10 @@ public abstract class PlayActionTests<TDatabase>(TDatabase database) : PlayScena
     private async Task<Play> CriticalPlayOf(string account, string owner)
     {
         await GivenCustomer(account, CsTier.HighTouch, owner: owner);
-        var plays = await PlaysOnce(owner, p => HasActive(p, PlayRuleKind.BandCritical));
-        return Active(plays, PlayRuleKind.BandCritical);
+        // The owner may hold other accounts' plays: wait for, and pick, this account's own.
+        var plays = await PlaysOnce(owner, p => HasActive([.. p.Where(x => x.AccountId == account)],
+            PlayRuleKind.BandCritical));
+        return Active([.. plays.Where(x => x.AccountId == account)], PlayRuleKind.BandCritical);
     }
 
     [Fact]
