@@ -14,27 +14,27 @@ public sealed record BandChangedData(
     string AccountId, string AccountName, string? Owner, string PreviousBand, string Band, double? PreviousScore,
     double? Score, string Tier, DateTime AsOf, DateTime ComputedAt);
 
-/// <summary>Queues a <c>health.band_changed</c> webhook event for each change-feed entry that changed band, in the
+/// <summary>The <c>health.band_changed</c> webhook event of each change-feed entry that changed band, written in the
 /// recompute's own transaction (the outbox: docs/adr/0070-webhook-outbox-in-the-changing-transaction.md).</summary>
 internal static class BandChangeWebhooks
 {
-    public static async Task QueueAsync(CustomerHealthDbContext db, IReadOnlyList<HealthChangeRow> entries,
-        DateTime nowUtc, CancellationToken ct)
+    public static async Task<IReadOnlyList<WebhookEventRow>> EventsAsync(CustomerHealthDbContext db,
+        IReadOnlyList<HealthChangeRow> entries, DateTime nowUtc, CancellationToken ct)
     {
         var changed = entries.Where(e => e.Reason == Domain.Health.ChangeReason.BandChanged).ToList();
-        if (changed.Count == 0) return;
+        if (changed.Count == 0) return [];
         var ids = changed.Select(c => c.AccountId).Distinct().ToArray();
         var accounts = await db.Accounts.AsNoTracking().Where(a => ids.Contains(a.Id))
             .Select(a => new { a.Id, a.DisplayName, a.Owner })
             .ToDictionaryAsync(a => a.Id, StringComparer.Ordinal, ct);
-        foreach (var c in changed)
+        return changed.Select(c =>
         {
             var account = accounts.GetValueOrDefault(c.AccountId);
             var data = new BandChangedData(c.AccountId, account?.DisplayName ?? c.AccountId, account?.Owner,
                 WebhookOutbox.Name(c.PreviousBand), WebhookOutbox.Name(c.Band), c.PreviousScore, c.Score,
                 WebhookOutbox.Name(c.Tier),
                 DateTime.SpecifyKind(c.AsOf, DateTimeKind.Utc), DateTime.SpecifyKind(c.ComputedAt, DateTimeKind.Utc));
-            WebhookOutbox.Enqueue(db, WebhookEventTypes.HealthBandChanged, data, nowUtc);
-        }
+            return WebhookOutbox.Event(WebhookEventTypes.HealthBandChanged, data, nowUtc);
+        }).ToArray();
     }
 }

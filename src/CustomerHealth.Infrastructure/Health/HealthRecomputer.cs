@@ -355,6 +355,7 @@ public sealed class HealthRecomputer(
         }
         await writer.AddChangesAsync(db, added, ct);
         // Band changes also go out as webhook events, queued in this same transaction.
-        await BandChangeWebhooks.QueueAsync(db, added, clock.GetUtcNow().UtcDateTime, ct);
+        await writer.AddRowsAsync(
+            db, await BandChangeWebhooks.EventsAsync(db, added, clock.GetUtcNow().UtcDateTime, ct), ct);
     }
 }

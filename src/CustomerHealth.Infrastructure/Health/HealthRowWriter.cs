@@ -1,3 +1,4 @@
+using CustomerHealth.Domain.Plays;
 using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -6,8 +7,9 @@ namespace CustomerHealth.Infrastructure.Health;
 
 /// <summary>
 /// How a recompute stores its rows inside the caller's transaction: the current scores and the as-of day's snapshots
-/// (upserts), and the change-feed entries (inserts, in order). This class is the change-tracker path (the EF unit of
-/// work, saved by the caller), used on SQL Server; the engines with a set-based writer (PostgreSql/, Sqlite/) override
+/// (upserts), the change-feed entries (inserts, in order), and what the play rules write with them (the plays opened,
+/// the play feed's entries, the webhook events). This class is the change-tracker path (the EF unit of work, saved by
+/// the caller), used on SQL Server; the engines with a set-based writer (PostgreSql/, Sqlite/) override
 /// both steps and write at once, one statement per table and batch on PostgreSQL, one reused prepared statement on
 /// SQLite (docs/adr/0079-set-based-recompute-writes.md). Either way the stored values are the same. Picked once by the
 /// registration (<see cref="DatabaseRegistration"/>).
@@ -54,6 +56,25 @@ public class HealthRowWriter
     {
         db.HealthChanges.AddRange(entries);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Appends rows to an insert-only table (the play feed, the webhook outbox) in list order. The
+    /// change-tracker path adds them for the caller's save.</summary>
+    internal virtual Task AddRowsAsync<T>(CustomerHealthDbContext db, IReadOnlyList<T> rows, CancellationToken ct)
+        where T : class
+    {
+        db.Set<T>().AddRange(rows);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Inserts the plays an evaluation opened, in list order, and gives each its id (the change-tracker path
+    /// saves them at once, with whatever else is pending).</summary>
+    internal virtual async Task AddPlaysAsync(
+        CustomerHealthDbContext db, IReadOnlyList<Play> plays, CancellationToken ct)
+    {
+        if (plays.Count == 0) return;
+        db.Plays.AddRange(plays);
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>The snapshot of a score: the columns the day's history keeps.</summary>

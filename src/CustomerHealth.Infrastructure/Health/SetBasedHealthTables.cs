@@ -1,17 +1,13 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace CustomerHealth.Infrastructure.Health;
 
-/// <summary>The three tables a recompute writes, read from the model on first use (the model never changes).</summary>
+/// <summary>The tables a recompute writes, each read from the model on first use (the model never changes).</summary>
 internal sealed class SetBasedHealthTables
 {
-    private Tables? _tables;
+    private readonly ConcurrentDictionary<Type, object> _tables = new();
 
-    public sealed record Tables(
-        HealthRowTable<HealthScoreRow> Scores, HealthRowTable<HealthSnapshotRow> Snapshots,
-        HealthRowTable<HealthChangeRow> Changes);
-
-    public Tables Of(IModel model) => _tables ??= new Tables(
-        HealthRowTable<HealthScoreRow>.Of(model), HealthRowTable<HealthSnapshotRow>.Of(model),
-        HealthRowTable<HealthChangeRow>.Of(model));
+    public HealthRowTable<T> Of<T>(IModel model) =>
+        (HealthRowTable<T>)_tables.GetOrAdd(typeof(T), static (_, m) => HealthRowTable<T>.Of(m), model);
 }

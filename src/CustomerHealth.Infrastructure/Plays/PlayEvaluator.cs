@@ -18,7 +18,7 @@ namespace CustomerHealth.Infrastructure.Plays;
 /// </summary>
 public sealed class PlayEvaluator(
     CustomerHealthDbContext db, PlayRuleStore rules, ChampionSignalReader champions, TimeProvider clock,
-    IOptions<ExpansionOptions> expansion)
+    IOptions<ExpansionOptions> expansion, HealthRowWriter writer)
 {
     /// <summary>Evaluates the scored accounts whose rows carry play facts; returns the feed entries added.</summary>
     public async Task<int> EvaluateAsync(IReadOnlyList<HealthScoreRow> scored, CancellationToken ct)
@@ -39,6 +39,7 @@ public sealed class PlayEvaluator(
             ? await champions.ReadAsync(ids, ct)
             : Array.Empty<ChampionAlert>().ToLookup(_ => "", StringComparer.Ordinal);
         var changes = new List<(Play Play, PlayChangeKind Kind)>();
+        var opened = new List<Play>();
         var thresholds = expansion.Value.Thresholds;
         foreach (var row in rows)
         {
@@ -52,18 +53,20 @@ public sealed class PlayEvaluator(
                 ChampionAlerts = alerts[row.AccountId].ToArray(),
             }).WithExpansion(thresholds);
             var owner = owners.GetValueOrDefault(row.AccountId);
-            Apply(ruleSet, facts, row.AccountId, owner, plays[row.AccountId].ToArray(), now, changes);
+            Apply(ruleSet, facts, row.AccountId, owner, plays[row.AccountId].ToArray(), now, changes, opened);
         }
-        await db.SaveChangesAsync(ct); // new plays get their ids
-        foreach (var (play, kind) in changes)
-            db.PlayChanges.Add(PlayChangeRow.Of(play, kind, now));
-        PlayWebhooks.Queue(db, changes, now);
+        // The plays that changed are tracked; the new ones, their feed entries and events go through the recompute's
+        // writer (set-based on SQLite and PostgreSQL: a first recompute opens plays for most accounts).
+        await db.SaveChangesAsync(ct);
+        await writer.AddPlaysAsync(db, opened, ct); // new plays get their ids
+        await writer.AddRowsAsync(db, changes.Select(c => PlayChangeRow.Of(c.Play, c.Kind, now)).ToArray(), ct);
+        await writer.AddRowsAsync(db, PlayWebhooks.Events(changes, now), ct);
         await db.SaveChangesAsync(ct);
         return changes.Count;
     }
 
-    private void Apply(PlayRuleSet ruleSet, PlayFacts facts, string accountId, string? owner, Play[] plays,
-        DateTime now, List<(Play, PlayChangeKind)> changes)
+    private static void Apply(PlayRuleSet ruleSet, PlayFacts facts, string accountId, string? owner, Play[] plays,
+        DateTime now, List<(Play, PlayChangeKind)> changes, List<Play> opened)
     {
         foreach (var play in plays) play.Reassign(owner, facts.Tier, now);
         var plan = PlayPlanner.Plan(ruleSet, facts, plays);
@@ -80,7 +83,7 @@ public sealed class PlayEvaluator(
         foreach (var finding in plan.Open)
         {
             var play = Play.Open(accountId, owner, facts.Tier, finding, ruleSet, now);
-            db.Plays.Add(play);
+            opened.Add(play);
             changes.Add((play, PlayChangeKind.Opened));
         }
     }

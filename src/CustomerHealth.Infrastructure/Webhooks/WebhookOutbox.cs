@@ -23,19 +23,29 @@ public static class WebhookOutbox
     /// </summary>
     public static string Enqueue(CustomerHealthDbContext db, string eventType, object payload, DateTime atUtc)
     {
+        var row = Event(eventType, payload, atUtc);
+        db.WebhookEvents.Add(row);
+        return row.EventId;
+    }
+
+    /// <summary>
+    /// The outbox row of an event, as <see cref="Enqueue"/> adds it, for a writer that stores rows itself (the
+    /// recompute's set-based writers): still in the transaction of the change that causes it.
+    /// </summary>
+    internal static WebhookEventRow Event(string eventType, object payload, DateTime atUtc)
+    {
         if (!Domain.Webhooks.WebhookEventTypes.All.Contains(eventType))
             throw new ArgumentException($"'{eventType}' is not a known webhook event type.", nameof(eventType));
         var eventId = "evt_" + Guid.NewGuid().ToString("N");
         var createdAt = DateTime.SpecifyKind(atUtc, DateTimeKind.Utc);
         var body = new { id = eventId, type = eventType, created_at = createdAt, data = payload };
-        db.WebhookEvents.Add(new WebhookEventRow
+        return new WebhookEventRow
         {
             EventId = eventId,
             Type = eventType,
             Body = JsonSerializer.Serialize(body, Json),
             CreatedAt = atUtc,
-        });
-        return eventId;
+        };
     }
 
     /// <summary>An enum value as payloads name it: <c>AtRisk</c> → <c>at_risk</c>.</summary>

@@ -3,6 +3,7 @@ using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Infrastructure.Audit;
 using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Persistence;
+using CustomerHealth.Infrastructure.Plays;
 using CustomerHealth.Lab;
 using CustomerHealth.Server.Tests.Infrastructure;
 using CustomerHealth.Synthetic;
@@ -25,9 +26,11 @@ public sealed class SetBasedRecomputeOnSqlServer(SqlServerTestDatabase database)
 /// The engine's recompute writer (set-based on PostgreSQL and SQLite, docs/adr/0079-set-based-recompute-writes.md)
 /// stores exactly what the change-tracker path stores, byte for byte as the database holds it: on a generated
 /// portfolio, a full recompute of today (inserts), another one later that day (updates and change-feed entries) and
-/// one of a past day (snapshots only). The worker waits an hour, so only these recomputes write.
+/// one of a past day (snapshots only); with the plays the rules open, their feed and the webhook events (ids, which
+/// only grow, and each event's random id left out). The worker waits an hour, so only these recomputes write.
 /// </summary>
-public abstract class SetBasedRecomputeTests<TDatabase>(TDatabase database) : IntegrationTest<TDatabase>(database)
+public abstract partial class SetBasedRecomputeTests<TDatabase>(TDatabase database)
+    : IntegrationTest<TDatabase>(database)
     where TDatabase : TestDatabase
 {
     protected override IReadOnlyDictionary<string, string>? Settings => new Dictionary<string, string>
@@ -59,6 +62,9 @@ public abstract class SetBasedRecomputeTests<TDatabase>(TDatabase database) : In
             Database.Provider != DatabaseProvider.SqlServer, enginesWriter.GetType() != typeof(HealthRowWriter));
         Assert.Equal(40, tracked.Count(r => r.StartsWith("health_scores ", StringComparison.Ordinal)));
         Assert.Contains(tracked, r => r.StartsWith("health_changes ", StringComparison.Ordinal));
+        Assert.Contains(tracked, r => r.StartsWith("plays ", StringComparison.Ordinal));
+        Assert.Contains(tracked, r => r.StartsWith("play_changes ", StringComparison.Ordinal));
+        Assert.Contains(tracked, r => r.StartsWith("webhook_events ", StringComparison.Ordinal));
         Assert.Equal(tracked, engine);
     }
 
@@ -70,6 +76,9 @@ public abstract class SetBasedRecomputeTests<TDatabase>(TDatabase database) : In
     {
         await Service.InDatabaseAsync(async db =>
         {
+            await db.WebhookEvents.ExecuteDeleteAsync(Ct);
+            await db.PlayChanges.ExecuteDeleteAsync(Ct);
+            await db.Plays.ExecuteDeleteAsync(Ct);
             await db.HealthChanges.ExecuteDeleteAsync(Ct);
             await db.HealthSnapshots.ExecuteDeleteAsync(Ct);
             return await db.HealthScores.ExecuteDeleteAsync(Ct);
@@ -85,30 +94,41 @@ public abstract class SetBasedRecomputeTests<TDatabase>(TDatabase database) : In
             .. await RowsAsync("health_scores", "account_id"),
             .. await RowsAsync("health_snapshots", "account_id, day"),
             .. await RowsAsync("health_changes", "sequence"),
+            .. await RowsAsync("plays", "account_id, rule_kind, opened_at, status"),
+            .. await RowsAsync(
+                "play_changes", "SELECT c.*, p.rule_kind FROM play_changes c JOIN plays p ON p.play_id = c.play_id "
+                + "ORDER BY c.sequence"),
+            .. await RowsAsync("webhook_events", "id"),
         ];
     }
 
     private async Task RecomputeDayAsync(HealthRowWriter writer, DateOnly day)
     {
         await using var scope = Service.Services.CreateAsyncScope();
-        var recomputer = ActivatorUtilities.CreateInstance<HealthRecomputer>(scope.ServiceProvider, writer);
+        var plays = ActivatorUtilities.CreateInstance<PlayEvaluator>(scope.ServiceProvider, writer);
+        var recomputer = ActivatorUtilities.CreateInstance<HealthRecomputer>(scope.ServiceProvider, writer, plays);
         var done = await recomputer.RecomputeDayAsync(day, batchSize: 7, Caller.Service("test"), Ct);
         Assert.Equal(40, done.Accounts);
     }
 
-    /// <summary>Every row of a table as the database returns it, the sequence left out (it only grows).</summary>
-    private Task<string[]> RowsAsync(string table, string order) => Service.InDatabaseAsync(async db =>
+    /// <summary>
+    /// Every row of a table as the database returns it (<paramref name="orderOrQuery"/>: the order, or the whole
+    /// query), the generated keys left out (they only grow), the webhook bodies' own ids blanked and the dispatcher's
+    /// stamp left out (it is not the recompute's).
+    /// </summary>
+    private Task<string[]> RowsAsync(string table, string orderOrQuery) => Service.InDatabaseAsync(async db =>
     {
         var connection = db.Database.GetDbConnection();
         await connection.OpenAsync(Ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT * FROM {table} ORDER BY {order}";
+        command.CommandText = orderOrQuery.StartsWith("SELECT", StringComparison.Ordinal) ? orderOrQuery
+            : $"SELECT * FROM {table} ORDER BY {orderOrQuery}";
         await using var reader = await command.ExecuteReaderAsync(Ct);
         var rows = new List<string>();
         while (await reader.ReadAsync(Ct))
         {
             var cells = Enumerable.Range(0, reader.FieldCount)
-                .Where(i => reader.GetName(i) != "sequence")
+                .Where(i => reader.GetName(i) is not ("sequence" or "play_id" or "id" or "event_id" or "fanned_out_at"))
                 .Select(i => $"{reader.GetName(i)}={Text(reader.GetValue(i))}");
             rows.Add($"{table} {string.Join(" ", cells)}");
         }
@@ -118,8 +138,13 @@ public abstract class SetBasedRecomputeTests<TDatabase>(TDatabase database) : In
     private static string Text(object value) => value switch
     {
         DBNull => "null",
+        string s when s.Contains("\"evt_", StringComparison.Ordinal) => GeneratedIds().Replace(s, "#"),
         DateTime t => t.ToString("O", CultureInfo.InvariantCulture),
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };
+
+    /// <summary>A webhook body's event id and play id: generated, so different between the two paths.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("evt_[0-9a-f]{32}|\"play_id\": ?[0-9]+")]
+    private static partial System.Text.RegularExpressions.Regex GeneratedIds();
 }

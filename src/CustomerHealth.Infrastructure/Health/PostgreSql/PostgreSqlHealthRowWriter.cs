@@ -6,7 +6,8 @@ namespace CustomerHealth.Infrastructure.Health.PostgreSql;
 
 /// <summary>
 /// PostgreSQL: each table's rows of a batch in one statement over arrays, one array per column (<c>unnest</c>, in
-/// list order): <c>INSERT ... ON CONFLICT DO UPDATE</c> for scores and snapshots, a plain insert for the change feed.
+/// list order): <c>INSERT ... ON CONFLICT DO UPDATE</c> for scores and snapshots, a plain insert for the feeds and the
+/// outbox. Plays take their ids from the identity's sequence first (one statement), then go in like the others.
 /// </summary>
 internal sealed class PostgreSqlHealthRowWriter : SetBasedHealthRowWriter
 {
@@ -28,6 +29,24 @@ internal sealed class PostgreSqlHealthRowWriter : SetBasedHealthRowWriter
             command.Parameters.Add(parameter);
         }
         await AsUpdateAsync(() => command.ExecuteNonQueryAsync(ct));
+    }
+
+    private protected override async Task InsertWithKeysAsync<T>(
+        CustomerHealthDbContext db, HealthRowTable<T> table, IReadOnlyList<T> rows, CancellationToken ct)
+    {
+        var key = table.Generated ?? throw new InvalidOperationException($"{table.Table} has no generated key.");
+        var (connection, transaction) = Connection(db);
+        await using (var next = new NpgsqlCommand(
+            "SELECT nextval(pg_get_serial_sequence(@table, @column)) FROM generate_series(1, @count) ORDER BY 1",
+            (NpgsqlConnection)connection, (NpgsqlTransaction)transaction))
+        {
+            next.Parameters.AddWithValue("table", table.Table);
+            next.Parameters.AddWithValue("column", key.Name);
+            next.Parameters.AddWithValue("count", rows.Count);
+            await using var reader = await next.ExecuteReaderAsync(ct);
+            for (var r = 0; r < rows.Count && await reader.ReadAsync(ct); r++) key.Set(rows[r], reader.GetInt64(0));
+        }
+        await WriteAsync(db, table.WithGeneratedKey(), rows, upsert: false, ct);
     }
 
     /// <summary>

@@ -7,7 +7,8 @@ namespace CustomerHealth.Infrastructure.Health.Sqlite;
 /// <summary>
 /// SQLite: one prepared statement per table and batch, executed once per row with new parameter values (the engine
 /// is in this process, so a row costs a bind and a step, not a round trip): <c>INSERT ... ON CONFLICT DO UPDATE</c>
-/// for scores and snapshots, a plain insert for the change feed, in list order.
+/// for scores and snapshots, a plain insert for the feeds and the outbox, in list order; plays with <c>RETURNING</c>
+/// their generated ids.
 /// </summary>
 internal sealed class SqliteHealthRowWriter : SetBasedHealthRowWriter
 {
@@ -26,6 +27,27 @@ internal sealed class SqliteHealthRowWriter : SetBasedHealthRowWriter
                 for (var c = 0; c < parameters.Length; c++)
                     parameters[c].Value = table.Columns[c].ValueOf(row) ?? DBNull.Value;
                 await command.ExecuteNonQueryAsync(ct);
+            }
+        });
+    }
+
+    private protected override async Task InsertWithKeysAsync<T>(
+        CustomerHealthDbContext db, HealthRowTable<T> table, IReadOnlyList<T> rows, CancellationToken ct)
+    {
+        var key = table.Generated ?? throw new InvalidOperationException($"{table.Table} has no generated key.");
+        var (connection, transaction) = Connection(db);
+        await using var command = SqlCommands.Create(
+            connection, transaction, Sql(table, upsert: false) + $" RETURNING {key.Name}");
+        var parameters = new DbParameter[table.Columns.Count];
+        for (var c = 0; c < parameters.Length; c++) parameters[c] = command.Add($"@c{c}", null);
+        await AsUpdateAsync(async () =>
+        {
+            await command.PrepareAsync(ct);
+            foreach (var row in rows)
+            {
+                for (var c = 0; c < parameters.Length; c++)
+                    parameters[c].Value = table.Columns[c].ValueOf(row) ?? DBNull.Value;
+                key.Set(row, (long)(await command.ExecuteScalarAsync(ct))!);
             }
         });
     }
