@@ -92,7 +92,8 @@ public sealed record EventRules(int RetentionDays = EventRules.DefaultRetentionD
     /// </summary>
     public static string? ExplainEventName(string name) =>
         name.Length > MaxEventNameLength ? $"must be at most {MaxEventNameLength} characters (got {name.Length})"
-        : name.Any(char.IsControl) ? "must not contain control characters"
+        : name.AsSpan().ContainsAnyInRange('\u0000', '\u001f') || name.AsSpan().ContainsAnyInRange('\u007f', '\u009f')
+            ? "must not contain control characters"
         : name.Trim().Length != name.Length ? "must not start or end with white space"
         : null;
 

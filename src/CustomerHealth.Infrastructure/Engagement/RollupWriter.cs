@@ -71,8 +71,9 @@ public abstract class RollupWriter
 
     /// <summary>
     /// Reads which of <paramref name="accountIds"/> name stored accounts and locks them against deletion until the
-    /// transaction ends, for a writer whose event tables have no foreign key to <c>accounts</c> (PostgreSQL); null
-    /// where the foreign keys guard them and a plain read is enough.
+    /// transaction ends, for a writer whose event tables have no foreign key to <c>accounts</c> (PostgreSQL) or whose
+    /// ingestion connection does not check it (SQLite, where the transaction's write lock keeps every deletion out);
+    /// null where the foreign keys guard them and a plain read is enough.
     /// </summary>
     internal virtual Task<HashSet<string>?> LockKnownAccountsAsync(
         DbConnection connection, DbTransaction transaction, string[] accountIds, CancellationToken ct) =>

@@ -119,6 +119,15 @@ internal sealed class SqliteStatement : IDisposable
         return changed;
     }
 
+    /// <summary>Runs a query and resets it; true when it returned a row.</summary>
+    public bool ExecuteHasRow()
+    {
+        var rc = raw.sqlite3_step(_statement);
+        raw.sqlite3_reset(_statement);
+        if (rc is not (raw.SQLITE_DONE or raw.SQLITE_ROW)) Check(rc);
+        return rc == raw.SQLITE_ROW;
+    }
+
     /// <summary>
     /// Runs a statement that returns one row of two integers (an upsert with <c>RETURNING</c>) and resets it. SQLite
     /// makes all of a statement's changes in its first step, so resetting after the first row loses nothing.

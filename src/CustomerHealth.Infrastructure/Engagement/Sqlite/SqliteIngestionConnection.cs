@@ -55,7 +55,13 @@ internal sealed class SqliteIngestionConnection(DatabaseOptions options, string 
         await base.DisposeAsync();
     }
 
-    /// <summary>The service's pragmas, plus a page cache that outlives each transaction.</summary>
+    /// <summary>
+    /// The service's pragmas, plus a page cache that outlives each transaction, and no foreign-key checks: every row
+    /// this connection writes names an account that the group read inside its own transaction (<see
+    /// cref="SqliteRollupWriter.LockKnownAccountsAsync"/>), and the transaction begins IMMEDIATE, so no other
+    /// connection can delete that account before the commit; SQLite's probe of <c>accounts</c> for each event and
+    /// user-day row would only repeat that check. The connection writes nothing else (no deletes that would cascade).
+    /// </summary>
     private async Task<DbConnection> ConnectionAsync()
     {
         if (_connection is not null) return _connection;
@@ -65,7 +71,8 @@ internal sealed class SqliteIngestionConnection(DatabaseOptions options, string 
         await using var command = connection.CreateCommand();
         command.CommandText = SqlitePragmas.Sql(options) +
             $" PRAGMA cache_size=-{options.SqliteIngestCacheMiB * 1024};" +
-            $" PRAGMA wal_autocheckpoint={WriterAutoCheckpointPages};";
+            $" PRAGMA wal_autocheckpoint={WriterAutoCheckpointPages};" +
+            " PRAGMA foreign_keys=OFF;";
         await command.ExecuteNonQueryAsync();
         return _connection = connection;
     }

@@ -4,6 +4,7 @@ using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.Data.Sqlite;
 using AccountDays = CustomerHealth.Infrastructure.Persistence.SqlSchema.AccountDailyUsage;
+using AccountsTable = CustomerHealth.Infrastructure.Persistence.SqlSchema.Accounts;
 using ActiveDays = CustomerHealth.Infrastructure.Persistence.SqlSchema.UserActiveDays;
 using Events = CustomerHealth.Infrastructure.Persistence.SqlSchema.UsageEvents;
 using FeatureDays = CustomerHealth.Infrastructure.Persistence.SqlSchema.AccountFeatureDailyUsage;
@@ -21,6 +22,30 @@ namespace CustomerHealth.Infrastructure.Engagement.Sqlite;
 internal sealed class SqliteRollupWriter : RollupWriter
 {
     internal override string ReadCatalogueSql => CatalogueReadSql;
+
+    private const string KnownAccountSql =
+        $"SELECT 1 FROM {AccountsTable.Table} WHERE {AccountsTable.Id} = @account_id";
+
+    /// <summary>
+    /// One probe of the accounts' key per id, through a prepared statement (EF Core's query cost more than the probes).
+    /// The transaction began IMMEDIATE, so it holds SQLite's one write lock: no other connection can delete an account
+    /// read here before the commit, which is what lets the ingestion connection skip the foreign-key checks (<see
+    /// cref="SqliteIngestionConnection"/>).
+    /// </summary>
+    internal override Task<HashSet<string>?> LockKnownAccountsAsync(
+        DbConnection connection, DbTransaction transaction, string[] accountIds, CancellationToken ct)
+    {
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        if (accountIds.Length == 0) return Task.FromResult<HashSet<string>?>(known);
+        using var probe = new SqliteStatement((SqliteConnection)connection, KnownAccountSql);
+        var id = probe.Parameter("@account_id");
+        foreach (var accountId in accountIds)
+        {
+            probe.Bind(id, accountId);
+            if (probe.ExecuteHasRow()) known.Add(accountId);
+        }
+        return Task.FromResult<HashSet<string>?>(known);
+    }
 
     /// <summary>
     /// No <c>bit_or</c>: a SUM, which equals the OR while a group's bits are distinct (one row per user and day).
