@@ -42,6 +42,7 @@ public sealed partial class PortfolioInputsReader
             $"s.{S.EffectiveAccount}, s.{S.MonthlyActiveUsers}, s.{S.FirstActiveDay}, s.{S.FirstValueDay} " +
             $"FROM {A.Table} a LEFT JOIN {S.Table} s ON s.{S.AccountId} = a.{A.Id} WHERE 1 = 1");
         var parameters = SelectedWhere(dialect, filter, "a", sql);
+        if (dialect.IsSqlite) return await ReadTodayRowsOnSqliteAsync(db, sql.ToString(), parameters, ct);
         var rows = new List<AccountRow>();
         await db.Database.ReadRowsAsync(sql.ToString(), parameters, reader =>
         {
@@ -71,6 +72,7 @@ public sealed partial class PortfolioInputsReader
             parameters = SelectedWhere(dialect, filter, "a", sql);
             sql.Append(')');
         }
+        if (dialect.IsSqlite) return await ReadContractRowsOnSqliteAsync(db, sql.ToString(), parameters, ct);
         var contracts = new List<ContractFacts>();
         await db.Database.ReadRowsAsync(sql.ToString(), parameters, reader =>
         {
@@ -113,6 +115,7 @@ public sealed partial class PortfolioInputsReader
         var parameters = filtered ? SelectedWhere(dialect, filter, "a", sql) : [];
         parameters.Add(("@from", dialect.Day(from)));
         parameters.Add(("@to", dialect.Day(to)));
+        if (dialect.IsSqlite) return await ReadMilestoneRowsOnSqliteAsync(db, sql.ToString(), parameters, ct);
         var rows = new List<(string, DateOnly, DateOnly?)>();
         await db.Database.ReadRowsAsync(sql.ToString(), parameters, reader => rows.Add(
             (reader.GetString(0), Day(dialect, reader, 1)!.Value, DayOfInstant(dialect, reader, 2))), ct);

@@ -68,7 +68,8 @@ public sealed partial class PortfolioInputsReader(
                 && PortfolioMetrics.InOnboardingCohort(b.FirstContractStart, period)) (b.MilestonesDue,
                 b.MilestonesOnTime) = (o.Due, o.OnTime);
         foreach (var n in nps.Result)
-            if (facts.TryGetValue(n.AccountId, out var b)) b.NpsScores.AddRange(Enumerable.Repeat(n.Score, n.Answers));
+            if (facts.TryGetValue(n.AccountId, out var b))
+                (b.NpsScores ??= []).AddRange(Enumerable.Repeat(n.Score, n.Answers));
         return new PortfolioInputs(facts.Values.Select(b => b.Build()).ToArray(), contractFacts);
     }
 
@@ -289,7 +290,8 @@ public sealed partial class PortfolioInputsReader(
         public DateOnly? FirstContractStart { get; set; }
         public int MilestonesDue { get; set; }
         public int MilestonesOnTime { get; set; }
-        public List<int> NpsScores { get; } = [];
+        /// <summary>Null until the account's first NPS answer (most accounts have none in a period).</summary>
+        public List<int>? NpsScores { get; set; }
 
         public AccountFacts Build()
         {
@@ -317,7 +319,7 @@ public sealed partial class PortfolioInputsReader(
                 MilestonesDue = MilestonesDue,
                 MilestonesOnTime = MilestonesOnTime,
                 LiveOn = liveOn,
-                NpsScores = NpsScores,
+                NpsScores = NpsScores ?? [],
                 MonthlyActiveUsers = MonthlyActiveUsers,
             };
         }
