@@ -9,6 +9,7 @@ using CustomerHealth.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using A = CustomerHealth.Infrastructure.Persistence.SqlSchema.Accounts;
 using C = CustomerHealth.Infrastructure.Persistence.SqlSchema.Contracts;
+using M = CustomerHealth.Infrastructure.Persistence.SqlSchema.Milestones;
 using S = CustomerHealth.Infrastructure.Persistence.SqlSchema.HealthScores;
 
 namespace CustomerHealth.Infrastructure.Metrics;
@@ -41,6 +42,7 @@ public sealed partial class PortfolioInputsReader
             $"s.{S.EffectiveAccount}, s.{S.MonthlyActiveUsers}, s.{S.FirstActiveDay}, s.{S.FirstValueDay} " +
             $"FROM {A.Table} a LEFT JOIN {S.Table} s ON s.{S.AccountId} = a.{A.Id} WHERE 1 = 1");
         var parameters = SelectedWhere(dialect, filter, "a", sql);
+        if (dialect.IsSqlite) return await ReadTodayRowsOnSqliteAsync(db, sql.ToString(), parameters, ct);
         var rows = new List<AccountRow>();
         await db.Database.ReadRowsAsync(sql.ToString(), parameters, reader =>
         {
@@ -70,6 +72,7 @@ public sealed partial class PortfolioInputsReader
             parameters = SelectedWhere(dialect, filter, "a", sql);
             sql.Append(')');
         }
+        if (dialect.IsSqlite) return await ReadContractRowsOnSqliteAsync(db, sql.ToString(), parameters, ct);
         var contracts = new List<ContractFacts>();
         await db.Database.ReadRowsAsync(sql.ToString(), parameters, reader =>
         {
@@ -89,6 +92,34 @@ public sealed partial class PortfolioInputsReader
             });
         }, ct);
         return contracts;
+    }
+
+    /// <summary>
+    /// The milestones due within the first 90 days of the selected accounts whose first contract started from <paramref
+    /// name="from"/> to <paramref name="to"/> (both counted), as (account, due day, UTC day done or null); null on an
+    /// engine without a hand-written read. The first contract starts come from one pass over the contracts' index on
+    /// (account, start), grouped, and each cohort account's milestones from their key: no pass over every milestone.
+    /// </summary>
+    private static async Task<List<(string AccountId, DateOnly Due, DateOnly? DoneOn)>?> TryReadMilestoneRowsAsync(
+        CustomerHealthDbContext db, PortfolioFilter filter, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        if (DialectOf(db) is not { } dialect) return null;
+        var sql = new StringBuilder(
+            $"SELECT m.{M.AccountId}, m.{M.DueDate}, m.{M.CompletedAt} " +
+            $"FROM (SELECT c.{C.AccountId} AS id FROM {C.Table} c GROUP BY c.{C.AccountId} " +
+            $"HAVING min(c.{C.StartDate}) >= @from AND min(c.{C.StartDate}) <= @to) f " +
+            $"JOIN {M.Table} m ON m.{M.AccountId} = f.id");
+        var filtered = filter is not { Tier: null, Segment: null, Owner: null, AccountIds: null };
+        if (filtered) sql.Append($" JOIN {A.Table} a ON a.{A.Id} = f.id");
+        sql.Append($" WHERE m.{M.DueDay} <= {PortfolioMetrics.OnboardingWindowDays}");
+        var parameters = filtered ? SelectedWhere(dialect, filter, "a", sql) : [];
+        parameters.Add(("@from", dialect.Day(from)));
+        parameters.Add(("@to", dialect.Day(to)));
+        if (dialect.IsSqlite) return await ReadMilestoneRowsOnSqliteAsync(db, sql.ToString(), parameters, ct);
+        var rows = new List<(string, DateOnly, DateOnly?)>();
+        await db.Database.ReadRowsAsync(sql.ToString(), parameters, reader => rows.Add(
+            (reader.GetString(0), Day(dialect, reader, 1)!.Value, DayOfInstant(dialect, reader, 2))), ct);
+        return rows;
     }
 
     /// <summary>Appends the filter's predicates on the accounts aliased <paramref name="alias"/>.</summary>
@@ -127,6 +158,20 @@ public sealed partial class PortfolioInputsReader
         return text.Length == 10 && text[4] == '-' && text[7] == '-'
             ? new DateOnly(Digits(text[..4]), Digits(text[5..7]), Digits(text[8..10]))
             : DateOnly.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// The UTC day of a stored instant: on SQLite the day at the start of the <c>yyyy-MM-dd HH:mm:ss</c> text EF Core
+    /// writes; on PostgreSQL the day of a typed UTC timestamp.
+    /// </summary>
+    private static DateOnly? DayOfInstant(HotReadDialect dialect, DbDataReader reader, int ordinal)
+    {
+        if (reader.IsDBNull(ordinal)) return null;
+        if (!dialect.IsSqlite) return DateOnly.FromDateTime(reader.GetFieldValue<DateTime>(ordinal));
+        var text = reader.GetString(ordinal).AsSpan();
+        return text.Length > 10 && text[4] == '-' && text[7] == '-' && text[10] == ' '
+            ? new DateOnly(Digits(text[..4]), Digits(text[5..7]), Digits(text[8..10]))
+            : DateOnly.FromDateTime(DateTime.Parse(text, System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static int Digits(ReadOnlySpan<char> text)

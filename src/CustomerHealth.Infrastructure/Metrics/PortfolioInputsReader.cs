@@ -68,7 +68,8 @@ public sealed partial class PortfolioInputsReader(
                 && PortfolioMetrics.InOnboardingCohort(b.FirstContractStart, period)) (b.MilestonesDue,
                 b.MilestonesOnTime) = (o.Due, o.OnTime);
         foreach (var n in nps.Result)
-            if (facts.TryGetValue(n.AccountId, out var b)) b.NpsScores.AddRange(Enumerable.Repeat(n.Score, n.Answers));
+            if (facts.TryGetValue(n.AccountId, out var b))
+                (b.NpsScores ??= []).AddRange(Enumerable.Repeat(n.Score, n.Answers));
         return new PortfolioInputs(facts.Values.Select(b => b.Build()).ToArray(), contractFacts);
     }
 
@@ -216,9 +217,22 @@ public sealed partial class PortfolioInputsReader(
     private static async Task<Dictionary<string, OnboardingFacts>> ReadOnboardingAsync(
         CustomerHealthDbContext db, PortfolioFilter filter, ReportingPeriod period, CancellationToken ct)
     {
-        var ids = Selected(db, filter).Select(a => a.Id);
         var asOf = period.End;
         var (from, to) = PortfolioMetrics.OnboardingCohortStarts(period);
+        var facts = new Dictionary<string, OnboardingFacts>(StringComparer.Ordinal);
+        void Add(string accountId, DateOnly due, DateOnly? doneOn)
+        {
+            var onTime = doneOn <= asOf && doneOn <= due; // nothing dated after the as-of day
+            var o = facts.GetValueOrDefault(accountId);
+            facts[accountId] = new OnboardingFacts(o.Due + 1, o.OnTime + (onTime ? 1 : 0));
+        }
+        if (await TryReadMilestoneRowsAsync(db, filter, from, to, ct) is { } read)
+        {
+            foreach (var (accountId, due, doneOn) in read) Add(accountId, due, doneOn);
+            return facts;
+        }
+
+        var ids = Selected(db, filter).Select(a => a.Id);
         var cohort = db.Contracts.AsNoTracking()
             .GroupBy(c => c.AccountId)
             .Where(g => g.Min(c => c.StartDate) >= from && g.Min(c => c.StartDate) <= to)
@@ -228,14 +242,8 @@ public sealed partial class PortfolioInputsReader(
                 m => ids.Contains(m.AccountId) && cohort.Contains(m.AccountId)
                 && m.DueDay <= PortfolioMetrics.OnboardingWindowDays)
             .Select(m => new { m.AccountId, m.DueDate, m.CompletedAt });
-        var facts = new Dictionary<string, OnboardingFacts>(StringComparer.Ordinal);
         await foreach (var m in rows.AsAsyncEnumerable().WithCancellation(ct))
-        {
-            DateOnly? doneOn = m.CompletedAt is { } at ? DateOnly.FromDateTime(at) : null;
-            var onTime = doneOn <= asOf && doneOn <= m.DueDate; // nothing dated after the as-of day
-            var o = facts.GetValueOrDefault(m.AccountId);
-            facts[m.AccountId] = new OnboardingFacts(o.Due + 1, o.OnTime + (onTime ? 1 : 0));
-        }
+            Add(m.AccountId, m.DueDate, m.CompletedAt is { } at ? DateOnly.FromDateTime(at) : null);
         return facts;
     }
 
@@ -282,7 +290,8 @@ public sealed partial class PortfolioInputsReader(
         public DateOnly? FirstContractStart { get; set; }
         public int MilestonesDue { get; set; }
         public int MilestonesOnTime { get; set; }
-        public List<int> NpsScores { get; } = [];
+        /// <summary>Null until the account's first NPS answer (most accounts have none in a period).</summary>
+        public List<int>? NpsScores { get; set; }
 
         public AccountFacts Build()
         {
@@ -310,7 +319,7 @@ public sealed partial class PortfolioInputsReader(
                 MilestonesDue = MilestonesDue,
                 MilestonesOnTime = MilestonesOnTime,
                 LiveOn = liveOn,
-                NpsScores = NpsScores,
+                NpsScores = NpsScores ?? [],
                 MonthlyActiveUsers = MonthlyActiveUsers,
             };
         }

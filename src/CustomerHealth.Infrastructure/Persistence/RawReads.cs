@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -35,6 +36,33 @@ internal static class RawReads
             }
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) read(reader);
+        }
+        finally
+        {
+            await database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>
+    /// Like <see cref="ReadRowsAsync"/> on SQLite, through SQLite's own API (<see cref="SqliteStatement"/>) instead of
+    /// a data reader: for a few hundred thousand rows, the data reader's checks per value (two native calls for each
+    /// null test) cost more than SQLite's own stepping, and a text column can be read without making a string.
+    /// Cancellation is checked every 4,096 rows.
+    /// </summary>
+    public static async Task ReadSqliteRowsAsync(
+        this DatabaseFacade database, string sql, IEnumerable<(string Name, object Value)> parameters,
+        Action<SqliteStatement> read, CancellationToken ct)
+    {
+        await database.OpenConnectionAsync(ct);
+        try
+        {
+            using var statement = new SqliteStatement((SqliteConnection)database.GetDbConnection(), sql);
+            foreach (var (name, value) in parameters) statement.BindValue(statement.Parameter(name), value);
+            for (var row = 0; statement.Step(); row++)
+            {
+                if ((row & 4095) == 0) ct.ThrowIfCancellationRequested();
+                read(statement);
+            }
         }
         finally
         {

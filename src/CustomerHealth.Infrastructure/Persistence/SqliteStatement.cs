@@ -145,6 +145,42 @@ internal sealed class SqliteStatement : IDisposable
         return pair;
     }
 
+    /// <summary>Binds a value a hand-written read passes as an object: text, or a whole number.</summary>
+    public void BindValue(int index, object value)
+    {
+        switch (value)
+        {
+            case string text: Bind(index, text); break;
+            case int number: Bind(index, number); break;
+            case long number: Bind(index, number); break;
+            default: throw new ArgumentException($"Cannot bind a {value.GetType().Name}.", nameof(value));
+        }
+    }
+
+    /// <summary>Steps a query to its next row: true on a row, false once there is none.</summary>
+    public bool Step()
+    {
+        var rc = raw.sqlite3_step(_statement);
+        if (rc == raw.SQLITE_ROW) return true;
+        if (rc != raw.SQLITE_DONE) Check(rc);
+        return false;
+    }
+
+    /// <summary>The current row's column is NULL.</summary>
+    public bool IsNull(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL;
+
+    public long Int64(int column) => raw.sqlite3_column_int64(_statement, column);
+
+    public int Int32(int column) => raw.sqlite3_column_int(_statement, column);
+
+    /// <summary>
+    /// The current row's text column as its UTF-8 bytes, valid until the next step (empty for NULL); no string is made.
+    /// </summary>
+    public ReadOnlySpan<byte> Utf8(int column) => raw.sqlite3_column_blob(_statement, column);
+
+    /// <summary>The current row's text column as a string.</summary>
+    public string Text(int column) => System.Text.Encoding.UTF8.GetString(Utf8(column));
+
     private void Check(int rc)
     {
         if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, _db);

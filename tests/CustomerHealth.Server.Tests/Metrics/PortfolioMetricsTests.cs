@@ -266,6 +266,8 @@ public abstract class PortfolioMetricsTests<TDatabase>(TDatabase database) : Int
         Assert.Equal(42_000m, Amount(bob.Revenue.StartingArr));
         Assert.Equal(1.0, bob.Revenue.Grr, 9);
         Assert.Equal(0, bob.Logos.ChurnedAccounts);
+        // The onboarding cohort's milestones under a filter: Bob's "onboarded", and none of the tech-touch accounts.
+        Assert.Equal((5, 2), (bob.Onboarding.DueMilestones, bob.Onboarding.OnTimeMilestones));
 
         // Tech-touch: the churned account and the new one; only the churn was in the starting cohort.
         var tech = await Report(change: r => r.CsTier = CsTier.TechTouch);
@@ -274,6 +276,7 @@ public abstract class PortfolioMetricsTests<TDatabase>(TDatabase database) : Int
         Assert.Equal(8_000m, Amount(tech.Revenue.StartingArr));
         Assert.Equal(0.0, tech.Revenue.Grr, 9);
         Assert.Equal(1.0, tech.Logos.ChurnRate, 9);
+        Assert.Equal(0, tech.Onboarding.DueMilestones);
 
         var none = await Report(change: r => r.Segment = "No such segment");
         Assert.Equal(0, none.Accounts);

@@ -114,5 +114,37 @@ public sealed class SqliteStatementTests : IDisposable
         Assert.Throws<ArgumentException>(() => statement.Parameter("@missing"));
     }
 
+    [Theory]
+    [MemberData(nameof(Values))]
+    public void NativeReadingReadsWhatMicrosoftDataSqliteReads(
+        DateTime instant, DateOnly day, double? amount, string? note, long count)
+    {
+        using (var command = _connection.CreateCommand())
+        {
+            command.CommandText = "INSERT INTO t VALUES ('ado', @instant, @day, @amount, @note, @count)";
+            command.Parameters.AddWithValue("@instant", instant);
+            command.Parameters.AddWithValue("@day", day);
+            command.Parameters.AddWithValue("@amount", (object?)amount ?? DBNull.Value);
+            command.Parameters.AddWithValue("@note", (object?)note ?? DBNull.Value);
+            command.Parameters.AddWithValue("@count", count);
+            command.ExecuteNonQuery();
+        }
+        using var statement = new SqliteStatement(
+            _connection, "SELECT path, day, note, count, amount FROM t WHERE path = @path AND count = @count");
+        statement.BindValue(statement.Parameter("@path"), "ado");
+        statement.BindValue(statement.Parameter("@count"), count);
+
+        Assert.True(statement.Step());
+        Assert.Equal("ado", statement.Text(0));
+        Assert.Equal(day.ToString(SqliteStatement.DayFormat, System.Globalization.CultureInfo.InvariantCulture),
+            System.Text.Encoding.UTF8.GetString(statement.Utf8(1)));
+        Assert.Equal(note is null, statement.IsNull(2));
+        Assert.Equal(note ?? "", statement.Text(2));
+        Assert.Equal(count, statement.Int64(3));
+        Assert.Equal(amount is null, statement.IsNull(4));
+        Assert.False(statement.Step());
+        Assert.Throws<ArgumentException>(() => statement.BindValue(1, 2.5));
+    }
+
     public void Dispose() => _connection.Dispose();
 }
