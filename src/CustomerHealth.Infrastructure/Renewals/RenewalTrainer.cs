@@ -65,7 +65,7 @@ public static class RenewalTrainer
         var ml = new MLContext(seed: settings.Seed);
         var folds = times.Time("folds", () =>
             Folds.Of(ml, split, RenewalFeatures.MetricEventsOf(outcomes.Select(o => o.Features))));
-        var candidates = FitCandidates(folds, settings, times);
+        var candidates = FitCandidates(folds, settings, times, logger);
         var chosen = candidates.OrderByDescending(c => c.Holdout.Auc ?? 0).ThenBy(c => c.Holdout.LogLoss).First();
         var priors = split.Holdout.Select(o => RenewalPrior.ProbabilityOf(o.Features)).ToArray();
         var prior = RenewalEvaluation.Evaluate(priors.Zip(split.Holdout, (p, o) => (p, o.Renewed)).ToArray());
@@ -117,7 +117,8 @@ public static class RenewalTrainer
     /// holdout. The fits of each step are independent and run side by side (<see
     /// cref="RenewalTrainingSettings.FitParallelism"/>).
     /// </summary>
-    private static List<Candidate> FitCandidates(Folds folds, RenewalTrainingSettings settings, StageTimes times)
+    private static List<Candidate> FitCandidates(
+        Folds folds, RenewalTrainingSettings settings, StageTimes times, ILogger? logger)
     {
         var (calibration, events, seed) = (folds.Calibration, folds.MetricEvents, settings.Seed);
         var tried = InParallel(settings.FitParallelism,
@@ -130,6 +131,9 @@ public static class RenewalTrainer
                 var auc = HealthBacktest.Auc(scores.Zip(calibration, (sc, o) => (sc, o.Renewed)).ToArray()) ?? 0;
                 return (x.Kind, x.Setting, Model: model, Scores: scores, Auc: auc);
             }));
+        if (logger?.IsEnabled(LogLevel.Debug) == true)
+            logger.LogDebug("Calibration-fold AUC of each setting: {Settings}", string.Join("; ", tried.Select(t =>
+                $"{Name(t.Kind)} {t.Setting.Name}: {Format(t.Auc)}")));
         var best = Kinds.Select(kind => tried.Where(t => t.Kind == kind)
             .Aggregate((kept, next) => next.Auc > kept.Auc ? next : kept)).ToArray();
         var refits = folds.Refit ? Refits(best.Select(b => (b.Kind, b.Setting)).ToArray(), folds, settings, times)
