@@ -35,8 +35,14 @@ public sealed class RenewalFeatureReader(
     public const int BatchSize = 500;
     public const int ScoreChangeDays = 30;
 
-    public async Task<IReadOnlyList<RenewalFeatureRow>> ReadAsync(
-        IReadOnlyCollection<RenewalFeatureRequest> requests, CancellationToken ct)
+    public Task<IReadOnlyList<RenewalFeatureRow>> ReadAsync(
+        IReadOnlyCollection<RenewalFeatureRequest> requests, CancellationToken ct) =>
+        ReadAsync(requests, BatchSize, ct);
+
+    /// <summary><see cref="ReadAsync(IReadOnlyCollection{RenewalFeatureRequest}, CancellationToken)"/> with chunks of
+    /// about <paramref name="batchSize"/> requests (tests read with small chunks to compare).</summary>
+    internal async Task<IReadOnlyList<RenewalFeatureRow>> ReadAsync(
+        IReadOnlyCollection<RenewalFeatureRequest> requests, int batchSize, CancellationToken ct)
     {
         var times = new StageTimes();
         var inForce = await times.TimeAsync("scorecards", () => scorecards.InForceAtManyAsync(
@@ -44,7 +50,7 @@ public sealed class RenewalFeatureReader(
         // Rows come back in the order of instants, then accounts, whatever order the chunks are read in.
         var sorted = requests.OrderBy(r => r.AsOf).ThenBy(r => r.AccountId, StringComparer.Ordinal).ToArray();
         var rows = new RenewalFeatureRow?[sorted.Length];
-        foreach (var chunk in ByAccount(sorted))
+        foreach (var chunk in ByAccount(sorted, batchSize))
         {
             var wanted = chunk.Select(i => sorted[i]).ToArray();
             // Each request's signals as of its instant (with the longer history's daily rollups: the score reads only
@@ -100,19 +106,22 @@ public sealed class RenewalFeatureReader(
     }
 
     /// <summary>
-    /// Indexes into <paramref name="sorted"/> chunked by account: every request of an account in one chunk, accounts
-    /// added in id order until a chunk holds <see cref="BatchSize"/> requests or more. So each source of an account is
-    /// read once for all its instants, not once per instant.
+    /// Indexes into <paramref name="sorted"/> (by instant, then account) chunked by account: every request of an
+    /// account in one chunk, accounts added in the order of their earliest instant (then id) until a chunk holds
+    /// <paramref name="batchSize"/> requests or more. So each source of an account is read once for all its instants,
+    /// and a chunk's accounts have nearby earliest instants: with one outcome an account (annual contracts) a chunk
+    /// spans a few weeks of instants, as chunks cut by instant do, not the whole year that accounts taken in id order
+    /// span, and each source is read over that span only.
     /// </summary>
-    private static IEnumerable<int[]> ByAccount(RenewalFeatureRequest[] sorted)
+    private static IEnumerable<int[]> ByAccount(RenewalFeatureRequest[] sorted, int batchSize)
     {
-        var chunk = new List<int>(BatchSize);
+        var chunk = new List<int>(batchSize);
+        // GroupBy yields the groups in the order their keys first occur: the order of each account's earliest instant.
         foreach (var account in Enumerable.Range(0, sorted.Length)
-            .GroupBy(i => sorted[i].AccountId, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal))
+            .GroupBy(i => sorted[i].AccountId, StringComparer.Ordinal))
         {
             chunk.AddRange(account);
-            if (chunk.Count < BatchSize) continue;
+            if (chunk.Count < batchSize) continue;
             yield return [.. chunk];
             chunk.Clear();
         }

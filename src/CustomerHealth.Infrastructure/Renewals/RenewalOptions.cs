@@ -15,6 +15,7 @@ public sealed class RenewalOptions
     public const int MaxLeadDays = 365;
     public const int MaxBatchSize = 2000;
     public const double MaxShare = 0.5;
+    public const int MaxFitParallelism = 64;
 
     /// <summary>
     /// Open contracts renewing within this many days from today get a stored prediction (and are listed).
@@ -69,6 +70,12 @@ public sealed class RenewalOptions
     public double CalibrationShare { get; set; } = 0.3;
 
     /// <summary>
+    /// How many model fits of a training run at once (each fit uses one thread; the model is the same whatever the
+    /// count). Default: the machine's core count. Lower it to leave cores to the service while it trains.
+    /// </summary>
+    public int FitParallelism { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>
     /// A prediction enters the change feed when its risk level changes or its probability moves at least this much.
     /// </summary>
     public double ChangeThreshold { get; set; } = 0.05;
@@ -106,6 +113,9 @@ public sealed class RenewalOptionsValidator : IValidateOptions<RenewalOptions>
                 Text($"{Key(nameof(options.BatchSize))} must be from 1 to {RenewalOptions.MaxBatchSize:N0}"));
         CheckShare(result, nameof(options.HoldoutShare), options.HoldoutShare);
         CheckShare(result, nameof(options.CalibrationShare), options.CalibrationShare);
+        if (options.FitParallelism is < 1 or > RenewalOptions.MaxFitParallelism)
+            result.AddError(
+                $"{Key(nameof(options.FitParallelism))} must be from 1 to {RenewalOptions.MaxFitParallelism}");
         if (options.ChangeThreshold is <= 0 or > 1)
             result.AddError($"{Key(nameof(options.ChangeThreshold))} must be above 0 and at most 1");
         if (options.ForecastCommitProbability is < 0 or > 1 || double.IsNaN(options.ForecastCommitProbability))

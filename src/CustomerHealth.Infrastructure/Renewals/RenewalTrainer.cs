@@ -24,7 +24,15 @@ public sealed record TrainedRenewalModel(
     RenewalModelKind Kind, byte[] ModelBytes, RenewalModelDetail Detail, IReadOnlyList<HoldoutPrediction> Holdout);
 
 /// <summary>How the trainer splits and fits.</summary>
-public sealed record RenewalTrainingSettings(double HoldoutShare = 0.2, double CalibrationShare = 0.3, int Seed = 1);
+public sealed record RenewalTrainingSettings(double HoldoutShare = 0.2, double CalibrationShare = 0.3, int Seed = 1)
+{
+    /// <summary>
+    /// How many fits run at once (<see cref="RenewalOptions.FitParallelism"/>): each fit is single-threaded and
+    /// independent of the others (its own context and data view, seeded trainers), so the models are the same whatever
+    /// the count. Default: the core count.
+    /// </summary>
+    public int FitParallelism { get; init; } = Environment.ProcessorCount;
+}
 
 /// <summary>
 /// Trains the renewal classifier with ML.NET. Outcomes are split by time (<see cref="TimeOrderedSplitter"/>): the
@@ -35,8 +43,9 @@ public sealed record RenewalTrainingSettings(double HoldoutShare = 0.2, double C
 /// cref="RenewalCalibrator"/>: Platt, or isotonic when cross-validation within the fold prefers it). Of the two kinds,
 /// the one with the better holdout AUC is kept (log-loss breaks ties): the one documented step that looks at the
 /// holdout. Its figures and the score-only prior's on the same holdout are returned with it. The fits of a step (every
-/// setting of both kinds, then the cross-fits and refits) are independent and run side by side on the cores. The model
-/// sees <see cref="RenewalFeatures.ModelNames"/>.
+/// setting of both kinds, then the cross-fits and refits) are independent and run side by side (<see
+/// cref="RenewalTrainingSettings.FitParallelism"/> at once, by default one per core). The model sees <see
+/// cref="RenewalFeatures.ModelNames"/>.
 /// </summary>
 public static class RenewalTrainer
 {
@@ -56,7 +65,7 @@ public static class RenewalTrainer
         var ml = new MLContext(seed: settings.Seed);
         var folds = times.Time("folds", () =>
             Folds.Of(ml, split, RenewalFeatures.MetricEventsOf(outcomes.Select(o => o.Features))));
-        var candidates = FitCandidates(folds, settings.Seed, times);
+        var candidates = FitCandidates(folds, settings, times, logger);
         var chosen = candidates.OrderByDescending(c => c.Holdout.Auc ?? 0).ThenBy(c => c.Holdout.LogLoss).First();
         var priors = split.Holdout.Select(o => RenewalPrior.ProbabilityOf(o.Features)).ToArray();
         var prior = RenewalEvaluation.Evaluate(priors.Zip(split.Holdout, (p, o) => (p, o.Renewed)).ToArray());
@@ -101,22 +110,18 @@ public static class RenewalTrainer
         [RenewalModelKind.LogisticRegression, RenewalModelKind.GradientBoostedTrees];
 
     /// <summary>
-    /// How many fits run at once: each fit is single-threaded and independent of the others (its own context and data
-    /// view, seeded trainers), so the models are the same whatever the count.
-    /// </summary>
-    private static int Parallelism => Math.Max(1, Environment.ProcessorCount);
-
-    /// <summary>
     /// Each kind's candidate: each setting is fitted on the fitting fold and the one ranking the calibration fold best
     /// (AUC of the raw score; the first of equals) is kept; the holdout is not looked at. (On a tiny set whose
     /// calibration fold holds one class, the fitting fold stands in for it, as for calibration, and the choice is only
     /// a fit to it.) The kept setting is then refitted and calibrated (see <see cref="Folds"/>) and evaluated on the
-    /// holdout. The fits of each step are independent and run side by side (<see cref="Parallelism"/>).
+    /// holdout. The fits of each step are independent and run side by side (<see
+    /// cref="RenewalTrainingSettings.FitParallelism"/>).
     /// </summary>
-    private static List<Candidate> FitCandidates(Folds folds, int seed, StageTimes times)
+    private static List<Candidate> FitCandidates(
+        Folds folds, RenewalTrainingSettings settings, StageTimes times, ILogger? logger)
     {
-        var (calibration, events) = (folds.Calibration, folds.MetricEvents);
-        var tried = InParallel(
+        var (calibration, events, seed) = (folds.Calibration, folds.MetricEvents, settings.Seed);
+        var tried = InParallel(settings.FitParallelism,
             Kinds.SelectMany(kind => Settings(kind).Select(setting => (Kind: kind, Setting: setting))).ToArray(),
             x => times.Time($"{Name(x.Kind)} setting fits", () =>
             {
@@ -126,9 +131,13 @@ public static class RenewalTrainer
                 var auc = HealthBacktest.Auc(scores.Zip(calibration, (sc, o) => (sc, o.Renewed)).ToArray()) ?? 0;
                 return (x.Kind, x.Setting, Model: model, Scores: scores, Auc: auc);
             }));
+        if (logger?.IsEnabled(LogLevel.Debug) == true)
+            logger.LogDebug("Calibration-fold AUC of each setting: {Settings}", string.Join("; ", tried.Select(t =>
+                $"{Name(t.Kind)} {t.Setting.Name}: {Format(t.Auc)}")));
         var best = Kinds.Select(kind => tried.Where(t => t.Kind == kind)
             .Aggregate((kept, next) => next.Auc > kept.Auc ? next : kept)).ToArray();
-        var refits = folds.Refit ? Refits(best.Select(b => (b.Kind, b.Setting)).ToArray(), folds, seed, times) : null;
+        var refits = folds.Refit ? Refits(best.Select(b => (b.Kind, b.Setting)).ToArray(), folds, settings, times)
+            : null;
         return best.Select((b, k) =>
         {
             var (model, scores, outcomes) = refits is null ? (b.Model, b.Scores, calibration)
@@ -166,13 +175,15 @@ public static class RenewalTrainer
     /// folds gives outcomes it has not seen. All the fits of all the kinds run side by side.
     /// </summary>
     private static (ITransformer Model, double[] Scores)[] Refits(
-        (RenewalModelKind Kind, Setting Setting)[] kept, Folds folds, int seed, StageTimes times)
+        (RenewalModelKind Kind, Setting Setting)[] kept, Folds folds, RenewalTrainingSettings settings,
+        StageTimes times)
     {
         var (fit, calibration, events) = (folds.Split.Fit, folds.Split.Calibration, folds.MetricEvents);
+        var seed = settings.Seed;
         // Part -1 is the refit on both folds; parts 0 to CrossFitFolds - 1 hold a part of the calibration fold out.
         var jobs = kept.SelectMany((k, i) => Enumerable.Range(-1, CrossFitFolds + 1).Select(part => (Index: i, Part:
             part))).ToArray();
-        var fitted = InParallel(jobs, job => times.Time(
+        var fitted = InParallel(settings.FitParallelism, jobs, job => times.Time(
             $"{Name(kept[job.Index].Kind)} {(job.Part < 0 ? "refit" : "cross-fits")}", () =>
             {
                 var ml = new MLContext(seed);
@@ -195,11 +206,14 @@ public static class RenewalTrainer
     }
 
     /// <summary>
-    /// <paramref name="fit"/> of each item, in item order, up to <see cref="Parallelism"/> at once.
+    /// <paramref name="fit"/> of each item, in item order, up to <paramref name="parallelism"/> at once (one: in
+    /// order on the calling thread).
     /// </summary>
-    private static TResult[] InParallel<TItem, TResult>(IReadOnlyList<TItem> items, Func<TItem, TResult> fit) =>
-        items.AsParallel().AsOrdered().WithDegreeOfParallelism(Math.Min(Parallelism, items.Count)).Select(fit)
-            .ToArray();
+    private static TResult[] InParallel<TItem, TResult>(
+        int parallelism, IReadOnlyList<TItem> items, Func<TItem, TResult> fit) =>
+        parallelism <= 1 || items.Count <= 1 ? items.Select(fit).ToArray()
+            : items.AsParallel().AsOrdered().WithDegreeOfParallelism(Math.Min(parallelism, items.Count)).Select(fit)
+                .ToArray();
 
     /// <summary>What is stored beside the kept model's bytes (fit time excluded: the caller adds it).</summary>
     private static RenewalModelDetail Detail(

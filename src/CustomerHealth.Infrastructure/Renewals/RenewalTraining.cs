@@ -148,7 +148,10 @@ public sealed class RenewalTraining(
             var featureSeconds = featureClock.Elapsed.TotalSeconds;
             progress.Advance(set.Outcomes.Count);
             progress.EnterStage("fitting");
-            var settings = new RenewalTrainingSettings(plan.HoldoutShare, plan.CalibrationShare);
+            var settings = new RenewalTrainingSettings(plan.HoldoutShare, plan.CalibrationShare)
+            {
+                FitParallelism = options.FitParallelism,
+            };
             var trained = await Task.Run(() => RenewalTrainer.Train(set.Outcomes, settings, logger), ct);
             progress.EnterStage("judging");
             var (servingVersion, decision) = await JudgeAsync(trained, set, plan.LeadDays, ct);

@@ -19,8 +19,8 @@ public sealed class RenewalFeatureReadOnSqlServer(SqlServerTestDatabase database
 
 /// <summary>
 /// The training rows do not depend on how the reads are batched: on a mixed portfolio (B2B and self-serve accounts,
-/// usage-rate metrics, several outcomes per account), the rows read with every request of an account in one chunk are
-/// the rows each request gives when read alone.
+/// usage-rate metrics, several outcomes per account), the rows read with every request of an account in one chunk
+/// (one chunk for all, or many small ones) are the rows each request gives when read alone.
 /// </summary>
 public abstract class RenewalFeatureReadTests<TDatabase>(TDatabase database) : RenewalScenario<TDatabase>(database)
     where TDatabase : TestDatabase
@@ -43,6 +43,10 @@ public abstract class RenewalFeatureReadTests<TDatabase>(TDatabase database) : R
         Assert.Contains(batched, r => r.Features.MetricLogRates.Count > 0);
         var expected = byInstant.ToDictionary(r => r.Request.ContractId, StringComparer.Ordinal);
         Assert.All(batched, row => AssertSameRow(expected[row.Request.ContractId], row));
+        // Many small chunks of accounts, taken in the order of their earliest instant.
+        var smallChunks = await reader.ReadAsync(requests, 20, Ct);
+        Assert.Equal(requests.Length, smallChunks.Count);
+        Assert.All(smallChunks, row => AssertSameRow(expected[row.Request.ContractId], row));
         // Every 25th request read alone, with nothing else in its chunk.
         foreach (var alone in requests.Where((_, i) => i % 25 == 0))
         {

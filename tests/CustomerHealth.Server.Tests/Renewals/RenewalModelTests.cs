@@ -3,6 +3,10 @@ using CustomerHealth.Server.Tests.Infrastructure;
 using CustomerHealth.V1;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using RenewalOptions = CustomerHealth.Infrastructure.Renewals.RenewalOptions;
+using RenewalTrainer = CustomerHealth.Infrastructure.Renewals.RenewalTrainer;
+using RenewalTraining = CustomerHealth.Infrastructure.Renewals.RenewalTraining;
+using RenewalTrainingSettings = CustomerHealth.Infrastructure.Renewals.RenewalTrainingSettings;
 
 namespace CustomerHealth.Server.Tests.Renewals;
 
@@ -213,6 +217,28 @@ public abstract class RenewalModelTests<TDatabase>(TDatabase database) : Renewal
             new() { PageSize = 1, PageToken = listed.NextPageToken }, cancellationToken: Ct);
         Assert.Equal(1, Assert.Single(next.Models).Version);
         Assert.False(next.Models[0].Serving);
+    }
+
+    /// <summary>
+    /// The fits of a training run side by side (Renewals:FitParallelism), each seeded and with its own context: one at
+    /// a time or three at once, the same kind and setting are kept with the same calibration and probabilities.
+    /// </summary>
+    [Fact]
+    public async Task TheTrainedModelIsTheSameWhateverTheFitParallelism()
+    {
+        await GivenSyntheticPortfolio();
+        await using var scope = Service.Services.CreateAsyncScope();
+        var training = scope.ServiceProvider.GetRequiredService<RenewalTraining>();
+        var lead = scope.ServiceProvider.GetRequiredService<RenewalOptions>().LeadDays;
+        var outcomes = (await training.BuildTrainingSetAsync(lead, Ct)).Outcomes;
+
+        var one = RenewalTrainer.Train(outcomes, new RenewalTrainingSettings { FitParallelism = 1 });
+        var three = RenewalTrainer.Train(outcomes, new RenewalTrainingSettings { FitParallelism = 3 });
+
+        Assert.Equal((one.Kind, one.Detail.Setting), (three.Kind, three.Detail.Setting));
+        Assert.Equal(one.Detail.Candidates, three.Detail.Candidates);
+        Assert.Equal((one.Detail.PlattA, one.Detail.PlattB), (three.Detail.PlattA, three.Detail.PlattB));
+        Assert.Equal(one.Holdout.Select(h => h.Probability), three.Holdout.Select(h => h.Probability));
     }
 
     /// <summary>Instants on different days: the reader counts distinct users and features per pair.</summary>
