@@ -12,32 +12,26 @@ namespace CustomerHealth.Infrastructure.Health.Sqlite;
 /// </summary>
 internal sealed class SqliteHealthRowWriter : SetBasedHealthRowWriter
 {
-    private protected override async Task WriteAsync<T>(
-        CustomerHealthDbContext db, HealthRowTable<T> table, IReadOnlyList<T> rows, bool upsert, CancellationToken ct)
-    {
-        var (connection, transaction) = Connection(db);
-        await using var command = SqlCommands.Create(connection, transaction, Sql(table, upsert));
-        var parameters = new DbParameter[table.Columns.Count];
-        for (var c = 0; c < parameters.Length; c++) parameters[c] = command.Add($"@c{c}", null);
-        await AsUpdateAsync(async () =>
-        {
-            await command.PrepareAsync(ct);
-            foreach (var row in rows)
-            {
-                for (var c = 0; c < parameters.Length; c++)
-                    parameters[c].Value = table.Columns[c].ValueOf(row) ?? DBNull.Value;
-                await command.ExecuteNonQueryAsync(ct);
-            }
-        });
-    }
+    private protected override Task WriteAsync<T>(
+        CustomerHealthDbContext db, HealthRowTable<T> table, IReadOnlyList<T> rows, bool upsert, CancellationToken ct) =>
+        EachRowAsync(db, table, rows, Sql(table, upsert), async (command, _) => await command.ExecuteNonQueryAsync(ct),
+            ct);
 
-    private protected override async Task InsertWithKeysAsync<T>(
+    private protected override Task InsertWithKeysAsync<T>(
         CustomerHealthDbContext db, HealthRowTable<T> table, IReadOnlyList<T> rows, CancellationToken ct)
     {
         var key = table.Generated ?? throw new InvalidOperationException($"{table.Table} has no generated key.");
+        return EachRowAsync(db, table, rows, Sql(table, upsert: false) + $" RETURNING {key.Name}",
+            async (command, row) => key.Set(row, (long)(await command.ExecuteScalarAsync(ct))!), ct);
+    }
+
+    /// <summary>Prepares <paramref name="sql"/> once, then binds each row's columns in order and runs
+    /// <paramref name="step"/>.</summary>
+    private static async Task EachRowAsync<T>(CustomerHealthDbContext db, HealthRowTable<T> table,
+        IReadOnlyList<T> rows, string sql, Func<DbCommand, T, Task> step, CancellationToken ct)
+    {
         var (connection, transaction) = Connection(db);
-        await using var command = SqlCommands.Create(
-            connection, transaction, Sql(table, upsert: false) + $" RETURNING {key.Name}");
+        await using var command = SqlCommands.Create(connection, transaction, sql);
         var parameters = new DbParameter[table.Columns.Count];
         for (var c = 0; c < parameters.Length; c++) parameters[c] = command.Add($"@c{c}", null);
         await AsUpdateAsync(async () =>
@@ -47,7 +41,7 @@ internal sealed class SqliteHealthRowWriter : SetBasedHealthRowWriter
             {
                 for (var c = 0; c < parameters.Length; c++)
                     parameters[c].Value = table.Columns[c].ValueOf(row) ?? DBNull.Value;
-                key.Set(row, (long)(await command.ExecuteScalarAsync(ct))!);
+                await step(command, row);
             }
         });
     }
