@@ -22,10 +22,10 @@ namespace CustomerHealth.Infrastructure.Health;
 /// the pool's reset on return.
 /// </para>
 /// <para>
-/// Connections are lent one read at a time, at most <see cref="MaxConnections"/> of them; single reads that find them
-/// all lent queue up and are served together, one statement for all the queued accounts (ADR 0082). A connection whose
-/// statement failed is closed, never lent again, and a read on one that a database outage broke is retried once on a
-/// fresh one.
+/// Connections are lent one read at a time, at most <see cref="MaxConnections"/> of them; on PostgreSQL single reads
+/// that find them all lent queue up and are served together, one statement for all the queued accounts (ADR 0082).
+/// A connection whose statement failed is closed, never lent again, and a read on one that a database outage broke is
+/// retried once on a fresh one.
 /// SQL Server and in-memory SQLite databases are not served here (<see cref="Enabled"/> is false).
 /// </para>
 /// </summary>
@@ -82,6 +82,14 @@ public sealed class HealthScoreReader : IDisposable
     public async Task<HealthScoreRow?> TryGetAsync(string accountId, DateTimeOffset now, CancellationToken ct)
     {
         if (!Enabled) throw new InvalidOperationException("The hot read is not served on this database.");
+        if (_options.Provider == DatabaseProvider.Sqlite)
+        {
+            // In-process and synchronous: a connection comes back within microseconds, and waiting reads served
+            // together cost more per read than on their own (docs/benchmarks/health-reads.md, 2026-12-07).
+            var own = await LendAsync(c => c.QueryAsync(HotReadSql.One,
+                [new("@now", c.Dialect.Instant(now.UtcDateTime)), new("@id", accountId)], HotReadRows.Score, ct), ct);
+            return own.Count > 0 ? own[0] : null;
+        }
         if (_waiting.IsEmpty && _lendable.Wait(0))
         {
             List<HealthScoreRow> rows;
