@@ -11,13 +11,19 @@ internal sealed record LoopResult(
     string Name, double CallsPerSecond, double ItemsPerSecond, double P50Ms, double P99Ms, long Ok, long Failed,
     double CpuMicrosPerCall, string FirstFailure)
 {
+    /// <summary>A local PostgreSQL server's CPU per call over the same time (<see cref="DatabaseCpu"/>), if
+    /// measured.</summary>
+    public double? DatabaseCpuMicrosPerCall { get; init; }
+
+    private string Database => DatabaseCpuMicrosPerCall is { } d ? $" + {d.ToString("N0", C)} db" : "";
+
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
     /// <summary>The table row; <paramref name="ofBare"/> is the share of the bare server shown (none for the bare
     /// run itself): a round's own ratio, or for a median row the median of the rounds' ratios.</summary>
     public string Row(double? ofBare) => string.Create(CultureInfo.InvariantCulture,
         $"| {Name} | {CallsPerSecond:N0} | {(ofBare is { } r ? r.ToString("P1", C) : "")} | " +
-        $"{ItemsPerSecond:N0} | {P50Ms:N2} | {P99Ms:N2} | {CpuMicrosPerCall:N0} | {Ok:N0} / {Failed:N0} |");
+        $"{ItemsPerSecond:N0} | {P50Ms:N2} | {P99Ms:N2} | {CpuMicrosPerCall:N0}{Database} | {Ok:N0} / {Failed:N0} |");
 }
 
 /// <summary>
@@ -34,17 +40,19 @@ internal static class ClosedLoop
     /// <paramref name="measured"/>.
     /// </summary>
     public static async Task<LoopResult> RunAsync(string name, int inFlight, TimeSpan warmUp, TimeSpan measured,
-        Func<Random, CancellationToken, Task<int>> call, CancellationToken ct)
+        Func<Random, CancellationToken, Task<int>> call, CancellationToken ct, DatabaseCpu? database = null)
     {
         var state = new LoopState();
         var callers = Enumerable.Range(0, inFlight).Select(i => Task.Run(() => CallerAsync(i, call, state, ct)))
             .ToArray();
         await Task.Delay(warmUp, ct);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var databaseCpu = database?.Now();
         state.Start();
         await Task.Delay(measured, ct);
         var seconds = state.Stop();
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        var databaseMicros = (database?.Now() - databaseCpu)?.TotalMilliseconds * 1000;
         state.Finish();
         await Task.WhenAll(callers); // each caller ends after its call in flight: none is cut off
         var latencies = state.Latencies();
@@ -52,7 +60,10 @@ internal static class ClosedLoop
         return new LoopResult(name, ok / seconds, state.Items / seconds, Percentile(latencies, 0.5),
             Percentile(latencies, 0.99), ok, state.Failed,
             cpu.TotalMilliseconds * 1000 / Math.Max(1, ok + state.Failed),
-            state.FirstFailure ?? "");
+            state.FirstFailure ?? "")
+        {
+            DatabaseCpuMicrosPerCall = databaseMicros / Math.Max(1, ok + state.Failed),
+        };
     }
 
     private static async Task CallerAsync(

@@ -13,9 +13,18 @@ internal sealed class DatabaseCpu
     private const double TicksPerSecond = 100; // USER_HZ
     private readonly int _postmaster;
 
-    private DatabaseCpu(int postmaster) => _postmaster = postmaster;
+    private readonly string? _backendsOf;
 
-    public static async Task<DatabaseCpu?> TryCreateAsync(ExistingDatabase database, CancellationToken ct)
+    private DatabaseCpu(int postmaster, string? backendsOf)
+    {
+        _postmaster = postmaster;
+        _backendsOf = backendsOf;
+    }
+
+    /// <summary>With <paramref name="ownBackendsOnly"/>, only the backends connected to this database (named in their
+    /// process title) are counted: other sessions sharing the server do not show.</summary>
+    public static async Task<DatabaseCpu?> TryCreateAsync(
+        ExistingDatabase database, CancellationToken ct, bool ownBackendsOnly = false)
     {
         if (database.Provider != "PostgreSql" || !Directory.Exists("/proc")) return null;
         try
@@ -26,7 +35,8 @@ internal sealed class DatabaseCpu
             var directory = (string)(await command.ExecuteScalarAsync(ct))!;
             var pidFile = Path.Combine(directory, "postmaster.pid");
             if (!File.Exists(pidFile)) return null;
-            return new DatabaseCpu(int.Parse(File.ReadLines(pidFile).First(), CultureInfo.InvariantCulture));
+            return new DatabaseCpu(int.Parse(File.ReadLines(pidFile).First(), CultureInfo.InvariantCulture),
+                ownBackendsOnly ? $" {connection.Database} " : null);
         }
         catch (Exception ex) when (ex is NpgsqlException or IOException or UnauthorizedAccessException or FormatException)
         {
@@ -49,6 +59,9 @@ internal sealed class DatabaseCpu
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
                 var ppid = int.Parse(fields[1], CultureInfo.InvariantCulture);
                 if (pid != _postmaster && ppid != _postmaster) continue;
+                if (_backendsOf is not null
+                    && (pid == _postmaster || !File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(_backendsOf)))
+                    continue;
                 ticks += long.Parse(fields[11], CultureInfo.InvariantCulture)
                     + long.Parse(fields[12], CultureInfo.InvariantCulture);
             }

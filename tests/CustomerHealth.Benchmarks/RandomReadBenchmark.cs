@@ -44,7 +44,8 @@ internal static class RandomReadBenchmark
         log.WriteLine($"{ids.Length:N0} accounts with a stored score; {options.InFlight} calls in flight, " +
             $"{options.Rounds} round(s) of {options.WarmUpSeconds} + {options.DurationSeconds} s per server.");
         var profile = await MissProfile.RunAsync(service.Services, ids, options.Smoke ? 50 : 3000, ct);
-        var runner = new Runner(options, ids, bare, service, before);
+        var runner = new Runner(options, ids, bare, service, before,
+            await DatabaseCpu.TryCreateAsync(database, ct, ownBackendsOnly: true));
         var rounds = new List<LoopResult[]>();
         for (var round = 1; round <= options.Rounds; round++)
         {
@@ -90,7 +91,8 @@ internal static class RandomReadBenchmark
     }
 
     internal sealed class Runner(
-        ModeOptions options, string[] ids, BareServer bare, InProcessServer service, InProcessServer before)
+        ModeOptions options, string[] ids, BareServer bare, InProcessServer service, InProcessServer before,
+        DatabaseCpu? databaseCpu)
     {
         private readonly BareService.BareServiceClient _bare = new(Channel(bare.Address, null));
         private readonly HealthService.HealthServiceClient _service =
@@ -178,7 +180,7 @@ internal static class RandomReadBenchmark
 
         private Task<LoopResult> Loop(
             string name, int inFlight, Func<Random, CancellationToken, Task<int>> call, CancellationToken ct) =>
-            ClosedLoop.RunAsync(name, inFlight, WarmUp, Measured, call, ct);
+            ClosedLoop.RunAsync(name, inFlight, WarmUp, Measured, call, ct, databaseCpu);
 
         /// <summary>
         /// A channel of the benchmark's client: as many HTTP/2 connections as the calls in flight need.

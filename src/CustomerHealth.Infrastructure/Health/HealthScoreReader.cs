@@ -22,8 +22,10 @@ namespace CustomerHealth.Infrastructure.Health;
 /// the pool's reset on return.
 /// </para>
 /// <para>
-/// Connections are lent one read at a time, at most <see cref="MaxConnections"/> of them; a connection whose statement
-/// failed is closed, never lent again, and a read on one that a database outage broke is retried once on a fresh one.
+/// Connections are lent one read at a time, at most <see cref="MaxConnections"/> of them; on PostgreSQL single reads
+/// that find them all lent queue up and are served together, one statement for all the queued accounts (ADR 0082).
+/// A connection whose statement failed is closed, never lent again, and a read on one that a database outage broke is
+/// retried once on a fresh one.
 /// SQL Server and in-memory SQLite databases are not served here (<see cref="Enabled"/> is false).
 /// </para>
 /// </summary>
@@ -34,6 +36,9 @@ public sealed class HealthScoreReader : IDisposable
     /// core keep the cores busy; more callers wait for one rather than open, prepare and close extra connections.
     /// </summary>
     public static int MaxConnections { get; } = Math.Max(4, 2 * Environment.ProcessorCount);
+
+    /// <summary>The most waiting single reads served by one statement (a batch's size).</summary>
+    public const int MaxCoalesced = 100;
 
     /// <summary>
     /// How much of a SQLite file a kept connection reads through memory mapping rather than <c>read()</c> calls into
@@ -47,6 +52,7 @@ public sealed class HealthScoreReader : IDisposable
     private readonly string _connectionString;
     private readonly ConcurrentBag<HotReadConnection> _idle = [];
     private readonly SemaphoreSlim _lendable = new(MaxConnections, MaxConnections);
+    private readonly ConcurrentQueue<WaitingRead> _waiting = new();
     private bool _disposed;
 
     public HealthScoreReader(DatabaseOptions options, string connectionString)
@@ -68,11 +74,40 @@ public sealed class HealthScoreReader : IDisposable
     /// The stored score of <paramref name="accountId"/> with the override in force at <paramref name="now"/>, or null
     /// when the account has no stored score (or does not exist).
     /// </summary>
+    /// <remarks>
+    /// When every kept connection is lent, the read waits in a queue, and the next connection to come back reads all
+    /// the waiting accounts at once with the batch's statement (<see cref="ServeWaitingAsync"/>): under load a round
+    /// trip serves many reads instead of one. A read that finds a connection free and nobody waiting goes alone.
+    /// </remarks>
     public async Task<HealthScoreRow?> TryGetAsync(string accountId, DateTimeOffset now, CancellationToken ct)
     {
-        var rows = await LendAsync(c => c.QueryAsync(HotReadSql.One,
-            [new("@now", c.Dialect.Instant(now.UtcDateTime)), new("@id", accountId)], HotReadRows.Score, ct), ct);
-        return rows.Count > 0 ? rows[0] : null;
+        if (!Enabled) throw new InvalidOperationException("The hot read is not served on this database.");
+        if (_options.Provider == DatabaseProvider.Sqlite)
+        {
+            // In-process and synchronous: a connection comes back within microseconds, and waiting reads served
+            // together cost more per read than on their own (docs/benchmarks/health-reads.md, 2026-12-07).
+            var own = await LendAsync(c => c.QueryAsync(HotReadSql.One,
+                [new("@now", c.Dialect.Instant(now.UtcDateTime)), new("@id", accountId)], HotReadRows.Score, ct), ct);
+            return own.Count > 0 ? own[0] : null;
+        }
+        if (_waiting.IsEmpty && _lendable.Wait(0))
+        {
+            List<HealthScoreRow> rows;
+            try
+            {
+                rows = await ReadAsync(c => c.QueryAsync(HotReadSql.One,
+                    [new("@now", c.Dialect.Instant(now.UtcDateTime)), new("@id", accountId)], HotReadRows.Score, ct));
+            }
+            finally
+            {
+                Release();
+            }
+            return rows.Count > 0 ? rows[0] : null;
+        }
+        var waiting = new WaitingRead(accountId, now);
+        _waiting.Enqueue(waiting);
+        _ = ServeWaitingAsync();
+        return await waiting.Task.WaitAsync(ct);
     }
 
     /// <summary>
@@ -122,8 +157,73 @@ public sealed class HealthScoreReader : IDisposable
         }
         finally
         {
-            _lendable.Release();
+            Release();
         }
+    }
+
+    /// <summary>A connection back to lend; single reads that queued meanwhile are served on one.</summary>
+    private void Release()
+    {
+        _lendable.Release();
+        if (!_waiting.IsEmpty) _ = ServeWaitingAsync();
+    }
+
+    /// <summary>
+    /// While single reads wait and a connection is free: all of them (up to <see cref="MaxCoalesced"/>) in one
+    /// statement. Every lender calls this after giving its connection back, so a read queued while all were lent is
+    /// always picked up: it was queued before the last of them came back.
+    /// </summary>
+    private async Task ServeWaitingAsync()
+    {
+        while (!_waiting.IsEmpty && _lendable.Wait(0))
+        {
+            var reads = new List<WaitingRead>();
+            while (reads.Count < MaxCoalesced && _waiting.TryDequeue(out var read)) reads.Add(read);
+            try
+            {
+                if (reads.Count > 0) await ServeAsync(reads);
+            }
+            catch (Exception ex)
+            {
+                foreach (var read in reads) read.TrySetException(ex);
+            }
+            finally
+            {
+                _lendable.Release();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The waiting reads' accounts in one statement, as of the latest of their instants (each read's own instant or
+    /// later: an override that ended in between is not shown, as if the read had come a moment later).
+    /// </summary>
+    private async Task ServeAsync(List<WaitingRead> reads)
+    {
+        var now = reads.Max(r => r.Now).UtcDateTime;
+        if (reads.Count == 1)
+        {
+            var rows = await ReadAsync(c => c.QueryAsync(HotReadSql.One,
+                [new("@now", c.Dialect.Instant(now)), new("@id", reads[0].AccountId)], HotReadRows.Score,
+                CancellationToken.None));
+            reads[0].TrySetResult(rows.Count > 0 ? rows[0] : null);
+            return;
+        }
+        var ids = reads.Select(r => r.AccountId).Distinct(StringComparer.Ordinal).ToArray();
+        var found = await ReadAsync(c => c.QueryAsync(HotReadSql.Many(c.Dialect),
+            [new("@now", c.Dialect.Instant(now)), new("@ids", c.Dialect.Ids(ids))], HotReadRows.Score,
+            CancellationToken.None));
+        var byId = found.ToDictionary(row => row.AccountId, StringComparer.Ordinal);
+        foreach (var read in reads) read.TrySetResult(byId.GetValueOrDefault(read.AccountId));
+    }
+
+    /// <summary>A single read waiting for a connection; its caller's continuation runs on the thread pool, not on the
+    /// thread that serves the queue.</summary>
+    private sealed class WaitingRead(string accountId, DateTimeOffset now)
+        : TaskCompletionSource<HealthScoreRow?>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public string AccountId { get; } = accountId;
+        public DateTimeOffset Now { get; } = now;
     }
 
     private async Task<T> ReadAsync<T>(Func<HotReadConnection, Task<T>> read)

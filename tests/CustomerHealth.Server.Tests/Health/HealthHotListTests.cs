@@ -75,6 +75,32 @@ public abstract class HealthHotListTests<TDatabase>(TDatabase database) : Health
         Assert.Equal(HealthBand.Healthy, batch.Scores.Single(s => s.AccountId == "hl-c").Override.Band);
     }
 
+    [Fact]
+    public async Task SingleReadsMadeAllAtOnceAnswerAsTheyDoOneAtATime()
+    {
+        await GivenPortfolio();
+        var reader = Service.Services.GetRequiredService<HealthScoreReader>();
+        if (!reader.Enabled) return; // SQL Server: no hot read
+        string[] ids = ["hl-a", "hl-b", "hl-c", "hl-d", "hl-e", "ghost"];
+        var alone = new Dictionary<string, HealthScore?>();
+        foreach (var id in ids) alone[id] = (await reader.TryGetAsync(id, Clock.GetUtcNow(), Ct))?.ToProto();
+
+        // Far more callers than kept connections: reads queue, and queued ones are served together (one statement).
+        var reads = await Task.WhenAll(Enumerable.Range(0, 8 * HealthScoreReader.MaxConnections * ids.Length)
+            .Select(i => Task.Run(async () =>
+            {
+                var id = ids[i % ids.Length];
+                return (id, (await reader.TryGetAsync(id, Clock.GetUtcNow(), Ct))?.ToProto());
+            }, Ct)));
+        var calls = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => Health.GetHealthScoreAsync(
+            new() { AccountId = ids[i % 4] }, cancellationToken: Ct).ResponseAsync));
+
+        Assert.All(reads, read => Assert.Equal(alone[read.Item1], read.Item2));
+        Assert.All(calls.Select((c, i) => (c.Score, Id: ids[i % 4])), c => Assert.Equal(alone[c.Id], c.Score));
+        Assert.Equal(HealthBand.Healthy, alone["hl-c"]!.Override.Band);
+        Assert.Null(alone["ghost"]);
+    }
+
     [Theory]
     [InlineData(HealthScoreOrder.Unspecified)]
     [InlineData(HealthScoreOrder.Score)]
