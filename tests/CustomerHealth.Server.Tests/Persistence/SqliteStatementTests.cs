@@ -34,16 +34,7 @@ public sealed class SqliteStatementTests : IDisposable
     public void NativeBindingStoresWhatMicrosoftDataSqliteStores(
         DateTime instant, DateOnly day, double? amount, string? note, long count)
     {
-        using (var command = _connection.CreateCommand())
-        {
-            command.CommandText = "INSERT INTO t VALUES ('ado', @instant, @day, @amount, @note, @count)";
-            command.Parameters.AddWithValue("@instant", instant);
-            command.Parameters.AddWithValue("@day", day);
-            command.Parameters.AddWithValue("@amount", (object?)amount ?? DBNull.Value);
-            command.Parameters.AddWithValue("@note", (object?)note ?? DBNull.Value);
-            command.Parameters.AddWithValue("@count", count);
-            command.ExecuteNonQuery();
-        }
+        InsertThroughMicrosoftDataSqlite(instant, day, amount, note, count);
         using (var statement = new SqliteStatement(
             _connection, "INSERT INTO t VALUES ('native', @instant, @day, @amount, @note, @count)"))
         {
@@ -119,16 +110,7 @@ public sealed class SqliteStatementTests : IDisposable
     public void NativeReadingReadsWhatMicrosoftDataSqliteReads(
         DateTime instant, DateOnly day, double? amount, string? note, long count)
     {
-        using (var command = _connection.CreateCommand())
-        {
-            command.CommandText = "INSERT INTO t VALUES ('ado', @instant, @day, @amount, @note, @count)";
-            command.Parameters.AddWithValue("@instant", instant);
-            command.Parameters.AddWithValue("@day", day);
-            command.Parameters.AddWithValue("@amount", (object?)amount ?? DBNull.Value);
-            command.Parameters.AddWithValue("@note", (object?)note ?? DBNull.Value);
-            command.Parameters.AddWithValue("@count", count);
-            command.ExecuteNonQuery();
-        }
+        InsertThroughMicrosoftDataSqlite(instant, day, amount, note, count);
         using var statement = new SqliteStatement(
             _connection, "SELECT path, day, note, count, amount FROM t WHERE path = @path AND count = @count");
         statement.BindValue(statement.Parameter("@path"), "ado");
@@ -147,4 +129,19 @@ public sealed class SqliteStatementTests : IDisposable
     }
 
     public void Dispose() => _connection.Dispose();
+
+    /// <summary>The row <c>ado</c>, stored by Microsoft.Data.Sqlite's own binding: what the native path is held
+    /// to.</summary>
+    private void InsertThroughMicrosoftDataSqlite(
+        DateTime instant, DateOnly day, double? amount, string? note, long count)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "INSERT INTO t VALUES ('ado', @instant, @day, @amount, @note, @count)";
+        command.Parameters.AddWithValue("@instant", instant);
+        command.Parameters.AddWithValue("@day", day);
+        command.Parameters.AddWithValue("@amount", (object?)amount ?? DBNull.Value);
+        command.Parameters.AddWithValue("@note", (object?)note ?? DBNull.Value);
+        command.Parameters.AddWithValue("@count", count);
+        command.ExecuteNonQuery();
+    }
 }

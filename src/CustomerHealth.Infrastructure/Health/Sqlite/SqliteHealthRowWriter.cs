@@ -13,9 +13,9 @@ namespace CustomerHealth.Infrastructure.Health.Sqlite;
 internal sealed class SqliteHealthRowWriter : SetBasedHealthRowWriter
 {
     private protected override Task WriteAsync<T>(
-        CustomerHealthDbContext db, HealthRowTable<T> table, IReadOnlyList<T> rows, bool upsert, CancellationToken ct) =>
-        EachRowAsync(db, table, rows, Sql(table, upsert), async (command, _) => await command.ExecuteNonQueryAsync(ct),
-            ct);
+        CustomerHealthDbContext db, HealthRowTable<T> table, IReadOnlyList<T> rows, bool upsert, CancellationToken ct)
+        => EachRowAsync(
+            db, table, rows, Sql(table, upsert), async (command, _) => await command.ExecuteNonQueryAsync(ct), ct);
 
     private protected override Task InsertWithKeysAsync<T>(
         CustomerHealthDbContext db, HealthRowTable<T> table, IReadOnlyList<T> rows, CancellationToken ct)
