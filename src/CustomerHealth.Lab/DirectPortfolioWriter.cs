@@ -27,7 +27,10 @@ public sealed record DirectLoadReport(int Accounts, long Events, long RollupRows
 public sealed class DirectPortfolioWriter(
     IServiceScopeFactory scopes, EventRules rules, TimeProvider clock, ILogger logger)
 {
-    public int ChunkSize { get; init; } = 250;
+    /// <summary>Accounts per chunk unless set.</summary>
+    public const int DefaultChunkSize = 250;
+
+    public int ChunkSize { get; init; } = DefaultChunkSize;
 
     /// <summary>
     /// Chunks written at once, each in its own transaction on its own connection. On a server database the bulk

@@ -47,10 +47,7 @@ public abstract partial class SetBasedRecomputeTests<TDatabase>(TDatabase databa
             Accounts = 40, Seed = 5, Today = DateOnly.FromDateTime(DefaultNow.UtcDateTime), ActivityDays = 75,
             AccountPrefix = "sb-",
         };
-        var loader = new DirectPortfolioWriter(
-            Service.Services.GetRequiredService<IServiceScopeFactory>(),
-            Service.Services.GetRequiredService<EventRules>(), Clock, NullLogger.Instance)
-        { ChunkSize = 10 };
+        var loader = PortfolioWriter(chunkSize: 10);
         await loader.WriteAsync(PortfolioGenerator.Generate(options), truth: null, Ct);
 
         var enginesWriter = Service.Services.GetRequiredService<HealthRowWriter>();

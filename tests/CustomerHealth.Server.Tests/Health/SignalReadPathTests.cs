@@ -61,10 +61,7 @@ public abstract class SignalReadPathTests<TDatabase>(TDatabase database) : Healt
             Accounts = 40, Seed = 5, Today = DateOnly.FromDateTime(DefaultNow.UtcDateTime), ActivityDays = 75,
             AccountPrefix = "rp-",
         };
-        var loader = new DirectPortfolioWriter(
-            Service.Services.GetRequiredService<IServiceScopeFactory>(),
-            Service.Services.GetRequiredService<EventRules>(), Clock, NullLogger.Instance)
-        { ChunkSize = 10 };
+        var loader = PortfolioWriter(chunkSize: 10);
         await loader.WriteAsync(PortfolioGenerator.Generate(options), truth: null, Ct);
         await GivenCustomer("zz-no-usage", CsTier.HighTouch);
         await Accounts.UpsertAccountAsync(new() { Account = Build.Account("zz-bare") }, cancellationToken: Ct);

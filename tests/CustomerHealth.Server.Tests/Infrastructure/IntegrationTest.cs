@@ -1,5 +1,9 @@
+using CustomerHealth.Domain.Engagement;
+using CustomerHealth.Lab;
 using Google.Rpc;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CustomerHealth.Server.Tests.Infrastructure;
 
@@ -26,6 +30,17 @@ public abstract class IntegrationTest<TDatabase> : IClassFixture<TDatabase>, IAs
 
     /// <summary>The running test's cancellation token, for every call a test makes.</summary>
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>The lab tool's direct load into this test's database, with the service's scopes, event rules and
+    /// clock: a generated portfolio without going through the API.</summary>
+    protected DirectPortfolioWriter PortfolioWriter(
+        int chunkSize = DirectPortfolioWriter.DefaultChunkSize, int writers = 1) =>
+        new(Service.Services.GetRequiredService<IServiceScopeFactory>(),
+            Service.Services.GetRequiredService<EventRules>(), Clock, NullLogger.Instance)
+        {
+            ChunkSize = chunkSize,
+            Writers = writers,
+        };
 
     /// <summary>
     /// Extra configuration for the class's servers (for example shorter worker intervals); none by default.

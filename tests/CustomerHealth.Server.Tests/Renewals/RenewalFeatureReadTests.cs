@@ -79,11 +79,7 @@ public abstract class RenewalFeatureReadTests<TDatabase>(TDatabase database) : R
             Mix = PortfolioMix.Mixed,
             AccountPrefix = "mix-",
         };
-        var writer = new DirectPortfolioWriter(
-            Service.Services.GetRequiredService<IServiceScopeFactory>(),
-            Service.Services.GetRequiredService<EventRules>(),
-            Clock,
-            NullLogger.Instance);
+        var writer = PortfolioWriter();
         await writer.WriteAsync(PortfolioGenerator.Generate(options), truth: null, Ct);
     }
 }

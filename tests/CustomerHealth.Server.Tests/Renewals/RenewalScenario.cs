@@ -37,11 +37,7 @@ public abstract class RenewalScenario<TDatabase>(TDatabase database) : Integrati
             ActivityDays = 30,
             AccountPrefix = "syn-",
         };
-        var writer = new DirectPortfolioWriter(
-            Service.Services.GetRequiredService<IServiceScopeFactory>(),
-            Service.Services.GetRequiredService<EventRules>(),
-            Clock,
-            NullLogger.Instance);
+        var writer = PortfolioWriter();
         await writer.WriteAsync(PortfolioGenerator.Generate(options), truth: null, Ct);
     }
 

@@ -39,8 +39,7 @@ public abstract class DemoRenewalModelTests<TDatabase>(TDatabase database) : Int
     public async Task TheDefaultDemoPortfolioTrainsARenewalModelThatPassesTheGateAndServes()
     {
         var portfolio = new DemoOptions().Portfolio(DateOnly.FromDateTime(DefaultNow.UtcDateTime));
-        var writer = new DirectPortfolioWriter(Service.Services.GetRequiredService<IServiceScopeFactory>(),
-            Service.Services.GetRequiredService<EventRules>(), Clock, NullLogger.Instance);
+        var writer = PortfolioWriter();
         await writer.WriteAsync(PortfolioGenerator.Generate(portfolio), truth: null, Ct);
         var renewals = new RenewalService.RenewalServiceClient(Service.Channel);
 

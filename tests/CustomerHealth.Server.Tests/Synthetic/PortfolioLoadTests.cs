@@ -82,13 +82,7 @@ public abstract class PortfolioLoadTests<TDatabase>(TDatabase database) : Integr
         // once.
         await new PortfolioLoader(Service.Channel.CreateCallInvoker()) { BatchSize = 500, Streams = 2 }
             .LoadAsync(PortfolioGenerator.Generate(viaApi), viaApi.Source, written: null, Ct);
-        var writer = new DirectPortfolioWriter(
-            Service.Services.GetRequiredService<IServiceScopeFactory>(),
-                Service.Services.GetRequiredService<EventRules>(), Clock, NullLogger.Instance)
-        {
-            ChunkSize = 5,
-            Writers = Database.Provider == DatabaseProvider.Sqlite ? 1 : 2,
-        };
+        var writer = PortfolioWriter(chunkSize: 5, writers: Database.Provider == DatabaseProvider.Sqlite ? 1 : 2);
 
         var report = await writer.WriteAsync(PortfolioGenerator.Generate(direct), truth: null, Ct);
 
