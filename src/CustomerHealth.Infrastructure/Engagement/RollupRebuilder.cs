@@ -41,6 +41,7 @@ internal static class RollupRebuilder
         const string days = $"{UserDays.Day} >= @from AND {UserDays.Day} <= @to";
         var scope = accountId is null ? days : $"{days} AND {UserDays.AccountId} = @account_id";
 
+        await writer.LockRollupsExclusivelyAsync(connection, transaction, accountId, ct);
         await writer.LockAccountsForRebuildAsync(connection, transaction, accountId, ct);
 
         foreach (var table in new[] { FeatureDays.Table, AccountDays.Table, UserDays.Table })

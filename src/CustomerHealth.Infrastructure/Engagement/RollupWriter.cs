@@ -172,6 +172,18 @@ public abstract class RollupWriter
         Task.CompletedTask;
 
     /// <summary>
+    /// Where writers run side by side, makes a writer that replaces or takes away rollup rows of one account (or of
+    /// every account, when <paramref name="accountId"/> is null) — a rebuild, a person's erasure — wait for the
+    /// ingestion groups writing into them and keeps new groups, rebuilds and erasures of that account out until it
+    /// commits. Ingestion takes the shared side of the same locks in <see cref="LockKnownAccountsAsync"/>. Without it
+    /// the two lock the same rollup rows in different orders and deadlock. Nothing by default: SQLite has one writer
+    /// at a time.
+    /// </summary>
+    internal virtual Task LockRollupsExclusivelyAsync(
+        DbConnection connection, DbTransaction transaction, string? accountId, CancellationToken ct) =>
+        Task.CompletedTask;
+
+    /// <summary>
     /// Inserts the rollup rows of accounts created in this transaction (the bulk load): nothing can exist under their
     /// keys, so plain inserts replace the upserts. By default one prepared INSERT per table, reused for every row.
     /// </summary>

@@ -97,6 +97,9 @@ public sealed class UsageStore(CustomerHealthDbContext db, RollupWriter writer, 
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var catalogue = await CatalogueForUpdateAsync(ct);
+            // The person's rows may be in any account when none is named: every account's ingestion then waits.
+            await writer.LockRollupsExclusivelyAsync(db.Database.GetDbConnection(),
+                transaction.GetDbTransaction(), accountId, ct);
             var userDays = await db.UserDailyActivity
                 .Where(u => u.UserId == userId && (accountId == null || u.AccountId == accountId))
                 .ToListAsync(ct);

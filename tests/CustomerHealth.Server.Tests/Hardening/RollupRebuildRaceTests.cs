@@ -16,9 +16,10 @@ public sealed class RollupRebuildRacesOnPostgreSql(PostgreSqlTestDatabase databa
 /// Ingestion of one account racing rebuilds of its rollups and catalogue changes (each of which rebuilds every
 /// retained day): a rebuild that finds a rollup row ingestion inserted since its delete starts over (LostRaces), so
 /// every call answers OK or ABORTED, never INTERNAL, and the rollups afterwards are what a fresh rebuild derives from
-/// the stored events. On PostgreSQL an ingestion and a rebuild of the same rows can also deadlock (40P01, each
-/// waiting for a row the other wrote); the loser is retried as transient and, when it keeps meeting it, answers
-/// UNAVAILABLE (DATABASE_UNAVAILABLE), which clients retry like ABORTED.
+/// the stored events. On PostgreSQL ingestion and rebuilds of the same rows used to deadlock (40P01: 24 in the server
+/// log over three runs of this test, some answered UNAVAILABLE); the rebuild now holds the account's rollup lock that
+/// ingestion shares (PostgreSqlRollupWriter), so neither waits for the other in a circle and no call answers
+/// UNAVAILABLE.
 /// </summary>
 public abstract class RollupRebuildRaceTests<TDatabase>(TDatabase database) : IntegrationTest<TDatabase>(database)
     where TDatabase : TestDatabase
@@ -45,7 +46,7 @@ public abstract class RollupRebuildRaceTests<TDatabase>(TDatabase database) : In
             var ingested = await Task.WhenAll(ingestions);
 
             Assert.All(codes.Concat(ingested.Select(i => i.Code)), code => Assert.True(
-                code is StatusCode.OK or StatusCode.Aborted or StatusCode.Unavailable, $"round {round}: {code}"));
+                code is StatusCode.OK or StatusCode.Aborted, $"round {round}: {code}"));
             accepted += ingested.Sum(i => i.Accepted);
         }
 

@@ -32,6 +32,7 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
         // block other writers or changes to an account's other columns.
         var known = new HashSet<string>(StringComparer.Ordinal);
         if (accountIds.Length == 0) return known;
+        await LockRollupsSharedAsync(connection, transaction, accountIds, ct);
         const string sql = $"SELECT {AccountsTable.Id} FROM {AccountsTable.Table} WHERE {AccountsTable.Id} = " +
             $"ANY(@account_ids) FOR KEY SHARE";
         await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
@@ -128,6 +129,41 @@ internal sealed class PostgreSqlRollupWriter : RollupWriter
 
     internal override (string DayNumber, string BitOr) ActiveDaySql(string day, string bit) =>
         (DayNumberOf(day), $"bit_or(1::bigint << {bit})");
+
+    /// <summary>
+    /// The advisory locks of <see cref="RollupWriter.LockRollupsExclusivelyAsync"/>, in PostgreSQL's two-key form (a
+    /// space of their own): <see cref="AllRollupsLock"/> with key 0 stands for every account's rollups, <see
+    /// cref="AccountRollupsLock"/> with <c>hashtext(account_id)</c> for one account's (two accounts that share a hash
+    /// only wait for each other). Every holder takes the first before the second, and ingestion takes its accounts'
+    /// in key order, so no two of them wait for each other in a circle.
+    /// </summary>
+    private const int AllRollupsLock = 0x43480001;
+
+    private const int AccountRollupsLock = 0x43480002;
+
+    private static readonly string LockRollupsSharedSql =
+        $"SELECT pg_advisory_xact_lock_shared({AllRollupsLock}, 0); " +
+        $"SELECT pg_advisory_xact_lock_shared({AccountRollupsLock}, k) " +
+        "FROM (SELECT DISTINCT hashtext(id) AS k FROM unnest(@account_ids) AS id ORDER BY k) AS keys";
+
+    private static async Task LockRollupsSharedAsync(
+        DbConnection connection, DbTransaction transaction, string[] accountIds, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            LockRollupsSharedSql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+        command.Parameters.AddWithValue("account_ids", accountIds);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    internal override Task LockRollupsExclusivelyAsync(
+        DbConnection connection, DbTransaction transaction, string? accountId, CancellationToken ct) =>
+        accountId is null
+            ? SqlCommands.ExecuteAsync(
+                connection, transaction, $"SELECT pg_advisory_xact_lock({AllRollupsLock}, 0)", ct)
+            : SqlCommands.ExecuteAsync(connection, transaction,
+                $"SELECT pg_advisory_xact_lock_shared({AllRollupsLock}, 0); " +
+                $"SELECT pg_advisory_xact_lock({AccountRollupsLock}, hashtext(@account_id))", ct,
+                [("@account_id", accountId)]);
 
     internal override Task LockAccountsForRebuildAsync(
         DbConnection connection, DbTransaction transaction, string? accountId, CancellationToken ct)
