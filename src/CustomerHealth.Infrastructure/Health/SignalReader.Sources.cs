@@ -116,6 +116,10 @@ public sealed partial class SignalReader
         var events = catalogue.MetricEvents.ToArray();
         if (events.Length == 0) return Array.Empty<MetricDay>().ToLookup(_ => "", StringComparer.Ordinal);
         var (from, to) = (span.Earliest.Day.AddDays(-(UsageRates.LookbackDays - 1)), span.Latest.Day);
+        if (ReadsDirectly)
+            return (await SpanReads.ReadFeatureDaysAsync(db, ids, events, from, to, ct))
+                .SelectMany(p => p.Value, (p, f) => (p.Key, Day: new MetricDay(f.Day, f.Feature, f.Events)))
+                .ToLookup(f => f.Key, f => f.Day, StringComparer.Ordinal);
         return (await db.AccountFeatureDailyUsage.AsNoTracking()
                 .Where(f => ids.Contains(f.AccountId) && f.Day >= from && f.Day <= to && f.Events > 0
                     && events.Contains(f.Feature))
@@ -139,8 +143,8 @@ public sealed partial class SignalReader
             .Where(u => ids.Contains(u.AccountId) && u.Block >= older && u.Block <= newer);
         if (!span.OneDay)
         {
-            var rows = (await blocks.ToListAsync(ct))
-                .ToLookup(
+            var rows = ReadsDirectly ? await SpanReads.ReadActiveDayBlocksAsync(db, ids, older, newer, ct)
+                : (await blocks.ToListAsync(ct)).ToLookup(
                     u => u.AccountId,
                     u => new ActiveDayBlock(u.AccountId, u.UserId, u.Block, u.Days),
                     StringComparer.Ordinal);
@@ -191,8 +195,12 @@ public sealed partial class SignalReader
                 .ToDictionaryAsync(x => x.AccountId, x => x.Features, StringComparer.Ordinal, ct);
             return (id, _) => counts.GetValueOrDefault(id);
         }
-        var featureDays = (await used.Select(f => new { f.AccountId, f.Feature, f.Day }).ToListAsync(ct))
-            .ToLookup(f => f.AccountId, f => (f.Feature, f.Day), StringComparer.Ordinal);
+        var featureDays = ReadsDirectly
+            ? (await SpanReads.ReadFeatureDaysAsync(db, ids, keyFeatures, from, to, ct))
+                .SelectMany(p => p.Value, (p, f) => (p.Key, f.Feature, f.Day))
+                .ToLookup(f => f.Key, f => (f.Feature, f.Day), StringComparer.Ordinal)
+            : (await used.Select(f => new { f.AccountId, f.Feature, f.Day }).ToListAsync(ct))
+                .ToLookup(f => f.AccountId, f => (f.Feature, f.Day), StringComparer.Ordinal);
         return (id, w) => featureDays[id].Where(f => f.Day >= w.Last30From && f.Day <= w.Day)
             .Select(f => f.Feature).Distinct(StringComparer.Ordinal).Count();
     }

@@ -99,13 +99,18 @@ public sealed class RenewalHistoryReader(CustomerHealthDbContext db, EventCatalo
     }
 
     /// <summary>The key features' day rollups of the accounts over the span (none when the catalogue has no key
-    /// feature).</summary>
+    /// feature): through a data reader on SQLite and PostgreSQL (<see cref="SpanReads"/>), EF Core on SQL
+    /// Server.</summary>
     private async Task<ILookup<string, KeyFeatureDay>> ReadKeyFeatureDaysAsync(string[] ids, string[] keyFeatures,
         DateTime earliestAt, DateTime latestAt, CancellationToken ct)
     {
         if (keyFeatures.Length == 0) return NoFeatureDays;
         var latestDay = DateOnly.FromDateTime(latestAt);
         var featuresFrom = DateOnly.FromDateTime(earliestAt).AddDays(-(RenewalHistory.FeatureDays - 1));
+        if (SpanReads.Supports(db))
+            return (await SpanReads.ReadFeatureDaysAsync(db, ids, keyFeatures, featuresFrom, latestDay, ct))
+                .SelectMany(p => p.Value, (p, f) => (p.Key, Day: new KeyFeatureDay(f.Day, f.Feature, f.Events)))
+                .ToLookup(f => f.Key, f => f.Day, StringComparer.Ordinal);
         return (await db.AccountFeatureDailyUsage.AsNoTracking()
                 .Where(f => ids.Contains(f.AccountId) && f.Day >= featuresFrom && f.Day <= latestDay && f.Events > 0
                     && keyFeatures.Contains(f.Feature))
