@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using CustomerHealth.Domain.Engagement;
 using CustomerHealth.Infrastructure.Persistence;
@@ -41,30 +42,41 @@ internal static class SpanReads
 
     /// <summary>
     /// The day rollups with events of <paramref name="features"/> in <paramref name="ids"/> from <paramref
-    /// name="from"/> to <paramref name="to"/>, by account, in day then feature order. Each feature name comes back as
-    /// the instance in <paramref name="features"/>, not a new string per row.
+    /// name="from"/> to <paramref name="to"/>, by account, in day then feature order. On SQLite the rows are stepped
+    /// through SQLite's own API (<see cref="RawReads.ReadSqliteRowsAsync"/>): days parsed from their bytes, account ids
+    /// and feature names the instances given, not a new string per row.
     /// </summary>
     public static async Task<Dictionary<string, List<FeatureDayRow>>> ReadFeatureDaysAsync(
         CustomerHealthDbContext db, string[] ids, string[] features, DateOnly from, DateOnly to, CancellationToken ct)
     {
         var byAccount = new Dictionary<string, List<FeatureDayRow>>(ids.Length, StringComparer.Ordinal);
         if (features.Length == 0) return byAccount;
-        var names = features.Distinct(StringComparer.Ordinal).ToDictionary(f => f, f => f, StringComparer.Ordinal);
         var sql = $"SELECT {FeatureDays.AccountId}, {FeatureDays.Day}, {FeatureDays.Feature}, {FeatureDays.Events} " +
             $"FROM {FeatureDays.Table} WHERE {Among(db, FeatureDays.AccountId, "ids")} " +
             $"AND {FeatureDays.Day} >= @from AND {FeatureDays.Day} <= @to AND {FeatureDays.Events} > 0 " +
             $"AND {Among(db, FeatureDays.Feature, "features")} ORDER BY {FeatureDays.Key}";
+        void Add(string id, FeatureDayRow row)
+        {
+            if (!byAccount.TryGetValue(id, out var list)) byAccount.Add(id, list = []);
+            list.Add(row);
+        }
+        if (db.Database.IsSqlite())
+        {
+            var (accounts, names) = (new StoredUtf8.Pool(ids), new StoredUtf8.Pool(features));
+            await db.Database.ReadSqliteRowsAsync(sql, [("@ids", Values(db, ids)), ("@features", Values(db, features)),
+                ("@from", Day(from)), ("@to", Day(to))], row => Add(accounts.Of(row.Utf8(0)), new FeatureDayRow(
+                    StoredUtf8.Day(row.Utf8(1))!.Value, names.Of(row.Utf8(2)), row.Int64(3))), ct);
+            return byAccount;
+        }
         await db.Database.ReadRowsAsync(
-            sql, [("ids", Values(db, ids)), ("features", Values(db, features)), ("from", from), ("to", to)], r =>
-            {
-                var id = r.GetString(0);
-                if (!byAccount.TryGetValue(id, out var list)) byAccount.Add(id, list = []);
-                var feature = r.GetString(2);
-                list.Add(new FeatureDayRow(
-                    r.GetFieldValue<DateOnly>(1), names.GetValueOrDefault(feature) ?? feature, r.GetInt64(3)));
-            }, ct);
+            sql, [("ids", Values(db, ids)), ("features", Values(db, features)), ("from", from), ("to", to)],
+            r => Add(r.GetString(0), new FeatureDayRow(r.GetFieldValue<DateOnly>(1), r.GetString(2), r.GetInt64(3))),
+            ct);
         return byAccount;
     }
+
+    /// <summary>A day as SQLite stores it (<c>yyyy-MM-dd</c>), to bind as text.</summary>
+    private static string Day(DateOnly day) => day.ToString(SqliteStatement.DayFormat, CultureInfo.InvariantCulture);
 
     /// <summary>The SQL that keeps the rows whose <paramref name="column"/> is among the values bound as
     /// <paramref name="parameter"/> (<see cref="Values"/>): an array on PostgreSQL, a JSON array on SQLite.</summary>
