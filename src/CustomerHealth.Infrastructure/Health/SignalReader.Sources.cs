@@ -62,7 +62,7 @@ public sealed partial class SignalReader
     {
         /// <summary>The catalogue's metric events and ratios, with their day counts over the batch's
         /// lookback.</summary>
-        public (EventCatalogue Catalogue, ILookup<string, MetricDay> Days)? Metrics { get; init; }
+        public (EventCatalogue Catalogue, Dictionary<string, MetricDay[]> Days)? Metrics { get; init; }
     }
 
     /// <summary>Every source of <paramref name="ids"/> over <paramref name="span"/>; null without accounts.</summary>
@@ -108,20 +108,25 @@ public sealed partial class SignalReader
 
     /// <summary>
     /// The feature-rollup rows of the catalogue's metric events over the usage-rate lookback of every pair (the 56 days
-    /// up to its day), for the usage-rate metrics; each pair keeps its own days.
+    /// up to its day), for the usage-rate metrics, each account's in day order; each pair keeps its own days (<see
+    /// cref="SpanReads.Window"/>).
     /// </summary>
-    private async Task<ILookup<string, MetricDay>> ReadMetricDaysAsync(
+    private async Task<Dictionary<string, MetricDay[]>> ReadMetricDaysAsync(
         string[] ids, EventCatalogue catalogue, ReadSpan span, CancellationToken ct)
     {
         var events = catalogue.MetricEvents.ToArray();
-        if (events.Length == 0) return Array.Empty<MetricDay>().ToLookup(_ => "", StringComparer.Ordinal);
+        if (events.Length == 0) return new Dictionary<string, MetricDay[]>(StringComparer.Ordinal);
         var (from, to) = (span.Earliest.Day.AddDays(-(UsageRates.LookbackDays - 1)), span.Latest.Day);
+        if (ReadsDirectly)
+            return SpanReads.InDayOrder(await SpanReads.ReadFeatureDaysAsync(db, ids, events, from, to, ct),
+                f => new MetricDay(f.Day, f.Feature, f.Events), d => d.Day);
         return (await db.AccountFeatureDailyUsage.AsNoTracking()
                 .Where(f => ids.Contains(f.AccountId) && f.Day >= from && f.Day <= to && f.Events > 0
                     && events.Contains(f.Feature))
                 .Select(f => new { f.AccountId, f.Day, f.Feature, f.Events })
                 .ToListAsync(ct))
-            .ToLookup(f => f.AccountId, f => new MetricDay(f.Day, f.Feature, f.Events), StringComparer.Ordinal);
+            .GroupBy(f => f.AccountId, f => new MetricDay(f.Day, f.Feature, f.Events), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => SpanReads.InDayOrder(g, d => d.Day), StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -139,8 +144,8 @@ public sealed partial class SignalReader
             .Where(u => ids.Contains(u.AccountId) && u.Block >= older && u.Block <= newer);
         if (!span.OneDay)
         {
-            var rows = (await blocks.ToListAsync(ct))
-                .ToLookup(
+            var rows = ReadsDirectly ? await SpanReads.ReadActiveDayBlocksAsync(db, ids, older, newer, ct)
+                : (await blocks.ToListAsync(ct)).ToLookup(
                     u => u.AccountId,
                     u => new ActiveDayBlock(u.AccountId, u.UserId, u.Block, u.Days),
                     StringComparer.Ordinal);
@@ -191,10 +196,16 @@ public sealed partial class SignalReader
                 .ToDictionaryAsync(x => x.AccountId, x => x.Features, StringComparer.Ordinal, ct);
             return (id, _) => counts.GetValueOrDefault(id);
         }
-        var featureDays = (await used.Select(f => new { f.AccountId, f.Feature, f.Day }).ToListAsync(ct))
-            .ToLookup(f => f.AccountId, f => (f.Feature, f.Day), StringComparer.Ordinal);
-        return (id, w) => featureDays[id].Where(f => f.Day >= w.Last30From && f.Day <= w.Day)
-            .Select(f => f.Feature).Distinct(StringComparer.Ordinal).Count();
+        var featureDays = ReadsDirectly
+            ? SpanReads.InDayOrder(await SpanReads.ReadFeatureDaysAsync(db, ids, keyFeatures, from, to, ct),
+                f => (f.Feature, f.Day), f => f.Day)
+            : (await used.Select(f => new { f.AccountId, f.Feature, f.Day }).ToListAsync(ct))
+                .GroupBy(f => f.AccountId, f => (f.Feature, f.Day), StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => SpanReads.InDayOrder(g, f => f.Day), StringComparer.Ordinal);
+        return (id, w) => featureDays.TryGetValue(id, out var days)
+            ? SpanReads.Window(days, f => f.Day, w.Last30From, w.Day).Select(f => f.Feature)
+                .Distinct(StringComparer.Ordinal).Count()
+            : 0;
     }
 
     private async Task<ILookup<string, NpsAnswer>> ReadNpsAnswersAsync(

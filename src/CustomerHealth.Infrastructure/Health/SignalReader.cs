@@ -98,8 +98,9 @@ public sealed partial class SignalReader(CustomerHealthDbContext db, EventCatalo
                 .ToArray(),
             LastTouchpointAt = s.LastTouchpoint(id, w.At),
             Metrics = s.Metrics is var (catalogue, metricDays)
-                ? new MetricSignals(catalogue.MetricEvents, catalogue.Ratios, metricDays[id]
-                    .Where(d => d.Day > w.Day.AddDays(-UsageRates.LookbackDays) && d.Day <= w.Day).ToArray())
+                ? new MetricSignals(catalogue.MetricEvents, catalogue.Ratios, SpanReads.Window(
+                    metricDays.GetValueOrDefault(id) ?? [], d => d.Day,
+                    w.Day.AddDays(-(UsageRates.LookbackDays - 1)), w.Day))
                 : MetricSignals.None,
         };
         return new AccountSignalsRead(id, signals, current);

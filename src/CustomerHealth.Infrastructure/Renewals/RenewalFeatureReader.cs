@@ -4,6 +4,7 @@ using CustomerHealth.Domain.Renewals;
 using CustomerHealth.Infrastructure.Health;
 using CustomerHealth.Infrastructure.Persistence;
 using CustomerHealth.Infrastructure.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace CustomerHealth.Infrastructure.Renewals;
@@ -24,12 +25,13 @@ public sealed record RenewalFeatureRow(
 /// source for a chunk of requests, each request keeping only what its own instant allows), each scored with the
 /// scorecard in force at the instant (all versions read once), and its longer-window evidence (<see
 /// cref="RenewalHistoryReader"/>, read the same way). A chunk holds every request of its accounts, so a training reads
-/// each source of an account once over the span of its outcomes' instants, not once per outcome and window. Nothing
-/// recorded after the instant can reach a row. Requests of accounts that no longer exist are left out.
+/// each source of an account once over the span of its outcomes' instants, not once per outcome and window; up to
+/// <see cref="RenewalOptions.ReadParallelism"/> chunks are read at once, each on a context of its own (ADR 0088).
+/// Nothing recorded after the instant can reach a row. Requests of accounts that no longer exist are left out.
 /// </summary>
 public sealed class RenewalFeatureReader(
     CustomerHealthDbContext db, SignalReader signals, RenewalHistoryReader histories, ScorecardStore scorecards,
-    ILogger<RenewalFeatureReader>? logger = null)
+    IServiceScopeFactory scopes, RenewalOptions? options = null, ILogger<RenewalFeatureReader>? logger = null)
 {
     /// <summary>About how many requests one chunk of reads serves.</summary>
     public const int BatchSize = 500;
@@ -37,12 +39,13 @@ public sealed class RenewalFeatureReader(
 
     public Task<IReadOnlyList<RenewalFeatureRow>> ReadAsync(
         IReadOnlyCollection<RenewalFeatureRequest> requests, CancellationToken ct) =>
-        ReadAsync(requests, BatchSize, ct);
+        ReadAsync(requests, BatchSize, options?.ReadParallelism ?? Environment.ProcessorCount, ct);
 
     /// <summary><see cref="ReadAsync(IReadOnlyCollection{RenewalFeatureRequest}, CancellationToken)"/> with chunks of
-    /// about <paramref name="batchSize"/> requests (tests read with small chunks to compare).</summary>
+    /// about <paramref name="batchSize"/> requests, <paramref name="parallelism"/> at once (tests read with small
+    /// chunks and several at once to compare).</summary>
     internal async Task<IReadOnlyList<RenewalFeatureRow>> ReadAsync(
-        IReadOnlyCollection<RenewalFeatureRequest> requests, int batchSize, CancellationToken ct)
+        IReadOnlyCollection<RenewalFeatureRequest> requests, int batchSize, int parallelism, CancellationToken ct)
     {
         var times = new StageTimes();
         var inForce = await times.TimeAsync("scorecards", () => scorecards.InForceAtManyAsync(
@@ -50,27 +53,46 @@ public sealed class RenewalFeatureReader(
         // Rows come back in the order of instants, then accounts, whatever order the chunks are read in.
         var sorted = requests.OrderBy(r => r.AsOf).ThenBy(r => r.AccountId, StringComparer.Ordinal).ToArray();
         var rows = new RenewalFeatureRow?[sorted.Length];
-        foreach (var chunk in ByAccount(sorted, batchSize))
-        {
-            var wanted = chunk.Select(i => sorted[i]).ToArray();
-            // Each request's signals as of its instant (with the longer history's daily rollups: the score reads only
-            // its own windows of them) and as of 30 days before (ReadSignalsAsync), then the history. All the
-            // reads of a chunk see one committed state (ConsistentReads).
-            var pairs = Pairs(wanted, inForce);
-            var (read, history) = await db.InOneSnapshotAsync(async () => (
-                await times.TimeAsync("signals", () => ReadSignalsAsync(pairs, ct)),
-                await times.TimeAsync("history", () => histories.ReadManyAsync(pairs[..wanted.Length], ct))), ct);
-            var started = StageTimes.Start();
-            for (var j = 0; j < wanted.Length; j++)
-            {
-                if (read[j] is not { } now) continue;
-                rows[chunk[j]] = Row(
-                    wanted[j], now, read[wanted.Length + j], history[j], inForce[wanted[j].AsOf.UtcDateTime]);
-            }
-            times.Stop("scores and features", started);
-        }
+        var chunks = ByAccount(sorted, batchSize).ToArray();
+        // Chunks are independent: with more than one, up to `parallelism` are read at once, each on its own context
+        // and connection (a scope of its own), unless the caller reads inside a transaction of this context.
+        if (parallelism > 1 && chunks.Length > 1 && db.Database.CurrentTransaction is null)
+            await Parallel.ForEachAsync(
+                chunks, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct },
+                async (chunk, token) =>
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<RenewalFeatureReader>()
+                        .ReadChunkAsync(sorted, chunk, inForce, rows, times, token);
+                });
+        else
+            foreach (var chunk in chunks) await ReadChunkAsync(sorted, chunk, inForce, rows, times, ct);
         times.LogDebug(logger, $"Reading the renewal features of {requests.Count} requests");
         return rows.OfType<RenewalFeatureRow>().ToArray();
+    }
+
+    /// <summary>The rows of one chunk (indexes into <paramref name="sorted"/>), into their places in <paramref
+    /// name="rows"/>.</summary>
+    private async Task ReadChunkAsync(
+        RenewalFeatureRequest[] sorted, int[] chunk, IReadOnlyDictionary<DateTime, Scorecard> inForce,
+        RenewalFeatureRow?[] rows, StageTimes times, CancellationToken ct)
+    {
+        var wanted = chunk.Select(i => sorted[i]).ToArray();
+        // Each request's signals as of its instant (with the longer history's daily rollups: the score reads only its
+        // own windows of them) and as of 30 days before (ReadSignalsAsync), then the history. All the reads of a chunk
+        // see one committed state (ConsistentReads).
+        var pairs = Pairs(wanted, inForce);
+        var (read, history) = await db.InOneSnapshotAsync(async () => (
+            await times.TimeAsync("signals", () => ReadSignalsAsync(pairs, ct)),
+            await times.TimeAsync("history", () => histories.ReadManyAsync(pairs[..wanted.Length], ct))), ct);
+        var started = StageTimes.Start();
+        for (var j = 0; j < wanted.Length; j++)
+        {
+            if (read[j] is not { } now) continue;
+            rows[chunk[j]] = Row(
+                wanted[j], now, read[wanted.Length + j], history[j], inForce[wanted[j].AsOf.UtcDateTime]);
+        }
+        times.Stop("scores and features", started);
     }
 
     /// <summary>

@@ -52,7 +52,7 @@ public sealed class RenewalHistoryReader(CustomerHealthDbContext db, EventCatalo
                 .Select(t => t.ClosedAt is { } c && c.UtcDateTime > at ? t with { ClosedAt = null } : t).ToArray(),
             sources.Touchpoints[id].Where(t => t.UtcDateTime > ownTicketsFrom && t.UtcDateTime <= at).ToArray(),
             last is { ArrAmount: > 0 } ? (double)(last.NewArr / last.ArrAmount) - 1 : null,
-            sources.FeatureDays[id].Where(f => f.Day >= ownFeaturesFrom && f.Day <= day).ToArray(),
+            SpanReads.Window(sources.FeatureDays.GetValueOrDefault(id) ?? [], f => f.Day, ownFeaturesFrom, day),
             sources.KeyFeatureCount,
             sources.FirstActive.TryGetValue(id, out var first) && first <= day ? first : null);
     }
@@ -95,27 +95,32 @@ public sealed class RenewalHistoryReader(CustomerHealthDbContext db, EventCatalo
             .GroupBy(d => d.AccountId)
             .Select(g => new { AccountId = g.Key, Day = g.Min(d => d.Day) })
             .ToDictionaryAsync(d => d.AccountId, d => d.Day, StringComparer.Ordinal, ct);
-        return new Sources(answers, tickets, touchpoints, renewed, firstActive, 0, NoFeatureDays);
+        return new Sources(answers, tickets, touchpoints, renewed, firstActive, 0, NoFeatureDays());
     }
 
     /// <summary>The key features' day rollups of the accounts over the span (none when the catalogue has no key
-    /// feature).</summary>
-    private async Task<ILookup<string, KeyFeatureDay>> ReadKeyFeatureDaysAsync(string[] ids, string[] keyFeatures,
-        DateTime earliestAt, DateTime latestAt, CancellationToken ct)
+    /// feature), each account's in day order: through a data reader on SQLite and PostgreSQL (<see
+    /// cref="SpanReads"/>), EF Core on SQL Server.</summary>
+    private async Task<Dictionary<string, KeyFeatureDay[]>> ReadKeyFeatureDaysAsync(string[] ids,
+        string[] keyFeatures, DateTime earliestAt, DateTime latestAt, CancellationToken ct)
     {
-        if (keyFeatures.Length == 0) return NoFeatureDays;
+        if (keyFeatures.Length == 0) return NoFeatureDays();
         var latestDay = DateOnly.FromDateTime(latestAt);
         var featuresFrom = DateOnly.FromDateTime(earliestAt).AddDays(-(RenewalHistory.FeatureDays - 1));
+        if (SpanReads.Supports(db))
+            return SpanReads.InDayOrder(
+                await SpanReads.ReadFeatureDaysAsync(db, ids, keyFeatures, featuresFrom, latestDay, ct),
+                f => new KeyFeatureDay(f.Day, f.Feature, f.Events), f => f.Day);
         return (await db.AccountFeatureDailyUsage.AsNoTracking()
                 .Where(f => ids.Contains(f.AccountId) && f.Day >= featuresFrom && f.Day <= latestDay && f.Events > 0
                     && keyFeatures.Contains(f.Feature))
                 .Select(f => new { f.AccountId, f.Feature, f.Day, f.Events })
                 .ToListAsync(ct))
-            .ToLookup(f => f.AccountId, f => new KeyFeatureDay(f.Day, f.Feature, f.Events), StringComparer.Ordinal);
+            .GroupBy(f => f.AccountId, f => new KeyFeatureDay(f.Day, f.Feature, f.Events), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => SpanReads.InDayOrder(g, f => f.Day), StringComparer.Ordinal);
     }
 
-    private static readonly ILookup<string, KeyFeatureDay> NoFeatureDays =
-        Enumerable.Empty<KeyFeatureDay>().ToLookup(_ => "", StringComparer.Ordinal);
+    private static Dictionary<string, KeyFeatureDay[]> NoFeatureDays() => new(StringComparer.Ordinal);
 
     /// <summary>A renewed contract: its ARR before and after, when the renewal was decided and when it ended.</summary>
     private sealed record Renewal(string AccountId, decimal ArrAmount, decimal NewArr, DateOnly DecisionDate,
@@ -129,7 +134,7 @@ public sealed class RenewalHistoryReader(CustomerHealthDbContext db, EventCatalo
         ILookup<string, Renewal> Renewed,
         Dictionary<string, DateOnly> FirstActive,
         int KeyFeatureCount,
-        ILookup<string, KeyFeatureDay> FeatureDays);
+        Dictionary<string, KeyFeatureDay[]> FeatureDays);
 
     private static DateTimeOffset Utc(DateTime instant) => new(DateTime.SpecifyKind(instant, DateTimeKind.Utc));
 }

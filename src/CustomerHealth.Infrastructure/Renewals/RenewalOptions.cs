@@ -76,6 +76,13 @@ public sealed class RenewalOptions
     public int FitParallelism { get; set; } = Environment.ProcessorCount;
 
     /// <summary>
+    /// How many chunks of a training's feature reads run at once, each on its own database connection (the rows are
+    /// the same whatever the count). Default: the machine's core count. Lower it to leave cores and connections to the
+    /// service while it trains.
+    /// </summary>
+    public int ReadParallelism { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>
     /// A prediction enters the change feed when its risk level changes or its probability moves at least this much.
     /// </summary>
     public double ChangeThreshold { get; set; } = 0.05;
@@ -116,6 +123,9 @@ public sealed class RenewalOptionsValidator : IValidateOptions<RenewalOptions>
         if (options.FitParallelism is < 1 or > RenewalOptions.MaxFitParallelism)
             result.AddError(
                 $"{Key(nameof(options.FitParallelism))} must be from 1 to {RenewalOptions.MaxFitParallelism}");
+        if (options.ReadParallelism is < 1 or > RenewalOptions.MaxFitParallelism)
+            result.AddError(
+                $"{Key(nameof(options.ReadParallelism))} must be from 1 to {RenewalOptions.MaxFitParallelism}");
         if (options.ChangeThreshold is <= 0 or > 1)
             result.AddError($"{Key(nameof(options.ChangeThreshold))} must be above 0 and at most 1");
         if (options.ForecastCommitProbability is < 0 or > 1 || double.IsNaN(options.ForecastCommitProbability))

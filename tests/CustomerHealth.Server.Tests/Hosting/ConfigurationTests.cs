@@ -22,6 +22,7 @@ public sealed class ConfigurationTests
     [InlineData("Renewals:ReconcileInterval", "00:00:00.001")]
     [InlineData("Renewals:CalibrationShare", "0.5")]
     [InlineData("Renewals:FitParallelism", "0")]
+    [InlineData("Renewals:ReadParallelism", "65")]
     [InlineData("Renewals:ChangeThreshold", "1.5")]
     [InlineData("Renewals:MinimumOutcomesPerClass", "9")]
     [InlineData("Demo:Accounts", "0")]

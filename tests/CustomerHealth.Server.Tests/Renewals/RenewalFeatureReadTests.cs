@@ -20,7 +20,7 @@ public sealed class RenewalFeatureReadOnSqlServer(SqlServerTestDatabase database
 /// <summary>
 /// The training rows do not depend on how the reads are batched: on a mixed portfolio (B2B and self-serve accounts,
 /// usage-rate metrics, several outcomes per account), the rows read with every request of an account in one chunk
-/// (one chunk for all, or many small ones) are the rows each request gives when read alone.
+/// (one chunk for all, or many small ones read several at once) are the rows each request gives when read alone.
 /// </summary>
 public abstract class RenewalFeatureReadTests<TDatabase>(TDatabase database) : RenewalScenario<TDatabase>(database)
     where TDatabase : TestDatabase
@@ -36,15 +36,15 @@ public abstract class RenewalFeatureReadTests<TDatabase>(TDatabase database) : R
         Assert.True(requests.Length > 100, $"{requests.Length} outcomes");
         Assert.Contains(requests.GroupBy(r => r.AccountId), g => g.Count() >= 5);
 
-        var batched = await reader.ReadAsync(requests, Ct);
+        var batched = await reader.ReadAsync(requests, RenewalFeatureReader.BatchSize, parallelism: 1, Ct);
         var byInstant = await reader.ReadByInstantAsync(requests, Ct);
 
         Assert.Equal(requests.Length, batched.Count);
         Assert.Contains(batched, r => r.Features.MetricLogRates.Count > 0);
         var expected = byInstant.ToDictionary(r => r.Request.ContractId, StringComparer.Ordinal);
         Assert.All(batched, row => AssertSameRow(expected[row.Request.ContractId], row));
-        // Many small chunks of accounts, taken in the order of their earliest instant.
-        var smallChunks = await reader.ReadAsync(requests, 20, Ct);
+        // Many small chunks of accounts, taken in the order of their earliest instant, three read at once.
+        var smallChunks = await reader.ReadAsync(requests, 20, parallelism: 3, Ct);
         Assert.Equal(requests.Length, smallChunks.Count);
         Assert.All(smallChunks, row => AssertSameRow(expected[row.Request.ContractId], row));
         // Every 25th request read alone, with nothing else in its chunk.
