@@ -36,7 +36,9 @@ internal static class RandomReadBenchmark
         var loads = new List<string> { Machine.LoadAverage() };
         await using var bare = await BareServer.StartAsync(new GrpcStatusCounter(), ct);
         // Both as shipped: authentication, telemetry and the rate limiter (its read limit raised), request limits.
-        var (settings, shipped, limiter) = PipelineProfile.AsShipped(database, ExistingDatabase.HealthOptionsOnly(500));
+        var ttl = options.ReadCacheTtlMs is { } ms ? TimeSpan.FromMilliseconds(ms) : (TimeSpan?)null;
+        var (settings, shipped, limiter) =
+            PipelineProfile.AsShipped(database, ExistingDatabase.HealthOptionsOnly(500, ttl));
         await using var service = await InProcessServer.StartAsync(settings, ct, shipped, afterSecurity: limiter);
         var (_, shippedBefore, _) = PipelineProfile.AsShipped(database, WithoutHotRead);
         await using var before = await InProcessServer.StartAsync(settings, ct, shippedBefore, afterSecurity: limiter);
