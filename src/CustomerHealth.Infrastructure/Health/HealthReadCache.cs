@@ -67,9 +67,7 @@ public sealed class HealthReadCache
     /// <summary>What a reader must hold from before its query until it stores the answer.</summary>
     public readonly record struct Ticket(long Generation);
 
-    /// <summary>A stored answer, or with a null <paramref name="Value"/> only the note that the account was read
-    /// (<see cref="Offer"/>): never served.</summary>
-    private sealed record Entry(object? Value, long Generation, long StaleAt, DateTimeOffset? EndsAt);
+    private sealed record Entry(object Value, long Generation, long StaleAt, DateTimeOffset? EndsAt);
 
     /// <summary>
     /// The answer stored for <paramref name="accountId"/>, if it is still valid at <paramref name="now"/> (the
@@ -100,27 +98,10 @@ public sealed class HealthReadCache
     /// name="endsAt"/> (by the application clock: when an override shown in it expires), or until the account is
     /// invalidated.
     /// </summary>
-    public void Set(string accountId, Ticket ticket, object value, DateTimeOffset? endsAt) =>
-        Store(accountId, new Entry(value, ticket.Generation, _clock.GetTimestamp() + _ttlTicks, endsAt));
-
-    /// <summary>
-    /// As <see cref="Set"/>, but the answer is kept only for an account read before, within twice the time to live;
-    /// the first read of an account leaves only a note of it (a small entry, never served). So reads spread over many
-    /// accounts, each read about once a second or less, keep no answers alive: answers kept a second outlive the young
-    /// generation and made every such read pay the collector for them, for a hit rate of a few per cent; an account
-    /// read again soon is served from the cache from its second read on.
-    /// </summary>
-    public void Offer(string accountId, Ticket ticket, object value, DateTimeOffset? endsAt)
+    public void Set(string accountId, Ticket ticket, object value, DateTimeOffset? endsAt)
     {
         if (!Enabled) return;
-        var now = _clock.GetTimestamp();
-        var readBefore = _entries.TryGetValue(accountId, out var seen) && now < seen.StaleAt + _ttlTicks;
-        Store(accountId, new Entry(readBefore ? value : null, ticket.Generation, now + _ttlTicks, endsAt));
-    }
-
-    private void Store(string accountId, Entry entry)
-    {
-        if (!Enabled) return;
+        var entry = new Entry(value, ticket.Generation, _clock.GetTimestamp() + _ttlTicks, endsAt);
         var added = false;
         _entries.AddOrUpdate(accountId, _ => { added = true; return entry; }, (_, _) => entry);
         if (!added) return;

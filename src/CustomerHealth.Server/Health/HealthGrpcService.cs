@@ -43,7 +43,7 @@ public sealed class HealthGrpcService(
             var ticket = readCache.Take(accountId);
             var score = await ReadScoreAsync(accountId, context.CancellationToken);
             message = score.ToProto();
-            readCache.Offer(accountId, ticket, message, score.Override?.ExpiresAt);
+            readCache.Set(accountId, ticket, message, score.Override?.ExpiresAt);
         }
         // A cached message is shared by concurrent answers: it is only ever serialized, never changed.
         return new GetHealthScoreResponse { Score = message };

@@ -67,42 +67,6 @@ public sealed class HealthReadCacheTests
     }
 
     [Fact]
-    public void AnOfferedAnswerIsKeptFromTheAccountsSecondReadOn()
-    {
-        var clock = new FakeTimeProvider(Now);
-        var cache = new HealthReadCache(TimeSpan.FromSeconds(1), clock);
-        cache.Offer("acme", cache.Take("acme"), "first", null);
-        Assert.False(cache.TryGet("acme", Now, out string _)); // a first read leaves only a note
-
-        clock.Advance(TimeSpan.FromMilliseconds(500));
-        cache.Offer("acme", cache.Take("acme"), "second", null);
-        Assert.True(cache.TryGet("acme", Now, out string hit));
-        Assert.Equal("second", hit);
-    }
-
-    [Fact]
-    public void AnOfferAfterTheNoteLapsedIsAFirstReadAgain()
-    {
-        var clock = new FakeTimeProvider(Now);
-        var cache = new HealthReadCache(TimeSpan.FromSeconds(1), clock);
-        cache.Offer("acme", cache.Take("acme"), "first", null);
-
-        clock.Advance(TimeSpan.FromSeconds(2));
-        cache.Offer("acme", cache.Take("acme"), "much later", null);
-        Assert.False(cache.TryGet("acme", Now, out string _));
-    }
-
-    [Fact]
-    public void AnOfferedAnswerReadBeforeAnInvalidationIsNeverServed()
-    {
-        Store("acme", "answer");
-        var ticket = _cache.Take("acme");
-        _cache.Invalidate("acme");
-        _cache.Offer("acme", ticket, "stale", null);
-        Assert.False(_cache.TryGet("acme", Now, out string _));
-    }
-
-    [Fact]
     public void ATimeToLiveOfZeroTurnsTheCacheOff()
     {
         var cache = new HealthReadCache(TimeSpan.Zero, TimeProvider.System);
