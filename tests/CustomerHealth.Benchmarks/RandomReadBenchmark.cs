@@ -255,6 +255,12 @@ internal static class RandomReadBenchmark
         log.WriteLine("| run | calls/s | | items/s | p50 ms | p99 ms | process CPU µs/call | ok / failed |");
         log.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var r in runs) log.WriteLine(r.Row(null));
+        log.WriteLine();
+        foreach (var r in runs.Where(r => r.Pacing is not null))
+        {
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Name}: calls started by the pacer up to " +
+                $"{r.Pacing!.Value.StartLagP99Ms:N2} ms late (p99); at most {r.Pacing.Value.MaxInFlight:N0} in flight."));
+        }
     }
 
     private static string Judge(bool goal, bool floor) => goal ? "goal met" : floor ? "floor met" : "floor NOT met";
