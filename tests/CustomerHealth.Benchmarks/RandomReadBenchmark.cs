@@ -258,8 +258,9 @@ internal static class RandomReadBenchmark
         log.WriteLine();
         foreach (var r in runs.Where(r => r.Pacing is not null))
         {
-            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Name}: calls started by the pacer up to " +
-                $"{r.Pacing!.Value.StartLagP99Ms:N2} ms late (p99); at most {r.Pacing.Value.MaxInFlight:N0} in flight."));
+            var (lag, most) = r.Pacing!.Value;
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Name}: calls started by the pacer up to {lag:N2} ms late (p99); at most {most:N0} in flight."));
         }
     }
 
