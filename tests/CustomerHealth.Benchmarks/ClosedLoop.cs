@@ -15,6 +15,11 @@ internal sealed record LoopResult(
     /// measured.</summary>
     public double? DatabaseCpuMicrosPerCall { get; init; }
 
+    /// <summary>An open loop's p99 of how late the pacer started a call (from when it was due), in ms, and the most
+    /// calls in flight at once: a latency the pacer's lateness does not explain is the process's own
+    /// queue.</summary>
+    public (double StartLagP99Ms, int MaxInFlight)? Pacing { get; init; }
+
     private string Database => DatabaseCpuMicrosPerCall is { } d ? $" + {d.ToString("N0", C)} db" : "";
 
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;

@@ -33,6 +33,9 @@ internal sealed record ModeOptions
     public int PageSize { get; init; } = 100;
     public int Rounds { get; init; } = 3;
 
+    /// <summary>random-reads: the read cache's time to live in milliseconds (null: the service's default).</summary>
+    public int? ReadCacheTtlMs { get; init; }
+
     public static readonly string[] Modes = ["recompute", "reads", "random-reads", "metrics", "quality"];
 
     public const string Usage = """
@@ -58,6 +61,7 @@ internal sealed record ModeOptions
                         --in-flight N    GetHealthScore calls in flight (default 64)
                         --batch-in-flight N  BatchGet and List calls in flight (default 8)
                         --page-size N    ListHealthScores page size (default 100)
+                        --read-cache-ttl MS  the read cache's time to live (default the service's, 1000; 0: off)
                         --warm-up N, -D N  warm-up and measured seconds per run (default 3 and 15)
                         --pipeline       instead: where a read-cache hit's time goes (variants of the server with one
                                          piece of the pipeline off or on, and each piece timed on its own)
@@ -115,6 +119,7 @@ internal sealed record ModeOptions
                 "--in-flight" => options with { InFlight = Count(name, value, 1, 1000) },
                 "--batch-in-flight" => options with { BatchInFlight = Count(name, value, 1, 1000) },
                 "--page-size" => options with { PageSize = Count(name, value, 1, 1000) },
+                "--read-cache-ttl" => options with { ReadCacheTtlMs = Count(name, value, 0, 600_000) },
                 _ => throw new ArgumentException($"unknown option '{name}' for {options.Mode}"),
             };
         }

@@ -22,6 +22,8 @@ internal static class OpenLoop
     {
         var random = new Random(2_024); // used by the pacer alone: a call picks its request before its first await
         var latencies = new ConcurrentBag<double>();
+        var lags = new ConcurrentBag<double>();
+        var maxInFlight = 0;
         var inFlight = new ConcurrentDictionary<long, Task>();
         long ok = 0, failed = 0, items = 0;
         string? firstFailure = null;
@@ -32,6 +34,7 @@ internal static class OpenLoop
         for (long sent = 0; sent < total && !ct.IsCancellationRequested;)
         {
             var due = Math.Min(total, (long)(Stopwatch.GetElapsedTime(start).TotalSeconds * perSecond));
+            if (sent >= firstMeasured) maxInFlight = Math.Max(maxInFlight, inFlight.Count);
             for (; sent < due; sent++)
             {
                 if (sent == firstMeasured) cpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -40,6 +43,7 @@ internal static class OpenLoop
                 inFlight[n] = One(n >= firstMeasured);
                 async Task One(bool counted)
                 {
+                    if (counted) lags.Add(Stopwatch.GetElapsedTime(dueAt).TotalMilliseconds);
                     try
                     {
                         var answered = await call(random, ct);
@@ -66,7 +70,10 @@ internal static class OpenLoop
         var seconds = measured.TotalSeconds;
         var sorted = latencies.Order().ToArray();
         return new LoopResult(name, ok / seconds, items / seconds, Percentile(sorted, 0.5), Percentile(sorted, 0.99),
-            ok, failed, cpu.TotalMilliseconds * 1000 / Math.Max(1, ok + failed), firstFailure ?? "");
+            ok, failed, cpu.TotalMilliseconds * 1000 / Math.Max(1, ok + failed), firstFailure ?? "")
+        {
+            Pacing = (Percentile(lags.Order().ToArray(), 0.99), maxInFlight),
+        };
     }
 
     private static double Percentile(double[] sorted, double p) =>

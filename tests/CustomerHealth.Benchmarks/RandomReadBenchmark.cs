@@ -36,7 +36,9 @@ internal static class RandomReadBenchmark
         var loads = new List<string> { Machine.LoadAverage() };
         await using var bare = await BareServer.StartAsync(new GrpcStatusCounter(), ct);
         // Both as shipped: authentication, telemetry and the rate limiter (its read limit raised), request limits.
-        var (settings, shipped, limiter) = PipelineProfile.AsShipped(database, ExistingDatabase.HealthOptionsOnly(500));
+        var ttl = options.ReadCacheTtlMs is { } ms ? TimeSpan.FromMilliseconds(ms) : (TimeSpan?)null;
+        var (settings, shipped, limiter) =
+            PipelineProfile.AsShipped(database, ExistingDatabase.HealthOptionsOnly(500, ttl));
         await using var service = await InProcessServer.StartAsync(settings, ct, shipped, afterSecurity: limiter);
         var (_, shippedBefore, _) = PipelineProfile.AsShipped(database, WithoutHotRead);
         await using var before = await InProcessServer.StartAsync(settings, ct, shippedBefore, afterSecurity: limiter);
@@ -253,6 +255,13 @@ internal static class RandomReadBenchmark
         log.WriteLine("| run | calls/s | | items/s | p50 ms | p99 ms | process CPU µs/call | ok / failed |");
         log.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var r in runs) log.WriteLine(r.Row(null));
+        log.WriteLine();
+        foreach (var r in runs.Where(r => r.Pacing is not null))
+        {
+            var (lag, most) = r.Pacing!.Value;
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Name}: calls started by the pacer up to {lag:N2} ms late (p99); at most {most:N0} in flight."));
+        }
     }
 
     private static string Judge(bool goal, bool floor) => goal ? "goal met" : floor ? "floor met" : "floor NOT met";
