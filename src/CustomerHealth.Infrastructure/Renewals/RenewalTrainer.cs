@@ -268,6 +268,14 @@ public static class RenewalTrainer
     internal sealed record Setting(string Name, Func<MLContext, IEstimator<ITransformer>> Estimator);
 
     /// <summary>
+    /// The logistic regression's L2 strengths, on standardised inputs (centred, then scaled to unit variance: ML.NET's
+    /// default keeps zero at zero and divides by the root mean square, so an input far from 0, such as tenure or a
+    /// 0–10 NPS, was penalised many times harder than one centred near 0). 100 and 1000 serve small training sets with
+    /// many inputs (about 2,000 annual B2B outcomes for some 50 inputs); see ADR 0089.
+    /// </summary>
+    internal static readonly float[] LogisticRegressionL2 = [0.1f, 1f, 10f, 100f, 1000f];
+
+    /// <summary>
     /// The hyper-parameter settings tried for each kind: the logistic regression's L2 strength, and the trees' size,
     /// number,
     /// learning rate and minimum leaf. The calibration fold chooses among them.
@@ -276,10 +284,11 @@ public static class RenewalTrainer
     {
         if (kind == RenewalModelKind.LogisticRegression)
         {
-            foreach (var l2 in new[] { 0.1f, 1f, 10f })
+            foreach (var l2 in LogisticRegressionL2)
             {
                 yield return new Setting(
-                    FormattableString.Invariant($"L2 {l2}"), ml => ml.Transforms.NormalizeMeanVariance(FeaturesColumn)
+                    FormattableString.Invariant($"L2 {l2}"), ml => ml.Transforms
+                    .NormalizeMeanVariance(FeaturesColumn, fixZero: false)
                     .Append(
                         ml.BinaryClassification.Trainers.LbfgsLogisticRegression(
                             new LbfgsLogisticRegressionBinaryTrainer.Options
