@@ -37,7 +37,7 @@ public sealed record RenewalTrainingSettings(double HoldoutShare = 0.2, double C
 /// <summary>
 /// Trains the renewal classifier with ML.NET. Outcomes are split by time (<see cref="TimeOrderedSplitter"/>): the
 /// oldest are fitted, the newest of the rest form the calibration fold, the newest of all are held out. Two kinds of
-/// candidate: an L2-regularised logistic regression (L-BFGS) on mean/variance-normalised features, and gradient-boosted
+/// candidate: an L2-regularised logistic regression (L-BFGS) on standardised features, and gradient-boosted
 /// trees (FastTree). For each kind every hyper-parameter setting of <see cref="Settings"/> is fitted and the one whose
 /// raw score ranks the calibration fold best (AUC) is kept; its score is then calibrated on that fold (<see
 /// cref="RenewalCalibrator"/>: Platt, or isotonic when cross-validation within the fold prefers it). Of the two kinds,
