@@ -37,7 +37,7 @@ public sealed record RenewalTrainingSettings(double HoldoutShare = 0.2, double C
 /// <summary>
 /// Trains the renewal classifier with ML.NET. Outcomes are split by time (<see cref="TimeOrderedSplitter"/>): the
 /// oldest are fitted, the newest of the rest form the calibration fold, the newest of all are held out. Two kinds of
-/// candidate: an L2-regularised logistic regression (L-BFGS) on mean/variance-normalised features, and gradient-boosted
+/// candidate: an L2-regularised logistic regression (L-BFGS) on standardised features, and gradient-boosted
 /// trees (FastTree). For each kind every hyper-parameter setting of <see cref="Settings"/> is fitted and the one whose
 /// raw score ranks the calibration fold best (AUC) is kept; its score is then calibrated on that fold (<see
 /// cref="RenewalCalibrator"/>: Platt, or isotonic when cross-validation within the fold prefers it). Of the two kinds,
@@ -268,6 +268,14 @@ public static class RenewalTrainer
     internal sealed record Setting(string Name, Func<MLContext, IEstimator<ITransformer>> Estimator);
 
     /// <summary>
+    /// The logistic regression's L2 strengths, on standardised inputs (centred, then scaled to unit variance: ML.NET's
+    /// default keeps zero at zero and divides by the root mean square, so an input far from 0, such as tenure or a
+    /// 0–10 NPS, was penalised many times harder than one centred near 0). 100 and 1000 serve small training sets with
+    /// many inputs (about 2,000 annual B2B outcomes for some 50 inputs); see ADR 0089.
+    /// </summary>
+    internal static readonly float[] LogisticRegressionL2 = [0.1f, 1f, 10f, 100f, 1000f];
+
+    /// <summary>
     /// The hyper-parameter settings tried for each kind: the logistic regression's L2 strength, and the trees' size,
     /// number,
     /// learning rate and minimum leaf. The calibration fold chooses among them.
@@ -276,10 +284,11 @@ public static class RenewalTrainer
     {
         if (kind == RenewalModelKind.LogisticRegression)
         {
-            foreach (var l2 in new[] { 0.1f, 1f, 10f })
+            foreach (var l2 in LogisticRegressionL2)
             {
                 yield return new Setting(
-                    FormattableString.Invariant($"L2 {l2}"), ml => ml.Transforms.NormalizeMeanVariance(FeaturesColumn)
+                    FormattableString.Invariant($"L2 {l2}"), ml => ml.Transforms
+                    .NormalizeMeanVariance(FeaturesColumn, fixZero: false)
                     .Append(
                         ml.BinaryClassification.Trainers.LbfgsLogisticRegression(
                             new LbfgsLogisticRegressionBinaryTrainer.Options
