@@ -12,7 +12,11 @@ namespace CustomerHealth.Infrastructure.Health.Sqlite;
 /// on a connection of its own does that after each commit instead, as ingestion's does (<see
 /// cref="Engagement.Sqlite.SqliteIngestionConnection"/>, docs/adr/0008-group-commit-across-callers.md). Durability is
 /// unchanged: each commit is still synced to the log under the configured <c>synchronous</c> level before the batch
-/// counts as stored. When the pass ends, the connection gets its own threshold back before it returns to the pool.
+/// counts as stored. The connection also skips SQLite's foreign-key probe of <c>accounts</c> for every row it writes
+/// (scores, snapshots, feeds, plays): each batch's transaction begins IMMEDIATE, so it holds the one write lock, and
+/// it keeps only the accounts it found inside that transaction (<see cref="HealthRecomputer"/>), which no other
+/// connection can delete before the commit; the store deletes nothing that would cascade. When the pass ends, the
+/// connection gets its threshold and its foreign-key checks back before it returns to the pool.
 /// </summary>
 internal sealed class SqliteRecomputePass : RecomputePass
 {
@@ -28,12 +32,14 @@ internal sealed class SqliteRecomputePass : RecomputePass
 
     private readonly CustomerHealthDbContext _db;
     private readonly long _threshold;
+    private readonly long _foreignKeys;
     private readonly Task _checkpointer;
 
-    private SqliteRecomputePass(CustomerHealthDbContext db, long threshold)
+    private SqliteRecomputePass(CustomerHealthDbContext db, long threshold, long foreignKeys)
     {
         _db = db;
         _threshold = threshold;
+        _foreignKeys = foreignKeys;
         _checkpointer = Task.Run(() => CheckpointLoopAsync(db.Database.GetDbConnection().ConnectionString));
     }
 
@@ -43,13 +49,16 @@ internal sealed class SqliteRecomputePass : RecomputePass
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            var threshold = await PragmaAsync(db.Database.GetDbConnection(), "PRAGMA wal_autocheckpoint;", ct);
-            await PragmaAsync(db.Database.GetDbConnection(), $"PRAGMA wal_autocheckpoint={StoreAutoCheckpointPages};",
-                ct);
-            return new SqliteRecomputePass(db, threshold);
+            var connection = db.Database.GetDbConnection();
+            var threshold = await PragmaAsync(connection, "PRAGMA wal_autocheckpoint;", ct);
+            var foreignKeys = await PragmaAsync(connection, "PRAGMA foreign_keys;", ct);
+            await PragmaAsync(
+                connection, $"PRAGMA wal_autocheckpoint={StoreAutoCheckpointPages}; PRAGMA foreign_keys=OFF;", ct);
+            return new SqliteRecomputePass(db, threshold, foreignKeys);
         }
         catch
         {
+            SqliteConnection.ClearPool((SqliteConnection)db.Database.GetDbConnection());
             await db.Database.CloseConnectionAsync();
             throw;
         }
@@ -61,18 +70,29 @@ internal sealed class SqliteRecomputePass : RecomputePass
     {
         _committed.Writer.TryComplete();
         await _checkpointer;
+        var connection = _db.Database.GetDbConnection();
+        if (!await RestoredAsync(connection)) SqliteConnection.ClearPool((SqliteConnection)connection);
+        await _db.Database.CloseConnectionAsync();
+        await base.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Gives the connection its threshold and foreign-key checks back; false when they could not be (a failed pass
+    /// may leave a transaction open, where the pragma does nothing, or the connection unusable): then the connection
+    /// must not go back to the pool, where the next user would get it without foreign-key checks.
+    /// </summary>
+    private async Task<bool> RestoredAsync(DbConnection connection)
+    {
         try
         {
-            await PragmaAsync(
-                _db.Database.GetDbConnection(), $"PRAGMA wal_autocheckpoint={_threshold};", CancellationToken.None);
+            await PragmaAsync(connection,
+                $"PRAGMA wal_autocheckpoint={_threshold}; PRAGMA foreign_keys={_foreignKeys};", CancellationToken.None);
+            return await PragmaAsync(connection, "PRAGMA foreign_keys;", CancellationToken.None) == _foreignKeys;
         }
         catch (SqliteException)
         {
-            // A pass that failed may leave the connection unusable; it is not to mask that failure. At worst the
-            // pooled connection keeps the safety-net threshold, and still checkpoints past it.
+            return false;
         }
-        await _db.Database.CloseConnectionAsync();
-        await base.DisposeAsync();
     }
 
     /// <summary>
