@@ -103,13 +103,15 @@ public sealed class HealthRecomputer(
         var pending = new Queue<Task<IReadOnlyList<HealthScoreRow>>>();
         try
         {
+            await using var pass = await writer.BeginPassAsync(db, ct);
             foreach (var batch in ids.Chunk(batchSize))
             {
                 pending.Enqueue(ComputeInOwnScopeAsync(batch, asOf, scorecard, ct));
                 if (pending.Count > ReadAhead) total += await StoreDayAsync(
-                    await pending.Dequeue(), scorecard, current, ct);
+                    await pending.Dequeue(), scorecard, current, pass, ct);
             }
-            while (pending.Count > 0) total += await StoreDayAsync(await pending.Dequeue(), scorecard, current, ct);
+            while (pending.Count > 0)
+                total += await StoreDayAsync(await pending.Dequeue(), scorecard, current, pass, ct);
         }
         finally
         {
@@ -130,10 +132,12 @@ public sealed class HealthRecomputer(
     }
 
     private async Task<int> StoreDayAsync(
-        IReadOnlyList<HealthScoreRow> scored, Scorecard scorecard, bool current, CancellationToken ct)
+        IReadOnlyList<HealthScoreRow> scored, Scorecard scorecard, bool current, RecomputePass pass,
+        CancellationToken ct)
     {
         if (current) await StoreCurrentAsync(scored, scorecard, null, ct);
         else await StoreSnapshotsAsync(scored, ct);
+        pass.Committed();
         return scored.Count;
     }
 

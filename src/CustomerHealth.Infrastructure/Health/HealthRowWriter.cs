@@ -77,6 +77,11 @@ public class HealthRowWriter
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>Readies <paramref name="db"/> for a pass that stores many batches, each in its own transaction (the
+    /// full recompute); the caller tells the pass of each commit and disposes it at the end.</summary>
+    internal virtual Task<RecomputePass> BeginPassAsync(CustomerHealthDbContext db, CancellationToken ct) =>
+        Task.FromResult(new RecomputePass());
+
     /// <summary>The snapshot of a score: the columns the day's history keeps.</summary>
     internal static HealthSnapshotRow SnapshotOf(HealthScoreRow s) =>
         Fill(new HealthSnapshotRow

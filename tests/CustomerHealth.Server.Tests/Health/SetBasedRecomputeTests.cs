@@ -14,7 +14,36 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace CustomerHealth.Server.Tests.Health;
 
 public sealed class SetBasedRecomputeOnSqlite(SqliteTestDatabase database)
-    : SetBasedRecomputeTests<SqliteTestDatabase>(database);
+    : SetBasedRecomputeTests<SqliteTestDatabase>(database)
+{
+    /// <summary>
+    /// The full recompute stores on one connection without SQLite's foreign-key probes and with a checkpoint
+    /// threshold of its own (docs/adr/0079-set-based-recompute-writes.md): the pooled connections it leaves behind
+    /// check foreign keys and keep SQLite's threshold again.
+    /// </summary>
+    [Fact]
+    public async Task TheRecomputesConnectionGoesBackToThePoolAsItCame()
+    {
+        await LoadPortfolioAsync();
+        await RecomputeDayAsync(
+            Service.Services.GetRequiredService<HealthRowWriter>(), DateOnly.FromDateTime(DefaultNow.UtcDateTime));
+
+        // Several connections at once, so that the one the recompute used is among them.
+        var pragmas = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Service.InDatabaseAsync(async db =>
+        {
+            var connection = db.Database.GetDbConnection();
+            await connection.OpenAsync(Ct);
+            async Task<object?> PragmaAsync(string name)
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = $"PRAGMA {name};";
+                return await command.ExecuteScalarAsync(Ct);
+            }
+            return $"{await PragmaAsync("foreign_keys")} {await PragmaAsync("wal_autocheckpoint")}";
+        })));
+        Assert.All(pragmas, p => Assert.Equal("1 1000", p));
+    }
+}
 
 public sealed class SetBasedRecomputeOnPostgreSql(PostgreSqlTestDatabase database)
     : SetBasedRecomputeTests<PostgreSqlTestDatabase>(database);
@@ -42,13 +71,7 @@ public abstract partial class SetBasedRecomputeTests<TDatabase>(TDatabase databa
     [Fact]
     public async Task TheEnginesWriterStoresWhatTheChangeTrackerStores()
     {
-        var options = new PortfolioOptions
-        {
-            Accounts = 40, Seed = 5, Today = DateOnly.FromDateTime(DefaultNow.UtcDateTime), ActivityDays = 75,
-            AccountPrefix = "sb-",
-        };
-        var loader = PortfolioWriter(chunkSize: 10);
-        await loader.WriteAsync(PortfolioGenerator.Generate(options), truth: null, Ct);
+        await LoadPortfolioAsync();
 
         var enginesWriter = Service.Services.GetRequiredService<HealthRowWriter>();
         var tracked = await RecomputeAsync(new HealthRowWriter());
@@ -63,6 +86,18 @@ public abstract partial class SetBasedRecomputeTests<TDatabase>(TDatabase databa
         Assert.Contains(tracked, r => r.StartsWith("play_changes ", StringComparison.Ordinal));
         Assert.Contains(tracked, r => r.StartsWith("webhook_events ", StringComparison.Ordinal));
         Assert.Equal(tracked, engine);
+    }
+
+    /// <summary>The generated portfolio of 40 accounts every test recomputes (the tests share one database).</summary>
+    protected async Task LoadPortfolioAsync()
+    {
+        if (await Service.InDatabaseAsync(db => db.Accounts.AnyAsync(Ct))) return;
+        var options = new PortfolioOptions
+        {
+            Accounts = 40, Seed = 5, Today = DateOnly.FromDateTime(DefaultNow.UtcDateTime), ActivityDays = 75,
+            AccountPrefix = "sb-",
+        };
+        await PortfolioWriter(chunkSize: 10).WriteAsync(PortfolioGenerator.Generate(options), truth: null, Ct);
     }
 
     /// <summary>
@@ -99,7 +134,7 @@ public abstract partial class SetBasedRecomputeTests<TDatabase>(TDatabase databa
         ];
     }
 
-    private async Task RecomputeDayAsync(HealthRowWriter writer, DateOnly day)
+    protected async Task RecomputeDayAsync(HealthRowWriter writer, DateOnly day)
     {
         await using var scope = Service.Services.CreateAsyncScope();
         var plays = ActivatorUtilities.CreateInstance<PlayEvaluator>(scope.ServiceProvider, writer);

@@ -12,6 +12,9 @@ namespace CustomerHealth.Infrastructure.Health.Sqlite;
 /// </summary>
 internal sealed class SqliteHealthRowWriter : SetBasedHealthRowWriter
 {
+    internal override Task<RecomputePass> BeginPassAsync(CustomerHealthDbContext db, CancellationToken ct) =>
+        SqliteRecomputePass.StartAsync(db, ct);
+
     private protected override Task WriteAsync<T>(
         CustomerHealthDbContext db, HealthRowTable<T> table, IReadOnlyList<T> rows, bool upsert, CancellationToken ct)
         => EachRowAsync(

@@ -1,0 +1,19 @@
+namespace CustomerHealth.Infrastructure.Health;
+
+/// <summary>
+/// The store side of a pass that commits many batches one after the other on one context (the full recompute): what
+/// the engine keeps ready between the commits, and is told after each. The default keeps nothing; SQLite moves its
+/// checkpoints off the storing thread (<see cref="Sqlite.SqliteRecomputePass"/>).
+/// </summary>
+internal class RecomputePass : IAsyncDisposable
+{
+    /// <summary>A batch was committed.</summary>
+    public virtual void Committed() { }
+
+    /// <summary>The pass is over: the engine's upkeep ends and the context's connection is left as it was.</summary>
+    public virtual ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
+}
