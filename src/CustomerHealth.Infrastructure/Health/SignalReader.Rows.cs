@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CustomerHealth.Domain.Health;
 using CustomerHealth.Domain.Onboarding;
 using CustomerHealth.Infrastructure.Persistence;
@@ -25,12 +24,10 @@ public sealed partial class SignalReader
 
     private bool ReadsDirectly => DirectReads && (db.Database.IsSqlite() || db.Database.IsNpgsql());
 
-    /// <summary>The SQL that keeps the rows of the ids bound as <c>@ids</c>: a JSON array on SQLite, an array on
-    /// PostgreSQL.</summary>
-    private string AmongIds(string column) =>
-        db.Database.IsNpgsql() ? $"{column} = ANY(@ids)" : $"{column} IN (SELECT value FROM json_each(@ids))";
+    /// <summary>The SQL that keeps the rows of the ids bound as <c>@ids</c> (<see cref="SpanReads.Among"/>).</summary>
+    private string AmongIds(string column) => SpanReads.Among(db, column, "ids");
 
-    private object IdsParameter(string[] ids) => db.Database.IsNpgsql() ? ids : JsonSerializer.Serialize(ids);
+    private object IdsParameter(string[] ids) => SpanReads.Values(db, ids);
 
     /// <summary>Each account's daily rollups from <paramref name="from"/> to <paramref name="to"/>.</summary>
     private async Task<Dictionary<string, List<DailyUsage>>> ReadDaysDirectlyAsync(

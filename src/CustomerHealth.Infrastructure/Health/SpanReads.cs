@@ -122,10 +122,11 @@ internal static class SpanReads
 
     /// <summary>The SQL that keeps the rows whose <paramref name="column"/> is among the values bound as
     /// <paramref name="parameter"/> (<see cref="Values"/>): an array on PostgreSQL, a JSON array on SQLite.</summary>
-    private static string Among(CustomerHealthDbContext db, string column, string parameter) =>
+    public static string Among(CustomerHealthDbContext db, string column, string parameter) =>
         db.Database.IsNpgsql() ? $"{column} = ANY(@{parameter})"
             : $"{column} IN (SELECT value FROM json_each(@{parameter}))";
 
-    private static object Values(CustomerHealthDbContext db, string[] values) =>
+    /// <summary>The values to bind for <see cref="Among"/>.</summary>
+    public static object Values(CustomerHealthDbContext db, string[] values) =>
         db.Database.IsNpgsql() ? values : JsonSerializer.Serialize(values);
 }
