@@ -124,6 +124,34 @@ await test("the portfolio overview shows the API's figures for the chosen period
     await page.screenshot({ path: join(screenshots, "overview.png"), fullPage: true });
 });
 
+await test("the overview's counts open the work list of those accounts with the overview's filters", async () => {
+    const worst = (await scores({ pageSize: 1 }))[0];
+    const csTier = worst.csTier || 1;
+    const tier = { 1: "tech", 2: "low", 3: "high" }[csTier];
+    const stageName = { 1: "lead", 2: "new", 3: "live", 4: "active", 5: "retained", 6: "advocate", 7: "churned" };
+    await open(`#/overview?period=quarter&tier=${tier}`);
+    const { report } = await api.metrics.getPortfolioMetrics(
+        { period: { kind: PeriodKind.QUARTER }, csTier },
+        { headers },
+    );
+    const shown = await figures();
+    for (const s of report.accountsByStage)
+        assert.equal(Number(shown[`stage-${stageName[s.stage]}`]), s.accounts, `accounts in stage ${s.stage}`);
+    const stage = report.accountsByStage.find((s) => s.accounts > 0);
+    assert.ok(stage, `no account of tier ${tier} has a lifecycle stage`);
+    await page.click(`a[data-link=stage-${stageName[stage.stage]}]`);
+    await page.waitForSelector("#app > [data-page=worklist]");
+    assert.equal(await page.inputValue("select[data-filter=tier]"), tier);
+    assert.equal(await page.inputValue("select[data-filter=stage]"), stageName[stage.stage]);
+    const expected = await scores({ csTier, lifecycleStage: stage.stage, pageSize: 25 });
+    const rows = await page.$$eval("tr[data-account-id]", (trs) => trs.map((tr) => tr.dataset.accountId));
+    assert.deepEqual(
+        rows,
+        expected.map((s) => s.accountId),
+    );
+    assert.ok(rows.length > 0, "the stage's work list is empty");
+});
+
 await test("the work list's filters go into the URL, survive a reload and list what the API lists", async () => {
     // The worst account's tier and owner: the demo mixes tiers, so any one of them may have no account.
     const worst = (await scores({ pageSize: 1 }))[0];

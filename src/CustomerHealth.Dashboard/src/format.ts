@@ -37,6 +37,17 @@ export const stageLabels: Record<number, string> = {
     [LifecycleStage.CHURNED]: "Churned",
 };
 
+/** A stage's name in a link's query (`#/worklist?stage=active`). */
+export const stageNames: Record<number, string> = {
+    [LifecycleStage.LEAD]: "lead",
+    [LifecycleStage.NEW]: "new",
+    [LifecycleStage.LIVE]: "live",
+    [LifecycleStage.ACTIVE]: "active",
+    [LifecycleStage.RETAINED]: "retained",
+    [LifecycleStage.ADVOCATE]: "advocate",
+    [LifecycleStage.CHURNED]: "churned",
+};
+
 export const componentLabels: Record<number, string> = {
     [HealthComponentKind.ENGAGEMENT]: "Engagement",
     [HealthComponentKind.ADOPTION]: "Adoption",

@@ -3,7 +3,7 @@
 import { api } from "../api.js";
 import { rowBars } from "../charts.js";
 import { empty, figure, h } from "../dom.js";
-import { bandClass, bandLabels, money, moneyValue, percent, score, stageLabels } from "../format.js";
+import { bandClass, bandLabels, money, moneyValue, percent, score, stageLabels, stageNames } from "../format.js";
 import { PeriodKind } from "../gen/customerhealth/v1/metrics_pb.js";
 import type { Route } from "../main.js";
 import { tierOf } from "./worklist.js";
@@ -81,21 +81,14 @@ export async function overviewPage(route: Route): Promise<HTMLElement> {
                     })),
                     "Accounts by health band",
                 ),
-                h(
-                    "ul",
-                    { class: "plain" },
-                    r.accountsByBand.map((b) =>
-                        h(
-                            "li",
-                            {},
-                            h("a", { href: `#/worklist?band=${bandClass[b.band]}` }, `${bandLabels[b.band]}: `),
-                            h(
-                                "span",
-                                { "data-figure": `band-${bandClass[b.band]}`, "data-value": b.accounts },
-                                String(b.accounts),
-                            ),
-                        ),
-                    ),
+                countLinks(
+                    route,
+                    r.accountsByBand.map((b) => ({
+                        filter: "band",
+                        name: bandClass[b.band]!,
+                        label: bandLabels[b.band]!,
+                        accounts: b.accounts,
+                    })),
                 ),
             ),
             h(
@@ -105,6 +98,15 @@ export async function overviewPage(route: Route): Promise<HTMLElement> {
                 rowBars(
                     r.accountsByStage.map((s) => ({ label: stageLabels[s.stage] ?? "?", value: s.accounts })),
                     "Accounts by lifecycle stage",
+                ),
+                countLinks(
+                    route,
+                    r.accountsByStage.map((s) => ({
+                        filter: "stage",
+                        name: stageNames[s.stage]!,
+                        label: stageLabels[s.stage]!,
+                        accounts: s.accounts,
+                    })),
                 ),
             ),
             h(
@@ -121,6 +123,35 @@ export async function overviewPage(route: Route): Promise<HTMLElement> {
                 ),
             ),
         ),
+    );
+}
+
+interface Count {
+    filter: "band" | "stage";
+    name: string;
+    label: string;
+    accounts: number;
+}
+
+/** Each count as a link to the work list of those accounts, keeping this page's tier and segment filters. */
+function countLinks(route: Route, counts: Count[]): HTMLElement {
+    return h(
+        "ul",
+        { class: "plain" },
+        counts.map((c) => {
+            const query = new URLSearchParams();
+            for (const kept of ["tier", "segment"]) {
+                const value = route.query.get(kept);
+                if (value) query.set(kept, value);
+            }
+            query.set(c.filter, c.name);
+            return h(
+                "li",
+                {},
+                h("a", { href: `#/worklist?${query}`, "data-link": `${c.filter}-${c.name}` }, `${c.label}: `),
+                h("span", { "data-figure": `${c.filter}-${c.name}`, "data-value": c.accounts }, String(c.accounts)),
+            );
+        }),
     );
 }
 

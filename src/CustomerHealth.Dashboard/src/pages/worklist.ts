@@ -1,9 +1,10 @@
-// Work list: the worst scores first, filtered by owner, tier, segment and band, paged; the filters live in the URL.
+// Work list: the worst scores first, filtered by owner, tier, segment, band and lifecycle stage, paged; the filters live
+// in the URL, so the overview's counts link here with their filters.
 import { api } from "../api.js";
 import { empty, h } from "../dom.js";
-import { bandClass, bandLabels, money, score, signed, stageLabels, tierLabels } from "../format.js";
+import { bandClass, bandLabels, money, score, signed, stageLabels, stageNames, tierLabels } from "../format.js";
 import { CsTier } from "../gen/customerhealth/v1/accounts_pb.js";
-import { HealthBand } from "../gen/customerhealth/v1/health_pb.js";
+import { HealthBand, LifecycleStage } from "../gen/customerhealth/v1/health_pb.js";
 import { HealthScoreOrder } from "../gen/customerhealth/v1/health_service_pb.js";
 import type { Route } from "../main.js";
 import { pager, select, text, tierChoices } from "./filters.js";
@@ -20,9 +21,10 @@ export function tierOf(value: string | null): CsTier {
             : CsTier.UNSPECIFIED;
 }
 
-function bandOf(value: string | null): HealthBand {
-    const entry = Object.entries(bandClass).find(([, name]) => name === value);
-    return entry ? (Number(entry[0]) as HealthBand) : HealthBand.UNSPECIFIED;
+/** The enum value whose name in `names` is `value`, or the unspecified value (0) when none is. */
+function valueNamed<T extends number>(names: Record<number, string>, value: string | null): T {
+    const entry = Object.entries(names).find(([, name]) => name === value);
+    return (entry ? Number(entry[0]) : 0) as T;
 }
 
 export async function worklistPage(route: Route): Promise<HTMLElement> {
@@ -32,7 +34,8 @@ export async function worklistPage(route: Route): Promise<HTMLElement> {
         owner: q.get("owner") ?? "",
         csTier: tierOf(q.get("tier")),
         segment: q.get("segment") ?? "",
-        band: bandOf(q.get("band")),
+        band: valueNamed<HealthBand>(bandClass, q.get("band")),
+        lifecycleStage: valueNamed<LifecycleStage>(stageNames, q.get("stage")),
         pageSize,
         pageToken: q.get("page") ?? "",
     });
@@ -48,6 +51,10 @@ export async function worklistPage(route: Route): Promise<HTMLElement> {
                 value: bandClass[b]!,
                 label: bandLabels[b]!,
             })),
+        ]),
+        select(route, "stage", "Stage", [
+            { value: "", label: "Any stage (not churned)" },
+            ...Object.entries(stageNames).map(([stage, name]) => ({ value: name, label: stageLabels[Number(stage)]! })),
         ]),
     );
     const rows = response.scores.map((s) =>
