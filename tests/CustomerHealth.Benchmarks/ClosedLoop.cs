@@ -15,6 +15,10 @@ internal sealed record LoopResult(
     /// measured.</summary>
     public double? DatabaseCpuMicrosPerCall { get; init; }
 
+    /// <summary>Bytes this process allocated per call (client and server; every thread), over the same time: unlike
+    /// the CPU, it does not grow with the machine's load.</summary>
+    public double AllocatedBytesPerCall { get; init; }
+
     /// <summary>An open loop's p99 of how late the pacer started a call (from when it was due), in ms, and the most
     /// calls in flight at once: a latency the pacer's lateness does not explain is the process's own
     /// queue.</summary>
@@ -28,7 +32,8 @@ internal sealed record LoopResult(
     /// run itself): a round's own ratio, or for a median row the median of the rounds' ratios.</summary>
     public string Row(double? ofBare) => string.Create(CultureInfo.InvariantCulture,
         $"| {Name} | {CallsPerSecond:N0} | {(ofBare is { } r ? r.ToString("P1", C) : "")} | " +
-        $"{ItemsPerSecond:N0} | {P50Ms:N2} | {P99Ms:N2} | {CpuMicrosPerCall:N0}{Database} | {Ok:N0} / {Failed:N0} |");
+        $"{ItemsPerSecond:N0} | {P50Ms:N2} | {P99Ms:N2} | {CpuMicrosPerCall:N0}{Database}, " +
+        $"{AllocatedBytesPerCall / 1024:N1} KB | {Ok:N0} / {Failed:N0} |");
 }
 
 /// <summary>
@@ -53,10 +58,12 @@ internal static class ClosedLoop
         await Task.Delay(warmUp, ct);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var databaseCpu = database?.Now();
+        var allocated = GC.GetTotalAllocatedBytes();
         state.Start();
         await Task.Delay(measured, ct);
         var seconds = state.Stop();
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        allocated = GC.GetTotalAllocatedBytes() - allocated;
         var databaseMicros = (database?.Now() - databaseCpu)?.TotalMilliseconds * 1000;
         state.Finish();
         await Task.WhenAll(callers); // each caller ends after its call in flight: none is cut off
@@ -68,6 +75,7 @@ internal static class ClosedLoop
             state.FirstFailure ?? "")
         {
             DatabaseCpuMicrosPerCall = databaseMicros / Math.Max(1, ok + state.Failed),
+            AllocatedBytesPerCall = (double)allocated / Math.Max(1, ok + state.Failed),
         };
     }
 

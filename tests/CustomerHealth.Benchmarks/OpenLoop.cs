@@ -31,13 +31,15 @@ internal static class OpenLoop
         var firstMeasured = (long)(warmUp.TotalSeconds * perSecond);
         var start = Stopwatch.GetTimestamp();
         var cpu = TimeSpan.Zero;
+        var allocated = 0L;
         for (long sent = 0; sent < total && !ct.IsCancellationRequested;)
         {
             var due = Math.Min(total, (long)(Stopwatch.GetElapsedTime(start).TotalSeconds * perSecond));
             if (sent >= firstMeasured) maxInFlight = Math.Max(maxInFlight, inFlight.Count);
             for (; sent < due; sent++)
             {
-                if (sent == firstMeasured) cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                if (sent == firstMeasured)
+                    (cpu, allocated) = (Process.GetCurrentProcess().TotalProcessorTime, GC.GetTotalAllocatedBytes());
                 var n = sent;
                 var dueAt = start + (long)(n / perSecond * Stopwatch.Frequency);
                 inFlight[n] = One(n >= firstMeasured);
@@ -67,12 +69,14 @@ internal static class OpenLoop
         }
         await Task.WhenAll(inFlight.Values);
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        allocated = GC.GetTotalAllocatedBytes() - allocated;
         var seconds = measured.TotalSeconds;
         var sorted = latencies.Order().ToArray();
         return new LoopResult(name, ok / seconds, items / seconds, Percentile(sorted, 0.5), Percentile(sorted, 0.99),
             ok, failed, cpu.TotalMilliseconds * 1000 / Math.Max(1, ok + failed), firstFailure ?? "")
         {
             Pacing = (Percentile(lags.Order().ToArray(), 0.99), maxInFlight),
+            AllocatedBytesPerCall = (double)allocated / Math.Max(1, ok + failed),
         };
     }
 

@@ -82,7 +82,8 @@ internal static class PipelineProfile
             $"{options.DurationSeconds} s per run:");
         log.WriteLine();
         log.WriteLine(
-            "| round | run | calls/s | of bare | items/s | p50 ms | p99 ms | process CPU µs/call | ok / failed |");
+            "| round | run | calls/s | of bare | items/s | p50 ms | p99 ms | process CPU µs/call, allocated per call " +
+            "| ok / failed |");
         log.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (var round = 1; round <= options.Rounds; round++)
         {

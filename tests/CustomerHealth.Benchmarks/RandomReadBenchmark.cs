@@ -209,7 +209,8 @@ internal static class RandomReadBenchmark
             $"{string.Join(" | ", loads)}.");
         log.WriteLine();
         log.WriteLine(
-            "| round | run | calls/s | of bare | items/s | p50 ms | p99 ms | process CPU µs/call | ok / failed |");
+            "| round | run | calls/s | of bare | items/s | p50 ms | p99 ms | process CPU µs/call, allocated per call " +
+            "| ok / failed |");
         log.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (var i = 0; i < rounds.Count; i++)
             foreach (var r in rounds[i])
@@ -252,7 +253,8 @@ internal static class RandomReadBenchmark
             $"random account (the median round's): {runs[1].CallsPerSecond:N0} calls/s started at a fixed rate " +
             $"(open loop), latency from when each call was due:"));
         log.WriteLine();
-        log.WriteLine("| run | calls/s | | items/s | p50 ms | p99 ms | process CPU µs/call | ok / failed |");
+        log.WriteLine(
+            "| run | calls/s | | items/s | p50 ms | p99 ms | process CPU µs/call, allocated per call | ok / failed |");
         log.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var r in runs) log.WriteLine(r.Row(null));
         log.WriteLine();
