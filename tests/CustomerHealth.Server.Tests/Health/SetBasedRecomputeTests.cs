@@ -18,8 +18,8 @@ public sealed class SetBasedRecomputeOnSqlite(SqliteTestDatabase database)
 {
     /// <summary>
     /// The full recompute stores on one connection without SQLite's foreign-key probes and with a checkpoint
-    /// threshold of its own (docs/adr/0079-set-based-recompute-writes.md): the pooled connections it leaves behind
-    /// check foreign keys and keep SQLite's threshold again.
+    /// threshold and a page cache of its own (docs/adr/0079-set-based-recompute-writes.md): the pooled connections it
+    /// leaves behind check foreign keys and keep SQLite's threshold and cache size again.
     /// </summary>
     [Fact]
     public async Task TheRecomputesConnectionGoesBackToThePoolAsItCame()
@@ -39,9 +39,10 @@ public sealed class SetBasedRecomputeOnSqlite(SqliteTestDatabase database)
                 command.CommandText = $"PRAGMA {name};";
                 return await command.ExecuteScalarAsync(Ct);
             }
-            return $"{await PragmaAsync("foreign_keys")} {await PragmaAsync("wal_autocheckpoint")}";
+            return $"{await PragmaAsync("foreign_keys")} {await PragmaAsync("wal_autocheckpoint")}"
+                + $" {await PragmaAsync("cache_size")}";
         })));
-        Assert.All(pragmas, p => Assert.Equal("1 1000", p));
+        Assert.All(pragmas, p => Assert.Equal("1 1000 -2000", p));
     }
 }
 

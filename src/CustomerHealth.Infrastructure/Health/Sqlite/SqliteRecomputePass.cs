@@ -15,8 +15,11 @@ namespace CustomerHealth.Infrastructure.Health.Sqlite;
 /// counts as stored. The connection also skips SQLite's foreign-key probe of <c>accounts</c> for every row it writes
 /// (scores, snapshots, feeds, plays): each batch's transaction begins IMMEDIATE, so it holds the one write lock, and
 /// it keeps only the accounts it found inside that transaction (<see cref="HealthRecomputer"/>), which no other
-/// connection can delete before the commit; the store deletes nothing that would cascade. When the pass ends, the
-/// connection gets its threshold and its foreign-key checks back before it returns to the pool.
+/// connection can delete before the commit; the store deletes nothing that would cascade. It gets a page cache as
+/// large as ingestion's writer's, so that the indexes the pass inserts into at random places (the scores' by band,
+/// score, renewal, ARR and trend; the webhook events' ids) stay in memory from one batch to the next instead of being
+/// read back from the file. When the pass ends, the connection gets its threshold, its foreign-key checks and its
+/// cache size back before it returns to the pool.
 /// </summary>
 internal sealed class SqliteRecomputePass : RecomputePass
 {
@@ -26,6 +29,10 @@ internal sealed class SqliteRecomputePass : RecomputePass
     /// </summary>
     private const int StoreAutoCheckpointPages = 65_536;
 
+    /// <summary>The storing connection's page cache during the pass, in KiB (the default of ingestion's
+    /// writer, <see cref="DatabaseOptions.SqliteIngestCacheMiB"/>).</summary>
+    private const int StoreCacheKiB = 64 * 1024;
+
     /// <summary>Signals the checkpointer that a batch was committed; holds at most one signal.</summary>
     private readonly Channel<bool> _committed = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -33,13 +40,15 @@ internal sealed class SqliteRecomputePass : RecomputePass
     private readonly CustomerHealthDbContext _db;
     private readonly long _threshold;
     private readonly long _foreignKeys;
+    private readonly long _cacheSize;
     private readonly Task _checkpointer;
 
-    private SqliteRecomputePass(CustomerHealthDbContext db, long threshold, long foreignKeys)
+    private SqliteRecomputePass(CustomerHealthDbContext db, long threshold, long foreignKeys, long cacheSize)
     {
         _db = db;
         _threshold = threshold;
         _foreignKeys = foreignKeys;
+        _cacheSize = cacheSize;
         _checkpointer = Task.Run(() => CheckpointLoopAsync(db.Database.GetDbConnection().ConnectionString));
     }
 
@@ -52,9 +61,10 @@ internal sealed class SqliteRecomputePass : RecomputePass
             var connection = db.Database.GetDbConnection();
             var threshold = await PragmaAsync(connection, "PRAGMA wal_autocheckpoint;", ct);
             var foreignKeys = await PragmaAsync(connection, "PRAGMA foreign_keys;", ct);
-            await PragmaAsync(
-                connection, $"PRAGMA wal_autocheckpoint={StoreAutoCheckpointPages}; PRAGMA foreign_keys=OFF;", ct);
-            return new SqliteRecomputePass(db, threshold, foreignKeys);
+            var cacheSize = await PragmaAsync(connection, "PRAGMA cache_size;", ct);
+            await PragmaAsync(connection, $"PRAGMA wal_autocheckpoint={StoreAutoCheckpointPages};"
+                + $" PRAGMA foreign_keys=OFF; PRAGMA cache_size=-{StoreCacheKiB};", ct);
+            return new SqliteRecomputePass(db, threshold, foreignKeys, cacheSize);
         }
         catch
         {
@@ -77,16 +87,16 @@ internal sealed class SqliteRecomputePass : RecomputePass
     }
 
     /// <summary>
-    /// Gives the connection its threshold and foreign-key checks back; false when they could not be (a failed pass
-    /// may leave a transaction open, where the pragma does nothing, or the connection unusable): then the connection
-    /// must not go back to the pool, where the next user would get it without foreign-key checks.
+    /// Gives the connection its threshold, foreign-key checks and cache size back; false when they could not be (a
+    /// failed pass may leave a transaction open, where the pragma does nothing, or the connection unusable): then the
+    /// connection must not go back to the pool, where the next user would get it without foreign-key checks.
     /// </summary>
     private async Task<bool> RestoredAsync(DbConnection connection)
     {
         try
         {
-            await PragmaAsync(connection,
-                $"PRAGMA wal_autocheckpoint={_threshold}; PRAGMA foreign_keys={_foreignKeys};", CancellationToken.None);
+            await PragmaAsync(connection, $"PRAGMA wal_autocheckpoint={_threshold};"
+                + $" PRAGMA foreign_keys={_foreignKeys}; PRAGMA cache_size={_cacheSize};", CancellationToken.None);
             return await PragmaAsync(connection, "PRAGMA foreign_keys;", CancellationToken.None) == _foreignKeys;
         }
         catch (SqliteException)
