@@ -3,10 +3,19 @@ using System.Globalization;
 
 namespace CustomerHealth.Benchmarks;
 
-/// <summary>How fast the plain method inserted the rows, and how (the method, plus any variants it tried).</summary>
-internal sealed record BaselineResult(string Method, int Rows, TimeSpan Elapsed, IReadOnlyList<string> Notes)
+/// <summary>One plain insert method of a baseline and how long it took to insert every row once.</summary>
+internal sealed record BaselineMethod(string Name, TimeSpan Elapsed);
+
+/// <summary>
+/// How fast each plain method inserted the same rows in one round, with the settings they share. The report judges the
+/// service against each method's median over the rounds, never against one round's fastest (BenchmarkReport).
+/// </summary>
+internal sealed record BaselineResult(IReadOnlyList<BaselineMethod> Methods, int Rows, string Settings)
 {
-    public double RowsPerSecond => Rows / Elapsed.TotalSeconds;
+    public double RowsPerSecond(BaselineMethod method) => Rows / method.Elapsed.TotalSeconds;
+
+    /// <summary>The rate of the method named <paramref name="name"/> in this round.</summary>
+    public double RowsPerSecond(string name) => RowsPerSecond(Methods.Single(m => m.Name == name));
 }
 
 /// <summary>
@@ -41,6 +50,12 @@ internal abstract class BenchmarkDatabase : IAsyncDisposable
         IReadOnlyList<EventRow> rows, int chunkSize, CancellationToken ct);
 
     public abstract Task<StoredCounts> CountStoredAsync(CancellationToken ct);
+
+    /// <summary>
+    /// A reader of the database server's own CPU for this database, or null where the engine runs in this process or
+    /// the server cannot be read.
+    /// </summary>
+    public virtual Task<DatabaseCpu?> ServerCpuAsync(CancellationToken ct) => Task.FromResult<DatabaseCpu?>(null);
 
     public abstract ValueTask DisposeAsync();
 

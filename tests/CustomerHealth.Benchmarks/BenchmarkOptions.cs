@@ -26,6 +26,23 @@ public sealed record BenchmarkOptions
     public int WarmupEvents { get; init; } = 200_000;
     public int Rounds { get; init; } = 1;
 
+    /// <summary>
+    /// A correctness-only run for CI (<c>--smoke</c>): tiny sizes, the figures printed but no floor judged.
+    /// </summary>
+    public bool Smoke { get; init; }
+
+    /// <summary>What <c>--smoke</c> sets (later options may still change a size).</summary>
+    private BenchmarkOptions AsSmoke() => this with
+    {
+        Smoke = true,
+        Accounts = 20,
+        UsersPerAccount = 5,
+        Events = 4_000,
+        BatchSize = 200,
+        WarmupEvents = 1_000,
+        Rounds = 2,
+    };
+
     public const string Usage = """
         Usage: dotnet run -c Release --project tests/CustomerHealth.Benchmarks -- [options]
 
@@ -41,7 +58,10 @@ public sealed record BenchmarkOptions
           --warmup N                        events streamed into a scratch database first, unmeasured, so the JIT has compiled
                                             the service path (default 200000; 0 measures a cold process)
           --rounds N                        measured rounds per database, each on a fresh database: the service, then the
-                                            baseline (default 1); with more than one, the goals are judged on the medians
+                                            baseline (default 1); the goals are judged on the service's median
+                                            rate against the baseline method with the highest median rate
+          --smoke                           correctness only (CI): 20 accounts, 4000 events in batches of 200,
+                                            2 rounds; no floor judged (exit 1 only when events went missing)
 
         PostgreSQL runs when CUSTOMERHEALTH_BENCH_POSTGRES (or else CUSTOMERHEALTH_TEST_POSTGRES) holds a connection string
         of a user who may create databases; the run creates customerhealth_bench_<guid> and drops it afterwards.
@@ -56,6 +76,11 @@ public sealed record BenchmarkOptions
         var options = new BenchmarkOptions();
         for (var i = 0; i < args.Count; i++)
         {
+            if (args[i] == "--smoke")
+            {
+                options = options.AsSmoke();
+                continue;
+            }
             var (name, value) = SplitOption(args, ref i);
             options = name switch
             {

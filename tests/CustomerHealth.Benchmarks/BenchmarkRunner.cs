@@ -12,7 +12,13 @@ internal sealed record ProviderResult(
     /// <summary>Which measured round this is (1-based; see <c>--rounds</c>).</summary>
     public int Round { get; init; } = 1;
 
-    public double Ratio => Service.EventsPerSecond / Baseline.RowsPerSecond;
+    /// <summary>
+    /// The database server's CPU in the service run, where it can be read (see <see cref="DatabaseCpu"/>).
+    /// </summary>
+    public TimeSpan? ServiceDatabaseCpu { get; init; }
+
+    /// <summary>The database server's CPU over all the baseline's methods of this round.</summary>
+    public TimeSpan? BaselineDatabaseCpu { get; init; }
 }
 
 /// <summary>
@@ -58,6 +64,8 @@ internal sealed class BenchmarkRunner(BenchmarkOptions options, Workload workloa
     {
         log.WriteLine($"[{database.Name}] starting the server and creating {workload.Accounts.Count:N0} accounts…");
         IngestionResult service;
+        var databaseCpu = await database.ServerCpuAsync(ct);
+        TimeSpan? serviceDatabaseCpu;
         await using (var server = await InProcessServer.StartAsync(database.ServerSettings, ct))
         {
             await StreamIngestion.PrepareAsync(server.Channel, workload, ct);
@@ -65,7 +73,9 @@ internal sealed class BenchmarkRunner(BenchmarkOptions options, Workload workloa
             log.WriteLine(
                 $"[{database.Name}] streaming {workload.EventCount:N0} events in {workload.BatchCount:N0} batches " +
                 $"over {options.Streams} stream(s) to {server.Address}…");
+            var before = databaseCpu?.Now();
             service = await StreamIngestion.RunAsync(server.Channel, workload, ct);
+            serviceDatabaseCpu = databaseCpu?.Now() - before;
             log.WriteLine(
                 $"[{database.Name}] service: {service.EventsPerSecond:N0} events/s ({service.Wall.TotalSeconds:N2} " +
                 $"s; {service.Totals}); {service.Usage.Describe(service.Events)}");
@@ -80,11 +90,17 @@ internal sealed class BenchmarkRunner(BenchmarkOptions options, Workload workloa
 
         log.WriteLine($"[{database.Name}] baseline: inserting the same {workload.EventCount:N0} rows…");
         var rows = EventRow.From(workload, DateTime.UtcNow);
+        var baselineStart = databaseCpu?.Now();
         var baseline = await database.InsertBaselineAsync(rows, options.BatchSize, ct);
-        log.WriteLine($"[{database.Name}] baseline: {baseline.RowsPerSecond:N0} rows/s ({baseline.Method})");
-        foreach (var note in baseline.Notes) log.WriteLine($"[{database.Name}]   {note}");
+        var baselineDatabaseCpu = databaseCpu?.Now() - baselineStart;
+        foreach (var method in baseline.Methods)
+            log.WriteLine($"[{database.Name}] baseline: {baseline.RowsPerSecond(method):N0} rows/s ({method.Name})");
 
-        return new ProviderResult(database.Name, await database.DescribeAsync(ct), service, baseline, stored, failures);
+        return new ProviderResult(database.Name, await database.DescribeAsync(ct), service, baseline, stored, failures)
+        {
+            ServiceDatabaseCpu = serviceDatabaseCpu,
+            BaselineDatabaseCpu = baselineDatabaseCpu,
+        };
     }
 
     /// <summary>

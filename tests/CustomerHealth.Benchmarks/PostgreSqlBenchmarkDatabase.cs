@@ -99,8 +99,15 @@ internal sealed class PostgreSqlBenchmarkDatabase : BenchmarkDatabase
             copy.Complete();
         }
         return new BaselineResult(
-            "binary COPY (one statement), LIKE usage_events INCLUDING ALL", rows.Count, clock.Elapsed, []);
+            [new BaselineMethod("binary COPY (one statement)", clock.Elapsed)], rows.Count,
+            "LIKE usage_events INCLUDING ALL");
     }
+
+    /// <summary>
+    /// The CPU of the server's backends connected to this run's database (the service's and the baseline's).
+    /// </summary>
+    public override Task<DatabaseCpu?> ServerCpuAsync(CancellationToken ct) => DatabaseCpu.TryCreateAsync(
+        new ExistingDatabase("PostgreSql", _connectionString, Name), ct, ownBackendsOnly: true);
 
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
     {

@@ -1,10 +1,10 @@
 using CustomerHealth.Benchmarks;
 
 // Without a mode: usage-event ingestion throughput through EngagementService.StreamEvents, against the fastest plain
-// insert on the same database. Exit code: 0 when every event went in and every engine met its floor
-// (BenchmarkReport), 1 when any batch failed or an engine was below its floor, 2 for bad options or a missing
-// database. With a mode (recompute, reads, metrics, quality): measurements of an existing synthetic portfolio, see
-// ModeOptions.
+// insert on the same database (by its median over the rounds). Exit code: 0 when every event went in and every engine
+// met its floor (BenchmarkReport; --smoke judges no floor), 1 when any batch failed or an engine was below its floor,
+// 2 for bad options or a missing database. With a mode (recompute, reads, metrics, quality): measurements of an
+// existing synthetic portfolio, see ModeOptions.
 if (BenchmarkOptions.IsHelp(args))
 {
     Console.WriteLine(BenchmarkOptions.Usage);
@@ -106,5 +106,5 @@ if (options.Provider is ProviderChoice.All or ProviderChoice.PostgreSql)
     }
 }
 
-var floorsMet = BenchmarkReport.Write(Console.Out, options, results);
+var floorsMet = BenchmarkReport.Write(Console.Out, options, results, judge: !options.Smoke);
 return results.Any(r => r.Failures.Count > 0) || !floorsMet ? 1 : 0;
