@@ -42,8 +42,8 @@ public sealed record RenewalTrainingSettings(double HoldoutShare = 0.2, double C
 /// raw score ranks the calibration fold best (AUC) is kept; its score is then calibrated on that fold (<see
 /// cref="RenewalCalibrator"/>: Platt, or isotonic when cross-validation within the fold prefers it). Of the two kinds,
 /// the one with the better holdout AUC is kept (log-loss breaks ties): the one documented step that looks at the
-/// holdout. Its figures and the score-only prior's on the same holdout are returned with it. The fits of a step (every
-/// setting of both kinds, then the cross-fits and refits) are independent and run side by side (<see
+/// holdout. Its figures and the score-only prior's on the same holdout are returned with it. The fits (every setting
+/// of both kinds, then each kind's cross-fits and refit) are independent and run side by side from one queue (<see
 /// cref="RenewalTrainingSettings.FitParallelism"/> at once, by default one per core). The model sees <see
 /// cref="RenewalFeatures.ModelNames"/>.
 /// </summary>
@@ -114,37 +114,123 @@ public static class RenewalTrainer
     /// (AUC of the raw score; the first of equals) is kept; the holdout is not looked at. (On a tiny set whose
     /// calibration fold holds one class, the fitting fold stands in for it, as for calibration, and the choice is only
     /// a fit to it.) The kept setting is then refitted and calibrated (see <see cref="Folds"/>) and evaluated on the
-    /// holdout. The fits of each step are independent and run side by side (<see
-    /// cref="RenewalTrainingSettings.FitParallelism"/>).
+    /// holdout. All the fits go through one queue (<see cref="RenewalFitQueue"/>, <see
+    /// cref="RenewalTrainingSettings.FitParallelism"/> at once): a kind's refit and cross-fits are queued as soon as
+    /// its own settings are fitted, and the trees' fits, several times dearer than the regression's, are taken first,
+    /// so that the regression's short fits fill the cores at the end instead of one tree fit running alone.
     /// </summary>
     private static List<Candidate> FitCandidates(
         Folds folds, RenewalTrainingSettings settings, StageTimes times, ILogger? logger)
     {
-        var (calibration, events, seed) = (folds.Calibration, folds.MetricEvents, settings.Seed);
-        var tried = InParallel(settings.FitParallelism,
-            Kinds.SelectMany(kind => Settings(kind).Select(setting => (Kind: kind, Setting: setting))).ToArray(),
-            x => times.Time($"{Name(x.Kind)} setting fits", () =>
-            {
-                var ml = new MLContext(seed);
-                var model = x.Setting.Estimator(ml).Fit(Load(ml, folds.Split.Fit, events));
-                var scores = Scores(ml, model, calibration, events);
-                var auc = HealthBacktest.Auc(scores.Zip(calibration, (sc, o) => (sc, o.Renewed)).ToArray()) ?? 0;
-                return (x.Kind, x.Setting, Model: model, Scores: scores, Auc: auc);
-            }));
-        if (logger?.IsEnabled(LogLevel.Debug) == true)
-            logger.LogDebug("Calibration-fold AUC of each setting: {Settings}", string.Join("; ", tried.Select(t =>
-                $"{Name(t.Kind)} {t.Setting.Name}: {Format(t.Auc)}")));
-        var best = Kinds.Select(kind => tried.Where(t => t.Kind == kind)
-            .Aggregate((kept, next) => next.Auc > kept.Auc ? next : kept)).ToArray();
-        var refits = folds.Refit ? Refits(best.Select(b => (b.Kind, b.Setting)).ToArray(), folds, settings, times)
-            : null;
-        return best.Select((b, k) =>
+        var queue = new RenewalFitQueue(settings.FitParallelism);
+        var kinds = Kinds.Select(kind => new KindFits(kind, folds, settings.Seed, times)).ToArray();
+        foreach (var kind in kinds)
+            kind.Queue(queue, kind.Kind == RenewalModelKind.GradientBoostedTrees ? 0 : 1);
+        times.Time("fits, wall", () =>
         {
-            var (model, scores, outcomes) = refits is null ? (b.Model, b.Scores, calibration)
-                : (refits[k].Model, refits[k].Scores, folds.Split.Calibration);
-            var cases = scores.Zip(outcomes, (sc, o) => (sc, o.Renewed)).ToArray();
-            return Evaluate(b.Kind, b.Setting.Name, model, b.Auc, cases, folds, times);
-        }).ToList();
+            queue.Run();
+            return 0;
+        });
+        if (logger?.IsEnabled(LogLevel.Debug) == true)
+            logger.LogDebug("Calibration-fold AUC of each setting: {Settings}", string.Join("; ",
+                kinds.SelectMany(k => k.Tried.Select(t => $"{Name(k.Kind)} {t.Setting.Name}: {Format(t.Auc)}"))));
+        return kinds.Select(k => k.Candidate()).ToList();
+    }
+
+    /// <summary>A setting fitted on the fitting fold, with its raw scores of the calibration fold and their
+    /// AUC.</summary>
+    private sealed record Tried(Setting Setting, ITransformer Model, double[] Scores, double Auc);
+
+    /// <summary>
+    /// The fits of one kind: each setting on the fitting fold; once the last is done, the best one's refit on both
+    /// folds and its cross-fits (when <see cref="Folds.Refit"/>) are queued at the same priority.
+    /// </summary>
+    private sealed class KindFits(RenewalModelKind kind, Folds folds, int seed, StageTimes times)
+    {
+        private readonly Setting[] _settings = Settings(kind).ToArray();
+        private Tried[] _tried = [];
+        private (ITransformer Model, double[] Scores)[] _parts = [];
+        private int _settingsLeft;
+
+        public RenewalModelKind Kind => kind;
+        public IReadOnlyList<Tried> Tried => _tried;
+
+        public void Queue(RenewalFitQueue queue, int priority)
+        {
+            _tried = new Tried[_settings.Length];
+            _settingsLeft = _settings.Length;
+            for (var i = 0; i < _settings.Length; i++)
+            {
+                var index = i;
+                queue.Add(priority, () =>
+                {
+                    _tried[index] = times.Time($"{Name(kind)} setting fits", () => FitSetting(_settings[index]));
+                    if (Interlocked.Decrement(ref _settingsLeft) == 0) QueueRefits(queue, priority);
+                });
+            }
+        }
+
+        private Tried FitSetting(Setting setting)
+        {
+            var ml = new MLContext(seed);
+            var model = setting.Estimator(ml).Fit(Load(ml, folds.Split.Fit, folds.MetricEvents));
+            var scores = Scores(ml, model, folds.Calibration, folds.MetricEvents);
+            var auc = HealthBacktest.Auc(scores.Zip(folds.Calibration, (sc, o) => (sc, o.Renewed)).ToArray()) ?? 0;
+            return new Tried(setting, model, scores, auc);
+        }
+
+        private Tried Best => _tried.Aggregate((kept, next) => next.Auc > kept.Auc ? next : kept);
+
+        /// <summary>
+        /// The kept setting fitted again on the fitting and calibration folds together (part −1), and scores of the
+        /// calibration fold that each come from a model fitted without that outcome (cross-fitting, parts 0 to <see
+        /// cref="CrossFitFolds"/> − 1): a model of the setting fitted on the fitting fold and the other parts of the
+        /// calibration fold (every <see cref="CrossFitFolds"/>th outcome by renewal date forms a part, so each spans
+        /// the fold's whole period), the scores a model fitted on both folds gives outcomes it has not seen.
+        /// </summary>
+        private void QueueRefits(RenewalFitQueue queue, int priority)
+        {
+            if (!folds.Refit) return;
+            var setting = Best.Setting;
+            _parts = new (ITransformer, double[])[CrossFitFolds + 1];
+            for (var part = -1; part < CrossFitFolds; part++)
+            {
+                var index = part;
+                queue.Add(priority, () => _parts[index + 1] = times.Time(
+                    $"{Name(kind)} {(index < 0 ? "refit" : "cross-fits")}", () => FitPart(setting, index)));
+            }
+        }
+
+        private (ITransformer Model, double[] Scores) FitPart(Setting setting, int part)
+        {
+            var (fit, calibration, events) = (folds.Split.Fit, folds.Split.Calibration, folds.MetricEvents);
+            var ml = new MLContext(seed);
+            var training = part < 0 ? folds.Fitted
+                : fit.Concat(calibration.Where((_, i) => i % CrossFitFolds != part)).ToArray();
+            var model = setting.Estimator(ml).Fit(Load(ml, training, events));
+            var held = part < 0 ? [] : calibration.Where((_, i) => i % CrossFitFolds == part).ToArray();
+            return (model, held.Length == 0 ? [] : Scores(ml, model, held, events));
+        }
+
+        /// <summary>The kind's candidate once its fits are done: the kept setting calibrated and evaluated.</summary>
+        public Candidate Candidate()
+        {
+            var best = Best;
+            if (!folds.Refit)
+            {
+                return Evaluate(kind, best.Setting.Name, best.Model, best.Auc,
+                    best.Scores.Zip(folds.Calibration, (sc, o) => (sc, o.Renewed)).ToArray(), folds, times);
+            }
+            var calibration = folds.Split.Calibration;
+            var scores = new double[calibration.Count];
+            for (var part = 0; part < CrossFitFolds; part++)
+            {
+                var partScores = _parts[part + 1].Scores;
+                for (var j = 0; j < partScores.Length; j++) scores[part + j * CrossFitFolds] = partScores[j];
+            }
+            return Evaluate(kind, best.Setting.Name, _parts[0].Model, best.Auc,
+                scores.Zip(calibration, (sc, o) => (sc, o.Renewed)).ToArray(), folds, times);
+        }
     }
 
     /// <summary>The candidate of a kept setting: calibrated on <paramref name="cases"/>, evaluated on the
@@ -166,54 +252,6 @@ public static class RenewalTrainer
 
     /// <summary>How many parts the calibration fold is cut into for cross-fitted calibration scores.</summary>
     internal const int CrossFitFolds = 5;
-
-    /// <summary>
-    /// For each kept setting, the model fitted again on the fitting and calibration folds together, and scores of the
-    /// calibration fold that each come from a model fitted without that outcome (cross-fitting): a model of the setting
-    /// fitted on the fitting fold and the other parts of the calibration fold (every <see cref="CrossFitFolds"/>th
-    /// outcome by renewal date forms a part, so each spans the fold's whole period), the scores a model fitted on both
-    /// folds gives outcomes it has not seen. All the fits of all the kinds run side by side.
-    /// </summary>
-    private static (ITransformer Model, double[] Scores)[] Refits(
-        (RenewalModelKind Kind, Setting Setting)[] kept, Folds folds, RenewalTrainingSettings settings,
-        StageTimes times)
-    {
-        var (fit, calibration, events) = (folds.Split.Fit, folds.Split.Calibration, folds.MetricEvents);
-        var seed = settings.Seed;
-        // Part -1 is the refit on both folds; parts 0 to CrossFitFolds - 1 hold a part of the calibration fold out.
-        var jobs = kept.SelectMany((k, i) => Enumerable.Range(-1, CrossFitFolds + 1).Select(part => (Index: i, Part:
-            part))).ToArray();
-        var fitted = InParallel(settings.FitParallelism, jobs, job => times.Time(
-            $"{Name(kept[job.Index].Kind)} {(job.Part < 0 ? "refit" : "cross-fits")}", () =>
-            {
-                var ml = new MLContext(seed);
-                var training = job.Part < 0 ? folds.Fitted
-                    : fit.Concat(calibration.Where((_, i) => i % CrossFitFolds != job.Part)).ToArray();
-                var model = kept[job.Index].Setting.Estimator(ml).Fit(Load(ml, training, events));
-                var held = job.Part < 0 ? [] : calibration.Where((_, i) => i % CrossFitFolds == job.Part).ToArray();
-                return (Model: model, Scores: held.Length == 0 ? [] : Scores(ml, model, held, events));
-            }));
-        return kept.Select((_, k) =>
-        {
-            var scores = new double[calibration.Count];
-            for (var part = 0; part < CrossFitFolds; part++)
-            {
-                var partScores = fitted[Array.IndexOf(jobs, (k, part))].Scores;
-                for (var j = 0; j < partScores.Length; j++) scores[part + j * CrossFitFolds] = partScores[j];
-            }
-            return (fitted[Array.IndexOf(jobs, (k, -1))].Model, scores);
-        }).ToArray();
-    }
-
-    /// <summary>
-    /// <paramref name="fit"/> of each item, in item order, up to <paramref name="parallelism"/> at once (one: in
-    /// order on the calling thread).
-    /// </summary>
-    private static TResult[] InParallel<TItem, TResult>(
-        int parallelism, IReadOnlyList<TItem> items, Func<TItem, TResult> fit) =>
-        parallelism <= 1 || items.Count <= 1 ? items.Select(fit).ToArray()
-            : items.AsParallel().AsOrdered().WithDegreeOfParallelism(Math.Min(parallelism, items.Count)).Select(fit)
-                .ToArray();
 
     /// <summary>What is stored beside the kept model's bytes (fit time excluded: the caller adds it).</summary>
     private static RenewalModelDetail Detail(
