@@ -37,16 +37,10 @@ export const stageLabels: Record<number, string> = {
     [LifecycleStage.CHURNED]: "Churned",
 };
 
-/** A stage's name in a link's query (`#/worklist?stage=active`). */
-export const stageNames: Record<number, string> = {
-    [LifecycleStage.LEAD]: "lead",
-    [LifecycleStage.NEW]: "new",
-    [LifecycleStage.LIVE]: "live",
-    [LifecycleStage.ACTIVE]: "active",
-    [LifecycleStage.RETAINED]: "retained",
-    [LifecycleStage.ADVOCATE]: "advocate",
-    [LifecycleStage.CHURNED]: "churned",
-};
+/** A stage's name in a link's query (`#/worklist?stage=active`): its label in lower case. */
+export const stageNames: Record<number, string> = Object.fromEntries(
+    Object.entries(stageLabels).map(([stage, label]) => [stage, label.toLowerCase()]),
+);
 
 export const componentLabels: Record<number, string> = {
     [HealthComponentKind.ENGAGEMENT]: "Engagement",
