@@ -83,12 +83,10 @@ export async function overviewPage(route: Route): Promise<HTMLElement> {
                 ),
                 countLinks(
                     route,
-                    r.accountsByBand.map((b) => ({
-                        filter: "band",
-                        name: bandClass[b.band]!,
-                        label: bandLabels[b.band]!,
-                        accounts: b.accounts,
-                    })),
+                    "band",
+                    bandClass,
+                    bandLabels,
+                    r.accountsByBand.map((b) => [b.band, b.accounts]),
                 ),
             ),
             h(
@@ -101,12 +99,10 @@ export async function overviewPage(route: Route): Promise<HTMLElement> {
                 ),
                 countLinks(
                     route,
-                    r.accountsByStage.map((s) => ({
-                        filter: "stage",
-                        name: stageNames[s.stage]!,
-                        label: stageLabels[s.stage]!,
-                        accounts: s.accounts,
-                    })),
+                    "stage",
+                    stageNames,
+                    stageLabels,
+                    r.accountsByStage.map((s) => [s.stage, s.accounts]),
                 ),
             ),
             h(
@@ -126,30 +122,34 @@ export async function overviewPage(route: Route): Promise<HTMLElement> {
     );
 }
 
-interface Count {
-    filter: "band" | "stage";
-    name: string;
-    label: string;
-    accounts: number;
-}
-
-/** Each count as a link to the work list of those accounts, keeping this page's tier and segment filters. */
-function countLinks(route: Route, counts: Count[]): HTMLElement {
+/**
+ * Each count (an enum value and its accounts) as a link to the work list of those accounts: the value by its name in
+ * `names` under the query key `filter`, keeping this page's tier and segment filters.
+ */
+function countLinks(
+    route: Route,
+    filter: string,
+    names: Record<number, string>,
+    labels: Record<number, string>,
+    counts: [number, number][],
+): HTMLElement {
+    const kept = new URLSearchParams();
+    for (const key of ["tier", "segment"]) {
+        const value = route.query.get(key);
+        if (value) kept.set(key, value);
+    }
     return h(
         "ul",
         { class: "plain" },
-        counts.map((c) => {
-            const query = new URLSearchParams();
-            for (const kept of ["tier", "segment"]) {
-                const value = route.query.get(kept);
-                if (value) query.set(kept, value);
-            }
-            query.set(c.filter, c.name);
+        counts.map(([value, accounts]) => {
+            const query = new URLSearchParams(kept);
+            query.set(filter, names[value]!);
+            const id = `${filter}-${names[value]}`;
             return h(
                 "li",
                 {},
-                h("a", { href: `#/worklist?${query}`, "data-link": `${c.filter}-${c.name}` }, `${c.label}: `),
-                h("span", { "data-figure": `${c.filter}-${c.name}`, "data-value": c.accounts }, String(c.accounts)),
+                h("a", { href: `#/worklist?${query}`, "data-link": id }, `${labels[value]}: `),
+                h("span", { "data-figure": id, "data-value": accounts }, String(accounts)),
             );
         }),
     );
