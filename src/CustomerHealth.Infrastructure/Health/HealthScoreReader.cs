@@ -127,19 +127,26 @@ public sealed class HealthScoreReader : IDisposable
 
     /// <summary>
     /// A page of stored scores as <see cref="HealthStore.ListAsync"/> reads it (same filters, order and cursor), each
-    /// with its account's summary, in one statement; <paramref name="today"/> is the renewal filter's first day.
+    /// with its account's summary, on one kept connection; <paramref name="today"/> is the renewal filter's first day.
     /// </summary>
     public async Task<Page<(HealthScoreRow Score, AccountSummaryRow? Account)>> ListAsync(
         HealthListQuery query, DateTimeOffset now, DateOnly today, CancellationToken ct)
     {
-        var rows = await LendAsync(c =>
+        var take = query.PageSize + 1; // one more: whether there is a next page
+        var rows = await LendAsync(async c =>
         {
-            var (sql, parameters) = HotReadSql.Page(c.Dialect, query, now.UtcDateTime, today);
-            return c.QueryAsync(sql, parameters, r =>
+            var (statements, parameters) = HotReadSql.Page(c.Dialect, query, now.UtcDateTime, today);
+            var page = new List<(HealthScoreRow, AccountSummaryRow?)>(take);
+            foreach (var sql in statements)
             {
-                var score = HotReadRows.Score(r);
-                return (score, HotReadRows.Account(r, score.AccountId));
-            }, ct);
+                if (page.Count == take) break;
+                page.AddRange(await c.QueryAsync(sql, [.. parameters, new("@take", take - page.Count)], r =>
+                {
+                    var score = HotReadRows.Score(r);
+                    return (score, HotReadRows.Account(r, score.AccountId));
+                }, ct));
+            }
+            return page;
         }, ct);
         var hasMore = rows.Count > query.PageSize;
         if (hasMore) rows.RemoveAt(rows.Count - 1);

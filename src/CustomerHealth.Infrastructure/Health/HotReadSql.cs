@@ -64,11 +64,19 @@ internal static class HotReadSql
         $"SELECT {ScoreColumns} {FromScores}WHERE {dialect.InIds($"s.{S.AccountId}", "@ids")}";
 
     /// <summary>
-    /// A page of <c>ListHealthScores</c>: the statement and its parameters, the account's display name, owner, segment
-    /// and effective tier selected after the score's columns. Filters, order and cursor as <see
-    /// cref="HealthStore.ListAsync"/> writes them in LINQ.
+    /// A page of <c>ListHealthScores</c>: the statements to run in turn, each adding its rows after the previous
+    /// one's, up to <c>@take</c> rows in all (the caller sets <c>@take</c> to what is left before each), and their
+    /// parameters. The account's display name, owner, segment and effective tier are selected after the score's
+    /// columns. Filters, order and cursor as <see cref="HealthStore.ListAsync"/> writes them in LINQ.
     /// </summary>
-    public static (string Sql, List<KeyValuePair<string, object>> Parameters) Page(
+    /// <remarks>
+    /// A page in a column's order puts the accounts without a value last. Written as one <c>ORDER BY</c> with a
+    /// <c>CASE</c> on nulls, no index served it: PostgreSQL scanned and sorted every score for each page (0.56 s
+    /// against 24 ms for the same page read from the <c>(column, account_id)</c> index, 100,000 accounts, under load).
+    /// So the accounts with a value are read first, in the index's order, and those without only when the page is not
+    /// full yet.
+    /// </remarks>
+    public static (string[] Statements, List<KeyValuePair<string, object>> Parameters) Page(
         HotReadDialect dialect, HealthListQuery query, DateTime nowUtc, DateOnly today)
     {
         var p = new List<KeyValuePair<string, object>> { new("@now", dialect.Instant(nowUtc)) };
@@ -77,12 +85,36 @@ internal static class HotReadSql
         // on the account id). Without it PostgreSQL's generic plan merge-joined the accounts' key from its first row
         // to the cursor: 50,000 index rows for a page in the middle of 100,000 accounts (28 ms against 0.3 ms).
         var joinAfter = column is null && query.After is not null;
-        var sql = new StringBuilder(
+        var from = new StringBuilder(
             $"SELECT {ScoreColumns}, a.{A.DisplayName}, a.{A.Owner}, a.{A.Segment}, a.{A.EffectiveTier} " +
             $"FROM {S.Table} s LEFT JOIN {O.Table} o ON o.{O.AccountId} = s.{S.AccountId} AND o.{O.ExpiresAt} > @now" +
             (joinAfter ? $" AND o.{O.AccountId} > @after" : "") +
             $" LEFT JOIN {A.Table} a ON a.{A.Id} = s.{S.AccountId}" +
             (joinAfter ? $" AND a.{A.Id} > @after" : "") + " WHERE 1 = 1");
+        AppendFilters(from, p, dialect, query, today);
+        var cursor = query.After;
+        if (cursor is not null) p.Add(new("@after", cursor.AccountId));
+        var afterId = cursor is null ? "" : $" AND s.{S.AccountId} > @after";
+        if (column is null) return ([$"{from}{afterId} ORDER BY s.{S.AccountId} LIMIT @take"], p);
+        var nulls = $"{from} AND {column} IS NULL{(string.IsNullOrEmpty(cursor?.Key) ? afterId : "")} " +
+            $"ORDER BY s.{S.AccountId} LIMIT @take";
+        if (cursor is not null && string.IsNullOrEmpty(cursor.Key)) return ([nulls], p); // past every value
+        var valued = new StringBuilder($"{from} AND {column} IS NOT NULL");
+        if (cursor?.Key is { } key)
+        {
+            // The bound first, as the index's range; then the accounts after the cursor among equal values.
+            valued.Append($" AND {column} {after}= @key AND ({column} {after} @key OR s.{S.AccountId} > @after)");
+            p.Add(new("@key", CursorValue(dialect, query.Order, key)));
+        }
+        valued.Append($" ORDER BY {column}{(ascending ? "" : " DESC")}, s.{S.AccountId} LIMIT @take");
+        return ([valued.ToString(), nulls], p);
+    }
+
+    /// <summary>The request's filters, each appended as <c>AND</c> a predicate with its parameters.</summary>
+    private static void AppendFilters(
+        StringBuilder sql, List<KeyValuePair<string, object>> p, HotReadDialect dialect, HealthListQuery query,
+        DateOnly today)
+    {
         void Where(string predicate, params (string Name, object Value)[] values)
         {
             sql.Append(" AND ").Append(predicate);
@@ -102,24 +134,6 @@ internal static class HotReadSql
                 ("@from", dialect.Day(today)), ("@to", dialect.Day(today.AddDays(within))));
         }
         if (query.Within is { } ids) Where(dialect.InIds($"s.{S.AccountId}", "@within"), ("@within", dialect.Ids(ids)));
-        if (query.After is { } cursor)
-        {
-            p.Add(new("@after", cursor.AccountId));
-            if (column is null) Where($"s.{S.AccountId} > @after");
-            else if (cursor.Key is { Length: > 0 } key)
-            {
-                Where($"({column} IS NULL OR {column} {after} @key OR ({column} = @key AND s.{S.AccountId} > @after))",
-                    ("@key", CursorValue(dialect, query.Order, key)));
-            }
-            else Where($"{column} IS NULL AND s.{S.AccountId} > @after");
-        }
-        sql.Append(column is null
-            ? $" ORDER BY s.{S.AccountId}"
-            : $" ORDER BY CASE WHEN {column} IS NULL THEN 1 ELSE 0 END, {column}{(ascending ? "" : " DESC")}, " +
-              $"s.{S.AccountId}");
-        sql.Append(" LIMIT @take");
-        p.Add(new("@take", query.PageSize + 1)); // one more: whether there is a next page
-        return (sql.ToString(), p);
     }
 
     /// <summary>The sort column of an order (null: the account id alone), the comparison that comes after a cursor's

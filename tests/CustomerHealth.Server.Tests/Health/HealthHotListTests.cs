@@ -34,10 +34,12 @@ public abstract class HealthHotListTests<TDatabase>(TDatabase database) : Health
         await GivenCustomer("hl-b", CsTier.LowTouch, start: "2025-04-10", arr: 40_000m, owner: "hl-owner");
         await GivenCustomer("hl-c", CsTier.TechTouch, start: "2025-12-01", arr: 5_000m, owner: "hl-owner");
         await GivenCustomer("hl-d", CsTier.LowTouch, start: "2026-02-01", arr: 60_000m, owner: "hl-other");
+        // Equal to hl-b in ARR and renewal date: pages in those orders break the tie by account id.
+        await GivenCustomer("hl-f", CsTier.LowTouch, start: "2025-04-10", arr: 40_000m, owner: "hl-owner");
         await Accounts.UpsertAccountAsync(
             new() { Account = Build.Account("hl-e", owner: "hl-owner") }, cancellationToken: Ct);
         await GivenDailyLogins("hl-b", 20, "ann");
-        await AllStored("hl-a", "hl-b", "hl-c", "hl-d");
+        await AllStored("hl-a", "hl-b", "hl-c", "hl-d", "hl-f");
         await Health.SetHealthOverrideAsync(new()
         {
             AccountId = "hl-c", Band = HealthBand.Healthy, Reason = "Signed early", SetBy = "csm.alice@example.com",
