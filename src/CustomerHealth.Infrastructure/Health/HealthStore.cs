@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using CustomerHealth.Domain.Accounts;
 using CustomerHealth.Domain.Common;
 using CustomerHealth.Domain.Health;
@@ -99,15 +100,20 @@ public sealed class HealthStore(
             var ids = within as string[] ?? within.ToArray();
             query = query.Where(s => ids.Contains(s.AccountId));
         }
-        var ordered = order switch
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        var take = pageSize + 1; // one more: whether there is a next page
+        var rows = order switch
         {
-            HealthScoreOrder.Score => ByScore(query, after),
-            HealthScoreOrder.Change7Days => ByChange7Days(query, after),
-            HealthScoreOrder.Arr => ByArr(query, after),
-            HealthScoreOrder.RenewalDate => ByRenewalDate(query, after),
-            _ => ByAccountId(query, after),
+            HealthScoreOrder.Score => await ByColumnAsync(query, s => s.Score, false, after, k => double.Parse(k, c),
+                take, ct),
+            HealthScoreOrder.Change7Days => await ByColumnAsync(query, s => s.Change7Days, false, after,
+                k => double.Parse(k, c), take, ct),
+            HealthScoreOrder.Arr => await ByColumnAsync(query, s => s.ArrMicros, true, after, k => long.Parse(k, c),
+                take, ct),
+            HealthScoreOrder.RenewalDate => await ByColumnAsync(query, s => s.RenewalDate, false, after,
+                k => DateOnly.ParseExact(k, "yyyy-MM-dd", c), take, ct),
+            _ => await ByAccountId(query, after).Take(take).ToListAsync(ct),
         };
-        var rows = await ordered.Take(pageSize + 1).ToListAsync(ct);
         var page = rows.Take(pageSize).ToArray();
         await WithOverridesAsync(page, ct);
         return new Page<HealthScoreRow>(page, rows.Count > pageSize);
@@ -132,80 +138,63 @@ public sealed class HealthStore(
         return query;
     }
 
-    private static IOrderedQueryable<HealthScoreRow> ByScore(
-        IQueryable<HealthScoreRow> query, HealthScoreCursor? after)
+    /// <summary>
+    /// A page in <paramref name="column"/>'s order (ascending, or descending), accounts without a value last, ties by
+    /// account id, after the cursor <paramref name="after"/> (its key empty: among the accounts without a value).
+    /// </summary>
+    /// <remarks>
+    /// The accounts with a value and those without are read apart, the latter only when the page is not full: one
+    /// statement ordered by "is null" first could not be served by the column's <c>(column, account_id)</c> index, and
+    /// every page sorted every score (the hot list read does the same, see <see cref="HotReadSql.Page"/>).
+    /// </remarks>
+    private static async Task<List<HealthScoreRow>> ByColumnAsync<T>(
+        IQueryable<HealthScoreRow> query, Expression<Func<HealthScoreRow, T?>> column, bool descending,
+        HealthScoreCursor? after, Func<string, T> parse, int take, CancellationToken ct)
+        where T : struct
     {
-        if (after is not null)
+        var row = column.Parameters[0];
+        Expression<Func<HealthScoreRow, bool>> Where(Expression body) => Expression.Lambda<Func<HealthScoreRow, bool>>(
+            body, row);
+        var none = Expression.Constant(null, typeof(T?));
+        var rows = new List<HealthScoreRow>(take);
+        if (after is null || after.Key is { Length: > 0 })
         {
-            var id = after.AccountId;
-            if (after.Key is { Length: > 0 } k)
+            var valued = query.Where(Where(Expression.NotEqual(column.Body, none)));
+            if (after?.Key is { } k)
             {
-                var v = double.Parse(k, System.Globalization.CultureInfo.InvariantCulture);
-                query = query.Where(
-                    s => s.Score == null || s.Score > v
-                    || (s.Score == v && string.Compare(s.AccountId, id) > 0));
+                // The bound first, as the index's range; then the accounts after the cursor among equal values.
+                var key = Expression.Convert(Captured(parse(k)), typeof(T?));
+                var (bound, beyond) = descending
+                    ? (Expression.LessThanOrEqual(column.Body, key), Expression.LessThan(column.Body, key))
+                    : (Expression.GreaterThanOrEqual(column.Body, key), Expression.GreaterThan(column.Body, key));
+                var afterId = Expression.GreaterThan(
+                    Expression.Call(StringCompare, Expression.Property(row, nameof(HealthScoreRow.AccountId)),
+                        Captured(after.AccountId)),
+                    Expression.Constant(0));
+                valued = valued.Where(Where(Expression.AndAlso(bound, Expression.OrElse(beyond, afterId))));
             }
-            else query = query.Where(s => s.Score == null && string.Compare(s.AccountId, id) > 0);
+            var ordered = descending ? valued.OrderByDescending(column) : valued.OrderBy(column);
+            rows.AddRange(await ordered.ThenBy(s => s.AccountId).Take(take).ToListAsync(ct));
         }
-        return query.OrderBy(s => s.Score == null ? 1 : 0).ThenBy(s => s.Score).ThenBy(s => s.AccountId);
+        if (rows.Count == take) return rows;
+        var nulls = query.Where(Where(Expression.Equal(column.Body, none)));
+        if (after is { Key: null or "" } cursor)
+        {
+            var id = cursor.AccountId;
+            nulls = nulls.Where(s => string.Compare(s.AccountId, id) > 0);
+        }
+        rows.AddRange(await nulls.OrderBy(s => s.AccountId).Take(take - rows.Count).ToListAsync(ct));
+        return rows;
     }
 
-    private static IOrderedQueryable<HealthScoreRow> ByChange7Days(
-        IQueryable<HealthScoreRow> query, HealthScoreCursor? after)
-    {
-        if (after is not null)
-        {
-            var id = after.AccountId;
-            if (after.Key is { Length: > 0 } k)
-            {
-                var v = double.Parse(k, System.Globalization.CultureInfo.InvariantCulture);
-                query = query.Where(
-                    s => s.Change7Days == null || s.Change7Days > v
-                    || (s.Change7Days == v && string.Compare(s.AccountId, id) > 0));
-            }
-            else query = query.Where(s => s.Change7Days == null && string.Compare(s.AccountId, id) > 0);
-        }
-        return query.OrderBy(s => s.Change7Days == null ? 1 : 0).ThenBy(s => s.Change7Days)
-            .ThenBy(s => s.AccountId);
-    }
+    private static readonly System.Reflection.MethodInfo StringCompare =
+        typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!;
 
-    private static IOrderedQueryable<HealthScoreRow> ByArr(
-        IQueryable<HealthScoreRow> query, HealthScoreCursor? after)
-    {
-        if (after is not null)
-        {
-            var id = after.AccountId;
-            if (after.Key is { Length: > 0 } k)
-            {
-                var v = long.Parse(k, System.Globalization.CultureInfo.InvariantCulture);
-                query = query.Where(
-                    s => s.ArrMicros == null || s.ArrMicros < v
-                    || (s.ArrMicros == v && string.Compare(s.AccountId, id) > 0));
-            }
-            else query = query.Where(s => s.ArrMicros == null && string.Compare(s.AccountId, id) > 0);
-        }
-        return query.OrderBy(s => s.ArrMicros == null ? 1 : 0).ThenByDescending(s => s.ArrMicros)
-            .ThenBy(s => s.AccountId);
-    }
+    /// <summary>A value as EF Core sees a captured variable: a parameter of the statement, not a literal.</summary>
+    private static MemberExpression Captured<TValue>(TValue value) =>
+        Expression.Property(Expression.Constant(new Box<TValue>(value)), nameof(Box<TValue>.Value));
 
-    private static IOrderedQueryable<HealthScoreRow> ByRenewalDate(
-        IQueryable<HealthScoreRow> query, HealthScoreCursor? after)
-    {
-        if (after is not null)
-        {
-            var id = after.AccountId;
-            if (after.Key is { Length: > 0 } k)
-            {
-                var v = DateOnly.ParseExact(k, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-                query = query.Where(
-                    s => s.RenewalDate == null || s.RenewalDate > v
-                    || (s.RenewalDate == v && string.Compare(s.AccountId, id) > 0));
-            }
-            else query = query.Where(s => s.RenewalDate == null && string.Compare(s.AccountId, id) > 0);
-        }
-        return query.OrderBy(s => s.RenewalDate == null ? 1 : 0).ThenBy(s => s.RenewalDate)
-            .ThenBy(s => s.AccountId);
-    }
+    private sealed record Box<TValue>(TValue Value);
 
     private static IOrderedQueryable<HealthScoreRow> ByAccountId(
         IQueryable<HealthScoreRow> query, HealthScoreCursor? after)
