@@ -76,11 +76,12 @@ public sealed class HealthRecomputer(
 
     /// <summary>
     /// Recomputes every account's score of the UTC day <paramref name="day"/>, <paramref name="batchSize"/> accounts at
-    /// a time (one signal read and one transaction per batch, in account id order). Today: as of now with the scorecard
-    /// in force, storing current scores, the day's snapshots and change-feed entries exactly as the worker does. A past
-    /// day: as of the day's end (<see cref="EndOf"/>) with the scorecard version in force then, upserting only that
-    /// day's snapshots; current scores and the change feed are left alone. The caller validates the day (not in the
-    /// future).
+    /// a time (one signal read per batch, in account id order; one transaction per batch, or per group of batches
+    /// where the engine's pass asks for larger commits, <see cref="RecomputePass.AccountsPerCommit"/>). Today: as of
+    /// now with the scorecard in force, storing current scores, the day's snapshots and change-feed entries exactly as
+    /// the worker does. A past day: as of the day's end (<see cref="EndOf"/>) with the scorecard version in force
+    /// then, upserting only that day's snapshots; current scores and the change feed are left alone. The caller
+    /// validates the day (not in the future).
     /// </summary>
     public async Task<DayRecompute> RecomputeDayAsync(DateOnly day, int batchSize, Caller caller, CancellationToken ct)
     {
@@ -95,23 +96,27 @@ public sealed class HealthRecomputer(
         var scorecard = current ? (await scorecards.GetCurrentAsync(ct)).Scorecard
             : await scorecards.InForceAtAsync(asOf.UtcDateTime, ct);
         // Every id first (a few MB for 100,000 accounts), then batches in id order: ReadAhead batches are read and
-        // scored
-        // concurrently in their own scopes while the one before them is stored here; stores go one at a time, in order,
-        // each in its own transaction.
+        // scored concurrently in their own scopes while the ones before them are stored here; stores go one at a time,
+        // in order, each in its own transaction.
         var ids = await db.Accounts.AsNoTracking().OrderBy(a => a.Id).Select(a => a.Id).ToListAsync(ct);
         var total = 0;
         var pending = new Queue<Task<IReadOnlyList<HealthScoreRow>>>();
+        // At most ReadAhead + 1 batches read at once, as when each batch was stored alone; finished ones wait for the
+        // batches committed with them, and the next commit's batches are read while one commit is stored.
+        using var reading = new SemaphoreSlim(ReadAhead + 1);
         try
         {
             await using var pass = await writer.BeginPassAsync(db, ct);
+            var perCommit = Math.Max(1, pass.AccountsPerCommit / batchSize);
+            var ahead = Math.Max(ReadAhead, perCommit);
             foreach (var batch in ids.Chunk(batchSize))
             {
-                pending.Enqueue(ComputeInOwnScopeAsync(batch, asOf, scorecard, ct));
-                if (pending.Count > ReadAhead) total += await StoreDayAsync(
-                    await pending.Dequeue(), scorecard, current, pass, ct);
+                pending.Enqueue(ComputeInOwnScopeAsync(batch, asOf, scorecard, reading, ct));
+                if (pending.Count >= perCommit + ahead) total += await StoreDayAsync(
+                    await NextAsync(pending, perCommit), scorecard, current, pass, ct);
             }
             while (pending.Count > 0)
-                total += await StoreDayAsync(await pending.Dequeue(), scorecard, current, pass, ct);
+                total += await StoreDayAsync(await NextAsync(pending, perCommit), scorecard, current, pass, ct);
         }
         finally
         {
@@ -123,12 +128,32 @@ public sealed class HealthRecomputer(
     }
 
     private async Task<IReadOnlyList<HealthScoreRow>> ComputeInOwnScopeAsync(
-        string[] accountIds, DateTimeOffset asOf, Scorecard scorecard, CancellationToken ct)
+        string[] accountIds, DateTimeOffset asOf, Scorecard scorecard, SemaphoreSlim reading, CancellationToken ct)
     {
         await Task.Yield(); // the caller goes on queueing batches while this one reads
-        await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<HealthRecomputer>()
-            .ComputeAsync(accountIds, asOf, scorecard, ct);
+        await reading.WaitAsync(ct);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<HealthRecomputer>()
+                .ComputeAsync(accountIds, asOf, scorecard, ct);
+        }
+        finally
+        {
+            reading.Release();
+        }
+    }
+
+    /// <summary>The next <paramref name="batches"/> batches read (fewer at the end), in order, as one list: what
+    /// one transaction stores.</summary>
+    private static async Task<IReadOnlyList<HealthScoreRow>> NextAsync(
+        Queue<Task<IReadOnlyList<HealthScoreRow>>> pending, int batches)
+    {
+        var first = await pending.Dequeue();
+        if (batches == 1 || pending.Count == 0) return first;
+        var rows = new List<HealthScoreRow>(first);
+        for (var i = 1; i < batches && pending.Count > 0; i++) rows.AddRange(await pending.Dequeue());
+        return rows;
     }
 
     private async Task<int> StoreDayAsync(

@@ -7,6 +7,12 @@ namespace CustomerHealth.Infrastructure.Health;
 /// </summary>
 internal class RecomputePass : IAsyncDisposable
 {
+    /// <summary>
+    /// How many accounts the pass stores per transaction at least: the batches read are stored together until they
+    /// hold that many (at least one batch a transaction). The default, 0, commits every batch by itself.
+    /// </summary>
+    public virtual int AccountsPerCommit => 0;
+
     /// <summary>A batch was committed.</summary>
     public virtual void Committed() { }
 

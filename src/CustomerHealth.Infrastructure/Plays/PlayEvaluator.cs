@@ -30,7 +30,9 @@ public sealed class PlayEvaluator(
         var ids = rows.Select(r => r.AccountId).ToArray();
         // The feed lock first: acknowledgements and completions of these plays wait, or are waited for.
         await FeedWriteLock.TakeAsync(db, SqlSchema.PlayChanges.Table, ct);
+        // Only the two columns: a whole account entity per row cost more than the query itself.
         var owners = await db.Accounts.AsNoTracking().Where(a => ids.Contains(a.Id))
+            .Select(a => new { a.Id, a.Owner })
             .ToDictionaryAsync(a => a.Id, a => a.Owner, StringComparer.Ordinal, ct);
         var plays = (await PlaysAsync(ids, ruleSet, DateOnly.FromDateTime(now), ct))
             .ToLookup(p => p.AccountId, StringComparer.Ordinal);
