@@ -44,11 +44,18 @@ internal sealed record ExistingDatabase(string Provider, string ConnectionString
     /// The health options the service reads (batch size), registered without the background worker so nothing else
     /// runs.
     /// </summary>
-    public static Action<WebApplicationBuilder> HealthOptionsOnly(int batchSize, TimeSpan? readCacheTtl = null) =>
-        builder => builder.Services.AddSingleton(new HealthOptions
+    public static Action<WebApplicationBuilder> HealthOptionsOnly(
+        int batchSize, TimeSpan? readCacheTtl = null, bool readModel = false) =>
+        builder =>
         {
-            BatchSize = batchSize,
-            DailyPass = false,
-            ReadCacheTtl = readCacheTtl ?? HealthReadCache.DefaultTimeToLive,
-        });
+            builder.Services.AddSingleton(new HealthOptions
+            {
+                BatchSize = batchSize,
+                DailyPass = false,
+                ReadCacheTtl = readCacheTtl ?? HealthReadCache.DefaultTimeToLive,
+                ReadModel = readModel,
+            });
+            // The read model (ADR 0072) with it, idle unless on.
+            if (readModel) Server.Hosting.ServiceRegistration.AddHealthReadModel(builder.Services);
+        };
 }

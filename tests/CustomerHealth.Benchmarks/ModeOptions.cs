@@ -36,6 +36,10 @@ internal sealed record ModeOptions
     /// <summary>random-reads: the read cache's time to live in milliseconds (null: the service's default).</summary>
     public int? ReadCacheTtlMs { get; init; }
 
+    /// <summary>random-reads: the service under test keeps every answer ready (<c>Health:ReadModel</c>, ADR 0072).
+    /// </summary>
+    public bool ReadModel { get; init; }
+
     public static readonly string[] Modes = ["recompute", "reads", "random-reads", "metrics", "quality"];
 
     public const string Usage = """
@@ -62,6 +66,8 @@ internal sealed record ModeOptions
                         --batch-in-flight N  BatchGet and List calls in flight (default 8)
                         --page-size N    ListHealthScores page size (default 100)
                         --read-cache-ttl MS  the read cache's time to live (default the service's, 1000; 0: off)
+                        --read-model     the service keeps every answer ready (Health:ReadModel); the cold load's
+                                         time and the memory it took are printed first
                         --warm-up N, -D N  warm-up and measured seconds per run (default 3 and 15)
                         --pipeline       instead: where a read-cache hit's time goes (variants of the server with one
                                          piece of the pipeline off or on, and each piece timed on its own)
@@ -93,6 +99,7 @@ internal sealed record ModeOptions
             if (name == "--recompute") { options = options with { Recompute = true }; continue; }
             if (name == "--propose") { options = options with { Propose = true }; continue; }
             if (name == "--pipeline") { options = options with { Pipeline = true }; continue; }
+            if (name == "--read-model") { options = options with { ReadModel = true }; continue; }
             if (name == "--smoke")
             {
                 options = options with { Smoke = true, Rounds = 1, WarmUpSeconds = 1, DurationSeconds = 1 };

@@ -38,8 +38,10 @@ internal static class RandomReadBenchmark
         // Both as shipped: authentication, telemetry and the rate limiter (its read limit raised), request limits.
         var ttl = options.ReadCacheTtlMs is { } ms ? TimeSpan.FromMilliseconds(ms) : (TimeSpan?)null;
         var (settings, shipped, limiter) =
-            PipelineProfile.AsShipped(database, ExistingDatabase.HealthOptionsOnly(500, ttl));
+            PipelineProfile.AsShipped(database, ExistingDatabase.HealthOptionsOnly(500, ttl, options.ReadModel));
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         await using var service = await InProcessServer.StartAsync(settings, ct, shipped, afterSecurity: limiter);
+        if (options.ReadModel) await ReadModelLoadedAsync(service, heapBefore, log);
         var (_, shippedBefore, _) = PipelineProfile.AsShipped(database, WithoutHotRead);
         await using var before = await InProcessServer.StartAsync(settings, ct, shippedBefore, afterSecurity: limiter);
         var ids = await AccountIdsAsync(service.Channel, ct);
@@ -66,6 +68,23 @@ internal static class RandomReadBenchmark
         var half = await runner.HalfSaturationAsync(saturated / 2, ct);
         loads.Add(Machine.LoadAverage());
         return Report(log, options, database, ids.Length, rounds, half, loads);
+    }
+
+    /// <summary>
+    /// Waits for the read model's load (ADR 0072) and prints its wall time, the answers held and the managed heap it
+    /// added (a full collection before the server started and after the load).
+    /// </summary>
+    private static async Task ReadModelLoadedAsync(InProcessServer service, long heapBefore, TextWriter log)
+    {
+        var model = service.Services.GetRequiredService<Server.Health.HealthReadModel>();
+        var elapsed = await model.Loaded;
+        var held = service.Services.GetRequiredService<HealthReadCache>().Count;
+        var added = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
+        log.WriteLine(FormattableString.Invariant(
+            $"Read model: {held:N0} answers loaded in {elapsed.TotalSeconds:F2} s (wall, cold); managed heap ") +
+            FormattableString.Invariant(
+            $"+{added / 1048576.0:N0} MiB since before the server started, {added / 1024.0 / Math.Max(1, held):F1} ") +
+            "KiB per answer held.");
     }
 
     /// <summary>The service with its hot read off: every miss takes the DbContext path (the "before").</summary>

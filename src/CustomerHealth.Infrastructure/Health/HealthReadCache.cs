@@ -20,10 +20,17 @@ namespace CustomerHealth.Infrastructure.Health;
 /// Memory is bounded: entries that aged out are swept every few seconds (once there are more than a few), and past <see
 /// cref="MaxEntries"/> at once, so reading many accounts once each does not leave their answers behind; if a sweep
 /// frees too little, the cache is emptied.
+/// <para>
+/// Kept answers (the read model, ADR 0072). After <see cref="Keep"/>, answers stored as kept do not age out: they are
+/// served while a poller of the other replicas' writes vouches for them (<see cref="Covered"/>, at most <see
+/// cref="TimeToLive"/> after the start of its last complete poll), up to <see cref="MaxKept"/> of them; past that, new
+/// answers are not kept, and reads of their accounts take the database as without the read model.
+/// </para>
 /// </summary>
 public sealed class HealthReadCache
 {
-    private const int Stripes = 1024; // a power of two
+    // A power of two; many, so that kept answers (about one per account) are seldom dropped with a neighbour's write.
+    private const int Stripes = 1 << 16;
     private readonly long[] _generations = new long[Stripes];
     private int _count;
     private int _sweeping;
@@ -37,6 +44,8 @@ public sealed class HealthReadCache
     private const int SweepAbove = 1024;
 
     private readonly Telemetry.ServiceMetrics? _metrics;
+    private long _coveredUntil;
+    private volatile bool _keeping;
 
     public HealthReadCache(
         TimeSpan timeToLive, TimeProvider clock, int maxEntries = 100_000, Telemetry.ServiceMetrics? metrics = null)
@@ -67,7 +76,49 @@ public sealed class HealthReadCache
     /// <summary>What a reader must hold from before its query until it stores the answer.</summary>
     public readonly record struct Ticket(long Generation);
 
-    private sealed record Entry(object Value, long Generation, long StaleAt, DateTimeOffset? EndsAt);
+    private sealed record Entry(object Value, long Generation, long StaleAt, DateTimeOffset? EndsAt, bool Kept);
+
+    /// <summary>The most kept answers (<see cref="Keep"/>); zero while answers are not kept.</summary>
+    public int MaxKept { get; private set; }
+
+    /// <summary>Whether answers stored as kept outlive <see cref="TimeToLive"/> (see <see cref="Keep"/>).</summary>
+    public bool Keeping => _keeping;
+
+    /// <summary>How many answers are held, kept or not.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>
+    /// From now on answers stored as kept are served past <see cref="TimeToLive"/> while <see cref="Covered"/> vouches
+    /// for them, up to <paramref name="maxKept"/> of them (which replaces <see cref="MaxEntries"/>).
+    /// </summary>
+    public void Keep(int maxKept)
+    {
+        if (maxKept < 1) throw new ArgumentOutOfRangeException(nameof(maxKept));
+        MaxKept = maxKept;
+        _keeping = Enabled;
+    }
+
+    /// <summary>
+    /// Every write committed before <paramref name="pollStarted"/> (a timestamp of the clock) has been invalidated:
+    /// kept answers may be served until <see cref="TimeToLive"/> after it.
+    /// </summary>
+    public void Covered(long pollStarted)
+    {
+        var until = pollStarted + _ttlTicks;
+        if (until > Volatile.Read(ref _coveredUntil)) Volatile.Write(ref _coveredUntil, until);
+    }
+
+    /// <summary>Every stripe's generation now: tickets for answers read after this (see <see cref="TicketOf"/>).
+    /// </summary>
+    public long[] TakeAll()
+    {
+        var all = new long[Stripes];
+        for (var i = 0; i < Stripes; i++) all[i] = Volatile.Read(ref _generations[i]);
+        return all;
+    }
+
+    /// <summary>The ticket of <paramref name="accountId"/> among those <see cref="TakeAll"/> took.</summary>
+    public static Ticket TicketOf(long[] all, string accountId) => new(all[StripeOf(accountId)]);
 
     /// <summary>
     /// The answer stored for <paramref name="accountId"/>, if it is still valid at <paramref name="now"/> (the
@@ -78,7 +129,7 @@ public sealed class HealthReadCache
         if (Enabled && _entries.TryGetValue(accountId, out var entry)
                     && entry.Value is T found
                     && entry.Generation == Volatile.Read(ref _generations[StripeOf(accountId)])
-                    && _clock.GetTimestamp() < entry.StaleAt
+                    && Fresh(entry, _clock.GetTimestamp())
                     && !(entry.EndsAt <= now))
         {
             value = found;
@@ -90,23 +141,33 @@ public sealed class HealthReadCache
         return false;
     }
 
+    private bool Fresh(Entry entry, long now) =>
+        now < entry.StaleAt || (entry.Kept && now < Volatile.Read(ref _coveredUntil));
+
     /// <summary>Taken before reading the database for <paramref name="accountId"/>.</summary>
     public Ticket Take(string accountId) => new(Volatile.Read(ref _generations[StripeOf(accountId)]));
 
     /// <summary>
     /// Stores the answer read under <paramref name="ticket"/>; it is served until it ages out, until <paramref
     /// name="endsAt"/> (by the application clock: when an override shown in it expires), or until the account is
-    /// invalidated.
+    /// invalidated. A <paramref name="kept"/> answer (the stored score, not one computed on the spot) does not age out
+    /// while answers are kept (<see cref="Keep"/>).
     /// </summary>
-    public void Set(string accountId, Ticket ticket, object value, DateTimeOffset? endsAt)
+    public void Set(string accountId, Ticket ticket, object value, DateTimeOffset? endsAt, bool kept = false)
     {
-        if (!Enabled) return;
-        var entry = new Entry(value, ticket.Generation, _clock.GetTimestamp() + _ttlTicks, endsAt);
+        if (!Enabled || ticket.Generation != Volatile.Read(ref _generations[StripeOf(accountId)])) return;
+        kept &= _keeping;
+        var entry = new Entry(value, ticket.Generation, _clock.GetTimestamp() + _ttlTicks, endsAt, kept);
+        if (_keeping && Volatile.Read(ref _count) >= MaxKept && !_entries.ContainsKey(accountId))
+        {
+            if (kept || Volatile.Read(ref _count) >= MaxKept + SweepAbove) return; // full: read from the database
+        }
         var added = false;
         _entries.AddOrUpdate(accountId, _ => { added = true; return entry; }, (_, _) => entry);
         if (!added) return;
         var count = Interlocked.Increment(ref _count);
-        if (count > MaxEntries || (count > SweepAbove && _clock.GetTimestamp() >= Volatile.Read(ref _nextSweep)))
+        var most = _keeping ? MaxKept + SweepAbove : MaxEntries;
+        if (count > most || (count > SweepAbove && _clock.GetTimestamp() >= Volatile.Read(ref _nextSweep)))
             Sweep();
     }
 
@@ -141,11 +202,12 @@ public sealed class HealthReadCache
         var now = _clock.GetTimestamp();
         foreach (var (id, entry) in _entries)
         {
-            if ((entry.StaleAt <= now || entry.Generation != Volatile.Read(ref _generations[StripeOf(id)]))
+            if (((entry.StaleAt <= now && !entry.Kept)
+                 || entry.Generation != Volatile.Read(ref _generations[StripeOf(id)]))
                 && _entries.TryRemove(new KeyValuePair<string, Entry>(id, entry)))
                 Interlocked.Decrement(ref _count);
         }
-        if (Volatile.Read(ref _count) > MaxEntries) Clear();
+        if (Volatile.Read(ref _count) > (_keeping ? MaxKept + SweepAbove : MaxEntries)) Clear();
     }
 
     private void Clear()

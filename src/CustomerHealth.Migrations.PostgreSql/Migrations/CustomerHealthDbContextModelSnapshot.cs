@@ -1125,6 +1125,9 @@ namespace CustomerHealth.Migrations.PostgreSql.Migrations
 
                     b.HasKey("AccountId");
 
+                    b.HasIndex("ComputedAt")
+                        .HasDatabaseName("ix_health_scores_computed");
+
                     b.HasIndex("ArrMicros", "AccountId")
                         .HasDatabaseName("ix_health_scores_arr");
 

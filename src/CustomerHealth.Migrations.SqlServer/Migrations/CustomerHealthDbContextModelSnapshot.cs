@@ -1159,6 +1159,9 @@ namespace CustomerHealth.Migrations.SqlServer.Migrations
 
                     b.HasKey("AccountId");
 
+                    b.HasIndex("ComputedAt")
+                        .HasDatabaseName("ix_health_scores_computed");
+
                     b.HasIndex("ArrMicros", "AccountId")
                         .HasDatabaseName("ix_health_scores_arr");
 

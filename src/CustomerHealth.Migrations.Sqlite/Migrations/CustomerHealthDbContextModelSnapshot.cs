@@ -1106,6 +1106,9 @@ namespace CustomerHealth.Migrations.Sqlite.Migrations
 
                     b.HasKey("AccountId");
 
+                    b.HasIndex("ComputedAt")
+                        .HasDatabaseName("ix_health_scores_computed");
+
                     b.HasIndex("ArrMicros", "AccountId")
                         .HasDatabaseName("ix_health_scores_arr");
 

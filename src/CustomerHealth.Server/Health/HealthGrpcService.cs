@@ -41,9 +41,10 @@ public sealed class HealthGrpcService(
             // The ticket comes before the read, so an invalidation committed meanwhile keeps this answer out of the
             // cache.
             var ticket = readCache.Take(accountId);
-            var score = await ReadScoreAsync(accountId, context.CancellationToken);
+            var (score, stored) = await ReadScoreAsync(accountId, context.CancellationToken);
             message = score.ToProto();
-            readCache.Set(accountId, ticket, message, score.Override?.ExpiresAt);
+            // Only the stored score is kept by the read model (ADR 0072); one computed on the spot ages out.
+            readCache.Set(accountId, ticket, message, score.Override?.ExpiresAt, kept: stored);
         }
         // A cached message is shared by concurrent answers: it is only ever serialized, never changed.
         return new GetHealthScoreResponse { Score = message };
@@ -53,10 +54,10 @@ public sealed class HealthGrpcService(
     /// The stored score by the hot read (<see cref="HealthScoreReader"/>: no DbContext), else by the store, which also
     /// computes the score of an account that has none yet and answers NOT_FOUND for an unknown account.
     /// </summary>
-    private async Task<HealthScoreRow> ReadScoreAsync(string accountId, CancellationToken ct) =>
+    private async Task<(HealthScoreRow Score, bool Stored)> ReadScoreAsync(string accountId, CancellationToken ct) =>
         hotReads.Enabled && await hotReads.TryGetAsync(accountId, clock.GetUtcNow(), ct) is { } stored
-            ? stored
-            : await Store.GetAsync(accountId, ct);
+            ? (stored, true)
+            : (await Store.GetAsync(accountId, ct), false);
 
     public override async Task<BatchGetHealthScoresResponse> BatchGetHealthScores(
         BatchGetHealthScoresRequest request, ServerCallContext context)

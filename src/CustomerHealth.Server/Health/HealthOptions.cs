@@ -32,6 +32,27 @@ public sealed class HealthOptions
     /// the cache off.
     /// </summary>
     public TimeSpan ReadCacheTtl { get; set; } = HealthReadCache.DefaultTimeToLive;
+
+    /// <summary>
+    /// Keep every stored score's <c>GetHealthScore</c> answer in memory, loaded at start and kept current from this
+    /// replica's writes and a poll of the others' (ADR 0072, <see cref="HealthReadModel"/>); another replica's write
+    /// is still seen within <see cref="ReadCacheTtl"/>. Off by default.
+    /// </summary>
+    public bool ReadModel { get; set; }
+
+    /// <summary>
+    /// The most accounts whose answers the read model keeps (about 2.2 KiB each, 215 MiB per 100,000 accounts: see
+    /// docs/benchmarks/health-reads.md); the others are read from the database.
+    /// </summary>
+    public int ReadModelMaxAccounts { get; set; } = 200_000;
+
+    /// <summary>
+    /// How long after its writer stamped it a write may commit and still be seen by the read model's poll (<see
+    /// cref="HealthWritesPoll"/>).
+    /// </summary>
+    public TimeSpan ReadModelOverlap { get; set; } = HealthWritesPoll.DefaultOverlap;
+
+    public const int MaxReadModelAccounts = 10_000_000;
 }
 
 /// <summary>The rules of <see cref="HealthOptions"/>; every broken one is reported, each naming its key.</summary>
@@ -44,6 +65,13 @@ public sealed class HealthOptionsValidator : IValidateOptions<HealthOptions>
             result.AddError($"{Key(nameof(options.RecomputeInterval))} must be at least 10 ms");
         if (options.ReadCacheTtl < TimeSpan.Zero || options.ReadCacheTtl > HealthOptions.MaxReadCacheTtl)
             result.AddError($"{Key(nameof(options.ReadCacheTtl))} must be from 0 to 1 minute");
+        if (options.ReadModelMaxAccounts is < 1 or > HealthOptions.MaxReadModelAccounts)
+        {
+            var key = Key(nameof(options.ReadModelMaxAccounts));
+            result.AddError(Text($"{key} must be from 1 to {HealthOptions.MaxReadModelAccounts:N0}"));
+        }
+        if (options.ReadModelOverlap < TimeSpan.FromSeconds(1) || options.ReadModelOverlap > TimeSpan.FromHours(1))
+            result.AddError($"{Key(nameof(options.ReadModelOverlap))} must be from 1 second to 1 hour");
         if (options.WatchPollInterval < WorkerIntervals.Minimum)
             result.AddError($"{Key(nameof(options.WatchPollInterval))} must be at least 10 ms");
         if (options.BatchSize is < 1 or > HealthOptions.MaxBatchSize)

@@ -101,7 +101,17 @@ public static class ServiceRegistration
             sp.GetRequiredService<IOptions<HealthOptions>>().Value.ReadCacheTtl, sp.GetRequiredService<TimeProvider>(),
             metrics: sp.GetRequiredService<ServiceMetrics>()));
         builder.Services.AddHostedService<HealthWorker>();
+        AddHealthReadModel(builder.Services);
         return builder;
+    }
+
+    /// <summary>
+    /// The read model of <c>GetHealthScore</c> (<see cref="HealthReadModel"/>), idle unless <c>Health:ReadModel</c>.
+    /// </summary>
+    public static void AddHealthReadModel(IServiceCollection services)
+    {
+        services.AddSingleton<HealthReadModel>();
+        services.AddHostedService(sp => sp.GetRequiredService<HealthReadModel>());
     }
 
     /// <summary>

@@ -17,6 +17,8 @@ public sealed class ConfigurationTests
     [InlineData("Onboarding:BatchSize", "0")]
     [InlineData("Health:BatchSize", "2001")]
     [InlineData("Health:ReadCacheTtl", "00:02:00")]
+    [InlineData("Health:ReadModelMaxAccounts", "0")]
+    [InlineData("Health:ReadModelOverlap", "00:00:00.5")]
     [InlineData("Health:WatchPollInterval", "00:00:00")]
     [InlineData("Renewals:HorizonDays", "0")]
     [InlineData("Renewals:ReconcileInterval", "00:00:00.001")]

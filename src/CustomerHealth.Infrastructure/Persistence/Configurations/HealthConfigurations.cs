@@ -40,6 +40,8 @@ internal sealed class HealthScoreConfiguration : IEntityTypeConfiguration<Health
         builder.HasIndex(s => new { s.RenewalDate, s.AccountId }).HasDatabaseName("ix_health_scores_renewal");
         builder.HasIndex(s => new { s.Band, s.AccountId }).HasDatabaseName("ix_health_scores_band");
         builder.HasIndex(s => new { s.Change7Days, s.AccountId }).HasDatabaseName("ix_health_scores_change_7d");
+        // The read model's poll of scores written lately by other replicas (ADR 0072).
+        builder.HasIndex(s => s.ComputedAt).HasDatabaseName("ix_health_scores_computed");
         builder.Ignore(s => s.Override);
     }
 }
