@@ -165,7 +165,8 @@ internal static class RecomputeBenchmark
             var ids = await query.OrderBy(a => a.Id).Select(a => a.Id).Take(batchSize).ToArrayAsync(ct);
             if (ids.Length == 0) break;
             total += (await reader.ReadAsync(
-                ids, asOf, scorecard.UsageHistoryDays, ct, metrics: scorecard.MetricComponents.Count > 0)).Count;
+                ids, asOf, scorecard.UsageHistoryDays, ct, metrics: scorecard.MetricComponents.Count > 0,
+                new AccountIdRange(ids[0], ids[^1]))).Count;
             if (ids.Length < batchSize) break;
             after = ids[^1];
         }
