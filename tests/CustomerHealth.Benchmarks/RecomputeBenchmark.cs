@@ -164,8 +164,10 @@ internal static class RecomputeBenchmark
             if (after is not null) query = query.Where(a => string.Compare(a.Id, after) > 0);
             var ids = await query.OrderBy(a => a.Id).Select(a => a.Id).Take(batchSize).ToArrayAsync(ct);
             if (ids.Length == 0) break;
-            total += (await reader.ReadAsync(
-                ids, asOf, scorecard.UsageHistoryDays, ct, metrics: scorecard.MetricComponents.Count > 0)).Count;
+            // In one snapshot per batch, as the recompute reads (on PostgreSQL, the reads' session settings too).
+            total += (await db.InOneSnapshotAsync(() => reader.ReadAsync(
+                ids, asOf, scorecard.UsageHistoryDays, ct, metrics: scorecard.MetricComponents.Count > 0,
+                new AccountIdRange(ids[0], ids[^1])), ct)).Count;
             if (ids.Length < batchSize) break;
             after = ids[^1];
         }

@@ -111,7 +111,9 @@ public sealed class HealthRecomputer(
             var ahead = Math.Max(ReadAhead, perCommit);
             foreach (var batch in ids.Chunk(batchSize))
             {
-                pending.Enqueue(ComputeInOwnScopeAsync(batch, asOf, scorecard, reading, ct));
+                // A run of the id order: its reads take every row from its first id to its last.
+                pending.Enqueue(ComputeInOwnScopeAsync(
+                    batch, new AccountIdRange(batch[0], batch[^1]), asOf, scorecard, reading, ct));
                 if (pending.Count >= perCommit + ahead) total += await StoreDayAsync(
                     await NextAsync(pending, perCommit), scorecard, current, pass, ct);
             }
@@ -128,7 +130,8 @@ public sealed class HealthRecomputer(
     }
 
     private async Task<IReadOnlyList<HealthScoreRow>> ComputeInOwnScopeAsync(
-        string[] accountIds, DateTimeOffset asOf, Scorecard scorecard, SemaphoreSlim reading, CancellationToken ct)
+        string[] accountIds, AccountIdRange range, DateTimeOffset asOf, Scorecard scorecard, SemaphoreSlim reading,
+        CancellationToken ct)
     {
         await Task.Yield(); // the caller goes on queueing batches while this one reads
         await reading.WaitAsync(ct);
@@ -136,7 +139,7 @@ public sealed class HealthRecomputer(
         {
             await using var scope = scopes.CreateAsyncScope();
             return await scope.ServiceProvider.GetRequiredService<HealthRecomputer>()
-                .ComputeAsync(accountIds, asOf, scorecard, ct);
+                .ComputeAsync(accountIds, asOf, scorecard, range, ct);
         }
         finally
         {
@@ -263,13 +266,19 @@ public sealed class HealthRecomputer(
 
     private Task<IReadOnlyList<HealthScoreRow>> ComputeAsync(
         IReadOnlyCollection<string> accountIds, DateTimeOffset asOf, Scorecard scorecard, CancellationToken ct) =>
-        db.InOneSnapshotAsync(() => ComputeFromOneSnapshotAsync(accountIds, asOf, scorecard, ct), ct);
+        ComputeAsync(accountIds, asOf, scorecard, null, ct);
+
+    private Task<IReadOnlyList<HealthScoreRow>> ComputeAsync(
+        IReadOnlyCollection<string> accountIds, DateTimeOffset asOf, Scorecard scorecard, AccountIdRange? range,
+        CancellationToken ct) =>
+        db.InOneSnapshotAsync(() => ComputeFromOneSnapshotAsync(accountIds, range, asOf, scorecard, ct), ct);
 
     private async Task<IReadOnlyList<HealthScoreRow>> ComputeFromOneSnapshotAsync(
-        IReadOnlyCollection<string> accountIds, DateTimeOffset asOf, Scorecard scorecard, CancellationToken ct)
+        IReadOnlyCollection<string> accountIds, AccountIdRange? range, DateTimeOffset asOf, Scorecard scorecard,
+        CancellationToken ct)
     {
         var read = await signals.ReadAsync(
-            accountIds, asOf, scorecard.UsageHistoryDays, ct, metrics: scorecard.MetricComponents.Count > 0);
+            accountIds, asOf, scorecard.UsageHistoryDays, ct, metrics: scorecard.MetricComponents.Count > 0, range);
         if (read.Count == 0) return [];
         var day = DateOnly.FromDateTime(asOf.UtcDateTime);
         var (sevenDaysAgo, thirtyDaysAgo) = (day.AddDays(-7), day.AddDays(-30));

@@ -24,19 +24,14 @@ public sealed partial class SignalReader
 
     private bool ReadsDirectly => DirectReads && (db.Database.IsSqlite() || db.Database.IsNpgsql());
 
-    /// <summary>The SQL that keeps the rows of the ids bound as <c>@ids</c> (<see cref="SpanReads.Among"/>).</summary>
-    private string AmongIds(string column) => SpanReads.Among(db, column, "ids");
-
-    private object IdsParameter(string[] ids) => SpanReads.Values(db, ids);
-
     /// <summary>Each account's daily rollups from <paramref name="from"/> to <paramref name="to"/>.</summary>
     private async Task<Dictionary<string, List<DailyUsage>>> ReadDaysDirectlyAsync(
-        string[] ids, DateOnly from, DateOnly to, CancellationToken ct)
+        AccountSelection ids, DateOnly from, DateOnly to, CancellationToken ct)
     {
-        var days = new Dictionary<string, List<DailyUsage>>(ids.Length, StringComparer.Ordinal);
+        var days = new Dictionary<string, List<DailyUsage>>(ids.Ids.Length, StringComparer.Ordinal);
         var sql = $"SELECT {Days.AccountId}, {Days.Day}, {Days.ActiveUsers}, {Days.Events} FROM {Days.Table} " +
-            $"WHERE {AmongIds(Days.AccountId)} AND {Days.Day} >= @from AND {Days.Day} <= @to";
-        await db.Database.ReadRowsAsync(sql, [("ids", IdsParameter(ids)), ("from", from), ("to", to)], r =>
+            $"WHERE {ids.Sql(db, Days.AccountId)} AND {Days.Day} >= @from AND {Days.Day} <= @to";
+        await db.Database.ReadRowsAsync(sql, [.. ids.Parameters(db), ("from", from), ("to", to)], r =>
         {
             var id = r.GetString(0);
             if (!days.TryGetValue(id, out var list)) days.Add(id, list = []);
@@ -51,20 +46,20 @@ public sealed partial class SignalReader
     /// ordered by position.
     /// </summary>
     private async Task<Dictionary<string, OnboardingSummary>> ReadPlansDirectlyAsync(
-        string[] ids, CancellationToken ct)
+        AccountSelection ids, CancellationToken ct)
     {
-        var starts = new Dictionary<string, DateOnly>(ids.Length, StringComparer.Ordinal);
+        var starts = new Dictionary<string, DateOnly>(ids.Ids.Length, StringComparer.Ordinal);
         await db.Database.ReadRowsAsync(
-            $"SELECT {Plans.AccountId}, {Plans.StartDate} FROM {Plans.Table} WHERE {AmongIds(Plans.AccountId)}",
-            [("ids", IdsParameter(ids))], r => starts[r.GetString(0)] = r.GetFieldValue<DateOnly>(1), ct);
+            $"SELECT {Plans.AccountId}, {Plans.StartDate} FROM {Plans.Table} WHERE {ids.Sql(db, Plans.AccountId)}",
+            ids.Parameters(db), r => starts[r.GetString(0)] = r.GetFieldValue<DateOnly>(1), ct);
         var milestones = new Dictionary<string, List<(MilestoneSummary Summary, int Position, bool Rule)>>(
             starts.Count, StringComparer.Ordinal);
         var firstValueRule = (int)MilestoneRuleKind.FirstValue;
         await db.Database.ReadRowsAsync(
             $"SELECT {Milestones.Key}, {Milestones.DueDay}, {Milestones.Position}, {Milestones.CompletedAt}, " +
-            $"{Milestones.RuleKind} FROM {Milestones.Table} WHERE {AmongIds(Milestones.AccountId)} " +
+            $"{Milestones.RuleKind} FROM {Milestones.Table} WHERE {ids.Sql(db, Milestones.AccountId)} " +
             $"ORDER BY {Milestones.Key}",
-            [("ids", IdsParameter(ids))], r =>
+            ids.Parameters(db), r =>
             {
                 var id = r.GetString(0);
                 if (!milestones.TryGetValue(id, out var list)) milestones.Add(id, list = []);

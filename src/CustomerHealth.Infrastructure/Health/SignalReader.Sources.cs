@@ -66,13 +66,18 @@ public sealed partial class SignalReader
     }
 
     /// <summary>Every source of <paramref name="ids"/> over <paramref name="span"/>; null without accounts.</summary>
-    private async Task<Sources?> ReadSourcesAsync(string[] ids, ReadSpan span, bool metrics, CancellationToken ct)
+    private async Task<Sources?> ReadSourcesAsync(
+        AccountSelection ids, ReadSpan span, bool metrics, CancellationToken ct)
     {
-        var accounts = await db.Accounts.AsNoTracking().Where(a => ids.Contains(a.Id))
+        await WithoutJitAsync(ct);
+        var accounts = await ids.Keep(db.Accounts.AsNoTracking(), a => a.Id)
             .Select(a => new AccountFacts(a.Id, a.EffectiveTier, a.CreatedAt))
             .ToDictionaryAsync(a => a.Id, StringComparer.Ordinal, ct);
         if (accounts.Count == 0) return null;
-        var contracts = (await db.Contracts.AsNoTracking().Where(c => ids.Contains(c.AccountId)).ToListAsync(ct))
+        // Contracts, answers and tickets in key order, whichever plan reads them: a range and an id list give each
+        // account's rows in the same order (the score sums answers' weights in it).
+        var contracts = (await ids.Keep(db.Contracts.AsNoTracking(), c => c.AccountId)
+                .OrderBy(c => c.AccountId).ThenBy(c => c.StartDate).ThenBy(c => c.Id).ToListAsync(ct))
             .ToLookup(c => c.AccountId, StringComparer.Ordinal);
         var (historyFrom, latestDay) = (span.Earliest.HistoryFrom, span.Latest.Day);
         var days = ReadsDirectly ? await ReadDaysDirectlyAsync(ids, historyFrom, latestDay, ct)
@@ -82,8 +87,7 @@ public sealed partial class SignalReader
         var keyFeatures = catalogue.KeyFeatures.ToArray();
         var keyFeaturesUsed = await ReadKeyFeaturesUsedAsync(ids, keyFeatures, span, ct);
         var plans = ReadsDirectly ? await ReadPlansDirectlyAsync(ids, ct)
-            : await db.OnboardingPlans.AsNoTracking().Include(p => p.Milestones)
-                .Where(p => ids.Contains(p.AccountId))
+            : await ids.Keep(db.OnboardingPlans.AsNoTracking().Include(p => p.Milestones), p => p.AccountId)
                 .ToDictionaryAsync(p => p.AccountId, OnboardingSummary.Of, StringComparer.Ordinal, ct);
         var (answers, tickets) = (await ReadNpsAnswersAsync(ids, span, ct), await ReadTicketsAsync(ids, span, ct));
         var lastTouchpoint = await ReadLastTouchpointsAsync(ids, span, ct);
@@ -95,12 +99,24 @@ public sealed partial class SignalReader
         };
     }
 
+    /// <summary>
+    /// On PostgreSQL, in the batch's snapshot transaction: no JIT compilation for the rest of it. The planner's cost of
+    /// a batch's rollup reads crosses the default <c>jit_above_cost</c> for some batches, and compiling their
+    /// expressions cost more server time than running the statements (docs/adr/0069). The server's settings are left
+    /// as they are; <c>SET LOCAL</c> ends with the transaction.
+    /// </summary>
+    private async Task WithoutJitAsync(CancellationToken ct)
+    {
+        if (db.Database.IsNpgsql() && db.Database.CurrentTransaction is not null)
+            await db.Database.ExecuteSqlRawAsync("SET LOCAL jit = off", ct);
+    }
+
     /// <summary>Each account's daily rollups from <paramref name="from"/> to <paramref name="to"/>, through EF
     /// Core.</summary>
     private async Task<Dictionary<string, List<DailyUsage>>> ReadDaysAsync(
-        string[] ids, DateOnly from, DateOnly to, CancellationToken ct) =>
-        (await db.AccountDailyUsage.AsNoTracking()
-            .Where(u => ids.Contains(u.AccountId) && u.Day >= from && u.Day <= to)
+        AccountSelection ids, DateOnly from, DateOnly to, CancellationToken ct) =>
+        (await ids.Keep(db.AccountDailyUsage.AsNoTracking(), u => u.AccountId)
+            .Where(u => u.Day >= from && u.Day <= to)
             .Select(u => new { u.AccountId, u.Day, u.ActiveUsers, u.Events })
             .ToListAsync(ct))
         .GroupBy(u => u.AccountId, u => new DailyUsage(u.Day, u.ActiveUsers, u.Events), StringComparer.Ordinal)
@@ -112,7 +128,7 @@ public sealed partial class SignalReader
     /// cref="SpanReads.Window"/>).
     /// </summary>
     private async Task<Dictionary<string, MetricDay[]>> ReadMetricDaysAsync(
-        string[] ids, EventCatalogue catalogue, ReadSpan span, CancellationToken ct)
+        AccountSelection ids, EventCatalogue catalogue, ReadSpan span, CancellationToken ct)
     {
         var events = catalogue.MetricEvents.ToArray();
         if (events.Length == 0) return new Dictionary<string, MetricDay[]>(StringComparer.Ordinal);
@@ -120,8 +136,8 @@ public sealed partial class SignalReader
         if (ReadsDirectly)
             return SpanReads.InDayOrder(await SpanReads.ReadFeatureDaysAsync(db, ids, events, from, to, ct),
                 f => new MetricDay(f.Day, f.Feature, f.Events), d => d.Day);
-        return (await db.AccountFeatureDailyUsage.AsNoTracking()
-                .Where(f => ids.Contains(f.AccountId) && f.Day >= from && f.Day <= to && f.Events > 0
+        return (await ids.Keep(db.AccountFeatureDailyUsage.AsNoTracking(), f => f.AccountId)
+                .Where(f => f.Day >= from && f.Day <= to && f.Events > 0
                     && events.Contains(f.Feature))
                 .Select(f => new { f.AccountId, f.Day, f.Feature, f.Events })
                 .ToListAsync(ct))
@@ -136,12 +152,12 @@ public sealed partial class SignalReader
     /// counted per pair.
     /// </summary>
     private async Task<Func<string, Windows, (int Last30, int Previous30)>> ReadActiveUsersAsync(
-        string[] ids, ReadSpan span, CancellationToken ct)
+        AccountSelection ids, ReadSpan span, CancellationToken ct)
     {
         var older = ActiveDayBlocks.BlockOf(span.Earliest.Previous30From);
         var newer = ActiveDayBlocks.BlockOf(span.Latest.Day);
-        var blocks = db.UserActiveDays.AsNoTracking()
-            .Where(u => ids.Contains(u.AccountId) && u.Block >= older && u.Block <= newer);
+        var blocks = ids.Keep(db.UserActiveDays.AsNoTracking(), u => u.AccountId)
+            .Where(u => u.Block >= older && u.Block <= newer);
         if (!span.OneDay)
         {
             var rows = ReadsDirectly ? await SpanReads.ReadActiveDayBlocksAsync(db, ids, older, newer, ct)
@@ -181,12 +197,12 @@ public sealed partial class SignalReader
     /// otherwise from the (account, feature, day) rows per pair.
     /// </summary>
     private async Task<Func<string, Windows, int>> ReadKeyFeaturesUsedAsync(
-        string[] ids, string[] keyFeatures, ReadSpan span, CancellationToken ct)
+        AccountSelection ids, string[] keyFeatures, ReadSpan span, CancellationToken ct)
     {
         if (keyFeatures.Length == 0) return (_, _) => 0;
         var (from, to) = (span.Earliest.Last30From, span.Latest.Day);
-        var used = db.AccountFeatureDailyUsage.AsNoTracking()
-            .Where(f => ids.Contains(f.AccountId) && f.Day >= from && f.Day <= to && f.Events > 0
+        var used = ids.Keep(db.AccountFeatureDailyUsage.AsNoTracking(), f => f.AccountId)
+            .Where(f => f.Day >= from && f.Day <= to && f.Events > 0
                 && keyFeatures.Contains(f.Feature));
         if (span.OneDay)
         {
@@ -209,11 +225,12 @@ public sealed partial class SignalReader
     }
 
     private async Task<ILookup<string, NpsAnswer>> ReadNpsAnswersAsync(
-        string[] ids, ReadSpan span, CancellationToken ct)
+        AccountSelection ids, ReadSpan span, CancellationToken ct)
     {
         var (from, to) = (span.Earliest.NpsFrom, span.Latest.At);
-        return (await db.NpsResponses.AsNoTracking()
-                .Where(n => ids.Contains(n.AccountId) && n.AnsweredAt > from && n.AnsweredAt <= to)
+        return (await ids.Keep(db.NpsResponses.AsNoTracking(), n => n.AccountId)
+                .Where(n => n.AnsweredAt > from && n.AnsweredAt <= to)
+                .OrderBy(n => n.AccountId).ThenBy(n => n.AnsweredAt).ThenBy(n => n.Id)
                 .Select(n => new { n.AccountId, n.Score, n.AnsweredAt })
                 .ToListAsync(ct))
             .ToLookup(n => n.AccountId, n => new NpsAnswer(n.Score, Utc(n.AnsweredAt)), StringComparer.Ordinal);
@@ -221,11 +238,12 @@ public sealed partial class SignalReader
 
     /// <summary>Tickets opened by the latest instant and not closed before the earliest one's support window.</summary>
     private async Task<ILookup<string, TicketSummary>> ReadTicketsAsync(
-        string[] ids, ReadSpan span, CancellationToken ct)
+        AccountSelection ids, ReadSpan span, CancellationToken ct)
     {
         var (from, to) = (span.Earliest.TicketsFrom, span.Latest.At);
-        return (await db.SupportTickets.AsNoTracking()
-                .Where(t => ids.Contains(t.AccountId) && t.OpenedAt <= to && (t.ClosedAt == null || t.ClosedAt > from))
+        return (await ids.Keep(db.SupportTickets.AsNoTracking(), t => t.AccountId)
+                .Where(t => t.OpenedAt <= to && (t.ClosedAt == null || t.ClosedAt > from))
+                .OrderBy(t => t.AccountId).ThenBy(t => t.OpenedAt).ThenBy(t => t.Id)
                 .Select(t => new { t.AccountId, t.Severity, t.OpenedAt, t.ClosedAt })
                 .ToListAsync(ct))
             .ToLookup(
@@ -239,17 +257,17 @@ public sealed partial class SignalReader
     /// instant and (when the instants differ) the touchpoints between the earliest and the latest, compared per pair.
     /// </summary>
     private async Task<Func<string, DateTime, DateTimeOffset?>> ReadLastTouchpointsAsync(
-        string[] ids, ReadSpan span, CancellationToken ct)
+        AccountSelection ids, ReadSpan span, CancellationToken ct)
     {
         var (earliest, latest) = (span.Earliest.At, span.Latest.At);
-        var upToEarliest = await db.Touchpoints.AsNoTracking()
-            .Where(t => ids.Contains(t.AccountId) && t.OccurredAt <= earliest)
+        var upToEarliest = await ids.Keep(db.Touchpoints.AsNoTracking(), t => t.AccountId)
+            .Where(t => t.OccurredAt <= earliest)
             .GroupBy(t => t.AccountId)
             .Select(g => new { AccountId = g.Key, Last = g.Max(t => t.OccurredAt) })
             .ToDictionaryAsync(x => x.AccountId, x => x.Last, StringComparer.Ordinal, ct);
         if (span.OneInstant) return (id, _) => upToEarliest.TryGetValue(id, out var last) ? Utc(last) : null;
-        var later = (await db.Touchpoints.AsNoTracking()
-                .Where(t => ids.Contains(t.AccountId) && t.OccurredAt > earliest && t.OccurredAt <= latest)
+        var later = (await ids.Keep(db.Touchpoints.AsNoTracking(), t => t.AccountId)
+                .Where(t => t.OccurredAt > earliest && t.OccurredAt <= latest)
                 .Select(t => new { t.AccountId, t.OccurredAt })
                 .ToListAsync(ct))
             .ToLookup(t => t.AccountId, t => t.OccurredAt, StringComparer.Ordinal);

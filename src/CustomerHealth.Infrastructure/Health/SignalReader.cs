@@ -26,15 +26,17 @@ public sealed partial class SignalReader(CustomerHealthDbContext db, EventCatalo
 {
     /// <summary>
     /// The signals of those of <paramref name="accountIds"/> that exist as of one instant, in account id order (unknown
-    /// ids are left out): <see cref="ReadManyAsync"/> with one instant.
+    /// ids are left out): <see cref="ReadManyAsync"/> with one instant. With <paramref name="range"/> (the ids are
+    /// every account from its first id to its last, as a full recompute cuts its batches) each source is read by that
+    /// range instead of by id (<see cref="AccountSelection"/>).
     /// </summary>
     public async Task<IReadOnlyList<AccountSignalsRead>> ReadAsync(
         IReadOnlyCollection<string> accountIds, DateTimeOffset asOf, int usageHistoryDays, CancellationToken ct,
-        bool metrics = true)
+        bool metrics = true, AccountIdRange? range = null)
     {
         var requests = accountIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
             .Select(id => new SignalRequest(id, asOf)).ToArray();
-        var read = await ReadManyAsync(requests, usageHistoryDays, ct, metrics);
+        var read = await ReadManyAsync(requests, usageHistoryDays, range, metrics, ct);
         return read.OfType<AccountSignalsRead>().ToArray();
     }
 
@@ -48,8 +50,13 @@ public sealed partial class SignalReader(CustomerHealthDbContext db, EventCatalo
     /// not need them. A pair's own <see cref="SignalRequest.UsageHistoryDays"/> overrides <paramref
     /// name="usageHistoryDays"/>.
     /// </summary>
-    public async Task<IReadOnlyList<AccountSignalsRead?>> ReadManyAsync(
-        IReadOnlyList<SignalRequest> requests, int usageHistoryDays, CancellationToken ct, bool metrics = true)
+    public Task<IReadOnlyList<AccountSignalsRead?>> ReadManyAsync(
+        IReadOnlyList<SignalRequest> requests, int usageHistoryDays, CancellationToken ct, bool metrics = true) =>
+        ReadManyAsync(requests, usageHistoryDays, null, metrics, ct);
+
+    private async Task<IReadOnlyList<AccountSignalsRead?>> ReadManyAsync(
+        IReadOnlyList<SignalRequest> requests, int usageHistoryDays, AccountIdRange? range, bool metrics,
+        CancellationToken ct)
     {
         if (requests.Count == 0) return [];
         var ids = requests.Select(r => r.AccountId).Distinct(StringComparer.Ordinal).ToArray();
@@ -58,7 +65,7 @@ public sealed partial class SignalReader(CustomerHealthDbContext db, EventCatalo
             Windows.Of(requests.MinBy(r => r.AsOf.UtcDateTime).AsOf, spanDays),
             Windows.Of(requests.MaxBy(r => r.AsOf.UtcDateTime).AsOf, spanDays));
         var result = new AccountSignalsRead?[requests.Count];
-        var sources = await ReadSourcesAsync(ids, span, metrics, ct);
+        var sources = await ReadSourcesAsync(AccountSelection.Of(ids, range), span, metrics, ct);
         if (sources is null) return result;
         for (var i = 0; i < requests.Count; i++)
         {

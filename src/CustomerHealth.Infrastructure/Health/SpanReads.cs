@@ -28,14 +28,14 @@ internal static class SpanReads
     /// account.
     /// </summary>
     public static async Task<ILookup<string, ActiveDayBlock>> ReadActiveDayBlocksAsync(
-        CustomerHealthDbContext db, string[] ids, int older, int newer, CancellationToken ct)
+        CustomerHealthDbContext db, AccountSelection ids, int older, int newer, CancellationToken ct)
     {
         var rows = new List<ActiveDayBlock>();
         var sql = $"SELECT {ActiveDays.AccountId}, {ActiveDays.UserId}, {ActiveDays.Block}, {ActiveDays.Days} " +
-            $"FROM {ActiveDays.Table} WHERE {Among(db, ActiveDays.AccountId, "ids")} " +
+            $"FROM {ActiveDays.Table} WHERE {ids.Sql(db, ActiveDays.AccountId)} " +
             $"AND {ActiveDays.Block} >= @older AND {ActiveDays.Block} <= @newer ORDER BY {ActiveDays.Key}";
         await db.Database.ReadRowsAsync(
-            sql, [("ids", Values(db, ids)), ("older", older), ("newer", newer)],
+            sql, [.. ids.Parameters(db), ("older", older), ("newer", newer)],
             r => rows.Add(new ActiveDayBlock(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt64(3))), ct);
         return rows.ToLookup(b => b.AccountId, StringComparer.Ordinal);
     }
@@ -46,13 +46,20 @@ internal static class SpanReads
     /// through SQLite's own API (<see cref="RawReads.ReadSqliteRowsAsync"/>): days parsed from their bytes, account ids
     /// and feature names the instances given, not a new string per row.
     /// </summary>
+    public static Task<Dictionary<string, List<FeatureDayRow>>> ReadFeatureDaysAsync(
+        CustomerHealthDbContext db, string[] ids, string[] features, DateOnly from, DateOnly to,
+        CancellationToken ct) => ReadFeatureDaysAsync(db, AccountSelection.Of(ids), features, from, to, ct);
+
+    /// <summary><see cref="ReadFeatureDaysAsync(CustomerHealthDbContext, string[], string[], DateOnly, DateOnly,
+    /// CancellationToken)"/> of the accounts <paramref name="ids"/> selects.</summary>
     public static async Task<Dictionary<string, List<FeatureDayRow>>> ReadFeatureDaysAsync(
-        CustomerHealthDbContext db, string[] ids, string[] features, DateOnly from, DateOnly to, CancellationToken ct)
+        CustomerHealthDbContext db, AccountSelection ids, string[] features, DateOnly from, DateOnly to,
+        CancellationToken ct)
     {
-        var byAccount = new Dictionary<string, List<FeatureDayRow>>(ids.Length, StringComparer.Ordinal);
+        var byAccount = new Dictionary<string, List<FeatureDayRow>>(ids.Ids.Length, StringComparer.Ordinal);
         if (features.Length == 0) return byAccount;
         var sql = $"SELECT {FeatureDays.AccountId}, {FeatureDays.Day}, {FeatureDays.Feature}, {FeatureDays.Events} " +
-            $"FROM {FeatureDays.Table} WHERE {Among(db, FeatureDays.AccountId, "ids")} " +
+            $"FROM {FeatureDays.Table} WHERE {ids.Sql(db, FeatureDays.AccountId)} " +
             $"AND {FeatureDays.Day} >= @from AND {FeatureDays.Day} <= @to AND {FeatureDays.Events} > 0 " +
             $"AND {Among(db, FeatureDays.Feature, "features")} ORDER BY {FeatureDays.Key}";
         void Add(string id, FeatureDayRow row)
@@ -62,14 +69,14 @@ internal static class SpanReads
         }
         if (db.Database.IsSqlite())
         {
-            var (accounts, names) = (new StoredUtf8.Pool(ids), new StoredUtf8.Pool(features));
-            await db.Database.ReadSqliteRowsAsync(sql, [("@ids", Values(db, ids)), ("@features", Values(db, features)),
+            var (accounts, names) = (new StoredUtf8.Pool(ids.Ids), new StoredUtf8.Pool(features));
+            await db.Database.ReadSqliteRowsAsync(sql, [.. ids.Parameters(db, "@"), ("@features", Values(db, features)),
                 ("@from", Day(from)), ("@to", Day(to))], row => Add(accounts.Of(row.Utf8(0)), new FeatureDayRow(
                     StoredUtf8.Day(row.Utf8(1))!.Value, names.Of(row.Utf8(2)), row.Int64(3))), ct);
             return byAccount;
         }
         await db.Database.ReadRowsAsync(
-            sql, [("ids", Values(db, ids)), ("features", Values(db, features)), ("from", from), ("to", to)],
+            sql, [.. ids.Parameters(db), ("features", Values(db, features)), ("from", from), ("to", to)],
             r => Add(r.GetString(0), new FeatureDayRow(r.GetFieldValue<DateOnly>(1), r.GetString(2), r.GetInt64(3))),
             ct);
         return byAccount;
