@@ -130,7 +130,7 @@ public static class RenewalTrainer
         Folds folds, RenewalTrainingSettings settings, StageTimes times, ILogger? logger)
     {
         var queue = new RenewalFitQueue(settings.FitParallelism);
-        var gate = settings.SkipCrossFitsThatCannotWin && folds.Refit ? new CrossFitGate(queue, 0) : null;
+        var gate = settings.SkipCrossFitsThatCannotWin && folds.Refit ? new CrossFitGate(queue, 0, logger) : null;
         var regression = new KindFits(RenewalModelKind.LogisticRegression, folds, settings.Seed, times, gate);
         var trees = new KindFits(RenewalModelKind.GradientBoostedTrees, folds, settings.Seed, times, gate);
         gate?.Watch(trees);
@@ -151,16 +151,17 @@ public static class RenewalTrainer
     }
 
     /// <summary>
-    /// Whether the trees' cross-fits run. The kind is kept on holdout AUC after calibration, and a calibration is a
-    /// monotone map of the refit's raw scores, fitted on whatever outcomes (here the cross-fits' scores): whatever it
-    /// turns out to be, the trees' calibrated holdout AUC cannot exceed <see cref="CalibratedAucBound"/> of their
-    /// refit's raw holdout scores. So once the regression's candidate is evaluated and the trees' refit is fitted, a
-    /// bound below the regression's holdout AUC means the trees cannot be kept (nor tie, which log-loss would break):
-    /// their cross-fits (five fits, about a third of the trees' work) and calibration are skipped, and the trees are
-    /// reported with that bound. Otherwise the cross-fits are queued and both kinds are evaluated as always. Either
-    /// way the kept model is the same. Without a refit (tiny sets) there are no cross-fits and no gate.
+    /// Whether the trees' cross-fits run. The kind is kept on holdout AUC after calibration, and the calibration
+    /// (Platt or isotonic, fitted on the cross-fits' scores) keeps the order of the refit's raw holdout scores but for
+    /// ties at either end, or reverses it: whatever it turns out to be, the trees' calibrated holdout AUC cannot exceed
+    /// <see cref="CalibratedAucBound"/> of their refit's raw holdout scores. So once the regression's candidate is
+    /// evaluated and the trees' refit is fitted, a bound below the regression's holdout AUC means the trees cannot be
+    /// kept (nor tie, which log-loss would break): their cross-fits (five fits, about a third of the trees' work) and
+    /// calibration are skipped, and the trees are reported with that bound. Otherwise the cross-fits are queued and
+    /// both kinds are evaluated as always. Either way the kept model is the same. Without a refit (tiny sets) there
+    /// are no cross-fits and no gate.
     /// </summary>
-    private sealed class CrossFitGate(RenewalFitQueue queue, int priority)
+    private sealed class CrossFitGate(RenewalFitQueue queue, int priority, ILogger? logger)
     {
         private KindFits? _trees;
         private double? _regressionAuc;
@@ -190,8 +191,12 @@ public static class RenewalTrainer
         {
             if (Interlocked.Increment(ref _arrived) < 2) return;
             var trees = _trees!;
-            if (_treesBound is { } bound && _regressionAuc is { } auc && bound < auc)
-                Skipped = trees.Skipped(bound, auc);
+            var skip = _treesBound is { } bound && _regressionAuc is { } auc && bound < auc;
+            logger?.LogDebug(
+                "The trees' refit: calibrated holdout AUC at most {Bound}, the regression's {Auc}: cross-fits {Done}",
+                Format(_treesBound), Format(_regressionAuc), skip ? "skipped" : "run");
+            if (skip)
+                Skipped = trees.Skipped(_treesBound!.Value, _regressionAuc!.Value);
             else
                 trees.QueueCrossFits(queue, priority);
         }
