@@ -32,6 +32,13 @@ public sealed record RenewalTrainingSettings(double HoldoutShare = 0.2, double C
     /// the count. Default: the core count.
     /// </summary>
     public int FitParallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Whether the trees' cross-fits are skipped when their refit cannot be kept (see <see
+    /// cref="RenewalTrainer"/>): the kept model is the same either way, only the trees' reported figures change (their
+    /// holdout AUC's bound instead of their calibrated figures). Off only to check that.
+    /// </summary>
+    public bool SkipCrossFitsThatCannotWin { get; init; } = true;
 }
 
 /// <summary>
@@ -44,7 +51,8 @@ public sealed record RenewalTrainingSettings(double HoldoutShare = 0.2, double C
 /// the one with the better holdout AUC is kept (log-loss breaks ties): the one documented step that looks at the
 /// holdout. Its figures and the score-only prior's on the same holdout are returned with it. The fits (every setting
 /// of both kinds, then each kind's cross-fits and refit) are independent and run side by side from one queue (<see
-/// cref="RenewalTrainingSettings.FitParallelism"/> at once, by default one per core). The model sees <see
+/// cref="RenewalTrainingSettings.FitParallelism"/> at once, by default one per core). The trees' cross-fits are
+/// skipped when their refit cannot be kept (<see cref="CrossFitGate"/>). The model sees <see
 /// cref="RenewalFeatures.ModelNames"/>.
 /// </summary>
 public static class RenewalTrainer
@@ -65,14 +73,14 @@ public static class RenewalTrainer
         var ml = new MLContext(seed: settings.Seed);
         var folds = times.Time("folds", () =>
             Folds.Of(ml, split, RenewalFeatures.MetricEventsOf(outcomes.Select(o => o.Features))));
-        var candidates = FitCandidates(folds, settings, times, logger);
+        var (candidates, skipped) = FitCandidates(folds, settings, times, logger);
         var chosen = candidates.OrderByDescending(c => c.Holdout.Auc ?? 0).ThenBy(c => c.Holdout.LogLoss).First();
         var priors = split.Holdout.Select(o => RenewalPrior.ProbabilityOf(o.Features)).ToArray();
         var prior = RenewalEvaluation.Evaluate(priors.Zip(split.Holdout, (p, o) => (p, o.Renewed)).ToArray());
 
         using var stream = new MemoryStream();
         ml.Model.Save(chosen.Model, folds.FitData.Schema, stream);
-        var detail = Detail(outcomes, split, folds, candidates, chosen, prior, settings) with
+        var detail = Detail(outcomes, split, folds, candidates, skipped, chosen, prior, settings) with
         {
             FitSeconds = clock.Elapsed.TotalSeconds,
         };
@@ -106,9 +114,6 @@ public static class RenewalTrainer
         }
     }
 
-    private static readonly RenewalModelKind[] Kinds =
-        [RenewalModelKind.LogisticRegression, RenewalModelKind.GradientBoostedTrees];
-
     /// <summary>
     /// Each kind's candidate: each setting is fitted on the fitting fold and the one ranking the calibration fold best
     /// (AUC of the raw score; the first of equals) is kept; the holdout is not looked at. (On a tiny set whose
@@ -117,24 +122,97 @@ public static class RenewalTrainer
     /// holdout. All the fits go through one queue (<see cref="RenewalFitQueue"/>, <see
     /// cref="RenewalTrainingSettings.FitParallelism"/> at once): a kind's refit and cross-fits are queued as soon as
     /// its own settings are fitted, and the trees' fits, several times dearer than the regression's, are taken first,
-    /// so that the regression's short fits fill the cores at the end instead of one tree fit running alone.
+    /// so that the regression's short fits fill the cores at the end instead of one tree fit running alone. The
+    /// trees' cross-fits wait for <see cref="CrossFitGate"/>, which may skip them; their candidate is then only
+    /// reported (<see cref="SkippedCandidate"/>), never kept.
     /// </summary>
-    private static List<Candidate> FitCandidates(
+    private static (List<Candidate> Candidates, SkippedCandidate? Skipped) FitCandidates(
         Folds folds, RenewalTrainingSettings settings, StageTimes times, ILogger? logger)
     {
         var queue = new RenewalFitQueue(settings.FitParallelism);
-        var kinds = Kinds.Select(kind => new KindFits(kind, folds, settings.Seed, times)).ToArray();
-        foreach (var kind in kinds)
-            kind.Queue(queue, kind.Kind == RenewalModelKind.GradientBoostedTrees ? 0 : 1);
+        var gate = settings.SkipCrossFitsThatCannotWin && folds.Refit ? new CrossFitGate(queue, 0, logger) : null;
+        var regression = new KindFits(RenewalModelKind.LogisticRegression, folds, settings.Seed, times, gate);
+        var trees = new KindFits(RenewalModelKind.GradientBoostedTrees, folds, settings.Seed, times, gate);
+        gate?.Watch(trees);
+        trees.Queue(queue, 0);
+        regression.Queue(queue, 1);
         times.Time("fits, wall", () =>
         {
             queue.Run();
             return 0;
         });
+        KindFits[] kinds = [regression, trees];
         if (logger?.IsEnabled(LogLevel.Debug) == true)
             logger.LogDebug("Calibration-fold AUC of each setting: {Settings}", string.Join("; ",
                 kinds.SelectMany(k => k.Tried.Select(t => $"{Name(k.Kind)} {t.Setting.Name}: {Format(t.Auc)}"))));
-        return kinds.Select(k => k.Candidate()).ToList();
+        var regressionCandidate = regression.Candidate();
+        return gate?.Skipped is { } skipped ? ([regressionCandidate], skipped)
+            : ([regressionCandidate, trees.Candidate()], null);
+    }
+
+    /// <summary>
+    /// Whether the trees' cross-fits run. The kind is kept on holdout AUC after calibration, and the calibration
+    /// (Platt or isotonic, fitted on the cross-fits' scores) keeps the order of the refit's raw holdout scores but for
+    /// ties at either end, or reverses it: whatever it turns out to be, the trees' calibrated holdout AUC cannot exceed
+    /// <see cref="CalibratedAucBound"/> of their refit's raw holdout scores. So once the regression's candidate is
+    /// evaluated and the trees' refit is fitted, a bound below the regression's holdout AUC means the trees cannot be
+    /// kept (nor tie, which log-loss would break): their cross-fits (five fits, about a third of the trees' work) and
+    /// calibration are skipped, and the trees are reported with that bound. Otherwise the cross-fits are queued and
+    /// both kinds are evaluated as always. Either way the kept model is the same. Without a refit (tiny sets) there
+    /// are no cross-fits and no gate.
+    /// </summary>
+    private sealed class CrossFitGate(RenewalFitQueue queue, int priority, ILogger? logger)
+    {
+        private KindFits? _trees;
+        private double? _regressionAuc;
+        private double? _treesBound;
+        private int _arrived;
+
+        /// <summary>The trees' candidate as reported, when their cross-fits were skipped; null otherwise.</summary>
+        public SkippedCandidate? Skipped { get; private set; }
+
+        public void Watch(KindFits trees) => _trees = trees;
+
+        /// <summary>The regression's candidate is evaluated (on the thread that fitted its last part).</summary>
+        public void RegressionEvaluated(double? holdoutAuc)
+        {
+            _regressionAuc = holdoutAuc;
+            Arrive();
+        }
+
+        /// <summary>The trees' refit is fitted; <paramref name="bound"/> is its holdout AUC's bound.</summary>
+        public void TreesRefitted(double? bound)
+        {
+            _treesBound = bound;
+            Arrive();
+        }
+
+        private void Arrive()
+        {
+            if (Interlocked.Increment(ref _arrived) < 2) return;
+            var trees = _trees!;
+            var skip = _treesBound is { } bound && _regressionAuc is { } auc && bound < auc;
+            logger?.LogDebug(
+                "The trees' refit: calibrated holdout AUC at most {Bound}, the regression's {Auc}: cross-fits {Done}",
+                Format(_treesBound), Format(_regressionAuc), skip ? "skipped" : "run");
+            if (skip)
+                Skipped = trees.Skipped(_treesBound!.Value, _regressionAuc!.Value);
+            else
+                trees.QueueCrossFits(queue, priority);
+        }
+    }
+
+    /// <summary>
+    /// The trees' candidate when its cross-fits were skipped: the kept setting, its calibration-fold AUC, the bound
+    /// of its refit's holdout AUC and the regression's holdout AUC it is below.
+    /// </summary>
+    private sealed record SkippedCandidate(
+        RenewalModelKind Kind, string Setting, double CalibrationAuc, double AucBound, double BeatenBy)
+    {
+        public override string ToString() =>
+            $"{Name(Kind)}: AUC at most {Format(AucBound)} ({Setting}, calibration-fold AUC {Format(CalibrationAuc)}; "
+            + $"cross-fits and calibration skipped: no calibration of the refit's holdout scores can reach the "
+            + $"{Name(RenewalModelKind.LogisticRegression)}'s AUC {Format(BeatenBy)})";
     }
 
     /// <summary>A setting fitted on the fitting fold, with its raw scores of the calibration fold and their
@@ -145,12 +223,14 @@ public static class RenewalTrainer
     /// The fits of one kind: each setting on the fitting fold; once the last is done, the best one's refit on both
     /// folds and its cross-fits (when <see cref="Folds.Refit"/>) are queued at the same priority.
     /// </summary>
-    private sealed class KindFits(RenewalModelKind kind, Folds folds, int seed, StageTimes times)
+    private sealed class KindFits(RenewalModelKind kind, Folds folds, int seed, StageTimes times, CrossFitGate? gate)
     {
         private readonly Setting[] _settings = Settings(kind).ToArray();
         private Tried[] _tried = [];
         private (ITransformer Model, double[] Scores)[] _parts = [];
         private int _settingsLeft;
+        private int _partsLeft;
+        private Candidate? _candidate;
 
         public RenewalModelKind Kind => kind;
         public IReadOnlyList<Tried> Tried => _tried;
@@ -186,20 +266,61 @@ public static class RenewalTrainer
         /// calibration fold that each come from a model fitted without that outcome (cross-fitting, parts 0 to <see
         /// cref="CrossFitFolds"/> − 1): a model of the setting fitted on the fitting fold and the other parts of the
         /// calibration fold (every <see cref="CrossFitFolds"/>th outcome by renewal date forms a part, so each spans
-        /// the fold's whole period), the scores a model fitted on both folds gives outcomes it has not seen.
+        /// the fold's whole period), the scores a model fitted on both folds gives outcomes it has not seen. With a
+        /// <see cref="CrossFitGate"/>, the regression's candidate is evaluated as soon as its last part is fitted,
+        /// and the trees' cross-fits wait for the gate (<see cref="QueueCrossFits"/>).
         /// </summary>
         private void QueueRefits(RenewalFitQueue queue, int priority)
         {
             if (!folds.Refit) return;
-            var setting = Best.Setting;
             _parts = new (ITransformer, double[])[CrossFitFolds + 1];
+            if (gate is not null && kind == RenewalModelKind.GradientBoostedTrees)
+            {
+                QueuePart(queue, priority, -1, () => gate.TreesRefitted(times.Time(
+                    $"{Name(kind)} refit's bound", RefitBound)));
+                return;
+            }
+            _partsLeft = CrossFitFolds + 1;
             for (var part = -1; part < CrossFitFolds; part++)
             {
-                var index = part;
-                queue.Add(priority, () => _parts[index + 1] = times.Time(
-                    $"{Name(kind)} {(index < 0 ? "refit" : "cross-fits")}", () => FitPart(setting, index)));
+                QueuePart(queue, priority, part, () =>
+                {
+                    if (Interlocked.Decrement(ref _partsLeft) > 0 || gate is null) return;
+                    _candidate = Candidate();
+                    gate.RegressionEvaluated(_candidate.Holdout.Auc);
+                });
             }
         }
+
+        /// <summary>Queues the cross-fits (parts 0 to <see cref="CrossFitFolds"/> − 1) once the gate lets
+        /// them.</summary>
+        public void QueueCrossFits(RenewalFitQueue queue, int priority)
+        {
+            for (var part = 0; part < CrossFitFolds; part++) QueuePart(queue, priority, part);
+        }
+
+        private void QueuePart(RenewalFitQueue queue, int priority, int part, Action? then = null)
+        {
+            var setting = Best.Setting;
+            queue.Add(priority, () =>
+            {
+                _parts[part + 1] = times.Time(
+                    $"{Name(kind)} {(part < 0 ? "refit" : "cross-fits")}", () => FitPart(setting, part));
+                then?.Invoke();
+            });
+        }
+
+        /// <summary>The bound (<see cref="CalibratedAucBound"/>) of the refit's calibrated holdout AUC.</summary>
+        private double? RefitBound()
+        {
+            var holdout = folds.Split.Holdout;
+            var scores = Scores(new MLContext(seed), _parts[0].Model, holdout, folds.MetricEvents);
+            return CalibratedAucBound.Of(scores.Zip(holdout, (sc, o) => (sc, o.Renewed)).ToArray());
+        }
+
+        /// <summary>The candidate reported when the gate skipped the cross-fits.</summary>
+        public SkippedCandidate Skipped(double bound, double beatenBy) =>
+            new(kind, Best.Setting.Name, Best.Auc, bound, beatenBy);
 
         private (ITransformer Model, double[] Scores) FitPart(Setting setting, int part)
         {
@@ -215,6 +336,7 @@ public static class RenewalTrainer
         /// <summary>The kind's candidate once its fits are done: the kept setting calibrated and evaluated.</summary>
         public Candidate Candidate()
         {
+            if (_candidate is not null) return _candidate;
             var best = Best;
             if (!folds.Refit)
             {
@@ -256,7 +378,8 @@ public static class RenewalTrainer
     /// <summary>What is stored beside the kept model's bytes (fit time excluded: the caller adds it).</summary>
     private static RenewalModelDetail Detail(
         IReadOnlyList<TrainingOutcome> outcomes, TimeOrderedSplit<TrainingOutcome> split, Folds folds,
-        IReadOnlyList<Candidate> candidates, Candidate chosen, RenewalMetrics prior, RenewalTrainingSettings settings)
+        IReadOnlyList<Candidate> candidates, SkippedCandidate? skipped, Candidate chosen, RenewalMetrics prior,
+        RenewalTrainingSettings settings)
     {
         var trained = split.Fit.Concat(split.Calibration).ToArray();
         var refitNote = folds.Refit ? " on cross-fitted scores; fitted again on the fitting and calibration folds" : "";
@@ -291,7 +414,7 @@ public static class RenewalTrainer
             Candidates = candidates.Select(c =>
                 $"{Name(c.Kind)}: AUC {Format(c.Holdout.Auc)}, log-loss {c.Holdout.LogLoss:0.0000} ({c.Setting}, " +
                 $"calibration-fold AUC {c.CalibrationAuc:0.0000}; {c.Calibrator.Method} calibration{refitNote})")
-                    .ToArray(),
+                    .Concat(skipped is null ? [] : [skipped.ToString()]).ToArray(),
             FitSeconds = 0,
         };
     }
