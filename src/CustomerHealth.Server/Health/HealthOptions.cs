@@ -36,9 +36,10 @@ public sealed class HealthOptions
     /// <summary>
     /// Keep every stored score's <c>GetHealthScore</c> answer in memory, loaded at start and kept current from this
     /// replica's writes and a poll of the others' (ADR 0072, <see cref="HealthReadModel"/>); another replica's write
-    /// is still seen within <see cref="ReadCacheTtl"/>. Off by default.
+    /// is still seen within <see cref="ReadCacheTtl"/>. On by default (SQLite and PostgreSQL; SQL Server has no hot
+    /// read to load it with).
     /// </summary>
-    public bool ReadModel { get; set; }
+    public bool ReadModel { get; set; } = true;
 
     /// <summary>
     /// The most accounts whose answers the read model keeps (about 2.2 KiB each, 215 MiB per 100,000 accounts: see
